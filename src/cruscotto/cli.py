@@ -1,0 +1,245 @@
+"""The ``cruscotto`` command: validate, score and convert plan files.
+
+Entry points only translate: they read files, call the engine, print. Errors
+from the engine become a message on stderr and exit code 1 (2 for misuse).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .demo import ACTUALS, PLAN, demo_path
+from .engine.errors import CruscottoError, ParseError, PlanError, Problem
+from .engine.export import result_to_dict
+from .engine.rollup import score_plan
+from .engine.scoring import Stato, Valori, fmt_value
+from .engine.validation import validate_plan
+from .files import load_plan, save_plan
+from .files.values import read_actuals, read_measures
+
+app = typer.Typer(
+    help="cruscotto: il ciclo della performance (d.lgs. 150/2009) da riga di comando.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+STATUS_STYLE = {
+    Stato.RAGGIUNTO: "green",
+    Stato.PARZIALE: "yellow",
+    Stato.NON_RAGGIUNTO: "red",
+    Stato.SENZA_DATI: "dim",
+    Stato.IN_ATTESA: "cyan",
+}
+STATUS_LABEL = {
+    Stato.RAGGIUNTO: "raggiunto",
+    Stato.PARZIALE: "parz. raggiunto",
+    Stato.NON_RAGGIUNTO: "non raggiunto",
+    Stato.SENZA_DATI: "senza dati",
+    Stato.IN_ATTESA: "in attesa",
+}
+
+
+def pct(a: float | None) -> str:
+    """Display rounding happens here and only here: two decimals, Italian comma."""
+    return "—" if a is None else f"{a:.2f}".replace(".", ",") + "%"
+
+
+def euro(x: float) -> str:
+    whole, dec = f"{x:,.2f}".split(".")
+    return "€ " + whole.replace(",", ".") + "," + dec
+
+
+def _fail(problems: list[Problem], source: str | None = None) -> None:
+    for p in problems:
+        where = f"{p.where}: " if p.where else ""
+        err.print(f"[red]errore[/red] {where}{p.message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _load(file: Path):
+    try:
+        return load_plan(file)
+    except PlanError as exc:
+        _fail(exc.problems)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
+    as_json: Annotated[bool, typer.Option("--json", help="Risultato in JSON: {errors, warnings}")] = False,
+) -> None:
+    """Controlla un piano: errori (exit 1) e avvisi (exit 0)."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    try:
+        loaded = load_plan(file)
+    except PlanError as exc:
+        errors = exc.problems
+    else:
+        warnings = list(loaded.warnings)
+        for p in validate_plan(loaded.piano):
+            (errors if p.severity == "error" else warnings).append(p)
+    if as_json:
+        print(json.dumps({"errors": [p.as_dict() for p in errors], "warnings": [p.as_dict() for p in warnings]}, ensure_ascii=False, indent=2))
+    else:
+        for p in errors:
+            out.print(f"[red]errore[/red]  [bold]{p.where}[/bold]: {p.message}  [dim]({p.code})[/dim]", highlight=False)
+        for p in warnings:
+            out.print(f"[yellow]avviso[/yellow]  [bold]{p.where}[/bold]: {p.message}  [dim]({p.code})[/dim]", highlight=False)
+        verdict = "[red]non valido[/red]" if errors else "[green]valido[/green]"
+        out.print(f"{file}: {verdict} — {len(errors)} errori, {len(warnings)} avvisi", highlight=False)
+    raise typer.Exit(1 if errors else 0)
+
+
+def _parse_events(events: list[str]) -> dict[str, date]:
+    result = {}
+    for e in events:
+        code, sep, value = e.partition("=")
+        if not sep:
+            raise ParseError("evento non valido (atteso CODICE=AAAA-MM-GG)", value=e, where="--event")
+        from .engine.numbers import parse_date
+
+        result[code.strip()] = parse_date(value.strip(), where=f"--event {code}")
+    return result
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
+    year: Annotated[int, typer.Option("--year", help="Anno da valutare")],
+    actuals: Annotated[Optional[list[Path]], typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
+    measures: Annotated[Optional[list[Path]], typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG (default: 31/12 dell'anno)")] = None,
+    event: Annotated[Optional[list[str]], typer.Option("--event", help="Data di un evento, es. T0=2020-09-14")] = None,
+    period: Annotated[str, typer.Option("--period", help="Periodo (es. S1); vuoto = anno intero")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Risultato completo in JSON (contratto in docs/cli.md)")] = False,
+) -> None:
+    """Valuta il piano per un anno: ente, prospettive, linee, obiettivi, indicatori, schede, fondo."""
+    loaded = _load(file)
+    valori = loaded.valori
+    try:
+        for a in actuals or []:
+            read_actuals(a, into=valori)
+        for m in measures or []:
+            read_measures(m, into=valori)
+        ref = None
+        if as_of:
+            from .engine.numbers import parse_date
+
+            ref = parse_date(as_of, where="--as-of")
+        events = _parse_events(event or [])
+    except (ParseError, OSError) as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    if year not in loaded.piano.anni:
+        err.print(f"[yellow]avviso[/yellow] l'anno {year} non è tra gli anni del piano ({', '.join(map(str, loaded.piano.anni))})")
+    result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, eventi=events, periodo=period)
+    if as_json:
+        print(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2, default=str))
+        return
+    _print_scorecard(loaded.piano, result)
+
+
+def _print_scorecard(piano, result) -> None:
+    title = f"{piano.ente.nome} — {piano.titolo} — anno {result.anno}"
+    out.print(f"[bold]{title}[/bold]", highlight=False)
+    out.print(
+        f"Performance di ente: [bold]{pct(result.achievement)}[/bold] "
+        f"[{STATUS_STYLE[result.stato]}]{STATUS_LABEL[result.stato]}[/]  (riferimento {result.as_of:%d/%m/%Y})",
+        highlight=False,
+    )
+    t = Table(title="Albero della performance", show_lines=False, header_style="bold")
+    t.add_column("Livello")
+    t.add_column("Codice")
+    t.add_column("Nome", max_width=60)
+    t.add_column("Grado", justify="right")
+    t.add_column("Stato")
+    indent = {"prospettiva": 0, "linea": 1, "obiettivo_strategico": 2, "obiettivo_operativo": 3}
+    for n in result.nodi:
+        scope = " (area)" if n.cruscotto == "area" else ""
+        t.add_row(
+            n.livello.replace("_", " ") + scope,
+            "  " * indent[n.livello] + n.codice,
+            n.nome,
+            pct(n.achievement),
+            f"[{STATUS_STYLE[n.stato]}]{STATUS_LABEL[n.stato]}[/]",
+        )
+    out.print(t)
+    ti = Table(title="Indicatori", header_style="bold")
+    for c in ("Codice", "Indicatore", "Consuntivo", "Target", "Grado", "Stato"):
+        ti.add_column(c, max_width=50 if c == "Indicatore" else None, justify="right" if c == "Grado" else "left")
+    for i in result.indicatori:
+        ti.add_row(i.codice, i.nome, fmt_value(i.actual), i.target.testo if i.target else "—", pct(i.achievement), f"[{STATUS_STYLE[i.stato]}]{STATUS_LABEL[i.stato]}[/]")
+    out.print(ti)
+    for s in result.schede:
+        ts = Table(title=f"Scheda individuale: {s.nome} — {pct(s.achievement)}", header_style="bold")
+        for c in ("Sezione", "Peso", "Voce", "Peso voce", "Grado", "Stato"):
+            ts.add_column(c)
+        for sec in s.sezioni:
+            ts.add_row(f"{sec['codice']} {sec['nome'][:40]}", pct(sec["peso"]) if sec["peso"] is not None else "—", "", "", pct(sec["achievement"]), STATUS_LABEL[Stato(sec["stato"])])
+            for v in sec["voci"]:
+                ts.add_row("", "", f"{v['codice']} {v['nome'][:50]}", pct(v["peso"]) if v["peso"] is not None else "—", pct(v["achievement"]), STATUS_LABEL[Stato(v["stato"])])
+        out.print(ts)
+    if result.fondo:
+        f = result.fondo
+        out.print(
+            f"[bold]{f.nome}[/bold]: {euro(f.importo)} su {euro(f.importo_massimo)} (quota {pct(f.quota)})"
+            + ("  [yellow]provvisorio fino alla validazione OIV[/yellow]" if f.provvisorio else ""),
+            highlight=False,
+        )
+    if result.warnings:
+        out.print(f"[yellow]{len(result.warnings)} avvisi[/yellow]")
+        for w in result.warnings:
+            out.print(f"  [yellow]•[/yellow] {w}", highlight=False)
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="Piano da leggere (.yaml, .json, .csv, .xlsx)")],
+    target: Annotated[Path, typer.Argument(help="File da scrivere; il formato dall'estensione")],
+) -> None:
+    """Converte un piano tra formato nativo (YAML/JSON) e tabellare (CSV/XLSX)."""
+    loaded = _load(source)
+    try:
+        save_plan(loaded.piano, target, loaded.valori if loaded.valori.consuntivi else None)
+    except PlanError as exc:
+        _fail(exc.problems)
+    out.print(f"{source} → {target}", highlight=False)
+
+
+@app.command()
+def demo(
+    path: Annotated[bool, typer.Option("--path", help="Stampa il percorso del piano demo")] = False,
+    actuals_path: Annotated[bool, typer.Option("--actuals-path", help="Stampa il percorso dei consuntivi 2020 di esempio (inventati)")] = False,
+) -> None:
+    """Il piano demo: il Piano della performance 2020-2022 della CCIAA di Pistoia."""
+    if path:
+        print(demo_path(PLAN))
+    if actuals_path:
+        print(demo_path(ACTUALS))
+    if not (path or actuals_path):
+        print(demo_path(PLAN))
+        print(demo_path(ACTUALS))
+
+
+def main() -> None:
+    try:
+        app()
+    except CruscottoError as exc:  # an engine error that escaped a command: still a clear message
+        err.print(f"[red]errore[/red] {exc}", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""The performance plan as plain, frozen values (no Django, no I/O).
+
+Names are the domain's Italian words (docs/glossary.md maps them to English).
+Printed figures keep their printed text next to their parsed value so that a
+plan written back out is the plan that was read in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from .numbers import Value
+from .targets import Target
+
+
+class Polarita(StrEnum):
+    CRESCENTE = "crescente"  # higher is better
+    DECRESCENTE = "decrescente"  # lower is better
+    SCADENZA = "scadenza"  # done by a date
+    SI_NO = "si/no"
+    MILESTONE = "milestone"  # share of milestones met on time
+
+
+class Cruscotto(StrEnum):
+    """Which scorecard an objective or indicator belongs to."""
+
+    ENTE = "ente"  # the cruscotto di ente (seed 3.2): rolls up to the entity
+    AREA = "area"  # cascading only (seed 3.3): area dashboards, not the entity figure
+
+
+TAG_PIRA = "PIRA"
+TAG_PARETO = "PARETO"
+TAG_FONDO = "PROG.INTEGR.FONDO"
+KNOWN_TAGS = (TAG_PIRA, TAG_PARETO, TAG_FONDO)
+
+
+@dataclass(frozen=True, slots=True)
+class Dato:
+    """A figure as printed (history, cluster average, budget cell): text and parsed value."""
+
+    testo: str
+    valore: Value | None  # None for "-", "nd", "in attesa di consuntivo" ...
+
+
+@dataclass(frozen=True, slots=True)
+class Fascia:
+    """A scoring band: achievements from ``da`` (included) score ``punteggio``."""
+
+    da: float
+    punteggio: float
+
+
+@dataclass(frozen=True, slots=True)
+class FasciaRitardo:
+    """A deadline band: up to ``giorni`` days late scores ``punteggio``."""
+
+    giorni: int
+    punteggio: float
+
+
+@dataclass(frozen=True, slots=True)
+class Regole:
+    """The SMVP's scoring rules for one plan (DOMAIN.md defaults)."""
+
+    soglia_raggiunto: float = 80.0
+    soglia_parziale: float | None = None
+    fasce: tuple[Fascia, ...] = ()
+    fasce_modo: str = "gradini"  # gradini | lineare
+    dati_mancanti: str = "escludi"  # escludi | zero
+    ritardo_fasce: tuple[FasciaRitardo, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ente:
+    codice: str
+    nome: str
+
+
+@dataclass(frozen=True, slots=True)
+class Struttura:
+    codice: str
+    nome: str
+    tipo: str = "servizio"  # area | servizio | trasversale
+    padre: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evento:
+    codice: str
+    nome: str
+    data: date | None = None
+    alias: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    codice: str
+    descrizione: str
+    scadenza: Target
+    peso: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicatore:
+    codice: str
+    nome: str
+    algoritmo: str = ""
+    formula: str | None = None
+    etichette: tuple[str, ...] = ()
+    polarita: Polarita = Polarita.CRESCENTE
+    peso: float | None = None
+    peso_testo: str | None = None
+    unita: str = ""
+    tipologia: str = ""
+    fonte: str = ""
+    strutture: tuple[str, ...] = ()
+    cruscotto: Cruscotto = Cruscotto.ENTE
+    media_cluster: Dato | None = None
+    storico: dict[int, Dato] = field(default_factory=dict)
+    target: dict[int, Target] = field(default_factory=dict)
+    milestones: tuple[Milestone, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObiettivoOperativo:
+    codice: str
+    nome: str
+    peso: float | None = None
+    peso_testo: str | None = None
+    strutture: tuple[str, ...] = ()
+    cruscotto: Cruscotto = Cruscotto.ENTE
+    indicatori: tuple[Indicatore, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObiettivoStrategico:
+    codice: str
+    nome: str
+    peso: float | None = None
+    peso_testo: str | None = None
+    cause: tuple[str, ...] = ()  # strategy map: codes of the objectives this one supports
+    indicatori: tuple[Indicatore, ...] = ()
+    obiettivi_operativi: tuple[ObiettivoOperativo, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineaStrategica:
+    codice: str
+    nome: str
+    peso: float | None = None
+    peso_testo: str | None = None
+    benefici_attesi: str | None = None
+    obiettivi_strategici: tuple[ObiettivoStrategico, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prospettiva:
+    codice: str
+    nome: str
+    peso: float | None = None
+    peso_testo: str | None = None
+    linee: tuple[LineaStrategica, ...] = ()
+    note: str | None = None
+
+
+BUDGET_FIELDS = ("oneri_promozionali", "investimenti", "proventi")
+
+
+@dataclass(frozen=True, slots=True)
+class Progetto:
+    nome: str
+    budget: dict[str, Dato] = field(default_factory=dict)  # keys from BUDGET_FIELDS
+    strutture: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Azione:
+    codice: str | None
+    nome: str
+    obiettivo: str | None = None  # operational objective it serves
+    progetti: tuple[Progetto, ...] = ()
+    strutture: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Programma:
+    codice: str
+    nome: str
+    linea: str | None = None
+    funzione: str | None = None
+    strutture: tuple[str, ...] = ()
+    azioni: tuple[Azione, ...] = ()
+    totale_stampato: dict[str, Dato] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Voce:
+    """An item of an individual scorecard: tied to a plan indicator, or with its own target."""
+
+    codice: str
+    nome: str
+    peso: float | None = None
+    peso_testo: str | None = None
+    indicatore: str | None = None
+    polarita: Polarita = Polarita.CRESCENTE
+    target: Target | None = None
+    milestones: tuple[Milestone, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sezione:
+    codice: str
+    nome: str
+    peso: float | None = None
+    peso_testo: str | None = None
+    prospettiva: str | None = None
+    voci: tuple[Voce, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SchedaIndividuale:
+    codice: str
+    nome: str
+    anno: int
+    sezioni: tuple[Sezione, ...] = ()
+    valutato: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgettoFondo:
+    codice: str
+    nome: str
+    indicatori: tuple[str, ...] = ()
+    peso: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fondo:
+    """The art. 67 c.5 integration: paid in proportion to the tagged projects' achievement."""
+
+    nome: str
+    anno: int
+    importo_massimo: float
+    importo_testo: str
+    progetti: tuple[ProgettoFondo, ...] = ()
+    regola: str = "proporzionale"
+    soglia_minima: float | None = None  # below this mean achievement nothing is paid
+    base: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Piano:
+    ente: Ente
+    titolo: str
+    anni: tuple[int, ...]
+    regole: Regole = Regole()
+    strutture: tuple[Struttura, ...] = ()
+    eventi: tuple[Evento, ...] = ()
+    prospettive: tuple[Prospettiva, ...] = ()
+    programmi: tuple[Programma, ...] = ()
+    totali_linee_stampati: dict[str, dict[str, Dato]] = field(default_factory=dict)
+    schede_individuali: tuple[SchedaIndividuale, ...] = ()
+    fondo: Fondo | None = None
+    note: str | None = None
+    mandato: str | None = None
+    mission: str | None = None
+    vision: str | None = None
+
+    # Walking the tree --------------------------------------------------------
+
+    def linee(self):
+        for p in self.prospettive:
+            yield from p.linee
+
+    def obiettivi_strategici(self):
+        for linea in self.linee():
+            yield from linea.obiettivi_strategici
+
+    def obiettivi_operativi(self):
+        for os_ in self.obiettivi_strategici():
+            yield from os_.obiettivi_operativi
+
+    def indicatori(self):
+        """Every indicator, in plan order (those on strategic objectives first within each)."""
+        for os_ in self.obiettivi_strategici():
+            yield from os_.indicatori
+            for oo in os_.obiettivi_operativi:
+                yield from oo.indicatori
+
+    def indicatore(self, codice: str) -> Indicatore | None:
+        for ind in self.indicatori():
+            if ind.codice == codice:
+                return ind
+        return None
+
+    def date_eventi(self) -> dict[str, date | None]:
+        return {e.codice: e.data for e in self.eventi}

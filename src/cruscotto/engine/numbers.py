@@ -1,0 +1,158 @@
+"""Reading numbers, dates and yes/no values as Italian offices print them.
+
+``2.000`` is two thousand, ``68,28%`` is 68.28, ``117.762,00`` is 117762,
+``-15 gg`` is -15, ``31/12/2020`` is a date. Percentages stay in percentage
+points (``90%`` -> 90.0): actual values of percentage indicators are entered
+the same way, so target and actual are on one scale.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from .errors import ParseError
+
+# A number with optional sign, Italian thousands dots and decimal comma, or a
+# plain machine number (1234.5). The unit that may follow is captured apart.
+_NUMBER = re.compile(
+    r"""^\s*
+    (?P<sign>[-+−–]?)\s*
+    (?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?   # 1.234.567,89
+         |\d*\.\d+                         # 1234.89 (machine format)
+         |\d+(?:,\d+)?                     # 1234,89
+         |\d+)
+    \s*(?P<unit>.*?)\s*$""",
+    re.VERBOSE,
+)
+_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+# What the seed prints where there is no value.
+NOT_AVAILABLE = frozenset({"", "-", "—", "–", "nd", "n.d.", "n.d", "n/d", "na", "n.a."})
+
+YES = frozenset({"si", "sì", "yes", "true", "vero", "fatto", "realizzato"})
+NO = frozenset({"no", "false", "falso", "non fatto", "non realizzato"})
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed: for matching headers and words."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().split())
+
+
+def split_number(text: str) -> tuple[float, str] | None:
+    """``"-15 gg"`` -> ``(-15.0, "gg")``; ``None`` when the text does not start with a number."""
+    m = _NUMBER.match(text)
+    if not m:
+        return None
+    raw = m.group("num")
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif raw.count(".") >= 1 and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
+        raw = raw.replace(".", "")  # 2.000 is two thousand, as Italian offices write it
+    value = float(raw)
+    if m.group("sign") in ("-", "−", "–"):
+        value = -value
+    return value, m.group("unit")
+
+
+def parse_number(text: object, *, where: str | None = None) -> float:
+    """A number as printed (``"2.000"``, ``"68,28%"``, ``"-15 gg"``); units are ignored."""
+    if isinstance(text, bool):
+        raise ParseError("numero non valido", value=text, where=where)
+    if isinstance(text, (int, float)):
+        return float(text)
+    parts = split_number(str(text))
+    if parts is None:
+        raise ParseError("numero non valido", value=text, where=where)
+    return parts[0]
+
+
+def parse_optional_number(text: object, *, where: str | None = None) -> float | None:
+    """Like :func:`parse_number`, but ``None`` for the seed's "no value" marks (``-``, ``nd``, empty)."""
+    if text is None:
+        return None
+    if isinstance(text, str) and fold(text) in NOT_AVAILABLE:
+        return None
+    return parse_number(text, where=where)
+
+
+def parse_date(text: object, *, where: str | None = None) -> date:
+    """``31/12/2020`` (or ISO ``2020-12-31``, or a ``date``) -> ``date``."""
+    if isinstance(text, date):
+        return text
+    s = str(text)
+    m = _DATE.match(s)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = _ISO_DATE.match(s)
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise ParseError("data inesistente", value=text, where=where) from None
+    raise ParseError("data non valida (atteso gg/mm/aaaa)", value=text, where=where)
+
+
+def find_date(text: str) -> date | None:
+    """The first dd/mm/yyyy date inside a text, if any."""
+    m = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def parse_weight(text: object, *, where: str | None = None) -> float | None:
+    """A weight in percentage points (``"50%"`` -> 50.0); ``None`` means "equal weights"."""
+    value = parse_optional_number(text, where=where)
+    if value is not None and value < 0:
+        raise ParseError("peso negativo", value=text, where=where)
+    return value
+
+
+Value = float | date | bool
+"""An actual value: a number, a completion date, or yes/no."""
+
+
+def parse_value(text: object, *, where: str | None = None) -> Value | None:
+    """An actual value as entered: number, ``dd/mm/yyyy`` date, ``si``/``no``; ``None`` when empty."""
+    if text is None:
+        return None
+    if isinstance(text, (bool, date)):
+        return text
+    if isinstance(text, (int, float)):
+        return float(text)
+    s = str(text).strip()
+    f = fold(s)
+    if f in NOT_AVAILABLE:
+        return None
+    if _DATE.match(s) or _ISO_DATE.match(s):
+        return parse_date(s, where=where)
+    if f in YES:
+        return True
+    if f in NO:
+        return False
+    parts = split_number(s)
+    if parts is None:
+        raise ParseError("valore non valido (atteso un numero, una data gg/mm/aaaa o si/no)", value=text, where=where)
+    return parts[0]
+
+
+def format_value(value: Value | None) -> str:
+    """The inverse of :func:`parse_value`, in the Italian format (no thousands separator)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "si" if value else "no"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = repr(float(value))
+    if text.endswith(".0"):
+        text = text[:-2]
+    return text.replace(".", ",")

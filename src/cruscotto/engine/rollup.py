@@ -1,0 +1,363 @@
+"""Scoring a whole plan: indicators, the roll-up of the tree, scorecards, fund.
+
+Roll-up rule (DOMAIN.md): every node is the weighted mean of its children
+that have data; weights default to equal, are normalised over the children
+with data, and a set that does not sum to 100% is reported, never fixed.
+Children without data are left out and listed in the node's trace.
+
+Scope: the entity figure is the *cruscotto di ente*. Children marked
+``cruscotto: area`` (cascading-only objectives and indicators, seed 3.3) are
+scored and shown, but do not enter the roll-up of an ``ente`` node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import (
+    Cruscotto,
+    Fondo,
+    Indicatore,
+    ObiettivoOperativo,
+    ObiettivoStrategico,
+    Piano,
+    Regole,
+    SchedaIndividuale,
+)
+from .scoring import (
+    RisultatoIndicatore,
+    Stato,
+    Valori,
+    fmt,
+    score_indicator,
+    score_one,
+    status_for,
+    status_text,
+)
+
+LEVELS = ("prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo")
+
+
+@dataclass(frozen=True, slots=True)
+class Pesata:
+    """One child in a weighted mean."""
+
+    codice: str
+    tipo: str
+    peso: float | None
+    achievement: float | None
+    stato: Stato
+
+
+def effective_weights(pesi: Sequence[float | None], where: str) -> tuple[list[float], list[str]]:
+    """Weights to use and the warnings about them.
+
+    All missing -> equal. Some missing -> the missing ones share what is left
+    to 100 (warned). Given weights not summing to 100 -> warned, used as they
+    are (the mean normalises them).
+    """
+    warnings: list[str] = []
+    if not pesi:
+        return [], warnings
+    if all(p is None for p in pesi):
+        return [1.0] * len(pesi), warnings
+    given = sum(p for p in pesi if p is not None)
+    missing = sum(1 for p in pesi if p is None)
+    if missing:
+        share = max(0.0, 100.0 - given) / missing
+        warnings.append(f"{where}: {missing} peso/i mancante/i, si attribuisce il residuo {fmt(share)}% ciascuno")
+        return [p if p is not None else share for p in pesi], warnings
+    if abs(given - 100.0) > 1e-6:
+        warnings.append(f"{where}: i pesi sommano a {fmt(given)}% invece di 100%")
+    return [float(p) for p in pesi], warnings
+
+
+def weighted_mean(children: Sequence[Pesata], where: str, regole: Regole) -> tuple[float | None, Stato, dict, list[str]]:
+    weights, warnings = effective_weights([c.peso for c in children], where)
+    included, excluded = [], []
+    num = den = 0.0
+    for c, w in zip(children, weights):
+        row = {"codice": c.codice, "tipo": c.tipo, "peso": c.peso, "peso_usato": w, "achievement": c.achievement, "stato": c.stato.value}
+        if c.achievement is None:
+            excluded.append(row)
+            continue
+        num += w * c.achievement
+        den += w
+        included.append(row)
+    for row in included:
+        row["peso_normalizzato"] = row["peso_usato"] / den * 100.0 if den else None
+    trace: dict = {"figli": included, "esclusi": excluded, "avvisi": list(warnings)}
+    if not included or den == 0:
+        pending = any(c.stato is Stato.IN_ATTESA for c in children)
+        stato = Stato.IN_ATTESA if pending and not included else Stato.SENZA_DATI
+        trace["calcolo"] = "nessun figlio con dati" if not included else "pesi dei figli con dati tutti nulli"
+        return None, stato, trace, warnings
+    a = num / den
+    terms = " + ".join(f"{fmt(r['peso_usato'])} × {fmt(r['achievement'])}" for r in included)
+    trace["calcolo"] = f"({terms}) / {fmt(den)} = {fmt(a)}"
+    stato = status_for(a, regole)
+    trace["stato"] = status_text(a, stato, regole)
+    return a, stato, trace, warnings
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoNodo:
+    codice: str
+    livello: str
+    nome: str
+    achievement: float | None
+    stato: Stato
+    trace: dict
+    cruscotto: str = "ente"
+    padre: str | None = None  # "livello:codice" of the parent, for drawing the tree
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoScheda:
+    codice: str
+    nome: str
+    anno: int
+    achievement: float | None
+    stato: Stato
+    sezioni: tuple[dict, ...]
+    trace: dict
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoFondo:
+    nome: str
+    anno: int
+    importo_massimo: float
+    importo: float
+    quota: float | None  # mean achievement of the projects, 0..100
+    progetti: tuple[dict, ...]
+    trace: dict
+    provvisorio: bool = True  # until the OIV validates the Relazione
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoPiano:
+    anno: int
+    as_of: date
+    achievement: float | None
+    stato: Stato
+    entity_trace: dict
+    nodi: tuple[RisultatoNodo, ...]
+    indicatori: tuple[RisultatoIndicatore, ...]
+    schede: tuple[RisultatoScheda, ...] = ()
+    fondo: RisultatoFondo | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def nodo(self, livello: str, codice: str) -> RisultatoNodo | None:
+        for n in self.nodi:
+            if n.livello == livello and n.codice == codice:
+                return n
+        return None
+
+    def indicatore(self, codice: str) -> RisultatoIndicatore | None:
+        for r in self.indicatori:
+            if r.codice == codice:
+                return r
+        return None
+
+
+def _in_scope(parent_scope: Cruscotto, child_scope: Cruscotto) -> bool:
+    return parent_scope is Cruscotto.AREA or child_scope is Cruscotto.ENTE
+
+
+def _oo_scope(oo: ObiettivoOperativo) -> Cruscotto:
+    return oo.cruscotto
+
+
+def score_plan(
+    piano: Piano,
+    *,
+    anno: int,
+    valori: Valori | None = None,
+    as_of: date | None = None,
+    eventi: Mapping[str, date | None] | None = None,
+    periodo: str = "",
+) -> RisultatoPiano:
+    """Score the plan for one year.
+
+    ``as_of`` is the reference date for deadlines (default: 31 December of
+    ``anno``); ``eventi`` overrides event dates of the plan (e.g. T0).
+    """
+    valori = valori or Valori()
+    as_of = as_of or date(anno, 12, 31)
+    ev = piano.date_eventi()
+    if eventi:
+        ev.update(eventi)
+    regole = piano.regole
+    warnings: list[str] = []
+    misure_anno = valori.misure_anno(anno)
+    ind_results: dict[str, RisultatoIndicatore] = {}
+    nodes: list[RisultatoNodo] = []
+
+    def ind(i: Indicatore) -> RisultatoIndicatore:
+        r, w = score_indicator(i, anno=anno, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, misure_anno=misure_anno)
+        warnings.extend(w)
+        ind_results[i.codice] = r
+        return r
+
+    def node(livello, obj, scope, children: list[Pesata], padre) -> RisultatoNodo:
+        where = f"{livello} {obj.codice}"
+        a, stato, trace, w = weighted_mean(children, where, regole)
+        warnings.extend(w)
+        n = RisultatoNodo(obj.codice, livello, obj.nome, a, stato, trace, scope.value, padre)
+        return n
+
+    def ind_children(inds, scope) -> list[Pesata]:
+        out = []
+        for i in inds:
+            r = ind(i)
+            if _in_scope(scope, i.cruscotto):
+                out.append(Pesata(i.codice, "indicatore", i.peso, r.achievement, r.stato))
+        return out
+
+    persp_children: list[Pesata] = []
+    for p in piano.prospettive:
+        p_index = len(nodes)
+        nodes.append(None)  # placeholder: parents come before children in the list
+        line_children = []
+        for linea in p.linee:
+            l_index = len(nodes)
+            nodes.append(None)
+            os_children = []
+            for os_ in linea.obiettivi_strategici:
+                os_index = len(nodes)
+                nodes.append(None)
+                os_scope = Cruscotto.ENTE if (os_.indicatori and any(i.cruscotto is Cruscotto.ENTE for i in os_.indicatori)) or any(oo.cruscotto is Cruscotto.ENTE for oo in os_.obiettivi_operativi) else Cruscotto.AREA
+                children = ind_children(os_.indicatori, os_scope)
+                for oo in os_.obiettivi_operativi:
+                    oo_scope = _oo_scope(oo)
+                    r = node("obiettivo_operativo", oo, oo_scope, ind_children(oo.indicatori, oo_scope), f"obiettivo_strategico:{os_.codice}")
+                    nodes.append(r)
+                    if _in_scope(os_scope, oo_scope):
+                        children.append(Pesata(oo.codice, "obiettivo_operativo", oo.peso, r.achievement, r.stato))
+                r = node("obiettivo_strategico", os_, os_scope, children, f"linea:{linea.codice}")
+                nodes[os_index] = r
+                if _in_scope(Cruscotto.ENTE, os_scope):
+                    os_children.append(Pesata(os_.codice, "obiettivo_strategico", os_.peso, r.achievement, r.stato))
+            r = node("linea", linea, Cruscotto.ENTE, os_children, f"prospettiva:{p.codice}")
+            nodes[l_index] = r
+            line_children.append(Pesata(linea.codice, "linea", linea.peso, r.achievement, r.stato))
+        r = node("prospettiva", p, Cruscotto.ENTE, line_children, None)
+        nodes[p_index] = r
+        persp_children.append(Pesata(p.codice, "prospettiva", p.peso, r.achievement, r.stato))
+
+    a, stato, entity_trace, w = weighted_mean(persp_children, "ente", regole)
+    warnings.extend(w)
+
+    schede = tuple(
+        score_scheda(s, ind_results=ind_results, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, warnings=warnings)
+        for s in piano.schede_individuali
+        if s.anno == anno
+    )
+    fondo = None
+    if piano.fondo is not None and piano.fondo.anno == anno:
+        fondo = score_fondo(piano.fondo, ind_results, warnings)
+
+    return RisultatoPiano(
+        anno=anno,
+        as_of=as_of,
+        achievement=a,
+        stato=stato,
+        entity_trace=entity_trace,
+        nodi=tuple(nodes),
+        indicatori=tuple(ind_results.values()),
+        schede=schede,
+        fondo=fondo,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def score_scheda(
+    scheda: SchedaIndividuale,
+    *,
+    ind_results: Mapping[str, RisultatoIndicatore],
+    valori: Valori,
+    eventi: Mapping[str, date | None],
+    as_of: date,
+    regole: Regole,
+    periodo: str,
+    warnings: list[str],
+) -> RisultatoScheda:
+    """Score = Σ section weight × weighted mean of its items (weights normalised over sections with data)."""
+    sections = []
+    sec_children = []
+    for sez in scheda.sezioni:
+        items = []
+        rows = []
+        for voce in sez.voci:
+            if voce.indicatore:
+                r = ind_results.get(voce.indicatore)
+                if r is None:
+                    warnings.append(f"scheda {scheda.codice}, voce {voce.codice}: indicatore {voce.indicatore} non trovato")
+                    a_, st, steps = None, Stato.SENZA_DATI, [f"indicatore {voce.indicatore} non trovato"]
+                else:
+                    a_, st, steps = r.achievement, r.stato, [f"dall'indicatore {voce.indicatore}: {fmt(r.achievement)} ({r.stato.value})"]
+            else:
+                c = valori.consuntivo(voce.codice, scheda.anno, periodo)
+                ms = {m.codice: (valori.consuntivo(m.codice, scheda.anno, periodo) or None) for m in voce.milestones}
+                out = score_one(
+                    polarita=voce.polarita,
+                    target=voce.target,
+                    actual=c.valore if c else None,
+                    milestones=voce.milestones,
+                    milestone_actuals={k: (v.valore if v else None) for k, v in ms.items()},
+                    eventi=eventi,
+                    as_of=as_of,
+                    regole=regole,
+                )
+                a_, st, steps = out.achievement, out.stato, list(out.steps)
+            items.append(Pesata(voce.codice, "voce", voce.peso, a_, st))
+            rows.append({"codice": voce.codice, "nome": voce.nome, "peso": voce.peso, "achievement": a_, "stato": st.value, "passi": steps})
+        a, stato, trace, w = weighted_mean(items, f"scheda {scheda.codice}, sezione {sez.codice}", regole)
+        warnings.extend(w)
+        sections.append({"codice": sez.codice, "nome": sez.nome, "peso": sez.peso, "achievement": a, "stato": stato.value, "voci": rows, "trace": trace})
+        sec_children.append(Pesata(sez.codice, "sezione", sez.peso, a, stato))
+    a, stato, trace, w = weighted_mean(sec_children, f"scheda {scheda.codice}", regole)
+    warnings.extend(w)
+    return RisultatoScheda(scheda.codice, scheda.nome, scheda.anno, a, stato, tuple(sections), trace)
+
+
+def score_fondo(fondo: Fondo, ind_results: Mapping[str, RisultatoIndicatore], warnings: list[str]) -> RisultatoFondo:
+    """Amount = maximum × mean project achievement / 100.
+
+    A project's achievement is the mean of its indicators with data. A project
+    with no data counts 0 here (not left out as in the roll-up): money is paid
+    only on results that exist. docs/scoring.md explains the choice.
+    """
+    rows = []
+    pesi = [p.peso for p in fondo.progetti]
+    weights, w = effective_weights(pesi, f"fondo {fondo.nome}")
+    warnings.extend(w)
+    num = den = 0.0
+    for prog, weight in zip(fondo.progetti, weights):
+        vals = []
+        for code in prog.indicatori:
+            r = ind_results.get(code)
+            if r is None:
+                warnings.append(f"fondo, progetto {prog.codice}: indicatore {code} non trovato")
+                continue
+            if r.achievement is not None:
+                vals.append(r.achievement)
+        if vals:
+            pa = sum(vals) / len(vals)
+            note = f"media di {len(vals)} indicatore/i con dati = {fmt(pa)}"
+        else:
+            pa = 0.0
+            note = "nessun indicatore con dati: conta 0"
+            warnings.append(f"fondo, progetto {prog.codice}: nessun dato, conteggiato 0")
+        num += weight * pa
+        den += weight
+        rows.append({"codice": prog.codice, "nome": prog.nome, "indicatori": list(prog.indicatori), "peso_usato": weight, "achievement": pa, "nota": note})
+    quota = num / den if den else None
+    paid = quota is not None and (fondo.soglia_minima is None or quota >= fondo.soglia_minima)
+    importo = fondo.importo_massimo * quota / 100.0 if paid and quota is not None else 0.0
+    calc = f"{fmt(fondo.importo_massimo)} × {fmt(quota)} / 100 = {fmt(importo)}" if paid else "sotto la soglia minima o senza progetti → 0"
+    trace = {"calcolo": calc, "quota": quota, "soglia_minima": fondo.soglia_minima, "regola": fondo.regola}
+    return RisultatoFondo(fondo.nome, fondo.anno, fondo.importo_massimo, importo, quota, tuple(rows), trace)

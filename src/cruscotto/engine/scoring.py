@@ -1,0 +1,400 @@
+"""Scoring one indicator against its target, by the SMVP's rules (DOMAIN.md).
+
+Every function here takes values and returns values: no clock (the reference
+date ``as_of`` is an argument), no database, no files. Each result carries the
+steps that produced it, in Italian, so a number on a screen can be explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from .formulas import evaluate
+from .model import Indicatore, Milestone, Polarita, Regole
+from .numbers import Value
+from .targets import Target, TargetKind
+
+
+class Stato(StrEnum):
+    RAGGIUNTO = "raggiunto"
+    PARZIALE = "parzialmente_raggiunto"
+    NON_RAGGIUNTO = "non_raggiunto"
+    SENZA_DATI = "senza_dati"
+    IN_ATTESA = "in_attesa"
+
+
+RULES_TEXT = {
+    "crescente": "più alto è meglio: T > 0 → a = min(100, max(0, A) / T × 100); T = 0 → 100 se A ≥ 0",
+    "decrescente": "più basso è meglio: A ≤ T → 100; T > 0 → a = T / A × 100; "
+    "T < 0 → a = max(0, 100 − (A − T) / |T| × 100); T = 0 e A > 0 → 0",
+    "scadenza": "scadenza: fatto entro la data → 100; in ritardo o non fatto → 0 (salvo fasce di ritardo)",
+    "si/no": "sì/no: sì → 100, no → 0",
+    "milestone": "milestone: quota delle milestone rispettate entro la scadenza risolta (pesi uguali se non indicati)",
+}
+
+
+def fmt(x: float | None) -> str:
+    """A number for a trace line: Italian decimal comma, at most 4 decimals, no rounding of the stored value."""
+    if x is None:
+        return "—"
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if text != "-0" else "0"
+
+
+def fmt_value(v: Value | None) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "sì" if v else "no"
+    if isinstance(v, date):
+        return f"{v:%d/%m/%Y}"
+    return fmt(v)
+
+
+@dataclass(frozen=True, slots=True)
+class Consuntivo:
+    """An actual value as entered, with its note."""
+
+    valore: Value
+    nota: str = ""
+
+
+@dataclass(slots=True)
+class Valori:
+    """The inputs besides the plan: actual values and base measures.
+
+    ``consuntivi`` maps ``(codice, anno, periodo)`` to a :class:`Consuntivo`;
+    ``periodo`` is ``""`` for the whole year. ``misure`` maps ``(nome, anno)``
+    to a number. Codes are those of indicators, milestones and scorecard items.
+    """
+
+    consuntivi: dict[tuple[str, int, str], Consuntivo] = field(default_factory=dict)
+    misure: dict[tuple[str, int], float] = field(default_factory=dict)
+
+    def consuntivo(self, codice: str, anno: int, periodo: str = "") -> Consuntivo | None:
+        return self.consuntivi.get((codice, anno, periodo))
+
+    def misure_anno(self, anno: int) -> dict[str, float]:
+        return {nome: v for (nome, a), v in self.misure.items() if a == anno}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Achievement of one scored thing, its status and the explanation."""
+
+    achievement: float | None
+    stato: Stato
+    steps: tuple[str, ...]
+
+
+def status_for(a: float | None, regole: Regole) -> Stato:
+    if a is None:
+        return Stato.SENZA_DATI
+    if a >= regole.soglia_raggiunto:
+        return Stato.RAGGIUNTO
+    if regole.soglia_parziale is not None and a >= regole.soglia_parziale:
+        return Stato.PARZIALE
+    return Stato.NON_RAGGIUNTO
+
+
+def status_text(a: float, stato: Stato, regole: Regole) -> str:
+    if stato is Stato.RAGGIUNTO:
+        return f"a = {fmt(a)} ≥ {fmt(regole.soglia_raggiunto)} (soglia) → raggiunto"
+    if stato is Stato.PARZIALE:
+        return (
+            f"{fmt(regole.soglia_parziale)} ≤ a = {fmt(a)} < {fmt(regole.soglia_raggiunto)} → parzialmente raggiunto"
+        )
+    return f"a = {fmt(a)} < {fmt(regole.soglia_parziale if regole.soglia_parziale is not None else regole.soglia_raggiunto)} → non raggiunto"
+
+
+# --- numeric rules ------------------------------------------------------------
+
+
+def higher_is_better(actual: float, target: float) -> tuple[float, str]:
+    if target > 0:
+        a = min(100.0, max(0.0, actual) / target * 100.0)
+        return a, f"min(100, max(0, {fmt(actual)}) / {fmt(target)} × 100) = {fmt(a)}"
+    if target == 0:
+        a = 100.0 if actual >= 0 else 0.0
+        return a, f"T = 0: A = {fmt(actual)} {'≥' if actual >= 0 else '<'} 0 → {fmt(a)}"
+    # T < 0 is not in DOMAIN.md: mirror the lower-is-better rule (docs/scoring.md).
+    if actual >= target:
+        return 100.0, f"A = {fmt(actual)} ≥ T = {fmt(target)} → 100"
+    a = max(0.0, 100.0 - (target - actual) / abs(target) * 100.0)
+    return a, f"max(0, 100 − ({fmt(target)} − {fmt(actual)}) / {fmt(abs(target))} × 100) = {fmt(a)}"
+
+
+def lower_is_better(actual: float, target: float) -> tuple[float, str]:
+    if actual <= target:
+        return 100.0, f"A = {fmt(actual)} ≤ T = {fmt(target)} → 100"
+    if target > 0:
+        a = target / actual * 100.0
+        return a, f"{fmt(target)} / {fmt(actual)} × 100 = {fmt(a)}"
+    if target < 0:
+        a = max(0.0, 100.0 - (actual - target) / abs(target) * 100.0)
+        return a, f"max(0, 100 − ({fmt(actual)} − {fmt(target)}) / {fmt(abs(target))} × 100) = {fmt(a)}"
+    return 0.0, f"T = 0 e A = {fmt(actual)} > 0 → 0"
+
+
+def apply_bands(a: float, regole: Regole) -> tuple[float, str | None]:
+    """Map a raw achievement through the plan's bands, if it has any."""
+    if not regole.fasce:
+        return a, None
+    bands = sorted(regole.fasce, key=lambda b: b.da)
+    idx = max((i for i, b in enumerate(bands) if a >= b.da), default=None)
+    if idx is None:
+        return 0.0, f"fasce: a = {fmt(a)} sotto la prima fascia → 0"
+    band = bands[idx]
+    if regole.fasce_modo == "lineare" and idx + 1 < len(bands):
+        nxt = bands[idx + 1]
+        span = nxt.da - band.da
+        score = band.punteggio + (a - band.da) / span * (nxt.punteggio - band.punteggio) if span else band.punteggio
+        return score, (
+            f"fasce (lineare): tra {fmt(band.da)}→{fmt(band.punteggio)} e {fmt(nxt.da)}→{fmt(nxt.punteggio)}: "
+            f"{fmt(a)} → {fmt(score)}"
+        )
+    return band.punteggio, f"fasce: a = {fmt(a)} ≥ {fmt(band.da)} → {fmt(band.punteggio)}"
+
+
+def score_numeric(polarita: Polarita, target: Target, actual: Value | None) -> tuple[float | None, list[str]]:
+    steps: list[str] = []
+    if isinstance(actual, bool) or isinstance(actual, date) or actual is None:
+        return None, [f"valore non numerico per un target numerico: {fmt_value(actual)}"]
+    assert target.valore is not None
+    direction = polarita.value
+    if target.operatore in (">", ">="):
+        direction = "crescente"
+    elif target.operatore in ("<", "<="):
+        direction = "decrescente"
+    if direction != polarita.value:
+        steps.append(f"il segno {target.operatore} del target indica: {direction}")
+    if direction == "decrescente":
+        a, text = lower_is_better(float(actual), target.valore)
+    else:
+        a, text = higher_is_better(float(actual), target.valore)
+    steps.append(f"regola {RULES_TEXT[direction]}")
+    steps.append(f"calcolo: {text}")
+    return a, steps
+
+
+def score_deadline(
+    due: date | None, actual: Value | None, *, as_of: date, regole: Regole, what: str
+) -> Outcome:
+    """One deadline: ``actual`` is the completion date, ``True`` (done, date not given) or ``False``."""
+    if due is None:
+        return Outcome(None, Stato.IN_ATTESA, (f"{what}: data dell'evento non ancora nota → in attesa",))
+    head = f"{what}: scadenza {due:%d/%m/%Y}"
+    if actual is True:
+        return Outcome(100.0, Stato.RAGGIUNTO, (f"{head}; fatto (data non indicata) → 100",))
+    if isinstance(actual, date):
+        late = (actual - due).days
+        if late <= 0:
+            return Outcome(100.0, Stato.RAGGIUNTO, (f"{head}; fatto il {actual:%d/%m/%Y} → 100",))
+        for band in sorted(regole.ritardo_fasce, key=lambda b: b.giorni):
+            if late <= band.giorni:
+                return Outcome(
+                    band.punteggio,
+                    Stato.NON_RAGGIUNTO,
+                    (f"{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo ≤ {band.giorni} → {fmt(band.punteggio)}",),
+                )
+        return Outcome(0.0, Stato.NON_RAGGIUNTO, (f"{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo → 0",))
+    if actual is False or (actual is None and regole.dati_mancanti == "zero"):
+        if as_of <= due:
+            return Outcome(None, Stato.IN_ATTESA, (f"{head}; non ancora fatto al {as_of:%d/%m/%Y}, scadenza non passata → in attesa",))
+        why = "non fatto" if actual is False else "dato mancante conteggiato come non fatto"
+        return Outcome(0.0, Stato.NON_RAGGIUNTO, (f"{head}; {why} al {as_of:%d/%m/%Y} → 0",))
+    if actual is None:
+        return Outcome(None, Stato.SENZA_DATI, (f"{head}; nessun valore inserito",))
+    return Outcome(None, Stato.SENZA_DATI, (f"{head}; valore non valido per una scadenza: {fmt_value(actual)}",))
+
+
+def score_milestones(
+    milestones: tuple[Milestone, ...],
+    actuals: Mapping[str, Value | None],
+    *,
+    eventi: Mapping[str, date | None],
+    as_of: date,
+    regole: Regole,
+) -> Outcome:
+    """The share of milestones met by their resolved due date; unresolved or not yet due ones are left out."""
+    steps: list[str] = []
+    weights = [m.peso for m in milestones]
+    if all(w is None for w in weights):
+        weights = [1.0] * len(milestones)
+    else:
+        weights = [w or 0.0 for w in weights]
+    num = den = 0.0
+    pending = 0
+    for m, w in zip(milestones, weights):
+        out = score_deadline(m.scadenza.scadenza(eventi), actuals.get(m.codice), as_of=as_of, regole=regole, what=f"{m.codice} ({m.scadenza.testo})")
+        steps.extend(out.steps)
+        if out.achievement is None:
+            pending += out.stato is Stato.IN_ATTESA
+            continue
+        num += w * out.achievement
+        den += w
+    if den == 0:
+        stato = Stato.IN_ATTESA if pending else Stato.SENZA_DATI
+        steps.append("nessuna milestone valutabile → " + stato.value)
+        return Outcome(None, stato, tuple(steps))
+    a = num / den
+    steps.append(f"quota rispettata: {fmt(num / 100)} / {fmt(den)} pesi → a = {fmt(a)}" + (f" ({pending} in attesa, escluse)" if pending else ""))
+    return Outcome(a, status_for(a, regole), tuple(steps))
+
+
+def score_one(
+    *,
+    polarita: Polarita,
+    target: Target | None,
+    actual: Value | None,
+    milestones: tuple[Milestone, ...] = (),
+    milestone_actuals: Mapping[str, Value | None] | None = None,
+    eventi: Mapping[str, date | None],
+    as_of: date,
+    regole: Regole,
+) -> Outcome:
+    """Score one indicator or scorecard item (the actual value is already known)."""
+    if polarita is Polarita.MILESTONE:
+        if not milestones:
+            return Outcome(None, Stato.SENZA_DATI, ("polarità milestone senza milestone definite",))
+        out = score_milestones(milestones, milestone_actuals or {}, eventi=eventi, as_of=as_of, regole=regole)
+        return _banded(out, regole)
+    if target is None:
+        return Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
+    if polarita is Polarita.SCADENZA:
+        if target.tipo is not TargetKind.SCADENZA:
+            return Outcome(None, Stato.SENZA_DATI, (f"target {target.testo!r} non è una scadenza",))
+        return score_deadline(target.scadenza(eventi), actual, as_of=as_of, regole=regole, what=f"target {target.describe()}")
+    if actual is None:
+        if regole.dati_mancanti == "zero":
+            return Outcome(0.0, Stato.NON_RAGGIUNTO, ("nessun valore inserito: conteggiato come 0 (regola dati_mancanti = zero)",))
+        return Outcome(None, Stato.SENZA_DATI, ("nessun valore inserito",))
+    if polarita is Polarita.SI_NO:
+        if not isinstance(actual, bool):
+            return Outcome(None, Stato.SENZA_DATI, (f"valore non sì/no: {fmt_value(actual)}",))
+        a = 100.0 if actual else 0.0
+        return _banded(Outcome(a, status_for(a, regole), (f"regola {RULES_TEXT['si/no']}", f"calcolo: {fmt_value(actual)} → {fmt(a)}")), regole)
+    if target.tipo is not TargetKind.NUMERO:
+        return Outcome(None, Stato.SENZA_DATI, (f"target {target.testo!r} non numerico per polarità {polarita.value}",))
+    a, steps = score_numeric(polarita, target, actual)
+    if a is None:
+        return Outcome(None, Stato.SENZA_DATI, tuple(steps))
+    return _banded(Outcome(a, status_for(a, regole), tuple(steps)), regole)
+
+
+def _banded(out: Outcome, regole: Regole) -> Outcome:
+    if out.achievement is None:
+        return out
+    a, text = apply_bands(out.achievement, regole)
+    steps = out.steps + ((text,) if text else ())
+    stato = status_for(a, regole)
+    return Outcome(a, stato, steps + (status_text(a, stato, regole),))
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoIndicatore:
+    codice: str
+    nome: str
+    actual: Value | None
+    target: Target | None
+    achievement: float | None
+    stato: Stato
+    trace: dict
+    cruscotto: str = "ente"
+    peso: float | None = None
+
+
+def actual_of(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure_anno: Mapping[str, float]) -> tuple[Value | None, dict, list[str]]:
+    """The actual value of an indicator: computed by its formula when the measures allow, else as entered."""
+    info: dict = {}
+    warnings: list[str] = []
+    entered = valori.consuntivo(ind.codice, anno, periodo)
+    if entered is not None:
+        info["consuntivo_inserito"] = fmt_value(entered.valore)
+        if entered.nota:
+            info["nota"] = entered.nota
+    if ind.formula:
+        esito = evaluate(ind.formula, misure_anno)
+        info["formula"] = {"testo": ind.formula, "valori": esito.valori, "risultato": esito.valore, "motivo": esito.motivo}
+        if esito.valore is not None:
+            if entered is not None and isinstance(entered.valore, float) and abs(entered.valore - esito.valore) > 1e-9 * max(1.0, abs(esito.valore)):
+                warnings.append(
+                    f"{ind.codice}: valore inserito {fmt_value(entered.valore)} diverso dal calcolato {fmt(esito.valore)}; si usa il calcolato"
+                )
+            info["fonte_valore"] = "formula"
+            return esito.valore, info, warnings
+    if entered is not None:
+        info["fonte_valore"] = "consuntivo"
+        return entered.valore, info, warnings
+    info["fonte_valore"] = None
+    return None, info, warnings
+
+
+def score_indicator(
+    ind: Indicatore,
+    *,
+    anno: int,
+    valori: Valori,
+    eventi: Mapping[str, date | None],
+    as_of: date,
+    regole: Regole,
+    periodo: str = "",
+    misure_anno: Mapping[str, float] | None = None,
+) -> tuple[RisultatoIndicatore, list[str]]:
+    if misure_anno is None:
+        misure_anno = valori.misure_anno(anno)
+    actual, info, warnings = actual_of(ind, anno, periodo, valori, misure_anno)
+    target = ind.target.get(anno)
+    ms_actuals = {}
+    for m in ind.milestones:
+        c = valori.consuntivo(m.codice, anno, periodo)
+        ms_actuals[m.codice] = c.valore if c else None
+    out = score_one(
+        polarita=ind.polarita,
+        target=target,
+        actual=actual,
+        milestones=ind.milestones,
+        milestone_actuals=ms_actuals,
+        eventi=eventi,
+        as_of=as_of,
+        regole=regole,
+    )
+    steps = list(out.steps)
+    formula = info.get("formula")
+    if formula and formula.get("motivo") and actual is None:
+        steps.insert(0, f"formula {formula['testo']}: {formula['motivo']}")
+    trace = {
+        "input": {
+            "consuntivo": fmt_value(actual) if actual is not None else None,
+            "fonte_valore": info.get("fonte_valore"),
+            "target": target.testo if target else None,
+            "polarita": ind.polarita.value,
+            "unita": ind.unita,
+            "anno": anno,
+            "periodo": periodo or None,
+            "as_of": as_of.isoformat(),
+        },
+        "passi": steps,
+        "risultato": out.achievement,
+        "stato": out.stato.value,
+    }
+    if "formula" in info:
+        trace["formula"] = info["formula"]
+    for key in ("nota", "consuntivo_inserito"):
+        if key in info:
+            trace["input"][key] = info[key]
+    res = RisultatoIndicatore(
+        codice=ind.codice,
+        nome=ind.nome,
+        actual=actual,
+        target=target,
+        achievement=out.achievement,
+        stato=out.stato,
+        trace=trace,
+        cruscotto=ind.cruscotto.value,
+        peso=ind.peso,
+    )
+    return res, warnings

@@ -1,0 +1,202 @@
+"""Targets as the seed prints them, parsed into something the engine can score.
+
+Shapes handled (docs/targets.md has the full table):
+
+=============================  =========================================
+printed                        parsed
+=============================  =========================================
+``90%``, ``7``, ``2.000``      numero 90 / 7 / 2000 (unit kept)
+``3gg``, ``-15 gg``, ``0``     numero 3 / -15 / 0
+``=1``, ``>3 ore``             numero with operator ``=`` / ``>``
+``11 uscite``                  numero 11, unit ``uscite``
+``100% iniziative ... ICE``    numero 100, unit ``%``, note the rest
+``entro 31/12/2020``           scadenza 2020-12-31
+``15/12/2020 salvo ...``       scadenza 2020-12-15, note the rest
+``Entro 15 gg. prima di T0``   scadenza relative: T0 - 15 days
+``30 gg da T0``, ``Entro T0``  scadenza relative: T0 + 30 / T0
+``Entro 60gg dalla data ...``  scadenza relative to another event
+``si``                         si/no
+anything else                  descrittivo (allowed for si/no and milestone)
+=============================  =========================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .errors import ParseError
+from .numbers import NOT_AVAILABLE, YES, find_date, fold, split_number
+
+
+class TargetKind(StrEnum):
+    NUMERO = "numero"
+    SCADENZA = "scadenza"
+    SI_NO = "si/no"
+    DESCRITTIVO = "descrittivo"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A parsed target. ``testo`` is always the text as printed, so nothing is lost."""
+
+    testo: str
+    tipo: TargetKind
+    valore: float | None = None
+    operatore: str = ""  # "", "=", ">", ">=", "<", "<="
+    unita: str = ""
+    data: date | None = None  # absolute deadline
+    evento: str | None = None  # event code of a relative deadline
+    giorni: int = 0  # offset from the event, negative = before
+    nota: str = ""
+
+    @property
+    def relativo(self) -> bool:
+        return self.evento is not None
+
+    def scadenza(self, eventi: Mapping[str, date | None]) -> date | None:
+        """The due date, resolving an event-relative deadline; ``None`` while the event date is unknown."""
+        if self.data is not None:
+            return self.data
+        if self.evento is None:
+            return None
+        base = eventi.get(self.evento)
+        return None if base is None else base + timedelta(days=self.giorni)
+
+    def describe(self) -> str:
+        """A short Italian description for traces."""
+        if self.tipo is TargetKind.SCADENZA:
+            if self.evento is None:
+                return f"entro il {self.data:%d/%m/%Y}"
+            if self.giorni == 0:
+                return f"entro {self.evento}"
+            verso = "prima di" if self.giorni < 0 else "dopo"
+            return f"entro {abs(self.giorni)} giorni {verso} {self.evento}"
+        return self.testo
+
+
+_OPERATORS = {">=": ">=", "≥": ">=", "=>": ">=", "<=": "<=", "≤": "<=", "=<": "<=", ">": ">", "<": "<", "=": "="}
+_OPERATOR_RE = re.compile(r"^\s*(>=|≥|=>|<=|≤|=<|>|<|=)\s*")
+# "Entro 15 gg. prima di T0", "30 gg. da T0", "Entro 60gg dalla data ...", "Entro T0"
+_RELATIVE_RE = re.compile(
+    r"""^(?:entro\s+(?:il\s+|la\s+|le\s+)?)?
+        (?:(?P<n>\d+)\s*(?:gg|giorni|g)\.?\s*
+           (?P<dir>prima\s+d(?:ella|ell'|el|i)|dalla|dalle|dall'|dal|da|dopo(?:\s+(?:il|la))?)\s*)?
+        (?P<event>.+?)\s*$""",
+    re.VERBOSE,
+)
+_UNIT_WORDS = {"%", "gg", "gg.", "giorni", "ore", "ora", "euro", "€", "uscite", "n", "n."}
+
+
+def event_aliases(eventi: Mapping[str, list[str] | tuple[str, ...]]) -> dict[str, str]:
+    """``{"T0": ["data accorpamento"]}`` -> folded alias -> event code (the code is its own alias)."""
+    out: dict[str, str] = {}
+    for code, aliases in eventi.items():
+        out[_fold_event(code)] = code
+        for alias in aliases:
+            out[_fold_event(alias)] = code
+    return out
+
+
+def _fold_event(text: str) -> str:
+    text = fold(text)
+    text = re.sub(r"<sub>\s*(\w+)\s*</sub>", r"\1", text)
+    text = text.replace("$", "").replace("_", "").replace("{", "").replace("}", "")
+    text = re.sub(r"^(?:la|il|le|lo|l')\s*", "", text)
+    text = re.sub(r"\bt\s+0\b", "t0", text)
+    return text.strip(" .")
+
+
+def parse_target(text: object, *, aliases: Mapping[str, str] | None = None, where: str | None = None) -> Target | None:
+    """Parse a printed target; ``None`` when the cell is empty (no target that year).
+
+    ``aliases`` maps folded event names to event codes (see :func:`event_aliases`);
+    without it only the literal code ``T0`` is known.
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        return Target(testo="si" if text else "no", tipo=TargetKind.SI_NO, valore=1.0 if text else 0.0)
+    if isinstance(text, (int, float)):
+        return Target(testo=_plain(float(text)), tipo=TargetKind.NUMERO, valore=float(text))
+    if isinstance(text, date):
+        return Target(testo=f"{text:%d/%m/%Y}", tipo=TargetKind.SCADENZA, data=text)
+    raw = str(text).strip()
+    f = fold(raw)
+    if f in NOT_AVAILABLE:
+        return None
+    aliases = aliases if aliases is not None else {"t0": "T0"}
+
+    # 1. An absolute deadline: "entro 31/12/2020", "15/12/2020 salvo diverso termine ...".
+    m = re.match(r"^(?:entro\s+(?:il\s+)?)?(\d{1,2}/\d{1,2}/\d{4})\s*(.*)$", f)
+    if m:
+        d = find_date(m.group(1))
+        if d is None:
+            raise ParseError("data inesistente nel target", value=raw, where=where)
+        return Target(testo=raw, tipo=TargetKind.SCADENZA, data=d, nota=_tail(raw, m.group(2)))
+
+    # 2. A deadline relative to an event (T0, entry into force of guidelines ...).
+    m = _RELATIVE_RE.match(f)
+    if m:
+        code = aliases.get(_fold_event(m.group("event")))
+        has_shape = m.group("n") is not None or f.startswith("entro")
+        if code is not None and (has_shape or _fold_event(f) in aliases):
+            days = int(m.group("n") or 0)
+            if m.group("dir") and m.group("dir").startswith("prima"):
+                days = -days
+            return Target(testo=raw, tipo=TargetKind.SCADENZA, evento=code, giorni=days)
+        if m.group("n") is not None and m.group("dir"):
+            raise ParseError(
+                f"evento sconosciuto nel target (eventi noti: {', '.join(sorted(set(aliases.values())))})",
+                value=raw,
+                where=where,
+            )
+
+    # 3. Yes / no.
+    if f in YES:
+        return Target(testo=raw, tipo=TargetKind.SI_NO, valore=1.0)
+
+    # 4. A number, with an optional comparison and unit: "=1", ">3 ore", "90%", "-15 gg".
+    op = ""
+    body = raw
+    om = _OPERATOR_RE.match(raw)
+    if om:
+        op = _OPERATORS[om.group(1)]
+        body = raw[om.end():]
+    parts = split_number(body)
+    if parts is not None:
+        value, rest = parts
+        unit, note = _split_unit(rest)
+        return Target(testo=raw, tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=note)
+    if op:
+        raise ParseError("target non valido: dopo il segno di confronto serve un numero", value=raw, where=where)
+
+    # 5. Words only ("timing (pag. 31-32 ...)", "rispetto termini previsti in PTPCT").
+    return Target(testo=raw, tipo=TargetKind.DESCRITTIVO, nota=raw)
+
+
+def _split_unit(rest: str) -> tuple[str, str]:
+    rest = rest.strip()
+    if not rest:
+        return "", ""
+    if rest.startswith("%"):
+        return "%", rest[1:].strip()
+    first, _, after = rest.partition(" ")
+    if fold(first) in _UNIT_WORDS or len(rest.split()) <= 2:
+        return first, after.strip()
+    return "", rest
+
+
+def _tail(raw: str, folded_tail: str) -> str:
+    """The original-case text of a folded suffix (folding keeps the length of ASCII text)."""
+    if not folded_tail:
+        return ""
+    return raw[len(raw) - len(folded_tail):].strip() if len(raw) >= len(folded_tail) else folded_tail
+
+
+def _plain(x: float) -> str:
+    text = repr(x)
+    return text[:-2] if text.endswith(".0") else text

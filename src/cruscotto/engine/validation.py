@@ -1,0 +1,212 @@
+"""Checks that report and never fix.
+
+Errors make a plan unusable (it cannot be scored as written); warnings are
+things a controller must look at (weights not summing to 100%, a printed total
+that disagrees with its rows, a target missing for a plan year). Each finding
+has a stable ``code`` for machines, an Italian ``message`` and a ``where``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .errors import Problem
+from .model import BUDGET_FIELDS, KNOWN_TAGS, TAG_FONDO, Cruscotto, Dato, Indicatore, Piano, Polarita
+from .rollup import effective_weights
+from .scoring import fmt
+from .targets import TargetKind
+
+TOLERANCE = 0.005  # half a cent: printed amounts have two decimals
+
+
+def _warn(code: str, message: str, where: str) -> Problem:
+    return Problem(code, message, where, "warning")
+
+
+def _err(code: str, message: str, where: str) -> Problem:
+    return Problem(code, message, where, "error")
+
+
+def validate_plan(p: Piano) -> list[Problem]:
+    out: list[Problem] = []
+    out += _duplicates(p)
+    out += _weights(p)
+    out += _indicators(p)
+    out += _references(p)
+    out += _budget_totals(p)
+    return out
+
+
+def _duplicates(p: Piano) -> list[Problem]:
+    out = []
+    groups = {
+        "prospettiva": [x.codice for x in p.prospettive],
+        "linea": [x.codice for x in p.linee()],
+        "obiettivo_strategico": [x.codice for x in p.obiettivi_strategici()],
+        "obiettivo_operativo": [x.codice for x in p.obiettivi_operativi()],
+        "struttura": [s.codice for s in p.strutture],
+        "programma": [x.codice for x in p.programmi],
+    }
+    # Indicators, milestones and scorecard items with own targets share the
+    # namespace of the actual-values file: a code must name one thing only.
+    values_ns = [i.codice for i in p.indicatori()] + [m.codice for i in p.indicatori() for m in i.milestones]
+    for s in p.schede_individuali:
+        for z in s.sezioni:
+            values_ns += [v.codice for v in z.voci if not v.indicatore]
+    groups["indicatore/milestone/voce"] = values_ns
+    for kind, codes in groups.items():
+        for code, n in Counter(codes).items():
+            if n > 1:
+                out.append(_err("codice_duplicato", f"il codice {code!r} compare {n} volte ({kind})", f"{kind} {code}"))
+    return out
+
+
+def _weights(p: Piano) -> list[Problem]:
+    out = []
+
+    def check(where: str, pesi):
+        _, warnings = effective_weights(pesi, where)
+        out.extend(_warn("pesi", w.split(": ", 1)[1], where) for w in warnings)
+
+    check("ente (prospettive)", [x.peso for x in p.prospettive])
+    for pr in p.prospettive:
+        check(f"prospettiva {pr.codice}", [x.peso for x in pr.linee])
+        for ln in pr.linee:
+            check(f"linea {ln.codice}", [x.peso for x in ln.obiettivi_strategici])
+            for os_ in ln.obiettivi_strategici:
+                scope_children = [i.peso for i in os_.indicatori if i.cruscotto is Cruscotto.ENTE]
+                scope_children += [oo.peso for oo in os_.obiettivi_operativi if oo.cruscotto is Cruscotto.ENTE]
+                check(f"obiettivo_strategico {os_.codice}", scope_children)
+                for oo in os_.obiettivi_operativi:
+                    if oo.cruscotto is Cruscotto.ENTE:
+                        check(f"obiettivo_operativo {oo.codice}", [i.peso for i in oo.indicatori if i.cruscotto is Cruscotto.ENTE])
+                    else:
+                        check(f"obiettivo_operativo {oo.codice}", [i.peso for i in oo.indicatori])
+    for s in p.schede_individuali:
+        check(f"scheda {s.codice}", [z.peso for z in s.sezioni])
+        for z in s.sezioni:
+            check(f"scheda {s.codice}, sezione {z.codice}", [v.peso for v in z.voci])
+    if p.fondo:
+        check("fondo", [g.peso for g in p.fondo.progetti])
+    return out
+
+
+def _target_fits(polarita: Polarita, kind: TargetKind) -> bool:
+    if polarita in (Polarita.CRESCENTE, Polarita.DECRESCENTE):
+        return kind is TargetKind.NUMERO
+    if polarita is Polarita.SCADENZA:
+        return kind is TargetKind.SCADENZA
+    if polarita is Polarita.SI_NO:
+        return kind in (TargetKind.SI_NO, TargetKind.DESCRITTIVO)
+    return True  # milestone: the target text is descriptive, milestones score
+
+
+def _indicators(p: Piano) -> list[Problem]:
+    out = []
+    structures = {s.codice for s in p.strutture}
+    first_year = p.anni[0] if p.anni else None
+    for ind in p.indicatori():
+        where = f"indicatore {ind.codice}"
+        years = p.anni if ind.cruscotto is Cruscotto.ENTE else (first_year,) if first_year else ()
+        if ind.polarita is not Polarita.MILESTONE:
+            for y in years:
+                if y not in ind.target:
+                    out.append(_warn("target_mancante", f"manca il target per l'anno {y}", where))
+        for y, t in ind.target.items():
+            if not _target_fits(ind.polarita, t.tipo):
+                out.append(_err("target_incoerente", f"target {y} {t.testo!r} ({t.tipo.value}) non adatto alla polarità {ind.polarita.value}", where))
+        if ind.polarita is Polarita.MILESTONE and not ind.milestones:
+            out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
+        for tag in ind.etichette:
+            if tag not in KNOWN_TAGS:
+                out.append(_warn("etichetta_sconosciuta", f"etichetta {tag!r} sconosciuta (note: {', '.join(KNOWN_TAGS)})", where))
+        if structures:
+            for s in ind.strutture:
+                if s not in structures:
+                    out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", where))
+    if structures:
+        for oo in p.obiettivi_operativi():
+            for s in oo.strutture:
+                if s not in structures:
+                    out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", f"obiettivo_operativo {oo.codice}"))
+    return out
+
+
+def _references(p: Piano) -> list[Problem]:
+    out = []
+    by_code: dict[str, Indicatore] = {i.codice: i for i in p.indicatori()}
+    os_codes = {o.codice for o in p.obiettivi_strategici()}
+    for o in p.obiettivi_strategici():
+        for c in o.cause:
+            if c not in os_codes:
+                out.append(_warn("riferimento_sconosciuto", f"la mappa strategica collega a {c!r}, obiettivo non definito", f"obiettivo_strategico {o.codice}"))
+    for s in p.schede_individuali:
+        for z in s.sezioni:
+            for v in z.voci:
+                where = f"scheda {s.codice}, voce {v.codice}"
+                if v.indicatore:
+                    if v.indicatore not in by_code:
+                        out.append(_err("riferimento_sconosciuto", f"indicatore {v.indicatore!r} non definito", where))
+                elif v.polarita is Polarita.MILESTONE:
+                    if not v.milestones:
+                        out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
+                elif v.target is None:
+                    out.append(_err("target_mancante", "la voce non è collegata a un indicatore e non ha un target", where))
+                elif not _target_fits(v.polarita, v.target.tipo):
+                    out.append(_err("target_incoerente", f"target {v.target.testo!r} non adatto alla polarità {v.polarita.value}", where))
+    if p.fondo:
+        in_fund = set()
+        for g in p.fondo.progetti:
+            for c in g.indicatori:
+                in_fund.add(c)
+                if c not in by_code:
+                    out.append(_err("riferimento_sconosciuto", f"indicatore {c!r} non definito", f"fondo, progetto {g.codice}"))
+                elif TAG_FONDO not in by_code[c].etichette:
+                    out.append(_warn("fondo_etichetta", f"l'indicatore {c} è nel fondo ma non ha l'etichetta {TAG_FONDO}", f"fondo, progetto {g.codice}"))
+        for c, i in by_code.items():
+            if TAG_FONDO in i.etichette and c not in in_fund:
+                out.append(_warn("fondo_etichetta", f"indicatore con etichetta {TAG_FONDO} non assegnato a un progetto del fondo", f"indicatore {c}"))
+    return out
+
+
+def _amount(d: Dato | None) -> float:
+    if d is None or d.valore is None or isinstance(d.valore, (bool,)) or not isinstance(d.valore, float):
+        return 0.0
+    return d.valore
+
+
+def _budget_totals(p: Piano) -> list[Problem]:
+    """Printed totals against the sum of their rows, field by field."""
+    out = []
+    by_line: dict[str, dict[str, float]] = {}
+    for pg in p.programmi:
+        sums = {f: 0.0 for f in BUDGET_FIELDS}
+        for a in pg.azioni:
+            for pj in a.progetti:
+                for f in BUDGET_FIELDS:
+                    sums[f] += _amount(pj.budget.get(f))
+        if pg.linea:
+            acc = by_line.setdefault(pg.linea, {f: 0.0 for f in BUDGET_FIELDS})
+            for f in BUDGET_FIELDS:
+                acc[f] += sums[f]
+        for f, printed in pg.totale_stampato.items():
+            if abs(_amount(printed) - sums[f]) > TOLERANCE:
+                out.append(
+                    _warn(
+                        "totale_non_coerente",
+                        f"{f.replace('_', ' ')}: totale stampato {printed.testo} ≠ somma delle righe {fmt(sums[f])}",
+                        f"programma {pg.codice}, totale",
+                    )
+                )
+    for line, printed_totals in p.totali_linee_stampati.items():
+        sums = by_line.get(line, {f: 0.0 for f in BUDGET_FIELDS})
+        for f, printed in printed_totals.items():
+            if abs(_amount(printed) - sums[f]) > TOLERANCE:
+                out.append(
+                    _warn(
+                        "totale_non_coerente",
+                        f"{f.replace('_', ' ')}: totale stampato {printed.testo} ≠ somma dei programmi {fmt(sums[f])}",
+                        f"linea {line}, totale",
+                    )
+                )
+    return out

@@ -1,0 +1,55 @@
+"""Plan files in and out: native YAML/JSON, tabular CSV/XLSX, actual values, measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine.errors import ParseError, PlanError, Problem
+from ..engine.model import Piano
+from ..engine.scoring import Valori
+from .native import dump_native, load_native
+from .tabular import load_tabular, write_csv_plan, write_xlsx_plan
+
+NATIVE = (".yaml", ".yml", ".json")
+TABULAR = (".csv", ".xlsx", ".xlsm")
+
+
+@dataclass
+class LoadedPlan:
+    piano: Piano
+    valori: Valori = field(default_factory=Valori)  # actual values found in a tabular file
+    warnings: list[Problem] = field(default_factory=list)  # about the file itself (unknown columns ...)
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Read a plan in any supported format; :class:`PlanError` lists every problem found."""
+    path = Path(path)
+    if not path.exists():
+        raise PlanError([Problem("file", "file non trovato", str(path))], str(path))
+    suffix = path.suffix.lower()
+    try:
+        if suffix in NATIVE:
+            return LoadedPlan(load_native(path))
+        if suffix in TABULAR:
+            r = load_tabular(path)
+            return LoadedPlan(r.piano, r.valori, r.warnings)
+    except ParseError as exc:
+        raise PlanError([Problem("valore_non_valido", f"{exc.reason}" + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(path))], str(path)) from None
+    raise PlanError([Problem("formato", f"estensione {suffix!r} non riconosciuta (attese: {', '.join(NATIVE + TABULAR)})", str(path))], str(path))
+
+
+def save_plan(piano: Piano, path: str | Path, valori: Valori | None = None) -> None:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in NATIVE:
+        dump_native(piano, path)
+    elif suffix == ".csv":
+        write_csv_plan(piano, path, valori)
+    elif suffix in (".xlsx",):
+        write_xlsx_plan(piano, path, valori)
+    else:
+        raise PlanError([Problem("formato", f"estensione {suffix!r} non riconosciuta per la scrittura", str(path))], str(path))
+
+
+__all__ = ["LoadedPlan", "load_plan", "save_plan"]

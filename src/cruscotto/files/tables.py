@@ -1,0 +1,168 @@
+"""Reading and writing rows of cells: CSV (comma or semicolon) and XLSX.
+
+One reader for every tabular file so that errors look the same everywhere:
+``file, riga N, colonna X: message: 'value'``. Row numbers are the ones a
+person sees in a spreadsheet (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..engine.errors import ParseError
+from ..engine.numbers import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    source: str
+    headers: list[str]
+    rows: list[tuple[int, list[object]]]  # (row number as seen in the file, cells)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    first = sample.splitlines()[0] if sample else ""
+    # Italian Excel writes ';' because ',' is the decimal separator.
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def read_csv(path: str | Path) -> Table:
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"il file non è in UTF-8 (byte {exc.start}); salvarlo come «CSV UTF-8»", where=str(path)) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    rows = list(reader)
+    if not rows:
+        raise ParseError("il file è vuoto: manca la riga di intestazione", where=str(path))
+    headers = [h.strip() for h in rows[0]]
+    body = [(i + 2, list(r)) for i, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
+    return Table(str(path), headers, body)
+
+
+def _xlsx_cell(cell) -> object:
+    """A cell's value; a number shown as a percentage becomes the text a person sees (``"90%"``)."""
+    v = cell.value
+    fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in fmt:
+        pct = v * 100
+        text = repr(round(pct, 10))
+        text = text[:-2] if text.endswith(".0") else text
+        return text.replace(".", ",") + "%"
+    return v
+
+
+def read_xlsx(path: str | Path, *, skip: Sequence[str] = ()) -> Table:
+    """Every sheet but ``skip``, with one header row each (the same headers on every sheet).
+
+    Only cached cell values are read (``data_only``): formulas in the file are
+    never evaluated.
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ParseError(f"il file XLSX non si può leggere ({exc.__class__.__name__})", where=str(path)) from None
+    try:
+        headers: list[str] | None = None
+        body: list[tuple[int, list[object]]] = []
+        skipped = {fold(s) for s in skip}
+        for ws in wb.worksheets:
+            if fold(ws.title) in skipped:
+                continue
+            it = ws.iter_rows()
+            first = next(it, None)
+            if first is None:
+                continue
+            h = [cell_text(c.value) for c in first]
+            while h and not h[-1]:
+                h.pop()
+            if headers is None:
+                headers = h
+            elif [fold(x) for x in h] != [fold(x) for x in headers]:
+                raise ParseError("i fogli hanno intestazioni diverse", where=f"{path}, foglio {ws.title}")
+            for n, row in enumerate(it, start=2):
+                cells = [_xlsx_cell(c) for c in row]
+                if any(c not in (None, "") for c in cells):
+                    body.append((n, cells))
+        if headers is None:
+            raise ParseError("il file è vuoto: manca la riga di intestazione", where=str(path))
+        return Table(str(path), headers, body)
+    finally:
+        wb.close()
+
+
+def read_sheet_pairs(path: str | Path, sheet: str) -> list[tuple[str, str]] | None:
+    """The (key, text) rows of a key/value sheet, or ``None`` when the sheet is absent."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = {fold(n): n for n in wb.sheetnames}
+        if fold(sheet) not in names:
+            return None
+        ws = wb[names[fold(sheet)]]
+        out = []
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            if row and row[0]:
+                out.append((str(row[0]), "" if len(row) < 2 or row[1] is None else str(row[1])))
+        return out
+    finally:
+        wb.close()
+
+
+def read_table(path: str | Path) -> Table:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    raise ParseError("formato di file non riconosciuto (attesi .csv o .xlsx)", value=Path(path).name)
+
+
+def cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, date):
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def match_headers(table: Table, known: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """Map canonical names to column indexes; ``known`` maps folded header -> canonical name.
+
+    Returns the mapping and the headers that were not recognised.
+    """
+    found: dict[str, int] = {}
+    unknown: list[str] = []
+    for idx, h in enumerate(table.headers):
+        key = known.get(fold(h))
+        if key is None:
+            if h:
+                unknown.append(h)
+            continue
+        if key in found:
+            raise ParseError(f"colonna ripetuta: {h!r}", where=f"{table.source}, riga 1")
+        found[key] = idx
+    return found, unknown
+
+
+def write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str = ",") -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=delimiter)
+        w.writerow(headers)
+        for r in rows:
+            w.writerow(["" if c is None else c for c in r])

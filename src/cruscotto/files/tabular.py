@@ -1,0 +1,370 @@
+"""The tabular *cruscotto* sheet: one row per indicator, CSV or XLSX.
+
+Headers are matched case- and accent-insensitively, in any order; unknown
+columns are ignored with a warning. ``Storico YYYY``, ``Target YYYY`` and
+``Consuntivo YYYY`` may appear for any number of years. Three optional
+columns of ours carry what a round trip needs: ``Cruscotto`` (ente/area),
+``Milestone`` (one per line: ``CODICE | scadenza | descrizione [| peso]``)
+and ``Note``.
+
+An XLSX written by cruscotto also has a sheet ``Piano`` with the parts of the
+plan that are not one-row-per-indicator (ente, rules, structures, events,
+programmes and budgets, scorecards, fund, the tree's names and weights), as
+native YAML: so native -> XLSX -> native gives the same plan. A CSV, or an
+XLSX made by hand without that sheet, builds the tree from the rows alone, and
+then levels above the indicator weigh equally.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..engine.errors import ParseError, PlanError, Problem
+from ..engine.model import Piano
+from ..engine.numbers import fold, parse_value
+from ..engine.scoring import Consuntivo, Valori
+from .native import indicatore_to_data, plan_from_data, plan_to_data
+from .tables import Table, cell_text, match_headers, read_sheet_pairs, read_table, write_csv
+
+PLAN_SHEET = "Piano"
+MAIN_SHEET = "Cruscotto"
+CELL_LIMIT = 30000  # Excel holds at most 32,767 characters in a cell
+
+COLUMNS = [
+    ("prospettiva", "Prospettiva"),
+    ("linea", "Linea strategica"),
+    ("obiettivo_strategico", "Obiettivo strategico"),
+    ("obiettivo_operativo", "Obiettivo operativo"),
+    ("codice", "Codice"),
+    ("nome", "Indicatore"),
+    ("algoritmo", "Algoritmo"),
+    ("formula", "Formula"),
+    ("etichette", "Etichette"),
+    ("polarita", "Polarità"),
+    ("peso", "Peso"),
+    ("unita", "Unità di misura"),
+    ("tipologia", "Tipologia"),
+    ("fonte", "Fonte"),
+    ("strutture", "Strutture"),
+    ("media_cluster", "Media cluster"),
+]
+EXTRA_COLUMNS = [("cruscotto", "Cruscotto"), ("milestones", "Milestone"), ("note", "Note")]
+_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS}
+_KNOWN.update({"unita": "unita", "polarita": "polarita", "indicatore": "nome", "codice indicatore": "codice"})
+_YEAR_COL = re.compile(r"^(storico|target|consuntivo)\s+(\d{4})$")
+
+
+@dataclass
+class TabularResult:
+    piano: Piano
+    valori: Valori
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def split_node(text: str) -> tuple[str, str]:
+    """``"B1 - Sviluppare ..."`` -> ``("B1", "Sviluppare ...")``."""
+    m = re.match(r"^\s*(\S+?)\s+[-–—]\s+(.*\S)\s*$", text)
+    if m:
+        return m.group(1), m.group(2)
+    return text.strip(), text.strip()
+
+
+def _polarity(text: str) -> str:
+    f = fold(text).replace(" ", "")
+    return {"si/no": "si/no", "sino": "si/no", "si-no": "si/no"}.get(f, fold(text))
+
+
+def _milestones_from_cell(text: str, where: str) -> list[dict]:
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2:
+            raise ParseError("milestone non valida (atteso «CODICE | scadenza | descrizione»)", value=line, where=where)
+        m = {"codice": parts[0], "scadenza": parts[1], "descrizione": parts[2] if len(parts) > 2 else ""}
+        if len(parts) > 3 and parts[3]:
+            m["peso"] = parts[3]
+        out.append(m)
+    return out
+
+
+def _milestones_to_cell(ms: list[dict]) -> str:
+    return "\n".join(" | ".join([m["codice"], m["scadenza"], m.get("descrizione", "")] + ([str(m["peso"])] if m.get("peso") is not None else [])) for m in ms)
+
+
+def load_tabular(path: str | Path) -> TabularResult:
+    path = Path(path)
+    table = read_table(path) if path.suffix.lower() == ".csv" else _read_xlsx_main(path)
+    base = _plan_sheet(path) if path.suffix.lower() != ".csv" else None
+    return tabular_to_plan(table, base)
+
+
+def _read_xlsx_main(path: Path) -> Table:
+    from .tables import read_xlsx
+
+    return read_xlsx(path, skip=(PLAN_SHEET,))
+
+
+def _plan_sheet(path: Path) -> dict | None:
+    pairs = read_sheet_pairs(path, PLAN_SHEET)
+    if pairs is None:
+        return None
+    chunks: dict[str, list[str]] = {}
+    for key, text in pairs:
+        chunks.setdefault(key, []).append(text)
+    data = {}
+    for key, parts in chunks.items():
+        try:
+            data[key] = yaml.safe_load("".join(parts))
+        except yaml.YAMLError as exc:
+            raise ParseError(f"foglio {PLAN_SHEET}: valore YAML non valido ({exc.__class__.__name__})", value=key, where=str(path)) from None
+    return data
+
+
+def tabular_to_plan(table: Table, base: dict | None = None) -> TabularResult:
+    warnings: list[Problem] = []
+    known = dict(_KNOWN)
+    years: dict[str, dict[int, int]] = {"storico": {}, "target": {}, "consuntivo": {}}
+    for idx, h in enumerate(table.headers):
+        m = _YEAR_COL.match(fold(h))
+        if m:
+            years[m.group(1)][int(m.group(2))] = idx
+    cols, unknown = match_headers(table, known)
+    for h in unknown:
+        if not _YEAR_COL.match(fold(h)):
+            warnings.append(Problem("colonna_sconosciuta", f"colonna {h!r} ignorata", f"{table.source}, riga 1", "warning"))
+    missing = [label for key, label in COLUMNS[:6] if key not in cols and key not in ("obiettivo_operativo",)]
+    if missing:
+        raise ParseError(f"colonne obbligatorie mancanti: {', '.join(missing)}", where=f"{table.source}, riga 1")
+
+    data: dict[str, Any] = base or {}
+    data.setdefault("formato", "cruscotto/piano@1")
+    data.setdefault("ente", {"codice": Path(table.source).stem.upper()[:30] or "ENTE", "nome": Path(table.source).stem})
+    plan_years = sorted(years["target"]) or sorted(years["consuntivo"])
+    data.setdefault("piano", {"titolo": Path(table.source).stem, "anni": plan_years})
+    skeleton = data.get("prospettive") or []
+    data["prospettive"] = skeleton
+    # Indicators come from the rows only: clear any in the skeleton.
+    for p in skeleton:
+        for ln in p.get("linee") or []:
+            for os_ in ln.get("obiettivi_strategici") or []:
+                os_["indicatori"] = []
+                for oo in os_.get("obiettivi_operativi") or []:
+                    oo["indicatori"] = []
+
+    def find(items: list, code: str, name: str, key: str, where: str) -> dict:
+        for it in items:
+            if str(it.get("codice")) == code:
+                if name and it.get("nome") and it["nome"] != name and name != code:
+                    warnings.append(Problem("nome_diverso", f"{code}: nome {name!r} diverso da {it['nome']!r}; si tiene il primo", where, "warning"))
+                return it
+        node = {"codice": code, "nome": name, key: []}
+        items.append(node)
+        return node
+
+    valori = Valori()
+    problems: list[Problem] = []
+    for n, cells in table.rows:
+        where = f"{table.source}, riga {n}"
+
+        def cell(key: str) -> str:
+            i = cols.get(key)
+            return cell_text(cells[i]) if i is not None and i < len(cells) else ""
+
+        path_cells = [cell("prospettiva"), cell("linea"), cell("obiettivo_strategico")]
+        if not all(path_cells):
+            empty = [label for (key, label), v in zip(COLUMNS[:3], path_cells) if not v]
+            problems.append(Problem("senza_obiettivo", f"indicatore senza collocazione nell'albero: manca {', '.join(empty)}", where))
+            continue
+        pc, pn = split_node(path_cells[0])
+        lc, ln_ = split_node(path_cells[1])
+        oc, on = split_node(path_cells[2])
+        p = find(skeleton, pc, pn, "linee", where)
+        ln = find(p.setdefault("linee", []), lc, ln_, "obiettivi_strategici", where)
+        os_ = find(ln.setdefault("obiettivi_strategici", []), oc, on, "obiettivi_operativi", where)
+        oo_text = cell("obiettivo_operativo")
+        if oo_text:
+            ooc, oon = split_node(oo_text)
+            holder = find(os_.setdefault("obiettivi_operativi", []), ooc, oon, "indicatori", where)
+            if cell("cruscotto") and "cruscotto" not in holder:
+                holder["cruscotto"] = fold(cell("cruscotto"))
+        else:
+            holder = os_
+        holder.setdefault("indicatori", [])
+        ind: dict[str, Any] = {
+            "codice": cell("codice"),
+            "nome": cell("nome"),
+            "algoritmo": cell("algoritmo") or None,
+            "formula": cell("formula") or None,
+            "etichette": [t.strip().upper() for t in re.split(r"[,/]", cell("etichette")) if t.strip()],
+            "polarita": _polarity(cell("polarita")) if cell("polarita") else "crescente",
+            "peso": cell("peso") or None,
+            "unita": cell("unita") or None,
+            "tipologia": cell("tipologia") or None,
+            "fonte": cell("fonte") or None,
+            "strutture": [s.strip() for s in cell("strutture").split(",") if s.strip()],
+            "cruscotto": fold(cell("cruscotto")) or None,
+            "media_cluster": cell("media_cluster") or None,
+            "storico": {y: cell_text(cells[i]) for y, i in sorted(years["storico"].items()) if i < len(cells) and cell_text(cells[i])},
+            "target": {y: cell_text(cells[i]) for y, i in sorted(years["target"].items()) if i < len(cells) and cell_text(cells[i])},
+            "note": cell("note") or None,
+        }
+        if not ind["codice"]:
+            problems.append(Problem("campo_mancante", "codice dell'indicatore vuoto", f"{where}, colonna Codice"))
+            continue
+        try:
+            if cell("milestones"):
+                ind["milestones"] = _milestones_from_cell(cell("milestones"), f"{where}, colonna Milestone")
+            for y, i in years["consuntivo"].items():
+                raw = cells[i] if i < len(cells) else None
+                v = parse_value(raw, where=f"{where}, colonna Consuntivo {y}")
+                if v is not None:
+                    valori.consuntivi[(ind["codice"], y, "")] = Consuntivo(v, "")
+        except ParseError as exc:
+            problems.append(Problem("valore_non_valido", f"{exc.reason}: {exc.value!r}", exc.where or where))
+            continue
+        ind["_riga"] = n
+        holder["indicatori"].append({k: v for k, v in ind.items() if v not in (None, [], {}, "")})
+
+    if problems:
+        raise PlanError(problems, table.source)
+    # Map native-reader paths back to spreadsheet rows in error messages.
+    rows_by_path = _row_paths(data)
+    try:
+        piano = plan_from_data(data, table.source)
+    except PlanError as exc:
+        for pr in exc.problems:
+            for prefix, row in rows_by_path.items():
+                if pr.where.startswith(prefix):
+                    pr.where = f"riga {row} ({pr.where[len(prefix):].lstrip('.') or 'indicatore'})"
+                    break
+        raise
+    return TabularResult(piano, valori, warnings)
+
+
+def _row_paths(data: dict) -> dict[str, int]:
+    """``prospettive[0]...indicatori[2]`` -> spreadsheet row, and drop the ``_riga`` marks."""
+    out = {}
+    for ip, p in enumerate(data.get("prospettive") or []):
+        for il, ln in enumerate(p.get("linee") or []):
+            for io, os_ in enumerate(ln.get("obiettivi_strategici") or []):
+                base = f"prospettive[{ip}].linee[{il}].obiettivi_strategici[{io}]"
+                for ii, ind in enumerate(os_.get("indicatori") or []):
+                    out[f"{base}.indicatori[{ii}]"] = ind.pop("_riga", 0)
+                for ioo, oo in enumerate(os_.get("obiettivi_operativi") or []):
+                    for ii, ind in enumerate(oo.get("indicatori") or []):
+                        out[f"{base}.obiettivi_operativi[{ioo}].indicatori[{ii}]"] = ind.pop("_riga", 0)
+    # Longest first, so that indicatori[1] does not match indicatori[10].
+    return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the cruscotto sheet (printed values as text)."""
+    hist_years = sorted({y for i in piano.indicatori() for y in i.storico})
+    target_years = sorted(set(piano.anni) | {y for i in piano.indicatori() for y in i.target})
+    actual_years = sorted({a for (_, a, per) in (valori.consuntivi if valori else {}) if per == ""})
+    headers = [label for _, label in COLUMNS]
+    headers += [f"Storico {y}" for y in hist_years] + [f"Target {y}" for y in target_years]
+    headers += [f"Consuntivo {y}" for y in actual_years]
+    headers += [label for _, label in EXTRA_COLUMNS]
+    rows = []
+    for p in piano.prospettive:
+        for ln in p.linee:
+            for os_ in ln.obiettivi_strategici:
+                holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
+                for oo, inds in holders:
+                    for i in inds:
+                        d = indicatore_to_data(i)
+                        row = [
+                            f"{p.codice} - {p.nome}",
+                            f"{ln.codice} - {ln.nome}",
+                            f"{os_.codice} - {os_.nome}",
+                            f"{oo.codice} - {oo.nome}" if oo else "",
+                            i.codice,
+                            i.nome,
+                            i.algoritmo,
+                            i.formula or "",
+                            ", ".join(i.etichette),
+                            i.polarita.value,
+                            d.get("peso", ""),
+                            i.unita,
+                            i.tipologia,
+                            i.fonte,
+                            ", ".join(i.strutture),
+                            i.media_cluster.testo if i.media_cluster else "",
+                        ]
+                        row += [i.storico[y].testo if y in i.storico else "" for y in hist_years]
+                        row += [i.target[y].testo if y in i.target else "" for y in target_years]
+                        for y in actual_years:
+                            c = valori.consuntivo(i.codice, y) if valori else None
+                            row.append(_actual_text(c))
+                        row += [i.cruscotto.value, _milestones_to_cell(d.get("milestones", [])), i.note or ""]
+                        rows.append(row)
+    return headers, rows
+
+
+def _actual_text(c: Consuntivo | None) -> str:
+    from ..engine.numbers import format_value
+
+    return format_value(c.valore) if c else ""
+
+
+def _skeleton(piano: Piano) -> dict:
+    data = plan_to_data(piano)
+    for p in data.get("prospettive", []):
+        for ln in p.get("linee", []):
+            for os_ in ln.get("obiettivi_strategici", []):
+                os_.pop("indicatori", None)
+                for oo in os_.get("obiettivi_operativi", []):
+                    oo.pop("indicatori", None)
+    return data
+
+
+def write_csv_plan(piano: Piano, path: str | Path, valori: Valori | None = None, delimiter: str = ",") -> None:
+    headers, rows = plan_rows(piano, valori)
+    write_csv(path, headers, rows, delimiter=delimiter)
+
+
+def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    headers, rows = plan_rows(piano, valori)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = MAIN_SHEET
+    ws.append(headers)
+    for r in rows:
+        # Text cells stay text: a printed "90%" or "2.000" must come back as printed.
+        ws.append(r)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    ws.freeze_panes = "F2"
+    ws.auto_filter.ref = ws.dimensions
+    for idx, h in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(idx)].width = 40 if h in ("Indicatore", "Algoritmo", "Milestone") else 16
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            if c.data_type == "f":
+                # openpyxl takes a leading "=" as a formula; "=1" is a printed target.
+                c.data_type = "s"
+    ps = wb.create_sheet(PLAN_SHEET)
+    ps.append(["chiave", "valore (YAML)"])
+    for key, value in _skeleton(piano).items():
+        text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000)
+        for start in range(0, len(text), CELL_LIMIT):
+            ps.append([key, text[start:start + CELL_LIMIT]])
+    ps.column_dimensions["A"].width = 24
+    ps.column_dimensions["B"].width = 120
+    wb.save(path)

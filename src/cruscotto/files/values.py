@@ -1,0 +1,84 @@
+"""Actual values and base measures from CSV files.
+
+Actual values: ``codice_indicatore,anno,periodo,valore,nota`` (periodo empty =
+the whole year). Base measures: ``misura,anno,valore``. A bad cell stops the
+load with an error naming file, row, column and value; nothing is half-read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..engine.errors import ParseError
+from ..engine.numbers import parse_number, parse_value
+from ..engine.scoring import Consuntivo, Valori
+from .tables import cell_text, match_headers, read_table
+
+ACTUAL_COLUMNS = ("codice_indicatore", "anno", "periodo", "valore", "nota")
+MEASURE_COLUMNS = ("misura", "anno", "valore")
+
+
+def _year(text: str, where: str) -> int:
+    try:
+        y = int(text)
+    except ValueError:
+        raise ParseError("anno non valido", value=text, where=where) from None
+    if not 1900 <= y <= 2200:
+        raise ParseError("anno fuori intervallo", value=text, where=where)
+    return y
+
+
+def _columns(table, required, optional=()):
+    known = {c: c for c in required + tuple(optional)}
+    cols, _unknown = match_headers(table, known)
+    missing = [c for c in required if c not in cols]
+    if missing:
+        raise ParseError(f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(required + tuple(optional))})", where=f"{table.source}, riga 1")
+    return cols
+
+
+def read_actuals(path: str | Path, into: Valori | None = None) -> Valori:
+    table = read_table(path)
+    cols = _columns(table, ("codice_indicatore", "anno", "valore"), ("periodo", "nota"))
+    out: dict = {}
+    for n, cells in table.rows:
+        def cell(name):
+            i = cols.get(name)
+            return cell_text(cells[i]) if i is not None and i < len(cells) else ""
+
+        where = f"{table.source}, riga {n}"
+        code = cell("codice_indicatore")
+        if not code:
+            raise ParseError("codice_indicatore vuoto", where=f"{where}, colonna codice_indicatore")
+        anno = _year(cell("anno"), f"{where}, colonna anno")
+        periodo = cell("periodo")
+        raw = cells[cols["valore"]] if cols["valore"] < len(cells) else None
+        value = parse_value(raw if not isinstance(raw, str) else raw.strip(), where=f"{where}, colonna valore")
+        if value is None:
+            continue  # an empty value is no value
+        key = (code, anno, periodo)
+        if key in out:
+            raise ParseError(f"valore ripetuto per {code} {anno} {periodo or '(anno intero)'}", where=where)
+        out[key] = Consuntivo(value, cell("nota"))
+    valori = into or Valori()
+    valori.consuntivi.update(out)
+    return valori
+
+
+def read_measures(path: str | Path, into: Valori | None = None) -> Valori:
+    table = read_table(path)
+    cols = _columns(table, MEASURE_COLUMNS)
+    out: dict = {}
+    for n, cells in table.rows:
+        where = f"{table.source}, riga {n}"
+        name = cell_text(cells[cols["misura"]])
+        if not name:
+            raise ParseError("misura vuota", where=f"{where}, colonna misura")
+        anno = _year(cell_text(cells[cols["anno"]]), f"{where}, colonna anno")
+        value = parse_number(cells[cols["valore"]] if cols["valore"] < len(cells) else "", where=f"{where}, colonna valore")
+        if (name, anno) in out:
+            raise ParseError(f"misura ripetuta: {name} {anno}", where=where)
+        out[(name, anno)] = value
+    valori = into or Valori()
+    valori.misure.update(out)
+    return valori
