@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from .demo import ACTUALS, PLAN, demo_path
 from .engine.errors import CruscottoError, ParseError, PlanError, Problem
 from .engine.export import result_to_dict
 from .engine.rollup import score_plan
-from .engine.scoring import Stato, Valori, fmt_value
+from .engine.scoring import Stato, fmt_value
 from .engine.validation import validate_plan
 from .files import load_plan, save_plan
 from .files.values import read_actuals, read_measures
@@ -118,10 +118,10 @@ def _parse_events(events: list[str]) -> dict[str, date]:
 def score(
     file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
     year: Annotated[int, typer.Option("--year", help="Anno da valutare")],
-    actuals: Annotated[Optional[list[Path]], typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
-    measures: Annotated[Optional[list[Path]], typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG (default: 31/12 dell'anno)")] = None,
-    event: Annotated[Optional[list[str]], typer.Option("--event", help="Data di un evento, es. T0=2020-09-14")] = None,
+    actuals: Annotated[list[Path] | None, typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
+    measures: Annotated[list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG (default: 31/12 dell'anno)")] = None,
+    event: Annotated[list[str] | None, typer.Option("--event", help="Data di un evento, es. T0=2020-09-14")] = None,
     period: Annotated[str, typer.Option("--period", help="Periodo (es. S1); vuoto = anno intero")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Risultato completo in JSON (contratto in docs/cli.md)")] = False,
 ) -> None:

@@ -30,7 +30,7 @@ class ParseError(CruscottoError, ValueError):
             text = f"{where}: {text}"
         super().__init__(text)
 
-    def located(self, where: str) -> "ParseError":
+    def located(self, where: str) -> ParseError:
         """The same error, with ``where`` prefixed by an outer location."""
         inner = f"{where}, {self.where}" if self.where else where
         return ParseError(self.reason, value=self.value, where=inner)
@@ -39,7 +39,7 @@ class ParseError(CruscottoError, ValueError):
 class PlanError(CruscottoError):
     """A plan file is not a valid plan. ``problems`` lists every error found."""
 
-    def __init__(self, problems: list["Problem"], source: str | None = None):
+    def __init__(self, problems: list[Problem], source: str | None = None):
         self.problems = problems
         self.source = source
         head = f"{source}: " if source else ""

@@ -67,7 +67,7 @@ def compile_formula(text: str) -> Formula:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise FormulaError(f"formula non valida ({exc.msg}): {text!r}") from None
-    names: list[str] = []
+    names: list[ast.Name] = []
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             raise FormulaError(f"costrutto non ammesso nella formula ({type(node).__name__}): {text!r}")
@@ -76,9 +76,11 @@ def compile_formula(text: str) -> Formula:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
                 raise FormulaError(f"funzione non ammessa (ammesse: {', '.join(_FUNCTIONS)}): {text!r}")
-        elif isinstance(node, ast.Name) and node.id not in _FUNCTIONS and node.id not in names:
-            names.append(node.id)
-    return Formula(testo=text.strip(), nomi=tuple(names))
+        elif isinstance(node, ast.Name) and node.id not in _FUNCTIONS:
+            names.append(node)
+    # ast.walk is breadth-first: order the names as they are written.
+    ordered = dict.fromkeys(n.id for n in sorted(names, key=lambda n: n.col_offset))
+    return Formula(testo=text.strip(), nomi=tuple(ordered))
 
 
 def evaluate(formula: Formula | str, misure: Mapping[str, float]) -> Esito:

@@ -30,7 +30,7 @@ _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 # What the seed prints where there is no value.
-NOT_AVAILABLE = frozenset({"", "-", "—", "–", "nd", "n.d.", "n.d", "n/d", "na", "n.a."})
+NOT_AVAILABLE = frozenset({"", "-", "—", "–", "nd", "n.d.", "n.d", "n/d", "na", "n.a.", "€ -", "€ –", "€-"})
 
 YES = frozenset({"si", "sì", "yes", "true", "vero", "fatto", "realizzato"})
 NO = frozenset({"no", "false", "falso", "non fatto", "non realizzato"})
@@ -45,7 +45,8 @@ def fold(text: str) -> str:
 
 def split_number(text: str) -> tuple[float, str] | None:
     """``"-15 gg"`` -> ``(-15.0, "gg")``; ``None`` when the text does not start with a number."""
-    m = _NUMBER.match(text)
+    # Budget tables print amounts as "€ 2.000,00": the currency sign carries no number.
+    m = _NUMBER.match(text.replace("€", "", 1) if text.lstrip().startswith(("€", "-€", "- €")) else text)
     if not m:
         return None
     raw = m.group("num")

@@ -20,8 +20,6 @@ from .model import (
     Cruscotto,
     Fondo,
     Indicatore,
-    ObiettivoOperativo,
-    ObiettivoStrategico,
     Piano,
     Regole,
     SchedaIndividuale,
@@ -163,12 +161,39 @@ class RisultatoPiano:
         return None
 
 
-def _in_scope(parent_scope: Cruscotto, child_scope: Cruscotto) -> bool:
-    return parent_scope is Cruscotto.AREA or child_scope is Cruscotto.ENTE
+def children_of(level: str, obj) -> list[tuple[str, object]]:
+    """The children of a tree node, as (level, object); indicators first, as printed."""
+    if level == "prospettiva":
+        return [("linea", x) for x in obj.linee]
+    if level == "linea":
+        return [("obiettivo_strategico", x) for x in obj.obiettivi_strategici]
+    if level == "obiettivo_strategico":
+        return [("indicatore", i) for i in obj.indicatori] + [("obiettivo_operativo", x) for x in obj.obiettivi_operativi]
+    if level == "obiettivo_operativo":
+        return [("indicatore", i) for i in obj.indicatori]
+    return []
 
 
-def _oo_scope(oo: ObiettivoOperativo) -> Cruscotto:
-    return oo.cruscotto
+def scope_of(level: str, obj) -> Cruscotto:
+    """A node belongs to the cruscotto di ente when it is declared so and has an ente child.
+
+    Lines and objectives made only of cascading (area) objectives, such as the
+    seed's lines C and F, are area nodes: scored, shown, kept out of the entity.
+    """
+    if level == "indicatore":
+        return obj.cruscotto
+    declared = getattr(obj, "cruscotto", Cruscotto.ENTE)
+    if declared is Cruscotto.AREA:
+        return Cruscotto.AREA
+    kids = children_of(level, obj)
+    if not kids:
+        return declared
+    return Cruscotto.ENTE if any(scope_of(lv, c) is Cruscotto.ENTE for lv, c in kids) else Cruscotto.AREA
+
+
+def in_scope(parent: Cruscotto, child: Cruscotto) -> bool:
+    """An ente node rolls up only ente children; an area node rolls up all of its children."""
+    return parent is Cruscotto.AREA or child is Cruscotto.ENTE
 
 
 def score_plan(
@@ -202,51 +227,29 @@ def score_plan(
         ind_results[i.codice] = r
         return r
 
-    def node(livello, obj, scope, children: list[Pesata], padre) -> RisultatoNodo:
-        where = f"{livello} {obj.codice}"
-        a, stato, trace, w = weighted_mean(children, where, regole)
+    def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto]:
+        index = len(nodes)
+        nodes.append(None)  # parents come before their children in the list
+        scope = scope_of(level, obj)
+        children: list[Pesata] = []
+        for kind, child in children_of(level, obj):
+            if kind == "indicatore":
+                r = ind(child)
+                pesata, child_scope = Pesata(child.codice, kind, child.peso, r.achievement, r.stato), child.cruscotto
+            else:
+                pesata, child_scope = visit(kind, child, f"{level}:{obj.codice}")
+            if in_scope(scope, child_scope):
+                children.append(pesata)
+        a, stato, trace, w = weighted_mean(children, f"{level} {obj.codice}", regole)
         warnings.extend(w)
-        n = RisultatoNodo(obj.codice, livello, obj.nome, a, stato, trace, scope.value, padre)
-        return n
+        nodes[index] = RisultatoNodo(obj.codice, level, obj.nome, a, stato, trace, scope.value, padre)
+        return Pesata(obj.codice, level, obj.peso, a, stato), scope
 
-    def ind_children(inds, scope) -> list[Pesata]:
-        out = []
-        for i in inds:
-            r = ind(i)
-            if _in_scope(scope, i.cruscotto):
-                out.append(Pesata(i.codice, "indicatore", i.peso, r.achievement, r.stato))
-        return out
-
-    persp_children: list[Pesata] = []
+    persp_children = []
     for p in piano.prospettive:
-        p_index = len(nodes)
-        nodes.append(None)  # placeholder: parents come before children in the list
-        line_children = []
-        for linea in p.linee:
-            l_index = len(nodes)
-            nodes.append(None)
-            os_children = []
-            for os_ in linea.obiettivi_strategici:
-                os_index = len(nodes)
-                nodes.append(None)
-                os_scope = Cruscotto.ENTE if (os_.indicatori and any(i.cruscotto is Cruscotto.ENTE for i in os_.indicatori)) or any(oo.cruscotto is Cruscotto.ENTE for oo in os_.obiettivi_operativi) else Cruscotto.AREA
-                children = ind_children(os_.indicatori, os_scope)
-                for oo in os_.obiettivi_operativi:
-                    oo_scope = _oo_scope(oo)
-                    r = node("obiettivo_operativo", oo, oo_scope, ind_children(oo.indicatori, oo_scope), f"obiettivo_strategico:{os_.codice}")
-                    nodes.append(r)
-                    if _in_scope(os_scope, oo_scope):
-                        children.append(Pesata(oo.codice, "obiettivo_operativo", oo.peso, r.achievement, r.stato))
-                r = node("obiettivo_strategico", os_, os_scope, children, f"linea:{linea.codice}")
-                nodes[os_index] = r
-                if _in_scope(Cruscotto.ENTE, os_scope):
-                    os_children.append(Pesata(os_.codice, "obiettivo_strategico", os_.peso, r.achievement, r.stato))
-            r = node("linea", linea, Cruscotto.ENTE, os_children, f"prospettiva:{p.codice}")
-            nodes[l_index] = r
-            line_children.append(Pesata(linea.codice, "linea", linea.peso, r.achievement, r.stato))
-        r = node("prospettiva", p, Cruscotto.ENTE, line_children, None)
-        nodes[p_index] = r
-        persp_children.append(Pesata(p.codice, "prospettiva", p.peso, r.achievement, r.stato))
+        pesata, scope = visit("prospettiva", p, None)
+        if scope is Cruscotto.ENTE:
+            persp_children.append(pesata)
 
     a, stato, entity_trace, w = weighted_mean(persp_children, "ente", regole)
     warnings.extend(w)

@@ -12,7 +12,7 @@ from collections import Counter
 
 from .errors import Problem
 from .model import BUDGET_FIELDS, KNOWN_TAGS, TAG_FONDO, Cruscotto, Dato, Indicatore, Piano, Polarita
-from .rollup import effective_weights
+from .rollup import children_of, effective_weights, in_scope, scope_of
 from .scoring import fmt
 from .targets import TargetKind
 
@@ -68,20 +68,17 @@ def _weights(p: Piano) -> list[Problem]:
         _, warnings = effective_weights(pesi, where)
         out.extend(_warn("pesi", w.split(": ", 1)[1], where) for w in warnings)
 
-    check("ente (prospettive)", [x.peso for x in p.prospettive])
+    def walk(level: str, obj) -> None:
+        scope = scope_of(level, obj)
+        kids = children_of(level, obj)
+        check(f"{level} {obj.codice}", [c.peso for lv, c in kids if in_scope(scope, scope_of(lv, c))])
+        for lv, c in kids:
+            if lv != "indicatore":
+                walk(lv, c)
+
+    check("ente", [x.peso for x in p.prospettive if scope_of("prospettiva", x) is Cruscotto.ENTE])
     for pr in p.prospettive:
-        check(f"prospettiva {pr.codice}", [x.peso for x in pr.linee])
-        for ln in pr.linee:
-            check(f"linea {ln.codice}", [x.peso for x in ln.obiettivi_strategici])
-            for os_ in ln.obiettivi_strategici:
-                scope_children = [i.peso for i in os_.indicatori if i.cruscotto is Cruscotto.ENTE]
-                scope_children += [oo.peso for oo in os_.obiettivi_operativi if oo.cruscotto is Cruscotto.ENTE]
-                check(f"obiettivo_strategico {os_.codice}", scope_children)
-                for oo in os_.obiettivi_operativi:
-                    if oo.cruscotto is Cruscotto.ENTE:
-                        check(f"obiettivo_operativo {oo.codice}", [i.peso for i in oo.indicatori if i.cruscotto is Cruscotto.ENTE])
-                    else:
-                        check(f"obiettivo_operativo {oo.codice}", [i.peso for i in oo.indicatori])
+        walk("prospettiva", pr)
     for s in p.schede_individuali:
         check(f"scheda {s.codice}", [z.peso for z in s.sezioni])
         for z in s.sezioni:

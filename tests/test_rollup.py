@@ -1,0 +1,110 @@
+"""Roll-up of the tree, the individual scorecard and the fund."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cruscotto.engine.model import Regole
+from cruscotto.engine.rollup import Pesata, effective_weights, score_plan, weighted_mean
+from cruscotto.engine.scoring import Consuntivo, Stato, Valori
+from cruscotto.files import load_plan
+
+
+def actuals(rows: dict) -> Valori:
+    v = Valori()
+    for code, value in rows.items():
+        v.consuntivi[(code, 2020, "")] = Consuntivo(value)
+    return v
+
+
+def test_weights_default_to_equal_and_are_normalised_over_children_with_data():
+    kids = [Pesata("a", "x", None, 50.0, Stato.NON_RAGGIUNTO), Pesata("b", "x", None, 100.0, Stato.RAGGIUNTO), Pesata("c", "x", None, None, Stato.SENZA_DATI)]
+    a, stato, trace, warnings = weighted_mean(kids, "nodo", Regole())
+    assert a == 75.0 and stato is Stato.NON_RAGGIUNTO and not warnings
+    assert [r["codice"] for r in trace["esclusi"]] == ["c"]
+    assert [r["peso_normalizzato"] for r in trace["figli"]] == [50.0, 50.0]
+
+
+def test_weights_that_do_not_sum_to_100_are_reported_and_used_as_given():
+    # The Segretario generale's G section: items weigh 95% in all.
+    w, warnings = effective_weights([10, 10, 10, 15, 10, 10, 5, 15, 10], "sezione G")
+    assert w == [10, 10, 10, 15, 10, 10, 5, 15, 10]
+    assert warnings == ["sezione G: i pesi sommano a 95% invece di 100%"]
+
+
+def test_missing_weights_share_the_remainder_and_are_reported():
+    # H1: the accorpamento item has no printed weight, the others 30/20/20.
+    w, warnings = effective_weights([None, 30, 20, 20], "sezione H1")
+    assert w == [30, 30, 20, 20]
+    assert "1 peso/i mancante/i" in warnings[0]
+
+
+def test_no_child_with_data_is_senza_dati_or_in_attesa():
+    a, stato, *_ = weighted_mean([Pesata("a", "x", 50, None, Stato.SENZA_DATI)], "n", Regole())
+    assert (a, stato) == (None, Stato.SENZA_DATI)
+    a, stato, *_ = weighted_mean([Pesata("a", "x", 50, None, Stato.IN_ATTESA)], "n", Regole())
+    assert (a, stato) == (None, Stato.IN_ATTESA)
+
+
+def test_small_plan_rolls_up_by_the_printed_weights(small_plan_file):
+    plan = load_plan(small_plan_file).piano
+    v = actuals({"A.3.4-1": 68.28, "A.3.4-2": 100.0, "A.3.4-3": 100.0, "A.3.4-4": 6.0, "D2-1": 2.0, "D2-2": 98.0, "D2-3": -15.61, "D2-4": 99.0})
+    r = score_plan(plan, anno=2020, valori=v)
+    a1 = 68.28 / 90 * 100
+    a4 = 6 / 7 * 100
+    expected_a34 = (50 * a1 + 20 * 100 + 20 * 100 + 10 * a4) / 100
+    assert r.nodo("obiettivo_operativo", "A.3.4").achievement == pytest.approx(expected_a34)
+    # every level above has one child: the same figure
+    assert r.nodo("prospettiva", "TEL").achievement == pytest.approx(expected_a34)
+    d2 = (100 + 100 + 100 + 99) / 4
+    assert r.nodo("obiettivo_operativo", "D2").achievement == pytest.approx(d2)
+    # G.2: the giornata has no value; of the milestones, those tied to T0 wait
+    assert r.nodo("obiettivo_operativo", "G.2").stato is Stato.IN_ATTESA
+    assert r.nodo("obiettivo_strategico", "D").achievement == pytest.approx(d2)
+    assert r.achievement == pytest.approx((expected_a34 + d2) / 2)
+    trace = r.nodo("obiettivo_operativo", "A.3.4").trace
+    assert [c["codice"] for c in trace["figli"]] == ["A.3.4-1", "A.3.4-2", "A.3.4-3", "A.3.4-4"]
+    assert trace["calcolo"].startswith("(50 × 75,8667 + 20 × 100 + 20 × 100 + 10 × 85,7143) / 100")
+
+
+def test_fund_is_the_maximum_times_the_mean_project_achievement(small_plan_file):
+    plan = load_plan(small_plan_file).piano
+    v = actuals({"D2-4": 99.0, "H1-1.1": date(2020, 2, 20), "H1-1.4": date(2020, 11, 30)})
+    r = score_plan(plan, anno=2020, valori=v)
+    assert r.fondo.importo_massimo == 28063.95
+    assert r.fondo.quota == pytest.approx((100 + 99) / 2)
+    assert r.fondo.importo == pytest.approx(28063.95 * 0.995)
+    assert r.fondo.provvisorio
+
+
+def test_a_fund_project_without_data_counts_zero(small_plan_file):
+    plan = load_plan(small_plan_file).piano
+    r = score_plan(plan, anno=2020, valori=actuals({"D2-4": 100.0}))
+    assert r.fondo.quota == 50.0
+    assert any("ACCORPAMENTO: nessun dato" in w for w in r.warnings)
+
+
+def test_t0_given_at_scoring_time_resolves_the_milestones(small_plan_file):
+    plan = load_plan(small_plan_file).piano
+    v = actuals({"H1-1.1": date(2020, 2, 20), "H1-1.2": date(2020, 8, 20), "H1-1.3": date(2020, 10, 30), "H1-1.4": date(2020, 11, 30)})
+    before = score_plan(plan, anno=2020, valori=v).indicatore("H1-1")
+    after = score_plan(plan, anno=2020, valori=v, eventi={"T0": date(2020, 9, 14)}).indicatore("H1-1")
+    assert before.achievement == 100.0  # only the two absolute milestones are scored
+    assert after.achievement == 75.0  # 30 gg da T0 = 14/10: done 30/10, late
+
+
+def test_area_only_indicators_are_scored_but_stay_out_of_the_entity_figure(tmp_path, small_plan_file):
+    text = small_plan_file.read_text().replace(
+        "- {codice: A.3.4-4, nome: Protocolli e accordi con enti, peso: \"10%\", target: {2020: \"7\"}}",
+        "- {codice: A.3.4-4, nome: Protocolli e accordi con enti, peso: \"10%\", target: {2020: \"7\"}}\n"
+        "                  - {codice: A.3.4-5, nome: Vetrina Toscana, cruscotto: area, target: {2020: \"80%\"}}",
+    )
+    p = tmp_path / "p.yaml"
+    p.write_text(text)
+    plan = load_plan(p).piano
+    base = {"A.3.4-1": 90.0, "A.3.4-2": 100.0, "A.3.4-3": 100.0, "A.3.4-4": 7.0}
+    r = score_plan(plan, anno=2020, valori=actuals({**base, "A.3.4-5": 10.0}))
+    assert r.indicatore("A.3.4-5").achievement == 12.5
+    assert r.nodo("obiettivo_operativo", "A.3.4").achievement == 100.0
