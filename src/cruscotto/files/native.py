@@ -140,9 +140,11 @@ class _Reader:
                 self.error(w, f"atteso un oggetto, trovato {m!r}")
                 continue
             code = self.text(m, "codice", w, True) or "?"
+            before = len(self.problems)
             target = self.target(m.get("scadenza"), f"{w}.scadenza")
             if target is None:
-                self.error(f"{w}.scadenza", "scadenza mancante o non valida", "target_non_valido")
+                if len(self.problems) == before:  # empty, not unreadable (that is reported already)
+                    self.error(f"{w}.scadenza", "scadenza mancante", "campo_mancante")
                 continue
             if target.tipo.value != "scadenza":
                 self.error(f"{w}.scadenza", f"la scadenza di una milestone deve essere una data o relativa a un evento: {target.testo!r}", "target_non_valido")
