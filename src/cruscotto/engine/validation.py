@@ -12,6 +12,7 @@ from collections import Counter
 
 from .errors import Problem
 from .model import BUDGET_FIELDS, KNOWN_TAGS, TAG_FONDO, Cruscotto, Dato, Indicatore, Piano, Polarita
+from .numbers import fold
 from .rollup import children_of, effective_weights, in_scope, scope_of
 from .scoring import fmt
 from .targets import TargetKind
@@ -112,6 +113,8 @@ def _indicators(p: Piano) -> list[Problem]:
         for y, t in ind.target.items():
             if not _target_fits(ind.polarita, t.tipo):
                 out.append(_err("target_incoerente", f"target {y} {t.testo!r} ({t.tipo.value}) non adatto alla polarità {ind.polarita.value}", where))
+        if fold(ind.unita).startswith("data") and any(t.tipo is not TargetKind.SCADENZA for t in ind.target.values()):
+            out.append(_warn("unita_incoerente", f"unità di misura {ind.unita!r} ma target non di data ({', '.join(t.testo for t in ind.target.values())})", where))
         if ind.polarita is Polarita.MILESTONE and not ind.milestones:
             out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
         for tag in ind.etichette:
