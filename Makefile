@@ -23,7 +23,7 @@ run: install
 	  --actuals "$$($(BIN)/cruscotto demo --actuals-path)"
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 test: install lint
 	$(BIN)/python -m pytest
