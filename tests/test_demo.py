@@ -175,3 +175,23 @@ def test_relative_deadlines_wait_for_t0(plan, result, demo_actuals_path):
     assert sum("non ancora nota" in s for s in before.trace["passi"]) == 4
     assert sum("non ancora nota" in s for s in after.trace["passi"]) == 0
     assert all(t.tipo is not TargetKind.DESCRITTIVO or plan.indicatore(c).polarita in (Polarita.SI_NO, Polarita.MILESTONE) for c in (i.codice for i in plan.indicatori()) for t in plan.indicatore(c).target.values())
+
+
+def test_formulas_compute_actuals_from_the_seeds_2020_budget(plan):
+    """The preventivo 2020 (seed section 1.3) as base measures: the economic indicators compute themselves."""
+    from cruscotto.demo import demo_path
+    from cruscotto.files.values import read_measures
+
+    measures = read_measures(demo_path("misure-2020-preventivo.csv"))
+    r = score_plan(plan, anno=2020, valori=measures)
+    equilibrio = r.indicatore("I.2.1-4")  # oneri correnti / proventi correnti, lower is better, target 107
+    assert equilibrio.actual == pytest.approx(6108547 / 5641647 * 100)
+    assert equilibrio.achievement == pytest.approx(107 / (6108547 / 5641647 * 100) * 100)
+    assert equilibrio.trace["input"]["fonte_valore"] == "formula"
+    struttura = r.indicatore("I.2.1-5")  # (oneri correnti - interventi economici) / proventi correnti, target 85%
+    assert struttura.actual == pytest.approx((6108547 - 1271100) / 5641647 * 100)
+    ricchezza = r.indicatore("H2-5")  # interventi economici / proventi correnti, target 20%
+    assert ricchezza.actual == pytest.approx(1271100 / 5641647 * 100) and ricchezza.achievement == 100.0
+    personale = r.indicatore("I.2.1-1")  # needs oneri correnti net of the fund: not given
+    assert personale.actual is None
+    assert personale.trace["formula"]["motivo"] == "non calcolabile: misura mancante oneri_correnti_netto_fsc"

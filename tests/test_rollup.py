@@ -108,3 +108,10 @@ def test_area_only_indicators_are_scored_but_stay_out_of_the_entity_figure(tmp_p
     r = score_plan(plan, anno=2020, valori=actuals({**base, "A.3.4-5": 10.0}))
     assert r.indicatore("A.3.4-5").achievement == 12.5
     assert r.nodo("obiettivo_operativo", "A.3.4").achievement == 100.0
+
+
+def test_progress_is_reported_up_to_the_total(small_plan_file):
+    plan = load_plan(small_plan_file).piano
+    calls = []
+    score_plan(plan, anno=2020, on_progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (10, 10)

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .demo import ACTUALS, PLAN, demo_path
@@ -24,6 +25,8 @@ from .engine.scoring import Stato, fmt_value
 from .engine.validation import validate_plan
 from .files import load_plan, save_plan
 from .files.values import read_actuals, read_measures
+
+PROGRESS_FROM = 2000  # indicators: below this, scoring is instant
 
 app = typer.Typer(
     help="cruscotto: il ciclo della performance (d.lgs. 150/2009) da riga di comando.",
@@ -144,7 +147,15 @@ def score(
         raise typer.Exit(1) from None
     if year not in loaded.piano.anni:
         err.print(f"[yellow]avviso[/yellow] l'anno {year} non è tra gli anni del piano ({', '.join(map(str, loaded.piano.anni))})")
-    result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, eventi=events, periodo=period)
+    n = sum(1 for _ in loaded.piano.indicatori())
+    if n >= PROGRESS_FROM and err.is_terminal:
+        with Progress(TextColumn("valutazione"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("score", total=n)
+            result = score_plan(
+                loaded.piano, anno=year, valori=valori, as_of=ref, eventi=events, periodo=period, on_progress=lambda done, total: bar.update(task, completed=done)
+            )
+    else:
+        result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, eventi=events, periodo=period)
     if as_json:
         print(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2, default=str))
         return

@@ -12,7 +12,7 @@ scored and shown, but do not enter the roll-up of an ``ente`` node.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -204,11 +204,14 @@ def score_plan(
     as_of: date | None = None,
     eventi: Mapping[str, date | None] | None = None,
     periodo: str = "",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RisultatoPiano:
     """Score the plan for one year.
 
     ``as_of`` is the reference date for deadlines (default: 31 December of
     ``anno``); ``eventi`` overrides event dates of the plan (e.g. T0).
+    ``on_progress(done, total)`` is called every few hundred indicators, for
+    a progress bar on large plans.
     """
     valori = valori or Valori()
     as_of = as_of or date(anno, 12, 31)
@@ -221,10 +224,14 @@ def score_plan(
     ind_results: dict[str, RisultatoIndicatore] = {}
     nodes: list[RisultatoNodo] = []
 
+    total = sum(1 for _ in piano.indicatori()) if on_progress else 0
+
     def ind(i: Indicatore) -> RisultatoIndicatore:
         r, w = score_indicator(i, anno=anno, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, misure_anno=misure_anno)
         warnings.extend(w)
         ind_results[i.codice] = r
+        if on_progress and len(ind_results) % 250 == 0:
+            on_progress(len(ind_results), total)
         return r
 
     def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto]:
@@ -251,6 +258,8 @@ def score_plan(
         if scope is Cruscotto.ENTE:
             persp_children.append(pesata)
 
+    if on_progress:
+        on_progress(len(ind_results), total)
     a, stato, entity_trace, w = weighted_mean(persp_children, "ente", regole)
     warnings.extend(w)
 
