@@ -195,3 +195,9 @@ def test_formulas_compute_actuals_from_the_seeds_2020_budget(plan):
     personale = r.indicatore("I.2.1-1")  # needs oneri correnti net of the fund: not given
     assert personale.actual is None
     assert personale.trace["formula"]["motivo"] == "non calcolabile: misura mancante oneri_correnti_netto_fsc"
+
+
+def test_the_accorpamento_timing_is_scored_only_in_its_year(plan):
+    r2021 = score_plan(plan, anno=2021)
+    h1 = r2021.indicatore("H1-1")
+    assert h1.stato is Stato.SENZA_DATI and h1.trace["passi"] == ["nessun target per l'anno"]

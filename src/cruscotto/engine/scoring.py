@@ -352,16 +352,20 @@ def score_indicator(
     for m in ind.milestones:
         c = valori.consuntivo(m.codice, anno, periodo)
         ms_actuals[m.codice] = c.valore if c else None
-    out = score_one(
-        polarita=ind.polarita,
-        target=target,
-        actual=actual,
-        milestones=ind.milestones,
-        milestone_actuals=ms_actuals,
-        eventi=eventi,
-        as_of=as_of,
-        regole=regole,
-    )
+    if ind.polarita is Polarita.MILESTONE and ind.target and target is None:
+        # A timing belongs to the years it is planned for (H1-1: 2020 only).
+        out = Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
+    else:
+        out = score_one(
+            polarita=ind.polarita,
+            target=target,
+            actual=actual,
+            milestones=ind.milestones,
+            milestone_actuals=ms_actuals,
+            eventi=eventi,
+            as_of=as_of,
+            regole=regole,
+        )
     steps = list(out.steps)
     formula = info.get("formula")
     if formula and formula.get("motivo") and actual is None:
