@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint bench clean
+.PHONY: install run scorecard test lint bench clean
 
 install: $(STAMP)
 
@@ -17,8 +17,17 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Until the web application exists, `run` prints the demo plan's 2020 scorecard.
+# The demo: a local SQLite database in var/, the demo plan, one user per role
+# (password "demo"), served on http://127.0.0.1:8000. Running it again keeps the data.
+DEMO_ENV := CRUSCOTTO_DEMO=1 CRUSCOTTO_DEBUG=1
 run: install
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
+	@echo "cruscotto: http://127.0.0.1:8000  (utenti: admin, controllo, responsabile, oiv, consultazione; password: demo)"
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The command line on the demo plan: the 2020 scorecard in the terminal.
+scorecard: install
 	$(BIN)/cruscotto score "$$($(BIN)/cruscotto demo --path)" --year 2020 \
 	  --actuals "$$($(BIN)/cruscotto demo --actuals-path)"
 
@@ -32,4 +41,4 @@ bench: install
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info src/*.egg-info
+	rm -rf $(VENV) var .pytest_cache .hypothesis build *.egg-info src/*.egg-info

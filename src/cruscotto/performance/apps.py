@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PerformanceConfig(AppConfig):
+    name = "cruscotto.performance"
+    verbose_name = "Performance"
+    default_auto_field = "django.db.models.BigAutoField"

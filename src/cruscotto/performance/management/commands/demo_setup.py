@@ -1,0 +1,59 @@
+"""Load the demo plan and, in demo mode, one user per role (password "demo").
+
+Idempotent: running it again keeps the data already there.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cruscotto.demo import ACTUALS, PLAN, demo_path
+from cruscotto.files import load_plan
+from cruscotto.files.values import read_actuals
+
+from ... import models as m
+from ...services import piano_import
+
+DEMO_USERS = [
+    ("admin", m.Ruolo.Tipo.AMMINISTRATORE, None, "Amministratore"),
+    ("controllo", m.Ruolo.Tipo.CONTROLLO, None, "Controllo di gestione"),
+    ("responsabile", m.Ruolo.Tipo.RESPONSABILE, "PROMOZIONE", "Responsabile del Servizio Promozione"),
+    ("oiv", m.Ruolo.Tipo.OIV, None, "Organismo indipendente di valutazione"),
+    ("consultazione", m.Ruolo.Tipo.CONSULTAZIONE, None, "Consultazione"),
+]
+
+
+class Command(BaseCommand):
+    help = "Carica il piano demo (CCIAA di Pistoia 2020-2022) e, in modalità demo, gli utenti demo."
+
+    def handle(self, *args, **options):
+        loaded = load_plan(demo_path(PLAN))
+        with transaction.atomic():
+            ente = m.Ente.objects.filter(codice=loaded.piano.ente.codice).first()
+            if ente is None or not ente.piani.exists():
+                valori = read_actuals(demo_path(ACTUALS))
+                piano = piano_import(piano=loaded.piano, valori=valori)
+                ente = piano.ente
+                self.stdout.write(f"Piano demo caricato: {piano} ({piano.indicatori.count()} indicatori)")
+            else:
+                self.stdout.write("Piano demo già presente: nulla da caricare.")
+            if not settings.DEMO:
+                return
+            User = get_user_model()
+            for username, tipo, struttura, nome in DEMO_USERS:
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = User.objects.create_user(username=username, password="demo", first_name=nome)
+                    if tipo == m.Ruolo.Tipo.AMMINISTRATORE:
+                        user.is_staff = user.is_superuser = True
+                        user.save()
+                ruolo, _c = m.Ruolo.objects.get_or_create(utente=user, ente=ente, tipo=tipo)
+                if struttura:
+                    s = ente.strutture.filter(codice=struttura).first()
+                    if s is None:
+                        raise CommandError(f"struttura {struttura} assente nel piano demo")
+                    ruolo.strutture.add(s)
+        self.stdout.write("Utenti demo (password «demo»): " + ", ".join(u for u, *_ in DEMO_USERS))

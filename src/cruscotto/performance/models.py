@@ -1,0 +1,243 @@
+"""The database around the engine: enti, plans (the tree), actual values, roles.
+
+The tree is relational because people work on parts of it (a manager fills
+the indicators of his structure; a page shows one objective). The parts that
+are read whole (programmes and budgets, individual scorecards, the fund, the
+rules) are kept as the native plan file's JSON. ``selectors.plan_for`` is the
+one place that turns rows back into an engine ``Piano``; ``services`` is the
+one place that writes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Ente(models.Model):
+    codice = models.CharField(_("codice"), max_length=40, unique=True)
+    nome = models.CharField(_("nome"), max_length=200)
+
+    class Meta:
+        verbose_name = _("ente")
+        verbose_name_plural = _("enti")
+        ordering = ["nome"]
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class Struttura(models.Model):
+    """An organisational unit of an ente (area, servizio) or TRASVERSALE."""
+
+    class Tipo(models.TextChoices):
+        AREA = "area", _("area")
+        SERVIZIO = "servizio", _("servizio")
+        TRASVERSALE = "trasversale", _("trasversale")
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="strutture")
+    codice = models.CharField(_("codice"), max_length=40)
+    nome = models.CharField(_("nome"), max_length=200)
+    tipo = models.CharField(_("tipo"), max_length=20, choices=Tipo.choices, default=Tipo.SERVIZIO)
+    padre = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="figli")
+
+    class Meta:
+        verbose_name = _("struttura")
+        verbose_name_plural = _("strutture")
+        constraints = [models.UniqueConstraint(fields=["ente", "codice"], name="struttura_codice_unico")]
+        ordering = ["ente", "codice"]
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class Piano(models.Model):
+    """A plan of an ente (one version of it: rimodulazioni make new versions, issue 5)."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="piani")
+    titolo = models.CharField(_("titolo"), max_length=300)
+    anni = models.JSONField(_("anni"), default=list)
+    regole = models.JSONField(_("regole"), default=dict)
+    extra = models.JSONField(default=dict)  # programmi, schede, fondo ...: the native file's other sections
+    note = models.TextField(_("note"), blank=True)
+    versione = models.PositiveIntegerField(_("versione"), default=1)
+    # Bumped by every change to the tree: the key of the in-process cache of engine plans.
+    revisione = models.PositiveIntegerField(default=1)
+    creato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("piano")
+        verbose_name_plural = _("piani")
+        ordering = ["ente", "-anni", "-versione"]
+
+    def __str__(self) -> str:
+        return f"{self.titolo} (v{self.versione})"
+
+
+class Evento(models.Model):
+    piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="eventi")
+    codice = models.CharField(_("codice"), max_length=40)
+    nome = models.CharField(_("nome"), max_length=300, blank=True)
+    data = models.DateField(_("data"), null=True, blank=True)
+    alias = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evento")
+        verbose_name_plural = _("eventi")
+        constraints = [models.UniqueConstraint(fields=["piano", "codice"], name="evento_codice_unico")]
+        ordering = ["piano", "codice"]
+
+    def __str__(self) -> str:
+        return self.codice
+
+
+class Nodo(models.Model):
+    """Fields common to the four levels of the tree."""
+
+    codice = models.CharField(_("codice"), max_length=40)
+    nome = models.TextField(_("nome"))
+    peso_testo = models.CharField(_("peso"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    ordine = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["ordine"]
+
+    def __str__(self) -> str:
+        return f"{self.codice} - {self.nome}"
+
+
+class Prospettiva(Nodo):
+    piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="prospettive")
+
+    class Meta(Nodo.Meta):
+        verbose_name = _("prospettiva")
+        verbose_name_plural = _("prospettive")
+
+
+class Linea(Nodo):
+    prospettiva = models.ForeignKey(Prospettiva, on_delete=models.CASCADE, related_name="linee")
+    benefici_attesi = models.TextField(_("benefici attesi"), blank=True)
+
+    class Meta(Nodo.Meta):
+        verbose_name = _("linea strategica")
+        verbose_name_plural = _("linee strategiche")
+
+
+class ObiettivoStrategico(Nodo):
+    linea = models.ForeignKey(Linea, on_delete=models.CASCADE, related_name="obiettivi_strategici")
+    cause = models.JSONField(default=list, blank=True)  # strategy map arrows: codes this objective supports
+
+    class Meta(Nodo.Meta):
+        verbose_name = _("obiettivo strategico")
+        verbose_name_plural = _("obiettivi strategici")
+
+
+class Cruscotto(models.TextChoices):
+    ENTE = "ente", _("cruscotto di ente")
+    AREA = "area", _("cruscotto di area (cascading)")
+
+
+class ObiettivoOperativo(Nodo):
+    obiettivo_strategico = models.ForeignKey(ObiettivoStrategico, on_delete=models.CASCADE, related_name="obiettivi_operativi")
+    cruscotto = models.CharField(max_length=10, choices=Cruscotto.choices, default=Cruscotto.ENTE)
+    strutture = models.ManyToManyField(Struttura, blank=True, related_name="obiettivi_operativi")
+
+    class Meta(Nodo.Meta):
+        verbose_name = _("obiettivo operativo")
+        verbose_name_plural = _("obiettivi operativi")
+
+
+class Indicatore(Nodo):
+    """One row of the cruscotto. Printed figures are kept as printed text."""
+
+    piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="indicatori")
+    obiettivo_strategico = models.ForeignKey(ObiettivoStrategico, on_delete=models.CASCADE, related_name="indicatori")
+    obiettivo_operativo = models.ForeignKey(ObiettivoOperativo, null=True, blank=True, on_delete=models.CASCADE, related_name="indicatori")
+    algoritmo = models.TextField(_("algoritmo"), blank=True)
+    formula = models.TextField(_("formula"), blank=True)
+    etichette = models.JSONField(_("etichette"), default=list, blank=True)
+    polarita = models.CharField(_("polarità"), max_length=20, default="crescente")
+    unita = models.CharField(_("unità di misura"), max_length=100, blank=True)
+    tipologia = models.CharField(_("tipologia"), max_length=200, blank=True)
+    fonte = models.CharField(_("fonte"), max_length=200, blank=True)
+    cruscotto = models.CharField(max_length=10, choices=Cruscotto.choices, default=Cruscotto.ENTE)
+    media_cluster = models.CharField(_("media cluster"), max_length=100, blank=True)
+    storico = models.JSONField(_("storico"), default=dict, blank=True)  # {"2018": "99,61%"}
+    target = models.JSONField(_("target"), default=dict, blank=True)  # {"2020": "90%"}
+    milestones = models.JSONField(default=list, blank=True)
+    strutture = models.ManyToManyField(Struttura, blank=True, related_name="indicatori")
+    history = HistoricalRecords(m2m_fields=[strutture])
+
+    class Meta(Nodo.Meta):
+        verbose_name = _("indicatore")
+        verbose_name_plural = _("indicatori")
+        constraints = [models.UniqueConstraint(fields=["piano", "codice"], name="indicatore_codice_unico")]
+        indexes = [models.Index(fields=["piano", "ordine"])]
+
+
+class Consuntivo(models.Model):
+    """An actual value: of an indicator, a milestone or a scorecard item (by code)."""
+
+    piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="consuntivi")
+    codice = models.CharField(_("codice"), max_length=40)
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    periodo = models.CharField(_("periodo"), max_length=10, blank=True)  # "" = the whole year
+    valore = models.CharField(_("valore"), max_length=100)  # as the engine formats it: 68,28 | 10/08/2020 | si
+    nota = models.TextField(_("nota"), blank=True)
+    inserito_da = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    aggiornato_il = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consuntivo")
+        verbose_name_plural = _("consuntivi")
+        constraints = [models.UniqueConstraint(fields=["piano", "codice", "anno", "periodo"], name="consuntivo_unico")]
+        indexes = [models.Index(fields=["piano", "anno"])]
+
+    def __str__(self) -> str:
+        return f"{self.codice} {self.anno}{' ' + self.periodo if self.periodo else ''}: {self.valore}"
+
+
+class Misura(models.Model):
+    """A base measure of an ente for a year (accounts, registers): input of formulas."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="misure")
+    nome = models.CharField(_("misura"), max_length=100)
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    valore = models.FloatField(_("valore"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("misura")
+        verbose_name_plural = _("misure")
+        constraints = [models.UniqueConstraint(fields=["ente", "nome", "anno"], name="misura_unica")]
+
+
+class Ruolo(models.Model):
+    """A user's role in one ente. A responsabile is tied to his structures."""
+
+    class Tipo(models.TextChoices):
+        AMMINISTRATORE = "amministratore", _("amministratore")
+        CONTROLLO = "controllo", _("controllo di gestione")
+        RESPONSABILE = "responsabile", _("responsabile di struttura")
+        OIV = "oiv", _("OIV")
+        CONSULTAZIONE = "consultazione", _("consultazione")
+
+    utente = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ruoli")
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="ruoli")
+    tipo = models.CharField(_("ruolo"), max_length=20, choices=Tipo.choices)
+    strutture = models.ManyToManyField(Struttura, blank=True)
+    history = HistoricalRecords(m2m_fields=[strutture])
+
+    class Meta:
+        verbose_name = _("ruolo")
+        verbose_name_plural = _("ruoli")
+        constraints = [models.UniqueConstraint(fields=["utente", "ente", "tipo"], name="ruolo_unico")]
+
+    def __str__(self) -> str:
+        return f"{self.utente} — {self.get_tipo_display()} — {self.ente}"

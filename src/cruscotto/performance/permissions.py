@@ -1,0 +1,81 @@
+"""Who may do what: the one permission matrix, used by pages, services and (later) the API.
+
+| action                  | amministratore | controllo | responsabile             | oiv | consultazione |
+|-------------------------|----------------|-----------|--------------------------|-----|---------------|
+| read everything         | yes            | yes       | yes                      | yes | yes           |
+| edit the plan, events   | yes            | yes       | no                       | no  | no            |
+| enter values            | yes            | yes       | own structures + TRASV.  | no  | no            |
+| comment, validate       | no             | no        | no                       | yes | no            |
+| manage users and roles  | yes            | no        | no                       | no  | no            |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import models as m
+
+TRASVERSALE = "TRASVERSALE"
+EDITORS = {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.CONTROLLO}
+ACTIONS = ("read", "edit_plan", "enter_value", "validate", "manage_users")
+
+
+@dataclass(frozen=True)
+class Grants:
+    """A user's roles in one ente: role types and the structure codes of his responsabile role."""
+
+    ruoli: frozenset[str]
+    strutture: frozenset[str]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.ruoli)
+
+
+def grants(user, ente_id: int | None) -> Grants:
+    """Roles of ``user`` in ente ``ente_id`` (None: in any ente), cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return Grants(frozenset(), frozenset())
+    cache = getattr(user, "_cruscotto_grants", None)
+    if cache is None:
+        cache = {}
+        for r in m.Ruolo.objects.filter(utente=user).prefetch_related("strutture"):
+            tipos, codes = cache.get(r.ente_id, (set(), set()))
+            tipos.add(r.tipo)
+            codes.update(s.codice for s in r.strutture.all())
+            cache[r.ente_id] = (tipos, codes)
+        user._cruscotto_grants = cache
+    if ente_id is None:
+        tipos = set().union(*(t for t, _ in cache.values())) if cache else set()
+        codes = set().union(*(c for _, c in cache.values())) if cache else set()
+    else:
+        tipos, codes = cache.get(ente_id, (set(), set()))
+    if user.is_superuser:
+        tipos = set(tipos) | {m.Ruolo.Tipo.AMMINISTRATORE}
+    return Grants(frozenset(tipos), frozenset(codes))
+
+
+def can_read(user, ente: m.Ente) -> bool:
+    return grants(user, ente.pk).any
+
+
+def can_edit_plan(user, ente: m.Ente | None) -> bool:
+    return bool(grants(user, ente.pk if ente else None).ruoli & EDITORS)
+
+
+def can_enter_value(user, indicatore: m.Indicatore) -> bool:
+    g = grants(user, indicatore.piano.ente_id)
+    if g.ruoli & EDITORS:
+        return True
+    if m.Ruolo.Tipo.RESPONSABILE not in g.ruoli:
+        return False
+    codes = {s.codice for s in indicatore.strutture.all()}
+    return TRASVERSALE in codes or bool(codes & g.strutture)
+
+
+def can_validate(user, ente: m.Ente) -> bool:
+    return m.Ruolo.Tipo.OIV in grants(user, ente.pk).ruoli
+
+
+def can_manage_users(user, ente: m.Ente) -> bool:
+    return m.Ruolo.Tipo.AMMINISTRATORE in grants(user, ente.pk).ruoli

@@ -1,0 +1,185 @@
+"""Reads: the one place that turns database rows into engine values.
+
+``plan_for`` rebuilds the engine ``Piano`` with a fixed number of queries
+(one per table, whatever the plan size) and keeps it in a small in-process
+cache keyed by the plan's ``revisione``, which every change bumps.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import lru_cache
+
+from cruscotto.engine.model import Piano as EnginePiano
+from cruscotto.engine.numbers import parse_value
+from cruscotto.engine.rollup import RisultatoPiano, score_plan
+from cruscotto.engine.scoring import Consuntivo as EngineConsuntivo
+from cruscotto.engine.scoring import Valori
+from cruscotto.files.native import plan_from_data
+
+from . import models as m
+
+
+def _drop_empty(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v not in (None, "", [], {})}
+
+
+def plan_data(piano: m.Piano) -> dict:
+    """The plan as native-file data (the same shape as a YAML plan file)."""
+    prospettive = list(piano.prospettive.order_by("ordine"))
+    linee = list(m.Linea.objects.filter(prospettiva__piano=piano).order_by("ordine"))
+    oss = list(m.ObiettivoStrategico.objects.filter(linea__prospettiva__piano=piano).order_by("ordine"))
+    oos = list(m.ObiettivoOperativo.objects.filter(obiettivo_strategico__linea__prospettiva__piano=piano).order_by("ordine"))
+    inds = list(piano.indicatori.order_by("ordine"))
+    # Structure lists keep the plan's order: read the link tables in insertion order.
+    oo_str: dict[int, list[str]] = defaultdict(list)
+    for oo_id, code in m.ObiettivoOperativo.strutture.through.objects.filter(obiettivooperativo__in=oos).order_by("id").values_list("obiettivooperativo_id", "struttura__codice"):
+        oo_str[oo_id].append(code)
+    ind_str: dict[int, list[str]] = defaultdict(list)
+    for ind_id, code in m.Indicatore.strutture.through.objects.filter(indicatore__piano=piano).order_by("id").values_list("indicatore_id", "struttura__codice"):
+        ind_str[ind_id].append(code)
+    eventi = list(piano.eventi.order_by("pk"))
+    strutture = list(piano.ente.strutture.select_related("padre").order_by("pk"))
+
+    by_parent: dict[tuple[str, int], list] = defaultdict(list)
+    for x in linee:
+        by_parent[("p", x.prospettiva_id)].append(x)
+    for x in oss:
+        by_parent[("l", x.linea_id)].append(x)
+    for x in oos:
+        by_parent[("os", x.obiettivo_strategico_id)].append(x)
+    for i in inds:
+        key = ("oo", i.obiettivo_operativo_id) if i.obiettivo_operativo_id else ("osi", i.obiettivo_strategico_id)
+        by_parent[key].append(i)
+
+    def ind(i: m.Indicatore) -> dict:
+        return _drop_empty(
+            {
+                "codice": i.codice,
+                "nome": i.nome,
+                "algoritmo": i.algoritmo,
+                "formula": i.formula,
+                "etichette": i.etichette,
+                "polarita": i.polarita,
+                "peso": i.peso_testo,
+                "unita": i.unita,
+                "tipologia": i.tipologia,
+                "fonte": i.fonte,
+                "strutture": ind_str[i.id],
+                "cruscotto": i.cruscotto,
+                "media_cluster": i.media_cluster,
+                "storico": i.storico,
+                "target": i.target,
+                "milestones": i.milestones,
+                "note": i.note,
+            }
+        )
+
+    data = dict(piano.extra)
+    data.update(
+        {
+            "formato": "cruscotto/piano@1",
+            "ente": {"codice": piano.ente.codice, "nome": piano.ente.nome},
+            "piano": _drop_empty({"titolo": piano.titolo, "anni": piano.anni, "note": piano.note}),
+            "regole": piano.regole,
+            "strutture": [_drop_empty({"codice": s.codice, "nome": s.nome, "tipo": s.tipo, "padre": s.padre.codice if s.padre else None}) for s in strutture],
+            "eventi": [_drop_empty({"codice": e.codice, "nome": e.nome, "data": e.data.strftime("%d/%m/%Y") if e.data else None, "alias": e.alias}) for e in eventi],
+            "prospettive": [
+                _drop_empty(
+                    {
+                        "codice": p.codice,
+                        "nome": p.nome,
+                        "peso": p.peso_testo,
+                        "note": p.note,
+                        "linee": [
+                            _drop_empty(
+                                {
+                                    "codice": ln.codice,
+                                    "nome": ln.nome,
+                                    "peso": ln.peso_testo,
+                                    "benefici_attesi": ln.benefici_attesi,
+                                    "note": ln.note,
+                                    "obiettivi_strategici": [
+                                        _drop_empty(
+                                            {
+                                                "codice": o.codice,
+                                                "nome": o.nome,
+                                                "peso": o.peso_testo,
+                                                "cause": o.cause,
+                                                "note": o.note,
+                                                "indicatori": [ind(i) for i in by_parent[("osi", o.id)]],
+                                                "obiettivi_operativi": [
+                                                    _drop_empty(
+                                                        {
+                                                            "codice": oo.codice,
+                                                            "nome": oo.nome,
+                                                            "peso": oo.peso_testo,
+                                                            "cruscotto": oo.cruscotto,
+                                                            "strutture": oo_str[oo.id],
+                                                            "note": oo.note,
+                                                            "indicatori": [ind(i) for i in by_parent[("oo", oo.id)]],
+                                                        }
+                                                    )
+                                                    for oo in by_parent[("os", o.id)]
+                                                ],
+                                            }
+                                        )
+                                        for o in by_parent[("l", ln.id)]
+                                    ],
+                                }
+                            )
+                            for ln in by_parent[("p", p.id)]
+                        ],
+                    }
+                )
+                for p in prospettive
+            ],
+        }
+    )
+    return data
+
+
+@lru_cache(maxsize=32)
+def _plan_cached(piano_id: int, revisione: int) -> EnginePiano:
+    piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
+    return plan_from_data(plan_data(piano), source=f"piano {piano_id}")
+
+
+def plan_for(piano: m.Piano) -> EnginePiano:
+    """The engine plan of a stored plan (cached until the plan changes)."""
+    return _plan_cached(piano.pk, piano.revisione)
+
+
+def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
+    v = Valori()
+    qs = piano.consuntivi.all()
+    if anni:
+        qs = qs.filter(anno__in=anni)
+    for codice, anno, periodo, testo, nota in qs.values_list("codice", "anno", "periodo", "valore", "nota"):
+        value = parse_value(testo)
+        if value is not None:
+            v.consuntivi[(codice, anno, periodo)] = EngineConsuntivo(value, nota)
+    mq = piano.ente.misure.all()
+    if anni:
+        mq = mq.filter(anno__in=anni)
+    for nome, anno, valore in mq.values_list("nome", "anno", "valore"):
+        v.misure[(nome, anno)] = valore
+    return v
+
+
+def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valori | None = None) -> RisultatoPiano:
+    """Score a stored plan for a year with its stored values (or the given ones, for what-if)."""
+    engine_plan = plan_for(piano)
+    if valori is None:
+        valori = valori_for(piano, [anno])
+    return score_plan(engine_plan, anno=anno, valori=valori, as_of=as_of)
+
+
+def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:
+    """The latest version of the plan covering ``anno`` (or the latest plan)."""
+    plans = list(ente.piani.order_by("-versione", "-id"))
+    for p in plans:
+        if anno is None or anno in p.anni:
+            return p
+    return None

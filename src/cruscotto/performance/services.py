@@ -1,0 +1,162 @@
+"""Writes: importing plans, recording values, setting event dates.
+
+Every write checks permissions here (not only in views), so the web pages,
+the API and the command line obey one rule. Each service runs in one
+transaction: a failure leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from cruscotto.engine.errors import ParseError
+from cruscotto.engine.model import Piano as EnginePiano
+from cruscotto.engine.numbers import format_value, parse_value
+from cruscotto.engine.scoring import Valori
+from cruscotto.files.native import indicatore_to_data, plan_to_data
+
+from . import models as m
+from . import permissions
+
+TREE_KEYS = ("formato", "ente", "piano", "regole", "strutture", "eventi", "prospettive")
+
+
+@transaction.atomic
+def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None) -> m.Piano:
+    """Store an engine plan as a new plan (a new version when the ente has one with the same title)."""
+    if user is not None and not permissions.can_edit_plan(user, None):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può importare un piano."))
+    ente, _created = m.Ente.objects.get_or_create(codice=piano.ente.codice, defaults={"nome": piano.ente.nome})
+    strutture = {}
+    for s in piano.strutture:
+        obj, _c = m.Struttura.objects.update_or_create(ente=ente, codice=s.codice, defaults={"nome": s.nome, "tipo": s.tipo})
+        strutture[s.codice] = obj
+    for s in piano.strutture:
+        if s.padre and s.padre in strutture:
+            m.Struttura.objects.filter(pk=strutture[s.codice].pk).update(padre=strutture[s.padre])
+
+    def struttura(code: str) -> m.Struttura:
+        if code not in strutture:
+            strutture[code], _c = m.Struttura.objects.get_or_create(ente=ente, codice=code, defaults={"nome": code})
+        return strutture[code]
+
+    data = plan_to_data(piano)
+    previous = ente.piani.filter(titolo=piano.titolo).order_by("-versione").first()
+    db = m.Piano.objects.create(
+        ente=ente,
+        titolo=piano.titolo,
+        anni=list(piano.anni),
+        regole=data.get("regole", {}),
+        extra={k: v for k, v in data.items() if k not in TREE_KEYS},
+        note=piano.note or "",
+        versione=previous.versione + 1 if previous else 1,
+    )
+    m.Evento.objects.bulk_create(m.Evento(piano=db, codice=e.codice, nome=e.nome, data=e.data, alias=list(e.alias)) for e in piano.eventi)
+    order = 0
+    ind_rows: list[tuple[m.Indicatore, tuple[str, ...]]] = []
+
+    def add_indicators(inds, os_obj, oo_obj):
+        nonlocal order
+        for i in inds:
+            order += 1
+            d = indicatore_to_data(i)
+            row = m.Indicatore(
+                piano=db,
+                obiettivo_strategico=os_obj,
+                obiettivo_operativo=oo_obj,
+                codice=i.codice,
+                nome=i.nome,
+                peso_testo=d.get("peso", "") or "",
+                note=i.note or "",
+                ordine=order,
+                algoritmo=i.algoritmo,
+                formula=i.formula or "",
+                etichette=list(i.etichette),
+                polarita=i.polarita.value,
+                unita=i.unita,
+                tipologia=i.tipologia,
+                fonte=i.fonte,
+                cruscotto=i.cruscotto.value,
+                media_cluster=d.get("media_cluster", ""),
+                storico={str(k): v for k, v in d.get("storico", {}).items()},
+                target={str(k): v for k, v in d.get("target", {}).items()},
+                milestones=d.get("milestones", []),
+            )
+            ind_rows.append((row, i.strutture))
+
+    for pi, p in enumerate(piano.prospettive):
+        po = m.Prospettiva.objects.create(piano=db, codice=p.codice, nome=p.nome, peso_testo=p.peso_testo or "", note=p.note or "", ordine=pi)
+        for li, ln in enumerate(p.linee):
+            lo = m.Linea.objects.create(prospettiva=po, codice=ln.codice, nome=ln.nome, peso_testo=ln.peso_testo or "", note=ln.note or "", benefici_attesi=ln.benefici_attesi or "", ordine=li)
+            for oi, os_ in enumerate(ln.obiettivi_strategici):
+                oso = m.ObiettivoStrategico.objects.create(linea=lo, codice=os_.codice, nome=os_.nome, peso_testo=os_.peso_testo or "", note=os_.note or "", cause=list(os_.cause), ordine=oi)
+                add_indicators(os_.indicatori, oso, None)
+                for ooi, oo in enumerate(os_.obiettivi_operativi):
+                    ooo = m.ObiettivoOperativo.objects.create(
+                        obiettivo_strategico=oso, codice=oo.codice, nome=oo.nome, peso_testo=oo.peso_testo or "", note=oo.note or "", cruscotto=oo.cruscotto.value, ordine=ooi
+                    )
+                    for c in oo.strutture:  # one by one: the link order is the plan's order
+                        ooo.strutture.add(struttura(c))
+                    add_indicators(oo.indicatori, oso, ooo)
+    created = m.Indicatore.objects.bulk_create([r for r, _s in ind_rows])
+    through = m.Indicatore.strutture.through
+    through.objects.bulk_create(through(indicatore_id=row.pk, struttura_id=struttura(c).pk) for row, (_r, codes) in zip(created, ind_rows) for c in codes)
+    if valori:
+        # With history: an imported value is on record as an insertion, like one typed in.
+        bulk_create_with_history([
+            m.Consuntivo(piano=db, codice=code, anno=anno, periodo=periodo, valore=format_value(c.valore), nota=c.nota, inserito_da=user)
+            for (code, anno, periodo), c in valori.consuntivi.items()
+        ], m.Consuntivo, default_user=user)
+        for (nome, anno), value in valori.misure.items():
+            m.Misura.objects.update_or_create(ente=ente, nome=nome, anno=anno, defaults={"valore": value})
+    return db
+
+
+def _bump(piano: m.Piano) -> None:
+    m.Piano.objects.filter(pk=piano.pk).update(revisione=F("revisione") + 1)
+    piano.refresh_from_db(fields=["revisione"])
+
+
+@transaction.atomic
+def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo: str = "", testo: str, nota: str = "") -> m.Consuntivo | None:
+    """Record (or clear, with an empty text) an actual value; the user must be allowed to enter it."""
+    indicatore = piano.indicatori.filter(codice=codice).select_related("piano").prefetch_related("strutture").first()
+    if indicatore is None:
+        raise ValidationError(_("Indicatore %(codice)s non trovato nel piano.") % {"codice": codice})
+    if not permissions.can_enter_value(user, indicatore):
+        raise PermissionDenied(_("Non può inserire valori per l'indicatore %(codice)s.") % {"codice": codice})
+    if anno not in piano.anni:
+        raise ValidationError(_("L'anno %(anno)s non è tra gli anni del piano.") % {"anno": anno})
+    try:
+        value = parse_value(testo.strip(), where=codice)
+    except ParseError as exc:
+        raise ValidationError(_("Valore non valido: %(valore)s (atteso un numero come 68,28, una data gg/mm/aaaa o si/no).") % {"valore": exc.value}) from None
+    existing = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
+    if value is None:
+        if existing:
+            existing.delete()
+        return None
+    if existing is None:
+        existing = m.Consuntivo(piano=piano, codice=codice, anno=anno, periodo=periodo)
+    existing.valore = format_value(value)
+    existing.nota = nota.strip()
+    existing.inserito_da = user
+    existing.save()
+    return existing
+
+
+@transaction.atomic
+def evento_imposta_data(*, user, piano: m.Piano, codice: str, data: date | None) -> m.Evento:
+    if not permissions.can_edit_plan(user, piano.ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può fissare le date degli eventi."))
+    evento = piano.eventi.get(codice=codice)
+    evento.data = data
+    evento.save()
+    _bump(piano)
+    return evento

@@ -1,0 +1,66 @@
+"""Display helpers: the only place numbers are rounded (2 decimals, Italian format)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+STATUS = {
+    "raggiunto": ("success", _("raggiunto")),
+    "parzialmente_raggiunto": ("warning", _("parzialmente raggiunto")),
+    "non_raggiunto": ("danger", _("non raggiunto")),
+    "senza_dati": ("secondary", _("senza dati")),
+    "in_attesa": ("info", _("in attesa")),
+}
+
+
+def rounded(value: float, places: int) -> Decimal:
+    """Half-up rounding on the decimal value (Django's number_format truncates floats)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def pct(value) -> str:
+    if value is None:
+        return "—"
+    return f"{number_format(rounded(value, 2), 2, force_grouping=True)}%"
+
+
+@register.filter
+def num(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("sì") if value else _("no"))
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return number_format(int(value), 0, force_grouping=True)
+    places = 2 if abs(value) >= 1 else 4
+    return number_format(rounded(value, places), places, force_grouping=True)
+
+
+@register.simple_tag
+def stato(value) -> str:
+    """A status badge: colour plus text (colour is never the only cue)."""
+    key = getattr(value, "value", value)
+    cls, label = STATUS.get(key, ("secondary", key))
+    return format_html('<span class="badge bg-{} stato stato-{}">{}</span>', cls, key, label)
+
+
+@register.filter
+def stato_class(value) -> str:
+    key = getattr(value, "value", value)
+    return STATUS.get(key, ("secondary", ""))[0]
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None

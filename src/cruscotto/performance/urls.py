@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class EnteConverter:
+    regex = r"[A-Za-z0-9._-]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(EnteConverter, "ente")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots),
+    path("<ente:ente>/<int:anno>/", views.cruscotto, name="cruscotto"),
+    path("<ente:ente>/<int:anno>/albero/", views.albero, name="albero"),
+    path("<ente:ente>/<int:anno>/indicatori/<str:codice>/", views.indicatore, name="indicatore"),
+    path("<ente:ente>/<int:anno>/monitoraggio/", views.monitoraggio, name="monitoraggio"),
+    path("<ente:ente>/<int:anno>/monitoraggio/<str:codice>/", views.monitoraggio_riga, name="monitoraggio_riga"),
+]

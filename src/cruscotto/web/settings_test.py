@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings, with a throw-away place and fast hashing.
+
+The key below only signs test sessions; it is not a secret of any installation.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("CRUSCOTTO_SECRET_KEY", "only-for-tests-" + "x" * 40)
+os.environ.setdefault("CRUSCOTTO_VAR_DIR", tempfile.mkdtemp(prefix="cruscotto-test-"))
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

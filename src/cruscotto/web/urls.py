@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("cruscotto.performance.urls")),
+]
+
+handler403 = "cruscotto.performance.views.forbidden"
+handler404 = "cruscotto.performance.views.not_found"
+handler500 = "cruscotto.performance.views.server_error"

@@ -1,0 +1,137 @@
+"""Pages for every demo user, data entry with htmx, permissions, query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cruscotto.files import load_plan
+from cruscotto.performance import selectors, services
+from cruscotto.performance.models import Consuntivo
+
+USERS = ["admin", "controllo", "responsabile", "oiv", "consultazione"]
+PAGES = ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/indicatori/A.3.4-1/", "/CCIAA-PT/2020/indicatori/H1-1/", "/CCIAA-PT/2021/"]
+
+
+def test_healthz_checks_the_database(client, db):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json() == {"status": "ok", "database": "ok"}
+
+
+def test_pages_need_a_login(client, db):
+    r = client.get("/CCIAA-PT/2020/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("username", USERS)
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_works_for_every_demo_user(as_user, url, username):
+    r = as_user(username).get(url)
+    assert r.status_code == 200, r.content[:500]
+    assert b'lang="it"' in r.content
+
+
+def test_the_stored_plan_is_the_demo_plan(piano, demo_plan_path):
+    assert selectors.plan_for(piano) == load_plan(demo_plan_path).piano
+
+
+def test_the_cruscotto_shows_the_engines_entity_figure(as_user, piano):
+    result = selectors.score(piano, 2020)
+    page = as_user("consultazione").get("/CCIAA-PT/2020/").content.decode()
+    shown = f"{result.achievement:.2f}".replace(".", ",")
+    assert shown in page
+    for p in ("Tessuto economico locale", "Economico-finanziaria", "Processi interni"):
+        assert p in page
+
+
+def test_responsabile_enters_a_value_and_sees_the_new_status(as_user, piano):
+    c = as_user("responsabile")
+    # B.2.1-1 (Servizio Promozione): 71,3 against 90% -> non raggiunto; 90 -> raggiunto
+    before = selectors.score(piano, 2020)
+    assert before.indicatore("B.2.1-1").stato.value == "non_raggiunto"
+    r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "90", "nota": "verificato", "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "stato-raggiunto" in html and 'id="ente-figura" hx-swap-oob="true"' in html
+    after = selectors.score(piano, 2020)
+    assert after.indicatore("B.2.1-1").achievement == 100.0
+    assert f"{after.achievement:.2f}".replace(".", ",") in html
+    saved = Consuntivo.objects.get(piano=piano, codice="B.2.1-1", anno=2020, periodo="")
+    assert (saved.valore, saved.nota, saved.inserito_da.username) == ("90", "verificato", "responsabile")
+    assert saved.history.count() >= 2  # imported, then changed: both on record
+
+
+def test_a_bad_value_is_refused_in_place_and_nothing_changes(as_user, piano):
+    c = as_user("responsabile")
+    r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "novanta", "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422
+    assert "Valore non valido: novanta" in r.content.decode() and 'aria-invalid="true"' in r.content.decode()
+    assert Consuntivo.objects.get(piano=piano, codice="B.2.1-1", anno=2020, periodo="").valore == "71,3"
+
+
+def test_responsabile_cannot_enter_values_of_other_structures(as_user, piano):
+    # D2-1 belongs to the Area anagrafica
+    r = as_user("responsabile").post("/CCIAA-PT/2020/monitoraggio/D2-1/", {"valore": "2"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 403
+    # a TRASVERSALE indicator is his too
+    assert as_user("responsabile").post("/CCIAA-PT/2020/monitoraggio/D2-4/", {"valore": "100"}, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_the_monitoring_list_shows_only_what_the_user_may_fill(as_user):
+    page = as_user("responsabile").get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    assert 'id="riga-b21-1"' in page and 'id="riga-d2-1"' not in page and 'id="riga-d2-4"' in page
+    full = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    assert 'id="riga-d2-1"' in full
+
+
+@pytest.mark.parametrize("username", ["oiv", "consultazione"])
+def test_readers_find_no_way_to_edit(as_user, username):
+    c = as_user(username)
+    page = c.get("/CCIAA-PT/2020/").content.decode()
+    assert "/monitoraggio/" not in page
+    assert "Nessun indicatore da compilare" in c.get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    assert c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "1"}, HTTP_HX_REQUEST="true").status_code == 403
+    assert "Inserisci o modifica" not in c.get("/CCIAA-PT/2020/indicatori/B.2.1-1/").content.decode()
+
+
+def test_without_javascript_the_row_is_edited_on_its_own_page(as_user, piano):
+    c = as_user("controllo")
+    r = c.get("/CCIAA-PT/2020/monitoraggio/D2-1/?modifica=1")
+    assert r.status_code == 200 and b"<h1>" in r.content and b'name="valore"' in r.content
+    r = c.post("/CCIAA-PT/2020/monitoraggio/D2-1/", {"valore": "2,5", "periodo": ""})
+    assert r.status_code == 302 and r["Location"].endswith("#riga-d2-1")
+
+
+def test_clearing_a_value_removes_it(as_user, piano):
+    as_user("controllo").post("/CCIAA-PT/2020/monitoraggio/D2-1/", {"valore": "", "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert not Consuntivo.objects.filter(piano=piano, codice="D2-1", anno=2020, periodo="").exists()
+    assert selectors.score(piano, 2020).indicatore("D2-1").stato.value == "senza_dati"
+
+
+def test_a_user_without_a_role_in_the_ente_is_refused(client, django_user_model, db):
+    u = django_user_model.objects.create_user("estraneo", password="x")
+    client.force_login(u)
+    assert client.get("/CCIAA-PT/2020/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/indicatori/A.3.4-1/"])
+def test_pages_run_a_bounded_number_of_queries(as_user, url, piano):
+    c = as_user("controllo")
+    c.get(url)  # warm the plan cache
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(url).status_code == 200
+    assert len(ctx.captured_queries) <= 20, [q["sql"][:120] for q in ctx.captured_queries]
+
+
+def test_setting_t0_resolves_the_milestones(as_user, piano):
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    before = selectors.score(piano, 2020).indicatore("H1-1")
+    services.evento_imposta_data(user=get_user_model().objects.get(username="controllo"), piano=piano, codice="T0", data=date(2020, 9, 14))
+    piano.refresh_from_db()
+    after = selectors.score(piano, 2020).indicatore("H1-1")
+    assert before.trace != after.trace
+    assert not any("non ancora nota" in s for s in after.trace["passi"])
