@@ -237,3 +237,36 @@ def test_json_and_yaml_native_files_give_the_same_plan(small_plan_file, tmp_path
     data = yaml.safe_load(small_plan_file.read_text())
     (tmp_path / "p.json").write_text(json.dumps(data, ensure_ascii=False))
     assert load_plan(tmp_path / "p.json").piano == load_plan(small_plan_file).piano
+
+
+@pytest.mark.parametrize(
+    "change, where, fragment",
+    [
+        (("obiettivi_strategici:", "obbiettivi_strategici:", 1), "prospettive[0].linee[0]", "chiave non prevista: 'obbiettivi_strategici'"),
+        (("regole: {soglia_raggiunto: 80}", "regole: 80", 1), "regole", "tipo non valido: 80 (atteso object"),
+        (("anni: [2020, 2021, 2022]", "anni: 2020", 1), "piano.anni", "tipo non valido: 2020 (atteso array)"),
+        (("importo_massimo: \"28.063,95\"", "importo_massimo: \"28.063,95\"\n  soglia_minima: \"abc\"", 1), "fondo.soglia_minima", "numero non valido"),
+    ],
+)
+def test_shapes_the_schema_refuses_are_errors_not_crashes(tmp_path, small_plan_file, change, where, fragment):
+    old, new, count = change
+    text = small_plan_file.read_text()
+    assert old in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(old, new, count))
+    with pytest.raises(PlanError) as exc:
+        load_plan(bad)
+    assert any(p.where == where and fragment in p.message for p in exc.value.problems), [(p.where, p.message) for p in exc.value.problems]
+
+
+def test_the_example_in_the_format_doc_is_a_valid_plan_file():
+    import re
+
+    import yaml
+
+    from cruscotto.files.native import plan_from_data
+
+    text = (Path(__file__).parent.parent / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    plan = plan_from_data(yaml.safe_load(example), "docs/plan-format.md")
+    assert plan.indicatore("A.3.4-1").target[2020].valore == 90.0

@@ -405,6 +405,11 @@ class _Reader:
             peso, _ = self.weight(p, wp)
             progetti.append(ProgettoFondo(self.text(p, "codice", wp, True) or "?", self.text(p, "nome", wp) or "", self.strs(p.get("indicatori"), f"{wp}.indicatori"), peso))
         soglia = d.get("soglia_minima")
+        try:
+            soglia_num = parse_number(soglia, where=f"{w}.soglia_minima") if soglia is not None else None
+        except ParseError as exc:
+            self.error(exc.where or w, f"{exc.reason}: {exc.value!r}")
+            soglia_num = None
         return Fondo(
             nome=self.text(d, "nome", w) or "Fondo",
             anno=self._year(d.get("anno"), f"{w}.anno") or 0,
@@ -412,7 +417,7 @@ class _Reader:
             importo_testo=_printed(raw) or "",
             progetti=tuple(progetti),
             regola=self.text(d, "regola", w) or "proporzionale",
-            soglia_minima=parse_number(soglia) if soglia is not None else None,
+            soglia_minima=soglia_num,
             base=self.text(d, "base", w),
         )
 
@@ -444,10 +449,23 @@ def read_data(path: str | Path) -> Any:
 
 
 def plan_from_data(data: Any, source: str = "<dati>") -> Piano:
+    """Build a plan from native data; :class:`PlanError` lists schema and reading problems."""
+    from .schema import schema_problems
+
+    problems = schema_problems(data)
+    if not isinstance(data, dict) or any(p.code == "schema_tipo" for p in problems):
+        raise PlanError(problems, source)
     reader = _Reader(source)
-    piano = reader.piano(data)
-    if reader.problems:
-        raise PlanError(reader.problems, source)
+    try:
+        piano = reader.piano(data)
+    except PlanError:
+        piano = None
+    # The reader's message wins where both speak of the same place; the schema adds the rest
+    # (misspelled keys, which the reader would silently skip).
+    seen = {p.where for p in reader.problems}
+    merged = reader.problems + [p for p in problems if p.where not in seen]
+    if merged:
+        raise PlanError(merged, source)
     return piano
 
 
