@@ -1,0 +1,66 @@
+"""What people do in the browser: enter a value, see it count; read without a way to edit; axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import pytestmark  # noqa: F401  (skip without Chromium)
+
+PAGES = ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/indicatori/A.3.4-1/", "/CCIAA-PT/2020/indicatori/H1-1/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1"]
+
+
+def test_responsabile_enters_a_value_and_sees_light_and_entity_change(login, live_server):
+    page = login("responsabile")
+    page.goto(f"{live_server.url}/CCIAA-PT/2020/monitoraggio/")
+    entity_before = page.inner_text("#ente-figura")
+    row = page.locator("#riga-b21-1")
+    assert "non raggiunto" in row.inner_text()
+    row.get_by_role("link", name=re.compile("Modifica")).click()
+    field = page.locator("#valore-b21-1")
+    field.wait_for()
+    field.fill("90")
+    page.locator("#riga-b21-1").get_by_role("button", name="Salva").click()
+    page.wait_for_function("document.querySelector('#riga-b21-1 .stato-raggiunto') !== null")
+    assert "100,00%" in page.inner_text("#riga-b21-1")
+    entity_after = page.inner_text("#ente-figura")
+    assert entity_after != entity_before
+    # the cruscotto page shows the same new entity figure
+    page.goto(f"{live_server.url}/CCIAA-PT/2020/")
+    assert page.inner_text("#ente-valore").strip() == entity_after.strip()
+
+
+def test_a_bad_value_is_explained_in_place(login, live_server):
+    page = login("responsabile")
+    page.goto(f"{live_server.url}/CCIAA-PT/2020/monitoraggio/")
+    page.locator("#riga-b21-1").get_by_role("link", name=re.compile("Modifica")).click()
+    page.locator("#valore-b21-1").fill("novanta")
+    page.locator("#riga-b21-1").get_by_role("button", name="Salva").click()
+    alert = page.locator("#errore-b21-1")
+    alert.wait_for()
+    assert "Valore non valido: novanta" in alert.inner_text()
+
+
+@pytest.mark.parametrize("username", ["oiv", "consultazione"])
+def test_readers_find_no_way_to_edit(login, live_server, username):
+    page = login(username)
+    for url in PAGES[:4]:
+        page.goto(f"{live_server.url}{url}")
+        assert page.locator("input[name=valore]").count() == 0
+        assert page.get_by_role("link", name=re.compile("Modifica|Monitoraggio|Inserisci")).count() == 0
+        assert page.get_by_role("button", name="Salva").count() == 0
+
+
+def test_axe_finds_no_serious_or_critical_violation(login, live_server):
+    axe = Axe()
+    page = login("controllo")
+    report = {}
+    for url in ["/accounts/login/"] + PAGES:
+        page.goto(f"{live_server.url}{url}")
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            report[url] = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in bad]
+    assert report == {}
