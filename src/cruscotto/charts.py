@@ -108,3 +108,117 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
         parts.append(f'<rect x="{x}" y="{HEIGHT - 16}" width="12" height="12" fill="{COLORS[key]}"/><text x="{x + 16}" y="{HEIGHT - 6}" fill="#1a1a1a">{label}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- strategy map -------------------------------------------------------------------
+
+MAP_W = 1200
+BAND_H = 150
+BOX_W, BOX_H = 200, 96
+MAP_FILL = {
+    "raggiunto": ("#008055", "#ffffff"),
+    "parzialmente_raggiunto": ("#ffd666", "#1a1a1a"),
+    "non_raggiunto": ("#cc334d", "#ffffff"),
+    "senza_dati": ("#e6e9f2", "#1a1a1a"),
+    "in_attesa": ("#e6e9f2", "#1a1a1a"),
+    "nessun_indicatore": ("#ffffff", "#1a1a1a"),
+}
+MAP_LABEL = {
+    "raggiunto": "raggiunto",
+    "parzialmente_raggiunto": "parzialmente raggiunto",
+    "non_raggiunto": "non raggiunto",
+    "senza_dati": "senza dati",
+    "in_attesa": "in attesa",
+    "nessun_indicatore": "senza indicatori nel cruscotto di ente",
+}
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    words, out, cur = text.split(), [], ""
+    for w in words:
+        if len(cur) + len(w) + 1 > width and cur:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    if cur:
+        out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return out
+
+
+def map_status(piano, result) -> dict[str, str]:
+    """Colour key of each strategic objective: DOMAIN.md's rule.
+
+    Green achieved, red not, white when the objective has no indicator in the
+    cruscotto di ente (the seed's white boxes); amber partly achieved, grey
+    when it has indicators but no data yet.
+    """
+    nodes = {n.codice: n for n in result.nodi if n.livello == "obiettivo_strategico"}
+    out = {}
+    for os_ in piano.obiettivi_strategici():
+        n = nodes.get(os_.codice)
+        out[os_.codice] = "nessun_indicatore" if n is None or n.cruscotto == "area" else n.stato.value
+    return out
+
+
+def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
+    """Vision on top, perspectives as bands, strategic objectives as boxes, cause-effect arrows.
+
+    ``link(code)`` gives each box's address. Everything is drawn from the plan:
+    move an objective or add a cause and the map follows.
+    """
+    status = map_status(piano, result)
+    bands = list(piano.prospettive)
+    height = 90 + BAND_H * len(bands) + 40
+    pos: dict[str, tuple[float, float]] = {}
+    parts = [
+        f'<svg role="group" aria-labelledby="mappa-titolo" viewBox="0 0 {MAP_W} {height}" width="100%" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="Titillium Web, sans-serif" font-size="13">',
+        '<title id="mappa-titolo">Mappa strategica</title>',
+        '<defs><marker id="freccia" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#17324d"/></marker></defs>',
+        f'<rect x="200" y="10" width="{MAP_W - 400}" height="56" rx="28" fill="#0066cc"/>',
+        f'<text x="{MAP_W / 2}" y="44" text-anchor="middle" fill="#ffffff" font-size="17" font-weight="600">{escape(piano.vision or piano.ente.nome)}</text>',
+    ]
+    width: dict[str, float] = {}
+    for bi, p in enumerate(bands):
+        top = 90 + bi * BAND_H
+        parts.append(f'<rect x="0" y="{top}" width="{MAP_W}" height="{BAND_H - 8}" fill="{"#f2f7fc" if bi % 2 == 0 else "#e8f0f8"}"/>')
+        parts.append(f'<text x="12" y="{top + 22}" fill="#17324d" font-weight="700">{escape(p.nome.upper())}</text>')
+        objs = [o for ln in p.linee for o in ln.obiettivi_strategici]
+        slot = (MAP_W - 40) / max(1, len(objs))
+        for oi, o in enumerate(objs):
+            pos[o.codice] = (20 + slot * oi + slot / 2, top + 34)
+            width[o.codice] = min(BOX_W, slot - 16)
+    # Arrows first, so that boxes sit on top: from the top of the cause to the bottom of the effect.
+    for o in piano.obiettivi_strategici():
+        for target in o.cause:
+            if o.codice in pos and target in pos:
+                (x1, y1), (x2, y2) = pos[o.codice], pos[target]
+                y_end = y2 + BOX_H if y2 < y1 else y2
+                parts.append(
+                    f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y_end:.0f}" stroke="#17324d" stroke-width="1.6" '
+                    f'marker-end="url(#freccia)" opacity="0.75"><title>{escape(o.codice)} → {escape(target)}</title></line>'
+                )
+    for o in piano.obiettivi_strategici():
+        cx, y = pos[o.codice]
+        w = width[o.codice]
+        key = status.get(o.codice, "nessun_indicatore")
+        fill, ink = MAP_FILL[key]
+        label = f"{o.codice} – {o.nome} ({MAP_LABEL[key]})"
+        parts.append(f'<a href="{escape(link(o.codice))}" aria-label="{escape(label)}">')
+        parts.append(f'<rect x="{cx - w / 2:.0f}" y="{y:.0f}" width="{w:.0f}" height="{BOX_H}" rx="6" fill="{fill}" stroke="#17324d" stroke-width="1.5"/>')
+        parts.append(f'<text x="{cx:.0f}" y="{y + 18:.0f}" text-anchor="middle" fill="{ink}" font-weight="700">{escape(o.codice)}</text>')
+        for li, line in enumerate(_wrap(o.nome, max(12, int(w / 7.2)), 4)):
+            parts.append(f'<text x="{cx:.0f}" y="{y + 36 + li * 15:.0f}" text-anchor="middle" fill="{ink}">{escape(line)}</text>')
+        parts.append("</a>")
+    legend = [("raggiunto", "raggiunto"), ("parzialmente_raggiunto", "parz. raggiunto"), ("non_raggiunto", "non raggiunto"), ("senza_dati", "senza dati"), ("nessun_indicatore", "senza indicatori")]
+    for i, (key, text) in enumerate(legend):
+        x = 20 + i * 200
+        fill, _ink = MAP_FILL[key]
+        parts.append(f'<rect x="{x}" y="{height - 28}" width="16" height="16" fill="{fill}" stroke="#17324d"/><text x="{x + 22}" y="{height - 15}" fill="#1a1a1a">{text}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -9,7 +9,17 @@ from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import pytestmark  # noqa: F401  (skip without Chromium)
 
-PAGES = ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/indicatori/A.3.4-1/", "/CCIAA-PT/2020/indicatori/H1-1/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1"]
+READ_PAGES = [
+    "/CCIAA-PT/2020/",
+    "/CCIAA-PT/2020/albero/",
+    "/CCIAA-PT/2020/indicatori/A.3.4-1/",
+    "/CCIAA-PT/2020/indicatori/H1-1/",
+    "/CCIAA-PT/2020/mappa/",
+    "/CCIAA-PT/2020/aree/",
+    "/CCIAA-PT/2020/aree/PROMOZIONE/",
+    "/CCIAA-PT/2020/individuale/",
+]
+PAGES = READ_PAGES + ["/CCIAA-PT/2020/fondo/", "/CCIAA-PT/2020/eventi/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1"]
 
 
 def test_responsabile_enters_a_value_and_sees_light_and_entity_change(login, live_server):
@@ -46,11 +56,12 @@ def test_a_bad_value_is_explained_in_place(login, live_server):
 @pytest.mark.parametrize("username", ["oiv", "consultazione"])
 def test_readers_find_no_way_to_edit(login, live_server, username):
     page = login(username)
-    for url in PAGES[:4]:
+    for url in READ_PAGES + ["/CCIAA-PT/2020/eventi/"]:
         page.goto(f"{live_server.url}{url}")
         assert page.locator("input[name=valore]").count() == 0
         assert page.get_by_role("link", name=re.compile("Modifica|Monitoraggio|Inserisci")).count() == 0
         assert page.get_by_role("button", name="Salva").count() == 0
+        assert page.locator("input[name=data]").count() == 0
 
 
 def test_axe_finds_no_serious_or_critical_violation(login, live_server):
@@ -64,3 +75,12 @@ def test_axe_finds_no_serious_or_critical_violation(login, live_server):
         if bad:
             report[url] = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in bad]
     assert report == {}
+
+
+def test_fund_what_if_in_the_page(login, live_server):
+    page = login("controllo")
+    page.goto(f"{live_server.url}/CCIAA-PT/2020/fondo/")
+    page.fill("#v-d2-4", "40")
+    page.get_by_role("button", name="Simula").click()
+    page.locator("#whatif-fondo").wait_for()
+    assert page.inner_text("#whatif-fondo") != page.inner_text("#fondo-importo")

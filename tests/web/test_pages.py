@@ -11,7 +11,19 @@ from cruscotto.performance import selectors, services
 from cruscotto.performance.models import Consuntivo
 
 USERS = ["admin", "controllo", "responsabile", "oiv", "consultazione"]
-PAGES = ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/indicatori/A.3.4-1/", "/CCIAA-PT/2020/indicatori/H1-1/", "/CCIAA-PT/2021/"]
+PAGES = [
+    "/CCIAA-PT/2020/",
+    "/CCIAA-PT/2020/albero/",
+    "/CCIAA-PT/2020/indicatori/A.3.4-1/",
+    "/CCIAA-PT/2020/indicatori/H1-1/",
+    "/CCIAA-PT/2021/",
+    "/CCIAA-PT/2020/mappa/",
+    "/CCIAA-PT/2020/aree/",
+    "/CCIAA-PT/2020/aree/PROMOZIONE/",
+    "/CCIAA-PT/2020/individuale/",
+    "/CCIAA-PT/2020/fondo/",
+    "/CCIAA-PT/2020/eventi/",
+]
 
 
 def test_healthz_checks_the_database(client, db):
@@ -115,7 +127,7 @@ def test_a_user_without_a_role_in_the_ente_is_refused(client, django_user_model,
     assert client.get("/CCIAA-PT/2020/").status_code == 403
 
 
-@pytest.mark.parametrize("url", ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/indicatori/A.3.4-1/"])
+@pytest.mark.parametrize("url", PAGES + ["/CCIAA-PT/2020/monitoraggio/"])
 def test_pages_run_a_bounded_number_of_queries(as_user, url, piano):
     c = as_user("controllo")
     c.get(url)  # warm the plan cache

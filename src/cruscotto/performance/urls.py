@@ -24,4 +24,10 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/indicatori/<str:codice>/", views.indicatore, name="indicatore"),
     path("<ente:ente>/<int:anno>/monitoraggio/", views.monitoraggio, name="monitoraggio"),
     path("<ente:ente>/<int:anno>/monitoraggio/<str:codice>/", views.monitoraggio_riga, name="monitoraggio_riga"),
+    path("<ente:ente>/<int:anno>/mappa/", views.mappa, name="mappa"),
+    path("<ente:ente>/<int:anno>/aree/", views.aree, name="aree"),
+    path("<ente:ente>/<int:anno>/aree/<str:struttura>/", views.area, name="area"),
+    path("<ente:ente>/<int:anno>/individuale/", views.individuale, name="individuale"),
+    path("<ente:ente>/<int:anno>/fondo/", views.fondo, name="fondo"),
+    path("<ente:ente>/<int:anno>/eventi/", views.eventi, name="eventi"),
 ]

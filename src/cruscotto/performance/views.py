@@ -239,3 +239,182 @@ def server_error(request):
 
 def robots(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+@with_plan
+def mappa(request, ente, anno, piano):
+    from cruscotto.charts import map_status, strategy_map
+
+    result = selectors.score(piano, anno)
+    plan = selectors.plan_for(piano)
+    base = reverse("albero", kwargs={"ente": ente.codice, "anno": anno})
+    svg = strategy_map(plan, result, link=lambda code: f"{base}#os-{slugify(code)}")
+    status = map_status(plan, result)
+    nodes = {n.codice: n for n in result.nodi if n.livello == "obiettivo_strategico"}
+    rows = [
+        {"prospettiva": p, "os": o, "key": status[o.codice], "node": nodes.get(o.codice)}
+        for p in plan.prospettive
+        for ln in p.linee
+        for o in ln.obiettivi_strategici
+    ]
+    return render(request, "performance/mappa.html", {"svg": svg, "rows": rows, "result": result, "vision": plan.vision})
+
+
+def _descendants(strutture, code: str) -> set[str]:
+    out = {code}
+    changed = True
+    while changed:
+        changed = False
+        for s in strutture:
+            if s.padre_id and s.padre.codice in out and s.codice not in out:
+                out.add(s.codice)
+                changed = True
+    return out
+
+
+@with_plan
+def aree(request, ente, anno, piano):
+    strutture = list(ente.strutture.select_related("padre").order_by("pk"))
+    result = selectors.score(piano, anno)
+    plan = selectors.plan_for(piano)
+    by_code = {r.codice: r for r in result.indicatori}
+    cards = []
+    for s in strutture:
+        if s.tipo == "trasversale":
+            continue
+        codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
+        inds = [by_code[i.codice] for i in plan.indicatori() if set(i.strutture) & codes]
+        values = [r.achievement for r in inds if r.achievement is not None]
+        cards.append({"s": s, "n": len(inds), "mean": sum(values) / len(values) if values else None, "with_data": len(values)})
+    return render(request, "performance/aree.html", {"cards": cards})
+
+
+@with_plan
+def area(request, ente, anno, piano, struttura: str):
+    strutture = list(ente.strutture.select_related("padre").order_by("pk"))
+    s = next((x for x in strutture if x.codice == struttura), None)
+    if s is None:
+        raise Http404(_("Struttura non trovata."))
+    codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
+    result = selectors.score(piano, anno)
+    plan = selectors.plan_for(piano)
+    by_code = {r.codice: r for r in result.indicatori}
+    groups = []
+    for os_ in plan.obiettivi_strategici():
+        holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
+        for oo, inds in holders:
+            rows = [(i, by_code[i.codice]) for i in inds if set(i.strutture) & codes]
+            if rows:
+                groups.append({"os": os_, "oo": oo, "rows": rows})
+    values = [r.achievement for g in groups for _i, r in g["rows"] if r.achievement is not None]
+    mean = sum(values) / len(values) if values else None
+    return render(request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": len(values)})
+
+
+@with_plan
+def individuale(request, ente, anno, piano):
+    result = selectors.score(piano, anno)
+    return render(request, "performance/individuale.html", {"schede": result.schede})
+
+
+def _whatif_valori(request, piano, plan, anno, fund_codes):
+    """Stored values with the page's changes on top: nothing is saved."""
+    from cruscotto.engine.errors import ParseError
+    from cruscotto.engine.numbers import parse_value
+    from cruscotto.engine.scoring import Consuntivo as EC
+
+    valori = selectors.valori_for(piano, [anno])
+    errors = {}
+    changed = {}
+    for code in fund_codes:
+        key = f"v-{code}"
+        if key not in request.POST:
+            continue
+        text = request.POST.get(key, "").strip()
+        stored = valori.consuntivi.get((code, anno, ""))
+        try:
+            value = parse_value(text)
+        except ParseError:
+            errors[code] = text
+            continue
+        if value is None:
+            valori.consuntivi.pop((code, anno, ""), None)
+        else:
+            valori.consuntivi[(code, anno, "")] = EC(value, "what-if")
+        if (stored.valore if stored else None) != value:
+            changed[code] = text
+    return valori, errors, changed
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def fondo(request, ente, anno, piano):
+    from cruscotto.engine.numbers import format_value
+
+    plan = selectors.plan_for(piano)
+    current = selectors.score(piano, anno)
+    if plan.fondo is None or current.fondo is None:
+        return render(request, "performance/fondo.html", {"fondo": None})
+    fund_inds = [plan.indicatore(c) for g in plan.fondo.progetti for c in g.indicatori if plan.indicatore(c)]
+    codes = []
+    for i in fund_inds:
+        codes += [m_.codice for m_ in i.milestones] if i.milestones else [i.codice]
+    whatif = None
+    errors, changed = {}, {}
+    if request.method == "POST":
+        valori, errors, changed = _whatif_valori(request, piano, plan, anno, codes)
+        whatif = selectors.score(piano, anno, valori=valori)
+    stored = selectors.valori_for(piano, [anno])
+    inputs = []
+    for i in fund_inds:
+        for m_ in i.milestones or [None]:
+            code = m_.codice if m_ else i.codice
+            c = stored.consuntivi.get((code, anno, ""))
+            posted = request.POST.get(f"v-{code}") if request.method == "POST" else None
+            inputs.append({"code": code, "ind": i, "milestone": m_, "value": posted if posted is not None else (format_value(c.valore) if c else ""), "error": code in errors})
+    nodes_now = {(n.livello, n.codice): n for n in current.nodi}
+    diffs = []
+    if whatif:
+        for n in whatif.nodi:
+            before = nodes_now.get((n.livello, n.codice))
+            if before and before.achievement != n.achievement:
+                diffs.append({"before": before, "after": n})
+    ctx = {"fondo": current.fondo, "whatif": whatif, "inputs": inputs, "errors": errors, "changed": changed, "diffs": diffs, "current": current}
+    template = "performance/_fondo_esito.html" if request.htmx and request.method == "POST" else "performance/fondo.html"
+    return render(request, template, ctx, status=422 if errors else 200)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def eventi(request, ente, anno, piano):
+    from cruscotto.engine.errors import ParseError
+    from cruscotto.engine.numbers import parse_date
+
+    error = None
+    if request.method == "POST":
+        code = request.POST.get("codice", "")
+        text = request.POST.get("data", "").strip()
+        try:
+            value = parse_date(text) if text else None
+            services.evento_imposta_data(user=request.user, piano=piano, codice=code, data=value)
+            return redirect("eventi", ente=ente.codice, anno=anno)
+        except ParseError:
+            error = (code, _("Data non valida: %(v)s (atteso gg/mm/aaaa).") % {"v": text})
+        except m.Evento.DoesNotExist:
+            raise Http404(_("Evento non trovato.")) from None
+    plan = selectors.plan_for(piano)
+    dates = plan.date_eventi()
+    uses = []
+    for i in plan.indicatori():
+        for ms in i.milestones:
+            if ms.scadenza.evento:
+                uses.append({"evento": ms.scadenza.evento, "cosa": f"{i.codice} · {ms.codice}", "testo": ms.scadenza.testo, "data": ms.scadenza.scadenza(dates)})
+        for y, t in i.target.items():
+            if t.evento:
+                uses.append({"evento": t.evento, "cosa": f"{i.codice} ({y})", "testo": t.testo, "data": t.scadenza(dates)})
+    for s in plan.schede_individuali:
+        for z in s.sezioni:
+            for v in z.voci:
+                if v.target and v.target.evento:
+                    uses.append({"evento": v.target.evento, "cosa": f"{s.codice} · {v.codice}", "testo": v.target.testo, "data": v.target.scadenza(dates)})
+    return render(request, "performance/eventi.html", {"eventi": piano.eventi.order_by("pk"), "uses": uses, "error": error})

@@ -51,8 +51,8 @@ def num(value) -> str:
 def stato(value) -> str:
     """A status badge: colour plus text (colour is never the only cue)."""
     key = getattr(value, "value", value)
-    cls, label = STATUS.get(key, ("secondary", key))
-    return format_html('<span class="badge bg-{} stato stato-{}">{}</span>', cls, key, label)
+    _cls, label = STATUS.get(key, ("secondary", key))
+    return format_html('<span class="badge stato stato-{}">{}</span>', key, label)
 
 
 @register.filter
