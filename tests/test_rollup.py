@@ -115,3 +115,9 @@ def test_progress_is_reported_up_to_the_total(small_plan_file):
     calls = []
     score_plan(plan, anno=2020, on_progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (10, 10)
+
+
+def test_float_noise_in_the_remainder_is_not_a_weight():
+    # 37.9 + 38.8 + 23.3 adds to 99.99999999999999 with a plain loop (Python 3.11)
+    w, _ = effective_weights([37.9, 38.8, 23.3, None], "n")
+    assert w[3] == 0.0

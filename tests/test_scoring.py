@@ -206,3 +206,18 @@ def test_a_type_mismatch_is_explained_not_raised():
     assert out.stato is Stato.SENZA_DATI and "non numerico" in out.steps[0]
     out = score(Polarita.SCADENZA, "90%", date(2020, 1, 1))
     assert out.stato is Stato.SENZA_DATI and "non è una scadenza" in out.steps[0]
+
+
+def test_a_nan_actual_is_no_value():
+    assert score(Polarita.DECRESCENTE, "3", float("nan")).stato is Stato.SENZA_DATI
+    assert score(Polarita.CRESCENTE, "90%", float("nan")).stato is Stato.SENZA_DATI
+
+
+def test_missing_counted_as_zero_goes_through_the_bands_like_an_entered_zero():
+    regole = Regole(dati_mancanti="zero", fasce=(Fascia(0, 20), Fascia(60, 60)))
+    assert score(Polarita.CRESCENTE, "90%", None, regole=regole).achievement == score(Polarita.CRESCENTE, "90%", 0.0, regole=regole).achievement == 20
+
+
+def test_an_unscorable_target_stays_unscored_even_when_missing_counts_zero():
+    out = score(Polarita.CRESCENTE, "timing (pag. 31-32)", None, regole=Regole(dati_mancanti="zero"))
+    assert out.stato is Stato.SENZA_DATI and "non numerico" in out.steps[0]

@@ -35,6 +35,7 @@ from .scoring import (
     status_text,
 )
 
+REMAINDER_EPSILON = 1e-9
 LEVELS = ("prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo")
 
 
@@ -64,7 +65,10 @@ def effective_weights(pesi: Sequence[float | None], where: str) -> tuple[list[fl
     given = sum(p for p in pesi if p is not None)
     missing = sum(1 for p in pesi if p is None)
     if missing:
-        share = max(0.0, 100.0 - given) / missing
+        # Below a billionth of a point the remainder is float noise, not a weight
+        # (37.9 + 38.8 + 23.3 may add up to 99.99999999999999).
+        rest = 100.0 - given
+        share = (rest if rest > REMAINDER_EPSILON else 0.0) / missing
         warnings.append(f"{where}: {missing} peso/i mancante/i, si attribuisce il residuo {fmt(share)}% ciascuno")
         return [p if p is not None else share for p in pesi], warnings
     if abs(given - 100.0) > 1e-6:
@@ -174,21 +178,26 @@ def children_of(level: str, obj) -> list[tuple[str, object]]:
     return []
 
 
-def scope_of(level: str, obj) -> Cruscotto:
+def scope_of(level: str, obj, memo: dict | None = None) -> Cruscotto:
     """A node belongs to the cruscotto di ente when it is declared so and has an ente child.
 
     Lines and objectives made only of cascading (area) objectives, such as the
     seed's lines C and F, are area nodes: scored, shown, kept out of the entity.
+    ``memo`` (keyed by object identity) spares recomputing subtrees in a walk.
     """
     if level == "indicatore":
         return obj.cruscotto
+    if memo is not None and id(obj) in memo:
+        return memo[id(obj)]
     declared = getattr(obj, "cruscotto", Cruscotto.ENTE)
-    if declared is Cruscotto.AREA:
-        return Cruscotto.AREA
     kids = children_of(level, obj)
-    if not kids:
-        return declared
-    return Cruscotto.ENTE if any(scope_of(lv, c) is Cruscotto.ENTE for lv, c in kids) else Cruscotto.AREA
+    if declared is Cruscotto.AREA or not kids:
+        scope = declared
+    else:
+        scope = Cruscotto.ENTE if any(scope_of(lv, c, memo) is Cruscotto.ENTE for lv, c in kids) else Cruscotto.AREA
+    if memo is not None:
+        memo[id(obj)] = scope
+    return scope
 
 
 def in_scope(parent: Cruscotto, child: Cruscotto) -> bool:
@@ -234,10 +243,12 @@ def score_plan(
             on_progress(len(ind_results), total)
         return r
 
+    scopes: dict[int, Cruscotto] = {}
+
     def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto]:
         index = len(nodes)
         nodes.append(None)  # parents come before their children in the list
-        scope = scope_of(level, obj)
+        scope = scope_of(level, obj, scopes)
         children: list[Pesata] = []
         for kind, child in children_of(level, obj):
             if kind == "indicatore":

@@ -264,21 +264,24 @@ def score_one(
         return _banded(out, regole)
     if target is None:
         return Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
+    if isinstance(actual, float) and actual != actual:
+        actual = None  # NaN (from a formula or a program) is no value
     if polarita is Polarita.SCADENZA:
         if target.tipo is not TargetKind.SCADENZA:
             return Outcome(None, Stato.SENZA_DATI, (f"target {target.testo!r} non è una scadenza",))
         return score_deadline(target.scadenza(eventi), actual, as_of=as_of, regole=regole, what=f"target {target.describe()}")
+    if polarita is not Polarita.SI_NO and target.tipo is not TargetKind.NUMERO:
+        return Outcome(None, Stato.SENZA_DATI, (f"target {target.testo!r} non numerico per polarità {polarita.value}",))
     if actual is None:
         if regole.dati_mancanti == "zero":
-            return Outcome(0.0, Stato.NON_RAGGIUNTO, ("nessun valore inserito: conteggiato come 0 (regola dati_mancanti = zero)",))
+            # Counted as an actual of 0, so the bands apply as to an entered 0.
+            return _banded(Outcome(0.0, Stato.NON_RAGGIUNTO, ("nessun valore inserito: conteggiato come 0 (regola dati_mancanti = zero)",)), regole)
         return Outcome(None, Stato.SENZA_DATI, ("nessun valore inserito",))
     if polarita is Polarita.SI_NO:
         if not isinstance(actual, bool):
             return Outcome(None, Stato.SENZA_DATI, (f"valore non sì/no: {fmt_value(actual)}",))
         a = 100.0 if actual else 0.0
         return _banded(Outcome(a, status_for(a, regole), (f"regola {RULES_TEXT['si/no']}", f"calcolo: {fmt_value(actual)} → {fmt(a)}")), regole)
-    if target.tipo is not TargetKind.NUMERO:
-        return Outcome(None, Stato.SENZA_DATI, (f"target {target.testo!r} non numerico per polarità {polarita.value}",))
     a, steps = score_numeric(polarita, target, actual)
     if a is None:
         return Outcome(None, Stato.SENZA_DATI, tuple(steps))

@@ -10,10 +10,16 @@ one place that writes.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def new_revision() -> str:
+    return uuid.uuid4().hex
 
 
 class Ente(models.Model):
@@ -63,8 +69,10 @@ class Piano(models.Model):
     extra = models.JSONField(default=dict)  # programmi, schede, fondo ...: the native file's other sections
     note = models.TextField(_("note"), blank=True)
     versione = models.PositiveIntegerField(_("versione"), default=1)
-    # Bumped by every change to the tree: the key of the in-process cache of engine plans.
-    revisione = models.PositiveIntegerField(default=1)
+    # A new random token at every change to the tree: the key of the in-process cache of
+    # engine plans. Random, not a counter, so that a rolled-back change can never make two
+    # different trees share a key.
+    revisione = models.CharField(max_length=32, default=new_revision)
     creato_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:

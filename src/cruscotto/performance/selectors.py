@@ -141,7 +141,7 @@ def plan_data(piano: m.Piano) -> dict:
 
 
 @lru_cache(maxsize=32)
-def _plan_cached(piano_id: int, revisione: int) -> EnginePiano:
+def _plan_cached(piano_id: int, revisione: str) -> EnginePiano:
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
     return plan_from_data(plan_data(piano), source=f"piano {piano_id}")
 

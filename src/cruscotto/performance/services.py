@@ -11,7 +11,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -119,8 +118,9 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None)
 
 
 def _bump(piano: m.Piano) -> None:
-    m.Piano.objects.filter(pk=piano.pk).update(revisione=F("revisione") + 1)
-    piano.refresh_from_db(fields=["revisione"])
+    """Mark the plan changed: the cached engine plan of the old revision is no longer used."""
+    piano.revisione = m.new_revision()
+    m.Piano.objects.filter(pk=piano.pk).update(revisione=piano.revisione)
 
 
 @transaction.atomic

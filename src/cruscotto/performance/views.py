@@ -35,15 +35,19 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+YEAR_SWITCH_TARGET = {"monitoraggio_riga": "monitoraggio", "piano_importa": "piano", "piano_conferma": "piano", "indicatore_elimina": "piano"}
+
+
 def _year_links(request, anni):
     """The same page in each year of the plan (the year switch)."""
     match = request.resolver_match
     links = []
     for a in anni:
         kwargs = {**match.kwargs, "anno": a}
-        name = match.url_name if match.url_name != "monitoraggio_riga" else "monitoraggio"
-        if name == "monitoraggio":
-            kwargs.pop("codice", None)
+        # Pages that exist only as a step (a row, an upload) switch to their list page.
+        name = YEAR_SWITCH_TARGET.get(match.url_name, match.url_name)
+        if name != match.url_name:
+            kwargs = {"ente": kwargs["ente"], "anno": a}
         links.append((a, reverse(name, kwargs=kwargs)))
     return links
 
@@ -418,3 +422,240 @@ def eventi(request, ente, anno, piano):
                 if v.target and v.target.evento:
                     uses.append({"evento": v.target.evento, "cosa": f"{s.codice} · {v.codice}", "testo": v.target.testo, "data": v.target.scadenza(dates)})
     return render(request, "performance/eventi.html", {"eventi": piano.eventi.order_by("pk"), "uses": uses, "error": error})
+
+
+# --- the plan: import with preview, editing ------------------------------------------------
+
+UPLOAD_LIMIT = 10 * 1024 * 1024  # 10 MiB: far above a real plan (the demo XLSX is 40 KB)
+UPLOAD_TYPES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
+
+
+def _require_plan_editor(request, ente):
+    if not permissions.can_edit_plan(request.user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
+
+
+def _uploads_dir():
+    from django.conf import settings
+
+    d = settings.VAR_DIR / "uploads"
+    d.mkdir(exist_ok=True)
+    return d
+
+
+def _preview(path, ente):
+    """Read and check an uploaded plan without writing anything."""
+    from cruscotto.engine.errors import PlanError
+    from cruscotto.engine.validation import validate_plan
+    from cruscotto.files import load_plan
+
+    try:
+        loaded = load_plan(path)
+    except PlanError as exc:
+        return None, [p.as_dict() for p in exc.problems], []
+    problems = validate_plan(loaded.piano)
+    errors = [p.as_dict() for p in problems if p.severity == "error"]
+    warnings = [p.as_dict() for p in loaded.warnings] + [p.as_dict() for p in problems if p.severity == "warning"]
+    if loaded.piano.ente.codice != ente.codice:
+        errors.insert(0, {"code": "ente", "message": _("Il file è il piano dell'ente %(f)s, non di %(e)s.") % {"f": loaded.piano.ente.codice, "e": ente.codice}, "where": "ente.codice"})
+    return loaded, errors, warnings
+
+
+@with_plan
+def piano_pagina(request, ente, anno, piano):
+    plan = selectors.plan_for(piano)
+    return render(request, "performance/piano.html", {"plan": plan, "versions": ente.piani.order_by("-versione"), "can_edit": permissions.can_edit_plan(request.user, ente)})
+
+
+@with_plan
+@require_http_methods(["POST"])
+def piano_importa(request, ente, anno, piano):
+    """Step 1: upload, check, show every error and warning. Nothing is written to the plan."""
+    import secrets
+    from pathlib import Path
+
+    _require_plan_editor(request, ente)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return render(request, "performance/piano_anteprima.html", {"errors": [{"code": "file", "message": _("Nessun file scelto."), "where": ""}], "warnings": []}, status=422)
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in UPLOAD_TYPES or upload.size > UPLOAD_LIMIT:
+        msg = _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(UPLOAD_TYPES)} if suffix not in UPLOAD_TYPES else _("File troppo grande (massimo 10 MB).")
+        return render(request, "performance/piano_anteprima.html", {"errors": [{"code": "file", "message": msg, "where": upload.name}], "warnings": []}, status=422)
+    token = secrets.token_hex(16)
+    path = _uploads_dir() / f"{token}{suffix}"
+    with open(path, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    loaded, errors, warnings = _preview(path, ente)
+    if errors:
+        path.unlink(missing_ok=True)
+    summary = None
+    if loaded:
+        p = loaded.piano
+        current = {i.codice for i in selectors.plan_for(piano).indicatori()}
+        new = {i.codice for i in p.indicatori()}
+        summary = {
+            "titolo": p.titolo,
+            "anni": p.anni,
+            "prospettive": len(p.prospettive),
+            "obiettivi_strategici": sum(1 for _ in p.obiettivi_strategici()),
+            "obiettivi_operativi": sum(1 for _ in p.obiettivi_operativi()),
+            "indicatori": len(new),
+            "nuovi": sorted(new - current),
+            "tolti": sorted(current - new),
+            "consuntivi": len(loaded.valori.consuntivi),
+        }
+    ctx = {"errors": errors, "warnings": warnings, "summary": summary, "token": None if errors else f"{token}{suffix}", "nome": upload.name}
+    return render(request, "performance/piano_anteprima.html", ctx, status=422 if errors else 200)
+
+
+@with_plan
+@require_http_methods(["POST"])
+def piano_conferma(request, ente, anno, piano):
+    """Step 2: write the checked file as a new version of the plan, in one transaction."""
+    import re
+
+    from django.contrib import messages
+
+    _require_plan_editor(request, ente)
+    token = request.POST.get("token", "")
+    if not re.fullmatch(r"[0-9a-f]{32}\.(yaml|yml|json|csv|xlsx)", token):
+        raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
+    path = _uploads_dir() / token
+    if not path.exists():
+        raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
+    loaded, errors, _warnings = _preview(path, ente)
+    if errors:
+        path.unlink(missing_ok=True)
+        return render(request, "performance/piano_anteprima.html", {"errors": errors, "warnings": []}, status=422)
+    new = services.piano_import(piano=loaded.piano, valori=loaded.valori if loaded.valori.consuntivi else None, user=request.user)
+    path.unlink(missing_ok=True)
+    messages.success(request, _("Piano importato come versione %(v)s.") % {"v": new.versione})
+    return redirect("piano", ente=ente.codice, anno=new.anni[0] if anno not in new.anni else anno)
+
+
+def _form_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """Field errors for templates (which cannot read the key ``__all__``)."""
+    errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    if "__all__" in errors:
+        errors["generale"] = errors.pop("__all__")
+    return errors
+
+
+def _indicator_values(post, anni) -> dict:
+    return {
+        "codice": post.get("codice", ""),
+        "nome": post.get("nome", ""),
+        "algoritmo": post.get("algoritmo", ""),
+        "formula": post.get("formula", ""),
+        "etichette": [t.strip() for t in post.get("etichette", "").split(",") if t.strip()],
+        "polarita": post.get("polarita", "crescente"),
+        "peso": post.get("peso", ""),
+        "unita": post.get("unita", ""),
+        "tipologia": post.get("tipologia", ""),
+        "fonte": post.get("fonte", ""),
+        "strutture": post.getlist("strutture"),
+        "media_cluster": post.get("media_cluster", ""),
+        "note": post.get("note", ""),
+        "cruscotto": post.get("cruscotto", "ente"),
+        "target": {str(y): post.get(f"target_{y}", "") for y in anni},
+    }
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def indicatore_modifica(request, ente, anno, piano, codice: str):
+    from . import editing
+
+    _require_plan_editor(request, ente)
+    row = get_object_or_404(piano.indicatori.prefetch_related("strutture"), codice=codice)
+    errors = {}
+    if request.method == "POST":
+        values = _indicator_values(request.POST, piano.anni)
+        try:
+            editing.indicatore_aggiorna(user=request.user, piano=piano, codice=codice, values=values)
+            return redirect("indicatore", ente=ente.codice, anno=anno, codice=codice)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+        form = values
+    else:
+        form = {
+            "codice": row.codice, "nome": row.nome, "algoritmo": row.algoritmo, "formula": row.formula, "etichette": row.etichette,
+            "polarita": row.polarita, "peso": row.peso_testo, "unita": row.unita, "tipologia": row.tipologia, "fonte": row.fonte,
+            "strutture": [s.codice for s in row.strutture.all()], "media_cluster": row.media_cluster, "note": row.note,
+            "cruscotto": row.cruscotto, "target": row.target,
+        }  # fmt: skip
+    return _indicator_form(request, piano, form, errors, row=row)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def indicatore_nuovo(request, ente, anno, piano, livello: str, padre: str):
+    from . import editing
+
+    _require_plan_editor(request, ente)
+    errors = {}
+    form = {"polarita": "crescente", "cruscotto": "ente", "target": {}, "strutture": [], "etichette": []}
+    if request.method == "POST":
+        form = _indicator_values(request.POST, piano.anni)
+        try:
+            row = editing.indicatore_crea(user=request.user, piano=piano, livello=livello, codice_padre=padre, values=form)
+            return redirect("indicatore", ente=ente.codice, anno=anno, codice=row.codice)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+    return _indicator_form(request, piano, form, errors, parent=(livello, padre))
+
+
+def _indicator_form(request, piano, form, errors, row=None, parent=None):
+    ctx = {
+        "form": form,
+        "errors": errors,
+        "row": row,
+        "parent": parent,
+        "anni": piano.anni,
+        "strutture": piano.ente.strutture.order_by("pk"),
+        "polarita": ["crescente", "decrescente", "scadenza", "si/no", "milestone"],
+        "target_errors": {y: errors.get(f"target_{y}") for y in piano.anni},
+    }
+    return render(request, "performance/indicatore_form.html", ctx, status=422 if errors else 200)
+
+
+@with_plan
+@require_http_methods(["POST"])
+def indicatore_elimina(request, ente, anno, piano, codice: str):
+    from django.contrib import messages
+
+    from . import editing
+
+    _require_plan_editor(request, ente)
+    try:
+        editing.indicatore_elimina(user=request.user, piano=piano, codice=codice)
+        messages.success(request, _("Indicatore %(c)s eliminato.") % {"c": codice})
+    except ValidationError as exc:
+        messages.error(request, _("Non eliminato: ") + " ".join(exc.messages))
+    return redirect("piano", ente=ente.codice, anno=anno)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def nodo_modifica(request, ente, anno, piano, livello: str, codice: str):
+    from . import editing
+
+    _require_plan_editor(request, ente)
+    if livello not in editing.LEVEL_MODELS:
+        raise Http404()
+    data = selectors.plan_data(piano)
+    node, _holder = editing._find(data, livello, codice)
+    if node is None:
+        raise Http404()
+    errors = {}
+    form = {"nome": node.get("nome", ""), "peso": node.get("peso") or "", "note": node.get("note") or ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("nome", "peso", "note")}
+        try:
+            editing.nodo_aggiorna(user=request.user, piano=piano, livello=livello, codice=codice, **form)
+            return redirect("piano", ente=ente.codice, anno=anno)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+    return render(request, "performance/nodo_form.html", {"form": form, "errors": errors, "livello": livello, "codice": codice}, status=422 if errors else 200)

@@ -63,4 +63,8 @@ def stato_class(value) -> str:
 
 @register.filter
 def get(mapping, key):
-    return mapping.get(key) if mapping else None
+    """mapping[key], trying the key as text too (JSON keys are strings: years)."""
+    if not mapping:
+        return None
+    value = mapping.get(key)
+    return mapping.get(str(key)) if value is None else value

@@ -1,0 +1,173 @@
+"""The plan in the application: import with preview, editing checked by the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cruscotto.performance import selectors
+from cruscotto.performance.models import Indicatore, Piano
+
+
+def upload(client, name: str, content: bytes):
+    return client.post("/CCIAA-PT/2020/piano/importa/", {"file": SimpleUploadedFile(name, content)})
+
+
+def demo_yaml(demo_plan_path: Path, change=None) -> bytes:
+    data = yaml.safe_load(demo_plan_path.read_text(encoding="utf-8"))
+    if change:
+        change(data)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode()
+
+
+def _first_indicator(data):
+    return data["prospettive"][0]["linee"][0]["obiettivi_strategici"][0]["obiettivi_operativi"][0]["indicatori"][0]
+
+
+def test_import_shows_a_preview_then_writes_a_new_version(as_user, piano, demo_plan_path, settings):
+    c = as_user("controllo")
+
+    def change(d):
+        _first_indicator(d)["target"][2020] = "95%"
+
+    r = upload(c, "piano.yaml", demo_yaml(demo_plan_path, change))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "79 indicatori" in html and "Importa come nuova versione" in html
+    assert Piano.objects.count() == 1  # nothing written yet
+    token = html.split('name="token" value="')[1].split('"')[0]
+    r = c.post("/CCIAA-PT/2020/piano/conferma/", {"token": token})
+    assert r.status_code == 302
+    assert Piano.objects.count() == 2
+    latest = selectors.current_plan(piano.ente, 2020)
+    assert latest.versione == 2
+    assert selectors.plan_for(latest).indicatore("A.3.4-1").target[2020].testo == "95%"
+    assert not any((settings.VAR_DIR / "uploads").iterdir())  # the upload is gone
+
+
+def test_a_file_with_errors_lists_them_and_writes_nothing(as_user, demo_plan_path, settings):
+    def change(d):
+        _first_indicator(d)["target"][2020] = "Entro 10 gg prima di Natale"
+        _first_indicator(d)["polarita"] = "calante"
+
+    r = upload(as_user("controllo"), "piano.yaml", demo_yaml(demo_plan_path, change))
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "evento sconosciuto" in html and "calante" in html and "nulla è stato scritto" in html
+    assert "Importa come nuova versione" not in html
+    assert Piano.objects.count() == 1
+    assert not any((settings.VAR_DIR / "uploads").iterdir())
+
+
+def test_a_plan_of_another_ente_is_refused(as_user, demo_plan_path):
+    def change(d):
+        d["ente"]["codice"] = "CCIAA-PO"
+
+    r = upload(as_user("controllo"), "piano.yaml", demo_yaml(demo_plan_path, change))
+    assert r.status_code == 422 and "è il piano dell&#x27;ente CCIAA-PO" in r.content.decode()
+
+
+@pytest.mark.parametrize("name, content, message", [("piano.exe", b"MZ", "Formato non ammesso"), ("piano.yaml", b"ente: [", "non è YAML valido")])
+def test_bad_uploads_are_refused(as_user, name, content, message):
+    r = upload(as_user("controllo"), name, content)
+    assert r.status_code == 422 and message in r.content.decode()
+
+
+def test_an_xlsx_with_actual_values_imports(as_user, demo_plan_path, tmp_path):
+    from cruscotto.files import load_plan, save_plan
+
+    save_plan(load_plan(demo_plan_path).piano, tmp_path / "p.xlsx")
+    r = upload(as_user("controllo"), "p.xlsx", (tmp_path / "p.xlsx").read_bytes())
+    assert r.status_code == 200 and "79 indicatori" in r.content.decode()
+
+
+def test_editing_an_indicator_target_rescores(as_user, piano):
+    c = as_user("controllo")
+    before = selectors.score(piano, 2020).indicatore("B.2.1-1")
+    form = c.get("/CCIAA-PT/2020/piano/indicatori/B.2.1-1/")
+    assert form.status_code == 200 and 'value="90%"' in form.content.decode()
+    data = {
+        "nome": "Grado di utilizzo delle risorse dedicate all'internazionalizzazione",
+        "polarita": "crescente",
+        "peso": "60%",
+        "target_2020": "75%",
+        "target_2021": "90%",
+        "target_2022": "90%",
+        "strutture": ["PROMOZIONE"],
+        "cruscotto": "ente",
+    }
+    r = c.post("/CCIAA-PT/2020/piano/indicatori/B.2.1-1/", data)
+    assert r.status_code == 302
+    piano.refresh_from_db()
+    after = selectors.score(piano, 2020).indicatore("B.2.1-1")
+    assert after.target.testo == "75%" and after.achievement > before.achievement
+    assert Indicatore.objects.get(piano=piano, codice="B.2.1-1").history.count() >= 1
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("target_2020", "Entro 10 gg prima di Natale", "evento sconosciuto"),
+        ("peso", "tanto", "numero non valido"),
+        ("formula", "__import__('os')", "funzione non ammessa"),
+        ("target_2020", "tre giorni", "non adatto alla polarità crescente"),
+    ],
+)
+def test_a_refused_edit_is_explained_by_field_and_writes_nothing(as_user, piano, field, value, message):
+    c = as_user("controllo")
+    data = {"nome": "X", "polarita": "crescente", "peso": "60%", "target_2020": "90%", "cruscotto": "ente", field: value}
+    r = c.post("/CCIAA-PT/2020/piano/indicatori/B.2.1-1/", data)
+    assert r.status_code == 422
+    assert message in r.content.decode()
+    assert Indicatore.objects.get(piano=piano, codice="B.2.1-1").target["2020"] == "90%"
+
+
+def test_add_and_delete_an_indicator(as_user, piano):
+    c = as_user("controllo")
+    r = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/", {"codice": "B.2.1-9", "nome": "Nuovo", "polarita": "crescente", "target_2020": "10", "cruscotto": "area"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    piano.refresh_from_db()
+    assert selectors.plan_for(piano).indicatore("B.2.1-9").target[2020].valore == 10.0
+    dup = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/", {"codice": "B.2.1-9", "nome": "Doppio"})
+    assert dup.status_code == 422 and "già usato" in dup.content.decode()
+    assert c.post("/CCIAA-PT/2020/piano/indicatori/B.2.1-9/elimina/").status_code == 302
+    piano.refresh_from_db()
+    assert selectors.plan_for(piano).indicatore("B.2.1-9") is None
+
+
+def test_an_indicator_the_fund_needs_cannot_be_deleted(as_user, piano):
+    c = as_user("controllo")
+    r = c.post("/CCIAA-PT/2020/piano/indicatori/D2-4/elimina/", follow=True)
+    assert "Non eliminato" in r.content.decode() and "D2-4" in r.content.decode()
+    assert Indicatore.objects.filter(piano=piano, codice="D2-4").exists()
+
+
+def test_editing_a_node(as_user, piano):
+    c = as_user("controllo")
+    r = c.post("/CCIAA-PT/2020/piano/obiettivo_strategico/B2/", {"nome": "Favorire l'internazionalizzazione delle imprese", "peso": "", "note": ""})
+    assert r.status_code == 302
+    piano.refresh_from_db()
+    assert next(o for o in selectors.plan_for(piano).obiettivi_strategici() if o.codice == "B2").nome.endswith("delle imprese")
+    bad = c.post("/CCIAA-PT/2020/piano/obiettivo_strategico/B2/", {"nome": "X", "peso": "molto", "note": ""})
+    assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("username", ["responsabile", "oiv", "consultazione"])
+@pytest.mark.parametrize(
+    "method, url, data",
+    [
+        ("post", "/CCIAA-PT/2020/piano/importa/", {}),
+        ("post", "/CCIAA-PT/2020/piano/conferma/", {"token": "0" * 32 + ".yaml"}),
+        ("get", "/CCIAA-PT/2020/piano/indicatori/B.2.1-1/", {}),
+        ("post", "/CCIAA-PT/2020/piano/indicatori/B.2.1-1/", {"nome": "X"}),
+        ("post", "/CCIAA-PT/2020/piano/indicatori/B.2.1-1/elimina/", {}),
+        ("post", "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/", {"codice": "Z"}),
+        ("post", "/CCIAA-PT/2020/piano/obiettivo_strategico/B2/", {"nome": "X"}),
+    ],
+)
+def test_only_plan_editors_change_the_plan(as_user, username, method, url, data, piano):
+    r = getattr(as_user(username), method)(url, data)
+    assert r.status_code == 403
