@@ -147,3 +147,25 @@ def test_setting_t0_resolves_the_milestones(as_user, piano):
     after = selectors.score(piano, 2020).indicatore("H1-1")
     assert before.trace != after.trace
     assert not any("non ancora nota" in s for s in after.trace["passi"])
+
+
+def test_query_count_does_not_grow_with_the_plan(as_user, piano, django_user_model):
+    """A plan with 6 times the demo's indicators costs the same number of queries per page."""
+    from cruscotto.engine.batch import synthetic, to_plans
+    from cruscotto.performance.models import Ruolo
+
+    (big, valori), = to_plans(synthetic(1, 500, seed=7))
+    stored = services.piano_import(piano=big, valori=valori)
+    user = django_user_model.objects.get(username="controllo")
+    Ruolo.objects.create(utente=user, ente=stored.ente, tipo=Ruolo.Tipo.CONTROLLO)
+    c = as_user("controllo")
+
+    def count(url):
+        c.get(url)  # warm the plan cache
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    code = stored.ente.codice
+    for page in ("", "albero/", "mappa/", "monitoraggio/", "aree/", "fondo/"):
+        assert count(f"/{code}/2020/{page}") <= count(f"/CCIAA-PT/2020/{page}"), page
