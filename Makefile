@@ -6,9 +6,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run scorecard test lint bench clean
+.PHONY: install messages run scorecard test lint bench clean
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+# Compiled translations (.mo) are built here from the .po files in the repository.
+PO := $(wildcard src/cruscotto/locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+messages: $(MO)
+%.mo: %.po
+	msgfmt --check -o $@ $<
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

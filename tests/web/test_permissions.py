@@ -21,6 +21,8 @@ ACTIONS = {
     "nuovo indicatore": ("post", "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/", {"codice": "N-1", "nome": "N"}, {"admin", "controllo"}),
     "elimina indicatore": ("post", "/CCIAA-PT/2020/piano/indicatori/B.2.1-2/elimina/", {}, {"admin", "controllo"}),
     "modifica nodo": ("post", "/CCIAA-PT/2020/piano/obiettivo_strategico/B2/", {"nome": "X"}, {"admin", "controllo"}),
+    "nuovo nodo": ("post", "/CCIAA-PT/2020/piano/linea/B/nuovo/", {"codice": "B9", "nome": "X"}, {"admin", "controllo"}),
+    "elimina nodo": ("post", "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.2/elimina/", {}, {"admin", "controllo"}),
 }
 
 

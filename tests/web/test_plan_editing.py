@@ -171,3 +171,30 @@ def test_editing_a_node(as_user, piano):
 def test_only_plan_editors_change_the_plan(as_user, username, method, url, data, piano):
     r = getattr(as_user(username), method)(url, data)
     assert r.status_code == 403
+
+
+def test_build_a_branch_of_the_tree_and_remove_it(as_user, piano):
+    c = as_user("controllo")
+    assert c.post("/CCIAA-PT/2020/piano/piano/-/nuovo/", {"codice": "NEW", "nome": "Nuova prospettiva"}).status_code == 302
+    assert c.post("/CCIAA-PT/2020/piano/prospettiva/NEW/nuovo/", {"codice": "Z", "nome": "Nuova linea"}).status_code == 302
+    assert c.post("/CCIAA-PT/2020/piano/linea/Z/nuovo/", {"codice": "Z1", "nome": "Nuovo obiettivo strategico"}).status_code == 302
+    assert c.post("/CCIAA-PT/2020/piano/obiettivo_strategico/Z1/nuovo/", {"codice": "Z1.1", "nome": "Nuovo obiettivo operativo"}).status_code == 302
+    r = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/Z1.1/nuovo-indicatore/", {"codice": "Z1.1-1", "nome": "Nuovo indicatore", "polarita": "crescente", "target_2020": "5", "cruscotto": "ente"})
+    assert r.status_code == 302
+    piano.refresh_from_db()
+    plan = selectors.plan_for(piano)
+    assert [p.codice for p in plan.prospettive][-1] == "NEW"
+    assert plan.indicatore("Z1.1-1").target[2020].valore == 5.0
+    # a node with content is not deleted
+    r = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/Z1.1/elimina/", follow=True)
+    assert "non è vuoto" in r.content.decode()
+    c.post("/CCIAA-PT/2020/piano/indicatori/Z1.1-1/elimina/")
+    for level, code in [("obiettivo_operativo", "Z1.1"), ("obiettivo_strategico", "Z1"), ("linea", "Z"), ("prospettiva", "NEW")]:
+        assert c.post(f"/CCIAA-PT/2020/piano/{level}/{code}/elimina/").status_code == 302
+    piano.refresh_from_db()
+    assert [p.codice for p in selectors.plan_for(piano).prospettive] == ["TEL", "EF", "PI", "ICA"]
+
+
+def test_a_duplicate_node_code_is_refused(as_user):
+    r = as_user("controllo").post("/CCIAA-PT/2020/piano/linea/B/nuovo/", {"codice": "B1", "nome": "Doppione"})
+    assert r.status_code == 422 and "già usato" in r.content.decode()

@@ -28,6 +28,14 @@ LEVEL_MODELS = {
     "obiettivo_operativo": m.ObiettivoOperativo,
 }
 
+# How each level reaches its plan, for filtering rows by plan and code.
+PLAN_PATH = {
+    "prospettiva": "piano",
+    "linea": "prospettiva__piano",
+    "obiettivo_strategico": "linea__prospettiva__piano",
+    "obiettivo_operativo": "obiettivo_strategico__linea__prospettiva__piano",
+}
+
 
 def _walk(data: dict):
     """Yield (level, node dict) over the native tree; indicators as ("indicatore", dict, holder)."""
@@ -170,12 +178,57 @@ def nodo_aggiorna(*, user, piano: m.Piano, livello: str, codice: str, nome: str,
     node["peso"] = peso.strip() or None
     node["note"] = note.strip() or None
     _check(data, codice)
-    model = LEVEL_MODELS[livello]
-    path = {
-        "prospettiva": "piano",
-        "linea": "prospettiva__piano",
-        "obiettivo_strategico": "linea__prospettiva__piano",
-        "obiettivo_operativo": "obiettivo_strategico__linea__prospettiva__piano",
-    }[livello]
-    model.objects.filter(**{path: piano, "codice": codice}).update(nome=nome.strip(), peso_testo=peso.strip(), note=note.strip())
+    LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).update(nome=nome.strip(), peso_testo=peso.strip(), note=note.strip())
+    _bump(piano)
+
+
+CHILD_LEVEL = {"piano": "prospettiva", "prospettiva": "linea", "linea": "obiettivo_strategico", "obiettivo_strategico": "obiettivo_operativo"}
+CHILD_KEY = {"prospettiva": "prospettive", "linea": "linee", "obiettivo_strategico": "obiettivi_strategici", "obiettivo_operativo": "obiettivi_operativi"}
+
+
+@transaction.atomic
+def nodo_crea(*, user, piano: m.Piano, livello_padre: str, codice_padre: str | None, codice: str, nome: str, peso: str = "") -> None:
+    """Add a perspective (under the plan), a line, a strategic or an operational objective."""
+    _require_editor(user, piano)
+    level = CHILD_LEVEL.get(livello_padre)
+    if level is None:
+        raise ValidationError(_("Livello non valido."))
+    codice, nome = codice.strip(), nome.strip()
+    if not codice or not nome:
+        raise ValidationError({"codice" if not codice else "nome": [_("Campo obbligatorio.")]})
+    data = selectors.plan_data(piano)
+    if livello_padre == "piano":
+        parent_node = data
+    else:
+        parent_node, _h = _find(data, livello_padre, codice_padre or "")
+        if parent_node is None:
+            raise ValidationError(_("Nodo %(c)s non trovato.") % {"c": codice_padre})
+    if _find(data, level, codice)[0] is not None:
+        raise ValidationError({"codice": [_("Il codice %(c)s è già usato.") % {"c": codice}]})
+    parent_node.setdefault(CHILD_KEY[level], []).append({"codice": codice, "nome": nome, **({"peso": peso.strip()} if peso.strip() else {})})
+    _check(data, codice)
+    siblings = len(parent_node[CHILD_KEY[level]]) - 1
+    fields = {"codice": codice, "nome": nome, "peso_testo": peso.strip(), "ordine": siblings}
+    if level == "prospettiva":
+        m.Prospettiva.objects.create(piano=piano, **fields)
+    elif level == "linea":
+        m.Linea.objects.create(prospettiva=m.Prospettiva.objects.get(piano=piano, codice=codice_padre), **fields)
+    elif level == "obiettivo_strategico":
+        m.ObiettivoStrategico.objects.create(linea=m.Linea.objects.get(prospettiva__piano=piano, codice=codice_padre), **fields)
+    else:
+        m.ObiettivoOperativo.objects.create(obiettivo_strategico=m.ObiettivoStrategico.objects.get(linea__prospettiva__piano=piano, codice=codice_padre), **fields)
+    _bump(piano)
+
+
+@transaction.atomic
+def nodo_elimina(*, user, piano: m.Piano, livello: str, codice: str) -> None:
+    """Delete an empty node (one with no children and no indicators): nothing is lost by accident."""
+    _require_editor(user, piano)
+    data = selectors.plan_data(piano)
+    node, _h = _find(data, livello, codice)
+    if node is None:
+        raise ValidationError(_("Nodo %(c)s non trovato.") % {"c": codice})
+    if any(node.get(k) for k in ("linee", "obiettivi_strategici", "obiettivi_operativi", "indicatori")):
+        raise ValidationError(_("Il nodo %(c)s non è vuoto: prima sposti o elimini ciò che contiene.") % {"c": codice})
+    LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).delete()
     _bump(piano)

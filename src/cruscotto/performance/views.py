@@ -35,7 +35,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-YEAR_SWITCH_TARGET = {"monitoraggio_riga": "monitoraggio", "piano_importa": "piano", "piano_conferma": "piano", "indicatore_elimina": "piano"}
+YEAR_SWITCH_TARGET = {
+    "monitoraggio_riga": "monitoraggio",
+    "piano_importa": "piano",
+    "piano_conferma": "piano",
+    "indicatore_elimina": "piano",
+    "nodo_elimina": "piano",
+    "nodo_nuovo": "piano",
+}
 
 
 def _year_links(request, anni):
@@ -659,3 +666,42 @@ def nodo_modifica(request, ente, anno, piano, livello: str, codice: str):
         except ValidationError as exc:
             errors = _form_errors(exc)
     return render(request, "performance/nodo_form.html", {"form": form, "errors": errors, "livello": livello, "codice": codice}, status=422 if errors else 200)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def nodo_nuovo(request, ente, anno, piano, livello: str, padre: str):
+    """A new child of ``livello``/``padre`` (``piano``/``-`` for a perspective)."""
+    from . import editing
+
+    _require_plan_editor(request, ente)
+    if livello not in editing.CHILD_LEVEL:
+        raise Http404()
+    errors, form = {}, {"codice": "", "nome": "", "peso": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        try:
+            editing.nodo_crea(user=request.user, piano=piano, livello_padre=livello, codice_padre=None if livello == "piano" else padre, **form)
+            return redirect("piano", ente=ente.codice, anno=anno)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+    ctx = {"form": form, "errors": errors, "livello": editing.CHILD_LEVEL[livello], "padre": padre if livello != "piano" else None}
+    return render(request, "performance/nodo_nuovo.html", ctx, status=422 if errors else 200)
+
+
+@with_plan
+@require_http_methods(["POST"])
+def nodo_elimina(request, ente, anno, piano, livello: str, codice: str):
+    from django.contrib import messages
+
+    from . import editing
+
+    _require_plan_editor(request, ente)
+    if livello not in editing.LEVEL_MODELS:
+        raise Http404()
+    try:
+        editing.nodo_elimina(user=request.user, piano=piano, livello=livello, codice=codice)
+        messages.success(request, _("%(c)s eliminato.") % {"c": codice})
+    except ValidationError as exc:
+        messages.error(request, _("Non eliminato: ") + " ".join(exc.messages))
+    return redirect("piano", ente=ente.codice, anno=anno)
