@@ -19,7 +19,17 @@ READ_PAGES = [
     "/CCIAA-PT/2020/aree/PROMOZIONE/",
     "/CCIAA-PT/2020/individuale/",
 ]
-PAGES = READ_PAGES + ["/CCIAA-PT/2020/fondo/", "/CCIAA-PT/2020/eventi/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1"]
+PAGES = READ_PAGES + [
+    "/CCIAA-PT/2020/fondo/",
+    "/CCIAA-PT/2020/eventi/",
+    "/CCIAA-PT/2020/monitoraggio/",
+    "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1",
+    "/CCIAA-PT/2020/piano/",
+    "/CCIAA-PT/2020/piano/indicatori/B.2.1-1/",
+    "/CCIAA-PT/2020/piano/obiettivo_strategico/B2/",
+    "/CCIAA-PT/2020/piano/linea/B/nuovo/",
+    "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/",
+]
 
 
 def test_responsabile_enters_a_value_and_sees_light_and_entity_change(login, live_server):
@@ -84,3 +94,21 @@ def test_fund_what_if_in_the_page(login, live_server):
     page.get_by_role("button", name="Simula").click()
     page.locator("#whatif-fondo").wait_for()
     assert page.inner_text("#whatif-fondo") != page.inner_text("#fondo-importo")
+
+
+def test_axe_on_the_import_preview_and_in_english(login, live_server, demo_plan_path):
+    axe = Axe()
+    page = login("controllo")
+    page.goto(f"{live_server.url}/CCIAA-PT/2020/piano/")
+    page.set_input_files("#file", str(demo_plan_path))
+    page.get_by_role("button", name="Anteprima").click()
+    page.wait_for_load_state()
+    assert "79" in page.inner_text("main")
+    bad = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    with page.expect_navigation():
+        page.select_option("#lingua", "en")
+    page.goto(f"{live_server.url}/CCIAA-PT/2020/")
+    assert page.locator("h1").inner_text().startswith("Entity dashboard")
+    bad = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
