@@ -230,6 +230,48 @@ def convert(
 
 
 @app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help="relazione")],
+    file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
+    year: Annotated[int, typer.Option("--year", help="Anno")],
+    fmt: Annotated[str, typer.Option("--format", help="pdf o docx")] = "pdf",
+    output: Annotated[Path, typer.Option("-o", "--output", help="File da scrivere")] = Path("relazione.pdf"),
+    actuals: Annotated[list[Path] | None, typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
+    measures: Annotated[list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG")] = None,
+    example_data: Annotated[bool, typer.Option("--example-data", help="Segna in copertina che i dati sono di esempio")] = False,
+) -> None:
+    """Genera un documento: la Relazione sulla performance (PDF o DOCX)."""
+    from .documents.docx import render_docx
+    from .documents.pdf import render_pdf
+    from .documents.relazione import build_relazione
+
+    if kind != "relazione":
+        err.print(f"[red]errore[/red] documento {kind!r} non disponibile (disponibili: relazione)")
+        raise typer.Exit(2)
+    if fmt not in ("pdf", "docx"):
+        err.print(f"[red]errore[/red] formato {fmt!r} non disponibile (pdf, docx)")
+        raise typer.Exit(2)
+    loaded = _load(file)
+    valori = loaded.valori
+    try:
+        for a in actuals or []:
+            read_actuals(a, into=valori)
+        for m in measures or []:
+            read_measures(m, into=valori)
+        from .engine.numbers import parse_date
+
+        ref = parse_date(as_of, where="--as-of") if as_of else None
+    except (ParseError, OSError) as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
+    doc = build_relazione(loaded.piano, result, example_data=example_data)
+    (render_pdf if fmt == "pdf" else render_docx)(doc, output)
+    out.print(f"{doc.title} → {output}", highlight=False)
+
+
+@app.command()
 def demo(
     path: Annotated[bool, typer.Option("--path", help="Stampa il percorso del piano demo")] = False,
     actuals_path: Annotated[bool, typer.Option("--actuals-path", help="Stampa il percorso dei consuntivi 2020 di esempio (inventati)")] = False,

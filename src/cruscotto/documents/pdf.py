@@ -1,0 +1,142 @@
+"""Blocks -> HTML -> PDF with WeasyPrint: A4, cover, table of contents, page numbers,
+embedded fonts (Titillium Web, shipped with Bootstrap Italia), tables whose header
+repeats on every page, figures as vectors."""
+
+from __future__ import annotations
+
+import base64
+import re
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+
+from .blocks import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
+
+STATUS_COLOURS = {
+    "raggiunto": "#00703c",
+    "parzialmente_raggiunto": "#7a5200",
+    "non_raggiunto": "#b71d36",
+    "senza_dati": "#5c6f82",
+    "in_attesa": "#004d99",
+}
+
+
+def _font_dir() -> Path:
+    return Path(str(files("bootstrap_italia_template").joinpath("static/fonts/Titillium_Web")))
+
+
+def _inline(text: str) -> str:
+    """Escape, then turn **bold** into <strong>."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escape(text))
+
+
+def _css() -> str:
+    d = _font_dir().as_uri()
+    faces = "".join(
+        f"@font-face {{ font-family: 'Titillium Web'; src: url('{d}/titillium-web-v10-latin-ext_latin-{name}.ttf'); font-weight: {w}; font-style: {st}; }}"
+        for name, w, st in (("regular", 400, "normal"), ("italic", 400, "italic"), ("600", 600, "normal"), ("700", 700, "normal"))
+    )
+    colours = "".join(f".st-{k} {{ color: {v}; font-weight: 600; }}" for k, v in STATUS_COLOURS.items())
+    return (
+        faces
+        + """
+@page { size: A4; margin: 2.2cm 1.8cm 2.2cm 1.8cm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-family: 'Titillium Web'; font-size: 9pt; color: #555; }
+  @top-right { content: string(doctitle); font-family: 'Titillium Web'; font-size: 8pt; color: #777; } }
+@page cover { @bottom-center { content: none; } @top-right { content: none; } }
+html { font-family: 'Titillium Web', sans-serif; font-size: 10.5pt; line-height: 1.4; color: #1a1a1a; }
+.cover { page: cover; height: 24cm; display: flex; flex-direction: column; justify-content: center; }
+.cover .ente { font-size: 16pt; color: #0066cc; font-weight: 600; }
+.cover h1 { font-size: 30pt; margin: .3em 0; string-set: doctitle content(); }
+.cover .sub { font-size: 14pt; }
+.cover .draft { margin-top: 2em; padding: .5em; border: 1px solid #7a5200; color: #7a5200; }
+nav.toc { page-break-after: always; }
+nav.toc a { color: #1a1a1a; text-decoration: none; }
+nav.toc a::after { content: leader('.') target-counter(attr(href), page); }
+nav.toc li { list-style: none; margin: .2em 0; }
+nav.toc li.l2 { margin-left: 1.2em; font-size: 9.5pt; }
+h1 { font-size: 18pt; color: #0066cc; page-break-before: always; page-break-after: avoid; }
+h2 { font-size: 13.5pt; color: #17324d; page-break-after: avoid; margin-top: 1.2em; }
+h3 { font-size: 11pt; color: #17324d; page-break-after: avoid; margin-top: 1em; }
+p.note { font-size: 9pt; color: #555; font-style: italic; }
+table { width: 100%; border-collapse: collapse; margin: .6em 0 1em; font-size: 8.8pt; }
+thead { display: table-header-group; }
+th { background: #e8f0f8; text-align: left; padding: 3pt 4pt; border-bottom: 1pt solid #17324d; }
+td { padding: 2.5pt 4pt; border-bottom: .4pt solid #ccd; vertical-align: top; white-space: pre-wrap; }
+tr { page-break-inside: avoid; }
+tr.group td { background: #f2f7fc; font-weight: 600; }
+td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+caption { caption-side: bottom; text-align: left; font-size: 8.5pt; color: #444; padding-top: 3pt; }
+figure { margin: 1em 0; page-break-inside: avoid; }
+figcaption { font-size: 8.5pt; color: #444; }
+"""
+        + colours
+    )
+
+
+def to_html(doc: Document) -> str:
+    parts = []
+    toc = []
+    body = []
+    n = 0
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            n += 1
+            anchor = f"h{n}"
+            if b.level <= 2:
+                toc.append(f'<li class="l{b.level}"><a href="#{anchor}">{escape(b.text)}</a></li>')
+            body.append(f'<h{b.level} id="{anchor}">{escape(b.text)}</h{b.level}>')
+        elif isinstance(b, Paragraph):
+            cls = f' class="{b.style}"' if b.style else ""
+            body.append(f"<p{cls}>{_inline(b.text)}</p>")
+        elif isinstance(b, Bullets):
+            body.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.items) + "</ul>")
+        elif isinstance(b, Table):
+            cols = ""
+            if b.widths:
+                total = sum(b.widths)
+                cols = "<colgroup>" + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in b.widths) + "</colgroup>"
+            head = "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in b.header) + "</tr></thead>"
+            rows = []
+            for i, row in enumerate(b.rows):
+                cells = []
+                for c in row:
+                    cls = []
+                    if c.align == "right":
+                        cls.append("r")
+                    if c.status:
+                        cls.append(f"st-{c.status}")
+                    text = escape(c.text)
+                    if c.bold:
+                        text = f"<strong>{text}</strong>"
+                    cells.append(f'<td class="{" ".join(cls)}">{text}</td>' if cls else f"<td>{text}</td>")
+                opening = '<tr class="group">' if i in b.group_rows else "<tr>"
+                rows.append(opening + "".join(cells) + "</tr>")
+            caption = f"<caption>{escape(b.caption)}</caption>" if b.caption else ""
+            body.append(f"<table>{caption}{cols}{head}<tbody>{''.join(rows)}</tbody></table>")
+        elif isinstance(b, Figure):
+            data = base64.b64encode(b.svg.encode("utf-8")).decode("ascii")
+            body.append(f'<figure><img src="data:image/svg+xml;base64,{data}" style="width:{b.width_cm}cm" alt="{escape(b.caption)}"><figcaption>{escape(b.caption)}</figcaption></figure>')
+        elif isinstance(b, PageBreak):
+            body.append('<div style="page-break-after: always"></div>')
+    cover = (
+        f'<section class="cover"><div class="ente">{escape(doc.author)}</div><h1>{escape(doc.title)}</h1>'
+        f'<div class="sub">{escape(doc.subtitle)}</div><div>{escape(doc.date_text)}</div>'
+        + (f'<div class="draft">{escape(doc.draft_note)}</div>' if doc.draft_note else "")
+        + "</section>"
+    )
+    parts.append(f'<!doctype html><html lang="{doc.language}"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>')
+    parts.append(f'<meta name="author" content="{escape(doc.author)}"><style>{_css()}</style></head><body>')
+    parts.append(cover)
+    parts.append('<nav class="toc"><h2>Indice</h2><ul>' + "".join(toc) + "</ul></nav>")
+    parts.extend(body)
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def render_pdf(doc: Document, out: str | Path) -> Path:
+    from weasyprint import HTML
+
+    out = Path(out)
+    HTML(string=to_html(doc), base_url=str(_font_dir())).write_pdf(out)
+    return out

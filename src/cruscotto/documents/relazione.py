@@ -1,0 +1,216 @@
+"""The Relazione sulla performance of a year, structured as DFP guidelines n. 3/2018.
+
+1. Presentazione e principali risultati
+2. Il contesto e le risorse
+3. La performance organizzativa (albero, obiettivi strategici e operativi, risultato di ente, mappa)
+4. Bilancio di genere
+5. Gli obiettivi individuali
+6. Il processo di misurazione e valutazione
+Allegati: the indicators with their computation.
+Every figure is the engine's; the document rounds only for printing.
+"""
+
+from __future__ import annotations
+
+from ..charts import strategy_map
+from ..engine.model import Piano
+from ..engine.rollup import RisultatoPiano
+from ..engine.scoring import RULES_TEXT
+from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
+from .formatting import euro, pct, status, value
+
+
+def _status_cell(stato) -> Cell:
+    key = getattr(stato, "value", stato)
+    return Cell(status(key), status=key)
+
+
+def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False) -> Document:
+    anno = result.anno
+    nodes = result.nodi
+    persp = [n for n in nodes if n.livello == "prospettiva"]
+    strategic = [n for n in nodes if n.livello == "obiettivo_strategico"]
+    indicators = {r.codice: r for r in result.indicatori}
+    counts = {}
+    for r in result.indicatori:
+        if r.cruscotto == "ente":
+            counts[r.stato.value] = counts.get(r.stato.value, 0) + 1
+    blocks: list = []
+
+    # 1 -------------------------------------------------------------------------------
+    blocks.append(Heading("1. Presentazione e principali risultati"))
+    blocks.append(
+        Paragraph(
+            f"La Relazione sulla performance {anno} di {piano.ente.nome} rendiconta i risultati organizzativi e individuali "
+            f"raggiunti nell'anno rispetto agli obiettivi del {piano.titolo}, ai sensi dell'art. 10 del d.lgs. 150/2009."
+        )
+    )
+    blocks.append(
+        Paragraph(
+            f"**Performance complessiva dell'ente: {pct(result.achievement)} ({status(result.stato)}).** "
+            f"Il risultato è la media ponderata delle quattro prospettive della Balanced Scorecard; un obiettivo è raggiunto "
+            f"quando il grado di raggiungimento è almeno {pct(piano.regole.soglia_raggiunto)}."
+        )
+    )
+    blocks.append(
+        Table(
+            header=("Prospettiva", "Grado di raggiungimento", "Stato"),
+            rows=tuple((Cell(n.nome), Cell(pct(n.achievement), "right"), _status_cell(n.stato)) for n in persp)
+            + ((Cell("Ente", bold=True), Cell(pct(result.achievement), "right", bold=True), _status_cell(result.stato)),),
+            caption=f"Tabella 1 – Performance per prospettiva, anno {anno}",
+            widths=(3, 1.4, 1.4),
+        )
+    )
+    total = sum(counts.values())
+    blocks.append(
+        Paragraph(
+            f"Dei {total} indicatori del cruscotto di ente, {counts.get('raggiunto', 0)} sono raggiunti, "
+            f"{counts.get('parzialmente_raggiunto', 0)} parzialmente raggiunti, {counts.get('non_raggiunto', 0)} non raggiunti, "
+            f"{counts.get('senza_dati', 0)} senza dati e {counts.get('in_attesa', 0)} in attesa."
+        )
+    )
+    if result.fondo:
+        f = result.fondo
+        blocks.append(
+            Paragraph(
+                f"L'integrazione del fondo ({f.nome}) spettante è di **{euro(f.importo)}** su un massimo di {euro(f.importo_massimo)} "
+                f"(quota {pct(f.quota)})" + (", importo provvisorio fino alla validazione dell'OIV." if f.provvisorio else ".")
+            )
+        )
+
+    # 2 -------------------------------------------------------------------------------
+    blocks.append(Heading("2. Il contesto e le risorse"))
+    for title, text in (("Mandato istituzionale", piano.mandato), ("Mission", piano.mission), ("Vision", piano.vision)):
+        if text:
+            blocks.append(Heading(title, 2))
+            blocks.append(Paragraph(text))
+    if piano.strutture:
+        blocks.append(Heading("Organizzazione", 2))
+        blocks.append(Bullets(tuple(f"{s.nome} ({s.tipo})" for s in piano.strutture)))
+
+    # 3 -------------------------------------------------------------------------------
+    blocks.append(Heading("3. La performance organizzativa"))
+    blocks.append(Heading("3.1 L'albero della performance", 2))
+    tree_rows = []
+    depth = {"prospettiva": 0, "linea": 1, "obiettivo_strategico": 2, "obiettivo_operativo": 3}
+    labels = {"prospettiva": "Prospettiva", "linea": "Linea", "obiettivo_strategico": "Ob. strategico", "obiettivo_operativo": "Ob. operativo"}
+    group = set()
+    for n in nodes:
+        if n.livello == "prospettiva":
+            group.add(len(tree_rows))
+        indent = "    " * depth[n.livello]
+        scope = " (solo cascading)" if n.cruscotto == "area" else ""
+        tree_rows.append((Cell(labels[n.livello]), Cell(f"{indent}{n.codice} – {n.nome}{scope}"), Cell(pct(n.achievement), "right"), _status_cell(n.stato)))
+    blocks.append(Table(("Livello", "Nodo", "Grado", "Stato"), tuple(tree_rows), f"Tabella 2 – Albero della performance {anno}", (1.2, 5, 1, 1.2), frozenset(group)))
+    blocks.append(Heading("3.2 La mappa strategica", 2))
+    blocks.append(Figure(strategy_map(piano, result, link=lambda c: f"#os-{c}"), f"Figura 1 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, bianco senza indicatori nel cruscotto di ente"))
+    blocks.append(Heading("3.3 Gli obiettivi strategici", 2))
+    blocks.append(
+        Table(
+            ("Codice", "Obiettivo strategico", "Grado", "Stato"),
+            tuple((Cell(n.codice), Cell(n.nome + (" (solo cascading)" if n.cruscotto == "area" else "")), Cell(pct(n.achievement), "right"), _status_cell(n.stato)) for n in strategic),
+            f"Tabella 3 – Obiettivi strategici {anno}",
+            (0.8, 5, 1, 1.2),
+        )
+    )
+    blocks.append(Heading("3.4 Obiettivi operativi e indicatori", 2))
+    for os_ in piano.obiettivi_strategici():
+        holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
+        for oo, inds in holders:
+            if not inds:
+                continue
+            title = f"{os_.codice} – {os_.nome}" + (f" › {oo.codice} – {oo.nome}" if oo else "")
+            node = result.nodo("obiettivo_operativo", oo.codice) if oo else result.nodo("obiettivo_strategico", os_.codice)
+            blocks.append(Heading(title, 3))
+            rows = []
+            for i in inds:
+                r = indicators[i.codice]
+                rows.append(
+                    (
+                        Cell(i.codice),
+                        Cell(i.nome + (" (solo cascading)" if i.cruscotto.value == "area" else "")),
+                        Cell(i.peso_testo or "—", "right"),
+                        Cell(r.target.testo if r.target else "—", "right"),
+                        Cell(value(r.actual), "right"),
+                        Cell(pct(r.achievement), "right"),
+                        _status_cell(r.stato),
+                    )
+                )
+            blocks.append(
+                Table(
+                    ("Codice", "Indicatore", "Peso", f"Target {anno}", f"Consuntivo {anno}", "Grado", "Stato"),
+                    tuple(rows),
+                    f"Risultato dell'obiettivo: {pct(node.achievement)} ({status(node.stato)})" if node else "",
+                    (0.9, 4.2, 0.7, 1.1, 1.1, 0.9, 1.1),
+                )
+            )
+    blocks.append(Heading("3.5 Il risultato complessivo dell'ente", 2))
+    blocks.append(Paragraph(f"Performance di ente {anno}: **{pct(result.achievement)}**, {status(result.stato)}. Calcolo: {result.entity_trace.get('calcolo', '')}."))
+    if result.fondo:
+        f = result.fondo
+        blocks.append(Heading("3.6 Gli obiettivi per l'integrazione del fondo", 2))
+        blocks.append(
+            Table(
+                ("Progetto", "Indicatori", "Grado"),
+                tuple((Cell(p["nome"]), Cell(", ".join(p["indicatori"])), Cell(pct(p["achievement"]), "right")) for p in f.progetti),
+                f"Importo: {f.trace['calcolo']} → {euro(f.importo)}",
+                (4, 2, 1),
+            )
+        )
+
+    # 4 -------------------------------------------------------------------------------
+    blocks.append(Heading("4. Bilancio di genere"))
+    blocks.append(Paragraph("I dati del personale per genere sono riportati nel Piano della performance (analisi di genere); il loro aggiornamento per l'anno sarà generato dai dati del personale quando disponibili in cruscotto.", "note"))
+
+    # 5 -------------------------------------------------------------------------------
+    blocks.append(Heading("5. Gli obiettivi individuali"))
+    if not result.schede:
+        blocks.append(Paragraph("Nessuna scheda individuale per l'anno."))
+    for s in result.schede:
+        blocks.append(Heading(f"{s.nome}: {pct(s.achievement)} ({status(s.stato)})", 2))
+        rows, groups = [], set()
+        for sec in s.sezioni:
+            groups.add(len(rows))
+            rows.append((Cell(f"{sec['codice']} – {sec['nome']}", bold=True), Cell(pct(sec["peso"]) if sec["peso"] is not None else "—", "right"), Cell(pct(sec["achievement"]), "right"), _status_cell(sec["stato"])))
+            for v in sec["voci"]:
+                rows.append((Cell(f"    {v['codice']} – {v['nome']}"), Cell(pct(v["peso"]) if v["peso"] is not None else "—", "right"), Cell(pct(v["achievement"]), "right"), _status_cell(v["stato"])))
+        blocks.append(Table(("Sezione / voce", "Peso", "Grado", "Stato"), tuple(rows), f"Scheda {s.codice} – punteggio {pct(s.achievement)}", (5, 1, 1, 1.2), frozenset(groups)))
+        notes = [w for sec in s.sezioni for w in sec["trace"].get("avvisi", [])]
+        if notes:
+            blocks.append(Paragraph("Avvisi sui pesi: " + "; ".join(notes) + ".", "note"))
+
+    # 6 -------------------------------------------------------------------------------
+    blocks.append(Heading("6. Il processo di misurazione e valutazione"))
+    r = piano.regole
+    blocks.append(
+        Bullets(
+            (
+                f"Soglia di raggiungimento: {pct(r.soglia_raggiunto)}" + (f"; parzialmente raggiunto da {pct(r.soglia_parziale)}" if r.soglia_parziale is not None else "") + ".",
+                "Indicatori a crescere: " + RULES_TEXT["crescente"] + ".",
+                "Indicatori a decrescere: " + RULES_TEXT["decrescente"] + ".",
+                "Scadenze: " + RULES_TEXT["scadenza"] + ".",
+                "Milestone: " + RULES_TEXT["milestone"] + ".",
+                "Ogni nodo dell'albero è la media ponderata dei figli con dati; i figli senza dati sono esclusi ed elencati; i pesi che non sommano a 100% sono segnalati.",
+                f"Data di riferimento per le scadenze: {result.as_of:%d/%m/%Y}.",
+            )
+        )
+    )
+    if result.warnings:
+        blocks.append(Heading("Avvisi della misurazione", 2))
+        blocks.append(Bullets(tuple(result.warnings)))
+
+    # Allegati ------------------------------------------------------------------------
+    blocks.append(Heading("Allegato – Indicatori e calcolo"))
+    rows = []
+    for r_ in result.indicatori:
+        rows.append((Cell(r_.codice), Cell(r_.nome), Cell(" · ".join(r_.trace.get("passi", [])[-2:]))))
+    blocks.append(Table(("Codice", "Indicatore", "Calcolo"), tuple(rows), "Per ogni indicatore, gli ultimi passi del calcolo (il dettaglio completo è in cruscotto)", (0.8, 3, 4)))
+
+    return Document(
+        title=f"Relazione sulla performance {anno}",
+        subtitle=piano.titolo,
+        author=piano.ente.nome,
+        blocks=tuple(blocks),
+        date_text=f"Dati al {result.as_of:%d/%m/%Y}",
+        draft_note="Documento generato con dati di esempio inventati" if example_data else "",
+    )

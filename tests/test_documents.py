@@ -1,0 +1,101 @@
+"""Documents read back: the seed's figures are where they belong."""
+
+from __future__ import annotations
+
+import pytest
+from docx import Document as Docx
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from cruscotto.cli import app
+from cruscotto.documents.docx import render_docx
+from cruscotto.documents.formatting import decimal_it, pct
+from cruscotto.documents.pdf import render_pdf
+from cruscotto.documents.relazione import build_relazione
+from cruscotto.engine.rollup import score_plan
+from cruscotto.files import load_plan
+from cruscotto.files.values import read_actuals
+
+
+@pytest.fixture(scope="module")
+def relazione(demo_plan_path, demo_actuals_path):
+    plan = load_plan(demo_plan_path).piano
+    result = score_plan(plan, anno=2020, valori=read_actuals(demo_actuals_path))
+    return plan, result, build_relazione(plan, result, example_data=True)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(relazione, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf") / "relazione.pdf"
+    render_pdf(relazione[2], out)
+    reader = PdfReader(out)
+    return reader, "\n".join(p.extract_text() for p in reader.pages)
+
+
+def test_formatting_rounds_half_up_in_italian():
+    assert decimal_it(91.4879952997113) == "91,49"
+    assert decimal_it(28063.95) == "28.063,95"
+    assert decimal_it(0.125) == "0,13"
+    assert pct(None) == "—"
+
+
+def test_the_relazione_pdf_has_cover_toc_and_page_numbers(pdf_text):
+    reader, text = pdf_text
+    assert len(reader.pages) > 10
+    first = reader.pages[0].extract_text()
+    assert "Relazione sulla performance 2020" in first and "Camera di Commercio di Pistoia" in first and "dati di esempio inventati" in first
+    assert "Indice" in reader.pages[1].extract_text() and "3. La performance organizzativa" in reader.pages[1].extract_text()
+    assert f"3 / {len(reader.pages)}" in reader.pages[2].extract_text()
+
+
+def test_the_relazione_pdf_carries_the_figures(relazione, pdf_text):
+    plan, result, _doc = relazione
+    _reader, text = pdf_text
+    assert f"Performance complessiva dell'ente: {pct(result.achievement)}" in text
+    assert "€ 28.063,95" in text  # the fund's maximum
+    assert "Grado di utilizzo delle risorse destinate alla" in text  # A.3.4-1
+    # A.3.4-1: weight 50%, target 90%, actual 92,4 (invented), achieved
+    assert "A.3.4-1" in text and "50%" in text and "92,4" in text
+    assert "D2-3" in text and "-15" in text  # the negative payment-time target
+    for p in ("Tessuto economico locale", "Economico-finanziaria", "Processi interni", "Innovazione, crescita e apprendimento"):
+        assert p in text
+    assert "i pesi sommano a 95% invece di 100%" in text  # the seed's own inconsistency, reported
+
+
+def test_the_pdf_embeds_its_fonts(pdf_text):
+    reader, _text = pdf_text
+    fonts = set()
+    for page in reader.pages[:3]:
+        for f in (page["/Resources"].get("/Font") or {}).values():
+            font = f.get_object()
+            desc = font.get("/FontDescriptor")
+            if desc is None and "/DescendantFonts" in font:
+                desc = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            if desc is not None:
+                desc = desc.get_object()
+                fonts.add((str(font["/BaseFont"]), any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    assert fonts and all(embedded for _name, embedded in fonts)
+    assert any("Titillium" in name for name, _e in fonts)
+
+
+def test_the_relazione_docx_has_the_same_content(relazione, tmp_path):
+    plan, result, doc = relazione
+    out = render_docx(doc, tmp_path / "relazione.docx")
+    d = Docx(str(out))
+    paragraphs = "\n".join(p.text for p in d.paragraphs)
+    cells = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert "Relazione sulla performance 2020" in paragraphs
+    assert f"Performance complessiva dell'ente: {pct(result.achievement)}" in paragraphs
+    assert "A.3.4-1" in cells and "92,4" in cells
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert "3. La performance organizzativa" in headings and "5. Gli obiettivi individuali" in headings
+
+
+def test_cli_report(demo_plan_path, demo_actuals_path, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "r.pdf"
+    r = runner.invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "-o", str(out)])
+    assert r.exit_code == 0, r.stdout
+    assert PdfReader(out).pages
+    bad = runner.invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--format", "odt", "-o", str(out)])
+    assert bad.exit_code == 2
