@@ -68,3 +68,17 @@ def get(mapping, key):
         return None
     value = mapping.get(key)
     return mapping.get(str(key)) if value is None else value
+
+
+LEVELS = {
+    "prospettiva": _("prospettiva"),
+    "linea": _("linea strategica"),
+    "obiettivo_strategico": _("obiettivo strategico"),
+    "obiettivo_operativo": _("obiettivo operativo"),
+}
+
+
+@register.filter
+def livello(value) -> str:
+    """A tree level's name as people write it."""
+    return str(LEVELS.get(value, value))
