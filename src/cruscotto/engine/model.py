@@ -271,6 +271,7 @@ class Piano:
     mandato: str | None = None
     mission: str | None = None
     vision: str | None = None
+    sezioni: dict[str, str] = field(default_factory=dict)  # narrative sections, Markdown
 
     # Walking the tree --------------------------------------------------------
 

@@ -311,6 +311,7 @@ class _Reader:
             mandato=self.text(data, "mandato", ""),
             mission=self.text(data, "mission", ""),
             vision=self.text(data, "vision", ""),
+            sezioni={str(k): str(v) for k, v in (data.get("sezioni") or {}).items() if v},
         )
 
     def regole(self, d: dict) -> Regole:
@@ -538,6 +539,7 @@ def plan_to_data(p: Piano) -> dict:
             "mandato": p.mandato,
             "mission": p.mission,
             "vision": p.vision,
+            "sezioni": dict(p.sezioni),
             "strutture": [_drop_empty({"codice": s.codice, "nome": s.nome, "tipo": s.tipo, "padre": s.padre}) for s in p.strutture],
             "eventi": [
                 _drop_empty({"codice": e.codice, "nome": e.nome, "data": e.data.strftime("%d/%m/%Y") if e.data else None, "alias": list(e.alias)})
