@@ -97,5 +97,48 @@ def test_cli_report(demo_plan_path, demo_actuals_path, tmp_path):
     r = runner.invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "-o", str(out)])
     assert r.exit_code == 0, r.stdout
     assert PdfReader(out).pages
+    docx_out = tmp_path / "p.docx"
+    r = runner.invoke(app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(docx_out)])
+    assert r.exit_code == 0 and Docx(str(docx_out)).tables
     bad = runner.invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--format", "odt", "-o", str(out)])
     assert bad.exit_code == 2
+
+
+@pytest.fixture(scope="module")
+def piano_pdf(demo_plan_path, tmp_path_factory):
+    from cruscotto.documents.piano import build_piano
+
+    plan = load_plan(demo_plan_path).piano
+    out = tmp_path_factory.mktemp("piano") / "piano.pdf"
+    doc = build_piano(plan)
+    render_pdf(doc, out)
+    reader = PdfReader(out)
+    # words wrapped in narrow columns come back on separate lines: compare on single spaces
+    return plan, doc, reader, " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def test_the_piano_pdf_carries_the_triennial_cruscotto(piano_pdf):
+    plan, _doc, reader, text = piano_pdf
+    assert "Piano della performance 2020-2022" in reader.pages[0].extract_text()
+    # every indicator of the cruscotto di ente is there, with its printed targets
+    for i in plan.indicatori():
+        if i.cruscotto.value == "ente":
+            assert i.codice in text, i.codice
+    assert "-15" in text and "-16" in text and "-17" in text  # D2-3's targets
+    assert "117.762,00" in text  # a cluster average as printed (I.2.1-3)
+    assert "28.063,95" in text  # the fund
+    assert "316.050,00" in text and "872.200,00" in text  # a programme total, a line total
+    assert "Entro 15 gg. prima di T0" in text  # the accorpamento timing
+
+
+def test_the_piano_puts_the_wide_tables_on_landscape_pages(piano_pdf):
+    _plan, _doc, reader, _text = piano_pdf
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+    assert (595, 842) in sizes and (842, 595) in sizes  # A4 portrait and landscape
+
+
+def test_the_piano_docx(piano_pdf, tmp_path):
+    _plan, doc, _reader, _text = piano_pdf
+    d = Docx(str(render_docx(doc, tmp_path / "piano.docx")))
+    cells = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert "316.050,00" in cells and "D2-3" in cells

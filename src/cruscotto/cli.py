@@ -231,7 +231,7 @@ def convert(
 
 @app.command()
 def report(
-    kind: Annotated[str, typer.Argument(help="relazione")],
+    kind: Annotated[str, typer.Argument(help="piano o relazione")],
     file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
     year: Annotated[int, typer.Option("--year", help="Anno")],
     fmt: Annotated[str, typer.Option("--format", help="pdf o docx")] = "pdf",
@@ -241,13 +241,14 @@ def report(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG")] = None,
     example_data: Annotated[bool, typer.Option("--example-data", help="Segna in copertina che i dati sono di esempio")] = False,
 ) -> None:
-    """Genera un documento: la Relazione sulla performance (PDF o DOCX)."""
+    """Genera un documento: il Piano o la Relazione sulla performance (PDF o DOCX)."""
     from .documents.docx import render_docx
     from .documents.pdf import render_pdf
+    from .documents.piano import build_piano
     from .documents.relazione import build_relazione
 
-    if kind != "relazione":
-        err.print(f"[red]errore[/red] documento {kind!r} non disponibile (disponibili: relazione)")
+    if kind not in ("piano", "relazione"):
+        err.print(f"[red]errore[/red] documento {kind!r} non disponibile (disponibili: piano, relazione)")
         raise typer.Exit(2)
     if fmt not in ("pdf", "docx"):
         err.print(f"[red]errore[/red] formato {fmt!r} non disponibile (pdf, docx)")
@@ -265,8 +266,11 @@ def report(
     except (ParseError, OSError) as exc:
         err.print(f"[red]errore[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
-    result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
-    doc = build_relazione(loaded.piano, result, example_data=example_data)
+    if kind == "piano":
+        doc = build_piano(loaded.piano)
+    else:
+        result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
+        doc = build_relazione(loaded.piano, result, example_data=example_data)
     (render_pdf if fmt == "pdf" else render_docx)(doc, output)
     out.print(f"{doc.title} → {output}", highlight=False)
 

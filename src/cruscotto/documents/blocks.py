@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 class Heading:
     text: str
     level: int = 1  # 1 = chapter (new page in the PDF), 2, 3
+    landscape: bool = False  # on the landscape pages of the wide tables that follow it
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Table:
     caption: str = ""
     widths: tuple[float, ...] = ()  # relative column widths
     group_rows: frozenset[int] = field(default_factory=frozenset)  # rows drawn as group headings
+    landscape: bool = False  # wide tables (the triennial cruscotto) on landscape pages
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,9 @@ def _css() -> str:
   @bottom-center { content: counter(page) " / " counter(pages); font-family: 'Titillium Web'; font-size: 9pt; color: #555; }
   @top-right { content: string(doctitle); font-family: 'Titillium Web'; font-size: 8pt; color: #777; } }
 @page cover { @bottom-center { content: none; } @top-right { content: none; } }
+@page landscape { size: A4 landscape; margin: 1.6cm 1.5cm 1.8cm 1.5cm; }
+.landscape { page: landscape; }
+.landscape table { font-size: 7.6pt; }
 html { font-family: 'Titillium Web', sans-serif; font-size: 10.5pt; line-height: 1.4; color: #1a1a1a; }
 .cover { page: cover; height: 24cm; display: flex; flex-direction: column; justify-content: center; }
 .cover .ente { font-size: 16pt; color: #0066cc; font-weight: 600; }
@@ -85,7 +88,8 @@ def to_html(doc: Document) -> str:
             anchor = f"h{n}"
             if b.level <= 2:
                 toc.append(f'<li class="l{b.level}"><a href="#{anchor}">{escape(b.text)}</a></li>')
-            body.append(f'<h{b.level} id="{anchor}">{escape(b.text)}</h{b.level}>')
+            heading = f'<h{b.level} id="{anchor}">{escape(b.text)}</h{b.level}>'
+            body.append(f'<div class="landscape">{heading}</div>' if b.landscape else heading)
         elif isinstance(b, Paragraph):
             cls = f' class="{b.style}"' if b.style else ""
             body.append(f"<p{cls}>{_inline(b.text)}</p>")
@@ -113,7 +117,8 @@ def to_html(doc: Document) -> str:
                 opening = '<tr class="group">' if i in b.group_rows else "<tr>"
                 rows.append(opening + "".join(cells) + "</tr>")
             caption = f"<caption>{escape(b.caption)}</caption>" if b.caption else ""
-            body.append(f"<table>{caption}{cols}{head}<tbody>{''.join(rows)}</tbody></table>")
+            table = f"<table>{caption}{cols}{head}<tbody>{''.join(rows)}</tbody></table>"
+            body.append(f'<div class="landscape">{table}</div>' if b.landscape else table)
         elif isinstance(b, Figure):
             data = base64.b64encode(b.svg.encode("utf-8")).decode("ascii")
             body.append(f'<figure><img src="data:image/svg+xml;base64,{data}" style="width:{b.width_cm}cm" alt="{escape(b.caption)}"><figcaption>{escape(b.caption)}</figcaption></figure>')

@@ -1,0 +1,152 @@
+"""The Piano della performance, generated from the data in the seed's order.
+
+Premessa; 1. presentazione (mission, organisation, staff, resources);
+2. contesto esterno; 3. pianificazione (albero and strategy map, the
+triennial cruscotto di ente with every column of the seed's tables, the fund
+objectives and their timing, the operational objectives by area with
+programmes and budgets, analisi di genere); 4. dalla performance
+organizzativa alla individuale (the Segretario generale's scorecard).
+Narrative parts come from the plan's ``sezioni`` (Markdown).
+"""
+
+from __future__ import annotations
+
+from ..charts import strategy_map
+from ..engine.model import BUDGET_FIELDS, TAG_FONDO, Piano
+from ..engine.rollup import score_plan
+from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
+from .formatting import decimal_it
+from .markdown import markdown_blocks
+
+
+def _section(piano: Piano, key: str, title: str | None = None, level: int = 2) -> list:
+    text = piano.sezioni.get(key)
+    if not text:
+        return []
+    out = [Heading(title, level)] if title else []
+    return out + markdown_blocks(text, base_level=level + (1 if title else 0))
+
+
+def _amount(d) -> str:
+    if d is None:
+        return ""
+    return d.testo
+
+
+def build_piano(piano: Piano) -> Document:
+    first, last = piano.anni[0], piano.anni[-1]
+    years = list(piano.anni)
+    blocks: list = [Heading("Premessa")]
+    blocks += _section(piano, "premessa") or [Paragraph(f"{piano.titolo} di {piano.ente.nome}.")]
+
+    blocks.append(Heading(f"1. Presentazione di {piano.ente.nome}"))
+    blocks += _section(piano, "presentazione", "1.1 Mission e principali attività")
+    if not piano.sezioni.get("presentazione") and piano.mission:
+        blocks += [Heading("1.1 Mission", 2), Paragraph(piano.mission)]
+    blocks += _section(piano, "organizzazione", "1.2 Organizzazione e personale")
+    if piano.strutture:
+        blocks.append(Heading("Strutture organizzative", 3))
+        blocks.append(Bullets(tuple(f"{s.nome} ({s.tipo})" for s in piano.strutture)))
+    blocks += _section(piano, "risorse", "1.3 Bilancio. Le risorse economiche")
+
+    blocks.append(Heading("2. Analisi del contesto esterno"))
+    blocks += _section(piano, "contesto_esterno") or [Paragraph("Sezione da redigere.", "note")]
+
+    blocks.append(Heading("3. Pianificazione"))
+    blocks += _section(piano, "pianificazione", "3.1 Albero della performance")
+    if not piano.sezioni.get("pianificazione"):
+        blocks.append(Heading("3.1 Albero della performance", 2))
+    if piano.vision:
+        blocks.append(Paragraph(f"**Vision:** {piano.vision}"))
+    empty = score_plan(piano, anno=first)  # no values: the map shows the plan, not results
+    blocks.append(Figure(strategy_map(piano, empty, link=lambda c: f"#os-{c}"), "Mappa strategica: obiettivi strategici per prospettiva e relazioni causa-effetto (in bianco gli obiettivi senza indicatori nel cruscotto di ente)"))
+
+    blocks.append(Heading(f"3.2 Pianificazione triennale {first}-{last}: il cruscotto di ente", 2))
+    header = ("Etichette", "Indicatore", "Algoritmo", "Media cluster", *[str(y) for y in sorted({y for i in piano.indicatori() for y in i.storico})], "Peso", *[f"Target {y}" for y in years], "Tipologia", "Unità", "Fonte")
+    hist_years = sorted({y for i in piano.indicatori() for y in i.storico})
+    for p in piano.prospettive:
+        for ln in p.linee:
+            for os_ in ln.obiettivi_strategici:
+                holders = [(None, [i for i in os_.indicatori if i.cruscotto.value == "ente"])]
+                holders += [(oo, [i for i in oo.indicatori if i.cruscotto.value == "ente"]) for oo in os_.obiettivi_operativi]
+                holders = [(oo, inds) for oo, inds in holders if inds]
+                if not holders:
+                    continue
+                blocks.append(Heading(f"{p.nome} › {ln.codice} {ln.nome} › {os_.codice} {os_.nome}", 3, landscape=True))
+                for oo, inds in holders:
+                    rows = []
+                    for i in inds:
+                        rows.append(
+                            (
+                                Cell("/".join(i.etichette), bold=TAG_FONDO in i.etichette),
+                                Cell(f"{i.codice} {i.nome}"),
+                                Cell(i.algoritmo),
+                                Cell(i.media_cluster.testo if i.media_cluster else "", "right"),
+                                *[Cell(i.storico[y].testo if y in i.storico else "", "right") for y in hist_years],
+                                Cell(i.peso_testo or "", "right"),
+                                *[Cell(i.target[y].testo if y in i.target else "", "right") for y in years],
+                                Cell(i.tipologia),
+                                Cell(i.unita),
+                                Cell(i.fonte),
+                            )
+                        )
+                    caption = f"Obiettivo operativo {oo.codice} – {oo.nome}" if oo else f"Indicatori dell'obiettivo strategico {os_.codice}"
+                    blocks.append(Table(header, tuple(rows), caption, (1, 3, 3.4, 0.9, *([0.9] * len(hist_years)), 0.7, *([1] * len(years)), 1.5, 1, 1.3), landscape=True))
+
+    if piano.fondo:
+        f = piano.fondo
+        blocks.append(Heading("Obiettivi per l'integrazione del fondo (art. 67 c. 5 CCNL 2016-2018)", 3))
+        blocks.append(Paragraph(f"Integrazione definita in **€ {decimal_it(f.importo_massimo)}**, ripartita in proporzione al grado di raggiungimento dei progetti, che hanno lo stesso peso."))
+        if f.base:
+            blocks.append(Paragraph(f.base))
+        blocks.append(Table(("Progetto", "Indicatori"), tuple((Cell(g.nome), Cell(", ".join(g.indicatori))) for g in f.progetti), "Progetti collegati all'integrazione del fondo", (3, 2)))
+        for i in piano.indicatori():
+            if i.milestones and TAG_FONDO in i.etichette:
+                blocks.append(Table(("Scadenza", "Attività"), tuple((Cell(m.scadenza.testo), Cell(m.descrizione)) for m in i.milestones), f"Timing di {i.codice} – {i.nome}", (1, 4)))
+
+    blocks.append(Heading("3.3 Programmazione annuale: gli obiettivi operativi per area", 2))
+    for os_ in piano.obiettivi_strategici():
+        rows = []
+        for oo in os_.obiettivi_operativi:
+            for i in oo.indicatori:
+                rows.append((Cell(f"{oo.codice} {oo.nome}"), Cell(f"{i.codice} {i.nome}"), Cell(i.target[first].testo if first in i.target else "", "right"), Cell(", ".join(i.strutture))))
+        if rows:
+            blocks.append(Table(("Obiettivo operativo", "Indicatore", f"Target {first}", "Strutture coinvolte"), tuple(rows), f"Cascading dell'obiettivo strategico {os_.codice} – {os_.nome}", (2.6, 3.4, 1, 1.6)))
+    if piano.programmi:
+        blocks.append(Heading("Programmi, azioni e progetti: il budget", 3))
+        for pg in piano.programmi:
+            rows, groups = [], set()
+            for a in pg.azioni:
+                groups.add(len(rows))
+                rows.append((Cell(f"{a.codice or ''} {a.nome}".strip(), bold=True), Cell(""), Cell(""), Cell("")))
+                for pj in a.progetti:
+                    rows.append((Cell(f"    {pj.nome}"), *[Cell(_amount(pj.budget.get(k)), "right") for k in BUDGET_FIELDS]))
+            if pg.totale_stampato:
+                rows.append((Cell(f"Totale programma {pg.codice}", bold=True), *[Cell(_amount(pg.totale_stampato.get(k)), "right", bold=True) for k in BUDGET_FIELDS]))
+            title = f"Programma {pg.codice} – {pg.nome}" + (f" ({pg.funzione})" if pg.funzione else "")
+            blocks.append(Table(("Azione / progetto", "Oneri promozionali", "Investimenti", "Proventi"), tuple(rows), title, (4, 1.2, 1, 1.2), frozenset(groups)))
+        if piano.totali_linee_stampati:
+            blocks.append(
+                Table(
+                    ("Linea strategica", "Oneri promozionali", "Investimenti", "Proventi"),
+                    tuple((Cell(f"Totale linea {k}", bold=True), *[Cell(_amount(v.get(f)), "right") for f in BUDGET_FIELDS]) for k, v in piano.totali_linee_stampati.items()),
+                    "Totali per linea strategica, come stampati",
+                    (3, 1.2, 1, 1.2),
+                )
+            )
+    blocks += _section(piano, "analisi_di_genere", "3.4 Analisi di genere")
+
+    blocks.append(Heading("4. Dalla performance organizzativa alla performance individuale"))
+    blocks += _section(piano, "performance_individuale")
+    for s in piano.schede_individuali:
+        blocks.append(Heading(f"Scheda individuale: {s.nome} ({s.anno})", 2))
+        rows, groups = [], set()
+        for z in s.sezioni:
+            groups.add(len(rows))
+            rows.append((Cell(f"{z.codice} – {z.nome}", bold=True), Cell(z.peso_testo or "", "right"), Cell("")))
+            for v in z.voci:
+                target = v.target.testo if v.target else (f"indicatore {v.indicatore}" if v.indicatore else "")
+                rows.append((Cell(f"    {v.codice} – {v.nome}"), Cell(v.peso_testo or "—", "right"), Cell(target)))
+        blocks.append(Table(("Sezione / obiettivo", "Peso", f"Target {s.anno}"), tuple(rows), f"Obiettivi, indicatori e pesi – {s.nome}", (5, 0.8, 2), frozenset(groups)))
+
+    return Document(title=f"Piano della performance {first}-{last}", subtitle=piano.titolo, author=piano.ente.nome, blocks=tuple(blocks), date_text="")
