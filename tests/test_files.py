@@ -35,17 +35,26 @@ def test_native_to_xlsx_to_native_is_the_same_plan(demo_plan_path, tmp_path):
     assert plan_to_data(load_plan(tmp_path / "p2.yaml").piano) == plan_to_data(plan)
 
 
-def test_the_xlsx_keeps_printed_values_as_text(demo_plan_path, tmp_path):
+def test_the_xlsx_has_the_seeds_layout_with_numbers_as_numbers(demo_plan_path, tmp_path):
     plan = load_plan(demo_plan_path).piano
     save_plan(plan, tmp_path / "p.xlsx")
-    ws = load_workbook(tmp_path / "p.xlsx")["Cruscotto"]
-    headers = [c.value for c in ws[1]]
-    rows = [dict(zip(headers, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
-    d1 = next(r for r in rows if r["Codice"] == "D1-2")
-    assert d1["Target 2020"] == "1"
-    d2 = next(r for r in rows if r["Codice"] == "D2-3")
-    assert (d2["Target 2020"], d2["Target 2021"], d2["Target 2022"]) == ("-15", "-16", "-17")
-    assert ws.freeze_panes == "F2" and ws.auto_filter.ref
+    wb = load_workbook(tmp_path / "p.xlsx")
+    assert wb.sheetnames == ["TEL - Tessuto economico locale", "EF - Economico-finanziaria", "PI - Processi interni", "ICA - Innovazione, crescita e a", "Piano"]
+    rows = {}
+    for ws in wb.worksheets[:4]:
+        assert ws.freeze_panes == "F2" and ws.auto_filter.ref
+        headers = [c.value for c in ws[1]]
+        for r in ws.iter_rows(min_row=2):
+            row = dict(zip(headers, r))
+            rows[row["Codice"].value] = row
+    a341 = rows["A.3.4-1"]
+    assert a341["Target 2020"].value == 0.9 and a341["Target 2020"].number_format == "0%"  # a percentage, as a percentage
+    assert a341["Storico 2019"].value == pytest.approx(0.6828) and a341["Storico 2019"].number_format == "0.00%"
+    assert rows["B.3.2-1"]["Target 2020"].value == 2000 and rows["B.3.2-1"]["Target 2020"].number_format == "#,##0"
+    assert rows["D2-3"]["Target 2020"].value == -15  # a number, not text
+    assert rows["D1-2"]["Target 2020"].value == 1
+    assert rows["G.2-1"]["Target 2020"].value == ">3 ore"  # words stay words
+    assert rows["D1-1"]["Target 2020"].value == "31/12/2020"
 
 
 def test_the_xlsx_carries_actual_values_that_score_the_same(demo_plan_path, demo_actuals_path, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -47,10 +48,58 @@ def read_csv(path: str | Path) -> Table:
     return Table(str(path), headers, body)
 
 
+_PRINTED_PCT = re.compile(r"^(-?\d+)(?:,(\d+))?%$")
+_PRINTED_NUM = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")
+
+
+def number_format_for(decimals: int, *, percent: bool = False, grouping: bool = False) -> str:
+    base = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
+    return base + ("%" if percent else "")
+
+
+def format_printed(value: float, number_format: str) -> str:
+    """A number as an Italian office prints it, following an Excel number format (0, #,##0.00, 0.0% ...)."""
+    percent = number_format.endswith("%")
+    fmt = number_format.rstrip("%")
+    decimals = len(fmt.split(".", 1)[1]) if "." in fmt else 0
+    x = value * 100 if percent else value
+    text = f"{x:,.{decimals}f}" if "," in fmt else f"{x:.{decimals}f}"
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    if text.startswith("-") and float(x) == 0:
+        text = text[1:]
+    return text + ("%" if percent else "")
+
+
+def printed_to_number(text: str) -> tuple[float, str] | None:
+    """``"90%"`` -> (0.9, "0%"), ``"2.000"`` -> (2000, "#,##0"), ``"4,35"`` -> (4.35, "0.00"); None for other text.
+
+    Only when writing the number back with that format gives the very same text,
+    so a sheet of numbers reads back exactly as printed.
+    """
+    m = _PRINTED_PCT.match(text)
+    if m:
+        decimals = len(m.group(2) or "")
+        value = float(text[:-1].replace(",", ".")) / 100
+        fmt = number_format_for(decimals, percent=True)
+    else:
+        m = _PRINTED_NUM.match(text)
+        if not m:
+            return None
+        decimals = len(m.group(1) or "")
+        value = float(text.replace(".", "").replace(",", "."))
+        fmt = number_format_for(decimals, grouping="." in text)
+    return (value, fmt) if format_printed(value, fmt) == text else None
+
+
+_OUR_FORMAT = re.compile(r"^(?:#,##0|0)(?:\.0+)?%?$")
+
+
 def _xlsx_cell(cell) -> object:
-    """A cell's value; a number shown as a percentage becomes the text a person sees (``"90%"``)."""
+    """A cell's value; a number with a number format reads as the text a person sees (``"90%"``, ``"2.000"``)."""
     v = cell.value
     fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and _OUR_FORMAT.match(fmt):
+        return format_printed(float(v), fmt)
     if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in fmt:
         pct = v * 100
         text = repr(round(pct, 10))

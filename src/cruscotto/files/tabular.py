@@ -334,31 +334,60 @@ def write_csv_plan(piano: Piano, path: str | Path, valori: Valori | None = None,
     write_csv(path, headers, rows, delimiter=delimiter)
 
 
+def _sheet_title(text: str, used: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", text)[:31].strip() or "Foglio"
+    title, n = base, 2
+    while title.lower() in used or title.lower() == PLAN_SHEET.lower():
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
 def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None) -> None:
+    """The cruscotto as the seed lays it out: one sheet per perspective, bold frozen headers,
+    filters, printed numbers as numbers and percentages as percentages (so Excel can sum
+    and chart them), and a ``Piano`` sheet with the rest of the plan."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from .tables import printed_to_number
+
     headers, rows = plan_rows(piano, valori)
+    numeric_cols = {i for i, h in enumerate(headers) if h in ("Peso", "Media cluster") or h.split(" ")[0] in ("Storico", "Target", "Consuntivo")}
     wb = Workbook()
-    ws = wb.active
-    ws.title = MAIN_SHEET
-    ws.append(headers)
+    wb.remove(wb.active)
+    used: set[str] = set()
+    by_perspective: dict[str, list] = {}
     for r in rows:
-        # Text cells stay text: a printed "90%" or "2.000" must come back as printed.
-        ws.append(r)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    ws.freeze_panes = "F2"
-    ws.auto_filter.ref = ws.dimensions
-    for idx, h in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(idx)].width = 40 if h in ("Indicatore", "Algoritmo", "Milestone") else 16
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-            if c.data_type == "f":
-                # openpyxl takes a leading "=" as a formula; "=1" is a printed target.
-                c.data_type = "s"
+        by_perspective.setdefault(r[0], []).append(r)
+    if not by_perspective:
+        by_perspective[MAIN_SHEET] = []
+    for persp, prow in by_perspective.items():
+        ws = wb.create_sheet(_sheet_title(persp, used))
+        ws.append(headers)
+        for r in prow:
+            ws.append(r)
+        for c in ws[1]:
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="E8F0F8")
+        ws.freeze_panes = "F2"
+        ws.auto_filter.ref = ws.dimensions
+        for idx, h in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(idx)].width = 40 if h in ("Indicatore", "Algoritmo", "Milestone") else 16
+        for row in ws.iter_rows(min_row=2):
+            for idx, c in enumerate(row):
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+                if idx in numeric_cols and isinstance(c.value, str):
+                    as_number = printed_to_number(c.value)
+                    if as_number is not None:
+                        c.value, c.number_format = as_number
+                        c.alignment = Alignment(horizontal="right", vertical="top")
+                if c.data_type == "f":
+                    # openpyxl takes a leading "=" as a formula; "=1" is a printed target.
+                    c.data_type = "s"
     ps = wb.create_sheet(PLAN_SHEET)
     ps.append(["chiave", "valore (YAML)"])
     for key, value in _skeleton(piano).items():
