@@ -276,6 +276,27 @@ def report(
 
 
 @app.command()
+def opendata(
+    file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
+    year: Annotated[int, typer.Option("--year", help="Anno dei risultati")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Cartella da scrivere")] = Path("opendata"),
+    actuals: Annotated[list[Path] | None, typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
+) -> None:
+    """Dati aperti per Amministrazione trasparente: CSV, JSON, datapackage.json, index.html."""
+    from .opendata import write_opendata
+
+    loaded = _load(file)
+    try:
+        for a in actuals or []:
+            read_actuals(a, into=loaded.valori)
+    except (ParseError, OSError) as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    result = score_plan(loaded.piano, anno=year, valori=loaded.valori)
+    out.print(f"dati aperti → {write_opendata(loaded.piano, result, output)}", highlight=False)
+
+
+@app.command()
 def demo(
     path: Annotated[bool, typer.Option("--path", help="Stampa il percorso del piano demo")] = False,
     actuals_path: Annotated[bool, typer.Option("--actuals-path", help="Stampa il percorso dei consuntivi 2020 di esempio (inventati)")] = False,

@@ -1,0 +1,142 @@
+"""Open data for Amministrazione trasparente > Performance (d.lgs. 33/2013).
+
+A folder with CSV (UTF-8) and JSON datasets of the plan, the targets, the
+results of a year and the fund, described by a Frictionless Data Package
+(``datapackage.json``, licence CC-BY-4.0), and an ``index.html`` ready to
+upload to the body's site. Plain standard library: the package is checked
+with the ``frictionless`` library in the tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from html import escape
+from pathlib import Path
+
+from .engine.model import Piano
+from .engine.rollup import RisultatoPiano
+
+LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def _num(x):
+    return "" if x is None else x
+
+
+def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
+    """Each dataset: name, title, description, fields [(name, type, description)], rows."""
+    parents = {}
+    nodes = []
+    for p in piano.prospettive:
+        nodes.append(("prospettiva", p.codice, p.nome, "", p.peso))
+        for ln in p.linee:
+            nodes.append(("linea", ln.codice, ln.nome, p.codice, ln.peso))
+            for os_ in ln.obiettivi_strategici:
+                nodes.append(("obiettivo_strategico", os_.codice, os_.nome, ln.codice, os_.peso))
+                for i in os_.indicatori:
+                    parents[i.codice] = (os_.codice, "")
+                for oo in os_.obiettivi_operativi:
+                    nodes.append(("obiettivo_operativo", oo.codice, oo.nome, os_.codice, oo.peso))
+                    for i in oo.indicatori:
+                        parents[i.codice] = (os_.codice, oo.codice)
+    indicators = list(piano.indicatori())
+    res = {r.codice: r for r in result.indicatori}
+    out = [
+        {
+            "name": "albero",
+            "title": "Albero della performance",
+            "description": f"Prospettive, linee strategiche, obiettivi strategici e operativi del {piano.titolo}.",
+            "fields": [("livello", "string", "prospettiva, linea, obiettivo_strategico, obiettivo_operativo"), ("codice", "string", "codice del nodo"), ("nome", "string", "denominazione"), ("padre", "string", "codice del nodo superiore"), ("peso", "number", "peso in punti percentuali; vuoto = pesi uguali")],
+            "rows": [[lv, c, n, pa, _num(w)] for lv, c, n, pa, w in nodes],
+        },
+        {
+            "name": "indicatori",
+            "title": "Indicatori",
+            "description": "Gli indicatori del piano con algoritmo, etichette, polarità, peso, unità di misura, fonte e strutture.",
+            "fields": [
+                ("codice", "string", "codice dell'indicatore"), ("nome", "string", "denominazione"), ("obiettivo_strategico", "string", "codice"), ("obiettivo_operativo", "string", "codice (vuoto se l'indicatore è sull'obiettivo strategico)"),
+                ("algoritmo", "string", "formula descritta"), ("etichette", "string", "PIRA, PARETO, PROG.INTEGR.FONDO"), ("polarita", "string", "crescente, decrescente, scadenza, si/no, milestone"),
+                ("peso", "number", "peso in punti percentuali"), ("unita", "string", "unità di misura"), ("tipologia", "string", "tipologia"), ("fonte", "string", "fonte del dato"), ("strutture", "string", "strutture coinvolte"), ("cruscotto", "string", "ente (cruscotto di ente) o area (solo cascading)"),
+            ],
+            "rows": [
+                [i.codice, i.nome, *parents[i.codice], i.algoritmo, ", ".join(i.etichette), i.polarita.value, _num(i.peso), i.unita, i.tipologia, i.fonte, ", ".join(i.strutture), i.cruscotto.value]
+                for i in indicators
+            ],
+        },
+        {
+            "name": "target",
+            "title": "Target per anno",
+            "description": "I target di ogni indicatore per ogni anno, come stampati nel piano e, se numerici, come numero.",
+            "fields": [("codice", "string", "codice dell'indicatore"), ("anno", "integer", "anno"), ("target", "string", "target come stampato"), ("valore", "number", "valore numerico del target, se numerico")],
+            "rows": [[i.codice, y, t.testo, _num(t.valore)] for i in indicators for y, t in sorted(i.target.items())],
+        },
+        {
+            "name": "risultati",
+            "title": f"Risultati {result.anno}",
+            "description": f"Per ogni indicatore e nodo dell'albero: grado di raggiungimento (percentuale, non arrotondato) e stato, anno {result.anno}, dati al {result.as_of:%d/%m/%Y}.",
+            "fields": [("tipo", "string", "indicatore o livello del nodo"), ("codice", "string", "codice"), ("anno", "integer", "anno"), ("consuntivo", "string", "valore raggiunto"), ("grado", "number", "grado di raggiungimento in percentuale"), ("stato", "string", "raggiunto, parzialmente_raggiunto, non_raggiunto, senza_dati, in_attesa")],
+            "rows": [["indicatore", c, result.anno, "" if r.actual is None else str(r.actual), _num(r.achievement), r.stato.value] for c, r in res.items()]
+            + [[n.livello, n.codice, result.anno, "", _num(n.achievement), n.stato.value] for n in result.nodi]
+            + [["ente", piano.ente.codice, result.anno, "", _num(result.achievement), result.stato.value]],
+        },
+    ]
+    if result.fondo:
+        f = result.fondo
+        out.append(
+            {
+                "name": "fondo",
+                "title": f"Integrazione del fondo {f.anno}",
+                "description": "Ammontare dell'integrazione del fondo per le risorse decentrate collegata agli obiettivi (art. 67 c. 5 CCNL 2016-2018).",
+                "fields": [("anno", "integer", "anno"), ("nome", "string", "descrizione"), ("importo_massimo", "number", "euro"), ("quota", "number", "grado medio dei progetti, percentuale"), ("importo", "number", "euro spettanti"), ("provvisorio", "boolean", "vero fino alla validazione dell'OIV")],
+                "rows": [[f.anno, f.nome, f.importo_massimo, _num(f.quota), round(f.importo, 2), f.provvisorio]],
+            }
+        )
+    return out
+
+
+def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path) -> Path:
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    resources = []
+    sets = datasets(piano, result)
+    for ds in sets:
+        names = [f[0] for f in ds["fields"]]
+        with open(d / f"{ds['name']}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(names)
+            for row in ds["rows"]:
+                w.writerow(["true" if v is True else "false" if v is False else v for v in row])
+        with open(d / f"{ds['name']}.json", "w", encoding="utf-8") as fh:
+            json.dump([dict(zip(names, (None if v == "" else v for v in row))) for row in ds["rows"]], fh, ensure_ascii=False, indent=1)
+        resources.append(
+            {
+                "name": ds["name"],
+                "title": ds["title"],
+                "description": ds["description"],
+                "path": f"{ds['name']}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": [{"name": n, "type": t, "description": desc} for n, t, desc in ds["fields"]]},
+            }
+        )
+    package = {
+        "name": f"performance-{piano.ente.codice.lower()}-{result.anno}",
+        "title": f"{piano.ente.nome} – Performance {result.anno}",
+        "description": f"Dati del {piano.titolo} e risultati {result.anno}, pubblicati in Amministrazione trasparente > Performance.",
+        "licenses": [LICENCE],
+        "resources": resources,
+    }
+    (d / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+    items = "".join(
+        f'<li><strong>{escape(ds["title"])}</strong>: {escape(ds["description"])} <a href="{ds["name"]}.csv">CSV</a> · <a href="{ds["name"]}.json">JSON</a></li>' for ds in sets
+    )
+    (d / "index.html").write_text(
+        f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>{escape(package["title"])}</title></head><body><main>'
+        f'<h1>{escape(package["title"])}</h1><p>{escape(package["description"])}</p><ul>{items}</ul>'
+        f'<p>Descrizione dei dati: <a href="datapackage.json">datapackage.json</a> (Frictionless Data Package). '
+        f'Licenza: <a href="{LICENCE["path"]}">{LICENCE["title"]}</a>.</p></main></body></html>',
+        encoding="utf-8",
+    )
+    return d
