@@ -142,3 +142,11 @@ def test_the_piano_docx(piano_pdf, tmp_path):
     d = Docx(str(render_docx(doc, tmp_path / "piano.docx")))
     cells = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
     assert "316.050,00" in cells and "D2-3" in cells
+
+
+def test_the_piano_carries_the_seeds_narrative(piano_pdf):
+    plan, _doc, _reader, text = piano_pdf
+    assert set(plan.sezioni) >= {"premessa", "presentazione", "organizzazione", "contesto_esterno", "pianificazione", "analisi_di_genere", "performance_individuale"}
+    assert "Ciclo di gestione della Performance" in text  # the premessa
+    assert "32.741" in text  # imprese registrate at 31/12/2018 (contesto esterno)
+    assert "Firenze Fiera" in text  # the partecipate table
