@@ -1,0 +1,96 @@
+"""Seconds and peak memory to build the Piano and the Relazione, PDF and DOCX.
+
+Usage: .venv/bin/python bench/documents.py [--json] [--big N]
+
+Plans: the demo plan (with its invented 2020 actuals) and a synthetic plan of
+N indicators (default 5,000; engine.batch.synthetic). Each build runs once,
+in a forked child process (documents are built once, not in a loop): wall
+time measured in the child, peak memory as the child's maximum resident set
+(``wait4``), which includes the plan loaded before the fork. tracemalloc is
+not used: it slows Python code several times. The reference in the same run
+is scoring the plan (the engine's share of the work). Goal: the demo
+Relazione PDF in at most 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def measure(fn) -> tuple[float, float]:
+    """(seconds, peak RSS MiB) of ``fn()`` run in a forked child."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read)
+        t = time.perf_counter()
+        fn()
+        os.write(write, repr(time.perf_counter() - t).encode())
+        os._exit(0)
+    os.close(write)
+    seconds = float(os.read(read, 64).decode() or "nan")
+    os.close(read)
+    _pid, status, usage = os.wait4(pid, 0)
+    if status != 0:
+        raise RuntimeError("the build failed in the child process")
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--big", type=int, default=5000, help="indicators of the synthetic plan (0 = skip)")
+    args = ap.parse_args(argv)
+
+    from cruscotto.demo import ACTUALS, demo_path
+    from cruscotto.documents.docx import render_docx
+    from cruscotto.documents.pdf import render_pdf
+    from cruscotto.documents.piano import build_piano
+    from cruscotto.documents.relazione import build_relazione
+    from cruscotto.engine.batch import synthetic, to_plans
+    from cruscotto.engine.rollup import score_plan
+    from cruscotto.files import load_plan
+    from cruscotto.files.values import read_actuals
+
+    plans = [("demo", load_plan(demo_path()).piano, read_actuals(demo_path(ACTUALS)))]
+    if args.big:
+        ((big, valori),) = to_plans(synthetic(1, args.big, seed=2020))
+        plans.append((f"sintetico {args.big}", big, valori))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, plan, valori in plans:
+            n = sum(1 for _ in plan.indicatori())
+            s, m = measure(lambda: score_plan(plan, anno=2020, valori=valori))
+            rows.append({"plan": label, "indicators": n, "document": "(score: reference)", "format": "-", "seconds": round(s, 3), "peak_mib": round(m, 1)})
+            result = score_plan(plan, anno=2020, valori=valori)
+            for doc_name, build in (("relazione", lambda: build_relazione(plan, result)), ("piano", lambda: build_piano(plan))):
+                for fmt, render in (("pdf", render_pdf), ("docx", render_docx)):
+                    out = Path(tmp) / f"{doc_name}.{fmt}"
+                    s, m = measure(lambda: render(build(), out))
+                    pages = None
+                    if fmt == "pdf":
+                        from pypdf import PdfReader
+
+                        pages = len(PdfReader(out).pages)
+                    rows.append({"plan": label, "indicators": n, "document": doc_name, "format": fmt, "seconds": round(s, 3), "peak_mib": round(m, 1), "pages": pages, "bytes": out.stat().st_size})
+                    print(f"  {label}: {doc_name}.{fmt} {s:.2f} s", file=sys.stderr)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    else:
+        print(f"{'plan':<16}{'indicators':>11}  {'document':<20}{'fmt':<6}{'seconds':>9}{'peak RSS MiB':>14}{'pages':>7}")
+        for r in rows:
+            print(f"{r['plan']:<16}{r['indicators']:>11,}  {r['document']:<20}{r['format']:<6}{r['seconds']:>9.2f}{r['peak_mib']:>14.1f}{(r.get('pages') or ''):>7}")
+        demo_pdf = next(r for r in rows if r["plan"] == "demo" and r["document"] == "relazione" and r["format"] == "pdf")
+        ok = demo_pdf["seconds"] <= 5
+        print(f"goal (demo Relazione PDF ≤ 5 s): {'met' if ok else 'NOT met'} ({demo_pdf['seconds']:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
