@@ -150,3 +150,17 @@ def test_the_piano_carries_the_seeds_narrative(piano_pdf):
     assert "Ciclo di gestione della Performance" in text  # the premessa
     assert "32.741" in text  # imprese registrate at 31/12/2018 (contesto esterno)
     assert "Firenze Fiera" in text  # the partecipate table
+
+
+def test_the_monitoring_report_of_the_first_semester(demo_plan_path, demo_actuals_path, tmp_path):
+    from cruscotto.documents.monitoraggio import build_monitoraggio
+
+    plan = load_plan(demo_plan_path).piano
+    result = score_plan(plan, anno=2020, valori=read_actuals(demo_actuals_path), periodo="S1")
+    doc = build_monitoraggio(plan, result, "S1")
+    out = render_docx(doc, tmp_path / "m.docx")
+    cells = "\n".join(c.text for t in Docx(str(out)).tables for row in t.rows for c in row.cells)
+    # the invented S1 values: A.3.4-1 at 45,2 against 90% is a deviation
+    assert "A.3.4-1" in cells and "45,2" in cells
+    r = CliRunner().invoke(app, ["report", "monitoraggio", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "--period", "S1", "--format", "docx", "-o", str(tmp_path / "m2.docx")])
+    assert r.exit_code == 0, r.stdout

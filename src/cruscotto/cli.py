@@ -231,7 +231,7 @@ def convert(
 
 @app.command()
 def report(
-    kind: Annotated[str, typer.Argument(help="piano o relazione")],
+    kind: Annotated[str, typer.Argument(help="piano, relazione o monitoraggio")],
     file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
     year: Annotated[int, typer.Option("--year", help="Anno")],
     fmt: Annotated[str, typer.Option("--format", help="pdf o docx")] = "pdf",
@@ -240,15 +240,17 @@ def report(
     measures: Annotated[list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG")] = None,
     example_data: Annotated[bool, typer.Option("--example-data", help="Segna in copertina che i dati sono di esempio")] = False,
+    period: Annotated[str, typer.Option("--period", help="Periodo del monitoraggio (es. S1)")] = "S1",
 ) -> None:
-    """Genera un documento: il Piano o la Relazione sulla performance (PDF o DOCX)."""
+    """Genera un documento: Piano, Relazione sulla performance o monitoraggio di un periodo (PDF o DOCX)."""
     from .documents.docx import render_docx
+    from .documents.monitoraggio import build_monitoraggio
     from .documents.pdf import render_pdf
     from .documents.piano import build_piano
     from .documents.relazione import build_relazione
 
-    if kind not in ("piano", "relazione"):
-        err.print(f"[red]errore[/red] documento {kind!r} non disponibile (disponibili: piano, relazione)")
+    if kind not in ("piano", "relazione", "monitoraggio"):
+        err.print(f"[red]errore[/red] documento {kind!r} non disponibile (disponibili: piano, relazione, monitoraggio)")
         raise typer.Exit(2)
     if fmt not in ("pdf", "docx"):
         err.print(f"[red]errore[/red] formato {fmt!r} non disponibile (pdf, docx)")
@@ -268,6 +270,9 @@ def report(
         raise typer.Exit(1) from None
     if kind == "piano":
         doc = build_piano(loaded.piano)
+    elif kind == "monitoraggio":
+        result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, periodo=period)
+        doc = build_monitoraggio(loaded.piano, result, period)
     else:
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
         doc = build_relazione(loaded.piano, result, example_data=example_data)
