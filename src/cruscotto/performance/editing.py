@@ -60,7 +60,7 @@ def _find(data: dict, level: str, code: str):
     return None, None
 
 
-def _check(data: dict, focus: str) -> None:
+def _check(data: dict) -> None:
     """Read and validate the changed plan; problems become field errors (validation errors block too)."""
     try:
         plan = plan_from_data(data, source="modifica")
@@ -101,7 +101,7 @@ def indicatore_aggiorna(*, user, piano: m.Piano, codice: str, values: dict) -> m
     node.clear()
     node.update(keep)
     node.update(_clean_indicator(values))
-    _check(data, codice)
+    _check(data)
     row.nome = node["nome"]
     row.algoritmo = node.get("algoritmo", "")
     row.formula = node.get("formula", "")
@@ -141,7 +141,7 @@ def indicatore_crea(*, user, piano: m.Piano, livello: str, codice_padre: str, va
     if piano.indicatori.filter(codice=new["codice"]).exists():
         raise ValidationError({"codice": [_("Il codice %(c)s è già usato.") % {"c": new["codice"]}]})
     holder.setdefault("indicatori", []).append(new)
-    _check(data, new["codice"])
+    _check(data)
     if livello == "obiettivo_operativo":
         oo = m.ObiettivoOperativo.objects.get(obiettivo_strategico__linea__prospettiva__piano=piano, codice=codice_padre)
         os_ = oo.obiettivo_strategico
@@ -162,7 +162,7 @@ def indicatore_elimina(*, user, piano: m.Piano, codice: str) -> None:
     if holder is None:
         raise ValidationError(_("Indicatore %(c)s non trovato.") % {"c": codice})
     holder["indicatori"] = [i for i in holder["indicatori"] if i.get("codice") != codice]
-    _check(data, codice)  # e.g. the fund or a scorecard still names it
+    _check(data)  # e.g. the fund or a scorecard still names it
     piano.indicatori.filter(codice=codice).delete()
     _bump(piano)
 
@@ -177,7 +177,7 @@ def nodo_aggiorna(*, user, piano: m.Piano, livello: str, codice: str, nome: str,
     node["nome"] = nome.strip()
     node["peso"] = peso.strip() or None
     node["note"] = note.strip() or None
-    _check(data, codice)
+    _check(data)
     LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).update(nome=nome.strip(), peso_testo=peso.strip(), note=note.strip())
     _bump(piano)
 
@@ -206,7 +206,7 @@ def nodo_crea(*, user, piano: m.Piano, livello_padre: str, codice_padre: str | N
     if _find(data, level, codice)[0] is not None:
         raise ValidationError({"codice": [_("Il codice %(c)s è già usato.") % {"c": codice}]})
     parent_node.setdefault(CHILD_KEY[level], []).append({"codice": codice, "nome": nome, **({"peso": peso.strip()} if peso.strip() else {})})
-    _check(data, codice)
+    _check(data)
     siblings = len(parent_node[CHILD_KEY[level]]) - 1
     fields = {"codice": codice, "nome": nome, "peso_testo": peso.strip(), "ordine": siblings}
     if level == "prospettiva":

@@ -183,6 +183,7 @@ def values_stamp(piano: m.Piano, anno: int) -> tuple:
 
 @lru_cache(maxsize=64)
 def _score_cached(piano_id: int, revisione: str, anno: int, as_of: date | None, stamp: tuple) -> RisultatoPiano:
+    # ``stamp`` (values_stamp) is read by lru_cache only: a new stamp means new values.
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
     return score_plan(_plan_cached(piano_id, revisione), anno=anno, valori=valori_for(piano, [anno]), as_of=as_of)
 

@@ -328,7 +328,7 @@ def individuale(request, ente, anno, piano):
     return render(request, "performance/individuale.html", {"schede": result.schede})
 
 
-def _whatif_valori(request, piano, plan, anno, fund_codes):
+def _whatif_valori(request, piano, anno, fund_codes):
     """Stored values with the page's changes on top: nothing is saved."""
     from cruscotto.engine.errors import ParseError
     from cruscotto.engine.numbers import parse_value
@@ -373,7 +373,7 @@ def fondo(request, ente, anno, piano):
     whatif = None
     errors, changed = {}, {}
     if request.method == "POST":
-        valori, errors, changed = _whatif_valori(request, piano, plan, anno, codes)
+        valori, errors, changed = _whatif_valori(request, piano, anno, codes)
         whatif = selectors.score(piano, anno, valori=valori)
     stored = selectors.valori_for(piano, [anno])
     inputs = []
