@@ -25,6 +25,7 @@ PAGES = READ_PAGES + [
     "/CCIAA-PT/2020/monitoraggio/",
     "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1",
     "/CCIAA-PT/2020/piano/",
+    "/CCIAA-PT/2020/documenti/",
     "/CCIAA-PT/2020/piano/indicatori/B.2.1-1/",
     "/CCIAA-PT/2020/piano/obiettivo_strategico/B2/",
     "/CCIAA-PT/2020/piano/linea/B/nuovo/",
@@ -112,3 +113,14 @@ def test_axe_on_the_import_preview_and_in_english(login, live_server, demo_plan_
     assert page.locator("h1").inner_text().startswith("Entity dashboard")
     bad = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == []
+
+
+def test_download_a_document_from_the_page(login, live_server):
+    page = login("oiv")
+    page.goto(f"{live_server.url}/CCIAA-PT/2020/documenti/")
+    page.get_by_role("button", name="XLSX cruscotto").click()
+    link = page.get_by_role("link", name="Scarica")
+    link.wait_for(timeout=30000)
+    with page.expect_download() as dl:
+        link.click()
+    assert dl.value.suggested_filename == "cruscotto-CCIAA-PT-2020.xlsx"

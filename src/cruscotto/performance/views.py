@@ -7,6 +7,7 @@ No scoring happens here: every figure comes from the engine via
 from __future__ import annotations
 
 from functools import wraps
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +43,8 @@ YEAR_SWITCH_TARGET = {
     "indicatore_elimina": "piano",
     "nodo_elimina": "piano",
     "nodo_nuovo": "piano",
+    "documento_stato": "documenti",
+    "documento_scarica": "documenti",
 }
 
 
@@ -705,3 +708,89 @@ def nodo_elimina(request, ente, anno, piano, livello: str, codice: str):
     except ValidationError as exc:
         messages.error(request, _("Non eliminato: ") + " ".join(exc.messages))
     return redirect("piano", ente=ente.codice, anno=anno)
+
+
+# --- documents: built in the background, downloaded when ready ------------------------------
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def documenti(request, ente, anno, piano):
+    from . import exports
+
+    if request.method == "GET":
+        return render(request, "performance/documenti.html", {"kinds": exports.KINDS})
+    kind, fmt = request.POST.get("tipo", ""), request.POST.get("formato", "")
+    if fmt not in exports.KINDS.get(kind, ()):
+        raise Http404(_("Documento non disponibile."))
+    periodo = request.POST.get("periodo", "S1")
+    plan = selectors.plan_for(piano)
+    valori = selectors.valori_for(piano, [anno])
+    result = selectors.score(piano, anno)
+    example = ente.codice == "CCIAA-PT"  # the demo's actuals are invented: the cover says so
+
+    def build(out, stage):
+        from cruscotto.documents.docx import render_docx
+        from cruscotto.documents.pdf import render_pdf
+
+        stage("costruzione del documento")
+        if kind == "relazione":
+            from cruscotto.documents.relazione import build_relazione
+
+            doc = build_relazione(plan, result, example_data=example)
+        elif kind == "piano":
+            from cruscotto.documents.piano import build_piano
+
+            doc = build_piano(plan)
+        elif kind == "monitoraggio":
+            from cruscotto.documents.monitoraggio import build_monitoraggio
+            from cruscotto.engine.rollup import score_plan
+
+            doc = build_monitoraggio(plan, score_plan(plan, anno=anno, valori=valori, periodo=periodo), periodo)
+        elif kind == "cruscotto":
+            from cruscotto.files.tabular import write_xlsx_plan
+
+            stage("scrittura")
+            write_xlsx_plan(plan, out, valori)
+            return
+        else:  # opendata: a zip of the folder
+            import shutil
+            import tempfile
+
+            from cruscotto.opendata import write_opendata
+
+            with tempfile.TemporaryDirectory() as tmp:
+                write_opendata(plan, result, Path(tmp) / "opendata")
+                shutil.make_archive(str(out.with_suffix("")), "zip", Path(tmp) / "opendata")
+            return
+        stage("impaginazione")
+        (render_pdf if fmt == "pdf" else render_docx)(doc, out)
+
+    filename = f"{kind}-{ente.codice}-{anno}{'-' + periodo if kind == 'monitoraggio' else ''}.{fmt}"
+    token = exports.start(kind=kind, fmt=fmt, ente_id=ente.pk, user_id=request.user.pk, filename=filename, build=build)
+    if not request.htmx:
+        return redirect("documento_stato", ente=ente.codice, anno=anno, token=token)
+    return render(request, "performance/_documento_stato.html", {"token": token, "state": exports.read_state(token)})
+
+
+@with_plan
+def documento_stato(request, ente, anno, piano, token: str):
+    from . import exports
+
+    state = exports.read_state(token)
+    if state is None or state["ente"] != ente.pk or state["user"] != request.user.pk:
+        raise Http404(_("Documento non trovato."))
+    template = "performance/_documento_stato.html" if request.htmx else "performance/documento.html"
+    return render(request, template, {"token": token, "state": state})
+
+
+@with_plan
+def documento_scarica(request, ente, anno, piano, token: str):
+    from django.http import FileResponse
+
+    from . import exports
+
+    state = exports.read_state(token)
+    if state is None or state["ente"] != ente.pk or state["user"] != request.user.pk or state["status"] != "done":
+        raise Http404(_("Documento non trovato."))
+    return FileResponse(open(exports.file_of(state), "rb"), as_attachment=True, filename=state["filename"])
