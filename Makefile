@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install messages run scorecard test lint bench clean
+.PHONY: install messages run scorecard test lint bench bench-web clean
 
 install: $(STAMP) messages
 
@@ -46,6 +46,11 @@ test: install lint
 
 bench: install
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/documents.py
+
+# Needs PostgreSQL on 127.0.0.1:5432 (see docs/benchmarks-web.md).
+bench-web: install
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis build *.egg-info src/*.egg-info

@@ -449,11 +449,15 @@ def read_data(path: str | Path) -> Any:
         raise PlanError([Problem("sintassi", f"il file non è {'JSON' if path.suffix.lower() == '.json' else 'YAML'} valido: {getattr(exc, 'problem', None) or exc}", where)], str(path)) from None
 
 
-def plan_from_data(data: Any, source: str = "<dati>") -> Piano:
-    """Build a plan from native data; :class:`PlanError` lists schema and reading problems."""
+def plan_from_data(data: Any, source: str = "<dati>", *, check_schema: bool = True) -> Piano:
+    """Build a plan from native data; :class:`PlanError` lists schema and reading problems.
+
+    ``check_schema=False`` is for data cruscotto wrote itself (from its own
+    tables): the schema check is most of the cost on a large plan.
+    """
     from .schema import schema_problems
 
-    problems = schema_problems(data)
+    problems = schema_problems(data) if check_schema else []
     if not isinstance(data, dict) or any(p.code == "schema_tipo" for p in problems):
         raise PlanError(problems, source)
     reader = _Reader(source)

@@ -145,7 +145,8 @@ def plan_data(piano: m.Piano) -> dict:
 @lru_cache(maxsize=32)
 def _plan_cached(piano_id: int, revisione: str) -> EnginePiano:
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
-    return plan_from_data(plan_data(piano), source=f"piano {piano_id}")
+    # Our own rows, written through the same reader on import: no need to check the schema again.
+    return plan_from_data(plan_data(piano), source=f"piano {piano_id}", check_schema=False)
 
 
 def plan_for(piano: m.Piano) -> EnginePiano:
@@ -201,7 +202,7 @@ def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valor
 
 def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:
     """The latest version of the plan covering ``anno`` (or the latest plan)."""
-    plans = list(ente.piani.order_by("-versione", "-id"))
+    plans = list(ente.piani.order_by("-versione", "-id").defer("extra", "regole"))
     for p in plans:
         if anno is None or anno in p.anni:
             return p

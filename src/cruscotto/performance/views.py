@@ -179,10 +179,12 @@ def indicatore(request, ente, anno, piano, codice: str):
 def _monitoring_rows(request, piano, anno, periodo):
     result = selectors.score(piano, anno)
     by_code = {r.codice: r for r in result.indicatori}
-    qs = piano.indicatori.select_related("piano").prefetch_related("strutture").order_by("ordine")
+    # Not select_related("piano"): every row would carry the plan's JSON columns.
+    qs = piano.indicatori.prefetch_related("strutture").order_by("ordine")
     rows = []
     values = {c.codice: c for c in piano.consuntivi.filter(anno=anno, periodo=periodo)}
     for row in qs:
+        row.piano = piano  # the permission check reads the ente from here
         if not permissions.can_enter_value(request.user, row):
             continue
         if str(anno) not in row.target and row.polarita != "milestone":
