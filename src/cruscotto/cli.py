@@ -105,6 +105,24 @@ def validate(
     raise typer.Exit(1 if errors else 0)
 
 
+def _inputs(file: Path, actuals, measures, as_of: str | None, events: list[str] | None = None):
+    """The plan and its values from the command's files; a bad input is a clear error (exit 1)."""
+    from .engine.numbers import parse_date
+
+    loaded = _load(file)
+    try:
+        for a in actuals or []:
+            read_actuals(a, into=loaded.valori)
+        for m in measures or []:
+            read_measures(m, into=loaded.valori)
+        ref = parse_date(as_of, where="--as-of") if as_of else None
+        parsed_events = _parse_events(events or [])
+    except (ParseError, OSError) as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    return loaded, ref, parsed_events
+
+
 def _parse_events(events: list[str]) -> dict[str, date]:
     result = {}
     for e in events:
@@ -129,22 +147,8 @@ def score(
     as_json: Annotated[bool, typer.Option("--json", help="Risultato completo in JSON (contratto in docs/cli.md)")] = False,
 ) -> None:
     """Valuta il piano per un anno: ente, prospettive, linee, obiettivi, indicatori, schede, fondo."""
-    loaded = _load(file)
+    loaded, ref, events = _inputs(file, actuals, measures, as_of, event)
     valori = loaded.valori
-    try:
-        for a in actuals or []:
-            read_actuals(a, into=valori)
-        for m in measures or []:
-            read_measures(m, into=valori)
-        ref = None
-        if as_of:
-            from .engine.numbers import parse_date
-
-            ref = parse_date(as_of, where="--as-of")
-        events = _parse_events(event or [])
-    except (ParseError, OSError) as exc:
-        err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
     if year not in loaded.piano.anni:
         err.print(f"[yellow]avviso[/yellow] l'anno {year} non è tra gli anni del piano ({', '.join(map(str, loaded.piano.anni))})")
     n = sum(1 for _ in loaded.piano.indicatori())
@@ -255,19 +259,8 @@ def report(
     if fmt not in ("pdf", "docx"):
         err.print(f"[red]errore[/red] formato {fmt!r} non disponibile (pdf, docx)")
         raise typer.Exit(2)
-    loaded = _load(file)
+    loaded, ref, _events = _inputs(file, actuals, measures, as_of)
     valori = loaded.valori
-    try:
-        for a in actuals or []:
-            read_actuals(a, into=valori)
-        for m in measures or []:
-            read_measures(m, into=valori)
-        from .engine.numbers import parse_date
-
-        ref = parse_date(as_of, where="--as-of") if as_of else None
-    except (ParseError, OSError) as exc:
-        err.print(f"[red]errore[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
     if kind == "piano":
         doc = build_piano(loaded.piano)
     elif kind == "monitoraggio":
@@ -290,13 +283,7 @@ def opendata(
     """Dati aperti per Amministrazione trasparente: CSV, JSON, datapackage.json, index.html."""
     from .opendata import write_opendata
 
-    loaded = _load(file)
-    try:
-        for a in actuals or []:
-            read_actuals(a, into=loaded.valori)
-    except (ParseError, OSError) as exc:
-        err.print(f"[red]errore[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+    loaded, _ref, _events = _inputs(file, actuals, None, None)
     result = score_plan(loaded.piano, anno=year, valori=loaded.valori)
     out.print(f"dati aperti → {write_opendata(loaded.piano, result, output)}", highlight=False)
 
