@@ -633,20 +633,26 @@ def _indicator_form(request, piano, form, errors, row=None, parent=None):
     return render(request, "performance/indicatore_form.html", ctx, status=422 if errors else 200)
 
 
+def _delete_and_back(request, ente, anno, delete, done_message: str):
+    """Run a deletion; say what happened (or why not) and go back to the plan page."""
+    from django.contrib import messages
+
+    try:
+        delete()
+        messages.success(request, done_message)
+    except ValidationError as exc:
+        messages.error(request, _("Non eliminato: ") + " ".join(exc.messages))
+    return redirect("piano", ente=ente.codice, anno=anno)
+
+
 @with_plan
 @require_http_methods(["POST"])
 def indicatore_elimina(request, ente, anno, piano, codice: str):
-    from django.contrib import messages
 
     from . import editing
 
     _require_plan_editor(request, ente)
-    try:
-        editing.indicatore_elimina(user=request.user, piano=piano, codice=codice)
-        messages.success(request, _("Indicatore %(c)s eliminato.") % {"c": codice})
-    except ValidationError as exc:
-        messages.error(request, _("Non eliminato: ") + " ".join(exc.messages))
-    return redirect("piano", ente=ente.codice, anno=anno)
+    return _delete_and_back(request, ente, anno, lambda: editing.indicatore_elimina(user=request.user, piano=piano, codice=codice), _("Indicatore %(c)s eliminato.") % {"c": codice})
 
 
 @with_plan
@@ -697,19 +703,13 @@ def nodo_nuovo(request, ente, anno, piano, livello: str, padre: str):
 @with_plan
 @require_http_methods(["POST"])
 def nodo_elimina(request, ente, anno, piano, livello: str, codice: str):
-    from django.contrib import messages
 
     from . import editing
 
     _require_plan_editor(request, ente)
     if livello not in editing.LEVEL_MODELS:
         raise Http404()
-    try:
-        editing.nodo_elimina(user=request.user, piano=piano, livello=livello, codice=codice)
-        messages.success(request, _("%(c)s eliminato.") % {"c": codice})
-    except ValidationError as exc:
-        messages.error(request, _("Non eliminato: ") + " ".join(exc.messages))
-    return redirect("piano", ente=ente.codice, anno=anno)
+    return _delete_and_back(request, ente, anno, lambda: editing.nodo_elimina(user=request.user, piano=piano, livello=livello, codice=codice), _("%(c)s eliminato.") % {"c": codice})
 
 
 # --- documents: built in the background, downloaded when ready ------------------------------
