@@ -73,6 +73,10 @@ class Piano(models.Model):
     # engine plans. Random, not a counter, so that a rolled-back change can never make two
     # different trees share a key.
     revisione = models.CharField(max_length=32, default=new_revision)
+    # The same for the stored values (actual values of the plan, base measures of its ente):
+    # scores and rendered pages are cached under both tokens, so a new value never needs a
+    # query to find out whether what is cached is still true.
+    valori_revisione = models.CharField(max_length=32, default=new_revision)
     creato_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:

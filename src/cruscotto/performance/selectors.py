@@ -11,8 +11,6 @@ from collections import defaultdict
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Count, Max, Sum
-
 from cruscotto.engine.model import Piano as EnginePiano
 from cruscotto.engine.numbers import parse_value
 from cruscotto.engine.rollup import RisultatoPiano, score_plan
@@ -171,20 +169,9 @@ def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
     return v
 
 
-def values_stamp(piano: m.Piano, anno: int) -> tuple:
-    """What identifies the stored values of a year: one cheap aggregate query.
-
-    Any insert or update moves the latest ``aggiornato_il``; a delete changes the count.
-    Base measures are few and have no timestamp: their count and sum stand in.
-    """
-    c = piano.consuntivi.filter(anno=anno).aggregate(n=Count("id"), last=Max("aggiornato_il"))
-    mm = piano.ente.misure.filter(anno=anno).aggregate(n=Count("id"), total=Sum("valore"))
-    return (c["n"], c["last"], mm["n"], mm["total"])
-
-
 @lru_cache(maxsize=64)
-def _score_cached(piano_id: int, revisione: str, anno: int, as_of: date | None, stamp: tuple) -> RisultatoPiano:
-    # ``stamp`` (values_stamp) is read by lru_cache only: a new stamp means new values.
+def _score_cached(piano_id: int, revisione: str, valori_revisione: str, anno: int, as_of: date | None) -> RisultatoPiano:
+    # ``valori_revisione`` is read by lru_cache only: a new token means new values.
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
     return score_plan(_plan_cached(piano_id, revisione), anno=anno, valori=valori_for(piano, [anno]), as_of=as_of)
 
@@ -197,7 +184,7 @@ def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valor
     """
     if valori is not None:
         return score_plan(plan_for(piano), anno=anno, valori=valori, as_of=as_of)
-    return _score_cached(piano.pk, piano.revisione, anno, as_of, values_stamp(piano, anno))
+    return _score_cached(piano.pk, piano.revisione, piano.valori_revisione, anno, as_of)
 
 
 def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:

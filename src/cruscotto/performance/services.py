@@ -114,6 +114,7 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None)
         ], m.Consuntivo, default_user=user)
         for (nome, anno), value in valori.misure.items():
             m.Misura.objects.update_or_create(ente=ente, nome=nome, anno=anno, defaults={"valore": value})
+        valori_cambiati(ente=ente)
     return db
 
 
@@ -121,6 +122,20 @@ def _bump(piano: m.Piano) -> None:
     """Mark the plan changed: the cached engine plan of the old revision is no longer used."""
     piano.revisione = m.new_revision()
     m.Piano.objects.filter(pk=piano.pk).update(revisione=piano.revisione)
+
+
+def valori_cambiati(*, piano: m.Piano | None = None, ente: m.Ente | None = None) -> None:
+    """Mark stored values changed: of one plan, or (base measures) of every plan of an ente.
+
+    Every write of an actual value or a base measure calls this, in its transaction: the
+    cached scores and pages are keyed by ``valori_revisione``.
+    """
+    token = m.new_revision()
+    if piano is not None:
+        piano.valori_revisione = token
+        m.Piano.objects.filter(pk=piano.pk).update(valori_revisione=token)
+    if ente is not None:
+        m.Piano.objects.filter(ente=ente).update(valori_revisione=token)
 
 
 @transaction.atomic
@@ -141,6 +156,7 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
     if value is None:
         if existing:
             existing.delete()
+            valori_cambiati(piano=piano)
         return None
     if existing is None:
         existing = m.Consuntivo(piano=piano, codice=codice, anno=anno, periodo=periodo)
@@ -148,6 +164,7 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
     existing.nota = nota.strip()
     existing.inserito_da = user
     existing.save()
+    valori_cambiati(piano=piano)
     return existing
 
 

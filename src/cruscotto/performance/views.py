@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cruscotto.engine.scoring import RULES_TEXT
 
+from . import fragments, permissions, selectors, services
 from . import models as m
-from . import permissions, selectors, services
 
 
 @require_GET
@@ -116,8 +116,18 @@ def _tree(result):
     return roots, by_key
 
 
+def _page(request, name: str, context, *, vary: tuple = (), **page_context):
+    """Render page ``name`` around its cached body ``corpo/name`` (see fragments.py)."""
+    corpo = fragments.body(request, f"performance/corpo/{name}.html", context, vary=vary)
+    return render(request, f"performance/{name}.html", {"corpo": corpo, **page_context})
+
+
 @with_plan
 def cruscotto(request, ente, anno, piano):
+    return _page(request, "cruscotto", lambda: _cruscotto_context(piano, anno))
+
+
+def _cruscotto_context(piano, anno):
     result = selectors.score(piano, anno)
     previous = selectors.score(piano, anno - 1) if anno - 1 in piano.anni else None
     prev = {(n.livello, n.codice): n.achievement for n in previous.nodi} if previous else {}
@@ -132,11 +142,15 @@ def cruscotto(request, ente, anno, piano):
                 if before is not None and n.achievement is not None:
                     trend = "su" if n.achievement > before + 1e-9 else "giu" if n.achievement < before - 1e-9 else "stabile"
                 strategic.append({"node": n, "prospettiva": p["node"], "linea": ln["node"], "trend": trend, "before": before})
-    return render(request, "performance/cruscotto.html", {"result": result, "roots": roots, "strategic": strategic})
+    return {"result": result, "roots": roots, "strategic": strategic}
 
 
 @with_plan
 def albero(request, ente, anno, piano):
+    return _page(request, "albero", lambda: _albero_context(piano, anno))
+
+
+def _albero_context(piano, anno):
     result = selectors.score(piano, anno)
     roots, by_key = _tree(result)
     plan = selectors.plan_for(piano)
@@ -145,7 +159,7 @@ def albero(request, ente, anno, piano):
         by_key[f"obiettivo_strategico:{os_.codice}"]["indicators"] = [indicators[i.codice] for i in os_.indicatori]
         for oo in os_.obiettivi_operativi:
             by_key[f"obiettivo_operativo:{oo.codice}"]["indicators"] = [indicators[i.codice] for i in oo.indicatori]
-    return render(request, "performance/albero.html", {"result": result, "roots": roots})
+    return {"result": result, "roots": roots}
 
 
 @with_plan
@@ -198,8 +212,12 @@ def monitoraggio(request, ente, anno, piano):
     periodo = request.GET.get("periodo", "")
     if periodo not in ("", "S1", "S2", "T1", "T2", "T3", "T4"):
         periodo = ""
-    rows, result = _monitoring_rows(request, piano, anno, periodo)
-    return render(request, "performance/monitoraggio.html", {"rows": rows, "result": result, "periodo": periodo})
+
+    def context():
+        rows, result = _monitoring_rows(request, piano, anno, periodo)
+        return {"rows": rows, "result": result, "periodo": periodo}
+
+    return _page(request, "monitoraggio", context, vary=(periodo,))
 
 
 @with_plan
@@ -259,6 +277,10 @@ def robots(request):
 
 @with_plan
 def mappa(request, ente, anno, piano):
+    return _page(request, "mappa", lambda: _mappa_context(ente, piano, anno))
+
+
+def _mappa_context(ente, piano, anno):
     from cruscotto.charts import map_status, strategy_map
 
     result = selectors.score(piano, anno)
@@ -273,7 +295,7 @@ def mappa(request, ente, anno, piano):
         for ln in p.linee
         for o in ln.obiettivi_strategici
     ]
-    return render(request, "performance/mappa.html", {"svg": svg, "rows": rows, "result": result, "vision": plan.vision})
+    return {"svg": svg, "rows": rows, "result": result, "vision": plan.vision}
 
 
 def _descendants(strutture, code: str) -> set[str]:
@@ -290,6 +312,10 @@ def _descendants(strutture, code: str) -> set[str]:
 
 @with_plan
 def aree(request, ente, anno, piano):
+    return _page(request, "aree", lambda: _aree_context(ente, piano, anno))
+
+
+def _aree_context(ente, piano, anno):
     strutture = list(ente.strutture.select_related("padre").order_by("pk"))
     result = selectors.score(piano, anno)
     plan = selectors.plan_for(piano)
@@ -302,7 +328,7 @@ def aree(request, ente, anno, piano):
         inds = [by_code[i.codice] for i in plan.indicatori() if set(i.strutture) & codes]
         values = [r.achievement for r in inds if r.achievement is not None]
         cards.append({"s": s, "n": len(inds), "mean": sum(values) / len(values) if values else None, "with_data": len(values)})
-    return render(request, "performance/aree.html", {"cards": cards})
+    return {"cards": cards}
 
 
 @with_plan
@@ -329,8 +355,7 @@ def area(request, ente, anno, piano, struttura: str):
 
 @with_plan
 def individuale(request, ente, anno, piano):
-    result = selectors.score(piano, anno)
-    return render(request, "performance/individuale.html", {"schede": result.schede})
+    return _page(request, "individuale", lambda: {"schede": selectors.score(piano, anno).schede})
 
 
 def _whatif_valori(request, piano, anno, fund_codes):

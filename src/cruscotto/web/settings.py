@@ -116,6 +116,20 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'c
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CRUSCOTTO_CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# In-process caches. ``pagine`` keeps rendered page bodies (performance/fragments.py) under
+# keys that change with the plan and its values, so a worker never serves a stale one and
+# nothing needs to be shared between workers. Bounded by entries: a body of the demo plan is
+# 15-65 KB, one of a 5,000-indicator plan up to 4 MB.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pagine": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pagine",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": env.int("CRUSCOTTO_PAGE_CACHE_ENTRIES", default=100)},
+    },
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

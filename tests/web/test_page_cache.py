@@ -1,0 +1,95 @@
+"""Cached page bodies (performance/fragments.py): reused, never stale, never shown to the wrong reader."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cruscotto.performance import models as m
+from cruscotto.performance import selectors, services
+
+PAGES = ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/mappa/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/aree/", "/CCIAA-PT/2020/individuale/"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    caches["pagine"].clear()
+    yield
+    caches["pagine"].clear()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_second_request_reuses_the_body_and_shows_the_same_page(as_user, url, monkeypatch):
+    from cruscotto.performance import fragments
+
+    rendered = []
+    real = fragments.render_to_string
+    monkeypatch.setattr(fragments, "render_to_string", lambda *a, **k: rendered.append(a[0]) or real(*a, **k))
+    c = as_user("controllo")
+    first = c.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        second = c.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(rendered) == 1  # the second request found the body
+    body = lambda r: r.content.decode().split('id="contenuto"', 1)[1]  # noqa: E731 (the header carries a fresh CSRF token)
+    assert body(first) == body(second)
+    assert len(warm) <= 6  # session, user, ente, roles and their structures, plans; nothing per row
+
+
+def test_a_new_value_shows_at_once_on_every_cached_page(as_user, piano):
+    c = as_user("controllo")
+    assert "B.2.1-1" in c.get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    before = c.get("/CCIAA-PT/2020/").content.decode()
+    c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "90", "nota": "", "periodo": ""}, HTTP_HX_REQUEST="true")
+    after = c.get("/CCIAA-PT/2020/").content.decode()
+    assert before != after
+    row = c.get("/CCIAA-PT/2020/monitoraggio/").content.decode().split('id="riga-b21-1"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="valore">90</td>' in row
+
+
+def test_a_base_measure_import_renews_the_cache_of_every_plan_of_the_ente(piano, ente):
+    from cruscotto.engine.scoring import Valori
+
+    token = piano.valori_revisione
+    v = Valori()
+    v.misure[("oneri_personale", 2020)] = 1.0
+    new = services.piano_import(piano=selectors.plan_for(piano), valori=v)
+    piano.refresh_from_db()
+    assert piano.valori_revisione != token  # the old version's figures use the ente's measures too
+    assert new.pk != piano.pk
+
+
+def test_a_responsabile_never_gets_the_rows_cached_for_the_controllo(as_user):
+    # controllo fills the cache first with every indicator; responsabile (Servizio Promozione) must see only his.
+    everything = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    own = as_user("responsabile").get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    assert everything.count('id="riga-') > own.count('id="riga-') > 0
+    assert 'id="riga-d2-1"' in everything and 'id="riga-d2-1"' not in own  # D2-1: not his structure
+
+
+def test_the_period_is_part_of_the_key(as_user):
+    c = as_user("controllo")
+    year = c.get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    s1 = c.get("/CCIAA-PT/2020/monitoraggio/?periodo=S1").content.decode()
+    assert '<option value="S1" selected>' in s1 and '<option value="S1" selected>' not in year
+
+
+def test_the_language_is_part_of_the_key(as_user):
+    c = as_user("consultazione")
+    italian = c.get("/CCIAA-PT/2020/").content.decode()
+    c.post("/i18n/setlang/", {"language": "en", "next": "/CCIAA-PT/2020/"})
+    english = c.get("/CCIAA-PT/2020/").content.decode()
+    assert "Performance di ente" in italian.split('id="contenuto"', 1)[1]
+    assert "Performance di ente" not in english.split('id="contenuto"', 1)[1]
+
+
+def test_a_change_to_the_plan_renews_the_body(as_user, piano, django_user_model):
+    from cruscotto.performance import editing
+
+    c = as_user("controllo")
+    before = c.get("/CCIAA-PT/2020/albero/").content.decode()
+    assert "Un nodo rinominato per la prova" not in before
+    editing.nodo_aggiorna(user=django_user_model.objects.get(username="controllo"), piano=piano, livello="obiettivo_strategico", codice="A", nome="Un nodo rinominato per la prova", peso="", note="")
+    assert "Un nodo rinominato per la prova" in c.get("/CCIAA-PT/2020/albero/").content.decode()
