@@ -40,8 +40,12 @@ def test_the_message_catalogue_covers_every_string_of_the_templates_and_code(tmp
         call_command("makemessages", locale=["en"], verbosity=0)
     finally:
         os.chdir(cwd)
-    fresh = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(work / "locale/en/LC_MESSAGES/django.po")], capture_output=True, text=True, check=True).stdout
-    missing = [line for line in fresh.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+    po = str(work / "locale/en/LC_MESSAGES/django.po")
+    missing = []
+    # A new string close to an old one comes back fuzzy, with the old one's translation: missing too.
+    for which in ("--untranslated", "--only-fuzzy"):
+        fresh = subprocess.run(["msgattrib", which, "--no-obsolete", po], capture_output=True, text=True, check=True).stdout
+        missing += [line for line in fresh.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
     assert missing == []
 
 

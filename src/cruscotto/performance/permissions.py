@@ -39,11 +39,12 @@ def grants(user, ente_id: int | None) -> Grants:
     cache = getattr(user, "_cruscotto_grants", None)
     if cache is None:
         cache = {}
-        for r in m.Ruolo.objects.filter(utente=user).prefetch_related("strutture"):
-            tipos, codes = cache.get(r.ente_id, (set(), set()))
-            tipos.add(r.tipo)
-            codes.update(s.codice for s in r.strutture.all())
-            cache[r.ente_id] = (tipos, codes)
+        # One query: a role with several structures comes back once per structure.
+        for ente_id, tipo, codice in m.Ruolo.objects.filter(utente=user).values_list("ente_id", "tipo", "strutture__codice"):
+            tipos, codes = cache.setdefault(ente_id, (set(), set()))
+            tipos.add(tipo)
+            if codice:
+                codes.add(codice)
         user._cruscotto_grants = cache
     if ente_id is None:
         tipos = set().union(*(t for t, _ in cache.values())) if cache else set()

@@ -194,3 +194,11 @@ def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:
         if anno is None or anno in p.anni:
             return p
     return None
+
+
+def ente_and_plan(codice: str, anno: int) -> tuple[m.Ente | None, m.Piano | None]:
+    """The ente with this code and its plan for ``anno``, in one query when it has plans."""
+    plans = list(m.Piano.objects.filter(ente__codice=codice).select_related("ente").order_by("-versione", "-id").defer("extra", "regole"))
+    if not plans:
+        return m.Ente.objects.filter(codice=codice).first(), None
+    return plans[0].ente, next((p for p in plans if anno in p.anni), None)

@@ -68,10 +68,11 @@ def with_plan(view):
     @login_required
     @wraps(view)
     def wrapper(request, ente: str, anno: int, *args, **kwargs):
-        ente_obj = get_object_or_404(m.Ente, codice=ente)
+        ente_obj, piano = selectors.ente_and_plan(ente, anno)
+        if ente_obj is None:
+            raise Http404(_("Ente non trovato."))
         if not permissions.can_read(request.user, ente_obj):
             raise PermissionDenied(_("Non ha un ruolo in questo ente."))
-        piano = selectors.current_plan(ente_obj, anno)
         if piano is None:
             raise Http404(_("Nessun piano per l'anno %(anno)s.") % {"anno": anno})
         g = permissions.grants(request.user, ente_obj.pk)
