@@ -222,3 +222,92 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         parts.append(f'<rect x="{x}" y="{height - 28}" width="16" height="16" fill="{fill}" stroke="#17324d"/><text x="{x + 22}" y="{height - 15}" fill="#1a1a1a">{text}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- achievement: the entity gauge and bars by perspective or objective -------------------
+
+STATUS_FILL = {k: v[0] for k, v in MAP_FILL.items()}
+STATUS_TEXT = {k: v[1] for k, v in MAP_FILL.items()}
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{_fmt(round(x + 1e-9, 2))}%"
+
+
+def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80.0, title: str = "Performance di ente", label: str = "") -> str:
+    """A half-circle gauge from 0 to 100%: the arc filled up to the figure, a tick at the threshold.
+
+    ``label`` is the status in words (the caller's language); the colour follows the status.
+    """
+    import math
+
+    w, h, cx, cy, r, thick = 320, 190, 160, 160, 130, 26
+
+    def point(pct: float, radius: float) -> tuple[float, float]:
+        a = math.pi * (1 - max(0.0, min(100.0, pct)) / 100)
+        return cx + radius * math.cos(a), cy - radius * math.sin(a)
+
+    def arc(to_pct: float, colour: str) -> str:
+        x0, y0 = point(0, r)
+        x1, y1 = point(to_pct, r)
+        return f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" fill="none" stroke="{colour}" stroke-width="{thick}"/>'
+
+    value = _pct(achievement)
+    parts = [
+        f'<svg role="img" aria-labelledby="g-t g-d" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="Titillium Web, sans-serif">',
+        f'<title id="g-t">{escape(title)}</title><desc id="g-d">{escape(f"{value} {label}".strip())}</desc>',
+        arc(100, "#e6e9f2"),
+    ]
+    if achievement is not None and achievement > 0:
+        parts.append(arc(min(achievement, 100.0), STATUS_FILL.get(stato, "#5d7083")))
+    tx0, ty0 = point(threshold, r - thick / 2 - 4)
+    tx1, ty1 = point(threshold, r + thick / 2 + 4)
+    parts.append(f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="#1a1a1a" stroke-width="2"><title>{_fmt(threshold)}%</title></line>')
+    parts.append(f'<text x="{cx - r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">0</text>')
+    parts.append(f'<text x="{cx + r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">100</text>')
+    parts.append(f'<text x="{cx}" y="{cy - 18}" text-anchor="middle" font-size="32" font-weight="700" fill="#1a1a1a">{escape(value)}</text>')
+    if label:
+        parts.append(f'<text x="{cx}" y="{cy + 8}" text-anchor="middle" font-size="14" fill="#1a1a1a">{escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def achievement_bars(rows: list[tuple[str, str, float | None, str]], *, threshold: float = 80.0, title: str, no_data: str = "senza dati") -> str:
+    """Horizontal bars, one per row ``(code, name, achievement, status)``, 0 to 100%, a line at the threshold.
+
+    A row without a figure shows ``no_data`` instead of a bar. Names are cut to fit; the full
+    name is in each bar's tooltip and, on pages and in documents, in the table beside it.
+    """
+    label_w, bar_w, value_w, row_h, top = 330, 300, 70, 26, 8
+    w = label_w + bar_w + value_w
+    h = top + row_h * len(rows) + 24
+    import hashlib
+
+    # A stable id (not hash(): salted per process), unique enough for two charts on one page.
+    uid = "b" + hashlib.sha1(repr((title, [r[0] for r in rows])).encode()).hexdigest()[:8]
+    parts = [
+        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="12">',
+        f'<title id="{uid}-t">{escape(title)}</title>',
+    ]
+    for i, (code, name, value, stato) in enumerate(rows):
+        y = top + i * row_h
+        text = f"{code} · {name}" if code else name
+        short = text if len(text) <= 52 else text[:51].rstrip() + "…"
+        parts.append(f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" fill="#1a1a1a"><title>{escape(text)}</title>{escape(short)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" fill="#f2f3f5"/>')
+        if value is None:
+            parts.append(f'<text x="{label_w + 6}" y="{y + row_h / 2 + 4:.1f}" fill="#5d7083" font-style="italic">{escape(no_data)}</text>')
+        else:
+            length = bar_w * max(0.0, min(value, 100.0)) / 100
+            fill = STATUS_FILL.get(stato, "#5d7083")
+            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}"><title>{escape(text)}: {_pct(value)}</title></rect>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + row_h / 2 + 4:.1f}" fill="#1a1a1a">{_pct(value)}</text>')
+    tx = label_w + bar_w * threshold / 100
+    parts.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{h - 20}" stroke="#1a1a1a" stroke-dasharray="4 3" stroke-width="1.5"/>')
+    for pct in (0, 50, 100):
+        x = label_w + bar_w * pct / 100
+        parts.append(f'<text x="{x:.1f}" y="{h - 6}" text-anchor="middle" fill="#404040">{pct}%</text>')
+    parts.append(f'<text x="{tx:.1f}" y="{h - 6}" text-anchor="middle" fill="#1a1a1a" font-weight="700">{_fmt(threshold)}</text>' if threshold not in (0, 50, 100) else "")
+    parts.append("</svg>")
+    return "".join(parts)

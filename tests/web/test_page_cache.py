@@ -7,7 +7,6 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cruscotto.performance import models as m
 from cruscotto.performance import selectors, services
 
 PAGES = ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/mappa/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/aree/", "/CCIAA-PT/2020/individuale/"]

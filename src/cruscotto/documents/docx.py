@@ -1,8 +1,9 @@
 """Blocks -> DOCX with python-docx: an editable document (bodies revise the text before adoption).
 
-Same content as the PDF. Figures are embedded as PNG rendered from the same
-SVG (Word has no dependable SVG support everywhere): the vector original
-stays in the PDF.
+Same content as the PDF. A figure is embedded twice, as Office 2016 and later
+do themselves: the SVG drawing (``asvg:svgBlip``, vector, used by Word 2016+ and
+LibreOffice) with a PNG rendered from the same SVG by resvg as the fallback
+that any older reader shows.
 """
 
 from __future__ import annotations
@@ -18,7 +19,46 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .blocks import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
-from .pdf import STATUS_COLOURS
+from .pdf import STATUS_COLOURS, _font_dir
+
+SVG_EXT_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # the Office extension that carries an SVG picture
+ASVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def svg_to_png(svg: str, width_px: int) -> bytes:
+    """The SVG as PNG, drawn with the fonts the PDF embeds (no system font needed)."""
+    import resvg_py
+
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width_px, background="#ffffff", skip_system_fonts=True, font_dirs=[str(_font_dir())], font_family="Titillium Web", sans_serif_family="Titillium Web"))
+
+
+def _add_figure(d, fig: Figure) -> None:
+    from io import BytesIO
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    width = Cm(min(fig.width_cm, 17.0))
+    png = svg_to_png(fig.svg, width_px=int(min(fig.width_cm, 17.0) / 2.54 * 200))  # 200 dpi
+    par = d.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = par.add_run()
+    shape = run.add_picture(BytesIO(png), width=width)
+    n = len([p for p in d.part.package.iter_parts() if p.partname.endswith(".svg")]) + 1
+    svg_part = Part(PackURI(f"/word/media/figura{n}.svg"), "image/svg+xml", fig.svg.encode("utf-8"), d.part.package)
+    rid = d.part.relate_to(svg_part, RT.IMAGE)
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    ext_lst = OxmlElement("a:extLst")
+    ext = OxmlElement("a:ext")
+    ext.set("uri", SVG_EXT_URI)
+    svg_blip = ext.makeelement(f"{{{ASVG_NS}}}svgBlip", nsmap={"asvg": ASVG_NS})
+    svg_blip.set(qn("r:embed"), rid)
+    ext.append(svg_blip)
+    ext_lst.append(ext)
+    blip.append(ext_lst)
+    # The caption: the figure's text alternative for readers that show neither picture.
+    shape._inline.docPr.set("descr", fig.caption)
 
 
 def _runs(par, text: str, size: float | None = None, italic: bool = False) -> None:
@@ -136,9 +176,10 @@ def render_docx(doc: Document, out: str | Path) -> Path:
                 cap = d.add_paragraph()
                 _runs(cap, b.caption, 8.5, italic=True)
         elif isinstance(b, Figure):
+            _add_figure(d, b)
             cap = d.add_paragraph()
-            # Word reads SVG unevenly across versions: the figure itself is in the PDF.
-            _runs(cap, f"{b.caption} (figura nella versione PDF)", 9, italic=True)
+            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _runs(cap, b.caption, 9, italic=True)
         elif isinstance(b, PageBreak):
             d.add_page_break()
     d.save(out)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import models as m
 
@@ -32,6 +33,22 @@ class Grants:
         return bool(self.ruoli)
 
 
+@lru_cache(maxsize=4)
+def _roles_sql(vendor: str) -> str:
+    # Asked on every page: the ORM writes the SQL once per process (building it costs more than running it).
+    sql, params = m.Ruolo.objects.filter(utente_id=0).values_list("ente_id", "tipo", "strutture__codice").query.sql_with_params()
+    assert params == (0,), params
+    return sql
+
+
+def _roles(user_id: int) -> list[tuple[int, str, str | None]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(_roles_sql(connection.vendor), [user_id])
+        return cur.fetchall()
+
+
 def grants(user, ente_id: int | None) -> Grants:
     """Roles of ``user`` in ente ``ente_id`` (None: in any ente), cached on the user object for the request."""
     if user is None or not user.is_authenticated:
@@ -40,7 +57,7 @@ def grants(user, ente_id: int | None) -> Grants:
     if cache is None:
         cache = {}
         # One query: a role with several structures comes back once per structure.
-        for ente_id, tipo, codice in m.Ruolo.objects.filter(utente=user).values_list("ente_id", "tipo", "strutture__codice"):
+        for ente_id, tipo, codice in _roles(user.pk):
             tipos, codes = cache.setdefault(ente_id, (set(), set()))
             tipos.add(tipo)
             if codice:

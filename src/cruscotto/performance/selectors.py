@@ -196,9 +196,41 @@ def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:
     return None
 
 
+_PLAN_FIELDS = ("id", "ente_id", "titolo", "anni", "note", "versione", "revisione", "valori_revisione")
+
+
+@lru_cache(maxsize=4)
+def _ente_plans_sql(vendor: str) -> str:
+    # Every page asks this: the SQL is made by the ORM once per process (building the query
+    # costs twice as much as running it), then run with each request's code.
+    qs = m.Piano.objects.filter(ente__codice="").order_by("-versione", "-id").values_list(*_PLAN_FIELDS, "ente__codice", "ente__nome")
+    sql, params = qs.query.sql_with_params()
+    assert params == ("",), params
+    return sql
+
+
 def ente_and_plan(codice: str, anno: int) -> tuple[m.Ente | None, m.Piano | None]:
-    """The ente with this code and its plan for ``anno``, in one query when it has plans."""
-    plans = list(m.Piano.objects.filter(ente__codice=codice).select_related("ente").order_by("-versione", "-id").defer("extra", "regole"))
-    if not plans:
+    """The ente with this code and its plan for ``anno``, in one query when it has plans.
+
+    The plan comes without its large JSON columns (``extra``, ``regole``) and its creation
+    time, deferred: they are read from the database if something asks for them.
+    """
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(_ente_plans_sql(connection.vendor), [codice])
+        rows = cur.fetchall()
+    if not rows:
         return m.Ente.objects.filter(codice=codice).first(), None
-    return plans[0].ente, next((p for p in plans if anno in p.anni), None)
+    first = rows[0]
+    ente = m.Ente.from_db("default", ["id", "codice", "nome"], [first[1], first[-2], first[-1]])
+    chosen = None
+    for row in rows:
+        anni = json.loads(row[3]) if isinstance(row[3], str) else row[3]
+        if anno in anni:
+            chosen = m.Piano.from_db("default", list(_PLAN_FIELDS), [*row[:3], anni, *row[4 : len(_PLAN_FIELDS)]])
+            chosen.ente = ente
+            break
+    return ente, chosen
