@@ -164,3 +164,28 @@ def test_the_monitoring_report_of_the_first_semester(demo_plan_path, demo_actual
     assert "A.3.4-1" in cells and "45,2" in cells
     r = CliRunner().invoke(app, ["report", "monitoraggio", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "--period", "S1", "--format", "docx", "-o", str(tmp_path / "m2.docx")])
     assert r.exit_code == 0, r.stdout
+
+
+def test_the_relazione_docx_embeds_each_figure_as_svg_with_a_png_fallback(relazione, tmp_path):
+    import zipfile
+
+    plan, result, doc = relazione
+    out = render_docx(doc, tmp_path / "relazione.docx")
+    d = Docx(str(out))
+    figures = [b for b in doc.blocks if type(b).__name__ == "Figure"]
+    assert len(d.inline_shapes) == len(figures) == 4  # gauge, perspectives, map, strategic objectives
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        svgs = sorted(n for n in names if n.endswith(".svg"))
+        pngs = [n for n in names if n.startswith("word/media/") and n.endswith(".png")]
+        body = z.read("word/document.xml").decode()
+        types = z.read("[Content_Types].xml").decode()
+        assert len(svgs) == 4 and len(pngs) == 4
+        assert body.count("asvg:svgBlip") == 4
+        assert "image/svg+xml" in types
+        # the vector drawing is the chart the PDF has: the map names the strategic objectives
+        drawings = [z.read(n).decode() for n in svgs]
+        assert any("Favorire gli investimenti" in s and "marker" in s for s in drawings)  # the strategy map, arrows and all
+        assert any(pct(result.achievement) in s for s in drawings)  # the gauge
+    captions = [p.text for p in d.paragraphs if p.text.startswith("Figura ")]
+    assert [c.split(" –")[0] for c in captions] == ["Figura 1", "Figura 2", "Figura 3", "Figura 4"]

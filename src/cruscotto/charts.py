@@ -231,13 +231,19 @@ STATUS_TEXT = {k: v[1] for k, v in MAP_FILL.items()}
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{_fmt(round(x + 1e-9, 2))}%"
+    """Italian percent, rounded half-up on the decimal value as in the pages and documents."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if x is None:
+        return "—"
+    return f"{_fmt(float(Decimal(repr(float(x))).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)))}%"
 
 
-def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80.0, title: str = "Performance di ente", label: str = "") -> str:
+def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80.0, title: str = "Performance di ente", label: str = "", pct=_pct) -> str:
     """A half-circle gauge from 0 to 100%: the arc filled up to the figure, a tick at the threshold.
 
-    ``label`` is the status in words (the caller's language); the colour follows the status.
+    ``label`` is the status in words and ``pct`` formats a percentage, both in the caller's
+    language (Italian by default); the colour follows the status.
     """
     import math
 
@@ -252,7 +258,7 @@ def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80
         x1, y1 = point(to_pct, r)
         return f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" fill="none" stroke="{colour}" stroke-width="{thick}"/>'
 
-    value = _pct(achievement)
+    value = pct(achievement)
     parts = [
         f'<svg role="img" aria-labelledby="g-t g-d" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg" '
         'font-family="Titillium Web, sans-serif">',
@@ -263,7 +269,7 @@ def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80
         parts.append(arc(min(achievement, 100.0), STATUS_FILL.get(stato, "#5d7083")))
     tx0, ty0 = point(threshold, r - thick / 2 - 4)
     tx1, ty1 = point(threshold, r + thick / 2 + 4)
-    parts.append(f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="#1a1a1a" stroke-width="2"><title>{_fmt(threshold)}%</title></line>')
+    parts.append(f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="#1a1a1a" stroke-width="2"><title>{escape(pct(threshold))}</title></line>')
     parts.append(f'<text x="{cx - r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">0</text>')
     parts.append(f'<text x="{cx + r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">100</text>')
     parts.append(f'<text x="{cx}" y="{cy - 18}" text-anchor="middle" font-size="32" font-weight="700" fill="#1a1a1a">{escape(value)}</text>')
@@ -273,7 +279,7 @@ def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80
     return "".join(parts)
 
 
-def achievement_bars(rows: list[tuple[str, str, float | None, str]], *, threshold: float = 80.0, title: str, no_data: str = "senza dati") -> str:
+def achievement_bars(rows: list[tuple[str, str, float | None, str]], *, threshold: float = 80.0, title: str, no_data: str = "senza dati", pct=_pct) -> str:
     """Horizontal bars, one per row ``(code, name, achievement, status)``, 0 to 100%, a line at the threshold.
 
     A row without a figure shows ``no_data`` instead of a bar. Names are cut to fit; the full
@@ -301,13 +307,13 @@ def achievement_bars(rows: list[tuple[str, str, float | None, str]], *, threshol
         else:
             length = bar_w * max(0.0, min(value, 100.0)) / 100
             fill = STATUS_FILL.get(stato, "#5d7083")
-            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}"><title>{escape(text)}: {_pct(value)}</title></rect>')
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + row_h / 2 + 4:.1f}" fill="#1a1a1a">{_pct(value)}</text>')
+            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}"><title>{escape(text)}: {pct(value)}</title></rect>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + row_h / 2 + 4:.1f}" fill="#1a1a1a">{pct(value)}</text>')
     tx = label_w + bar_w * threshold / 100
     parts.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{h - 20}" stroke="#1a1a1a" stroke-dasharray="4 3" stroke-width="1.5"/>')
-    for pct in (0, 50, 100):
-        x = label_w + bar_w * pct / 100
-        parts.append(f'<text x="{x:.1f}" y="{h - 6}" text-anchor="middle" fill="#404040">{pct}%</text>')
-    parts.append(f'<text x="{tx:.1f}" y="{h - 6}" text-anchor="middle" fill="#1a1a1a" font-weight="700">{_fmt(threshold)}</text>' if threshold not in (0, 50, 100) else "")
+    for tick in (0, 50, 100):
+        x = label_w + bar_w * tick / 100
+        parts.append(f'<text x="{x:.1f}" y="{h - 6}" text-anchor="middle" fill="#404040">{tick}%</text>')
+    parts.append(f'<text x="{tx:.1f}" y="{h - 6}" text-anchor="middle" fill="#1a1a1a" font-weight="700">{escape(pct(threshold))}</text>' if threshold not in (0, 50, 100) else "")
     parts.append("</svg>")
     return "".join(parts)

@@ -12,7 +12,7 @@ Every figure is the engine's; the document rounds only for printing.
 
 from __future__ import annotations
 
-from ..charts import strategy_map
+from ..charts import achievement_bars, entity_gauge, strategy_map
 from ..engine.model import Piano
 from ..engine.rollup import RisultatoPiano
 from ..engine.scoring import RULES_TEXT
@@ -61,6 +61,14 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
             widths=(3, 1.4, 1.4),
         )
     )
+    soglia = piano.regole.soglia_raggiunto
+    blocks.append(Figure(entity_gauge(result.achievement, result.stato.value, threshold=soglia, title=f"Performance di ente {anno}", label=status(result.stato)), f"Figura 1 – Performance di ente {anno} (tacca: soglia di raggiungimento {pct(soglia)})", width_cm=7.0))
+    blocks.append(
+        Figure(
+            achievement_bars([("", n.nome, n.achievement, n.stato.value) for n in persp], threshold=soglia, title=f"Performance per prospettiva {anno}"),
+            f"Figura 2 – Grado di raggiungimento per prospettiva {anno} (linea tratteggiata: soglia {pct(soglia)})",
+        )
+    )
     total = sum(counts.values())
     blocks.append(
         Paragraph(
@@ -103,7 +111,7 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         tree_rows.append((Cell(labels[n.livello]), Cell(f"{indent}{n.codice} – {n.nome}{scope}"), Cell(pct(n.achievement), "right"), _status_cell(n.stato)))
     blocks.append(Table(("Livello", "Nodo", "Grado", "Stato"), tuple(tree_rows), f"Tabella 2 – Albero della performance {anno}", (1.2, 5, 1, 1.2), frozenset(group)))
     blocks.append(Heading("3.2 La mappa strategica", 2))
-    blocks.append(Figure(strategy_map(piano, result, link=lambda c: f"#os-{c}"), f"Figura 1 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, bianco senza indicatori nel cruscotto di ente"))
+    blocks.append(Figure(strategy_map(piano, result, link=lambda c: f"#os-{c}"), f"Figura 3 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, bianco senza indicatori nel cruscotto di ente"))
     blocks.append(Heading("3.3 Gli obiettivi strategici", 2))
     blocks.append(
         Table(
@@ -111,6 +119,13 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
             tuple((Cell(n.codice), Cell(n.nome + (" (solo cascading)" if n.cruscotto == "area" else "")), Cell(pct(n.achievement), "right"), _status_cell(n.stato)) for n in strategic),
             f"Tabella 3 – Obiettivi strategici {anno}",
             (0.8, 5, 1, 1.2),
+        )
+    )
+    ente_strategic = [n for n in strategic if n.cruscotto == "ente"]
+    blocks.append(
+        Figure(
+            achievement_bars([(n.codice, n.nome, n.achievement, n.stato.value) for n in ente_strategic], threshold=soglia, title=f"Obiettivi strategici {anno}"),
+            f"Figura 4 – Grado di raggiungimento degli obiettivi strategici del cruscotto di ente {anno}",
         )
     )
     blocks.append(Heading("3.4 Obiettivi operativi e indicatori", 2))

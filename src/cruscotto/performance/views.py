@@ -143,7 +143,21 @@ def _cruscotto_context(piano, anno):
                 if before is not None and n.achievement is not None:
                     trend = "su" if n.achievement > before + 1e-9 else "giu" if n.achievement < before - 1e-9 else "stabile"
                 strategic.append({"node": n, "prospettiva": p["node"], "linea": ln["node"], "trend": trend, "before": before})
-    return {"result": result, "roots": roots, "strategic": strategic}
+    from cruscotto.charts import achievement_bars, entity_gauge
+
+    from .templatetags.cruscotto_tags import STATUS, pct
+
+    soglia = selectors.plan_for(piano).regole.soglia_raggiunto
+    label = str(STATUS.get(result.stato.value, ("", ""))[1])
+    gauge = entity_gauge(result.achievement, result.stato.value, threshold=soglia, title=_("Performance di ente"), label=label, pct=pct)
+    bars = achievement_bars(
+        [(s["node"].codice, s["node"].nome, s["node"].achievement, s["node"].stato.value) for s in strategic if s["node"].cruscotto == "ente"],
+        threshold=soglia,
+        title=_("Grado di raggiungimento degli obiettivi strategici"),
+        no_data=_("senza dati"),
+        pct=pct,
+    )
+    return {"result": result, "roots": roots, "strategic": strategic, "gauge": gauge, "bars": bars, "soglia": soglia}
 
 
 @with_plan
