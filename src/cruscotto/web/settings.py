@@ -162,6 +162,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions and model backend, with the two reads every page makes written once (web/hot.py).
+SESSION_ENGINE = "cruscotto.web.hot"
+AUTHENTICATION_BACKENDS = ["cruscotto.web.hot.Backend"]
 SESSION_COOKIE_SECURE = env_bool("CRUSCOTTO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
