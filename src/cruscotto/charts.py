@@ -293,7 +293,8 @@ def achievement_bars(rows: list[tuple[str, str, float | None, str]], *, threshol
     # A stable id (not hash(): salted per process), unique enough for two charts on one page.
     uid = "b" + hashlib.sha1(repr((title, [r[0] for r in rows])).encode()).hexdigest()[:8]
     parts = [
-        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="12">',
+        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w * 1.25:.0f}px" '
+        'xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="12">',
         f'<title id="{uid}-t">{escape(title)}</title>',
     ]
     for i, (code, name, value, stato) in enumerate(rows):
