@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install messages run scorecard test lint bench bench-web clean
+.PHONY: install messages run scorecard test lint bench bench-web page-images clean
 
 install: $(STAMP) messages
 
@@ -39,7 +39,7 @@ scorecard: install
 	  --actuals "$$($(BIN)/cruscotto demo --actuals-path)"
 
 lint: install
-	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests $(wildcard bench) $(wildcard scripts)
 
 test: install lint
 	$(BIN)/python -m pytest
@@ -51,6 +51,10 @@ bench: install
 # Needs PostgreSQL on 127.0.0.1:5432 (see docs/benchmarks-web.md).
 bench-web: install
 	$(BIN)/python bench/web.py
+
+# Page images of the demo Piano and Relazione in docs/screenshots (needs pdftoppm, poppler-utils).
+page-images: install
+	$(BIN)/python scripts/page_images.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis build *.egg-info src/*.egg-info

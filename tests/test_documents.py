@@ -173,19 +173,83 @@ def test_the_relazione_docx_embeds_each_figure_as_svg_with_a_png_fallback(relazi
     out = render_docx(doc, tmp_path / "relazione.docx")
     d = Docx(str(out))
     figures = [b for b in doc.blocks if type(b).__name__ == "Figure"]
-    assert len(d.inline_shapes) == len(figures) == 4  # gauge, perspectives, map, strategic objectives
+    assert len(d.inline_shapes) == len(figures) == 6  # gauge, perspectives, map, strategic objectives, 2 fund indicators
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
         svgs = sorted(n for n in names if n.endswith(".svg"))
         pngs = [n for n in names if n.startswith("word/media/") and n.endswith(".png")]
         body = z.read("word/document.xml").decode()
         types = z.read("[Content_Types].xml").decode()
-        assert len(svgs) == 4 and len(pngs) == 4
-        assert body.count("asvg:svgBlip") == 4
+        assert len(svgs) == len(pngs) == body.count("asvg:svgBlip") == 6
         assert "image/svg+xml" in types
         # the vector drawing is the chart the PDF has: the map names the strategic objectives
         drawings = [z.read(n).decode() for n in svgs]
         assert any("Favorire gli investimenti" in s and "marker" in s for s in drawings)  # the strategy map, arrows and all
         assert any(pct(result.achievement) in s for s in drawings)  # the gauge
     captions = [p.text for p in d.paragraphs if p.text.startswith("Figura ")]
-    assert [c.split(" –")[0] for c in captions] == ["Figura 1", "Figura 2", "Figura 3", "Figura 4"]
+    assert [c.split(" –")[0] for c in captions] == [f"Figura {n}" for n in range(1, 7)]
+
+
+def test_the_relazione_has_the_gender_chapter_and_the_fund_indicator_trends(relazione, pdf_text):
+    _reader, text = pdf_text
+    chapter = text.split("4. Bilancio di genere")[-1].split("5. Gli obiettivi individuali")[0]
+    assert "Composizione del Personale in Ruolo" in chapter  # the seed's table, from the plan's section
+    assert "Figura 5 – D1-2" in text and "Figura 6 – D2-4" in text
+
+
+def test_markdown_tables_carry_bold_cells_without_their_markers():
+    from cruscotto.documents.markdown import markdown_blocks
+
+    (table,) = markdown_blocks("| **Categoria** | 2019 |\n|---|---|\n| C | 19 |\n| **Totale** | **29** |\n| a **b** c | 1 |\n")
+    assert table.header == ("Categoria", "2019")
+    total = table.rows[1]
+    assert [c.text for c in total] == ["Totale", "29"] and all(c.bold for c in total)
+    assert total[1].align == "right"
+    assert table.rows[2][0].text == "a b c" and not table.rows[2][0].bold
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdftoppm") is None, reason="poppler-utils not installed (.ci/run installs it)")
+def test_page_images_of_the_relazione(relazione, tmp_path):
+    """scripts/page_images.py's steps on the Relazione: every page an A4 image, eight to a sheet."""
+    import importlib.util
+    from pathlib import Path
+
+    from PIL import Image
+
+    spec = importlib.util.spec_from_file_location("page_images", Path(__file__).parents[1] / "scripts" / "page_images.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    pdf = render_pdf(relazione[2], tmp_path / "relazione.pdf")
+    pages = mod.page_images(pdf, 20, tmp_path)
+    assert len(pages) == len(PdfReader(pdf).pages)
+    first = Image.open(pages[0])
+    assert abs(first.height / first.width - 297 / 210) < 0.02  # A4 portrait
+    assert len(first.convert("L").getcolors(256)) > 2  # not blank
+    sheets = mod.sheets(pages, "relazione", tmp_path)
+    assert [s.name for s in sheets][0] == "relazione-pagine-1-8.png" and len(sheets) == -(-len(pages) // 8)
+
+
+def test_report_xlsx_results_and_plan(demo_plan_path, demo_actuals_path, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "relazione.xlsx"
+    r = CliRunner().invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "--format", "xlsx", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    plan = load_plan(demo_plan_path).piano
+    result = score_plan(plan, anno=2020, valori=read_actuals(demo_actuals_path))
+    wb = load_workbook(out)
+    summary = {row[0].value: row for row in wb["Sintesi"].iter_rows()}
+    ente = summary["ente"]
+    assert ente[3].value == pytest.approx(result.achievement / 100) and ente[3].number_format == "0.00%"
+    assert summary["Importo spettante"][1].value == pytest.approx(result.fondo.importo)  # € 24.903,64 with the example actuals
+    assert len(wb.sheetnames) == 1 + len(plan.prospettive)
+    rows = {row[3].value: row for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2)}
+    a = rows["A.3.4-1"]
+    res = result.indicatore("A.3.4-1")
+    assert a[8].value == pytest.approx(res.actual) and a[9].value == pytest.approx(res.achievement / 100) and a[10].value == "raggiunto"
+    assert len(rows) == len(list(plan.indicatori()))
+
+    plan_xlsx = tmp_path / "piano.xlsx"
+    r = CliRunner().invoke(app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "xlsx", "-o", str(plan_xlsx)])
+    assert r.exit_code == 0, r.output
+    assert load_plan(plan_xlsx).piano == plan  # the seed layout imports back unchanged

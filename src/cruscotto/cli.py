@@ -238,7 +238,7 @@ def report(
     kind: Annotated[str, typer.Argument(help="piano, relazione o monitoraggio")],
     file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
     year: Annotated[int, typer.Option("--year", help="Anno")],
-    fmt: Annotated[str, typer.Option("--format", help="pdf o docx")] = "pdf",
+    fmt: Annotated[str, typer.Option("--format", help="pdf, docx o xlsx")] = "pdf",
     output: Annotated[Path, typer.Option("-o", "--output", help="File da scrivere")] = Path("relazione.pdf"),
     actuals: Annotated[list[Path] | None, typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
     measures: Annotated[list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
@@ -246,7 +246,11 @@ def report(
     example_data: Annotated[bool, typer.Option("--example-data", help="Segna in copertina che i dati sono di esempio")] = False,
     period: Annotated[str, typer.Option("--period", help="Periodo del monitoraggio (es. S1)")] = "S1",
 ) -> None:
-    """Genera un documento: Piano, Relazione sulla performance o monitoraggio di un periodo (PDF o DOCX)."""
+    """Genera un documento: Piano, Relazione sulla performance o monitoraggio di un periodo (PDF, DOCX o XLSX).
+
+    In XLSX il Piano è il cruscotto nel formato del seed (si reimporta così com'è); la Relazione
+    e il monitoraggio sono i risultati: sintesi e un foglio per prospettiva.
+    """
     from .documents.docx import render_docx
     from .documents.monitoraggio import build_monitoraggio
     from .documents.pdf import render_pdf
@@ -256,11 +260,23 @@ def report(
     if kind not in ("piano", "relazione", "monitoraggio"):
         err.print(f"[red]errore[/red] documento {kind!r} non disponibile (disponibili: piano, relazione, monitoraggio)")
         raise typer.Exit(2)
-    if fmt not in ("pdf", "docx"):
-        err.print(f"[red]errore[/red] formato {fmt!r} non disponibile (pdf, docx)")
+    if fmt not in ("pdf", "docx", "xlsx"):
+        err.print(f"[red]errore[/red] formato {fmt!r} non disponibile (pdf, docx, xlsx)")
         raise typer.Exit(2)
     loaded, ref, _events = _inputs(file, actuals, measures, as_of)
     valori = loaded.valori
+    if fmt == "xlsx":
+        from .documents.xlsx import render_results_xlsx
+        from .files.tabular import write_xlsx_plan
+
+        if kind == "piano":
+            write_xlsx_plan(loaded.piano, output)
+        else:
+            periodo = period if kind == "monitoraggio" else ""
+            result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, periodo=periodo)
+            render_results_xlsx(loaded.piano, result, output, periodo=periodo, example_data=example_data)
+        out.print(f"{kind} {year} (xlsx) → {output}", highlight=False)
+        return
     if kind == "piano":
         doc = build_piano(loaded.piano)
     elif kind == "monitoraggio":

@@ -22,7 +22,7 @@ def wait_done(client, url, seconds=60):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("kind, fmt, magic", [("relazione", "docx", b"PK"), ("cruscotto", "xlsx", b"PK"), ("opendata", "zip", b"PK"), ("monitoraggio", "pdf", b"%PDF")])
+@pytest.mark.parametrize("kind, fmt, magic", [("relazione", "docx", b"PK"), ("cruscotto", "xlsx", b"PK"), ("opendata", "zip", b"PK"), ("monitoraggio", "pdf", b"%PDF"), ("relazione", "xlsx", b"PK")])
 def test_a_document_is_built_in_the_background_and_downloaded(kind, fmt, magic, settings):
     from django.core.management import call_command
 
@@ -42,6 +42,10 @@ def test_a_document_is_built_in_the_background_and_downloaded(kind, fmt, magic, 
     assert f'filename="{kind}-CCIAA-PT-2020' in download["Content-Disposition"]
     if fmt == "zip":
         assert "datapackage.json" in zipfile.ZipFile(io.BytesIO(body)).namelist()
+    if (kind, fmt) == ("relazione", "xlsx"):
+        from openpyxl import load_workbook
+
+        assert load_workbook(io.BytesIO(body)).sheetnames[0] == "Sintesi"
     # someone else cannot see or fetch it
     other = client_for("consultazione")
     assert other.get(f"/CCIAA-PT/2020/documenti/{token}/").status_code == 404

@@ -76,15 +76,22 @@ def markdown_blocks(text: str, base_level: int = 2) -> list:
                     row.append(_inline_text(tj))
                 elif tj.type == "tr_close":
                     if in_head:
-                        header = row
+                        header = [c.replace("**", "") for c in row]
                     else:
-                        rows.append(tuple(Cell(c, "right" if _numeric(c) else "left") for c in row))
+                        rows.append(tuple(_cell(c) for c in row))
                 j += 1
             blocks.append(Table(tuple(header), tuple(rows)))
             i = j + 1
             continue
         i += 1
     return blocks
+
+
+def _cell(text: str) -> Cell:
+    """A table cell: **bold** around the whole cell makes it bold; bold inside a cell is dropped."""
+    bold = text.startswith("**") and text.endswith("**") and len(text) > 4
+    plain = text.replace("**", "")
+    return Cell(plain, "right" if _numeric(plain) else "left", bold=bold)
 
 
 def _numeric(text: str) -> bool:

@@ -12,17 +12,24 @@ Every figure is the engine's; the document rounds only for printing.
 
 from __future__ import annotations
 
-from ..charts import achievement_bars, entity_gauge, strategy_map
+from ..charts import achievement_bars, entity_gauge, indicator_chart, strategy_map
 from ..engine.model import Piano
 from ..engine.rollup import RisultatoPiano
 from ..engine.scoring import RULES_TEXT
 from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
 from .formatting import euro, pct, status, value
+from .markdown import markdown_blocks
 
 
 def _status_cell(stato) -> Cell:
     key = getattr(stato, "value", stato)
     return Cell(status(key), status=key)
+
+
+def _without_first_heading(text: str) -> str:
+    """The plan's section without its own title (the Relazione numbers its chapters itself)."""
+    lines = text.strip().splitlines()
+    return "\n".join(lines[1:]) if lines and lines[0].startswith("#") else text
 
 
 def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False) -> Document:
@@ -172,10 +179,22 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
                 (4, 2, 1),
             )
         )
+        # The trend of each numeric fund indicator: history, this year's actual, the targets.
+        figure = 5
+        for code in dict.fromkeys(c for p in f.progetti for c in p["indicatori"]):
+            ind, r = piano.indicatore(code), indicators.get(code)
+            if ind is None or r is None or not isinstance(r.actual, float):
+                continue
+            blocks.append(Figure(indicator_chart(ind, {anno: r.actual}), f"Figura {figure} – {ind.codice} {ind.nome}: storico, consuntivo {anno} e target", width_cm=13.0))
+            figure += 1
 
     # 4 -------------------------------------------------------------------------------
     blocks.append(Heading("4. Bilancio di genere"))
-    blocks.append(Paragraph("I dati del personale per genere sono riportati nel Piano della performance (analisi di genere); il loro aggiornamento per l'anno sarà generato dai dati del personale quando disponibili in cruscotto.", "note"))
+    if piano.sezioni.get("analisi_di_genere"):
+        blocks.append(Paragraph("Gli indicatori dell'analisi di genere riportati nel Piano della performance (ultimi anni disponibili):", "note"))
+        blocks += markdown_blocks(_without_first_heading(piano.sezioni["analisi_di_genere"]), base_level=2)
+    else:
+        blocks.append(Paragraph("Il piano non riporta un'analisi di genere.", "note"))
 
     # 5 -------------------------------------------------------------------------------
     blocks.append(Heading("5. Gli obiettivi individuali"))

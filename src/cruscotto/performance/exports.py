@@ -18,9 +18,9 @@ from pathlib import Path
 from django.conf import settings
 
 KINDS = {
-    "relazione": ("pdf", "docx"),
+    "relazione": ("pdf", "docx", "xlsx"),
     "piano": ("pdf", "docx"),
-    "monitoraggio": ("pdf", "docx"),
+    "monitoraggio": ("pdf", "docx", "xlsx"),
     "cruscotto": ("xlsx",),
     "opendata": ("zip",),
 }

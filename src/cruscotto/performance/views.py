@@ -776,6 +776,13 @@ def documenti(request, ente, anno, piano):
         from cruscotto.documents.pdf import render_pdf
 
         stage("costruzione del documento")
+        if fmt == "xlsx" and kind in ("relazione", "monitoraggio"):
+            from cruscotto.documents.xlsx import render_results_xlsx
+            from cruscotto.engine.rollup import score_plan
+
+            res = result if kind == "relazione" else score_plan(plan, anno=anno, valori=valori, periodo=periodo)
+            render_results_xlsx(plan, res, out, periodo=periodo if kind == "monitoraggio" else "", example_data=example)
+            return
         if kind == "relazione":
             from cruscotto.documents.relazione import build_relazione
 
