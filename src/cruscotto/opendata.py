@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .engine.model import Piano
 from .engine.rollup import RisultatoPiano
+from .files.tables import neutralise
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -106,7 +107,8 @@ def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path) 
             w = csv.writer(fh)
             w.writerow(names)
             for row in ds["rows"]:
-                w.writerow(["true" if v is True else "false" if v is False else v for v in row])
+                # Texts a spreadsheet would run as formulas get a leading ' (the JSON keeps them as they are).
+                w.writerow(["true" if v is True else "false" if v is False else neutralise(v) if isinstance(v, str) else v for v in row])
         with open(d / f"{ds['name']}.json", "w", encoding="utf-8") as fh:
             json.dump([dict(zip(names, (None if v == "" else v for v in row))) for row in ds["rows"]], fh, ensure_ascii=False, indent=1)
         resources.append(

@@ -13,7 +13,7 @@ scored and shown, but do not enter the roll-up of an ``ente`` node.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .model import (
@@ -214,13 +214,15 @@ def score_plan(
     eventi: Mapping[str, date | None] | None = None,
     periodo: str = "",
     on_progress: Callable[[int, int], None] | None = None,
+    validato: bool = False,
 ) -> RisultatoPiano:
     """Score the plan for one year.
 
     ``as_of`` is the reference date for deadlines (default: 31 December of
     ``anno``); ``eventi`` overrides event dates of the plan (e.g. T0).
     ``on_progress(done, total)`` is called every few hundred indicators, for
-    a progress bar on large plans.
+    a progress bar on large plans. ``validato``: the OIV has validated the
+    year's results, so the fund's amount is no longer provisional.
     """
     valori = valori or Valori()
     as_of = as_of or date(anno, 12, 31)
@@ -282,6 +284,8 @@ def score_plan(
     fondo = None
     if piano.fondo is not None and piano.fondo.anno == anno:
         fondo = score_fondo(piano.fondo, ind_results, warnings)
+        if validato:
+            fondo = replace(fondo, provvisorio=False)
 
     return RisultatoPiano(
         anno=anno,

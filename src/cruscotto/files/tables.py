@@ -43,8 +43,9 @@ def read_csv(path: str | Path) -> Table:
     rows = list(reader)
     if not rows:
         raise ParseError("il file è vuoto: manca la riga di intestazione", where=str(path))
-    headers = [h.strip() for h in rows[0]]
-    body = [(i + 2, list(r)) for i, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
+    headers = [unneutralise(h.strip()) for h in rows[0]]
+    # A cell written as '=... by a neutralising export comes back as it was.
+    body = [(i + 2, [unneutralise(c) for c in r]) for i, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
     return Table(str(path), headers, body)
 
 
@@ -209,9 +210,32 @@ def match_headers(table: Table, known: dict[str, str]) -> tuple[dict[str, int], 
     return found, unknown
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d.,]*)%?$")
+
+
+def neutralise(text: str) -> str:
+    """A text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` at the start),
+    prefixed with ``'`` so that it shows as text (OWASP's advice for CSV injection).
+
+    A plain number (``-5``, ``+3,5%``) is left alone: a spreadsheet reads it as a number,
+    not a formula. ``unneutralise`` undoes it when cruscotto reads its own file back.
+    """
+    if text and text.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text[1:]):
+        return text[1:]
+    return text
+
+
 def write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str = ",") -> None:
+    """CSV in UTF-8; texts that a spreadsheet would run as formulas are neutralised."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter=delimiter)
-        w.writerow(headers)
+        w.writerow([neutralise(str(h)) for h in headers])
         for r in rows:
-            w.writerow(["" if c is None else c for c in r])
+            w.writerow(["" if c is None else neutralise(c) if isinstance(c, str) else c for c in r])

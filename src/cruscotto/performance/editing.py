@@ -18,6 +18,7 @@ from cruscotto.files.native import plan_from_data
 
 from . import models as m
 from . import permissions, selectors
+from .audit import registra
 from .services import _bump
 
 INDICATOR_FIELDS = ("nome", "algoritmo", "formula", "etichette", "polarita", "peso", "unita", "tipologia", "fonte", "strutture", "media_cluster", "target", "note", "cruscotto")
@@ -82,6 +83,9 @@ def _check(data: dict) -> None:
 def _require_editor(user, piano: m.Piano) -> None:
     if not permissions.can_edit_plan(user, piano.ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
+    if piano.stato_versione != m.Piano.StatoVersione.BOZZA:
+        # An adopted plan is a legal act: its targets and weights change only by a rimodulazione.
+        raise ValidationError(_("La versione %(v)s del piano è adottata: per cambiarla si avvia una rimodulazione.") % {"v": piano.versione})
 
 
 def _clean_indicator(values: dict) -> dict:
@@ -97,6 +101,7 @@ def indicatore_aggiorna(*, user, piano: m.Piano, codice: str, values: dict) -> m
     row = piano.indicatori.select_for_update().get(codice=codice)
     data = selectors.plan_data(piano)
     node, _holder = _find(data, "indicatore", codice)
+    before = {k: v for k, v in node.items() if k in INDICATOR_FIELDS}
     keep = {k: v for k, v in node.items() if k not in INDICATOR_FIELDS}
     node.clear()
     node.update(keep)
@@ -122,6 +127,11 @@ def indicatore_aggiorna(*, user, piano: m.Piano, codice: str, values: dict) -> m
     for c in codes:
         row.strutture.add(structures[c] if c in structures else m.Struttura.objects.create(ente=piano.ente, codice=c, nome=c))
     _bump(piano)
+    after = {k: v for k, v in node.items() if k in INDICATOR_FIELDS}
+    prima = {k: v for k, v in before.items() if after.get(k) != v}
+    dopo = {k: v for k, v in after.items() if before.get(k) != v}
+    if prima or dopo:
+        registra(user=user, azione="indicatore.modifica", piano=piano, oggetto=codice, prima=prima, dopo=dopo)
     return row
 
 
@@ -150,6 +160,7 @@ def indicatore_crea(*, user, piano: m.Piano, livello: str, codice_padre: str, va
         os_ = m.ObiettivoStrategico.objects.get(linea__prospettiva__piano=piano, codice=codice_padre)
     last = piano.indicatori.order_by("-ordine").values_list("ordine", flat=True).first() or 0
     row = m.Indicatore.objects.create(piano=piano, obiettivo_strategico=os_, obiettivo_operativo=oo, codice=new["codice"], nome=new.get("nome", ""), ordine=last + 1)
+    registra(user=user, azione="indicatore.crea", piano=piano, oggetto=row.codice, dopo={"obiettivo": codice_padre})
     # the rest of the fields, through the same path as an update
     return indicatore_aggiorna(user=user, piano=piano, codice=row.codice, values=values)
 
@@ -163,8 +174,10 @@ def indicatore_elimina(*, user, piano: m.Piano, codice: str) -> None:
         raise ValidationError(_("Indicatore %(c)s non trovato.") % {"c": codice})
     holder["indicatori"] = [i for i in holder["indicatori"] if i.get("codice") != codice]
     _check(data)  # e.g. the fund or a scorecard still names it
+    removed = _node
     piano.indicatori.filter(codice=codice).delete()
     _bump(piano)
+    registra(user=user, azione="indicatore.elimina", piano=piano, oggetto=codice, prima=removed)
 
 
 @transaction.atomic
@@ -174,12 +187,14 @@ def nodo_aggiorna(*, user, piano: m.Piano, livello: str, codice: str, nome: str,
     node, _holder = _find(data, livello, codice)
     if node is None:
         raise ValidationError(_("Nodo %(c)s non trovato.") % {"c": codice})
+    before = {k: node.get(k) for k in ("nome", "peso", "note")}
     node["nome"] = nome.strip()
     node["peso"] = peso.strip() or None
     node["note"] = note.strip() or None
     _check(data)
     LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).update(nome=nome.strip(), peso_testo=peso.strip(), note=note.strip())
     _bump(piano)
+    registra(user=user, azione=f"{livello}.modifica", piano=piano, oggetto=codice, prima=before, dopo={k: node.get(k) for k in ("nome", "peso", "note")})
 
 
 CHILD_LEVEL = {"piano": "prospettiva", "prospettiva": "linea", "linea": "obiettivo_strategico", "obiettivo_strategico": "obiettivo_operativo"}
@@ -218,6 +233,7 @@ def nodo_crea(*, user, piano: m.Piano, livello_padre: str, codice_padre: str | N
     else:
         m.ObiettivoOperativo.objects.create(obiettivo_strategico=m.ObiettivoStrategico.objects.get(linea__prospettiva__piano=piano, codice=codice_padre), **fields)
     _bump(piano)
+    registra(user=user, azione=f"{level}.crea", piano=piano, oggetto=codice, dopo={"nome": nome, "peso": peso.strip(), "padre": codice_padre})
 
 
 @transaction.atomic
@@ -232,3 +248,4 @@ def nodo_elimina(*, user, piano: m.Piano, livello: str, codice: str) -> None:
         raise ValidationError(_("Il nodo %(c)s non è vuoto: prima sposti o elimini ciò che contiene.") % {"c": codice})
     LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).delete()
     _bump(piano)
+    registra(user=user, azione=f"{livello}.elimina", piano=piano, oggetto=codice, prima={k: node.get(k) for k in ("nome", "peso")})

@@ -13,7 +13,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,10 +61,56 @@ class Struttura(models.Model):
         return self.nome
 
 
+class Ciclo(models.Model):
+    """The performance cycle of a plan, named by its first year: its lifecycle, shared by its versions.
+
+    bozza → adottato (the first version adopted, with its act) → in monitoraggio →
+    consuntivo chiuso → validato OIV → pubblicato; the OIV may return a closed
+    consuntivo to monitoraggio. ``ciclo.py`` holds who may move it and when.
+    """
+
+    class Stato(models.TextChoices):
+        BOZZA = "bozza", _("bozza")
+        ADOTTATO = "adottato", _("adottato")
+        MONITORAGGIO = "in_monitoraggio", _("in monitoraggio")
+        CHIUSO = "consuntivo_chiuso", _("consuntivo chiuso")
+        VALIDATO = "validato_oiv", _("validato OIV")
+        PUBBLICATO = "pubblicato", _("pubblicato")
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="cicli")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.BOZZA)
+
+    class Meta:
+        verbose_name = _("ciclo della performance")
+        verbose_name_plural = _("cicli della performance")
+        constraints = [models.UniqueConstraint(fields=["ente", "anno"], name="ciclo_unico")]
+        ordering = ["ente", "-anno"]
+
+    def __str__(self) -> str:
+        return f"{self.ente.codice} {self.anno}: {self.get_stato_display()}"
+
+    @property
+    def validato(self) -> bool:
+        return self.stato in (self.Stato.VALIDATO, self.Stato.PUBBLICATO)
+
+
 class Piano(models.Model):
-    """A plan of an ente (one version of it: rimodulazioni make new versions, issue 5)."""
+    """One version of the plan of a cycle. Only a draft (bozza) can be edited; adopting it puts it in
+    force; a rimodulazione is a new draft version that, once adopted with its act, replaces it."""
+
+    class StatoVersione(models.TextChoices):
+        BOZZA = "bozza", _("bozza")
+        IN_VIGORE = "in_vigore", _("in vigore")
+        SUPERATA = "superata", _("superata")
 
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="piani")
+    ciclo = models.ForeignKey(Ciclo, null=True, blank=True, on_delete=models.CASCADE, related_name="versioni")
+    stato_versione = models.CharField(_("stato della versione"), max_length=12, choices=StatoVersione.choices, default=StatoVersione.BOZZA)
+    atto = models.CharField(_("atto"), max_length=200, blank=True)  # "Delibera di Giunta n. 12"
+    atto_data = models.DateField(_("data dell'atto"), null=True, blank=True)
+    motivazione = models.TextField(_("motivazione"), blank=True)  # of a rimodulazione
+    precedente = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     titolo = models.CharField(_("titolo"), max_length=300)
     anni = models.JSONField(_("anni"), default=list)
     regole = models.JSONField(_("regole"), default=dict)
@@ -253,3 +301,75 @@ class Ruolo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.utente} — {self.get_tipo_display()} — {self.ente}"
+
+
+class PeriodoChiuso(models.Model):
+    """A closed period of an ente's year: its values change only through a recorded correction."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="periodi_chiusi")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    periodo = models.CharField(_("periodo"), max_length=10, blank=True)  # "" = the whole year
+    chiuso_da = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    chiuso_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("periodo chiuso")
+        verbose_name_plural = _("periodi chiusi")
+        constraints = [models.UniqueConstraint(fields=["ente", "anno", "periodo"], name="periodo_chiuso_unico")]
+
+
+class Commento(models.Model):
+    """An OIV comment on an item of a cycle (an indicator, an objective, the Relazione)."""
+
+    ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="commenti")
+    oggetto = models.CharField(_("oggetto"), max_length=60)  # an indicator or node code, or "relazione"
+    testo = models.TextField(_("testo"))
+    autore = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    creato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commento OIV")
+        verbose_name_plural = _("commenti OIV")
+        ordering = ["creato_il", "pk"]
+
+
+class RegistroQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("il registro delle modifiche non si modifica")
+
+    def delete(self):
+        raise PermissionDenied("il registro delle modifiche non si cancella")
+
+
+class Registro(models.Model):
+    """The audit trail: who changed what, when, from which value to which, and why. Append-only.
+
+    No foreign keys: a record outlives the user, the plan or the ente it names. The
+    database refuses updates and deletes too (triggers, migration 0004).
+    """
+
+    quando = models.DateTimeField(_("quando"), default=timezone.now, db_index=True)
+    utente = models.CharField(_("utente"), max_length=150, blank=True)  # username at the time
+    utente_id = models.IntegerField(null=True, blank=True, db_index=True)
+    ente = models.CharField(_("ente"), max_length=40, blank=True, db_index=True)
+    piano_id = models.IntegerField(null=True, blank=True)
+    azione = models.CharField(_("azione"), max_length=60)
+    oggetto = models.CharField(_("oggetto"), max_length=200, blank=True, db_index=True)
+    prima = models.JSONField(_("prima"), null=True, blank=True)
+    dopo = models.JSONField(_("dopo"), null=True, blank=True)
+    motivo = models.TextField(_("motivo"), blank=True)
+
+    objects = RegistroQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registro delle modifiche")
+        verbose_name_plural = _("registro delle modifiche")
+        ordering = ["-quando", "-pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("il registro delle modifiche non si modifica")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("il registro delle modifiche non si cancella")

@@ -170,10 +170,18 @@ def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
 
 
 @lru_cache(maxsize=64)
-def _score_cached(piano_id: int, revisione: str, valori_revisione: str, anno: int, as_of: date | None) -> RisultatoPiano:
-    # ``valori_revisione`` is read by lru_cache only: a new token means new values.
+def _score_cached(piano_id: int, revisione: str, valori_revisione: str, anno: int, as_of: date | None, validato: bool) -> RisultatoPiano:
+    # ``valori_revisione`` is read by lru_cache only: a new token means new values (or a new state).
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
-    return score_plan(_plan_cached(piano_id, revisione), anno=anno, valori=valori_for(piano, [anno]), as_of=as_of)
+    return score_plan(_plan_cached(piano_id, revisione), anno=anno, valori=valori_for(piano, [anno]), as_of=as_of, validato=validato)
+
+
+def validated(piano: m.Piano, anno: int) -> bool:
+    """Has the OIV validated the results of ``anno`` (the cycle of that year, if any)?"""
+    cached = getattr(piano, "_validati", None)
+    if cached is not None:
+        return anno in cached
+    return m.Ciclo.objects.filter(ente_id=piano.ente_id, anno=anno, stato__in=(m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)).exists()
 
 
 def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valori | None = None) -> RisultatoPiano:
@@ -183,37 +191,51 @@ def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valor
     values change (a result is immutable, so sharing it is safe).
     """
     if valori is not None:
-        return score_plan(plan_for(piano), anno=anno, valori=valori, as_of=as_of)
-    return _score_cached(piano.pk, piano.revisione, piano.valori_revisione, anno, as_of)
+        return score_plan(plan_for(piano), anno=anno, valori=valori, as_of=as_of, validato=validated(piano, anno))
+    return _score_cached(piano.pk, piano.revisione, piano.valori_revisione, anno, as_of, validated(piano, anno))
 
 
 def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:
-    """The latest version of the plan covering ``anno`` (or the latest plan)."""
-    plans = list(ente.piani.order_by("-versione", "-id").defer("extra", "regole"))
-    for p in plans:
-        if anno is None or anno in p.anni:
-            return p
-    return None
+    """The version shown for ``anno`` (see ``ente_and_plan``); without a year, for the first
+    year of the ente's latest cycle."""
+    if anno is None:
+        anno = ente.cicli.order_by("-anno").values_list("anno", flat=True).first()
+        if anno is None:
+            return None
+    return ente_and_plan(ente.codice, anno)[1]
 
 
-_PLAN_FIELDS = ("id", "ente_id", "titolo", "anni", "note", "versione", "revisione", "valori_revisione")
+_PLAN_FIELDS = ("id", "ente_id", "titolo", "anni", "note", "versione", "revisione", "valori_revisione", "ciclo_id", "stato_versione")
 
 
 @lru_cache(maxsize=4)
 def _ente_plans_sql(vendor: str) -> str:
     # Every page asks this: the SQL is made by the ORM once per process (building the query
     # costs twice as much as running it), then run with each request's code.
-    qs = m.Piano.objects.filter(ente__codice="").order_by("-versione", "-id").values_list(*_PLAN_FIELDS, "ente__codice", "ente__nome")
+    qs = m.Piano.objects.filter(ente__codice="").order_by("-versione", "-id").values_list(*_PLAN_FIELDS, "ciclo__anno", "ciclo__stato", "ente__codice", "ente__nome")
     sql, params = qs.query.sql_with_params()
     assert params == ("",), params
     return sql
 
 
+def _shown(rows: list[tuple], anno: int) -> tuple | None:
+    """The version pages show for ``anno``: of the latest cycle whose plan covers the year,
+    the version in force; before any adoption, the latest draft."""
+    n = len(_PLAN_FIELDS)
+    covering = [r for r in rows if anno in r[3] and r[9] != m.Piano.StatoVersione.SUPERATA]
+    if not covering:
+        return None
+    latest = max((r[n] or 0) for r in covering)
+    cycle = [r for r in covering if (r[n] or 0) == latest]
+    return next((r for r in cycle if r[9] == m.Piano.StatoVersione.IN_VIGORE), None) or max(cycle, key=lambda r: (r[5], r[0]))
+
+
 def ente_and_plan(codice: str, anno: int) -> tuple[m.Ente | None, m.Piano | None]:
-    """The ente with this code and its plan for ``anno``, in one query when it has plans.
+    """The ente with this code and the version of its plan shown for ``anno``, in one query.
 
     The plan comes without its large JSON columns (``extra``, ``regole``) and its creation
-    time, deferred: they are read from the database if something asks for them.
+    time, deferred: they are read from the database if something asks for them. It knows
+    which years of the ente the OIV has validated (``validated``), from the same query.
     """
     import json
 
@@ -221,16 +243,19 @@ def ente_and_plan(codice: str, anno: int) -> tuple[m.Ente | None, m.Piano | None
 
     with connection.cursor() as cur:
         cur.execute(_ente_plans_sql(connection.vendor), [codice])
-        rows = cur.fetchall()
+        rows = [(r[0], r[1], r[2], json.loads(r[3]) if isinstance(r[3], str) else r[3], *r[4:]) for r in cur.fetchall()]
     if not rows:
         return m.Ente.objects.filter(codice=codice).first(), None
-    first = rows[0]
-    ente = m.Ente.from_db("default", ["id", "codice", "nome"], [first[1], first[-2], first[-1]])
-    chosen = None
-    for row in rows:
-        anni = json.loads(row[3]) if isinstance(row[3], str) else row[3]
-        if anno in anni:
-            chosen = m.Piano.from_db("default", list(_PLAN_FIELDS), [*row[:3], anni, *row[4 : len(_PLAN_FIELDS)]])
-            chosen.ente = ente
-            break
+    n = len(_PLAN_FIELDS)
+    ente = m.Ente.from_db("default", ["id", "codice", "nome"], [rows[0][1], rows[0][-2], rows[0][-1]])
+    row = _shown(rows, anno)
+    if row is None:
+        return ente, None
+    # from_db takes the values in the model's field order, whatever the names' order.
+    values = dict(zip(_PLAN_FIELDS, row[:n]))
+    names = [f.attname for f in m.Piano._meta.concrete_fields if f.attname in values]
+    chosen = m.Piano.from_db("default", names, [values[k] for k in names])
+    chosen.ente = ente
+    chosen._validati = {r[n] for r in rows if r[n + 1] in (m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)}
+    chosen._ciclo_stato = row[n + 1]
     return ente, chosen

@@ -22,16 +22,30 @@ from cruscotto.files.native import indicatore_to_data, plan_to_data
 
 from . import models as m
 from . import permissions
+from .audit import registra
 
 TREE_KEYS = ("formato", "ente", "piano", "regole", "strutture", "eventi", "prospettive")
 
 
 @transaction.atomic
-def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None) -> m.Piano:
-    """Store an engine plan as a new plan (a new version when the ente has one with the same title)."""
+def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None, motivazione: str = "", precedente: m.Piano | None = None) -> m.Piano:
+    """Store an engine plan as a new draft version of its cycle (the ente's plan starting that year).
+
+    In a cycle not yet adopted the new draft replaces the old one (whose values it takes
+    over). In an adopted cycle a new version is a rimodulazione: it needs its reason, and
+    stays a draft until adopted (``ciclo.adotta``).
+    """
     if user is not None and not permissions.can_edit_plan(user, None):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può importare un piano."))
     ente, _created = m.Ente.objects.get_or_create(codice=piano.ente.codice, defaults={"nome": piano.ente.nome})
+    ciclo, _c = m.Ciclo.objects.get_or_create(ente=ente, anno=min(piano.anni))
+    ciclo = m.Ciclo.objects.select_for_update().get(pk=ciclo.pk)
+    in_force = ciclo.versioni.filter(stato_versione=m.Piano.StatoVersione.IN_VIGORE).first()
+    if in_force is not None and not motivazione.strip():
+        raise ValidationError(_("Il piano %(anno)s è adottato: un nuovo file è una rimodulazione e ne serve la motivazione.") % {"anno": ciclo.anno})
+    if in_force is not None and ciclo.stato not in (m.Ciclo.Stato.ADOTTATO, m.Ciclo.Stato.MONITORAGGIO):
+        raise ValidationError(_("Il ciclo %(anno)s è «%(s)s»: il piano non si modifica più.") % {"anno": ciclo.anno, "s": ciclo.get_stato_display()})
+    old_drafts = list(ciclo.versioni.filter(stato_versione=m.Piano.StatoVersione.BOZZA))
     strutture = {}
     for s in piano.strutture:
         obj, _c = m.Struttura.objects.update_or_create(ente=ente, codice=s.codice, defaults={"nome": s.nome, "tipo": s.tipo})
@@ -46,15 +60,18 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None)
         return strutture[code]
 
     data = plan_to_data(piano)
-    previous = ente.piani.filter(titolo=piano.titolo).order_by("-versione").first()
+    last = ciclo.versioni.order_by("-versione").first()
     db = m.Piano.objects.create(
         ente=ente,
+        ciclo=ciclo,
         titolo=piano.titolo,
         anni=list(piano.anni),
         regole=data.get("regole", {}),
         extra={k: v for k, v in data.items() if k not in TREE_KEYS},
         note=piano.note or "",
-        versione=previous.versione + 1 if previous else 1,
+        versione=last.versione + 1 if last else 1,
+        motivazione=motivazione.strip(),
+        precedente=precedente or in_force or (old_drafts[-1] if old_drafts else None),
     )
     m.Evento.objects.bulk_create(m.Evento(piano=db, codice=e.codice, nome=e.nome, data=e.data, alias=list(e.alias)) for e in piano.eventi)
     order = 0
@@ -115,6 +132,23 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None)
         for (nome, anno), value in valori.misure.items():
             m.Misura.objects.update_or_create(ente=ente, nome=nome, anno=anno, defaults={"valore": value})
         valori_cambiati(ente=ente)
+    moved = 0
+    for old in old_drafts:
+        # A draft is replaced by the new one: its values follow, it stays on record as superseded.
+        if in_force is None:
+            from .ciclo import _move_values
+
+            moved += _move_values(old, db, user)
+        m.Piano.objects.filter(pk=old.pk).update(stato_versione=m.Piano.StatoVersione.SUPERATA)
+    registra(
+        user=user,
+        azione="piano.rimodulazione.avvia" if in_force else "piano.importa",
+        piano=db,
+        oggetto=f"versione {db.versione}",
+        prima={"versione": old_drafts[-1].versione if old_drafts else (in_force.versione if in_force else None)},
+        dopo={"versione": db.versione, "indicatori": len(ind_rows), "consuntivi": len(valori.consuntivi) if valori else 0, "valori_ripresi": moved},
+        motivo=motivazione,
+    )
     return db
 
 
@@ -139,8 +173,13 @@ def valori_cambiati(*, piano: m.Piano | None = None, ente: m.Ente | None = None)
 
 
 @transaction.atomic
-def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo: str = "", testo: str, nota: str = "") -> m.Consuntivo | None:
-    """Record (or clear, with an empty text) an actual value; the user must be allowed to enter it."""
+def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo: str = "", testo: str, nota: str = "", correzione: str = "") -> m.Consuntivo | None:
+    """Record (or clear, with an empty text) an actual value; the user must be allowed to enter it.
+
+    In a closed period the change is a correction: only the controllo di gestione (or an
+    amministratore) makes it, and only with its reason (``correzione``), which the audit
+    trail keeps.
+    """
     indicatore = piano.indicatori.filter(codice=codice).select_related("piano").prefetch_related("strutture").first()
     if indicatore is None:
         raise ValidationError(_("Indicatore %(codice)s non trovato nel piano.") % {"codice": codice})
@@ -152,11 +191,21 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
         value = parse_value(testo.strip(), where=codice)
     except ParseError as exc:
         raise ValidationError(_("Valore non valido: %(valore)s (atteso un numero come 68,28, una data gg/mm/aaaa o si/no).") % {"valore": exc.value}) from None
+    closed = m.PeriodoChiuso.objects.filter(ente_id=piano.ente_id, anno=anno, periodo=periodo).exists()
+    if closed:
+        if not permissions.can_edit_plan(user, piano.ente):
+            raise PermissionDenied(_("Il periodo %(p)s del %(anno)s è chiuso: le correzioni spettano al controllo di gestione.") % {"p": periodo or _("annuale"), "anno": anno})
+        if not correzione.strip():
+            raise ValidationError(_("Il periodo %(p)s del %(anno)s è chiuso: la modifica è una correzione e ne serve il motivo.") % {"p": periodo or _("annuale"), "anno": anno})
     existing = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
+    before = {"valore": existing.valore, "nota": existing.nota} if existing else None
+    azione = "consuntivo.correzione" if closed else "consuntivo.registra"
+    oggetto = f"{codice} {anno}{' ' + periodo if periodo else ''}"
     if value is None:
         if existing:
             existing.delete()
             valori_cambiati(piano=piano)
+            registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo=None, motivo=correzione)
         return None
     if existing is None:
         existing = m.Consuntivo(piano=piano, codice=codice, anno=anno, periodo=periodo)
@@ -165,6 +214,7 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
     existing.inserito_da = user
     existing.save()
     valori_cambiati(piano=piano)
+    registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo={"valore": existing.valore, "nota": existing.nota}, motivo=correzione)
     return existing
 
 
@@ -173,7 +223,9 @@ def evento_imposta_data(*, user, piano: m.Piano, codice: str, data: date | None)
     if not permissions.can_edit_plan(user, piano.ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può fissare le date degli eventi."))
     evento = piano.eventi.get(codice=codice)
+    before = evento.data
     evento.data = data
     evento.save()
     _bump(piano)
+    registra(user=user, azione="evento.data", piano=piano, oggetto=codice, prima={"data": before}, dopo={"data": data})
     return evento

@@ -45,6 +45,7 @@ YEAR_SWITCH_TARGET = {
     "nodo_nuovo": "piano",
     "documento_stato": "documenti",
     "documento_scarica": "documenti",
+    "versioni_diff": "ciclo",
 }
 
 
@@ -88,6 +89,21 @@ def with_plan(view):
             "anni_url": _year_links(request, piano.anni),
         }
         return view(request, ente_obj, anno, piano, *args, **kwargs)
+
+    return wrapper
+
+
+def on_draft(view):
+    """Plan-editing pages work on the cycle's draft (a rimodulazione in progress) when there is one."""
+
+    @wraps(view)
+    def wrapper(request, ente, anno, piano, *args, **kwargs):
+        if piano.ciclo_id and piano.stato_versione != m.Piano.StatoVersione.BOZZA:
+            draft = m.Piano.objects.filter(ciclo_id=piano.ciclo_id, stato_versione=m.Piano.StatoVersione.BOZZA).order_by("-versione").first()
+            if draft is not None:
+                draft.ente = ente
+                piano = draft
+        return view(request, ente, anno, piano, *args, **kwargs)
 
     return wrapper
 
@@ -248,7 +264,14 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
     if request.method == "POST":
         try:
             services.consuntivo_registra(
-                user=request.user, piano=piano, codice=codice, anno=anno, periodo=periodo, testo=request.POST.get("valore", ""), nota=request.POST.get("nota", "")
+                user=request.user,
+                piano=piano,
+                codice=codice,
+                anno=anno,
+                periodo=periodo,
+                testo=request.POST.get("valore", ""),
+                nota=request.POST.get("nota", ""),
+                correzione=request.POST.get("correzione", ""),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -263,6 +286,7 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
         "error": error,
         "submitted": request.POST.get("valore") if error else None,
         "oob": request.method == "POST" and not error,
+        "chiuso": m.PeriodoChiuso.objects.filter(ente=ente, anno=anno, periodo=periodo).exists(),
     }
     status = 422 if error else 200
     if not request.htmx:
@@ -514,9 +538,21 @@ def _preview(path, ente):
 
 
 @with_plan
+@on_draft
 def piano_pagina(request, ente, anno, piano):
     plan = selectors.plan_for(piano)
-    return render(request, "performance/piano.html", {"plan": plan, "versions": ente.piani.order_by("-versione"), "can_edit": permissions.can_edit_plan(request.user, ente)})
+    may = permissions.can_edit_plan(request.user, ente)
+    draft = piano.stato_versione == m.Piano.StatoVersione.BOZZA
+    ctx = {
+        "plan": plan,
+        "shown": piano,
+        "versions": m.Piano.objects.filter(ciclo_id=piano.ciclo_id).order_by("-versione"),
+        "can_edit": may and draft,  # an adopted version is locked: changes go through a rimodulazione
+        "can_import": may,
+        "locked": not draft,
+        "rimodulazione": draft and bool(piano.motivazione),
+    }
+    return render(request, "performance/piano.html", ctx)
 
 
 @with_plan
@@ -581,7 +617,11 @@ def piano_conferma(request, ente, anno, piano):
     if errors:
         path.unlink(missing_ok=True)
         return render(request, "performance/piano_anteprima.html", {"errors": errors, "warnings": []}, status=422)
-    new = services.piano_import(piano=loaded.piano, valori=loaded.valori if loaded.valori.consuntivi else None, user=request.user)
+    try:
+        new = services.piano_import(piano=loaded.piano, valori=loaded.valori if loaded.valori.consuntivi else None, user=request.user, motivazione=request.POST.get("motivazione", ""))
+    except ValidationError as exc:
+        ctx = {"errors": [{"code": "ciclo", "message": msg, "where": ""} for msg in exc.messages], "warnings": [], "token": token, "nome": "", "motivazione_richiesta": True}
+        return render(request, "performance/piano_anteprima.html", ctx, status=422)
     path.unlink(missing_ok=True)
     messages.success(request, _("Piano importato come versione %(v)s.") % {"v": new.versione})
     return redirect("piano", ente=ente.codice, anno=new.anni[0] if anno not in new.anni else anno)
@@ -617,6 +657,7 @@ def _indicator_values(post, anni) -> dict:
 
 @with_plan
 @require_http_methods(["GET", "POST"])
+@on_draft
 def indicatore_modifica(request, ente, anno, piano, codice: str):
     from . import editing
 
@@ -643,6 +684,7 @@ def indicatore_modifica(request, ente, anno, piano, codice: str):
 
 @with_plan
 @require_http_methods(["GET", "POST"])
+@on_draft
 def indicatore_nuovo(request, ente, anno, piano, livello: str, padre: str):
     from . import editing
 
@@ -687,6 +729,7 @@ def _delete_and_back(request, ente, anno, delete, done_message: str):
 
 @with_plan
 @require_http_methods(["POST"])
+@on_draft
 def indicatore_elimina(request, ente, anno, piano, codice: str):
 
     from . import editing
@@ -697,6 +740,7 @@ def indicatore_elimina(request, ente, anno, piano, codice: str):
 
 @with_plan
 @require_http_methods(["GET", "POST"])
+@on_draft
 def nodo_modifica(request, ente, anno, piano, livello: str, codice: str):
     from . import editing
 
@@ -721,6 +765,7 @@ def nodo_modifica(request, ente, anno, piano, livello: str, codice: str):
 
 @with_plan
 @require_http_methods(["GET", "POST"])
+@on_draft
 def nodo_nuovo(request, ente, anno, piano, livello: str, padre: str):
     """A new child of ``livello``/``padre`` (``piano``/``-`` for a perspective)."""
     from . import editing
@@ -742,6 +787,7 @@ def nodo_nuovo(request, ente, anno, piano, livello: str, padre: str):
 
 @with_plan
 @require_http_methods(["POST"])
+@on_draft
 def nodo_elimina(request, ente, anno, piano, livello: str, codice: str):
 
     from . import editing
@@ -843,3 +889,120 @@ def documento_scarica(request, ente, anno, piano, token: str):
     if state is None or state["ente"] != ente.pk or state["user"] != request.user.pk or state["status"] != "done":
         raise Http404(_("Documento non trovato."))
     return FileResponse(open(exports.file_of(state), "rb"), as_attachment=True, filename=state["filename"])
+
+
+# --- the cycle: adoption, rimodulazioni, states, closed periods, OIV, audit trail ----------
+
+
+def _parse_date(text: str):
+    from cruscotto.engine.errors import ParseError
+    from cruscotto.engine.numbers import parse_date
+
+    try:
+        return parse_date(text.strip()) if text.strip() else None
+    except ParseError:
+        raise ValidationError(_("Data non valida: %(v)s (atteso gg/mm/aaaa).") % {"v": text}) from None
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def ciclo_pagina(request, ente, anno, piano):
+    from django.contrib import messages
+
+    from . import ciclo as lifecycle
+
+    cycle = m.Ciclo.objects.select_related("ente").get(pk=piano.ciclo_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("azione", "")
+        try:
+            if action == "adotta":
+                target = get_object_or_404(m.Piano, ciclo=cycle, versione=request.POST.get("versione"))
+                lifecycle.adotta(user=request.user, piano=target, atto=request.POST.get("atto", ""), atto_data=_parse_date(request.POST.get("atto_data", "")))
+                messages.success(request, _("Versione %(v)s adottata.") % {"v": target.versione})
+            elif action == "sposta":
+                lifecycle.sposta(user=request.user, ciclo=cycle, verso=request.POST.get("verso", ""), nota=request.POST.get("nota", ""))
+                messages.success(request, _("Ciclo aggiornato."))
+            elif action == "rimodula":
+                new = lifecycle.rimodula(user=request.user, piano=lifecycle.version_in_force(cycle) or piano, motivazione=request.POST.get("motivazione", ""))
+                messages.success(request, _("Rimodulazione avviata: la versione %(v)s è una bozza da modificare e poi adottare.") % {"v": new.versione})
+            elif action == "elimina_bozza":
+                lifecycle.elimina_bozza(user=request.user, piano=get_object_or_404(m.Piano, ciclo=cycle, versione=request.POST.get("versione")))
+                messages.success(request, _("Bozza eliminata."))
+            elif action == "chiudi_periodo":
+                lifecycle.chiudi_periodo(user=request.user, ente=ente, anno=anno, periodo=request.POST.get("periodo", ""))
+                messages.success(request, _("Periodo chiuso."))
+            elif action == "commenta":
+                lifecycle.commenta(user=request.user, ciclo=cycle, oggetto=request.POST.get("oggetto", ""), testo=request.POST.get("testo", ""))
+                messages.success(request, _("Commento registrato."))
+            else:
+                raise ValidationError(_("Azione sconosciuta."))
+            return redirect("ciclo", ente=ente.codice, anno=anno)
+        except ValidationError as exc:
+            errors = exc.messages
+    versions = list(cycle.versioni.order_by("-versione"))
+    ctx = {
+        "ciclo": cycle,
+        "stati": m.Ciclo.Stato.choices,
+        "versions": versions,
+        "draft": lifecycle.draft(cycle),
+        "in_force": lifecycle.version_in_force(cycle),
+        "moves": [(to, dict(m.Ciclo.Stato.choices)[to]) for to in lifecycle.moves_for(request.user, cycle)],
+        "closed": m.PeriodoChiuso.objects.filter(ente=ente, anno=anno).order_by("periodo"),
+        "periods": [p for p in lifecycle.PERIODS if p],
+        "comments": cycle.commenti.select_related("autore"),
+        "can_edit": permissions.can_edit_plan(request.user, ente),
+        "can_validate": permissions.can_validate(request.user, ente),
+        "errors": errors,
+        "post": request.POST if errors else {},
+    }
+    return render(request, "performance/ciclo.html", ctx, status=422 if errors else 200)
+
+
+@with_plan
+def versioni_diff(request, ente, anno, piano, a: int, b: int):
+    from cruscotto.engine.diff import diff_plans
+
+    va = get_object_or_404(m.Piano, ciclo_id=piano.ciclo_id, versione=a)
+    vb = get_object_or_404(m.Piano, ciclo_id=piano.ciclo_id, versione=b)
+    changes = diff_plans(selectors.plan_for(va), selectors.plan_for(vb))
+    if request.GET.get("formato") == "csv":
+        import csv
+        import io
+
+        from cruscotto.files.tables import neutralise
+
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(["livello", "codice", "campo", f"versione {a}", f"versione {b}"])
+        for c in changes:
+            w.writerow([neutralise(x) for x in c.as_row()])
+        resp = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="confronto-{ente.codice}-v{a}-v{b}.csv"'
+        return resp
+    return render(request, "performance/versioni_diff.html", {"a": va, "b": vb, "changes": changes})
+
+
+@with_plan
+def registro(request, ente, anno, piano):
+    from django.core.paginator import Paginator
+
+    from . import audit
+
+    qs = m.Registro.objects.filter(ente=ente.codice)
+    if permissions.can_manage_users(request.user, ente):
+        # user accounts belong to no ente: the amministratore sees their changes here too
+        from django.db.models import Q
+
+        qs = m.Registro.objects.filter(Q(ente=ente.codice) | Q(ente="", azione__startswith="utente."))
+    oggetto, utente = request.GET.get("oggetto", "").strip(), request.GET.get("utente", "").strip()
+    if oggetto:
+        qs = qs.filter(oggetto__startswith=oggetto)
+    if utente:
+        qs = qs.filter(utente=utente)
+    if request.GET.get("formato") == "csv":
+        resp = HttpResponse(audit.as_csv(qs.order_by("quando", "pk")), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="registro-{ente.codice}.csv"'
+        return resp
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    return render(request, "performance/registro.html", {"page": page, "oggetto": oggetto, "utente": utente})

@@ -1,0 +1,208 @@
+"""The lifecycle of a plan: adoption, rimodulazioni, monitoring, closing, OIV validation, publication.
+
+| from → to                              | who                      | what else                                   |
+|----------------------------------------|--------------------------|---------------------------------------------|
+| bozza → adottato                       | controllo, amministratore | the act (number, date); the plan must have no errors; the draft version comes into force |
+| adottato → in_monitoraggio             | controllo, amministratore |                                             |
+| in_monitoraggio → consuntivo_chiuso    | controllo, amministratore | every period of the cycle's year is closed  |
+| consuntivo_chiuso → validato_oiv       | OIV                      | the fund and the premiums stop being provisional |
+| consuntivo_chiuso → in_monitoraggio    | OIV                      | returned, with the reason; the year reopens |
+| validato_oiv → pubblicato              | controllo, amministratore |                                             |
+
+After adoption the version in force is locked. A *rimodulazione* (allowed while
+adottato or in monitoraggio) copies it into a new draft version with its reason;
+the draft is edited freely and, adopted with its act, replaces the version in
+force (whose values move to it). Every step is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import models as m
+from . import permissions, selectors
+from .audit import registra
+
+S = m.Ciclo.Stato
+V = m.Piano.StatoVersione
+PERIODS = ("", "S1", "S2", "T1", "T2", "T3", "T4")
+
+# (from, to): who may, as a permission check
+TRANSITIONS = {
+    (S.ADOTTATO, S.MONITORAGGIO): "edit_plan",
+    (S.MONITORAGGIO, S.CHIUSO): "edit_plan",
+    (S.CHIUSO, S.VALIDATO): "validate",
+    (S.CHIUSO, S.MONITORAGGIO): "validate",
+    (S.VALIDATO, S.PUBBLICATO): "edit_plan",
+}
+
+
+def _may(user, ente, what: str) -> bool:
+    return permissions.can_edit_plan(user, ente) if what == "edit_plan" else permissions.can_validate(user, ente)
+
+
+def version_in_force(ciclo: m.Ciclo) -> m.Piano | None:
+    return ciclo.versioni.filter(stato_versione=V.IN_VIGORE).first()
+
+
+def draft(ciclo: m.Ciclo) -> m.Piano | None:
+    return ciclo.versioni.filter(stato_versione=V.BOZZA).order_by("-versione").first()
+
+
+def moves_for(user, ciclo: m.Ciclo) -> list[str]:
+    """The states this user may move the cycle to now (adoption is asked of a version)."""
+    return [to for (frm, to), what in TRANSITIONS.items() if frm == ciclo.stato and _may(user, ciclo.ente, what)]
+
+
+def _changed(piano: m.Piano) -> None:
+    # The fund's provisional mark and every cached page depend on the state: renew the values token.
+    from .services import valori_cambiati
+
+    for p in piano.ciclo.versioni.all() if piano.ciclo_id else [piano]:
+        valori_cambiati(piano=p)
+
+
+def _move_values(old: m.Piano, new: m.Piano, user) -> int:
+    """The values of the superseded version go to the new one (where it has none of its own)."""
+    have = set(new.consuntivi.values_list("codice", "anno", "periodo"))
+    moved = 0
+    for c in old.consuntivi.all():
+        if (c.codice, c.anno, c.periodo) in have:
+            continue
+        c.piano = new
+        c.save()
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def adotta(*, user, piano: m.Piano, atto: str, atto_data: date | None) -> m.Piano:
+    """Adopt a draft version: the first adoption of the cycle, or a rimodulazione."""
+    from cruscotto.engine.validation import validate_plan
+
+    piano = m.Piano.objects.select_for_update(of=("self",)).select_related("ciclo", "ente").get(pk=piano.pk)
+    if not permissions.can_edit_plan(user, piano.ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può adottare il piano."))
+    if piano.stato_versione != V.BOZZA:
+        raise ValidationError(_("La versione %(v)s non è una bozza: è già stata adottata o è superata.") % {"v": piano.versione})
+    if not atto.strip() or atto_data is None:
+        raise ValidationError(_("Indicare l'atto di adozione (numero e data)."))
+    ciclo = piano.ciclo
+    if ciclo.stato not in (S.BOZZA, S.ADOTTATO, S.MONITORAGGIO):
+        raise ValidationError(_("Il ciclo è nello stato «%(s)s»: il piano non si modifica più.") % {"s": ciclo.get_stato_display()})
+    errors = [p for p in validate_plan(selectors.plan_for(piano)) if p.severity == "error"]
+    if errors:
+        raise ValidationError([_("Il piano ha errori: %(e)s") % {"e": "; ".join(p.message for p in errors[:5])}])
+    before = version_in_force(ciclo)
+    moved = 0
+    if before is not None:
+        if not piano.motivazione:
+            raise ValidationError(_("Una rimodulazione richiede la motivazione."))
+        m.Piano.objects.filter(pk=before.pk).update(stato_versione=V.SUPERATA)
+        moved = _move_values(before, piano, user)
+    piano.stato_versione = V.IN_VIGORE
+    piano.atto, piano.atto_data = atto.strip(), atto_data
+    piano.save(update_fields=["stato_versione", "atto", "atto_data"])
+    stato_prima = ciclo.stato
+    if ciclo.stato == S.BOZZA:
+        ciclo.stato = S.ADOTTATO
+        ciclo.save(update_fields=["stato"])
+    registra(
+        user=user,
+        azione="piano.rimodulazione.adotta" if before else "piano.adotta",
+        piano=piano,
+        oggetto=f"versione {piano.versione}",
+        prima={"versione_in_vigore": before.versione if before else None, "ciclo": stato_prima},
+        dopo={"versione_in_vigore": piano.versione, "ciclo": ciclo.stato, "atto": piano.atto, "atto_data": atto_data, "valori_spostati": moved},
+        motivo=piano.motivazione,
+    )
+    _changed(piano)
+    return piano
+
+
+@transaction.atomic
+def rimodula(*, user, piano: m.Piano, motivazione: str) -> m.Piano:
+    """Start a rimodulazione: a draft copy of the version in force, to edit and then adopt."""
+    from .services import piano_import
+
+    if not permissions.can_edit_plan(user, piano.ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può rimodulare il piano."))
+    ciclo = m.Ciclo.objects.select_for_update().get(pk=piano.ciclo_id)
+    if ciclo.stato not in (S.ADOTTATO, S.MONITORAGGIO):
+        raise ValidationError(_("Si rimodula un piano adottato o in monitoraggio; il ciclo è «%(s)s».") % {"s": ciclo.get_stato_display()})
+    if piano.stato_versione != V.IN_VIGORE:
+        raise ValidationError(_("Si rimodula la versione in vigore."))
+    if draft(ciclo) is not None:
+        raise ValidationError(_("C'è già una rimodulazione in bozza: la si completi o la si elimini."))
+    if not motivazione.strip():
+        raise ValidationError(_("Indicare la motivazione della rimodulazione."))
+    new = piano_import(piano=selectors.plan_for(piano), user=user, motivazione=motivazione.strip(), precedente=piano)
+    return new
+
+
+@transaction.atomic
+def elimina_bozza(*, user, piano: m.Piano) -> None:
+    """Drop a draft rimodulazione (never an adopted version)."""
+    if not permissions.can_edit_plan(user, piano.ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può eliminare una bozza."))
+    if piano.stato_versione != V.BOZZA or version_in_force(piano.ciclo) is None:
+        raise ValidationError(_("Si elimina solo una rimodulazione in bozza."))
+    registra(user=user, azione="piano.rimodulazione.elimina", piano=piano, oggetto=f"versione {piano.versione}", prima={"motivazione": piano.motivazione})
+    piano.delete()
+
+
+@transaction.atomic
+def sposta(*, user, ciclo: m.Ciclo, verso: str, nota: str = "") -> m.Ciclo:
+    """Move the cycle to ``verso`` (see the table above)."""
+    ciclo = m.Ciclo.objects.select_for_update(of=("self",)).select_related("ente").get(pk=ciclo.pk)
+    key = (ciclo.stato, verso)
+    if key not in TRANSITIONS:
+        raise ValidationError(_("Dal passo «%(a)s» non si passa a «%(b)s».") % {"a": ciclo.get_stato_display(), "b": dict(S.choices).get(verso, verso)})
+    if not _may(user, ciclo.ente, TRANSITIONS[key]):
+        raise PermissionDenied(_("Questo passaggio spetta %(chi)s.") % {"chi": _("all'OIV") if TRANSITIONS[key] == "validate" else _("al controllo di gestione")})
+    if key == (S.CHIUSO, S.MONITORAGGIO) and not nota.strip():
+        raise ValidationError(_("L'OIV che restituisce la Relazione ne indica il motivo."))
+    prima = ciclo.stato
+    ciclo.stato = verso
+    ciclo.save(update_fields=["stato"])
+    if verso == S.CHIUSO:
+        for periodo in PERIODS:
+            m.PeriodoChiuso.objects.get_or_create(ente=ciclo.ente, anno=ciclo.anno, periodo=periodo, defaults={"chiuso_da": user if user and user.is_authenticated else None})
+    if key == (S.CHIUSO, S.MONITORAGGIO):
+        m.PeriodoChiuso.objects.filter(ente=ciclo.ente, anno=ciclo.anno, periodo="").delete()  # the year reopens for corrections
+    in_force = version_in_force(ciclo)
+    registra(user=user, azione="ciclo.stato", ente=ciclo.ente, piano=in_force, oggetto=f"ciclo {ciclo.anno}", prima={"stato": prima}, dopo={"stato": verso}, motivo=nota)
+    if in_force:
+        _changed(in_force)
+    return ciclo
+
+
+@transaction.atomic
+def chiudi_periodo(*, user, ente: m.Ente, anno: int, periodo: str) -> m.PeriodoChiuso:
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore chiude un periodo."))
+    if periodo not in PERIODS:
+        raise ValidationError(_("Periodo sconosciuto: %(p)s.") % {"p": periodo})
+    obj, created = m.PeriodoChiuso.objects.get_or_create(ente=ente, anno=anno, periodo=periodo, defaults={"chiuso_da": user})
+    if created:
+        registra(user=user, azione="periodo.chiudi", ente=ente, oggetto=f"{anno} {periodo or 'anno'}")
+    return obj
+
+
+def periodo_chiuso(ente_id: int, anno: int, periodo: str) -> bool:
+    return m.PeriodoChiuso.objects.filter(ente_id=ente_id, anno=anno, periodo=periodo).exists()
+
+
+@transaction.atomic
+def commenta(*, user, ciclo: m.Ciclo, oggetto: str, testo: str) -> m.Commento:
+    if not permissions.can_validate(user, ciclo.ente):
+        raise PermissionDenied(_("Commenta l'OIV."))
+    if not testo.strip():
+        raise ValidationError(_("Il commento è vuoto."))
+    c = m.Commento.objects.create(ciclo=ciclo, oggetto=oggetto.strip() or "relazione", testo=testo.strip(), autore=user)
+    registra(user=user, azione="oiv.commento", ente=ciclo.ente, oggetto=c.oggetto, dopo={"testo": c.testo})
+    return c

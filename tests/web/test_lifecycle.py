@@ -1,0 +1,166 @@
+"""The demo plan through its whole cycle on the web pages: adopted, rimodulated, monitored, closed,
+returned, validated and published, every step in the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
+
+from cruscotto.performance import editing, selectors
+from cruscotto.performance import models as m
+
+URL = "/CCIAA-PT/2020/ciclo/"
+
+
+def post(client, **data):
+    return client.post(URL, data)
+
+
+def actions(piano):
+    return list(m.Registro.objects.filter(ente="CCIAA-PT").order_by("pk").values_list("azione", flat=True))
+
+
+@pytest.fixture
+def adopted(as_user, piano):
+    r = post(as_user("controllo"), azione="adotta", versione=piano.versione, atto="Delibera di Giunta n. 12", atto_data="30/01/2020")
+    assert r.status_code == 302, r.content.decode()[:2000]
+    piano.refresh_from_db()
+    return piano
+
+
+def test_adoption_needs_the_act_and_the_right_role(as_user, piano):
+    assert post(as_user("oiv"), azione="adotta", versione=piano.versione, atto="x", atto_data="30/01/2020").status_code == 403
+    r = post(as_user("controllo"), azione="adotta", versione=piano.versione, atto="", atto_data="")
+    assert r.status_code == 422 and "atto di adozione" in r.content.decode()
+    assert m.Ciclo.objects.get().stato == "bozza"
+
+
+def test_an_adopted_plan_is_locked(adopted, as_user, django_user_model):
+    assert adopted.stato_versione == "in_vigore" and adopted.ciclo.stato == "adottato"
+    controllo = django_user_model.objects.get(username="controllo")
+    with pytest.raises(ValidationError, match="rimodulazione"):
+        editing.nodo_aggiorna(user=controllo, piano=adopted, livello="obiettivo_strategico", codice="A", nome="Cambiato", peso="", note="")
+    page = as_user("controllo").get("/CCIAA-PT/2020/piano/").content.decode()
+    assert "nodo_modifica" not in page and "/piano/obiettivo_strategico/A/" not in page  # no edit links
+    assert actions(adopted)[-1] == "piano.adotta"
+    record = m.Registro.objects.filter(azione="piano.adotta").get()
+    assert record.utente == "controllo" and record.dopo["atto"] == "Delibera di Giunta n. 12" and record.dopo["ciclo"] == "adottato"
+
+
+def test_rimodulazione_makes_a_new_version_compared_with_the_old(adopted, as_user, django_user_model):
+    c = as_user("controllo")
+    assert post(c, azione="sposta", verso="in_monitoraggio").status_code == 302
+    c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "88", "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert post(c, azione="rimodula", motivazione="").status_code == 422
+    assert post(c, azione="rimodula", motivazione="Nuove risorse per l'internazionalizzazione").status_code == 302
+    draft = m.Piano.objects.get(ciclo=adopted.ciclo, stato_versione="bozza")
+    assert draft.versione == adopted.versione + 1 and draft.precedente_id == adopted.pk
+    # the pages still show the version in force; the plan page edits the draft
+    assert selectors.current_plan(adopted.ente, 2020).pk == adopted.pk
+    controllo = django_user_model.objects.get(username="controllo")
+    row = draft.indicatori.get(codice="B.2.1-1")
+    values = {k: getattr(row, k) for k in ("nome", "algoritmo", "polarita", "unita", "tipologia", "fonte", "media_cluster", "note", "cruscotto")}
+    values.update(peso=row.peso_testo, etichette=row.etichette, strutture=[s.codice for s in row.strutture.all()], target={**row.target, "2021": "95%"}, formula=row.formula)
+    editing.indicatore_aggiorna(user=controllo, piano=draft, codice="B.2.1-1", values=values)
+    assert post(c, azione="adotta", versione=draft.versione, atto="Delibera di Giunta n. 40", atto_data="15/06/2020").status_code == 302
+    adopted.refresh_from_db()
+    draft.refresh_from_db()
+    assert (adopted.stato_versione, draft.stato_versione) == ("superata", "in_vigore")
+    assert draft.consuntivi.filter(codice="B.2.1-1", anno=2020).get().valore == "88"  # the values moved with the plan
+    shown = selectors.current_plan(adopted.ente, 2020)
+    assert shown.pk == draft.pk
+    diff = c.get(f"/CCIAA-PT/2020/ciclo/versioni/{adopted.versione}/{draft.versione}/").content.decode()
+    assert "target 2021" in diff and "95%" in diff
+    csv_text = c.get(f"/CCIAA-PT/2020/ciclo/versioni/{adopted.versione}/{draft.versione}/?formato=csv").content.decode()
+    assert "indicatore,B.2.1-1,target 2021," in csv_text
+    assert {"piano.rimodulazione.avvia", "indicatore.modifica", "piano.rimodulazione.adotta"} <= set(actions(adopted))
+    change = m.Registro.objects.get(azione="indicatore.modifica")
+    assert change.prima["target"]["2021"] != "95%" and change.dopo["target"]["2021"] == "95%"
+
+
+def test_closed_periods_take_only_reasoned_corrections(adopted, as_user):
+    c = as_user("controllo")
+    post(c, azione="sposta", verso="in_monitoraggio")
+    assert post(c, azione="chiudi_periodo", periodo="S1").status_code == 302
+    resp = as_user("responsabile").post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "10", "periodo": "S1"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 403
+    r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "10", "periodo": "S1"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "correzione" in r.content.decode()
+    r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "10", "periodo": "S1", "correzione": "errore di battitura"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    record = m.Registro.objects.get(azione="consuntivo.correzione")
+    assert record.oggetto == "B.2.1-1 2020 S1" and record.motivo == "errore di battitura" and record.dopo["valore"] == "10"
+
+
+def test_the_whole_cycle_to_publication(adopted, as_user, piano):
+    c, oiv = as_user("controllo"), as_user("oiv")
+    assert post(oiv, azione="sposta", verso="in_monitoraggio").status_code == 403
+    assert post(c, azione="sposta", verso="in_monitoraggio").status_code == 302
+    assert post(c, azione="sposta", verso="consuntivo_chiuso").status_code == 302
+    assert set(m.PeriodoChiuso.objects.values_list("periodo", flat=True)) >= {"", "S1", "S2"}
+    assert post(c, azione="sposta", verso="validato_oiv").status_code == 403  # the OIV validates
+    assert post(oiv, azione="sposta", verso="in_monitoraggio", nota="").status_code == 422
+    assert post(oiv, azione="sposta", verso="in_monitoraggio", nota="Manca la fonte di D2-4").status_code == 302
+    assert not m.PeriodoChiuso.objects.filter(periodo="").exists()  # the year reopened for the correction
+    assert post(oiv, azione="commenta", oggetto="D2-4", testo="Verificare la fonte").status_code == 302
+    assert "provvisorio" in as_user("consultazione").get("/CCIAA-PT/2020/fondo/").content.decode()
+    post(c, azione="sposta", verso="consuntivo_chiuso")
+    assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 302
+    fund_page = as_user("consultazione").get("/CCIAA-PT/2020/fondo/").content.decode()
+    assert "provvisorio fino alla validazione" not in fund_page  # validated: the amount is final
+    assert post(c, azione="sposta", verso="pubblicato").status_code == 302
+    assert m.Ciclo.objects.get().stato == "pubblicato"
+    steps = [(r.utente, r.prima["stato"], r.dopo["stato"]) for r in m.Registro.objects.filter(azione="ciclo.stato").order_by("pk")]
+    assert steps == [
+        ("controllo", "adottato", "in_monitoraggio"),
+        ("controllo", "in_monitoraggio", "consuntivo_chiuso"),
+        ("oiv", "consuntivo_chiuso", "in_monitoraggio"),
+        ("controllo", "in_monitoraggio", "consuntivo_chiuso"),
+        ("oiv", "consuntivo_chiuso", "validato_oiv"),
+        ("controllo", "validato_oiv", "pubblicato"),
+    ]
+    page = as_user("oiv").get("/CCIAA-PT/2020/registro/").content.decode()
+    assert "Manca la fonte di D2-4" in page and "oiv.commento" in page
+
+
+def test_the_audit_trail_is_append_only(adopted):
+    record = m.Registro.objects.first()
+    record.motivo = "riscritto"
+    with pytest.raises(PermissionDenied):
+        record.save()
+    with pytest.raises(PermissionDenied):
+        record.delete()
+    with pytest.raises(PermissionDenied):
+        m.Registro.objects.all().update(motivo="x")
+    with pytest.raises(PermissionDenied):
+        m.Registro.objects.all().delete()
+    # and below the application: the database refuses the update itself
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE performance_registro SET motivo = 'x'")
+    assert not m.Registro.objects.filter(motivo="x").exists()
+
+
+def test_the_audit_export_is_csv_safe_for_spreadsheets(adopted, as_user):
+    c = as_user("controllo")
+    post(c, azione="sposta", verso="in_monitoraggio")
+    c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "88", "nota": "=HYPERLINK(\"http://x\")", "periodo": ""}, HTTP_HX_REQUEST="true")
+    text = c.get("/CCIAA-PT/2020/registro/?formato=csv").content.decode()
+    assert text.splitlines()[0] == "quando,utente,ente,piano,azione,oggetto,prima,dopo,motivo"
+    assert "consuntivo.registra" in text
+    for line in text.splitlines()[1:]:
+        for cell in line.split(","):
+            assert not cell.startswith(("=", "@", "+"))
+
+
+def test_users_and_roles_changes_are_recorded(db, django_user_model, ente):
+    u = django_user_model.objects.create_user(username="nuovo", password="una-password-lunga-1")
+    r = m.Ruolo.objects.create(utente=u, ente=ente, tipo=m.Ruolo.Tipo.RESPONSABILE)
+    r.strutture.add(ente.strutture.get(codice="PROMOZIONE"))
+    u.is_active = False
+    u.save()
+    r.delete()
+    got = list(m.Registro.objects.filter(oggetto="nuovo").order_by("pk").values_list("azione", flat=True))
+    assert got == ["utente.crea", "ruolo.crea", "ruolo.strutture", "utente.modifica", "ruolo.elimina"]
+    change = m.Registro.objects.get(oggetto="nuovo", azione="utente.modifica")
+    assert change.prima == {"is_active": True} and change.dopo == {"is_active": False}
