@@ -40,3 +40,24 @@ def test_permission_matrix(as_user, username, action, piano):
         assert r.status_code == 403, (action, username, r.status_code)
         after = (list(Consuntivo.objects.values_list("codice", "valore")), list(Indicatore.objects.values_list("codice", "nome", "target")), piano.eventi.get(codice="T0").data)
         assert after == before
+
+
+@pytest.mark.parametrize("first", ["own ente first", "other ente first"])
+def test_a_role_in_one_ente_opens_no_other(as_user, first):
+    """Whatever the order of the questions, roles answer only for their own ente (pages and API)."""
+    from cruscotto.performance import models as m
+
+    other = m.Ente.objects.create(codice="ALTRO", nome="Altro ente")
+    m.Piano.objects.create(ente=other, titolo="Piano dell'altro ente", anni=[2020])
+    c = as_user("controllo")
+    if first == "own ente first":
+        assert c.get("/CCIAA-PT/2020/").status_code == 200
+    assert c.get("/ALTRO/2020/").status_code == 403
+    assert c.get("/api/v1/enti/ALTRO/piani").status_code == 404
+    from django.contrib.auth import get_user_model
+
+    from cruscotto.performance import permissions
+
+    fresh = get_user_model().objects.get(username="controllo")
+    assert not permissions.can_read(fresh, other)  # the very first question, on a fresh user object
+    assert permissions.can_read(fresh, m.Ente.objects.get(codice="CCIAA-PT"))

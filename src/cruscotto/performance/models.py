@@ -373,3 +373,25 @@ class Registro(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("il registro delle modifiche non si cancella")
+
+
+class TokenAPI(models.Model):
+    """A token for a machine using the REST API (an accounting system pushing base measures...).
+
+    Only its SHA-256 digest is stored: the token itself is shown once, when made. It acts
+    as its user, with that user's roles.
+    """
+
+    utente = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_api")
+    nome = models.CharField(_("nome"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    creato_il = models.DateTimeField(auto_now_add=True)
+    usato_il = models.DateTimeField(null=True, blank=True)
+    attivo = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.nome} ({self.utente})"

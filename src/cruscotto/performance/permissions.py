@@ -57,8 +57,8 @@ def grants(user, ente_id: int | None) -> Grants:
     if cache is None:
         cache = {}
         # One query: a role with several structures comes back once per structure.
-        for ente_id, tipo, codice in _roles(user.pk):
-            tipos, codes = cache.setdefault(ente_id, (set(), set()))
+        for role_ente, tipo, codice in _roles(user.pk):  # not ``ente_id``: that is the question asked
+            tipos, codes = cache.setdefault(role_ente, (set(), set()))
             tipos.add(tipo)
             if codice:
                 codes.add(codice)

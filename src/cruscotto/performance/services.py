@@ -229,3 +229,31 @@ def evento_imposta_data(*, user, piano: m.Piano, codice: str, data: date | None)
     _bump(piano)
     registra(user=user, azione="evento.data", piano=piano, oggetto=codice, prima={"data": before}, dopo={"data": data})
     return evento
+
+
+@transaction.atomic
+def misura_registra(*, user, ente: m.Ente, nome: str, anno: int, valore: float | None) -> m.Misura | None:
+    """Record (or clear, with None) a base measure of an ente: an accounting system's push, or a person's."""
+    import math
+
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore registra le misure di base."))
+    nome = nome.strip()
+    if not nome or len(nome) > 100:
+        raise ValidationError(_("Nome della misura non valido: %(n)s") % {"n": nome[:120]})
+    if valore is not None and not math.isfinite(valore):
+        raise ValidationError(_("Valore non valido per %(n)s: %(v)s") % {"n": nome, "v": valore})
+    if not 1900 <= anno <= 2200:
+        raise ValidationError(_("Anno non valido: %(a)s") % {"a": anno})
+    existing = m.Misura.objects.filter(ente=ente, nome=nome, anno=anno).first()
+    before = {"valore": existing.valore} if existing else None
+    if valore is None:
+        if existing:
+            existing.delete()
+            valori_cambiati(ente=ente)
+            registra(user=user, azione="misura.registra", ente=ente, oggetto=f"{nome} {anno}", prima=before)
+        return None
+    obj, _c = m.Misura.objects.update_or_create(ente=ente, nome=nome, anno=anno, defaults={"valore": valore})
+    valori_cambiati(ente=ente)
+    registra(user=user, azione="misura.registra", ente=ente, oggetto=f"{nome} {anno}", prima=before, dopo={"valore": valore})
+    return obj

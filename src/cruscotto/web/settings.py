@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "ninja",  # the REST API's interactive docs (Swagger UI files served locally)
     "bootstrap_italia_template",  # static files of Bootstrap Italia only; its base template is not used
 ]
 

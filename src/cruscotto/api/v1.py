@@ -1,0 +1,483 @@
+"""REST API v1: enti, plans, the tree, indicators, targets, values, base measures, scores, the cycle.
+
+Everything goes through the same selectors, services and permission checks as
+the web pages (one permission matrix). Machines authenticate with a token
+(``Authorization: Bearer ...``, made by ``manage.py token_api``); a browser
+with its session (and CSRF token on writes). Errors are RFC 9457 problem
+details (``application/problem+json``). OpenAPI: ``/api/v1/openapi.json``;
+interactive docs: ``/api/v1/docs`` (served locally, no CDN).
+"""
+
+# No "from __future__ import annotations": django-ninja reads the annotations at import time.
+
+import hashlib
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from cruscotto.engine.export import json_value, result_to_dict
+from cruscotto.performance import ciclo as lifecycle
+from cruscotto.performance import models as m
+from cruscotto.performance import permissions, selectors, services
+
+
+class Token(HttpBearer):
+    def authenticate(self, request, token: str):
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        found = m.TokenAPI.objects.select_related("utente").filter(digest=digest, attivo=True, utente__is_active=True).first()
+        if found is None:
+            return None
+        m.TokenAPI.objects.filter(pk=found.pk).update(usato_il=timezone.now())
+        request.user = found.utente
+        return found.utente
+
+
+api = NinjaAPI(
+    title="cruscotto API",
+    version="1",
+    description="Il ciclo della performance (d.lgs. 150/2009): piani, indicatori, valori, misure, punteggi, ciclo. Stesse regole delle pagine web.",
+    auth=[Token(), django_auth],
+    urls_namespace="api-v1",
+)
+
+
+# --- errors as problem details --------------------------------------------------------------
+
+
+def problem(request, status: int, title: str, detail: str = "", errors: list | None = None):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    resp = api.create_response(request, body, status=status)
+    resp["Content-Type"] = "application/problem+json"
+    return resp
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc):
+    return problem(request, 422, "Richiesta non valida", "Alcuni campi non sono validi.", [{"where": ".".join(str(x) for x in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors])
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request, exc):
+    return problem(request, 422, "Dati rifiutati", " ".join(exc.messages), [{"message": msg} for msg in exc.messages])
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return problem(request, 403, "Non consentito", str(exc))
+
+
+@api.exception_handler(Http404)
+def _missing(request, exc):
+    return problem(request, 404, "Non trovato", str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    resp = problem(request, 401, "Autenticazione richiesta", "Un token (Authorization: Bearer) o una sessione.")
+    resp["WWW-Authenticate"] = "Bearer"
+    return resp
+
+
+@api.exception_handler(HttpError)
+def _http(request, exc):
+    return problem(request, exc.status_code, str(exc))
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict] | None = None
+
+
+class EnteOut(Schema):
+    codice: str
+    nome: str
+
+
+class VersioneOut(Schema):
+    versione: int
+    titolo: str
+    anni: list[int]
+    ciclo: int | None
+    stato_ciclo: str | None
+    stato_versione: str
+    atto: str
+    atto_data: date | None
+    motivazione: str
+
+
+class NodoOut(Schema):
+    codice: str
+    livello: str
+    nome: str
+    padre: str | None
+    achievement: float | None
+    stato: str
+    cruscotto: str
+
+
+class IndicatoreOut(Schema):
+    codice: str
+    nome: str
+    algoritmo: str
+    formula: str | None
+    polarita: str
+    peso: str | None
+    unita: str
+    strutture: list[str]
+    cruscotto: str
+    target: dict[str, str]
+    consuntivo: float | str | bool | None
+    achievement: float | None
+    stato: str
+
+
+class IndicatoreDettaglio(IndicatoreOut):
+    trace: dict
+
+
+class ConsuntivoOut(Schema):
+    codice: str
+    anno: int
+    periodo: str
+    valore: str
+    nota: str
+
+
+class ConsuntivoIn(Schema):
+    valore: str
+    nota: str = ""
+    correzione: str = ""
+
+
+class MisuraOut(Schema):
+    nome: str
+    anno: int
+    valore: float
+
+
+class MisuraIn(Schema):
+    valore: float | None
+
+
+class CicloOut(Schema):
+    anno: int
+    stato: str
+    versione_in_vigore: int | None
+    bozza: int | None
+    passaggi_possibili: list[str]
+
+
+class TransizioneIn(Schema):
+    verso: str
+    nota: str = ""
+
+
+class AdozioneIn(Schema):
+    versione: int
+    atto: str
+    atto_data: date
+
+
+class RimodulazioneIn(Schema):
+    motivazione: str
+
+
+class RegistroOut(Schema):
+    quando: str
+    utente: str
+    azione: str
+    oggetto: str
+    prima: dict | list | str | float | int | bool | None
+    dopo: dict | list | str | float | int | bool | None
+    motivo: str
+
+
+class ImportOut(Schema):
+    versione: int
+    stato_versione: str
+    indicatori: int
+    avvisi: list[str]
+
+
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _ente(request, codice: str) -> m.Ente:
+    ente = m.Ente.objects.filter(codice=codice).first()
+    if ente is None or not permissions.can_read(request.user, ente):
+        raise Http404("Ente non trovato.")  # not 403: whether an ente exists is not everyone's business
+    return ente
+
+
+def _plan(request, codice: str, anno: int) -> tuple[m.Ente, m.Piano]:
+    ente = _ente(request, codice)
+    piano = selectors.current_plan(ente, anno)
+    if piano is None:
+        raise Http404(f"Nessun piano per l'anno {anno}.")
+    return ente, piano
+
+
+def _indicator(i, r) -> dict:
+    return {
+        "codice": i.codice,
+        "nome": i.nome,
+        "algoritmo": i.algoritmo,
+        "formula": i.formula,
+        "polarita": i.polarita.value,
+        "peso": i.peso_testo,
+        "unita": i.unita,
+        "strutture": list(i.strutture),
+        "cruscotto": i.cruscotto.value,
+        "target": {str(y): t.testo for y, t in i.target.items()},
+        "consuntivo": json_value(r.actual) if r else None,
+        "achievement": r.achievement if r else None,
+        "stato": r.stato.value if r else "senza_dati",
+    }
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+
+@api.get("/enti", response={200: list[EnteOut], **ERRORS}, tags=["enti"])
+@paginate(LimitOffsetPagination)
+def enti(request):
+    """The enti where the user has a role."""
+    qs = m.Ente.objects.all() if request.user.is_superuser else m.Ente.objects.filter(ruoli__utente=request.user).distinct()
+    return qs.order_by("codice")
+
+
+@api.get("/enti/{ente}/piani", response={200: list[VersioneOut], **ERRORS}, tags=["piani"])
+def piani(request, ente: str):
+    """Every version of every plan of the ente, with its cycle's state."""
+    e = _ente(request, ente)
+    out = []
+    for p in e.piani.select_related("ciclo").order_by("-ciclo__anno", "-versione"):
+        out.append(
+            {
+                "versione": p.versione,
+                "titolo": p.titolo,
+                "anni": p.anni,
+                "ciclo": p.ciclo.anno if p.ciclo else None,
+                "stato_ciclo": p.ciclo.stato if p.ciclo else None,
+                "stato_versione": p.stato_versione,
+                "atto": p.atto,
+                "atto_data": p.atto_data,
+                "motivazione": p.motivazione,
+            }
+        )
+    return out
+
+
+@api.get("/enti/{ente}/{anno}/albero", response={200: list[NodoOut], **ERRORS}, tags=["piani"])
+def albero(request, ente: str, anno: int):
+    """The tree with the achievement and status of every node, in the plan's order."""
+    _e, piano = _plan(request, ente, anno)
+    return [{"codice": n.codice, "livello": n.livello, "nome": n.nome, "padre": n.padre, "achievement": n.achievement, "stato": n.stato.value, "cruscotto": n.cruscotto} for n in selectors.score(piano, anno).nodi]
+
+
+class IndicatoriFiltri(Schema):
+    struttura: str | None = None
+    cruscotto: str | None = None
+    stato: str | None = None
+
+
+@api.get("/enti/{ente}/{anno}/indicatori", response={200: list[IndicatoreOut], **ERRORS}, tags=["indicatori"])
+@paginate(LimitOffsetPagination)
+def indicatori(request, ente: str, anno: int, filtri: Query[IndicatoriFiltri]):
+    """Indicators with targets, the year's actual value, achievement and status; filter by structure, scope, status."""
+    _e, piano = _plan(request, ente, anno)
+    plan = selectors.plan_for(piano)
+    results = {r.codice: r for r in selectors.score(piano, anno).indicatori}
+    out = []
+    for i in plan.indicatori():
+        r = results.get(i.codice)
+        row = _indicator(i, r)
+        if filtri.struttura and filtri.struttura not in row["strutture"]:
+            continue
+        if filtri.cruscotto and row["cruscotto"] != filtri.cruscotto:
+            continue
+        if filtri.stato and row["stato"] != filtri.stato:
+            continue
+        out.append(row)
+    return out
+
+
+@api.get("/enti/{ente}/{anno}/indicatori/{codice}", response={200: IndicatoreDettaglio, **ERRORS}, tags=["indicatori"])
+def indicatore(request, ente: str, anno: int, codice: str):
+    """One indicator with the trace of its computation."""
+    _e, piano = _plan(request, ente, anno)
+    i = selectors.plan_for(piano).indicatore(codice)
+    if i is None:
+        raise Http404(f"Indicatore {codice} non trovato.")
+    r = selectors.score(piano, anno).indicatore(codice)
+    return {**_indicator(i, r), "trace": r.trace if r else {}}
+
+
+@api.get("/enti/{ente}/{anno}/consuntivi", response={200: list[ConsuntivoOut], **ERRORS}, tags=["valori"])
+@paginate(LimitOffsetPagination)
+def consuntivi(request, ente: str, anno: int, periodo: str | None = None):
+    """Stored actual values of the year (of a period with ``periodo``)."""
+    _e, piano = _plan(request, ente, anno)
+    qs = piano.consuntivi.filter(anno=anno).order_by("codice", "periodo")
+    if periodo is not None:
+        qs = qs.filter(periodo=periodo)
+    return [{"codice": c.codice, "anno": c.anno, "periodo": c.periodo, "valore": c.valore, "nota": c.nota} for c in qs]
+
+
+@api.put("/enti/{ente}/{anno}/consuntivi/{codice}", response={200: ConsuntivoOut, 204: None, **ERRORS}, tags=["valori"])
+def consuntivo_scrivi(request, ente: str, anno: int, codice: str, dati: ConsuntivoIn, periodo: str = ""):
+    """Record an actual value (an empty ``valore`` clears it). Same rules as the monitoring page:
+    a responsabile for his structures; a closed period needs ``correzione``."""
+    _e, piano = _plan(request, ente, anno)
+    if periodo not in lifecycle.PERIODS:
+        raise DjangoValidationError(f"Periodo sconosciuto: {periodo}")
+    saved = services.consuntivo_registra(user=request.user, piano=piano, codice=codice, anno=anno, periodo=periodo, testo=dati.valore, nota=dati.nota, correzione=dati.correzione)
+    if saved is None:
+        return 204, None
+    return {"codice": saved.codice, "anno": saved.anno, "periodo": saved.periodo, "valore": saved.valore, "nota": saved.nota}
+
+
+@api.get("/enti/{ente}/misure", response={200: list[MisuraOut], **ERRORS}, tags=["misure"])
+@paginate(LimitOffsetPagination)
+def misure(request, ente: str, anno: int | None = None):
+    """Base measures (accounts, registers) that feed the indicators' formulas."""
+    qs = _ente(request, ente).misure.order_by("anno", "nome")
+    if anno is not None:
+        qs = qs.filter(anno=anno)
+    return [{"nome": x.nome, "anno": x.anno, "valore": x.valore} for x in qs]
+
+
+@api.put("/enti/{ente}/misure/{nome}/{anno}", response={200: MisuraOut, 204: None, **ERRORS}, tags=["misure"])
+def misura_scrivi(request, ente: str, nome: str, anno: int, dati: MisuraIn):
+    """Record a base measure (``null`` clears it): for an accounting system pushing its figures."""
+    saved = services.misura_registra(user=request.user, ente=_ente(request, ente), nome=nome, anno=anno, valore=dati.valore)
+    if saved is None:
+        return 204, None
+    return {"nome": saved.nome, "anno": saved.anno, "valore": saved.valore}
+
+
+@api.get("/enti/{ente}/{anno}/punteggi", response={200: dict, **ERRORS}, tags=["punteggi"])
+def punteggi(request, ente: str, anno: int):
+    """The scores with their traces: the same JSON as ``cruscotto score --json`` (docs/cli.md)."""
+    _e, piano = _plan(request, ente, anno)
+    return result_to_dict(selectors.score(piano, anno))
+
+
+@api.post("/enti/{ente}/piani", response={201: ImportOut, **ERRORS}, tags=["piani"])
+def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str] = ""):
+    """Import a plan file (YAML, JSON, CSV, XLSX) as a new draft version; every problem is listed.
+    In an adopted cycle the new version is a rimodulazione and needs ``motivazione``."""
+    import tempfile
+    from pathlib import Path
+
+    from cruscotto.engine.errors import PlanError
+    from cruscotto.engine.validation import validate_plan
+    from cruscotto.files import load_plan
+    from cruscotto.performance.views import UPLOAD_LIMIT, UPLOAD_TYPES
+
+    e = _ente(request, ente)
+    if not permissions.can_edit_plan(request.user, e):
+        raise PermissionDenied("Solo il controllo di gestione o un amministratore importa un piano.")
+    suffix = Path(file.name or "").suffix.lower()
+    if suffix not in UPLOAD_TYPES:
+        raise DjangoValidationError(f"Formato non ammesso: {suffix or '(nessuno)'} (ammessi: {', '.join(UPLOAD_TYPES)}).")
+    if file.size > UPLOAD_LIMIT:
+        raise DjangoValidationError("File troppo grande (massimo 10 MB).")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"piano{suffix}"
+        with open(path, "wb") as fh:
+            for chunk in file.chunks():
+                fh.write(chunk)
+        try:
+            loaded = load_plan(path)
+        except PlanError as exc:
+            return problem(request, 422, "Piano non valido", f"{len(exc.problems)} problemi", [p.as_dict() for p in exc.problems])
+    problems = validate_plan(loaded.piano)
+    errors = [p.as_dict() for p in problems if p.severity == "error"]
+    if loaded.piano.ente.codice != e.codice:
+        errors.insert(0, {"code": "ente", "message": f"Il file è il piano dell'ente {loaded.piano.ente.codice}, non di {e.codice}.", "where": "ente.codice"})
+    if errors:
+        return problem(request, 422, "Piano con errori: nulla è stato scritto", f"{len(errors)} errori", errors)
+    new = services.piano_import(piano=loaded.piano, valori=loaded.valori if loaded.valori.consuntivi else None, user=request.user, motivazione=motivazione)
+    return 201, {"versione": new.versione, "stato_versione": new.stato_versione, "indicatori": new.indicatori.count(), "avvisi": [p.message for p in problems if p.severity == "warning"] + [w.message for w in loaded.warnings]}
+
+
+def _cycle(request, ente: str, anno: int) -> tuple[m.Ente, m.Ciclo]:
+    e = _ente(request, ente)
+    c = m.Ciclo.objects.filter(ente=e, anno=anno).first()
+    if c is None:
+        raise Http404(f"Nessun ciclo {anno}.")
+    return e, c
+
+
+def _cycle_out(request, c: m.Ciclo) -> dict:
+    vf, d = lifecycle.version_in_force(c), lifecycle.draft(c)
+    return {"anno": c.anno, "stato": c.stato, "versione_in_vigore": vf.versione if vf else None, "bozza": d.versione if d else None, "passaggi_possibili": lifecycle.moves_for(request.user, c)}
+
+
+@api.get("/enti/{ente}/cicli/{anno}", response={200: CicloOut, **ERRORS}, tags=["ciclo"])
+def ciclo(request, ente: str, anno: int):
+    """The cycle of the plan starting in ``anno``: state, versions, the steps this user may take."""
+    return _cycle_out(request, _cycle(request, ente, anno)[1])
+
+
+@api.post("/enti/{ente}/cicli/{anno}/transizioni", response={200: CicloOut, **ERRORS}, tags=["ciclo"])
+def transizione(request, ente: str, anno: int, dati: TransizioneIn):
+    """Move the cycle (in monitoraggio, consuntivo chiuso, validato OIV, pubblicato; the OIV's return)."""
+    _e, c = _cycle(request, ente, anno)
+    return _cycle_out(request, lifecycle.sposta(user=request.user, ciclo=c, verso=dati.verso, nota=dati.nota))
+
+
+@api.post("/enti/{ente}/cicli/{anno}/adozioni", response={200: CicloOut, **ERRORS}, tags=["ciclo"])
+def adozione(request, ente: str, anno: int, dati: AdozioneIn):
+    """Adopt a draft version (the plan, or a rimodulazione) with its act."""
+    _e, c = _cycle(request, ente, anno)
+    target = c.versioni.filter(versione=dati.versione).first()
+    if target is None:
+        raise Http404(f"Versione {dati.versione} non trovata.")
+    lifecycle.adotta(user=request.user, piano=target, atto=dati.atto, atto_data=dati.atto_data)
+    return _cycle_out(request, m.Ciclo.objects.get(pk=c.pk))
+
+
+@api.post("/enti/{ente}/cicli/{anno}/rimodulazioni", response={200: CicloOut, **ERRORS}, tags=["ciclo"])
+def rimodulazione(request, ente: str, anno: int, dati: RimodulazioneIn):
+    """Start a rimodulazione: a draft copy of the version in force."""
+    _e, c = _cycle(request, ente, anno)
+    vf = lifecycle.version_in_force(c)
+    if vf is None:
+        raise DjangoValidationError("Nessuna versione in vigore da rimodulare.")
+    lifecycle.rimodula(user=request.user, piano=vf, motivazione=dati.motivazione)
+    return _cycle_out(request, c)
+
+
+@api.get("/enti/{ente}/registro", response={200: list[RegistroOut], **ERRORS}, tags=["registro"])
+@paginate(LimitOffsetPagination)
+def registro(request, ente: str, oggetto: str | None = None, utente: str | None = None):
+    """The audit trail of the ente, newest first."""
+    e = _ente(request, ente)
+    qs = m.Registro.objects.filter(ente=e.codice)
+    if oggetto:
+        qs = qs.filter(oggetto__startswith=oggetto)
+    if utente:
+        qs = qs.filter(utente=utente)
+    return [{"quando": r.quando.isoformat(), "utente": r.utente, "azione": r.azione, "oggetto": r.oggetto, "prima": r.prima, "dopo": r.dopo, "motivo": r.motivo} for r in qs]

@@ -1,0 +1,149 @@
+"""REST API v1: authentication, the same permission matrix as the pages, problem details, the cycle."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from cruscotto.performance import models as m
+
+ROLES = ["admin", "controllo", "responsabile", "oiv", "consultazione"]
+
+
+def token_for(username: str) -> str:
+    out = io.StringIO()
+    call_command("token_api", username, "prova", stdout=out)
+    return out.getvalue().strip()
+
+
+def api(username: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(username)}")
+
+
+def put(c, url, body):
+    return c.put(url, data=json.dumps(body), content_type="application/json")
+
+
+def test_no_credentials_no_data(db):
+    r = Client().get("/api/v1/enti")
+    assert r.status_code == 401 and r["Content-Type"] == "application/problem+json" and r["WWW-Authenticate"] == "Bearer"
+    assert Client(HTTP_AUTHORIZATION="Bearer sbagliato").get("/api/v1/enti").status_code == 401
+
+
+def test_a_revoked_token_stops_working(db):
+    c = api("consultazione")
+    assert c.get("/api/v1/enti").status_code == 200
+    call_command("token_api", "consultazione", "--revoca", stdout=io.StringIO())
+    assert c.get("/api/v1/enti").status_code == 401
+
+
+def test_the_browser_session_works_and_writes_need_csrf(db, as_user):
+    c = as_user("consultazione")
+    assert c.get("/api/v1/enti/CCIAA-PT/2020/albero").status_code == 200
+    strict = Client(enforce_csrf_checks=True)
+    from django.contrib.auth import get_user_model
+
+    strict.force_login(get_user_model().objects.get(username="controllo"))
+    assert put(strict, "/api/v1/enti/CCIAA-PT/2020/consuntivi/B.2.1-1", {"valore": "90"}).status_code in (401, 403)
+
+
+def test_scores_are_the_engines_with_traces(db, piano):
+    from cruscotto.performance import selectors
+
+    data = api("oiv").get("/api/v1/enti/CCIAA-PT/2020/punteggi").json()
+    result = selectors.score(piano, 2020)
+    assert data["entity"]["achievement"] == pytest.approx(result.achievement)
+    assert data["fund"]["provisional"] is True
+    one = next(i for i in data["indicators"] if i["code"] == "B.2.1-1")
+    assert one["trace"] and one["status"] == result.indicatore("B.2.1-1").stato.value
+
+
+def test_indicator_filters_and_pagination(db):
+    c = api("consultazione")
+    page = c.get("/api/v1/enti/CCIAA-PT/2020/indicatori?limit=5&offset=0").json()
+    assert page["count"] == 79 and len(page["items"]) == 5
+    own = c.get("/api/v1/enti/CCIAA-PT/2020/indicatori?struttura=PROMOZIONE&limit=500").json()
+    assert own["count"] > 0 and all("PROMOZIONE" in i["strutture"] for i in own["items"])
+    ente_only = c.get("/api/v1/enti/CCIAA-PT/2020/indicatori?cruscotto=ente&limit=500").json()
+    assert ente_only["count"] == 54  # the seed's cruscotto di ente
+
+
+def test_another_entes_data_is_not_found(db, django_user_model):
+    other = m.Ente.objects.create(codice="ALTRO", nome="Altro ente")
+    assert api("controllo").get(f"/api/v1/enti/{other.codice}/piani").status_code == 404
+
+
+# The same actions as the pages' permission matrix (tests/web/test_permissions.py), through the API.
+WRITES = {
+    "valore, propria struttura": ("put", "/api/v1/enti/CCIAA-PT/2020/consuntivi/B.2.1-1", {"valore": "80"}, {"admin", "controllo", "responsabile"}),
+    "valore, trasversale": ("put", "/api/v1/enti/CCIAA-PT/2020/consuntivi/D2-4", {"valore": "99"}, {"admin", "controllo", "responsabile"}),
+    "valore, altra struttura": ("put", "/api/v1/enti/CCIAA-PT/2020/consuntivi/D2-1", {"valore": "2"}, {"admin", "controllo"}),
+    "misura di base": ("put", "/api/v1/enti/CCIAA-PT/misure/oneri_correnti/2020", {"valore": 1234.5}, {"admin", "controllo"}),
+    "adozione": ("post", "/api/v1/enti/CCIAA-PT/cicli/2020/adozioni", {"versione": 1, "atto": "Delibera n. 1", "atto_data": "2020-01-30"}, {"admin", "controllo"}),
+}
+
+
+@pytest.mark.parametrize("username", ROLES)
+@pytest.mark.parametrize("action", list(WRITES))
+def test_api_permission_matrix_matches_the_pages(db, username, action):
+    from tests.web.test_permissions import ACTIONS
+
+    method, url, body, allowed = WRITES[action]
+    if action in ACTIONS:
+        assert ACTIONS[action][3] == allowed  # one matrix for pages and API
+    c = api(username)
+    before = m.Registro.objects.count()  # after the token's own record
+    r = getattr(c, method)(url, data=json.dumps(body), content_type="application/json")
+    if username in allowed:
+        assert r.status_code in (200, 201, 204), (action, username, r.status_code, r.content[:300])
+        assert m.Registro.objects.count() > before  # and it is on record
+    else:
+        assert r.status_code == 403 and r["Content-Type"] == "application/problem+json", (action, username, r.status_code)
+        assert m.Registro.objects.count() == before  # nothing written, nothing recorded
+
+
+def test_the_demo_cycle_through_the_api(db):
+    c, oiv = api("controllo"), api("oiv")
+    base = "/api/v1/enti/CCIAA-PT/cicli/2020"
+    r = c.post(f"{base}/adozioni", data=json.dumps({"versione": 1, "atto": "Delibera di Giunta n. 12", "atto_data": "2020-01-30"}), content_type="application/json")
+    assert r.status_code == 200 and r.json()["stato"] == "adottato" and r.json()["versione_in_vigore"] == 1
+    assert c.post(f"{base}/rimodulazioni", data=json.dumps({"motivazione": "Nuove risorse"}), content_type="application/json").json()["bozza"] == 2
+    r = c.post(f"{base}/adozioni", data=json.dumps({"versione": 2, "atto": "Delibera n. 40", "atto_data": "2020-06-15"}), content_type="application/json")
+    assert r.json()["versione_in_vigore"] == 2
+    for who, to in ((c, "in_monitoraggio"), (c, "consuntivo_chiuso"), (oiv, "validato_oiv"), (c, "pubblicato")):
+        r = who.post(f"{base}/transizioni", data=json.dumps({"verso": to}), content_type="application/json")
+        assert r.status_code == 200 and r.json()["stato"] == to, r.content
+    assert api("consultazione").get("/api/v1/enti/CCIAA-PT/2020/punteggi").json()["fund"]["provisional"] is False
+    trail = c.get("/api/v1/enti/CCIAA-PT/registro?limit=100").json()["items"]
+    assert [t["azione"] for t in trail if t["azione"].startswith(("piano.", "ciclo."))][::-1] == [
+        "piano.importa", "piano.adotta", "piano.rimodulazione.avvia", "piano.rimodulazione.adotta", "ciclo.stato", "ciclo.stato", "ciclo.stato", "ciclo.stato",
+    ]
+
+
+def test_plan_import_lists_every_problem_and_writes_nothing(db, tmp_path):
+    bad = tmp_path / "piano.yaml"
+    bad.write_text("formato: cruscotto/piano@1\nente: {codice: CCIAA-PT, nome: X}\npiano: {titolo: T, anni: [2020]}\nprospettive: [{codice: P, nome: P, pes: 3}]\n", encoding="utf-8")
+    before = m.Piano.objects.count()
+    with open(bad, "rb") as fh:
+        r = api("controllo").post("/api/v1/enti/CCIAA-PT/piani", {"file": fh})
+    assert r.status_code == 422 and r["Content-Type"] == "application/problem+json"
+    assert any("pes" in json.dumps(e) for e in r.json()["errors"])
+    assert m.Piano.objects.count() == before
+
+
+def test_plan_import_creates_a_draft_version(db, demo_plan_path):
+    with open(demo_plan_path, "rb") as fh:
+        r = api("controllo").post("/api/v1/enti/CCIAA-PT/piani", {"file": fh})
+    assert r.status_code == 201, r.content[:500]
+    assert r.json()["versione"] == 2 and r.json()["stato_versione"] == "bozza" and r.json()["indicatori"] == 79
+
+
+def test_openapi_document_and_local_docs(db):
+    spec = Client().get("/api/v1/openapi.json").json()
+    assert spec["openapi"].startswith("3.") and "/api/v1/enti/{ente}/{anno}/punteggi" in spec["paths"]
+    docs = Client().get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui" in docs and "cdn" not in docs.lower()
