@@ -147,3 +147,19 @@ def test_openapi_document_and_local_docs(db):
     assert spec["openapi"].startswith("3.") and "/api/v1/enti/{ente}/{anno}/punteggi" in spec["paths"]
     docs = Client().get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+def test_found_by_fuzzing_bounds_booleans_and_bad_bodies(db):
+    # Each of these was a schemathesis finding (tests/web/test_api_fuzz.py).
+    c = api("controllo")
+    huge = c.get("/api/v1/enti?limit=19561073958025116161614544896")
+    assert huge.status_code == 422 and huge["Content-Type"] == "application/problem+json"  # was a 500 from SQLite
+    assert c.get("/api/v1/enti?limit=501").status_code == 422
+    r = put(c, "/api/v1/enti/CCIAA-PT/misure/proventi_correnti/2020", {"valore": False})
+    assert r.status_code == 422  # was stored as 0.0
+    assert not m.Misura.objects.filter(nome="proventi_correnti", anno=2020, valore=0).exists()
+    bad = c.put("/api/v1/enti/CCIAA-PT/2020/consuntivi/A.3.4-1", data=b"\xdf\xbbR", content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["title"] == "Richiesta illeggibile"
+    spec = Client().get("/api/v1/openapi.json").json()
+    errors = spec["paths"]["/api/v1/enti"]["get"]["responses"]["404"]["content"]
+    assert list(errors) == ["application/problem+json"]

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Query, Schema
+from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -41,13 +41,39 @@ class Token(HttpBearer):
         return found.utente
 
 
-api = NinjaAPI(
+class API(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # Errors are problem details: say so in the document, so that clients (and the
+        # schemathesis check in tests/web/test_api_fuzz.py) expect that media type.
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {"application/problem+json": content["application/json"]}
+        return schema
+
+
+api = API(
     title="cruscotto API",
     version="1",
     description="Il ciclo della performance (d.lgs. 150/2009): piani, indicatori, valori, misure, punteggi, ciclo. Stesse regole delle pagine web.",
     auth=[Token(), django_auth],
     urls_namespace="api-v1",
 )
+
+
+class Pagination(LimitOffsetPagination):
+    """limit 1..500 (default 100), offset 0..2^31-1: bounded, so a database never sees an
+    integer it cannot hold (schemathesis sent 10^28 and SQLite refused it)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=500, **kwargs)
 
 
 # --- errors as problem details --------------------------------------------------------------
@@ -91,6 +117,9 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http(request, exc):
+    if exc.status_code == 400:
+        # django-ninja's only 400: a body that is not JSON (or not UTF-8).
+        return problem(request, 400, "Richiesta illeggibile", f"Il corpo della richiesta non è JSON valido ({exc}).")
     return problem(request, exc.status_code, str(exc))
 
 
@@ -173,7 +202,8 @@ class MisuraOut(Schema):
 
 
 class MisuraIn(Schema):
-    valore: float | None
+    # Strict: JSON true/false is not a number (lax pydantic would store it as 1.0/0.0).
+    valore: float | None = Field(..., strict=True)
 
 
 class CicloOut(Schema):
@@ -216,7 +246,7 @@ class ImportOut(Schema):
     avvisi: list[str]
 
 
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -259,7 +289,7 @@ def _indicator(i, r) -> dict:
 
 
 @api.get("/enti", response={200: list[EnteOut], **ERRORS}, tags=["enti"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def enti(request):
     """The enti where the user has a role."""
     qs = m.Ente.objects.all() if request.user.is_superuser else m.Ente.objects.filter(ruoli__utente=request.user).distinct()
@@ -302,7 +332,7 @@ class IndicatoriFiltri(Schema):
 
 
 @api.get("/enti/{ente}/{anno}/indicatori", response={200: list[IndicatoreOut], **ERRORS}, tags=["indicatori"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def indicatori(request, ente: str, anno: int, filtri: Query[IndicatoriFiltri]):
     """Indicators with targets, the year's actual value, achievement and status; filter by structure, scope, status."""
     _e, piano = _plan(request, ente, anno)
@@ -334,7 +364,7 @@ def indicatore(request, ente: str, anno: int, codice: str):
 
 
 @api.get("/enti/{ente}/{anno}/consuntivi", response={200: list[ConsuntivoOut], **ERRORS}, tags=["valori"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def consuntivi(request, ente: str, anno: int, periodo: str | None = None):
     """Stored actual values of the year (of a period with ``periodo``)."""
     _e, piano = _plan(request, ente, anno)
@@ -353,12 +383,12 @@ def consuntivo_scrivi(request, ente: str, anno: int, codice: str, dati: Consunti
         raise DjangoValidationError(f"Periodo sconosciuto: {periodo}")
     saved = services.consuntivo_registra(user=request.user, piano=piano, codice=codice, anno=anno, periodo=periodo, testo=dati.valore, nota=dati.nota, correzione=dati.correzione)
     if saved is None:
-        return 204, None
+        return Status(204, None)
     return {"codice": saved.codice, "anno": saved.anno, "periodo": saved.periodo, "valore": saved.valore, "nota": saved.nota}
 
 
 @api.get("/enti/{ente}/misure", response={200: list[MisuraOut], **ERRORS}, tags=["misure"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def misure(request, ente: str, anno: int | None = None):
     """Base measures (accounts, registers) that feed the indicators' formulas."""
     qs = _ente(request, ente).misure.order_by("anno", "nome")
@@ -372,7 +402,7 @@ def misura_scrivi(request, ente: str, nome: str, anno: int, dati: MisuraIn):
     """Record a base measure (``null`` clears it): for an accounting system pushing its figures."""
     saved = services.misura_registra(user=request.user, ente=_ente(request, ente), nome=nome, anno=anno, valore=dati.valore)
     if saved is None:
-        return 204, None
+        return Status(204, None)
     return {"nome": saved.nome, "anno": saved.anno, "valore": saved.valore}
 
 
@@ -419,7 +449,7 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
     if errors:
         return problem(request, 422, "Piano con errori: nulla è stato scritto", f"{len(errors)} errori", errors)
     new = services.piano_import(piano=loaded.piano, valori=loaded.valori if loaded.valori.consuntivi else None, user=request.user, motivazione=motivazione)
-    return 201, {"versione": new.versione, "stato_versione": new.stato_versione, "indicatori": new.indicatori.count(), "avvisi": [p.message for p in problems if p.severity == "warning"] + [w.message for w in loaded.warnings]}
+    return Status(201, {"versione": new.versione, "stato_versione": new.stato_versione, "indicatori": new.indicatori.count(), "avvisi": [p.message for p in problems if p.severity == "warning"] + [w.message for w in loaded.warnings]})
 
 
 def _cycle(request, ente: str, anno: int) -> tuple[m.Ente, m.Ciclo]:
@@ -471,7 +501,7 @@ def rimodulazione(request, ente: str, anno: int, dati: RimodulazioneIn):
 
 
 @api.get("/enti/{ente}/registro", response={200: list[RegistroOut], **ERRORS}, tags=["registro"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def registro(request, ente: str, oggetto: str | None = None, utente: str | None = None):
     """The audit trail of the ente, newest first."""
     e = _ente(request, ente)
