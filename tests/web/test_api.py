@@ -163,3 +163,9 @@ def test_found_by_fuzzing_bounds_booleans_and_bad_bodies(db):
     spec = Client().get("/api/v1/openapi.json").json()
     errors = spec["paths"]["/api/v1/enti"]["get"]["responses"]["404"]["content"]
     assert list(errors) == ["application/problem+json"]
+
+
+def test_a_repeated_query_parameter_is_refused(db):
+    r = api("oiv").get("/api/v1/enti/CCIAA-PT/registro?utente=a&utente=b")
+    assert r.status_code == 422 and "utente" in r.json()["detail"]
+    assert api("oiv").get("/api/v1/enti/CCIAA-PT/registro?utente=a").status_code == 200

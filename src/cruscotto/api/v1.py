@@ -123,6 +123,24 @@ def _http(request, exc):
     return problem(request, exc.status_code, str(exc))
 
 
+def _single_query_values(view):
+    """No query parameter of this API is a list: a repeated one (?utente=a&utente=b) is refused,
+    not silently read as its last value (schemathesis found the silent reading)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        repeated = sorted(k for k, values in request.GET.lists() if len(values) > 1)
+        if repeated:
+            return problem(request, 422, "Richiesta non valida", "Parametri ripetuti: " + ", ".join(repeated), [{"where": f"query.{k}", "message": "un solo valore"} for k in repeated])
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(_single_query_values, mode="view")
+
+
 # --- schemas -------------------------------------------------------------------------------
 
 

@@ -109,6 +109,39 @@ def _xlsx_cell(cell) -> object:
     return v
 
 
+# Limits on what an XLSX (a zip of XML files) may unpack to before openpyxl sees it. A real
+# plan unpacks to a few MB (the 5,000-indicator one to 9 MB, ratio 11); a zip bomb to GBs at
+# ratios in the thousands. XML entity tricks are handled by defusedxml, which openpyxl uses
+# by itself when installed (docs/security.md).
+XLSX_MAX_MEMBERS = 10_000
+XLSX_MAX_UNPACKED = 200 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+
+
+def check_xlsx(path: str | Path) -> None:
+    """Refuse a file that is no zip, or that would unpack to more than the limits above."""
+    import zipfile
+
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ParseError(f"il file non è un XLSX valido (non è un archivio zip: {exc.__class__.__name__})", where=str(path)) from None
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise ParseError(f"il file XLSX contiene troppe parti ({len(members)}, massimo {XLSX_MAX_MEMBERS})", where=str(path))
+    total = sum(m.file_size for m in members)
+    if total > XLSX_MAX_UNPACKED:
+        raise ParseError(f"il file XLSX si espande a {total // (1024 * 1024)} MB (massimo {XLSX_MAX_UNPACKED // (1024 * 1024)} MB): rifiutato", where=str(path))
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
+            raise ParseError(
+                f"la parte {m.filename} del file XLSX è compressa {m.file_size // max(m.compress_size, 1)} volte (massimo {XLSX_MAX_RATIO}): "
+                "sembra una «zip bomb», rifiutato",
+                where=str(path),
+            )
+
+
 def read_xlsx(path: str | Path, *, skip: Sequence[str] = ()) -> Table:
     """Every sheet but ``skip``, with one header row each (the same headers on every sheet).
 
@@ -118,9 +151,10 @@ def read_xlsx(path: str | Path, *, skip: Sequence[str] = ()) -> Table:
     from openpyxl import load_workbook
 
     path = Path(path)
+    check_xlsx(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
+    except Exception as exc:  # openpyxl raises many kinds for a broken file (defusedxml's too)
         raise ParseError(f"il file XLSX non si può leggere ({exc.__class__.__name__})", where=str(path)) from None
     try:
         headers: list[str] | None = None
@@ -155,7 +189,11 @@ def read_sheet_pairs(path: str | Path, sheet: str) -> list[tuple[str, str]] | No
     """The (key, text) rows of a key/value sheet, or ``None`` when the sheet is absent."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    check_xlsx(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # as in read_xlsx
+        raise ParseError(f"il file XLSX non si può leggere ({exc.__class__.__name__})", where=str(path)) from None
     try:
         names = {fold(n): n for n in wb.sheetnames}
         if fold(sheet) not in names:

@@ -21,6 +21,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import models as m
@@ -206,3 +207,38 @@ def commenta(*, user, ciclo: m.Ciclo, oggetto: str, testo: str) -> m.Commento:
     c = m.Commento.objects.create(ciclo=ciclo, oggetto=oggetto.strip() or "relazione", testo=testo.strip(), autore=user)
     registra(user=user, azione="oiv.commento", ente=ciclo.ente, oggetto=c.oggetto, dopo={"testo": c.testo})
     return c
+
+
+def validation_inputs(ente: m.Ente, anno: int, piano: m.Piano):
+    """What the Documento OIV di validazione of ``anno`` states, read from the cycle and the audit trail.
+
+    The cycle of ``anno`` is the one that starts that year; a later year of a triennial
+    plan has none of its own yet, and its document stays a draft.
+    """
+    from cruscotto.documents.validazione import Osservazione, Validazione, Verifiche
+
+    cycle = m.Ciclo.objects.filter(ente=ente, anno=anno).first()
+    in_force = version_in_force(cycle) if cycle else None
+    shown = in_force or piano
+    versions = list(cycle.versioni.values_list("pk", flat=True)) if cycle else [piano.pk]
+    trail = m.Registro.objects.filter(ente=ente.codice, piano_id__in=versions)
+    moves = m.Registro.objects.filter(ente=ente.codice, azione="ciclo.stato", oggetto=f"ciclo {anno}")
+    validated_at = moves.filter(dopo__stato=S.VALIDATO).order_by("-quando").values_list("quando", flat=True).first()
+    values = shown.consuntivi.filter(anno=anno)
+    validazione = Validazione(
+        validata=bool(cycle and cycle.stato in (S.VALIDATO, S.PUBBLICATO)),
+        data=timezone.localtime(validated_at).date() if validated_at else None,
+        atto_piano=shown.atto,
+        atto_piano_data=shown.atto_data,
+        restituzioni=tuple(moves.filter(prima__stato=S.CHIUSO, dopo__stato=S.MONITORAGGIO).order_by("quando").values_list("motivo", flat=True)),
+    )
+    verifiche = Verifiche(
+        valori=values.count(),
+        inseriti_da=values.exclude(inserito_da=None).values("inserito_da").distinct().count(),
+        correzioni=trail.filter(azione="consuntivo.correzione", oggetto__contains=f" {anno}").count(),
+        rimodulazioni=max(0, cycle.versioni.exclude(atto="").count() - 1) if cycle else 0,
+        registrazioni=trail.count(),
+    )
+    comments = cycle.commenti.select_related("autore") if cycle else []
+    osservazioni = [Osservazione(c.oggetto, c.testo, c.autore.get_username() if c.autore else "", timezone.localtime(c.creato_il).date()) for c in comments]
+    return validazione, verifiche, osservazioni

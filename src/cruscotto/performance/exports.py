@@ -21,6 +21,7 @@ KINDS = {
     "relazione": ("pdf", "docx", "xlsx"),
     "piano": ("pdf", "docx"),
     "monitoraggio": ("pdf", "docx", "xlsx"),
+    "validazione": ("pdf", "docx"),
     "cruscotto": ("xlsx",),
     "opendata": ("zip",),
 }

@@ -816,6 +816,10 @@ def documenti(request, ente, anno, piano):
     valori = selectors.valori_for(piano, [anno])
     result = selectors.score(piano, anno)
     example = ente.codice == "CCIAA-PT"  # the demo's actuals are invented: the cover says so
+    if kind == "validazione":
+        from . import ciclo as lifecycle
+
+        validation = lifecycle.validation_inputs(ente, anno, piano)  # read now: the build runs in another thread
 
     def build(out, stage):
         from cruscotto.documents.docx import render_docx
@@ -837,6 +841,11 @@ def documenti(request, ente, anno, piano):
             from cruscotto.documents.piano import build_piano
 
             doc = build_piano(plan)
+        elif kind == "validazione":
+            from cruscotto.documents.validazione import build_validazione
+
+            v, checks, notes = validation
+            doc = build_validazione(plan, result, validazione=v, verifiche=checks, osservazioni=notes, example_data=example)
         elif kind == "monitoraggio":
             from cruscotto.documents.monitoraggio import build_monitoraggio
             from cruscotto.engine.rollup import score_plan

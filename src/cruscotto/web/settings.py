@@ -13,6 +13,7 @@ together with DEBUG off and a missing secret key.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "axes",  # login throttling: failed attempts per username and address (docs/security.md)
     "ninja",  # the REST API's interactive docs (Swagger UI files served locally)
     "bootstrap_italia_template",  # static files of Bootstrap Italia only; its base template is not used
 ]
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: it answers for locked-out logins
 ]
 
 ROOT_URLCONF = "cruscotto.web.urls"
@@ -164,10 +167,37 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 # Django's database sessions and model backend, with the two reads every page makes written once (web/hot.py).
+# django-axes' backend goes first: it refuses a locked-out username before any password is checked.
 SESSION_ENGINE = "cruscotto.web.hot"
-AUTHENTICATION_BACKENDS = ["cruscotto.web.hot.Backend"]
-SESSION_COOKIE_SECURE = env_bool("CRUSCOTTO_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "cruscotto.web.hot.Backend"]
+
+# Login throttling: after CRUSCOTTO_LOGIN_FAILURES wrong passwords for one username from one
+# address, that pair is refused for CRUSCOTTO_LOGIN_LOCKOUT_MINUTES (429 and a page that says
+# so). By pair, not by username alone, so that nobody can lock a colleague out from elsewhere.
+# API tokens are not passwords and are not throttled here.
+AXES_FAILURE_LIMIT = env.int("CRUSCOTTO_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CRUSCOTTO_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/bloccato.html"
+AXES_VERBOSE = False
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
+    raise ImproperlyConfigured("CRUSCOTTO_LOGIN_FAILURES e CRUSCOTTO_LOGIN_LOCKOUT_MINUTES devono essere maggiori di zero")
+
+# HTTPS: on by default outside debug and demo (the production settings). Cookies only over
+# HTTPS, HTTP redirected to HTTPS (but /healthz, for load balancers that probe plain HTTP),
+# HSTS for a year. Behind a proxy that terminates TLS, CRUSCOTTO_PROXY_SSL_HEADER=1 trusts its
+# X-Forwarded-Proto header (only if the proxy sets it on every request).
+HTTPS = env_bool("CRUSCOTTO_HTTPS", not (DEBUG or DEMO))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("CRUSCOTTO_HSTS_SECONDS", default=31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CRUSCOTTO_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("CRUSCOTTO_HSTS_PRELOAD", True)
+if env_bool("CRUSCOTTO_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -7,6 +7,7 @@ import os
 import tempfile
 
 os.environ.setdefault("CRUSCOTTO_SECRET_KEY", "only-for-tests-" + "x" * 40)
+os.environ.setdefault("CRUSCOTTO_HTTPS", "0")  # the test client and the browser tests' live server speak plain HTTP
 os.environ.setdefault("CRUSCOTTO_VAR_DIR", tempfile.mkdtemp(prefix="cruscotto-test-"))
 
 from .settings import *  # noqa: E402,F403

@@ -1,0 +1,158 @@
+"""Audit completeness: every write path of the application leaves a record in the audit trail.
+
+Each public function of the modules that write (services, editing, ciclo) must have a case
+below, or be listed as read-only: a new write path without a case fails
+``test_every_write_function_has_a_case``. Each case runs the function on the demo plan; the
+test compares a snapshot of every data table before and after, and requires that the
+function changed something and that the audit trail gained a record naming the user. The
+pages and the REST API call these same functions (tests/web/test_permissions.py and
+test_api.py check that they do not write around them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+
+from cruscotto.performance import ciclo, editing, selectors, services
+from cruscotto.performance import models as m
+
+READ_ONLY = {
+    services: {"valori_cambiati"},  # renews a cache token; no data
+    ciclo: {"version_in_force", "draft", "moves_for", "periodo_chiuso", "validation_inputs"},
+    editing: set(),
+}
+# Derived or technical tables: the audit trail itself, django-simple-history's copies, sessions,
+# login attempts (django-axes keeps its own log), the API token's last-use time.
+SKIP_TABLES = {"performance_registro", "performance_tokenapi", "django_session"}
+
+
+def _snapshot() -> dict[str, str]:
+    out = {}
+    for model in apps.get_models(include_auto_created=True):
+        table = model._meta.db_table
+        if table in SKIP_TABLES or table.startswith(("axes_", "django_", "auth_permission")) or "historical" in table:
+            continue
+        if model._meta.app_label not in ("performance", "auth"):
+            continue
+        rows = sorted(json.dumps(r, sort_keys=True, default=str) for r in model._base_manager.values())
+        out[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return out
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    return {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+
+
+def _user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def _indicator_values(row: m.Indicatore, **change) -> dict:
+    values = {k: getattr(row, k) for k in ("nome", "algoritmo", "polarita", "unita", "tipologia", "fonte", "media_cluster", "note", "cruscotto")}
+    values.update(peso=row.peso_testo, etichette=row.etichette, strutture=[s.codice for s in row.strutture.all()], target=dict(row.target), formula=row.formula)
+    values.update(change)
+    return values
+
+
+def _adopt(piano):
+    ciclo.adotta(user=_user("controllo"), piano=piano, atto="Delibera n. 1", atto_data=date(2020, 1, 30))
+    piano.refresh_from_db()
+    return piano
+
+
+# name -> (who, setup(piano) -> state, call(user, piano, state))
+CASES = {
+    "piano_import": ("controllo", None, lambda u, p, s: services.piano_import(piano=selectors.plan_for(p), user=u, motivazione="")),
+    "consuntivo_registra": ("responsabile", None, lambda u, p, s: services.consuntivo_registra(user=u, piano=p, codice="B.2.1-1", anno=2020, testo="77")),
+    "evento_imposta_data": ("controllo", None, lambda u, p, s: services.evento_imposta_data(user=u, piano=p, codice="T0", data=date(2020, 3, 1))),
+    "misura_registra": ("controllo", None, lambda u, p, s: services.misura_registra(user=u, ente=p.ente, nome="proventi_correnti", anno=2020, valore=1.5)),
+    "indicatore_aggiorna": ("controllo", None, lambda u, p, s: editing.indicatore_aggiorna(user=u, piano=p, codice="B.2.1-1", values=_indicator_values(p.indicatori.get(codice="B.2.1-1"), nome="Nuovo nome"))),
+    "indicatore_crea": (
+        "controllo",
+        None,
+        lambda u, p, s: editing.indicatore_crea(user=u, piano=p, livello="obiettivo_strategico", codice_padre="A", values={**_indicator_values(p.indicatori.get(codice="B.2.1-1")), "codice": "NUOVO-1", "peso": ""}),
+    ),
+    "indicatore_elimina": ("controllo", None, lambda u, p, s: editing.indicatore_elimina(user=u, piano=p, codice="B.2.1-1")),
+    "nodo_aggiorna": ("controllo", None, lambda u, p, s: editing.nodo_aggiorna(user=u, piano=p, livello="obiettivo_strategico", codice="A", nome="Cambiato", peso="", note="")),
+    "nodo_crea": ("controllo", None, lambda u, p, s: editing.nodo_crea(user=u, piano=p, livello_padre="linea", codice_padre="A", codice="A.9", nome="Nuovo obiettivo")),
+    "nodo_elimina": (
+        "controllo",
+        lambda p: editing.nodo_crea(user=_user("controllo"), piano=p, livello_padre="linea", codice_padre="A", codice="A.9", nome="Da togliere"),
+        lambda u, p, s: editing.nodo_elimina(user=u, piano=p, livello="obiettivo_strategico", codice="A.9"),
+    ),
+    "adotta": ("controllo", None, lambda u, p, s: ciclo.adotta(user=u, piano=p, atto="Delibera n. 1", atto_data=date(2020, 1, 30))),
+    "rimodula": ("controllo", _adopt, lambda u, p, s: ciclo.rimodula(user=u, piano=s, motivazione="Nuove risorse")),
+    "elimina_bozza": (
+        "controllo",
+        lambda p: ciclo.rimodula(user=_user("controllo"), piano=_adopt(p), motivazione="Prova"),
+        lambda u, p, s: ciclo.elimina_bozza(user=u, piano=s),
+    ),
+    "sposta": ("controllo", _adopt, lambda u, p, s: ciclo.sposta(user=u, ciclo=s.ciclo, verso="in_monitoraggio")),
+    "chiudi_periodo": ("controllo", None, lambda u, p, s: ciclo.chiudi_periodo(user=u, ente=p.ente, anno=2020, periodo="S1")),
+    "commenta": ("oiv", None, lambda u, p, s: ciclo.commenta(user=u, ciclo=p.ciclo, oggetto="D2-4", testo="Verificare la fonte")),
+}
+# Users and roles change through Django's admin and commands: the audit listens to the models.
+MODEL_CASES = {
+    "utente crea": lambda: get_user_model().objects.create_user("nuovo", password="x" * 12),
+    "utente modifica": lambda: _set(_user("consultazione"), first_name="Cambiato"),
+    "utente password": lambda: _password(_user("consultazione")),
+    "utente elimina": lambda: _user("consultazione").delete(),
+    "ruolo crea": lambda: m.Ruolo.objects.create(utente=_user("oiv"), ente=m.Ente.objects.get(codice="CCIAA-PT"), tipo="consultazione"),
+    "ruolo strutture": lambda: m.Ruolo.objects.filter(utente__username="responsabile").first().strutture.clear(),
+    "ruolo elimina": lambda: m.Ruolo.objects.filter(utente__username="oiv").first().delete(),
+}
+
+
+def _set(obj, **fields):
+    for k, v in fields.items():
+        setattr(obj, k, v)
+    obj.save()
+
+
+def _password(user):
+    user.set_password("un'altra password lunga")
+    user.save()
+
+
+def test_every_write_function_has_a_case():
+    for module, read_only in READ_ONLY.items():
+        public = {n for n, f in inspect.getmembers(module, inspect.isfunction) if f.__module__ == module.__name__ and not n.startswith("_")}
+        assert public - read_only - set(CASES) == set(), f"{module.__name__}: write functions without an audit case"
+        assert set(read_only) <= public
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_write_path_leaves_a_record(name, piano):
+    who, setup, call = CASES[name]
+    state = setup(piano) if setup else None
+    piano.refresh_from_db()
+    before, records = _snapshot(), m.Registro.objects.count()
+    call(_user(who), piano, state)
+    changed = _changed(before, _snapshot())
+    assert changed, f"{name} wrote nothing: the case does not exercise it"
+    new = list(m.Registro.objects.order_by("-pk")[: m.Registro.objects.count() - records])
+    assert new, f"{name} changed {sorted(changed)} and left no record"
+    assert all(r.utente == who for r in new), [(r.azione, r.utente) for r in new]
+
+
+@pytest.mark.parametrize("name", sorted(MODEL_CASES))
+def test_user_and_role_changes_leave_a_record(name, piano):
+    before, records = _snapshot(), m.Registro.objects.count()
+    MODEL_CASES[name]()
+    assert _changed(before, _snapshot())
+    assert m.Registro.objects.count() > records, name
+
+
+def test_the_snapshot_sees_a_write_that_goes_around_the_functions(piano):
+    # The control: an update below the services changes a table and leaves no record.
+    before, records = _snapshot(), m.Registro.objects.count()
+    m.Evento.objects.filter(piano=piano).update(data=date(2021, 1, 1))
+    assert "performance_evento" in _changed(before, _snapshot())
+    assert m.Registro.objects.count() == records
