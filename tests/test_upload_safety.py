@@ -66,3 +66,46 @@ def test_formulas_are_not_run_only_their_cached_value_is_read(tmp_path):
     wb.save(path)
     table = read_xlsx(path)
     assert table.rows == [(2, ["A", None])]
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\";\"clic\")", "+39 0573 99141", "-cmd|' /C calc'!A0", "@SUM(A1)", "\t=1"])
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_read_back(tmp_path, text):
+    from cruscotto.files.tables import read_csv, write_csv
+
+    path = tmp_path / "x.csv"
+    write_csv(path, ["codice", "nome"], [["A", text]])
+    import csv
+
+    cell = list(csv.reader(path.open(encoding="utf-8")))[1][1]
+    assert cell == "'" + text  # what a spreadsheet sees: text, not a formula
+    assert read_csv(path).rows[0][1][1] == text  # cruscotto reads its own file back unchanged
+
+
+@pytest.mark.parametrize("number", ["-5", "+3,5%", "-15", "1.234,5"])
+def test_plain_numbers_are_left_alone(tmp_path, number):
+    from cruscotto.files.tables import neutralise
+
+    assert neutralise(number) == number
+
+
+def test_xlsx_exports_write_formula_like_text_as_text(tmp_path, small_plan_file):
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from cruscotto.files import load_plan
+    from cruscotto.files.tabular import write_xlsx_plan
+
+    piano = load_plan(small_plan_file).piano
+    first = next(piano.indicatori())
+    evil = "=cmd|' /C calc'!A0"
+    os_ = piano.prospettive[0].linee[0].obiettivi_strategici[0]
+    renamed = replace(os_, indicatori=(replace(first, nome=evil), *os_.indicatori[1:]))
+    linea = replace(piano.prospettive[0].linee[0], obiettivi_strategici=(renamed, *piano.prospettive[0].linee[0].obiettivi_strategici[1:]))
+    persp = replace(piano.prospettive[0], linee=(linea, *piano.prospettive[0].linee[1:]))
+    piano = replace(piano, prospettive=(persp, *piano.prospettive[1:]))
+    out = tmp_path / "piano.xlsx"
+    write_xlsx_plan(piano, out)
+    cells = [c for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" for c in cells)  # a string, never a formula
+    assert next(load_plan(out).piano.indicatori()).nome == evil

@@ -30,6 +30,9 @@ PAGES = READ_PAGES + [
     "/CCIAA-PT/2020/piano/obiettivo_strategico/B2/",
     "/CCIAA-PT/2020/piano/linea/B/nuovo/",
     "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/",
+    "/CCIAA-PT/2020/ciclo/",
+    "/CCIAA-PT/2020/ciclo/versioni/1/1/",
+    "/CCIAA-PT/2020/registro/",
 ]
 
 
@@ -86,6 +89,20 @@ def test_axe_finds_no_serious_or_critical_violation(login, live_server):
         if bad:
             report[url] = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in bad]
     assert report == {}
+
+
+def test_axe_on_the_lockout_page(browser, live_server, demo, settings):
+    settings.AXES_FAILURE_LIMIT = 1
+    page = browser.new_context(locale="it-IT").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "consultazione")
+    page.fill("#id_password", "sbagliata")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "Accesso bloccato" in page.content()
+    bad = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    page.context.close()
 
 
 def test_fund_what_if_in_the_page(login, live_server):

@@ -156,3 +156,15 @@ def test_the_snapshot_sees_a_write_that_goes_around_the_functions(piano):
     m.Evento.objects.filter(piano=piano).update(data=date(2021, 1, 1))
     assert "performance_evento" in _changed(before, _snapshot())
     assert m.Registro.objects.count() == records
+
+
+def test_base_measures_changed_by_an_import_are_on_record_old_and_new(piano, django_user_model):
+    from cruscotto.performance.selectors import plan_for, valori_for
+
+    user = django_user_model.objects.get(username="controllo")
+    for value, expected in ((5.0, [None, 5.0]), (6.0, [5.0, 6.0])):
+        valori = valori_for(piano, [2020])
+        valori.misure[("proventi_correnti", 2020)] = value
+        piano = services.piano_import(piano=plan_for(piano), valori=valori, user=user)
+        record = m.Registro.objects.filter(azione="piano.importa").latest("pk")
+        assert record.dopo["misure"] == {"proventi_correnti 2020": expected}

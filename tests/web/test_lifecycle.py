@@ -164,3 +164,14 @@ def test_users_and_roles_changes_are_recorded(db, django_user_model, ente):
     assert got == ["utente.crea", "ruolo.crea", "ruolo.strutture", "utente.modifica", "ruolo.elimina"]
     change = m.Registro.objects.get(oggetto="nuovo", azione="utente.modifica")
     assert change.prima == {"is_active": True} and change.dopo == {"is_active": False}
+
+
+def test_the_trail_per_indicator_and_per_user(as_user):
+    c = as_user("controllo")
+    c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "77", "periodo": ""}, HTTP_HX_REQUEST="true")
+    page = as_user("oiv").get("/CCIAA-PT/2020/indicatori/B.2.1-1/").content.decode()
+    assert "/CCIAA-PT/2020/registro/?oggetto=B.2.1-1" in page
+    per_indicator = as_user("oiv").get("/CCIAA-PT/2020/registro/?oggetto=B.2.1-1").content.decode()
+    assert "consuntivo.registra" in per_indicator and "?utente=controllo" in per_indicator
+    per_user = as_user("oiv").get("/CCIAA-PT/2020/registro/?utente=oiv").content.decode()
+    assert "consuntivo.registra" not in per_user

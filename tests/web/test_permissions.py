@@ -23,6 +23,9 @@ ACTIONS = {
     "modifica nodo": ("post", "/CCIAA-PT/2020/piano/obiettivo_strategico/B2/", {"nome": "X"}, {"admin", "controllo"}),
     "nuovo nodo": ("post", "/CCIAA-PT/2020/piano/linea/B/nuovo/", {"codice": "B9", "nome": "X"}, {"admin", "controllo"}),
     "elimina nodo": ("post", "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.2/elimina/", {}, {"admin", "controllo"}),
+    "adozione": ("post", "/CCIAA-PT/2020/ciclo/", {"azione": "adotta", "versione": 1, "atto": "Delibera n. 1", "atto_data": "30/01/2020"}, {"admin", "controllo"}),
+    "chiusura periodo": ("post", "/CCIAA-PT/2020/ciclo/", {"azione": "chiudi_periodo", "periodo": "S1"}, {"admin", "controllo"}),
+    "commento OIV": ("post", "/CCIAA-PT/2020/ciclo/", {"azione": "commenta", "oggetto": "D2-4", "testo": "Verificare"}, {"oiv"}),
 }
 
 

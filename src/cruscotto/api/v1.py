@@ -232,6 +232,22 @@ class CicloOut(Schema):
     passaggi_possibili: list[str]
 
 
+class CommentoIn(Schema):
+    oggetto: str = ""  # an indicator or objective code; empty: the Relazione as a whole
+    testo: str
+
+
+class CommentoOut(Schema):
+    oggetto: str
+    testo: str
+    autore: str
+    quando: str
+
+
+class PeriodoIn(Schema):
+    periodo: str  # "S1", "S2", or "" for the year
+
+
 class TransizioneIn(Schema):
     verso: str
     nota: str = ""
@@ -516,6 +532,33 @@ def rimodulazione(request, ente: str, anno: int, dati: RimodulazioneIn):
         raise DjangoValidationError("Nessuna versione in vigore da rimodulare.")
     lifecycle.rimodula(user=request.user, piano=vf, motivazione=dati.motivazione)
     return _cycle_out(request, c)
+
+
+def _comment_out(c: m.Commento) -> dict:
+    return {"oggetto": c.oggetto, "testo": c.testo, "autore": c.autore.get_username() if c.autore else "", "quando": c.creato_il.isoformat()}
+
+
+@api.get("/enti/{ente}/cicli/{anno}/commenti", response={200: list[CommentoOut], **ERRORS}, tags=["ciclo"])
+def commenti(request, ente: str, anno: int):
+    """The OIV's comments on the cycle, item by item, oldest first."""
+    _e, c = _cycle(request, ente, anno)
+    return [_comment_out(x) for x in c.commenti.select_related("autore")]
+
+
+@api.post("/enti/{ente}/cicli/{anno}/commenti", response={201: CommentoOut, **ERRORS}, tags=["ciclo"])
+def commento(request, ente: str, anno: int, dati: CommentoIn):
+    """The OIV comments an indicator, an objective or (with no ``oggetto``) the Relazione."""
+    _e, c = _cycle(request, ente, anno)
+    return Status(201, _comment_out(lifecycle.commenta(user=request.user, ciclo=c, oggetto=dati.oggetto, testo=dati.testo)))
+
+
+@api.post("/enti/{ente}/{anno}/periodi-chiusi", response={200: list[str], **ERRORS}, tags=["valori"])
+def chiudi_periodo(request, ente: str, anno: int, dati: PeriodoIn):
+    """Close a period of the year (S1, S2, or "" for the year): its values then change only by a reasoned correction.
+    Answers the closed periods of the year."""
+    e = _ente(request, ente)
+    lifecycle.chiudi_periodo(user=request.user, ente=e, anno=anno, periodo=dati.periodo)
+    return sorted(m.PeriodoChiuso.objects.filter(ente=e, anno=anno).values_list("periodo", flat=True))
 
 
 @api.get("/enti/{ente}/registro", response={200: list[RegistroOut], **ERRORS}, tags=["registro"])

@@ -121,6 +121,7 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
                         ooo.strutture.add(struttura(c))
                     add_indicators(oo.indicatori, oso, ooo)
     created = m.Indicatore.objects.bulk_create([r for r, _s in ind_rows])
+    misure_cambiate: dict[str, list] = {}
     through = m.Indicatore.strutture.through
     through.objects.bulk_create(through(indicatore_id=row.pk, struttura_id=struttura(c).pk) for row, (_r, codes) in zip(created, ind_rows) for c in codes)
     if valori:
@@ -130,6 +131,9 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
             for (code, anno, periodo), c in valori.consuntivi.items()
         ], m.Consuntivo, default_user=user)
         for (nome, anno), value in valori.misure.items():
+            before = m.Misura.objects.filter(ente=ente, nome=nome, anno=anno).values_list("valore", flat=True).first()
+            if before != value:  # on record in the import's audit entry, old and new
+                misure_cambiate[f"{nome} {anno}"] = [before, value]
             m.Misura.objects.update_or_create(ente=ente, nome=nome, anno=anno, defaults={"valore": value})
         valori_cambiati(ente=ente)
     moved = 0
@@ -146,7 +150,7 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
         piano=db,
         oggetto=f"versione {db.versione}",
         prima={"versione": old_drafts[-1].versione if old_drafts else (in_force.versione if in_force else None)},
-        dopo={"versione": db.versione, "indicatori": len(ind_rows), "consuntivi": len(valori.consuntivi) if valori else 0, "valori_ripresi": moved},
+        dopo={"versione": db.versione, "indicatori": len(ind_rows), "consuntivi": len(valori.consuntivi) if valori else 0, "valori_ripresi": moved, "misure": misure_cambiate},
         motivo=motivazione,
     )
     return db
