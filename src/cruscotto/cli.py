@@ -319,6 +319,62 @@ def demo(
         print(demo_path(ACTUALS))
 
 
+def _web_database():
+    """The web application's database (DATABASE_URL, docs/configuration.md), for backup and restore.
+
+    Imported here, not at the top: the other commands work on files and need no Django.
+    """
+    import os
+
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cruscotto.web.settings")
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        err.print(f"[red]errore[/red] configurazione: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    from .performance import backup
+
+    return backup
+
+
+@app.command()
+def backup(
+    ente: Annotated[str, typer.Argument(help="Codice dell'ente, es. CCIAA-PT")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File da scrivere: .json, o .json.gz compresso")],
+) -> None:
+    """Copia di un ente dal database dell'applicazione web: piani, valori, storia, registro (docs/backup.md)."""
+    from django.db import DatabaseError
+
+    b = _web_database()
+    try:
+        summary = b.dump_to_path(ente, output)
+    except (b.BackupError, DatabaseError, OSError) as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(f"{ente} → {output}: {summary.total} righe, {summary.users} utenti", highlight=False)
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="Backup da ripristinare (.json o .json.gz)")],
+    come: Annotated[str | None, typer.Option("--come", help="Codice dell'ente ripristinato, se diverso da quello del backup")] = None,
+) -> None:
+    """Ripristina un ente da un backup, come ente nuovo; tutto o niente (docs/backup.md)."""
+    from django.db import DatabaseError
+
+    b = _web_database()
+    try:
+        result = b.restore_from_path(file, rename_to=come)
+    except (b.BackupError, DatabaseError) as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    for line in result.lines():
+        out.print(line, highlight=False)
+
+
 def main() -> None:
     try:
         app()
