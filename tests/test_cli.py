@@ -129,3 +129,34 @@ def test_the_installed_command_runs():
     exe = shutil.which("cruscotto") or shutil.which("cruscotto", path=sys.prefix + "/bin")
     r = subprocess.run([exe, "demo", "--path"], capture_output=True, text=True, check=False)
     assert r.returncode == 0 and r.stdout.strip().endswith("pistoia-2020-2022.yaml")
+
+
+def test_validate_lists_every_inconsistency_of_the_seeds_budget_tables():
+    from typer.testing import CliRunner
+
+    from cruscotto.cli import app
+    from cruscotto.demo import PLAN, demo_path
+
+    r = CliRunner().invoke(app, ["validate", demo_path(PLAN), "--bilancio", demo_path("bilancio"), "--json"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    warnings = json.loads(r.output)["warnings"]
+    budget = [w for w in warnings if w["code"].startswith(("bilancio_", "composizione_"))]
+    assert len(budget) == 12
+    assert any(w["where"] == "preventivo 2020, riga B «Totale oneri correnti», colonna funzione D" and "-10.001" in w["message"] for w in budget)
+
+
+def test_validate_checks_the_staff_register_against_the_seeds_printed_figures():
+    import json
+
+    from typer.testing import CliRunner
+
+    from cruscotto.cli import app
+    from cruscotto.demo import PLAN, demo_path
+
+    args = ["validate", demo_path(PLAN), "--personale", demo_path("personale.csv"), "--personale-stampati", demo_path("personale-stampati.csv"), "--json"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    staff = [w for w in json.loads(r.output)["warnings"] if w["code"].startswith("personale_")]
+    assert [(w["where"].rsplit(", anno ", 1)[1], w["message"]) for w in staff] == [("2018", "stampato 66%, calcolato 66,67% (4 su 6)"), ("2019", "stampato 66%, calcolato 66,67% (4 su 6)")]

@@ -81,8 +81,11 @@ def _load(file: Path):
 def validate(
     file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
     as_json: Annotated[bool, typer.Option("--json", help="Risultato in JSON: {errors, warnings}")] = False,
+    bilancio: Annotated[Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio (docs/bilancio.md)")] = None,
+    personale: Annotated[Path | None, typer.Option("--personale", help="Registro del personale, CSV o XLSX (docs/personale.md)")] = None,
+    personale_stampati: Annotated[Path | None, typer.Option("--personale-stampati", help="Cifre del personale come stampate, da confrontare col registro")] = None,
 ) -> None:
-    """Controlla un piano: errori (exit 1) e avvisi (exit 0)."""
+    """Controlla un piano (e le tabelle di bilancio e del personale): errori (exit 1) e avvisi (exit 0)."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     try:
@@ -93,6 +96,20 @@ def validate(
         warnings = list(loaded.warnings)
         for p in validate_plan(loaded.piano):
             (errors if p.severity == "error" else warnings).append(p)
+    if bilancio is not None:
+        from .engine.bilancio import check_bilancio
+        from .files.bilancio import load_bilancio
+
+        try:
+            found = check_bilancio(load_bilancio(bilancio))
+        except ParseError as exc:
+            found = [Problem("bilancio_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(bilancio))]
+        for p in found:
+            (errors if p.severity == "error" else warnings).append(p)
+    if personale is not None:
+        errors_p, warnings_p = _check_personale(personale, personale_stampati)
+        errors += errors_p
+        warnings += warnings_p
     if as_json:
         print(json.dumps({"errors": [p.as_dict() for p in errors], "warnings": [p.as_dict() for p in warnings]}, ensure_ascii=False, indent=2))
     else:
@@ -103,6 +120,23 @@ def validate(
         verdict = "[red]non valido[/red]" if errors else "[green]valido[/green]"
         out.print(f"{file}: {verdict} — {len(errors)} errori, {len(warnings)} avvisi", highlight=False)
     raise typer.Exit(1 if errors else 0)
+
+
+def _check_personale(register: Path, printed: Path | None) -> tuple[list[Problem], list[Problem]]:
+    """The register's own problems, and every printed figure it does not give."""
+    from .engine.personale import confronta_stampati
+    from .files.personale import InvalidFile, read_personale, read_stampati
+
+    try:
+        reg = read_personale(register)
+        found = list(reg.warnings)
+        if printed is not None:
+            found += confronta_stampati(reg.dipendenti, read_stampati(printed))
+    except InvalidFile as exc:
+        return exc.problems, []
+    except ParseError as exc:
+        return [Problem("personale_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(register))], []
+    return [p for p in found if p.severity == "error"], [p for p in found if p.severity != "error"]
 
 
 def _inputs(file: Path, actuals, measures, as_of: str | None, events: list[str] | None = None):
@@ -308,13 +342,22 @@ def opendata(
 def demo(
     path: Annotated[bool, typer.Option("--path", help="Stampa il percorso del piano demo")] = False,
     actuals_path: Annotated[bool, typer.Option("--actuals-path", help="Stampa il percorso dei consuntivi 2020 di esempio (inventati)")] = False,
+    bilancio_path: Annotated[bool, typer.Option("--bilancio-path", help="Stampa la cartella delle tabelle di bilancio del piano demo")] = False,
+    personale_path: Annotated[bool, typer.Option("--personale-path", help="Stampa il registro del personale demo (inventato, coerente con il seed)")] = False,
+    personale_stampati_path: Annotated[bool, typer.Option("--personale-stampati-path", help="Stampa le cifre del personale come stampate nel seed")] = False,
 ) -> None:
     """Il piano demo: il Piano della performance 2020-2022 della CCIAA di Pistoia."""
     if path:
         print(demo_path(PLAN))
     if actuals_path:
         print(demo_path(ACTUALS))
-    if not (path or actuals_path):
+    if bilancio_path:
+        print(demo_path("bilancio"))
+    if personale_path:
+        print(demo_path("personale.csv"))
+    if personale_stampati_path:
+        print(demo_path("personale-stampati.csv"))
+    if not (path or actuals_path or bilancio_path or personale_path or personale_stampati_path):
         print(demo_path(PLAN))
         print(demo_path(ACTUALS))
 

@@ -18,6 +18,8 @@ READ_PAGES = [
     "/CCIAA-PT/2020/aree/",
     "/CCIAA-PT/2020/aree/PROMOZIONE/",
     "/CCIAA-PT/2020/individuale/",
+    "/CCIAA-PT/2020/bilancio/",
+    "/CCIAA-PT/2020/personale/",
 ]
 PAGES = READ_PAGES + [
     "/CCIAA-PT/2020/fondo/",

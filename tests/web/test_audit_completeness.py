@@ -61,6 +61,23 @@ def _indicator_values(row: m.Indicatore, **change) -> dict:
     return values
 
 
+def _budget_changed():
+    from dataclasses import replace
+
+    from cruscotto.demo import demo_path
+    from cruscotto.files.bilancio import load_bilancio
+
+    b = load_bilancio(demo_path("bilancio"))
+    return replace(b, stato_patrimoniale=b.stato_patrimoniale[:1])
+
+
+def _register():
+    from cruscotto.demo import demo_path
+    from cruscotto.files.personale import read_personale
+
+    return read_personale(demo_path("personale.csv")).dipendenti
+
+
 def _adopt(piano):
     ciclo.adotta(user=_user("controllo"), piano=piano, atto="Delibera n. 1", atto_data=date(2020, 1, 30))
     piano.refresh_from_db()
@@ -72,6 +89,8 @@ CASES = {
     "piano_import": ("controllo", None, lambda u, p, s: services.piano_import(piano=selectors.plan_for(p), user=u, motivazione="")),
     "consuntivo_registra": ("responsabile", None, lambda u, p, s: services.consuntivo_registra(user=u, piano=p, codice="B.2.1-1", anno=2020, testo="77")),
     "evento_imposta_data": ("controllo", None, lambda u, p, s: services.evento_imposta_data(user=u, piano=p, codice="T0", data=date(2020, 3, 1))),
+    "bilancio_importa": ("controllo", None, lambda u, p, s: services.bilancio_importa(user=u, ente=p.ente, bilancio=_budget_changed(), fonte="nuovo")),
+    "personale_importa": ("controllo", None, lambda u, p, s: services.personale_importa(user=u, ente=p.ente, registro=_register()[:5], fonte="nuovo")),
     "misura_registra": ("controllo", None, lambda u, p, s: services.misura_registra(user=u, ente=p.ente, nome="proventi_correnti", anno=2020, valore=1.5)),
     "indicatore_aggiorna": ("controllo", None, lambda u, p, s: editing.indicatore_aggiorna(user=u, piano=p, codice="B.2.1-1", values=_indicator_values(p.indicatori.get(codice="B.2.1-1"), nome="Nuovo nome"))),
     "indicatore_crea": (

@@ -4,15 +4,19 @@ A formula is arithmetic over measure names: ``(oneri_personale +
 oneri_funzionamento) / imprese_attive * 1000``. It is checked when the plan
 loads (syntax, allowed constructs) and evaluated per year. simpleeval does the
 evaluation; we narrow it further: numbers, names, + - * / ** (exponent at most
-``MAX_EXPONENT``), unary signs, parentheses and min/max/abs/round. No
-attribute access, subscripts, strings, comparisons, imports or assignments.
-A division by zero or a missing measure is *non calcolabile* with its reason,
-never an exception escaping to the caller.
+``MAX_EXPONENT``, powers computed in floats), unary signs, parentheses (at most
+``MAX_DEPTH`` operations nested) and min/max (two or more arguments), abs, round
+(``round(x)`` or ``round(x, 2)``, the digits a whole number). No attribute
+access, subscripts, strings, comparisons, imports or assignments, and a function
+name only as a call. A division by zero, a missing measure, a power with no real
+value or a result too large is *non calcolabile* with its reason, never an
+exception escaping to the caller.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,13 +27,31 @@ import simpleeval
 from .errors import FormulaError
 
 MAX_EXPONENT = 10
+# Operations nested in one another (a sum of 101 terms is 100 deep). The evaluator
+# recurses about twice per level, so this keeps it far from Python's recursion limit.
+MAX_DEPTH = 100
 
-_FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round}
+
+def _round(x: float, ndigits: int | None = None) -> float:
+    # round() raises on an infinity or NaN; left as they are, they end as "risultato non numerico".
+    if isinstance(x, float) and not math.isfinite(x):
+        return x
+    return round(x, ndigits)
+
+
+_FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": _round}
+# How many arguments each function takes (at least, at most); round's second is a whole number.
+_ARITY = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": (1, 2)}
 
 
 def _bounded_pow(a: float, b: float) -> float:
     if abs(b) > MAX_EXPONENT:
         raise FormulaError(f"esponente troppo grande ({b}); massimo {MAX_EXPONENT}")
+    # In floats: a power of integers is exact, so ((((9**10)**10)**10)**10)**10 ... would
+    # build a number of billions of digits; a float overflows at once instead.
+    a = float(a)
+    if a < 0 and not math.isnan(b) and b != math.floor(b):  # Python would answer with a complex number
+        raise FormulaError("potenza non reale (base negativa, esponente non intero)")
     return operator.pow(a, b)
 
 
@@ -67,8 +89,18 @@ def compile_formula(text: str) -> Formula:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise FormulaError(f"formula non valida ({exc.msg}): {text!r}") from None
+    except (RecursionError, MemoryError):
+        # How CPython's parser gives up on very deep nesting ("-" * 10_000 + "a").
+        raise FormulaError(f"formula troppo annidata: {text!r}") from None
     names: list[ast.Name] = []
-    for node in ast.walk(tree):
+    callees: set[int] = set()
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:  # depth-first with the nesting depth, without recursion
+        node, depth = stack.pop()
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FormulaError(f"formula troppo annidata (più di {MAX_DEPTH} livelli): {text!r}")
         if not isinstance(node, _ALLOWED_NODES):
             raise FormulaError(f"costrutto non ammesso nella formula ({type(node).__name__}): {text!r}")
         if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or not isinstance(node.value, (int, float))):
@@ -76,11 +108,29 @@ def compile_formula(text: str) -> Formula:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
                 raise FormulaError(f"funzione non ammessa (ammesse: {', '.join(_FUNCTIONS)}): {text!r}")
-        elif isinstance(node, ast.Name) and node.id not in _FUNCTIONS:
+            # A wrong call would raise TypeError at evaluation, out of the caller's sight.
+            least, most = _ARITY[node.func.id]
+            if len(node.args) < least or (most is not None and len(node.args) > most):
+                raise FormulaError(f"numero di argomenti non valido per {node.func.id}: {text!r}")
+            if node.func.id == "round" and len(node.args) == 2 and not _is_whole_number(node.args[1]):
+                raise FormulaError(f"round vuole come cifre decimali un numero intero: {text!r}")
+            callees.add(id(node.func))
+        elif isinstance(node, ast.Name) and node.id in _FUNCTIONS:
+            if id(node) not in callees:  # "min + 1" would add a function to a number
+                raise FormulaError(f"{node.id} si usa solo come funzione, con i suoi argomenti: {text!r}")
+        elif isinstance(node, ast.Name):
             names.append(node)
-    # ast.walk is breadth-first: order the names as they are written.
-    ordered = dict.fromkeys(n.id for n in sorted(names, key=lambda n: n.col_offset))
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+    # Order the names as they are written (by line, then column: a formula may span lines).
+    ordered = dict.fromkeys(n.id for n in sorted(names, key=lambda n: (n.lineno, n.col_offset)))
     return Formula(testo=text.strip(), nomi=tuple(ordered))
+
+
+def _is_whole_number(node: ast.AST) -> bool:
+    """``2`` or ``-1``: a literal integer, possibly signed."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
 
 
 def evaluate(formula: Formula | str, misure: Mapping[str, float]) -> Esito:
@@ -94,10 +144,13 @@ def evaluate(formula: Formula | str, misure: Mapping[str, float]) -> Esito:
     evaluator = simpleeval.SimpleEval(operators=_OPERATORS, functions=_FUNCTIONS, names=used)
     try:
         value = evaluator.eval(formula.testo)
+        value = float(value)  # inside the try: an integer result may be too large for a float
     except ZeroDivisionError:
         return Esito(None, used, "non calcolabile: divisione per zero")
-    except (OverflowError, FormulaError) as exc:
+    except OverflowError:
+        return Esito(None, used, "non calcolabile: risultato troppo grande")
+    except FormulaError as exc:
         return Esito(None, used, f"non calcolabile: {exc}")
-    if isinstance(value, complex) or value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         return Esito(None, used, "non calcolabile: risultato non numerico")
-    return Esito(float(value), used)
+    return Esito(value, used)

@@ -11,19 +11,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 from .errors import ParseError
 
 # A number with optional sign, Italian thousands dots and decimal comma, or a
-# plain machine number (1234.5). The unit that may follow is captured apart.
+# plain machine number (1234.5). The unit that may follow is the rest of the text.
+# Written so that no two parts can match the same spaces: "\s*[-]?\s*" and a lazy
+# unit before "\s*$" made the regex backtrack quadratically on a long cell.
 _NUMBER = re.compile(
     r"""^\s*
-    (?P<sign>[-+−–]?)\s*
-    (?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?   # 1.234.567,89
-         |\d*\.\d+                         # 1234.89 (machine format)
-         |\d+(?:,\d+)?                     # 1234,89
-         |\d+)
-    \s*(?P<unit>.*?)\s*$""",
+    (?:(?P<sign>[-+−–])\s*)?
+    (?:(?P<grouped>[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?(?!\d))  # 1.234.567,89 (a group never starts with 0)
+      |(?P<machine>\d*\.\d+)                                # 1234.89 (machine format)
+      |(?P<plain>\d+(?:,\d+)?))                              # 1234,89""",
     re.VERBOSE,
 )
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
@@ -46,18 +47,26 @@ def fold(text: str) -> str:
 def split_number(text: str) -> tuple[float, str] | None:
     """``"-15 gg"`` -> ``(-15.0, "gg")``; ``None`` when the text does not start with a number."""
     # Budget tables print amounts as "€ 2.000,00": the currency sign carries no number.
-    m = _NUMBER.match(text.replace("€", "", 1) if text.lstrip().startswith(("€", "-€", "- €")) else text)
+    if text.lstrip().startswith(("€", "-€", "- €")):
+        text = text.replace("€", "", 1)
+    m = _NUMBER.match(text)
     if not m:
         return None
-    raw = m.group("num")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    elif raw.count(".") >= 1 and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
-        raw = raw.replace(".", "")  # 2.000 is two thousand, as Italian offices write it
+    unit = text[m.end():].strip()
+    if "\n" in unit:
+        return None  # as before: the unit is on the number's line
+    if m.group("grouped"):
+        # 2.000 is two thousand, as Italian offices write it; 12.5000 and 0.500 are not
+        # groups of thousands (the digit after, the leading 0) and read as machine decimals.
+        raw = m.group("grouped").replace(".", "").replace(",", ".")
+    elif m.group("machine"):
+        raw = m.group("machine")
+    else:
+        raw = m.group("plain").replace(",", ".")
     value = float(raw)
     if m.group("sign") in ("-", "−", "–"):
         value = -value
-    return value, m.group("unit")
+    return value, unit
 
 
 def parse_number(text: object, *, where: str | None = None) -> float:
@@ -152,8 +161,11 @@ def format_value(value: Value | None) -> str:
     if isinstance(value, bool):
         return "si" if value else "no"
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    text = repr(float(value))
+        # Not strftime("%Y"): it writes the year 999 as "999", which is no dd/mm/yyyy date.
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    # The shortest digits that read back as the same float (repr), written out in
+    # full: repr's exponent form (1e-05, 1e+16) would read back as 1 with a "unit".
+    text = format(Decimal(repr(float(value))), "f")
     if text.endswith(".0"):
         text = text[:-2]
     return text.replace(".", ",")

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .errors import ParseError
-from .numbers import NOT_AVAILABLE, YES, find_date, fold, split_number
+from .numbers import NOT_AVAILABLE, YES, find_date, fold, format_value, split_number
 
 
 class TargetKind(StrEnum):
@@ -89,6 +89,9 @@ _RELATIVE_RE = re.compile(
     re.VERBOSE,
 )
 _UNIT_WORDS = {"%", "gg", "gg.", "giorni", "ore", "ora", "euro", "€", "uscite", "n", "n."}
+# A relative deadline further than a century from its event is a typo; the bound also
+# keeps the event date plus the days inside the calendar (and int() under its digit limit).
+MAX_GIORNI = 36_500
 
 
 def event_aliases(eventi: Mapping[str, list[str] | tuple[str, ...]]) -> dict[str, str]:
@@ -105,7 +108,8 @@ def _fold_event(text: str) -> str:
     text = fold(text)
     text = re.sub(r"<sub>\s*(\w+)\s*</sub>", r"\1", text)
     text = text.replace("$", "").replace("_", "").replace("{", "").replace("}", "")
-    text = re.sub(r"^(?:la|il|le|lo|l')\s*", "", text)
+    # An article before the name ("la data accorpamento"), only as a word: "lavori" keeps its "la".
+    text = re.sub(r"^(?:(?:la|il|le|lo)\s+|l')", "", text)
     text = re.sub(r"\bt\s+0\b", "t0", text)
     return text.strip(" .")
 
@@ -121,9 +125,11 @@ def parse_target(text: object, *, aliases: Mapping[str, str] | None = None, wher
     if isinstance(text, bool):
         return Target(testo="si" if text else "no", tipo=TargetKind.SI_NO, valore=1.0 if text else 0.0)
     if isinstance(text, (int, float)):
-        return Target(testo=_plain(float(text)), tipo=TargetKind.NUMERO, valore=float(text))
+        # The text must read back as the value (plans are written back out with it):
+        # format_value, as repr() gives "1.234" (read as thousands) and "1e-05".
+        return Target(testo=format_value(float(text)), tipo=TargetKind.NUMERO, valore=float(text))
     if isinstance(text, date):
-        return Target(testo=f"{text:%d/%m/%Y}", tipo=TargetKind.SCADENZA, data=text)
+        return Target(testo=format_value(text), tipo=TargetKind.SCADENZA, data=text)
     raw = str(text).strip()
     f = fold(raw)
     if f in NOT_AVAILABLE:
@@ -144,7 +150,10 @@ def parse_target(text: object, *, aliases: Mapping[str, str] | None = None, wher
         code = aliases.get(_fold_event(m.group("event")))
         has_shape = m.group("n") is not None or f.startswith("entro")
         if code is not None and (has_shape or _fold_event(f) in aliases):
-            days = int(m.group("n") or 0)
+            digits = (m.group("n") or "0").lstrip("0") or "0"
+            if len(digits) > len(str(MAX_GIORNI)) or int(digits) > MAX_GIORNI:
+                raise ParseError(f"termine in giorni fuori misura (massimo {MAX_GIORNI} giorni dall'evento)", value=raw, where=where)
+            days = int(digits)
             if m.group("dir") and m.group("dir").startswith("prima"):
                 days = -days
             return Target(testo=raw, tipo=TargetKind.SCADENZA, evento=code, giorni=days)
@@ -191,12 +200,12 @@ def _split_unit(rest: str) -> tuple[str, str]:
 
 
 def _tail(raw: str, folded_tail: str) -> str:
-    """The original-case text of a folded suffix (folding keeps the length of ASCII text)."""
+    """The caveat after an absolute deadline as typed (case, accents and spaces kept)."""
     if not folded_tail:
         return ""
-    return raw[len(raw) - len(folded_tail):].strip() if len(raw) >= len(folded_tail) else folded_tail
-
-
-def _plain(x: float) -> str:
-    text = repr(x)
-    return text[:-2] if text.endswith(".0") else text
+    # Cut after the date in the typed text. Cutting the folded tail's length off the end
+    # lost text wherever folding shortens it: "01/01/2020 a  b" gave the caveat "b".
+    m = re.match(r"\s*(?:entro\s+(?:il\s+)?)?\d{1,2}/\d{1,2}/\d{4}\s*(.*)", raw, re.IGNORECASE | re.DOTALL)
+    if m and fold(m.group(1)) == folded_tail:
+        return m.group(1).strip()
+    return folded_tail

@@ -395,3 +395,40 @@ class TokenAPI(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nome} ({self.utente})"
+
+
+class Bilancio(models.Model):
+    """The budget tables of an ente for a year, as read from its files (docs/bilancio.md).
+
+    Kept as the engine's plain data (``engine.bilancio.bilancio_to_data``): the tables are
+    read and checked as a whole, never edited cell by cell, and a new file replaces them
+    (the audit trail keeps what it replaced).
+    """
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="bilanci")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    dati = models.JSONField(_("tabelle"))
+    fonte = models.CharField(_("fonte"), max_length=200, blank=True)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bilancio")
+        verbose_name_plural = _("bilanci")
+        constraints = [models.UniqueConstraint(fields=["ente", "anno"], name="bilancio_unico")]
+
+
+class Personale(models.Model):
+    """The staff register of an ente, every year in one set (docs/personale.md).
+
+    One record per person and year, pseudonymous (a matricola, no names), as the engine's
+    plain data: the pages show only the tables and indicators computed from it.
+    """
+
+    ente = models.OneToOneField(Ente, on_delete=models.CASCADE, related_name="personale")
+    dati = models.JSONField(_("registro"))
+    fonte = models.CharField(_("fonte"), max_length=200, blank=True)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registro del personale")
+        verbose_name_plural = _("registri del personale")

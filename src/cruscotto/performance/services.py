@@ -261,3 +261,47 @@ def misura_registra(*, user, ente: m.Ente, nome: str, anno: int, valore: float |
     valori_cambiati(ente=ente)
     registra(user=user, azione="misura.registra", ente=ente, oggetto=f"{nome} {anno}", prima=before, dopo={"valore": valore})
     return obj
+
+
+@transaction.atomic
+def bilancio_importa(*, user, ente: m.Ente, bilancio, fonte: str = "") -> m.Bilancio:
+    """Store an ente's budget tables for their year (replacing the year's earlier ones).
+
+    The tables are kept as read, disagreements included: the checks report them on the
+    page and in ``cruscotto validate``; the audit trail records the replacement.
+    """
+    from cruscotto.engine.bilancio import bilancio_to_data, check_bilancio
+
+    if user is not None and not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore carica il bilancio."))
+    years = {t.anno for t in (bilancio.preventivo, bilancio.investimenti, bilancio.patrimonio) if t is not None}
+    if len(years) != 1:
+        raise ValidationError(_("Le tabelle di bilancio devono essere di un solo anno (trovati: %(a)s).") % {"a": ", ".join(map(str, sorted(years))) or "-"})
+    anno = years.pop()
+    data = bilancio_to_data(bilancio)
+    row = m.Bilancio.objects.select_for_update().filter(ente=ente, anno=anno).first()
+    before = {"tabelle": sorted(row.dati), "fonte": row.fonte} if row else None
+    if row is None:
+        row = m.Bilancio(ente=ente, anno=anno)
+    row.dati, row.fonte = data, fonte[:200]
+    row.save()
+    findings = check_bilancio(bilancio)
+    registra(user=user, azione="bilancio.importa", ente=ente, oggetto=f"bilancio {anno}", prima=before, dopo={"tabelle": sorted(data), "fonte": row.fonte, "avvisi": len(findings)})
+    return row
+
+
+@transaction.atomic
+def personale_importa(*, user, ente: m.Ente, registro, fonte: str = "") -> m.Personale:
+    """Store an ente's staff register (replacing the earlier one), on record in the audit trail."""
+    from cruscotto.engine.personale import anni, registro_to_data
+
+    if user is not None and not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore carica il registro del personale."))
+    row = m.Personale.objects.select_for_update().filter(ente=ente).first()
+    before = {"righe": len(row.dati), "fonte": row.fonte} if row else None
+    if row is None:
+        row = m.Personale(ente=ente)
+    row.dati, row.fonte = registro_to_data(registro), fonte[:200]
+    row.save()
+    registra(user=user, azione="personale.importa", ente=ente, oggetto="registro del personale", prima=before, dopo={"righe": len(row.dati), "anni": anni(registro), "fonte": row.fonte})
+    return row

@@ -1015,3 +1015,69 @@ def registro(request, ente, anno, piano):
         return resp
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
     return render(request, "performance/registro.html", {"page": page, "oggetto": oggetto, "utente": utente})
+
+
+@with_plan
+def bilancio(request, ente, anno, piano):
+    """The budget tables of the year, as printed, with every disagreement marked in its cell."""
+    from cruscotto.engine import bilancio as b
+
+    row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
+    ctx = {"row": row, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
+    if row is not None:
+        tables = b.bilancio_from_data(row.dati)
+        ctx["findings"] = b.check_bilancio(tables)
+        if tables.preventivo:
+            p = tables.preventivo
+            marks: dict = {}
+            for key, problem in b.check_preventivo_celle(p):
+                if key:
+                    marks.setdefault(key, []).append(problem.message)
+            ctx["preventivo"] = p
+            ctx["colonne"] = [(c, b.COLONNE_NOMI[c]) for c in b.COLONNE]
+            ctx["righe"] = [
+                {
+                    "voce": voce,
+                    "nome": (p.riga(voce.codice).nome if p.riga(voce.codice) else voce.nome),
+                    "celle": [{"valore": (p.riga(voce.codice).valori.get(c) if p.riga(voce.codice) else None), "segnalazioni": marks.get((voce.codice, c), [])} for c in b.COLONNE],
+                }
+                for voce in b.SCHEMA
+            ]
+        if tables.investimenti:
+            pi = tables.investimenti
+            ctx["investimenti"] = [(cat, [v for v in pi.voci if v.categoria == cat], pi.totale(cat), pi.totali_stampati.get(cat)) for cat in b.CATEGORIE_INVESTIMENTI]
+            ctx["investimenti_totale"] = (pi.totale(), pi.totali_stampati.get("totale"))
+        if tables.patrimonio and tables.preventivo:
+            ctx["patrimonio"] = b.proiezione(tables.patrimonio, tables.preventivo)
+            ctx["patrimonio_stampati"] = tables.patrimonio.stampati
+        ctx["stato_patrimoniale"] = tables.stato_patrimoniale
+        ctx["composizioni"] = [(c, sorted({y for _l, q in c.voci for y in q})) for c in tables.composizioni]
+    return render(request, "performance/bilancio.html", ctx)
+
+
+@with_plan
+def personale(request, ente, anno, piano):
+    """The personnel tables and the analisi di genere, computed from the register (never typed)."""
+    from cruscotto.engine import personale as pe
+
+    row = m.Personale.objects.filter(ente=ente).first()
+    ctx: dict = {"row": row}
+    if row is not None:
+        registro = pe.registro_from_data(row.dati)
+        years = pe.anni(registro)
+        comps = [pe.composizione(registro, y) for y in years]
+        ctx["anni"] = years
+        ctx["composizione"] = [
+            (cat, [(c.categoria(cat).donne, c.categoria(cat).uomini) for c in comps]) for cat in pe.CATEGORIE if any(c.categoria(cat).totale for c in comps)
+        ] + [(_("Totale in ruolo"), [(c.totale_ruolo.donne, c.totale_ruolo.uomini) for c in comps]), (_("Dirigenti"), [(c.dirigenti.donne, c.dirigenti.uomini) for c in comps]), (_("Totale generale"), [(c.totale.donne, c.totale.uomini) for c in comps])]
+        tip = [pe.tipologia_contrattuale(registro, y) for y in years]
+        ctx["tipologia"] = [(t.anno, t.tempo_pieno.totale, t.tempo_parziale.totale, t.totale.totale) for t in tip]
+        by_year = {y: pe.indicatori_genere(registro, y) for y in years}
+
+        def why(ind):
+            # The engine's trace names the records without data; the page gives only their number.
+            t = ind.traccia
+            return _("dato non rilevato per %(n)s persone") % {"n": len(t.senza_dato)} if t.senza_dato else t.spiegazione(ind.definizione.misura)
+
+        ctx["indicatori"] = [(d, [(by_year[y][i].valore, why(by_year[y][i])) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)]
+    return render(request, "performance/personale.html", ctx)

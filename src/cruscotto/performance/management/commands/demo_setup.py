@@ -40,6 +40,19 @@ class Command(BaseCommand):
                 self.stdout.write(f"Piano demo caricato: {piano} ({piano.indicatori.count()} indicatori)")
             else:
                 self.stdout.write("Piano demo già presente: nulla da caricare.")
+            if not ente.bilanci.exists():
+                from cruscotto.files.bilancio import load_bilancio
+
+                from ...services import bilancio_importa
+
+                bilancio_importa(user=None, ente=ente, bilancio=load_bilancio(demo_path("bilancio")), fonte="Piano della performance 2020-2022, sezione 1.3")
+            if not m.Personale.objects.filter(ente=ente).exists():
+                from cruscotto.files.personale import read_personale
+
+                from ...services import personale_importa
+
+                registro = read_personale(demo_path("personale.csv")).dipendenti
+                personale_importa(user=None, ente=ente, registro=registro, fonte="registro inventato, coerente con le tabelle del Piano 2020-2022 (1.2 e 3.4)")
             if not settings.DEMO:
                 return
             User = get_user_model()

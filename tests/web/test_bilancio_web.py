@@ -1,0 +1,57 @@
+"""The budget page and its import: the seed's tables as printed, disagreements marked in their cells."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from cruscotto.demo import demo_path
+from cruscotto.files.bilancio import load_bilancio
+from cruscotto.performance import models as m
+from cruscotto.performance import services
+
+
+def test_the_page_shows_the_seeds_budget_with_its_disagreements(as_user):
+    page = as_user("consultazione").get("/CCIAA-PT/2020/bilancio/").content.decode()
+    assert "Preventivo economico 2020 per funzione istituzionale" in page
+    assert "3.722.800" in page and "6.122.561" in page  # a row, and the net worth at 31.12.2020
+    assert "6.487.085 − 451.000 − 92.800 + 179.276 = 6.122.561" in page
+    assert '<mark title="stampato -1.894.354, somma delle righe 6 + 7 + 8 + 9 -1.884.353 (differenza -10.001)">-1.894.354</mark>' in page
+    assert page.count("<mark ") == 9  # the preventivo's cells that disagree; the other 3 findings are shares
+    assert "Cifre stampate che non coincidono con le loro parti: 12." in page
+
+
+def test_a_year_without_tables_says_so_and_links_the_others(as_user):
+    page = as_user("consultazione").get("/CCIAA-PT/2021/bilancio/").content.decode()
+    assert "Nessuna tabella di bilancio per il 2021" in page and "/CCIAA-PT/2020/bilancio/" in page
+
+
+def test_import_replaces_the_years_tables_by_permission_and_on_record(ente, django_user_model):
+    tables = load_bilancio(demo_path("bilancio"))
+    with pytest.raises(PermissionDenied):
+        services.bilancio_importa(user=django_user_model.objects.get(username="responsabile"), ente=ente, bilancio=tables)
+    services.bilancio_importa(user=django_user_model.objects.get(username="controllo"), ente=ente, bilancio=tables, fonte="preventivo.xlsx")
+    assert m.Bilancio.objects.filter(ente=ente).count() == 1
+    record = m.Registro.objects.filter(azione="bilancio.importa").latest("pk")
+    assert record.utente == "controllo" and record.prima["fonte"].startswith("Piano della performance") and record.dopo["avvisi"] == 12
+
+
+def test_the_personnel_page_computes_the_seeds_tables_from_the_register(as_user):
+    page = as_user("consultazione").get("/CCIAA-PT/2020/personale/").content.decode()
+    assert "Composizione del personale (31/12)" in page
+    # 2019: D 8/3, C 19/6, B 2/2 (seed, 1.2 and 3.4); part time 8, 8, 7 in 2017-2019
+    assert "<td class=\"text-end\">8</td><td class=\"text-end\">3</td>" in page
+    assert "<th scope=\"row\">2019</th><td class=\"text-end\">33</td><td class=\"text-end\">7</td><td class=\"text-end\">40</td>" in page
+    assert "32 su 45" in page and "71,11%" in page  # % donne 2017, with its numerator and denominator
+    assert "matricola" not in page.lower() and "1001" not in page  # totals only, never the records
+
+
+def test_the_register_import_is_by_permission_and_on_record(ente, django_user_model):
+    from cruscotto.files.personale import read_personale
+
+    registro = read_personale(demo_path("personale.csv")).dipendenti
+    with pytest.raises(PermissionDenied):
+        services.personale_importa(user=django_user_model.objects.get(username="oiv"), ente=ente, registro=registro)
+    services.personale_importa(user=django_user_model.objects.get(username="admin"), ente=ente, registro=registro[:10], fonte="prova")
+    record = m.Registro.objects.filter(azione="personale.importa").latest("pk")
+    assert record.prima["righe"] == 184 and record.dopo["righe"] == 10
