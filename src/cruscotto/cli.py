@@ -279,6 +279,8 @@ def report(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG")] = None,
     example_data: Annotated[bool, typer.Option("--example-data", help="Segna in copertina che i dati sono di esempio")] = False,
     period: Annotated[str, typer.Option("--period", help="Periodo del monitoraggio (es. S1)")] = "S1",
+    bilancio: Annotated[Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio: le tabelle del documento dai dati")] = None,
+    personale: Annotated[Path | None, typer.Option("--personale", help="Registro del personale: tabelle e analisi di genere calcolate")] = None,
 ) -> None:
     """Genera un documento: Piano, Relazione sulla performance o monitoraggio di un periodo (PDF, DOCX o XLSX).
 
@@ -311,14 +313,23 @@ def report(
             render_results_xlsx(loaded.piano, result, output, periodo=periodo, example_data=example_data)
         out.print(f"{kind} {year} (xlsx) → {output}", highlight=False)
         return
+    try:
+        from .files.bilancio import load_bilancio
+        from .files.personale import read_personale
+
+        tables = load_bilancio(bilancio) if bilancio else None
+        register = read_personale(personale).dipendenti if personale else None
+    except (ParseError, OSError) as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     if kind == "piano":
-        doc = build_piano(loaded.piano)
+        doc = build_piano(loaded.piano, bilancio=tables, personale=register)
     elif kind == "monitoraggio":
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, periodo=period)
         doc = build_monitoraggio(loaded.piano, result, period)
     else:
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
-        doc = build_relazione(loaded.piano, result, example_data=example_data)
+        doc = build_relazione(loaded.piano, result, example_data=example_data, bilancio=tables, personale=register)
     (render_pdf if fmt == "pdf" else render_docx)(doc, output)
     out.print(f"{doc.title} → {output}", highlight=False)
 

@@ -7,6 +7,18 @@ from django.core.management import call_command
 from django.test import Client
 
 
+def pytest_collection_modifyitems(config, items):
+    # CI runs tests/web twice, on SQLite then on PostgreSQL (.ci/run). Tests that do not touch
+    # the configured database would only repeat themselves on PostgreSQL: they run once.
+    import os
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        skip = pytest.mark.skip(reason="does not use the configured database: ran in the SQLite pass")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.conf import settings

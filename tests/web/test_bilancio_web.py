@@ -55,3 +55,64 @@ def test_the_register_import_is_by_permission_and_on_record(ente, django_user_mo
     services.personale_importa(user=django_user_model.objects.get(username="admin"), ente=ente, registro=registro[:10], fonte="prova")
     record = m.Registro.objects.filter(azione="personale.importa").latest("pk")
     assert record.prima["righe"] == 184 and record.dopo["righe"] == 10
+
+
+def _upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def _demo_files():
+    from pathlib import Path
+
+    return [_upload(p.name, p.read_bytes()) for p in sorted(Path(demo_path("bilancio")).iterdir())]
+
+
+def test_the_budget_is_uploaded_from_the_page_and_a_bad_cell_writes_nothing(as_user, ente):
+    c = as_user("controllo")
+    before = m.Bilancio.objects.get(ente=ente, anno=2020).dati
+    bad = b"anno;codice;voce;previsione_consuntivo;preventivo;A;B;C;D;totale_funzioni\n2020;1;Diritto annuale;3.718.800;3.722.800 circa;;;;;\n"
+    r = c.post("/CCIAA-PT/2020/bilancio/", {"azione": "bilancio", "file": [_upload("preventivo-2020.csv", bad)]})
+    assert r.status_code == 422
+    assert "preventivo-2020.csv, riga 2, colonna preventivo</strong>: importo non valido: &#x27;3.722.800 circa&#x27;" in r.content.decode()
+    assert m.Bilancio.objects.get(ente=ente, anno=2020).dati == before
+    r = c.post("/CCIAA-PT/2020/bilancio/", {"azione": "bilancio", "file": _demo_files()})
+    assert r.status_code == 302
+    assert m.Bilancio.objects.get(ente=ente, anno=2020).fonte.startswith("composizione.csv, investimenti-2020.csv")
+    assert as_user("responsabile").post("/CCIAA-PT/2020/bilancio/", {"azione": "bilancio", "file": _demo_files()}).status_code == 403
+    assert as_user("oiv").get("/CCIAA-PT/2020/bilancio/").content.decode().count('type="file"') == 0  # no form for readers
+
+
+def test_base_measures_are_uploaded_all_or_nothing(as_user, ente):
+    c = as_user("controllo")
+    bad = b"misura,anno,valore\nproventi_correnti,2019,5.541.421\noneri_correnti,2019,tanti\n"
+    r = c.post("/CCIAA-PT/2020/bilancio/", {"azione": "misure", "file": [_upload("misure.csv", bad)]})
+    assert r.status_code == 422 and "misure.csv, riga 3, colonna valore" in r.content.decode()
+    assert not m.Misura.objects.filter(ente=ente, anno=2019).exists()
+    good = b"misura,anno,valore\nproventi_correnti,2019,5.541.421\noneri_correnti,2019,6.005.381\n"
+    assert c.post("/CCIAA-PT/2020/bilancio/", {"azione": "misure", "file": [_upload("misure.csv", good)]}).status_code == 302
+    assert dict(m.Misura.objects.filter(ente=ente, anno=2019).values_list("nome", "valore")) == {"proventi_correnti": 5_541_421, "oneri_correnti": 6_005_381}
+    assert m.Registro.objects.filter(azione="misura.registra", oggetto="oneri_correnti 2019").exists()
+
+
+def test_the_register_upload_lists_every_bad_cell(as_user, ente):
+    from pathlib import Path
+
+    c = as_user("controllo")
+    text = Path(demo_path("personale.csv")).read_text(encoding="utf-8").splitlines()
+    header, first, second = text[0], text[1], text[2]
+    cols = header.split(",") if header.count(",") > header.count(";") else header.split(";")
+    sep = "," if header.count(",") > header.count(";") else ";"
+    g = cols.index(next(h for h in cols if h.lower().startswith("genere")))
+    row1, row2 = first.split(sep), second.split(sep)
+    row1[g], row2[g] = "X", "Z"
+    bad = "\n".join([header, sep.join(row1), sep.join(row2)]).encode()
+    before = m.Personale.objects.get(ente=ente).dati
+    r = c.post("/CCIAA-PT/2020/personale/", {"azione": "personale", "file": [_upload("registro.csv", bad)]})
+    page = r.content.decode()
+    assert r.status_code == 422 and "registro.csv, riga 2, colonna" in page and "registro.csv, riga 3, colonna" in page
+    assert m.Personale.objects.get(ente=ente).dati == before
+    good = Path(demo_path("personale.csv")).read_bytes()
+    assert c.post("/CCIAA-PT/2020/personale/", {"azione": "personale", "file": [_upload("registro.csv", good)]}).status_code == 302
+    assert m.Personale.objects.get(ente=ente).fonte == "registro.csv"

@@ -76,6 +76,7 @@ def _counts(path) -> dict[str, int]:
         con.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_process_killed_halfway_through_an_import_leaves_nothing_behind(tmp_path):
     db = tmp_path / "cruscotto.sqlite3"
     env = {

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 
 
+@pytest.mark.sqlite_only
 def test_pages_render_with_the_manifest_storage(as_user, settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}

@@ -62,18 +62,21 @@ def _production(tmp_path, **extra):
     return subprocess.run([sys.executable, manage, "check", "--deploy", "--fail-level", "WARNING"], env=env, capture_output=True, text=True)
 
 
+@pytest.mark.sqlite_only
 def test_check_deploy_is_clean_under_the_production_settings(tmp_path):
     r = _production(tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues (0 silenced)" in r.stdout
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("extra, warning", [({"CRUSCOTTO_DEBUG": "1"}, "security.W018"), ({"CRUSCOTTO_HTTPS": "0"}, "security.W008")])
 def test_check_deploy_does_see_an_unsafe_setting(tmp_path, extra, warning):
     r = _production(tmp_path, **extra)
     assert r.returncode != 0 and warning in r.stdout + r.stderr
 
 
+@pytest.mark.sqlite_only
 def test_production_redirects_to_https_but_not_the_health_check(tmp_path):
     code = (
         "import django; django.setup(); from django.test import Client; from django.conf import settings;"

@@ -35,6 +35,7 @@ def test_demo_users_only_in_demo_mode(db, settings, django_user_model):
     assert not django_user_model.objects.filter(username="consultazione").exists()
 
 
+@pytest.mark.sqlite_only
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     import subprocess
     import sys
@@ -44,6 +45,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     assert r.returncode != 0 and "CRUSCOTTO_SECRET_KEY" in r.stderr
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("bad", ["forse", "2"])
 def test_a_bad_boolean_setting_fails_loudly(tmp_path, bad):
     import subprocess

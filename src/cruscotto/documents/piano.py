@@ -27,13 +27,29 @@ def _section(piano: Piano, key: str, title: str | None = None, level: int = 2) -
     return out + markdown_blocks(text, base_level=level + (1 if title else 0))
 
 
+def _genere_years(registro, first_plan_year: int) -> list[int]:
+    """The last three years before the plan (the seed's 2017-2019 for the 2020 plan)."""
+    from ..engine.personale import anni
+
+    return [y for y in anni(registro) if y < first_plan_year][-3:]
+
+
 def _amount(d) -> str:
     if d is None:
         return ""
     return d.testo
 
 
-def build_piano(piano: Piano) -> Document:
+def _prose(piano: Piano, key: str, title: str, level: int = 2) -> list:
+    """A narrative section without its typed tables: the data's own tables take their place."""
+    return [blk for blk in _section(piano, key, title, level) if not isinstance(blk, Table)]
+
+
+def build_piano(piano: Piano, *, bilancio=None, personale=None) -> Document:
+    """The Piano; with ``bilancio`` (engine.bilancio.Bilancio) and ``personale`` (a staff register)
+    the budget, staff and gender tables are computed from the data instead of typed."""
+    from .risorse import bilancio_blocks, personale_blocks
+
     first, last = piano.anni[0], piano.anni[-1]
     years = list(piano.anni)
     blocks: list = [Heading("Premessa")]
@@ -43,11 +59,19 @@ def build_piano(piano: Piano) -> Document:
     blocks += _section(piano, "presentazione", "1.1 Mission e principali attività")
     if not piano.sezioni.get("presentazione") and piano.mission:
         blocks += [Heading("1.1 Mission", 2), Paragraph(piano.mission)]
-    blocks += _section(piano, "organizzazione", "1.2 Organizzazione e personale")
+    if personale:
+        blocks += _prose(piano, "organizzazione", "1.2 Organizzazione e personale") or [Heading("1.2 Organizzazione e personale", 2)]
+        blocks += personale_blocks(personale, parts=("tabelle",))
+    else:
+        blocks += _section(piano, "organizzazione", "1.2 Organizzazione e personale")
     if piano.strutture:
         blocks.append(Heading("Strutture organizzative", 3))
         blocks.append(Bullets(tuple(f"{s.nome} ({s.tipo})" for s in piano.strutture)))
-    blocks += _section(piano, "risorse", "1.3 Bilancio. Le risorse economiche")
+    if bilancio:
+        blocks += _prose(piano, "risorse", "1.3 Bilancio. Le risorse economiche") or [Heading("1.3 Bilancio. Le risorse economiche", 2)]
+        blocks += bilancio_blocks(bilancio)
+    else:
+        blocks += _section(piano, "risorse", "1.3 Bilancio. Le risorse economiche")
 
     blocks.append(Heading("2. Analisi del contesto esterno"))
     blocks += _section(piano, "contesto_esterno") or [Paragraph("Sezione da redigere.", "note")]
@@ -134,7 +158,11 @@ def build_piano(piano: Piano) -> Document:
                     (3, 1.2, 1, 1.2),
                 )
             )
-    blocks += _section(piano, "analisi_di_genere", "3.4 Analisi di genere")
+    if personale:
+        blocks += _prose(piano, "analisi_di_genere", "3.4 Analisi di genere") or [Heading("3.4 Analisi di genere", 2)]
+        blocks += personale_blocks(personale, years=[y for y in _genere_years(personale, first)], parts=("genere",))
+    else:
+        blocks += _section(piano, "analisi_di_genere", "3.4 Analisi di genere")
 
     blocks.append(Heading("4. Dalla performance organizzativa alla performance individuale"))
     blocks += _section(piano, "performance_individuale")

@@ -32,7 +32,11 @@ def _without_first_heading(text: str) -> str:
     return "\n".join(lines[1:]) if lines and lines[0].startswith("#") else text
 
 
-def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False) -> Document:
+def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False, bilancio=None, personale=None) -> Document:
+    """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
+    come from the data (the budget tables, the indicators computed from the staff register)."""
+    from .risorse import bilancio_blocks, personale_blocks
+
     anno = result.anno
     nodes = result.nodi
     persp = [n for n in nodes if n.livello == "prospettiva"]
@@ -102,6 +106,12 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     if piano.strutture:
         blocks.append(Heading("Organizzazione", 2))
         blocks.append(Bullets(tuple(f"{s.nome} ({s.tipo})" for s in piano.strutture)))
+    if personale:
+        blocks.append(Heading("Il personale", 2))
+        blocks += personale_blocks(personale, years=[y for y in sorted({d.anno for d in personale}) if y <= anno][-4:], parts=("tabelle",))
+    if bilancio:
+        blocks.append(Heading("Le risorse economiche", 2))
+        blocks += bilancio_blocks(bilancio)
 
     # 3 -------------------------------------------------------------------------------
     blocks.append(Heading("3. La performance organizzativa"))
@@ -190,7 +200,11 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
 
     # 4 -------------------------------------------------------------------------------
     blocks.append(Heading("4. Bilancio di genere"))
-    if piano.sezioni.get("analisi_di_genere"):
+    gender_years = [y for y in sorted({d.anno for d in personale}) if y <= anno][-3:] if personale else []
+    if gender_years:
+        blocks.append(Paragraph(f"Gli indicatori dell'analisi di genere calcolati dal registro del personale al 31/12 ({gender_years[0]}-{gender_years[-1]}).", "note"))
+        blocks += personale_blocks(personale, years=gender_years, level=2, parts=("genere",))
+    elif piano.sezioni.get("analisi_di_genere"):
         blocks.append(Paragraph("Gli indicatori dell'analisi di genere riportati nel Piano della performance (ultimi anni disponibili):", "note"))
         blocks += markdown_blocks(_without_first_heading(piano.sezioni["analisi_di_genere"]), base_level=2)
     else:

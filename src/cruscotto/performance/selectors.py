@@ -259,3 +259,14 @@ def ente_and_plan(codice: str, anno: int) -> tuple[m.Ente | None, m.Piano | None
     chosen._validati = {r[n] for r in rows if r[n + 1] in (m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)}
     chosen._ciclo_stato = row[n + 1]
     return ente, chosen
+
+
+def resources(ente: m.Ente, anno: int) -> dict:
+    """The budget tables of ``anno`` (the plan's first year) and the staff register, as engine values,
+    for the documents (``bilancio=None``, ``personale=None`` where the ente has none)."""
+    from cruscotto.engine.bilancio import bilancio_from_data
+    from cruscotto.engine.personale import registro_from_data
+
+    budget = m.Bilancio.objects.filter(ente=ente, anno=anno).values_list("dati", flat=True).first()
+    staff = m.Personale.objects.filter(ente=ente).values_list("dati", flat=True).first()
+    return {"bilancio": bilancio_from_data(budget) if budget else None, "personale": registro_from_data(staff) if staff else None}

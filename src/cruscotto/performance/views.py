@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -816,6 +816,7 @@ def documenti(request, ente, anno, piano):
     valori = selectors.valori_for(piano, [anno])
     result = selectors.score(piano, anno)
     example = ente.codice == "CCIAA-PT"  # the demo's actuals are invented: the cover says so
+    resources = selectors.resources(ente, min(piano.anni))  # budget tables and staff register, read now
     if kind == "validazione":
         from . import ciclo as lifecycle
 
@@ -836,11 +837,11 @@ def documenti(request, ente, anno, piano):
         if kind == "relazione":
             from cruscotto.documents.relazione import build_relazione
 
-            doc = build_relazione(plan, result, example_data=example)
+            doc = build_relazione(plan, result, example_data=example, **resources)
         elif kind == "piano":
             from cruscotto.documents.piano import build_piano
 
-            doc = build_piano(plan)
+            doc = build_piano(plan, **resources)
         elif kind == "validazione":
             from cruscotto.documents.validazione import build_validazione
 
@@ -1017,13 +1018,93 @@ def registro(request, ente, anno, piano):
     return render(request, "performance/registro.html", {"page": page, "oggetto": oggetto, "utente": utente})
 
 
+TABLE_TYPES = (".csv", ".xlsx")
+
+
+def _saved_uploads(request, field: str, folder: Path) -> tuple[list[Path], list[dict]]:
+    """The uploaded files of ``field`` in ``folder`` under their own (sanitised) names; refused ones listed."""
+    saved, errors = [], []
+    for upload in request.FILES.getlist(field):
+        name = Path(upload.name).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in TABLE_TYPES:
+            errors.append({"where": name, "message": _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(TABLE_TYPES)}})
+            continue
+        if upload.size > UPLOAD_LIMIT:
+            errors.append({"where": name, "message": _("File troppo grande (massimo 10 MB).")})
+            continue
+        target = folder / slugify(Path(name).stem).replace("_", "-")
+        target = target.with_suffix(suffix)
+        with open(target, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        saved.append(target)
+    if not saved and not errors:
+        errors.append({"where": "", "message": _("Nessun file scelto.")})
+    return saved, errors
+
+
+def _import_tables(request, ente, anno, kind: str) -> list[dict]:
+    """Read the uploaded tables and store them; every error comes back, and then nothing is written."""
+    import tempfile
+
+    from cruscotto.engine.errors import ParseError
+    from cruscotto.files.values import read_measures
+
+    _require_plan_editor(request, ente)
+    with tempfile.TemporaryDirectory(dir=_uploads_dir()) as tmp:
+        files, errors = _saved_uploads(request, "file", Path(tmp))
+        if errors:
+            return errors
+        try:
+            if kind == "bilancio":
+                from cruscotto.files.bilancio import load_bilancio
+
+                tables = load_bilancio(tmp)
+                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni)):
+                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione.")}]
+                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=", ".join(u.name for u in request.FILES.getlist("file")))
+            elif kind == "misure":
+                from cruscotto.engine.scoring import Valori
+
+                valori = Valori()
+                for f in files:
+                    read_measures(f, into=valori)
+                with transaction.atomic():  # all the measures or none
+                    for (nome, year), value in sorted(valori.misure.items()):
+                        services.misura_registra(user=request.user, ente=ente, nome=nome, anno=year, valore=value)
+            else:
+                from cruscotto.files.personale import InvalidFile, read_personale
+
+                try:
+                    register = read_personale(files[0])
+                except InvalidFile as exc:
+                    return [{"where": p.where.replace(tmp + "/", ""), "message": p.message} for p in exc.problems]
+                services.personale_importa(user=request.user, ente=ente, registro=register.dipendenti, fonte=request.FILES.getlist("file")[0].name)
+        except ParseError as exc:
+            return [{"where": (exc.where or "").replace(tmp + "/", ""), "message": exc.reason + (f": {exc.value!r}" if exc.value is not None else "")}]
+        except ValidationError as exc:
+            return [{"where": "", "message": msg} for msg in exc.messages]
+    return []
+
+
 @with_plan
+@require_http_methods(["GET", "POST"])
 def bilancio(request, ente, anno, piano):
     """The budget tables of the year, as printed, with every disagreement marked in its cell."""
+    from django.contrib import messages
+
     from cruscotto.engine import bilancio as b
 
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        kind = "misure" if request.POST.get("azione") == "misure" else "bilancio"
+        import_errors = _import_tables(request, ente, anno, kind)
+        if not import_errors:
+            messages.success(request, _("Misure di base registrate.") if kind == "misure" else _("Tabelle di bilancio caricate."))
+            return redirect("bilancio", ente=ente.codice, anno=anno)
     row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
-    ctx = {"row": row, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
+    ctx = {"row": row, "import_errors": import_errors, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
     if row is not None:
         tables = b.bilancio_from_data(row.dati)
         ctx["findings"] = b.check_bilancio(tables)
@@ -1052,16 +1133,25 @@ def bilancio(request, ente, anno, piano):
             ctx["patrimonio_stampati"] = tables.patrimonio.stampati
         ctx["stato_patrimoniale"] = tables.stato_patrimoniale
         ctx["composizioni"] = [(c, sorted({y for _l, q in c.voci for y in q})) for c in tables.composizioni]
-    return render(request, "performance/bilancio.html", ctx)
+    return render(request, "performance/bilancio.html", ctx, status=422 if import_errors else 200)
 
 
 @with_plan
+@require_http_methods(["GET", "POST"])
 def personale(request, ente, anno, piano):
     """The personnel tables and the analisi di genere, computed from the register (never typed)."""
+    from django.contrib import messages
+
     from cruscotto.engine import personale as pe
 
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        import_errors = _import_tables(request, ente, anno, "personale")
+        if not import_errors:
+            messages.success(request, _("Registro del personale caricato."))
+            return redirect("personale", ente=ente.codice, anno=anno)
     row = m.Personale.objects.filter(ente=ente).first()
-    ctx: dict = {"row": row}
+    ctx: dict = {"row": row, "import_errors": import_errors}
     if row is not None:
         registro = pe.registro_from_data(row.dati)
         years = pe.anni(registro)
@@ -1080,4 +1170,4 @@ def personale(request, ente, anno, piano):
             return _("dato non rilevato per %(n)s persone") % {"n": len(t.senza_dato)} if t.senza_dato else t.spiegazione(ind.definizione.misura)
 
         ctx["indicatori"] = [(d, [(by_year[y][i].valore, why(by_year[y][i])) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)]
-    return render(request, "performance/personale.html", ctx)
+    return render(request, "performance/personale.html", ctx, status=422 if import_errors else 200)
