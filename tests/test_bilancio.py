@@ -140,15 +140,23 @@ def test_measures_from_the_budget_agree_with_the_demo_measures_file(bilancio):
     assert from_budget[("oneri_correnti", 2019)] == 6_005_381 and from_budget[("interventi_economici", 2020)] == 1_271_100
 
 
-def test_a_bad_cell_names_file_row_column_and_value(tmp_path):
+def test_every_bad_cell_is_listed_with_file_row_column_and_value(tmp_path):
+    from cruscotto.files.personale import InvalidFile
+
     f = tmp_path / "preventivo-2020.csv"
     f.write_text(
-        "anno;codice;voce;previsione_consuntivo;preventivo;A;B;C;D;totale_funzioni\n2020;1;Diritto annuale;3.718.800;3.722.800 circa;;;;;\n",
+        "anno;codice;voce;previsione_consuntivo;preventivo;A;B;C;D;totale_funzioni\n"
+        "2020;1;Diritto annuale;3.718.800;3.722.800 circa;;;;;\n"
+        "2020;2;Diritti di segreteria;uno;1.282.970;;;;;\n",
         encoding="utf-8",
     )
-    with pytest.raises(ParseError) as exc:
+    with pytest.raises(InvalidFile) as exc:
         read_preventivo(f)
-    assert str(exc.value) == f"{f}, riga 2, colonna preventivo: importo non valido: '3.722.800 circa'"
+    assert [(p.where, p.message) for p in exc.value.problems] == [
+        (f"{f}, riga 2, colonna preventivo", "importo non valido: '3.722.800 circa'"),
+        (f"{f}, riga 3, colonna previsione_consuntivo", "importo non valido: 'uno'"),
+    ]
+    assert isinstance(exc.value, ParseError)  # callers that catch parse errors catch this too
 
 
 def test_a_missing_column_is_named(tmp_path):

@@ -30,8 +30,9 @@ from ..engine.bilancio import (
     RigaPreventivo,
     StatoPatrimoniale,
 )
-from ..engine.errors import ParseError
+from ..engine.errors import ParseError, Problem
 from ..engine.numbers import fold, split_number
+from .personale import InvalidFile  # every bad cell of one file, as for the staff register
 from .tables import Table, cell_text, match_headers, read_table
 
 PREVENTIVO_COLUMNS = ("anno", "codice", "voce", "previsione_consuntivo", "preventivo", "A", "B", "C", "D", "totale_funzioni")
@@ -39,6 +40,25 @@ INVESTIMENTI_COLUMNS = ("anno", "categoria", "gruppo", "voce", "importo", "tipo"
 PATRIMONIO_COLUMNS = ("anno", "voce", "descrizione", "importo")
 PATRIMONIO_VOCI = ("iniziale", "pareggio", "investimenti", "ammortamenti", "residuo")
 STATO_COLUMNS = ("anno", "attivo", "passivo", "patrimonio_netto", "risultato")
+
+
+class _Cells:
+    """Reads cells and keeps every bad one, so that a file's errors are listed all at once."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.problems: list[Problem] = []
+
+    def __call__(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ParseError as exc:
+            self.problems.append(Problem("valore_non_valido", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or self.table.source))
+            return None
+
+    def done(self) -> None:
+        if self.problems:
+            raise InvalidFile(self.table.source, self.problems)
 
 
 def _cols(table: Table, required: tuple[str, ...]) -> dict[str, int]:
@@ -75,17 +95,21 @@ def read_preventivo(path: str | Path) -> Preventivo:
     cols = _cols(table, PREVENTIVO_COLUMNS)
     key = dict(zip(PREVENTIVO_COLUMNS[3:], COLONNE, strict=True))  # previsione_consuntivo -> consuntivo, ...
     years, rows, seen = set(), [], set()
+    cell = _Cells(table)
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
-        years.add(_year(_get(cells, cols["anno"]), f"{where}, colonna anno"))
+        year = cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno")
+        if year is not None:
+            years.add(year)
         code = _get(cells, cols["codice"]).replace(" ", "")
         if not code:
-            raise ParseError("codice della riga vuoto", where=f"{where}, colonna codice")
-        if code in seen:
-            raise ParseError(f"riga {code} ripetuta", where=f"{where}, colonna codice")
+            cell.problems.append(Problem("valore_mancante", "codice della riga vuoto", f"{where}, colonna codice"))
+        elif code in seen:
+            cell.problems.append(Problem("valore_non_valido", f"riga {code} ripetuta", f"{where}, colonna codice"))
         seen.add(code)
-        values = {key[c]: _amount(_get(cells, cols[c]), f"{where}, colonna {table.headers[cols[c]]}") for c in PREVENTIVO_COLUMNS[3:]}
+        values = {key[c]: cell(_amount, _get(cells, cols[c]), f"{where}, colonna {table.headers[cols[c]]}") for c in PREVENTIVO_COLUMNS[3:]}
         rows.append(RigaPreventivo(code, _get(cells, cols["voce"]), values))
+    cell.done()
     if len(years) != 1:
         raise ParseError(f"un preventivo è di un solo anno, qui: {', '.join(map(str, sorted(years))) or 'nessuno'}", where=table.source)
     return Preventivo(years.pop(), tuple(rows), fonte=table.source)

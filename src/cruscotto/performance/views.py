@@ -1049,6 +1049,7 @@ def _import_tables(request, ente, anno, kind: str) -> list[dict]:
     import tempfile
 
     from cruscotto.engine.errors import ParseError
+    from cruscotto.files.personale import InvalidFile
     from cruscotto.files.values import read_measures
 
     _require_plan_editor(request, ente)
@@ -1074,13 +1075,12 @@ def _import_tables(request, ente, anno, kind: str) -> list[dict]:
                     for (nome, year), value in sorted(valori.misure.items()):
                         services.misura_registra(user=request.user, ente=ente, nome=nome, anno=year, valore=value)
             else:
-                from cruscotto.files.personale import InvalidFile, read_personale
+                from cruscotto.files.personale import read_personale
 
-                try:
-                    register = read_personale(files[0])
-                except InvalidFile as exc:
-                    return [{"where": p.where.replace(tmp + "/", ""), "message": p.message} for p in exc.problems]
+                register = read_personale(files[0])
                 services.personale_importa(user=request.user, ente=ente, registro=register.dipendenti, fonte=request.FILES.getlist("file")[0].name)
+        except InvalidFile as exc:  # every bad cell of the file
+            return [{"where": p.where.replace(tmp + "/", ""), "message": p.message} for p in exc.problems]
         except ParseError as exc:
             return [{"where": (exc.where or "").replace(tmp + "/", ""), "message": exc.reason + (f": {exc.value!r}" if exc.value is not None else "")}]
         except ValidationError as exc:
