@@ -194,3 +194,16 @@ def test_a_repeated_query_parameter_is_refused(db):
     r = api("oiv").get("/api/v1/enti/CCIAA-PT/registro?utente=a&utente=b")
     assert r.status_code == 422 and "utente" in r.json()["detail"]
     assert api("oiv").get("/api/v1/enti/CCIAA-PT/registro?utente=a").status_code == 200
+
+
+def test_budget_and_staff_through_the_api(db):
+    c = api("consultazione")
+    data = c.get("/api/v1/enti/CCIAA-PT/bilanci/2020").json()
+    assert data["risultati"]["A-B-C-D"]["preventivo"] == -451_000 and data["patrimonio_netto"]["residuo"] == 6_122_561
+    assert len(data["controlli"]) == 12 and data["tabelle"]["preventivo"]["righe"][0]["codice"] == "1"
+    assert c.get("/api/v1/enti/CCIAA-PT/bilanci/2021").status_code == 404
+    staff = c.get("/api/v1/enti/CCIAA-PT/personale").json()
+    assert staff["anni"] == [2016, 2017, 2018, 2019]
+    donne = next(i for i in staff["indicatori"] if i["codice"] == "donne" and i["anno"] == 2017)
+    assert (donne["numeratore"], donne["denominatore"]) == (32, 45)
+    assert "matricol" not in json.dumps(staff).lower() and "1001" not in json.dumps(staff)

@@ -486,6 +486,80 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
     return Status(201, {"versione": new.versione, "stato_versione": new.stato_versione, "indicatori": new.indicatori.count(), "avvisi": [p.message for p in problems if p.severity == "warning"] + [w.message for w in loaded.warnings]})
 
 
+class ControlloOut(Schema):
+    code: str
+    where: str
+    message: str
+
+
+class BilancioOut(Schema):
+    anno: int
+    fonte: str
+    tabelle: dict
+    risultati: dict
+    patrimonio_netto: dict | None
+    controlli: list[ControlloOut]
+
+
+@api.get("/enti/{ente}/bilanci/{anno}", response={200: BilancioOut, **ERRORS}, tags=["bilancio"])
+def bilancio(request, ente: str, anno: int):
+    """The budget tables of the year as stored (figures as printed), the totals and results computed
+    from their rows, the net-worth projection, and every printed total that disagrees (docs/bilancio.md)."""
+    from cruscotto.engine import bilancio as b
+
+    e = _ente(request, ente)
+    row = m.Bilancio.objects.filter(ente=e, anno=anno).first()
+    if row is None:
+        raise Http404(f"Nessuna tabella di bilancio per il {anno}.")
+    tables = b.bilancio_from_data(row.dati)
+    computed = b.calcola(tables.preventivo) if tables.preventivo else {}
+    pn = b.proiezione(tables.patrimonio, tables.preventivo) if tables.patrimonio and tables.preventivo else None
+    return {"anno": row.anno, "fonte": row.fonte, "tabelle": row.dati, "risultati": computed, "patrimonio_netto": pn, "controlli": [p.as_dict() for p in b.check_bilancio(tables)]}
+
+
+class IndicatoreGenereOut(Schema):
+    codice: str
+    dicitura: str
+    misura: str
+    anno: int
+    valore: float | None
+    numeratore: float
+    denominatore: int
+    spiegazione: str
+
+
+class PersonaleOut(Schema):
+    anni: list[int]
+    composizione: list[dict]
+    indicatori: list[IndicatoreGenereOut]
+
+
+@api.get("/enti/{ente}/personale", response={200: PersonaleOut, **ERRORS}, tags=["personale"])
+def personale(request, ente: str):
+    """The staff tables and the analisi di genere computed from the register: totals and indicators
+    with numerator and denominator, never the records themselves (docs/personale.md)."""
+    from cruscotto.engine import personale as pe
+
+    e = _ente(request, ente)
+    row = m.Personale.objects.filter(ente=e).first()
+    if row is None:
+        raise Http404("Nessun registro del personale.")
+    reg = pe.registro_from_data(row.dati)
+    years = pe.anni(reg)
+    comp = []
+    for y in years:
+        c = pe.composizione(reg, y)
+        for r in (*c.categorie, c.totale_ruolo, c.dirigenti, c.non_di_ruolo, c.totale):
+            comp.append({"anno": y, "voce": r.voce, "donne": r.donne, "uomini": r.uomini, "totale": r.totale})
+    inds = []
+    for y in years:
+        for ind in pe.indicatori_genere(reg, y):
+            t = ind.traccia
+            why = f"dato non rilevato per {len(t.senza_dato)} persone" if t.senza_dato else t.spiegazione(ind.definizione.misura)
+            inds.append({"codice": ind.definizione.codice, "dicitura": ind.definizione.dicitura, "misura": ind.definizione.misura, "anno": y, "valore": ind.valore, "numeratore": t.numeratore, "denominatore": t.denominatore, "spiegazione": why})
+    return {"anni": years, "composizione": comp, "indicatori": inds}
+
+
 def _cycle(request, ente: str, anno: int) -> tuple[m.Ente, m.Ciclo]:
     e = _ente(request, ente)
     c = m.Ciclo.objects.filter(ente=e, anno=anno).first()
