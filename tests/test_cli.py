@@ -160,3 +160,17 @@ def test_validate_checks_the_staff_register_against_the_seeds_printed_figures():
     assert r.exit_code == 0, r.output
     staff = [w for w in json.loads(r.output)["warnings"] if w["code"].startswith("personale_")]
     assert [(w["where"].rsplit(", anno ", 1)[1], w["message"]) for w in staff] == [("2018", "stampato 66%, calcolato 66,67% (4 su 6)"), ("2019", "stampato 66%, calcolato 66,67% (4 su 6)")]
+
+
+def test_validate_reports_the_seeds_context_disagreements():
+    import json
+
+    from typer.testing import CliRunner
+
+    from cruscotto.cli import app
+    from cruscotto.demo import PLAN, demo_path
+
+    r = CliRunner().invoke(app, ["validate", demo_path(PLAN), "--contesto", demo_path("contesto"), "--json"])
+    assert r.exit_code == 0, r.output
+    codes = sorted(w["code"] for w in json.loads(r.output)["warnings"] if w["code"].startswith("contesto_"))
+    assert codes == ["contesto_colonne_uguali", "contesto_confronto", "contesto_confronto", "contesto_confronto", "contesto_ripetuto"]

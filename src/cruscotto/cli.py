@@ -84,6 +84,7 @@ def validate(
     bilancio: Annotated[Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio (docs/bilancio.md)")] = None,
     personale: Annotated[Path | None, typer.Option("--personale", help="Registro del personale, CSV o XLSX (docs/personale.md)")] = None,
     personale_stampati: Annotated[Path | None, typer.Option("--personale-stampati", help="Cifre del personale come stampate, da confrontare col registro")] = None,
+    contesto: Annotated[Path | None, typer.Option("--contesto", help="Cartella dei dati di contesto: organi, stakeholder, partecipate (docs/contesto.md)")] = None,
 ) -> None:
     """Controlla un piano (e le tabelle di bilancio e del personale): errori (exit 1) e avvisi (exit 0)."""
     errors: list[Problem] = []
@@ -104,6 +105,19 @@ def validate(
             found = check_bilancio(load_bilancio(bilancio))
         except ParseError as exc:
             found = [Problem("bilancio_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(bilancio))]
+        for p in found:
+            (errors if p.severity == "error" else warnings).append(p)
+    if contesto is not None:
+        from .engine.contesto import check_contesto
+        from .files.contesto import load_contesto
+        from .files.personale import InvalidFile
+
+        try:
+            found = check_contesto(load_contesto(contesto))
+        except InvalidFile as exc:
+            found = exc.problems
+        except ParseError as exc:
+            found = [Problem("contesto_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(contesto))]
         for p in found:
             (errors if p.severity == "error" else warnings).append(p)
     if personale is not None:
@@ -356,6 +370,7 @@ def demo(
     bilancio_path: Annotated[bool, typer.Option("--bilancio-path", help="Stampa la cartella delle tabelle di bilancio del piano demo")] = False,
     personale_path: Annotated[bool, typer.Option("--personale-path", help="Stampa il registro del personale demo (inventato, coerente con il seed)")] = False,
     personale_stampati_path: Annotated[bool, typer.Option("--personale-stampati-path", help="Stampa le cifre del personale come stampate nel seed")] = False,
+    contesto_path: Annotated[bool, typer.Option("--contesto-path", help="Stampa la cartella dei dati di contesto del piano demo")] = False,
 ) -> None:
     """Il piano demo: il Piano della performance 2020-2022 della CCIAA di Pistoia."""
     if path:
@@ -368,7 +383,9 @@ def demo(
         print(demo_path("personale.csv"))
     if personale_stampati_path:
         print(demo_path("personale-stampati.csv"))
-    if not (path or actuals_path or bilancio_path or personale_path or personale_stampati_path):
+    if contesto_path:
+        print(demo_path("contesto"))
+    if not (path or actuals_path or bilancio_path or personale_path or personale_stampati_path or contesto_path):
         print(demo_path(PLAN))
         print(demo_path(ACTUALS))
 
