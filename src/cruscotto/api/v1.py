@@ -125,7 +125,8 @@ def _http(request, exc):
 
 def _single_query_values(view):
     """No query parameter of this API is a list: a repeated one (?utente=a&utente=b) is refused,
-    not silently read as its last value (schemathesis found the silent reading)."""
+    not silently read as its last value; nor is a filter given empty (?stato=), which would
+    otherwise filter by the empty text (schemathesis found both)."""
     from functools import wraps
 
     @wraps(view)
@@ -133,6 +134,9 @@ def _single_query_values(view):
         repeated = sorted(k for k, values in request.GET.lists() if len(values) > 1)
         if repeated:
             return problem(request, 422, "Richiesta non valida", "Parametri ripetuti: " + ", ".join(repeated), [{"where": f"query.{k}", "message": "un solo valore"} for k in repeated])
+        empty = sorted(k for k, values in request.GET.lists() if values == [""])
+        if empty:
+            return problem(request, 422, "Richiesta non valida", "Parametri vuoti: " + ", ".join(empty), [{"where": f"query.{k}", "message": "valore vuoto"} for k in empty])
         return view(request, *args, **kwargs)
 
     return wrapper
