@@ -141,7 +141,7 @@ def test_measures_from_the_budget_agree_with_the_demo_measures_file(bilancio):
 
 
 def test_every_bad_cell_is_listed_with_file_row_column_and_value(tmp_path):
-    from cruscotto.files.personale import InvalidFile
+    from cruscotto.files.tables import InvalidFile
 
     f = tmp_path / "preventivo-2020.csv"
     f.write_text(

@@ -37,7 +37,7 @@ from cruscotto.engine.contesto import (
 )
 from cruscotto.engine.errors import ParseError
 from cruscotto.files.contesto import load_contesto, read_partecipate, read_stakeholder, read_tabella
-from cruscotto.files.personale import InvalidFile
+from cruscotto.files.tables import InvalidFile
 
 DEMO = demo_path("contesto")
 

@@ -110,7 +110,7 @@ def validate(
     if contesto is not None:
         from .engine.contesto import check_contesto
         from .files.contesto import load_contesto
-        from .files.personale import InvalidFile
+        from .files.tables import InvalidFile
 
         try:
             found = check_contesto(load_contesto(contesto))
@@ -139,7 +139,8 @@ def validate(
 def _check_personale(register: Path, printed: Path | None) -> tuple[list[Problem], list[Problem]]:
     """The register's own problems, and every printed figure it does not give."""
     from .engine.personale import confronta_stampati
-    from .files.personale import InvalidFile, read_personale, read_stampati
+    from .files.personale import read_personale, read_stampati
+    from .files.tables import InvalidFile
 
     try:
         reg = read_personale(register)

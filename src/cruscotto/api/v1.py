@@ -559,8 +559,7 @@ def personale(request, ente: str):
     for y in years:
         for ind in pe.indicatori_genere(reg, y):
             t = ind.traccia
-            why = f"dato non rilevato per {len(t.senza_dato)} persone" if t.senza_dato else t.spiegazione(ind.definizione.misura)
-            inds.append({"codice": ind.definizione.codice, "dicitura": ind.definizione.dicitura, "misura": ind.definizione.misura, "anno": y, "valore": ind.valore, "numeratore": t.numeratore, "denominatore": t.denominatore, "spiegazione": why})
+            inds.append({"codice": ind.definizione.codice, "dicitura": ind.definizione.dicitura, "misura": ind.definizione.misura, "anno": y, "valore": ind.valore, "numeratore": t.numeratore, "denominatore": t.denominatore, "spiegazione": t.spiegazione(ind.definizione.misura)})
     return {"anni": years, "composizione": comp, "indicatori": inds}
 
 

@@ -299,8 +299,9 @@ class PatrimonioNetto:
 
 def proiezione(pn: PatrimonioNetto, p: Preventivo) -> dict:
     """Residual net worth = initial − the year's deficit − investments + depreciation, with its trace."""
-    disavanzo = -calcola(p)["A-B-C-D"]["preventivo"]  # a deficit uses net worth; a surplus adds to it
-    investimenti = calcola(p)["E-F-G"]["preventivo"]
+    computed = calcola(p)
+    disavanzo = -computed["A-B-C-D"]["preventivo"]  # a deficit uses net worth; a surplus adds to it
+    investimenti = computed["E-F-G"]["preventivo"]
     residuo = pn.iniziale - disavanzo - investimenti + pn.ammortamenti
     return {
         "iniziale": pn.iniziale,

@@ -403,7 +403,9 @@ class Traccia:
 
     def spiegazione(self, misura: str) -> str:
         if self.senza_dato:
-            return f"dato non rilevato per {len(self.senza_dato)} persone: {', '.join(self.senza_dato)}"
+            # How many, not which: the explanation is shown on pages and in the API; the
+            # matricole stay in ``senza_dato`` for whoever holds the register.
+            return f"dato non rilevato per {len(self.senza_dato)} persone"
         if misura == ETA_MEDIA:
             return f"somma delle età {_fmt(self.numeratore)} su {self.denominatore} persone"
         if misura == PERCENTUALE:

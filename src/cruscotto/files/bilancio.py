@@ -32,8 +32,7 @@ from ..engine.bilancio import (
 )
 from ..engine.errors import ParseError, Problem
 from ..engine.numbers import fold, split_number
-from .personale import InvalidFile  # every bad cell of one file, as for the staff register
-from .tables import Table, cell_text, match_headers, read_table
+from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
 PREVENTIVO_COLUMNS = ("anno", "codice", "voce", "previsione_consuntivo", "preventivo", "A", "B", "C", "D", "totale_funzioni")
 INVESTIMENTI_COLUMNS = ("anno", "categoria", "gruppo", "voce", "importo", "tipo")

@@ -40,8 +40,7 @@ from ..engine.contesto import (
 )
 from ..engine.errors import ParseError, Problem
 from ..engine.numbers import NO, YES, fold, split_number
-from .personale import InvalidFile  # every bad cell of one file, as for the staff register
-from .tables import Table, cell_text, match_headers, read_table
+from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
 # Canonical column -> the headers accepted for it (the first is the one error messages name).
 ORGANI_COLUMNS = {"nome": ("nome", "organo"), "ruolo": ("ruolo", "descrizione"), "tipo": ("tipo",)}

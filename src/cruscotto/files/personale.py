@@ -39,7 +39,7 @@ from ..engine.personale import (
     parse_titolo,
     valore_stampato,
 )
-from .tables import Table, cell_text, match_headers, read_table
+from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
 # Canonical column -> the headers accepted for it (folded). The first is the one we write.
 REGISTER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -69,22 +69,7 @@ PRINTED_HEADERS: dict[str, tuple[str, ...]] = {
 }
 PRINTED_REQUIRED = ("tabella", "riga", "anno", "valore")
 
-# The message lists this many problems; the exception carries them all.
-SHOWN = 20
-
 T = TypeVar("T")
-
-
-class InvalidFile(ParseError):
-    """Every bad cell of one file; a ParseError, so callers that catch those catch this too."""
-
-    def __init__(self, source: str, problems: list[Problem]):
-        self.problems = problems
-        lines = [f"{len(problems)} valore/i non valido/i"]
-        lines += [f"  - {p.where}: {p.message}" for p in problems[:SHOWN]]
-        if len(problems) > SHOWN:
-            lines.append(f"  ... e altri {len(problems) - SHOWN}")
-        super().__init__("\n".join(lines), where=source)
 
 
 @dataclass

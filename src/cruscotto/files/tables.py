@@ -15,8 +15,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..engine.errors import ParseError
+from ..engine.errors import ParseError, Problem
 from ..engine.numbers import fold
+
+# A file's error message lists this many bad cells; the exception carries them all.
+SHOWN = 20
+
+
+class InvalidFile(ParseError):
+    """Every bad cell of one file; a ParseError, so callers that catch those catch this too."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.problems = problems
+        lines = [f"{len(problems)} valore/i non valido/i"]
+        lines += [f"  - {p.where}: {p.message}" for p in problems[:SHOWN]]
+        if len(problems) > SHOWN:
+            lines.append(f"  ... e altri {len(problems) - SHOWN}")
+        super().__init__("\n".join(lines), where=source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1049,7 +1049,7 @@ def _import_tables(request, ente, anno, kind: str) -> list[dict]:
     import tempfile
 
     from cruscotto.engine.errors import ParseError
-    from cruscotto.files.personale import InvalidFile
+    from cruscotto.files.tables import InvalidFile
     from cruscotto.files.values import read_measures
 
     _require_plan_editor(request, ente)
@@ -1116,14 +1116,12 @@ def bilancio(request, ente, anno, piano):
                     marks.setdefault(key, []).append(problem.message)
             ctx["preventivo"] = p
             ctx["colonne"] = [(c, b.COLONNE_NOMI[c]) for c in b.COLONNE]
-            ctx["righe"] = [
-                {
-                    "voce": voce,
-                    "nome": (p.riga(voce.codice).nome if p.riga(voce.codice) else voce.nome),
-                    "celle": [{"valore": (p.riga(voce.codice).valori.get(c) if p.riga(voce.codice) else None), "segnalazioni": marks.get((voce.codice, c), [])} for c in b.COLONNE],
-                }
-                for voce in b.SCHEMA
-            ]
+            ctx["righe"] = []
+            for voce in b.SCHEMA:
+                r = p.riga(voce.codice)
+                values = r.valori if r else {}
+                cells = [{"valore": values.get(c), "segnalazioni": marks.get((voce.codice, c), [])} for c in b.COLONNE]
+                ctx["righe"].append({"voce": voce, "nome": r.nome if r else voce.nome, "celle": cells})
         if tables.investimenti:
             pi = tables.investimenti
             ctx["investimenti"] = [(cat, [v for v in pi.voci if v.categoria == cat], pi.totale(cat), pi.totali_stampati.get(cat)) for cat in b.CATEGORIE_INVESTIMENTI]
@@ -1165,7 +1163,7 @@ def personale(request, ente, anno, piano):
         by_year = {y: pe.indicatori_genere(registro, y) for y in years}
 
         def why(ind):
-            # The engine's trace names the records without data; the page gives only their number.
+            # The engine's explanation, in the page's language where it is the missing-data one.
             t = ind.traccia
             return _("dato non rilevato per %(n)s persone") % {"n": len(t.senza_dato)} if t.senza_dato else t.spiegazione(ind.definizione.misura)
 
