@@ -50,6 +50,7 @@ from .model import (
 from .rollup import REMAINDER_EPSILON
 from .scoring import Consuntivo, Stato, Valori, actual_of
 from .targets import Target, TargetKind
+from .utilizzo import misure_per_formule
 
 # Bottom-up, as the roll-up runs. The names are rollup.py's "livello" values.
 LEVELS = ("indicatore", "obiettivo_operativo", "obiettivo_strategico", "linea", "prospettiva", "ente")
@@ -177,7 +178,7 @@ class Batch:
 
         for e, (piano, valori) in enumerate(plans):
             valori = valori or Valori()
-            misure = valori.misure_anno(anno)
+            misure = misure_per_formule(piano, valori.misure_anno(anno), anno)
             for p in piano.prospettive:
                 ip = add("prospettiva", e, p)
                 for linea in p.linee:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import Problem
+from .rapporti import Rapporto, check_rapporti, rapporto_from_data, rapporto_to_data
 
 FUNZIONI = {
     "A": "Organi istituzionali e segreteria generale",
@@ -424,9 +425,16 @@ class Bilancio:
     patrimonio: PatrimonioNetto | None = None
     stato_patrimoniale: tuple[StatoPatrimoniale, ...] = ()
     composizioni: tuple[Composizione, ...] = ()
+    rapporti: tuple[Rapporto, ...] = ()
+    # Base measures by year ((nome, anno) -> value) that came with the tables: the ratios'
+    # inputs. An ente keeps its measures apart (the web application's Misura), so they are
+    # not part of the tables' plain data.
+    misure: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
-def check_bilancio(b: Bilancio) -> list[Problem]:
+def check_bilancio(b: Bilancio, misure: dict[tuple[str, int], float] | None = None, piano=None) -> list[Problem]:
+    """Every check of the tables; the ratios with ``misure`` (default: those of the tables) and,
+    with ``piano``, against the indicators that print them again."""
     out: list[Problem] = []
     if b.preventivo:
         out += check_preventivo(b.preventivo)
@@ -437,6 +445,20 @@ def check_bilancio(b: Bilancio) -> list[Problem]:
     out += check_stato_patrimoniale(list(b.stato_patrimoniale))
     for c in b.composizioni:
         out += check_composizione(c, b.preventivo)
+    misure = b.misure if misure is None else misure
+    out += check_rapporti(b.rapporti, misure, piano)
+    # The Pareto tables print the net worth again as a measure: the balance sheet's figure.
+    for s in b.stato_patrimoniale:
+        m = misure.get(("patrimonio_netto", s.anno))
+        if m is not None and not _close(m, s.patrimonio_netto):
+            out.append(
+                Problem(
+                    "bilancio_misura",
+                    f"patrimonio netto {s.anno}: {euro_it(s.patrimonio_netto)} nello stato patrimoniale, {euro_it(m)} tra le misure",
+                    f"stato patrimoniale {s.anno}, patrimonio netto",
+                    "warning",
+                )
+            )
     return out
 
 
@@ -504,6 +526,8 @@ def bilancio_to_data(b: Bilancio) -> dict:
             }
             for c in b.composizioni
         ]
+    if b.rapporti:
+        out["rapporti"] = [rapporto_to_data(r) for r in b.rapporti]
     return out
 
 
@@ -530,4 +554,5 @@ def bilancio_from_data(d: dict) -> Bilancio:
             )
             for c in d.get("composizioni", [])
         ),
+        rapporti=tuple(rapporto_from_data(r) for r in d.get("rapporti", [])),
     )

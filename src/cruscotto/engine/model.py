@@ -43,6 +43,12 @@ class Dato:
     testo: str
     valore: Value | None  # None for "-", "nd", "in attesa di consuntivo" ...
 
+    @property
+    def importo(self) -> float:
+        """As an amount of a budget table: "-" (or any non-number) is nothing, 0."""
+        v = self.valore
+        return v if isinstance(v, float) else 0.0
+
 
 @dataclass(frozen=True, slots=True)
 class Fascia:
@@ -197,6 +203,10 @@ class Programma:
     strutture: tuple[str, ...] = ()
     azioni: tuple[Azione, ...] = ()
     totale_stampato: dict[str, Dato] = field(default_factory=dict)
+
+    def somma(self, campo: str) -> float:
+        """A budget field (BUDGET_FIELDS) added up over the projects, whatever total is printed."""
+        return sum(pj.budget[campo].importo for a in self.azioni for pj in a.progetti if campo in pj.budget)
 
 
 @dataclass(frozen=True, slots=True)

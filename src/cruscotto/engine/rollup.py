@@ -34,6 +34,7 @@ from .scoring import (
     status_for,
     status_text,
 )
+from .utilizzo import misure_per_formule
 
 REMAINDER_EPSILON = 1e-9
 LEVELS = ("prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo")
@@ -231,7 +232,7 @@ def score_plan(
         ev.update(eventi)
     regole = piano.regole
     warnings: list[str] = []
-    misure_anno = valori.misure_anno(anno)
+    misure_anno = misure_per_formule(piano, valori.misure_anno(anno), anno)
     ind_results: dict[str, RisultatoIndicatore] = {}
     nodes: list[RisultatoNodo] = []
 

@@ -170,9 +170,7 @@ def _references(p: Piano) -> list[Problem]:
 
 
 def _amount(d: Dato | None) -> float:
-    if d is None or d.valore is None or isinstance(d.valore, (bool,)) or not isinstance(d.valore, float):
-        return 0.0
-    return d.valore
+    return 0.0 if d is None else d.importo
 
 
 def _budget_totals(p: Piano) -> list[Problem]:
@@ -180,11 +178,7 @@ def _budget_totals(p: Piano) -> list[Problem]:
     out = []
     by_line: dict[str, dict[str, float]] = {}
     for pg in p.programmi:
-        sums = {f: 0.0 for f in BUDGET_FIELDS}
-        for a in pg.azioni:
-            for pj in a.progetti:
-                for f in BUDGET_FIELDS:
-                    sums[f] += _amount(pj.budget.get(f))
+        sums = {f: pg.somma(f) for f in BUDGET_FIELDS}
         if pg.linea:
             acc = by_line.setdefault(pg.linea, {f: 0.0 for f in BUDGET_FIELDS})
             for f in BUDGET_FIELDS:

@@ -8,6 +8,9 @@ or XLSX with the same name:
 - ``patrimonio-netto-<anno>``: ``anno, voce, descrizione, importo`` (voce: iniziale, pareggio, investimenti, ammortamenti, residuo)
 - ``stato-patrimoniale``: ``anno, attivo, passivo, patrimonio_netto, risultato``
 - ``composizione``: ``tabella, voce, righe_preventivo, <anno>, <anno>, ...``
+- ``rapporti``: ``codice, nome, formula, indicatore, fonte, anno_cluster, media_cluster, <anno>, ...``
+  (the Pareto ratios, printed values kept as text)
+- ``misure``: ``misura, anno, valore`` (base measures by year, as docs/tabular.md), the ratios' inputs
 
 Amounts are written as printed (``3.722.800``, ``-1.271.100``, ``6.487.085,00``);
 an empty cell is a blank in print. A cell that is not a number stops the load
@@ -30,8 +33,10 @@ from ..engine.bilancio import (
     RigaPreventivo,
     StatoPatrimoniale,
 )
-from ..engine.errors import ParseError, Problem
+from ..engine.errors import FormulaError, ParseError, Problem
+from ..engine.formulas import compile_formula
 from ..engine.numbers import fold, split_number
+from ..engine.rapporti import Rapporto, printed_number
 from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
 PREVENTIVO_COLUMNS = ("anno", "codice", "voce", "previsione_consuntivo", "preventivo", "A", "B", "C", "D", "totale_funzioni")
@@ -114,32 +119,40 @@ def read_preventivo(path: str | Path) -> Preventivo:
     return Preventivo(years.pop(), tuple(rows), fonte=table.source)
 
 
+def _missing(cell: _Cells, where: str, what: str = "importo mancante") -> None:
+    cell.problems.append(Problem("valore_mancante", what, where))
+
+
 def read_investimenti(path: str | Path) -> PianoInvestimenti:
     table = read_table(path)
     cols = _cols(table, INVESTIMENTI_COLUMNS)
+    cell = _Cells(table)
     years, items, totals = set(), [], {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
-        years.add(_year(_get(cells, cols["anno"]), f"{where}, colonna anno"))
+        years.add(cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno"))
         cat = fold(_get(cells, cols["categoria"]))
         kind = fold(_get(cells, cols["tipo"])) or "voce"
-        amount = _amount(_get(cells, cols["importo"]), f"{where}, colonna importo")
-        if amount is None:
-            raise ParseError("importo mancante", where=f"{where}, colonna importo")
+        amount = cell(_amount, _get(cells, cols["importo"]), f"{where}, colonna importo")
+        if amount is None and _get(cells, cols["importo"]) == "":
+            _missing(cell, f"{where}, colonna importo")
         if kind not in ("voce", "totale"):
-            raise ParseError("tipo non valido (voce o totale)", value=_get(cells, cols["tipo"]), where=f"{where}, colonna tipo")
-        if cat and cat not in CATEGORIE_INVESTIMENTI:
-            raise ParseError(
-                f"categoria sconosciuta (attese: {', '.join(CATEGORIE_INVESTIMENTI)})",
-                value=_get(cells, cols["categoria"]),
-                where=f"{where}, colonna categoria",
+            cell.problems.append(Problem("valore_non_valido", f"tipo non valido (voce o totale): {_get(cells, cols['tipo'])!r}", f"{where}, colonna tipo"))
+        elif cat and cat not in CATEGORIE_INVESTIMENTI:
+            cell.problems.append(
+                Problem(
+                    "valore_non_valido",
+                    f"categoria sconosciuta (attese: {', '.join(CATEGORIE_INVESTIMENTI)}): {_get(cells, cols['categoria'])!r}",
+                    f"{where}, colonna categoria",
+                )
             )
-        if kind == "totale":
+        elif kind == "totale":
             totals[cat or "totale"] = amount
         elif not cat:
-            raise ParseError("categoria mancante per una voce", where=f"{where}, colonna categoria")
+            _missing(cell, f"{where}, colonna categoria", "categoria mancante per una voce")
         else:
             items.append(Investimento(cat, _get(cells, cols["gruppo"]), _get(cells, cols["voce"]), amount))
+    cell.done()
     if len(years) != 1:
         raise ParseError("un piano degli investimenti è di un solo anno", where=table.source)
     return PianoInvestimenti(years.pop(), tuple(items), totals)
@@ -148,16 +161,20 @@ def read_investimenti(path: str | Path) -> PianoInvestimenti:
 def read_patrimonio(path: str | Path) -> PatrimonioNetto:
     table = read_table(path)
     cols = _cols(table, PATRIMONIO_COLUMNS)
+    cell = _Cells(table)
     years, values = set(), {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
-        years.add(_year(_get(cells, cols["anno"]), f"{where}, colonna anno"))
+        years.add(cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno"))
         voce = fold(_get(cells, cols["voce"]))
+        amount = cell(_amount, _get(cells, cols["importo"]), f"{where}, colonna importo")
         if voce not in PATRIMONIO_VOCI:
-            raise ParseError(
-                f"voce sconosciuta (attese: {', '.join(PATRIMONIO_VOCI)})", value=_get(cells, cols["voce"]), where=f"{where}, colonna voce"
+            cell.problems.append(
+                Problem("valore_non_valido", f"voce sconosciuta (attese: {', '.join(PATRIMONIO_VOCI)}): {_get(cells, cols['voce'])!r}", f"{where}, colonna voce")
             )
-        values[voce] = _amount(_get(cells, cols["importo"]), f"{where}, colonna importo")
+        else:
+            values[voce] = amount
+    cell.done()
     missing = [v for v in ("iniziale", "ammortamenti") if values.get(v) is None]
     if missing or len(years) != 1:
         raise ParseError(f"servono un solo anno e le voci {', '.join(missing or PATRIMONIO_VOCI[:1])}", where=table.source)
@@ -168,52 +185,105 @@ def read_patrimonio(path: str | Path) -> PatrimonioNetto:
 def read_stato_patrimoniale(path: str | Path) -> tuple[StatoPatrimoniale, ...]:
     table = read_table(path)
     cols = _cols(table, STATO_COLUMNS)
+    cell = _Cells(table)
     out = []
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
-        values = {c: _amount(_get(cells, cols[c]), f"{where}, colonna {c}") for c in STATO_COLUMNS[1:]}
+        year = cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno")
+        values = {c: cell(_amount, _get(cells, cols[c]), f"{where}, colonna {c}") for c in STATO_COLUMNS[1:]}
         for c in STATO_COLUMNS[1:4]:
-            if values[c] is None:
-                raise ParseError("importo mancante", where=f"{where}, colonna {c}")
-        out.append(
-            StatoPatrimoniale(
-                _year(_get(cells, cols["anno"]), f"{where}, colonna anno"),
-                values["attivo"],
-                values["passivo"],
-                values["patrimonio_netto"],
-                values["risultato"],
-            )
-        )
+            if _get(cells, cols[c]) == "":
+                _missing(cell, f"{where}, colonna {c}")
+        out.append(StatoPatrimoniale(year, values["attivo"], values["passivo"], values["patrimonio_netto"], values["risultato"]))
+    cell.done()
     return tuple(out)
 
 
 def read_composizioni(path: str | Path) -> tuple[Composizione, ...]:
     table = read_table(path)
     cols = _cols(table, ("tabella", "voce", "righe_preventivo"))
+    cell = _Cells(table)
     year_cols = {}
     for idx, h in enumerate(table.headers):
         if idx not in cols.values():
-            year_cols[_year(h.strip(), f"{table.source}, riga 1, colonna {h}")] = idx
+            y = cell(_year, h.strip(), f"{table.source}, riga 1, colonna {h}")
+            if y is not None:
+                year_cols[y] = idx
     tables: dict[str, list] = {}
     rows_of: dict[str, dict[str, tuple[str, ...]]] = {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
         name = fold(_get(cells, cols["tabella"]))
         if name not in ("proventi", "oneri"):
-            raise ParseError(
-                "tabella sconosciuta (proventi o oneri)", value=_get(cells, cols["tabella"]), where=f"{where}, colonna tabella"
-            )
+            cell.problems.append(Problem("valore_non_valido", f"tabella sconosciuta (proventi o oneri): {_get(cells, cols['tabella'])!r}", f"{where}, colonna tabella"))
+            continue
         label = _get(cells, cols["voce"])
         shares = {}
         for y, idx in year_cols.items():
-            v = _amount(_get(cells, idx), f"{where}, colonna {y}", percent=True)
+            v = cell(_amount, _get(cells, idx), f"{where}, colonna {y}", percent=True)
             if v is not None:
                 shares[y] = v
         tables.setdefault(name, []).append((label, shares))
         codes = tuple(c.strip() for c in _get(cells, cols["righe_preventivo"]).split(",") if c.strip())
         if codes:
             rows_of.setdefault(name, {})[label] = codes
+    cell.done()
     return tuple(Composizione(name, tuple(rows), rows_of.get(name, {})) for name, rows in tables.items())
+
+
+RAPPORTI_COLUMNS = ("codice", "nome", "formula", "indicatore", "fonte", "anno_cluster", "media_cluster")
+
+
+def read_rapporti(path: str | Path) -> tuple[Rapporto, ...]:
+    """The ratios; every bad cell of the file is listed at once."""
+    table = read_table(path)
+    cols = _cols(table, RAPPORTI_COLUMNS)
+    cell = _Cells(table)
+    year_cols = {}
+    for idx, h in enumerate(table.headers):
+        if idx not in cols.values():
+            y = cell(_year, h.strip(), f"{table.source}, riga 1, colonna {h}")
+            if y is not None:
+                year_cols[y] = idx
+    out, seen = [], set()
+    for n, cells in table.rows:
+        where = f"{table.source}, riga {n}"
+        code = _get(cells, cols["codice"])
+        if not code:
+            cell.problems.append(Problem("valore_mancante", "codice del rapporto vuoto", f"{where}, colonna codice"))
+        elif code in seen:
+            cell.problems.append(Problem("valore_non_valido", f"rapporto {code} ripetuto", f"{where}, colonna codice"))
+        seen.add(code)
+        formula = _get(cells, cols["formula"])
+        try:
+            compile_formula(formula)
+        except FormulaError as exc:
+            cell.problems.append(Problem("valore_non_valido", str(exc), f"{where}, colonna formula"))
+        printed = {}
+        for y, idx in year_cols.items():
+            text = _get(cells, idx)
+            if text and printed_number(text) is None and fold(text) not in ("n/d", "nd", "n.d.", "-"):
+                cell.problems.append(Problem("valore_non_valido", f"valore non valido (un numero, o N/D): {text!r}", f"{where}, colonna {y}"))
+            elif text:
+                printed[y] = text
+        cluster = _get(cells, cols["media_cluster"])
+        if cluster and printed_number(cluster) is None:
+            cell.problems.append(Problem("valore_non_valido", f"media cluster non valida: {cluster!r}", f"{where}, colonna media_cluster"))
+        cluster_year = _get(cells, cols["anno_cluster"])
+        out.append(
+            Rapporto(
+                code,
+                _get(cells, cols["nome"]),
+                formula,
+                printed,
+                cluster or None,
+                cell(_year, cluster_year, f"{where}, colonna anno_cluster") if cluster_year else None,
+                _get(cells, cols["indicatore"]) or None,
+                _get(cells, cols["fonte"]),
+            )
+        )
+    cell.done()
+    return tuple(out)
 
 
 def _find(folder: Path, stem: str) -> Path | None:
@@ -231,11 +301,16 @@ def load_bilancio(folder: str | Path) -> Bilancio:
     folder = Path(folder)
     if not folder.is_dir():
         raise ParseError("cartella del bilancio non trovata", where=str(folder))
-    found = {stem: _find(folder, stem) for stem in ("preventivo", "investimenti", "patrimonio-netto", "stato-patrimoniale", "composizione")}
+    from .values import read_measures
+
+    stems = ("preventivo", "investimenti", "patrimonio-netto", "stato-patrimoniale", "composizione", "rapporti", "misure")
+    found = {stem: _find(folder, stem) for stem in stems}
     return Bilancio(
         preventivo=read_preventivo(found["preventivo"]) if found["preventivo"] else None,
         investimenti=read_investimenti(found["investimenti"]) if found["investimenti"] else None,
         patrimonio=read_patrimonio(found["patrimonio-netto"]) if found["patrimonio-netto"] else None,
         stato_patrimoniale=read_stato_patrimoniale(found["stato-patrimoniale"]) if found["stato-patrimoniale"] else (),
         composizioni=read_composizioni(found["composizione"]) if found["composizione"] else (),
+        rapporti=read_rapporti(found["rapporti"]) if found["rapporti"] else (),
+        misure=read_measures(found["misure"]).misure if found["misure"] else {},
     )
