@@ -51,7 +51,17 @@ def test_the_use_indicators_are_computed_from_the_commitments(piano, valori):
     assert a.trace["input"]["fonte_valore"] == "formula"
     assert a.trace["formula"]["valori"] == {"prenotato_linea_a": 323446.2, "stanziato_linea_a": 350050.0}
     assert r.indicatore("B.1.4-1").actual == pytest.approx(155849.4 / 176700 * 100)
-    assert r.indicatore("B.2.1-1").actual == pytest.approx(417105 / 585000 * 100) and r.indicatore("B.2.1-1").stato.value == "non_raggiunto"
+    # B.2.1-1 has no formula in the demo (the Servizio Promozione types it): its programme's
+    # commitments are in the table, the indicator keeps the value entered.
+    assert r.indicatore("B.2.1-1").trace["input"]["fonte_valore"] == "consuntivo"
+    b2 = next(u for u in utilizzo(piano, valori.misure_anno(2020)) if u.programma and u.programma.codice == "B.2")
+    assert b2.grado == pytest.approx(r.indicatore("B.2.1-1").actual)
+
+
+def test_a_periods_value_is_the_one_entered(piano, valori):
+    # Base measures are by year: the first half keeps its own figure (45,2), the year is computed.
+    s1 = score_plan(piano, anno=2020, valori=valori, periodo="S1").indicatore("A.3.4-1")
+    assert s1.actual == 45.2 and s1.trace["input"]["fonte_valore"] == "consuntivo" and "formula" not in s1.trace
 
 
 def test_a_line_with_a_programme_not_reported_has_no_figure(piano, valori):

@@ -100,9 +100,12 @@ def validate(
     if bilancio is not None:
         from .engine.bilancio import check_bilancio
         from .files.bilancio import load_bilancio
+        from .files.tables import InvalidFile
 
         try:
-            found = check_bilancio(load_bilancio(bilancio))
+            found = check_bilancio(load_bilancio(bilancio), piano=loaded.piano if not errors else None)
+        except InvalidFile as exc:
+            found = exc.problems
         except ParseError as exc:
             found = [Problem("bilancio_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(bilancio))]
         for p in found:
@@ -296,6 +299,7 @@ def report(
     period: Annotated[str, typer.Option("--period", help="Periodo del monitoraggio (es. S1)")] = "S1",
     bilancio: Annotated[Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio: le tabelle del documento dai dati")] = None,
     personale: Annotated[Path | None, typer.Option("--personale", help="Registro del personale: tabelle e analisi di genere calcolate")] = None,
+    contesto: Annotated[Path | None, typer.Option("--contesto", help="Cartella dei dati di contesto: organi, stakeholder, partecipate e tabelle del contesto esterno nel Piano")] = None,
 ) -> None:
     """Genera un documento: Piano, Relazione sulla performance o monitoraggio di un periodo (PDF, DOCX o XLSX).
 
@@ -330,15 +334,17 @@ def report(
         return
     try:
         from .files.bilancio import load_bilancio
+        from .files.contesto import load_contesto
         from .files.personale import read_personale
 
         tables = load_bilancio(bilancio) if bilancio else None
         register = read_personale(personale).dipendenti if personale else None
+        context = load_contesto(contesto) if contesto else None
     except (ParseError, OSError) as exc:
         err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     if kind == "piano":
-        doc = build_piano(loaded.piano, bilancio=tables, personale=register)
+        doc = build_piano(loaded.piano, bilancio=tables, personale=register, contesto=context)
     elif kind == "monitoraggio":
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, periodo=period)
         doc = build_monitoraggio(loaded.piano, result, period)

@@ -20,6 +20,7 @@ READ_PAGES = [
     "/CCIAA-PT/2020/individuale/",
     "/CCIAA-PT/2020/bilancio/",
     "/CCIAA-PT/2020/personale/",
+    "/CCIAA-PT/2020/contesto/",
 ]
 PAGES = READ_PAGES + [
     "/CCIAA-PT/2020/fondo/",

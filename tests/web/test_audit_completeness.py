@@ -78,6 +78,16 @@ def _register():
     return read_personale(demo_path("personale.csv")).dipendenti
 
 
+def _context_changed():
+    from dataclasses import replace
+
+    from cruscotto.demo import demo_path
+    from cruscotto.files.contesto import load_contesto
+
+    c = load_contesto(demo_path("contesto"))
+    return replace(c, partecipate=c.partecipate[:3])
+
+
 def _adopt(piano):
     ciclo.adotta(user=_user("controllo"), piano=piano, atto="Delibera n. 1", atto_data=date(2020, 1, 30))
     piano.refresh_from_db()
@@ -91,6 +101,7 @@ CASES = {
     "evento_imposta_data": ("controllo", None, lambda u, p, s: services.evento_imposta_data(user=u, piano=p, codice="T0", data=date(2020, 3, 1))),
     "bilancio_importa": ("controllo", None, lambda u, p, s: services.bilancio_importa(user=u, ente=p.ente, bilancio=_budget_changed(), fonte="nuovo")),
     "personale_importa": ("controllo", None, lambda u, p, s: services.personale_importa(user=u, ente=p.ente, registro=_register()[:5], fonte="nuovo")),
+    "contesto_importa": ("controllo", None, lambda u, p, s: services.contesto_importa(user=u, ente=p.ente, contesto=_context_changed(), fonte="nuovo")),
     "misura_registra": ("controllo", None, lambda u, p, s: services.misura_registra(user=u, ente=p.ente, nome="proventi_correnti", anno=2020, valore=1.5)),
     "indicatore_aggiorna": ("controllo", None, lambda u, p, s: editing.indicatore_aggiorna(user=u, piano=p, codice="B.2.1-1", values=_indicator_values(p.indicatori.get(codice="B.2.1-1"), nome="Nuovo nome"))),
     "indicatore_crea": (

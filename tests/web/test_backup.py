@@ -118,6 +118,7 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
         "performance.commento": m.Commento.objects.filter(ciclo__ente=ente),
         "performance.bilancio": m.Bilancio.objects.filter(ente=ente),
         "performance.personale": m.Personale.objects.filter(ente=ente),
+        "performance.contesto": m.Contesto.objects.filter(ente=ente),
         "performance.registro": m.Registro.objects.filter(ente=ente.codice).exclude(azione="ripristino"),
     }
 
@@ -240,6 +241,9 @@ def test_a_restore_under_another_code_gives_the_same_scores_history_and_trail(wo
     after = snapshot(copy)
     for label in before:
         assert after[label] == before[label], label
+    # the context data too: the restored ente reads back the very same organs, partecipate and tables
+    assert before["performance.contesto"] and m.Contesto.objects.get(ente=copy).dati == m.Contesto.objects.get(ente=worked).dati
+    assert selectors.resources(copy, YEAR)["contesto"] == selectors.resources(worked, YEAR)["contesto"] is not None
     # the two entes share nothing: the original is untouched, the copy has rows of its own
     assert snapshot(worked) == before
     assert not set(m.Piano.objects.filter(ente=copy).values_list("pk", flat=True)) & set(m.Piano.objects.filter(ente=worked).values_list("pk", flat=True))

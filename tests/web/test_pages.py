@@ -23,6 +23,7 @@ PAGES = [
     "/CCIAA-PT/2020/individuale/",
     "/CCIAA-PT/2020/fondo/",
     "/CCIAA-PT/2020/eventi/",
+    "/CCIAA-PT/2020/contesto/",
 ]
 
 

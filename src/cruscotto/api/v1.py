@@ -515,10 +515,12 @@ def bilancio(request, ente: str, anno: int):
     row = m.Bilancio.objects.filter(ente=e, anno=anno).first()
     if row is None:
         raise Http404(f"Nessuna tabella di bilancio per il {anno}.")
-    tables = b.bilancio_from_data(row.dati)
+    tables = selectors.bilancio(e, anno)
     computed = b.calcola(tables.preventivo) if tables.preventivo else {}
     pn = b.proiezione(tables.patrimonio, tables.preventivo) if tables.patrimonio and tables.preventivo else None
-    return {"anno": row.anno, "fonte": row.fonte, "tabelle": row.dati, "risultati": computed, "patrimonio_netto": pn, "controlli": [p.as_dict() for p in b.check_bilancio(tables)]}
+    piano = selectors.current_plan(e, anno)
+    found = b.check_bilancio(tables, piano=selectors.plan_for(piano) if piano else None)
+    return {"anno": row.anno, "fonte": row.fonte, "tabelle": row.dati, "risultati": computed, "patrimonio_netto": pn, "controlli": [p.as_dict() for p in found]}
 
 
 class IndicatoreGenereOut(Schema):
@@ -561,6 +563,91 @@ def personale(request, ente: str):
             t = ind.traccia
             inds.append({"codice": ind.definizione.codice, "dicitura": ind.definizione.dicitura, "misura": ind.definizione.misura, "anno": y, "valore": ind.valore, "numeratore": t.numeratore, "denominatore": t.denominatore, "spiegazione": t.spiegazione(ind.definizione.misura)})
     return {"anni": years, "composizione": comp, "indicatori": inds}
+
+
+class OrganoOut(Schema):
+    nome: str
+    ruolo: str
+    tipo: str
+
+
+class VoceStrutturaOut(Schema):
+    nome: str
+    descrizione: str
+
+
+class AreaAttivitaOut(Schema):
+    area: str
+    attivita: list[str]
+
+
+class StakeholderOut(Schema):
+    gruppo: str
+    nome: str
+    segnate: list[str] = Field(description="Le intestazioni delle colonne segnate")
+
+
+class MappaOut(Schema):
+    colonne: list[str] = Field(description="Intestazioni come stampate; una sotto-colonna è «intestazione: voce»")
+    righe: list[StakeholderOut]
+
+
+class PartecipataOut(Schema):
+    progressivo: str
+    nome: str
+    codice_fiscale: str
+    quota: float = Field(description="Punti percentuali: 0,21% è 0.21")
+    quota_stampata: str
+
+
+class CellaOut(Schema):
+    testo: str = Field(description="Come stampata")
+    numero: float | None = Field(description="La cifra, quando la cella è un numero (le percentuali in punti)")
+
+
+class QuoteOut(Schema):
+    colonna: str
+    valori: str
+    totale: str
+    completa: bool
+
+
+class TabellaContestoOut(Schema):
+    slug: str
+    titolo: str
+    intestazioni: list[str]
+    righe: list[list[CellaOut]]
+    origine: str = Field(description="«tabella»: stampata come tale; «testo»: cifre citate nel testo")
+    fonte: str
+    nota: str
+    quote: QuoteOut | None
+    confronta: str
+
+
+class ContestoOut(Schema):
+    fonte: str
+    aggiornato_il: str
+    organi: list[OrganoOut]
+    struttura: list[VoceStrutturaOut]
+    attivita: list[AreaAttivitaOut]
+    mappa: MappaOut | None
+    partecipate: list[PartecipataOut]
+    tabelle: list[TabellaContestoOut]
+    controlli: list[ControlloOut]
+
+
+@api.get("/enti/{ente}/contesto", response={200: ContestoOut, **ERRORS}, tags=["contesto"])
+def contesto(request, ente: str):
+    """The ente's context as stored (words and figures as printed): organs, structure, activities,
+    stakeholder map, partecipate, the external context's tables, and what the checks found (docs/contesto.md)."""
+    from cruscotto.engine import contesto as co
+
+    e = _ente(request, ente)
+    row = m.Contesto.objects.filter(ente=e).first()
+    if row is None:
+        raise Http404("Nessun dato di contesto.")
+    data = co.contesto_from_data(row.dati)
+    return {"mappa": None, **co.contesto_to_data(data), "fonte": row.fonte, "aggiornato_il": row.aggiornato_il.isoformat(), "controlli": [p.as_dict() for p in co.check_contesto(data)]}
 
 
 def _cycle(request, ente: str, anno: int) -> tuple[m.Ente, m.Ciclo]:

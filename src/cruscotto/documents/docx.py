@@ -79,6 +79,13 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
+def _keep_row_together(row) -> None:
+    """A row is not split across two pages (as the PDF's ``tr { page-break-inside: avoid }``)."""
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
 def _shade(cell, hex_colour: str) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
@@ -153,7 +160,9 @@ def render_docx(doc: Document, out: str | Path) -> Path:
                 _runs(cell.paragraphs[0], f"**{text}**", 9)
                 _shade(cell, "E8F0F8")
             for i, row in enumerate(b.rows):
-                cells = t.add_row().cells
+                added = t.add_row()
+                _keep_row_together(added)
+                cells = added.cells
                 for cell, c in zip(cells, row):
                     cell.text = ""
                     par = cell.paragraphs[0]
@@ -165,6 +174,8 @@ def render_docx(doc: Document, out: str | Path) -> Path:
                         run.bold = True
                     if c.align == "right":
                         par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    elif c.align == "center":
+                        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     if i in b.group_rows:
                         _shade(cell, "F2F7FC")
             if b.widths:

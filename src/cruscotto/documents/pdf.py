@@ -69,6 +69,7 @@ td { padding: 2.5pt 4pt; border-bottom: .4pt solid #ccd; vertical-align: top; wh
 tr { page-break-inside: avoid; }
 tr.group td { background: #f2f7fc; font-weight: 600; }
 td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.c { text-align: center; }
 caption { caption-side: bottom; text-align: left; font-size: 8.5pt; color: #444; padding-top: 3pt; }
 figure { margin: 1em 0; page-break-inside: avoid; }
 figcaption { font-size: 8.5pt; color: #444; }
@@ -108,6 +109,8 @@ def to_html(doc: Document) -> str:
                     cls = []
                     if c.align == "right":
                         cls.append("r")
+                    elif c.align == "center":
+                        cls.append("c")
                     if c.status:
                         cls.append(f"st-{c.status}")
                     text = escape(c.text)

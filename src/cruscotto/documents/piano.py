@@ -1,7 +1,7 @@
 """The Piano della performance, generated from the data in the seed's order.
 
 Premessa; 1. presentazione (mission, organisation, staff, resources);
-2. contesto esterno; 3. pianificazione (albero and strategy map, the
+2. contesto esterno (with the context data: their tables, ``documents/contesto.py``); 3. pianificazione (albero and strategy map, the
 triennial cruscotto di ente with every column of the seed's tables, the fund
 objectives and their timing, the operational objectives by area with
 programmes and budgets, analisi di genere); 4. dalla performance
@@ -45,9 +45,12 @@ def _prose(piano: Piano, key: str, title: str, level: int = 2) -> list:
     return [blk for blk in _section(piano, key, title, level) if not isinstance(blk, Table)]
 
 
-def build_piano(piano: Piano, *, bilancio=None, personale=None) -> Document:
+def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -> Document:
     """The Piano; with ``bilancio`` (engine.bilancio.Bilancio) and ``personale`` (a staff register)
-    the budget, staff and gender tables are computed from the data instead of typed."""
+    the budget, staff and gender tables are computed from the data instead of typed; with
+    ``contesto`` (engine.contesto.Contesto) the activities, the stakeholder map, the organs, the
+    structure and the partecipate of chapter 1 and the tables of chapter 2 come from the data."""
+    from . import contesto as ctx
     from .risorse import bilancio_blocks, personale_blocks
 
     first, last = piano.anni[0], piano.anni[-1]
@@ -56,10 +59,20 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None) -> Document:
     blocks += _section(piano, "premessa") or [Paragraph(f"{piano.titolo} di {piano.ente.nome}.")]
 
     blocks.append(Heading(f"1. Presentazione di {piano.ente.nome}"))
-    blocks += _section(piano, "presentazione", "1.1 Mission e principali attività")
+    intro = _section(piano, "presentazione", "1.1 Mission e principali attività")
     if not piano.sezioni.get("presentazione") and piano.mission:
-        blocks += [Heading("1.1 Mission", 2), Paragraph(piano.mission)]
-    if personale:
+        intro = [Heading("1.1 Mission", 2), Paragraph(piano.mission)]
+    if contesto and (contesto.attivita or contesto.mappa):
+        intro = ctx.presentazione(intro or [Heading("1.1 Mission e principali attività", 2)], contesto)
+    blocks += intro
+    if contesto:
+        # The data's organs, structure and partecipate in place of the typed ones; with the staff
+        # register, the typed staff tables go too and the computed ones follow (as below).
+        organisation = _section(piano, "organizzazione", "1.2 Organizzazione e personale") or [Heading("1.2 Organizzazione e personale", 2)]
+        blocks += ctx.organizzazione(organisation, contesto, drop_tables=bool(personale))
+        if personale:
+            blocks += personale_blocks(personale, parts=("tabelle",))
+    elif personale:
         blocks += _prose(piano, "organizzazione", "1.2 Organizzazione e personale") or [Heading("1.2 Organizzazione e personale", 2)]
         blocks += personale_blocks(personale, parts=("tabelle",))
     else:
@@ -74,7 +87,11 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None) -> Document:
         blocks += _section(piano, "risorse", "1.3 Bilancio. Le risorse economiche")
 
     blocks.append(Heading("2. Analisi del contesto esterno"))
-    blocks += _section(piano, "contesto_esterno") or [Paragraph("Sezione da redigere.", "note")]
+    external = _section(piano, "contesto_esterno")
+    if contesto and contesto.tabelle:
+        blocks += ctx.contesto_esterno(external, contesto)
+    else:
+        blocks += external or [Paragraph("Sezione da redigere.", "note")]
 
     blocks.append(Heading("3. Pianificazione"))
     blocks += _section(piano, "pianificazione", "3.1 Albero della performance")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..engine import bilancio as b
 from ..engine import personale as pe
+from ..engine import rapporti
 from .blocks import Bullets, Cell, Heading, Paragraph, Table
 from .formatting import decimal_it, pct
 
@@ -96,11 +97,38 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3) -> list:
                 (4, *([0.8] * len(years))),
             )
         )
+    if tables.rapporti:
+        out += _rapporti_blocks(tables, level)
     findings = b.check_bilancio(tables)
     if findings:
         out.append(Paragraph(f"Controlli: {len(findings)} cifre stampate non coincidono con le loro parti.", "note"))
         out.append(Bullets(tuple(f"{f.where}: {f.message}" for f in findings)))
     return out
+
+
+def _rapporti_blocks(tables: b.Bilancio, level: int) -> list:
+    """The Pareto ratios by year, computed from the base measures (the printed figure beside any that differs)."""
+    computed = [(r, {v.anno: v for v in rapporti.valori(r, tables.misure)}) for r in tables.rapporti]
+    years = sorted({y for _r, per_anno in computed for y in per_anno})
+
+    def cell(v) -> Cell:
+        if v is None:
+            return Cell("", "right")
+        if v.valore is None:
+            return Cell(v.stampato or "", "right")
+        text = decimal_it(v.valore, 2)
+        return Cell(text + (f" (stampato {v.stampato})" if v.concorda is False else ""), "right")
+
+    rows = tuple((Cell(r.nome), *(cell(per_anno.get(y)) for y in years), Cell(r.media_cluster or "", "right")) for r, per_anno in computed)
+    return [
+        Heading("Ratios di bilancio – sistema Pareto", level),
+        Table(
+            ("Rapporto", *map(str, years), "Media cluster"),
+            rows,
+            "Calcolati dalle misure di base di ogni anno con la formula del rapporto; N/D dove la misura non è disponibile.",
+            (4, *([1] * len(years)), 1),
+        ),
+    ]
 
 
 def personale_blocks(registro, years: list[int] | None = None, level: int = 3, parts: tuple[str, ...] = ("tabelle", "genere")) -> list:

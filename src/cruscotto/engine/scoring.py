@@ -311,7 +311,9 @@ class RisultatoIndicatore:
 
 
 def actual_of(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure_anno: Mapping[str, float]) -> tuple[Value | None, dict, list[str]]:
-    """The actual value of an indicator: computed by its formula when the measures allow, else as entered."""
+    """The actual value of an indicator: computed by its formula when the measures allow, else as entered.
+
+    Base measures are by year: a period's value (``S1`` ...) is always the one entered."""
     info: dict = {}
     warnings: list[str] = []
     entered = valori.consuntivo(ind.codice, anno, periodo)
@@ -319,7 +321,7 @@ def actual_of(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure_a
         info["consuntivo_inserito"] = fmt_value(entered.valore)
         if entered.nota:
             info["nota"] = entered.nota
-    if ind.formula:
+    if ind.formula and not periodo:
         esito = evaluate(ind.formula, misure_anno)
         info["formula"] = {"testo": ind.formula, "valori": esito.valori, "risultato": esito.valore, "motivo": esito.motivo}
         if esito.valore is not None:

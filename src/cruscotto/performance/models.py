@@ -432,3 +432,21 @@ class Personale(models.Model):
     class Meta:
         verbose_name = _("registro del personale")
         verbose_name_plural = _("registri del personale")
+
+
+class Contesto(models.Model):
+    """The ente's context: organs, structure, activities, stakeholder map, partecipate and the
+    external context's tables (docs/contesto.md), as the engine's plain data.
+
+    Read and checked as a whole, never edited cell by cell: a new set of files replaces it
+    (the audit trail keeps what it replaced).
+    """
+
+    ente = models.OneToOneField(Ente, on_delete=models.CASCADE, related_name="contesto")
+    dati = models.JSONField(_("dati di contesto"))
+    fonte = models.CharField(_("fonte"), max_length=200, blank=True)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contesto")
+        verbose_name_plural = _("contesti")

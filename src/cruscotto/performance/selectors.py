@@ -262,11 +262,32 @@ def ente_and_plan(codice: str, anno: int) -> tuple[m.Ente | None, m.Piano | None
 
 
 def resources(ente: m.Ente, anno: int) -> dict:
-    """The budget tables of ``anno`` (the plan's first year) and the staff register, as engine values,
-    for the documents (``bilancio=None``, ``personale=None`` where the ente has none)."""
-    from cruscotto.engine.bilancio import bilancio_from_data
+    """The budget tables of ``anno`` (the plan's first year), the staff register and the context data,
+    as engine values, for the documents (``bilancio=None``, ``personale=None``, ``contesto=None``
+    where the ente has none)."""
+    from cruscotto.engine.contesto import contesto_from_data
     from cruscotto.engine.personale import registro_from_data
 
-    budget = m.Bilancio.objects.filter(ente=ente, anno=anno).values_list("dati", flat=True).first()
     staff = m.Personale.objects.filter(ente=ente).values_list("dati", flat=True).first()
-    return {"bilancio": bilancio_from_data(budget) if budget else None, "personale": registro_from_data(staff) if staff else None}
+    context = m.Contesto.objects.filter(ente=ente).values_list("dati", flat=True).first()
+    return {
+        "bilancio": bilancio(ente, anno),
+        "personale": registro_from_data(staff) if staff else None,
+        "contesto": contesto_from_data(context) if context else None,
+    }
+
+
+def bilancio(ente: m.Ente, anno: int):
+    """The budget tables of ``anno`` as engine values, with the ente's base measures (the ratios'
+    inputs); None where the year has no tables."""
+    import dataclasses
+
+    from cruscotto.engine.bilancio import bilancio_from_data
+
+    data = m.Bilancio.objects.filter(ente=ente, anno=anno).values_list("dati", flat=True).first()
+    return dataclasses.replace(bilancio_from_data(data), misure=misure(ente)) if data else None
+
+
+def misure(ente: m.Ente) -> dict[tuple[str, int], float]:
+    """Every base measure of the ente, by (name, year): the inputs of its ratios."""
+    return {(n, a): v for n, a, v in m.Misura.objects.filter(ente=ente).values_list("nome", "anno", "valore")}

@@ -21,7 +21,7 @@ from cruscotto.engine.scoring import Valori
 from cruscotto.files.native import indicatore_to_data, plan_to_data
 
 from . import models as m
-from . import permissions
+from . import permissions, selectors
 from .audit import registra
 
 TREE_KEYS = ("formato", "ente", "piano", "regole", "strutture", "eventi", "prospettive")
@@ -240,7 +240,7 @@ def misura_registra(*, user, ente: m.Ente, nome: str, anno: int, valore: float |
     """Record (or clear, with None) a base measure of an ente: an accounting system's push, or a person's."""
     import math
 
-    if not permissions.can_edit_plan(user, ente):
+    if user is not None and not permissions.can_edit_plan(user, ente):  # None: demo_setup
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore registra le misure di base."))
     nome = nome.strip()
     if not nome or len(nome) > 100:
@@ -264,20 +264,25 @@ def misura_registra(*, user, ente: m.Ente, nome: str, anno: int, valore: float |
 
 
 @transaction.atomic
-def bilancio_importa(*, user, ente: m.Ente, bilancio, fonte: str = "") -> m.Bilancio:
+def bilancio_importa(*, user, ente: m.Ente, bilancio, fonte: str = "", anno: int | None = None) -> m.Bilancio:
     """Store an ente's budget tables for their year (replacing the year's earlier ones).
 
     The tables are kept as read, disagreements included: the checks report them on the
-    page and in ``cruscotto validate``; the audit trail records the replacement.
+    page and in ``cruscotto validate``; the audit trail records the replacement. ``anno``
+    is the year for tables that carry none of their own (the ratios, the balance sheet).
+    The base measures that come with the tables are recorded as the ente's measures, each
+    on the audit trail, in the same transaction.
     """
     from cruscotto.engine.bilancio import bilancio_to_data, check_bilancio
 
     if user is not None and not permissions.can_edit_plan(user, ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore carica il bilancio."))
-    years = {t.anno for t in (bilancio.preventivo, bilancio.investimenti, bilancio.patrimonio) if t is not None}
+    years = {t.anno for t in (bilancio.preventivo, bilancio.investimenti, bilancio.patrimonio) if t is not None} or ({anno} if anno else set())
     if len(years) != 1:
         raise ValidationError(_("Le tabelle di bilancio devono essere di un solo anno (trovati: %(a)s).") % {"a": ", ".join(map(str, sorted(years))) or "-"})
     anno = years.pop()
+    for (nome, year), value in sorted(bilancio.misure.items()):
+        misura_registra(user=user, ente=ente, nome=nome, anno=year, valore=value)
     data = bilancio_to_data(bilancio)
     row = m.Bilancio.objects.select_for_update().filter(ente=ente, anno=anno).first()
     before = {"tabelle": sorted(row.dati), "fonte": row.fonte} if row else None
@@ -285,7 +290,7 @@ def bilancio_importa(*, user, ente: m.Ente, bilancio, fonte: str = "") -> m.Bila
         row = m.Bilancio(ente=ente, anno=anno)
     row.dati, row.fonte = data, fonte[:200]
     row.save()
-    findings = check_bilancio(bilancio)
+    findings = check_bilancio(bilancio, selectors.misure(ente))
     registra(user=user, azione="bilancio.importa", ente=ente, oggetto=f"bilancio {anno}", prima=before, dopo={"tabelle": sorted(data), "fonte": row.fonte, "avvisi": len(findings)})
     return row
 
@@ -304,4 +309,37 @@ def personale_importa(*, user, ente: m.Ente, registro, fonte: str = "") -> m.Per
     row.dati, row.fonte = registro_to_data(registro), fonte[:200]
     row.save()
     registra(user=user, azione="personale.importa", ente=ente, oggetto="registro del personale", prima=before, dopo={"righe": len(row.dati), "anni": anni(registro), "fonte": row.fonte})
+    return row
+
+
+def _contesto_riassunto(dati: dict, fonte: str) -> dict:
+    """What the audit trail keeps of a context: how many of each, not the tables themselves."""
+    return {
+        "organi": len(dati.get("organi", [])),
+        "partecipate": len(dati.get("partecipate", [])),
+        "stakeholder": len((dati.get("mappa") or {}).get("righe", [])),
+        "tabelle": len(dati.get("tabelle", [])),
+        "fonte": fonte,
+    }
+
+
+@transaction.atomic
+def contesto_importa(*, user, ente: m.Ente, contesto, fonte: str = "") -> m.Contesto:
+    """Store an ente's context data (replacing the earlier set), on record in the audit trail.
+
+    Kept as read, disagreements included: the checks report them on the page and in
+    ``cruscotto validate --contesto``.
+    """
+    from cruscotto.engine.contesto import check_contesto, contesto_to_data
+
+    if user is not None and not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore carica i dati di contesto."))
+    row = m.Contesto.objects.select_for_update().filter(ente=ente).first()
+    before = _contesto_riassunto(row.dati, row.fonte) if row else None
+    if row is None:
+        row = m.Contesto(ente=ente)
+    row.dati, row.fonte = contesto_to_data(contesto), fonte[:200]
+    row.save()
+    after = {**_contesto_riassunto(row.dati, row.fonte), "avvisi": len(check_contesto(contesto))}
+    registra(user=user, azione="contesto.importa", ente=ente, oggetto="dati di contesto", prima=before, dopo=after)
     return row

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/ciclo/", views.ciclo_pagina, name="ciclo"),
     path("<ente:ente>/<int:anno>/bilancio/", views.bilancio, name="bilancio"),
     path("<ente:ente>/<int:anno>/personale/", views.personale, name="personale"),
+    path("<ente:ente>/<int:anno>/contesto/", views.contesto, name="contesto"),
     path("<ente:ente>/<int:anno>/ciclo/versioni/<int:a>/<int:b>/", views.versioni_diff, name="versioni_diff"),
     path("<ente:ente>/<int:anno>/registro/", views.registro, name="registro"),
     path("<ente:ente>/<int:anno>/piano/", views.piano_pagina, name="piano"),

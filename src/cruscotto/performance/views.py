@@ -816,7 +816,7 @@ def documenti(request, ente, anno, piano):
     valori = selectors.valori_for(piano, [anno])
     result = selectors.score(piano, anno)
     example = ente.codice == "CCIAA-PT"  # the demo's actuals are invented: the cover says so
-    resources = selectors.resources(ente, min(piano.anni))  # budget tables and staff register, read now
+    resources = selectors.resources(ente, min(piano.anni))  # budget tables, staff register, context data: read now
     if kind == "validazione":
         from . import ciclo as lifecycle
 
@@ -837,7 +837,7 @@ def documenti(request, ente, anno, piano):
         if kind == "relazione":
             from cruscotto.documents.relazione import build_relazione
 
-            doc = build_relazione(plan, result, example_data=example, **resources)
+            doc = build_relazione(plan, result, example_data=example, bilancio=resources["bilancio"], personale=resources["personale"])
         elif kind == "piano":
             from cruscotto.documents.piano import build_piano
 
@@ -1044,6 +1044,14 @@ def _saved_uploads(request, field: str, folder: Path) -> tuple[list[Path], list[
     return saved, errors
 
 
+def _stored(request, message: str, url_name: str, ente, anno: int):
+    """After an upload that wrote: say so, and back to the page (POST/redirect/GET)."""
+    from django.contrib import messages
+
+    messages.success(request, message)
+    return redirect(url_name, ente=ente.codice, anno=anno)
+
+
 def _import_tables(request, ente, anno, kind: str) -> list[dict]:
     """Read the uploaded tables and store them; every error comes back, and then nothing is written."""
     import tempfile
@@ -1062,9 +1070,9 @@ def _import_tables(request, ente, anno, kind: str) -> list[dict]:
                 from cruscotto.files.bilancio import load_bilancio
 
                 tables = load_bilancio(tmp)
-                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni)):
-                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione.")}]
-                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=", ".join(u.name for u in request.FILES.getlist("file")))
+                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni, tables.rapporti, tables.misure)):
+                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti, misure.")}]
+                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=", ".join(u.name for u in request.FILES.getlist("file")), anno=anno)
             elif kind == "misure":
                 from cruscotto.engine.scoring import Valori
 
@@ -1074,6 +1082,13 @@ def _import_tables(request, ente, anno, kind: str) -> list[dict]:
                 with transaction.atomic():  # all the measures or none
                     for (nome, year), value in sorted(valori.misure.items()):
                         services.misura_registra(user=request.user, ente=ente, nome=nome, anno=year, valore=value)
+            elif kind == "contesto":
+                from cruscotto.files.contesto import load_contesto
+
+                contesto = load_contesto(tmp)
+                if not any((contesto.organi, contesto.struttura, contesto.attivita, contesto.mappa, contesto.partecipate, contesto.tabelle)):
+                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, contesto e contesto-NOME.")}]
+                services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=", ".join(u.name for u in request.FILES.getlist("file")))
             else:
                 from cruscotto.files.personale import read_personale
 
@@ -1092,22 +1107,32 @@ def _import_tables(request, ente, anno, kind: str) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def bilancio(request, ente, anno, piano):
     """The budget tables of the year, as printed, with every disagreement marked in its cell."""
-    from django.contrib import messages
 
     from cruscotto.engine import bilancio as b
+    from cruscotto.engine import rapporti
+    from cruscotto.engine.utilizzo import utilizzo
 
     import_errors: list[dict] = []
     if request.method == "POST":
         kind = "misure" if request.POST.get("azione") == "misure" else "bilancio"
         import_errors = _import_tables(request, ente, anno, kind)
         if not import_errors:
-            messages.success(request, _("Misure di base registrate.") if kind == "misure" else _("Tabelle di bilancio caricate."))
-            return redirect("bilancio", ente=ente.codice, anno=anno)
+            return _stored(request, _("Misure di base registrate.") if kind == "misure" else _("Tabelle di bilancio caricate."), "bilancio", ente, anno)
     row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
     ctx = {"row": row, "import_errors": import_errors, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
+    engine = selectors.plan_for(piano)
+    if anno == engine.anni[0] and engine.programmi:
+        ctx["utilizzo"] = utilizzo(engine, {n: v for (n, y), v in selectors.misure(ente).items() if y == anno})
     if row is not None:
-        tables = b.bilancio_from_data(row.dati)
-        ctx["findings"] = b.check_bilancio(tables)
+        tables = selectors.bilancio(ente, anno)
+        ctx["findings"] = b.check_bilancio(tables, piano=engine)
+        if tables.rapporti:
+            ctx["rapporti"] = [(r, {v.anno: v for v in rapporti.valori(r, tables.misure)}) for r in tables.rapporti]
+            ctx["rapporti_anni"] = sorted({y for _r, per_anno in ctx["rapporti"] for y in per_anno})
+        if tables.preventivo:
+            found = rapporti.previsioni(engine, b.misure_dal_preventivo(tables.preventivo))
+            ctx["previsioni"] = [(p, engine.indicatore(p.codice).target.get(tables.preventivo.anno), p.esiti.get(tables.preventivo.anno)) for p in found]
+            ctx["previsioni_anni"] = [tables.preventivo.anno - 1, tables.preventivo.anno]
         if tables.preventivo:
             p = tables.preventivo
             marks: dict = {}
@@ -1138,7 +1163,6 @@ def bilancio(request, ente, anno, piano):
 @require_http_methods(["GET", "POST"])
 def personale(request, ente, anno, piano):
     """The personnel tables and the analisi di genere, computed from the register (never typed)."""
-    from django.contrib import messages
 
     from cruscotto.engine import personale as pe
 
@@ -1146,8 +1170,7 @@ def personale(request, ente, anno, piano):
     if request.method == "POST":
         import_errors = _import_tables(request, ente, anno, "personale")
         if not import_errors:
-            messages.success(request, _("Registro del personale caricato."))
-            return redirect("personale", ente=ente.codice, anno=anno)
+            return _stored(request, _("Registro del personale caricato."), "personale", ente, anno)
     row = m.Personale.objects.filter(ente=ente).first()
     ctx: dict = {"row": row, "import_errors": import_errors}
     if row is not None:
@@ -1169,3 +1192,36 @@ def personale(request, ente, anno, piano):
 
         ctx["indicatori"] = [(d, [(by_year[y][i].valore, why(by_year[y][i])) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)]
     return render(request, "performance/personale.html", ctx, status=422 if import_errors else 200)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def contesto(request, ente, anno, piano):
+    """The ente and its context as data: organs, structure, activities, stakeholder map,
+    partecipate, the external context's tables as printed, and what the checks found."""
+
+    from cruscotto.documents.contesto import quota_italiana
+    from cruscotto.engine import contesto as co
+
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        import_errors = _import_tables(request, ente, anno, "contesto")
+        if not import_errors:
+            return _stored(request, _("Dati di contesto caricati."), "contesto", ente, anno)
+    row = m.Contesto.objects.filter(ente=ente).first()
+    ctx: dict = {"row": row, "import_errors": import_errors}
+    if row is not None:
+        data = co.contesto_from_data(row.dati)
+        ctx["contesto"] = data
+        ctx["findings"] = co.check_contesto(data)
+        ctx["partecipate"] = [(p, quota_italiana(p)) for p in data.partecipate]
+        if data.mappa:
+            # The map's two-row header: a top header over its sub-columns, or one spanning both rows.
+            cols = data.mappa.colonne
+            ctx["mappa_gruppi"] = [(p, [c for c in cols if c.prospettiva == p]) for p in data.mappa.prospettive]
+            ctx["mappa_due_righe"] = any(c.voce for c in cols)
+            ctx["mappa_righe"] = [(r, list(zip(cols, r.segni))) for r in data.mappa.righe]
+        # The activities table as printed: one column per area, a row per line.
+        depth = max((len(a.attivita) for a in data.attivita), default=0)
+        ctx["attivita_righe"] = [[a.attivita[i] if i < len(a.attivita) else "" for a in data.attivita] for i in range(depth)]
+    return render(request, "performance/contesto.html", ctx, status=422 if import_errors else 200)

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cruscotto.demo import ACTUALS, PLAN, demo_path
+from cruscotto.demo import ACTUALS, MEASURES, PLAN, demo_path
 from cruscotto.files import load_plan
-from cruscotto.files.values import read_actuals
+from cruscotto.files.values import read_actuals, read_measures
 
 from ... import models as m
 from ...services import piano_import
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             ente = m.Ente.objects.filter(codice=loaded.piano.ente.codice).first()
             if ente is None or not ente.piani.exists():
-                valori = read_actuals(demo_path(ACTUALS))
+                valori = read_measures(demo_path(MEASURES), into=read_actuals(demo_path(ACTUALS)))
                 piano = piano_import(piano=loaded.piano, valori=valori)
                 ente = piano.ente
                 self.stdout.write(f"Piano demo caricato: {piano} ({piano.indicatori.count()} indicatori)")
@@ -53,6 +53,12 @@ class Command(BaseCommand):
 
                 registro = read_personale(demo_path("personale.csv")).dipendenti
                 personale_importa(user=None, ente=ente, registro=registro, fonte="registro inventato, coerente con le tabelle del Piano 2020-2022 (1.2 e 3.4)")
+            if not m.Contesto.objects.filter(ente=ente).exists():
+                from cruscotto.files.contesto import load_contesto
+
+                from ...services import contesto_importa
+
+                contesto_importa(user=None, ente=ente, contesto=load_contesto(demo_path("contesto")), fonte="Piano della performance 2020-2022, sezioni 1.1, 1.2 e 2")
             if not settings.DEMO:
                 return
             User = get_user_model()
