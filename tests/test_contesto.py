@@ -175,6 +175,21 @@ def test_a_blank_group_is_the_one_above_as_in_merged_cells(tmp_path):
 # --- organs, structure, activities -------------------------------------------------------------
 
 
+def test_the_equal_opportunity_list_of_section_3_4(contesto):
+    plan, *aims = contesto.azioni_positive
+    assert plan.azione == "Piano di azioni positive per il triennio 2019-2021"
+    assert plan.atto == "deliberazione della Giunta camerale n. 93 del 15 novembre 2019" and plan.riferimento.startswith("http://www.pt.camcom.it/")
+    assert [a.descrizione.rsplit("(", 1)[1] for a in aims] == ["obiettivo a del CUG)", "obiettivo b del CUG)", "obiettivo c del CUG)"]
+    assert all(a.atto == "L. 183/2010, art. 21; d.lgs. 165/2001, art. 57" and not a.riferimento for a in aims)
+
+
+def test_an_action_without_its_description_is_named(tmp_path):
+    (tmp_path / "azioni-positive.csv").write_text("azione;descrizione\nPiano 2022-2024;\n", encoding="utf-8")
+    with pytest.raises(InvalidFile) as exc:
+        load_contesto(tmp_path)
+    assert [p.where for p in exc.value.problems] == [f"{tmp_path / 'azioni-positive.csv'}, riga 2, colonna descrizione"]
+
+
 def test_organs_structure_and_activities(contesto):
     assert [o.nome for o in contesto.organi] == [
         "IL CONSIGLIO CAMERALE",

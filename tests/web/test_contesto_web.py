@@ -91,11 +91,20 @@ def test_the_demo_files_are_uploaded_and_on_record(as_user, ente):
     r = c.post(URL, {"azione": "contesto", "file": _demo_files()})
     assert r.status_code == 302 and r["Location"] == URL
     row = m.Contesto.objects.get(ente=ente)
-    assert len(row.dati["partecipate"]) == 8 and len(row.dati["tabelle"]) == 11 and row.fonte.startswith("attivita.csv, contesto-export-prodotti-2018.csv")
+    assert len(row.dati["partecipate"]) == 8 and len(row.dati["tabelle"]) == 11 and row.fonte.startswith("attivita.csv, azioni-positive.csv, contesto-export-prodotti-2018.csv")
     record = m.Registro.objects.filter(azione="contesto.importa", ente=ente.codice).first()
     assert record.utente == "controllo" and record.prima is None
     assert record.dopo == {"organi": 5, "partecipate": 8, "stakeholder": 10, "tabelle": 11, "fonte": row.fonte[:200], "avvisi": 5}
     assert "Firenze Fiera s.p.a." in c.get(URL).content.decode()
+
+
+def test_the_personnel_page_lists_the_positive_actions(as_user, ente):
+    page = as_user("consultazione").get("/CCIAA-PT/2020/personale/").content.decode()
+    assert "Pari opportunità: azioni positive e CUG" in page
+    assert "<strong>Piano di azioni positive per il triennio 2019-2021</strong>" in page and "(deliberazione della Giunta camerale n. 93 del 15 novembre 2019)" in page
+    assert 'href="http://www.pt.camcom.it/piano_delle_azioni_positive.asp?ln=&amp;idtema=1' in page
+    m.Contesto.objects.filter(ente=ente).delete()
+    assert "azioni positive" not in as_user("consultazione").get("/CCIAA-PT/2020/personale/").content.decode()
 
 
 def test_the_context_through_the_api(db, ente):
@@ -110,6 +119,7 @@ def test_the_context_through_the_api(db, ente):
     export = next(t for t in data["tabelle"] if t["slug"] == "export-prodotti-2018")
     assert export["righe"][0][1] == {"testo": "242.098.890", "numero": 242098890.0} and export["fonte"] == "Fonte:Istat"
     assert len(data["controlli"]) == 5 and {c["code"] for c in data["controlli"]} >= {"contesto_colonne_uguali", "contesto_confronto"}
+    assert data["azioni_positive"][0]["atto"] == "deliberazione della Giunta camerale n. 93 del 15 novembre 2019" and len(data["azioni_positive"]) == 4
     assert "/api/v1/enti/{ente}/contesto" in api("consultazione").get("/api/v1/openapi.json").json()["paths"]
     m.Contesto.objects.filter(ente=ente).delete()
     assert api("consultazione").get("/api/v1/enti/CCIAA-PT/contesto").status_code == 404

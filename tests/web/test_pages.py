@@ -99,6 +99,19 @@ def test_the_monitoring_list_shows_only_what_the_user_may_fill(as_user):
     assert 'id="riga-d2-1"' in full
 
 
+def test_a_value_computed_by_its_formula_says_so_in_the_monitoring_list(as_user, piano):
+    # A.3.4-1 = prenotato_linea_a / stanziato_linea_a * 100: the demo's commitments give 92,4.
+    page = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    row = page[page.index('id="riga-a34-1"') :].split("</tr>")[0]
+    assert 'title="prenotato_linea_a / stanziato_linea_a * 100; prenotato_linea_a = 323.446,20; stanziato_linea_a = 350.050">92,40</span>' in row
+    assert "dalla formula" in row and "inserito: 92,4" in row
+    form = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/A.3.4-1/?modifica=1", HTTP_HX_REQUEST="true").content.decode()
+    assert "calcolato dalla formula con le misure di base: 92,40" in form
+    # the first half has no measures of its own: the value entered is the value
+    s1 = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/?periodo=S1").content.decode()
+    assert "dalla formula" not in s1[s1.index('id="riga-a34-1"') :].split("</tr>")[0]
+
+
 @pytest.mark.parametrize("username", ["oiv", "consultazione"])
 def test_readers_find_no_way_to_edit(as_user, username):
     c = as_user(username)

@@ -624,6 +624,13 @@ class TabellaContestoOut(Schema):
     confronta: str
 
 
+class AzionePositivaOut(Schema):
+    azione: str
+    descrizione: str
+    atto: str
+    riferimento: str
+
+
 class ContestoOut(Schema):
     fonte: str
     aggiornato_il: str
@@ -633,6 +640,7 @@ class ContestoOut(Schema):
     mappa: MappaOut | None
     partecipate: list[PartecipataOut]
     tabelle: list[TabellaContestoOut]
+    azioni_positive: list[AzionePositivaOut] = Field(default=[], description="Pari opportunità: il piano di azioni positive e gli obiettivi del CUG")
     controlli: list[ControlloOut]
 
 

@@ -39,6 +39,16 @@ class Organo:
 
 
 @dataclass(frozen=True, slots=True)
+class AzionePositiva:
+    """An item of the equal-opportunity list (CUG, Piano di azioni positive): what, the act, where to read it."""
+
+    azione: str
+    descrizione: str
+    atto: str = ""  # e.g. "deliberazione di Giunta n. 93 del 15/11/2019"
+    riferimento: str = ""  # where the full text is (an address)
+
+
+@dataclass(frozen=True, slots=True)
 class VoceStruttura:
     """A printed statement of the organisational structure: a role (Segretario generale) or a level (Aree)."""
 
@@ -553,6 +563,7 @@ class Contesto:
     mappa: MappaStakeholder | None = None
     partecipate: tuple[Partecipata, ...] = ()
     tabelle: tuple[TabellaContesto, ...] = ()
+    azioni_positive: tuple[AzionePositiva, ...] = ()
 
     def tabella(self, slug: str) -> TabellaContesto | None:
         return next((t for t in self.tabelle if t.slug == slug), None)
@@ -601,6 +612,10 @@ def contesto_to_data(c: Contesto) -> dict:
             for t in c.tabelle
         ],
     }
+    if c.azioni_positive:
+        out["azioni_positive"] = [
+            {"azione": a.azione, "descrizione": a.descrizione, "atto": a.atto, "riferimento": a.riferimento} for a in c.azioni_positive
+        ]
     if c.mappa:
         out["mappa"] = {
             "colonne": [c2.intestazione for c2 in c.mappa.colonne],
@@ -644,4 +659,5 @@ def contesto_from_data(d: dict) -> Contesto:
             )
             for t in d.get("tabelle", [])
         ),
+        azioni_positive=tuple(AzionePositiva(**a) for a in d.get("azioni_positive", [])),
     )

@@ -27,6 +27,7 @@ from pathlib import Path
 from ..engine.contesto import (
     ORIGINI,
     AreaAttivita,
+    AzionePositiva,
     Cella,
     ColonnaMappa,
     Contesto,
@@ -43,6 +44,7 @@ from ..engine.numbers import NO, YES, fold, split_number
 from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
 # Canonical column -> the headers accepted for it (the first is the one error messages name).
+AZIONI_COLUMNS = {"azione": ("azione",), "descrizione": ("descrizione",), "atto": ("atto",), "riferimento": ("riferimento", "link")}
 ORGANI_COLUMNS = {"nome": ("nome", "organo"), "ruolo": ("ruolo", "descrizione"), "tipo": ("tipo",)}
 STRUTTURA_COLUMNS = {"voce": ("voce", "nome", "ruolo"), "descrizione": ("descrizione",)}
 STAKEHOLDER_COLUMNS = {"gruppo": ("gruppo",), "stakeholder": ("stakeholder", "nome")}
@@ -114,6 +116,18 @@ def read_organi(path: str | Path) -> tuple[Organo, ...]:
         nome = _required_text(cells, cols, "nome", table, n, cell)
         ruolo = _required_text(cells, cols, "ruolo", table, n, cell)
         out.append(Organo(nome, ruolo, _get(cells, cols.get("tipo"))))
+    cell.done()
+    return tuple(out)
+
+
+def read_azioni_positive(path: str | Path) -> tuple[AzionePositiva, ...]:
+    table = read_table(path)
+    cols = _columns(table, AZIONI_COLUMNS, ("azione", "descrizione"))
+    cell, out = _Cells(table), []
+    for n, cells in table.rows:
+        azione = _required_text(cells, cols, "azione", table, n, cell)
+        descrizione = _required_text(cells, cols, "descrizione", table, n, cell)
+        out.append(AzionePositiva(azione, descrizione, _get(cells, cols.get("atto")), _get(cells, cols.get("riferimento"))))
     cell.done()
     return tuple(out)
 
@@ -320,7 +334,7 @@ def load_contesto(folder: str | Path) -> Contesto:
     folder = Path(folder)
     if not folder.is_dir():
         raise ParseError("cartella del contesto non trovata", where=str(folder))
-    found = {stem: _find(folder, stem) for stem in ("organi", "struttura", "attivita", "stakeholder", "partecipate", "contesto")}
+    found = {stem: _find(folder, stem) for stem in ("organi", "struttura", "attivita", "stakeholder", "partecipate", "contesto", "azioni-positive")}
     files = {}
     for p in sorted(folder.iterdir()):
         if p.suffix.lower() in (".csv", ".xlsx") and p.stem.startswith(PREFISSO_TABELLA) and len(p.stem) > len(PREFISSO_TABELLA):
@@ -359,4 +373,5 @@ def load_contesto(folder: str | Path) -> Contesto:
         mappa=read_stakeholder(found["stakeholder"]) if found["stakeholder"] else None,
         partecipate=read_partecipate(found["partecipate"]) if found["partecipate"] else (),
         tabelle=tuple(tables),
+        azioni_positive=read_azioni_positive(found["azioni-positive"]) if found["azioni-positive"] else (),
     )

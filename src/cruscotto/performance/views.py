@@ -1086,8 +1086,8 @@ def _import_tables(request, ente, anno, kind: str) -> list[dict]:
                 from cruscotto.files.contesto import load_contesto
 
                 contesto = load_contesto(tmp)
-                if not any((contesto.organi, contesto.struttura, contesto.attivita, contesto.mappa, contesto.partecipate, contesto.tabelle)):
-                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, contesto e contesto-NOME.")}]
+                if not any((contesto.organi, contesto.struttura, contesto.attivita, contesto.mappa, contesto.partecipate, contesto.tabelle, contesto.azioni_positive)):
+                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, azioni-positive, contesto e contesto-NOME.")}]
                 services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=", ".join(u.name for u in request.FILES.getlist("file")))
             else:
                 from cruscotto.files.personale import read_personale
@@ -1159,6 +1159,13 @@ def bilancio(request, ente, anno, piano):
     return render(request, "performance/bilancio.html", ctx, status=422 if import_errors else 200)
 
 
+def _azioni_positive(context_data: dict | None) -> list:
+    """The equal-opportunity list of the ente's context data (uploaded with it, docs/contesto.md)."""
+    from cruscotto.engine.contesto import AzionePositiva
+
+    return [AzionePositiva(**a) for a in (context_data or {}).get("azioni_positive", [])]
+
+
 @with_plan
 @require_http_methods(["GET", "POST"])
 def personale(request, ente, anno, piano):
@@ -1172,7 +1179,8 @@ def personale(request, ente, anno, piano):
         if not import_errors:
             return _stored(request, _("Registro del personale caricato."), "personale", ente, anno)
     row = m.Personale.objects.filter(ente=ente).first()
-    ctx: dict = {"row": row, "import_errors": import_errors}
+    context = m.Contesto.objects.filter(ente=ente).values_list("dati", flat=True).first()
+    ctx: dict = {"row": row, "import_errors": import_errors, "azioni_positive": _azioni_positive(context)}
     if row is not None:
         registro = pe.registro_from_data(row.dati)
         years = pe.anni(registro)
