@@ -461,7 +461,7 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
     from cruscotto.engine.errors import PlanError
     from cruscotto.engine.validation import validate_plan
     from cruscotto.files import load_plan
-    from cruscotto.performance.views import UPLOAD_LIMIT, UPLOAD_TYPES
+    from cruscotto.performance.uploads import UPLOAD_LIMIT, UPLOAD_TYPES
 
     e = _ente(request, ente)
     if not permissions.can_edit_plan(request.user, e):
@@ -744,3 +744,42 @@ def registro(request, ente: str, oggetto: str | None = None, utente: str | None 
     if utente:
         qs = qs.filter(utente=utente)
     return [{"quando": r.quando.isoformat(), "utente": r.utente, "azione": r.azione, "oggetto": r.oggetto, "prima": r.prima, "dopo": r.dopo, "motivo": r.motivo} for r in qs]
+
+
+# --- uploads of tables: the same reading, checks and all-or-nothing writing as the pages --------
+
+
+def _import(request, e: m.Ente, anno: int | None, kind: str):
+    from cruscotto.performance.uploads import import_tables
+
+    errors = import_tables(request, e, anno, kind)
+    if errors:
+        return problem(request, 422, "Tabelle non valide", f"{len(errors)} errori: nulla è stato scritto.", errors)
+    return None
+
+
+@api.post("/enti/{ente}/bilanci/{anno}", response={201: BilancioOut, **ERRORS}, tags=["bilancio"])
+def bilancio_carica(request, ente: str, anno: int, file: File[list[UploadedFile]]):
+    """Upload the budget tables of the year (CSV or XLSX named as in docs/bilancio.md: preventivo-ANNO,
+    rapporti, misure ...): they replace the year's, every bad cell is listed and then nothing is written."""
+    e = _ente(request, ente)
+    refused = _import(request, e, anno, "bilancio")
+    return refused or Status(201, bilancio(request, ente, anno))
+
+
+@api.post("/enti/{ente}/personale", response={201: PersonaleOut, **ERRORS}, tags=["personale"])
+def personale_carica(request, ente: str, file: File[list[UploadedFile]]):
+    """Upload the staff register (CSV or XLSX, docs/personale.md): it replaces the earlier one;
+    every bad cell is listed and then nothing is written."""
+    e = _ente(request, ente)
+    refused = _import(request, e, None, "personale")
+    return refused or Status(201, personale(request, ente))
+
+
+@api.post("/enti/{ente}/contesto", response={201: ContestoOut, **ERRORS}, tags=["contesto"])
+def contesto_carica(request, ente: str, file: File[list[UploadedFile]]):
+    """Upload the context files (docs/contesto.md): they replace the earlier data; every bad cell
+    is listed and then nothing is written."""
+    e = _ente(request, ente)
+    refused = _import(request, e, None, "contesto")
+    return refused or Status(201, contesto(request, ente))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from cruscotto.engine.scoring import RULES_TEXT
 
 from . import fragments, permissions, selectors, services
 from . import models as m
+from .uploads import UPLOAD_LIMIT, UPLOAD_TYPES, import_tables, uploads_dir
 
 
 @require_GET
@@ -502,21 +503,9 @@ def eventi(request, ente, anno, piano):
 
 # --- the plan: import with preview, editing ------------------------------------------------
 
-UPLOAD_LIMIT = 10 * 1024 * 1024  # 10 MiB: far above a real plan (the demo XLSX is 40 KB)
-UPLOAD_TYPES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
-
-
 def _require_plan_editor(request, ente):
     if not permissions.can_edit_plan(request.user, ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
-
-
-def _uploads_dir():
-    from django.conf import settings
-
-    d = settings.VAR_DIR / "uploads"
-    d.mkdir(exist_ok=True)
-    return d
 
 
 def _preview(path, ente):
@@ -571,7 +560,7 @@ def piano_importa(request, ente, anno, piano):
         msg = _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(UPLOAD_TYPES)} if suffix not in UPLOAD_TYPES else _("File troppo grande (massimo 10 MB).")
         return render(request, "performance/piano_anteprima.html", {"errors": [{"code": "file", "message": msg, "where": upload.name}], "warnings": []}, status=422)
     token = secrets.token_hex(16)
-    path = _uploads_dir() / f"{token}{suffix}"
+    path = uploads_dir() / f"{token}{suffix}"
     with open(path, "wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
@@ -610,7 +599,7 @@ def piano_conferma(request, ente, anno, piano):
     token = request.POST.get("token", "")
     if not re.fullmatch(r"[0-9a-f]{32}\.(yaml|yml|json|csv|xlsx)", token):
         raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
-    path = _uploads_dir() / token
+    path = uploads_dir() / token
     if not path.exists():
         raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
     loaded, errors, _warnings = _preview(path, ente)
@@ -1018,89 +1007,12 @@ def registro(request, ente, anno, piano):
     return render(request, "performance/registro.html", {"page": page, "oggetto": oggetto, "utente": utente})
 
 
-TABLE_TYPES = (".csv", ".xlsx")
-
-
-def _saved_uploads(request, field: str, folder: Path) -> tuple[list[Path], list[dict]]:
-    """The uploaded files of ``field`` in ``folder`` under their own (sanitised) names; refused ones listed."""
-    saved, errors = [], []
-    for upload in request.FILES.getlist(field):
-        name = Path(upload.name).name
-        suffix = Path(name).suffix.lower()
-        if suffix not in TABLE_TYPES:
-            errors.append({"where": name, "message": _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(TABLE_TYPES)}})
-            continue
-        if upload.size > UPLOAD_LIMIT:
-            errors.append({"where": name, "message": _("File troppo grande (massimo 10 MB).")})
-            continue
-        target = folder / slugify(Path(name).stem).replace("_", "-")
-        target = target.with_suffix(suffix)
-        with open(target, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        saved.append(target)
-    if not saved and not errors:
-        errors.append({"where": "", "message": _("Nessun file scelto.")})
-    return saved, errors
-
-
 def _stored(request, message: str, url_name: str, ente, anno: int):
     """After an upload that wrote: say so, and back to the page (POST/redirect/GET)."""
     from django.contrib import messages
 
     messages.success(request, message)
     return redirect(url_name, ente=ente.codice, anno=anno)
-
-
-def _import_tables(request, ente, anno, kind: str) -> list[dict]:
-    """Read the uploaded tables and store them; every error comes back, and then nothing is written."""
-    import tempfile
-
-    from cruscotto.engine.errors import ParseError
-    from cruscotto.files.tables import InvalidFile
-    from cruscotto.files.values import read_measures
-
-    _require_plan_editor(request, ente)
-    with tempfile.TemporaryDirectory(dir=_uploads_dir()) as tmp:
-        files, errors = _saved_uploads(request, "file", Path(tmp))
-        if errors:
-            return errors
-        try:
-            if kind == "bilancio":
-                from cruscotto.files.bilancio import load_bilancio
-
-                tables = load_bilancio(tmp)
-                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni, tables.rapporti, tables.misure)):
-                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti, misure.")}]
-                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=", ".join(u.name for u in request.FILES.getlist("file")), anno=anno)
-            elif kind == "misure":
-                from cruscotto.engine.scoring import Valori
-
-                valori = Valori()
-                for f in files:
-                    read_measures(f, into=valori)
-                with transaction.atomic():  # all the measures or none
-                    for (nome, year), value in sorted(valori.misure.items()):
-                        services.misura_registra(user=request.user, ente=ente, nome=nome, anno=year, valore=value)
-            elif kind == "contesto":
-                from cruscotto.files.contesto import load_contesto
-
-                contesto = load_contesto(tmp)
-                if not any((contesto.organi, contesto.struttura, contesto.attivita, contesto.mappa, contesto.partecipate, contesto.tabelle, contesto.azioni_positive)):
-                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, azioni-positive, contesto e contesto-NOME.")}]
-                services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=", ".join(u.name for u in request.FILES.getlist("file")))
-            else:
-                from cruscotto.files.personale import read_personale
-
-                register = read_personale(files[0])
-                services.personale_importa(user=request.user, ente=ente, registro=register.dipendenti, fonte=request.FILES.getlist("file")[0].name)
-        except InvalidFile as exc:  # every bad cell of the file
-            return [{"where": p.where.replace(tmp + "/", ""), "message": p.message} for p in exc.problems]
-        except ParseError as exc:
-            return [{"where": (exc.where or "").replace(tmp + "/", ""), "message": exc.reason + (f": {exc.value!r}" if exc.value is not None else "")}]
-        except ValidationError as exc:
-            return [{"where": "", "message": msg} for msg in exc.messages]
-    return []
 
 
 @with_plan
@@ -1115,7 +1027,7 @@ def bilancio(request, ente, anno, piano):
     import_errors: list[dict] = []
     if request.method == "POST":
         kind = "misure" if request.POST.get("azione") == "misure" else "bilancio"
-        import_errors = _import_tables(request, ente, anno, kind)
+        import_errors = import_tables(request, ente, anno, kind)
         if not import_errors:
             return _stored(request, _("Misure di base registrate.") if kind == "misure" else _("Tabelle di bilancio caricate."), "bilancio", ente, anno)
     row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
@@ -1175,7 +1087,7 @@ def personale(request, ente, anno, piano):
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        import_errors = _import_tables(request, ente, anno, "personale")
+        import_errors = import_tables(request, ente, anno, "personale")
         if not import_errors:
             return _stored(request, _("Registro del personale caricato."), "personale", ente, anno)
     row = m.Personale.objects.filter(ente=ente).first()
@@ -1213,7 +1125,7 @@ def contesto(request, ente, anno, piano):
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        import_errors = _import_tables(request, ente, anno, "contesto")
+        import_errors = import_tables(request, ente, anno, "contesto")
         if not import_errors:
             return _stored(request, _("Dati di contesto caricati."), "contesto", ente, anno)
     row = m.Contesto.objects.filter(ente=ente).first()

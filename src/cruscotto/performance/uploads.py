@@ -1,0 +1,103 @@
+"""Uploaded files: size and type checks, and the tables (budget, measures, staff, context) read
+and stored all or nothing. The pages and the REST API share it, so both answer alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import permissions, services
+
+UPLOAD_LIMIT = 10 * 1024 * 1024  # 10 MiB: far above a real plan (the demo XLSX is 40 KB)
+UPLOAD_TYPES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
+
+
+def uploads_dir():
+    from django.conf import settings
+
+    d = settings.VAR_DIR / "uploads"
+    d.mkdir(exist_ok=True)
+    return d
+
+
+TABLE_TYPES = (".csv", ".xlsx")
+
+
+def saved_uploads(request, field: str, folder: Path) -> tuple[list[Path], list[dict]]:
+    """The uploaded files of ``field`` in ``folder`` under their own (sanitised) names; refused ones listed."""
+    saved, errors = [], []
+    for upload in request.FILES.getlist(field):
+        name = Path(upload.name).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in TABLE_TYPES:
+            errors.append({"where": name, "message": _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(TABLE_TYPES)}})
+            continue
+        if upload.size > UPLOAD_LIMIT:
+            errors.append({"where": name, "message": _("File troppo grande (massimo 10 MB).")})
+            continue
+        target = folder / slugify(Path(name).stem).replace("_", "-")
+        target = target.with_suffix(suffix)
+        with open(target, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        saved.append(target)
+    if not saved and not errors:
+        errors.append({"where": "", "message": _("Nessun file scelto.")})
+    return saved, errors
+
+
+def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
+    """Read the uploaded tables (``request.FILES["file"]``) and store them; every error comes back,
+    and then nothing is written. ``kind``: bilancio (of ``anno``), misure, personale, contesto."""
+    import tempfile
+
+    from cruscotto.engine.errors import ParseError
+    from cruscotto.files.tables import InvalidFile
+    from cruscotto.files.values import read_measures
+
+    if not permissions.can_edit_plan(request.user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
+    with tempfile.TemporaryDirectory(dir=uploads_dir()) as tmp:
+        files, errors = saved_uploads(request, "file", Path(tmp))
+        if errors:
+            return errors
+        try:
+            if kind == "bilancio":
+                from cruscotto.files.bilancio import load_bilancio
+
+                tables = load_bilancio(tmp)
+                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni, tables.rapporti, tables.misure)):
+                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti, misure.")}]
+                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=", ".join(u.name for u in request.FILES.getlist("file")), anno=anno)
+            elif kind == "misure":
+                from cruscotto.engine.scoring import Valori
+
+                valori = Valori()
+                for f in files:
+                    read_measures(f, into=valori)
+                with transaction.atomic():  # all the measures or none
+                    for (nome, year), value in sorted(valori.misure.items()):
+                        services.misura_registra(user=request.user, ente=ente, nome=nome, anno=year, valore=value)
+            elif kind == "contesto":
+                from cruscotto.files.contesto import load_contesto
+
+                contesto = load_contesto(tmp)
+                if not any((contesto.organi, contesto.struttura, contesto.attivita, contesto.mappa, contesto.partecipate, contesto.tabelle, contesto.azioni_positive)):
+                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, azioni-positive, contesto e contesto-NOME.")}]
+                services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=", ".join(u.name for u in request.FILES.getlist("file")))
+            else:
+                from cruscotto.files.personale import read_personale
+
+                register = read_personale(files[0])
+                services.personale_importa(user=request.user, ente=ente, registro=register.dipendenti, fonte=request.FILES.getlist("file")[0].name)
+        except InvalidFile as exc:  # every bad cell of the file
+            return [{"where": p.where.replace(tmp + "/", ""), "message": p.message} for p in exc.problems]
+        except ParseError as exc:
+            return [{"where": (exc.where or "").replace(tmp + "/", ""), "message": exc.reason + (f": {exc.value!r}" if exc.value is not None else "")}]
+        except ValidationError as exc:
+            return [{"where": "", "message": msg} for msg in exc.messages]
+    return []
