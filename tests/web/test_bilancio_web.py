@@ -50,6 +50,7 @@ def test_the_page_shows_the_use_of_each_programmes_budget(as_user):
     assert "Utilizzo delle risorse dei programmi" in page
     line_a = page[page.index("Totale linea A") :].split("</tr>")[0]
     assert "350.050" in line_a and "323.446,20" in line_a and "92,40%" in line_a
+    assert "Totale linea F" in page and "Totale linea C" not in page  # F has 2.000; C no budget and nothing committed
     assert "Utilizzo delle risorse dei programmi" not in as_user("consultazione").get("/CCIAA-PT/2021/bilancio/").content.decode()
 
 

@@ -1034,7 +1034,9 @@ def bilancio(request, ente, anno, piano):
     ctx = {"row": row, "import_errors": import_errors, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
     engine = selectors.plan_for(piano)
     if anno == engine.anni[0] and engine.programmi:
-        ctx["utilizzo"] = utilizzo(engine, {n: v for (n, y), v in selectors.misure(ente).items() if y == anno})
+        # Programmes and lines with no budget and nothing committed would only be rows of dashes.
+        rows = utilizzo(engine, {n: v for (n, y), v in selectors.misure(ente).items() if y == anno})
+        ctx["utilizzo"] = [u for u in rows if u.stanziato or u.prenotato]
     if row is not None:
         tables = selectors.bilancio(ente, anno)
         ctx["findings"] = b.check_bilancio(tables, piano=engine)
