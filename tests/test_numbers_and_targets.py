@@ -169,6 +169,8 @@ def test_an_empty_cell_is_no_target(empty):
         ("Entro 15 gg. prima di fine mondo", "evento sconosciuto"),
         ("31/02/2020", "data inesistente"),
         (">= tanti", "dopo il segno di confronto serve un numero"),
+        ("90-95%", "target a intervallo non ammesso"),  # once 90 with the unit "-95%"
+        ("3 a 5 giorni", "target a intervallo non ammesso"),
     ],
 )
 def test_target_parse_errors_name_place_and_value(bad, message):

@@ -178,6 +178,9 @@ def parse_target(text: object, *, aliases: Mapping[str, str] | None = None, wher
     parts = split_number(body)
     if parts is not None:
         value, rest = parts
+        if _RANGE_RE.match(rest):
+            # "90-95%" once read as 90 with the unit "-95%": a range is no target the rules can score.
+            raise ParseError("target a intervallo non ammesso: scrivere un valore (90%) o una soglia (>=90%)", value=raw, where=where)
         unit, note = _split_unit(rest)
         return Target(testo=raw, tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=note)
     if op:
@@ -185,6 +188,9 @@ def parse_target(text: object, *, aliases: Mapping[str, str] | None = None, wher
 
     # 5. Words only ("timing (pag. 31-32 ...)", "rispetto termini previsti in PTPCT").
     return Target(testo=raw, tipo=TargetKind.DESCRITTIVO, nota=raw)
+
+
+_RANGE_RE = re.compile(r"\s*(?:[-–—÷]|a\s)\s*\d")
 
 
 def _split_unit(rest: str) -> tuple[str, str]:
