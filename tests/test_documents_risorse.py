@@ -72,3 +72,20 @@ def test_the_command_line_builds_the_piano_with_the_data(tmp_path):
     assert "6.122.561" in cells and "-1.894.354 (*)" in cells
     bad = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "nessuno.csv")])
     assert bad.exit_code == 1
+
+
+def test_the_relazione_shows_the_use_of_the_programmes_budgets(data):
+    from cruscotto.demo import MEASURES
+    from cruscotto.files.values import read_measures
+
+    piano, valori, bilancio, _registro = data
+    measures = read_measures(demo_path(MEASURES)).misure_anno(2020)
+    result = score_plan(piano, anno=2020, valori=valori)
+    text = _text(build_relazione(piano, result, bilancio=bilancio, misure=measures))
+    assert "Programma | Stanziato | Prenotato | Grado di utilizzo" in text
+    assert "Totale linea A | 350.050 | 323.446,20 | 92,40%" in text and "A.3 Azioni promozionali per la valorizzazione complessiva del territorio | 316.050 | 289.446,20 | 91,58%" in text
+    assert "Totale linea C" not in text  # no budget, nothing committed
+    assert "Pareto" in text and "300,80" in text  # the ratios, computed from the measures that came with the tables
+    nothing = _text(build_relazione(piano, result))
+    assert "Utilizzo delle risorse dei programmi" in nothing and "Totale linea A | 350.050 | — | —" in nothing  # budgets known, nothing committed yet
+    assert "Utilizzo delle risorse" not in _text(build_relazione(piano, score_plan(piano, anno=2021, valori=valori), misure=measures))

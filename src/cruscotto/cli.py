@@ -350,7 +350,7 @@ def report(
         doc = build_monitoraggio(loaded.piano, result, period)
     else:
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
-        doc = build_relazione(loaded.piano, result, example_data=example_data, bilancio=tables, personale=register)
+        doc = build_relazione(loaded.piano, result, example_data=example_data, bilancio=tables, personale=register, misure=valori.misure_anno(year))
     (render_pdf if fmt == "pdf" else render_docx)(doc, output)
     out.print(f"{doc.title} → {output}", highlight=False)
 

@@ -32,10 +32,10 @@ def _without_first_heading(text: str) -> str:
     return "\n".join(lines[1:]) if lines and lines[0].startswith("#") else text
 
 
-def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False, bilancio=None, personale=None) -> Document:
+def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False, bilancio=None, personale=None, misure=None) -> Document:
     """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
     come from the data (the budget tables, the indicators computed from the staff register)."""
-    from .risorse import bilancio_blocks, personale_blocks
+    from .risorse import bilancio_blocks, personale_blocks, utilizzo_blocks
 
     anno = result.anno
     nodes = result.nodi
@@ -109,9 +109,13 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     if personale:
         blocks.append(Heading("Il personale", 2))
         blocks += personale_blocks(personale, years=[y for y in sorted({d.anno for d in personale}) if y <= anno][-4:], parts=("tabelle",))
-    if bilancio:
+    # The programmes' budgets are of the plan's first year (engine/utilizzo.py); ``misure`` are
+    # the year's base measures, the committed amounts among them.
+    use = utilizzo_blocks(piano, misure or {}) if piano.anni and anno == piano.anni[0] else []
+    if bilancio or use:
         blocks.append(Heading("Le risorse economiche", 2))
-        blocks += bilancio_blocks(bilancio)
+        blocks += bilancio_blocks(bilancio) if bilancio else []
+        blocks += use
 
     # 3 -------------------------------------------------------------------------------
     blocks.append(Heading("3. La performance organizzativa"))

@@ -131,6 +131,37 @@ def _rapporti_blocks(tables: b.Bilancio, level: int) -> list:
     ]
 
 
+def utilizzo_blocks(piano, misure_anno, level: int = 3) -> list:
+    """The use of each programme's budget (allocated, committed, rate), each line followed by its
+    total; programmes with no budget and nothing committed are left out."""
+    from ..engine.utilizzo import utilizzo
+
+    rows = [u for u in utilizzo(piano, misure_anno) if u.stanziato or u.prenotato]
+    if not rows:
+        return []
+
+    def row(u) -> tuple:
+        name = f"{u.programma.codice} {u.programma.nome}" if u.programma else f"Totale linea {u.linea}"
+        bold = u.programma is None
+        return (
+            Cell(name, bold=bold),
+            Cell(_euro(u.stanziato), "right", bold=bold),
+            Cell(_euro(u.prenotato) if u.prenotato is not None else "—", "right", bold=bold),
+            Cell(pct(u.grado) if u.grado is not None else "—", "right", bold=bold),
+        )
+
+    return [
+        Heading("Utilizzo delle risorse dei programmi", level),
+        Table(
+            ("Programma", "Stanziato", "Prenotato", "Grado di utilizzo"),
+            tuple(row(u) for u in rows),
+            "Stanziato: oneri promozionali dei progetti del programma; prenotato: dalla contabilità (misure prenotato_programma_…). "
+            "Il totale di linea c'è solo se ogni programma finanziato ha il suo prenotato.",
+            (4, 1.2, 1.2, 1),
+        ),
+    ]
+
+
 def personale_blocks(registro, years: list[int] | None = None, level: int = 3, parts: tuple[str, ...] = ("tabelle", "genere")) -> list:
     """The composition table, full and part time (``tabelle``), and the gender indicators (``genere``), from the register."""
     years = years or pe.anni(registro)

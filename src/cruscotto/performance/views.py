@@ -826,7 +826,7 @@ def documenti(request, ente, anno, piano):
         if kind == "relazione":
             from cruscotto.documents.relazione import build_relazione
 
-            doc = build_relazione(plan, result, example_data=example, bilancio=resources["bilancio"], personale=resources["personale"])
+            doc = build_relazione(plan, result, example_data=example, bilancio=resources["bilancio"], personale=resources["personale"], misure=valori.misure_anno(anno))
         elif kind == "piano":
             from cruscotto.documents.piano import build_piano
 
