@@ -2,7 +2,9 @@
 
     .venv/bin/python scripts/page_images.py [--out docs/screenshots] [--dpi 40]
 
-Builds the demo Piano and the Relazione 2020 (with the example actuals) as PDF,
+Builds the demo Piano and the Relazione 2020 as the web demo does (the example
+actuals and commitments; the budget tables, the staff register and the context
+data) as PDF,
 renders every page with pdftoppm (poppler-utils) and puts them side by side,
 eight pages to a sheet: ``piano-pagine-1-8.png``, ``relazione-pagine-9-16.png``...
 Prints each sheet written.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from cruscotto.demo import ACTUALS, PLAN, demo_path
+from cruscotto.demo import ACTUALS, MEASURES, PLAN, demo_path
 from cruscotto.documents.pdf import render_pdf
 from cruscotto.documents.piano import build_piano
 from cruscotto.documents.relazione import build_relazione
@@ -60,15 +62,22 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("pdftoppm") is None:
         print("pdftoppm not found: install poppler-utils", file=sys.stderr)
         return 2
+    from cruscotto.files.bilancio import load_bilancio
+    from cruscotto.files.contesto import load_contesto
+    from cruscotto.files.personale import read_personale
+
     loaded = load_plan(demo_path(PLAN))
-    valori = read_measures(demo_path("misure-2020-preventivo.csv"), into=read_actuals(demo_path(ACTUALS)))
+    valori = read_measures(demo_path(MEASURES), into=read_actuals(demo_path(ACTUALS)))
     result = score_plan(loaded.piano, anno=2020, valori=valori)
+    data = {"bilancio": load_bilancio(demo_path("bilancio")), "personale": read_personale(demo_path("personale.csv")).dipendenti}
+    piano = build_piano(loaded.piano, contesto=load_contesto(demo_path("contesto")), **data)
+    relazione = build_relazione(loaded.piano, result, example_data=True, misure=valori.misure_anno(2020), **data)
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob("*-pagine-*.png"):
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name, doc in (("piano", build_piano(loaded.piano)), ("relazione", build_relazione(loaded.piano, result, example_data=True))):
+        for name, doc in (("piano", piano), ("relazione", relazione)):
             pdf = render_pdf(doc, work / f"{name}.pdf")
             for path in sheets(page_images(pdf, args.dpi, work), name, args.out):
                 print(path)

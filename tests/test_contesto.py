@@ -183,11 +183,15 @@ def test_the_equal_opportunity_list_of_section_3_4(contesto):
     assert all(a.atto == "L. 183/2010, art. 21; d.lgs. 165/2001, art. 57" and not a.riferimento for a in aims)
 
 
-def test_an_action_without_its_description_is_named(tmp_path):
-    (tmp_path / "azioni-positive.csv").write_text("azione;descrizione\nPiano 2022-2024;\n", encoding="utf-8")
+def test_an_action_without_its_description_or_with_a_script_for_link_is_named(tmp_path):
+    (tmp_path / "azioni-positive.csv").write_text(
+        "azione;descrizione;riferimento\nPiano 2022-2024;;\nPiano;Testo;javascript:alert(1)\nPiano;Testo;https://www.pt.camcom.it/\n", encoding="utf-8"
+    )
     with pytest.raises(InvalidFile) as exc:
         load_contesto(tmp_path)
-    assert [p.where for p in exc.value.problems] == [f"{tmp_path / 'azioni-positive.csv'}, riga 2, colonna descrizione"]
+    f = tmp_path / "azioni-positive.csv"
+    assert [p.where for p in exc.value.problems] == [f"{f}, riga 2, colonna descrizione", f"{f}, riga 3, colonna riferimento"]
+    assert "'javascript:alert(1)'" in exc.value.problems[1].message
 
 
 def test_organs_structure_and_activities(contesto):

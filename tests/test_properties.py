@@ -283,6 +283,8 @@ def deadlines(draw: st.DrawFn) -> tuple[Target, dict[str, str]]:
 
 
 @given(deadlines())
+# Found by this test: "dopo il" took the "IL" of the event IL0 for an article.
+@example((Target("", TargetKind.SCADENZA, evento="IL0", giorni=1), event_aliases({"IL0": []})))
 def test_a_deadline_described_by_the_engine_reads_back_as_the_same_deadline(case):
     t, aliases = case
     back = parse_target(t.describe(), aliases=aliases)

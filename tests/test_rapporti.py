@@ -155,6 +155,16 @@ def test_every_bad_cell_of_the_ratios_file_is_listed(tmp_path):
     assert "'7,6x'" in exc.value.problems[0].message
 
 
+@pytest.mark.parametrize("printed", ["N/D", "n.d.", "-", "—"])
+def test_every_way_of_printing_no_figure_is_read(tmp_path, printed):
+    f = tmp_path / "rapporti.csv"
+    f.write_text(f"codice;nome;formula;indicatore;fonte;anno_cluster;media_cluster;2016;2017\na;A;x / y;;;;;{printed};1,5\n", encoding="utf-8")
+    (r,) = read_rapporti(f)
+    assert r.stampati == {2016: printed, 2017: "1,5"}
+    (v2016, _v2017) = valori(r, {("x", 2017): 3.0, ("y", 2017): 2.0})
+    assert v2016.stampato == printed and v2016.concorda is None and check_rapporti([r], {("x", 2017): 3.0, ("y", 2017): 2.0}) == []
+
+
 def test_the_folder_reads_ratios_and_measures_as_xlsx_too(tmp_path, bilancio):
     import csv
 

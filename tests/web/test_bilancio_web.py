@@ -18,7 +18,7 @@ def test_the_page_shows_the_seeds_budget_with_its_disagreements(as_user):
     assert "6.487.085 − 451.000 − 92.800 + 179.276 = 6.122.561" in page
     assert '<mark title="stampato -1.894.354, somma delle righe 6 + 7 + 8 + 9 -1.884.353 (differenza -10.001)">-1.894.354</mark>' in page
     assert page.count("<mark ") == 9  # the preventivo's cells that disagree; the other 3 findings are shares
-    assert "Cifre stampate che non coincidono con le loro parti: 12." in page
+    assert "Segnalazioni dei controlli (cifre stampate che non coincidono con le loro parti o con le misure): 12." in page
 
 
 def test_the_page_computes_the_pareto_ratios_from_the_stored_measures(as_user, ente):
@@ -33,7 +33,7 @@ def test_the_page_computes_the_pareto_ratios_from_the_stored_measures(as_user, e
     # A measure corrected in the accounts: the ratio follows, and no longer agrees with print.
     services.misura_registra(user=None, ente=ente, nome="immobilizzazioni", anno=2018, valore=3_000_000)
     page = as_user("consultazione").get("/CCIAA-PT/2020/bilancio/").content.decode()
-    assert '<mark title="stampato 300,8">318,47</mark>' in page
+    assert '<mark>318,47</mark> <span class="small">(stampato 300,8)</span>' in page
     assert "Indice di struttura primario, 2018: stampato 300,8, dalle misure 318,47" in page
 
 

@@ -82,7 +82,7 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
         blocks.append(Bullets(tuple(f"{s.nome} ({s.tipo})" for s in piano.strutture)))
     if bilancio:
         blocks += _prose(piano, "risorse", "1.3 Bilancio. Le risorse economiche") or [Heading("1.3 Bilancio. Le risorse economiche", 2)]
-        blocks += bilancio_blocks(bilancio)
+        blocks += bilancio_blocks(bilancio, piano=piano)
     else:
         blocks += _section(piano, "risorse", "1.3 Bilancio. Le risorse economiche")
 

@@ -114,7 +114,7 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     use = utilizzo_blocks(piano, misure or {}) if piano.anni and anno == piano.anni[0] else []
     if bilancio or use:
         blocks.append(Heading("Le risorse economiche", 2))
-        blocks += bilancio_blocks(bilancio) if bilancio else []
+        blocks += bilancio_blocks(bilancio, piano=piano) if bilancio else []
         blocks += use
 
     # 3 -------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ def _euro(x: float | None) -> str:
     return "" if x is None else decimal_it(x, 0 if float(x).is_integer() else 2)
 
 
-def bilancio_blocks(tables: b.Bilancio, level: int = 3) -> list:
+def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
+    """The budget tables and their checks (``piano``: the plan, for the indicators that print a ratio again)."""
     out: list = []
     p = tables.preventivo
     if p:
@@ -99,17 +100,16 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3) -> list:
         )
     if tables.rapporti:
         out += _rapporti_blocks(tables, level)
-    findings = b.check_bilancio(tables)
+    findings = b.check_bilancio(tables, piano=piano)
     if findings:
-        out.append(Paragraph(f"Controlli: {len(findings)} cifre stampate non coincidono con le loro parti.", "note"))
+        out.append(Paragraph(f"Controlli: {len(findings)} segnalazioni (cifre stampate che non coincidono con le loro parti o con le misure).", "note"))
         out.append(Bullets(tuple(f"{f.where}: {f.message}" for f in findings)))
     return out
 
 
 def _rapporti_blocks(tables: b.Bilancio, level: int) -> list:
     """The Pareto ratios by year, computed from the base measures (the printed figure beside any that differs)."""
-    computed = [(r, {v.anno: v for v in rapporti.valori(r, tables.misure)}) for r in tables.rapporti]
-    years = sorted({y for _r, per_anno in computed for y in per_anno})
+    years, computed = rapporti.tabella(tables.rapporti, tables.misure)
 
     def cell(v) -> Cell:
         if v is None:

@@ -11,7 +11,7 @@ corrected: a disagreement is a finding with both figures.
 
 The same measures computed through the plan's own formulas give, from the
 preventivo, the value each economic-financial indicator will have if the
-budget is met: ``previsioni_dal_preventivo``.
+budget is met: ``previsioni``.
 """
 
 from __future__ import annotations
@@ -94,6 +94,12 @@ def valori(r: Rapporto, misure: Mapping[tuple[str, int], float]) -> list[ValoreR
         if anno in r.stampati or esito.valore is not None:
             out.append(ValoreRapporto(anno, esito, r.stampati.get(anno)))
     return out
+
+
+def tabella(rapporti: Iterable[Rapporto], misure: Mapping[tuple[str, int], float]) -> tuple[list[int], list[tuple[Rapporto, dict[int, ValoreRapporto]]]]:
+    """The ratios by year, as a table: the years (columns), and each ratio with its values by year."""
+    rows = [(r, {v.anno: v for v in valori(r, misure)}) for r in rapporti]
+    return sorted({y for _r, per_anno in rows for y in per_anno}), rows
 
 
 def _where(r: Rapporto, anno: int | None = None) -> str:

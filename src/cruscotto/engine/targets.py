@@ -84,7 +84,7 @@ _OPERATOR_RE = re.compile(r"^\s*(>=|≥|=>|<=|≤|=<|>|<|=)\s*")
 _RELATIVE_RE = re.compile(
     r"""^(?:entro\s+(?:il\s+|la\s+|le\s+)?)?
         (?:(?P<n>\d+)\s*(?:gg|giorni|g)\.?\s*
-           (?P<dir>prima\s+d(?:ella|ell'|el|i)|dalla|dalle|dall'|dal|da|dopo(?:\s+(?:il|la))?)\s*)?
+           (?P<dir>prima\s+d(?:ella|ell'|el|i)|dalla|dalle|dall'|dal|da|dopo(?:\s+(?:il|la)\b)?)\s*)?
         (?P<event>.+?)\s*$""",
     re.VERBOSE,
 )

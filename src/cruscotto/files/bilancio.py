@@ -36,7 +36,7 @@ from ..engine.bilancio import (
 from ..engine.errors import FormulaError, ParseError, Problem
 from ..engine.formulas import compile_formula
 from ..engine.numbers import fold, split_number
-from ..engine.rapporti import Rapporto, printed_number
+from ..engine.rapporti import NON_DISPONIBILE, Rapporto, printed_number
 from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
 PREVENTIVO_COLUMNS = ("anno", "codice", "voce", "previsione_consuntivo", "preventivo", "A", "B", "C", "D", "totale_funzioni")
@@ -199,16 +199,22 @@ def read_stato_patrimoniale(path: str | Path) -> tuple[StatoPatrimoniale, ...]:
     return tuple(out)
 
 
-def read_composizioni(path: str | Path) -> tuple[Composizione, ...]:
-    table = read_table(path)
-    cols = _cols(table, ("tabella", "voce", "righe_preventivo"))
-    cell = _Cells(table)
-    year_cols = {}
+def _year_columns(table: Table, cols: dict[str, int], cell: _Cells) -> dict[int, int]:
+    """Every column besides the named ones is a year (its header), by year -> column index."""
+    out = {}
     for idx, h in enumerate(table.headers):
         if idx not in cols.values():
             y = cell(_year, h.strip(), f"{table.source}, riga 1, colonna {h}")
             if y is not None:
-                year_cols[y] = idx
+                out[y] = idx
+    return out
+
+
+def read_composizioni(path: str | Path) -> tuple[Composizione, ...]:
+    table = read_table(path)
+    cols = _cols(table, ("tabella", "voce", "righe_preventivo"))
+    cell = _Cells(table)
+    year_cols = _year_columns(table, cols, cell)
     tables: dict[str, list] = {}
     rows_of: dict[str, dict[str, tuple[str, ...]]] = {}
     for n, cells in table.rows:
@@ -239,12 +245,7 @@ def read_rapporti(path: str | Path) -> tuple[Rapporto, ...]:
     table = read_table(path)
     cols = _cols(table, RAPPORTI_COLUMNS)
     cell = _Cells(table)
-    year_cols = {}
-    for idx, h in enumerate(table.headers):
-        if idx not in cols.values():
-            y = cell(_year, h.strip(), f"{table.source}, riga 1, colonna {h}")
-            if y is not None:
-                year_cols[y] = idx
+    year_cols = _year_columns(table, cols, cell)
     out, seen = [], set()
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
@@ -262,7 +263,7 @@ def read_rapporti(path: str | Path) -> tuple[Rapporto, ...]:
         printed = {}
         for y, idx in year_cols.items():
             text = _get(cells, idx)
-            if text and printed_number(text) is None and fold(text) not in ("n/d", "nd", "n.d.", "-"):
+            if text and printed_number(text) is None and fold(text) not in NON_DISPONIBILE:
                 cell.problems.append(Problem("valore_non_valido", f"valore non valido (un numero, o N/D): {text!r}", f"{where}, colonna {y}"))
             elif text:
                 printed[y] = text

@@ -127,7 +127,12 @@ def read_azioni_positive(path: str | Path) -> tuple[AzionePositiva, ...]:
     for n, cells in table.rows:
         azione = _required_text(cells, cols, "azione", table, n, cell)
         descrizione = _required_text(cells, cols, "descrizione", table, n, cell)
-        out.append(AzionePositiva(azione, descrizione, _get(cells, cols.get("atto")), _get(cells, cols.get("riferimento"))))
+        link = _get(cells, cols.get("riferimento"))
+        if link and not link.lower().startswith(("http://", "https://")):
+            # Shown as a link to every reader: no javascript:, data: or other schemes.
+            cell.problems.append(Problem("valore_non_valido", f"riferimento non valido (un indirizzo http:// o https://): {link!r}", f"{table.source}, riga {n}, colonna riferimento"))
+            link = ""
+        out.append(AzionePositiva(azione, descrizione, _get(cells, cols.get("atto")), link))
     cell.done()
     return tuple(out)
 

@@ -402,7 +402,8 @@ class Bilancio(models.Model):
 
     Kept as the engine's plain data (``engine.bilancio.bilancio_to_data``): the tables are
     read and checked as a whole, never edited cell by cell, and a new file replaces them
-    (the audit trail keeps what it replaced).
+    (the audit trail records the replacement: which tables, from which files, how many
+    findings; the figures themselves are in the files and in the backups).
     """
 
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="bilanci")
@@ -439,7 +440,7 @@ class Contesto(models.Model):
     external context's tables (docs/contesto.md), as the engine's plain data.
 
     Read and checked as a whole, never edited cell by cell: a new set of files replaces it
-    (the audit trail keeps what it replaced).
+    (the audit trail records the replacement with counts of what was there and what came).
     """
 
     ente = models.OneToOneField(Ente, on_delete=models.CASCADE, related_name="contesto")

@@ -265,16 +265,10 @@ def resources(ente: m.Ente, anno: int) -> dict:
     """The budget tables of ``anno`` (the plan's first year), the staff register and the context data,
     as engine values, for the documents (``bilancio=None``, ``personale=None``, ``contesto=None``
     where the ente has none)."""
-    from cruscotto.engine.contesto import contesto_from_data
     from cruscotto.engine.personale import registro_from_data
 
     staff = m.Personale.objects.filter(ente=ente).values_list("dati", flat=True).first()
-    context = m.Contesto.objects.filter(ente=ente).values_list("dati", flat=True).first()
-    return {
-        "bilancio": bilancio(ente, anno),
-        "personale": registro_from_data(staff) if staff else None,
-        "contesto": contesto_from_data(context) if context else None,
-    }
+    return {"bilancio": bilancio(ente, anno), "personale": registro_from_data(staff) if staff else None, "contesto": contesto(ente)}
 
 
 def bilancio(ente: m.Ente, anno: int):
@@ -286,6 +280,27 @@ def bilancio(ente: m.Ente, anno: int):
 
     data = m.Bilancio.objects.filter(ente=ente, anno=anno).values_list("dati", flat=True).first()
     return dataclasses.replace(bilancio_from_data(data), misure=misure(ente)) if data else None
+
+
+def bilancio_controlli(ente: m.Ente, anno: int, tables=None) -> list:
+    """Every check of the year's budget tables, with the ente's measures and the year's plan
+    (for the indicators that print a ratio again): the same findings on the page, in the API,
+    in the documents and in the audit trail."""
+    from cruscotto.engine.bilancio import check_bilancio
+
+    tables = tables or bilancio(ente, anno)
+    if tables is None:
+        return []
+    piano = current_plan(ente, anno)
+    return check_bilancio(tables, piano=plan_for(piano) if piano else None)
+
+
+def contesto(ente: m.Ente):
+    """The ente's context data as engine values (None where it has none)."""
+    from cruscotto.engine.contesto import contesto_from_data
+
+    data = m.Contesto.objects.filter(ente=ente).values_list("dati", flat=True).first()
+    return contesto_from_data(data) if data else None
 
 
 def misure(ente: m.Ente) -> dict[tuple[str, int], float]:

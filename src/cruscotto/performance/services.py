@@ -269,28 +269,33 @@ def bilancio_importa(*, user, ente: m.Ente, bilancio, fonte: str = "", anno: int
 
     The tables are kept as read, disagreements included: the checks report them on the
     page and in ``cruscotto validate``; the audit trail records the replacement. ``anno``
-    is the year for tables that carry none of their own (the ratios, the balance sheet).
-    The base measures that come with the tables are recorded as the ente's measures, each
-    on the audit trail, in the same transaction.
+    is the year the caller means (the page's, the API's path): tables of another year are
+    refused, and it is the year of tables that carry none of their own (the ratios, the
+    balance sheet). The base measures that come with the tables are recorded as the ente's
+    measures, each on the audit trail, in the same transaction.
     """
-    from cruscotto.engine.bilancio import bilancio_to_data, check_bilancio
+    from cruscotto.engine.bilancio import bilancio_to_data
 
     if user is not None and not permissions.can_edit_plan(user, ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore carica il bilancio."))
+    data = bilancio_to_data(bilancio)
+    if not data:  # measures alone would replace the year's tables with nothing
+        raise ValidationError(_("Nessuna tabella di bilancio da caricare (le misure di base si caricano con il loro modulo)."))
     years = {t.anno for t in (bilancio.preventivo, bilancio.investimenti, bilancio.patrimonio) if t is not None} or ({anno} if anno else set())
     if len(years) != 1:
         raise ValidationError(_("Le tabelle di bilancio devono essere di un solo anno (trovati: %(a)s).") % {"a": ", ".join(map(str, sorted(years))) or "-"})
+    if anno is not None and years != {anno}:
+        raise ValidationError(_("Le tabelle sono del %(t)s, non del %(a)s.") % {"t": years.pop(), "a": anno})
     anno = years.pop()
     for (nome, year), value in sorted(bilancio.misure.items()):
         misura_registra(user=user, ente=ente, nome=nome, anno=year, valore=value)
-    data = bilancio_to_data(bilancio)
     row = m.Bilancio.objects.select_for_update().filter(ente=ente, anno=anno).first()
     before = {"tabelle": sorted(row.dati), "fonte": row.fonte} if row else None
     if row is None:
         row = m.Bilancio(ente=ente, anno=anno)
     row.dati, row.fonte = data, fonte[:200]
     row.save()
-    findings = check_bilancio(bilancio, selectors.misure(ente))
+    findings = selectors.bilancio_controlli(ente, anno)
     registra(user=user, azione="bilancio.importa", ente=ente, oggetto=f"bilancio {anno}", prima=before, dopo={"tabelle": sorted(data), "fonte": row.fonte, "avvisi": len(findings)})
     return row
 

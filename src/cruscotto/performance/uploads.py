@@ -70,8 +70,8 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
                 from cruscotto.files.bilancio import load_bilancio
 
                 tables = load_bilancio(tmp)
-                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni, tables.rapporti, tables.misure)):
-                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti, misure.")}]
+                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni, tables.rapporti)):
+                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella di bilancio riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti (con misure, facoltativo); le sole misure di base si caricano con il loro modulo.")}]
                 services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=", ".join(u.name for u in request.FILES.getlist("file")), anno=anno)
             elif kind == "misure":
                 from cruscotto.engine.scoring import Valori

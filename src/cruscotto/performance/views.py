@@ -1039,16 +1039,17 @@ def bilancio(request, ente, anno, piano):
         ctx["utilizzo"] = [u for u in rows if u.stanziato or u.prenotato]
     if row is not None:
         tables = selectors.bilancio(ente, anno)
-        ctx["findings"] = b.check_bilancio(tables, piano=engine)
+        ctx["findings"] = selectors.bilancio_controlli(ente, anno, tables)
         if tables.rapporti:
-            ctx["rapporti"] = [(r, {v.anno: v for v in rapporti.valori(r, tables.misure)}) for r in tables.rapporti]
-            ctx["rapporti_anni"] = sorted({y for _r, per_anno in ctx["rapporti"] for y in per_anno})
-        if tables.preventivo:
-            found = rapporti.previsioni(engine, b.misure_dal_preventivo(tables.preventivo))
-            ctx["previsioni"] = [(p, engine.indicatore(p.codice).target.get(tables.preventivo.anno), p.esiti.get(tables.preventivo.anno)) for p in found]
-            ctx["previsioni_anni"] = [tables.preventivo.anno - 1, tables.preventivo.anno]
+            years, rows = rapporti.tabella(tables.rapporti, tables.misure)
+            # A link only to an indicator of this plan (the code comes from an uploaded file).
+            ctx["rapporti"] = [(r, per_anno, bool(r.indicatore and engine.indicatore(r.indicatore))) for r, per_anno in rows]
+            ctx["rapporti_anni"] = years
         if tables.preventivo:
             p = tables.preventivo
+            found = rapporti.previsioni(engine, b.misure_dal_preventivo(p))
+            ctx["previsioni"] = [(f, engine.indicatore(f.codice).target.get(p.anno), f.esiti.get(p.anno)) for f in found]
+            ctx["previsioni_anni"] = [p.anno - 1, p.anno]
             marks: dict = {}
             for key, problem in b.check_preventivo_celle(p):
                 if key:
@@ -1073,13 +1074,6 @@ def bilancio(request, ente, anno, piano):
     return render(request, "performance/bilancio.html", ctx, status=422 if import_errors else 200)
 
 
-def _azioni_positive(context_data: dict | None) -> list:
-    """The equal-opportunity list of the ente's context data (uploaded with it, docs/contesto.md)."""
-    from cruscotto.engine.contesto import AzionePositiva
-
-    return [AzionePositiva(**a) for a in (context_data or {}).get("azioni_positive", [])]
-
-
 @with_plan
 @require_http_methods(["GET", "POST"])
 def personale(request, ente, anno, piano):
@@ -1093,8 +1087,8 @@ def personale(request, ente, anno, piano):
         if not import_errors:
             return _stored(request, _("Registro del personale caricato."), "personale", ente, anno)
     row = m.Personale.objects.filter(ente=ente).first()
-    context = m.Contesto.objects.filter(ente=ente).values_list("dati", flat=True).first()
-    ctx: dict = {"row": row, "import_errors": import_errors, "azioni_positive": _azioni_positive(context)}
+    context = selectors.contesto(ente)
+    ctx: dict = {"row": row, "import_errors": import_errors, "azioni_positive": context.azioni_positive if context else ()}
     if row is not None:
         registro = pe.registro_from_data(row.dati)
         years = pe.anni(registro)
