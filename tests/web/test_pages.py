@@ -107,9 +107,12 @@ def test_a_value_computed_by_its_formula_says_so_in_the_monitoring_list(as_user,
     assert "dalla formula" in row and "inserito: 92,4" in row
     form = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/A.3.4-1/?modifica=1", HTTP_HX_REQUEST="true").content.decode()
     assert "calcolato dalla formula con le misure di base: 92,40" in form
-    # the first half has no measures of its own: the value entered is the value
+    # the first half has no measures of its own: the value entered is the value, and it is
+    # scored as the period's (45,2 against 90%: 50,22%), as the monitoring report does
     s1 = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/?periodo=S1").content.decode()
-    assert "dalla formula" not in s1[s1.index('id="riga-a34-1"') :].split("</tr>")[0]
+    row = s1[s1.index('id="riga-a34-1"') :].split("</tr>")[0]
+    assert "dalla formula" not in row and ">45,2<" in row and "50,22%" in row and "stato-non_raggiunto" in row
+    assert "Performance di ente (S1)" in s1
 
 
 @pytest.mark.parametrize("username", ["oiv", "consultazione"])

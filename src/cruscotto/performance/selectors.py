@@ -170,10 +170,10 @@ def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
 
 
 @lru_cache(maxsize=64)
-def _score_cached(piano_id: int, revisione: str, valori_revisione: str, anno: int, as_of: date | None, validato: bool) -> RisultatoPiano:
+def _score_cached(piano_id: int, revisione: str, valori_revisione: str, anno: int, as_of: date | None, validato: bool, periodo: str = "") -> RisultatoPiano:
     # ``valori_revisione`` is read by lru_cache only: a new token means new values (or a new state).
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
-    return score_plan(_plan_cached(piano_id, revisione), anno=anno, valori=valori_for(piano, [anno]), as_of=as_of, validato=validato)
+    return score_plan(_plan_cached(piano_id, revisione), anno=anno, valori=valori_for(piano, [anno]), as_of=as_of, validato=validato, periodo=periodo)
 
 
 def validated(piano: m.Piano, anno: int) -> bool:
@@ -184,15 +184,16 @@ def validated(piano: m.Piano, anno: int) -> bool:
     return m.Ciclo.objects.filter(ente_id=piano.ente_id, anno=anno, stato__in=(m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)).exists()
 
 
-def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valori | None = None) -> RisultatoPiano:
-    """Score a stored plan for a year with its stored values (or the given ones, for what-if).
+def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valori | None = None, periodo: str = "") -> RisultatoPiano:
+    """Score a stored plan for a year (or a period of it: ``S1`` ...) with its stored values (or
+    the given ones, for what-if).
 
     With stored values the result is cached per process until the plan or the
     values change (a result is immutable, so sharing it is safe).
     """
     if valori is not None:
-        return score_plan(plan_for(piano), anno=anno, valori=valori, as_of=as_of, validato=validated(piano, anno))
-    return _score_cached(piano.pk, piano.revisione, piano.valori_revisione, anno, as_of, validated(piano, anno))
+        return score_plan(plan_for(piano), anno=anno, valori=valori, as_of=as_of, validato=validated(piano, anno), periodo=periodo)
+    return _score_cached(piano.pk, piano.revisione, piano.valori_revisione, anno, as_of, validated(piano, anno), periodo)
 
 
 def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:

@@ -223,7 +223,8 @@ def indicatore(request, ente, anno, piano, codice: str):
 
 
 def _monitoring_rows(request, piano, anno, periodo):
-    result = selectors.score(piano, anno)
+    # A period's values scored as the monitoring report scores them: the period's own figures.
+    result = selectors.score(piano, anno, periodo=periodo)
     by_code = {r.codice: r for r in result.indicatori}
     # Not select_related("piano"): every row would carry the plan's JSON columns.
     qs = piano.indicatori.prefetch_related("strutture").order_by("ordine")
@@ -277,7 +278,7 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
         except ValidationError as exc:
             error = " ".join(exc.messages)
             editing = True
-    result = selectors.score(piano, anno)
+    result = selectors.score(piano, anno, periodo=periodo)
     value = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
     ctx = {
         "r": {"row": row, "res": result.indicatore(codice), "value": value},
