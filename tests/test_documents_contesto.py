@@ -122,3 +122,25 @@ def test_cli_report_piano_with_the_context(demo_plan_path, tmp_path):
     (bad / "partecipate.csv").write_text("nome;codice_fiscale;quota\nFiera;04933280481;tanta\n", encoding="utf-8")
     r = CliRunner().invoke(app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(out), "--contesto", str(bad)])
     assert r.exit_code == 1 and "partecipate.csv" in r.output
+
+
+def test_the_relazione_carries_organs_partecipate_and_the_printed_context_tables(data, demo_plan_path, tmp_path):
+    from cruscotto.documents.relazione import build_relazione
+    from cruscotto.engine.rollup import score_plan
+
+    piano, contesto = data
+    doc = build_relazione(piano, score_plan(piano, anno=2020), contesto=contesto)
+    chapter = _chapter(doc, "2. Il contesto e le risorse", "3. La performance organizzativa")
+    headings = [b.text for b in chapter if isinstance(b, Heading)]
+    assert headings[headings.index("Gli organi") :][:3] == ["Gli organi", "Le partecipate", "Il contesto esterno"]
+    tables = [b for b in chapter if isinstance(b, Table)]
+    assert ("Firenze Fiera s.p.a.", "04933280481", "0,014%") in {(r[1].text, r[2].text, r[3].text) for t in tables for r in t.rows if len(r) == 4}
+    printed = [t for t in contesto.tabelle if t.origine == "tabella"]
+    assert len(printed) == 3 and all(any(t.titolo in (b.caption or "") for b in tables) for t in printed)
+    without = build_relazione(piano, score_plan(piano, anno=2020))
+    assert "Le partecipate" not in [b.text for b in without.blocks if isinstance(b, Heading)]
+    # and from the command line
+    out = tmp_path / "relazione.docx"
+    r = CliRunner().invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(out), "--contesto", str(demo_path("contesto"))])
+    assert r.exit_code == 0, r.output
+    assert "04933280481" in {c.text for t in Docx(out).tables for row in t.rows for c in row.cells}

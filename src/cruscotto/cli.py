@@ -299,7 +299,7 @@ def report(
     period: Annotated[str, typer.Option("--period", help="Periodo del monitoraggio (es. S1)")] = "S1",
     bilancio: Annotated[Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio: le tabelle del documento dai dati")] = None,
     personale: Annotated[Path | None, typer.Option("--personale", help="Registro del personale: tabelle e analisi di genere calcolate")] = None,
-    contesto: Annotated[Path | None, typer.Option("--contesto", help="Cartella dei dati di contesto: organi, stakeholder, partecipate e tabelle del contesto esterno nel Piano")] = None,
+    contesto: Annotated[Path | None, typer.Option("--contesto", help="Cartella dei dati di contesto: organi, stakeholder, partecipate e tabelle del contesto esterno nel Piano e nella Relazione")] = None,
 ) -> None:
     """Genera un documento: Piano, Relazione sulla performance o monitoraggio di un periodo (PDF, DOCX o XLSX).
 
@@ -350,7 +350,7 @@ def report(
         doc = build_monitoraggio(loaded.piano, result, period)
     else:
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
-        doc = build_relazione(loaded.piano, result, example_data=example_data, bilancio=tables, personale=register, misure=valori.misure_anno(year))
+        doc = build_relazione(loaded.piano, result, example_data=example_data, bilancio=tables, personale=register, misure=valori.misure_anno(year), contesto=context)
     (render_pdf if fmt == "pdf" else render_docx)(doc, output)
     out.print(f"{doc.title} → {output}", highlight=False)
 

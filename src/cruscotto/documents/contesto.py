@@ -177,3 +177,17 @@ def contesto_esterno(blocks: list, c: co.Contesto, level: int = 2) -> list:
         out += [tabella_table(t) for t in rest]
     out += _findings(co.check_tabelle(c.tabelle), "cifre del contesto esterno non tornano con le altre")
     return out
+
+
+def relazione_blocks(c: co.Contesto, level: int = 2) -> list:
+    """The Relazione's context, briefly (DFP guidelines 3/2018, *contesto e risorse*): the organs,
+    the partecipate and the external context's printed tables, with their sources."""
+    out: list = []
+    if c.organi:
+        out += [Heading("Gli organi", level), organi_table(c)]
+    if c.partecipate:
+        out += [Heading("Le partecipate", level), partecipate_table(c)]
+    printed = [t for t in c.tabelle if t.origine == "tabella"]
+    if printed:
+        out += [Heading("Il contesto esterno", level), *(tabella_table(t) for t in printed)]
+    return out

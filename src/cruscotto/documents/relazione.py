@@ -32,7 +32,7 @@ def _without_first_heading(text: str) -> str:
     return "\n".join(lines[1:]) if lines and lines[0].startswith("#") else text
 
 
-def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False, bilancio=None, personale=None, misure=None) -> Document:
+def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False, bilancio=None, personale=None, misure=None, contesto=None) -> Document:
     """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
     come from the data (the budget tables, the indicators computed from the staff register)."""
     from .risorse import bilancio_blocks, personale_blocks, utilizzo_blocks
@@ -106,6 +106,10 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     if piano.strutture:
         blocks.append(Heading("Organizzazione", 2))
         blocks.append(Bullets(tuple(f"{s.nome} ({s.tipo})" for s in piano.strutture)))
+    if contesto:
+        from .contesto import relazione_blocks
+
+        blocks += relazione_blocks(contesto)
     if personale:
         blocks.append(Heading("Il personale", 2))
         blocks += personale_blocks(personale, years=[y for y in sorted({d.anno for d in personale}) if y <= anno][-4:], parts=("tabelle",))

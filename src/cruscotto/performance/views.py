@@ -827,7 +827,7 @@ def documenti(request, ente, anno, piano):
         if kind == "relazione":
             from cruscotto.documents.relazione import build_relazione
 
-            doc = build_relazione(plan, result, example_data=example, bilancio=resources["bilancio"], personale=resources["personale"], misure=valori.misure_anno(anno))
+            doc = build_relazione(plan, result, example_data=example, bilancio=resources["bilancio"], personale=resources["personale"], misure=valori.misure_anno(anno), contesto=resources["contesto"])
         elif kind == "piano":
             from cruscotto.documents.piano import build_piano
 
