@@ -224,6 +224,10 @@ def test_organs_structure_and_activities(contesto):
         "Metrologia legale",
         "Competenze in materia ambientale",
     )
+    # as printed: one column per area, blank below the shorter ones
+    grid = contesto.righe_attivita()
+    assert len(grid) == 6 and all(len(row) == 3 for row in grid)
+    assert grid[4][2] == "" and grid[5] == ["", "Alternanza scuola-lavoro", ""] and grid[3][2] == "Competenze in materia ambientale"
 
 
 # --- the external context ----------------------------------------------------------------------

@@ -41,8 +41,7 @@ def struttura_table(c: co.Contesto) -> Table:
 
 
 def attivita_table(c: co.Contesto) -> Table:
-    depth = max((len(a.attivita) for a in c.attivita), default=0)
-    rows = tuple(tuple(Cell(a.attivita[i] if i < len(a.attivita) else "") for a in c.attivita) for i in range(depth))
+    rows = tuple(tuple(Cell(text) for text in row) for row in c.righe_attivita())
     return Table(tuple(a.area for a in c.attivita), rows, "Principali attività per area", tuple(1 for _a in c.attivita))
 
 

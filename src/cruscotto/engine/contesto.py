@@ -568,6 +568,11 @@ class Contesto:
     def tabella(self, slug: str) -> TabellaContesto | None:
         return next((t for t in self.tabelle if t.slug == slug), None)
 
+    def righe_attivita(self) -> list[list[str]]:
+        """The activities table as printed: one column per area, its activities down it ("" below the shorter ones)."""
+        depth = max((len(a.attivita) for a in self.attivita), default=0)
+        return [[a.attivita[i] if i < len(a.attivita) else "" for a in self.attivita] for i in range(depth)]
+
 
 def check_contesto(c: Contesto) -> list[Problem]:
     out = check_partecipate(c.partecipate)

@@ -1139,6 +1139,5 @@ def contesto(request, ente, anno, piano):
             ctx["mappa_due_righe"] = any(c.voce for c in cols)
             ctx["mappa_righe"] = [(r, list(zip(cols, r.segni))) for r in data.mappa.righe]
         # The activities table as printed: one column per area, a row per line.
-        depth = max((len(a.attivita) for a in data.attivita), default=0)
-        ctx["attivita_righe"] = [[a.attivita[i] if i < len(a.attivita) else "" for a in data.attivita] for i in range(depth)]
+        ctx["attivita_righe"] = data.righe_attivita()
     return render(request, "performance/contesto.html", ctx, status=422 if import_errors else 200)
