@@ -91,7 +91,8 @@ def test_the_demo_files_are_uploaded_and_on_record(as_user, ente):
     r = c.post(URL, {"azione": "contesto", "file": _demo_files()})
     assert r.status_code == 302 and r["Location"] == URL
     row = m.Contesto.objects.get(ente=ente)
-    assert len(row.dati["partecipate"]) == 8 and len(row.dati["tabelle"]) == 11 and row.fonte.startswith("attivita.csv, azioni-positive.csv, contesto-export-prodotti-2018.csv")
+    assert len(row.dati["partecipate"]) == 8 and len(row.dati["tabelle"]) == 11 and row.fonte.startswith("18 file: attivita.csv, azioni-positive.csv, contesto-export-prodotti-2018.csv")
+    assert len(row.fonte) <= 200 and row.fonte.endswith(".csv…")  # the names that fit, whole
     record = m.Registro.objects.filter(azione="contesto.importa", ente=ente.codice).first()
     assert record.utente == "controllo" and record.prima is None
     assert record.dopo == {"organi": 5, "partecipate": 8, "stakeholder": 10, "tabelle": 11, "fonte": row.fonte[:200], "avvisi": 5}

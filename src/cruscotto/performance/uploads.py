@@ -50,6 +50,17 @@ def saved_uploads(request, field: str, folder: Path) -> tuple[list[Path], list[d
     return saved, errors
 
 
+def _fonte(request, limit: int = 200) -> str:
+    """The uploaded files' names, as the record's source: all of them when they fit, else how
+    many there were and as many names as fit (the field holds 200 characters)."""
+    names = [u.name for u in request.FILES.getlist("file")]
+    text = ", ".join(names)
+    if len(text) <= limit:
+        return text
+    head = f"{len(names)} file: "
+    return head + text[: limit - len(head) - 1].rsplit(", ", 1)[0] + "…"
+
+
 def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
     """Read the uploaded tables (``request.FILES["file"]``) and store them; every error comes back,
     and then nothing is written. ``kind``: bilancio (of ``anno``), misure, personale, contesto."""
@@ -72,7 +83,7 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
                 tables = load_bilancio(tmp)
                 if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni, tables.rapporti)):
                     return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella di bilancio riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti (con misure, facoltativo); le sole misure di base si caricano con il loro modulo.")}]
-                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=", ".join(u.name for u in request.FILES.getlist("file")), anno=anno)
+                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=_fonte(request), anno=anno)
             elif kind == "misure":
                 from cruscotto.engine.scoring import Valori
 
@@ -88,7 +99,7 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
                 contesto = load_contesto(tmp)
                 if not any((contesto.organi, contesto.struttura, contesto.attivita, contesto.mappa, contesto.partecipate, contesto.tabelle, contesto.azioni_positive)):
                     return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, azioni-positive, contesto e contesto-NOME.")}]
-                services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=", ".join(u.name for u in request.FILES.getlist("file")))
+                services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=_fonte(request))
             else:
                 from cruscotto.files.personale import read_personale
 
