@@ -1008,29 +1008,33 @@ def registro(request, ente, anno, piano):
     return render(request, "performance/registro.html", {"page": page, "oggetto": oggetto, "utente": utente})
 
 
-def _stored(request, message: str, url_name: str, ente, anno: int):
-    """After an upload that wrote: say so, and back to the page (POST/redirect/GET)."""
+def _upload(request, ente, anno: int, kind: str, message: str, url_name: str):
+    """A page's upload form posted: ``(errors, None)`` when nothing was written (the page shows
+    them), ``([], redirect)`` when the tables were stored (POST/redirect/GET)."""
     from django.contrib import messages
 
+    errors = import_tables(request, ente, anno, kind)
+    if errors:
+        return errors, None
     messages.success(request, message)
-    return redirect(url_name, ente=ente.codice, anno=anno)
+    return [], redirect(url_name, ente=ente.codice, anno=anno)
 
 
 @with_plan
 @require_http_methods(["GET", "POST"])
 def bilancio(request, ente, anno, piano):
     """The budget tables of the year, as printed, with every disagreement marked in its cell."""
-
     from cruscotto.engine import bilancio as b
     from cruscotto.engine import rapporti
     from cruscotto.engine.utilizzo import utilizzo
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        kind = "misure" if request.POST.get("azione") == "misure" else "bilancio"
-        import_errors = import_tables(request, ente, anno, kind)
-        if not import_errors:
-            return _stored(request, _("Misure di base registrate.") if kind == "misure" else _("Tabelle di bilancio caricate."), "bilancio", ente, anno)
+        measures = request.POST.get("azione") == "misure"
+        done = _("Misure di base registrate.") if measures else _("Tabelle di bilancio caricate.")
+        import_errors, stored = _upload(request, ente, anno, "misure" if measures else "bilancio", done, "bilancio")
+        if stored:
+            return stored
     row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
     ctx = {"row": row, "import_errors": import_errors, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
     engine = selectors.plan_for(piano)
@@ -1079,14 +1083,13 @@ def bilancio(request, ente, anno, piano):
 @require_http_methods(["GET", "POST"])
 def personale(request, ente, anno, piano):
     """The personnel tables and the analisi di genere, computed from the register (never typed)."""
-
     from cruscotto.engine import personale as pe
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        import_errors = import_tables(request, ente, anno, "personale")
-        if not import_errors:
-            return _stored(request, _("Registro del personale caricato."), "personale", ente, anno)
+        import_errors, stored = _upload(request, ente, anno, "personale", _("Registro del personale caricato."), "personale")
+        if stored:
+            return stored
     row = m.Personale.objects.filter(ente=ente).first()
     context = selectors.contesto(ente)
     ctx: dict = {"row": row, "import_errors": import_errors, "azioni_positive": context.azioni_positive if context else ()}
@@ -1116,15 +1119,14 @@ def personale(request, ente, anno, piano):
 def contesto(request, ente, anno, piano):
     """The ente and its context as data: organs, structure, activities, stakeholder map,
     partecipate, the external context's tables as printed, and what the checks found."""
-
     from cruscotto.documents.contesto import quota_italiana
     from cruscotto.engine import contesto as co
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        import_errors = import_tables(request, ente, anno, "contesto")
-        if not import_errors:
-            return _stored(request, _("Dati di contesto caricati."), "contesto", ente, anno)
+        import_errors, stored = _upload(request, ente, anno, "contesto", _("Dati di contesto caricati."), "contesto")
+        if stored:
+            return stored
     row = m.Contesto.objects.filter(ente=ente).first()
     ctx: dict = {"row": row, "import_errors": import_errors}
     if row is not None:
