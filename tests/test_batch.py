@@ -494,7 +494,8 @@ def test_synthetic_data_looks_like_the_seed():
     assert np.all(np.diff(batch.entity_of("indicatore")) >= 0)
     r = score_batch(batch)
     assert not np.isnan(r.entity).any()
-    assert set(np.unique(r.status["indicatore"])) <= {0, 1, 3}
+    # 4: a value without a target for the year (1% of the synthetic rows) is non valutabile.
+    assert set(np.unique(r.status["indicatore"])) <= {0, 1, 3, 4}
     assert Stato.RAGGIUNTO in r.stati("ente") or Stato.NON_RAGGIUNTO in r.stati("ente")
 
 

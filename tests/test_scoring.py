@@ -79,9 +79,10 @@ def test_no_actual_is_senza_dati_unless_the_plan_counts_it_as_zero():
     assert (out.achievement, out.stato) == (0.0, Stato.NON_RAGGIUNTO)
 
 
-def test_no_target_for_the_year_is_senza_dati_with_the_reason():
+def test_a_value_without_a_target_for_the_year_is_non_valutabile_with_the_reason():
     out = score(Polarita.CRESCENTE, None, 5.0)
-    assert out.stato is Stato.SENZA_DATI and "nessun target" in out.steps[0]
+    assert out.stato is Stato.NON_VALUTABILE and "nessun target" in out.steps[0]
+    assert score(Polarita.CRESCENTE, None, None).stato is Stato.SENZA_DATI
 
 
 @pytest.mark.parametrize(
@@ -120,7 +121,7 @@ def test_event_relative_deadlines_wait_for_the_event_then_score():
 def test_yes_no():
     assert score(Polarita.SI_NO, "rispetto termini previsti in PTPCT", True).achievement == 100.0
     assert score(Polarita.SI_NO, "si", False).achievement == 0.0
-    assert score(Polarita.SI_NO, "si", 3.0).stato is Stato.SENZA_DATI
+    assert score(Polarita.SI_NO, "si", 3.0).stato is Stato.NON_VALUTABILE
 
 
 # The accorpamento timing of the seed (section 3.2, fund objectives).
@@ -202,10 +203,13 @@ def test_every_result_explains_itself():
 
 
 def test_a_type_mismatch_is_explained_not_raised():
+    # A value that is there but cannot be scored is "non valutabile", never "senza dati".
     out = score(Polarita.CRESCENTE, "90%", date(2020, 1, 1))
-    assert out.stato is Stato.SENZA_DATI and "non numerico" in out.steps[0]
+    assert out.stato is Stato.NON_VALUTABILE and "non numerico" in out.steps[0]
     out = score(Polarita.SCADENZA, "90%", date(2020, 1, 1))
-    assert out.stato is Stato.SENZA_DATI and "non è una scadenza" in out.steps[0]
+    assert out.stato is Stato.NON_VALUTABILE and "non è una scadenza" in out.steps[0]
+    out = score(Polarita.SCADENZA, "entro 31/12/2020", 15.0)
+    assert out.stato is Stato.NON_VALUTABILE and "non è una data" in out.steps[0]
 
 
 def test_a_nan_actual_is_no_value():

@@ -121,6 +121,8 @@ MAP_FILL = {
     "non_raggiunto": ("#cc334d", "#ffffff"),
     "senza_dati": ("#e6e9f2", "#1a1a1a"),
     "in_attesa": ("#e6e9f2", "#1a1a1a"),
+    "non_valutabile": ("#e6e9f2", "#1a1a1a"),
+    "baseline": ("#e6e9f2", "#1a1a1a"),
     "nessun_indicatore": ("#ffffff", "#1a1a1a"),
 }
 MAP_LABEL = {
@@ -129,6 +131,8 @@ MAP_LABEL = {
     "non_raggiunto": "non raggiunto",
     "senza_dati": "senza dati",
     "in_attesa": "in attesa",
+    "non_valutabile": "non valutabile",
+    "baseline": "baseline",
     "nessun_indicatore": "senza indicatori nel cruscotto di ente",
 }
 

@@ -42,14 +42,18 @@ STATUS_STYLE = {
     Stato.PARZIALE: "yellow",
     Stato.NON_RAGGIUNTO: "red",
     Stato.SENZA_DATI: "dim",
+    Stato.NON_VALUTABILE: "magenta",
     Stato.IN_ATTESA: "cyan",
+    Stato.BASELINE: "blue",
 }
 STATUS_LABEL = {
     Stato.RAGGIUNTO: "raggiunto",
     Stato.PARZIALE: "parz. raggiunto",
     Stato.NON_RAGGIUNTO: "non raggiunto",
     Stato.SENZA_DATI: "senza dati",
+    Stato.NON_VALUTABILE: "non valutabile",
     Stato.IN_ATTESA: "in attesa",
+    Stato.BASELINE: "baseline",
 }
 
 
@@ -197,10 +201,21 @@ def score(
     event: Annotated[list[str] | None, typer.Option("--event", help="Data di un evento, es. T0=2020-09-14")] = None,
     period: Annotated[str, typer.Option("--period", help="Periodo (es. S1); vuoto = anno intero")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Risultato completo in JSON (contratto in docs/cli.md)")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Non valutare un piano con errori di validazione (uscita 1)")] = False,
 ) -> None:
     """Valuta il piano per un anno: ente, prospettive, linee, obiettivi, indicatori, schede, fondo."""
     loaded, ref, events = _inputs(file, actuals, measures, as_of, event)
     valori = loaded.valori
+    # Never silent: a plan with validation errors is said so before any figure (and refused with --strict).
+    problems = validate_plan(loaded.piano)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        err.print(f"[red]{len(errors)} errori di validazione nel piano[/red]: le cifre che seguono non li correggono", highlight=False)
+        for p in errors:
+            err.print(f"  [red]•[/red] {p.where}: {p.message}", highlight=False, soft_wrap=True)
+        if strict:
+            err.print("[red]--strict[/red]: valutazione rifiutata")
+            raise typer.Exit(1)
     if year not in loaded.piano.anni:
         err.print(f"[yellow]avviso[/yellow] l'anno {year} non è tra gli anni del piano ({', '.join(map(str, loaded.piano.anni))})")
     n = sum(1 for _ in loaded.piano.indicatori())
@@ -213,7 +228,9 @@ def score(
     else:
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, eventi=events, periodo=period)
     if as_json:
-        print(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2, default=str))
+        data = result_to_dict(result)
+        data["validation"] = [{"severity": p.severity, "code": p.code, "where": p.where, "message": p.message} for p in problems]
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     _print_scorecard(loaded.piano, result)
 
@@ -226,12 +243,14 @@ def _print_scorecard(piano, result) -> None:
         f"[{STATUS_STYLE[result.stato]}]{STATUS_LABEL[result.stato]}[/]  (riferimento {result.as_of:%d/%m/%Y})",
         highlight=False,
     )
+    out.print(f"Copertura: {result.copertura.testo()}", highlight=False)
     t = Table(title="Albero della performance", show_lines=False, header_style="bold")
     t.add_column("Livello")
     t.add_column("Codice")
     t.add_column("Nome", max_width=60)
     t.add_column("Grado", justify="right")
     t.add_column("Stato")
+    t.add_column("Copertura")
     indent = {"prospettiva": 0, "linea": 1, "obiettivo_strategico": 2, "obiettivo_operativo": 3}
     for n in result.nodi:
         scope = " (area)" if n.cruscotto == "area" else ""
@@ -241,6 +260,7 @@ def _print_scorecard(piano, result) -> None:
             n.nome,
             pct(n.achievement),
             f"[{STATUS_STYLE[n.stato]}]{STATUS_LABEL[n.stato]}[/]",
+            f"{n.copertura.valutati}/{n.copertura.totale}" + ("" if n.copertura.completa else " ⚠"),
         )
     out.print(t)
     ti = Table(title="Indicatori", header_style="bold")
@@ -283,6 +303,11 @@ def convert(
     except PlanError as exc:
         _fail(exc.problems)
     out.print(f"{source} → {target}", highlight=False)
+    if target.suffix.lower() == ".csv":
+        from .files.tabular import csv_losses
+
+        for what in csv_losses(loaded.piano):
+            err.print(f"[yellow]avviso[/yellow] il CSV non porta {what}: per conservarli usare .xlsx o .yaml", highlight=False)
 
 
 @app.command()

@@ -209,3 +209,14 @@ def test_budget_and_staff_through_the_api(db):
     donne = next(i for i in staff["indicatori"] if i["codice"] == "donne" and i["anno"] == 2017)
     assert (donne["numeratore"], donne["denominatore"]) == (32, 45)
     assert "matricol" not in json.dumps(staff).lower() and "1001" not in json.dumps(staff)
+
+
+def test_a_plan_sheet_takes_the_ente_of_the_call_not_of_its_file_name(db, demo_plan_path, tmp_path):
+    from cruscotto.files import load_plan, save_plan
+
+    sheet = tmp_path / "esportazione.csv"
+    save_plan(load_plan(demo_plan_path).piano, sheet)
+    with open(sheet, "rb") as fh:
+        r = api("controllo").post("/api/v1/enti/CCIAA-PT/piani", {"file": fh})
+    assert r.status_code == 201, r.content[:800]
+    assert r.json()["indicatori"] == 79

@@ -50,13 +50,13 @@ def test_import_shows_a_preview_then_writes_a_new_version(as_user, piano, demo_p
 
 def test_a_file_with_errors_lists_them_and_writes_nothing(as_user, demo_plan_path, settings):
     def change(d):
-        _first_indicator(d)["target"][2020] = "Entro 10 gg prima di Natale"
+        _first_indicator(d)["target"][2020] = "31/02/2020"
         _first_indicator(d)["polarita"] = "calante"
 
     r = upload(as_user("controllo"), "piano.yaml", demo_yaml(demo_plan_path, change))
     assert r.status_code == 422
     html = r.content.decode()
-    assert "evento sconosciuto" in html and "calante" in html and "nulla è stato scritto" in html
+    assert "data inesistente" in html and "calante" in html and "nulla è stato scritto" in html
     assert "Importa come nuova versione" not in html
     assert Piano.objects.count() == 1
     assert not any((settings.VAR_DIR / "uploads").iterdir())
@@ -110,7 +110,7 @@ def test_editing_an_indicator_target_rescores(as_user, piano):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("target_2020", "Entro 10 gg prima di Natale", "evento sconosciuto"),
+        ("target_2020", "31/02/2020", "data inesistente"),
         ("peso", "tanto", "numero non valido"),
         ("formula", "__import__('os')", "funzione non ammessa"),
         ("target_2020", "tre giorni", "non adatto alla polarità crescente"),
@@ -198,3 +198,22 @@ def test_build_a_branch_of_the_tree_and_remove_it(as_user, piano):
 def test_a_duplicate_node_code_is_refused(as_user):
     r = as_user("controllo").post("/CCIAA-PT/2020/piano/linea/B/nuovo/", {"codice": "B1", "nome": "Doppione"})
     assert r.status_code == 422 and "già usato" in r.content.decode()
+
+
+def test_the_demo_plan_as_csv_imports_from_the_page_under_the_pages_ente(as_user, piano, demo_plan_path, tmp_path):
+    # Once refused: the upload's random file name was taken as the ente's code, and the
+    # events were lost, so "entro termini previsti per accorpamento" read as words.
+    from cruscotto.files import load_plan, save_plan
+
+    csv_path = tmp_path / "1E4725B.csv"
+    save_plan(load_plan(demo_plan_path).piano, csv_path)
+    c = as_user("controllo")
+    r = upload(c, "1E4725B.csv", csv_path.read_bytes())
+    html = r.content.decode()
+    assert r.status_code == 200, html[:3000]
+    assert "non di CCIAA-PT" not in html and "Importa come nuova versione" in html
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert c.post("/CCIAA-PT/2020/piano/conferma/", {"token": token}).status_code == 302
+    latest = selectors.plan_for(selectors.current_plan(piano.ente, 2020))
+    target = next(t for i in latest.indicatori() for t in i.target.values() if t.testo == "entro termini previsti per accorpamento")
+    assert (target.tipo.value, target.evento) == ("scadenza", "T0")

@@ -181,6 +181,7 @@ class NodoOut(Schema):
     achievement: float | None
     stato: str
     cruscotto: str
+    copertura: dict
 
 
 class IndicatoreOut(Schema):
@@ -360,7 +361,7 @@ def piani(request, ente: str):
 def albero(request, ente: str, anno: int):
     """The tree with the achievement and status of every node, in the plan's order."""
     _e, piano = _plan(request, ente, anno)
-    return [{"codice": n.codice, "livello": n.livello, "nome": n.nome, "padre": n.padre, "achievement": n.achievement, "stato": n.stato.value, "cruscotto": n.cruscotto} for n in selectors.score(piano, anno).nodi]
+    return [{"codice": n.codice, "livello": n.livello, "nome": n.nome, "padre": n.padre, "achievement": n.achievement, "stato": n.stato.value, "cruscotto": n.cruscotto, "copertura": n.copertura.as_dict()} for n in selectors.score(piano, anno).nodi]
 
 
 class IndicatoriFiltri(Schema):
@@ -477,7 +478,7 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
             for chunk in file.chunks():
                 fh.write(chunk)
         try:
-            loaded = load_plan(path)
+            loaded = load_plan(path, ente=(e.codice, e.nome))
         except PlanError as exc:
             return problem(request, 422, "Piano non valido", f"{len(exc.problems)} problemi", [p.as_dict() for p in exc.problems])
     problems = validate_plan(loaded.piano)

@@ -10,7 +10,9 @@ STATUS_IT = {
     "parzialmente_raggiunto": "parzialmente raggiunto",
     "non_raggiunto": "non raggiunto",
     "senza_dati": "senza dati",
+    "non_valutabile": "non valutabile",
     "in_attesa": "in attesa",
+    "baseline": "baseline",
 }
 
 

@@ -18,6 +18,8 @@ STATUS_COLOURS = {
     "non_raggiunto": "#b71d36",
     "senza_dati": "#5c6f82",
     "in_attesa": "#004d99",
+    "non_valutabile": "#5d3f8c",
+    "baseline": "#35566e",
 }
 
 

@@ -85,7 +85,10 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         Paragraph(
             f"Dei {total} indicatori del cruscotto di ente, {counts.get('raggiunto', 0)} sono raggiunti, "
             f"{counts.get('parzialmente_raggiunto', 0)} parzialmente raggiunti, {counts.get('non_raggiunto', 0)} non raggiunti, "
-            f"{counts.get('senza_dati', 0)} senza dati e {counts.get('in_attesa', 0)} in attesa."
+            f"{counts.get('senza_dati', 0)} senza dati e {counts.get('in_attesa', 0)} in attesa"
+            + (f", {counts['non_valutabile']} non valutabili" if counts.get("non_valutabile") else "")
+            + (f", {counts['baseline']} in costruzione della baseline" if counts.get("baseline") else "")
+            + f". La performance di ente è calcolata su: {result.copertura.testo()}."
         )
     )
     if result.fondo:

@@ -64,8 +64,8 @@ CRESCENTE, DECRESCENTE, NON_NUMERICO = 0, 1, 2
 
 # Status codes of BatchResult.status: STATI[code] is the scalar engine's Stato.
 # Numeric indicators are never "in attesa" (only deadlines and milestones wait).
-SENZA_DATI, NON_RAGGIUNTO, PARZIALE, RAGGIUNTO = 0, 1, 2, 3
-STATI = (Stato.SENZA_DATI, Stato.NON_RAGGIUNTO, Stato.PARZIALE, Stato.RAGGIUNTO)
+SENZA_DATI, NON_RAGGIUNTO, PARZIALE, RAGGIUNTO, NON_VALUTABILE = 0, 1, 2, 3, 4
+STATI = (Stato.SENZA_DATI, Stato.NON_RAGGIUNTO, Stato.PARZIALE, Stato.RAGGIUNTO, Stato.NON_VALUTABILE)
 
 
 def _set_dtypes(obj, **dtypes) -> None:
@@ -186,11 +186,11 @@ class Batch:
                     for os_ in linea.obiettivi_strategici:
                         ios = add("obiettivo_strategico", il, os_)
                         for i in os_.indicatori:
-                            ind.append((*_indicator_row(i, anno, periodo, valori, misure), ios, True))
+                            ind.append((*_indicator_row(i, anno, periodo, valori, misure, piano.regole.soglie), ios, True))
                         for oo in os_.obiettivi_operativi:
                             ioo = add("obiettivo_operativo", ios, oo)
                             for i in oo.indicatori:
-                                ind.append((*_indicator_row(i, anno, periodo, valori, misure), ioo, False))
+                                ind.append((*_indicator_row(i, anno, periodo, valori, misure, piano.regole.soglie), ioo, False))
 
         def column(rows, k, dtype):
             return np.array([r[k] for r in rows], dtype=dtype) if rows else np.zeros(0, dtype=dtype)
@@ -216,7 +216,7 @@ class Batch:
         )
 
 
-def _indicator_row(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure) -> tuple:
+def _indicator_row(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure, regole_soglie: str = "proporzionale") -> tuple:
     """(actual, target, polarity code, weight, area, code) of one indicator, as the scalar engine would read them."""
     if ind.polarita not in (Polarita.CRESCENTE, Polarita.DECRESCENTE):
         raise ValueError(
@@ -225,6 +225,14 @@ def _indicator_row(ind: Indicatore, anno: int, periodo: str, valori: Valori, mis
     actual, _, _ = actual_of(ind, anno, periodo, valori, misure)
     target = ind.target.get(anno)
     pol = CRESCENTE if ind.polarita is Polarita.CRESCENTE else DECRESCENTE
+    if target is not None and (
+        target.tipo in (TargetKind.RELATIVO, TargetKind.INTERVALLO, TargetKind.MULTIPLO, TargetKind.BASELINE)
+        or target.cumulo == "totale"
+        or (target.soglia and (ind.soglie or regole_soglie) == "raggiunto")
+    ):
+        raise ValueError(
+            f"indicatore {ind.codice}: target {target.testo!r} ({target.tipo.value}), il calcolo vettoriale copre solo numeri e soglie proporzionali"
+        )
     if target is None:
         t = np.nan
     elif target.tipo is not TargetKind.NUMERO:
@@ -303,6 +311,8 @@ def indicator_achievements(batch: Batch, regole: Regole) -> tuple[np.ndarray, np
         zero = np.zeros(int(missing.sum()))
         a[missing] = _apply_bands(zero, regole) if regole.fasce else zero
         status = status_codes(a, regole)
+    # scoring.score_one: a value that cannot be scored (no target, or not a number) is "non valutabile".
+    status[np.isnan(a) & has_actual] = NON_VALUTABILE
     return a, status
 
 

@@ -21,7 +21,7 @@ def result_to_dict(r: RisultatoPiano) -> dict:
     return {
         "year": r.anno,
         "as_of": r.as_of.isoformat(),
-        "entity": {"achievement": r.achievement, "status": r.stato.value, "trace": r.entity_trace},
+        "entity": {"achievement": r.achievement, "status": r.stato.value, "coverage": r.copertura.as_dict(), "trace": r.entity_trace},
         "nodes": [
             {
                 "code": n.codice,
@@ -31,6 +31,7 @@ def result_to_dict(r: RisultatoPiano) -> dict:
                 "status": n.stato.value,
                 "scope": n.cruscotto,
                 "parent": n.padre,
+                "coverage": n.copertura.as_dict(),
                 "trace": n.trace,
             }
             for n in r.nodi

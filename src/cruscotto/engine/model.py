@@ -76,6 +76,10 @@ class Regole:
     fasce_modo: str = "gradini"  # gradini | lineare
     dati_mancanti: str = "escludi"  # escludi | zero
     ritardo_fasce: tuple[FasciaRitardo, ...] = ()
+    # A threshold target ("almeno 90%", ">= 90"): scored in proportion (the seed's rule) or met / not met.
+    soglie: str = "proporzionale"  # proporzionale | raggiunto
+    # An indicator with several sub-measures: the mean of their achievements, or all of them (the lowest).
+    multiplo: str = "media"  # media | tutti
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,7 @@ class Evento:
     nome: str
     data: date | None = None
     alias: tuple[str, ...] = ()
+    dichiarato: bool = True  # False: not in the plan's list, read from a target ("entro 60 giorni dall'approvazione ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +133,9 @@ class Indicatore:
     target: dict[int, Target] = field(default_factory=dict)
     milestones: tuple[Milestone, ...] = ()
     note: str | None = None
+    soglie: str | None = None  # overrides Regole.soglie for this indicator
+    baseline: Dato | None = None  # the base of targets "rispetto alla baseline"
+    baseline_anno: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from .errors import ParseError
@@ -118,6 +118,76 @@ def find_date(text: str) -> date | None:
         return None
 
 
+_MONTHS = {
+    "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
+    "gen": 1, "feb": 2, "mar": 3, "apr": 4, "mag": 5, "giu": 6, "lug": 7, "ago": 8, "set": 9, "sett": 9,
+    "ott": 10, "nov": 11, "dic": 12,
+}
+_ORDINALS = {"primo": 1, "1": 1, "i": 1, "secondo": 2, "2": 2, "ii": 2, "terzo": 3, "3": 3, "iii": 3, "quarto": 4, "4": 4, "iv": 4}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Each written form of a date, on folded text (lower case, no accents). The day-first
+# numeric form takes "/", "." or "-" and a two-digit year (20xx); ordinals take "1°" or "1^".
+_WRITTEN_DATE = re.compile(
+    rf"""(?P<numeric>(?<![\d.,/])(?P<d>\d{{1,2}})\s?(?P<sep>[/.-])\s?(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}|\d{{2}})(?![\d/]|[.,]\d))
+      |(?P<iso>(?<!\d)(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?!\d))
+      |(?P<long>(?<!\d)(?P<ld>\d{{1,2}})(?:°|º|\^)?\s+(?P<lm>{_MONTH_RE})\.?\s+(?P<ly>\d{{4}})(?!\d))
+      |(?P<month>\b(?P<mm>{_MONTH_RE})\.?\s+(?:del\s+|dell'\s*|anno\s+)?(?P<my>\d{{4}})(?!\d))
+      |(?P<part>\b(?P<po>primo|secondo|terzo|quarto|i{{1,3}}|iv|[1-4])\s*(?:°|º|\^)?\s*
+         (?P<pk>semestre|trimestre|quadrimestre|bimestre)\s+(?:del\s+|dell'\s*|anno\s+)?(?P<py>\d{{4}})(?!\d))""",
+    re.VERBOSE,
+)
+_PART_MONTHS = {"semestre": 6, "trimestre": 3, "quadrimestre": 4, "bimestre": 2}
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def search_date(folded: str) -> tuple[date, int, int] | None:
+    """The first date written in any of the forms plans use, in a folded text (:func:`fold`).
+
+    ``31/12/2020``, ``30.06.2023``, ``31/12/23``, ``2023-06-30``, ``30 giugno 2023``;
+    a month (``dicembre 2021``) or a part of a year (``primo semestre 2021``, ``I trimestre
+    2021``) is its last day, the date by which it is over. Returns the date and the span
+    it was read from; ``None`` when there is none. A date that does not exist
+    (``31/02/2020``) raises :class:`ParseError`.
+    """
+    m = _WRITTEN_DATE.search(folded)
+    if m is None:
+        return None
+    try:
+        if m.group("numeric"):
+            y = int(m.group("y"))
+            if len(m.group("y")) == 2:
+                y += 2000
+            d = date(y, int(m.group("m")), int(m.group("d")))
+        elif m.group("iso"):
+            d = date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+        elif m.group("long"):
+            d = date(int(m.group("ly")), _MONTHS[m.group("lm")], int(m.group("ld")))
+        elif m.group("month"):
+            d = _month_end(int(m.group("my")), _MONTHS[m.group("mm")])
+        else:
+            n = _ORDINALS[m.group("po")]
+            size = _PART_MONTHS[m.group("pk")]
+            if n * size > 12:
+                raise ValueError
+            d = _month_end(int(m.group("py")), n * size)
+    except ValueError:
+        raise ParseError("data inesistente", value=m.group(0)) from None
+    return d, m.start(), m.end()
+
+
+def read_written_date(text: str) -> date | None:
+    """A text that is one date and nothing else, in any written form (see :func:`search_date`)."""
+    f = fold(text).strip(" .")
+    found = search_date(f)
+    if found is None or found[1] != 0 or found[2] != len(f):
+        return None
+    return found[0]
+
+
 def parse_weight(text: object, *, where: str | None = None) -> float | None:
     """A weight in percentage points (``"50%"`` -> 50.0); ``None`` means "equal weights"."""
     value = parse_optional_number(text, where=where)
@@ -144,6 +214,12 @@ def parse_value(text: object, *, where: str | None = None) -> Value | None:
         return None
     if _DATE.match(s) or _ISO_DATE.match(s):
         return parse_date(s, where=where)
+    try:
+        written = read_written_date(s) if len(s) <= 60 else None
+    except ParseError as exc:
+        raise ParseError(exc.reason, value=text, where=where) from None
+    if written is not None:
+        return written
     if f in YES:
         return True
     if f in NO:

@@ -106,6 +106,79 @@ def weighted_mean(children: Sequence[Pesata], where: str, regole: Regole) -> tup
 
 
 @dataclass(frozen=True, slots=True)
+class Copertura:
+    """How many of the indicators under a figure it was computed on (DOMAIN.md, "Never silent").
+
+    Counted over the indicators that roll up into the figure (the scope rule): *valutati*
+    have an achievement; *non valutabili* have a value but no readable target or base
+    (with the reason in their trace); *senza dati* have no value; *in attesa* wait for an
+    event or a deadline; *baseline* are building the base of later targets.
+    """
+
+    totale: int = 0
+    valutati: int = 0
+    non_valutabili: int = 0
+    senza_dati: int = 0
+    in_attesa: int = 0
+    baseline: int = 0
+
+    @classmethod
+    def of(cls, stato: Stato, achievement: float | None) -> Copertura:
+        if achievement is not None:
+            return cls(1, valutati=1)
+        return cls(
+            1,
+            non_valutabili=int(stato is Stato.NON_VALUTABILE),
+            senza_dati=int(stato is Stato.SENZA_DATI),
+            in_attesa=int(stato is Stato.IN_ATTESA),
+            baseline=int(stato is Stato.BASELINE),
+        )
+
+    def __add__(self, other: Copertura) -> Copertura:
+        return Copertura(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple())))
+
+    def as_tuple(self) -> tuple[int, ...]:
+        return (self.totale, self.valutati, self.non_valutabili, self.senza_dati, self.in_attesa, self.baseline)
+
+    @property
+    def con_dati(self) -> int:
+        """Indicators with a value: scored, or not scorable, or building a baseline."""
+        return self.valutati + self.non_valutabili + self.baseline
+
+    @property
+    def completa(self) -> bool:
+        return self.valutati == self.totale
+
+    def as_dict(self) -> dict:
+        return {
+            "totale": self.totale, "valutati": self.valutati, "con_dati": self.con_dati, "non_valutabili": self.non_valutabili,
+            "senza_dati": self.senza_dati, "in_attesa": self.in_attesa, "baseline": self.baseline, "testo": self.testo(),
+        }
+
+    def testo(self) -> str:
+        """"11 indicatori valutati su 37 con dati, 26 non valutabili, 4 senza dati" (only what is there)."""
+        if self.totale == 0:
+            return "nessun indicatore"
+        head = f"{_n(self.valutati, 'indicatore valutato', 'indicatori valutati')} su {self.con_dati} con dati"
+        if self.completa:
+            return f"{_n(self.valutati, 'indicatore valutato', 'indicatori valutati')} su {self.totale}: tutti"
+        parts = [head]
+        if self.non_valutabili:
+            parts.append(_n(self.non_valutabili, "non valutabile", "non valutabili"))
+        if self.baseline:
+            parts.append(f"{self.baseline} in costruzione della baseline")
+        if self.senza_dati:
+            parts.append(f"{self.senza_dati} senza dati")
+        if self.in_attesa:
+            parts.append(f"{self.in_attesa} in attesa")
+        return ", ".join(parts)
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass(frozen=True, slots=True)
 class RisultatoNodo:
     codice: str
     livello: str
@@ -115,6 +188,7 @@ class RisultatoNodo:
     trace: dict
     cruscotto: str = "ente"
     padre: str | None = None  # "livello:codice" of the parent, for drawing the tree
+    copertura: Copertura = Copertura()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +226,7 @@ class RisultatoPiano:
     schede: tuple[RisultatoScheda, ...] = ()
     fondo: RisultatoFondo | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    copertura: Copertura = Copertura()  # of the entity figure
 
     def nodo(self, livello: str, codice: str) -> RisultatoNodo | None:
         for n in self.nodi:
@@ -248,34 +323,41 @@ def score_plan(
 
     scopes: dict[int, Cruscotto] = {}
 
-    def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto]:
+    def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura]:
         index = len(nodes)
         nodes.append(None)  # parents come before their children in the list
         scope = scope_of(level, obj, scopes)
         children: list[Pesata] = []
+        coverage = Copertura()
         for kind, child in children_of(level, obj):
             if kind == "indicatore":
                 r = ind(child)
                 pesata, child_scope = Pesata(child.codice, kind, child.peso, r.achievement, r.stato), child.cruscotto
+                child_coverage = Copertura.of(r.stato, r.achievement)
             else:
-                pesata, child_scope = visit(kind, child, f"{level}:{obj.codice}")
+                pesata, child_scope, child_coverage = visit(kind, child, f"{level}:{obj.codice}")
             if in_scope(scope, child_scope):
                 children.append(pesata)
+                coverage = coverage + child_coverage
         a, stato, trace, w = weighted_mean(children, f"{level} {obj.codice}", regole)
         warnings.extend(w)
-        nodes[index] = RisultatoNodo(obj.codice, level, obj.nome, a, stato, trace, scope.value, padre)
-        return Pesata(obj.codice, level, obj.peso, a, stato), scope
+        trace["copertura"] = coverage.as_dict()
+        nodes[index] = RisultatoNodo(obj.codice, level, obj.nome, a, stato, trace, scope.value, padre, coverage)
+        return Pesata(obj.codice, level, obj.peso, a, stato), scope, coverage
 
     persp_children = []
+    entity_coverage = Copertura()
     for p in piano.prospettive:
-        pesata, scope = visit("prospettiva", p, None)
+        pesata, scope, coverage = visit("prospettiva", p, None)
         if scope is Cruscotto.ENTE:
             persp_children.append(pesata)
+            entity_coverage = entity_coverage + coverage
 
     if on_progress:
         on_progress(len(ind_results), total)
     a, stato, entity_trace, w = weighted_mean(persp_children, "ente", regole)
     warnings.extend(w)
+    entity_trace["copertura"] = entity_coverage.as_dict()
 
     schede = tuple(
         score_scheda(s, ind_results=ind_results, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, warnings=warnings)
@@ -299,6 +381,7 @@ def score_plan(
         schede=schede,
         fondo=fondo,
         warnings=tuple(dict.fromkeys(warnings)),
+        copertura=entity_coverage,
     )
 
 

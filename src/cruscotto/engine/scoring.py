@@ -15,15 +15,17 @@ from enum import StrEnum
 from .formulas import evaluate
 from .model import Indicatore, Milestone, Polarita, Regole
 from .numbers import Value
-from .targets import Target, TargetKind
+from .targets import BASE_BASELINE, BASE_PRECEDENTE, Target, TargetKind, describe_base
 
 
 class Stato(StrEnum):
     RAGGIUNTO = "raggiunto"
     PARZIALE = "parzialmente_raggiunto"
     NON_RAGGIUNTO = "non_raggiunto"
-    SENZA_DATI = "senza_dati"
-    IN_ATTESA = "in_attesa"
+    SENZA_DATI = "senza_dati"  # no value entered
+    NON_VALUTABILE = "non_valutabile"  # a value, but no readable target or base: with the reason
+    IN_ATTESA = "in_attesa"  # waiting for an event's date or a deadline
+    BASELINE = "baseline"  # the year builds the base of later relative targets: shown, not scored
 
 
 RULES_TEXT = {
@@ -159,11 +161,20 @@ def apply_bands(a: float, regole: Regole) -> tuple[float, str | None]:
     return band.punteggio, f"fasce: a = {fmt(a)} ≥ {fmt(band.da)} → {fmt(band.punteggio)}"
 
 
-def score_numeric(polarita: Polarita, target: Target, actual: Value | None) -> tuple[float | None, list[str]]:
+def score_numeric(
+    polarita: Polarita, target: Target, actual: Value | None, *, soglie: str = "proporzionale"
+) -> tuple[float | None, list[str]]:
+    """A figure against a numeric target (a number, a threshold or a band).
+
+    ``soglie`` says how a threshold ("almeno 90%", ">= 90") scores: ``proporzionale``
+    (the polarity's proportional rule, the seed's SMVP) or ``raggiunto`` (100 when
+    met, 0 when not)."""
     steps: list[str] = []
     if isinstance(actual, bool) or isinstance(actual, date) or actual is None:
         return None, [f"valore non numerico per un target numerico: {fmt_value(actual)}"]
     assert target.valore is not None
+    if target.tipo is TargetKind.INTERVALLO and target.massimo is not None:
+        return _score_band(polarita, target, float(actual))
     direction = polarita.value
     if target.operatore in (">", ">="):
         direction = "crescente"
@@ -171,11 +182,42 @@ def score_numeric(polarita: Polarita, target: Target, actual: Value | None) -> t
         direction = "decrescente"
     if direction != polarita.value:
         steps.append(f"il segno {target.operatore} del target indica: {direction}")
+    if target.soglia and soglie == "raggiunto":
+        # ">" is met by the figure itself, as ">=" (docs/targets.md: the seed's ">3 ore").
+        met = float(actual) >= target.valore if direction == "crescente" else float(actual) <= target.valore
+        a = 100.0 if met else 0.0
+        sign = "≥" if direction == "crescente" else "≤"
+        steps.append("regola soglia: raggiunta → 100, non raggiunta → 0 (regole.soglie = raggiunto)")
+        steps.append(f"calcolo: A = {fmt(float(actual))} {sign if met else 'non ' + sign} {fmt(target.valore)} → {fmt(a)}")
+        return a, steps
     if direction == "decrescente":
         a, text = lower_is_better(float(actual), target.valore)
     else:
         a, text = higher_is_better(float(actual), target.valore)
     steps.append(f"regola {RULES_TEXT[direction]}")
+    steps.append(f"calcolo: {text}")
+    return a, steps
+
+
+def _score_band(polarita: Polarita, target: Target, actual: float) -> tuple[float, list[str]]:
+    """Inside the band → 100; outside, the polarity's rule against the nearer end that matters:
+    below the low end for *crescente*, above the high end for *decrescente*; the other side is met."""
+    lo, hi = target.valore, target.massimo
+    assert lo is not None and hi is not None
+    steps = [f"regola intervallo: {fmt(lo)} ≤ A ≤ {fmt(hi)} → 100; fuori, la regola della polarità verso l'estremo superato"]
+    if lo <= actual <= hi:
+        steps.append(f"calcolo: A = {fmt(actual)} nell'intervallo → 100")
+        return 100.0, steps
+    if polarita is Polarita.DECRESCENTE:
+        if actual < lo:
+            steps.append(f"calcolo: A = {fmt(actual)} sotto l'intervallo (più basso è meglio) → 100")
+            return 100.0, steps
+        a, text = lower_is_better(actual, hi)
+    else:
+        if actual > hi:
+            steps.append(f"calcolo: A = {fmt(actual)} sopra l'intervallo (più alto è meglio) → 100")
+            return 100.0, steps
+        a, text = higher_is_better(actual, lo)
     steps.append(f"calcolo: {text}")
     return a, steps
 
@@ -255,23 +297,39 @@ def score_one(
     eventi: Mapping[str, date | None],
     as_of: date,
     regole: Regole,
+    soglie: str | None = None,
 ) -> Outcome:
-    """Score one indicator or scorecard item (the actual value is already known)."""
+    """Score one indicator or scorecard item (the actual value is already known).
+
+    A value that cannot be scored (no target for the year, a target that does not fit the
+    polarity, a value of the wrong kind) is *non valutabile* with the reason; without a
+    value the thing is *senza dati*."""
     if polarita is Polarita.MILESTONE:
         if not milestones:
             return Outcome(None, Stato.SENZA_DATI, ("polarità milestone senza milestone definite",))
         out = score_milestones(milestones, milestone_actuals or {}, eventi=eventi, as_of=as_of, regole=regole)
         return _banded(out, regole)
-    if target is None:
-        return Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
     if isinstance(actual, float) and actual != actual:
         actual = None  # NaN (from a formula or a program) is no value
+    unscorable = Stato.NON_VALUTABILE if actual is not None else Stato.SENZA_DATI
+    if target is None:
+        return Outcome(None, unscorable, ("nessun target per l'anno",))
+    if target.tipo is TargetKind.BASELINE:
+        if actual is None:
+            return Outcome(None, Stato.SENZA_DATI, ("anno di costruzione della baseline: valore da rilevare",))
+        return Outcome(None, Stato.BASELINE, (f"anno di costruzione della baseline: il valore {fmt_value(actual)} è la base dei target relativi successivi (non valutato)",))
+    if target.tipo is TargetKind.RELATIVO:
+        return Outcome(None, unscorable, (f"target relativo {target.testo!r} non risolto: manca la base ({describe_base(target.base)})",))
+    if target.tipo is TargetKind.MULTIPLO:
+        return Outcome(None, unscorable, (f"target {target.testo!r} con {len(target.parti)} misure: servono i valori delle singole misure",))
     if polarita is Polarita.SCADENZA:
         if target.tipo is not TargetKind.SCADENZA:
-            return Outcome(None, Stato.SENZA_DATI, (f"target {target.testo!r} non è una scadenza",))
+            return Outcome(None, unscorable, (f"target {target.testo!r} non è una scadenza",))
+        if isinstance(actual, float):
+            return Outcome(None, Stato.NON_VALUTABILE, (f"valore {fmt_value(actual)} non è una data né sì/no per una scadenza",))
         return score_deadline(target.scadenza(eventi), actual, as_of=as_of, regole=regole, what=f"target {target.describe()}")
-    if polarita is not Polarita.SI_NO and target.tipo is not TargetKind.NUMERO:
-        return Outcome(None, Stato.SENZA_DATI, (f"target {target.testo!r} non numerico per polarità {polarita.value}",))
+    if polarita is not Polarita.SI_NO and target.tipo not in (TargetKind.NUMERO, TargetKind.INTERVALLO):
+        return Outcome(None, unscorable, (f"target {target.testo!r} ({target.tipo.value}) non numerico per polarità {polarita.value}",))
     if actual is None:
         if regole.dati_mancanti == "zero":
             # Counted as an actual of 0, so the bands apply as to an entered 0.
@@ -279,12 +337,12 @@ def score_one(
         return Outcome(None, Stato.SENZA_DATI, ("nessun valore inserito",))
     if polarita is Polarita.SI_NO:
         if not isinstance(actual, bool):
-            return Outcome(None, Stato.SENZA_DATI, (f"valore non sì/no: {fmt_value(actual)}",))
+            return Outcome(None, Stato.NON_VALUTABILE, (f"valore non sì/no: {fmt_value(actual)}",))
         a = 100.0 if actual else 0.0
         return _banded(Outcome(a, status_for(a, regole), (f"regola {RULES_TEXT['si/no']}", f"calcolo: {fmt_value(actual)} → {fmt(a)}")), regole)
-    a, steps = score_numeric(polarita, target, actual)
+    a, steps = score_numeric(polarita, target, actual, soglie=soglie or regole.soglie)
     if a is None:
-        return Outcome(None, Stato.SENZA_DATI, tuple(steps))
+        return Outcome(None, Stato.NON_VALUTABILE, tuple(steps))
     return _banded(Outcome(a, status_for(a, regole), tuple(steps)), regole)
 
 
@@ -338,6 +396,132 @@ def actual_of(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure_a
     return None, info, warnings
 
 
+def _history_value(ind: Indicatore, year: int, valori: Valori) -> tuple[float | None, str]:
+    """The indicator's number for a past year: the year's actual (typed or from its formula), else the printed history."""
+    value, info, _ = actual_of(ind, year, "", valori, valori.misure_anno(year))
+    if isinstance(value, float) and not isinstance(value, bool):
+        return value, f"consuntivo {year}" + (" (da formula)" if info.get("fonte_valore") == "formula" else "")
+    printed = ind.storico.get(year)
+    if printed is not None and isinstance(printed.valore, float) and not isinstance(printed.valore, bool):
+        return printed.valore, f"storico {year} del piano ({printed.testo})"
+    return None, ""
+
+
+def find_base(ind: Indicatore, target: Target, *, anno: int, valori: Valori) -> tuple[float | None, str]:
+    """The base of a relative target and where it comes from; ``None`` with the reason when there is none.
+
+    - ``precedente``: the previous year's actual, else the plan's printed history for that year;
+    - a year (``2019``): that year's actual, else the printed history;
+    - ``baseline``: the indicator's declared baseline; else the actual of the latest earlier
+      year whose target was to build the baseline (or the figure printed there,
+      "Baseline: 800"); else the printed history of the year before the plan's first target.
+    """
+    base = target.base or BASE_PRECEDENTE
+    if base == BASE_PRECEDENTE:
+        value, source = _history_value(ind, anno - 1, valori)
+        return (value, source) if value is not None else (None, f"nessun valore per il {anno - 1} (né consuntivo né storico)")
+    if base != BASE_BASELINE:
+        year = int(base)
+        value, source = _history_value(ind, year, valori)
+        return (value, source) if value is not None else (None, f"nessun valore per il {year} (né consuntivo né storico)")
+    if ind.baseline is not None and isinstance(ind.baseline.valore, float):
+        when = f" {ind.baseline_anno}" if ind.baseline_anno else ""
+        return ind.baseline.valore, f"baseline{when} del piano ({ind.baseline.testo})"
+    for year in sorted((y for y, t in ind.target.items() if y < anno and t.tipo is TargetKind.BASELINE), reverse=True):
+        value, source = _history_value(ind, year, valori)
+        if value is not None:
+            return value, f"{source}, anno di costruzione della baseline"
+        printed = ind.target[year].valore
+        if printed is not None:
+            return printed, f"baseline {year} stampata nel target ({ind.target[year].testo})"
+    first = min(ind.target) if ind.target else anno
+    earlier = sorted((y for y in ind.storico if y < first), reverse=True)
+    for year in earlier:
+        printed = ind.storico[year]
+        if isinstance(printed.valore, float) and not isinstance(printed.valore, bool):
+            return printed.valore, f"storico {year} del piano ({printed.testo}), ultimo dato prima del piano"
+    return None, "nessuna baseline: né dichiarata, né rilevata in un anno precedente, né nello storico"
+
+
+def resolve_relative(ind: Indicatore, target: Target, *, anno: int, valori: Valori) -> tuple[Target | None, list[str]]:
+    """A relative target as a figure: base ± variation, with the steps that say how."""
+    value, source = find_base(ind, target, anno=anno, valori=valori)
+    if value is None:
+        return None, [f"target relativo {target.testo!r}: {source} → non valutabile"]
+    v = target.valore or 0.0
+    if target.variazione == "percentuale":
+        figure = value * (1 + v / 100.0)
+        how = f"{fmt(value)} × (1 {'+' if v >= 0 else '−'} {fmt(abs(v))}%) = {fmt(figure)}"
+    elif target.variazione in ("punti", "assoluta") and v:
+        figure = value + v
+        how = f"{fmt(value)} {'+' if v >= 0 else '−'} {fmt(abs(v))}{' punti' if target.variazione == 'punti' else ''} = {fmt(figure)}"
+    else:
+        figure = value
+        how = f"il valore della base, {fmt(value)}"
+    resolved = Target(
+        testo=target.testo, tipo=TargetKind.NUMERO, valore=figure, operatore=target.operatore, unita=target.unita, nota=target.nota
+    )
+    return resolved, [f"base ({describe_base(target.base)}): {source} = {fmt(value)}", f"target risolto: {how}"]
+
+
+def running_total(ind: Indicatore, *, anno: int, valori: Valori, actual: float) -> tuple[float | None, list[str]]:
+    """A cumulative target ("per un totale di 30.000") compares the total of the yearly actuals
+    from the indicator's first target year to this one (each year's actual is that year's own figure)."""
+    first = min(ind.target) if ind.target else anno
+    terms, missing = [], []
+    total = 0.0
+    for year in range(first, anno):
+        value, _ = _history_value(ind, year, valori)
+        if value is None:
+            missing.append(str(year))
+        else:
+            terms.append(f"{year}: {fmt(value)}")
+            total += value
+    if missing:
+        return None, [f"target cumulato: manca il consuntivo di {', '.join(missing)} per il totale → non valutabile"]
+    total += actual
+    terms.append(f"{anno}: {fmt(actual)}")
+    return total, [f"target cumulato: totale dal {first} = {' + '.join(terms)} = {fmt(total)}"]
+
+
+def part_code(codice: str, k: int) -> str:
+    """The code under which the k-th sub-measure of a multiple target takes its value (1-based)."""
+    return f"{codice}#{k}"
+
+
+def score_parts(
+    ind: Indicatore, target: Target, *, anno: int, periodo: str, valori: Valori,
+    eventi: Mapping[str, date | None], as_of: date, regole: Regole,
+) -> Outcome:
+    """Several figures in one indicator: each part is scored against the value entered under
+    ``CODICE#k``; the indicator is the mean of the parts (``regole.multiplo = media``) or the
+    lowest part (``tutti``: met only when every part is)."""
+    steps: list[str] = []
+    achieved: list[float] = []
+    missing: list[str] = []
+    for k, part in enumerate(target.parti, start=1):
+        code = part_code(ind.codice, k)
+        c = valori.consuntivo(code, anno, periodo)
+        polarita = Polarita.SCADENZA if part.tipo is TargetKind.SCADENZA else Polarita.SI_NO if part.tipo is TargetKind.SI_NO else ind.polarita
+        out = score_one(polarita=polarita, target=part, actual=c.valore if c else None, eventi=eventi, as_of=as_of, regole=regole, soglie=ind.soglie)
+        steps.append(f"misura {code} ({part.testo}): " + "; ".join(out.steps))
+        if out.achievement is None:
+            missing.append(code)
+        else:
+            achieved.append(out.achievement)
+    if not achieved:
+        return Outcome(None, Stato.SENZA_DATI, tuple(steps) + (f"nessuna delle {len(target.parti)} misure ha un valore (codici {', '.join(missing)})",))
+    if regole.multiplo == "tutti":
+        a = min(achieved)
+        steps.append(f"regola multiplo = tutti: la misura più bassa → a = {fmt(a)}")
+    else:
+        a = sum(achieved) / len(achieved)
+        steps.append(f"regola multiplo = media: ({' + '.join(fmt(x) for x in achieved)}) / {len(achieved)} = {fmt(a)}")
+    if missing:
+        steps.append(f"misure senza valore, escluse: {', '.join(missing)}")
+    return _banded(Outcome(a, status_for(a, regole), tuple(steps)), regole)
+
+
 def score_indicator(
     ind: Indicatore,
     *,
@@ -357,20 +541,37 @@ def score_indicator(
     for m in ind.milestones:
         c = valori.consuntivo(m.codice, anno, periodo)
         ms_actuals[m.codice] = c.valore if c else None
+    pre: list[str] = []
+    compared = actual
+    if target is not None and target.tipo is TargetKind.RELATIVO:
+        resolved, why = resolve_relative(ind, target, anno=anno, valori=valori)
+        pre += why
+        target_used = resolved or target
+    else:
+        target_used = target
+    if target_used is not None and target_used.cumulo == "totale" and isinstance(actual, float) and not periodo:
+        compared, why = running_total(ind, anno=anno, valori=valori, actual=actual)
+        pre += why
     if ind.polarita is Polarita.MILESTONE and ind.target and target is None:
         # A timing belongs to the years it is planned for (H1-1: 2020 only).
         out = Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
+    elif target_used is not None and target_used.tipo is TargetKind.MULTIPLO:
+        out = score_parts(ind, target_used, anno=anno, periodo=periodo, valori=valori, eventi=eventi, as_of=as_of, regole=regole)
     else:
         out = score_one(
             polarita=ind.polarita,
-            target=target,
-            actual=actual,
+            target=target_used,
+            actual=compared,
             milestones=ind.milestones,
             milestone_actuals=ms_actuals,
             eventi=eventi,
             as_of=as_of,
             regole=regole,
+            soglie=ind.soglie,
         )
+    if compared is None and actual is not None and out.stato is Stato.SENZA_DATI:
+        out = Outcome(None, Stato.NON_VALUTABILE, out.steps)
+    out = Outcome(out.achievement, out.stato, tuple(pre) + out.steps)
     steps = list(out.steps)
     formula = info.get("formula")
     if formula and formula.get("motivo") and actual is None:

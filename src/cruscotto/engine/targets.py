@@ -1,42 +1,60 @@
-"""Targets as the seed prints them, parsed into something the engine can score.
+"""Targets as real plans print them, parsed into something the engine can score.
 
-Shapes handled (docs/targets.md has the full table):
+Shapes handled (docs/targets.md has the full table, with the choices):
 
-=============================  =========================================
-printed                        parsed
-=============================  =========================================
-``90%``, ``7``, ``2.000``      numero 90 / 7 / 2000 (unit kept)
-``3gg``, ``-15 gg``, ``0``     numero 3 / -15 / 0
-``=1``, ``>3 ore``             numero with operator ``=`` / ``>``
-``11 uscite``                  numero 11, unit ``uscite``
-``100% iniziative ... ICE``    numero 100, unit ``%``, note the rest
-``entro 31/12/2020``           scadenza 2020-12-31
-``15/12/2020 salvo ...``       scadenza 2020-12-15, note the rest
-``Entro 15 gg. prima di T0``   scadenza relative: T0 - 15 days
-``30 gg da T0``, ``Entro T0``  scadenza relative: T0 + 30 / T0
-``Entro 60gg dalla data ...``  scadenza relative to another event
-``si``                         si/no
-anything else                  descrittivo (allowed for si/no and milestone)
-=============================  =========================================
+======================================  =============================================
+printed                                 parsed
+======================================  =============================================
+``90%``, ``7``, ``2.000``, ``-15 gg``   numero 90 / 7 / 2000 / -15 (unit kept)
+``=1``, ``>3 ore``, ``≥ 95%``, ``=> 90`` numero with operator ``=`` / ``>`` / ``>=``
+``almeno 1.100``, ``non inferiore a``   numero, operator ``>=`` (thresholds in words)
+``non superiore a 30 giorni``, ``max 5`` numero, operator ``<=``
+``entro 30 giorni`` (no event)          numero 30, operator ``<=`` (a duration)
+``ulteriori 30.000``                    numero, cumulo ``incremento``
+``per un totale di almeno 30.000``      numero, cumulo ``totale``
+``tra 90% e 95%``, ``90-95%``           intervallo 90..95
+``entro 31/12/2020``, ``30.06.2023``    scadenza (every written date form, see
+``Dicembre 2021``, ``I trimestre 2021`` :func:`numbers.search_date`)
+``entro il 2022``, ``entro fine anno``  scadenza: the year's last day
+``Entro 15 gg. prima di T0``            scadenza relative: T0 - 15 days
+``Entro 60gg dalla data ...``           scadenza relative to another event
+``+20% rispetto alla baseline``         relativo: base, variation, operator
+``riduzione del 15% dei tempi medi``    relativo to the previous year, -15%
+``mantenimento``                        relativo, variation 0
+``costruzione della baseline``          baseline: the year's value is the base
+``almeno 100 X e almeno 1.728 Y``       multiplo: one part per figure
+``si``, ``adozione del regolamento``    si/no
+anything else                           descrittivo (a sentence is never read
+                                        for its first number)
+======================================  =============================================
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from .errors import ParseError
-from .numbers import NOT_AVAILABLE, YES, find_date, fold, format_value, split_number
+from .numbers import NO, NOT_AVAILABLE, YES, fold, format_value, search_date, split_number
 
 
 class TargetKind(StrEnum):
     NUMERO = "numero"
     SCADENZA = "scadenza"
     SI_NO = "si/no"
+    RELATIVO = "relativo"  # a figure relative to a base (baseline, previous year, a year)
+    BASELINE = "baseline"  # the year builds the base of later relative targets: shown, not scored
+    INTERVALLO = "intervallo"  # a band: met inside it
+    MULTIPLO = "multiplo"  # several figures in one indicator (sub-measures)
     DESCRITTIVO = "descrittivo"
+
+
+BASE_BASELINE = "baseline"
+BASE_PRECEDENTE = "precedente"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +63,28 @@ class Target:
 
     testo: str
     tipo: TargetKind
-    valore: float | None = None
+    valore: float | None = None  # the figure; for relativo the signed variation; for intervallo the low end
     operatore: str = ""  # "", "=", ">", ">=", "<", "<="
     unita: str = ""
     data: date | None = None  # absolute deadline
-    evento: str | None = None  # event code of a relative deadline
+    evento: str | None = None  # event code of a relative deadline (or the printed words of an undeclared event)
     giorni: int = 0  # offset from the event, negative = before
     nota: str = ""
+    massimo: float | None = None  # intervallo: the high end
+    base: str | None = None  # relativo: "baseline", "precedente" or a year ("2019")
+    variazione: str = ""  # relativo: "percentuale", "punti" or "assoluta"
+    cumulo: str = ""  # numero: "incremento" (the year's own figure) or "totale" (the running total)
+    parti: tuple[Target, ...] = ()  # multiplo: one target per sub-measure
 
     @property
     def relativo(self) -> bool:
+        """A deadline relative to an event (not a figure relative to a base: see ``tipo``)."""
         return self.evento is not None
+
+    @property
+    def soglia(self) -> bool:
+        """A threshold ("almeno", "≥", "non superiore a"): met or not, or scored proportionally (docs/scoring.md)."""
+        return self.operatore in (">", ">=", "<", "<=")
 
     def scadenza(self, eventi: Mapping[str, date | None]) -> date | None:
         """The due date, resolving an event-relative deadline; ``None`` while the event date is unknown."""
@@ -75,23 +104,146 @@ class Target:
                 return f"entro {self.evento}"
             verso = "prima di" if self.giorni < 0 else "dopo"
             return f"entro {abs(self.giorni)} giorni {verso} {self.evento}"
+        if self.tipo is TargetKind.RELATIVO:
+            return f"{self.testo} ({describe_base(self.base)})"
         return self.testo
 
 
-_OPERATORS = {">=": ">=", "≥": ">=", "=>": ">=", "<=": "<=", "≤": "<=", "=<": "<=", ">": ">", "<": "<", "=": "="}
-_OPERATOR_RE = re.compile(r"^\s*(>=|≥|=>|<=|≤|=<|>|<|=)\s*")
+def describe_base(base: str | None) -> str:
+    if base == BASE_BASELINE:
+        return "rispetto alla baseline"
+    if base == BASE_PRECEDENTE or base is None:
+        return "rispetto all'anno precedente"
+    return f"rispetto al {base}"
+
+
+_OPERATORS = {">o=": ">=", "<o=": "<=", ">=": ">=", "≥": ">=", "=>": ">=", "<=": "<=", "≤": "<=", "=<": "<=", ">": ">", "<": "<", "=": "="}
+_OPERATOR_RE = re.compile(r"^\s*(>\s*o\s*=|<\s*o\s*=|>=|≥|=>|<=|≤|=<|>|<|=)\s*")
+# Thresholds in words, on the simplified text (lower case, no accents; see _simple). Longest first.
+_WORD_OPERATORS: tuple[tuple[str, str], ...] = (
+    (r"(?:maggiore|superiore|pari)\s+o\s+uguale\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", ">="),
+    (r"(?:uguale|pari)\s+o\s+(?:maggiore|superiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", ">="),
+    (r"(?:minore|inferiore|pari)\s+o\s+uguale\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", "<="),
+    (r"(?:uguale|pari)\s+o\s+(?:minore|inferiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", "<="),
+    (r"non\s+(?:inferiore|minore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", ">="),
+    (r"non\s+(?:superiore|maggiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", "<="),
+    (r"non\s+meno\s+di\b", ">="),
+    (r"non\s+oltre(?:\s+(?:i|il|le|l'|la))?\b", "<="),
+    (r"non\s+piu\s+di\b", "<="),
+    (r"al\s+massimo\b", "<="),
+    (r"al\s+minimo\b", ">="),
+    (r"almeno\b", ">="),
+    (r"(?:maggiore|superiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad|di)\b'?", ">"),
+    (r"(?:minore|inferiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad|di)\b'?", "<"),
+    (r"piu\s+di\b", ">"),
+    (r"meno\s+di\b", "<"),
+    (r"oltre(?:\s+(?:il|i|le|l'|la))?\b", ">"),
+    (r"fino\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", "<="),
+    (r"(?:min|minimo)\b\.?", ">="),
+    (r"(?:max|massimo)\b\.?", "<="),
+    (r"(?:pari|uguale)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", "="),
+)
+_WORD_OPERATOR_RE = [(re.compile(r"^\s*" + pattern + r"\s*"), op) for pattern, op in _WORD_OPERATORS]
+# "90% o più", "95% e oltre": a threshold written after the figure.
+_SUFFIX_OPERATOR = re.compile(r"^(?:o|e)\s+(?:piu|superiore|oltre|maggiore)\b\s*")
+_SUFFIX_OPERATOR_LE = re.compile(r"^(?:o|e)\s+(?:meno|inferiore|minore)\b\s*")
+_WORD_NUMBERS = {"un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10}
+_WORD_NUMBER_RE = re.compile(r"^(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b")
+_TIME_UNITS = r"(?:gg|giorni|giorno|g|ore|ora|h|mesi|mese|settimane|settimana|minuti|min)\b\.?"
+
 # "Entro 15 gg. prima di T0", "30 gg. da T0", "Entro 60gg dalla data ...", "Entro T0"
 _RELATIVE_RE = re.compile(
-    r"""^(?:entro\s+(?:il\s+|la\s+|le\s+)?)?
-        (?:(?P<n>\d+)\s*(?:gg|giorni|g)\.?\s*
+    r"""^(?:entro\s+(?:il\s+|la\s+|le\s+|i\s+)?)?
+        (?:(?P<n>\d+)\s*(?:gg|giorni|g)\.?\s*(?:lavorativi\s+|naturali\s+|solari\s+)?
            (?P<dir>prima\s+d(?:ella|ell'|el|i)|dalla|dalle|dall'|dal|da|dopo(?:\s+(?:il|la)\b)?)\s*)?
         (?P<event>.+?)\s*$""",
     re.VERBOSE,
+)
+# A number of days from a per-case moment ("entro 30 giorni dalla richiesta") is a duration
+# to keep, measured on each case: a figure (lower is better), not a deadline on the calendar.
+_PER_CASE = re.compile(
+    r"^(?:(?:la|il|l'|le|i)\s*)?(?:data\s+(?:di|della|del|dell')\s*)?"
+    r"(?:richiest|ricevimento|ricezione|presentazione|istanz|domand|segnalazion|protocollazione|acquisizione|arrivo|"
+    r"pratic|deposito|invio|inoltro|reclam|accesso|evento|iscrizione|avvio|conclusione\s+del\s+procedimento|"
+    r"completamento\s+dell'istruttoria|scadenza|fattur|ordin|chiusura|fine\s+del|termine\s+del)"
 )
 _UNIT_WORDS = {"%", "gg", "gg.", "giorni", "ore", "ora", "euro", "€", "uscite", "n", "n."}
 # A relative deadline further than a century from its event is a typo; the bound also
 # keeps the event date plus the days inside the calendar (and int() under its digit limit).
 MAX_GIORNI = 36_500
+MAX_TARGET_CHARS = 600
+
+_NUM = r"[+\-−–]?\s*\d[\d.]*(?:,\d+)?"
+_RANGE_RE = re.compile(
+    rf"""^(?:(?:compres[oaie]|compres[oa])\s+)?(?:tra|fra|da|dal|dallo)\s+(?P<a>{_NUM})\s*(?P<ua>%|\w+)?\s+(?:e|a|al)\s+(?P<b>{_NUM})(?P<rest>.*)$
+       |^(?P<a2>\d[\d.]*(?:,\d+)?)\s*(?P<ua2>%)?\s*(?:-|–|—|÷|/)\s*(?P<b2>\d[\d.]*(?:,\d+)?)(?P<rest2>(?:\s*%|\s+\S.*)?)$
+       |^(?P<a3>\d[\d.]*(?:,\d+)?)\s*(?P<ua3>%)?\s+a\s+(?P<b3>\d[\d.]*(?:,\d+)?)(?P<rest3>.*)$""",
+    re.VERBOSE,
+)
+_BASELINE_RE = re.compile(
+    r"""^(?:(?:costruzione|definizione|determinazione|individuazione|rilevazione|misurazione|calcolo|quantificazione|
+            elaborazione|fissazione|valorizzazione)\s+(?:della\s+|del\s+|di\s+|dei\s+)?(?:baseline|base\s*line|valore\s+(?:di\s+)?(?:base|partenza|riferimento)|
+            dato\s+(?:di\s+)?(?:base|partenza)|livello\s+(?:di\s+)?(?:base|partenza))\b
+          |(?:rilevazione|misurazione)\s+(?:del\s+|dei\s+)?dat[oi]\b(?!\s+entro)
+          |baseline\b|base\s*line\b|anno\s+(?:di\s+)?(?:base|avvio\s+(?:della\s+)?rilevazione)\b
+          |(?:valore|dato)\s+(?:di\s+)?(?:partenza|base)\s*:)""",
+    re.VERBOSE,
+)
+# What a variation is relative to, in the text after the figure.
+_BASE_WORDS = re.compile(
+    r"""(?P<baseline>baseline|base\s*line|valore\s+(?:di\s+)?(?:base|partenza)|dato\s+(?:di\s+)?(?:base|partenza))
+       |(?P<prev>anno\s+precedente|annualita\s+precedente|esercizio\s+precedente|anno\s+prima|anno\s+scorso|
+          precedente|n\s*-\s*1|ultimo\s+anno|ultimo\s+dato|ultimo\s+valore|valore\s+attuale|dato\s+attuale|livello\s+attuale|situazione\s+attuale)
+       |(?P<year>(?<!\d)(?:19|20)\d\d(?!\d))""",
+    re.VERBOSE,
+)
+_RELATIVE_MARK = re.compile(r"\b(?:rispetto|vs\.?|nei\s+confronti)\b|\bin\s+piu\b|\bin\s+meno\b")
+_UP_WORDS = r"aumento|incremento|crescita|miglioramento|innalzamento|potenziamento|ampliamento|aumentare|incrementare"
+_DOWN_WORDS = r"riduzione|diminuzione|calo|decremento|contrazione|abbattimento|ridurre|diminuire|contenimento"
+_VARIATION_WORD_RE = re.compile(
+    rf"""^(?P<word>{_UP_WORDS}|{_DOWN_WORDS})\s+(?:(?:di\s+)?almeno\s+)?(?:del|di|dello|pari\s+al?|nella\s+misura\s+del)?\s*
+         (?P<n>\d[\d.]*(?:,\d+)?)\s*(?P<unit>%|punti\s+percentuali|punti|p\.\s?p\.?|pp\b|punto\s+percentuale)?(?P<rest>.*)$""",
+    re.VERBOSE,
+)
+_SIGNED_VARIATION_RE = re.compile(
+    r"""^(?P<sign>[+\-−–])\s*(?P<n>\d[\d.]*(?:,\d+)?)\s*(?P<unit>%|punti\s+percentuali|punti|p\.\s?p\.?|pp\b|punto\s+percentuale)?(?P<rest>.*)$""",
+    re.VERBOSE,
+)
+_KEEP_RE = re.compile(r"^(?:mantenimento|mantenere|conferma|consolidamento|stabilita|invarianza)\b(?P<rest>.*)$")
+# ">= valore dell'anno precedente", "non inferiore al 2019": a base without a variation.
+_BARE_BASE_RE = re.compile(
+    r"""^(?:(?:il|al|del|dello|dell'|allo|all'|ai|ad)\s*)?(?:(?:valore|dato|livello|risultato|media|numero|target|standard)\s+)?
+         (?:(?:registrato|conseguito|raggiunto|rilevato)\s+)?(?:(?:nel|nell'|dell'|del|al|all'|di)\s*)?
+         (?:(?:anno|annualita|esercizio)\s+)?(?P<base>precedente|scorso|prima|n\s*-\s*1|baseline|base\s*line|(?:19|20)\d\d)\b(?P<rest>.*)$""",
+    re.VERBOSE,
+)
+_CUMULO_INCREMENTO = re.compile(r"^(?:ulteriori|ulteriore|altre|altri|altro|altra|ancora)\s+(?=[\d+])")
+_CUMULO_TOTALE_PREFIX = re.compile(r"^(?:per\s+un\s+(?:totale|complessivo)\s+(?:di\s+)?|in\s+totale\s+|complessivamente\s+|totale\s+(?:di\s+)?|cumulat[oi]\s+)")
+_CUMULO_TOTALE_SUFFIX = re.compile(r"\b(?:complessiv[iea]|in\s+totale|cumulat[oiae]|nel\s+triennio|nell'arco\s+del\s+triennio|totali)\b")
+# Qualitative targets: an action that is done or not ("adozione del regolamento").
+_QUALITATIVE = re.compile(
+    r"""^(?:realizzazione|adozione|approvazione|attivazione|predisposizione|redazione|pubblicazione|avvio|completamento|
+         implementazione|definizione|svolgimento|stipula|sottoscrizione|aggiornamento|elaborazione|trasmissione|costituzione|
+         istituzione|messa\s+(?:in|a)\s+\w+|attuazione|organizzazione|conclusione|effettuazione|rilascio|emanazione|
+         presentazione|consegna|invio|revisione|progettazione|individuazione|mappatura|ricognizione|monitoraggio|
+         partecipazione|introduzione|avviamento|acquisizione|affidamento|aggiudicazione|erogazione|gestione|stesura|
+         certificazione|digitalizzazione|reingegnerizzazione|integrazione|sperimentazione|rispetto\s+(?:della|del|dei|delle)\s+(?:scadenz|tempistic|cronoprogramm)
+         |raggiungimento|avvenut[oa]|effettuat[oa]|realizzat[oa]|adottat[oa]|approvat[oa]|attivat[oa]|pubblicat[oa]|completat[oa]|
+         predispost[oa]|redatt[oa]|svolt[oa]|conclus[oa]|fatto|obiettivo\s+raggiunto|on|ok)\b""",
+    re.VERBOSE,
+)
+_YEAR_ONLY = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
+# "entro il 2022", "entro l'anno 2022", "entro fine 2021", "nel corso del 2022" (the year's last day)
+_BY_YEAR = re.compile(
+    r"(?:\bentro\s+(?:il\s+|l'\s*|la\s+fine\s+(?:del\s+|dell'\s*)?|fine\s+(?:del\s+|dell'\s*)?)?(?:anno\s+|annualita\s+|esercizio\s+)?"
+    r"|\b(?:nel\s+corso\s+del(?:l')?\s*|nell'\s*|nel\s+|anno\s+|a\s+fine\s+|fine\s+))(?P<y>(?:19|20)\d\d)(?![\d/.,])(?!\s*(?:gg|giorni))"
+)
+_BY_YEAR_END = re.compile(r"\bentro\s+(?:la\s+)?fine\s+(?:dell'\s*|del\s+)?(?:anno|esercizio|annualita)\b|\bentro\s+l'\s*anno\b|\bentro\s+l'\s*esercizio\b|\b(?:a|al)l?a?\s+fine\s+(?:anno|esercizio)\b")
+_DAY_MONTH = re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s?(?P<sep>[/.])\s?(?P<m>\d{1,2})(?![\d]|[/.]\d)")
+_ENTRO_PREFIX = re.compile(r"^(?:(?:da\s+realizzare\s+|da\s+completare\s+)?entro\s+(?:e\s+non\s+oltre\s+)?(?:il\s+|la\s+|le\s+|l'\s*|al\s+|i\s+|fine\s+|la\s+fine\s+(?:di\s+|del\s+)?)?|al\s+|il\s+|scadenza\s*:?\s*|data\s*:?\s*)")
+# A sub-measure list: lines, bullets, ";", or " e " between two figures.
+_BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\d+[.)]|[a-z][.)])\s+")
+_AND_SPLIT = re.compile(r"\s+(?:e|ed|nonche|oltre\s+a)\s+(?=(?:almeno|non|min|max|fino|oltre|piu|meno|entro|pari|superiore|inferiore|maggiore|minore|\d|≥|≤|>|<|=))")
 
 
 def event_aliases(eventi: Mapping[str, list[str] | tuple[str, ...]]) -> dict[str, str]:
@@ -114,11 +266,31 @@ def _fold_event(text: str) -> str:
     return text.strip(" .")
 
 
-def parse_target(text: object, *, aliases: Mapping[str, str] | None = None, where: str | None = None) -> Target | None:
+def _simple(text: str) -> str:
+    """Lower case with accents removed, character by character: the same length as ``text``,
+    so a span found here is the same span of the printed text (for notes kept as typed)."""
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFKD", c)[:1] or c
+        low = base.lower()
+        out.append(low if len(low) == 1 else base)
+    s = "".join(out)
+    # Typographic apostrophes and the degree-like ordinal signs read as their plain forms.
+    return s.translate(str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "}))
+
+
+def parse_target(
+    text: object,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    where: str | None = None,
+    anno: int | None = None,
+) -> Target | None:
     """Parse a printed target; ``None`` when the cell is empty (no target that year).
 
     ``aliases`` maps folded event names to event codes (see :func:`event_aliases`);
-    without it only the literal code ``T0`` is known.
+    without it only the literal code ``T0`` is known. ``anno`` is the year the target is
+    for, which gives "entro fine anno" and "entro il 31/12" their year.
     """
     if text is None:
         return None
@@ -131,66 +303,388 @@ def parse_target(text: object, *, aliases: Mapping[str, str] | None = None, wher
     if isinstance(text, date):
         return Target(testo=format_value(text), tipo=TargetKind.SCADENZA, data=text)
     raw = str(text).strip()
-    f = fold(raw)
-    if f in NOT_AVAILABLE:
+    if fold(raw[:20]) in NOT_AVAILABLE:
         return None
-    aliases = aliases if aliases is not None else {"t0": "T0"}
+    if len(raw) > MAX_TARGET_CHARS:
+        # No plan prints a target this long; reading it would only cost time (the patterns
+        # look for a figure or a date at every position).
+        return Target(testo=raw, tipo=TargetKind.DESCRITTIVO, nota=raw)
+    return _Reader(raw, aliases if aliases is not None else {"t0": "T0"}, where, anno).read()
 
-    # 1. An absolute deadline: "entro 31/12/2020", "15/12/2020 salvo diverso termine ...".
-    m = re.match(r"^(?:entro\s+(?:il\s+)?)?(\d{1,2}/\d{1,2}/\d{4})\s*(.*)$", f)
-    if m:
-        d = find_date(m.group(1))
-        if d is None:
-            raise ParseError("data inesistente nel target", value=raw, where=where)
-        return Target(testo=raw, tipo=TargetKind.SCADENZA, data=d, nota=_tail(raw, m.group(2)))
 
-    # 2. A deadline relative to an event (T0, entry into force of guidelines ...).
-    m = _RELATIVE_RE.match(f)
-    if m:
-        code = aliases.get(_fold_event(m.group("event")))
+class _Reader:
+    """One printed target. Each ``_try_*`` returns a Target or ``None`` (not this shape)."""
+
+    def __init__(self, raw: str, aliases: Mapping[str, str], where: str | None, anno: int | None):
+        self.raw = raw
+        self.aliases = aliases
+        self.where = where
+        self.anno = anno
+
+    def error(self, message: str) -> ParseError:
+        return ParseError(message, value=self.raw, where=self.where)
+
+    def read(self) -> Target:
+        # Enclosing quotes and a final ";" carry nothing.
+        low = _simple(self.raw).strip().rstrip(" ;").strip("\"'«»“” ")
+        for attempt in (
+            self._try_baseline,
+            self._try_multiple,
+            self._try_range,
+            self._try_leading_date,
+            self._try_event,
+            self._try_relative,
+            self._try_yes_no,
+            self._try_number,
+            self._try_trailing_date,
+            self._try_qualitative,
+        ):
+            found = attempt(low)
+            if found is not None:
+                return found
+        # Words only, or a sentence with a figure inside it: never read for its first number.
+        return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=self.raw)
+
+    # --- helpers ----------------------------------------------------------------
+
+    def _typed(self, low: str, start: int, end: int | None = None) -> str:
+        """The printed text of a span of ``low`` (case and accents as typed)."""
+        body = self.raw.strip().rstrip(" ;").strip("\"'«»“” ")
+        src = body if len(body) == len(low) else low
+        return src[start:end].strip(" ,;:-–")
+
+    def _target(self, **kw) -> Target:
+        return Target(testo=self.raw, **kw)
+
+    # --- shapes -----------------------------------------------------------------
+
+    def _try_baseline(self, low: str) -> Target | None:
+        m = _BASELINE_RE.match(low)
+        if not m:
+            return None
+        rest = low[m.end():].strip(" :=-–")
+        value = None
+        parts = split_number(rest) if rest else None
+        if parts is not None and not _YEAR_ONLY.fullmatch(rest.split()[0] if rest.split() else ""):
+            value = parts[0]
+        return self._target(tipo=TargetKind.BASELINE, valore=value, nota=self._typed(low, m.end()))
+
+    def _try_multiple(self, low: str) -> Target | None:
+        pieces = [p for p in re.split(r"\n|;", low) if p.strip()]
+        if len(pieces) < 2:
+            pieces = _AND_SPLIT.split(low)
+        if len(pieces) < 2:
+            return None
+        parts = []
+        for piece in pieces:
+            piece = _BULLET.sub("", piece).strip(" ,.")
+            if not piece:
+                continue
+            sub = _Reader(piece, self.aliases, self.where, self.anno)
+            try:
+                t = sub.read_single()
+            except ParseError:
+                return None
+            if t.tipo in (TargetKind.DESCRITTIVO, TargetKind.MULTIPLO):
+                return None
+            parts.append(t)
+        if len(parts) < 2:
+            return None
+        return self._target(tipo=TargetKind.MULTIPLO, parti=tuple(parts))
+
+    def read_single(self) -> Target:
+        """Like :meth:`read`, without looking for sub-measures (a part of a multiple target)."""
+        low = _simple(self.raw).strip().rstrip(" ;")
+        for attempt in (self._try_baseline, self._try_range, self._try_leading_date, self._try_event, self._try_relative, self._try_yes_no, self._try_number, self._try_trailing_date, self._try_qualitative):
+            found = attempt(low)
+            if found is not None:
+                return found
+        return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=self.raw)
+
+    def _try_range(self, low: str) -> Target | None:
+        m = _RANGE_RE.match(low)
+        if not m:
+            return None
+        a = m.group("a") or m.group("a2") or m.group("a3")
+        b = m.group("b") or m.group("b2") or m.group("b3")
+        rest = (m.group("rest") if m.group("a") else m.group("rest2") if m.group("a2") else m.group("rest3")) or ""
+        unit_a = m.group("ua") or m.group("ua2") or m.group("ua3") or ""
+        if m.group("a2") and "/" in low[: m.end()] and not unit_a and "%" not in rest:
+            return None  # "3/5" is a ratio or a day/month, not a band
+        pa, pb = split_number(a), split_number(b)
+        if pa is None or pb is None:
+            return None
+        lo, hi = pa[0], pb[0]
+        if lo > hi:
+            raise self.error("intervallo con gli estremi invertiti (il primo deve essere il minore)")
+        rest = rest.strip()
+        unit = "%" if unit_a == "%" or rest.startswith("%") else ""
+        note = rest.lstrip("%").strip()
+        if not unit and note:
+            unit, note = _split_unit(note)
+        return self._target(tipo=TargetKind.INTERVALLO, valore=lo, massimo=hi, unita=unit, nota=note)
+
+    def _date_at(self, low: str) -> tuple[date, int, int] | None:
+        found = search_date(low)
+        if found is not None:
+            return found
+        return None
+
+    def _try_leading_date(self, low: str) -> Target | None:
+        """A deadline that the cell starts with: "entro il 30 giugno 2023", "31/12/23", "entro il 2022"."""
+        lead = _ENTRO_PREFIX.match(low)
+        start = lead.end() if lead else 0
+        head = low[start:]
+        try:
+            found = search_date(head)
+        except ParseError:
+            raise self.error("data inesistente nel target") from None
+        if found is not None and found[1] == 0:
+            d, _, end = found
+            return self._target(tipo=TargetKind.SCADENZA, data=d, nota=self._typed(low, start + end))
+        by_year = _BY_YEAR.match(low)
+        if by_year and (lead or low.startswith(("nel", "anno", "fine", "a fine"))):
+            y = int(by_year.group("y"))
+            rest = low[by_year.end():]
+            if not rest.strip() or not re.match(r"^\s*[\d,.%]", rest):
+                return self._target(tipo=TargetKind.SCADENZA, data=date(y, 12, 31), nota=self._typed(low, by_year.end()))
+        if lead and self.anno is not None:
+            dm = _DAY_MONTH.match(head)
+            if dm:
+                try:
+                    d = date(self.anno, int(dm.group("m")), int(dm.group("d")))
+                except ValueError:
+                    raise self.error("data inesistente nel target") from None
+                return self._target(tipo=TargetKind.SCADENZA, data=d, nota=self._typed(low, start + dm.end()))
+            if _BY_YEAR_END.match(low):
+                return self._target(tipo=TargetKind.SCADENZA, data=date(self.anno, 12, 31), nota=self._typed(low, _BY_YEAR_END.match(low).end()))
+        return None
+
+    def _try_trailing_date(self, low: str) -> Target | None:
+        """"Adozione del regolamento entro il 30/06/2021": a deadline after words."""
+        m = re.search(r"\b(?:entro|non\s+oltre|scadenza)\b", low)
+        if not m:
+            return None
+        tail = low[m.start():]
+        found = self._try_leading_date(tail)
+        if found is None:
+            return None
+        note = " ".join(x for x in (self._typed(low, 0, m.start()), found.nota) if x)
+        return self._target(tipo=TargetKind.SCADENZA, data=found.data, nota=note)
+
+    def _try_event(self, low: str) -> Target | None:
+        f = " ".join(low.split())
+        m = _RELATIVE_RE.match(f)
+        if not m:
+            return None
+        event_text = m.group("event")
+        code = self.aliases.get(_fold_event(event_text))
         has_shape = m.group("n") is not None or f.startswith("entro")
-        if code is not None and (has_shape or _fold_event(f) in aliases):
-            digits = (m.group("n") or "0").lstrip("0") or "0"
+        if m.group("n") is not None:
+            digits = m.group("n").lstrip("0") or "0"
             if len(digits) > len(str(MAX_GIORNI)) or int(digits) > MAX_GIORNI:
-                raise ParseError(f"termine in giorni fuori misura (massimo {MAX_GIORNI} giorni dall'evento)", value=raw, where=where)
-            days = int(digits)
-            if m.group("dir") and m.group("dir").startswith("prima"):
-                days = -days
-            return Target(testo=raw, tipo=TargetKind.SCADENZA, evento=code, giorni=days)
+                raise self.error(f"termine in giorni fuori misura (massimo {MAX_GIORNI} giorni dall'evento)")
+        if code is not None and (has_shape or _fold_event(f) in self.aliases):
+            return self._target(tipo=TargetKind.SCADENZA, evento=code, giorni=self._days(m))
         if m.group("n") is not None and m.group("dir"):
-            raise ParseError(
-                f"evento sconosciuto nel target (eventi noti: {', '.join(sorted(set(aliases.values())))})",
-                value=raw,
-                where=where,
+            rest = event_text
+            if _PER_CASE.match(rest):
+                return None  # a duration per case: read as a figure below
+            # A one-off event the plan has not declared ("entro 60 giorni dall'approvazione del
+            # bilancio"): kept as an event of its own, waiting for its date (a warning says so).
+            name = _event_name(rest)
+            if not re.search(r"[a-z]{2}", name):
+                return None
+            return self._target(tipo=TargetKind.SCADENZA, evento=name, giorni=self._days(m))
+        return None
+
+    @staticmethod
+    def _days(m: re.Match) -> int:
+        days = int((m.group("n") or "0").lstrip("0") or "0")
+        if m.group("dir") and m.group("dir").startswith("prima"):
+            days = -days
+        return days
+
+    def _try_relative(self, low: str) -> Target | None:
+        f = " ".join(low.split())
+        m = _KEEP_RE.match(f)
+        if m:
+            rest = m.group("rest").strip()
+            parts = split_number(re.sub(r"^(?:del|dello|della|dei|delle|al|allo|alla|di|a|pari\s+al?)\s+", "", rest))
+            if parts is not None and not _YEAR_ONLY.match(rest.split()[-1] if rest.split() else "") and not _BASE_WORDS.search(rest):
+                value, unit_rest = parts
+                unit, note = _split_unit(unit_rest)
+                return self._target(tipo=TargetKind.NUMERO, valore=value, unita=unit, nota=("mantenimento " + note).strip())
+            return self._target(tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(rest), variazione="", nota=rest)
+        op = ""
+        body = f
+        om = _OPERATOR_RE.match(body)
+        if om:
+            op = _OPERATORS[re.sub(r"\s", "", om.group(1))]
+            body = body[om.end():]
+        else:
+            for rx, word_op in _WORD_OPERATOR_RE:
+                wm = rx.match(body)
+                if wm:
+                    op, body = word_op, body[wm.end():]
+                    break
+        if op:
+            bm = _BARE_BASE_RE.match(body)
+            if bm and not re.match(r"^\s*\d", body[: bm.start("base")] or "x") and (bm.group("base")[0].isalpha() or re.search(r"\b(?:anno|valore|dato|livello|risultato|media|standard|del|dell|al|nel)\b", body[: bm.start("base")])):
+                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=_base_of(bm.group("base")), nota=bm.group("rest").strip())
+        m = _VARIATION_WORD_RE.match(body)
+        if m:
+            up = re.match(_UP_WORDS, m.group("word")) is not None
+            value = _number(m.group("n"))
+            if value is None:
+                return None
+            rest = m.group("rest")
+            return self._target(
+                tipo=TargetKind.RELATIVO,
+                valore=value if up else -value,
+                operatore=op or (">=" if up else "<="),
+                base=_base_of(rest),
+                variazione=_variation_kind(m.group("unit")),
+                nota=rest.strip(),
             )
+        m = _SIGNED_VARIATION_RE.match(body)
+        if m:
+            rest = m.group("rest")
+            kind = _variation_kind(m.group("unit"))
+            if kind == "punti" or _RELATIVE_MARK.search(rest) or _BASE_WORDS.search(rest):
+                value = _number(m.group("n"))
+                if value is None:
+                    return None
+                up = m.group("sign") == "+"
+                return self._target(
+                    tipo=TargetKind.RELATIVO,
+                    valore=value if up else -value,
+                    operatore=op or (">=" if up else "<="),
+                    base=_base_of(rest),
+                    variazione=kind,
+                    nota=rest.strip(),
+                )
+        return None
 
-    # 3. Yes / no.
-    if f in YES:
-        return Target(testo=raw, tipo=TargetKind.SI_NO, valore=1.0)
+    def _try_yes_no(self, low: str) -> Target | None:
+        f = " ".join(low.split()).strip(" !.")
+        if f in YES:
+            return self._target(tipo=TargetKind.SI_NO, valore=1.0)
+        if f in NO:
+            return self._target(tipo=TargetKind.SI_NO, valore=0.0)
+        head = re.match(r"^(si|sì)\b[\s,:(-]*", f)
+        if head and re.search(r"\d", f):
+            # "sì (entro il 31/12)": the date is what can be checked.
+            found = self._try_leading_date(f[head.end():].rstrip(")"))
+            if found is not None and found.tipo is TargetKind.SCADENZA:
+                return found
+        return None
 
-    # 4. A number, with an optional comparison and unit: "=1", ">3 ore", "90%", "-15 gg".
-    op = ""
-    body = raw
-    om = _OPERATOR_RE.match(raw)
-    if om:
-        op = _OPERATORS[om.group(1)]
-        body = raw[om.end():]
-    parts = split_number(body)
-    if parts is not None:
-        value, rest = parts
-        if _RANGE_RE.match(rest):
-            # "90-95%" once read as 90 with the unit "-95%": a range is no target the rules can score.
-            raise ParseError("target a intervallo non ammesso: scrivere un valore (90%) o una soglia (>=90%)", value=raw, where=where)
-        unit, note = _split_unit(rest)
-        return Target(testo=raw, tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=note)
-    if op:
-        raise ParseError("target non valido: dopo il segno di confronto serve un numero", value=raw, where=where)
+    def _try_number(self, low: str) -> Target | None:
+        """A figure, with a comparison in signs or words, an optional unit and a note."""
+        body = low
+        op = ""
+        om = _OPERATOR_RE.match(body)
+        if om:
+            op = _OPERATORS[re.sub(r"\s", "", om.group(1))]
+            body = body[om.end():]
+        else:
+            for rx, word_op in _WORD_OPERATOR_RE:
+                wm = rx.match(body)
+                if wm:
+                    op, body = word_op, body[wm.end():]
+                    break
+        cumulo = ""
+        cm = _CUMULO_INCREMENTO.match(body)
+        if cm:
+            cumulo, body = "incremento", body[cm.end():]
+        else:
+            cm = _CUMULO_TOTALE_PREFIX.match(body)
+            if cm:
+                cumulo, body = "totale", body[cm.end():]
+                for rx, word_op in _WORD_OPERATOR_RE:
+                    wm = rx.match(body)
+                    if wm and not op:
+                        op, body = word_op, body[wm.end():]
+                        break
+        duration = False
+        if not op:
+            em = re.match(r"^\s*entro\s+(?:i\s+|il\s+|le\s+)?(?=\d[\d.,]*\s*" + _TIME_UNITS + ")", body)
+            if em:
+                op, body, duration = "<=", body[em.end():], True
+        offset = len(low) - len(body)
+        wn = _WORD_NUMBER_RE.match(body)
+        if wn and op:
+            value: float = float(_WORD_NUMBERS[wn.group(1)])
+            rest = body[wn.end():]
+        else:
+            parts = split_number(body)
+            if parts is None:
+                return None
+            value, rest = parts
+        rest_start = len(low) - len(rest)
+        if _RANGE_AFTER.match(rest):
+            return None
+        sm = _SUFFIX_OPERATOR.match(rest.lstrip("% ").strip()) if not op else None
+        if sm:
+            op = ">="
+        elif not op:
+            sm = _SUFFIX_OPERATOR_LE.match(rest.lstrip("% ").strip())
+            if sm:
+                op = "<="
+        if not cumulo and _CUMULO_TOTALE_SUFFIX.search(rest):
+            cumulo = "totale"
+        if not cumulo and re.search(r"\b(?:in\s+piu|aggiuntiv[ie]|ulteriori|in\s+aggiunta)\b", rest):
+            cumulo = "incremento"
+        unit, note = _split_unit(self._typed(low, rest_start) if rest.strip() else "")
+        if duration and not unit:
+            unit = rest.split()[0] if rest.split() else ""
+        del offset
+        return self._target(tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=note, cumulo=cumulo)
 
-    # 5. Words only ("timing (pag. 31-32 ...)", "rispetto termini previsti in PTPCT").
-    return Target(testo=raw, tipo=TargetKind.DESCRITTIVO, nota=raw)
+    def _try_qualitative(self, low: str) -> Target | None:
+        f = " ".join(low.split())
+        if not _QUALITATIVE.match(f):
+            return None
+        # Digits other than years and article numbers make it a sentence with a figure: not read.
+        stripped = _YEAR_ONLY.sub("", f)
+        stripped = re.sub(r"\b(?:art|artt|d\.?\s?lgs|l|dpr|dl|n|c|comma|lett)\.?\s*[\d/.,\s]+", "", stripped)
+        stripped = re.sub(r"\b\d+\s*/\s*\d{2,4}\b", "", stripped)
+        if re.search(r"\d", stripped):
+            return None
+        return self._target(tipo=TargetKind.SI_NO, valore=1.0, nota=self.raw)
 
 
-_RANGE_RE = re.compile(r"\s*(?:[-–—÷]|a\s)\s*\d")
+_RANGE_AFTER = re.compile(r"^\s*%?\s*(?:[-–—÷]|a\s)\s*\d")
+
+
+def _number(text: str) -> float | None:
+    parts = split_number(text)
+    return None if parts is None else parts[0]
+
+
+def _variation_kind(unit: str | None) -> str:
+    if not unit:
+        return "assoluta"
+    return "percentuale" if unit.startswith("%") else "punti"
+
+
+def _base_of(text: str) -> str:
+    m = _BASE_WORDS.search(text)
+    if not m:
+        return BASE_PRECEDENTE
+    if m.group("baseline"):
+        return BASE_BASELINE
+    if m.group("year"):
+        return m.group("year")
+    return BASE_PRECEDENTE
+
+
+def _event_name(text: str) -> str:
+    """The event of an undeclared relative deadline, without its article: "approvazione del bilancio"."""
+    text = re.sub(r"^(?:la|il|lo|le|i|gli|l')\s*", "", text.strip())
+    text = re.sub(r"^data\s+(?:di|della|del|dell')\s*", "", text)
+    return text.strip(" .,;")
 
 
 def _split_unit(rest: str) -> tuple[str, str]:
@@ -203,15 +697,3 @@ def _split_unit(rest: str) -> tuple[str, str]:
     if fold(first) in _UNIT_WORDS or len(rest.split()) <= 2:
         return first, after.strip()
     return "", rest
-
-
-def _tail(raw: str, folded_tail: str) -> str:
-    """The caveat after an absolute deadline as typed (case, accents and spaces kept)."""
-    if not folded_tail:
-        return ""
-    # Cut after the date in the typed text. Cutting the folded tail's length off the end
-    # lost text wherever folding shortens it: "01/01/2020 a  b" gave the caveat "b".
-    m = re.match(r"\s*(?:entro\s+(?:il\s+)?)?\d{1,2}/\d{1,2}/\d{4}\s*(.*)", raw, re.IGNORECASE | re.DOTALL)
-    if m and fold(m.group(1)) == folded_tail:
-        return m.group(1).strip()
-    return folded_tail

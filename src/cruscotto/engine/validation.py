@@ -30,12 +30,25 @@ def _err(code: str, message: str, where: str) -> Problem:
 
 def validate_plan(p: Piano) -> list[Problem]:
     out: list[Problem] = []
+    out += _undeclared_events(p)
     out += _duplicates(p)
     out += _weights(p)
     out += _indicators(p)
     out += _references(p)
     out += _budget_totals(p)
     return out
+
+
+def _undeclared_events(p: Piano) -> list[Problem]:
+    return [
+        _warn(
+            "evento_non_dichiarato",
+            f"evento {e.codice!r} letto dai target ma non dichiarato nel piano: le scadenze che ne dipendono restano in attesa finché non ha una data",
+            f"evento {e.codice}",
+        )
+        for e in p.eventi
+        if not e.dichiarato
+    ]
 
 
 def _duplicates(p: Piano) -> list[Problem]:
@@ -90,10 +103,13 @@ def _weights(p: Piano) -> list[Problem]:
 
 
 def _target_fits(polarita: Polarita, kind: TargetKind) -> bool:
+    # A year that builds the baseline fits any polarity: it is shown, not scored.
+    if kind is TargetKind.BASELINE:
+        return True
     if polarita in (Polarita.CRESCENTE, Polarita.DECRESCENTE):
-        return kind is TargetKind.NUMERO
+        return kind in (TargetKind.NUMERO, TargetKind.RELATIVO, TargetKind.INTERVALLO, TargetKind.MULTIPLO)
     if polarita is Polarita.SCADENZA:
-        return kind is TargetKind.SCADENZA
+        return kind in (TargetKind.SCADENZA, TargetKind.MULTIPLO)
     if polarita is Polarita.SI_NO:
         return kind in (TargetKind.SI_NO, TargetKind.DESCRITTIVO)
     return True  # milestone: the target text is descriptive, milestones score
@@ -112,7 +128,12 @@ def _indicators(p: Piano) -> list[Problem]:
                     out.append(_warn("target_mancante", f"manca il target per l'anno {y}", where))
         for y, t in ind.target.items():
             if not _target_fits(ind.polarita, t.tipo):
-                out.append(_err("target_incoerente", f"target {y} {t.testo!r} ({t.tipo.value}) non adatto alla polarità {ind.polarita.value}", where))
+                hint = " (testo non letto come target: scriverlo come numero, soglia, data o variazione)" if t.tipo is TargetKind.DESCRITTIVO else ""
+                out.append(_err("target_incoerente", f"target {y} {t.testo!r} ({t.tipo.value}) non adatto alla polarità {ind.polarita.value}{hint}", f"{where}, target {y}"))
+            if t.tipo is TargetKind.RELATIVO and t.base not in (None, "baseline", "precedente") and int(t.base) >= y:
+                out.append(_err("base_incoerente", f"target {y} {t.testo!r}: la base {t.base} non precede l'anno del target", f"{where}, target {y}"))
+            if t.tipo is TargetKind.MULTIPLO:
+                out.append(_warn("target_multiplo", f"target {y} {t.testo!r}: {len(t.parti)} misure, i valori si inseriscono come {ind.codice}#1 … {ind.codice}#{len(t.parti)}", f"{where}, target {y}"))
         if fold(ind.unita).startswith("data") and any(t.tipo is not TargetKind.SCADENZA for t in ind.target.values()):
             out.append(_warn("unita_incoerente", f"unità di misura {ind.unita!r} ma target non di data ({', '.join(t.testo for t in ind.target.values())})", where))
         if ind.polarita is Polarita.MILESTONE and not ind.milestones:

@@ -22,8 +22,12 @@ class LoadedPlan:
     warnings: list[Problem] = field(default_factory=list)  # about the file itself (unknown columns ...)
 
 
-def load_plan(path: str | Path) -> LoadedPlan:
-    """Read a plan in any supported format; :class:`PlanError` lists every problem found."""
+def load_plan(path: str | Path, *, ente: tuple[str, str] | None = None) -> LoadedPlan:
+    """Read a plan in any supported format; :class:`PlanError` lists every problem found.
+
+    ``ente`` (code, name) is the body a sheet without a ``Piano`` tab belongs to: the
+    page or API call it is uploaded through says it, never the file's name (an upload's
+    name is a random one). A sheet's own ``Ente`` column wins."""
     path = Path(path)
     if not path.exists():
         raise PlanError([Problem("file", "file non trovato", str(path))], str(path))
@@ -32,7 +36,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
         if suffix in NATIVE:
             return LoadedPlan(load_native(path))
         if suffix in TABULAR:
-            r = load_tabular(path)
+            r = load_tabular(path, ente=ente)
             return LoadedPlan(r.piano, r.valori, r.warnings)
     except ParseError as exc:
         raise PlanError([Problem("valore_non_valido", f"{exc.reason}" + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(path))], str(path)) from None

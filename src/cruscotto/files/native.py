@@ -47,6 +47,8 @@ from ..engine.numbers import parse_date, parse_number, parse_value, parse_weight
 from ..engine.targets import Target, event_aliases, parse_target
 
 FORMAT = "cruscotto/piano@1"
+SOGLIE = ("proporzionale", "raggiunto")
+MULTIPLO = ("media", "tutti")
 
 
 class _Reader:
@@ -86,9 +88,9 @@ class _Reader:
             value = None  # printed notes such as "in attesa di consuntivo" are kept as text
         return Dato(text, value)
 
-    def target(self, raw: Any, where: str) -> Target | None:
+    def target(self, raw: Any, where: str, anno: int | None = None) -> Target | None:
         try:
-            return parse_target(raw, aliases=self.aliases, where=where)
+            return parse_target(raw, aliases=self.aliases, where=where, anno=anno)
         except ParseError as exc:
             self.error(exc.where or where, f"{exc.reason}: {exc.value!r}", "target_non_valido")
             return None
@@ -172,7 +174,7 @@ class _Reader:
         for year, raw in (d.get("target") or {}).items():
             y = self._year(year, f"{where}.target")
             if y is not None:
-                t = self.target(raw, f"{where}.target.{year}")
+                t = self.target(raw, f"{where}.target.{year}", y)
                 if t is not None:
                     targets[y] = t
         return Indicatore(
@@ -194,7 +196,19 @@ class _Reader:
             target=targets,
             milestones=self.milestones(d.get("milestones") or [], f"{where}.milestones"),
             note=self.text(d, "note", where),
+            soglie=self._choice(d.get("soglie"), SOGLIE, f"{where}.soglie"),
+            baseline=self.dato(d.get("baseline"), f"{where}.baseline"),
+            baseline_anno=self._year(d["baseline_anno"], f"{where}.baseline_anno") if d.get("baseline_anno") not in (None, "") else None,
         )
+
+    def _choice(self, raw, allowed: tuple[str, ...], where: str) -> str | None:
+        if raw in (None, ""):
+            return None
+        value = str(raw).strip().lower()
+        if value not in allowed:
+            self.error(where, f"valore non ammesso {raw!r} (ammessi: {', '.join(allowed)})")
+            return None
+        return value
 
     def _year(self, raw, where) -> int | None:
         try:
@@ -292,6 +306,7 @@ class _Reader:
                 Prospettiva(self.text(p, "codice", wp, True) or "?", self.text(p, "nome", wp, True) or "", peso, pt, tuple(linee), self.text(p, "note", wp))
             )
 
+        eventi += self._undeclared_events(prospettive, eventi)
         return Piano(
             ente=ente,
             titolo=self.text(piano_d, "titolo", "piano") or "",
@@ -313,6 +328,29 @@ class _Reader:
             vision=self.text(data, "vision", ""),
             sezioni={str(k): str(v) for k, v in (data.get("sezioni") or {}).items() if v},
         )
+
+    @staticmethod
+    def _undeclared_events(prospettive, eventi) -> list[Evento]:
+        """Events named only in targets ("entro 60 giorni dall'approvazione del bilancio"): added
+        without a date, so that their deadlines wait for it; validation warns (evento_non_dichiarato)."""
+        known = {e.codice for e in eventi}
+        found: dict[str, None] = {}
+
+        def targets_of(ind):
+            yield from ind.target.values()
+            for m in ind.milestones:
+                yield m.scadenza
+
+        for p in prospettive:
+            for ln in p.linee:
+                for os_ in ln.obiettivi_strategici:
+                    inds = list(os_.indicatori) + [i for oo in os_.obiettivi_operativi for i in oo.indicatori]
+                    for ind in inds:
+                        for t in targets_of(ind):
+                            for part in (t, *t.parti):
+                                if part.evento and part.evento not in known:
+                                    found[part.evento] = None
+        return [Evento(code, code, None, (), dichiarato=False) for code in found]
 
     def regole(self, d: dict) -> Regole:
         defaults = Regole()
@@ -336,7 +374,9 @@ class _Reader:
             self.error("regole.dati_mancanti", f"valore non ammesso {mancanti!r} (ammessi: escludi, zero)")
         if parz is not None and parz > soglia:
             self.error("regole.soglia_parziale", "la soglia parziale supera la soglia di raggiungimento")
-        return Regole(soglia, parz, fasce, modo, mancanti, rit)
+        soglie = self._choice(d.get("soglie"), SOGLIE, "regole.soglie") or defaults.soglie
+        multiplo = self._choice(d.get("multiplo"), MULTIPLO, "regole.multiplo") or defaults.multiplo
+        return Regole(soglia, parz, fasce, modo, mancanti, rit, soglie, multiplo)
 
     def budget(self, d, where) -> dict[str, Dato]:
         if not isinstance(d, dict):
@@ -517,6 +557,9 @@ def indicatore_to_data(i: Indicatore) -> dict:
             "target": _target_out(i.target),
             "milestones": _milestones_out(i.milestones),
             "note": i.note,
+            "soglie": i.soglie,
+            "baseline": i.baseline.testo if i.baseline else None,
+            "baseline_anno": i.baseline_anno,
         }
     )
 
@@ -539,6 +582,8 @@ def plan_to_data(p: Piano) -> dict:
                 "fasce_modo": r.fasce_modo,
                 "dati_mancanti": r.dati_mancanti,
                 "ritardo_fasce": [{"giorni": f.giorni, "punteggio": f.punteggio} for f in r.ritardo_fasce],
+                **({"soglie": r.soglie} if r.soglie != "proporzionale" else {}),
+                **({"multiplo": r.multiplo} if r.multiplo != "media" else {}),
             },
             "mandato": p.mandato,
             "mission": p.mission,

@@ -53,8 +53,10 @@ COLUMNS = [
     ("strutture", "Strutture"),
     ("media_cluster", "Media cluster"),
 ]
-EXTRA_COLUMNS = [("cruscotto", "Cruscotto"), ("milestones", "Milestone"), ("note", "Note")]
-_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS}
+EXTRA_COLUMNS = [("cruscotto", "Cruscotto"), ("milestones", "Milestone"), ("eventi", "Eventi"), ("note", "Note")]
+# Read, never written: the body a sheet belongs to, and the indicator's baseline.
+READ_ONLY_COLUMNS = [("ente", "Ente"), ("baseline", "Baseline"), ("baseline_anno", "Anno baseline"), ("soglie", "Soglie")]
+_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS}
 _KNOWN.update({"unita": "unita", "polarita": "polarita", "indicatore": "nome", "codice indicatore": "codice"})
 _YEAR_COL = re.compile(r"^(storico|target|consuntivo)\s+(\d{4})$")
 
@@ -64,6 +66,30 @@ class TabularResult:
     piano: Piano
     valori: Valori
     warnings: list[Problem] = field(default_factory=list)
+
+
+# A level the sheet does not have: one node of that level holds all the rows.
+IMPLICIT = {
+    "prospettiva": "- - (prospettiva non prevista dal piano)",
+    "linea": "- - (linea non prevista dal piano)",
+    "obiettivo_strategico": "- - (obiettivo non previsto dal piano)",
+}
+_SHORT_CODE = re.compile(r"^\d{1,3}(?:\.\d{1,3})?[a-z]?$", re.IGNORECASE)
+
+
+def full_code(code: str, parent: str, position: int, occurrences: int) -> str:
+    """A stable code for an indicator whose printed code is missing or not unique.
+
+    Plans number indicators under each objective ("1", "2" …) or print no code at all:
+    such an indicator is ``PARENT/CODE`` ("OB.1.1/2"), or ``PARENT/N`` by its position
+    under the parent when there is no code. A code printed once in the sheet, and not a
+    bare number, is kept as it is (docs/tabular.md)."""
+    code = code.strip()
+    if not code:
+        return f"{parent}/{position}"
+    if occurrences > 1 or _SHORT_CODE.match(code):
+        return f"{parent}/{code}"
+    return code
 
 
 def split_node(text: str) -> tuple[str, str]:
@@ -98,11 +124,39 @@ def _milestones_to_cell(ms: list[dict]) -> str:
     return "\n".join(" | ".join([m["codice"], m["scadenza"], m.get("descrizione", "")] + ([str(m["peso"])] if m.get("peso") is not None else [])) for m in ms)
 
 
-def load_tabular(path: str | Path) -> TabularResult:
+def load_tabular(path: str | Path, *, ente: tuple[str, str] | None = None) -> TabularResult:
     path = Path(path)
     table = read_table(path) if path.suffix.lower() == ".csv" else _read_xlsx_main(path)
     base = _plan_sheet(path) if path.suffix.lower() != ".csv" else None
-    return tabular_to_plan(table, base)
+    return tabular_to_plan(table, base, ente=ente)
+
+
+def _events_from_cell(text: str, where: str) -> list[dict]:
+    """``T0 | data accorpamento | 14/09/2020 | termini previsti per accorpamento; data accorpamento``"""
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if not parts[0]:
+            raise ParseError("evento non valido (atteso «CODICE | nome | data | alias; alias»)", value=line, where=where)
+        e: dict[str, Any] = {"codice": parts[0], "nome": parts[1] if len(parts) > 1 else ""}
+        if len(parts) > 2 and parts[2]:
+            e["data"] = parts[2]
+        if len(parts) > 3 and parts[3]:
+            e["alias"] = [a.strip() for a in parts[3].split(";") if a.strip()]
+        out.append(e)
+    return out
+
+
+def _events_to_cell(piano: Piano, ind) -> str:
+    """The events the indicator's targets and milestones name, so a CSV keeps them."""
+    used = {t.evento for t in ind.target.values() if t.evento} | {m.scadenza.evento for m in ind.milestones if m.scadenza.evento}
+    lines = []
+    for e in piano.eventi:
+        if e.codice in used:
+            lines.append(" | ".join([e.codice, e.nome, e.data.strftime("%d/%m/%Y") if e.data else "", "; ".join(e.alias)]).rstrip(" |"))
+    return "\n".join(lines)
 
 
 def _read_xlsx_main(path: Path) -> Table:
@@ -127,7 +181,7 @@ def _plan_sheet(path: Path) -> dict | None:
     return data
 
 
-def tabular_to_plan(table: Table, base: dict | None = None) -> TabularResult:
+def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, str] | None = None) -> TabularResult:
     warnings: list[Problem] = []
     known = dict(_KNOWN)
     years: dict[str, dict[int, int]] = {"storico": {}, "target": {}, "consuntivo": {}}
@@ -139,13 +193,45 @@ def tabular_to_plan(table: Table, base: dict | None = None) -> TabularResult:
     for h in unknown:
         if not _YEAR_COL.match(fold(h)):
             warnings.append(Problem("colonna_sconosciuta", f"colonna {h!r} ignorata", f"{table.source}, riga 1", "warning"))
-    missing = [label for key, label in COLUMNS[:6] if key not in cols and key not in ("obiettivo_operativo",)]
+    # The sheet takes the levels it is given (docs/tabular.md): at least one level column,
+    # the indicator's name; codes may be missing or repeat under different objectives.
+    missing = [label for key, label in COLUMNS[4:6] if key not in cols and key != "codice"]
+    level_keys = [key for key, _label in COLUMNS[:4] if key in cols]
+    if not level_keys:
+        missing.insert(0, "una colonna di livello (Prospettiva, Linea strategica, Obiettivo strategico o Obiettivo operativo)")
     if missing:
         raise ParseError(f"colonne obbligatorie mancanti: {', '.join(missing)}", where=f"{table.source}, riga 1")
+    # Only operational objectives given: they are the objectives the indicators hang on.
+    if level_keys == ["obiettivo_operativo"]:
+        cols["obiettivo_strategico"] = cols.pop("obiettivo_operativo")
+        level_keys = ["obiettivo_strategico"]
+    code_counts: dict[str, int] = {}
+    if "codice" in cols:
+        for _n, c in table.rows:
+            code = cell_text(c[cols["codice"]]) if cols["codice"] < len(c) else ""
+            code_counts[code] = code_counts.get(code, 0) + 1
+    above: dict[str, str] = {}
 
     data: dict[str, Any] = base or {}
     data.setdefault("formato", "cruscotto/piano@1")
-    data.setdefault("ente", {"codice": Path(table.source).stem.upper()[:30] or "ENTE", "nome": Path(table.source).stem})
+    ente_col = cols.get("ente")
+    sheet_ente = next((cell_text(c[ente_col]) for _n, c in table.rows if ente_col is not None and ente_col < len(c) and cell_text(c[ente_col])), "")
+    if sheet_ente:
+        code, name = split_node(sheet_ente)
+        data.setdefault("ente", {"codice": code, "nome": name})
+    elif ente is not None:
+        data.setdefault("ente", {"codice": ente[0], "nome": ente[1]})
+    else:
+        data.setdefault("ente", {"codice": Path(table.source).stem.upper()[:30] or "ENTE", "nome": Path(table.source).stem})
+    # Events named in the sheet's Eventi column are declared before any target is read.
+    declared = {str(e.get("codice")) for e in data.get("eventi") or []}
+    ev_col = cols.get("eventi")
+    for n, c in table.rows:
+        if ev_col is not None and ev_col < len(c) and cell_text(c[ev_col]):
+            for e in _events_from_cell(cell_text(c[ev_col]), f"{table.source}, riga {n}, colonna Eventi"):
+                if e["codice"] not in declared:
+                    declared.add(e["codice"])
+                    data.setdefault("eventi", []).append(e)
     plan_years = sorted(years["target"]) or sorted(years["consuntivo"])
     data.setdefault("piano", {"titolo": Path(table.source).stem, "anni": plan_years})
     skeleton = data.get("prospettive") or []
@@ -177,11 +263,22 @@ def tabular_to_plan(table: Table, base: dict | None = None) -> TabularResult:
             i = cols.get(key)
             return cell_text(cells[i]) if i is not None and i < len(cells) else ""
 
-        path_cells = [cell("prospettiva"), cell("linea"), cell("obiettivo_strategico")]
+        path_cells = []
+        for key, _label in COLUMNS[:3]:
+            if key not in cols:
+                path_cells.append(IMPLICIT[key])  # a level the plan does not have: one node holds the next
+                continue
+            text = cell(key)
+            if not text and key in above:
+                text = above[key]  # merged cells: an empty level cell repeats the row above
+            path_cells.append(text)
         if not all(path_cells):
             empty = [label for (key, label), v in zip(COLUMNS[:3], path_cells) if not v]
             problems.append(Problem("senza_obiettivo", f"indicatore senza collocazione nell'albero: manca {', '.join(empty)}", where))
             continue
+        for (key, _label), text in zip(COLUMNS[:3], path_cells):
+            if key in cols:
+                above[key] = text
         pc, pn = split_node(path_cells[0])
         lc, ln_ = split_node(path_cells[1])
         oc, on = split_node(path_cells[2])
@@ -214,10 +311,11 @@ def tabular_to_plan(table: Table, base: dict | None = None) -> TabularResult:
             "storico": {y: cell_text(cells[i]) for y, i in sorted(years["storico"].items()) if i < len(cells) and cell_text(cells[i])},
             "target": {y: cell_text(cells[i]) for y, i in sorted(years["target"].items()) if i < len(cells) and cell_text(cells[i])},
             "note": cell("note") or None,
+            "baseline": cell("baseline") or None,
+            "baseline_anno": cell("baseline_anno") or None,
+            "soglie": fold(cell("soglie")) or None,
         }
-        if not ind["codice"]:
-            problems.append(Problem("campo_mancante", "codice dell'indicatore vuoto", f"{where}, colonna Codice"))
-            continue
+        ind["codice"] = full_code(ind["codice"], str(holder["codice"]), len(holder["indicatori"]) + 1, code_counts.get(ind["codice"], 0))
         try:
             if cell("milestones"):
                 ind["milestones"] = _milestones_from_cell(cell("milestones"), f"{where}, colonna Milestone")
@@ -307,7 +405,7 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
                         for y in actual_years:
                             c = valori.consuntivo(i.codice, y) if valori else None
                             row.append(_actual_text(c))
-                        row += [i.cruscotto.value, _milestones_to_cell(d.get("milestones", [])), i.note or ""]
+                        row += [i.cruscotto.value, _milestones_to_cell(d.get("milestones", [])), _events_to_cell(piano, i), i.note or ""]
                         rows.append(row)
     return headers, rows
 
@@ -327,6 +425,33 @@ def _skeleton(piano: Piano) -> dict:
                 for oo in os_.get("obiettivi_operativi", []):
                     oo.pop("indicatori", None)
     return data
+
+
+def csv_losses(piano: Piano) -> list[str]:
+    """What a CSV sheet cannot carry of a plan (it has one row per indicator, and the events its
+    targets name): said by ``cruscotto convert`` so that nothing is lost in silence."""
+    p = piano
+    lost = []
+    if p.programmi:
+        lost.append(f"{len(p.programmi)} programmi con i loro budget")
+    if p.schede_individuali:
+        lost.append(f"{len(p.schede_individuali)} schede individuali")
+    if p.fondo:
+        lost.append("il fondo")
+    if p.strutture:
+        lost.append(f"i nomi di {len(p.strutture)} strutture")
+    if p.regole != type(p.regole)():
+        lost.append("le regole di valutazione")
+    weighted = [x for x in (*p.prospettive, *p.linee(), *p.obiettivi_strategici(), *p.obiettivi_operativi()) if x.peso is not None]
+    if weighted:
+        lost.append(f"i pesi di {len(weighted)} livelli sopra gli indicatori")
+    if p.sezioni or p.mandato or p.mission or p.vision:
+        lost.append("mandato, mission, vision e sezioni descrittive")
+    used = {t.evento for i in p.indicatori() for t in (*i.target.values(), *(m.scadenza for m in i.milestones)) if t.evento}
+    unused = [e.codice for e in p.eventi if e.codice not in used]
+    if unused:
+        lost.append(f"gli eventi non usati dai target ({', '.join(unused)})")
+    return lost
 
 
 def write_csv_plan(piano: Piano, path: str | Path, valori: Valori | None = None, delimiter: str = ",") -> None:

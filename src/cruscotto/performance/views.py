@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cruscotto.engine.rollup import Copertura
 from cruscotto.engine.scoring import RULES_TEXT
 
 from . import fragments, permissions, selectors, services
@@ -391,7 +392,8 @@ def area(request, ente, anno, piano, struttura: str):
                 groups.append({"os": os_, "oo": oo, "rows": rows})
     values = [r.achievement for g in groups for _i, r in g["rows"] if r.achievement is not None]
     mean = sum(values) / len(values) if values else None
-    return render(request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": len(values)})
+    coverage = sum((Copertura.of(r.stato, r.achievement) for g in groups for _i, r in g["rows"]), Copertura())
+    return render(request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": len(values), "coverage": coverage})
 
 
 @with_plan
@@ -516,7 +518,8 @@ def _preview(path, ente):
     from cruscotto.files import load_plan
 
     try:
-        loaded = load_plan(path)
+        # A sheet without a Piano tab belongs to the ente of the page it is uploaded on.
+        loaded = load_plan(path, ente=(ente.codice, ente.nome))
     except PlanError as exc:
         return None, [p.as_dict() for p in exc.problems], []
     problems = validate_plan(loaded.piano)

@@ -9,6 +9,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -17,7 +18,9 @@ STATUS = {
     "parzialmente_raggiunto": ("warning", _("parzialmente raggiunto")),
     "non_raggiunto": ("danger", _("non raggiunto")),
     "senza_dati": ("secondary", _("senza dati")),
+    "non_valutabile": ("secondary", _("non valutabile")),
     "in_attesa": ("info", _("in attesa")),
+    "baseline": ("info", _("baseline")),
 }
 
 
@@ -53,6 +56,39 @@ def stato(value) -> str:
     key = getattr(value, "value", value)
     _cls, label = STATUS.get(key, ("secondary", key))
     return format_html('<span class="badge stato stato-{}">{}</span>', key, label)
+
+
+@register.simple_tag
+def copertura(value, short=False) -> str:
+    """What a figure was computed on (engine Copertura): "11 indicatori valutati su 37 con dati, 26 non
+    valutabili, 4 senza dati". ``short``: "11/41 valutati" with the full text as a tooltip."""
+    if value is None:
+        return ""
+    if value.totale == 0:
+        return str(_("nessun indicatore"))
+    full = copertura_text(value)
+    if short:
+        if value.completa:
+            return ""
+        label = _("%(v)s/%(t)s valutati") % {"v": value.valutati, "t": value.totale}
+        return format_html('<span class="copertura small" title="{}">({})</span>', full, label)
+    return format_html('<span class="copertura">{}</span>', full)
+
+
+def copertura_text(value) -> str:
+    valutati = ngettext("%(n)s indicatore valutato", "%(n)s indicatori valutati", value.valutati) % {"n": value.valutati}
+    if value.completa:
+        return _("%(valutati)s su %(totale)s: tutti") % {"valutati": valutati, "totale": value.totale}
+    parts = [_("%(valutati)s su %(con_dati)s con dati") % {"valutati": valutati, "con_dati": value.con_dati}]
+    if value.non_valutabili:
+        parts.append(ngettext("%(n)s non valutabile", "%(n)s non valutabili", value.non_valutabili) % {"n": value.non_valutabili})
+    if value.baseline:
+        parts.append(_("%(n)s in costruzione della baseline") % {"n": value.baseline})
+    if value.senza_dati:
+        parts.append(_("%(n)s senza dati") % {"n": value.senza_dati})
+    if value.in_attesa:
+        parts.append(_("%(n)s in attesa") % {"n": value.in_attesa})
+    return ", ".join(str(p) for p in parts)
 
 
 @register.filter
