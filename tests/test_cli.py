@@ -174,3 +174,33 @@ def test_validate_reports_the_seeds_context_disagreements():
     assert r.exit_code == 0, r.output
     codes = sorted(w["code"] for w in json.loads(r.output)["warnings"] if w["code"].startswith("contesto_"))
     assert codes == ["contesto_colonne_uguali", "contesto_confronto", "contesto_confronto", "contesto_confronto", "contesto_ripetuto"]
+
+
+def test_score_says_a_plans_validation_errors_before_the_figures_and_strict_refuses(tmp_path, small_plan_file):
+    text = small_plan_file.read_text(encoding="utf-8").replace('target: {2020: "3", 2021: "3", 2022: "3"}', 'target: {2020: "qualche giorno", 2021: "3", 2022: "3"}')
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text, encoding="utf-8")
+    r = run("score", plan, "--year", 2020)
+    assert r.exit_code == 0
+    assert "1 errori di validazione nel piano" in r.stderr and "qualche giorno" in r.stderr
+    data = json.loads(run("score", plan, "--year", 2020, "--json").stdout)
+    assert [v["code"] for v in data["validation"] if v["severity"] == "error"] == ["target_incoerente"]
+    strict = run("score", plan, "--year", 2020, "--strict")
+    assert strict.exit_code == 1 and "valutazione rifiutata" in strict.stderr
+
+
+def test_score_gives_the_coverage_of_every_figure(demo_plan_path, demo_actuals_path):
+    r = run("score", demo_plan_path, "--year", 2020, "--actuals", demo_actuals_path, "--json")
+    data = json.loads(r.stdout)
+    cov = data["entity"]["coverage"]
+    assert cov["valutati"] + cov["non_valutabili"] + cov["senza_dati"] + cov["in_attesa"] + cov["baseline"] == cov["totale"]
+    assert cov["testo"].startswith(f"{cov['valutati']} indicatori valutati su ")
+    assert all("coverage" in n for n in data["nodes"])
+    text = run("score", demo_plan_path, "--year", 2020, "--actuals", demo_actuals_path).stdout
+    assert f"Copertura: {cov['testo']}" in text
+
+
+def test_convert_to_csv_says_what_the_sheet_cannot_carry(demo_plan_path, tmp_path):
+    r = run("convert", demo_plan_path, tmp_path / "p.csv")
+    assert r.exit_code == 0
+    assert "il CSV non porta 21 programmi con i loro budget" in r.stderr and "il fondo" in r.stderr

@@ -166,7 +166,7 @@ def test_a_native_file_lists_every_error_with_its_path(tmp_path, small_plan_file
 def test_words_where_a_number_is_expected_are_refused_by_validation(tmp_path, small_plan_file):
     from cruscotto.engine.validation import validate_plan
 
-    text = small_plan_file.read_text().replace('target: {2020: "3", 2021: "3", 2022: "3"}', 'target: {2020: "tre giorni", 2021: "3", 2022: "3"}')
+    text = small_plan_file.read_text().replace('target: {2020: "3", 2021: "3", 2022: "3"}', 'target: {2020: "qualche giorno", 2021: "3", 2022: "3"}')
     ok = tmp_path / "ok.yaml"
     ok.write_text(text)
     problems = validate_plan(load_plan(ok).piano)

@@ -186,7 +186,16 @@ def test_a_deadline_relative_to_an_undeclared_event_keeps_the_event_words():
     assert t.scadenza({}) is None
 
 
-@pytest.mark.parametrize("words", [">= tanti", "Realizzazione di 3 eventi nel territorio", "timing (pag. 31-32)"])
+@pytest.mark.parametrize("words", [">= tanti", "Realizzazione di 3 eventi in 2 sedi", "timing (pag. 31-32)", "12,5,3"])
 def test_a_sentence_is_never_read_for_its_first_number(words):
     t = parse_target(words, aliases=ALIASES)
     assert t.tipo is TargetKind.DESCRITTIVO and t.valore is None and t.nota == words
+
+
+def test_a_sentence_with_one_figure_is_read_for_that_figure_and_keeps_its_words():
+    t = parse_target("Documentazione nel catalogo di almeno 150 dataset dinamici")
+    assert (t.tipo, t.valore, t.operatore) == (TargetKind.NUMERO, 150.0, ">=")
+    assert t.nota == "Documentazione nel catalogo di almeno 150 dataset dinamici"
+    # Years, dates and article numbers are not figures.
+    t = parse_target("Partecipazione di ulteriori 107.200 dipendenti ai sensi dell'art. 14 nel corso del 2024")
+    assert (t.tipo, t.valore, t.cumulo) == (TargetKind.NUMERO, 107200.0, "incremento")

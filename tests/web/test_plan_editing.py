@@ -113,7 +113,7 @@ def test_editing_an_indicator_target_rescores(as_user, piano):
         ("target_2020", "31/02/2020", "data inesistente"),
         ("peso", "tanto", "numero non valido"),
         ("formula", "__import__('os')", "funzione non ammessa"),
-        ("target_2020", "tre giorni", "non adatto alla polarità crescente"),
+        ("target_2020", "qualche giorno", "non adatto alla polarità crescente"),
     ],
 )
 def test_a_refused_edit_is_explained_by_field_and_writes_nothing(as_user, piano, field, value, message):

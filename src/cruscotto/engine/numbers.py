@@ -134,7 +134,9 @@ _WRITTEN_DATE = re.compile(
       |(?P<long>(?<!\d)(?P<ld>\d{{1,2}})(?:°|º|\^)?\s+(?P<lm>{_MONTH_RE})\.?\s+(?P<ly>\d{{4}})(?!\d))
       |(?P<month>\b(?P<mm>{_MONTH_RE})\.?\s+(?:del\s+|dell'\s*|anno\s+)?(?P<my>\d{{4}})(?!\d))
       |(?P<part>\b(?P<po>primo|secondo|terzo|quarto|i{{1,3}}|iv|[1-4])\s*(?:°|º|\^)?\s*
-         (?P<pk>semestre|trimestre|quadrimestre|bimestre)\s+(?:del\s+|dell'\s*|anno\s+)?(?P<py>\d{{4}})(?!\d))""",
+         (?P<pk>semestre|trimestre|quadrimestre|bimestre)\s+(?:del\s+|dell'\s*|anno\s+)?(?P<py>\d{{4}})(?!\d))
+      |(?P<yearpart>(?<!\d)(?P<ypy>\d{{4}})\s*[-–—,]?\s*(?P<ypo>primo|secondo|terzo|quarto|i{{1,3}}|iv|[1-4])\s*(?:°|º|\^)?\s*
+         (?P<ypk>semestre|trimestre|quadrimestre|bimestre)\b)""",
     re.VERBOSE,
 )
 _PART_MONTHS = {"semestre": 6, "trimestre": 3, "quadrimestre": 4, "bimestre": 2}
@@ -169,11 +171,12 @@ def search_date(folded: str) -> tuple[date, int, int] | None:
         elif m.group("month"):
             d = _month_end(int(m.group("my")), _MONTHS[m.group("mm")])
         else:
-            n = _ORDINALS[m.group("po")]
-            size = _PART_MONTHS[m.group("pk")]
+            part = "" if m.group("part") else "y"
+            n = _ORDINALS[m.group(part + "po" if part else "po")] if not part else _ORDINALS[m.group("ypo")]
+            size = _PART_MONTHS[m.group("pk") if not part else m.group("ypk")]
             if n * size > 12:
                 raise ValueError
-            d = _month_end(int(m.group("py")), n * size)
+            d = _month_end(int(m.group("py") if not part else m.group("ypy")), n * size)
     except ValueError:
         raise ParseError("data inesistente", value=m.group(0)) from None
     return d, m.start(), m.end()

@@ -557,6 +557,9 @@ def score_indicator(
         out = Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
     elif target_used is not None and target_used.tipo is TargetKind.MULTIPLO:
         out = score_parts(ind, target_used, anno=anno, periodo=periodo, valori=valori, eventi=eventi, as_of=as_of, regole=regole)
+        if out.stato is Stato.SENZA_DATI and actual is not None:
+            # One value for several measures cannot be scored: say where the values go.
+            out = Outcome(None, Stato.NON_VALUTABILE, out.steps + (f"un solo valore ({fmt_value(actual)}) per {len(target_used.parti)} misure",))
     else:
         out = score_one(
             polarita=ind.polarita,

@@ -161,6 +161,9 @@ _RELATIVE_RE = re.compile(
 )
 # A number of days from a per-case moment ("entro 30 giorni dalla richiesta") is a duration
 # to keep, measured on each case: a figure (lower is better), not a deadline on the calendar.
+_BARE_EVENT_RE = re.compile(
+    r"^entro\s+(?P<n>\d{1,5})\s*(?:gg|giorni)\.?\s+(?!(?:dal|dalla|dalle|dall'|da|prima|dopo|lavorativ|naturali|solari|dell|del|di|per|a|in|su|e|o)\b)(?P<ev>[a-z][a-z' ]{2,60})$"
+)
 _PER_CASE = re.compile(
     r"^(?:(?:la|il|l'|le|i)\s*)?(?:data\s+(?:di|della|del|dell')\s*)?"
     r"(?:richiest|ricevimento|ricezione|presentazione|istanz|domand|segnalazion|protocollazione|acquisizione|arrivo|"
@@ -201,8 +204,11 @@ _RELATIVE_MARK = re.compile(r"\b(?:rispetto|vs\.?|nei\s+confronti)\b|\bin\s+piu\
 _UP_WORDS = r"aumento|incremento|crescita|miglioramento|innalzamento|potenziamento|ampliamento|aumentare|incrementare"
 _DOWN_WORDS = r"riduzione|diminuzione|calo|decremento|contrazione|abbattimento|ridurre|diminuire|contenimento"
 _VARIATION_WORD_RE = re.compile(
-    rf"""^(?P<word>{_UP_WORDS}|{_DOWN_WORDS})\s+(?:(?:di\s+)?almeno\s+)?(?:del|di|dello|pari\s+al?|nella\s+misura\s+del)?\s*
-         (?P<n>\d[\d.]*(?:,\d+)?)\s*(?P<unit>%|punti\s+percentuali|punti|p\.\s?p\.?|pp\b|punto\s+percentuale)?(?P<rest>.*)$""",
+    rf"""^(?P<word>{_UP_WORDS}|{_DOWN_WORDS})\b(?:\s+medio|\s+media)?
+         (?P<mid>(?:[^\d]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,160}}?)
+         (?:(?<=\s)|(?<=^)|(?<=,))(?:(?:di|del|dello|della|dei|pari|nella\s+misura|in\s+misura)\s+)?(?P<almeno>almeno\s+)?(?:(?:al|del|di|pari\s+al?|pari\s+almeno\s+al?)\s+)?
+         (?:(?:altr[ei]|ulteriori|nuov[ie])\s+)?
+         (?P<n>(?!(?:19|20)\d\d(?![\d%]|\s*%))\d[\d.]*(?:,\d+)?)\s*(?P<unit>%|punti\s+percentuali|punti|p\.\s?p\.?|pp\b|punto\s+percentuale)?(?P<rest>.*)$""",
     re.VERBOSE,
 )
 _SIGNED_VARIATION_RE = re.compile(
@@ -219,17 +225,21 @@ _BARE_BASE_RE = re.compile(
 )
 _CUMULO_INCREMENTO = re.compile(r"^(?:ulteriori|ulteriore|altre|altri|altro|altra|ancora)\s+(?=[\d+])")
 _CUMULO_TOTALE_PREFIX = re.compile(r"^(?:per\s+un\s+(?:totale|complessivo)\s+(?:di\s+)?|in\s+totale\s+|complessivamente\s+|totale\s+(?:di\s+)?|cumulat[oi]\s+)")
-_CUMULO_TOTALE_SUFFIX = re.compile(r"\b(?:complessiv[iea]|in\s+totale|cumulat[oiae]|nel\s+triennio|nell'arco\s+del\s+triennio|totali)\b")
+_CUMULO_TOTALE_SUFFIX = re.compile(r"\b(?:complessiv[ieao]|in\s+totale|cumulat[oiae]|nel\s+triennio|nell'arco\s+del\s+triennio|totali)\b")
 # Qualitative targets: an action that is done or not ("adozione del regolamento").
 _QUALITATIVE = re.compile(
     r"""^(?:realizzazione|adozione|approvazione|attivazione|predisposizione|redazione|pubblicazione|avvio|completamento|
          implementazione|definizione|svolgimento|stipula|sottoscrizione|aggiornamento|elaborazione|trasmissione|costituzione|
          istituzione|messa\s+(?:in|a)\s+\w+|attuazione|organizzazione|conclusione|effettuazione|rilascio|emanazione|
          presentazione|consegna|invio|revisione|progettazione|individuazione|mappatura|ricognizione|monitoraggio|
-         partecipazione|introduzione|avviamento|acquisizione|affidamento|aggiudicazione|erogazione|gestione|stesura|
+         partecipazione|introduzione|avviamento|acquisizione|affidamento|aggiudicazione|erogazione|stesura|
          certificazione|digitalizzazione|reingegnerizzazione|integrazione|sperimentazione|rispetto\s+(?:della|del|dei|delle)\s+(?:scadenz|tempistic|cronoprogramm)
          |raggiungimento|avvenut[oa]|effettuat[oa]|realizzat[oa]|adottat[oa]|approvat[oa]|attivat[oa]|pubblicat[oa]|completat[oa]|
-         predispost[oa]|redatt[oa]|svolt[oa]|conclus[oa]|fatto|obiettivo\s+raggiunto|on|ok)\b""",
+         predispost[oa]|redatt[oa]|svolt[oa]|conclus[oa]|fatto|obiettivo\s+raggiunto|on|ok|
+         (?:disponibilita|vademecum|report|relazione|documento|mappa|metodologia|catalogo|linee\s+guida|piena)\s+\w+|identificazione|
+         tutt[ie]\s+\w+|formalizzazione|definit[oa]|consolidamento|diffusione|potenziamento|rafforzamento|
+         definire|approvare|adottare|identificare|realizzare|attivare|predisporre|formalizzare|pubblicare|completare|avviare|
+         garantire|assicurare|redigere|aggiornare|implementare|sviluppare|costituire|istituire|elaborare)\b""",
     re.VERBOSE,
 )
 _YEAR_ONLY = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
@@ -243,7 +253,9 @@ _DAY_MONTH = re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s?(?P<sep>[/.])\s?(?P<m>\d{1
 _ENTRO_PREFIX = re.compile(r"^(?:(?:da\s+realizzare\s+|da\s+completare\s+)?entro\s+(?:e\s+non\s+oltre\s+)?(?:il\s+|la\s+|le\s+|l'\s*|al\s+|i\s+|fine\s+|la\s+fine\s+(?:di\s+|del\s+)?)?|al\s+|il\s+|scadenza\s*:?\s*|data\s*:?\s*)")
 # A sub-measure list: lines, bullets, ";", or " e " between two figures.
 _BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\d+[.)]|[a-z][.)])\s+")
-_AND_SPLIT = re.compile(r"\s+(?:e|ed|nonche|oltre\s+a)\s+(?=(?:almeno|non|min|max|fino|oltre|piu|meno|entro|pari|superiore|inferiore|maggiore|minore|\d|≥|≤|>|<|=))")
+_AND_SPLIT = re.compile(
+    r"\s+(?:e|ed|nonche|oltre\s+a)\s+(?=(?:(?:il|l'|la|i|gli|le|di|del|dei)\s*)?(?:almeno|non|min|max|fino|oltre|piu|meno|entro|pari|superiore|inferiore|maggiore|minore|\d|≥|≤|>|<|=))"
+)
 
 
 def event_aliases(eventi: Mapping[str, list[str] | tuple[str, ...]]) -> dict[str, str]:
@@ -327,9 +339,15 @@ class _Reader:
     def read(self) -> Target:
         # Enclosing quotes and a final ";" carry nothing.
         low = _simple(self.raw).strip().rstrip(" ;").strip("\"'«»“” ")
-        for attempt in (
-            self._try_baseline,
-            self._try_multiple,
+        for attempt in (self._try_per_year, self._try_baseline, self._try_multiple, *self._single_shapes()):
+            found = attempt(low)
+            if found is not None:
+                return found
+        # Words only, or a sentence with several figures: never read for its first number.
+        return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=self.raw)
+
+    def _single_shapes(self):
+        return (
             self._try_range,
             self._try_leading_date,
             self._try_event,
@@ -337,13 +355,9 @@ class _Reader:
             self._try_yes_no,
             self._try_number,
             self._try_trailing_date,
+            self._try_single_figure,
             self._try_qualitative,
-        ):
-            found = attempt(low)
-            if found is not None:
-                return found
-        # Words only, or a sentence with a figure inside it: never read for its first number.
-        return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=self.raw)
+        )
 
     # --- helpers ----------------------------------------------------------------
 
@@ -364,15 +378,43 @@ class _Reader:
             return None
         rest = low[m.end():].strip(" :=-–")
         value = None
-        parts = split_number(rest) if rest else None
-        if parts is not None and not _YEAR_ONLY.fullmatch(rest.split()[0] if rest.split() else ""):
-            value = parts[0]
+        figures = _figures(rest)
+        if len(figures) == 1:
+            parts = split_number(rest[figures[0].start():])
+            value = parts[0] if parts else None
         return self._target(tipo=TargetKind.BASELINE, valore=value, nota=self._typed(low, m.end()))
 
+    def _try_per_year(self, low: str) -> Target | None:
+        """"Anno 2015: >= 90% Anno 2016: >= 95%": one cell with each year's target; the year's part is the target."""
+        marks = list(_PER_YEAR.finditer(low))
+        if len(marks) < 2 or self.anno is None:
+            return None
+        for k, m in enumerate(marks):
+            if int(m.group(1)) == self.anno:
+                end = marks[k + 1].start() if k + 1 < len(marks) else len(low)
+                piece = self._typed(low, m.end(), end)
+                if not piece:
+                    return None
+                t = _Reader(piece, self.aliases, self.where, self.anno).read_single()
+                return Target(**{**_fields(t), "testo": self.raw, "nota": (f"anno {self.anno}: {piece}")})
+        return None
+
     def _try_multiple(self, low: str) -> Target | None:
+        if _RANGE_RE.match(low):
+            return None  # "tra 90% e 95%" is one band, not two figures
         pieces = [p for p in re.split(r"\n|;", low) if p.strip()]
         if len(pieces) < 2:
+            pieces = [p for p in _SENTENCE_SPLIT.split(self._typed_body(low)) if p.strip()]
+            pieces = [_simple(p) for p in pieces]
+        if len(pieces) < 2:
+            pieces = [p for p in _ENUM_SPLIT.split(low) if p.strip()]
+        if len(pieces) < 2:
             pieces = _AND_SPLIT.split(low)
+        if len(pieces) < 2:
+            m = _TOTAL_SPLIT.search(low)
+            pieces = [low[: m.start()], low[m.start():]] if m else []
+        if len(pieces) < 2:
+            pieces = _SIGNED_SPLIT.split(low)
         if len(pieces) < 2:
             return None
         parts = []
@@ -392,10 +434,14 @@ class _Reader:
             return None
         return self._target(tipo=TargetKind.MULTIPLO, parti=tuple(parts))
 
+    def _typed_body(self, low: str) -> str:
+        body = self.raw.strip().rstrip(" ;").strip("\"'«»“” ")
+        return body if len(body) == len(low) else low
+
     def read_single(self) -> Target:
         """Like :meth:`read`, without looking for sub-measures (a part of a multiple target)."""
-        low = _simple(self.raw).strip().rstrip(" ;")
-        for attempt in (self._try_baseline, self._try_range, self._try_leading_date, self._try_event, self._try_relative, self._try_yes_no, self._try_number, self._try_trailing_date, self._try_qualitative):
+        low = _simple(self.raw).strip().rstrip(" ;.").strip("\"'«»“” ")
+        for attempt in (self._try_baseline, *self._single_shapes()):
             found = attempt(low)
             if found is not None:
                 return found
@@ -474,6 +520,11 @@ class _Reader:
 
     def _try_event(self, low: str) -> Target | None:
         f = " ".join(low.split())
+        bare = _BARE_EVENT_RE.match(f)
+        if bare and not _PER_CASE.match(bare.group("ev")) and re.search(r"[a-z]{2}", bare.group("ev")):
+            # "Entro 45 gg. fine trimestre": days after an event named without "dalla"/"da".
+            code = self.aliases.get(_fold_event(bare.group("ev")), _event_name(bare.group("ev")))
+            return self._target(tipo=TargetKind.SCADENZA, evento=code, giorni=int(bare.group("n")))
         m = _RELATIVE_RE.match(f)
         if not m:
             return None
@@ -539,13 +590,19 @@ class _Reader:
             if value is None:
                 return None
             rest = m.group("rest")
+            mid = m.group("mid") or ""
+            if re.search(r"\d", _YEAR_ONLY.sub("", rest.split(" e ")[0])) and not m.group("unit"):
+                return None  # another figure follows: not one variation
+            if not m.group("unit") and not (_RELATIVE_MARK.search(mid + rest) or _BASE_WORDS.search(mid + rest)):
+                # "Incremento di 10 nuove Amministrazioni": a count, the year's increment.
+                return self._target(tipo=TargetKind.NUMERO, valore=value, operatore=op, cumulo="incremento", nota=self.raw)
             return self._target(
                 tipo=TargetKind.RELATIVO,
                 valore=value if up else -value,
                 operatore=op or (">=" if up else "<="),
-                base=_base_of(rest),
+                base=_base_of(mid + " " + rest),
                 variazione=_variation_kind(m.group("unit")),
-                nota=rest.strip(),
+                nota=(mid + rest).strip(" ,"),
             )
         m = _SIGNED_VARIATION_RE.match(body)
         if m:
@@ -613,8 +670,14 @@ class _Reader:
             if em:
                 op, body, duration = "<=", body[em.end():], True
         offset = len(low) - len(body)
+        try:
+            dated = search_date(body)
+        except ParseError:
+            dated = None
+        if dated is not None and dated[1] == 0:
+            return None  # "oltre il 30/09/2021": a date, not a figure
         wn = _WORD_NUMBER_RE.match(body)
-        if wn and op:
+        if wn and (op or (body is low and wn.group(1) not in ("un", "uno", "una") and re.match(r"^\s+[a-z]", body[wn.end():]))):
             value: float = float(_WORD_NUMBERS[wn.group(1)])
             rest = body[wn.end():]
         else:
@@ -622,9 +685,15 @@ class _Reader:
             if parts is None:
                 return None
             value, rest = parts
+        if re.match(r"^[,.]\d", rest):
+            return None  # "12,5,3": not one number (never its first part)
+        value, rest, scale_unit = _scaled(value, rest)
         rest_start = len(low) - len(rest)
         if _RANGE_AFTER.match(rest):
             return None
+        if cumulo == "incremento" and _RELATIVE_MARK.search(rest) and _BASE_WORDS.search(rest):
+            # "Ulteriori 200 PA, rispetto alla baseline": a variation over the base, in units.
+            return self._target(tipo=TargetKind.RELATIVO, valore=value, operatore=op or ">=", base=_base_of(rest), variazione="assoluta", nota=self._typed(low, rest_start))
         sm = _SUFFIX_OPERATOR.match(rest.lstrip("% ").strip()) if not op else None
         if sm:
             op = ">="
@@ -636,11 +705,43 @@ class _Reader:
             cumulo = "totale"
         if not cumulo and re.search(r"\b(?:in\s+piu|aggiuntiv[ie]|ulteriori|in\s+aggiunta)\b", rest):
             cumulo = "incremento"
+        if not cumulo and not op and body.lstrip().startswith("+") and not rest.lstrip().startswith("%"):
+            cumulo = "incremento"  # "+20.000 servizi": a count added in the year
         unit, note = _split_unit(self._typed(low, rest_start) if rest.strip() else "")
+        if scale_unit and not unit:
+            unit = scale_unit
         if duration and not unit:
             unit = rest.split()[0] if rest.split() else ""
         del offset
         return self._target(tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=note, cumulo=cumulo)
+
+    def _try_single_figure(self, low: str) -> Target | None:
+        """A sentence with one figure and nothing else that could be one ("Documentazione di almeno
+        150 dataset", "Il 75% delle amministrazioni ..."): that figure, with what the words before
+        it say (almeno → >=, ulteriori → the year's increment). Two figures or more: not read."""
+        figures = _figures(low)
+        if len(figures) != 1:
+            return None
+        m = figures[0]
+        before = low[max(0, m.start() - 40): m.start()]
+        parts = split_number(low[m.start():])
+        if parts is None:
+            return None
+        value, rest = parts
+        value, rest, unit = _scaled(value, rest)
+        op = ""
+        for rx, word_op in _WORD_OPERATOR_RE:
+            if re.search(rx.pattern.lstrip("^\\s*") + r"(?:(?:il|l'|la|i|gli|le|un|una|altr[ei]|ulteriori)\s*)*$", before):
+                op = word_op
+                break
+        cumulo = "incremento" if re.search(r"\b(?:ulteriori|ulteriore|altr[ei])\s+(?:\w+\s+)?$", before) or re.match(r"^\s*%?\s*nuov[ie]\b", rest) else ""
+        if not cumulo and _CUMULO_TOTALE_SUFFIX.search(rest):
+            cumulo = "totale"
+        if rest.lstrip().startswith("%"):
+            unit = "%"
+        if cumulo == "incremento" and (_RELATIVE_MARK.search(low) and _BASE_WORDS.search(low)):
+            return self._target(tipo=TargetKind.RELATIVO, valore=value, operatore=op or ">=", base=_base_of(low), variazione="assoluta", nota=self.raw)
+        return self._target(tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=self.raw, cumulo=cumulo)
 
     def _try_qualitative(self, low: str) -> Target | None:
         f = " ".join(low.split())
@@ -652,10 +753,47 @@ class _Reader:
         stripped = re.sub(r"\b\d+\s*/\s*\d{2,4}\b", "", stripped)
         if re.search(r"\d", stripped):
             return None
+        if search_date(f) is not None:
+            return None  # a date that is not a deadline ("progettazione oltre il 31/12/2021"): not read
         return self._target(tipo=TargetKind.SI_NO, valore=1.0, nota=self.raw)
 
 
 _RANGE_AFTER = re.compile(r"^\s*%?\s*(?:[-–—÷]|a\s)\s*\d")
+_PER_YEAR = re.compile(r"\banno\s+((?:19|20)\d\d)\s*:\s*")
+_SENTENCE_SPLIT = re.compile(r"(?:(?<=[A-Za-zà-ù]{2})|(?<=[)\]»”]))\.\s+(?=[A-ZÀ-Ù])")
+_ENUM_SPLIT = re.compile(r"(?:^|\s)\d\)\s+")
+_TOTAL_SPLIT = re.compile(r",?\s+per\s+un\s+(?:totale|complessivo)\s+di\b")
+_SIGNED_SPLIT = re.compile(r"\s+(?=\+\s*\d)")
+# What is not a figure in a sentence: years, dates, legal and document references.
+_NOT_FIGURES = re.compile(
+    r"""(?<!\d)(?:19|20)\d\d(?![\d.,]\d)
+       |(?<![\d.])\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?(?![\d.]|,\d)
+       |\b(?:art|artt|articolo|comma|co|lett|n|nn|num|misura|d\.?\s?lgs|l|dpr|dl|dm|legge|allegato|all|cap|par|punto|fase|
+            livello|lotto|versione|v|tabella|tab|pag|pagg|missione|componente|investimento|riforma|obiettivo|azione|linea|ra|oa)
+        \.?\s*\d[\d./-]*(?:[-\s]?(?:bis|ter|quater))?
+       |\b[a-z]+\d[\w.]*|\d+[a-z]{1,2}\b(?!%)""",
+    re.VERBOSE,
+)
+_FIGURE = re.compile(r"(?<![\w.,])\d[\d.]*(?:,\d+)?(?![\d]|[.,]\d)")
+_SCALE = re.compile(r"^\s*(?P<w>milioni|milione|mln|mil|m|miliardi|miliardo|mld|mila)\b\.?\s*(?P<eur>€|euro)?", re.IGNORECASE)
+_SCALES = {"milioni": 1e6, "milione": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6, "miliardi": 1e9, "miliardo": 1e9, "mld": 1e9, "mila": 1e3}
+
+
+def _figures(low: str) -> list[re.Match]:
+    blanked = _NOT_FIGURES.sub(lambda m: " " * len(m.group()), low)
+    return list(_FIGURE.finditer(blanked))
+
+
+def _scaled(value: float, rest: str) -> tuple[float, str, str]:
+    """"2 milioni", "9M€", "1,5 mld": the figure times its scale word; the unit € when written."""
+    m = _SCALE.match(rest)
+    if not m or (m.group("w").lower() == "m" and not m.group("eur")):
+        return value, rest, ""
+    return value * _SCALES[m.group("w").lower()], rest[m.end():], "€" if m.group("eur") else ""
+
+
+def _fields(t: Target) -> dict:
+    return {name: getattr(t, name) for name in Target.__slots__}
 
 
 def _number(text: str) -> float | None:
@@ -670,6 +808,9 @@ def _variation_kind(unit: str | None) -> str:
 
 
 def _base_of(text: str) -> str:
+    dated = re.search(r"\bbase\s*line\s+(?:del\s+|al\s+|di\s+)?((?:19|20)\d\d)\b", text)
+    if dated:
+        return dated.group(1)  # "la baseline 2021": the 2021 figure
     m = _BASE_WORDS.search(text)
     if not m:
         return BASE_PRECEDENTE
@@ -687,12 +828,18 @@ def _event_name(text: str) -> str:
     return text.strip(" .,;")
 
 
+_MULTIWORD_UNITS = re.compile(r"^(?:(?:h|ore|gg|giorni)\s+)?(?:pro\s+capite|per\s+dipendente|per\s+addetto|per\s+abitante)\b|^/\s*\d+", re.IGNORECASE)
+
+
 def _split_unit(rest: str) -> tuple[str, str]:
     rest = rest.strip()
     if not rest:
         return "", ""
     if rest.startswith("%"):
         return "%", rest[1:].strip()
+    mu = _MULTIWORD_UNITS.match(rest)
+    if mu:
+        return re.sub(r"\s+", " ", mu.group(0)).replace("/ ", "/"), rest[mu.end():].strip()
     first, _, after = rest.partition(" ")
     if fold(first) in _UNIT_WORDS or len(rest.split()) <= 2:
         return first, after.strip()
