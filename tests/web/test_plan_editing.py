@@ -217,3 +217,41 @@ def test_the_demo_plan_as_csv_imports_from_the_page_under_the_pages_ente(as_user
     latest = selectors.plan_for(selectors.current_plan(piano.ente, 2020))
     target = next(t for i in latest.indicatori() for t in i.target.values() if t.testo == "entro termini previsti per accorpamento")
     assert (target.tipo.value, target.evento) == ("scadenza", "T0")
+
+
+def test_the_fields_of_real_plans_survive_the_import(as_user, piano, demo_plan_path):
+    # soglie, baseline and the plan's rules for thresholds and sub-measures have no column:
+    # once dropped in silence by the import, so the plan scored differently in the application.
+    def change(d):
+        ind = _first_indicator(d)
+        ind.update({"soglie": "raggiunto", "baseline": "120", "baseline_anno": 2019})
+        ind["target"][2021] = "+10% rispetto alla baseline"
+        d.setdefault("regole", {}).update({"soglie": "raggiunto", "multiplo": "tutti"})
+
+    c = as_user("controllo")
+    html = upload(c, "piano.yaml", demo_yaml(demo_plan_path, change)).content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert c.post("/CCIAA-PT/2020/piano/conferma/", {"token": token}).status_code == 302
+    plan = selectors.plan_for(selectors.current_plan(piano.ente, 2020))
+    ind = next(plan.indicatori())
+    assert (ind.soglie, ind.baseline.valore, ind.baseline_anno) == ("raggiunto", 120.0, 2019)
+    assert (plan.regole.soglie, plan.regole.multiplo) == ("raggiunto", "tutti")
+    assert ind.target[2021].tipo.value == "relativo"
+
+
+def test_sub_measures_are_entered_together_on_the_monitoring_page(as_user, piano):
+    # One target with two figures: each gets its value (B.2.1-1#1, #2), saved together or not at all.
+    c = as_user("controllo")
+    form = {"nome": "X", "polarita": "crescente", "peso": "60%", "target_2020": "almeno 100 imprese e almeno 20 eventi", "cruscotto": "ente"}
+    assert c.post("/CCIAA-PT/2020/piano/indicatori/B.2.1-1/", form).status_code == 302
+    row = c.get("/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1", HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="valore_1"' in row and 'name="valore_2"' in row and "almeno 20 eventi" in row
+    bad = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore_1": "100", "valore_2": "tanti", "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 422
+    assert not piano.consuntivi.filter(codice__startswith="B.2.1-1#").exists()  # nothing half-written
+    ok = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore_1": "100", "valore_2": "16", "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert ok.status_code == 200
+    piano.refresh_from_db()
+    r = selectors.score(piano, 2020).indicatore("B.2.1-1")
+    assert r.achievement == pytest.approx(90.0), r.trace
+    assert any("B.2.1-1#2" in step for step in r.trace["passi"])

@@ -155,14 +155,14 @@ _TIME_UNITS = r"(?:gg|giorni|giorno|g|ore|ora|h|mesi|mese|settimane|settimana|mi
 _RELATIVE_RE = re.compile(
     r"""^(?:entro\s+(?:il\s+|la\s+|le\s+|i\s+)?)?
         (?:(?P<n>\d+)\s*(?:gg|giorni|g)\.?\s*(?:lavorativi\s+|naturali\s+|solari\s+)?
-           (?P<dir>prima\s+d(?:ella|ell'|el|i)|dalla|dalle|dall'|dal|da|dopo(?:\s+(?:il|la)\b)?)\s*)?
+           (?P<dir>prima\s+d(?:ella|ell'|el|i)|dalla|dalle|dall'|dal|da|dopo(?:\s+(?:il|la)(?=\s))?)\s*)?
         (?P<event>.+?)\s*$""",
     re.VERBOSE,
 )
 # A number of days from a per-case moment ("entro 30 giorni dalla richiesta") is a duration
 # to keep, measured on each case: a figure (lower is better), not a deadline on the calendar.
 _BARE_EVENT_RE = re.compile(
-    r"^entro\s+(?P<n>\d{1,5})\s*(?:gg|giorni)\.?\s+(?!(?:dal|dalla|dalle|dall'|da|prima|dopo|lavorativ|naturali|solari|dell|del|di|per|a|in|su|e|o)\b)(?P<ev>[a-z][a-z' ]{2,60})$"
+    r"^entro\s+(?P<n>\d{1,5})\s*(?:gg|giorni)\.?\s+(?!(?:dall'|(?:dal|dalla|dalle|da|prima|dopo|lavorativ\w*|naturali|solari|dell|del|di|per|a|in|su|e|o)\b))(?P<ev>[a-z][a-z' ]{2,60})$"
 )
 _PER_CASE = re.compile(
     r"^(?:(?:la|il|l'|le|i)\s*)?(?:data\s+(?:di|della|del|dell')\s*)?"
@@ -246,7 +246,7 @@ _YEAR_ONLY = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
 # "entro il 2022", "entro l'anno 2022", "entro fine 2021", "nel corso del 2022" (the year's last day)
 _BY_YEAR = re.compile(
     r"(?:\bentro\s+(?:il\s+|l'\s*|la\s+fine\s+(?:del\s+|dell'\s*)?|fine\s+(?:del\s+|dell'\s*)?)?(?:anno\s+|annualita\s+|esercizio\s+)?"
-    r"|\b(?:nel\s+corso\s+del(?:l')?\s*|nell'\s*|nel\s+|anno\s+|a\s+fine\s+|fine\s+))(?P<y>(?:19|20)\d\d)(?![\d/.,])(?!\s*(?:gg|giorni))"
+    r"|\b(?:nel\s+corso\s+del(?:l')?\s*|nell'\s*|nel\s+|anno\s+|a\s+fine\s+|fine\s+))(?P<y>(?:19|20)\d\d)(?![\d/.,a-z])(?!\s*(?:gg|giorni|g\b|g\.))"
 )
 _BY_YEAR_END = re.compile(r"\bentro\s+(?:la\s+)?fine\s+(?:dell'\s*|del\s+)?(?:anno|esercizio|annualita)\b|\bentro\s+l'\s*anno\b|\bentro\s+l'\s*esercizio\b|\b(?:a|al)l?a?\s+fine\s+(?:anno|esercizio)\b")
 _DAY_MONTH = re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s?(?P<sep>[/.])\s?(?P<m>\d{1,2})(?![\d]|[/.]\d)")
@@ -404,8 +404,9 @@ class _Reader:
             return None  # "tra 90% e 95%" is one band, not two figures
         pieces = [p for p in re.split(r"\n|;", low) if p.strip()]
         if len(pieces) < 2:
-            pieces = [p for p in _SENTENCE_SPLIT.split(self._typed_body(low)) if p.strip()]
-            pieces = [_simple(p) for p in pieces]
+            pieces = [_simple(p) for p in _SENTENCE_SPLIT.split(self._typed_body(low)) if p.strip()]
+            if any(len(p.split()) < 3 for p in pieces):
+                pieces = []  # "0gg. Prima di T0": an abbreviation's full stop, not two sentences
         if len(pieces) < 2:
             pieces = [p for p in _ENUM_SPLIT.split(low) if p.strip()]
         if len(pieces) < 2:
@@ -705,8 +706,9 @@ class _Reader:
             cumulo = "totale"
         if not cumulo and re.search(r"\b(?:in\s+piu|aggiuntiv[ie]|ulteriori|in\s+aggiunta)\b", rest):
             cumulo = "incremento"
-        if not cumulo and not op and body.lstrip().startswith("+") and not rest.lstrip().startswith("%"):
-            cumulo = "incremento"  # "+20.000 servizi": a count added in the year
+        first_word = rest.split()[0] if rest.split() else ""
+        if not cumulo and not op and body.lstrip().startswith("+") and first_word and fold(first_word) not in _UNIT_WORDS and not first_word.startswith("%"):
+            cumulo = "incremento"  # "+20.000 servizi": things added in the year ("+5 gg" stays a figure)
         unit, note = _split_unit(self._typed(low, rest_start) if rest.strip() else "")
         if scale_unit and not unit:
             unit = scale_unit

@@ -47,6 +47,8 @@ from ..engine.numbers import parse_date, parse_number, parse_value, parse_weight
 from ..engine.targets import Target, event_aliases, parse_target
 
 FORMAT = "cruscotto/piano@1"
+# Indicator keys written only when set (the application keeps them together, performance.models.Indicatore.extra).
+INDICATOR_EXTRA = ("soglie", "baseline", "baseline_anno")
 SOGLIE = ("proporzionale", "raggiunto")
 MULTIPLO = ("media", "tutti")
 

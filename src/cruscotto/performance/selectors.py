@@ -73,6 +73,7 @@ def plan_data(piano: m.Piano) -> dict:
                 "target": i.target,
                 "milestones": i.milestones,
                 "note": i.note,
+                **i.extra,
             }
         )
 

@@ -18,7 +18,7 @@ from cruscotto.engine.errors import ParseError
 from cruscotto.engine.model import Piano as EnginePiano
 from cruscotto.engine.numbers import format_value, parse_value
 from cruscotto.engine.scoring import Valori
-from cruscotto.files.native import indicatore_to_data, plan_to_data
+from cruscotto.files.native import INDICATOR_EXTRA, indicatore_to_data, plan_to_data
 
 from . import models as m
 from . import permissions, selectors
@@ -103,6 +103,7 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
                 storico={str(k): v for k, v in d.get("storico", {}).items()},
                 target={str(k): v for k, v in d.get("target", {}).items()},
                 milestones=d.get("milestones", []),
+                extra={k: d[k] for k in INDICATOR_EXTRA if k in d},
             )
             ind_rows.append((row, i.strutture))
 
@@ -184,9 +185,18 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
     amministratore) makes it, and only with its reason (``correzione``), which the audit
     trail keeps.
     """
-    indicatore = piano.indicatori.filter(codice=codice).select_related("piano").prefetch_related("strutture").first()
+    # "CODICE#2": the second sub-measure of an indicator whose target has several (docs/targets.md).
+    base, sep, part = codice.partition("#")
+    indicatore = piano.indicatori.filter(codice=base).select_related("piano").prefetch_related("strutture").first()
     if indicatore is None:
-        raise ValidationError(_("Indicatore %(codice)s non trovato nel piano.") % {"codice": codice})
+        raise ValidationError(_("Indicatore %(codice)s non trovato nel piano.") % {"codice": base})
+    if sep:
+        target = selectors.plan_for(piano).indicatore(base).target.get(anno)
+        parts = len(target.parti) if target is not None else 0
+        if not part.isdigit() or not 1 <= int(part) <= parts:
+            raise ValidationError(
+                _("%(codice)s: il target %(anno)s di %(base)s ha %(n)s misure.") % {"codice": codice, "anno": anno, "base": base, "n": parts}
+            )
     if not permissions.can_enter_value(user, indicatore):
         raise PermissionDenied(_("Non può inserire valori per l'indicatore %(codice)s.") % {"codice": codice})
     if anno not in piano.anni:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -264,25 +264,31 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
         raise PermissionDenied(_("Non può inserire valori per questo indicatore."))
     error = None
     editing = request.GET.get("modifica") == "1"
+    target = selectors.plan_for(piano).indicatore(codice).target.get(anno)
+    parts = [(f"{codice}#{k}", p) for k, p in enumerate(target.parti, start=1)] if target is not None else []
     if request.method == "POST":
         try:
-            services.consuntivo_registra(
-                user=request.user,
-                piano=piano,
-                codice=codice,
-                anno=anno,
-                periodo=periodo,
-                testo=request.POST.get("valore", ""),
-                nota=request.POST.get("nota", ""),
-                correzione=request.POST.get("correzione", ""),
-            )
+            with transaction.atomic():  # all the sub-measures or none
+                for code, field in ([(c, f"valore_{k}") for k, (c, _p) in enumerate(parts, start=1)] or [(codice, "valore")]):
+                    services.consuntivo_registra(
+                        user=request.user,
+                        piano=piano,
+                        codice=code,
+                        anno=anno,
+                        periodo=periodo,
+                        testo=request.POST.get(field, ""),
+                        nota=request.POST.get("nota", ""),
+                        correzione=request.POST.get("correzione", ""),
+                    )
         except ValidationError as exc:
             error = " ".join(exc.messages)
             editing = True
     result = selectors.score(piano, anno, periodo=periodo)
     value = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
+    saved = {c.codice: c for c in piano.consuntivi.filter(codice__startswith=f"{codice}#", anno=anno, periodo=periodo)}
     ctx = {
         "r": {"row": row, "res": result.indicatore(codice), "value": value},
+        "parti": [{"codice": c, "target": p.testo, "n": k, "value": saved.get(c)} for k, (c, p) in enumerate(parts, start=1)],
         "result": result,
         "periodo": periodo,
         "editing": editing,
