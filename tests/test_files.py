@@ -279,3 +279,33 @@ def test_the_example_in_the_format_doc_is_a_valid_plan_file():
     example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
     plan = plan_from_data(yaml.safe_load(example), "docs/plan-format.md")
     assert plan.indicatore("A.3.4-1").target[2020].valore == 90.0
+
+
+def test_a_sheet_takes_the_levels_it_is_given_and_builds_codes_under_their_objective(tmp_path):
+    # An annex with objectives and indicators only, numbered "1", "2" under each objective,
+    # merged cells left empty, and no code at all for one indicator.
+    rows = [
+        ["Obiettivo", "Codice", "Indicatore", "Target 2021"],  # "Obiettivo": the strategic objective
+        ["OB.1 - Digitalizzare", "1", "Pratiche online", "almeno 90%"],
+        ["", "2", "Tempo medio", "non superiore a 30 giorni"],
+        ["OB.2 - Semplificare", "1", "Procedimenti rivisti", "almeno 5"],
+        ["", "", "Regolamento", "adozione del regolamento"],
+    ]
+    piano = load_plan(_write_csv(tmp_path / "allegato.csv", rows), ente=("COMUNE-X", "Comune di X")).piano
+    assert piano.ente.codice == "COMUNE-X"
+    assert [i.codice for i in piano.indicatori()] == ["OB.1/1", "OB.1/2", "OB.2/1", "OB.2/2"]
+    (p,) = piano.prospettive
+    assert p.codice == "-" and [ln.codice for ln in p.linee] == ["-"]
+    assert [o.codice for o in piano.obiettivi_strategici()] == ["OB.1", "OB.2"]
+
+
+def test_level_weights_are_read_from_the_sheet_and_written_back(tmp_path):
+    head = ["Prospettiva", "Peso prospettiva", "Linea strategica", "Peso linea strategica", "Obiettivo strategico", "Codice", "Indicatore", "Target 2020"]
+    rows = [head, ["P - P", "60%", "A - A", "100%", "A1 - A1", "A1-1", "x", "10"], ["Q - Q", "40%", "B - B", "", "B1 - B1", "B1-1", "y", "10"]]
+    piano = load_plan(_write_csv(tmp_path / "p.csv", rows)).piano
+    assert [p.peso for p in piano.prospettive] == [60.0, 40.0]
+    assert [ln.peso for ln in piano.linee()] == [100.0, None]
+    out = tmp_path / "back.csv"
+    save_plan(piano, out)
+    again = load_plan(out).piano
+    assert [p.peso for p in again.prospettive] == [60.0, 40.0] and [ln.peso for ln in again.linee()] == [100.0, None]

@@ -21,7 +21,7 @@ def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Do
     blocks.append(
         Paragraph(
             f"Valori inseriti per il periodo {periodo}: {len(scored)} indicatori valutabili su {len(result.indicatori)}. "
-            f"Performance di ente sul periodo: **{pct(result.achievement)}** ({status(result.stato)}). "
+            f"Performance di ente sul periodo: **{pct(result.achievement)}** ({status(result.stato)}), calcolata su: {result.copertura.testo()}. "
             f"Scostamenti (grado sotto {pct(soglia)}): **{len(deviations)}**."
         )
     )

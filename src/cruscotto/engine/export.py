@@ -50,7 +50,7 @@ def result_to_dict(r: RisultatoPiano) -> dict:
             for i in r.indicatori
         ],
         "scorecards": [
-            {"code": s.codice, "name": s.nome, "year": s.anno, "achievement": s.achievement, "status": s.stato.value, "sections": list(s.sezioni), "trace": s.trace}
+            {"code": s.codice, "name": s.nome, "year": s.anno, "achievement": s.achievement, "status": s.stato.value, "coverage": s.copertura.as_dict(), "sections": list(s.sezioni), "trace": s.trace}
             for s in r.schede
         ],
         "fund": (

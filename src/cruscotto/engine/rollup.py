@@ -200,6 +200,7 @@ class RisultatoScheda:
     stato: Stato
     sezioni: tuple[dict, ...]
     trace: dict
+    copertura: Copertura = Copertura()  # over the scorecard's items
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +400,7 @@ def score_scheda(
     """Score = Σ section weight × weighted mean of its items (weights normalised over sections with data)."""
     sections = []
     sec_children = []
+    coverage = Copertura()
     for sez in scheda.sezioni:
         items = []
         rows = []
@@ -425,6 +427,7 @@ def score_scheda(
                 )
                 a_, st, steps = out.achievement, out.stato, list(out.steps)
             items.append(Pesata(voce.codice, "voce", voce.peso, a_, st))
+            coverage = coverage + Copertura.of(st, a_)
             rows.append({"codice": voce.codice, "nome": voce.nome, "peso": voce.peso, "achievement": a_, "stato": st.value, "passi": steps})
         a, stato, trace, w = weighted_mean(items, f"scheda {scheda.codice}, sezione {sez.codice}", regole)
         warnings.extend(w)
@@ -432,7 +435,8 @@ def score_scheda(
         sec_children.append(Pesata(sez.codice, "sezione", sez.peso, a, stato))
     a, stato, trace, w = weighted_mean(sec_children, f"scheda {scheda.codice}", regole)
     warnings.extend(w)
-    return RisultatoScheda(scheda.codice, scheda.nome, scheda.anno, a, stato, tuple(sections), trace)
+    trace["copertura"] = coverage.as_dict()
+    return RisultatoScheda(scheda.codice, scheda.nome, scheda.anno, a, stato, tuple(sections), trace, coverage)
 
 
 def score_fondo(fondo: Fondo, ind_results: Mapping[str, RisultatoIndicatore], warnings: list[str]) -> RisultatoFondo:

@@ -26,7 +26,7 @@ import yaml
 
 from ..engine.errors import ParseError, PlanError, Problem
 from ..engine.model import Piano
-from ..engine.numbers import fold, parse_value
+from ..engine.numbers import fold, format_value, parse_value
 from ..engine.scoring import Consuntivo, Valori
 from .native import indicatore_to_data, plan_from_data, plan_to_data
 from .tables import Table, cell_text, match_headers, read_sheet_pairs, read_table, write_csv
@@ -55,9 +55,18 @@ COLUMNS = [
 ]
 EXTRA_COLUMNS = [("cruscotto", "Cruscotto"), ("milestones", "Milestone"), ("eventi", "Eventi"), ("note", "Note")]
 # Read, never written: the body a sheet belongs to, and the indicator's baseline.
+# The weights of the levels above the indicator: written when a plan has any.
+LEVEL_WEIGHT_COLUMNS = [
+    ("peso_prospettiva", "Peso prospettiva"),
+    ("peso_linea", "Peso linea strategica"),
+    ("peso_obiettivo_strategico", "Peso obiettivo strategico"),
+    ("peso_obiettivo_operativo", "Peso obiettivo operativo"),
+]
 READ_ONLY_COLUMNS = [("ente", "Ente"), ("baseline", "Baseline"), ("baseline_anno", "Anno baseline"), ("soglie", "Soglie")]
-_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS}
+_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS + LEVEL_WEIGHT_COLUMNS}
 _KNOWN.update({"unita": "unita", "polarita": "polarita", "indicatore": "nome", "codice indicatore": "codice"})
+# The names real plans give their levels (docs/tabular.md).
+_KNOWN.update({"missione": "prospettiva", "area strategica": "linea", "obiettivo": "obiettivo_strategico", "obiettivo specifico": "obiettivo_strategico"})
 _YEAR_COL = re.compile(r"^(storico|target|consuntivo)\s+(\d{4})$")
 
 
@@ -244,13 +253,19 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
                 for oo in os_.get("obiettivi_operativi") or []:
                     oo["indicatori"] = []
 
-    def find(items: list, code: str, name: str, key: str, where: str) -> dict:
+    def find(items: list, code: str, name: str, key: str, where: str, peso: str = "") -> dict:
         for it in items:
             if str(it.get("codice")) == code:
                 if name and it.get("nome") and it["nome"] != name and name != code:
                     warnings.append(Problem("nome_diverso", f"{code}: nome {name!r} diverso da {it['nome']!r}; si tiene il primo", where, "warning"))
+                if peso and it.get("peso") in (None, ""):
+                    it["peso"] = peso
+                elif peso and fold(str(it["peso"])) != fold(peso):
+                    warnings.append(Problem("peso_diverso", f"{code}: peso {peso!r} diverso da {it['peso']!r}; si tiene il primo", where, "warning"))
                 return it
         node = {"codice": code, "nome": name, key: []}
+        if peso:
+            node["peso"] = peso
         items.append(node)
         return node
 
@@ -282,13 +297,13 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
         pc, pn = split_node(path_cells[0])
         lc, ln_ = split_node(path_cells[1])
         oc, on = split_node(path_cells[2])
-        p = find(skeleton, pc, pn, "linee", where)
-        ln = find(p.setdefault("linee", []), lc, ln_, "obiettivi_strategici", where)
-        os_ = find(ln.setdefault("obiettivi_strategici", []), oc, on, "obiettivi_operativi", where)
+        p = find(skeleton, pc, pn, "linee", where, cell("peso_prospettiva"))
+        ln = find(p.setdefault("linee", []), lc, ln_, "obiettivi_strategici", where, cell("peso_linea"))
+        os_ = find(ln.setdefault("obiettivi_strategici", []), oc, on, "obiettivi_operativi", where, cell("peso_obiettivo_strategico"))
         oo_text = cell("obiettivo_operativo")
         if oo_text:
             ooc, oon = split_node(oo_text)
-            holder = find(os_.setdefault("obiettivi_operativi", []), ooc, oon, "indicatori", where)
+            holder = find(os_.setdefault("obiettivi_operativi", []), ooc, oon, "indicatori", where, cell("peso_obiettivo_operativo"))
             if cell("cruscotto") and "cruscotto" not in holder:
                 holder["cruscotto"] = fold(cell("cruscotto"))
         else:
@@ -374,6 +389,9 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     headers += [f"Storico {y}" for y in hist_years] + [f"Target {y}" for y in target_years]
     headers += [f"Consuntivo {y}" for y in actual_years]
     headers += [label for _, label in EXTRA_COLUMNS]
+    weighted = any(x.peso is not None for x in (*piano.prospettive, *piano.linee(), *piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
+    if weighted:
+        headers += [label for _, label in LEVEL_WEIGHT_COLUMNS]
     rows = []
     for p in piano.prospettive:
         for ln in p.linee:
@@ -406,13 +424,19 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
                             c = valori.consuntivo(i.codice, y) if valori else None
                             row.append(_actual_text(c))
                         row += [i.cruscotto.value, _milestones_to_cell(d.get("milestones", [])), _events_to_cell(piano, i), i.note or ""]
+                        if weighted:
+                            row += [_weight_text(x) for x in (p, ln, os_, oo)]
                         rows.append(row)
     return headers, rows
 
 
-def _actual_text(c: Consuntivo | None) -> str:
-    from ..engine.numbers import format_value
+def _weight_text(node) -> str:
+    if node is None or node.peso is None:
+        return ""
+    return node.peso_testo if node.peso_testo is not None else format_value(node.peso)
 
+
+def _actual_text(c: Consuntivo | None) -> str:
     return format_value(c.valore) if c else ""
 
 
@@ -442,9 +466,6 @@ def csv_losses(piano: Piano) -> list[str]:
         lost.append(f"i nomi di {len(p.strutture)} strutture")
     if p.regole != type(p.regole)():
         lost.append("le regole di valutazione")
-    weighted = [x for x in (*p.prospettive, *p.linee(), *p.obiettivi_strategici(), *p.obiettivi_operativi()) if x.peso is not None]
-    if weighted:
-        lost.append(f"i pesi di {len(weighted)} livelli sopra gli indicatori")
     if p.sezioni or p.mandato or p.mission or p.vision:
         lost.append("mandato, mission, vision e sezioni descrittive")
     used = {t.evento for i in p.indicatori() for t in (*i.target.values(), *(m.scadenza for m in i.milestones)) if t.evento}
