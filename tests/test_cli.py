@@ -81,7 +81,11 @@ def test_score_a_tabular_file(tmp_path, demo_plan_path):
     assert run("convert", demo_plan_path, out).exit_code == 0
     a = json.loads(run("score", demo_plan_path, "--year", "2020", "--json").stdout)
     b = json.loads(run("score", out, "--year", "2020", "--json").stdout)
+    # The same findings, placed by the sheet's rows for the sheet.
+    va, vb = a.pop("validation"), b.pop("validation")
     assert a == b
+    assert [(v["code"], v["message"]) for v in va] == [(v["code"], v["message"]) for v in vb]
+    assert any(v["where"].startswith("piano.xlsx, riga ") for v in vb)
 
 
 def test_bad_actuals_file_is_a_clear_error(tmp_path, demo_plan_path):

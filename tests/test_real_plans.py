@@ -82,3 +82,11 @@ def test_a_target_relative_to_the_baseline_resolves_from_the_baseline_years_actu
     r = score_plan(piano, anno=2021, valori=valori).indicatore(ind.codice)
     assert r.achievement == pytest.approx(100.0) and r.stato is Stato.RAGGIUNTO
     assert any("anno di costruzione della baseline" in s for s in r.trace["passi"])
+
+
+def test_a_target_not_read_is_named_by_the_sheets_row_column_and_text():
+    loaded = load_plan(AGID)
+    errors = [p for p in loaded.locate(validate_plan(loaded.piano)) if p.severity == "error"]
+    where = {p.where: p.message for p in errors}
+    message = where["piano.csv, riga 18, colonna Target 2021 (indicatore R.A.3.1c)"]
+    assert "'Incremento di 10 nuove Amministrazioni" in message and "descrittivo" in message

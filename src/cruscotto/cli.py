@@ -99,7 +99,7 @@ def validate(
         errors = exc.problems
     else:
         warnings = list(loaded.warnings)
-        for p in validate_plan(loaded.piano):
+        for p in loaded.locate(validate_plan(loaded.piano)):
             (errors if p.severity == "error" else warnings).append(p)
     if bilancio is not None:
         from .engine.bilancio import check_bilancio
@@ -207,7 +207,7 @@ def score(
     loaded, ref, events = _inputs(file, actuals, measures, as_of, event)
     valori = loaded.valori
     # Never silent: a plan with validation errors is said so before any figure (and refused with --strict).
-    problems = validate_plan(loaded.piano)
+    problems = loaded.locate(validate_plan(loaded.piano))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         err.print(f"[red]{len(errors)} errori di validazione nel piano[/red]: le cifre che seguono non li correggono", highlight=False)

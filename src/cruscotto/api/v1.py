@@ -481,7 +481,7 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
             loaded = load_plan(path, ente=(e.codice, e.nome))
         except PlanError as exc:
             return problem(request, 422, "Piano non valido", f"{len(exc.problems)} problemi", [p.as_dict() for p in exc.problems])
-    problems = validate_plan(loaded.piano)
+    problems = loaded.locate(validate_plan(loaded.piano))
     errors = [p.as_dict() for p in problems if p.severity == "error"]
     if loaded.piano.ente.codice != e.codice:
         errors.insert(0, {"code": "ente", "message": f"Il file è il piano dell'ente {loaded.piano.ente.codice}, non di {e.codice}.", "where": "ente.codice"})

@@ -75,6 +75,7 @@ class TabularResult:
     piano: Piano
     valori: Valori
     warnings: list[Problem] = field(default_factory=list)
+    righe: dict[str, int] = field(default_factory=dict)  # indicator code -> the sheet's row
 
 
 # A level the sheet does not have: one node of that level holds all the rows.
@@ -271,6 +272,7 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
 
     valori = Valori()
     problems: list[Problem] = []
+    righe: dict[str, int] = {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
 
@@ -343,6 +345,7 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
             problems.append(Problem("valore_non_valido", f"{exc.reason}: {exc.value!r}", exc.where or where))
             continue
         ind["_riga"] = n
+        righe[ind["codice"]] = n
         holder["indicatori"].append({k: v for k, v in ind.items() if v not in (None, [], {}, "")})
 
     if problems:
@@ -358,7 +361,7 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
                     pr.where = f"riga {row} ({pr.where[len(prefix):].lstrip('.') or 'indicatore'})"
                     break
         raise
-    return TabularResult(piano, valori, warnings)
+    return TabularResult(piano, valori, warnings, righe)
 
 
 def _row_paths(data: dict) -> dict[str, int]:

@@ -528,7 +528,7 @@ def _preview(path, ente):
         loaded = load_plan(path, ente=(ente.codice, ente.nome))
     except PlanError as exc:
         return None, [p.as_dict() for p in exc.problems], []
-    problems = validate_plan(loaded.piano)
+    problems = loaded.locate(validate_plan(loaded.piano))
     errors = [p.as_dict() for p in problems if p.severity == "error"]
     warnings = [p.as_dict() for p in loaded.warnings] + [p.as_dict() for p in problems if p.severity == "warning"]
     if loaded.piano.ente.codice != ente.codice:
