@@ -568,18 +568,7 @@ class _Reader:
                 unit, note = _split_unit(unit_rest)
                 return self._target(tipo=TargetKind.NUMERO, valore=value, unita=unit, nota=("mantenimento " + note).strip())
             return self._target(tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(rest), variazione="", nota=rest)
-        op = ""
-        body = f
-        om = _OPERATOR_RE.match(body)
-        if om:
-            op = _OPERATORS[re.sub(r"\s", "", om.group(1))]
-            body = body[om.end():]
-        else:
-            for rx, word_op in _WORD_OPERATOR_RE:
-                wm = rx.match(body)
-                if wm:
-                    op, body = word_op, body[wm.end():]
-                    break
+        op, body = _leading_operator(f)
         if op:
             bm = _BARE_BASE_RE.match(body)
             if bm and not re.match(r"^\s*\d", body[: bm.start("base")] or "x") and (bm.group("base")[0].isalpha() or re.search(r"\b(?:anno|valore|dato|livello|risultato|media|standard|del|dell|al|nel)\b", body[: bm.start("base")])):
@@ -640,18 +629,7 @@ class _Reader:
 
     def _try_number(self, low: str) -> Target | None:
         """A figure, with a comparison in signs or words, an optional unit and a note."""
-        body = low
-        op = ""
-        om = _OPERATOR_RE.match(body)
-        if om:
-            op = _OPERATORS[re.sub(r"\s", "", om.group(1))]
-            body = body[om.end():]
-        else:
-            for rx, word_op in _WORD_OPERATOR_RE:
-                wm = rx.match(body)
-                if wm:
-                    op, body = word_op, body[wm.end():]
-                    break
+        op, body = _leading_operator(low)
         cumulo = ""
         cm = _CUMULO_INCREMENTO.match(body)
         if cm:
@@ -796,6 +774,19 @@ def _scaled(value: float, rest: str) -> tuple[float, str, str]:
 
 def _fields(t: Target) -> dict:
     return {name: getattr(t, name) for name in Target.__slots__}
+
+
+def _leading_operator(text: str) -> tuple[str, str]:
+    """The comparison a target starts with, in signs ("≥", "=>") or words ("almeno", "non superiore a"),
+    and the text after it; ``""`` when there is none."""
+    om = _OPERATOR_RE.match(text)
+    if om:
+        return _OPERATORS[re.sub(r"\s", "", om.group(1))], text[om.end():]
+    for rx, word_op in _WORD_OPERATOR_RE:
+        wm = rx.match(text)
+        if wm:
+            return word_op, text[wm.end():]
+    return "", text
 
 
 def _number(text: str) -> float | None:
