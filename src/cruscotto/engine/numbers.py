@@ -133,6 +133,7 @@ _WRITTEN_DATE = re.compile(
       |(?P<iso>(?<!\d)(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?!\d))
       |(?P<long>(?<!\d)(?P<ld>\d{{1,2}})(?:°|º|\^)?\s+(?P<lm>{_MONTH_RE})\.?\s+(?P<ly>\d{{4}})(?!\d))
       |(?P<month>\b(?P<mm>{_MONTH_RE})\.?\s+(?:del\s+|dell'\s*|anno\s+)?(?P<my>\d{{4}})(?!\d))
+      |(?P<monthnum>(?<![\d/.,])(?P<nm>0?[1-9]|1[0-2])/(?P<ny>(?:19|20)\d\d)(?![\d/]))
       |(?P<part>\b(?P<po>primo|secondo|terzo|quarto|i{{1,3}}|iv|[1-4])\s*(?:°|º|\^)?\s*
          (?P<pk>semestre|trimestre|quadrimestre|bimestre)\s+(?:del\s+|dell'\s*|anno\s+)?(?P<py>\d{{4}})(?!\d))
       |(?P<yearpart>(?<!\d)(?P<ypy>\d{{4}})\s*[-–—,]?\s*(?P<ypo>primo|secondo|terzo|quarto|i{{1,3}}|iv|[1-4])\s*(?:°|º|\^)?\s*
@@ -170,6 +171,8 @@ def search_date(folded: str) -> tuple[date, int, int] | None:
             d = date(int(m.group("ly")), _MONTHS[m.group("lm")], int(m.group("ld")))
         elif m.group("month"):
             d = _month_end(int(m.group("my")), _MONTHS[m.group("mm")])
+        elif m.group("monthnum"):
+            d = _month_end(int(m.group("ny")), int(m.group("nm")))
         else:
             part = "" if m.group("part") else "y"
             n = _ORDINALS[m.group(part + "po" if part else "po")] if not part else _ORDINALS[m.group("ypo")]

@@ -53,6 +53,9 @@ class TargetKind(StrEnum):
     DESCRITTIVO = "descrittivo"
 
 
+# A target the plan has not set yet: no target that year, as "-" and "nd".
+TO_BE_SET = frozenset({"in via di definizione", "in corso di definizione", "da definire", "da determinare", "da stabilire", "tbd", "n/a", "non applicabile"})
+
 BASE_BASELINE = "baseline"
 BASE_PRECEDENTE = "precedente"
 
@@ -135,8 +138,8 @@ _WORD_OPERATORS: tuple[tuple[str, str], ...] = (
     (r"almeno\b", ">="),
     (r"(?:maggiore|superiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad|di)\b'?", ">"),
     (r"(?:minore|inferiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad|di)\b'?", "<"),
-    (r"piu\s+di\b", ">"),
-    (r"meno\s+di\b", "<"),
+    (r"piu\s+(?:di|del|della|dello|dei|delle|degli)\b", ">"),
+    (r"meno\s+(?:di|del|della|dello|dei|delle|degli)\b", "<"),
     (r"oltre(?:\s+(?:il|i|le|l'|la))?\b", ">"),
     (r"fino\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad)\b'?", "<="),
     (r"(?:min|minimo)\b\.?", ">="),
@@ -180,7 +183,8 @@ _NUM = r"[+\-−–]?\s*\d[\d.]*(?:,\d+)?"
 _RANGE_RE = re.compile(
     rf"""^(?:(?:compres[oaie]|compres[oa])\s+)?(?:tra|fra|da|dal|dallo)\s+(?P<a>{_NUM})\s*(?P<ua>%|\w+)?\s+(?:e|a|al)\s+(?P<b>{_NUM})(?P<rest>.*)$
        |^(?P<a2>\d[\d.]*(?:,\d+)?)\s*(?P<ua2>%)?\s*(?:-|–|—|÷|/)\s*(?P<b2>\d[\d.]*(?:,\d+)?)(?P<rest2>(?:\s*%|\s+\S.*)?)$
-       |^(?P<a3>\d[\d.]*(?:,\d+)?)\s*(?P<ua3>%)?\s+a\s+(?P<b3>\d[\d.]*(?:,\d+)?)(?P<rest3>.*)$""",
+       |^(?P<a3>\d[\d.]*(?:,\d+)?)\s*(?P<ua3>%)?\s+a\s+(?P<b3>\d[\d.]*(?:,\d+)?)(?P<rest3>.*)$
+       |^min(?:imo)?\.?\s*:?\s*(?P<a4>\d[\d.]*(?:,\d+)?)\s*(?P<ua4>%)?\s*[-–—,;]?\s*(?:massimo|max)\.?\s*:?\s*(?P<b4>\d[\d.]*(?:,\d+)?)(?P<rest4>.*)$""",
     re.VERBOSE,
 )
 _BASELINE_RE = re.compile(
@@ -232,7 +236,9 @@ _QUALITATIVE = re.compile(
          implementazione|definizione|svolgimento|stipula|sottoscrizione|aggiornamento|elaborazione|trasmissione|costituzione|
          istituzione|messa\s+(?:in|a)\s+\w+|attuazione|organizzazione|conclusione|effettuazione|rilascio|emanazione|
          presentazione|consegna|invio|revisione|progettazione|individuazione|mappatura|ricognizione|monitoraggio|
-         partecipazione|introduzione|avviamento|acquisizione|affidamento|aggiudicazione|erogazione|stesura|
+         partecipazione|introduzione|avviamento|acquisizione|dismissione|unificazione|migrazione|adeguamento|estensione|
+         razionalizzazione|semplificazione|evoluzione|sostituzione|installazione|rinnovo|acquisto|fornitura|
+         sottoscrizione|costruzione|apertura|chiusura|ristrutturazione|riorganizzazione|affidamento|aggiudicazione|erogazione|stesura|
          certificazione|digitalizzazione|reingegnerizzazione|integrazione|sperimentazione|rispetto\s+(?:della|del|dei|delle)\s+(?:scadenz|tempistic|cronoprogramm)
          |raggiungimento|avvenut[oa]|effettuat[oa]|realizzat[oa]|adottat[oa]|approvat[oa]|attivat[oa]|pubblicat[oa]|completat[oa]|
          predispost[oa]|redatt[oa]|svolt[oa]|conclus[oa]|fatto|obiettivo\s+raggiunto|on|ok|
@@ -315,7 +321,8 @@ def parse_target(
     if isinstance(text, date):
         return Target(testo=format_value(text), tipo=TargetKind.SCADENZA, data=text)
     raw = str(text).strip()
-    if fold(raw[:20]) in NOT_AVAILABLE:
+    head = fold(raw[:30])
+    if head in NOT_AVAILABLE or head.strip(" .") in NOT_AVAILABLE | TO_BE_SET:
         return None
     if len(raw) > MAX_TARGET_CHARS:
         # No plan prints a target this long; reading it would only cost time (the patterns
@@ -339,7 +346,7 @@ class _Reader:
     def read(self) -> Target:
         # Enclosing quotes and a final ";" carry nothing.
         low = _simple(self.raw).strip().rstrip(" ;").strip("\"'«»“” ")
-        for attempt in (self._try_per_year, self._try_baseline, self._try_multiple, *self._single_shapes()):
+        for attempt in (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple, *self._single_shapes()):
             found = attempt(low)
             if found is not None:
                 return found
@@ -452,10 +459,10 @@ class _Reader:
         m = _RANGE_RE.match(low)
         if not m:
             return None
-        a = m.group("a") or m.group("a2") or m.group("a3")
-        b = m.group("b") or m.group("b2") or m.group("b3")
-        rest = (m.group("rest") if m.group("a") else m.group("rest2") if m.group("a2") else m.group("rest3")) or ""
-        unit_a = m.group("ua") or m.group("ua2") or m.group("ua3") or ""
+        a = m.group("a") or m.group("a2") or m.group("a3") or m.group("a4")
+        b = m.group("b") or m.group("b2") or m.group("b3") or m.group("b4")
+        rest = (m.group("rest") if m.group("a") else m.group("rest2") if m.group("a2") else m.group("rest3") if m.group("a3") else m.group("rest4")) or ""
+        unit_a = m.group("ua") or m.group("ua2") or m.group("ua3") or m.group("ua4") or ""
         if m.group("a2") and "/" in low[: m.end()] and not unit_a and "%" not in rest:
             return None  # "3/5" is a ratio or a day/month, not a band
         pa, pb = split_number(a), split_number(b)
@@ -511,7 +518,19 @@ class _Reader:
         """"Adozione del regolamento entro il 30/06/2021": a deadline after words."""
         m = re.search(r"\b(?:entro|non\s+oltre|scadenza)\b", low)
         if not m:
-            return None
+            # "Conclusione della fase pilota (Dicembre 2020)", "Erogazione percorsi - 30 giugno 2021":
+            # a date closing the cell after a dash or in brackets.
+            m = re.search(r"(?:\(|\s[-–—]\s*)(?=[^()]*\)?\s*$)", low)
+            if not m or _figures(low[: m.start()]):
+                return None  # a figure before it is the target; the date stays in its note
+            tail = low[m.end():].rstrip(" )")
+            try:
+                found = search_date(tail)
+            except ParseError:
+                raise self.error("data inesistente nel target") from None
+            if found is None or found[1] != 0 or found[2] != len(tail):
+                return None
+            return self._target(tipo=TargetKind.SCADENZA, data=found[0], nota=self._typed(low, 0, m.start()))
         tail = low[m.start():]
         found = self._try_leading_date(tail)
         if found is None:
@@ -630,6 +649,8 @@ class _Reader:
     def _try_number(self, low: str) -> Target | None:
         """A figure, with a comparison in signs or words, an optional unit and a note."""
         op, body = _leading_operator(low)
+        if op:
+            body = re.sub(r"^(?:il|l'|la|i|gli|le)\s*(?=[\d+])", "", body)  # "almeno il 60%"
         cumulo = ""
         cm = _CUMULO_INCREMENTO.match(body)
         if cm:
@@ -673,6 +694,17 @@ class _Reader:
         if cumulo == "incremento" and _RELATIVE_MARK.search(rest) and _BASE_WORDS.search(rest):
             # "Ulteriori 200 PA, rispetto alla baseline": a variation over the base, in units.
             return self._target(tipo=TargetKind.RELATIVO, valore=value, operatore=op or ">=", base=_base_of(rest), variazione="assoluta", nota=self._typed(low, rest_start))
+        if not op and re.match(r"^\+(?!\s*\d)", rest):
+            op, rest = ">=", rest[1:]  # "502+ scuole": 502 or more
+            rest_start += 1
+        vm = re.match(rf"^\s*%\s+(?:di\s+)?(?P<w>{_UP_WORDS}|{_DOWN_WORDS})\b(?P<r>.*)$", rest)
+        if vm and not cumulo:
+            # "20% riduzione della dispersione", "almeno il 60% di incremento": a variation, not a level.
+            up = re.match(_UP_WORDS, vm.group("w")) is not None
+            return self._target(
+                tipo=TargetKind.RELATIVO, valore=value if up else -value, operatore=op or (">=" if up else "<="),
+                base=_base_of(vm.group("r")), variazione="percentuale", nota=self.raw,
+            )
         sm = _SUFFIX_OPERATOR.match(rest.lstrip("% ").strip()) if not op else None
         if sm:
             op = ">="
@@ -740,7 +772,10 @@ class _Reader:
 
 _RANGE_AFTER = re.compile(r"^\s*%?\s*(?:[-–—÷]|a\s)\s*\d")
 _PER_YEAR = re.compile(r"\banno\s+((?:19|20)\d\d)\s*:\s*")
-_SENTENCE_SPLIT = re.compile(r"(?:(?<=[A-Za-zà-ù]{2})|(?<=[)\]»”]))\.\s+(?=[A-ZÀ-Ù])")
+# A full stop that ends a sentence, not an abbreviation ("gg.", "pag.", "art.", "ecc.").
+_SENTENCE_SPLIT = re.compile(
+    r"(?:(?<=[A-Za-zà-ù]{2})|(?<=[)\]»”]))(?<!\bgg)(?<!\bGG)(?<!\bpag)(?<!\bart)(?<!\becc)(?<!\bmin)(?<!\bmax)(?<!\bcfr)(?<!\bes)(?<!\bca)(?<!\bnn)\.\s+(?=[A-ZÀ-Ù])"
+)
 _ENUM_SPLIT = re.compile(r"(?:^|\s)\d\)\s+")
 _TOTAL_SPLIT = re.compile(r",?\s+per\s+un\s+(?:totale|complessivo)\s+di\b")
 _SIGNED_SPLIT = re.compile(r"\s+(?=\+\s*\d)")
@@ -821,7 +856,7 @@ def _event_name(text: str) -> str:
     return text.strip(" .,;")
 
 
-_MULTIWORD_UNITS = re.compile(r"^(?:(?:h|ore|gg|giorni)\s+)?(?:pro\s+capite|per\s+dipendente|per\s+addetto|per\s+abitante)\b|^/\s*\d+", re.IGNORECASE)
+_MULTIWORD_UNITS = re.compile(r"^(?:(?:h|ore)\s+)?pro\s+capite\b|^/\s*\d+", re.IGNORECASE)
 
 
 def _split_unit(rest: str) -> tuple[str, str]:
