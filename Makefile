@@ -46,6 +46,7 @@ test: install lint
 
 bench: install
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/documents.py
 
 # Needs PostgreSQL on 127.0.0.1:5432 (see docs/benchmarks-web.md).

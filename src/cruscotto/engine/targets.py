@@ -287,6 +287,8 @@ def _fold_event(text: str) -> str:
 def _simple(text: str) -> str:
     """Lower case with accents removed, character by character: the same length as ``text``,
     so a span found here is the same span of the printed text (for notes kept as typed)."""
+    if text.isascii():
+        return text.lower()
     out = []
     for c in text:
         base = unicodedata.normalize("NFKD", c)[:1] or c
@@ -346,6 +348,15 @@ class _Reader:
     def read(self) -> Target:
         # Enclosing quotes and a final ";" carry nothing.
         low = _simple(self.raw).strip().rstrip(" ;").strip("\"'«»“” ")
+        plain = _PLAIN_FIGURE.match(low)
+        if plain:
+            # Most cells of most plans ("90%", "2.000", ">= 5", "-15 gg"): read at once, not
+            # through every shape (a plan of 5.000 indicators has 15.000 of them).
+            op = _OPERATORS[re.sub(r"\s", "", plain.group("op"))] if plain.group("op") else ""
+            parts = split_number(low[plain.start("num"):])
+            if parts is not None:
+                unit = self._typed(low, plain.start("unit")) if plain.group("unit") else ""
+                return self._target(tipo=TargetKind.NUMERO, valore=parts[0], operatore=op, unita=unit)
         for attempt in (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple, *self._single_shapes()):
             found = attempt(low)
             if found is not None:
@@ -770,6 +781,9 @@ class _Reader:
         return self._target(tipo=TargetKind.SI_NO, valore=1.0, nota=self.raw)
 
 
+_PLAIN_FIGURE = re.compile(
+    r"^(?:(?P<op>>=|<=|=>|=<|>|<|=|≥|≤)\s*)?(?P<num>[+\-−–]?\s*(?:\d{1,3}(?:\.\d{3})+|\d+|\d*\.\d+)(?:,\d+)?)\s*(?P<unit>%|gg\.?|giorni|ore|euro|€)?$"
+)
 _RANGE_AFTER = re.compile(r"^\s*%?\s*(?:[-–—÷]|a\s)\s*\d")
 _PER_YEAR = re.compile(r"\banno\s+((?:19|20)\d\d)\s*:\s*")
 # A full stop that ends a sentence, not an abbreviation ("gg.", "pag.", "art.", "ecc.").
