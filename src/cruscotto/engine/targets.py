@@ -216,7 +216,7 @@ _VARIATION_WORD_RE = re.compile(
     re.VERBOSE,
 )
 _SIGNED_VARIATION_RE = re.compile(
-    r"""^(?P<sign>[+\-−–])\s*(?P<n>\d[\d.]*(?:,\d+)?)\s*(?P<unit>%|punti\s+percentuali|punti|p\.\s?p\.?|pp\b|punto\s+percentuale)?(?P<rest>.*)$""",
+    r"""^(?P<sign>[+\-−–])\s*(?P<n>\d[\d.]*(?:,\d+)?)\s*(?P<unit>%|punti\s+percentuali|punti|p\.\s?p\.?|pp\b|punto\s+percentuale|punto\b)?(?P<rest>.*)$""",
     re.VERBOSE,
 )
 _KEEP_RE = re.compile(r"^(?:mantenimento|mantenere|conferma|consolidamento|stabilita|invarianza)\b(?P<rest>.*)$")
@@ -628,7 +628,9 @@ class _Reader:
         if m:
             rest = m.group("rest")
             kind = _variation_kind(m.group("unit"))
-            if kind == "punti" or _RELATIVE_MARK.search(rest) or _BASE_WORDS.search(rest):
+            # "+50% di docenti …", "+20% delle scuole": a share that grows, over the previous year.
+            of_something = kind == "percentuale" and re.match(r"^\s*(?:di|del|della|dello|dei|delle|degli|nel|nella|nell')\b", rest)
+            if kind == "punti" or of_something or _RELATIVE_MARK.search(rest) or _BASE_WORDS.search(rest):
                 value = _number(m.group("n"))
                 if value is None:
                     return None
