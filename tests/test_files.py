@@ -309,3 +309,18 @@ def test_level_weights_are_read_from_the_sheet_and_written_back(tmp_path):
     save_plan(piano, out)
     again = load_plan(out).piano
     assert [p.peso for p in again.prospettive] == [60.0, 40.0] and [ln.peso for ln in again.linee()] == [100.0, None]
+
+
+def test_several_structures_share_an_indicator(tmp_path):
+    from cruscotto.engine.validation import validate_plan
+
+    head = ["Obiettivo strategico", "Codice", "Indicatore", "Strutture", "Target 2020"]
+    rows = [head, ["A - A", "A-1", "x", "PROMOZIONE (60%), ANAGRAFE 40%", "10"], ["A - A", "A-2", "y", "PROMOZIONE (70%), ANAGRAFE (20%)", "10"]]
+    piano = load_plan(_write_csv(tmp_path / "p.csv", rows)).piano
+    a1, a2 = piano.indicatori()
+    assert a1.strutture == ("PROMOZIONE", "ANAGRAFE") and a1.quote == {"PROMOZIONE": 60.0, "ANAGRAFE": 40.0}
+    warnings = [p for p in validate_plan(piano) if p.code == "quote"]
+    assert [(p.where, p.message) for p in warnings] == [("indicatore A-2", "le quote delle strutture sommano a 90% invece di 100%")]
+    out = tmp_path / "back.csv"
+    save_plan(piano, out)
+    assert next(load_plan(out).piano.indicatori()).quote == {"PROMOZIONE": 60.0, "ANAGRAFE": 40.0}

@@ -255,3 +255,32 @@ def test_sub_measures_are_entered_together_on_the_monitoring_page(as_user, piano
     r = selectors.score(piano, 2020).indicatore("B.2.1-1")
     assert r.achievement == pytest.approx(90.0), r.trace
     assert any("B.2.1-1#2" in step for step in r.trace["passi"])
+
+
+def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_plan_path):
+    # A.3.4-1 shared 60/40 between PROMOZIONE and another structure: 60% of it counts for PROMOZIONE.
+    from cruscotto.performance.views import area_mean
+
+    def change(d):
+        ind = _first_indicator(d)
+        ind["strutture"] = ["PROMOZIONE", "ANAGRAFE"]
+        ind["quote"] = {"PROMOZIONE": "60%", "ANAGRAFE": "40%"}
+
+    c = as_user("controllo")
+    html = upload(c, "piano.yaml", demo_yaml(demo_plan_path, change)).content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert c.post("/CCIAA-PT/2020/piano/conferma/", {"token": token}).status_code == 302
+    latest = selectors.current_plan(piano.ente, 2020)
+    plan = selectors.plan_for(latest)
+    ind = next(plan.indicatori())
+    assert ind.quote == {"PROMOZIONE": 60.0, "ANAGRAFE": 40.0}
+
+    class R:
+        def __init__(self, a):
+            self.achievement = a
+
+    other = plan.indicatore("B.2.1-1")
+    # 0,6 × 100 + 1 × 50 over 1,6 = 68,75 (a plain mean would say 75)
+    assert area_mean([(ind, R(100.0)), (other, R(50.0))], {"PROMOZIONE"}) == (pytest.approx(68.75), 2)
+    page = c.get("/CCIAA-PT/2020/aree/PROMOZIONE/").content.decode()
+    assert "PROMOZIONE, ANAGRAFE (quota dell'area 60%)" in page

@@ -134,6 +134,7 @@ class Indicatore:
     milestones: tuple[Milestone, ...] = ()
     note: str | None = None
     soglie: str | None = None  # overrides Regole.soglie for this indicator
+    quote: dict[str, float] = field(default_factory=dict)  # each responsible structure's share, in %
     baseline: Dato | None = None  # the base of targets "rispetto alla baseline"
     baseline_anno: int | None = None
 

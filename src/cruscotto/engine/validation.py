@@ -136,6 +136,13 @@ def _indicators(p: Piano) -> list[Problem]:
                 out.append(_warn("target_multiplo", f"target {y} {t.testo!r}: {len(t.parti)} misure, i valori si inseriscono come {ind.codice}#1 … {ind.codice}#{len(t.parti)}", f"{where}, target {y}"))
         if fold(ind.unita).startswith("data") and any(t.tipo is not TargetKind.SCADENZA for t in ind.target.values()):
             out.append(_warn("unita_incoerente", f"unità di misura {ind.unita!r} ma target non di data ({', '.join(t.testo for t in ind.target.values())})", where))
+        if ind.quote:
+            stray = sorted(set(ind.quote) - set(ind.strutture))
+            if stray:
+                out.append(_err("quota_incoerente", f"quota per strutture non responsabili dell'indicatore: {', '.join(stray)}", where))
+            total = sum(ind.quote.values())
+            if abs(total - 100.0) > 1e-6:
+                out.append(_warn("quote", f"le quote delle strutture sommano a {fmt(total)}% invece di 100%", where))
         if ind.polarita is Polarita.MILESTONE and not ind.milestones:
             out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
         for tag in ind.etichette:

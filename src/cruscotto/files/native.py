@@ -43,12 +43,12 @@ from ..engine.model import (
     Struttura,
     Voce,
 )
-from ..engine.numbers import parse_date, parse_number, parse_value, parse_weight
+from ..engine.numbers import format_value, parse_date, parse_number, parse_value, parse_weight
 from ..engine.targets import Target, event_aliases, parse_target
 
 FORMAT = "cruscotto/piano@1"
 # Indicator keys written only when set (the application keeps them together, performance.models.Indicatore.extra).
-INDICATOR_EXTRA = ("soglie", "baseline", "baseline_anno")
+INDICATOR_EXTRA = ("soglie", "quote", "baseline", "baseline_anno")
 SOGLIE = ("proporzionale", "raggiunto")
 MULTIPLO = ("media", "tutti")
 
@@ -199,9 +199,25 @@ class _Reader:
             milestones=self.milestones(d.get("milestones") or [], f"{where}.milestones"),
             note=self.text(d, "note", where),
             soglie=self._choice(d.get("soglie"), SOGLIE, f"{where}.soglie"),
+            quote=self._shares(d.get("quote"), f"{where}.quote"),
             baseline=self.dato(d.get("baseline"), f"{where}.baseline"),
             baseline_anno=self._year(d["baseline_anno"], f"{where}.baseline_anno") if d.get("baseline_anno") not in (None, "") else None,
         )
+
+    def _shares(self, raw, where: str) -> dict[str, float]:
+        """``{PROMOZIONE: 60%, ANAGRAFE: 40%}``: each structure's share of an indicator."""
+        if not raw:
+            return {}
+        if not isinstance(raw, dict):
+            self.error(where, "le quote vanno date per struttura (CODICE: quota)")
+            return {}
+        out = {}
+        for code, value in raw.items():
+            try:
+                out[str(code)] = parse_number(value, where=f"{where}.{code}")
+            except ParseError as exc:
+                self.error(exc.where or where, f"{exc.reason}: {exc.value!r}")
+        return out
 
     def _choice(self, raw, allowed: tuple[str, ...], where: str) -> str | None:
         if raw in (None, ""):
@@ -560,6 +576,7 @@ def indicatore_to_data(i: Indicatore) -> dict:
             "milestones": _milestones_out(i.milestones),
             "note": i.note,
             "soglie": i.soglie,
+            "quote": {k: format_value(v) + "%" for k, v in i.quote.items()},
             "baseline": i.baseline.testo if i.baseline else None,
             "baseline_anno": i.baseline_anno,
         }

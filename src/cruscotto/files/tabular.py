@@ -87,6 +87,27 @@ IMPLICIT = {
 _SHORT_CODE = re.compile(r"^\d{1,3}(?:\.\d{1,3})?[a-z]?$", re.IGNORECASE)
 
 
+_SHARE = re.compile(r"^(?P<code>.+?)\s*(?:\(\s*(?P<q>\d+(?:[.,]\d+)?)\s*%\s*\)|\s+(?P<q2>\d+(?:[.,]\d+)?)\s*%)$")
+
+
+def _structures_cell(text: str) -> dict[str, Any]:
+    """``PROMOZIONE (60%), ANAGRAFE (40%)``: the responsible structures, each with its optional share."""
+    codes, shares = [], {}
+    for item in (s.strip() for s in re.split(r"[,;]", text)):
+        if not item:
+            continue
+        m = _SHARE.match(item)
+        code = m.group("code").strip() if m else item
+        codes.append(code)
+        if m:
+            shares[code] = (m.group("q") or m.group("q2")).replace(",", ".") + "%"
+    return {"strutture": codes, "quote": shares}
+
+
+def _structures_text(ind) -> str:
+    return ", ".join(f"{s} ({format_value(ind.quote[s])}%)" if s in ind.quote else s for s in ind.strutture)
+
+
 def full_code(code: str, parent: str, position: int, occurrences: int) -> str:
     """A stable code for an indicator whose printed code is missing or not unique.
 
@@ -322,7 +343,7 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
             "unita": cell("unita") or None,
             "tipologia": cell("tipologia") or None,
             "fonte": cell("fonte") or None,
-            "strutture": [s.strip() for s in cell("strutture").split(",") if s.strip()],
+            **_structures_cell(cell("strutture")),
             "cruscotto": fold(cell("cruscotto")) or None,
             "media_cluster": cell("media_cluster") or None,
             "storico": {y: cell_text(cells[i]) for y, i in sorted(years["storico"].items()) if i < len(cells) and cell_text(cells[i])},
@@ -418,7 +439,7 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
                             i.unita,
                             i.tipologia,
                             i.fonte,
-                            ", ".join(i.strutture),
+                            _structures_text(i),
                             i.media_cluster.testo if i.media_cluster else "",
                         ]
                         row += [i.storico[y].testo if y in i.storico else "" for y in hist_years]

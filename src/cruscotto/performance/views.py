@@ -373,9 +373,9 @@ def _aree_context(ente, piano, anno):
         if s.tipo == "trasversale":
             continue
         codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
-        inds = [by_code[i.codice] for i in plan.indicatori() if set(i.strutture) & codes]
-        values = [r.achievement for r in inds if r.achievement is not None]
-        cards.append({"s": s, "n": len(inds), "mean": sum(values) / len(values) if values else None, "with_data": len(values)})
+        inds = [(i, by_code[i.codice]) for i in plan.indicatori() if set(i.strutture) & codes]
+        mean, with_data = area_mean(inds, codes)
+        cards.append({"s": s, "n": len(inds), "mean": mean, "with_data": with_data})
     return {"cards": cards}
 
 
@@ -396,10 +396,35 @@ def area(request, ente, anno, piano, struttura: str):
             rows = [(i, by_code[i.codice]) for i in inds if set(i.strutture) & codes]
             if rows:
                 groups.append({"os": os_, "oo": oo, "rows": rows})
-    values = [r.achievement for g in groups for _i, r in g["rows"] if r.achievement is not None]
-    mean = sum(values) / len(values) if values else None
-    coverage = sum((Copertura.of(r.stato, r.achievement) for g in groups for _i, r in g["rows"]), Copertura())
-    return render(request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": len(values), "coverage": coverage})
+    rows = [row for g in groups for row in g["rows"]]
+    mean, count = area_mean(rows, codes)
+    coverage = sum((Copertura.of(r.stato, r.achievement) for _i, r in rows), Copertura())
+    for g in groups:
+        g["rows"] = [(i, r, area_share(i, codes)) for i, r in g["rows"]]
+    return render(request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage})
+
+
+def area_share(ind, codes: set[str]) -> float | None:
+    """The area's share of an indicator shared among structures ("PROMOZIONE (60%)"); None when not given."""
+    if not ind.quote:
+        return None
+    return sum(q for code, q in ind.quote.items() if code in codes)
+
+
+def area_mean(rows, codes: set[str]) -> tuple[float | None, int]:
+    """An area's mean over its indicators with an achievement, each counting with the area's
+    share of it (100% when the plan gives no shares): 60% of a shared indicator counts 0,6."""
+    num = den = 0.0
+    count = 0
+    for ind, res in rows:
+        if res.achievement is None:
+            continue
+        share = area_share(ind, codes)
+        weight = 1.0 if share is None else share / 100.0
+        num += weight * res.achievement
+        den += weight
+        count += 1
+    return (num / den if den else None), count
 
 
 @with_plan
