@@ -104,6 +104,15 @@ def test_targets_relative_to_a_base(printed, value, base, variazione, op):
     assert (t.tipo, t.valore, t.base, t.variazione, t.operatore) == (TargetKind.RELATIVO, value, base, variazione, op)
 
 
+def test_a_sign_before_an_earlier_year_means_that_years_value():
+    t = parse_target(">= 2022", anno=2023)
+    assert (t.tipo, t.base, t.operatore, t.valore) == (TargetKind.RELATIVO, "2022", ">=", 0.0)
+    # Not before the target's year, or with no year known: the number itself.
+    assert parse_target(">= 2022", anno=2022).tipo is TargetKind.NUMERO
+    assert parse_target(">= 2022").valore == 2022.0
+    assert parse_target(">= 1990", anno=2021).valore == 1990.0
+
+
 @pytest.mark.parametrize("printed, value", [("costruzione della baseline", None), ("Baseline: rilevazione del dato", None), ("Baseline: 800", 800.0)])
 def test_building_a_baseline(printed, value):
     t = parse_target(printed)

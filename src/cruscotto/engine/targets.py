@@ -349,6 +349,8 @@ class _Reader:
         # Enclosing quotes and a final ";" carry nothing.
         low = _simple(self.raw).strip().rstrip(" ;").strip("\"'«»“” ")
         plain = _PLAIN_FIGURE.match(low)
+        if plain and plain.group("op") and self.anno is not None and re.fullmatch(r"\s*(?:19|20)\d\d", plain.group("num")):
+            plain = None  # ">= 2022": perhaps that year's value (_try_relative decides)
         if plain:
             # Most cells of most plans ("90%", "2.000", ">= 5", "-15 gg"): read at once, not
             # through every shape (a plan of 5.000 indicators has 15.000 of them).
@@ -603,6 +605,11 @@ class _Reader:
             bm = _BARE_BASE_RE.match(body)
             if bm and not re.match(r"^\s*\d", body[: bm.start("base")] or "x") and (bm.group("base")[0].isalpha() or re.search(r"\b(?:anno|valore|dato|livello|risultato|media|standard|del|dell|al|nel)\b", body[: bm.start("base")])):
                 return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=_base_of(bm.group("base")), nota=bm.group("rest").strip())
+            year = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", body)
+            if year and self.anno is not None and self.anno - 5 <= int(year.group(1)) < self.anno:
+                # ">= 2022" as the 2023 target: the value of 2022, not the number 2022 (which Italian
+                # offices print "2.022"); without that value the indicator says it is missing.
+                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=year.group(1), nota="")
         m = _VARIATION_WORD_RE.match(body)
         if m:
             up = re.match(_UP_WORDS, m.group("word")) is not None
