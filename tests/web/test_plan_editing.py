@@ -255,6 +255,8 @@ def test_sub_measures_are_entered_together_on_the_monitoring_page(as_user, piano
     r = selectors.score(piano, 2020).indicatore("B.2.1-1")
     assert r.achievement == pytest.approx(90.0), r.trace
     assert any("B.2.1-1#2" in step for step in r.trace["passi"])
+    listing = c.get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    assert '<span class="d-block small">2. 16</span>' in listing  # each part's value in the list
 
 
 def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_plan_path):

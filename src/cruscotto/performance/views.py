@@ -237,8 +237,17 @@ def _monitoring_rows(request, piano, anno, periodo):
             continue
         if str(anno) not in row.target and row.polarita != "milestone":
             continue
-        rows.append({"row": row, "res": by_code.get(row.codice), "value": values.get(row.codice)})
+        res = by_code.get(row.codice)
+        rows.append({"row": row, "res": res, "value": values.get(row.codice), "parti": _parts(res, row.codice, values)})
     return rows, result
+
+
+def _parts(res, codice: str, values: dict) -> list[dict]:
+    """The sub-measures of a target with several (``CODICE#k``), with their values, for the row."""
+    target = res.target if res is not None else None
+    if target is None or not target.parti:
+        return []
+    return [{"codice": f"{codice}#{k}", "target": p.testo, "n": k, "value": values.get(f"{codice}#{k}")} for k, p in enumerate(target.parti, start=1)]
 
 
 @with_plan
@@ -286,9 +295,9 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
     result = selectors.score(piano, anno, periodo=periodo)
     value = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
     saved = {c.codice: c for c in piano.consuntivi.filter(codice__startswith=f"{codice}#", anno=anno, periodo=periodo)}
+    res = result.indicatore(codice)
     ctx = {
-        "r": {"row": row, "res": result.indicatore(codice), "value": value},
-        "parti": [{"codice": c, "target": p.testo, "n": k, "value": saved.get(c)} for k, (c, p) in enumerate(parts, start=1)],
+        "r": {"row": row, "res": res, "value": value, "parti": _parts(res, codice, saved)},
         "result": result,
         "periodo": periodo,
         "editing": editing,
