@@ -23,9 +23,9 @@ from cruscotto.engine.targets import Target, parse_target
 
 CORPUS = Path(__file__).parent / "data" / "target_corpus"
 # Issue 10 sets the goal at 97% of real phrasings read as intended. FLOOR is what the parser
-# reaches today (669 of 734, 91.1%): it only ever rises, so a change that reads fewer fails here.
+# reaches today (673 of 734, 91.7%): it only ever rises, so a change that reads fewer fails here.
 GOAL = 0.97
-FLOOR = 0.911
+FLOOR = 0.916
 
 
 def _files() -> list[Path]:

@@ -544,6 +544,8 @@ class _Reader:
             if found is None or found[1] != 0 or found[2] != len(tail):
                 return None
             return self._target(tipo=TargetKind.SCADENZA, data=found[0], nota=self._typed(low, 0, m.start()))
+        if len(_figures(low[: m.start()])) == 1:
+            return None  # "… per 65.000 donne (entro la fine del 2021)": the figure is the target
         tail = low[m.start():]
         found = self._try_leading_date(tail)
         if found is None:
