@@ -345,7 +345,8 @@ class _Reader:
     def error(self, message: str) -> ParseError:
         return ParseError(message, value=self.raw, where=self.where)
 
-    def read(self) -> Target:
+    def read(self, *, several: bool = True) -> Target:
+        """The target; ``several=False`` reads one part of a multiple target (no sub-measures in it)."""
         # Enclosing quotes and a final ";" carry nothing.
         low = _simple(self.raw).strip().rstrip(" ;").strip("\"'«»“” ")
         plain = _PLAIN_FIGURE.match(low)
@@ -359,7 +360,8 @@ class _Reader:
             if parts is not None:
                 unit = self._typed(low, plain.start("unit")) if plain.group("unit") else ""
                 return self._target(tipo=TargetKind.NUMERO, valore=parts[0], operatore=op, unita=unit)
-        for attempt in (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple, *self._single_shapes()):
+        first = (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple) if several else (self._try_baseline,)
+        for attempt in (*first, *self._single_shapes()):
             found = attempt(low)
             if found is not None:
                 return found
@@ -383,9 +385,7 @@ class _Reader:
 
     def _typed(self, low: str, start: int, end: int | None = None) -> str:
         """The printed text of a span of ``low`` (case and accents as typed)."""
-        body = self.raw.strip().rstrip(" ;").strip("\"'«»“” ")
-        src = body if len(body) == len(low) else low
-        return src[start:end].strip(" ,;:-–")
+        return self._typed_body(low)[start:end].strip(" ,;:-–")
 
     def _target(self, **kw) -> Target:
         return Target(testo=self.raw, **kw)
@@ -415,7 +415,7 @@ class _Reader:
                 piece = self._typed(low, m.end(), end)
                 if not piece:
                     return None
-                t = _Reader(piece, self.aliases, self.where, self.anno).read_single()
+                t = _Reader(piece, self.aliases, self.where, self.anno).read(several=False)
                 return Target(**{**_fields(t), "testo": self.raw, "nota": (f"anno {self.anno}: {piece}")})
         return None
 
@@ -445,7 +445,7 @@ class _Reader:
                 continue
             sub = _Reader(piece, self.aliases, self.where, self.anno)
             try:
-                t = sub.read_single()
+                t = sub.read(several=False)
             except ParseError:
                 return None
             if t.tipo in (TargetKind.DESCRITTIVO, TargetKind.MULTIPLO):
@@ -458,15 +458,6 @@ class _Reader:
     def _typed_body(self, low: str) -> str:
         body = self.raw.strip().rstrip(" ;").strip("\"'«»“” ")
         return body if len(body) == len(low) else low
-
-    def read_single(self) -> Target:
-        """Like :meth:`read`, without looking for sub-measures (a part of a multiple target)."""
-        low = _simple(self.raw).strip().rstrip(" ;.").strip("\"'«»“” ")
-        for attempt in (self._try_baseline, *self._single_shapes()):
-            found = attempt(low)
-            if found is not None:
-                return found
-        return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=self.raw)
 
     def _try_range(self, low: str) -> Target | None:
         m = _RANGE_RE.match(low)
@@ -490,12 +481,6 @@ class _Reader:
         if not unit and note:
             unit, note = _split_unit(note)
         return self._target(tipo=TargetKind.INTERVALLO, valore=lo, massimo=hi, unita=unit, nota=note)
-
-    def _date_at(self, low: str) -> tuple[date, int, int] | None:
-        found = search_date(low)
-        if found is not None:
-            return found
-        return None
 
     def _try_leading_date(self, low: str) -> Target | None:
         """A deadline that the cell starts with: "entro il 30 giugno 2023", "31/12/23", "entro il 2022"."""
@@ -691,7 +676,6 @@ class _Reader:
             em = re.match(r"^\s*entro\s+(?:i\s+|il\s+|le\s+)?(?=\d[\d.,]*\s*" + _TIME_UNITS + ")", body)
             if em:
                 op, body, duration = "<=", body[em.end():], True
-        offset = len(low) - len(body)
         try:
             dated = search_date(body)
         except ParseError:
@@ -746,7 +730,6 @@ class _Reader:
             unit = scale_unit
         if duration and not unit:
             unit = rest.split()[0] if rest.split() else ""
-        del offset
         return self._target(tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=note, cumulo=cumulo)
 
     def _try_single_figure(self, low: str) -> Target | None:

@@ -274,11 +274,12 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
     error = None
     editing = request.GET.get("modifica") == "1"
     target = selectors.plan_for(piano).indicatore(codice).target.get(anno)
-    parts = [(f"{codice}#{k}", p) for k, p in enumerate(target.parti, start=1)] if target is not None else []
+    # A target with several measures takes one value each (CODICE#k, fields valore_k), saved together.
+    fields = [(f"{codice}#{k}", f"valore_{k}") for k in range(1, len(target.parti) + 1)] if target is not None else []
     if request.method == "POST":
         try:
             with transaction.atomic():  # all the sub-measures or none
-                for code, field in ([(c, f"valore_{k}") for k, (c, _p) in enumerate(parts, start=1)] or [(codice, "valore")]):
+                for code, field in fields or [(codice, "valore")]:
                     services.consuntivo_registra(
                         user=request.user,
                         piano=piano,
