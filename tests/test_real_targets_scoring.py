@@ -92,9 +92,9 @@ def test_dates_in_every_written_form(printed, due):
         ("aumento del 10% rispetto al 2019", 10.0, "2019", "percentuale", ">="),
         ("+5 punti percentuali", 5.0, "precedente", "punti", ">="),
         ("riduzione del 15% dei tempi medi", -15.0, "precedente", "percentuale", "<="),
-        ("mantenimento", 0.0, "precedente", "", ""),
-        ("mantenimento del livello 2019", 0.0, "2019", "", ""),
-        ("≥ valore dell'anno precedente", 0.0, "precedente", "", ">="),
+        ("mantenimento", 0.0, "precedente", "assoluta", ""),
+        ("mantenimento del livello 2019", 0.0, "2019", "assoluta", ""),
+        ("≥ valore dell'anno precedente", 0.0, "precedente", "assoluta", ">="),
         ("Incremento, rispetto alla baseline 2021, di almeno 40 PA", 40.0, "2021", "assoluta", ">="),
         ("Incremento del numero di autenticazioni del 100% rispetto alla baseline.", 100.0, "baseline", "percentuale", ">="),
     ],
@@ -157,7 +157,47 @@ def test_one_cell_with_each_years_target_gives_the_years_part():
     assert (t.tipo, t.valore, t.operatore) == (TargetKind.NUMERO, 95.0, ">=")
 
 
+def test_values_for_several_years_in_a_sentence_give_the_columns_year():
+    printed = "10 o più partecipanti nel 2020, 15 o più partecipanti nel 2021, 20 o più partecipanti nel 2022"
+    t = parse_target(printed, anno=2021)
+    assert (t.tipo, t.valore, t.operatore) == (TargetKind.NUMERO, 15.0, ">=")
+    # Without a column's year, each year's value is a part; a school year is not a year's part.
+    assert [p.valore for p in parse_target(printed).parti] == [10.0, 15.0, 20.0]
+    school = parse_target("188 lezioni nell’anno 2019/2020 e 132+ lezioni nell’anno 2020/2021", anno=2020)
+    assert school.tipo is TargetKind.MULTIPLO and len(school.parti) == 2
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "100% massimo, 80% medio, 60% basso",
+        "Massimo: più di 30 - Medio: tra 15 e 30 - Basso: Meno di 15",
+        "Importo da quantificare entro il 31 marzo 2021",
+        "1:1 rapporto tra studenti e dispositivi digitali nelle scuole",
+    ],
+)
+def test_scales_targets_still_to_be_set_and_ratios_are_never_read_for_a_figure(printed):
+    assert parse_target(printed, anno=2021).tipo is TargetKind.DESCRITTIVO
+
+
+def test_quantities_in_letters_are_read_only_as_the_object_of_the_action():
+    assert (parse_target("Attivazione di almeno un appalto").valore, parse_target("Attivazione di almeno un appalto").operatore) == (1.0, ">=")
+    assert parse_target("Erogazione di due corsi di formazione").valore == 2.0
+    assert parse_target("Attivazione di un nuovo centro che veda il coinvolgimento di almeno un ente").tipo is TargetKind.SI_NO
+
+
 # --- scoring ------------------------------------------------------------------------------------
+
+
+def test_better_than_a_year_follows_the_polarity_and_never_compares_a_year_with_itself():
+    up = ind({2023: "migliore 2022"})
+    assert score(up, {("X1", 2022): 80.0, ("X1", 2023): 72.0}, anno=2023).achievement == pytest.approx(90.0)
+    down = ind({2023: "migliore 2022"}, polarita=Polarita.DECRESCENTE)
+    assert score(down, {("X1", 2022): 80.0, ("X1", 2023): 100.0}, anno=2023).achievement == pytest.approx(80.0)
+    same = ind({2023: "migliore 2023"})
+    r = score(same, {("X1", 2023): 72.0}, anno=2023)
+    assert r.stato is Stato.NON_VALUTABILE
+    assert "non precede l'anno del target 2023" in r.trace["passi"][0]
 
 
 def test_a_relative_target_resolves_from_the_previous_years_actual_and_says_so():

@@ -23,9 +23,9 @@ from cruscotto.engine.targets import Target, parse_target
 
 CORPUS = Path(__file__).parent / "data" / "target_corpus"
 # Issue 10 sets the goal at 97% of real phrasings read as intended. FLOOR is what the parser
-# reaches today (673 of 734, 91.7%): it only ever rises, so a change that reads fewer fails here.
+# reaches today (734 of 761, 96.4%): it only ever rises, so a change that reads fewer fails here.
 GOAL = 0.97
-FLOOR = 0.916
+FLOOR = 0.964
 
 
 def _files() -> list[Path]:
@@ -86,7 +86,10 @@ def mismatches(t: Target | None, atteso: dict) -> list[str]:
 
 
 def read(entry: dict, fonte: dict) -> tuple[Target | None, list[str]]:
-    anno = fonte.get("anno") if isinstance(fonte.get("anno"), int) else None
+    # The year of the cell's column; by default the document's year. ``colonna: null``: the
+    # cell sits in no year's column (an action card's values for several years).
+    anno = entry["colonna"] if "colonna" in entry else fonte.get("anno")
+    anno = anno if isinstance(anno, int) else None
     try:
         t = parse_target(str(entry["testo"]), anno=anno)
     except ParseError as exc:

@@ -422,6 +422,9 @@ def find_base(ind: Indicatore, target: Target, *, anno: int, valori: Valori) -> 
         return (value, source) if value is not None else (None, f"nessun valore per il {anno - 1} (né consuntivo né storico)")
     if base != BASE_BASELINE:
         year = int(base)
+        if year >= anno:
+            # ">= 2023" as the 2023 target compares the year with itself: met by any value.
+            return None, f"l'anno di base {year} non precede l'anno del target {anno}"
         value, source = _history_value(ind, year, valori)
         return (value, source) if value is not None else (None, f"nessun valore per il {year} (né consuntivo né storico)")
     if ind.baseline is not None and isinstance(ind.baseline.valore, float):

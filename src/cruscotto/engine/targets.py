@@ -136,6 +136,7 @@ _WORD_OPERATORS: tuple[tuple[str, str], ...] = (
     (r"al\s+massimo\b", "<="),
     (r"al\s+minimo\b", ">="),
     (r"almeno\b", ">="),
+    (r"ameno\b(?=\s+(?:il\s+|l'|la\s+|i\s+|le\s+)?\d)", ">="),  # a typo printed in a national plan ("Ameno il 60%")
     (r"(?:maggiore|superiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad|di)\b'?", ">"),
     (r"(?:minore|inferiore)\s+(?:a(?:l|ll[ao]|gli|i|lle)?|ad|di)\b'?", "<"),
     (r"piu\s+(?:di|del|della|dello|dei|delle|degli)\b", ">"),
@@ -152,6 +153,8 @@ _SUFFIX_OPERATOR = re.compile(r"^(?:o|e)\s+(?:piu|superiore|oltre|maggiore)\b\s*
 _SUFFIX_OPERATOR_LE = re.compile(r"^(?:o|e)\s+(?:meno|inferiore|minore)\b\s*")
 _WORD_NUMBERS = {"un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10}
 _WORD_NUMBER_RE = re.compile(r"^(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b")
+# A quantity in letters inside a sentence ("di due corsi"); not "uno"/"una" (an article) nor "sei" (a verb).
+_WORD_FIGURE = re.compile(r"\b(?:(?P<almeno>almeno)|di|dei|del|degli|per|con)\s+(?P<n>un|uno|una|due|tre|quattro|cinque|sette|otto|nove|dieci)\s+(?=[a-z\"])")
 _TIME_UNITS = r"(?:gg|giorni|giorno|g|ore|ora|h|mesi|mese|settimane|settimana|minuti|min)\b\.?"
 
 # "Entro 15 gg. prima di T0", "30 gg. da T0", "Entro 60gg dalla data ...", "Entro T0"
@@ -193,7 +196,8 @@ _BASELINE_RE = re.compile(
             dato\s+(?:di\s+)?(?:base|partenza)|livello\s+(?:di\s+)?(?:base|partenza))\b
           |(?:rilevazione|misurazione)\s+(?:del\s+|dei\s+)?dat[oi]\b(?!\s+entro)
           |baseline\b|base\s*line\b|anno\s+(?:di\s+)?(?:base|avvio\s+(?:della\s+)?rilevazione)\b
-          |(?:valore|dato)\s+(?:di\s+)?(?:partenza|base)\s*:)""",
+          |(?:valore|dato)\s+(?:di\s+)?(?:partenza|base)\s*:
+          |nuovo(?:\s+indicatore)?\s*(?=[=:]))""",
     re.VERBOSE,
 )
 # What a variation is relative to, in the text after the figure.
@@ -227,6 +231,14 @@ _BARE_BASE_RE = re.compile(
          (?:(?:anno|annualita|esercizio)\s+)?(?P<base>precedente|scorso|prima|n\s*-\s*1|baseline|base\s*line|(?:19|20)\d\d)\b(?P<rest>.*)$""",
     re.VERBOSE,
 )
+# "Modello disponibile a dicembre 2021.", "in esercizio nel giugno 2022": a month and year closing the cell.
+_AT_DATE = re.compile(r"\s(?:a|ad|al|nel|nel\s+mese\s+di|per)\s+(?=(?:[a-z]+|\d{1,2}\s+[a-z]+)\s+(?:19|20)\d\d\s*\.?\s*$)")
+_NOT_SET_YET = re.compile(r"^(?:(?:importo|valore|target|obiettivo|dato|livello|soglia|quantita|numero)\s+){1,2}(?:[a-z']+\s+){0,2}da\s+(?:quantificare|definire|determinare|stabilire|fissare)\b")
+_BETTER_RE = re.compile(
+    r"""^(?:migliore|migliorativo|meglio|non\s+peggiore|non\s+peggiorativo)\s+(?:(?:del|dell'|al|rispetto\s+al)\s*)?
+         (?:(?:valore|dato|risultato|livello)\s+(?:del\s+|dell'\s*)?)?(?:(?:anno|esercizio)\s+)?(?P<base>precedente|(?:19|20)\d\d)\s*\.?$""",
+    re.VERBOSE,
+)
 _CUMULO_INCREMENTO = re.compile(r"^(?:ulteriori|ulteriore|altre|altri|altro|altra|ancora)\s+(?=[\d+])")
 _CUMULO_TOTALE_PREFIX = re.compile(r"^(?:per\s+un\s+(?:totale|complessivo)\s+(?:di\s+)?|in\s+totale\s+|complessivamente\s+|totale\s+(?:di\s+)?|cumulat[oi]\s+)")
 _CUMULO_TOTALE_SUFFIX = re.compile(r"\b(?:complessiv[ieao]|in\s+totale|cumulat[oiae]|nel\s+triennio|nell'arco\s+del\s+triennio|totali)\b")
@@ -239,10 +251,11 @@ _QUALITATIVE = re.compile(
          partecipazione|introduzione|avviamento|acquisizione|dismissione|unificazione|migrazione|adeguamento|estensione|
          razionalizzazione|semplificazione|evoluzione|sostituzione|installazione|rinnovo|acquisto|fornitura|
          sottoscrizione|costruzione|apertura|chiusura|ristrutturazione|riorganizzazione|affidamento|aggiudicazione|erogazione|stesura|
-         certificazione|digitalizzazione|reingegnerizzazione|integrazione|sperimentazione|rispetto\s+(?:della|del|dei|delle)\s+(?:scadenz|tempistic|cronoprogramm)
+         certificazione|digitalizzazione|raccolta|reingegnerizzazione|integrazione|sperimentazione|rispetto\s+(?:della|del|dei|delle)\s+(?:scadenz|tempistic|cronoprogramm)
          |raggiungimento|avvenut[oa]|effettuat[oa]|realizzat[oa]|adottat[oa]|approvat[oa]|attivat[oa]|pubblicat[oa]|completat[oa]|
          predispost[oa]|redatt[oa]|svolt[oa]|conclus[oa]|fatto|obiettivo\s+raggiunto|on|ok|
          (?:disponibilita|vademecum|report|relazione|documento|mappa|metodologia|catalogo|linee\s+guida|piena)\s+\w+|identificazione|
+         (?:programma|piano|regolamento|manuale|rapporto|protocollo|disciplinare)\s+(?:di|del|dei|delle|della|per)\b|
          tutt[ie]\s+\w+|formalizzazione|definit[oa]|consolidamento|diffusione|potenziamento|rafforzamento|
          definire|approvare|adottare|identificare|realizzare|attivare|predisporre|formalizzare|pubblicare|completare|avviare|
          garantire|assicurare|redigere|aggiornare|implementare|sviluppare|costituire|istituire|elaborare)\b""",
@@ -259,6 +272,15 @@ _DAY_MONTH = re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s?(?P<sep>[/.])\s?(?P<m>\d{1
 _ENTRO_PREFIX = re.compile(r"^(?:(?:da\s+realizzare\s+|da\s+completare\s+)?entro\s+(?:e\s+non\s+oltre\s+)?(?:il\s+|la\s+|le\s+|l'\s*|al\s+|i\s+|fine\s+|la\s+fine\s+(?:di\s+|del\s+)?)?|al\s+|il\s+|scadenza\s*:?\s*|data\s*:?\s*)")
 # A sub-measure list: lines, bullets, ";", or " e " between two figures.
 _BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\d+[.)]|[a-z][.)])\s+")
+_COMMA_SPLIT = re.compile(
+    r",\s+(?=(?:(?:il|l'|la|i|gli|le)\s*)?(?:almeno|non\s+(?:meno|inferiore|superiore|oltre|piu)|min|max|fino|oltre|piu\s+di|meno\s+di|pari|superiore|inferiore|maggiore|minore|\d[\d.,]*\s*(?:%\s*)?(?:o\s+piu\b|[a-z])|≥|≤|>|<|=))"
+)
+_AFTER_DATE_AND = re.compile(r"(?<=\d{4})\s+e\s+(?=[a-z])")
+_NAMED_YEAR = re.compile(r"\b(?:nel|per\s+il|anno|entro\s+il)\s+(?P<y>(?:19|20)\d\d)\b(?![/\-–]\d)")  # not a school year "2019/2020"
+# "100% massimo, 80% medio, 60% basso", "Massimo: più di 30 - Medio: …": the levels of one
+# measure on a scale, not separate measures: left descriptive (docs/targets.md).
+_LEVEL_WORDS = r"(?:minimo|minima|medio|media|massimo|massima|alto|alta|basso|bassa|ottimale|sufficiente|buono)"
+_LEVEL_SCALE = re.compile(rf"(?:^|[,;\-–]\s*){_LEVEL_WORDS}\s*:|\d\s*%?\s*{_LEVEL_WORDS}\s*(?:,|$)")
 _AND_SPLIT = re.compile(
     r"\s+(?:e|ed|nonche|oltre\s+a)\s+(?=(?:(?:il|l'|la|i|gli|le|di|del|dei)\s*)?(?:almeno|non|min|max|fino|oltre|piu|meno|entro|pari|superiore|inferiore|maggiore|minore|\d|≥|≤|>|<|=))"
 )
@@ -360,6 +382,14 @@ class _Reader:
             if parts is not None:
                 unit = self._typed(low, plain.start("unit")) if plain.group("unit") else ""
                 return self._target(tipo=TargetKind.NUMERO, valore=parts[0], operatore=op, unita=unit)
+        if _NOT_SET_YET.match(low):
+            # "Importo da quantificare entro il 31 marzo 2021": the date is when the target will
+            # be set, not a result to meet; until then nothing can be scored.
+            return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=f"target ancora da fissare: {self.raw}")
+        if len(_LEVEL_SCALE.findall(low)) >= 2:
+            # Levels of one measure on a scale: which figure is the target depends on an
+            # evaluation rule the cell does not give (never the first figure).
+            return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=f"scala di livelli: {self.raw}")
         first = (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple) if several else (self._try_baseline,)
         for attempt in (*first, *self._single_shapes()):
             found = attempt(low)
@@ -397,12 +427,48 @@ class _Reader:
         if not m:
             return None
         rest = low[m.end():].strip(" :=-–")
+        if re.match(r"^[+\-−–]\s*\d", rest) or re.match(rf"^(?:{_UP_WORDS}|{_DOWN_WORDS})\b", rest):
+            # "Baseline: +30% delle autenticazioni rispetto al 2019": the label heads a variation.
+            varied = self._try_relative(rest)
+            if varied is not None and varied.tipo is TargetKind.RELATIVO:
+                return Target(**{**_fields(varied), "testo": self.raw})
+        several = self._baseline_parts(low, m.end(), rest)
+        if several is not None:
+            return several
         value = None
         figures = _figures(rest)
+        lead = re.match(r"^(?:19|20)\d\d(?=\s+(?!(?:e|ed|o|-|–)\b)[a-z])", rest)
+        if not figures and lead and not re.match(r"^\S+\s+(?:19|20)\d\d\b", rest[lead.end():].strip()):
+            # "Baseline: 2000 dipendenti pubblici …": a count of things, not a year.
+            figures = [lead]
         if len(figures) == 1:
             parts = split_number(rest[figures[0].start():])
             value = parts[0] if parts else None
         return self._target(tipo=TargetKind.BASELINE, valore=value, nota=self._typed(low, m.end()))
+
+    def _baseline_parts(self, low: str, start: int, rest: str) -> Target | None:
+        """"Baseline: 10 PMO attivi. Attivazione … con 3 NTC": the label covers its sentence, and
+        each figure of it joined by "e" ("almeno 70 amministrazioni … e almeno 600 soggetti");
+        a following sentence is a target of its own."""
+        typed = self._typed(low, start)
+        sentences = [p.strip() for p in _SENTENCE_SPLIT.split(typed) if p.strip()]
+        head, tail = (sentences[0], sentences[1:]) if len(sentences) > 1 else (typed, [])
+        pieces = [p for p in _AND_SPLIT.split(_simple(head)) if p.strip()]
+        parts = []
+        for piece in pieces:
+            figures = _figures(piece)
+            if len(figures) != 1:
+                return None
+            value = split_number(piece[figures[0].start():])
+            parts.append(Target(testo=piece, tipo=TargetKind.BASELINE, valore=value[0] if value else None, nota=piece))
+        for sentence in tail:
+            t = _Reader(sentence, self.aliases, self.where, self.anno).read(several=False)
+            if t.tipo in (TargetKind.DESCRITTIVO, TargetKind.MULTIPLO):
+                return None
+            parts.append(t)
+        if len(parts) < 2:
+            return None
+        return self._target(tipo=TargetKind.MULTIPLO, parti=tuple(parts))
 
     def _try_per_year(self, low: str) -> Target | None:
         """"Anno 2015: >= 90% Anno 2016: >= 95%": one cell with each year's target; the year's part is the target."""
@@ -430,7 +496,12 @@ class _Reader:
         if len(pieces) < 2:
             pieces = [p for p in _ENUM_SPLIT.split(low) if p.strip()]
         if len(pieces) < 2:
-            pieces = _AND_SPLIT.split(low)
+            # "più di 20 …, più di 25 nel 2021 e più di 30 nel 2022": "e" and commas before a figure.
+            pieces = [q for p in _AND_SPLIT.split(low) for q in _COMMA_SPLIT.split(p)]
+            pieces = _join_bands(pieces)
+        if len(pieces) < 2:
+            # "progettazione entro il 31/12/2021 e avvio … di almeno 1 sede entro il 31/12/2021"
+            pieces = [p for p in _AFTER_DATE_AND.split(low) if p.strip()]
         if len(pieces) < 2:
             m = _TOTAL_SPLIT.search(low)
             pieces = [low[: m.start()], low[m.start():]] if m else []
@@ -439,6 +510,7 @@ class _Reader:
         if len(pieces) < 2:
             return None
         parts = []
+        texts = []
         for piece in pieces:
             piece = _BULLET.sub("", piece).strip(" ,.")
             if not piece:
@@ -451,8 +523,27 @@ class _Reader:
             if t.tipo in (TargetKind.DESCRITTIVO, TargetKind.MULTIPLO):
                 return None
             parts.append(t)
+            texts.append(piece)
         if len(parts) < 2:
             return None
+        lead = re.match(rf"^(?:{_UP_WORDS}|{_DOWN_WORDS})\b", low)
+        if lead and _RELATIVE_MARK.search(texts[-1]) and _BASE_WORDS.search(texts[-1]) and all(p.tipo is TargetKind.NUMERO for p in parts):
+            # "Incremento di almeno 80 amministrazioni … e di almeno 200 soggetti … rispetto alla
+            # baseline": the opening word and the closing base govern every figure.
+            up = re.match(_UP_WORDS, lead.group(0)) is not None
+            base = _base_of(texts[-1])
+            parts = [
+                Target(testo=p.testo, tipo=TargetKind.RELATIVO, valore=(p.valore or 0.0) * (1 if up else -1), operatore=p.operatore or (">=" if up else "<="),
+                       base=base, variazione="percentuale" if p.unita == "%" else "assoluta", nota=p.nota)
+                for p in parts
+            ]
+        years = [_NAMED_YEAR.search(text) for text in texts]
+        named = {int(m.group("y")) for m in years if m}
+        if self.anno is not None and len(named) >= 2 and self.anno in named:
+            # "10 o più partecipanti nel 2020, 15 o più nel 2021, …": one value for each year,
+            # and the target is the one of the column's year (as "Anno 2021: …").
+            k = next(i for i, m in enumerate(years) if m and int(m.group("y")) == self.anno)
+            return Target(**{**_fields(parts[k]), "testo": self.raw, "nota": f"anno {self.anno}: {texts[k]}"})
         return self._target(tipo=TargetKind.MULTIPLO, parti=tuple(parts))
 
     def _typed_body(self, low: str) -> str:
@@ -518,10 +609,10 @@ class _Reader:
         if not m:
             # "Conclusione della fase pilota (Dicembre 2020)", "Erogazione percorsi - 30 giugno 2021":
             # a date closing the cell after a dash or in brackets.
-            m = re.search(r"(?:\(|\s[-–—]\s*)(?=[^()]*\)?\s*$)", low)
+            m = re.search(r"(?:\(|\s[-–—]\s*)(?=[^()]*\)?\s*$)", low) or _AT_DATE.search(low)
             if not m or _figures(low[: m.start()]):
                 return None  # a figure before it is the target; the date stays in its note
-            tail = low[m.end():].rstrip(" )")
+            tail = low[m.end():].rstrip(" ).")
             try:
                 found = search_date(tail)
             except ParseError:
@@ -586,17 +677,22 @@ class _Reader:
                 value, unit_rest = parts
                 unit, note = _split_unit(unit_rest)
                 return self._target(tipo=TargetKind.NUMERO, valore=value, unita=unit, nota=("mantenimento " + note).strip())
-            return self._target(tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(rest), variazione="", nota=rest)
+            return self._target(tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(rest), variazione="assoluta", nota=rest)
+        better = _BETTER_RE.match(f)
+        if better:
+            # "migliore 2022": better than that year's value; "better" is up or down by the
+            # indicator's polarity, so the target carries no sign of its own.
+            return self._target(tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(better.group("base")), variazione="assoluta", nota=self._typed(low, 0, better.start("base")))
         op, body = _leading_operator(f)
         if op:
             bm = _BARE_BASE_RE.match(body)
             if bm and not re.match(r"^\s*\d", body[: bm.start("base")] or "x") and (bm.group("base")[0].isalpha() or re.search(r"\b(?:anno|valore|dato|livello|risultato|media|standard|del|dell|al|nel)\b", body[: bm.start("base")])):
-                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=_base_of(bm.group("base")), nota=bm.group("rest").strip())
+                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=_base_of(bm.group("base")), variazione="assoluta", nota=bm.group("rest").strip())
             year = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", body)
             if year and self.anno is not None and self.anno - 5 <= int(year.group(1)) < self.anno:
                 # ">= 2022" as the 2023 target: the value of 2022, not the number 2022 (which Italian
                 # offices print "2.022"); without that value the indicator says it is missing.
-                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=year.group(1), nota="")
+                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=year.group(1), variazione="assoluta", nota="")
         m = _VARIATION_WORD_RE.match(body)
         if m:
             up = re.match(_UP_WORDS, m.group("word")) is not None
@@ -693,6 +789,8 @@ class _Reader:
             value, rest = parts
         if re.match(r"^[,.]\d", rest):
             return None  # "12,5,3": not one number (never its first part)
+        if re.match(r"^\s*:\s*\d", rest):
+            return None  # "1:1 rapporto tra studenti e dispositivi": a ratio, not a figure
         value, rest, scale_unit = _scaled(value, rest)
         rest_start = len(low) - len(rest)
         if _RANGE_AFTER.match(rest):
@@ -737,6 +835,15 @@ class _Reader:
         150 dataset", "Il 75% delle amministrazioni ..."): that figure, with what the words before
         it say (almeno → >=, ulteriori → the year's increment). Two figures or more: not read."""
         figures = _figures(low)
+        if not figures and not re.search(r"\d", low):
+            # Only as the object of the opening action ("Erogazione di due corsi"), not inside a
+            # condition further on ("… che veda il coinvolgimento di almeno un NTC").
+            words = [w for w in _WORD_FIGURE.finditer(low) if (w.group("almeno") or w.group("n") not in ("un", "uno", "una")) and len(low[: w.start()].split()) <= 2]
+            if len(words) == 1:
+                # "Erogazione di due corsi di formazione", "Attivazione di almeno un appalto":
+                # a quantity written in letters.
+                w = words[0]
+                return self._target(tipo=TargetKind.NUMERO, valore=float(_WORD_NUMBERS[w.group("n")]), operatore=">=" if w.group("almeno") else "", nota=self.raw)
         if len(figures) != 1:
             return None
         m = figures[0]
@@ -782,7 +889,7 @@ _RANGE_AFTER = re.compile(r"^\s*%?\s*(?:[-–—÷]|a\s)\s*\d")
 _PER_YEAR = re.compile(r"\banno\s+((?:19|20)\d\d)\s*:\s*")
 # A full stop that ends a sentence, not an abbreviation ("gg.", "pag.", "art.", "ecc.").
 _SENTENCE_SPLIT = re.compile(
-    r"(?:(?<=[A-Za-zà-ù]{2})|(?<=[)\]»”]))(?<!\bgg)(?<!\bGG)(?<!\bpag)(?<!\bart)(?<!\becc)(?<!\bmin)(?<!\bmax)(?<!\bcfr)(?<!\bes)(?<!\bca)(?<!\bnn)\.\s+(?=[A-ZÀ-Ù])"
+    r"(?:(?<=[A-Za-zà-ù]{2})|(?<=[)\]»”])|(?<=[/.]\d{4}))(?<!\bgg)(?<!\bGG)(?<!\bpag)(?<!\bart)(?<!\becc)(?<!\bmin)(?<!\bmax)(?<!\bcfr)(?<!\bes)(?<!\bca)(?<!\bnn)\.\s+(?=[A-ZÀ-Ù])"
 )
 _ENUM_SPLIT = re.compile(r"(?:^|\s)\d\)\s+")
 _TOTAL_SPLIT = re.compile(r",?\s+per\s+un\s+(?:totale|complessivo)\s+di\b")
@@ -813,6 +920,17 @@ def _scaled(value: float, rest: str) -> tuple[float, str, str]:
     if not m or (m.group("w").lower() == "m" and not m.group("eur")):
         return value, rest, ""
     return value * _SCALES[m.group("w").lower()], rest[m.end():], "€" if m.group("eur") else ""
+
+
+def _join_bands(pieces: list[str]) -> list[str]:
+    """Undo a split inside "tra i 15 ed i 70 anni": a band is one piece of text."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and re.search(r"\b(?:tra|fra|da)\s+(?:i\s+|il\s+|le\s+|gli\s+|l')?\d[\d.,]*\s*%?\s*$", out[-1]):
+            out[-1] = out[-1] + " e " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _fields(t: Target) -> dict:
