@@ -261,7 +261,7 @@ def test_sub_measures_are_entered_together_on_the_monitoring_page(as_user, piano
 
 def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_plan_path):
     # A.3.4-1 shared 60/40 between PROMOZIONE and another structure: 60% of it counts for PROMOZIONE.
-    from cruscotto.performance.views import area_mean
+    from cruscotto.performance.views import area_mean, area_share
 
     def change(d):
         ind = _first_indicator(d)
@@ -283,6 +283,34 @@ def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_pla
 
     other = plan.indicatore("B.2.1-1")
     # 0,6 × 100 + 1 × 50 over 1,6 = 68,75 (a plain mean would say 75)
-    assert area_mean([(ind, R(100.0)), (other, R(50.0))], {"PROMOZIONE"}) == (pytest.approx(68.75), 2)
+    assert area_mean([(ind, R(100.0), area_share(ind.quote, {"PROMOZIONE"})), (other, R(50.0), None)]) == (pytest.approx(68.75), 2)
     page = c.get("/CCIAA-PT/2020/aree/PROMOZIONE/").content.decode()
     assert "PROMOZIONE, ANAGRAFE (quota dell'area 60%)" in page
+
+
+def test_an_objectives_resources_structures_and_shares_reach_the_pages_and_the_api(as_user, piano, demo_plan_path):
+    # A.3.4 is given 120.000 € and shared 60/40 by PROMOZIONE and REGOLAZIONE; its indicators
+    # name no structure of their own, so they answer through it (Piano.responsabili).
+    def change(d):
+        d["prospettive"][0]["linee"][0]["risorse"] = "€ 450.000,00"
+        oo = d["prospettive"][0]["linee"][0]["obiettivi_strategici"][0]["obiettivi_operativi"][0]
+        oo["strutture"] = ["PROMOZIONE", "REGOLAZIONE"]
+        oo["quote"] = {"PROMOZIONE": "60%", "REGOLAZIONE": "40%"}
+        oo["risorse"] = "120.000,00"
+        for ind in oo["indicatori"]:
+            ind.pop("strutture", None)
+
+    c = as_user("controllo")
+    html = upload(c, "piano.yaml", demo_yaml(demo_plan_path, change)).content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert c.post("/CCIAA-PT/2020/piano/conferma/", {"token": token}).status_code == 302
+    plan = selectors.plan_for(selectors.current_plan(piano.ente, 2020))
+    oo = next(plan.obiettivi_operativi())
+    assert (oo.risorse.valore, oo.quote) == (120000.0, {"PROMOZIONE": 60.0, "REGOLAZIONE": 40.0})
+    assert next(plan.linee()).risorse.testo == "€ 450.000,00"
+    tree = c.get("/CCIAA-PT/2020/albero/").content.decode()
+    assert "Risorse € 120.000" in tree and "PROMOZIONE (60%), REGOLAZIONE (40%)" in tree
+    area = c.get("/CCIAA-PT/2020/aree/REGOLAZIONE/").content.decode()
+    assert "A.3.4-1" in area and "quota dell'area 40%" in area
+    nodes = {n["codice"]: n for n in c.get("/api/v1/enti/CCIAA-PT/2020/albero").json() if n["livello"] == "obiettivo_operativo"}
+    assert nodes["A.3.4"]["risorse"] == 120000.0 and nodes["A.3.4"]["strutture"] == {"PROMOZIONE": 60.0, "REGOLAZIONE": 40.0}

@@ -182,6 +182,8 @@ class NodoOut(Schema):
     stato: str
     cruscotto: str
     copertura: dict
+    risorse: float | None = None  # the resources the plan assigns to the node, in euro
+    strutture: dict[str, float | None] = {}  # an objective's responsible structures and their shares (%)
 
 
 class IndicatoreOut(Schema):
@@ -361,7 +363,23 @@ def piani(request, ente: str):
 def albero(request, ente: str, anno: int):
     """The tree with the achievement and status of every node, in the plan's order."""
     _e, piano = _plan(request, ente, anno)
-    return [{"codice": n.codice, "livello": n.livello, "nome": n.nome, "padre": n.padre, "achievement": n.achievement, "stato": n.stato.value, "cruscotto": n.cruscotto, "copertura": n.copertura.as_dict()} for n in selectors.score(piano, anno).nodi]
+    plan = selectors.plan_for(piano)
+    levels = [("prospettiva", x) for x in plan.prospettive] + [("linea", x) for x in plan.linee()]
+    levels += [("obiettivo_strategico", x) for x in plan.obiettivi_strategici()] + [("obiettivo_operativo", x) for x in plan.obiettivi_operativi()]
+    assigned = {
+        (kind, x.codice): {
+            "risorse": x.risorse.valore if x.risorse is not None else None,
+            "strutture": {s: getattr(x, "quote", {}).get(s) for s in getattr(x, "strutture", ())},
+        }
+        for kind, x in levels
+    }
+    return [
+        {
+            "codice": n.codice, "livello": n.livello, "nome": n.nome, "padre": n.padre, "achievement": n.achievement, "stato": n.stato.value,
+            "cruscotto": n.cruscotto, "copertura": n.copertura.as_dict(), **assigned.get((n.livello, n.codice), {}),
+        }
+        for n in selectors.score(piano, anno).nodi
+    ]
 
 
 class IndicatoriFiltri(Schema):

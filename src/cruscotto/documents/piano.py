@@ -40,6 +40,34 @@ def _amount(d) -> str:
     return d.testo
 
 
+def _structures(codes, quote) -> str:
+    return ", ".join(f"{c} ({decimal_it(quote[c])}%)" if c in quote else c for c in codes)
+
+
+def _assignments(piano: Piano) -> list:
+    """The resources and responsible structures the plan gives its levels, when it gives any."""
+    rows = []
+    for p in piano.prospettive:
+        rows.append(("Prospettiva", 0, p))
+        for ln in p.linee:
+            rows.append(("Linea", 1, ln))
+            for os_ in ln.obiettivi_strategici:
+                rows.append(("Ob. strategico", 2, os_))
+                rows += [("Ob. operativo", 3, oo) for oo in os_.obiettivi_operativi]
+    if not any(n.risorse is not None or getattr(n, "quote", None) or (getattr(n, "strutture", ()) and kind == "Ob. strategico") for kind, _d, n in rows):
+        return []
+    cells = tuple(
+        (
+            Cell(kind),
+            Cell(f"{'    ' * depth}{n.codice} – {n.nome}"),
+            Cell(n.risorse.testo if n.risorse is not None else "", "right"),
+            Cell(_structures(getattr(n, "strutture", ()), getattr(n, "quote", {}))),
+        )
+        for kind, depth, n in rows
+    )
+    return [Table(("Livello", "Nodo", "Risorse (€)", "Strutture responsabili (quota)"), cells, "Risorse e strutture responsabili per livello dell'albero", (1.2, 4.4, 1.2, 2.2))]
+
+
 def _prose(piano: Piano, key: str, title: str, level: int = 2) -> list:
     """A narrative section without its typed tables: the data's own tables take their place."""
     return [blk for blk in _section(piano, key, title, level) if not isinstance(blk, Table)]
@@ -102,6 +130,8 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     empty = score_plan(piano, anno=first)  # no values: the map shows the plan, not results
     blocks.append(Figure(strategy_map(piano, empty, link=lambda c: f"#os-{c}"), "Mappa strategica: obiettivi strategici per prospettiva e relazioni causa-effetto (in bianco gli obiettivi senza indicatori nel cruscotto di ente)"))
 
+    blocks += _assignments(piano)
+
     blocks.append(Heading(f"3.2 Pianificazione triennale {first}-{last}: il cruscotto di ente", 2))
     header = ("Etichette", "Indicatore", "Algoritmo", "Media cluster", *[str(y) for y in sorted({y for i in piano.indicatori() for y in i.storico})], "Peso", *[f"Target {y}" for y in years], "Tipologia", "Unità", "Fonte")
     hist_years = sorted({y for i in piano.indicatori() for y in i.storico})
@@ -146,11 +176,12 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
                 blocks.append(Table(("Scadenza", "Attività"), tuple((Cell(m.scadenza.testo), Cell(m.descrizione)) for m in i.milestones), f"Timing di {i.codice} – {i.nome}", (1, 4)))
 
     blocks.append(Heading("3.3 Programmazione annuale: gli obiettivi operativi per area", 2))
+    assigned = piano.responsabili()  # an indicator's structures, else its objective's
     for os_ in piano.obiettivi_strategici():
         rows = []
         for oo in os_.obiettivi_operativi:
             for i in oo.indicatori:
-                rows.append((Cell(f"{oo.codice} {oo.nome}"), Cell(f"{i.codice} {i.nome}"), Cell(i.target[first].testo if first in i.target else "", "right"), Cell(", ".join(i.strutture))))
+                rows.append((Cell(f"{oo.codice} {oo.nome}"), Cell(f"{i.codice} {i.nome}"), Cell(i.target[first].testo if first in i.target else "", "right"), Cell(_structures(*assigned[i.codice]))))
         if rows:
             blocks.append(Table(("Obiettivo operativo", "Indicatore", f"Target {first}", "Strutture coinvolte"), tuple(rows), f"Cascading dell'obiettivo strategico {os_.codice} – {os_.nome}", (2.6, 3.4, 1, 1.6)))
     if piano.programmi:

@@ -149,6 +149,8 @@ class ObiettivoOperativo:
     cruscotto: Cruscotto = Cruscotto.ENTE
     indicatori: tuple[Indicatore, ...] = ()
     note: str | None = None
+    quote: dict[str, float] = field(default_factory=dict)  # each responsible structure's share, in %
+    risorse: Dato | None = None  # the resources assigned to the objective, in euro, as printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,9 @@ class ObiettivoStrategico:
     indicatori: tuple[Indicatore, ...] = ()
     obiettivi_operativi: tuple[ObiettivoOperativo, ...] = ()
     note: str | None = None
+    strutture: tuple[str, ...] = ()
+    quote: dict[str, float] = field(default_factory=dict)
+    risorse: Dato | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,7 @@ class LineaStrategica:
     benefici_attesi: str | None = None
     obiettivi_strategici: tuple[ObiettivoStrategico, ...] = ()
     note: str | None = None
+    risorse: Dato | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +188,7 @@ class Prospettiva:
     peso_testo: str | None = None
     linee: tuple[LineaStrategica, ...] = ()
     note: str | None = None
+    risorse: Dato | None = None
 
 
 BUDGET_FIELDS = ("oneri_promozionali", "investimenti", "proventi")
@@ -318,6 +325,22 @@ class Piano:
             if ind.codice == codice:
                 return ind
         return None
+
+    def responsabili(self) -> dict[str, tuple[tuple[str, ...], dict[str, float]]]:
+        """Each indicator's responsible structures and their shares: its own, else those of
+        its operational objective, else those of its strategic objective (docs/tabular.md)."""
+        out: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {}
+        for os_ in self.obiettivi_strategici():
+            holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
+            for oo, inds in holders:
+                for ind in inds:
+                    for node in (ind, oo, os_):
+                        if node is not None and node.strutture:
+                            out[ind.codice] = (node.strutture, node.quote)
+                            break
+                    else:
+                        out[ind.codice] = ((), {})
+        return out
 
     def date_eventi(self) -> dict[str, date | None]:
         return {e.codice: e.data for e in self.eventi}

@@ -136,13 +136,7 @@ def _indicators(p: Piano) -> list[Problem]:
                 out.append(_warn("target_multiplo", f"target {y} {t.testo!r}: {len(t.parti)} misure, i valori si inseriscono come {ind.codice}#1 … {ind.codice}#{len(t.parti)}", f"{where}, target {y}"))
         if fold(ind.unita).startswith("data") and any(t.tipo is not TargetKind.SCADENZA for t in ind.target.values()):
             out.append(_warn("unita_incoerente", f"unità di misura {ind.unita!r} ma target non di data ({', '.join(t.testo for t in ind.target.values())})", where))
-        if ind.quote:
-            stray = sorted(set(ind.quote) - set(ind.strutture))
-            if stray:
-                out.append(_err("quota_incoerente", f"quota per strutture non responsabili dell'indicatore: {', '.join(stray)}", where))
-            total = sum(ind.quote.values())
-            if abs(total - 100.0) > 1e-6:
-                out.append(_warn("quote", f"le quote delle strutture sommano a {fmt(total)}% invece di 100%", where))
+        out += _shares(ind.quote, ind.strutture, "dell'indicatore", where)
         if ind.polarita is Polarita.MILESTONE and not ind.milestones:
             out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
         for tag in ind.etichette:
@@ -152,11 +146,49 @@ def _indicators(p: Piano) -> list[Problem]:
             for s in ind.strutture:
                 if s not in structures:
                     out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", where))
-    if structures:
-        for oo in p.obiettivi_operativi():
-            for s in oo.strutture:
+    objectives = [(f"obiettivo_strategico {o.codice}", o) for o in p.obiettivi_strategici()] + [(f"obiettivo_operativo {o.codice}", o) for o in p.obiettivi_operativi()]
+    for where, o in objectives:
+        if structures:
+            for s in o.strutture:
                 if s not in structures:
-                    out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", f"obiettivo_operativo {oo.codice}"))
+                    out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", where))
+        out += _shares(o.quote, o.strutture, "dell'obiettivo", where)
+    out += _resources(p)
+    return out
+
+
+def _shares(quote: dict[str, float], strutture: tuple[str, ...], of: str, where: str) -> list[Problem]:
+    """Shares given only to responsible structures, and adding up to 100%."""
+    if not quote:
+        return []
+    out = []
+    stray = sorted(set(quote) - set(strutture))
+    if stray:
+        out.append(_err("quota_incoerente", f"quota per strutture non responsabili {of}: {', '.join(stray)}", where))
+    total = sum(quote.values())
+    if abs(total - 100.0) > 1e-6:
+        out.append(_warn("quote", f"le quote delle strutture sommano a {fmt(total)}% invece di 100%", where))
+    return out
+
+
+def _euro(x: float) -> str:
+    """270000 -> "270.000,00", as amounts are printed."""
+    return f"{x:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _resources(p: Piano) -> list[Problem]:
+    """The resources of a level's children never exceed the level's own (when both are given)."""
+    out = []
+    levels = [("prospettiva", x, x.linee) for x in p.prospettive]
+    levels += [("linea", x, x.obiettivi_strategici) for x in p.linee()]
+    levels += [("obiettivo_strategico", x, x.obiettivi_operativi) for x in p.obiettivi_strategici()]
+    for kind, node, children in levels:
+        own = node.risorse.valore if node.risorse is not None else None
+        given = [c.risorse.valore for c in children if c.risorse is not None and isinstance(c.risorse.valore, float)]
+        if isinstance(own, float) and given and sum(given) > own + 0.005:
+            out.append(
+                _warn("risorse_incoerenti", f"le risorse dei livelli sotto ({_euro(sum(given))} €) superano quelle del livello ({_euro(own)} €)", f"{kind} {node.codice}")
+            )
     return out
 
 

@@ -49,6 +49,9 @@ from ..engine.targets import Target, event_aliases, parse_target
 FORMAT = "cruscotto/piano@1"
 # Indicator keys written only when set (the application keeps them together, performance.models.Indicatore.extra).
 INDICATOR_EXTRA = ("soglie", "quote", "baseline", "baseline_anno")
+# A level's fields kept in the database's ``extra`` (the strategic objective's structures too:
+# the operational objective's have a table of their own).
+NODE_EXTRA = ("risorse", "quote", "strutture")
 SOGLIE = ("proporzionale", "raggiunto")
 MULTIPLO = ("media", "tutti")
 
@@ -204,6 +207,16 @@ class _Reader:
             baseline_anno=self._year(d["baseline_anno"], f"{where}.baseline_anno") if d.get("baseline_anno") not in (None, "") else None,
         )
 
+    def risorse(self, d: dict, where: str) -> Dato | None:
+        """The resources assigned to a level of the tree: an amount in euro, as printed."""
+        dt = self.dato(d.get("risorse"), f"{where}.risorse")
+        if dt is None or (dt.valore is None and dt.testo.strip() in ("", "-", "€ -")):
+            return None
+        if not isinstance(dt.valore, float) or isinstance(dt.valore, bool):
+            self.error(f"{where}.risorse", f"importo non valido: {dt.testo!r}")
+            return None
+        return dt
+
     def _shares(self, raw, where: str) -> dict[str, float]:
         """``{PROMOZIONE: 60%, ANAGRAFE: 40%}``: each structure's share of an indicator."""
         if not raw:
@@ -292,6 +305,8 @@ class _Reader:
                                 cruscotto=scope,
                                 indicatori=tuple(self.indicatore(i, wi, scope) for wi, i in self.items(ood, "indicatori", woo)),
                                 note=self.text(ood, "note", woo),
+                                quote=self._shares(ood.get("quote"), f"{woo}.quote"),
+                                risorse=self.risorse(ood, woo),
                             )
                         )
                     peso, pt = self.weight(od, wo)
@@ -305,6 +320,9 @@ class _Reader:
                             indicatori=tuple(self.indicatore(i, wi, Cruscotto.ENTE) for wi, i in self.items(od, "indicatori", wo)),
                             obiettivi_operativi=tuple(oos),
                             note=self.text(od, "note", wo),
+                            strutture=self.strs(od.get("strutture"), f"{wo}.strutture"),
+                            quote=self._shares(od.get("quote"), f"{wo}.quote"),
+                            risorse=self.risorse(od, wo),
                         )
                     )
                 peso, pt = self.weight(ld, wl)
@@ -317,11 +335,12 @@ class _Reader:
                         benefici_attesi=self.text(ld, "benefici_attesi", wl),
                         obiettivi_strategici=tuple(oss),
                         note=self.text(ld, "note", wl),
+                        risorse=self.risorse(ld, wl),
                     )
                 )
             peso, pt = self.weight(p, wp)
             prospettive.append(
-                Prospettiva(self.text(p, "codice", wp, True) or "?", self.text(p, "nome", wp, True) or "", peso, pt, tuple(linee), self.text(p, "note", wp))
+                Prospettiva(self.text(p, "codice", wp, True) or "?", self.text(p, "nome", wp, True) or "", peso, pt, tuple(linee), self.text(p, "note", wp), self.risorse(p, wp))
             )
 
         eventi += self._undeclared_events(prospettive, eventi)
@@ -576,11 +595,19 @@ def indicatore_to_data(i: Indicatore) -> dict:
             "milestones": _milestones_out(i.milestones),
             "note": i.note,
             "soglie": i.soglie,
-            "quote": {k: format_value(v) + "%" for k, v in i.quote.items()},
+            "quote": _shares_out(i.quote),
             "baseline": i.baseline.testo if i.baseline else None,
             "baseline_anno": i.baseline_anno,
         }
     )
+
+
+def _dato_out(d: Dato | None) -> str | None:
+    return d.testo if d is not None else None
+
+
+def _shares_out(quote: dict[str, float]) -> dict[str, str]:
+    return {k: format_value(v) + "%" for k, v in quote.items()}
 
 
 def _budget_out(b: dict) -> dict:
@@ -619,6 +646,7 @@ def plan_to_data(p: Piano) -> dict:
                         "codice": pr.codice,
                         "nome": pr.nome,
                         "peso": _weight_out(pr.peso_testo, pr.peso),
+                        "risorse": _dato_out(pr.risorse),
                         "note": pr.note,
                         "linee": [
                             _drop_empty(
@@ -626,6 +654,7 @@ def plan_to_data(p: Piano) -> dict:
                                     "codice": ln.codice,
                                     "nome": ln.nome,
                                     "peso": _weight_out(ln.peso_testo, ln.peso),
+                                    "risorse": _dato_out(ln.risorse),
                                     "benefici_attesi": ln.benefici_attesi,
                                     "note": ln.note,
                                     "obiettivi_strategici": [
@@ -634,6 +663,9 @@ def plan_to_data(p: Piano) -> dict:
                                                 "codice": os_.codice,
                                                 "nome": os_.nome,
                                                 "peso": _weight_out(os_.peso_testo, os_.peso),
+                                                "risorse": _dato_out(os_.risorse),
+                                                "strutture": list(os_.strutture),
+                                                "quote": _shares_out(os_.quote),
                                                 "cause": list(os_.cause),
                                                 "note": os_.note,
                                                 "indicatori": [indicatore_to_data(i) for i in os_.indicatori],
@@ -645,6 +677,8 @@ def plan_to_data(p: Piano) -> dict:
                                                             "peso": _weight_out(oo.peso_testo, oo.peso),
                                                             "cruscotto": oo.cruscotto.value,
                                                             "strutture": list(oo.strutture),
+                                                            "quote": _shares_out(oo.quote),
+                                                            "risorse": _dato_out(oo.risorse),
                                                             "note": oo.note,
                                                             "indicatori": [indicatore_to_data(i) for i in oo.indicatori],
                                                         }

@@ -62,8 +62,21 @@ LEVEL_WEIGHT_COLUMNS = [
     ("peso_obiettivo_strategico", "Peso obiettivo strategico"),
     ("peso_obiettivo_operativo", "Peso obiettivo operativo"),
 ]
+# The resources (euro) of the levels above the indicator, and the responsible structures of the
+# objectives with their shares ("PROMOZIONE (60%), ANAGRAFE (40%)"): written when a plan has any.
+LEVEL_RESOURCE_COLUMNS = [
+    ("risorse_prospettiva", "Risorse prospettiva"),
+    ("risorse_linea", "Risorse linea strategica"),
+    ("risorse_obiettivo_strategico", "Risorse obiettivo strategico"),
+    ("risorse_obiettivo_operativo", "Risorse obiettivo operativo"),
+]
+OBJECTIVE_STRUCTURE_COLUMNS = [
+    ("strutture_obiettivo_strategico", "Strutture obiettivo strategico"),
+    ("strutture_obiettivo_operativo", "Strutture obiettivo operativo"),
+]
 READ_ONLY_COLUMNS = [("ente", "Ente"), ("baseline", "Baseline"), ("baseline_anno", "Anno baseline"), ("soglie", "Soglie")]
-_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS + LEVEL_WEIGHT_COLUMNS}
+_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS + LEVEL_WEIGHT_COLUMNS + LEVEL_RESOURCE_COLUMNS + OBJECTIVE_STRUCTURE_COLUMNS}
+_KNOWN.update({fold(label.replace("Risorse", "Budget")): key for key, label in LEVEL_RESOURCE_COLUMNS})
 _KNOWN.update({"unita": "unita", "polarita": "polarita", "indicatore": "nome", "codice indicatore": "codice"})
 # The names real plans give their levels (docs/tabular.md).
 _KNOWN.update({"missione": "prospettiva", "area strategica": "linea", "obiettivo": "obiettivo_strategico", "obiettivo specifico": "obiettivo_strategico"})
@@ -104,8 +117,11 @@ def _structures_cell(text: str) -> dict[str, Any]:
     return {"strutture": codes, "quote": shares}
 
 
-def _structures_text(ind) -> str:
-    return ", ".join(f"{s} ({format_value(ind.quote[s])}%)" if s in ind.quote else s for s in ind.strutture)
+def _structures_text(node) -> str:
+    """An indicator's or an objective's structures, each with its share: ``PROMOZIONE (60%), ANAGRAFE (40%)``."""
+    if node is None:
+        return ""
+    return ", ".join(f"{s} ({format_value(node.quote[s])}%)" if s in node.quote else s for s in node.strutture)
 
 
 def full_code(code: str, parent: str, position: int, occurrences: int) -> str:
@@ -275,19 +291,23 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
                 for oo in os_.get("obiettivi_operativi") or []:
                     oo["indicatori"] = []
 
-    def find(items: list, code: str, name: str, key: str, where: str, peso: str = "") -> dict:
+    def find(items: list, code: str, name: str, key: str, where: str, **attrs: Any) -> dict:
+        """The node with that code under its parent (made on its first row). A level's weight,
+        resources and structures repeat on each of its rows: the first non-empty is kept, and a
+        different one is a warning."""
+        attrs = {k: v for k, v in attrs.items() if v not in ("", None, [], {})}
         for it in items:
             if str(it.get("codice")) == code:
                 if name and it.get("nome") and it["nome"] != name and name != code:
                     warnings.append(Problem("nome_diverso", f"{code}: nome {name!r} diverso da {it['nome']!r}; si tiene il primo", where, "warning"))
-                if peso and it.get("peso") in (None, ""):
-                    it["peso"] = peso
-                elif peso and fold(str(it["peso"])) != fold(peso):
-                    warnings.append(Problem("peso_diverso", f"{code}: peso {peso!r} diverso da {it['peso']!r}; si tiene il primo", where, "warning"))
+                for k, v in attrs.items():
+                    if it.get(k) in (None, "", [], {}):
+                        it[k] = v
+                    elif fold(str(it[k])) != fold(str(v)):
+                        label = {"peso": "peso", "risorse": "risorse", "strutture": "strutture", "quote": "quote"}[k]
+                        warnings.append(Problem(f"{label}_diverso", f"{code}: {label} {v!r} diverso da {it[k]!r}; si tiene il primo", where, "warning"))
                 return it
-        node = {"codice": code, "nome": name, key: []}
-        if peso:
-            node["peso"] = peso
+        node = {"codice": code, "nome": name, key: [], **attrs}
         items.append(node)
         return node
 
@@ -320,13 +340,19 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
         pc, pn = split_node(path_cells[0])
         lc, ln_ = split_node(path_cells[1])
         oc, on = split_node(path_cells[2])
-        p = find(skeleton, pc, pn, "linee", where, cell("peso_prospettiva"))
-        ln = find(p.setdefault("linee", []), lc, ln_, "obiettivi_strategici", where, cell("peso_linea"))
-        os_ = find(ln.setdefault("obiettivi_strategici", []), oc, on, "obiettivi_operativi", where, cell("peso_obiettivo_strategico"))
+        p = find(skeleton, pc, pn, "linee", where, peso=cell("peso_prospettiva"), risorse=cell("risorse_prospettiva"))
+        ln = find(p.setdefault("linee", []), lc, ln_, "obiettivi_strategici", where, peso=cell("peso_linea"), risorse=cell("risorse_linea"))
+        os_ = find(
+            ln.setdefault("obiettivi_strategici", []), oc, on, "obiettivi_operativi", where,
+            peso=cell("peso_obiettivo_strategico"), risorse=cell("risorse_obiettivo_strategico"), **_structures_cell(cell("strutture_obiettivo_strategico")),
+        )
         oo_text = cell("obiettivo_operativo")
         if oo_text:
             ooc, oon = split_node(oo_text)
-            holder = find(os_.setdefault("obiettivi_operativi", []), ooc, oon, "indicatori", where, cell("peso_obiettivo_operativo"))
+            holder = find(
+                os_.setdefault("obiettivi_operativi", []), ooc, oon, "indicatori", where,
+                peso=cell("peso_obiettivo_operativo"), risorse=cell("risorse_obiettivo_operativo"), **_structures_cell(cell("strutture_obiettivo_operativo")),
+            )
             if cell("cruscotto") and "cruscotto" not in holder:
                 holder["cruscotto"] = fold(cell("cruscotto"))
         else:
@@ -416,6 +442,12 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     weighted = any(x.peso is not None for x in (*piano.prospettive, *piano.linee(), *piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
     if weighted:
         headers += [label for _, label in LEVEL_WEIGHT_COLUMNS]
+    resourced = any(x.risorse is not None for x in (*piano.prospettive, *piano.linee(), *piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
+    if resourced:
+        headers += [label for _, label in LEVEL_RESOURCE_COLUMNS]
+    staffed = any(x.strutture for x in (*piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
+    if staffed:
+        headers += [label for _, label in OBJECTIVE_STRUCTURE_COLUMNS]
     rows = []
     for p in piano.prospettive:
         for ln in p.linee:
@@ -450,6 +482,10 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
                         row += [i.cruscotto.value, _milestones_to_cell(d.get("milestones", [])), _events_to_cell(piano, i), i.note or ""]
                         if weighted:
                             row += [_weight_text(x) for x in (p, ln, os_, oo)]
+                        if resourced:
+                            row += [x.risorse.testo if x is not None and x.risorse is not None else "" for x in (p, ln, os_, oo)]
+                        if staffed:
+                            row += [_structures_text(os_), _structures_text(oo)]
                         rows.append(row)
     return headers, rows
 

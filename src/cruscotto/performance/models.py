@@ -162,6 +162,10 @@ class Nodo(models.Model):
     peso_testo = models.CharField(_("peso"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
     ordine = models.PositiveIntegerField(default=0)
+    # The plan's fields of a level that have no column of their own (an indicator's soglie,
+    # baseline and shares; an objective's resources, structures and shares): kept as the native
+    # file writes them, so a plan comes back out as it went in.
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
@@ -230,9 +234,6 @@ class Indicatore(Nodo):
     storico = models.JSONField(_("storico"), default=dict, blank=True)  # {"2018": "99,61%"}
     target = models.JSONField(_("target"), default=dict, blank=True)  # {"2020": "90%"}
     milestones = models.JSONField(default=list, blank=True)
-    # The plan's indicator fields that have no column of their own (soglie, baseline, baseline_anno):
-    # kept as the native file writes them, so a plan comes back out as it went in.
-    extra = models.JSONField(default=dict, blank=True)
     strutture = models.ManyToManyField(Struttura, blank=True, related_name="indicatori")
     history = HistoricalRecords(m2m_fields=[strutture])
 

@@ -93,6 +93,7 @@ def plan_data(piano: m.Piano) -> dict:
                         "nome": p.nome,
                         "peso": p.peso_testo,
                         "note": p.note,
+                        **p.extra,
                         "linee": [
                             _drop_empty(
                                 {
@@ -101,6 +102,7 @@ def plan_data(piano: m.Piano) -> dict:
                                     "peso": ln.peso_testo,
                                     "benefici_attesi": ln.benefici_attesi,
                                     "note": ln.note,
+                                    **ln.extra,
                                     "obiettivi_strategici": [
                                         _drop_empty(
                                             {
@@ -109,6 +111,7 @@ def plan_data(piano: m.Piano) -> dict:
                                                 "peso": o.peso_testo,
                                                 "cause": o.cause,
                                                 "note": o.note,
+                                                **o.extra,
                                                 "indicatori": [ind(i) for i in by_parent[("osi", o.id)]],
                                                 "obiettivi_operativi": [
                                                     _drop_empty(
@@ -119,6 +122,7 @@ def plan_data(piano: m.Piano) -> dict:
                                                             "cruscotto": oo.cruscotto,
                                                             "strutture": oo_str[oo.id],
                                                             "note": oo.note,
+                                                            **oo.extra,
                                                             "indicatori": [ind(i) for i in by_parent[("oo", oo.id)]],
                                                         }
                                                     )

@@ -18,7 +18,7 @@ from cruscotto.engine.errors import ParseError
 from cruscotto.engine.model import Piano as EnginePiano
 from cruscotto.engine.numbers import format_value, parse_value
 from cruscotto.engine.scoring import Valori
-from cruscotto.files.native import INDICATOR_EXTRA, indicatore_to_data, plan_to_data
+from cruscotto.files.native import INDICATOR_EXTRA, NODE_EXTRA, indicatore_to_data, plan_to_data
 
 from . import models as m
 from . import permissions, selectors
@@ -107,16 +107,25 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
             )
             ind_rows.append((row, i.strutture))
 
-    for pi, p in enumerate(piano.prospettive):
-        po = m.Prospettiva.objects.create(piano=db, codice=p.codice, nome=p.nome, peso_testo=p.peso_testo or "", note=p.note or "", ordine=pi)
-        for li, ln in enumerate(p.linee):
-            lo = m.Linea.objects.create(prospettiva=po, codice=ln.codice, nome=ln.nome, peso_testo=ln.peso_testo or "", note=ln.note or "", benefici_attesi=ln.benefici_attesi or "", ordine=li)
-            for oi, os_ in enumerate(ln.obiettivi_strategici):
-                oso = m.ObiettivoStrategico.objects.create(linea=lo, codice=os_.codice, nome=os_.nome, peso_testo=os_.peso_testo or "", note=os_.note or "", cause=list(os_.cause), ordine=oi)
+    def extra(node_data: dict, *, own_structures: bool = False) -> dict:
+        keys = [k for k in NODE_EXTRA if k != "strutture" or not own_structures]
+        return {k: node_data[k] for k in keys if k in node_data}
+
+    for pi, (p, pd) in enumerate(zip(piano.prospettive, data.get("prospettive", []))):
+        po = m.Prospettiva.objects.create(piano=db, codice=p.codice, nome=p.nome, peso_testo=p.peso_testo or "", note=p.note or "", ordine=pi, extra=extra(pd))
+        for li, (ln, ld) in enumerate(zip(p.linee, pd.get("linee", []))):
+            lo = m.Linea.objects.create(
+                prospettiva=po, codice=ln.codice, nome=ln.nome, peso_testo=ln.peso_testo or "", note=ln.note or "", benefici_attesi=ln.benefici_attesi or "", ordine=li, extra=extra(ld)
+            )
+            for oi, (os_, od) in enumerate(zip(ln.obiettivi_strategici, ld.get("obiettivi_strategici", []))):
+                oso = m.ObiettivoStrategico.objects.create(
+                    linea=lo, codice=os_.codice, nome=os_.nome, peso_testo=os_.peso_testo or "", note=os_.note or "", cause=list(os_.cause), ordine=oi, extra=extra(od)
+                )
                 add_indicators(os_.indicatori, oso, None)
-                for ooi, oo in enumerate(os_.obiettivi_operativi):
+                for ooi, (oo, ood) in enumerate(zip(os_.obiettivi_operativi, od.get("obiettivi_operativi", []))):
                     ooo = m.ObiettivoOperativo.objects.create(
-                        obiettivo_strategico=oso, codice=oo.codice, nome=oo.nome, peso_testo=oo.peso_testo or "", note=oo.note or "", cruscotto=oo.cruscotto.value, ordine=ooi
+                        obiettivo_strategico=oso, codice=oo.codice, nome=oo.nome, peso_testo=oo.peso_testo or "", note=oo.note or "", cruscotto=oo.cruscotto.value, ordine=ooi,
+                        extra=extra(ood, own_structures=True),
                     )
                     for c in oo.strutture:  # one by one: the link order is the plan's order
                         ooo.strutture.add(struttura(c))

@@ -192,6 +192,14 @@ def _albero_context(piano, anno):
         by_key[f"obiettivo_strategico:{os_.codice}"]["indicators"] = [indicators[i.codice] for i in os_.indicatori]
         for oo in os_.obiettivi_operativi:
             by_key[f"obiettivo_operativo:{oo.codice}"]["indicators"] = [indicators[i.codice] for i in oo.indicatori]
+    # What the plan assigns to each level: resources, and the objectives' structures with shares.
+    levels = [("prospettiva", x) for x in plan.prospettive] + [("linea", x) for x in plan.linee()]
+    levels += [("obiettivo_strategico", x) for x in plan.obiettivi_strategici()] + [("obiettivo_operativo", x) for x in plan.obiettivi_operativi()]
+    for kind, node in levels:
+        item = by_key.get(f"{kind}:{node.codice}")
+        if item is not None:
+            item["risorse"] = node.risorse.valore if node.risorse is not None else None
+            item["strutture"] = [(s, getattr(node, "quote", {}).get(s)) for s in getattr(node, "strutture", ())]
     return {"result": result, "roots": roots}
 
 
@@ -378,13 +386,14 @@ def _aree_context(ente, piano, anno):
     result = selectors.score(piano, anno)
     plan = selectors.plan_for(piano)
     by_code = {r.codice: r for r in result.indicatori}
+    assigned = plan.responsabili()
     cards = []
     for s in strutture:
         if s.tipo == "trasversale":
             continue
         codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
-        inds = [(i, by_code[i.codice]) for i in plan.indicatori() if set(i.strutture) & codes]
-        mean, with_data = area_mean(inds, codes)
+        inds = [(i, by_code[i.codice], area_share(assigned[i.codice][1], codes)) for i in plan.indicatori() if set(assigned[i.codice][0]) & codes]
+        mean, with_data = area_mean(inds)
         cards.append({"s": s, "n": len(inds), "mean": mean, "with_data": with_data})
     return {"cards": cards}
 
@@ -399,37 +408,38 @@ def area(request, ente, anno, piano, struttura: str):
     result = selectors.score(piano, anno)
     plan = selectors.plan_for(piano)
     by_code = {r.codice: r for r in result.indicatori}
+    # An indicator belongs to the area through its own structures, else its objective's.
+    assigned = plan.responsabili()
     groups = []
     for os_ in plan.obiettivi_strategici():
         holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
         for oo, inds in holders:
-            rows = [(i, by_code[i.codice]) for i in inds if set(i.strutture) & codes]
+            rows = [(i, by_code[i.codice], area_share(assigned[i.codice][1], codes)) for i in inds if set(assigned[i.codice][0]) & codes]
             if rows:
                 groups.append({"os": os_, "oo": oo, "rows": rows})
     rows = [row for g in groups for row in g["rows"]]
-    mean, count = area_mean(rows, codes)
-    coverage = sum((Copertura.of(r.stato, r.achievement) for _i, r in rows), Copertura())
-    for g in groups:
-        g["rows"] = [(i, r, area_share(i, codes)) for i, r in g["rows"]]
+    mean, count = area_mean(rows)
+    coverage = sum((Copertura.of(r.stato, r.achievement) for _i, r, _q in rows), Copertura())
     return render(request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage})
 
 
-def area_share(ind, codes: set[str]) -> float | None:
-    """The area's share of an indicator shared among structures ("PROMOZIONE (60%)"); None when not given."""
-    if not ind.quote:
+def area_share(quote: dict[str, float], codes: set[str]) -> float | None:
+    """The area's share of an indicator shared among structures ("PROMOZIONE (60%)"), given on
+    the indicator or on its objective (Piano.responsabili); None when not given."""
+    if not quote:
         return None
-    return sum(q for code, q in ind.quote.items() if code in codes)
+    return sum(q for code, q in quote.items() if code in codes)
 
 
-def area_mean(rows, codes: set[str]) -> tuple[float | None, int]:
+def area_mean(rows) -> tuple[float | None, int]:
     """An area's mean over its indicators with an achievement, each counting with the area's
-    share of it (100% when the plan gives no shares): 60% of a shared indicator counts 0,6."""
+    share of it (100% when the plan gives no shares): 60% of a shared indicator counts 0,6.
+    ``rows``: (indicator, result, the area's share or None)."""
     num = den = 0.0
     count = 0
-    for ind, res in rows:
+    for _ind, res, share in rows:
         if res.achievement is None:
             continue
-        share = area_share(ind, codes)
         weight = 1.0 if share is None else share / 100.0
         num += weight * res.achievement
         den += weight
