@@ -204,6 +204,10 @@ def number_targets(draw: st.DrawFn) -> tuple[str, Target]:
     euro = draw(st.sampled_from(["", "", "€ ", "€"]))  # "€ 2.000,00": the sign carries no number
     unit = draw(st.sampled_from(["", "%", *UNIT_WORDS]))
     nota = draw(_words(NOTE_WORDS)) if unit and draw(st.booleans()) else ""
+    if number.startswith(("+", "-", "−", "–")) and unit == "%" and nota.split()[:1] == ["di"]:
+        # "+20% delle scuole", "-15% dei tempi": a signed share of something is a variation over
+        # the previous year (docs/targets.md), not a level.
+        nota = "per " + nota
     text = draw(_spaces()) + draw(st.sampled_from(OPERATOR_SPELLINGS[op])) + draw(_spaces()) + euro + number
     if unit:
         text += draw(_spaces(1)) + unit

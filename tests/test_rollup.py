@@ -121,3 +121,49 @@ def test_float_noise_in_the_remainder_is_not_a_weight():
     # 37.9 + 38.8 + 23.3 adds to 99.99999999999999 with a plain loop (Python 3.11)
     w, _ = effective_weights([37.9, 38.8, 23.3, None], "n")
     assert w[3] == 0.0
+
+
+def test_an_objective_can_average_all_its_indicators_and_the_entity_its_objectives():
+    from dataclasses import replace
+
+    from cruscotto.files.native import plan_from_data
+
+    def ind(code, *, peso=None):
+        return {"codice": code, "nome": code, "polarita": "crescente", "target": {2020: "100"}, **({"peso": peso} if peso else {})}
+
+    data = {
+        "formato": "cruscotto/piano@1",
+        "ente": {"codice": "X", "nome": "X"},
+        "piano": {"titolo": "t", "anni": [2020]},
+        "prospettive": [
+            {"codice": "P1", "nome": "p1", "linee": [{"codice": "L1", "nome": "l1", "obiettivi_strategici": [
+                {"codice": "O1", "nome": "o1", "obiettivi_operativi": [
+                    {"codice": "A1", "nome": "a1", "indicatori": [ind("I1"), ind("I2"), ind("I3")]},
+                    {"codice": "A2", "nome": "a2", "indicatori": [ind("I4")]},
+                ]},
+                {"codice": "O2", "nome": "o2", "indicatori": [ind("I5")]},
+            ]}]},
+            {"codice": "P2", "nome": "p2", "linee": [{"codice": "L2", "nome": "l2", "obiettivi_strategici": [{"codice": "O3", "nome": "o3", "indicatori": [ind("I6")]}]}]},
+        ],
+    }
+    plan = plan_from_data(data)
+    v = actuals({"I1": 100.0, "I2": 100.0, "I3": 100.0, "I4": 20.0, "I5": 60.0, "I6": 90.0})
+    by_children = score_plan(plan, anno=2020, valori=v)
+    assert by_children.nodo("obiettivo_strategico", "O1").achievement == pytest.approx((100 + 20) / 2)
+    assert by_children.achievement == pytest.approx(((60 + 60) / 2 + 90) / 2)
+    flat = replace(plan, regole=replace(plan.regole, obiettivo="indicatori", ente="obiettivi"))
+    r = score_plan(flat, anno=2020, valori=v)
+    # O1 over its four indicators; the entity over O1, O2, O3 (P1's two objectives count twice).
+    assert r.nodo("obiettivo_strategico", "O1").achievement == pytest.approx((100 + 100 + 100 + 20) / 4)
+    assert [c["codice"] for c in r.nodo("obiettivo_strategico", "O1").trace["figli"]] == ["I1", "I2", "I3", "I4"]
+    assert r.achievement == pytest.approx((80 + 60 + 90) / 3)
+    assert [c["codice"] for c in r.entity_trace["figli"]] == ["O1", "O2", "O3"]
+    # The perspectives are still scored and shown.
+    assert r.nodo("prospettiva", "P1").achievement == pytest.approx((80 + 60) / 2)
+    # The rules are kept by the plan file, and the vectorised engine refuses what it cannot do.
+    from cruscotto.engine.batch import Batch
+    from cruscotto.files.native import plan_to_data
+
+    assert plan_to_data(flat)["regole"]["obiettivo"] == "indicatori" and plan_from_data(plan_to_data(flat)) == flat
+    with pytest.raises(ValueError, match="medie per livello"):
+        Batch.from_plans([(flat, v)], anno=2020)

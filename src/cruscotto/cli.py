@@ -251,7 +251,8 @@ def _print_scorecard(piano, result) -> None:
     t.add_column("Grado", justify="right")
     t.add_column("Stato")
     t.add_column("Copertura")
-    indent = {"prospettiva": 0, "linea": 1, "obiettivo_strategico": 2, "obiettivo_operativo": 3}
+    shift = 1 if any(n.livello == "ambito" for n in result.nodi) else 0
+    indent = {"ambito": 0, "prospettiva": shift, "linea": 1 + shift, "obiettivo_strategico": 2 + shift, "obiettivo_operativo": 3 + shift}
     for n in result.nodi:
         scope = " (area)" if n.cruscotto == "area" else ""
         t.add_row(

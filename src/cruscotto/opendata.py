@@ -28,9 +28,10 @@ def _num(x):
 def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
     """Each dataset: name, title, description, fields [(name, type, description)], rows."""
     parents = {}
-    nodes = []
+    nodes = [("ambito", a.codice, a.nome, "", a.peso) for a in piano.ambiti]
+    ambito_of = piano.ambito_di()
     for p in piano.prospettive:
-        nodes.append(("prospettiva", p.codice, p.nome, "", p.peso))
+        nodes.append(("prospettiva", p.codice, p.nome, ambito_of[p.codice].codice if p.codice in ambito_of else "", p.peso))
         for ln in p.linee:
             nodes.append(("linea", ln.codice, ln.nome, p.codice, ln.peso))
             for os_ in ln.obiettivi_strategici:
@@ -48,7 +49,7 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
             "name": "albero",
             "title": "Albero della performance",
             "description": f"Prospettive, linee strategiche, obiettivi strategici e operativi del {piano.titolo}.",
-            "fields": [("livello", "string", "prospettiva, linea, obiettivo_strategico, obiettivo_operativo"), ("codice", "string", "codice del nodo"), ("nome", "string", "denominazione"), ("padre", "string", "codice del nodo superiore"), ("peso", "number", "peso in punti percentuali; vuoto = pesi uguali")],
+            "fields": [("livello", "string", "ambito (se il piano lo ha), prospettiva, linea, obiettivo_strategico, obiettivo_operativo"), ("codice", "string", "codice del nodo"), ("nome", "string", "denominazione"), ("padre", "string", "codice del nodo superiore"), ("peso", "number", "peso in punti percentuali; vuoto = pesi uguali")],
             "rows": [[lv, c, n, pa, _num(w)] for lv, c, n, pa, w in nodes],
         },
         {

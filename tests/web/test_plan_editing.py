@@ -314,3 +314,25 @@ def test_an_objectives_resources_structures_and_shares_reach_the_pages_and_the_a
     assert "A.3.4-1" in area and "quota dell'area 40%" in area
     nodes = {n["codice"]: n for n in c.get("/api/v1/enti/CCIAA-PT/2020/albero").json() if n["livello"] == "obiettivo_operativo"}
     assert nodes["A.3.4"]["risorse"] == 120000.0 and nodes["A.3.4"]["strutture"] == {"PROMOZIONE": 60.0, "REGOLAZIONE": 40.0}
+
+
+def test_a_plan_with_a_fifth_level_imports_and_shows_it_on_the_pages_and_the_api(as_user, piano):
+    sheet = (
+        "Priorità politica,Missione,Programma,Obiettivo specifico,Obiettivo annuale,Codice,Indicatore,Target 2020,Consuntivo 2020,Peso ambito\n"
+        "PP1 - Semplificazione,32 - Servizi generali,32.2 - Indirizzo politico,OS1 - Digitalizzare,OA1 - Online,I1,Procedimenti digitalizzati,almeno 40,30,60%\n"
+        ",33 - Fondi da ripartire,33.1 - Fondi,OS2 - Ripartire,OA3 - Decreti,I3,Decreti adottati,100%,50,\n"
+        "PP2 - Trasparenza,32 - Servizi generali,32.3 - Servizi comuni,OS3 - Pubblicare,OA4 - Dati aperti,I4,Dataset pubblicati,20,20,40%\n"
+    )
+    c = as_user("controllo")
+    html = upload(c, "ministero.csv", sheet.encode()).content.decode()
+    assert 'name="token"' in html, html[:3000]
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert c.post("/CCIAA-PT/2020/piano/conferma/", {"token": token}).status_code == 302
+    plan = selectors.plan_for(selectors.current_plan(piano.ente, 2020))
+    assert [a.codice for a in plan.ambiti] == ["PP1", "PP2"]
+    tree = c.get("/CCIAA-PT/2020/albero/").content.decode()
+    assert "Ambito" in tree and "PP1" in tree and "PP2/32" in tree
+    assert c.get("/CCIAA-PT/2020/").status_code == 200
+    nodes = c.get("/api/v1/enti/CCIAA-PT/2020/albero").json()
+    assert [n["codice"] for n in nodes if n["padre"] is None] == ["PP1", "PP2"]
+    assert next(n for n in nodes if n["codice"] == "32")["padre"] == "ambito:PP1"

@@ -364,7 +364,7 @@ def albero(request, ente: str, anno: int):
     """The tree with the achievement and status of every node, in the plan's order."""
     _e, piano = _plan(request, ente, anno)
     plan = selectors.plan_for(piano)
-    levels = [("prospettiva", x) for x in plan.prospettive] + [("linea", x) for x in plan.linee()]
+    levels = [("ambito", x) for x in plan.ambiti] + [("prospettiva", x) for x in plan.prospettive] + [("linea", x) for x in plan.linee()]
     levels += [("obiettivo_strategico", x) for x in plan.obiettivi_strategici()] + [("obiettivo_operativo", x) for x in plan.obiettivi_operativi()]
     assigned = {
         (kind, x.codice): {

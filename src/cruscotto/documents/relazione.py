@@ -26,6 +26,12 @@ def _status_cell(stato) -> Cell:
     return Cell(status(key), status=key)
 
 
+def _coverage_cell(copertura) -> Cell:
+    """"9/12": indicators scored out of those that roll up into the figure (the text is below
+    each objective's table and in the paragraph on the entity)."""
+    return Cell(f"{copertura.valutati}/{copertura.totale}" if copertura.totale else "—", "right")
+
+
 def _without_first_heading(text: str) -> str:
     """The plan's section without its own title (the Relazione numbers its chapters itself)."""
     lines = text.strip().splitlines()
@@ -59,17 +65,29 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     blocks.append(
         Paragraph(
             f"**Performance complessiva dell'ente: {pct(result.achievement)} ({status(result.stato)}).** "
-            f"Il risultato è la media ponderata delle quattro prospettive della Balanced Scorecard; un obiettivo è raggiunto "
+            + (
+                "Il risultato è la media ponderata degli obiettivi strategici del cruscotto di ente (regola del piano: le prospettive non pesano); "
+                if piano.regole.ente == "obiettivi"
+                else f"Il risultato è la media ponderata dei {len(piano.ambiti)} ambiti, ciascuno media delle sue prospettive; "
+                if piano.ambiti
+                else f"Il risultato è la media ponderata delle {sum(1 for n in persp if n.cruscotto == 'ente')} prospettive della Balanced Scorecard; "
+            )
+            + (
+                "ogni obiettivo strategico è la media dei suoi indicatori, anche di quelli degli obiettivi operativi; "
+                if piano.regole.obiettivo == "indicatori"
+                else ""
+            )
+            + "un obiettivo è raggiunto "
             f"quando il grado di raggiungimento è almeno {pct(piano.regole.soglia_raggiunto)}."
         )
     )
     blocks.append(
         Table(
-            header=("Prospettiva", "Grado di raggiungimento", "Stato"),
-            rows=tuple((Cell(n.nome), Cell(pct(n.achievement), "right"), _status_cell(n.stato)) for n in persp)
-            + ((Cell("Ente", bold=True), Cell(pct(result.achievement), "right", bold=True), _status_cell(result.stato)),),
-            caption=f"Tabella 1 – Performance per prospettiva, anno {anno}",
-            widths=(3, 1.4, 1.4),
+            header=("Prospettiva", "Grado di raggiungimento", "Stato", "Indicatori valutati"),
+            rows=tuple((Cell(n.nome), Cell(pct(n.achievement), "right"), _status_cell(n.stato), _coverage_cell(n.copertura)) for n in persp)
+            + ((Cell("Ente", bold=True), Cell(pct(result.achievement), "right", bold=True), _status_cell(result.stato), _coverage_cell(result.copertura)),),
+            caption=f"Tabella 1 – Performance per prospettiva, anno {anno} (indicatori valutati: su quanti indicatori è calcolato il grado)",
+            widths=(3, 1.4, 1.4, 1.2),
         )
     )
     soglia = piano.regole.soglia_raggiunto
@@ -128,25 +146,27 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     blocks.append(Heading("3. La performance organizzativa"))
     blocks.append(Heading("3.1 L'albero della performance", 2))
     tree_rows = []
-    depth = {"prospettiva": 0, "linea": 1, "obiettivo_strategico": 2, "obiettivo_operativo": 3}
-    labels = {"prospettiva": "Prospettiva", "linea": "Linea", "obiettivo_strategico": "Ob. strategico", "obiettivo_operativo": "Ob. operativo"}
+    # A fifth level (ambiti) above the perspectives shifts the rest one step in.
+    shift = 1 if piano.ambiti else 0
+    depth = {"ambito": 0, "prospettiva": shift, "linea": 1 + shift, "obiettivo_strategico": 2 + shift, "obiettivo_operativo": 3 + shift}
+    labels = {"ambito": "Ambito", "prospettiva": "Prospettiva", "linea": "Linea", "obiettivo_strategico": "Ob. strategico", "obiettivo_operativo": "Ob. operativo"}
     group = set()
     for n in nodes:
-        if n.livello == "prospettiva":
+        if n.livello in ("ambito", "prospettiva"):
             group.add(len(tree_rows))
         indent = "    " * depth[n.livello]
         scope = " (solo cascading)" if n.cruscotto == "area" else ""
-        tree_rows.append((Cell(labels[n.livello]), Cell(f"{indent}{n.codice} – {n.nome}{scope}"), Cell(pct(n.achievement), "right"), _status_cell(n.stato)))
-    blocks.append(Table(("Livello", "Nodo", "Grado", "Stato"), tuple(tree_rows), f"Tabella 2 – Albero della performance {anno}", (1.2, 5, 1, 1.2), frozenset(group)))
+        tree_rows.append((Cell(labels[n.livello]), Cell(f"{indent}{n.codice} – {n.nome}{scope}"), Cell(pct(n.achievement), "right"), _status_cell(n.stato), _coverage_cell(n.copertura)))
+    blocks.append(Table(("Livello", "Nodo", "Grado", "Stato", "Valutati"), tuple(tree_rows), f"Tabella 2 – Albero della performance {anno}", (1.2, 5, 1, 1.2, 0.9), frozenset(group)))
     blocks.append(Heading("3.2 La mappa strategica", 2))
     blocks.append(Figure(strategy_map(piano, result, link=lambda c: f"#os-{c}"), f"Figura 3 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, bianco senza indicatori nel cruscotto di ente"))
     blocks.append(Heading("3.3 Gli obiettivi strategici", 2))
     blocks.append(
         Table(
-            ("Codice", "Obiettivo strategico", "Grado", "Stato"),
-            tuple((Cell(n.codice), Cell(n.nome + (" (solo cascading)" if n.cruscotto == "area" else "")), Cell(pct(n.achievement), "right"), _status_cell(n.stato)) for n in strategic),
+            ("Codice", "Obiettivo strategico", "Grado", "Stato", "Valutati"),
+            tuple((Cell(n.codice), Cell(n.nome + (" (solo cascading)" if n.cruscotto == "area" else "")), Cell(pct(n.achievement), "right"), _status_cell(n.stato), _coverage_cell(n.copertura)) for n in strategic),
             f"Tabella 3 – Obiettivi strategici {anno}",
-            (0.8, 5, 1, 1.2),
+            (0.8, 5, 1, 1.2, 0.9),
         )
     )
     ente_strategic = [n for n in strategic if n.cruscotto == "ente"]
@@ -183,7 +203,7 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
                 Table(
                     ("Codice", "Indicatore", "Peso", f"Target {anno}", f"Consuntivo {anno}", "Grado", "Stato"),
                     tuple(rows),
-                    f"Risultato dell'obiettivo: {pct(node.achievement)} ({status(node.stato)})" if node else "",
+                    f"Risultato dell'obiettivo: {pct(node.achievement)} ({status(node.stato)}), calcolato su: {node.copertura.testo()}" if node else "",
                     (0.9, 4.2, 0.7, 1.1, 1.1, 0.9, 1.1),
                 )
             )

@@ -71,7 +71,7 @@ def render_results_xlsx(piano: Piano, result: RisultatoPiano, out: str | Path, *
     _put(ws, r, 4, _frac(result.achievement), PERCENT)
     _put(ws, r, 5, status(result.stato))
     for n in result.nodi:
-        if n.livello not in ("prospettiva", "obiettivo_strategico"):
+        if n.livello not in ("ambito", "prospettiva", "obiettivo_strategico"):
             continue
         r += 1
         _put(ws, r, 1, n.livello.replace("_", " "))

@@ -177,6 +177,8 @@ class Batch:
             return len(rows) - 1
 
         for e, (piano, valori) in enumerate(plans):
+            if (piano.regole.obiettivo, piano.regole.ente) != ("figli", "prospettive"):
+                raise ValueError(f"piano {piano.ente.codice}: il calcolo vettoriale copre solo le medie per livello (regole.obiettivo = figli, regole.ente = prospettive)")
             valori = valori or Valori()
             misure = misure_per_formule(piano, valori.misure_anno(anno), anno)
             for p in piano.prospettive:

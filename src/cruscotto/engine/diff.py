@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Piano
+from .numbers import format_value as fmt
 
-LEVELS = ("prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo", "indicatore")
+LEVELS = ("ambito", "prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo", "indicatore")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class Cambio:
 
 
 def _nodes(p: Piano) -> dict[tuple[str, str], object]:
-    out: dict[tuple[str, str], object] = {}
+    out: dict[tuple[str, str], object] = {("ambito", a.codice): a for a in p.ambiti}
     for pr in p.prospettive:
         out[("prospettiva", pr.codice)] = pr
         for ln in pr.linee:
@@ -42,8 +43,12 @@ def _nodes(p: Piano) -> dict[tuple[str, str], object]:
 
 def _fields(level: str, x) -> dict[str, str]:
     f = {"nome": x.nome, "peso": x.peso_testo or ""}
-    if level == "obiettivo_operativo":
-        f["strutture"] = ", ".join(x.strutture)
+    if level != "indicatore":
+        f["risorse"] = x.risorse.testo if x.risorse is not None else ""
+    if level == "ambito":
+        f["prospettive"] = ", ".join(x.prospettive)
+    if level in ("obiettivo_strategico", "obiettivo_operativo"):
+        f["strutture"] = ", ".join(f"{c} ({fmt(x.quote[c])}%)" if c in x.quote else c for c in x.strutture)
     if level == "indicatore":
         f.update(
             {

@@ -80,6 +80,11 @@ class Regole:
     soglie: str = "proporzionale"  # proporzionale | raggiunto
     # An indicator with several sub-measures: the mean of their achievements, or all of them (the lowest).
     multiplo: str = "media"  # media | tutti
+    # How the roll-up averages (docs/scoring.md): a strategic objective over its children
+    # (operational objectives and indicators) or over all its indicators; the entity over its
+    # perspectives or over its strategic objectives.
+    obiettivo: str = "figli"  # figli | indicatori
+    ente: str = "prospettive"  # prospettive | obiettivi
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +196,20 @@ class Prospettiva:
     risorse: Dato | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Ambito:
+    """A fifth level above the perspectives (a ministry's *priorità politica*, a region's
+    *area*): it groups perspectives by their codes, which stay in ``Piano.prospettive``."""
+
+    codice: str
+    nome: str
+    peso: float | None = None
+    peso_testo: str | None = None
+    prospettive: tuple[str, ...] = ()
+    note: str | None = None
+    risorse: Dato | None = None
+
+
 BUDGET_FIELDS = ("oneri_promozionali", "investimenti", "proventi")
 
 
@@ -298,8 +317,13 @@ class Piano:
     mission: str | None = None
     vision: str | None = None
     sezioni: dict[str, str] = field(default_factory=dict)  # narrative sections, Markdown
+    ambiti: tuple[Ambito, ...] = ()  # the optional level above the perspectives
 
     # Walking the tree --------------------------------------------------------
+
+    def ambito_di(self) -> dict[str, Ambito]:
+        """The ambito each perspective belongs to (perspectives in none are not keys)."""
+        return {code: a for a in self.ambiti for code in a.prospettive}
 
     def linee(self):
         for p in self.prospettive:

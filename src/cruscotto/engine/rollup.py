@@ -323,40 +323,76 @@ def score_plan(
         return r
 
     scopes: dict[int, Cruscotto] = {}
+    objectives: list[Pesata] = []  # the strategic objectives of the cruscotto di ente (regole.ente = obiettivi)
 
-    def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura]:
+    def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura, list[Pesata]]:
+        """The node's figure, scope and coverage, and the indicators that roll up into it."""
         index = len(nodes)
         nodes.append(None)  # parents come before their children in the list
         scope = scope_of(level, obj, scopes)
         children: list[Pesata] = []
+        leaves: list[Pesata] = []
         coverage = Copertura()
         for kind, child in children_of(level, obj):
             if kind == "indicatore":
                 r = ind(child)
                 pesata, child_scope = Pesata(child.codice, kind, child.peso, r.achievement, r.stato), child.cruscotto
                 child_coverage = Copertura.of(r.stato, r.achievement)
+                child_leaves = [pesata]
             else:
-                pesata, child_scope, child_coverage = visit(kind, child, f"{level}:{obj.codice}")
+                pesata, child_scope, child_coverage, child_leaves = visit(kind, child, f"{level}:{obj.codice}")
             if in_scope(scope, child_scope):
                 children.append(pesata)
+                leaves += child_leaves
                 coverage = coverage + child_coverage
+        if level == "obiettivo_strategico" and regole.obiettivo == "indicatori":
+            # The SMVP's rule: an objective is the mean of all its indicators, also those of its
+            # operational objectives, with their own weights (docs/scoring.md).
+            children = leaves
         a, stato, trace, w = weighted_mean(children, f"{level} {obj.codice}", regole)
         warnings.extend(w)
         trace["copertura"] = coverage.as_dict()
         nodes[index] = RisultatoNodo(obj.codice, level, obj.nome, a, stato, trace, scope.value, padre, coverage)
-        return Pesata(obj.codice, level, obj.peso, a, stato), scope, coverage
+        pesata = Pesata(obj.codice, level, obj.peso, a, stato)
+        if level == "obiettivo_strategico" and scope is Cruscotto.ENTE:
+            objectives.append(pesata)
+        return pesata, scope, coverage, leaves
 
     persp_children = []
     entity_coverage = Copertura()
+    grouped = piano.ambito_di()
+    by_code = {p.codice: p for p in piano.prospettive}
+    for amb in piano.ambiti:
+        # The fifth level: the mean of its perspectives; the entity is then the mean of the ambiti.
+        index = len(nodes)
+        nodes.append(None)
+        children, coverage = [], Copertura()
+        visited = [visit("prospettiva", by_code[c], f"ambito:{amb.codice}") for c in amb.prospettive if c in by_code]
+        scope = Cruscotto.ENTE if any(sc is Cruscotto.ENTE for _p, sc, _c, _l in visited) or not visited else Cruscotto.AREA
+        for pesata, sc, cov, _leaves in visited:
+            if in_scope(scope, sc):
+                children.append(pesata)
+                coverage = coverage + cov
+        a, stato, trace, w = weighted_mean(children, f"ambito {amb.codice}", regole)
+        warnings.extend(w)
+        trace["copertura"] = coverage.as_dict()
+        nodes[index] = RisultatoNodo(amb.codice, "ambito", amb.nome, a, stato, trace, scope.value, None, coverage)
+        if scope is Cruscotto.ENTE:
+            persp_children.append(Pesata(amb.codice, "ambito", amb.peso, a, stato))
+            entity_coverage = entity_coverage + coverage
     for p in piano.prospettive:
-        pesata, scope, coverage = visit("prospettiva", p, None)
+        if p.codice in grouped:
+            continue
+        pesata, scope, coverage, _leaves = visit("prospettiva", p, None)
         if scope is Cruscotto.ENTE:
             persp_children.append(pesata)
             entity_coverage = entity_coverage + coverage
 
     if on_progress:
         on_progress(len(ind_results), total)
-    a, stato, entity_trace, w = weighted_mean(persp_children, "ente", regole)
+    # regole.ente = obiettivi: the entity is the mean of its strategic objectives, whatever
+    # perspective and line they sit in (the perspectives then carry no weight).
+    a, stato, entity_trace, w = weighted_mean(objectives if regole.ente == "obiettivi" else persp_children, "ente", regole)
     warnings.extend(w)
     entity_trace["copertura"] = entity_coverage.as_dict()
 

@@ -54,6 +54,7 @@ def _undeclared_events(p: Piano) -> list[Problem]:
 def _duplicates(p: Piano) -> list[Problem]:
     out = []
     groups = {
+        "ambito": [x.codice for x in p.ambiti],
         "prospettiva": [x.codice for x in p.prospettive],
         "linea": [x.codice for x in p.linee()],
         "obiettivo_strategico": [x.codice for x in p.obiettivi_strategici()],
@@ -90,7 +91,12 @@ def _weights(p: Piano) -> list[Problem]:
             if lv != "indicatore":
                 walk(lv, c)
 
-    check("ente", [x.peso for x in p.prospettive if scope_of("prospettiva", x) is Cruscotto.ENTE])
+    grouped = p.ambito_di()
+    by_code = {x.codice: x for x in p.prospettive}
+    tops = [a.peso for a in p.ambiti] + [x.peso for x in p.prospettive if x.codice not in grouped and scope_of("prospettiva", x) is Cruscotto.ENTE]
+    check("ente", tops)
+    for a in p.ambiti:
+        check(f"ambito {a.codice}", [by_code[c].peso for c in a.prospettive if c in by_code and scope_of("prospettiva", by_code[c]) is Cruscotto.ENTE])
     for pr in p.prospettive:
         walk("prospettiva", pr)
     for s in p.schede_individuali:
@@ -179,7 +185,9 @@ def _euro(x: float) -> str:
 def _resources(p: Piano) -> list[Problem]:
     """The resources of a level's children never exceed the level's own (when both are given)."""
     out = []
-    levels = [("prospettiva", x, x.linee) for x in p.prospettive]
+    by_code = {x.codice: x for x in p.prospettive}
+    levels = [("ambito", a, [by_code[c] for c in a.prospettive if c in by_code]) for a in p.ambiti]
+    levels += [("prospettiva", x, x.linee) for x in p.prospettive]
     levels += [("linea", x, x.obiettivi_strategici) for x in p.linee()]
     levels += [("obiettivo_strategico", x, x.obiettivi_operativi) for x in p.obiettivi_strategici()]
     for kind, node, children in levels:

@@ -18,6 +18,7 @@ from ..engine.errors import FormulaError, ParseError, PlanError, Problem
 from ..engine.formulas import compile_formula
 from ..engine.model import (
     BUDGET_FIELDS,
+    Ambito,
     Azione,
     Cruscotto,
     Dato,
@@ -54,6 +55,8 @@ INDICATOR_EXTRA = ("soglie", "quote", "baseline", "baseline_anno")
 NODE_EXTRA = ("risorse", "quote", "strutture")
 SOGLIE = ("proporzionale", "raggiunto")
 MULTIPLO = ("media", "tutti")
+MEDIA_OBIETTIVO = ("figli", "indicatori")
+MEDIA_ENTE = ("prospettive", "obiettivi")
 
 
 class _Reader:
@@ -364,7 +367,26 @@ class _Reader:
             mission=self.text(data, "mission", ""),
             vision=self.text(data, "vision", ""),
             sezioni={str(k): str(v) for k, v in (data.get("sezioni") or {}).items() if v},
+            ambiti=self.ambiti(data, {p.codice for p in prospettive}),
         )
+
+    def ambiti(self, data: dict, codes: set[str]) -> tuple[Ambito, ...]:
+        """The level above the perspectives: each groups perspectives by code, each perspective
+        in one ambito at most."""
+        out, seen = [], {}
+        for w, a in self.items(data, "ambiti", ""):
+            members = self.strs(a.get("prospettive"), f"{w}.prospettive")
+            code = self.text(a, "codice", w, True) or "?"
+            for c in members:
+                if c not in codes:
+                    self.error(f"{w}.prospettive", f"prospettiva {c!r} inesistente", "riferimento")
+                elif c in seen:
+                    self.error(f"{w}.prospettive", f"la prospettiva {c!r} è già nell'ambito {seen[c]!r}", "riferimento")
+                else:
+                    seen[c] = code
+            peso, pt = self.weight(a, w)
+            out.append(Ambito(code, self.text(a, "nome", w, True) or "", peso, pt, members, self.text(a, "note", w), self.risorse(a, w)))
+        return tuple(out)
 
     @staticmethod
     def _undeclared_events(prospettive, eventi) -> list[Evento]:
@@ -413,7 +435,9 @@ class _Reader:
             self.error("regole.soglia_parziale", "la soglia parziale supera la soglia di raggiungimento")
         soglie = self._choice(d.get("soglie"), SOGLIE, "regole.soglie") or defaults.soglie
         multiplo = self._choice(d.get("multiplo"), MULTIPLO, "regole.multiplo") or defaults.multiplo
-        return Regole(soglia, parz, fasce, modo, mancanti, rit, soglie, multiplo)
+        obiettivo = self._choice(d.get("obiettivo"), MEDIA_OBIETTIVO, "regole.obiettivo") or defaults.obiettivo
+        ente = self._choice(d.get("ente"), MEDIA_ENTE, "regole.ente") or defaults.ente
+        return Regole(soglia, parz, fasce, modo, mancanti, rit, soglie, multiplo, obiettivo, ente)
 
     def budget(self, d, where) -> dict[str, Dato]:
         if not isinstance(d, dict):
@@ -630,6 +654,8 @@ def plan_to_data(p: Piano) -> dict:
                 "ritardo_fasce": [{"giorni": f.giorni, "punteggio": f.punteggio} for f in r.ritardo_fasce],
                 **({"soglie": r.soglie} if r.soglie != "proporzionale" else {}),
                 **({"multiplo": r.multiplo} if r.multiplo != "media" else {}),
+                **({"obiettivo": r.obiettivo} if r.obiettivo != "figli" else {}),
+                **({"ente": r.ente} if r.ente != "prospettive" else {}),
             },
             "mandato": p.mandato,
             "mission": p.mission,
@@ -639,6 +665,12 @@ def plan_to_data(p: Piano) -> dict:
             "eventi": [
                 _drop_empty({"codice": e.codice, "nome": e.nome, "data": e.data.strftime("%d/%m/%Y") if e.data else None, "alias": list(e.alias)})
                 for e in p.eventi
+            ],
+            "ambiti": [
+                _drop_empty(
+                    {"codice": a.codice, "nome": a.nome, "peso": _weight_out(a.peso_testo, a.peso), "risorse": _dato_out(a.risorse), "note": a.note, "prospettive": list(a.prospettive)}
+                )
+                for a in p.ambiti
             ],
             "prospettive": [
                 _drop_empty(

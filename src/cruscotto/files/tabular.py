@@ -74,12 +74,15 @@ OBJECTIVE_STRUCTURE_COLUMNS = [
     ("strutture_obiettivo_strategico", "Strutture obiettivo strategico"),
     ("strutture_obiettivo_operativo", "Strutture obiettivo operativo"),
 ]
+# The fifth level, above the perspectives (docs/tabular.md): written when a plan has it.
+AMBITO_COLUMNS = [("ambito", "Ambito"), ("peso_ambito", "Peso ambito"), ("risorse_ambito", "Risorse ambito")]
 READ_ONLY_COLUMNS = [("ente", "Ente"), ("baseline", "Baseline"), ("baseline_anno", "Anno baseline"), ("soglie", "Soglie")]
-_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS + LEVEL_WEIGHT_COLUMNS + LEVEL_RESOURCE_COLUMNS + OBJECTIVE_STRUCTURE_COLUMNS}
+_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS + LEVEL_WEIGHT_COLUMNS + LEVEL_RESOURCE_COLUMNS + OBJECTIVE_STRUCTURE_COLUMNS + AMBITO_COLUMNS}
+_KNOWN.update({"priorita politica": "ambito", "area di intervento": "ambito", "budget ambito": "risorse_ambito"})
 _KNOWN.update({fold(label.replace("Risorse", "Budget")): key for key, label in LEVEL_RESOURCE_COLUMNS})
 _KNOWN.update({"unita": "unita", "polarita": "polarita", "indicatore": "nome", "codice indicatore": "codice"})
 # The names real plans give their levels (docs/tabular.md).
-_KNOWN.update({"missione": "prospettiva", "area strategica": "linea", "obiettivo": "obiettivo_strategico", "obiettivo specifico": "obiettivo_strategico"})
+_KNOWN.update({"missione": "prospettiva", "area strategica": "linea", "programma": "linea", "obiettivo": "obiettivo_strategico", "obiettivo specifico": "obiettivo_strategico", "obiettivo annuale": "obiettivo_operativo"})
 _YEAR_COL = re.compile(r"^(storico|target|consuntivo)\s+(\d{4})$")
 
 
@@ -137,6 +140,26 @@ def full_code(code: str, parent: str, position: int, occurrences: int) -> str:
     if occurrences > 1 or _SHORT_CODE.match(code):
         return f"{parent}/{code}"
     return code
+
+
+CODE_LIMIT = 40  # the longest code the application stores
+
+
+def node_code(siblings: list[dict], text: str, parent: str | None, prefix: str) -> tuple[str, str]:
+    """The code and name of a level's cell, ``"B1 - Sviluppare ..."``; a cell with a name and no
+    code gets one (docs/tabular.md): the same node again keeps it; a new one is its parent's code
+    and its place under the parent ("5.1"), or ``prefix`` and its place at the top ("P2").
+    A level the sheet does not have is one node with its parent's code."""
+    code, name = split_node(text)
+    if text in IMPLICIT.values():
+        return (parent if parent and parent != "-" else "-"), name
+    if code == name and (re.search(r"\s", name) or len(name) > CODE_LIMIT):
+        for it in siblings:
+            if fold(str(it.get("nome", ""))) == fold(name):
+                return str(it["codice"]), name
+        n = len(siblings) + 1
+        return (f"{parent}.{n}" if parent and parent != "-" and text not in IMPLICIT.values() else f"{prefix}{n}"), name
+    return code, name
 
 
 def split_node(text: str) -> tuple[str, str]:
@@ -311,6 +334,18 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
         items.append(node)
         return node
 
+    owners: dict[tuple[str, str], str] = {}
+
+    def qualify(level: str, code: str, parent: str) -> str:
+        """A level's code printed again under another parent is another node: ``PARENT/CODE``
+        (the same mission under two political priorities), as indicators' codes (docs/tabular.md)."""
+        owner = owners.setdefault((level, code), parent)
+        if owner == parent:
+            return code
+        qualified = f"{parent}/{code}"
+        owners.setdefault((level, qualified), parent)
+        return qualified
+
     valori = Valori()
     problems: list[Problem] = []
     righe: dict[str, int] = {}
@@ -337,20 +372,33 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
         for (key, _label), text in zip(COLUMNS[:3], path_cells):
             if key in cols:
                 above[key] = text
-        pc, pn = split_node(path_cells[0])
-        lc, ln_ = split_node(path_cells[1])
-        oc, on = split_node(path_cells[2])
+        ambito = None
+        if "ambito" in cols:
+            text = cell("ambito") or above.get("ambito", "")
+            if text:
+                above["ambito"] = text
+                ac, an = node_code(data.setdefault("ambiti", []), text, None, "A")
+                ambito = find(data["ambiti"], ac, an, "prospettive", where, peso=cell("peso_ambito"), risorse=cell("risorse_ambito"))
+        pc, pn = node_code(skeleton, path_cells[0], ambito["codice"] if ambito else None, "P")
+        pc = qualify("prospettiva", pc, ambito["codice"] if ambito else "")
         p = find(skeleton, pc, pn, "linee", where, peso=cell("peso_prospettiva"), risorse=cell("risorse_prospettiva"))
-        ln = find(p.setdefault("linee", []), lc, ln_, "obiettivi_strategici", where, peso=cell("peso_linea"), risorse=cell("risorse_linea"))
+        if ambito is not None and pc not in ambito["prospettive"]:
+            ambito["prospettive"].append(pc)
+        lc, ln_ = node_code(p.setdefault("linee", []), path_cells[1], pc, "L")
+        lc = qualify("linea", lc, pc)
+        ln = find(p["linee"], lc, ln_, "obiettivi_strategici", where, peso=cell("peso_linea"), risorse=cell("risorse_linea"))
+        oc, on = node_code(ln.setdefault("obiettivi_strategici", []), path_cells[2], lc, "OS")
+        oc = qualify("obiettivo_strategico", oc, lc)
         os_ = find(
-            ln.setdefault("obiettivi_strategici", []), oc, on, "obiettivi_operativi", where,
+            ln["obiettivi_strategici"], oc, on, "obiettivi_operativi", where,
             peso=cell("peso_obiettivo_strategico"), risorse=cell("risorse_obiettivo_strategico"), **_structures_cell(cell("strutture_obiettivo_strategico")),
         )
         oo_text = cell("obiettivo_operativo")
         if oo_text:
-            ooc, oon = split_node(oo_text)
+            ooc, oon = node_code(os_.setdefault("obiettivi_operativi", []), oo_text, oc, "OO")
+            ooc = qualify("obiettivo_operativo", ooc, oc)
             holder = find(
-                os_.setdefault("obiettivi_operativi", []), ooc, oon, "indicatori", where,
+                os_["obiettivi_operativi"], ooc, oon, "indicatori", where,
                 peso=cell("peso_obiettivo_operativo"), risorse=cell("risorse_obiettivo_operativo"), **_structures_cell(cell("strutture_obiettivo_operativo")),
             )
             if cell("cruscotto") and "cruscotto" not in holder:
@@ -448,6 +496,9 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     staffed = any(x.strutture for x in (*piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
     if staffed:
         headers += [label for _, label in OBJECTIVE_STRUCTURE_COLUMNS]
+    ambito_of = piano.ambito_di()
+    if piano.ambiti:
+        headers += [label for _, label in AMBITO_COLUMNS]
     rows = []
     for p in piano.prospettive:
         for ln in p.linee:
@@ -486,6 +537,9 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
                             row += [x.risorse.testo if x is not None and x.risorse is not None else "" for x in (p, ln, os_, oo)]
                         if staffed:
                             row += [_structures_text(os_), _structures_text(oo)]
+                        if piano.ambiti:
+                            a = ambito_of.get(p.codice)
+                            row += [f"{a.codice} - {a.nome}", _weight_text(a), a.risorse.testo if a.risorse else ""] if a else ["", "", ""]
                         rows.append(row)
     return headers, rows
 

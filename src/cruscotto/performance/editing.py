@@ -247,5 +247,10 @@ def nodo_elimina(*, user, piano: m.Piano, livello: str, codice: str) -> None:
     if any(node.get(k) for k in ("linee", "obiettivi_strategici", "obiettivi_operativi", "indicatori")):
         raise ValidationError(_("Il nodo %(c)s non è vuoto: prima sposti o elimini ciò che contiene.") % {"c": codice})
     LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).delete()
+    if livello == "prospettiva" and piano.extra.get("ambiti"):
+        # An ambito names its perspectives by code: a deleted one leaves it.
+        for a in piano.extra["ambiti"]:
+            a["prospettive"] = [c for c in a.get("prospettive") or [] if str(c) != codice]
+        piano.save(update_fields=["extra"])
     _bump(piano)
     registra(user=user, azione=f"{livello}.elimina", piano=piano, oggetto=codice, prima={k: node.get(k) for k in ("nome", "peso")})

@@ -152,7 +152,8 @@ def _cruscotto_context(piano, anno):
     prev = {(n.livello, n.codice): n.achievement for n in previous.nodi} if previous else {}
     roots, _by = _tree(result)
     strategic = []
-    for p in roots:
+    # With a fifth level the roots are ambiti, and the perspectives are their children.
+    for p in (c for r in roots for c in (r["children"] if r["node"].livello == "ambito" else [r])):
         for ln in p["children"]:
             for os_ in ln["children"]:
                 n = os_["node"]
@@ -193,7 +194,7 @@ def _albero_context(piano, anno):
         for oo in os_.obiettivi_operativi:
             by_key[f"obiettivo_operativo:{oo.codice}"]["indicators"] = [indicators[i.codice] for i in oo.indicatori]
     # What the plan assigns to each level: resources, and the objectives' structures with shares.
-    levels = [("prospettiva", x) for x in plan.prospettive] + [("linea", x) for x in plan.linee()]
+    levels = [("ambito", x) for x in plan.ambiti] + [("prospettiva", x) for x in plan.prospettive] + [("linea", x) for x in plan.linee()]
     levels += [("obiettivo_strategico", x) for x in plan.obiettivi_strategici()] + [("obiettivo_operativo", x) for x in plan.obiettivi_operativi()]
     for kind, node in levels:
         item = by_key.get(f"{kind}:{node.codice}")

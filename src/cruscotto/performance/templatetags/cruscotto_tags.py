@@ -107,6 +107,7 @@ def get(mapping, key):
 
 
 LEVELS = {
+    "ambito": _("ambito"),
     "prospettiva": _("prospettiva"),
     "linea": _("linea strategica"),
     "obiettivo_strategico": _("obiettivo strategico"),
