@@ -25,13 +25,14 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	touch $@
 
 # The demo: a local SQLite database in var/, the demo plan, one user per role
-# (password "demo"), served on http://127.0.0.1:8000. Running it again keeps the data.
+# (password "demo"), served on http://127.0.0.1:8000 with one worker for documents
+# (Procfile.dev, honcho). Running it again keeps the data.
 DEMO_ENV := CRUSCOTTO_DEMO=1 CRUSCOTTO_DEBUG=1
 run: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
 	@echo "cruscotto: http://127.0.0.1:8000  (utenti: admin, controllo, responsabile, oiv, consultazione; password: demo)"
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) CRUSCOTTO_PY=$(BIN)/python $(BIN)/honcho -f Procfile.dev start
 
 # The command line on the demo plan: the 2020 scorecard in the terminal.
 scorecard: install

@@ -332,11 +332,7 @@ def report(
     In XLSX il Piano è il cruscotto nel formato del seed (si reimporta così com'è); la Relazione
     e il monitoraggio sono i risultati: sintesi e un foglio per prospettiva.
     """
-    from .documents.docx import render_docx
-    from .documents.monitoraggio import build_monitoraggio
-    from .documents.pdf import render_pdf
-    from .documents.piano import build_piano
-    from .documents.relazione import build_relazione
+    from .documents.build import Inputs, build
 
     if kind not in ("piano", "relazione", "monitoraggio"):
         err.print(f"[red]errore[/red] documento {kind!r} non disponibile (disponibili: piano, relazione, monitoraggio)")
@@ -345,19 +341,6 @@ def report(
         err.print(f"[red]errore[/red] formato {fmt!r} non disponibile (pdf, docx, xlsx)")
         raise typer.Exit(2)
     loaded, ref, _events = _inputs(file, actuals, measures, as_of)
-    valori = loaded.valori
-    if fmt == "xlsx":
-        from .documents.xlsx import render_results_xlsx
-        from .files.tabular import write_xlsx_plan
-
-        if kind == "piano":
-            write_xlsx_plan(loaded.piano, output)
-        else:
-            periodo = period if kind == "monitoraggio" else ""
-            result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, periodo=periodo)
-            render_results_xlsx(loaded.piano, result, output, periodo=periodo, example_data=example_data)
-        out.print(f"{kind} {year} (xlsx) → {output}", highlight=False)
-        return
     try:
         from .files.bilancio import load_bilancio
         from .files.contesto import load_contesto
@@ -369,16 +352,13 @@ def report(
     except (ParseError, OSError) as exc:
         err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    if kind == "piano":
-        doc = build_piano(loaded.piano, bilancio=tables, personale=register, contesto=context)
-    elif kind == "monitoraggio":
-        result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, periodo=period)
-        doc = build_monitoraggio(loaded.piano, result, period)
-    else:
-        result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref)
-        doc = build_relazione(loaded.piano, result, example_data=example_data, bilancio=tables, personale=register, misure=valori.misure_anno(year), contesto=context)
-    (render_pdf if fmt == "pdf" else render_docx)(doc, output)
-    out.print(f"{doc.title} → {output}", highlight=False)
+    inputs = Inputs(
+        piano=loaded.piano, anno=year, valori=loaded.valori, as_of=ref, periodo=period, example_data=example_data,
+        bilancio=tables, personale=register, contesto=context,
+    )
+    # The same build as the web application's worker (documents/build.py).
+    title = build(kind, fmt, inputs, output)
+    out.print(f"{title if fmt != 'xlsx' else f'{kind} {year} (xlsx)'} → {output}", highlight=False)
 
 
 @app.command()

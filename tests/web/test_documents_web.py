@@ -8,8 +8,6 @@ import zipfile
 
 import pytest
 
-from cruscotto.performance import exports
-
 
 def wait_done(client, url, seconds=60):
     deadline = time.time() + seconds
@@ -56,4 +54,5 @@ def test_unknown_documents_and_tokens(as_user):
     c = as_user("controllo")
     assert c.post("/CCIAA-PT/2020/documenti/", {"tipo": "relazione", "formato": "exe"}).status_code == 404
     assert c.get("/CCIAA-PT/2020/documenti/../../etc/").status_code == 404
-    assert exports.read_state("not-a-token") is None
+    assert c.get("/CCIAA-PT/2020/documenti/not-a-token/").status_code == 404
+    assert c.get("/CCIAA-PT/2020/documenti/00000000-0000-0000-0000-000000000000/scarica/").status_code == 404

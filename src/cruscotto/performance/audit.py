@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
@@ -40,10 +41,16 @@ def _who(user) -> tuple[str, int | None]:
     return user.get_username(), user.pk
 
 
+log = logging.getLogger("cruscotto.registro")
+
+
 def registra(*, user, azione: str, ente: m.Ente | str | None = None, piano: m.Piano | None = None, oggetto: str = "", prima=None, dopo=None, motivo: str = "") -> m.Registro:
     name, uid = _who(user)
     if ente is None and piano is not None:
         ente = piano.ente
+    code = ente if isinstance(ente, str) else (ente.codice if ente else "")
+    # The same event in the logs (imports, values, cycle moves …): what, on what, by whom.
+    log.info("%s %s (%s) da %s", azione, oggetto, code, name, extra={"event": azione, "ente": code, "object": str(oggetto)[:200], "username": name})
     return m.Registro.objects.create(
         utente=name,
         utente_id=uid,

@@ -27,6 +27,9 @@ def new_revision() -> str:
 class Ente(models.Model):
     codice = models.CharField(_("codice"), max_length=40, unique=True)
     nome = models.CharField(_("nome"), max_length=200)
+    # The demo's actual values are invented: its documents say so on the cover. A property of
+    # the data (set by demo_setup), never of the ente's code.
+    dati_di_esempio = models.BooleanField(_("dati di esempio"), default=False)
 
     class Meta:
         verbose_name = _("ente")
@@ -455,3 +458,55 @@ class Contesto(models.Model):
     class Meta:
         verbose_name = _("contesto")
         verbose_name_plural = _("contesti")
+
+
+class Lavoro(models.Model):
+    """A piece of long work (a document, an open-data package …) run by the worker process.
+
+    The row is the job as people see it: what, for whom, its state and stage, timings, the file
+    it made and, when it failed, why (message and traceback). The queue itself is django-tasks'
+    (``task_id``); ``performance/lavori.py`` starts, runs and watches jobs.
+    """
+
+    class Stato(models.TextChoices):
+        IN_CODA = "in_coda", _("in coda")
+        IN_CORSO = "in_corso", _("in corso")
+        PRONTO = "pronto", _("pronto")
+        ERRORE = "errore", _("errore")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tipo = models.CharField(_("tipo"), max_length=40)
+    parametri = models.JSONField(_("parametri"), default=dict)
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="lavori")
+    richiedente = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lavori")
+    stato = models.CharField(_("stato"), max_length=10, choices=Stato.choices, default=Stato.IN_CODA)
+    fase = models.CharField(_("fase"), max_length=200, blank=True)
+    creato = models.DateTimeField(_("creato"), default=timezone.now)
+    iniziato = models.DateTimeField(_("iniziato"), null=True, blank=True)
+    finito = models.DateTimeField(_("finito"), null=True, blank=True)
+    battito = models.DateTimeField(_("ultimo segno di vita"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="lavori/", blank=True)
+    nome_file = models.CharField(_("nome del file"), max_length=200, blank=True)
+    errore = models.TextField(_("errore"), blank=True)
+    traccia = models.TextField(_("traccia dell'errore"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    tentativo_di = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="tentativi")
+
+    class Meta:
+        verbose_name = _("lavoro")
+        verbose_name_plural = _("lavori")
+        ordering = ["-creato"]
+        indexes = [models.Index(fields=["stato", "creato"])]
+
+    def __str__(self) -> str:
+        return f"{self.tipo} {self.parametri} ({self.stato})"
+
+    @property
+    def attivo(self) -> bool:
+        return self.stato in (self.Stato.IN_CODA, self.Stato.IN_CORSO)
+
+    @property
+    def secondi(self) -> float | None:
+        if self.iniziato and self.finito:
+            return round((self.finito - self.iniziato).total_seconds(), 2)
+        return None

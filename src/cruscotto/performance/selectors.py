@@ -312,3 +312,24 @@ def contesto(ente: m.Ente):
 def misure(ente: m.Ente) -> dict[tuple[str, int], float]:
     """Every base measure of the ente, by (name, year): the inputs of its ratios."""
     return {(n, a): v for n, a, v in m.Misura.objects.filter(ente=ente).values_list("nome", "anno", "valore")}
+
+
+def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo: str = "S1"):
+    """What document ``kind`` of ``anno`` is made of (documents/build.py), read from the database."""
+    from cruscotto.documents.build import Inputs
+
+    validation = None
+    if kind == "validazione":
+        from . import ciclo as lifecycle
+
+        validation = lifecycle.validation_inputs(ente, anno, piano)
+    return Inputs(
+        piano=plan_for(piano),
+        anno=anno,
+        valori=valori_for(piano, [anno]),
+        result=score(piano, anno),
+        periodo=periodo,
+        example_data=ente.dati_di_esempio,
+        validazione=validation,
+        **resources(ente, min(piano.anni)),
+    )

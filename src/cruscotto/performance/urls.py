@@ -33,6 +33,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/documenti/", views.documenti, name="documenti"),
     path("<ente:ente>/<int:anno>/documenti/<str:token>/", views.documento_stato, name="documento_stato"),
     path("<ente:ente>/<int:anno>/documenti/<str:token>/scarica/", views.documento_scarica, name="documento_scarica"),
+    path("<ente:ente>/<int:anno>/documenti/<str:token>/riprova/", views.documento_riprova, name="documento_riprova"),
     path("<ente:ente>/<int:anno>/ciclo/", views.ciclo_pagina, name="ciclo"),
     path("<ente:ente>/<int:anno>/bilancio/", views.bilancio, name="bilancio"),
     path("<ente:ente>/<int:anno>/personale/", views.personale, name="personale"),

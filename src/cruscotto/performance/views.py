@@ -6,6 +6,7 @@ No scoring happens here: every figure comes from the engine via
 
 from __future__ import annotations
 
+import uuid
 from functools import wraps
 from pathlib import Path
 
@@ -605,7 +606,6 @@ def piano_pagina(request, ente, anno, piano):
 def piano_importa(request, ente, anno, piano):
     """Step 1: upload, check, show every error and warning. Nothing is written to the plan."""
     import secrets
-    from pathlib import Path
 
     _require_plan_editor(request, ente)
     upload = request.FILES.get("file")
@@ -849,101 +849,74 @@ def nodo_elimina(request, ente, anno, piano, livello: str, codice: str):
 @with_plan
 @require_http_methods(["GET", "POST"])
 def documenti(request, ente, anno, piano):
-    from . import exports
+    """The documents page; a POST queues one for the worker (performance/lavori.py)."""
+    from cruscotto.documents.build import KINDS
+
+    from . import lavori
 
     if request.method == "GET":
-        return render(request, "performance/documenti.html", {"kinds": exports.KINDS})
+        mine = m.Lavoro.objects.filter(ente=ente, richiedente=request.user).order_by("-creato")[:10]
+        return render(request, "performance/documenti.html", {"kinds": KINDS, "lavori": mine})
     kind, fmt = request.POST.get("tipo", ""), request.POST.get("formato", "")
-    if fmt not in exports.KINDS.get(kind, ()):
+    if fmt not in KINDS.get(kind, ()):
         raise Http404(_("Documento non disponibile."))
     periodo = request.POST.get("periodo", "S1")
-    plan = selectors.plan_for(piano)
-    valori = selectors.valori_for(piano, [anno])
-    result = selectors.score(piano, anno)
-    example = ente.codice == "CCIAA-PT"  # the demo's actuals are invented: the cover says so
-    resources = selectors.resources(ente, min(piano.anni))  # budget tables, staff register, context data: read now
-    if kind == "validazione":
-        from . import ciclo as lifecycle
-
-        validation = lifecycle.validation_inputs(ente, anno, piano)  # read now: the build runs in another thread
-
-    def build(out, stage):
-        from cruscotto.documents.docx import render_docx
-        from cruscotto.documents.pdf import render_pdf
-
-        stage("costruzione del documento")
-        if fmt == "xlsx" and kind in ("relazione", "monitoraggio"):
-            from cruscotto.documents.xlsx import render_results_xlsx
-            from cruscotto.engine.rollup import score_plan
-
-            res = result if kind == "relazione" else score_plan(plan, anno=anno, valori=valori, periodo=periodo)
-            render_results_xlsx(plan, res, out, periodo=periodo if kind == "monitoraggio" else "", example_data=example)
-            return
-        if kind == "relazione":
-            from cruscotto.documents.relazione import build_relazione
-
-            doc = build_relazione(plan, result, example_data=example, bilancio=resources["bilancio"], personale=resources["personale"], misure=valori.misure_anno(anno), contesto=resources["contesto"])
-        elif kind == "piano":
-            from cruscotto.documents.piano import build_piano
-
-            doc = build_piano(plan, **resources)
-        elif kind == "validazione":
-            from cruscotto.documents.validazione import build_validazione
-
-            v, checks, notes = validation
-            doc = build_validazione(plan, result, validazione=v, verifiche=checks, osservazioni=notes, example_data=example)
-        elif kind == "monitoraggio":
-            from cruscotto.documents.monitoraggio import build_monitoraggio
-            from cruscotto.engine.rollup import score_plan
-
-            doc = build_monitoraggio(plan, score_plan(plan, anno=anno, valori=valori, periodo=periodo), periodo)
-        elif kind == "cruscotto":
-            from cruscotto.files.tabular import write_xlsx_plan
-
-            stage("scrittura")
-            write_xlsx_plan(plan, out, valori)
-            return
-        else:  # opendata: a zip of the folder
-            import shutil
-            import tempfile
-
-            from cruscotto.opendata import write_opendata
-
-            with tempfile.TemporaryDirectory() as tmp:
-                write_opendata(plan, result, Path(tmp) / "opendata")
-                shutil.make_archive(str(out.with_suffix("")), "zip", Path(tmp) / "opendata")
-            return
-        stage("impaginazione")
-        (render_pdf if fmt == "pdf" else render_docx)(doc, out)
-
-    filename = f"{kind}-{ente.codice}-{anno}{'-' + periodo if kind == 'monitoraggio' else ''}.{fmt}"
-    token = exports.start(kind=kind, fmt=fmt, ente_id=ente.pk, user_id=request.user.pk, filename=filename, build=build)
+    if periodo not in ("S1", "S2", "T1", "T2", "T3", "T4"):
+        raise Http404(_("Periodo non valido."))
+    try:
+        job = lavori.avvia_documento(user=request.user, ente=ente, piano=piano, anno=anno, kind=kind, fmt=fmt, periodo=periodo)
+    except ValidationError as exc:
+        return render(request, "performance/_documento_stato.html", {"refused": " ".join(exc.messages)}, status=429)
     if not request.htmx:
-        return redirect("documento_stato", ente=ente.codice, anno=anno, token=token)
-    return render(request, "performance/_documento_stato.html", {"token": token, "state": exports.read_state(token)})
+        return redirect("documento_stato", ente=ente.codice, anno=anno, token=str(job.pk))
+    return render(request, "performance/_documento_stato.html", {"job": job})
+
+
+def _job(request, ente, token: str) -> m.Lavoro:
+    """The requester's own job of this ente, or 404 (a job is not shared by its link)."""
+    from . import lavori
+
+    try:
+        uid = uuid.UUID(token)
+    except ValueError:
+        raise Http404(_("Documento non trovato.")) from None
+    lavori.scaduti()
+    job = m.Lavoro.objects.filter(pk=uid, ente=ente, richiedente=request.user).first()
+    if job is None:
+        raise Http404(_("Documento non trovato."))
+    return job
 
 
 @with_plan
 def documento_stato(request, ente, anno, piano, token: str):
-    from . import exports
-
-    state = exports.read_state(token)
-    if state is None or state["ente"] != ente.pk or state["user"] != request.user.pk:
-        raise Http404(_("Documento non trovato."))
+    job = _job(request, ente, token)
     template = "performance/_documento_stato.html" if request.htmx else "performance/documento.html"
-    return render(request, template, {"token": token, "state": state})
+    return render(request, template, {"job": job})
+
+
+@with_plan
+@require_http_methods(["POST"])
+def documento_riprova(request, ente, anno, piano, token: str):
+    from . import lavori
+
+    job = _job(request, ente, token)
+    try:
+        again = lavori.riprova(user=request.user, job=job)
+    except ValidationError as exc:
+        return render(request, "performance/_documento_stato.html", {"job": job, "refused": " ".join(exc.messages)}, status=429)
+    if not request.htmx:
+        return redirect("documento_stato", ente=ente.codice, anno=anno, token=str(again.pk))
+    return render(request, "performance/_documento_stato.html", {"job": again})
 
 
 @with_plan
 def documento_scarica(request, ente, anno, piano, token: str):
     from django.http import FileResponse
 
-    from . import exports
-
-    state = exports.read_state(token)
-    if state is None or state["ente"] != ente.pk or state["user"] != request.user.pk or state["status"] != "done":
+    job = _job(request, ente, token)
+    if job.stato != m.Lavoro.Stato.PRONTO or not job.file:
         raise Http404(_("Documento non trovato."))
-    return FileResponse(open(exports.file_of(state), "rb"), as_attachment=True, filename=state["filename"])
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.nome_file)
 
 
 # --- the cycle: adoption, rimodulazioni, states, closed periods, OIV, audit trail ----------

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",  # login throttling: failed attempts per username and address (docs/security.md)
     "ninja",  # the REST API's interactive docs (Swagger UI files served locally)
+    "django_tasks",  # Django's Tasks API (the backport of django.tasks, Django 6)
+    "django_tasks_db",  # its database queue and worker (`manage.py db_worker`), SQLite and PostgreSQL
     "bootstrap_italia_template",  # static files of Bootstrap Italia only; its base template is not used
 ]
 
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: it answers for locked-out logins
 ]
+# First: it times the whole request and logs it (web/logs.py).
+MIDDLEWARE.insert(0, "cruscotto.web.logs.RequestLogMiddleware")
 
 ROOT_URLCONF = "cruscotto.web.urls"
 WSGI_APPLICATION = "cruscotto.web.wsgi.application"
@@ -155,8 +159,15 @@ USE_THOUSAND_SEPARATOR = False  # years must read 2020; numbers are grouped by o
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Files made by jobs (documents, packages) go through Django's storage API: a folder by default;
+# any other store (an S3-compatible one with django-storages) by CRUSCOTTO_STORAGE_BACKEND and
+# CRUSCOTTO_STORAGE_OPTIONS (JSON), docs/deployment.md.
+MEDIA_ROOT = Path(env.str("CRUSCOTTO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env.str("CRUSCOTTO_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("CRUSCOTTO_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -201,9 +212,33 @@ if env_bool("CRUSCOTTO_PROXY_SSL_HEADER", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Long work (documents, packages) runs in the worker process, `manage.py db_worker` (docs/deployment.md):
+# a queue in the database, on SQLite and PostgreSQL alike. Bounds: jobs waiting or running per
+# user and in all; a running job that gives no sign of life for CRUSCOTTO_JOB_STALE_SECONDS
+# (its worker was killed) ends failed and can be retried.
+TASKS = {"default": {"BACKEND": env.str("CRUSCOTTO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+CRUSCOTTO_JOBS_PER_USER = env.int("CRUSCOTTO_JOBS_PER_USER", default=2)
+CRUSCOTTO_JOBS_TOTAL = env.int("CRUSCOTTO_JOBS_TOTAL", default=8)
+CRUSCOTTO_JOB_STALE_SECONDS = env.int("CRUSCOTTO_JOB_STALE_SECONDS", default=120)
+CRUSCOTTO_JOB_HEARTBEAT_SECONDS = env.float("CRUSCOTTO_JOB_HEARTBEAT_SECONDS", default=10.0)
+
+# Logs (web/logs.py): JSON lines in production, readable text in development and the demo.
+LOG_FORMAT = env.str("CRUSCOTTO_LOG_FORMAT", default="text" if DEBUG or DEMO else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("CRUSCOTTO_LOG_FORMAT: json o text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "cruscotto.web.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("CRUSCOTTO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # Ours: requests, jobs, imports, logins (INFO), errors.
+        "cruscotto": {"handlers": ["console"], "level": env.str("CRUSCOTTO_APP_LOG_LEVEL", default="INFO"), "propagate": False},
+        "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -9,6 +9,9 @@ import tempfile
 os.environ.setdefault("CRUSCOTTO_SECRET_KEY", "only-for-tests-" + "x" * 40)
 os.environ.setdefault("CRUSCOTTO_HTTPS", "0")  # the test client and the browser tests' live server speak plain HTTP
 os.environ.setdefault("CRUSCOTTO_VAR_DIR", tempfile.mkdtemp(prefix="cruscotto-test-"))
+# Jobs run at once, in the test's own process; tests/web/test_lavori.py runs the real queue
+# and worker processes.
+os.environ.setdefault("CRUSCOTTO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from .settings import *  # noqa: E402,F403
 

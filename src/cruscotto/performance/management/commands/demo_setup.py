@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Piano demo caricato: {piano} ({piano.indicatori.count()} indicatori)")
             else:
                 self.stdout.write("Piano demo già presente: nulla da caricare.")
+            if not ente.dati_di_esempio:  # its actual values are invented: its documents say so
+                m.Ente.objects.filter(pk=ente.pk).update(dati_di_esempio=True)
             if not ente.bilanci.exists():
                 from cruscotto.files.bilancio import load_bilancio
 

@@ -1,0 +1,116 @@
+"""One build function for every document, used by the command line and by the worker.
+
+``build(kind, fmt, inputs, out)`` writes one file: which document, in which format, from
+values the caller has already read (a plan file on the command line; the database in the
+worker, ``performance/selectors.document_inputs``). No Django here: it takes values and
+writes a file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..engine.model import Piano
+from ..engine.rollup import RisultatoPiano, score_plan
+from ..engine.scoring import Valori
+
+# The documents and their formats. The Piano in XLSX is the cruscotto sheet of the seed (it
+# reads back as the plan); the Relazione and the monitoring report in XLSX are the results.
+KINDS: dict[str, tuple[str, ...]] = {
+    "relazione": ("pdf", "docx", "xlsx"),
+    "piano": ("pdf", "docx", "xlsx"),
+    "monitoraggio": ("pdf", "docx", "xlsx"),
+    "validazione": ("pdf", "docx"),
+    "cruscotto": ("xlsx",),
+    "opendata": ("zip",),
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a document is made of, read beforehand."""
+
+    piano: Piano
+    anno: int
+    valori: Valori
+    result: RisultatoPiano | None = None  # the year's result when the caller has it (events, validation)
+    as_of: date | None = None
+    periodo: str = "S1"  # the monitoring report's period
+    example_data: bool = False  # invented values: the cover says so
+    bilancio: Any = None
+    personale: Any = None
+    contesto: Any = None
+    validazione: tuple | None = None  # (validation, checks, observations) of the OIV's document
+
+
+def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> str:
+    return f"{kind}-{ente}-{anno}{'-' + periodo if kind == 'monitoraggio' and periodo else ''}.{fmt}"
+
+
+def _result(inputs: Inputs, periodo: str = "") -> RisultatoPiano:
+    if inputs.result is not None and not periodo:
+        return inputs.result
+    return score_plan(inputs.piano, anno=inputs.anno, valori=inputs.valori, as_of=inputs.as_of, periodo=periodo)
+
+
+def build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str], None] = lambda _s: None) -> str:
+    """Write document ``kind`` in ``fmt`` to ``out``; return its title. ValueError for a
+    document or format that does not exist."""
+    if fmt not in KINDS.get(kind, ()):
+        raise ValueError(f"documento {kind!r} in formato {fmt!r} non disponibile")
+    plan = inputs.piano
+    stage("costruzione del documento")
+    if kind == "cruscotto" or (kind == "piano" and fmt == "xlsx"):
+        from ..files.tabular import write_xlsx_plan
+
+        write_xlsx_plan(plan, out, inputs.valori if kind == "cruscotto" else None)
+        return f"Cruscotto {plan.ente.nome}"
+    if kind == "opendata":
+        from ..opendata import write_opendata
+
+        with tempfile.TemporaryDirectory() as tmp:
+            write_opendata(plan, _result(inputs), Path(tmp) / "opendata")
+            shutil.make_archive(str(out.with_suffix("")), "zip", Path(tmp) / "opendata")
+        return f"Dati aperti {plan.ente.nome} {inputs.anno}"
+    if fmt == "xlsx":  # relazione, monitoraggio: the results
+        from .xlsx import render_results_xlsx
+
+        periodo = inputs.periodo if kind == "monitoraggio" else ""
+        render_results_xlsx(plan, _result(inputs, periodo), out, periodo=periodo, example_data=inputs.example_data)
+        return f"{kind} {inputs.anno}"
+    if kind == "relazione":
+        from .relazione import build_relazione
+
+        doc = build_relazione(
+            plan, _result(inputs), example_data=inputs.example_data, bilancio=inputs.bilancio, personale=inputs.personale,
+            misure=inputs.valori.misure_anno(inputs.anno), contesto=inputs.contesto,
+        )
+    elif kind == "piano":
+        from .piano import build_piano
+
+        doc = build_piano(plan, bilancio=inputs.bilancio, personale=inputs.personale, contesto=inputs.contesto)
+    elif kind == "validazione":
+        from .validazione import build_validazione
+
+        v, checks, notes = inputs.validazione or (None, (), ())
+        doc = build_validazione(plan, _result(inputs), validazione=v, verifiche=checks, osservazioni=notes, example_data=inputs.example_data)
+    else:  # monitoraggio
+        from .monitoraggio import build_monitoraggio
+
+        doc = build_monitoraggio(plan, _result(inputs, inputs.periodo), inputs.periodo)
+    stage("impaginazione")
+    if fmt == "pdf":
+        from .pdf import render_pdf
+
+        render_pdf(doc, out)
+    else:
+        from .docx import render_docx
+
+        render_docx(doc, out)
+    return doc.title

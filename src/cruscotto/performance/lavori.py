@@ -1,0 +1,182 @@
+"""Long work outside the web process: start a job, run it in the worker, watch it.
+
+A page or the API calls :func:`avvia_documento`: it checks the bounds, writes a ``Lavoro``
+row and puts its task on the queue (django-tasks, a database queue on SQLite and
+PostgreSQL). The worker process (``manage.py db_worker``) runs :func:`esegui`: it reads
+what the document needs from the database, builds it with ``documents.build``, stores the
+file through Django's storage API and records each stage, the timings, and on failure the
+message and the traceback. While it runs, a thread writes a sign of life every few seconds:
+a job whose worker died (SIGKILL, out of memory, a deploy) stops giving them, and
+:func:`scaduti` ends it as failed with a message, so nobody waits for ever; it can be
+retried (:func:`riprova`).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import traceback
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import models as m
+from . import permissions
+
+log = logging.getLogger("cruscotto.lavori")
+S = m.Lavoro.Stato
+
+def _attivi():
+    return m.Lavoro.objects.filter(stato__in=(S.IN_CODA, S.IN_CORSO))
+
+
+def avvia_documento(*, user, ente: m.Ente, piano: m.Piano, anno: int, kind: str, fmt: str, periodo: str = "S1", tentativo_di: m.Lavoro | None = None) -> m.Lavoro:
+    """Queue document ``kind`` in ``fmt`` for ``user``; ValidationError when a bound is reached."""
+    from cruscotto.documents.build import KINDS, filename
+
+    if fmt not in KINDS.get(kind, ()):
+        raise ValidationError(_("Documento non disponibile."))
+    if not permissions.can_read(user, ente):  # who may read the ente's results may have its documents
+        raise PermissionDenied(_("Non ha accesso ai documenti di questo ente."))
+    scaduti()
+    pulizia()  # finished jobs of yesterday and their files go, as the old exports folder's did
+    with transaction.atomic():
+        # Bounds: a large plan's Piano takes a gigabyte while it is laid out.
+        if _attivi().filter(richiedente=user).count() >= settings.CRUSCOTTO_JOBS_PER_USER:
+            raise ValidationError(_("Ha già %(n)s documenti in preparazione: attenda che siano pronti.") % {"n": settings.CRUSCOTTO_JOBS_PER_USER})
+        if _attivi().count() >= settings.CRUSCOTTO_JOBS_TOTAL:
+            raise ValidationError(_("Troppi documenti in preparazione in questo momento: riprovi tra qualche minuto."))
+        job = m.Lavoro.objects.create(
+            tipo="documento",
+            parametri={"kind": kind, "fmt": fmt, "anno": anno, "periodo": periodo, "piano": piano.pk},
+            ente=ente,
+            richiedente=user,
+            fase=_("in coda"),
+            nome_file=filename(kind, fmt, ente.codice, anno, periodo),
+            tentativo_di=tentativo_di,
+        )
+        transaction.on_commit(lambda: _enqueue(job))
+    log.info("lavoro %s in coda: %s %s %s %s per %s", job.pk, kind, fmt, ente.codice, anno, user)
+    return job
+
+
+def _enqueue(job: m.Lavoro) -> None:
+    from .tasks import esegui_lavoro
+
+    result = esegui_lavoro.enqueue(str(job.pk))
+    # An immediate backend (tests) has already run the job: keep what it wrote.
+    m.Lavoro.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+
+def riprova(*, user, job: m.Lavoro) -> m.Lavoro:
+    """A failed job again, with the same parameters."""
+    if job.stato != S.ERRORE:
+        raise ValidationError(_("Si riprova solo un lavoro non riuscito."))
+    p = job.parametri
+    piano = m.Piano.objects.get(pk=p["piano"])
+    return avvia_documento(user=user, ente=job.ente, piano=piano, anno=p["anno"], kind=p["kind"], fmt=p["fmt"], periodo=p.get("periodo", "S1"), tentativo_di=job)
+
+
+def scaduti() -> int:
+    """End as failed the running jobs that gave no sign of life for too long (their worker died)."""
+    limit = timezone.now() - timedelta(seconds=settings.CRUSCOTTO_JOB_STALE_SECONDS)
+    stale = list(m.Lavoro.objects.filter(stato=S.IN_CORSO, battito__lt=limit).values_list("pk", "task_id"))
+    for pk, task_id in stale:
+        changed = m.Lavoro.objects.filter(pk=pk, stato=S.IN_CORSO, battito__lt=limit).update(
+            stato=S.ERRORE,
+            finito=timezone.now(),
+            fase=_("interrotto"),
+            errore=_("Il processo che preparava il documento si è interrotto (nessun segno di vita da oltre %(s)s secondi). Si può riprovare.") % {"s": settings.CRUSCOTTO_JOB_STALE_SECONDS},
+        )
+        if changed:
+            log.warning("lavoro %s interrotto: nessun segno di vita dal worker", pk)
+            _fail_task(task_id)
+    return len(stale)
+
+
+def _fail_task(task_id: str) -> None:
+    """The queue's own record of a job whose worker died says so too."""
+    if not task_id:
+        return
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another backend: nothing of ours to correct
+        return
+    DBTaskResult.objects.filter(pk=task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now(), exception_class_path="cruscotto.WorkerInterrotto")
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the job's sign of life every few seconds while the build runs."""
+
+    def __init__(self, pk):
+        super().__init__(name=f"battito-{pk}", daemon=True)
+        self.pk = pk
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stop.wait(settings.CRUSCOTTO_JOB_HEARTBEAT_SECONDS):
+                m.Lavoro.objects.filter(pk=self.pk, stato=S.IN_CORSO).update(battito=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def _stage(pk, text: str) -> None:
+    m.Lavoro.objects.filter(pk=pk).update(fase=text, battito=timezone.now())
+
+
+def esegui(pk: str) -> str:
+    """Run job ``pk`` (in the worker): build, store, record. Returns the job's final state."""
+    from cruscotto.documents.build import build
+
+    from .selectors import document_inputs
+
+    now = timezone.now()
+    taken = m.Lavoro.objects.filter(pk=pk, stato=S.IN_CODA).update(stato=S.IN_CORSO, iniziato=now, battito=now, fase=_("preparazione"))
+    if not taken:
+        log.warning("lavoro %s non in coda: non eseguito", pk)
+        return "saltato"
+    job = m.Lavoro.objects.select_related("ente").get(pk=pk)
+    p = job.parametri
+    beat = _Heartbeat(job.pk)
+    beat.start()
+    try:
+        piano = m.Piano.objects.get(pk=p["piano"], ente=job.ente)
+        inputs = document_inputs(job.ente, piano, p["anno"], p["kind"], p.get("periodo", "S1"))
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / job.nome_file
+            build(p["kind"], p["fmt"], inputs, out, lambda text: _stage(job.pk, text))
+            _stage(job.pk, _("salvataggio"))
+            with out.open("rb") as f:
+                job.file.save(f"{job.pk}.{p['fmt']}", File(f), save=False)
+        m.Lavoro.objects.filter(pk=job.pk).update(stato=S.PRONTO, fase=_("pronto"), file=job.file.name, finito=timezone.now(), battito=timezone.now())
+        log.info("lavoro %s pronto: %s", job.pk, job.nome_file)
+        return S.PRONTO
+    except Exception as exc:
+        log.exception("lavoro %s non riuscito", job.pk)
+        m.Lavoro.objects.filter(pk=job.pk).update(
+            stato=S.ERRORE, fase=_("errore"), finito=timezone.now(), errore=f"{exc.__class__.__name__}: {exc}"[:2000], traccia=traceback.format_exc()
+        )
+        raise
+    finally:
+        beat.stop.set()
+        beat.join(timeout=5)
+
+
+def pulizia(*, giorni: int = 1) -> int:
+    """Delete finished jobs older than ``giorni`` days, their files with them."""
+    old = m.Lavoro.objects.filter(stato__in=(S.PRONTO, S.ERRORE), creato__lt=timezone.now() - timedelta(days=giorni))
+    n = 0
+    for job in old:
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        n += 1
+    return n

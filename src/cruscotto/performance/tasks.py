@@ -1,0 +1,13 @@
+"""The tasks the worker runs (Django's Tasks API: ``django.tasks`` from Django 6, the
+``django-tasks`` backport before it). Each is a thin entry: the work is in ``lavori.py``."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def esegui_lavoro(lavoro_id: str) -> str:
+    from . import lavori
+
+    return lavori.esegui(lavoro_id)
