@@ -77,9 +77,9 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
     ]
     for i in range(5):
         v = lo + (hi - lo) * i / 4
-        y = y_of(v)
-        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d9dadb" stroke-width="1"/>')
-        parts.append(f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#404040">{_fmt(v)}</text>')
+        gy = y_of(v)
+        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{gy:.1f}" y2="{gy:.1f}" stroke="#d9dadb" stroke-width="1"/>')
+        parts.append(f'<text x="{PAD_L - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#404040">{_fmt(v)}</text>')
     bar_w = slot / 4
     for idx, y in enumerate(years):
         x0 = PAD_L + idx * slot
@@ -97,11 +97,11 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
     pts = [(PAD_L + years.index(y) * slot + slot / 2, y_of(v)) for y, v in sorted(series["target"].items())]
     if pts:
         parts.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(COLORS["target"], " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)))
-        for (x, y), (yr, v) in zip(pts, sorted(series["target"].items())):
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{COLORS["target"]}"><title>target {yr}: {_fmt(v)}</title></circle>')
+        for (x, py), (yr, v) in zip(pts, sorted(series["target"].items())):
+            parts.append(f'<circle cx="{x:.1f}" cy="{py:.1f}" r="4" fill="{COLORS["target"]}"><title>target {yr}: {_fmt(v)}</title></circle>')
     if media is not None:
-        y = y_of(media)
-        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" stroke="{COLORS["media"]}" stroke-dasharray="6 4" stroke-width="2"/>')
+        my = y_of(media)
+        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{my:.1f}" y2="{my:.1f}" stroke="{COLORS["media"]}" stroke-dasharray="6 4" stroke-width="2"/>')
     legend = [("storico", "Storico"), ("consuntivo", "Consuntivo"), ("target", "Target")] + ([("media", "Media cluster")] if media is not None else [])
     for i, (key, label) in enumerate(legend):
         x = PAD_L + i * 130

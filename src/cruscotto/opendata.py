@@ -135,9 +135,10 @@ def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path) 
     items = "".join(
         f'<li><strong>{escape(ds["title"])}</strong>: {escape(ds["description"])} <a href="{ds["name"]}.csv">CSV</a> · <a href="{ds["name"]}.json">JSON</a></li>' for ds in sets
     )
+    title, description = str(package["title"]), str(package["description"])
     (d / "index.html").write_text(
-        f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>{escape(package["title"])}</title></head><body><main>'
-        f'<h1>{escape(package["title"])}</h1><p>{escape(package["description"])}</p><ul>{items}</ul>'
+        f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>{escape(title)}</title></head><body><main>'
+        f'<h1>{escape(title)}</h1><p>{escape(description)}</p><ul>{items}</ul>'
         f'<p>Descrizione dei dati: <a href="datapackage.json">datapackage.json</a> (Frictionless Data Package). '
         f'Licenza: <a href="{LICENCE["path"]}">{LICENCE["title"]}</a>.</p></main></body></html>',
         encoding="utf-8",

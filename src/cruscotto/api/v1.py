@@ -363,16 +363,7 @@ def piani(request, ente: str):
 def albero(request, ente: str, anno: int):
     """The tree with the achievement and status of every node, in the plan's order."""
     _e, piano = _plan(request, ente, anno)
-    plan = selectors.plan_for(piano)
-    levels = [("ambito", x) for x in plan.ambiti] + [("prospettiva", x) for x in plan.prospettive] + [("linea", x) for x in plan.linee()]
-    levels += [("obiettivo_strategico", x) for x in plan.obiettivi_strategici()] + [("obiettivo_operativo", x) for x in plan.obiettivi_operativi()]
-    assigned = {
-        (kind, x.codice): {
-            "risorse": x.risorse.valore if x.risorse is not None else None,
-            "strutture": {s: getattr(x, "quote", {}).get(s) for s in getattr(x, "strutture", ())},
-        }
-        for kind, x in levels
-    }
+    assigned = selectors.assignments(selectors.plan_for(piano))
     return [
         {
             "codice": n.codice, "livello": n.livello, "nome": n.nome, "padre": n.padre, "achievement": n.achievement, "stato": n.stato.value,

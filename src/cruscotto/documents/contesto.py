@@ -13,7 +13,7 @@ import re
 
 from ..engine import contesto as co
 from ..engine.numbers import fold
-from .blocks import Bullets, Cell, Heading, Paragraph, Table
+from .blocks import Block, Bullets, Cell, Heading, Paragraph, Table
 from .formatting import decimal_it
 
 SEGNO = "●"  # the seed's mark in the stakeholder map
@@ -96,7 +96,8 @@ def _same_table(narrative: Table, t: co.TabellaContesto) -> bool:
 def presentazione(blocks: list, c: co.Contesto, level: int = 3) -> list:
     """Section 1.1: the activities table and the stakeholder map from the data, in place of the typed ones."""
     areas = [fold(a.area) for a in c.attivita]
-    placed, out = set(), []
+    placed: set[str] = set()
+    out: list[Block] = []
     for blk in blocks:
         if isinstance(blk, Table) and c.attivita and [fold(h) for h in blk.header] == areas:
             out.append(attivita_table(c))
@@ -161,7 +162,8 @@ def organizzazione(blocks: list, c: co.Contesto, *, drop_tables: bool = False, l
 def contesto_esterno(blocks: list, c: co.Contesto, level: int = 2) -> list:
     """Chapter 2: the printed tables from the data where the narrative prints them; after the
     narrative text, the tables of the figures it quotes (and any other the narrative lacks)."""
-    placed, out = set(), []
+    placed: set[str] = set()
+    out: list[Block] = []
     for blk in blocks:
         match = next((t for t in c.tabelle if t.slug not in placed and isinstance(blk, Table) and _same_table(blk, t)), None)
         if match is not None:

@@ -193,5 +193,5 @@ def render_docx(doc: Document, out: str | Path) -> Path:
             _runs(cap, b.caption, 9, italic=True)
         elif isinstance(b, PageBreak):
             d.add_page_break()
-    d.save(out)
+    d.save(str(out))
     return out

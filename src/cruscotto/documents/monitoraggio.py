@@ -14,9 +14,9 @@ from .formatting import pct, status, value
 
 def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Document:
     soglia = piano.regole.soglia_raggiunto
-    scored = [r for r in result.indicatori if r.achievement is not None]
-    deviations = sorted((r for r in scored if r.achievement < soglia), key=lambda r: r.achievement)
-    missing = [r for r in result.indicatori if r.achievement is None and r.target is not None]
+    scored = [(r, r.achievement) for r in result.indicatori if r.achievement is not None]
+    deviations = [r for r, a in sorted(((r, a) for r, a in scored if a < soglia), key=lambda ra: ra[1])]
+    missing = [(r, r.target) for r in result.indicatori if r.achievement is None and r.target is not None]
     blocks: list = [Heading(f"1. Sintesi del periodo {periodo} {result.anno}")]
     blocks.append(
         Paragraph(
@@ -40,5 +40,5 @@ def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Do
     else:
         blocks.append(Paragraph("Nessuno scostamento tra gli indicatori con valori del periodo."))
     blocks.append(Heading("3. Indicatori senza valori nel periodo"))
-    blocks.append(Table(("Codice", "Indicatore", "Target anno"), tuple((Cell(r.codice), Cell(r.nome), Cell(r.target.testo, "right")) for r in missing), f"{len(missing)} indicatori da aggiornare", (0.9, 5, 1)))
+    blocks.append(Table(("Codice", "Indicatore", "Target anno"), tuple((Cell(r.codice), Cell(r.nome), Cell(t.testo, "right")) for r, t in missing), f"{len(missing)} indicatori da aggiornare", (0.9, 5, 1)))
     return Document(title=f"Monitoraggio {periodo} {result.anno}", subtitle=piano.titolo, author=piano.ente.nome, blocks=tuple(blocks), date_text=f"Dati al {result.as_of:%d/%m/%Y}")

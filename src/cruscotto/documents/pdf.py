@@ -108,17 +108,17 @@ def to_html(doc: Document) -> str:
             for i, row in enumerate(b.rows):
                 cells = []
                 for c in row:
-                    cls = []
+                    classes: list[str] = []
                     if c.align == "right":
-                        cls.append("r")
+                        classes.append("r")
                     elif c.align == "center":
-                        cls.append("c")
+                        classes.append("c")
                     if c.status:
-                        cls.append(f"st-{c.status}")
+                        classes.append(f"st-{c.status}")
                     text = escape(c.text)
                     if c.bold:
                         text = f"<strong>{text}</strong>"
-                    cells.append(f'<td class="{" ".join(cls)}">{text}</td>' if cls else f"<td>{text}</td>")
+                    cells.append(f'<td class="{" ".join(classes)}">{text}</td>' if classes else f"<td>{text}</td>")
                 opening = '<tr class="group">' if i in b.group_rows else "<tr>"
                 rows.append(opening + "".join(cells) + "</tr>")
             caption = f"<caption>{escape(b.caption)}</caption>" if b.caption else ""

@@ -12,7 +12,16 @@ Narrative parts come from the plan's ``sezioni`` (Markdown).
 from __future__ import annotations
 
 from ..charts import strategy_map
-from ..engine.model import BUDGET_FIELDS, TAG_FONDO, Piano
+from ..engine.model import (
+    BUDGET_FIELDS,
+    TAG_FONDO,
+    Indicatore,
+    LineaStrategica,
+    ObiettivoOperativo,
+    ObiettivoStrategico,
+    Piano,
+    Prospettiva,
+)
 from ..engine.rollup import score_plan
 from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
 from .formatting import decimal_it
@@ -46,7 +55,7 @@ def _structures(codes, quote) -> str:
 
 def _assignments(piano: Piano) -> list:
     """The resources and responsible structures the plan gives its levels, when it gives any."""
-    rows = []
+    rows: list[tuple[str, int, Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo]] = []
     for p in piano.prospettive:
         rows.append(("Prospettiva", 0, p))
         for ln in p.linee:
@@ -138,7 +147,7 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     for p in piano.prospettive:
         for ln in p.linee:
             for os_ in ln.obiettivi_strategici:
-                holders = [(None, [i for i in os_.indicatori if i.cruscotto.value == "ente"])]
+                holders: list[tuple[ObiettivoOperativo | None, list[Indicatore]]] = [(None, [i for i in os_.indicatori if i.cruscotto.value == "ente"])]
                 holders += [(oo, [i for i in oo.indicatori if i.cruscotto.value == "ente"]) for oo in os_.obiettivi_operativi]
                 holders = [(oo, inds) for oo, inds in holders if inds]
                 if not holders:

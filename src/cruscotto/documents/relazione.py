@@ -48,7 +48,7 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     persp = [n for n in nodes if n.livello == "prospettiva"]
     strategic = [n for n in nodes if n.livello == "obiettivo_strategico"]
     indicators = {r.codice: r for r in result.indicatori}
-    counts = {}
+    counts: dict[str, int] = {}
     for r in result.indicatori:
         if r.cruscotto == "ente":
             counts[r.stato.value] = counts.get(r.stato.value, 0) + 1
@@ -145,7 +145,7 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     # 3 -------------------------------------------------------------------------------
     blocks.append(Heading("3. La performance organizzativa"))
     blocks.append(Heading("3.1 L'albero della performance", 2))
-    tree_rows = []
+    tree_rows: list[tuple[Cell, ...]] = []
     # A fifth level (ambiti) above the perspectives shifts the rest one step in.
     shift = 1 if piano.ambiti else 0
     depth = {"ambito": 0, "prospettiva": shift, "linea": 1 + shift, "obiettivo_strategico": 2 + shift, "obiettivo_operativo": 3 + shift}
@@ -223,10 +223,10 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         # The trend of each numeric fund indicator: history, this year's actual, the targets.
         figure = 5
         for code in dict.fromkeys(c for p in f.progetti for c in p["indicatori"]):
-            ind, r = piano.indicatore(code), indicators.get(code)
-            if ind is None or r is None or not isinstance(r.actual, float):
+            ind, res = piano.indicatore(code), indicators.get(code)
+            if ind is None or res is None or not isinstance(res.actual, float):
                 continue
-            blocks.append(Figure(indicator_chart(ind, {anno: r.actual}), f"Figura {figure} – {ind.codice} {ind.nome}: storico, consuntivo {anno} e target", width_cm=13.0))
+            blocks.append(Figure(indicator_chart(ind, {anno: res.actual}), f"Figura {figure} – {ind.codice} {ind.nome}: storico, consuntivo {anno} e target", width_cm=13.0))
             figure += 1
 
     # 4 -------------------------------------------------------------------------------
@@ -247,24 +247,27 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         blocks.append(Paragraph("Nessuna scheda individuale per l'anno."))
     for s in result.schede:
         blocks.append(Heading(f"{s.nome}: {pct(s.achievement)} ({status(s.stato)})", 2))
-        rows, groups = [], set()
+        card_rows: list[tuple[Cell, ...]] = []
+        groups: set[int] = set()
         for sec in s.sezioni:
-            groups.add(len(rows))
-            rows.append((Cell(f"{sec['codice']} – {sec['nome']}", bold=True), Cell(pct(sec["peso"]) if sec["peso"] is not None else "—", "right"), Cell(pct(sec["achievement"]), "right"), _status_cell(sec["stato"])))
+            groups.add(len(card_rows))
+            card_rows.append((Cell(f"{sec['codice']} – {sec['nome']}", bold=True), Cell(pct(sec["peso"]) if sec["peso"] is not None else "—", "right"), Cell(pct(sec["achievement"]), "right"), _status_cell(sec["stato"])))
             for v in sec["voci"]:
-                rows.append((Cell(f"    {v['codice']} – {v['nome']}"), Cell(pct(v["peso"]) if v["peso"] is not None else "—", "right"), Cell(pct(v["achievement"]), "right"), _status_cell(v["stato"])))
-        blocks.append(Table(("Sezione / voce", "Peso", "Grado", "Stato"), tuple(rows), f"Scheda {s.codice} – punteggio {pct(s.achievement)}", (5, 1, 1, 1.2), frozenset(groups)))
+                card_rows.append((Cell(f"    {v['codice']} – {v['nome']}"), Cell(pct(v["peso"]) if v["peso"] is not None else "—", "right"), Cell(pct(v["achievement"]), "right"), _status_cell(v["stato"])))
+        blocks.append(Table(("Sezione / voce", "Peso", "Grado", "Stato"), tuple(card_rows), f"Scheda {s.codice} – punteggio {pct(s.achievement)}", (5, 1, 1, 1.2), frozenset(groups)))
         notes = [w for sec in s.sezioni for w in sec["trace"].get("avvisi", [])]
         if notes:
             blocks.append(Paragraph("Avvisi sui pesi: " + "; ".join(notes) + ".", "note"))
 
     # 6 -------------------------------------------------------------------------------
     blocks.append(Heading("6. Il processo di misurazione e valutazione"))
-    r = piano.regole
+    regole = piano.regole
     blocks.append(
         Bullets(
             (
-                f"Soglia di raggiungimento: {pct(r.soglia_raggiunto)}" + (f"; parzialmente raggiunto da {pct(r.soglia_parziale)}" if r.soglia_parziale is not None else "") + ".",
+                f"Soglia di raggiungimento: {pct(regole.soglia_raggiunto)}"
+                + (f"; parzialmente raggiunto da {pct(regole.soglia_parziale)}" if regole.soglia_parziale is not None else "")
+                + ".",
                 "Indicatori a crescere: " + RULES_TEXT["crescente"] + ".",
                 "Indicatori a decrescere: " + RULES_TEXT["decrescente"] + ".",
                 "Scadenze: " + RULES_TEXT["scadenza"] + ".",
@@ -280,10 +283,8 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
 
     # Allegati ------------------------------------------------------------------------
     blocks.append(Heading("Allegato – Indicatori e calcolo"))
-    rows = []
-    for r_ in result.indicatori:
-        rows.append((Cell(r_.codice), Cell(r_.nome), Cell(" · ".join(r_.trace.get("passi", [])[-2:]))))
-    blocks.append(Table(("Codice", "Indicatore", "Calcolo"), tuple(rows), "Per ogni indicatore, gli ultimi passi del calcolo (il dettaglio completo è in cruscotto)", (0.8, 3, 4)))
+    annex = tuple((Cell(r_.codice), Cell(r_.nome), Cell(" · ".join(r_.trace.get("passi", [])[-2:]))) for r_ in result.indicatori)
+    blocks.append(Table(("Codice", "Indicatore", "Calcolo"), annex, "Per ogni indicatore, gli ultimi passi del calcolo (il dettaglio completo è in cruscotto)", (0.8, 3, 4)))
 
     return Document(
         title=f"Relazione sulla performance {anno}",

@@ -29,11 +29,12 @@ Python loop runs per indicator or per node in :func:`score_batch`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .model import (
     Cruscotto,
@@ -68,7 +69,7 @@ SENZA_DATI, NON_RAGGIUNTO, PARZIALE, RAGGIUNTO, NON_VALUTABILE = 0, 1, 2, 3, 4
 STATI = (Stato.SENZA_DATI, Stato.NON_RAGGIUNTO, Stato.PARZIALE, Stato.RAGGIUNTO, Stato.NON_VALUTABILE)
 
 
-def _set_dtypes(obj, **dtypes) -> None:
+def _set_dtypes(obj: object, **dtypes: DTypeLike) -> None:
     """Fix the dtypes the rules rely on (``~area`` must be a boolean not); no copy when they are right already."""
     for name, dtype in dtypes.items():
         object.__setattr__(obj, name, np.asarray(getattr(obj, name), dtype=dtype))
@@ -82,16 +83,26 @@ class Level:
     weight: np.ndarray  # float64: weight as printed (percentage points), NaN where not given
     area: np.ndarray  # bool: declared ``cruscotto: area`` (only operational objectives have the field in the model)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _set_dtypes(self, parent=np.int64, weight=np.float64, area=bool)
         if not len(self.parent) == len(self.weight) == len(self.area):
             raise ValueError("Level: parent, weight e area devono avere la stessa lunghezza")
 
     @classmethod
-    def of(cls, parent, weight=None, area=None) -> Level:
+    def of(
+        cls,
+        parent: Sequence[int] | np.ndarray,
+        weight: Sequence[float | None] | np.ndarray | None = None,
+        area: Sequence[bool] | np.ndarray | None = None,
+    ) -> Level:
         """A level from sequences; weights default to "not given", scope to the entity's."""
         n = len(parent)
-        return cls(parent, np.full(n, np.nan) if weight is None else weight, np.zeros(n, dtype=bool) if area is None else area)
+        # np.asarray: arrays for the fields' type; __post_init__ then fixes the dtypes, as it would from the sequences.
+        return cls(
+            np.asarray(parent),
+            np.full(n, np.nan) if weight is None else np.asarray(weight),
+            np.zeros(n, dtype=bool) if area is None else np.asarray(area),
+        )
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -118,7 +129,7 @@ class Batch:
     n_entities: int
     codes: tuple[tuple[str, ...], ...] | None = None  # per level of LEVELS[:5], when built from plans
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _set_dtypes(
             self, actual=np.float64, target=np.float64, weight=np.float64, polarity=np.int8, parent=np.int64, on_strategic=bool, area=bool
         )
@@ -168,10 +179,10 @@ class Batch:
         formula when its measures are there, else the value entered).
         Raises ValueError on an indicator that is not numeric.
         """
-        ind: list[tuple] = []
-        nodes: dict[str, list[tuple]] = {name: [] for name in NODE_LEVELS}
+        ind: list[tuple[float, float, int, float | None, bool, str, int, bool]] = []  # _indicator_row's, parent, on_strategic
+        nodes: dict[str, list[tuple[int, float | None, bool, str]]] = {name: [] for name in NODE_LEVELS}  # parent, peso, area, codice
 
-        def add(level: str, parent: int, obj) -> int:
+        def add(level: str, parent: int, obj: Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo) -> int:
             rows = nodes[level]
             rows.append((parent, obj.peso, getattr(obj, "cruscotto", Cruscotto.ENTE) is Cruscotto.AREA, obj.codice))
             return len(rows) - 1
@@ -194,31 +205,34 @@ class Batch:
                             for i in oo.indicatori:
                                 ind.append((*_indicator_row(i, anno, periodo, valori, misure, piano.regole.soglie), ioo, False))
 
-        def column(rows, k, dtype):
+        def column(rows: Sequence[tuple[object, ...]], k: int, dtype: DTypeLike) -> np.ndarray:
             return np.array([r[k] for r in rows], dtype=dtype) if rows else np.zeros(0, dtype=dtype)
 
-        def weights(rows, k):
-            return np.array([np.nan if r[k] is None else float(r[k]) for r in rows], dtype=np.float64)
+        def weights(pesi: Iterable[float | None]) -> np.ndarray:
+            return np.array([np.nan if p is None else float(p) for p in pesi], dtype=np.float64)
 
-        levels = tuple(
-            Level(column(nodes[name], 0, np.int64), weights(nodes[name], 1), column(nodes[name], 2, bool)) for name in NODE_LEVELS
-        )
+        def level(rows: list[tuple[int, float | None, bool, str]]) -> Level:
+            return Level(column(rows, 0, np.int64), weights(r[1] for r in rows), column(rows, 2, bool))
+
+        oo_lv, os_lv, l_lv, p_lv = (level(nodes[name]) for name in NODE_LEVELS)
         codes = (tuple(r[5] for r in ind),) + tuple(tuple(r[3] for r in nodes[name]) for name in NODE_LEVELS)
         return cls(
             actual=column(ind, 0, np.float64),
             target=column(ind, 1, np.float64),
             polarity=column(ind, 2, np.int8),
-            weight=weights(ind, 3),
+            weight=weights(r[3] for r in ind),
             area=column(ind, 4, bool),
             parent=column(ind, 6, np.int64),
             on_strategic=column(ind, 7, bool),
-            levels=levels,
+            levels=(oo_lv, os_lv, l_lv, p_lv),
             n_entities=len(plans),
             codes=codes,
         )
 
 
-def _indicator_row(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure, regole_soglie: str = "proporzionale") -> tuple:
+def _indicator_row(
+    ind: Indicatore, anno: int, periodo: str, valori: Valori, misure: Mapping[str, float], regole_soglie: str = "proporzionale"
+) -> tuple[float, float, int, float | None, bool, str]:
     """(actual, target, polarity code, weight, area, code) of one indicator, as the scalar engine would read them."""
     if ind.polarita not in (Polarita.CRESCENTE, Polarita.DECRESCENTE):
         raise ValueError(
@@ -240,6 +254,7 @@ def _indicator_row(ind: Indicatore, anno: int, periodo: str, valori: Valori, mis
     elif target.tipo is not TargetKind.NUMERO:
         t, pol = 0.0, NON_NUMERICO  # the placeholder 0 says "there is a target": see NON_NUMERICO
     else:
+        assert target.valore is not None  # a numero target has its figure (as scoring.score_numeric assumes)
         t = float(target.valore)
         if target.operatore in (">", ">="):
             pol = CRESCENTE
@@ -584,7 +599,7 @@ def to_plans(batch: Batch, *, anno: int = 2020, regole: Regole | None = None) ->
     oo_lv, os_lv, l_lv, p_lv = batch.levels
     valori = [Valori() for _ in range(batch.n_entities)]
 
-    def peso(w) -> float | None:
+    def peso(w: float) -> float | None:
         return None if np.isnan(w) else float(w)
 
     def children(parents: np.ndarray, n: int) -> list[list[int]]:

@@ -17,8 +17,10 @@ each disagreement with the exact cell and both figures. Nothing is corrected.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import Problem
+from .model import Piano
 from .rapporti import Rapporto, check_rapporti, rapporto_from_data, rapporto_to_data
 
 FUNZIONI = {
@@ -298,7 +300,7 @@ class PatrimonioNetto:
     stampati: dict[str, float] = field(default_factory=dict)  # the printed lines: pareggio, investimenti, residuo
 
 
-def proiezione(pn: PatrimonioNetto, p: Preventivo) -> dict:
+def proiezione(pn: PatrimonioNetto, p: Preventivo) -> dict[str, Any]:
     """Residual net worth = initial − the year's deficit − investments + depreciation, with its trace."""
     computed = calcola(p)
     disavanzo = -computed["A-B-C-D"]["preventivo"]  # a deficit uses net worth; a surplus adds to it
@@ -432,7 +434,7 @@ class Bilancio:
     misure: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
-def check_bilancio(b: Bilancio, misure: dict[tuple[str, int], float] | None = None, piano=None) -> list[Problem]:
+def check_bilancio(b: Bilancio, misure: dict[tuple[str, int], float] | None = None, piano: Piano | None = None) -> list[Problem]:
     """Every check of the tables; the ratios with ``misure`` (default: those of the tables) and,
     with ``piano``, against the indicators that print them again."""
     out: list[Problem] = []
@@ -494,8 +496,8 @@ def misure_dal_preventivo(p: Preventivo) -> dict[tuple[str, int], float]:
 # --- as plain data (JSON), for storing the tables with an ente --------------------------------
 
 
-def bilancio_to_data(b: Bilancio) -> dict:
-    out: dict = {}
+def bilancio_to_data(b: Bilancio) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if b.preventivo:
         out["preventivo"] = {
             "anno": b.preventivo.anno,
@@ -531,7 +533,7 @@ def bilancio_to_data(b: Bilancio) -> dict:
     return out
 
 
-def bilancio_from_data(d: dict) -> Bilancio:
+def bilancio_from_data(d: dict[str, Any]) -> Bilancio:
     pv = d.get("preventivo")
     pi = d.get("investimenti")
     pn = d.get("patrimonio")

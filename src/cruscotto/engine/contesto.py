@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Problem
 from .numbers import fold, split_number
@@ -263,7 +264,7 @@ def decimali(testo: str) -> int:
 
 def mezza_unita(testo: str) -> float:
     """Half the last printed digit: how far the true value may be from a rounded figure."""
-    return 0.5 * 10 ** -decimali(testo)
+    return 0.5 * 10.0 ** -decimali(testo)  # 10.0: int ** -int is a float, but typed Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,10 +321,26 @@ def _it(x: float, decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def _num(row: tuple[Cella, ...], idx: int | None) -> Cella | None:
-    if idx is None or idx >= len(row) or row[idx].numero is None:
+@dataclass(frozen=True, slots=True)
+class _Cifra:
+    """A cell known to hold a number: its printed text and that number (what the checks compare)."""
+
+    testo: str
+    numero: float
+
+    @classmethod
+    def di(cls, cella: Cella) -> _Cifra | None:
+        return None if cella.numero is None else cls(cella.testo, cella.numero)
+
+
+# A row with a share and a value, and the least and greatest totals the rounded share allows.
+_Limite = tuple[tuple[Cella, ...], _Cifra, _Cifra, float, float]
+
+
+def _num(row: tuple[Cella, ...], idx: int | None) -> _Cifra | None:
+    if idx is None or idx >= len(row):
         return None
-    return row[idx]
+    return _Cifra.di(row[idx])
 
 
 def _where(t: TabellaContesto, label: str, column: str | None = None) -> str:
@@ -372,7 +389,7 @@ def _check_quote(t: TabellaContesto) -> list[Problem]:
                 )
             )
         values = [c for r in parts if (c := _num(r, vi)) is not None]
-        if total is not None and values:
+        if total is not None and total_row is not None and values:  # a total, so a total row
             slack = sum(mezza_unita(c.testo) for c in values) + mezza_unita(total.testo)
             added = sum(c.numero for c in values)
             if abs(added - total.numero) > slack + 1e-9:
@@ -387,7 +404,7 @@ def _check_quote(t: TabellaContesto) -> list[Problem]:
     return out
 
 
-def _limiti(rows, qi: int | None, vi: int) -> list[tuple[tuple[Cella, ...], Cella, Cella, float, float]]:
+def _limiti(rows: Iterable[tuple[Cella, ...]], qi: int | None, vi: int | None) -> list[_Limite]:
     """For each row with a share and a value: the totals its rounded share allows.
 
     A share p printed with half-unit h of a value v means a total between 100·v/(p+h)
@@ -405,10 +422,10 @@ def _limiti(rows, qi: int | None, vi: int) -> list[tuple[tuple[Cella, ...], Cell
     return out
 
 
-def _miglior_totale(limiti) -> tuple[list, float, float]:
+def _miglior_totale(limiti: list[_Limite]) -> tuple[list[_Limite], float, float]:
     """The rows that the one total fitting the most of them fits, and the range of that total."""
 
-    def fits(b, c):
+    def fits(b: _Limite, c: float) -> bool:
         return b[3] <= c <= b[4] * (1 + 1e-12)
 
     best = max(sorted({b[3] for b in limiti}), key=lambda c: sum(1 for b in limiti if fits(b, c)))
@@ -431,12 +448,13 @@ def totale_dalle_quote(t: TabellaContesto) -> tuple[float, float] | None:
     return low, high
 
 
-def _check_quote_senza_totale(t: TabellaContesto, rows, qi: int | None, vi: int) -> list[Problem]:
+def _check_quote_senza_totale(t: TabellaContesto, rows: Iterable[tuple[Cella, ...]], qi: int | None, vi: int) -> list[Problem]:
     """With no printed total, one total must fit every rounded share; the rows that the total
     fitting the most rows does not fit are reported, with the range the others agree on."""
     limiti = _limiti(rows, qi, vi)
     if len(limiti) < 2:
         return []
+    assert qi is not None  # every row of limiti has a share, in column qi
     fitting, low, high = _miglior_totale(limiti)
     out = []
     for r, share, value, _lo, _hi in limiti:
@@ -455,7 +473,7 @@ def _check_quote_senza_totale(t: TabellaContesto, rows, qi: int | None, vi: int)
     return out
 
 
-def _same(a: Cella, b: Cella) -> bool:
+def _same(a: _Cifra, b: _Cifra) -> bool:
     """Two printed figures of one quantity agree within the rounding of the coarser."""
     return abs(a.numero - b.numero) <= max(mezza_unita(a.testo), mezza_unita(b.testo)) + 1e-9
 
@@ -489,7 +507,7 @@ def _check_colonne_uguali(t: TabellaContesto) -> list[Problem]:
     out = []
     n = len(t.intestazioni)
 
-    def cell(r, i):
+    def cell(r: tuple[Cella, ...], i: int) -> Cella:
         return r[i] if i < len(r) else Cella("")
 
     for i in range(1, n):
@@ -515,8 +533,9 @@ def _check_confronto(t: TabellaContesto, other: TabellaContesto) -> list[Problem
         if not r or not r[0].testo:
             continue
         for idx, header in enumerate(t.intestazioni[1:], start=1):
-            a, b = _num(r, idx), other.cella(r[0].testo, header)
-            if a is not None and b is not None and b.numero is not None and not _same(a, b):
+            a, printed = _num(r, idx), other.cella(r[0].testo, header)
+            b = _Cifra.di(printed) if printed is not None else None
+            if a is not None and b is not None and not _same(a, b):
                 out.append(
                     Problem(
                         "contesto_confronto",
@@ -585,8 +604,8 @@ def check_contesto(c: Contesto) -> list[Problem]:
 # --- as plain data (JSON), for storing with an ente -----------------------------------------------
 
 
-def contesto_to_data(c: Contesto) -> dict:
-    out: dict = {
+def contesto_to_data(c: Contesto) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "organi": [{"nome": o.nome, "ruolo": o.ruolo, "tipo": o.tipo} for o in c.organi],
         "struttura": [{"nome": s.nome, "descrizione": s.descrizione} for s in c.struttura],
         "attivita": [{"area": a.area, "attivita": list(a.attivita)} for a in c.attivita],
@@ -633,7 +652,7 @@ def contesto_to_data(c: Contesto) -> dict:
     return out
 
 
-def contesto_from_data(d: dict) -> Contesto:
+def contesto_from_data(d: dict[str, Any]) -> Contesto:
     m = d.get("mappa")
     mappa = None
     if m:

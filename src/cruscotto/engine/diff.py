@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Piano
+from .model import Ambito, Indicatore, LineaStrategica, ObiettivoOperativo, ObiettivoStrategico, Piano, Prospettiva
 from .numbers import format_value as fmt
+
+# A node of the tree, keyed by its level (one of LEVELS) and code.
+Nodo = Ambito | Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo | Indicatore
 
 LEVELS = ("ambito", "prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo", "indicatore")
 
@@ -26,8 +29,8 @@ class Cambio:
         return (self.livello, self.codice, self.campo, self.prima, self.dopo)
 
 
-def _nodes(p: Piano) -> dict[tuple[str, str], object]:
-    out: dict[tuple[str, str], object] = {("ambito", a.codice): a for a in p.ambiti}
+def _nodes(p: Piano) -> dict[tuple[str, str], Nodo]:
+    out: dict[tuple[str, str], Nodo] = {("ambito", a.codice): a for a in p.ambiti}
     for pr in p.prospettive:
         out[("prospettiva", pr.codice)] = pr
         for ln in pr.linee:
@@ -41,15 +44,16 @@ def _nodes(p: Piano) -> dict[tuple[str, str], object]:
     return out
 
 
-def _fields(level: str, x) -> dict[str, str]:
+def _fields(x: Nodo) -> dict[str, str]:
+    # By type, not by level: _nodes() keys each type under one level.
     f = {"nome": x.nome, "peso": x.peso_testo or ""}
-    if level != "indicatore":
+    if not isinstance(x, Indicatore):
         f["risorse"] = x.risorse.testo if x.risorse is not None else ""
-    if level == "ambito":
+    if isinstance(x, Ambito):
         f["prospettive"] = ", ".join(x.prospettive)
-    if level in ("obiettivo_strategico", "obiettivo_operativo"):
+    if isinstance(x, ObiettivoStrategico | ObiettivoOperativo):
         f["strutture"] = ", ".join(f"{c} ({fmt(x.quote[c])}%)" if c in x.quote else c for c in x.strutture)
-    if level == "indicatore":
+    if isinstance(x, Indicatore):
         f.update(
             {
                 "algoritmo": x.algoritmo,
@@ -79,7 +83,7 @@ def diff_plans(a: Piano, b: Piano) -> list[Cambio]:
         if key not in nb:
             out.append(Cambio(level, code, "tolto", na[key].nome, ""))
             continue
-        fa, fb = _fields(level, na[key]), _fields(level, nb[key])
+        fa, fb = _fields(na[key]), _fields(nb[key])
         for name in list(fb) + [k for k in fa if k not in fb]:
             if fa.get(name, "") != fb.get(name, ""):
                 out.append(Cambio(level, code, name, fa.get(name, ""), fb.get(name, "")))

@@ -6,18 +6,19 @@ docs/cli.md documents every key. Keys are only ever added, never renamed.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from .numbers import Value
 from .rollup import RisultatoPiano
 
 
-def json_value(v: Value | None):
+def json_value(v: Value | None) -> float | bool | str | None:
     if isinstance(v, date):
         return v.isoformat()
     return v
 
 
-def result_to_dict(r: RisultatoPiano) -> dict:
+def result_to_dict(r: RisultatoPiano) -> dict[str, Any]:
     return {
         "year": r.anno,
         "as_of": r.as_of.isoformat(),

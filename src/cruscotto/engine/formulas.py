@@ -52,7 +52,9 @@ def _bounded_pow(a: float, b: float) -> float:
     a = float(a)
     if a < 0 and not math.isnan(b) and b != math.floor(b):  # Python would answer with a complex number
         raise FormulaError("potenza non reale (base negativa, esponente non intero)")
-    return operator.pow(a, b)
+    # float ** float is typed Any (it may be complex); the check above keeps it real.
+    result: float = operator.pow(a, b)
+    return result
 
 
 _OPERATORS = {

@@ -7,6 +7,7 @@ plan written back out is the plan that was read in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -325,19 +326,19 @@ class Piano:
         """The ambito each perspective belongs to (perspectives in none are not keys)."""
         return {code: a for a in self.ambiti for code in a.prospettive}
 
-    def linee(self):
+    def linee(self) -> Iterator[LineaStrategica]:
         for p in self.prospettive:
             yield from p.linee
 
-    def obiettivi_strategici(self):
+    def obiettivi_strategici(self) -> Iterator[ObiettivoStrategico]:
         for linea in self.linee():
             yield from linea.obiettivi_strategici
 
-    def obiettivi_operativi(self):
+    def obiettivi_operativi(self) -> Iterator[ObiettivoOperativo]:
         for os_ in self.obiettivi_strategici():
             yield from os_.obiettivi_operativi
 
-    def indicatori(self):
+    def indicatori(self) -> Iterator[Indicatore]:
         """Every indicator, in plan order (those on strategic objectives first within each)."""
         for os_ in self.obiettivi_strategici():
             yield from os_.indicatori
@@ -355,7 +356,8 @@ class Piano:
         its operational objective, else those of its strategic objective (docs/tabular.md)."""
         out: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {}
         for os_ in self.obiettivi_strategici():
-            holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
+            holders: list[tuple[ObiettivoOperativo | None, tuple[Indicatore, ...]]] = [(None, os_.indicatori)]
+            holders += [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
             for oo, inds in holders:
                 for ind in inds:
                     for node in (ind, oo, os_):

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from typing import Any
 
 from .errors import ParseError, Problem
 from .numbers import NO, YES, fold, split_number
@@ -607,7 +608,7 @@ def concorda(testo: str, valore: float | None) -> bool:
         return False
     numero, decimals = stampato
     # The small epsilon keeps 72,5% "within half a point" of 72% despite binary fractions.
-    return abs(valore - numero) <= 0.5 * 10**-decimals + 1e-9
+    return abs(valore - numero) <= 0.5 * 10.0**-decimals + 1e-9  # 10.0: int ** -int is a float, but typed Any
 
 
 def confronta_stampati(registro: Sequence[Dipendente], stampati: Iterable[Stampato]) -> list[Problem]:
@@ -646,7 +647,7 @@ def confronta_stampati(registro: Sequence[Dipendente], stampati: Iterable[Stampa
 # --- as plain data (JSON), for storing the register with an ente ------------------------------
 
 
-def registro_to_data(registro: Iterable[Dipendente]) -> list[dict]:
+def registro_to_data(registro: Iterable[Dipendente]) -> list[dict[str, Any]]:
     return [
         {
             "anno": d.anno,
@@ -667,7 +668,7 @@ def registro_to_data(registro: Iterable[Dipendente]) -> list[dict]:
     ]
 
 
-def registro_from_data(rows: Iterable[dict]) -> tuple[Dipendente, ...]:
+def registro_from_data(rows: Iterable[dict[str, Any]]) -> tuple[Dipendente, ...]:
     out = []
     for r in rows:
         r = dict(r)

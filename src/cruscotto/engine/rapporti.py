@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .errors import FormulaError, Problem
 from .formulas import Esito, compile_formula, evaluate
@@ -41,7 +42,7 @@ def half_unit(text: str) -> float:
     """Half the last printed digit: how far the unrounded value may be from the figure."""
     digits = text.strip().rstrip("%").strip()
     decimals = len(digits.rsplit(",", 1)[1]) if "," in digits else 0
-    return 0.5 * 10**-decimals
+    return 0.5 * 10.0**-decimals  # 10.0: int ** -int is a float, but typed Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class ValoreRapporto:
     def concorda(self) -> bool | None:
         """Whether the printed figure is the computed one rounded as printed; None if either is missing."""
         printed = printed_number(self.stampato)
-        if printed is None or self.esito.valore is None:
+        if self.stampato is None or printed is None or self.esito.valore is None:  # no printed text, no printed figure
             return None
         return abs(self.esito.valore - printed) <= half_unit(self.stampato) + 1e-9
 
@@ -132,6 +133,7 @@ def check_rapporti(rapporti: Iterable[Rapporto], misure: Mapping[tuple[str, int]
 
 
 def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano) -> list[Problem]:
+    assert r.indicatore is not None  # the caller checks it
     ind = piano.indicatore(r.indicatore)
     if ind is None:
         return [Problem("rapporto_indicatore", f"{r.nome}: l'indicatore {r.indicatore} non è nel piano", _where(r), "warning")]
@@ -141,7 +143,7 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
         shown = printed_number(dato.testo) if dato else None
         # The ratio's own printed figure where there is one, else the computed value.
         ours, ours_text = (printed_number(v.stampato), v.stampato) if printed_number(v.stampato) is not None else (v.valore, None)
-        if shown is None or ours is None:
+        if dato is None or shown is None or ours is None:  # no dato, nothing shown
             continue
         tolerance = half_unit(dato.testo) + (half_unit(ours_text) if ours_text else 0)
         if abs(shown - ours) > tolerance + 1e-9:
@@ -205,7 +207,7 @@ def previsioni(piano: Piano, misure: Mapping[tuple[str, int], float]) -> list[Pr
 # --- as plain data (JSON) ----------------------------------------------------------------------
 
 
-def rapporto_to_data(r: Rapporto) -> dict:
+def rapporto_to_data(r: Rapporto) -> dict[str, Any]:
     return {
         "codice": r.codice,
         "nome": r.nome,
@@ -218,7 +220,7 @@ def rapporto_to_data(r: Rapporto) -> dict:
     }
 
 
-def rapporto_from_data(d: dict) -> Rapporto:
+def rapporto_from_data(d: dict[str, Any]) -> Rapporto:
     return Rapporto(
         d["codice"],
         d["nome"],

@@ -15,12 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from .model import (
     Cruscotto,
     Fondo,
     Indicatore,
+    LineaStrategica,
+    ObiettivoOperativo,
+    ObiettivoStrategico,
     Piano,
+    Prospettiva,
     Regole,
     SchedaIndividuale,
 )
@@ -38,6 +43,9 @@ from .utilizzo import misure_per_formule
 
 REMAINDER_EPSILON = 1e-9
 LEVELS = ("prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo")
+
+# A node of the tree that rolls up, with the indicators at its leaves (the level names its type).
+Nodo = Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo | Indicatore
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +82,18 @@ def effective_weights(pesi: Sequence[float | None], where: str) -> tuple[list[fl
         return [p if p is not None else share for p in pesi], warnings
     if abs(given - 100.0) > 1e-6:
         warnings.append(f"{where}: i pesi sommano a {fmt(given)}% invece di 100%")
-    return [float(p) for p in pesi], warnings
+    return [float(p) for p in pesi if p is not None], warnings  # all given: no weight is missing here
 
 
-def weighted_mean(children: Sequence[Pesata], where: str, regole: Regole) -> tuple[float | None, Stato, dict, list[str]]:
+def weighted_mean(children: Sequence[Pesata], where: str, regole: Regole) -> tuple[float | None, Stato, dict[str, Any], list[str]]:
     weights, warnings = effective_weights([c.peso for c in children], where)
-    included, excluded = [], []
+    included: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
     num = den = 0.0
     for c, w in zip(children, weights):
-        row = {"codice": c.codice, "tipo": c.tipo, "peso": c.peso, "peso_usato": w, "achievement": c.achievement, "stato": c.stato.value}
+        row: dict[str, Any] = {
+            "codice": c.codice, "tipo": c.tipo, "peso": c.peso, "peso_usato": w, "achievement": c.achievement, "stato": c.stato.value
+        }
         if c.achievement is None:
             excluded.append(row)
             continue
@@ -91,7 +102,7 @@ def weighted_mean(children: Sequence[Pesata], where: str, regole: Regole) -> tup
         included.append(row)
     for row in included:
         row["peso_normalizzato"] = row["peso_usato"] / den * 100.0 if den else None
-    trace: dict = {"figli": included, "esclusi": excluded, "avvisi": list(warnings)}
+    trace: dict[str, Any] = {"figli": included, "esclusi": excluded, "avvisi": list(warnings)}
     if not included or den == 0:
         pending = any(c.stato is Stato.IN_ATTESA for c in children)
         stato = Stato.IN_ATTESA if pending and not included else Stato.SENZA_DATI
@@ -149,7 +160,7 @@ class Copertura:
     def completa(self) -> bool:
         return self.valutati == self.totale
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | str]:
         return {
             "totale": self.totale, "valutati": self.valutati, "con_dati": self.con_dati, "non_valutabili": self.non_valutabili,
             "senza_dati": self.senza_dati, "in_attesa": self.in_attesa, "baseline": self.baseline, "testo": self.testo(),
@@ -185,7 +196,7 @@ class RisultatoNodo:
     nome: str
     achievement: float | None
     stato: Stato
-    trace: dict
+    trace: dict[str, Any]
     cruscotto: str = "ente"
     padre: str | None = None  # "livello:codice" of the parent, for drawing the tree
     copertura: Copertura = Copertura()
@@ -198,8 +209,8 @@ class RisultatoScheda:
     anno: int
     achievement: float | None
     stato: Stato
-    sezioni: tuple[dict, ...]
-    trace: dict
+    sezioni: tuple[dict[str, Any], ...]
+    trace: dict[str, Any]
     copertura: Copertura = Copertura()  # over the scorecard's items
 
 
@@ -210,8 +221,8 @@ class RisultatoFondo:
     importo_massimo: float
     importo: float
     quota: float | None  # mean achievement of the projects, 0..100
-    progetti: tuple[dict, ...]
-    trace: dict
+    progetti: tuple[dict[str, Any], ...]
+    trace: dict[str, Any]
     provvisorio: bool = True  # until the OIV validates the Relazione
 
 
@@ -221,7 +232,7 @@ class RisultatoPiano:
     as_of: date
     achievement: float | None
     stato: Stato
-    entity_trace: dict
+    entity_trace: dict[str, Any]
     nodi: tuple[RisultatoNodo, ...]
     indicatori: tuple[RisultatoIndicatore, ...]
     schede: tuple[RisultatoScheda, ...] = ()
@@ -242,20 +253,26 @@ class RisultatoPiano:
         return None
 
 
-def children_of(level: str, obj) -> list[tuple[str, object]]:
+def children_of(level: str, obj: Nodo) -> list[tuple[str, Nodo]]:
     """The children of a tree node, as (level, object); indicators first, as printed."""
+    # The asserts tell the type checker what the level says (each level is one type).
     if level == "prospettiva":
+        assert isinstance(obj, Prospettiva)
         return [("linea", x) for x in obj.linee]
     if level == "linea":
+        assert isinstance(obj, LineaStrategica)
         return [("obiettivo_strategico", x) for x in obj.obiettivi_strategici]
     if level == "obiettivo_strategico":
-        return [("indicatore", i) for i in obj.indicatori] + [("obiettivo_operativo", x) for x in obj.obiettivi_operativi]
+        assert isinstance(obj, ObiettivoStrategico)
+        out: list[tuple[str, Nodo]] = [("indicatore", i) for i in obj.indicatori]
+        return out + [("obiettivo_operativo", x) for x in obj.obiettivi_operativi]
     if level == "obiettivo_operativo":
+        assert isinstance(obj, ObiettivoOperativo)
         return [("indicatore", i) for i in obj.indicatori]
     return []
 
 
-def scope_of(level: str, obj, memo: dict | None = None) -> Cruscotto:
+def scope_of(level: str, obj: Nodo, memo: dict[int, Cruscotto] | None = None) -> Cruscotto:
     """A node belongs to the cruscotto di ente when it is declared so and has an ente child.
 
     Lines and objectives made only of cascading (area) objectives, such as the
@@ -263,10 +280,11 @@ def scope_of(level: str, obj, memo: dict | None = None) -> Cruscotto:
     ``memo`` (keyed by object identity) spares recomputing subtrees in a walk.
     """
     if level == "indicatore":
+        assert isinstance(obj, Indicatore)
         return obj.cruscotto
     if memo is not None and id(obj) in memo:
         return memo[id(obj)]
-    declared = getattr(obj, "cruscotto", Cruscotto.ENTE)
+    declared: Cruscotto = getattr(obj, "cruscotto", Cruscotto.ENTE)  # only some levels declare one
     kids = children_of(level, obj)
     if declared is Cruscotto.AREA or not kids:
         scope = declared
@@ -310,7 +328,7 @@ def score_plan(
     warnings: list[str] = []
     misure_anno = misure_per_formule(piano, valori.misure_anno(anno), anno)
     ind_results: dict[str, RisultatoIndicatore] = {}
-    nodes: list[RisultatoNodo] = []
+    nodes: list[RisultatoNodo | None] = []  # None: a parent's place, filled once its children are scored
 
     total = sum(1 for _ in piano.indicatori()) if on_progress else 0
 
@@ -325,7 +343,7 @@ def score_plan(
     scopes: dict[int, Cruscotto] = {}
     objectives: list[Pesata] = []  # the strategic objectives of the cruscotto di ente (regole.ente = obiettivi)
 
-    def visit(level: str, obj, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura, list[Pesata]]:
+    def visit(level: str, obj: Nodo, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura, list[Pesata]]:
         """The node's figure, scope and coverage, and the indicators that roll up into it."""
         index = len(nodes)
         nodes.append(None)  # parents come before their children in the list
@@ -334,7 +352,7 @@ def score_plan(
         leaves: list[Pesata] = []
         coverage = Copertura()
         for kind, child in children_of(level, obj):
-            if kind == "indicatore":
+            if isinstance(child, Indicatore):  # kind == "indicatore"
                 r = ind(child)
                 pesata, child_scope = Pesata(child.codice, kind, child.peso, r.achievement, r.stato), child.cruscotto
                 child_coverage = Copertura.of(r.stato, r.achievement)
@@ -413,7 +431,7 @@ def score_plan(
         achievement=a,
         stato=stato,
         entity_trace=entity_trace,
-        nodi=tuple(nodes),
+        nodi=tuple(n for n in nodes if n is not None),  # every place is filled by now
         indicatori=tuple(ind_results.values()),
         schede=schede,
         fondo=fondo,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from .formulas import evaluate
 from .model import Indicatore, Milestone, Polarita, Regole
@@ -263,11 +264,12 @@ def score_milestones(
 ) -> Outcome:
     """The share of milestones met by their resolved due date; unresolved or not yet due ones are left out."""
     steps: list[str] = []
-    weights = [m.peso for m in milestones]
-    if all(w is None for w in weights):
+    pesi = [m.peso for m in milestones]
+    weights: list[float]
+    if all(w is None for w in pesi):
         weights = [1.0] * len(milestones)
     else:
-        weights = [w or 0.0 for w in weights]
+        weights = [w or 0.0 for w in pesi]
     num = den = 0.0
     pending = 0
     for m, w in zip(milestones, weights):
@@ -340,10 +342,10 @@ def score_one(
             return Outcome(None, Stato.NON_VALUTABILE, (f"valore non sì/no: {fmt_value(actual)}",))
         a = 100.0 if actual else 0.0
         return _banded(Outcome(a, status_for(a, regole), (f"regola {RULES_TEXT['si/no']}", f"calcolo: {fmt_value(actual)} → {fmt(a)}")), regole)
-    a, steps = score_numeric(polarita, target, actual, soglie=soglie or regole.soglie)
-    if a is None:
+    achieved, steps = score_numeric(polarita, target, actual, soglie=soglie or regole.soglie)
+    if achieved is None:
         return Outcome(None, Stato.NON_VALUTABILE, tuple(steps))
-    return _banded(Outcome(a, status_for(a, regole), tuple(steps)), regole)
+    return _banded(Outcome(achieved, status_for(achieved, regole), tuple(steps)), regole)
 
 
 def _banded(out: Outcome, regole: Regole) -> Outcome:
@@ -363,16 +365,18 @@ class RisultatoIndicatore:
     target: Target | None
     achievement: float | None
     stato: Stato
-    trace: dict
+    trace: dict[str, Any]  # JSON-ready: the steps and inputs shown to the user
     cruscotto: str = "ente"
     peso: float | None = None
 
 
-def actual_of(ind: Indicatore, anno: int, periodo: str, valori: Valori, misure_anno: Mapping[str, float]) -> tuple[Value | None, dict, list[str]]:
+def actual_of(
+    ind: Indicatore, anno: int, periodo: str, valori: Valori, misure_anno: Mapping[str, float]
+) -> tuple[Value | None, dict[str, Any], list[str]]:
     """The actual value of an indicator: computed by its formula when the measures allow, else as entered.
 
     Base measures are by year: a period's value (``S1`` ...) is always the one entered."""
-    info: dict = {}
+    info: dict[str, Any] = {}
     warnings: list[str] = []
     entered = valori.consuntivo(ind.codice, anno, periodo)
     if entered is not None:
@@ -440,9 +444,9 @@ def find_base(ind: Indicatore, target: Target, *, anno: int, valori: Valori) -> 
     first = min(ind.target) if ind.target else anno
     earlier = sorted((y for y in ind.storico if y < first), reverse=True)
     for year in earlier:
-        printed = ind.storico[year]
-        if isinstance(printed.valore, float) and not isinstance(printed.valore, bool):
-            return printed.valore, f"storico {year} del piano ({printed.testo}), ultimo dato prima del piano"
+        dato = ind.storico[year]
+        if isinstance(dato.valore, float) and not isinstance(dato.valore, bool):
+            return dato.valore, f"storico {year} del piano ({dato.testo}), ultimo dato prima del piano"
     return None, "nessuna baseline: né dichiarata, né rilevata in un anno precedente, né nello storico"
 
 
@@ -549,7 +553,7 @@ def score_indicator(
     if target is not None and target.tipo is TargetKind.RELATIVO:
         resolved, why = resolve_relative(ind, target, anno=anno, valori=valori)
         pre += why
-        target_used = resolved or target
+        target_used: Target | None = resolved or target
     else:
         target_used = target
     if target_used is not None and target_used.cumulo == "totale" and isinstance(actual, float) and not periodo:
@@ -582,7 +586,7 @@ def score_indicator(
     formula = info.get("formula")
     if formula and formula.get("motivo") and actual is None:
         steps.insert(0, f"formula {formula['testo']}: {formula['motivo']}")
-    trace = {
+    trace: dict[str, Any] = {
         "input": {
             "consuntivo": fmt_value(actual) if actual is not None else None,
             "fonte_valore": info.get("fonte_valore"),

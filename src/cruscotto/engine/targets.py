@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from .errors import ParseError
 from .numbers import NO, NOT_AVAILABLE, YES, fold, format_value, search_date, split_number
@@ -318,7 +319,8 @@ def _simple(text: str) -> str:
         out.append(low if len(low) == 1 else base)
     s = "".join(out)
     # Typographic apostrophes and the degree-like ordinal signs read as their plain forms.
-    return s.translate(str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "}))
+    table: dict[str, str | int | None] = {"’": "'", "‘": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "}
+    return s.translate(str.maketrans(table))
 
 
 def parse_target(
@@ -390,7 +392,9 @@ class _Reader:
             # Levels of one measure on a scale: which figure is the target depends on an
             # evaluation rule the cell does not give (never the first figure).
             return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=f"scala di livelli: {self.raw}")
-        first = (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple) if several else (self._try_baseline,)
+        first: tuple[Callable[[str], Target | None], ...] = (
+            (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple) if several else (self._try_baseline,)
+        )
         for attempt in (*first, *self._single_shapes()):
             found = attempt(low)
             if found is not None:
@@ -398,7 +402,7 @@ class _Reader:
         # Words only, or a sentence with several figures: never read for its first number.
         return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=self.raw)
 
-    def _single_shapes(self):
+    def _single_shapes(self) -> tuple[Callable[[str], Target | None], ...]:
         return (
             self._try_range,
             self._try_leading_date,
@@ -417,7 +421,7 @@ class _Reader:
         """The printed text of a span of ``low`` (case and accents as typed)."""
         return self._typed_body(low)[start:end].strip(" ,;:-–")
 
-    def _target(self, **kw) -> Target:
+    def _target(self, **kw: Any) -> Target:
         return Target(testo=self.raw, **kw)
 
     # --- shapes -----------------------------------------------------------------
@@ -599,8 +603,9 @@ class _Reader:
                 except ValueError:
                     raise self.error("data inesistente nel target") from None
                 return self._target(tipo=TargetKind.SCADENZA, data=d, nota=self._typed(low, start + dm.end()))
-            if _BY_YEAR_END.match(low):
-                return self._target(tipo=TargetKind.SCADENZA, data=date(self.anno, 12, 31), nota=self._typed(low, _BY_YEAR_END.match(low).end()))
+            by_year_end = _BY_YEAR_END.match(low)
+            if by_year_end:
+                return self._target(tipo=TargetKind.SCADENZA, data=date(self.anno, 12, 31), nota=self._typed(low, by_year_end.end()))
         return None
 
     def _try_trailing_date(self, low: str) -> Target | None:
@@ -623,18 +628,18 @@ class _Reader:
         if len(_figures(low[: m.start()])) == 1:
             return None  # "… per 65.000 donne (entro la fine del 2021)": the figure is the target
         tail = low[m.start():]
-        found = self._try_leading_date(tail)
-        if found is None:
+        leading = self._try_leading_date(tail)
+        if leading is None:
             return None
-        note = " ".join(x for x in (self._typed(low, 0, m.start()), found.nota) if x)
-        return self._target(tipo=TargetKind.SCADENZA, data=found.data, nota=note)
+        note = " ".join(x for x in (self._typed(low, 0, m.start()), leading.nota) if x)
+        return self._target(tipo=TargetKind.SCADENZA, data=leading.data, nota=note)
 
     def _try_event(self, low: str) -> Target | None:
         f = " ".join(low.split())
         bare = _BARE_EVENT_RE.match(f)
         if bare and not _PER_CASE.match(bare.group("ev")) and re.search(r"[a-z]{2}", bare.group("ev")):
             # "Entro 45 gg. fine trimestre": days after an event named without "dalla"/"da".
-            code = self.aliases.get(_fold_event(bare.group("ev")), _event_name(bare.group("ev")))
+            code: str | None = self.aliases.get(_fold_event(bare.group("ev")), _event_name(bare.group("ev")))
             return self._target(tipo=TargetKind.SCADENZA, evento=code, giorni=int(bare.group("n")))
         m = _RELATIVE_RE.match(f)
         if not m:
@@ -661,13 +666,14 @@ class _Reader:
         return None
 
     @staticmethod
-    def _days(m: re.Match) -> int:
+    def _days(m: re.Match[str]) -> int:
         days = int((m.group("n") or "0").lstrip("0") or "0")
         if m.group("dir") and m.group("dir").startswith("prima"):
             days = -days
         return days
 
     def _try_relative(self, low: str) -> Target | None:
+        value: float | None  # a figure of the text; None when it does not read as one
         f = " ".join(low.split())
         m = _KEEP_RE.match(f)
         if m:
@@ -909,7 +915,7 @@ _SCALE = re.compile(r"^\s*(?P<w>milioni|milione|mln|mil|m|miliardi|miliardo|mld|
 _SCALES = {"milioni": 1e6, "milione": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6, "miliardi": 1e9, "miliardo": 1e9, "mld": 1e9, "mila": 1e3}
 
 
-def _figures(low: str) -> list[re.Match]:
+def _figures(low: str) -> list[re.Match[str]]:
     blanked = _NOT_FIGURES.sub(lambda m: " " * len(m.group()), low)
     return list(_FIGURE.finditer(blanked))
 
@@ -933,7 +939,7 @@ def _join_bands(pieces: list[str]) -> list[str]:
     return out
 
 
-def _fields(t: Target) -> dict:
+def _fields(t: Target) -> dict[str, Any]:
     return {name: getattr(t, name) for name in Target.__slots__}
 
 

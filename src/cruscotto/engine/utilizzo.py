@@ -88,7 +88,11 @@ def misure_per_formule(piano: Piano, misure_anno: Mapping[str, float], anno: int
         return dict(misure_anno)
     derived: dict[str, float] = {}
     for u in utilizzo(piano, misure_anno):
-        name = f"programma_{slug(u.programma.codice)}" if u.programma else f"linea_{slug(u.linea)}"
+        if u.programma:
+            name = f"programma_{slug(u.programma.codice)}"
+        else:
+            assert u.linea is not None  # utilizzo() adds a line's total only for a line
+            name = f"linea_{slug(u.linea)}"
         derived[f"stanziato_{name}"] = u.stanziato
         if u.prenotato is not None:
             derived[f"prenotato_{name}"] = u.prenotato

@@ -9,11 +9,13 @@ has a stable ``code`` for machines, an Italian ``message`` and a ``where``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
 
 from .errors import Problem
 from .model import BUDGET_FIELDS, KNOWN_TAGS, TAG_FONDO, Cruscotto, Dato, Indicatore, Piano, Polarita
 from .numbers import fold
-from .rollup import children_of, effective_weights, in_scope, scope_of
+from .rollup import Nodo, children_of, effective_weights, in_scope, scope_of
 from .scoring import fmt
 from .targets import TargetKind
 
@@ -77,13 +79,13 @@ def _duplicates(p: Piano) -> list[Problem]:
 
 
 def _weights(p: Piano) -> list[Problem]:
-    out = []
+    out: list[Problem] = []
 
-    def check(where: str, pesi):
+    def check(where: str, pesi: Sequence[float | None]) -> None:
         _, warnings = effective_weights(pesi, where)
         out.extend(_warn("pesi", w.split(": ", 1)[1], where) for w in warnings)
 
-    def walk(level: str, obj) -> None:
+    def walk(level: str, obj: Nodo) -> None:
         scope = scope_of(level, obj)
         kids = children_of(level, obj)
         check(f"{level} {obj.codice}", [c.peso for lv, c in kids if in_scope(scope, scope_of(lv, c))])
@@ -182,11 +184,23 @@ def _euro(x: float) -> str:
     return f"{x:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+class _ConRisorse(Protocol):
+    """A level of the tree that may state its resources (ambito down to strategic objective)."""
+
+    @property
+    def codice(self) -> str: ...
+
+    @property
+    def risorse(self) -> Dato | None: ...
+
+
 def _resources(p: Piano) -> list[Problem]:
     """The resources of a level's children never exceed the level's own (when both are given)."""
     out = []
     by_code = {x.codice: x for x in p.prospettive}
-    levels = [("ambito", a, [by_code[c] for c in a.prospettive if c in by_code]) for a in p.ambiti]
+    levels: list[tuple[str, _ConRisorse, Sequence[_ConRisorse]]] = [
+        ("ambito", a, [by_code[c] for c in a.prospettive if c in by_code]) for a in p.ambiti
+    ]
     levels += [("prospettiva", x, x.linee) for x in p.prospettive]
     levels += [("linea", x, x.obiettivi_strategici) for x in p.linee()]
     levels += [("obiettivo_strategico", x, x.obiettivi_operativi) for x in p.obiettivi_strategici()]

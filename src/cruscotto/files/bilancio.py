@@ -19,7 +19,9 @@ with an error naming file, row, column and value; nothing is half-read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from ..engine.bilancio import (
     CATEGORIE_INVESTIMENTI,
@@ -46,6 +48,10 @@ PATRIMONIO_VOCI = ("iniziale", "pareggio", "investimenti", "ammortamenti", "resi
 STATO_COLUMNS = ("anno", "attivo", "passivo", "patrimonio_netto", "risultato")
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
 class _Cells:
     """Reads cells and keeps every bad one, so that a file's errors are listed all at once."""
 
@@ -53,7 +59,7 @@ class _Cells:
         self.table = table
         self.problems: list[Problem] = []
 
-    def __call__(self, fn, *args, **kwargs):
+    def __call__(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
         try:
             return fn(*args, **kwargs)
         except ParseError as exc:
@@ -73,7 +79,7 @@ def _cols(table: Table, required: tuple[str, ...]) -> dict[str, int]:
     return cols
 
 
-def _get(cells: list, idx: int) -> str:
+def _get(cells: list[object], idx: int) -> str:
     return cell_text(cells[idx]) if idx < len(cells) else ""
 
 
@@ -127,10 +133,14 @@ def read_investimenti(path: str | Path) -> PianoInvestimenti:
     table = read_table(path)
     cols = _cols(table, INVESTIMENTI_COLUMNS)
     cell = _Cells(table)
-    years, items, totals = set(), [], {}
+    years: set[int] = set()
+    items: list[Investimento] = []
+    totals: dict[str, float] = {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
-        years.add(cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno"))
+        year = cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno")
+        if year is not None:  # None: the cell's problem is recorded, and cell.done() raises
+            years.add(year)
         cat = fold(_get(cells, cols["categoria"]))
         kind = fold(_get(cells, cols["tipo"])) or "voce"
         amount = cell(_amount, _get(cells, cols["importo"]), f"{where}, colonna importo")
@@ -147,10 +157,11 @@ def read_investimenti(path: str | Path) -> PianoInvestimenti:
                 )
             )
         elif kind == "totale":
-            totals[cat or "totale"] = amount
+            if amount is not None:  # None: the cell's problem is recorded, and cell.done() raises
+                totals[cat or "totale"] = amount
         elif not cat:
             _missing(cell, f"{where}, colonna categoria", "categoria mancante per una voce")
-        else:
+        elif amount is not None:  # None: as above
             items.append(Investimento(cat, _get(cells, cols["gruppo"]), _get(cells, cols["voce"]), amount))
     cell.done()
     if len(years) != 1:
@@ -162,10 +173,13 @@ def read_patrimonio(path: str | Path) -> PatrimonioNetto:
     table = read_table(path)
     cols = _cols(table, PATRIMONIO_COLUMNS)
     cell = _Cells(table)
-    years, values = set(), {}
+    years: set[int] = set()
+    values: dict[str, float | None] = {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
-        years.add(cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno"))
+        year = cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno")
+        if year is not None:  # None: the cell's problem is recorded, and cell.done() raises
+            years.add(year)
         voce = fold(_get(cells, cols["voce"]))
         amount = cell(_amount, _get(cells, cols["importo"]), f"{where}, colonna importo")
         if voce not in PATRIMONIO_VOCI:
@@ -179,14 +193,16 @@ def read_patrimonio(path: str | Path) -> PatrimonioNetto:
     if missing or len(years) != 1:
         raise ParseError(f"servono un solo anno e le voci {', '.join(missing or PATRIMONIO_VOCI[:1])}", where=table.source)
     printed = {k: v for k, v in values.items() if k in ("pareggio", "investimenti", "residuo") and v is not None}
-    return PatrimonioNetto(years.pop(), values["iniziale"], values["ammortamenti"], printed)
+    iniziale, ammortamenti = values["iniziale"], values["ammortamenti"]
+    assert iniziale is not None and ammortamenti is not None  # not missing: checked above
+    return PatrimonioNetto(years.pop(), iniziale, ammortamenti, printed)
 
 
 def read_stato_patrimoniale(path: str | Path) -> tuple[StatoPatrimoniale, ...]:
     table = read_table(path)
     cols = _cols(table, STATO_COLUMNS)
     cell = _Cells(table)
-    out = []
+    out: list[StatoPatrimoniale] = []
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
         year = cell(_year, _get(cells, cols["anno"]), f"{where}, colonna anno")
@@ -194,7 +210,10 @@ def read_stato_patrimoniale(path: str | Path) -> tuple[StatoPatrimoniale, ...]:
         for c in STATO_COLUMNS[1:4]:
             if _get(cells, cols[c]) == "":
                 _missing(cell, f"{where}, colonna {c}")
-        out.append(StatoPatrimoniale(year, values["attivo"], values["passivo"], values["patrimonio_netto"], values["risultato"]))
+        attivo, passivo, netto = values["attivo"], values["passivo"], values["patrimonio_netto"]
+        if year is None or attivo is None or passivo is None or netto is None:
+            continue  # an empty or bad cell: its problem is recorded, and cell.done() raises
+        out.append(StatoPatrimoniale(year, attivo, passivo, netto, values["risultato"]))
     cell.done()
     return tuple(out)
 
@@ -215,7 +234,7 @@ def read_composizioni(path: str | Path) -> tuple[Composizione, ...]:
     cols = _cols(table, ("tabella", "voce", "righe_preventivo"))
     cell = _Cells(table)
     year_cols = _year_columns(table, cols, cell)
-    tables: dict[str, list] = {}
+    tables: dict[str, list[tuple[str, dict[int, float]]]] = {}
     rows_of: dict[str, dict[str, tuple[str, ...]]] = {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"

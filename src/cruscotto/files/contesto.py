@@ -22,7 +22,9 @@ value; nothing is half-read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from ..engine.contesto import (
     ORIGINI,
@@ -78,7 +80,7 @@ class _Cells:
             raise InvalidFile(self.table.source, self.problems)
 
 
-def _columns(table: Table, accepted: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> dict[str, int]:
+def _columns(table: Table, accepted: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> dict[str, int]:
     known = {fold(h): canon for canon, names in accepted.items() for h in names}
     cols, _unknown = match_headers(table, known)
     missing = [accepted[c][0] for c in required if c not in cols]
@@ -88,7 +90,7 @@ def _columns(table: Table, accepted: dict[str, tuple[str, ...]], required: tuple
     return cols
 
 
-def _get(cells: list, idx: int | None) -> str:
+def _get(cells: list[object], idx: int | None) -> str:
     return cell_text(cells[idx]) if idx is not None and idx < len(cells) else ""
 
 
@@ -101,7 +103,7 @@ def _header(table: Table, cols: dict[str, int], name: str) -> str:
     return table.headers[cols[name]] if name in cols else name
 
 
-def _required_text(cells: list, cols: dict[str, int], name: str, table: Table, n: int, cell: _Cells) -> str:
+def _required_text(cells: list[object], cols: dict[str, int], name: str, table: Table, n: int, cell: _Cells) -> str:
     text = _get(cells, cols.get(name))
     if not text:
         cell.bad(f"{name} mancante", None, _where(table, n, _header(table, cols, name)))
@@ -164,7 +166,7 @@ def read_attivita(path: str | Path) -> tuple[AreaAttivita, ...]:
             if not text:
                 continue
             if idx >= len(areas) or not areas[idx][0]:
-                cell.bad("attività in una colonna senza area (intestazione vuota)", text, _where(table, n, idx + 1))
+                cell.bad("attività in una colonna senza area (intestazione vuota)", text, _where(table, n, str(idx + 1)))
                 continue
             areas[idx][1].append(text)
     cell.done()
@@ -237,7 +239,21 @@ def read_partecipate(path: str | Path) -> tuple[Partecipata, ...]:
     return tuple(out)
 
 
-def read_tabella(path: str | Path, slug: str, titolo: str = "", **meta) -> TabellaContesto:
+class _Dettagli(TypedDict, total=False):
+    """What the index says of a table besides its title: TabellaContesto's fields of these names."""
+
+    origine: str
+    fonte: str
+    nota: str
+    quote: Quote | None
+    confronta: str
+
+
+class _Indice(_Dettagli):
+    titolo: str
+
+
+def read_tabella(path: str | Path, slug: str, titolo: str = "", **meta: Unpack[_Dettagli]) -> TabellaContesto:
     """A context table as printed: its header row and its cells, numbers read where a cell is one."""
     table = read_table(path)
     headers = tuple(table.headers)
@@ -246,7 +262,7 @@ def read_tabella(path: str | Path, slug: str, titolo: str = "", **meta) -> Tabel
         if h and fold(h) in seen:
             raise ParseError(f"colonna ripetuta: {h!r}", where=f"{table.source}, riga 1")
         seen[fold(h)] = h
-    rows = []
+    rows: list[tuple[Cella, ...]] = []
     for n, cells in table.rows:
         texts = [cell_text(c) for c in cells]
         while len(texts) > len(headers) and not texts[-1]:
@@ -260,11 +276,12 @@ def read_tabella(path: str | Path, slug: str, titolo: str = "", **meta) -> Tabel
     return TabellaContesto(slug, titolo or slug, headers, tuple(rows), **meta)
 
 
-def _read_indice(path: Path) -> list[tuple[int, str, dict]]:
+def _read_indice(path: Path) -> list[tuple[int, str, _Indice]]:
     """The index rows: (row number, slug, the table's title and checks)."""
     table = read_table(path)
     cols = _columns(table, INDICE_COLUMNS, ("tabella", "titolo"))
-    cell, out = _Cells(table), []
+    cell = _Cells(table)
+    out: list[tuple[int, str, _Indice]] = []
     for n, cells in table.rows:
         slug = _required_text(cells, cols, "tabella", table, n, cell)
         titolo = _required_text(cells, cols, "titolo", table, n, cell)
@@ -285,7 +302,7 @@ def _read_indice(path: Path) -> list[tuple[int, str, dict]]:
             )
         if totale and not valori:
             cell.bad("un totale è della colonna dei valori: manca la colonna valori", totale, _where(table, n, "valori"))
-        meta = {
+        meta: _Indice = {
             "titolo": titolo,
             "origine": origine,
             "fonte": _get(cells, cols.get("fonte")),
@@ -340,19 +357,21 @@ def load_contesto(folder: str | Path) -> Contesto:
     if not folder.is_dir():
         raise ParseError("cartella del contesto non trovata", where=str(folder))
     found = {stem: _find(folder, stem) for stem in ("organi", "struttura", "attivita", "stakeholder", "partecipate", "contesto", "azioni-positive")}
-    files = {}
+    files: dict[str, Path] = {}
     for p in sorted(folder.iterdir()):
         if p.suffix.lower() in (".csv", ".xlsx") and p.stem.startswith(PREFISSO_TABELLA) and len(p.stem) > len(PREFISSO_TABELLA):
             slug = p.stem[len(PREFISSO_TABELLA) :]
             if slug in files:
                 raise ParseError(f"due file per la stessa tabella: {files[slug].name}, {p.name}", where=str(folder))
             files[slug] = p
-    index = _read_indice(found["contesto"]) if found["contesto"] else []
+    indice = found["contesto"]
+    index = _read_indice(indice) if indice else []
     tables, problems, listed = [], [], set()
     for n, slug, meta in index:
+        assert indice is not None  # the rows are the index file's
         if slug in listed:
             problems.append(
-                Problem("valore_non_valido", f"tabella ripetuta nell'indice: {slug!r}", _where_path(found["contesto"], n, "tabella"))
+                Problem("valore_non_valido", f"tabella ripetuta nell'indice: {slug!r}", _where_path(indice, n, "tabella"))
             )
             continue
         listed.add(slug)
@@ -361,12 +380,12 @@ def load_contesto(folder: str | Path) -> Contesto:
                 Problem(
                     "valore_non_valido",
                     f"manca il file {PREFISSO_TABELLA}{slug}.csv (o .xlsx): {slug!r}",
-                    _where_path(found["contesto"], n, "tabella"),
+                    _where_path(indice, n, "tabella"),
                 )
             )
             continue
         t = read_tabella(files[slug], slug, **meta)
-        problems += _index_errors(found["contesto"], n, t, set(files))
+        problems += _index_errors(indice, n, t, set(files))
         tables.append(t)
     if problems:
         raise InvalidFile(str(found["contesto"]), problems)

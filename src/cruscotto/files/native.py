@@ -8,9 +8,11 @@ Reading collects every problem before giving up, so that one run of
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -58,6 +60,8 @@ MULTIPLO = ("media", "tutti")
 MEDIA_OBIETTIVO = ("figli", "indicatori")
 MEDIA_ENTE = ("prospettive", "obiettivi")
 
+E = TypeVar("E", bound=StrEnum)
+
 
 class _Reader:
     """Builds model objects from plain data, collecting problems with their paths."""
@@ -70,7 +74,7 @@ class _Reader:
     def error(self, where: str, message: str, code: str = "valore_non_valido") -> None:
         self.problems.append(Problem(code, message, where))
 
-    def text(self, d: dict, key: str, where: str, required: bool = False) -> str | None:
+    def text(self, d: dict[str, Any], key: str, where: str, required: bool = False) -> str | None:
         v = d.get(key)
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
@@ -78,7 +82,7 @@ class _Reader:
             return None
         return str(v).strip() if not isinstance(v, str) else v.strip()
 
-    def weight(self, d: dict, where: str) -> tuple[float | None, str | None]:
+    def weight(self, d: dict[str, Any], where: str) -> tuple[float | None, str | None]:
         raw = d.get("peso")
         try:
             return parse_weight(raw, where=f"{where}.peso"), _printed(raw)
@@ -89,7 +93,7 @@ class _Reader:
     def dato(self, raw: Any, where: str) -> Dato | None:
         if raw is None:
             return None
-        text = _printed(raw)
+        text = _printed_text(raw)
         try:
             value = parse_value(raw, where=where)
         except ParseError:
@@ -103,7 +107,7 @@ class _Reader:
             self.error(exc.where or where, f"{exc.reason}: {exc.value!r}", "target_non_valido")
             return None
 
-    def enum(self, cls, raw, default, where):
+    def enum(self, cls: type[E], raw: Any, default: E, where: str) -> E:
         if raw is None:
             return default
         try:
@@ -113,7 +117,7 @@ class _Reader:
             self.error(where, f"valore non ammesso {raw!r} (ammessi: {allowed})")
             return default
 
-    def strs(self, raw, where) -> tuple[str, ...]:
+    def strs(self, raw: Any, where: str) -> tuple[str, ...]:
         if raw is None:
             return ()
         if isinstance(raw, str):
@@ -123,7 +127,7 @@ class _Reader:
             return ()
         return tuple(str(s).strip() for s in raw)
 
-    def items(self, d: dict, key: str, where: str) -> list[tuple[str, dict]]:
+    def items(self, d: dict[str, Any], key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
         raw = d.get(key) or []
         if not isinstance(raw, list):
             self.error(f"{where}.{key}", "attesa una lista")
@@ -139,7 +143,7 @@ class _Reader:
 
     # --- the tree ---------------------------------------------------------------
 
-    def milestones(self, raw_list, where) -> tuple[Milestone, ...]:
+    def milestones(self, raw_list: Any, where: str) -> tuple[Milestone, ...]:
         if not isinstance(raw_list, list):
             self.error(where, "attesa una lista di milestone")
             return ()
@@ -162,7 +166,7 @@ class _Reader:
             out.append(Milestone(code, self.text(m, "descrizione", w) or "", target, peso))
         return tuple(out)
 
-    def indicatore(self, d: dict, where: str, default_scope: Cruscotto) -> Indicatore:
+    def indicatore(self, d: dict[str, Any], where: str, default_scope: Cruscotto) -> Indicatore:
         code = self.text(d, "codice", where, True) or "?"
         peso, peso_testo = self.weight(d, where)
         formula = self.text(d, "formula", where)
@@ -210,7 +214,7 @@ class _Reader:
             baseline_anno=self._year(d["baseline_anno"], f"{where}.baseline_anno") if d.get("baseline_anno") not in (None, "") else None,
         )
 
-    def risorse(self, d: dict, where: str) -> Dato | None:
+    def risorse(self, d: dict[str, Any], where: str) -> Dato | None:
         """The resources assigned to a level of the tree: an amount in euro, as printed."""
         dt = self.dato(d.get("risorse"), f"{where}.risorse")
         if dt is None or (dt.valore is None and dt.testo.strip() in ("", "-", "€ -")):
@@ -220,14 +224,14 @@ class _Reader:
             return None
         return dt
 
-    def _shares(self, raw, where: str) -> dict[str, float]:
+    def _shares(self, raw: Any, where: str) -> dict[str, float]:
         """``{PROMOZIONE: 60%, ANAGRAFE: 40%}``: each structure's share of an indicator."""
         if not raw:
             return {}
         if not isinstance(raw, dict):
             self.error(where, "le quote vanno date per struttura (CODICE: quota)")
             return {}
-        out = {}
+        out: dict[str, float] = {}
         for code, value in raw.items():
             try:
                 out[str(code)] = parse_number(value, where=f"{where}.{code}")
@@ -235,7 +239,7 @@ class _Reader:
                 self.error(exc.where or where, f"{exc.reason}: {exc.value!r}")
         return out
 
-    def _choice(self, raw, allowed: tuple[str, ...], where: str) -> str | None:
+    def _choice(self, raw: Any, allowed: tuple[str, ...], where: str) -> str | None:
         if raw in (None, ""):
             return None
         value = str(raw).strip().lower()
@@ -244,7 +248,7 @@ class _Reader:
             return None
         return value
 
-    def _year(self, raw, where) -> int | None:
+    def _year(self, raw: Any, where: str) -> int | None:
         try:
             y = int(raw)
         except (TypeError, ValueError):
@@ -370,10 +374,11 @@ class _Reader:
             ambiti=self.ambiti(data, {p.codice for p in prospettive}),
         )
 
-    def ambiti(self, data: dict, codes: set[str]) -> tuple[Ambito, ...]:
+    def ambiti(self, data: dict[str, Any], codes: set[str]) -> tuple[Ambito, ...]:
         """The level above the perspectives: each groups perspectives by code, each perspective
         in one ambito at most."""
-        out, seen = [], {}
+        out: list[Ambito] = []
+        seen: dict[str, str] = {}  # perspective code -> the ambito it is in
         for w, a in self.items(data, "ambiti", ""):
             members = self.strs(a.get("prospettive"), f"{w}.prospettive")
             code = self.text(a, "codice", w, True) or "?"
@@ -389,13 +394,13 @@ class _Reader:
         return tuple(out)
 
     @staticmethod
-    def _undeclared_events(prospettive, eventi) -> list[Evento]:
+    def _undeclared_events(prospettive: Iterable[Prospettiva], eventi: Iterable[Evento]) -> list[Evento]:
         """Events named only in targets ("entro 60 giorni dall'approvazione del bilancio"): added
         without a date, so that their deadlines wait for it; validation warns (evento_non_dichiarato)."""
         known = {e.codice for e in eventi}
         found: dict[str, None] = {}
 
-        def targets_of(ind):
+        def targets_of(ind: Indicatore) -> Iterator[Target]:
             yield from ind.target.values()
             for m in ind.milestones:
                 yield m.scadenza
@@ -411,7 +416,7 @@ class _Reader:
                                     found[part.evento] = None
         return [Evento(code, code, None, (), dichiarato=False) for code in found]
 
-    def regole(self, d: dict) -> Regole:
+    def regole(self, d: dict[str, Any]) -> Regole:
         defaults = Regole()
         try:
             soglia = parse_number(d.get("soglia_raggiunto", defaults.soglia_raggiunto), where="regole.soglia_raggiunto")
@@ -439,19 +444,20 @@ class _Reader:
         ente = self._choice(d.get("ente"), MEDIA_ENTE, "regole.ente") or defaults.ente
         return Regole(soglia, parz, fasce, modo, mancanti, rit, soglie, multiplo, obiettivo, ente)
 
-    def budget(self, d, where) -> dict[str, Dato]:
+    def budget(self, d: Any, where: str) -> dict[str, Dato]:
         if not isinstance(d, dict):
             return {}
-        out = {}
+        out: dict[str, Dato] = {}
         for k in BUDGET_FIELDS:
             if k in d and d[k] is not None:
                 dt = self.dato(d[k], f"{where}.{k}")
-                if dt is not None and dt.valore is None and dt.testo.strip() not in ("-", "€ -", ""):
+                assert dt is not None  # d[k] is not None
+                if dt.valore is None and dt.testo.strip() not in ("-", "€ -", ""):
                     self.error(f"{where}.{k}", f"importo non valido: {dt.testo!r}")
                 out[k] = dt
         return out
 
-    def programma(self, w: str, d: dict) -> Programma:
+    def programma(self, w: str, d: dict[str, Any]) -> Programma:
         azioni = []
         for wa, a in self.items(d, "azioni", w):
             progetti = tuple(
@@ -469,7 +475,7 @@ class _Reader:
             totale_stampato=self.budget(d.get("totale_stampato") or {}, f"{w}.totale_stampato"),
         )
 
-    def scheda(self, w: str, d: dict) -> SchedaIndividuale:
+    def scheda(self, w: str, d: dict[str, Any]) -> SchedaIndividuale:
         sezioni = []
         for ws, s in self.items(d, "sezioni", w):
             voci = []
@@ -492,7 +498,7 @@ class _Reader:
         anno = self._year(d.get("anno"), f"{w}.anno") or 0
         return SchedaIndividuale(self.text(d, "codice", w, True) or "?", self.text(d, "nome", w) or "", anno, tuple(sezioni), self.text(d, "valutato", w))
 
-    def fondo(self, d) -> Fondo | None:
+    def fondo(self, d: Any) -> Fondo | None:
         if not d:
             return None
         w = "fondo"
@@ -525,8 +531,10 @@ class _Reader:
 
 
 def _printed(raw: Any) -> str | None:
-    if raw is None:
-        return None
+    return None if raw is None else _printed_text(raw)
+
+
+def _printed_text(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, date):
@@ -572,6 +580,7 @@ def plan_from_data(data: Any, source: str = "<dati>", *, check_schema: bool = Tr
     merged = reader.problems + [p for p in problems if p.where not in seen]
     if merged:
         raise PlanError(merged, source)
+    assert piano is not None  # a PlanError comes with its problems: raised above
     return piano
 
 
@@ -582,23 +591,23 @@ def load_native(path: str | Path) -> Piano:
 # --- writing ---------------------------------------------------------------------
 
 
-def _drop_empty(d: dict) -> dict:
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in (None, [], {}, "", ())}
 
 
-def _weight_out(peso_testo: str | None, peso: float | None):
+def _weight_out(peso_testo: str | None, peso: float | None) -> str | float | None:
     return peso_testo if peso_testo is not None else peso
 
 
-def _target_out(targets: dict[int, Target]) -> dict:
+def _target_out(targets: dict[int, Target]) -> dict[int, str]:
     return {y: t.testo for y, t in sorted(targets.items())}
 
 
-def _milestones_out(ms) -> list:
+def _milestones_out(ms: Iterable[Milestone]) -> list[dict[str, Any]]:
     return [_drop_empty({"codice": m.codice, "descrizione": m.descrizione, "scadenza": m.scadenza.testo, "peso": m.peso}) for m in ms]
 
 
-def indicatore_to_data(i: Indicatore) -> dict:
+def indicatore_to_data(i: Indicatore) -> dict[str, Any]:
     return _drop_empty(
         {
             "codice": i.codice,
@@ -634,11 +643,11 @@ def _shares_out(quote: dict[str, float]) -> dict[str, str]:
     return {k: format_value(v) + "%" for k, v in quote.items()}
 
 
-def _budget_out(b: dict) -> dict:
+def _budget_out(b: dict[str, Dato]) -> dict[str, str]:
     return {k: v.testo for k, v in b.items()}
 
 
-def plan_to_data(p: Piano) -> dict:
+def plan_to_data(p: Piano) -> dict[str, Any]:
     r = p.regole
     return _drop_empty(
         {

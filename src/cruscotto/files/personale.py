@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -143,7 +144,7 @@ def _age(text: str) -> int | None:
         raise ParseError("età non valida (atteso un numero intero di anni)", value=text) from None
 
 
-def _birth(text: str):
+def _birth(text: str) -> date | None:
     if not text:
         return None
     try:
@@ -188,13 +189,11 @@ def read_personale(path: str | Path) -> Register:
         indeterminato = rows.read("contratto", parse_contratto, required=True)
         nascita = rows.read("data_nascita", _birth)
         eta = rows.read("eta", _age)
-        values = dict(
-            titolo=rows.read("titolo", parse_titolo),
-            legge_104=rows.read("legge_104", parse_esito),
-            orario_personalizzato=rows.read("orario_personalizzato", parse_esito),
-            posizione_organizzativa=rows.read("posizione_organizzativa", parse_esito),
-            note=rows.text("note"),
-        )
+        titolo = rows.read("titolo", parse_titolo)
+        legge_104 = rows.read("legge_104", parse_esito)
+        orario_personalizzato = rows.read("orario_personalizzato", parse_esito)
+        posizione_organizzativa = rows.read("posizione_organizzativa", parse_esito)
+        note = rows.text("note")
         if len(rows.problems) > before:
             continue
         assert anno is not None and matricola and genere and categoria and part_time is not None and indeterminato is not None
@@ -210,7 +209,23 @@ def read_personale(path: str | Path) -> Register:
             continue
         seen[key] = n
         try:
-            out.append(Dipendente(anno, matricola, genere, categoria, part_time, indeterminato, nascita, eta, **values))
+            out.append(
+                Dipendente(
+                    anno,
+                    matricola,
+                    genere,
+                    categoria,
+                    part_time,
+                    indeterminato,
+                    nascita,
+                    eta,
+                    titolo=titolo,
+                    legge_104=legge_104,
+                    orario_personalizzato=orario_personalizzato,
+                    posizione_organizzativa=posizione_organizzativa,
+                    note=note,
+                )
+            )
         except ParseError as exc:
             # Age and birth date disagree, or an age no employee has: name the cell that holds the age.
             column = "eta" if eta is not None else "data_nascita"

@@ -8,6 +8,7 @@ jsonschema's messages are English; the common ones are said again in Italian.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -25,14 +26,14 @@ def validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def _path(parts) -> str:
+def _path(parts: Iterable[str | int]) -> str:
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out
 
 
-def _message(err) -> str:
+def _message(err: Any) -> str:  # a jsonschema ValidationError (jsonschema ships no types)
     v = err.validator
     if v == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
@@ -46,7 +47,8 @@ def _message(err) -> str:
     if v == "type":
         expected = err.validator_value if isinstance(err.validator_value, str) else "/".join(err.validator_value)
         return f"tipo non valido: {err.instance!r} (atteso {expected})"
-    return err.message
+    message: str = err.message
+    return message
 
 
 def schema_problems(data: Any) -> list[Problem]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..engine.errors import ParseError, Problem
 from ..engine.numbers import fold
@@ -60,7 +61,9 @@ def read_csv(path: str | Path) -> Table:
         raise ParseError("il file è vuoto: manca la riga di intestazione", where=str(path))
     headers = [unneutralise(h.strip()) for h in rows[0]]
     # A cell written as '=... by a neutralising export comes back as it was.
-    body = [(i + 2, [unneutralise(c) for c in r]) for i, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
+    body: list[tuple[int, list[object]]] = [
+        (i + 2, [unneutralise(c) for c in r]) for i, r in enumerate(rows[1:]) if any(c.strip() for c in r)
+    ]
     return Table(str(path), headers, body)
 
 
@@ -110,7 +113,7 @@ def printed_to_number(text: str) -> tuple[float, str] | None:
 _OUR_FORMAT = re.compile(r"^(?:#,##0|0)(?:\.0+)?%?$")
 
 
-def _xlsx_cell(cell) -> object:
+def _xlsx_cell(cell: Any) -> object:  # an openpyxl cell (openpyxl ships no types)
     """A cell's value; a number with a number format reads as the text a person sees (``"90%"``, ``"2.000"``)."""
     v = cell.value
     fmt = getattr(cell, "number_format", "") or ""

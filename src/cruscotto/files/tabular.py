@@ -25,7 +25,15 @@ from typing import Any
 import yaml
 
 from ..engine.errors import ParseError, PlanError, Problem
-from ..engine.model import Piano
+from ..engine.model import (
+    Ambito,
+    Indicatore,
+    LineaStrategica,
+    ObiettivoOperativo,
+    ObiettivoStrategico,
+    Piano,
+    Prospettiva,
+)
 from ..engine.numbers import fold, format_value, parse_value
 from ..engine.scoring import Consuntivo, Valori
 from .native import indicatore_to_data, plan_from_data, plan_to_data
@@ -120,7 +128,7 @@ def _structures_cell(text: str) -> dict[str, Any]:
     return {"strutture": codes, "quote": shares}
 
 
-def _structures_text(node) -> str:
+def _structures_text(node: Indicatore | ObiettivoStrategico | ObiettivoOperativo | None) -> str:
     """An indicator's or an objective's structures, each with its share: ``PROMOZIONE (60%), ANAGRAFE (40%)``."""
     if node is None:
         return ""
@@ -145,7 +153,7 @@ def full_code(code: str, parent: str, position: int, occurrences: int) -> str:
 CODE_LIMIT = 40  # the longest code the application stores
 
 
-def node_code(siblings: list[dict], text: str, parent: str | None, prefix: str) -> tuple[str, str]:
+def node_code(siblings: list[dict[str, Any]], text: str, parent: str | None, prefix: str) -> tuple[str, str]:
     """The code and name of a level's cell, ``"B1 - Sviluppare ..."``; a cell with a name and no
     code gets one (docs/tabular.md): the same node again keeps it; a new one is its parent's code
     and its place under the parent ("5.1"), or ``prefix`` and its place at the top ("P2").
@@ -175,7 +183,7 @@ def _polarity(text: str) -> str:
     return {"si/no": "si/no", "sino": "si/no", "si-no": "si/no"}.get(f, fold(text))
 
 
-def _milestones_from_cell(text: str, where: str) -> list[dict]:
+def _milestones_from_cell(text: str, where: str) -> list[dict[str, str]]:
     out = []
     for line in text.splitlines():
         if not line.strip():
@@ -190,7 +198,7 @@ def _milestones_from_cell(text: str, where: str) -> list[dict]:
     return out
 
 
-def _milestones_to_cell(ms: list[dict]) -> str:
+def _milestones_to_cell(ms: list[dict[str, Any]]) -> str:
     return "\n".join(" | ".join([m["codice"], m["scadenza"], m.get("descrizione", "")] + ([str(m["peso"])] if m.get("peso") is not None else [])) for m in ms)
 
 
@@ -201,7 +209,7 @@ def load_tabular(path: str | Path, *, ente: tuple[str, str] | None = None) -> Ta
     return tabular_to_plan(table, base, ente=ente)
 
 
-def _events_from_cell(text: str, where: str) -> list[dict]:
+def _events_from_cell(text: str, where: str) -> list[dict[str, Any]]:
     """``T0 | data accorpamento | 14/09/2020 | termini previsti per accorpamento; data accorpamento``"""
     out = []
     for line in text.splitlines():
@@ -219,7 +227,7 @@ def _events_from_cell(text: str, where: str) -> list[dict]:
     return out
 
 
-def _events_to_cell(piano: Piano, ind) -> str:
+def _events_to_cell(piano: Piano, ind: Indicatore) -> str:
     """The events the indicator's targets and milestones name, so a CSV keeps them."""
     used = {t.evento for t in ind.target.values() if t.evento} | {m.scadenza.evento for m in ind.milestones if m.scadenza.evento}
     lines = []
@@ -235,14 +243,14 @@ def _read_xlsx_main(path: Path) -> Table:
     return read_xlsx(path, skip=(PLAN_SHEET,))
 
 
-def _plan_sheet(path: Path) -> dict | None:
+def _plan_sheet(path: Path) -> dict[str, Any] | None:
     pairs = read_sheet_pairs(path, PLAN_SHEET)
     if pairs is None:
         return None
     chunks: dict[str, list[str]] = {}
     for key, text in pairs:
         chunks.setdefault(key, []).append(text)
-    data = {}
+    data: dict[str, Any] = {}
     for key, parts in chunks.items():
         try:
             data[key] = yaml.safe_load("".join(parts))
@@ -251,7 +259,7 @@ def _plan_sheet(path: Path) -> dict | None:
     return data
 
 
-def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, str] | None = None) -> TabularResult:
+def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: tuple[str, str] | None = None) -> TabularResult:
     warnings: list[Problem] = []
     known = dict(_KNOWN)
     years: dict[str, dict[int, int]] = {"storico": {}, "target": {}, "consuntivo": {}}
@@ -314,7 +322,7 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
                 for oo in os_.get("obiettivi_operativi") or []:
                     oo["indicatori"] = []
 
-    def find(items: list, code: str, name: str, key: str, where: str, **attrs: Any) -> dict:
+    def find(items: list[dict[str, Any]], code: str, name: str, key: str, where: str, **attrs: Any) -> dict[str, Any]:
         """The node with that code under its parent (made on its first row). A level's weight,
         resources and structures repeat on each of its rows: the first non-empty is kept, and a
         different one is a warning."""
@@ -459,9 +467,9 @@ def tabular_to_plan(table: Table, base: dict | None = None, *, ente: tuple[str, 
     return TabularResult(piano, valori, warnings, righe)
 
 
-def _row_paths(data: dict) -> dict[str, int]:
+def _row_paths(data: dict[str, Any]) -> dict[str, int]:
     """``prospettive[0]...indicatori[2]`` -> spreadsheet row, and drop the ``_riga`` marks."""
-    out = {}
+    out: dict[str, int] = {}
     for ip, p in enumerate(data.get("prospettive") or []):
         for il, ln in enumerate(p.get("linee") or []):
             for io, os_ in enumerate(ln.get("obiettivi_strategici") or []):
@@ -487,13 +495,17 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     headers += [f"Storico {y}" for y in hist_years] + [f"Target {y}" for y in target_years]
     headers += [f"Consuntivo {y}" for y in actual_years]
     headers += [label for _, label in EXTRA_COLUMNS]
-    weighted = any(x.peso is not None for x in (*piano.prospettive, *piano.linee(), *piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
+    levels: tuple[Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo, ...] = (
+        *piano.prospettive, *piano.linee(), *piano.obiettivi_strategici(), *piano.obiettivi_operativi()
+    )
+    weighted = any(x.peso is not None for x in levels)
     if weighted:
         headers += [label for _, label in LEVEL_WEIGHT_COLUMNS]
-    resourced = any(x.risorse is not None for x in (*piano.prospettive, *piano.linee(), *piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
+    resourced = any(x.risorse is not None for x in levels)
     if resourced:
         headers += [label for _, label in LEVEL_RESOURCE_COLUMNS]
-    staffed = any(x.strutture for x in (*piano.obiettivi_strategici(), *piano.obiettivi_operativi()))
+    objectives: tuple[ObiettivoStrategico | ObiettivoOperativo, ...] = (*piano.obiettivi_strategici(), *piano.obiettivi_operativi())
+    staffed = any(x.strutture for x in objectives)
     if staffed:
         headers += [label for _, label in OBJECTIVE_STRUCTURE_COLUMNS]
     ambito_of = piano.ambito_di()
@@ -503,7 +515,8 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     for p in piano.prospettive:
         for ln in p.linee:
             for os_ in ln.obiettivi_strategici:
-                holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
+                holders: list[tuple[ObiettivoOperativo | None, tuple[Indicatore, ...]]] = [(None, os_.indicatori)]
+                holders += [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
                 for oo, inds in holders:
                     for i in inds:
                         d = indicatore_to_data(i)
@@ -544,7 +557,7 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     return headers, rows
 
 
-def _weight_text(node) -> str:
+def _weight_text(node: Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo | Ambito | None) -> str:
     if node is None or node.peso is None:
         return ""
     return node.peso_testo if node.peso_testo is not None else format_value(node.peso)
@@ -554,7 +567,7 @@ def _actual_text(c: Consuntivo | None) -> str:
     return format_value(c.valore) if c else ""
 
 
-def _skeleton(piano: Piano) -> dict:
+def _skeleton(piano: Piano) -> dict[str, Any]:
     data = plan_to_data(piano)
     for p in data.get("prospettive", []):
         for ln in p.get("linee", []):
@@ -620,7 +633,7 @@ def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    by_perspective: dict[str, list] = {}
+    by_perspective: dict[str, list[list[Any]]] = {}
     for r in rows:
         by_perspective.setdefault(r[0], []).append(r)
     if not by_perspective:

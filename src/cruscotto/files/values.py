@@ -7,12 +7,13 @@ load with an error naming file, row, column and value; nothing is half-read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..engine.errors import ParseError
 from ..engine.numbers import parse_number, parse_value
 from ..engine.scoring import Consuntivo, Valori
-from .tables import cell_text, match_headers, read_table
+from .tables import Table, cell_text, match_headers, read_table
 
 ACTUAL_COLUMNS = ("codice_indicatore", "anno", "periodo", "valore", "nota")
 MEASURE_COLUMNS = ("misura", "anno", "valore")
@@ -28,7 +29,7 @@ def _year(text: str, where: str) -> int:
     return y
 
 
-def _columns(table, required, optional=()):
+def _columns(table: Table, required: tuple[str, ...], optional: Sequence[str] = ()) -> dict[str, int]:
     known = {c: c for c in required + tuple(optional)}
     cols, _unknown = match_headers(table, known)
     missing = [c for c in required if c not in cols]
@@ -40,9 +41,9 @@ def _columns(table, required, optional=()):
 def read_actuals(path: str | Path, into: Valori | None = None) -> Valori:
     table = read_table(path)
     cols = _columns(table, ("codice_indicatore", "anno", "valore"), ("periodo", "nota"))
-    out: dict = {}
+    out: dict[tuple[str, int, str], Consuntivo] = {}
     for n, cells in table.rows:
-        def cell(name):
+        def cell(name: str) -> str:
             i = cols.get(name)
             return cell_text(cells[i]) if i is not None and i < len(cells) else ""
 
@@ -68,7 +69,7 @@ def read_actuals(path: str | Path, into: Valori | None = None) -> Valori:
 def read_measures(path: str | Path, into: Valori | None = None) -> Valori:
     table = read_table(path)
     cols = _columns(table, MEASURE_COLUMNS)
-    out: dict = {}
+    out: dict[tuple[str, int], float] = {}
     for n, cells in table.rows:
         where = f"{table.source}, riga {n}"
         name = cell_text(cells[cols["misura"]])

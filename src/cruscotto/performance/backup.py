@@ -238,7 +238,7 @@ def _latest_migrations(labels: set[str]) -> dict[str, str]:
     return latest
 
 
-def dump(ente_codice: str, fh: IO[bytes], *, now: datetime | None = None) -> DumpSummary:
+def dump(ente_codice: str, fh: IO[bytes] | gzip.GzipFile, *, now: datetime | None = None) -> DumpSummary:
     """Write the backup of one ente to a binary file; the whole document is read in one snapshot."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
@@ -315,6 +315,7 @@ class RestoreReport:
 
     def lines(self) -> list[str]:
         """What the person who ran the restore needs to know, and to do next."""
+        assert self.ente is not None  # a report is read once the restore has made the ente
         out = [f"ente {self.ente.codice} ripristinato: {sum(self.rows.values())} righe"]
         if self.users_created:
             out.append("utenti creati senza password (un amministratore la imposta): " + ", ".join(self.users_created))
@@ -497,6 +498,7 @@ def _already_recorded(table: Table, rows: list[dict], codice: str) -> tuple[list
     Two records are the same when every column but the keys is the same.
     """
     model = table.model
+    assert table.by_code is not None  # only the tables kept by code come here
     skip = {"pk", *(k.name for k in table.keys), table.by_code}
     compared = [f for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
     existing = model._base_manager.filter(**{table.by_code: codice})
@@ -572,7 +574,9 @@ def _restore(doc, order: list[Table], *, rename_to: str | None, user) -> Restore
 
 def restore(fh: IO, *, rename_to: str | None = None, user=None) -> m.Ente:
     """Restore a backup (see ``restore_report``); return the new ente."""
-    return restore_report(fh, rename_to=rename_to, user=user).ente
+    ente = restore_report(fh, rename_to=rename_to, user=user).ente
+    assert ente is not None  # restore_report raises rather than return without one
+    return ente
 
 
 def restore_from_path(path: Path, *, rename_to: str | None = None, user=None) -> RestoreReport:

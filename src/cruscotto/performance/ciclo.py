@@ -18,6 +18,7 @@ force (whose values move to it). Every step is written to the audit trail.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,7 +34,7 @@ V = m.Piano.StatoVersione
 PERIODS = ("", "S1", "S2", "T1", "T2", "T3", "T4")
 
 # (from, to): who may, as a permission check
-TRANSITIONS = {
+TRANSITIONS: dict[tuple[Any, Any], str] = {  # Any: the states are Django choices, typed loosely without its stubs
     (S.ADOTTATO, S.MONITORAGGIO): "edit_plan",
     (S.MONITORAGGIO, S.CHIUSO): "edit_plan",
     (S.CHIUSO, S.VALIDATO): "validate",

@@ -158,7 +158,7 @@ def esegui(pk: str) -> str:
                 job.file.save(f"{job.pk}.{p['fmt']}", File(f), save=False)
         m.Lavoro.objects.filter(pk=job.pk).update(stato=S.PRONTO, fase=_("pronto"), file=job.file.name, finito=timezone.now(), battito=timezone.now())
         log.info("lavoro %s pronto: %s", job.pk, job.nome_file)
-        return S.PRONTO
+        return str(S.PRONTO)
     except Exception as exc:
         log.exception("lavoro %s non riuscito", job.pk)
         m.Lavoro.objects.filter(pk=job.pk).update(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from cruscotto.engine.model import Piano as EnginePiano
 from cruscotto.engine.numbers import parse_value
@@ -333,3 +334,18 @@ def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo:
         validazione=validation,
         **resources(ente, min(piano.anni)),
     )
+
+
+def assignments(plan: EnginePiano) -> dict[tuple[str, str], dict]:
+    """What the plan gives each level above the indicators, by (level, code): its resources
+    (euro) and, for objectives, its responsible structures with their shares (None: no share)."""
+    levels: list[tuple[str, Any]] = [("ambito", x) for x in plan.ambiti] + [("prospettiva", x) for x in plan.prospettive]
+    levels += [("linea", x) for x in plan.linee()] + [("obiettivo_strategico", x) for x in plan.obiettivi_strategici()]
+    levels += [("obiettivo_operativo", x) for x in plan.obiettivi_operativi()]
+    return {
+        (kind, x.codice): {
+            "risorse": x.risorse.valore if x.risorse is not None else None,
+            "strutture": {s: getattr(x, "quote", {}).get(s) for s in getattr(x, "strutture", ())},
+        }
+        for kind, x in levels
+    }

@@ -200,7 +200,8 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
     if indicatore is None:
         raise ValidationError(_("Indicatore %(codice)s non trovato nel piano.") % {"codice": base})
     if sep:
-        target = selectors.plan_for(piano).indicatore(base).target.get(anno)
+        engine_ind = selectors.plan_for(piano).indicatore(base)
+        target = engine_ind.target.get(anno) if engine_ind is not None else None
         parts = len(target.parti) if target is not None else 0
         if not part.isdigit() or not 1 <= int(part) <= parts:
             raise ValidationError(

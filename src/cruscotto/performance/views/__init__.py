@@ -1,0 +1,68 @@
+"""Pages. Thin: they resolve the ente and year, ask selectors, render.
+
+No scoring happens here: every figure comes from the engine via ``selectors.score``; every
+write goes through ``services``. One module per feature; ``urls.py`` names them from here.
+"""
+
+from .aree import area, area_mean, area_share, aree
+from .base import forbidden, healthz, home, not_found, on_draft, robots, server_error, with_plan
+from .ciclo import ciclo_pagina, registro, versioni_diff
+from .documenti import documenti, documento_riprova, documento_scarica, documento_stato
+from .monitoraggio import monitoraggio, monitoraggio_riga
+from .piano import (
+    eventi,
+    indicatore_elimina,
+    indicatore_modifica,
+    indicatore_nuovo,
+    nodo_elimina,
+    nodo_modifica,
+    nodo_nuovo,
+    piano_conferma,
+    piano_importa,
+    piano_pagina,
+)
+from .risorse import bilancio, contesto, personale
+from .risultati import albero, cruscotto, fondo, indicatore, individuale, mappa
+
+__all__ = [
+    "forbidden",
+    "healthz",
+    "home",
+    "not_found",
+    "on_draft",
+    "robots",
+    "server_error",
+    "with_plan",
+    "albero",
+    "cruscotto",
+    "fondo",
+    "indicatore",
+    "individuale",
+    "mappa",
+    "monitoraggio",
+    "monitoraggio_riga",
+    "area",
+    "area_mean",
+    "area_share",
+    "aree",
+    "eventi",
+    "indicatore_elimina",
+    "indicatore_modifica",
+    "indicatore_nuovo",
+    "nodo_elimina",
+    "nodo_modifica",
+    "nodo_nuovo",
+    "piano_conferma",
+    "piano_importa",
+    "piano_pagina",
+    "documenti",
+    "documento_riprova",
+    "documento_scarica",
+    "documento_stato",
+    "ciclo_pagina",
+    "registro",
+    "versioni_diff",
+    "bilancio",
+    "contesto",
+    "personale",
+]

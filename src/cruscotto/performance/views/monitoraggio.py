@@ -1,0 +1,110 @@
+"""Monitoring: the values of a period, entered row by row."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import models as m
+from .. import permissions, selectors, services
+from .base import _page, with_plan
+
+
+def _monitoring_rows(request, piano, anno, periodo):
+    # A period's values scored as the monitoring report scores them: the period's own figures.
+    result = selectors.score(piano, anno, periodo=periodo)
+    by_code = {r.codice: r for r in result.indicatori}
+    # Not select_related("piano"): every row would carry the plan's JSON columns.
+    qs = piano.indicatori.prefetch_related("strutture").order_by("ordine")
+    rows = []
+    values = {c.codice: c for c in piano.consuntivi.filter(anno=anno, periodo=periodo)}
+    for row in qs:
+        row.piano = piano  # the permission check reads the ente from here
+        if not permissions.can_enter_value(request.user, row):
+            continue
+        if str(anno) not in row.target and row.polarita != "milestone":
+            continue
+        res = by_code.get(row.codice)
+        rows.append({"row": row, "res": res, "value": values.get(row.codice), "parti": _parts(res, row.codice, values)})
+    return rows, result
+
+
+def _parts(res, codice: str, values: dict) -> list[dict]:
+    """The sub-measures of a target with several (``CODICE#k``), with their values, for the row."""
+    target = res.target if res is not None else None
+    if target is None or not target.parti:
+        return []
+    return [{"codice": f"{codice}#{k}", "target": p.testo, "n": k, "value": values.get(f"{codice}#{k}")} for k, p in enumerate(target.parti, start=1)]
+
+
+@with_plan
+def monitoraggio(request, ente, anno, piano):
+    periodo = request.GET.get("periodo", "")
+    if periodo not in ("", "S1", "S2", "T1", "T2", "T3", "T4"):
+        periodo = ""
+
+    def context():
+        rows, result = _monitoring_rows(request, piano, anno, periodo)
+        return {"rows": rows, "result": result, "periodo": periodo}
+
+    return _page(request, "monitoraggio", context, vary=(periodo,))
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def monitoraggio_riga(request, ente, anno, piano, codice: str):
+    """One row of the data-entry table: shown, edited in place (htmx), saved."""
+    periodo = request.POST.get("periodo", request.GET.get("periodo", ""))
+    row = get_object_or_404(m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice)
+    if not permissions.can_enter_value(request.user, row):
+        raise PermissionDenied(_("Non può inserire valori per questo indicatore."))
+    error = None
+    editing = request.GET.get("modifica") == "1"
+    ind = selectors.plan_for(piano).indicatore(codice)
+    target = ind.target.get(anno) if ind is not None else None
+    # A target with several measures takes one value each (CODICE#k, fields valore_k), saved together.
+    fields = [(f"{codice}#{k}", f"valore_{k}") for k in range(1, len(target.parti) + 1)] if target is not None else []
+    if request.method == "POST":
+        try:
+            with transaction.atomic():  # all the sub-measures or none
+                for code, field in fields or [(codice, "valore")]:
+                    services.consuntivo_registra(
+                        user=request.user,
+                        piano=piano,
+                        codice=code,
+                        anno=anno,
+                        periodo=periodo,
+                        testo=request.POST.get(field, ""),
+                        nota=request.POST.get("nota", ""),
+                        correzione=request.POST.get("correzione", ""),
+                    )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+            editing = True
+    result = selectors.score(piano, anno, periodo=periodo)
+    value = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
+    saved = {c.codice: c for c in piano.consuntivi.filter(codice__startswith=f"{codice}#", anno=anno, periodo=periodo)}
+    res = result.indicatore(codice)
+    ctx = {
+        "r": {"row": row, "res": res, "value": value, "parti": _parts(res, codice, saved)},
+        "result": result,
+        "periodo": periodo,
+        "editing": editing,
+        "error": error,
+        "submitted": request.POST.get("valore") if error else None,
+        "oob": request.method == "POST" and not error,
+        "chiuso": m.PeriodoChiuso.objects.filter(ente=ente, anno=anno, periodo=periodo).exists(),
+    }
+    status = 422 if error else 200
+    if not request.htmx:
+        # Without JavaScript: a whole page to edit the row, and back to the list after saving.
+        if request.method == "POST" and not error:
+            return redirect(f"{reverse('monitoraggio', kwargs={'ente': ente.codice, 'anno': anno})}?periodo={periodo}#riga-{slugify(codice)}")
+        ctx["editing"] = True
+        return render(request, "performance/monitoraggio_riga.html", ctx, status=status)
+    return render(request, "performance/_riga_monitoraggio.html", ctx, status=status)

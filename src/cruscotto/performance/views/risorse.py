@@ -1,0 +1,150 @@
+"""The tables beside the plan: budget, staff register, context data."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cruscotto.documents.contesto import quota_italiana
+from cruscotto.engine import bilancio as b
+from cruscotto.engine import contesto as co
+from cruscotto.engine import personale as pe
+from cruscotto.engine import rapporti
+from cruscotto.engine.utilizzo import utilizzo
+
+from .. import models as m
+from .. import selectors
+from ..uploads import import_tables
+from .base import with_plan
+
+
+def _upload(request, ente, anno: int, kind: str, message: str, url_name: str):
+    """A page's upload form posted: ``(errors, None)`` when nothing was written (the page shows
+    them), ``([], redirect)`` when the tables were stored (POST/redirect/GET)."""
+
+    errors = import_tables(request, ente, anno, kind)
+    if errors:
+        return errors, None
+    messages.success(request, message)
+    return [], redirect(url_name, ente=ente.codice, anno=anno)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def bilancio(request, ente, anno, piano):
+    """The budget tables of the year, as printed, with every disagreement marked in its cell."""
+
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        measures = request.POST.get("azione") == "misure"
+        done = _("Misure di base registrate.") if measures else _("Tabelle di bilancio caricate.")
+        import_errors, stored = _upload(request, ente, anno, "misure" if measures else "bilancio", done, "bilancio")
+        if stored:
+            return stored
+    row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
+    ctx = {"row": row, "import_errors": import_errors, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
+    engine = selectors.plan_for(piano)
+    if anno == engine.anni[0] and engine.programmi:
+        # Programmes and lines with no budget and nothing committed would only be rows of dashes.
+        rows = utilizzo(engine, {n: v for (n, y), v in selectors.misure(ente).items() if y == anno})
+        ctx["utilizzo"] = [u for u in rows if u.stanziato or u.prenotato]
+    if row is not None:
+        tables = selectors.bilancio(ente, anno)
+        ctx["findings"] = selectors.bilancio_controlli(ente, anno, tables)
+        if tables.rapporti:
+            years, rows = rapporti.tabella(tables.rapporti, tables.misure)
+            # A link only to an indicator of this plan (the code comes from an uploaded file).
+            ctx["rapporti"] = [(r, per_anno, bool(r.indicatore and engine.indicatore(r.indicatore))) for r, per_anno in rows]
+            ctx["rapporti_anni"] = years
+        if tables.preventivo:
+            p = tables.preventivo
+            found = rapporti.previsioni(engine, b.misure_dal_preventivo(p))
+            ctx["previsioni"] = [(f, engine.indicatore(f.codice).target.get(p.anno), f.esiti.get(p.anno)) for f in found]
+            ctx["previsioni_anni"] = [p.anno - 1, p.anno]
+            marks: dict = {}
+            for key, problem in b.check_preventivo_celle(p):
+                if key:
+                    marks.setdefault(key, []).append(problem.message)
+            ctx["preventivo"] = p
+            ctx["colonne"] = [(c, b.COLONNE_NOMI[c]) for c in b.COLONNE]
+            ctx["righe"] = []
+            for voce in b.SCHEMA:
+                r = p.riga(voce.codice)
+                values = r.valori if r else {}
+                cells = [{"valore": values.get(c), "segnalazioni": marks.get((voce.codice, c), [])} for c in b.COLONNE]
+                ctx["righe"].append({"voce": voce, "nome": r.nome if r else voce.nome, "celle": cells})
+        if tables.investimenti:
+            pi = tables.investimenti
+            ctx["investimenti"] = [(cat, [v for v in pi.voci if v.categoria == cat], pi.totale(cat), pi.totali_stampati.get(cat)) for cat in b.CATEGORIE_INVESTIMENTI]
+            ctx["investimenti_totale"] = (pi.totale(), pi.totali_stampati.get("totale"))
+        if tables.patrimonio and tables.preventivo:
+            ctx["patrimonio"] = b.proiezione(tables.patrimonio, tables.preventivo)
+            ctx["patrimonio_stampati"] = tables.patrimonio.stampati
+        ctx["stato_patrimoniale"] = tables.stato_patrimoniale
+        ctx["composizioni"] = [(c, sorted({y for _l, q in c.voci for y in q})) for c in tables.composizioni]
+    return render(request, "performance/bilancio.html", ctx, status=422 if import_errors else 200)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def personale(request, ente, anno, piano):
+    """The personnel tables and the analisi di genere, computed from the register (never typed)."""
+
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        import_errors, stored = _upload(request, ente, anno, "personale", _("Registro del personale caricato."), "personale")
+        if stored:
+            return stored
+    row = m.Personale.objects.filter(ente=ente).first()
+    context = selectors.contesto(ente)
+    ctx: dict = {"row": row, "import_errors": import_errors, "azioni_positive": context.azioni_positive if context else ()}
+    if row is not None:
+        registro = pe.registro_from_data(row.dati)
+        years = pe.anni(registro)
+        comps = [pe.composizione(registro, y) for y in years]
+        ctx["anni"] = years
+        ctx["composizione"] = [
+            (cat, [(c.categoria(cat).donne, c.categoria(cat).uomini) for c in comps]) for cat in pe.CATEGORIE if any(c.categoria(cat).totale for c in comps)
+        ] + [(_("Totale in ruolo"), [(c.totale_ruolo.donne, c.totale_ruolo.uomini) for c in comps]), (_("Dirigenti"), [(c.dirigenti.donne, c.dirigenti.uomini) for c in comps]), (_("Totale generale"), [(c.totale.donne, c.totale.uomini) for c in comps])]
+        tip = [pe.tipologia_contrattuale(registro, y) for y in years]
+        ctx["tipologia"] = [(t.anno, t.tempo_pieno.totale, t.tempo_parziale.totale, t.totale.totale) for t in tip]
+        by_year = {y: pe.indicatori_genere(registro, y) for y in years}
+
+        def why(ind):
+            # The engine's explanation, in the page's language where it is the missing-data one.
+            t = ind.traccia
+            return _("dato non rilevato per %(n)s persone") % {"n": len(t.senza_dato)} if t.senza_dato else t.spiegazione(ind.definizione.misura)
+
+        ctx["indicatori"] = [(d, [(by_year[y][i].valore, why(by_year[y][i])) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)]
+    return render(request, "performance/personale.html", ctx, status=422 if import_errors else 200)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def contesto(request, ente, anno, piano):
+    """The ente and its context as data: organs, structure, activities, stakeholder map,
+    partecipate, the external context's tables as printed, and what the checks found."""
+
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        import_errors, stored = _upload(request, ente, anno, "contesto", _("Dati di contesto caricati."), "contesto")
+        if stored:
+            return stored
+    row = m.Contesto.objects.filter(ente=ente).first()
+    ctx: dict = {"row": row, "import_errors": import_errors}
+    if row is not None:
+        data = co.contesto_from_data(row.dati)
+        ctx["contesto"] = data
+        ctx["findings"] = co.check_contesto(data)
+        ctx["partecipate"] = [(p, quota_italiana(p)) for p in data.partecipate]
+        if data.mappa:
+            # The map's two-row header: a top header over its sub-columns, or one spanning both rows.
+            cols = data.mappa.colonne
+            ctx["mappa_gruppi"] = [(p, [c for c in cols if c.prospettiva == p]) for p in data.mappa.prospettive]
+            ctx["mappa_due_righe"] = any(c.voce for c in cols)
+            ctx["mappa_righe"] = [(r, list(zip(cols, r.segni))) for r in data.mappa.righe]
+        # The activities table as printed: one column per area, a row per line.
+        ctx["attivita_righe"] = data.righe_attivita()
+    return render(request, "performance/contesto.html", ctx, status=422 if import_errors else 200)
