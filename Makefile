@@ -41,6 +41,8 @@ scorecard: install
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench) $(wildcard scripts)
+	$(BIN)/ruff format --check --quiet src tests $(wildcard bench) $(wildcard scripts)
+	$(BIN)/mypy
 
 test: install lint
 	$(BIN)/python -m pytest

@@ -73,9 +73,21 @@ def main(argv=None) -> int:
         for label, plan, valori in plans:
             n = sum(1 for _ in plan.indicatori())
             s, m = measure(lambda: score_plan(plan, anno=2020, valori=valori))
-            rows.append({"plan": label, "indicators": n, "document": "(score: reference)", "format": "-", "seconds": round(s, 3), "peak_mib": round(m, 1)})
+            rows.append(
+                {
+                    "plan": label,
+                    "indicators": n,
+                    "document": "(score: reference)",
+                    "format": "-",
+                    "seconds": round(s, 3),
+                    "peak_mib": round(m, 1),
+                }
+            )
             result = score_plan(plan, anno=2020, valori=valori)
-            for doc_name, build in (("relazione", lambda: build_relazione(plan, result)), ("piano", lambda: build_piano(plan))):
+            for doc_name, build in (
+                ("relazione", lambda: build_relazione(plan, result)),
+                ("piano", lambda: build_piano(plan)),
+            ):
                 for fmt, render in (("pdf", render_pdf), ("docx", render_docx)):
                     out = Path(tmp) / f"{doc_name}.{fmt}"
                     runs = [measure(lambda: render(build(), out)) for _ in range(args.repeat if label == "demo" else 1)]
@@ -86,18 +98,41 @@ def main(argv=None) -> int:
                         from pypdf import PdfReader
 
                         pages = len(PdfReader(out).pages)
-                    rows.append({"plan": label, "indicators": n, "document": doc_name, "format": fmt, "seconds": round(s, 3), "worst_seconds": round(worst, 3), "runs": len(runs), "peak_mib": round(m, 1), "pages": pages, "bytes": out.stat().st_size})
-                    print(f"  {label}: {doc_name}.{fmt} {s:.2f} s (worst of {len(runs)}: {worst:.2f} s)", file=sys.stderr)
+                    rows.append(
+                        {
+                            "plan": label,
+                            "indicators": n,
+                            "document": doc_name,
+                            "format": fmt,
+                            "seconds": round(s, 3),
+                            "worst_seconds": round(worst, 3),
+                            "runs": len(runs),
+                            "peak_mib": round(m, 1),
+                            "pages": pages,
+                            "bytes": out.stat().st_size,
+                        }
+                    )
+                    print(
+                        f"  {label}: {doc_name}.{fmt} {s:.2f} s (worst of {len(runs)}: {worst:.2f} s)", file=sys.stderr
+                    )
     if args.json:
         print(json.dumps(rows, indent=1))
     else:
-        print(f"{'plan':<16}{'indicators':>11}  {'document':<20}{'fmt':<6}{'best s':>9}{'worst s':>9}{'peak RSS MiB':>14}{'pages':>7}")
+        print(
+            f"{'plan':<16}{'indicators':>11}  {'document':<20}{'fmt':<6}{'best s':>9}{'worst s':>9}{'peak RSS MiB':>14}{'pages':>7}"
+        )
         for r in rows:
             worst = f"{r['worst_seconds']:.2f}" if "worst_seconds" in r else ""
-            print(f"{r['plan']:<16}{r['indicators']:>11,}  {r['document']:<20}{r['format']:<6}{r['seconds']:>9.2f}{worst:>9}{r['peak_mib']:>14.1f}{(r.get('pages') or ''):>7}")
-        demo_pdf = next(r for r in rows if r["plan"] == "demo" and r["document"] == "relazione" and r["format"] == "pdf")
+            print(
+                f"{r['plan']:<16}{r['indicators']:>11,}  {r['document']:<20}{r['format']:<6}{r['seconds']:>9.2f}{worst:>9}{r['peak_mib']:>14.1f}{(r.get('pages') or ''):>7}"
+            )
+        demo_pdf = next(
+            r for r in rows if r["plan"] == "demo" and r["document"] == "relazione" and r["format"] == "pdf"
+        )
         ok = demo_pdf["seconds"] <= 5
-        print(f"goal (demo Relazione PDF ≤ 5 s): {'met' if ok else 'NOT met'} (best {demo_pdf['seconds']:.2f} s, worst {demo_pdf['worst_seconds']:.2f} s of {demo_pdf['runs']})")
+        print(
+            f"goal (demo Relazione PDF ≤ 5 s): {'met' if ok else 'NOT met'} (best {demo_pdf['seconds']:.2f} s, worst {demo_pdf['worst_seconds']:.2f} s of {demo_pdf['runs']})"
+        )
     return 0
 
 

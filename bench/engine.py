@@ -95,21 +95,34 @@ def nullable(x: np.ndarray) -> list:
 def load_sqlite(batch: Batch) -> sqlite3.Connection:
     """The batch in an in-memory database, weights resolved (see the module docstring)."""
     if batch.on_strategic.any() or batch.area.any() or any(level.area.any() for level in batch.levels):
-        raise SystemExit("the SQL of this benchmark covers plans without direct indicators and area scope, as synthetic() makes them")
+        raise SystemExit(
+            "the SQL of this benchmark covers plans without direct indicators and area scope, as synthetic() makes them"
+        )
     con = sqlite3.connect(":memory:")
     con.execute("PRAGMA temp_store = MEMORY")
     n_parents = [len(level) for level in batch.levels] + [batch.n_entities]
     w = effective_weights(batch.weight, batch.parent, n_parents[0], None)
-    con.execute("CREATE TABLE indicator (id INTEGER PRIMARY KEY, parent INTEGER, w REAL, actual REAL, target REAL, polarity INTEGER)")
+    con.execute(
+        "CREATE TABLE indicator (id INTEGER PRIMARY KEY, parent INTEGER, w REAL, actual REAL, target REAL, polarity INTEGER)"
+    )
     con.executemany(
         "INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?)",
-        zip(range(len(batch)), batch.parent.tolist(), w.tolist(), nullable(batch.actual), nullable(batch.target), batch.polarity.tolist()),
+        zip(
+            range(len(batch)),
+            batch.parent.tolist(),
+            w.tolist(),
+            nullable(batch.actual),
+            nullable(batch.target),
+            batch.polarity.tolist(),
+        ),
     )
     for k, (name, level) in enumerate(zip(NODE_LEVELS, batch.levels)):
         table = NODE_TABLES[name]
         lw = effective_weights(level.weight, level.parent, n_parents[k + 1], None)
         con.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, parent INTEGER, w REAL)")
-        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", zip(range(len(level)), level.parent.tolist(), lw.tolist()))
+        con.executemany(
+            f"INSERT INTO {table} VALUES (?, ?, ?)", zip(range(len(level)), level.parent.tolist(), lw.tolist())
+        )
     con.commit()
     return con
 
@@ -236,7 +249,9 @@ def environment() -> str:
 
 def print_table(rows: list[dict], scalar: dict) -> None:
     print(f"cruscotto engine benchmark — {environment()}")
-    print(f"synthetic plans, {rows[0]['indicators'] // rows[0]['entities']} indicators per entity; best of {rows[0]['repeat']} runs\n")
+    print(
+        f"synthetic plans, {rows[0]['indicators'] // rows[0]['entities']} indicators per entity; best of {rows[0]['repeat']} runs\n"
+    )
     head = f"{'indicators':>11} {'entities':>9} {'seconds':>9} {'indicators/s':>13} {'peak MiB':>9} {'SQLite s':>9} {'SQLite/ours':>12}"
     print(head)
     print("-" * len(head))
@@ -260,11 +275,20 @@ def print_table(rows: list[dict], scalar: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="print a JSON list (one object per size) instead of the table")
-    parser.add_argument("--sizes", type=sizes_arg, default=[1_000, 10_000, 100_000, 1_000_000], help="indicators per run, comma-separated")
+    parser.add_argument(
+        "--json", action="store_true", help="print a JSON list (one object per size) instead of the table"
+    )
+    parser.add_argument(
+        "--sizes",
+        type=sizes_arg,
+        default=[1_000, 10_000, 100_000, 1_000_000],
+        help="indicators per run, comma-separated",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per size; the best counts (default 3)")
     parser.add_argument("--per-entity", type=int, default=100, help="indicators per entity (default 100)")
-    parser.add_argument("--scalar-size", type=int, default=1_000, help="indicators scored by the scalar engine (default 1000)")
+    parser.add_argument(
+        "--scalar-size", type=int, default=1_000, help="indicators scored by the scalar engine (default 1000)"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.per_entity < 1 or args.scalar_size < 1:
         parser.error("--repeat, --per-entity and --scalar-size must be at least 1")

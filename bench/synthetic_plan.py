@@ -45,7 +45,12 @@ UNITS = {
     "si/no": ["si/no"],
     "milestone": ["Percentuale"],
 }
-TIPOLOGIE = ["Indicatore di risultato", "Indicatore di efficacia della spesa", "Indicatore di efficienza", "Indicatore di qualità"]
+TIPOLOGIE = [
+    "Indicatore di risultato",
+    "Indicatore di efficacia della spesa",
+    "Indicatore di efficienza",
+    "Indicatore di qualità",
+]
 FONTI = ["Oracle/Con2", "Kronos", "Priamo", "BSC - rilevazione interna", "InfoCamere - Registro imprese"]
 WORDS = (
     "grado utilizzo risorse destinate valorizzazione economica territorio imprese servizi digitali "
@@ -88,7 +93,10 @@ def _structures(n: int) -> list[dict]:
     out = [{"codice": "SG", "nome": "Segretario generale", "tipo": "area"}]
     areas = [f"AREA-{a + 1:02d}" for a in range(n_areas)]
     out += [{"codice": c, "nome": f"Area {a + 1}", "tipo": "area"} for a, c in enumerate(areas)]
-    out += [{"codice": f"SERV-{s + 1:03d}", "nome": f"Servizio {s + 1}", "tipo": "servizio", "padre": areas[s % n_areas]} for s in range(n_services)]
+    out += [
+        {"codice": f"SERV-{s + 1:03d}", "nome": f"Servizio {s + 1}", "tipo": "servizio", "padre": areas[s % n_areas]}
+        for s in range(n_services)
+    ]
     out.append({"codice": "TRASVERSALE", "nome": "Trasversale (tutte le aree)", "tipo": "trasversale"})
     return out
 
@@ -96,7 +104,17 @@ def _structures(n: int) -> list[dict]:
 def _indicator(rng: random.Random, code: str, peso: str | None, strutture: list[str]) -> tuple[dict, dict[str, str]]:
     """One indicator as native data, and its actual values for ANNO (code -> text)."""
     r = rng.random()
-    pol = "crescente" if r < 0.80 else "decrescente" if r < 0.90 else "scadenza" if r < 0.95 else "si/no" if r < 0.98 else "milestone"
+    pol = (
+        "crescente"
+        if r < 0.80
+        else "decrescente"
+        if r < 0.90
+        else "scadenza"
+        if r < 0.95
+        else "si/no"
+        if r < 0.98
+        else "milestone"
+    )
     tags = ["PIRA"] if rng.random() < 0.10 else ["PARETO"] if rng.random() < 0.05 else []
     d: dict = {
         "codice": code,
@@ -117,7 +135,10 @@ def _indicator(rng: random.Random, code: str, peso: str | None, strutture: list[
     if pol == "crescente":
         if rng.random() < 0.6:
             t = rng.choice([80, 90, 95, 100])
-            d["storico"] = {2018: _percent(round(rng.uniform(60, 100), 2)), 2019: _percent(round(rng.uniform(60, 100), 2))}
+            d["storico"] = {
+                2018: _percent(round(rng.uniform(60, 100), 2)),
+                2019: _percent(round(rng.uniform(60, 100), 2)),
+            }
             d["target"] = {y: f"{t}%" for y in ANNI}
             value = round(t * rng.gauss(1.0, 0.2), 2)
         else:
@@ -147,9 +168,13 @@ def _indicator(rng: random.Random, code: str, peso: str | None, strutture: list[
         milestones = []
         for k in range(1, rng.randint(3, 6)):
             due = date(ANNO, 1, 1) + timedelta(days=rng.randint(30, 360))
-            milestones.append({"codice": f"{code}.{k}", "descrizione": _phrase(rng, 8), "scadenza": due.strftime("%d/%m/%Y")})
+            milestones.append(
+                {"codice": f"{code}.{k}", "descrizione": _phrase(rng, 8), "scadenza": due.strftime("%d/%m/%Y")}
+            )
             if rng.random() < 0.8:
-                actual[f"{code}.{k}"] = min(due + timedelta(days=rng.randint(-20, 15)), date(ANNO, 12, 31)).strftime("%d/%m/%Y")
+                actual[f"{code}.{k}"] = min(due + timedelta(days=rng.randint(-20, 15)), date(ANNO, 12, 31)).strftime(
+                    "%d/%m/%Y"
+                )
         d["milestones"] = milestones
     return d, (actual if has_actual else {})
 
@@ -157,7 +182,9 @@ def _indicator(rng: random.Random, code: str, peso: str | None, strutture: list[
 def synthetic_plan_data(indicators: int = 5000, structures: int = 50, seed: int = 2020) -> tuple[dict, dict[str, str]]:
     """The plan as native data, and the actual values of ANNO (code -> printed value)."""
     if indicators < 48:
-        raise ValueError("at least 48 indicators: 16 strategic objectives with 2 indicators and an operational objective each")
+        raise ValueError(
+            "at least 48 indicators: 16 strategic objectives with 2 indicators and an operational objective each"
+        )
     rng = random.Random(seed)
     strutture = _structures(structures)
     services = [s["codice"] for s in strutture if s["tipo"] == "servizio"]
@@ -189,7 +216,11 @@ def synthetic_plan_data(indicators: int = 5000, structures: int = 50, seed: int 
                 operational = []
                 for k in range(oo_per_os[os_index]):
                     oo_code = f"{os_code}.{k + 1:02d}"
-                    who = ["TRASVERSALE"] if rng.random() < 0.05 else rng.sample(services, 2 if rng.random() < 0.2 and len(services) > 1 else 1)
+                    who = (
+                        ["TRASVERSALE"]
+                        if rng.random() < 0.05
+                        else rng.sample(services, 2 if rng.random() < 0.2 and len(services) > 1 else 1)
+                    )
                     n = per_oo[oo_index]
                     weights = _weights(rng, n)
                     inds = []
@@ -207,19 +238,40 @@ def synthetic_plan_data(indicators: int = 5000, structures: int = 50, seed: int 
                         }
                     )
                     oo_index += 1
-                obj = {"codice": os_code, "nome": _phrase(rng, rng.randint(4, 9)), "indicatori": direct, "obiettivi_operativi": operational}
+                obj = {
+                    "codice": os_code,
+                    "nome": _phrase(rng, rng.randint(4, 9)),
+                    "indicatori": direct,
+                    "obiettivi_operativi": operational,
+                }
                 if p > 0 and os_codes[p - 1]:
-                    obj["cause"] = [rng.choice(os_codes[p - 1])]  # BSC arrows: supports an objective of the perspective above
+                    obj["cause"] = [
+                        rng.choice(os_codes[p - 1])
+                    ]  # BSC arrows: supports an objective of the perspective above
                 objectives.append(obj)
                 os_codes[p].append(os_code)
                 os_index += 1
-            linee.append({"codice": f"{p_code}{ln + 1}", "nome": _phrase(rng, 6), "benefici_attesi": _phrase(rng, 20), "obiettivi_strategici": objectives})
+            linee.append(
+                {
+                    "codice": f"{p_code}{ln + 1}",
+                    "nome": _phrase(rng, 6),
+                    "benefici_attesi": _phrase(rng, 20),
+                    "obiettivi_strategici": objectives,
+                }
+            )
         prospettive.append({"codice": p_code, "nome": p_name, "linee": linee})
 
     data = {
         "formato": "cruscotto/piano@1",
-        "ente": {"codice": ente_code(indicators), "nome": f"Ente sintetico ({indicators} indicatori, {structures} strutture)"},
-        "piano": {"titolo": "Piano della performance sintetico", "anni": list(ANNI), "note": "Generato da bench/synthetic_plan.py per il benchmark web."},
+        "ente": {
+            "codice": ente_code(indicators),
+            "nome": f"Ente sintetico ({indicators} indicatori, {structures} strutture)",
+        },
+        "piano": {
+            "titolo": "Piano della performance sintetico",
+            "anni": list(ANNI),
+            "note": "Generato da bench/synthetic_plan.py per il benchmark web.",
+        },
         "regole": {"soglia_raggiunto": 80, "soglia_parziale": 60},
         "strutture": strutture,
         "eventi": [],

@@ -21,7 +21,18 @@ from cruscotto.engine.errors import ParseError
 from cruscotto.engine.targets import parse_target
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "target_corpus"
-SEED = ["90%", "2.000", "-15 gg", "entro 31/12/2020", ">3 ore", "11 uscite", "100% iniziative trasmesse da ICE", "=1", "Entro 15 gg. prima di T0", "si"]
+SEED = [
+    "90%",
+    "2.000",
+    "-15 gg",
+    "entro 31/12/2020",
+    ">3 ore",
+    "11 uscite",
+    "100% iniziative trasmesse da ICE",
+    "=1",
+    "Entro 15 gg. prima di T0",
+    "si",
+]
 PLAIN = ["90%", "2.000", "-15 gg", ">= 95%", "4500", "0"]
 WORST = ["1" + " " * 598 + "x", "entro " + "1 " * 296, "almeno " + "1.000 e " * 70]
 
@@ -47,12 +58,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args(argv)
-    corpus = [str(e["testo"]) for p in sorted(CORPUS.glob("*.yaml")) for e in yaml.safe_load(p.read_text(encoding="utf-8"))["target"]]
+    corpus = [
+        str(e["testo"])
+        for p in sorted(CORPUS.glob("*.yaml"))
+        for e in yaml.safe_load(p.read_text(encoding="utf-8"))["target"]
+    ]
     numbers = ["90", "2000", "-15", "95", "4500", "0"] * 200
     reference = best_of(args.repeat, lambda: [float(x) for x in numbers]) / len(numbers)
     print(f"target reading — best of {args.repeat}; reference: float() {reference * 1e6:.2f} µs a number")
     print(f"{'cells':<34}{'count':>7}{'µs/cell':>10}{'× float()':>11}")
-    for name, cells in (("seed shapes", SEED * 100), ("plain figures", PLAIN * 100), ("real plans' cells (corpus)", corpus)):
+    for name, cells in (
+        ("seed shapes", SEED * 100),
+        ("plain figures", PLAIN * 100),
+        ("real plans' cells (corpus)", corpus),
+    ):
         per = best_of(args.repeat, lambda cells=cells: read_all(cells)) / len(cells)
         print(f"{name:<34}{len(cells):>7}{per * 1e6:>10.1f}{per / reference:>11.0f}")
     worst = max(best_of(args.repeat, lambda c=c: read_all([c])) for c in WORST)

@@ -125,7 +125,9 @@ def app_env(db_url: str, var_dir: Path) -> dict[str, str]:
         CRUSCOTTO_DEMO="1",
         CRUSCOTTO_ALLOWED_HOSTS=HOST,
         CRUSCOTTO_LOG_LEVEL="WARNING",
-        PYTHONPATH=os.pathsep.join([str(REPO / "bench")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])),
+        PYTHONPATH=os.pathsep.join(
+            [str(REPO / "bench")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
+        ),
     )
     return env
 
@@ -176,7 +178,9 @@ def load_synthetic(indicators: int, structures: int) -> None:
     db = piano_import(piano=piano, valori=valori)
     user = get_user_model().objects.get(username=USER)
     m.Ruolo.objects.get_or_create(utente=user, ente=db.ente, tipo=m.Ruolo.Tipo.CONTROLLO)
-    print(f"{db.ente.codice}: {db.indicatori.count()} indicators, {db.ente.strutture.count()} structures, {db.consuntivi.count()} actual values")
+    print(
+        f"{db.ente.codice}: {db.indicatori.count()} indicators, {db.ente.strutture.count()} structures, {db.consuntivi.count()} actual values"
+    )
 
 
 # Where self time (cProfile's tottime) is spent, by the file of the function: first match wins.
@@ -263,13 +267,17 @@ def profile_pages(urls: list[str], top: int) -> None:
             t0 = time.perf_counter()
             client.get(url)
             plain.append(time.perf_counter() - t0)
-        print(f"\n=== {url} — without the profiler: median {statistics.median(plain) * 1000:.1f} ms of 5 requests (min {min(plain) * 1000:.1f} ms)")
+        print(
+            f"\n=== {url} — without the profiler: median {statistics.median(plain) * 1000:.1f} ms of 5 requests (min {min(plain) * 1000:.1f} ms)"
+        )
         cleared = [name for name, obj in vars(selectors).items() if callable(getattr(obj, "cache_clear", None))]
         for name in cleared:
             getattr(selectors, name).cache_clear()
         t0 = time.perf_counter()
         client.get(url)
-        print(f"=== {url} — without the profiler, after clearing the caches of selectors ({', '.join(cleared)}): {(time.perf_counter() - t0) * 1000:.0f} ms")
+        print(
+            f"=== {url} — without the profiler, after clearing the caches of selectors ({', '.join(cleared)}): {(time.perf_counter() - t0) * 1000:.0f} ms"
+        )
 
 
 # --- gunicorn -------------------------------------------------------------------------
@@ -284,14 +292,26 @@ def free_port() -> int:
 def gunicorn_command(port: int, workers: int, log_file: Path) -> list[str]:
     exe = Path(sys.executable).parent / "gunicorn"
     base = [str(exe)] if exe.exists() else [sys.executable, "-m", "gunicorn"]
-    return base + ["cruscotto.web.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", str(workers), "--error-logfile", str(log_file), "--log-level", "warning"]
+    return base + [
+        "cruscotto.web.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--error-logfile",
+        str(log_file),
+        "--log-level",
+        "warning",
+    ]
 
 
 def wait_ready(proc: subprocess.Popen, port: int, log_file: Path, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited (code {proc.returncode}):\n{log_file.read_text() if log_file.exists() else ''}")
+            raise RuntimeError(
+                f"gunicorn exited (code {proc.returncode}):\n{log_file.read_text() if log_file.exists() else ''}"
+            )
         try:
             status, _body, _h = fetch(port, "/healthz")
             if status == 200:
@@ -361,7 +381,9 @@ def worker_pids(master: int) -> list[int]:
 # --- HTTP -----------------------------------------------------------------------------
 
 
-def fetch(port: int, path: str, *, method: str = "GET", cookie: str = "", body: str | None = None, timeout: float = 60.0):
+def fetch(
+    port: int, path: str, *, method: str = "GET", cookie: str = "", body: str | None = None, timeout: float = 60.0
+):
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         headers = {"Cookie": cookie} if cookie else {}
@@ -389,8 +411,12 @@ def login(port: int, username: str = USER, password: str = PASSWORD) -> str:
     if status != 200 or m is None:
         raise RuntimeError(f"login page: HTTP {status}, CSRF token {'found' if m else 'missing'}")
     jar = _cookies(headers, {})
-    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": m.group(1).decode()})
-    status, _body, headers = fetch(port, "/accounts/login/", method="POST", cookie=f"csrftoken={jar.get('csrftoken', '')}", body=form)
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": m.group(1).decode()}
+    )
+    status, _body, headers = fetch(
+        port, "/accounts/login/", method="POST", cookie=f"csrftoken={jar.get('csrftoken', '')}", body=form
+    )
     jar = _cookies(headers, jar)
     if status != 302 or "sessionid" not in jar:
         raise RuntimeError(f"login of {username} failed: HTTP {status}")
@@ -414,7 +440,9 @@ class Result:
     p99_ms: float | None
     errors: int  # other statuses, timeouts, connection errors
     kib: float  # size of the page
-    first_ms: float  # one request alone before the load: for a plan's first page, with the engine plan built in that worker
+    first_ms: (
+        float  # one request alone before the load: for a plan's first page, with the engine plan built in that worker
+    )
     driver: str
     server_cpu_pct: float | None  # gunicorn's CPU over the window (100 = one core)
     client_cpu_pct: float | None  # this process's CPU (the Python driver) over the window
@@ -423,7 +451,16 @@ class Result:
     goal_met: bool | None
 
 
-def _client_loop(port: int, path: str, cookie: str, deadline: float, stop: threading.Event, lat: list[float], errors: list[str], timeout: float) -> None:
+def _client_loop(
+    port: int,
+    path: str,
+    cookie: str,
+    deadline: float,
+    stop: threading.Event,
+    lat: list[float],
+    errors: list[str],
+    timeout: float,
+) -> None:
     headers = {"Cookie": cookie, "User-Agent": "cruscotto-bench"}
     conn: http.client.HTTPConnection | None = None
     while not stop.is_set() and time.perf_counter() < deadline:
@@ -453,14 +490,19 @@ def _client_loop(port: int, path: str, cookie: str, deadline: float, stop: threa
         conn.close()
 
 
-def drive_python(port: int, path: str, cookies: list[str], seconds: float, stop: threading.Event, timeout: float = 60.0):
+def drive_python(
+    port: int, path: str, cookies: list[str], seconds: float, stop: threading.Event, timeout: float = 60.0
+):
     """Every client loops GETs until the deadline; latencies of the 200 responses, errors, wall time."""
     lats: list[list[float]] = [[] for _ in cookies]
     errs: list[list[str]] = [[] for _ in cookies]
     t0 = time.perf_counter()
     deadline = t0 + seconds
     threads = [
-        threading.Thread(target=_client_loop, args=(port, path, c, deadline, stop, lats[i], errs[i], timeout), daemon=True) for i, c in enumerate(cookies)
+        threading.Thread(
+            target=_client_loop, args=(port, path, c, deadline, stop, lats[i], errs[i], timeout), daemon=True
+        )
+        for i, c in enumerate(cookies)
     ]
     for t in threads:
         t.start()
@@ -470,7 +512,14 @@ def drive_python(port: int, path: str, cookies: list[str], seconds: float, stop:
     elapsed = time.perf_counter() - t0
     latencies = [x for lat in lats for x in lat]
     errors = [e for err in errs for e in err]
-    return {"requests": len(latencies), "elapsed": elapsed, "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99), "errors": errors}
+    return {
+        "requests": len(latencies),
+        "elapsed": elapsed,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "errors": errors,
+    }
 
 
 WRK_SCRIPT = """
@@ -507,7 +556,19 @@ def drive_wrk(port: int, path: str, cookies: list[str], seconds: float, stop: th
     }
 
 
-def measure(plan: str, page: str, url: str, *, port: int, cookies: list[str], args, driver: str, stop: threading.Event, master: int, script: Path) -> Result:
+def measure(
+    plan: str,
+    page: str,
+    url: str,
+    *,
+    port: int,
+    cookies: list[str],
+    args,
+    driver: str,
+    stop: threading.Event,
+    master: int,
+    script: Path,
+) -> Result:
     pids = worker_pids(master)
     wait_idle(pids)
     t0 = time.perf_counter()
@@ -548,7 +609,9 @@ def measure(plan: str, page: str, url: str, *, port: int, cookies: list[str], ar
         driver=driver,
         server_cpu_pct=None if srv0 is None or srv1 is None else round((srv1 - srv0) / wall * 100),
         client_cpu_pct=round((cli1 - cli0) / wall * 100) if driver == "python" else None,
-        machine_cpu_pct=None if box0 is None or box1 is None or box1[1] == box0[1] else round((box1[0] - box0[0]) / (box1[1] - box0[1]) * 100 * args.cores),
+        machine_cpu_pct=None
+        if box0 is None or box1 is None or box1[1] == box0[1]
+        else round((box1[0] - box0[0]) / (box1[1] - box0[1]) * 100 * args.cores),
         goal_p95_ms=goal,
         goal_met=None if goal is None or p95 is None else p95 <= goal,
     )
@@ -572,7 +635,22 @@ def headline(info: dict) -> str:
 
 def print_table(results: list[Result], info: dict) -> None:
     print(headline(info))
-    head = ("plan", "page", "KiB", "first ms", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "gunicorn CPU", "client CPU", "machine CPU", "goal p95")
+    head = (
+        "plan",
+        "page",
+        "KiB",
+        "first ms",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "gunicorn CPU",
+        "client CPU",
+        "machine CPU",
+        "goal p95",
+    )
     rows = []
     for r in results:
 
@@ -589,7 +667,9 @@ def print_table(results: list[Result], info: dict) -> None:
     print()
     for r in results:
         if r.goal_p95_ms is not None:
-            print(f"goal: {r.plan} {r.page} p95 {r.p95_ms} ms ≤ {r.goal_p95_ms:g} ms: {'met' if r.goal_met else 'MISSED'}")
+            print(
+                f"goal: {r.plan} {r.page} p95 {r.p95_ms} ms ≤ {r.goal_p95_ms:g} ms: {'met' if r.goal_met else 'MISSED'}"
+            )
 
 
 # --- main -----------------------------------------------------------------------------
@@ -600,15 +680,28 @@ def parse_args(argv: list[str] | None = None):
     p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per page, instead of the table")
     p.add_argument("--seconds", type=float, default=10.0, help="measured seconds per page (default 10)")
-    p.add_argument("--warmup", type=float, default=2.0, help="seconds of load before each page's measure, not counted (default 2)")
+    p.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds of load before each page's measure, not counted (default 2)"
+    )
     p.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
-    p.add_argument("--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers (default 2 × cores + 1 = {2 * cores + 1})")
+    p.add_argument(
+        "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers (default 2 × cores + 1 = {2 * cores + 1})"
+    )
     p.add_argument("--indicators", type=int, default=5000, help="indicators of the synthetic plan (default 5000)")
     p.add_argument("--structures", type=int, default=50, help="structures of the synthetic plan (default 50)")
-    p.add_argument("--driver", choices=("auto", "python", "wrk"), default="auto", help="load driver: wrk if on PATH (auto), or the Python client")
+    p.add_argument(
+        "--driver",
+        choices=("auto", "python", "wrk"),
+        default="auto",
+        help="load driver: wrk if on PATH (auto), or the Python client",
+    )
     p.add_argument("--postgres", default=os.environ.get("CRUSCOTTO_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
                    help="PostgreSQL server, without a database name (default $CRUSCOTTO_BENCH_POSTGRES or postgres://postgres@127.0.0.1:5432)")  # fmt: skip
-    p.add_argument("--db-name", default="cruscotto_bench", help="database created, and dropped, by the run (default cruscotto_bench)")
+    p.add_argument(
+        "--db-name",
+        default="cruscotto_bench",
+        help="database created, and dropped, by the run (default cruscotto_bench)",
+    )
     choices = [f"{plan}:{name}" for plan in ("demo", "synthetic") for name, _ in PAGES] + [name for name, _ in PAGES]
     p.add_argument("--profile", action="append", choices=choices, default=[], metavar="[PLAN:]PAGE",
                    help="after the load, profile a page (PLAN demo or synthetic, the default): 2 requests under cProfile, then timings without it; repeatable")  # fmt: skip
@@ -616,7 +709,9 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--lenient-static", action="store_true",
                    help="workaround: serve with the manifest storage's manifest_strict off (a template asks for a static file not in the manifest)")  # fmt: skip
     p.add_argument("--no-load", action="store_true", help="set up and profile only: no gunicorn, no load")
-    p.add_argument("--load-synthetic", action="store_true", help=argparse.SUPPRESS)  # internal: run in the app's environment
+    p.add_argument(
+        "--load-synthetic", action="store_true", help=argparse.SUPPRESS
+    )  # internal: run in the app's environment
     p.add_argument("--profile-urls", nargs="*", help=argparse.SUPPRESS)  # internal: run in the app's environment
     args = p.parse_args(argv)
     if args.clients < 1 or args.workers < 1 or args.seconds <= 0 or args.warmup < 0:
@@ -682,7 +777,20 @@ def main(argv: list[str] | None = None) -> int:
         run_step("collectstatic", [py, str(MANAGE), "collectstatic", "--noinput", "-v1"], env, tmp)
         run_step("demo_setup", [py, str(MANAGE), "demo_setup"], env, tmp)
         synth = ente_code(args.indicators)
-        run_step("synthetic plan", [py, str(Path(__file__).resolve()), "--load-synthetic", "--indicators", str(args.indicators), "--structures", str(args.structures)], env, tmp)
+        run_step(
+            "synthetic plan",
+            [
+                py,
+                str(Path(__file__).resolve()),
+                "--load-synthetic",
+                "--indicators",
+                str(args.indicators),
+                "--structures",
+                str(args.structures),
+            ],
+            env,
+            tmp,
+        )
 
         targets = [("reference", "healthz", "/healthz")]
         for plan, ente in (("demo", DEMO_ENTE), ("synthetic", synth)):
@@ -716,8 +824,21 @@ def main(argv: list[str] | None = None) -> int:
             script = tmp / "report.lua"
             script.write_text(WRK_SCRIPT)
             for plan, page, url in targets:
-                r = measure(plan, page, url, port=port, cookies=sessions, args=args, driver=driver, stop=stop, master=gunicorn.pid, script=script)
-                log(f"  {plan:9} {page:12} {r.requests:6d} requests  {r.rps:7.1f}/s  p50 {r.p50_ms} ms  p95 {r.p95_ms} ms  p99 {r.p99_ms} ms  errors {r.errors}")
+                r = measure(
+                    plan,
+                    page,
+                    url,
+                    port=port,
+                    cookies=sessions,
+                    args=args,
+                    driver=driver,
+                    stop=stop,
+                    master=gunicorn.pid,
+                    script=script,
+                )
+                log(
+                    f"  {plan:9} {page:12} {r.requests:6d} requests  {r.rps:7.1f}/s  p50 {r.p50_ms} ms  p95 {r.p95_ms} ms  p99 {r.p99_ms} ms  errors {r.errors}"
+                )
                 results.append(r)
             stop_process_group(gunicorn)
             gunicorn = None
@@ -731,7 +852,13 @@ def main(argv: list[str] | None = None) -> int:
             urls = [url for plan, page, url in targets if f"{plan}:{page}" in wanted]
             out = sys.stderr if args.json else sys.stdout
             out.flush()
-            subprocess.run([py, str(Path(__file__).resolve()), "--profile-top", str(args.profile_top), "--profile-urls", *urls], env=env, cwd=tmp, stdout=out, check=True)
+            subprocess.run(
+                [py, str(Path(__file__).resolve()), "--profile-top", str(args.profile_top), "--profile-urls", *urls],
+                env=env,
+                cwd=tmp,
+                stdout=out,
+                check=True,
+            )
         return 0
     except KeyboardInterrupt:
         stop.set()

@@ -35,7 +35,9 @@ HEADERS = (
     "titolo di studio", "legge 104", "orario personalizzato", "posizione organizzativa", "note",
 )  # fmt: skip
 
-SG_NOTE = "Segretario generale: dipendente di cat. D3 in aspettativa, incarico dirigenziale ex art. 19, c. 6, d.lgs. 165/2001"
+SG_NOTE = (
+    "Segretario generale: dipendente di cat. D3 in aspettativa, incarico dirigenziale ex art. 19, c. 6, d.lgs. 165/2001"
+)
 
 
 @dataclass

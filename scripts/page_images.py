@@ -69,10 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     loaded = load_plan(demo_path(PLAN))
     valori = read_measures(demo_path(MEASURES), into=read_actuals(demo_path(ACTUALS)))
     result = score_plan(loaded.piano, anno=2020, valori=valori)
-    data = {"bilancio": load_bilancio(demo_path("bilancio")), "personale": read_personale(demo_path("personale.csv")).dipendenti}
+    data = {
+        "bilancio": load_bilancio(demo_path("bilancio")),
+        "personale": read_personale(demo_path("personale.csv")).dipendenti,
+    }
     context = load_contesto(demo_path("contesto"))
     piano = build_piano(loaded.piano, contesto=context, **data)
-    relazione = build_relazione(loaded.piano, result, example_data=True, misure=valori.misure_anno(2020), contesto=context, **data)
+    relazione = build_relazione(
+        loaded.piano, result, example_data=True, misure=valori.misure_anno(2020), contesto=context, **data
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob("*-pagine-*.png"):
         old.unlink()

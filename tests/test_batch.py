@@ -96,9 +96,9 @@ WEIGHTS = st.one_of(
 )
 TARGETS = st.one_of(
     st.none(),  # no target that year
-    st.sampled_from(["90%", "95%", "100%", "3", "7", "0", "-15 gg", "-1", "2.000", ">3 ore", "<5", "=1", "timing (pag. 31-32)"]).map(
-        parse_target
-    ),
+    st.sampled_from(
+        ["90%", "95%", "100%", "3", "7", "0", "-15 gg", "-1", "2.000", ">3 ore", "<5", "=1", "timing (pag. 31-32)"]
+    ).map(parse_target),
     st.floats(min_value=-1e4, max_value=1e4, allow_nan=False).map(parse_target),
 )
 ACTUALS = st.one_of(
@@ -116,7 +116,11 @@ def regole(draw) -> Regole:
         st.one_of(
             st.just(()),
             st.lists(
-                st.builds(Fascia, st.sampled_from([0.0, 50.0, 60.0, 80.0, 80.0, 100.0]), st.sampled_from([0.0, 40.0, 70.0, 100.0])),
+                st.builds(
+                    Fascia,
+                    st.sampled_from([0.0, 50.0, 60.0, 80.0, 80.0, 100.0]),
+                    st.sampled_from([0.0, 40.0, 70.0, 100.0]),
+                ),
                 min_size=1,
                 max_size=4,
             ).map(tuple),
@@ -165,11 +169,15 @@ def plans(draw) -> tuple[Piano, Valori]:
 
     def oo() -> ObiettivoOperativo:
         c = code("OO")
-        return ObiettivoOperativo(codice=c, nome=c, peso=draw(WEIGHTS), cruscotto=draw(SCOPES), indicatori=indicators(4))
+        return ObiettivoOperativo(
+            codice=c, nome=c, peso=draw(WEIGHTS), cruscotto=draw(SCOPES), indicatori=indicators(4)
+        )
 
     def os_() -> ObiettivoStrategico:
         c = code("OS")
-        return ObiettivoStrategico(codice=c, nome=c, peso=draw(WEIGHTS), indicatori=indicators(2), obiettivi_operativi=few(oo, 3))
+        return ObiettivoStrategico(
+            codice=c, nome=c, peso=draw(WEIGHTS), indicatori=indicators(2), obiettivi_operativi=few(oo, 3)
+        )
 
     def linea() -> LineaStrategica:
         c = code("L")
@@ -179,7 +187,9 @@ def plans(draw) -> tuple[Piano, Valori]:
         c = code("P")
         return Prospettiva(codice=c, nome=c, peso=draw(WEIGHTS), linee=few(linea, 2))
 
-    piano = Piano(ente=Ente("E", "Ente di prova"), titolo="Piano di prova", anni=(ANNO,), prospettive=few(prospettiva, 3))
+    piano = Piano(
+        ente=Ente("E", "Ente di prova"), titolo="Piano di prova", anni=(ANNO,), prospettive=few(prospettiva, 3)
+    )
     return piano, valori
 
 
@@ -207,7 +217,9 @@ def numeric_part_of_small_plan(small_plan_file) -> Piano:
     tel, pi = piano.prospettive
     linea_d = pi.linee[0]
     os_d = linea_d.obiettivi_strategici[0]
-    os_d = dataclasses.replace(os_d, obiettivi_operativi=tuple(o for o in os_d.obiettivi_operativi if o.codice != "G.2"))
+    os_d = dataclasses.replace(
+        os_d, obiettivi_operativi=tuple(o for o in os_d.obiettivi_operativi if o.codice != "G.2")
+    )
     pi = dataclasses.replace(pi, linee=(dataclasses.replace(linea_d, obiettivi_strategici=(os_d,)),))
     return dataclasses.replace(piano, prospettive=(tel, pi))
 
@@ -247,7 +259,10 @@ A34 = {"A.3.4-1": 68.28, "A.3.4-2": 100.0, "A.3.4-3": 100.0, "A.3.4-4": 6.0}
 def test_seed_d2_rows(small_plan_file, d2, expected_d2, rules):
     piano = numeric_part_of_small_plan(small_plan_file)
     d2_rows = {
-        i.codice: (i.target[ANNO].valore, i.peso, i.polarita) for o in piano.obiettivi_operativi() if o.codice == "D2" for i in o.indicatori
+        i.codice: (i.target[ANNO].valore, i.peso, i.polarita)
+        for o in piano.obiettivi_operativi()
+        if o.codice == "D2"
+        for i in o.indicatori
     }
     assert d2_rows == {
         "D2-1": (3.0, 25.0, Polarita.DECRESCENTE),
@@ -290,11 +305,16 @@ def test_seed_d2_rows_in_a_batch_of_many_entities(small_plan_file):
 def piano_of(*strategici: ObiettivoStrategico) -> Piano:
     """A plan with one perspective and one line holding these strategic objectives."""
     linea = LineaStrategica(codice="L", nome="L", obiettivi_strategici=strategici)
-    return Piano(ente=Ente("E", "E"), titolo="t", anni=(ANNO,), prospettive=(Prospettiva(codice="P", nome="P", linee=(linea,)),))
+    return Piano(
+        ente=Ente("E", "E"), titolo="t", anni=(ANNO,), prospettive=(Prospettiva(codice="P", nome="P", linee=(linea,)),)
+    )
 
 
 def one_objective(pesi, actuals, target="100") -> tuple[Piano, Valori]:
-    inds = tuple(Indicatore(codice=f"I{k}", nome=f"I{k}", peso=p, target={ANNO: parse_target(target)}) for k, p in enumerate(pesi))
+    inds = tuple(
+        Indicatore(codice=f"I{k}", nome=f"I{k}", peso=p, target={ANNO: parse_target(target)})
+        for k, p in enumerate(pesi)
+    )
     oo = ObiettivoOperativo(codice="OO", nome="OO", indicatori=inds)
     piano = piano_of(ObiettivoStrategico(codice="OS", nome="OS", obiettivi_operativi=(oo,)))
     return piano, valori({f"I{k}": a for k, a in enumerate(actuals)})
@@ -332,12 +352,21 @@ def test_every_branch_of_the_indicator_rules(polarita, dati_mancanti):
         inds = []
         for k, actual in enumerate(GRID_ACTUALS):
             code = f"T{t}A{k}"
-            inds.append(Indicatore(codice=code, nome=code, polarita=polarita, target={ANNO: parse_target(target)} if target else {}))
+            inds.append(
+                Indicatore(
+                    codice=code, nome=code, polarita=polarita, target={ANNO: parse_target(target)} if target else {}
+                )
+            )
             rows[code] = actual
         oos.append(ObiettivoOperativo(codice=f"OO{t}", nome="", indicatori=tuple(inds)))
     piano = piano_of(ObiettivoStrategico(codice="OS", nome="", obiettivi_operativi=tuple(oos)))
     pair = (piano, valori(rows))
-    assert assert_same_as_scalar(Batch.from_plans([pair], anno=ANNO), [pair], Regole(dati_mancanti=dati_mancanti), exact=True) > 165
+    assert (
+        assert_same_as_scalar(
+            Batch.from_plans([pair], anno=ANNO), [pair], Regole(dati_mancanti=dati_mancanti), exact=True
+        )
+        > 165
+    )
 
 
 def test_a_zero_actual_meets_a_zero_target():
@@ -362,7 +391,10 @@ def python_neumaier(values: list[float]) -> float:
 
 
 SUMMANDS = st.lists(
-    st.tuples(st.integers(0, 4), st.one_of(st.sampled_from([0.1, 0.2, 0.3, 33.3, 33.4, 12.5, 1e16, -1e16, 1.0]), st.floats(-1e6, 1e6))),
+    st.tuples(
+        st.integers(0, 4),
+        st.one_of(st.sampled_from([0.1, 0.2, 0.3, 33.3, 33.4, 12.5, 1e16, -1e16, 1.0]), st.floats(-1e6, 1e6)),
+    ),
     max_size=40,
 )
 
@@ -419,7 +451,9 @@ def test_actual_from_a_formula_is_read_as_the_scalar_engine_reads_it():
 
 
 def test_non_numeric_indicators_are_refused():
-    ind = Indicatore(codice="S1", nome="S1", polarita=Polarita.SCADENZA, target={ANNO: parse_target("entro 31/12/2020")})
+    ind = Indicatore(
+        codice="S1", nome="S1", polarita=Polarita.SCADENZA, target={ANNO: parse_target("entro 31/12/2020")}
+    )
     piano = piano_of(ObiettivoStrategico(codice="OS", nome="OS", indicatori=(ind,)))
     with pytest.raises(ValueError, match="scadenza"):
         Batch.from_plans([(piano, Valori())], anno=ANNO)
@@ -461,7 +495,9 @@ def test_synthetic_data_scores_as_in_the_scalar_engine():
     rules = Regole(soglia_parziale=60.0)
     for p, _ in pairs:
         assert sum(1 for _ in p.indicatori()) == 100
-    assert assert_same_as_scalar(dataclasses.replace(batch, codes=tuple(_codes_of(pairs))), pairs, rules, exact=True) > 600
+    assert (
+        assert_same_as_scalar(dataclasses.replace(batch, codes=tuple(_codes_of(pairs))), pairs, rules, exact=True) > 600
+    )
 
 
 def _codes_of(pairs):

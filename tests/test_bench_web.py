@@ -115,7 +115,9 @@ def test_percentile_matches_numpy(bench_web):
 
 def test_cookies_are_read_from_set_cookie_headers(bench_web):
     headers = Message()
-    headers["Set-Cookie"] = "csrftoken=abc; expires=Wed, 24 Nov 2027 10:00:00 GMT; Max-Age=31449600; Path=/; SameSite=Lax"
+    headers["Set-Cookie"] = (
+        "csrftoken=abc; expires=Wed, 24 Nov 2027 10:00:00 GMT; Max-Age=31449600; Path=/; SameSite=Lax"
+    )
     headers["Set-Cookie"] = "sessionid=xyz; HttpOnly; Path=/; SameSite=Lax"
     assert bench_web._cookies(headers, {}) == {"csrftoken": "abc", "sessionid": "xyz"}
 

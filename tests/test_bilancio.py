@@ -120,7 +120,12 @@ def test_every_disagreement_of_the_seeds_tables_is_reported_and_nothing_else(bil
 
 def test_investments_and_net_worth(bilancio):
     pi = bilancio.investimenti
-    assert (pi.totale("immateriali"), pi.totale("materiali"), pi.totale("finanziarie"), pi.totale()) == (20_000, 62_800, 10_000, 92_800)
+    assert (pi.totale("immateriali"), pi.totale("materiali"), pi.totale("finanziarie"), pi.totale()) == (
+        20_000,
+        62_800,
+        10_000,
+        92_800,
+    )
     pn = proiezione(bilancio.patrimonio, bilancio.preventivo)
     assert pn["pareggio"] == 451_000 and pn["investimenti"] == 92_800
     assert pn["residuo"] == 6_122_561  # the seed's estimate at 31.12.2020
@@ -139,7 +144,9 @@ def test_measures_from_the_budget_agree_with_the_demo_measures_file(bilancio):
     from_budget = misure_dal_preventivo(bilancio.preventivo)
     measures = read_measures(demo_path("misure-2020-preventivo.csv")).misure
     assert measures and all(from_budget[k] == v for k, v in measures.items())
-    assert from_budget[("oneri_correnti", 2019)] == 6_005_381 and from_budget[("interventi_economici", 2020)] == 1_271_100
+    assert (
+        from_budget[("oneri_correnti", 2019)] == 6_005_381 and from_budget[("interventi_economici", 2020)] == 1_271_100
+    )
 
 
 def test_every_bad_cell_is_listed_with_file_row_column_and_value(tmp_path):
@@ -180,7 +187,9 @@ def test_xlsx_reads_as_csv(tmp_path):
     for _n, cells in table.rows:
         ws.append(cells)
     wb.save(tmp_path / "preventivo-2020.xlsx")
-    assert read_preventivo(tmp_path / "preventivo-2020.xlsx").righe == read_preventivo(f"{DEMO}/preventivo-2020.csv").righe
+    assert (
+        read_preventivo(tmp_path / "preventivo-2020.xlsx").righe == read_preventivo(f"{DEMO}/preventivo-2020.csv").righe
+    )
 
 
 amount = st.integers(min_value=-5_000_000, max_value=5_000_000).map(float)
@@ -209,11 +218,16 @@ def consistent_budget(draw):
 )
 def test_a_consistent_budget_has_no_finding_and_one_changed_cell_is_found(p, code, col, delta):
     assert check_preventivo(p) == []
-    rows = [RigaPreventivo(r.codice, r.nome, {**r.valori, col: r.valori[col] + delta} if r.codice == code else r.valori) for r in p.righe]
+    rows = [
+        RigaPreventivo(r.codice, r.nome, {**r.valori, col: r.valori[col] + delta} if r.codice == code else r.valori)
+        for r in p.righe
+    ]
     findings = check_preventivo(Preventivo(p.anno, tuple(rows)))
     # Found in the changed cell itself, or in a total of which that row is a part.
     parts = {v.codice: v.componenti for v in SCHEMA}
-    assert findings and any(f"riga {code} " in f.where or code in parts[f.where.split("riga ")[1].split(" ")[0]] for f in findings)
+    assert findings and any(
+        f"riga {code} " in f.where or code in parts[f.where.split("riga ")[1].split(" ")[0]] for f in findings
+    )
 
 
 def test_the_tables_survive_a_json_round_trip(bilancio):
@@ -224,7 +238,9 @@ def test_the_tables_survive_a_json_round_trip(bilancio):
     again = bilancio_from_data(json.loads(json.dumps(bilancio_to_data(bilancio))))
     # The base measures are the ente's, kept apart from the tables (docs/bilancio.md).
     assert again == dataclasses.replace(bilancio, misure={}) and bilancio.misure
-    assert [p.as_dict() for p in check_bilancio(again, bilancio.misure)] == [p.as_dict() for p in check_bilancio(bilancio)]
+    assert [p.as_dict() for p in check_bilancio(again, bilancio.misure)] == [
+        p.as_dict() for p in check_bilancio(bilancio)
+    ]
 
 
 @pytest.mark.parametrize(

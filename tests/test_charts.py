@@ -45,7 +45,11 @@ def test_the_gauge_arc_ends_where_the_figure_says():
 def test_bars_one_per_row_coloured_by_status_with_the_threshold(demo):
     plan, result = demo
     persp = [n for n in result.nodi if n.livello == "prospettiva"]
-    svg = achievement_bars([("", n.nome, n.achievement, n.stato.value) for n in persp], threshold=plan.regole.soglia_raggiunto, title="Prospettive")
+    svg = achievement_bars(
+        [("", n.nome, n.achievement, n.stato.value) for n in persp],
+        threshold=plan.regole.soglia_raggiunto,
+        title="Prospettive",
+    )
     root = ET.fromstring(svg)
     filled = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     assert len(filled) == len(persp) == 4
@@ -55,7 +59,12 @@ def test_bars_one_per_row_coloured_by_status_with_the_threshold(demo):
 
 
 def test_bars_say_when_there_is_no_figure_and_take_the_pages_number_format():
-    svg = achievement_bars([("X", "Senza dati", None, "senza_dati"), ("Y", "Pieno", 100.0, "raggiunto")], title="t", no_data="no data", pct=lambda v: "—" if v is None else f"{v:.2f}%")
+    svg = achievement_bars(
+        [("X", "Senza dati", None, "senza_dati"), ("Y", "Pieno", 100.0, "raggiunto")],
+        title="t",
+        no_data="no data",
+        pct=lambda v: "—" if v is None else f"{v:.2f}%",
+    )
     texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert "no data" in texts and "100.00%" in texts and "80.00%" in texts
 

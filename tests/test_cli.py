@@ -29,13 +29,19 @@ def test_validate_the_demo_exits_0_with_the_seeds_warnings(demo_plan_path):
     assert r.exit_code == 0
     data = json.loads(r.stdout)
     assert data["errors"] == []
-    assert {"code": "pesi", "message": "i pesi sommano a 95% invece di 100%", "where": "scheda SG, sezione G"} in data["warnings"]
+    assert {"code": "pesi", "message": "i pesi sommano a 95% invece di 100%", "where": "scheda SG, sezione G"} in data[
+        "warnings"
+    ]
     assert all(set(w) == {"code", "message", "where"} for w in data["warnings"])
 
 
 def test_validate_exits_1_on_errors_and_lists_them(tmp_path, small_plan_file):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(small_plan_file.read_text().replace("fatture passive, polarita: decrescente", "fatture passive, polarita: calante"))
+    bad.write_text(
+        small_plan_file.read_text().replace(
+            "fatture passive, polarita: decrescente", "fatture passive, polarita: calante"
+        )
+    )
     r = run("validate", bad, "--json")
     assert r.exit_code == 1
     (error,) = json.loads(r.stdout)["errors"]
@@ -69,7 +75,21 @@ def test_score_json_contract(demo_plan_path, demo_actuals_path):
 
 def test_score_with_t0_and_reference_date(demo_plan_path, demo_actuals_path):
     base = json.loads(run("score", demo_plan_path, "--year", "2020", "--actuals", demo_actuals_path, "--json").stdout)
-    later = json.loads(run("score", demo_plan_path, "--year", "2020", "--actuals", demo_actuals_path, "--event", "T0=2020-09-14", "--as-of", "2021-03-31", "--json").stdout)
+    later = json.loads(
+        run(
+            "score",
+            demo_plan_path,
+            "--year",
+            "2020",
+            "--actuals",
+            demo_actuals_path,
+            "--event",
+            "T0=2020-09-14",
+            "--as-of",
+            "2021-03-31",
+            "--json",
+        ).stdout
+    )
     h1 = {d["code"]: d for d in base["indicators"]}["H1-1"]
     h1_later = {d["code"]: d for d in later["indicators"]}["H1-1"]
     assert h1["trace"] != h1_later["trace"]
@@ -117,7 +137,16 @@ def test_convert_round_trip_through_csv_keeps_the_indicators(tmp_path, demo_plan
     a, b = load_plan(demo_plan_path).piano, load_plan(back).piano
 
     def row(i):
-        return (i.codice, i.nome, i.peso, i.polarita, i.cruscotto, {y: t.testo for y, t in i.target.items()}, i.storico, i.milestones and len(i.milestones))
+        return (
+            i.codice,
+            i.nome,
+            i.peso,
+            i.polarita,
+            i.cruscotto,
+            {y: t.testo for y, t in i.target.items()},
+            i.storico,
+            i.milestones and len(i.milestones),
+        )
 
     # A CSV carries the indicators only (no events, programmes, scorecards): the rows survive.
     assert [row(i) for i in a.indicatori()] == [row(i) for i in b.indicatori()]
@@ -128,7 +157,10 @@ def test_missing_file_is_a_clear_error(tmp_path):
     assert r.exit_code == 1 and "file non trovato" in r.stderr
 
 
-@pytest.mark.skipif(shutil.which("cruscotto") is None and not (sys.prefix and shutil.which("cruscotto", path=sys.prefix + "/bin")), reason="console script not installed")
+@pytest.mark.skipif(
+    shutil.which("cruscotto") is None and not (sys.prefix and shutil.which("cruscotto", path=sys.prefix + "/bin")),
+    reason="console script not installed",
+)
 def test_the_installed_command_runs():
     exe = shutil.which("cruscotto") or shutil.which("cruscotto", path=sys.prefix + "/bin")
     r = subprocess.run([exe, "demo", "--path"], capture_output=True, text=True, check=False)
@@ -148,7 +180,11 @@ def test_validate_lists_every_inconsistency_of_the_seeds_budget_tables():
     warnings = json.loads(r.output)["warnings"]
     budget = [w for w in warnings if w["code"].startswith(("bilancio_", "composizione_"))]
     assert len(budget) == 12
-    assert any(w["where"] == "preventivo 2020, riga B «Totale oneri correnti», colonna funzione D" and "-10.001" in w["message"] for w in budget)
+    assert any(
+        w["where"] == "preventivo 2020, riga B «Totale oneri correnti», colonna funzione D"
+        and "-10.001" in w["message"]
+        for w in budget
+    )
 
 
 def test_validate_checks_the_staff_register_against_the_seeds_printed_figures():
@@ -159,11 +195,22 @@ def test_validate_checks_the_staff_register_against_the_seeds_printed_figures():
     from cruscotto.cli import app
     from cruscotto.demo import PLAN, demo_path
 
-    args = ["validate", demo_path(PLAN), "--personale", demo_path("personale.csv"), "--personale-stampati", demo_path("personale-stampati.csv"), "--json"]
+    args = [
+        "validate",
+        demo_path(PLAN),
+        "--personale",
+        demo_path("personale.csv"),
+        "--personale-stampati",
+        demo_path("personale-stampati.csv"),
+        "--json",
+    ]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     staff = [w for w in json.loads(r.output)["warnings"] if w["code"].startswith("personale_")]
-    assert [(w["where"].rsplit(", anno ", 1)[1], w["message"]) for w in staff] == [("2018", "stampato 66%, calcolato 66,67% (4 su 6)"), ("2019", "stampato 66%, calcolato 66,67% (4 su 6)")]
+    assert [(w["where"].rsplit(", anno ", 1)[1], w["message"]) for w in staff] == [
+        ("2018", "stampato 66%, calcolato 66,67% (4 su 6)"),
+        ("2019", "stampato 66%, calcolato 66,67% (4 su 6)"),
+    ]
 
 
 def test_validate_reports_the_seeds_context_disagreements():
@@ -177,11 +224,19 @@ def test_validate_reports_the_seeds_context_disagreements():
     r = CliRunner().invoke(app, ["validate", demo_path(PLAN), "--contesto", demo_path("contesto"), "--json"])
     assert r.exit_code == 0, r.output
     codes = sorted(w["code"] for w in json.loads(r.output)["warnings"] if w["code"].startswith("contesto_"))
-    assert codes == ["contesto_colonne_uguali", "contesto_confronto", "contesto_confronto", "contesto_confronto", "contesto_ripetuto"]
+    assert codes == [
+        "contesto_colonne_uguali",
+        "contesto_confronto",
+        "contesto_confronto",
+        "contesto_confronto",
+        "contesto_ripetuto",
+    ]
 
 
 def test_score_says_a_plans_validation_errors_before_the_figures_and_strict_refuses(tmp_path, small_plan_file):
-    text = small_plan_file.read_text(encoding="utf-8").replace('target: {2020: "3", 2021: "3", 2022: "3"}', 'target: {2020: "qualche giorno", 2021: "3", 2022: "3"}')
+    text = small_plan_file.read_text(encoding="utf-8").replace(
+        'target: {2020: "3", 2021: "3", 2022: "3"}', 'target: {2020: "qualche giorno", 2021: "3", 2022: "3"}'
+    )
     plan = tmp_path / "p.yaml"
     plan.write_text(text, encoding="utf-8")
     r = run("score", plan, "--year", 2020)
@@ -197,7 +252,10 @@ def test_score_gives_the_coverage_of_every_figure(demo_plan_path, demo_actuals_p
     r = run("score", demo_plan_path, "--year", 2020, "--actuals", demo_actuals_path, "--json")
     data = json.loads(r.stdout)
     cov = data["entity"]["coverage"]
-    assert cov["valutati"] + cov["non_valutabili"] + cov["senza_dati"] + cov["in_attesa"] + cov["baseline"] == cov["totale"]
+    assert (
+        cov["valutati"] + cov["non_valutabili"] + cov["senza_dati"] + cov["in_attesa"] + cov["baseline"]
+        == cov["totale"]
+    )
     assert cov["testo"].startswith(f"{cov['valutati']} indicatori valutati su ")
     assert all("coverage" in n for n in data["nodes"])
     text = run("score", demo_plan_path, "--year", 2020, "--actuals", demo_actuals_path).stdout

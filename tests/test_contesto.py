@@ -41,7 +41,9 @@ from cruscotto.files.tables import InvalidFile
 
 DEMO = demo_path("contesto")
 
-SAC, REG, PROM = (f"Imprese Territorio: {s}" for s in ("Servizi Anagrafico-certificativi", "Regolazione mercato", "Promozione"))
+SAC, REG, PROM = (
+    f"Imprese Territorio: {s}" for s in ("Servizi Anagrafico-certificativi", "Regolazione mercato", "Promozione")
+)
 PI, CS, EF = "Processi Interni", "Crescita e sviluppo", "Economico-Finanziario"
 
 
@@ -56,7 +58,13 @@ PARTECIPATE = [
     ("1 - D", "Firenze Fiera s.p.a.", "04933280481", 0.014, "0,014%"),
     ("2 - D", "Società Autostrada Ligure toscana S.p.a. – SALT S.p.a.", "00140570466", 0.001, "0,001%"),
     ("3 - D", "Toscana Aeroporti S.p.a.", "00403110505", 0.087, "0,087%"),
-    ("4 - D", "Infocamere – Società consortile di informatica delle Camere di Commercio p.a.", "02313821007", 0.21, "0,21%"),
+    (
+        "4 - D",
+        "Infocamere – Società consortile di informatica delle Camere di Commercio p.a.",
+        "02313821007",
+        0.21,
+        "0,21%",
+    ),
     ("5 - D", "Istituto Nazionale Ricerche Turistiche – ISNART – S.c.p.a.", "04416711002", 0.26, "0,26%"),
     ("6 - D", "Società consortile Energia Toscana a r.l.", "05344720486", 0.02, "0,02%"),
     ("7 - D", "TecnoServiceCamere S.c.p.a.", "04786421000", 0.12, "0,12%"),
@@ -65,7 +73,9 @@ PARTECIPATE = [
 
 
 def test_the_seeds_eight_partecipate_with_codice_fiscale_and_share(contesto):
-    assert [(p.progressivo, p.nome, p.codice_fiscale, p.quota, p.quota_stampata) for p in contesto.partecipate] == PARTECIPATE
+    assert [
+        (p.progressivo, p.nome, p.codice_fiscale, p.quota, p.quota_stampata) for p in contesto.partecipate
+    ] == PARTECIPATE
 
 
 def test_the_check_digit_worked_by_hand_for_infocamere():
@@ -109,7 +119,12 @@ def test_a_wrong_codice_fiscale_a_repeated_one_and_a_share_over_100_are_warnings
             "il codice fiscale di una società è di 11 cifre, non '0493328048'",
             "warning",
         ),
-        ("partecipata_quota", "partecipata 3 - D «Doppione», quota", "quota 120%: una quota di partecipazione è tra 0 e 100%", "warning"),
+        (
+            "partecipata_quota",
+            "partecipata 3 - D «Doppione», quota",
+            "quota 120%: una quota di partecipazione è tra 0 e 100%",
+            "warning",
+        ),
         (
             "partecipata_ripetuta",
             "partecipata «Infocamere», codice fiscale",
@@ -139,7 +154,12 @@ def test_the_stakeholder_maps_columns_as_printed(contesto):
     m = contesto.mappa
     assert [c.intestazione for c in m.colonne] == [SAC, REG, PROM, PI, CS, EF]
     assert m.prospettive == ("Imprese Territorio", PI, CS, EF)
-    assert m.gruppi == ("Sistema economico territoriale", "Stakeholder Interni", "Il Sistema Istituzionale", "Il Sistema Sociale")
+    assert m.gruppi == (
+        "Sistema economico territoriale",
+        "Stakeholder Interni",
+        "Il Sistema Istituzionale",
+        "Il Sistema Sociale",
+    )
 
 
 def test_every_mark_of_the_stakeholder_map(contesto):
@@ -163,7 +183,8 @@ def test_a_stakeholder_with_no_mark_is_a_warning(contesto):
 def test_a_blank_group_is_the_one_above_as_in_merged_cells(tmp_path):
     f = tmp_path / "stakeholder.csv"
     f.write_text(
-        "gruppo;stakeholder;Processi Interni;Crescita e sviluppo\nStakeholder Interni;Risorse umane;●;x\n;Dirigenza;;sì\n", encoding="utf-8"
+        "gruppo;stakeholder;Processi Interni;Crescita e sviluppo\nStakeholder Interni;Risorse umane;●;x\n;Dirigenza;;sì\n",
+        encoding="utf-8",
     )
     m = read_stakeholder(f)
     assert [(r.gruppo, r.nome, r.segni) for r in m.righe] == [
@@ -178,19 +199,30 @@ def test_a_blank_group_is_the_one_above_as_in_merged_cells(tmp_path):
 def test_the_equal_opportunity_list_of_section_3_4(contesto):
     plan, *aims = contesto.azioni_positive
     assert plan.azione == "Piano di azioni positive per il triennio 2019-2021"
-    assert plan.atto == "deliberazione della Giunta camerale n. 93 del 15 novembre 2019" and plan.riferimento.startswith("http://www.pt.camcom.it/")
-    assert [a.descrizione.rsplit("(", 1)[1] for a in aims] == ["obiettivo a del CUG)", "obiettivo b del CUG)", "obiettivo c del CUG)"]
+    assert (
+        plan.atto == "deliberazione della Giunta camerale n. 93 del 15 novembre 2019"
+        and plan.riferimento.startswith("http://www.pt.camcom.it/")
+    )
+    assert [a.descrizione.rsplit("(", 1)[1] for a in aims] == [
+        "obiettivo a del CUG)",
+        "obiettivo b del CUG)",
+        "obiettivo c del CUG)",
+    ]
     assert all(a.atto == "L. 183/2010, art. 21; d.lgs. 165/2001, art. 57" and not a.riferimento for a in aims)
 
 
 def test_an_action_without_its_description_or_with_a_script_for_link_is_named(tmp_path):
     (tmp_path / "azioni-positive.csv").write_text(
-        "azione;descrizione;riferimento\nPiano 2022-2024;;\nPiano;Testo;javascript:alert(1)\nPiano;Testo;https://www.pt.camcom.it/\n", encoding="utf-8"
+        "azione;descrizione;riferimento\nPiano 2022-2024;;\nPiano;Testo;javascript:alert(1)\nPiano;Testo;https://www.pt.camcom.it/\n",
+        encoding="utf-8",
     )
     with pytest.raises(InvalidFile) as exc:
         load_contesto(tmp_path)
     f = tmp_path / "azioni-positive.csv"
-    assert [p.where for p in exc.value.problems] == [f"{f}, riga 2, colonna descrizione", f"{f}, riga 3, colonna riferimento"]
+    assert [p.where for p in exc.value.problems] == [
+        f"{f}, riga 2, colonna descrizione",
+        f"{f}, riga 3, colonna riferimento",
+    ]
     assert "'javascript:alert(1)'" in exc.value.problems[1].message
 
 
@@ -227,7 +259,11 @@ def test_organs_structure_and_activities(contesto):
     # as printed: one column per area, blank below the shorter ones
     grid = contesto.righe_attivita()
     assert len(grid) == 6 and all(len(row) == 3 for row in grid)
-    assert grid[4][2] == "" and grid[5] == ["", "Alternanza scuola-lavoro", ""] and grid[3][2] == "Competenze in materia ambientale"
+    assert (
+        grid[4][2] == ""
+        and grid[5] == ["", "Alternanza scuola-lavoro", ""]
+        and grid[3][2] == "Competenze in materia ambientale"
+    )
 
 
 # --- the external context ----------------------------------------------------------------------
@@ -252,14 +288,19 @@ def test_every_table_of_the_external_context_is_there(contesto):
     assert export.cella("Piante vive", "EXP2018") == Cella("242.098.890", 242_098_890)
     assert export.cella("Mobili", "Var. %sul 2017") == Cella("-10,4", -10.4)
     assert (export.fonte, export.nota) == ("Fonte:Istat", "(Valori in Euro)")
-    assert export.righe[8][0].testo == "Cuoio conciato e lav.; articoli da viaggio, borse, pellett. e selleria; pellicce preparate e tinte"
+    assert (
+        export.righe[8][0].testo
+        == "Cuoio conciato e lav.; articoli da viaggio, borse, pellett. e selleria; pellicce preparate e tinte"
+    )
     imprese = contesto.tabella("imprese-pistoia")
     assert imprese.intestazioni[-1] == "30/09/2019" and imprese.cella("Imprese attive", "30/09/2019").numero == 28_062
     province = contesto.tabella("imprese-attive-province")
     assert sum(r[1].numero for r in province.righe) == 353_099
     assert province.cella("PISTOIA", "Attive").numero == imprese.cella("Imprese attive", "30/09/2019").numero
     assert contesto.tabella("testo-imprese").cella("Imprese registrate al 31.12.2018", "Imprese").numero == 32_741
-    assert contesto.tabella("testo-turismo").cella("Provincia, 2018 sul 2017", "Arrivi, variazione %") == Cella("+4,95%", 4.95)
+    assert contesto.tabella("testo-turismo").cella("Provincia, 2018 sul 2017", "Arrivi, variazione %") == Cella(
+        "+4,95%", 4.95
+    )
 
 
 @pytest.mark.parametrize(
@@ -299,9 +340,21 @@ def test_the_exact_findings_on_the_seeds_context(contesto):
             "contesto esterno, tabella «Il commercio estero», riga «Importazioni 2018», colonna «Milioni di euro»",
             "la stessa voce è stampata due volte con cifre diverse: 859 e 792",
         ),
-        ("contesto_confronto", f"{text_table}, riga «Piante vive», colonna «Peso sul tot.»", f"stampato 20,6%, {printed} 18,0"),
-        ("contesto_confronto", f"{text_table}, riga «Calzature», colonna «Peso sul tot.»", f"stampato 11,4%, {printed} 10,0"),
-        ("contesto_confronto", f"{text_table}, riga «Altri prodotti tessili», colonna «Peso sul tot.»", f"stampato 8,8%, {printed} 7,7"),
+        (
+            "contesto_confronto",
+            f"{text_table}, riga «Piante vive», colonna «Peso sul tot.»",
+            f"stampato 20,6%, {printed} 18,0",
+        ),
+        (
+            "contesto_confronto",
+            f"{text_table}, riga «Calzature», colonna «Peso sul tot.»",
+            f"stampato 11,4%, {printed} 10,0",
+        ),
+        (
+            "contesto_confronto",
+            f"{text_table}, riga «Altri prodotti tessili», colonna «Peso sul tot.»",
+            f"stampato 8,8%, {printed} 7,7",
+        ),
     ]
 
 
@@ -359,7 +412,11 @@ def test_parts_that_do_not_add_up_to_their_total_are_found():
             "contesto esterno, tabella «Prova», colonna «Quota»",
             "le quote sommano a 90%, non 100% (±1 per l'arrotondamento)",
         ),
-        ("contesto_somma", "contesto esterno, tabella «Prova», riga «Totale», colonna «Valore»", "stampato 100, somma delle righe 90"),
+        (
+            "contesto_somma",
+            "contesto esterno, tabella «Prova», riga «Totale», colonna «Valore»",
+            "stampato 100, somma delle righe 90",
+        ),
     ]
 
 
@@ -392,7 +449,10 @@ def test_every_bad_cell_of_a_file_is_listed_with_file_row_column_and_value(tmp_p
         ),
         (f"{f}, riga 3, colonna CODICE FISCALE PARTECIPATA", "codice fiscale mancante"),
         (f"{f}, riga 4, colonna NOME PARTECIPATA", "nome mancante"),
-        (f"{f}, riga 4, colonna QUOTA DI PARTECIPAZIONE (%)", "quota non valida (attesa una percentuale, ad esempio 0,21%): '0,087 euro'"),
+        (
+            f"{f}, riga 4, colonna QUOTA DI PARTECIPAZIONE (%)",
+            "quota non valida (attesa una percentuale, ad esempio 0,21%): '0,087 euro'",
+        ),
     ]
     assert isinstance(exc.value, ParseError)
 
@@ -410,7 +470,11 @@ def test_a_stakeholder_cell_that_is_no_mark_is_an_error(tmp_path):
 @pytest.mark.parametrize(
     "name, text, message",
     [
-        ("partecipate.csv", "nome;quota\nX;1%\n", "colonne mancanti: codice_fiscale (attese: progressivo, nome, codice_fiscale, quota)"),
+        (
+            "partecipate.csv",
+            "nome;quota\nX;1%\n",
+            "colonne mancanti: codice_fiscale (attese: progressivo, nome, codice_fiscale, quota)",
+        ),
         ("stakeholder.csv", "gruppo;stakeholder\nA;B\n", "nessuna colonna di prospettive dopo gruppo e stakeholder"),
         ("organi.csv", "nome\nLA GIUNTA\n", "colonne mancanti: ruolo (attese: nome, ruolo, tipo)"),
         ("attivita.csv", "Area A;\nUna;Due\n", "attività in una colonna senza area (intestazione vuota): 'Due'"),
@@ -426,7 +490,9 @@ def test_a_file_that_is_not_what_it_should_be_is_named(tmp_path, name, text, mes
 
 
 def test_the_index_must_name_columns_rows_and_tables_that_exist(tmp_path):
-    (tmp_path / "contesto-export.csv").write_text("gruppi;EXP2018;Peso sul tot.\nPiante vive;242.098.890;18,0\n", encoding="utf-8")
+    (tmp_path / "contesto-export.csv").write_text(
+        "gruppi;EXP2018;Peso sul tot.\nPiante vive;242.098.890;18,0\n", encoding="utf-8"
+    )
     index = tmp_path / "contesto.csv"
     index.write_text(
         "tabella;titolo;quote;valori;totale;completa;confronta;origine\n"
@@ -441,7 +507,8 @@ def test_the_index_must_name_columns_rows_and_tables_that_exist(tmp_path):
         (f"{index}, riga 2, colonna completa", "completa: atteso sì o no: 'forse'"),
     ]
     index.write_text(
-        "tabella;titolo;quote;valori;totale;confronta\nexport;Export;Peso;EXP2018;Totale;altra\nmancante;Mancante;;;;\n", encoding="utf-8"
+        "tabella;titolo;quote;valori;totale;confronta\nexport;Export;Peso;EXP2018;Totale;altra\nmancante;Mancante;;;;\n",
+        encoding="utf-8",
     )
     with pytest.raises(InvalidFile) as exc:
         load_contesto(tmp_path)

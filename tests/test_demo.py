@@ -29,7 +29,20 @@ def result(plan, demo_actuals_path):
 def test_the_tree_has_the_seeds_shape(plan):
     assert [p.codice for p in plan.prospettive] == ["TEL", "EF", "PI", "ICA"]
     assert sorted(ln.codice for ln in plan.linee()) == list("ABCDEFGHI")
-    assert {o.codice for o in plan.obiettivi_strategici()} >= {"A", "B1", "B2", "B3", "E", "I.2", "I.3", "D", "G", "H1", "H2", "H3"}
+    assert {o.codice for o in plan.obiettivi_strategici()} >= {
+        "A",
+        "B1",
+        "B2",
+        "B3",
+        "E",
+        "I.2",
+        "I.3",
+        "D",
+        "G",
+        "H1",
+        "H2",
+        "H3",
+    }
     scopes = Counter(i.cruscotto for i in plan.indicatori())
     assert scopes[Cruscotto.ENTE] == 54  # every row of the cruscotto di ente (3.2)
     assert plan.anni == (2020, 2021, 2022)
@@ -74,8 +87,17 @@ def test_deadlines_and_the_accorpamento_timing(plan):
     h1 = plan.indicatore("H1-1")
     assert h1.polarita is Polarita.MILESTONE and len(h1.milestones) == 7
     relative = [m for m in h1.milestones if m.scadenza.relativo]
-    assert [(m.scadenza.evento, m.scadenza.giorni) for m in relative] == [("T0", -15), ("T0", 0), ("T0", 30), ("T0", 90)]
-    assert [m.scadenza.data.isoformat() for m in h1.milestones if not m.scadenza.relativo] == ["2020-02-28", "2020-11-30", "2020-12-31"]
+    assert [(m.scadenza.evento, m.scadenza.giorni) for m in relative] == [
+        ("T0", -15),
+        ("T0", 0),
+        ("T0", 30),
+        ("T0", 90),
+    ]
+    assert [m.scadenza.data.isoformat() for m in h1.milestones if not m.scadenza.relativo] == [
+        "2020-02-28",
+        "2020-11-30",
+        "2020-12-31",
+    ]
     assert plan.indicatore("G.2-1").target[2020].operatore == ">"
 
 
@@ -99,7 +121,15 @@ def test_programme_budgets_as_printed(plan):
     a3 = next(p for p in plan.programmi if p.codice == "A.3")
     assert a3.totale_stampato["oneri_promozionali"].valore == 316050.0
     assert a3.totale_stampato["proventi"].valore == 152500.0
-    assert sum(pj.budget["oneri_promozionali"].valore for a in a3.azioni for pj in a.progetti if "oneri_promozionali" in pj.budget and pj.budget["oneri_promozionali"].valore) == 316050.0
+    assert (
+        sum(
+            pj.budget["oneri_promozionali"].valore
+            for a in a3.azioni
+            for pj in a.progetti
+            if "oneri_promozionali" in pj.budget and pj.budget["oneri_promozionali"].valore
+        )
+        == 316050.0
+    )
     assert plan.totali_linee_stampati["B"]["oneri_promozionali"].valore == 872200.0
     assert plan.totali_linee_stampati["B"]["proventi"].valore == 832277.0
 
@@ -125,7 +155,9 @@ def test_a_total_that_disagrees_is_reported_with_both_figures(plan):
     bad = replace(a3, totale_stampato={**a3.totale_stampato, "oneri_promozionali": Dato("316.500,00", 316500.0)})
     plan2 = replace(plan, programmi=tuple(bad if p.codice == "A.3" else p for p in plan.programmi))
     msgs = [(p.where, p.message) for p in validate_plan(plan2) if p.code == "totale_non_coerente"]
-    assert msgs == [("programma A.3, totale", "oneri promozionali: totale stampato 316.500,00 ≠ somma delle righe 316050")]
+    assert msgs == [
+        ("programma A.3, totale", "oneri promozionali: totale stampato 316.500,00 ≠ somma delle righe 316050")
+    ]
 
 
 def test_example_actuals_are_labelled_as_invented(demo_actuals_path):
@@ -174,7 +206,11 @@ def test_relative_deadlines_wait_for_t0(plan, result, demo_actuals_path):
     after = later.indicatore("H1-1")
     assert sum("non ancora nota" in s for s in before.trace["passi"]) == 4
     assert sum("non ancora nota" in s for s in after.trace["passi"]) == 0
-    assert all(t.tipo is not TargetKind.DESCRITTIVO or plan.indicatore(c).polarita in (Polarita.SI_NO, Polarita.MILESTONE) for c in (i.codice for i in plan.indicatori()) for t in plan.indicatore(c).target.values())
+    assert all(
+        t.tipo is not TargetKind.DESCRITTIVO or plan.indicatore(c).polarita in (Polarita.SI_NO, Polarita.MILESTONE)
+        for c in (i.codice for i in plan.indicatori())
+        for t in plan.indicatore(c).target.values()
+    )
 
 
 def test_formulas_compute_actuals_from_the_seeds_2020_budget(plan):

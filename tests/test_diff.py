@@ -34,7 +34,13 @@ def test_a_target_a_weight_a_new_and_a_removed_indicator(demo_plan_path):
     oo["indicatori"].append(new)
     changed = plan_from_data(data, source="modificato", check_schema=False)
     rows = {(c.livello, c.codice, c.campo): c for c in diff_plans(plan, changed)}
-    assert rows[("indicatore", code, "target 2021")].prima == old_target and rows[("indicatore", code, "target 2021")].dopo == "95%"
-    assert rows[("obiettivo_operativo", oo["codice"], "peso")].prima == (old_weight or "") and rows[("obiettivo_operativo", oo["codice"], "peso")].dopo == "10%"
+    assert (
+        rows[("indicatore", code, "target 2021")].prima == old_target
+        and rows[("indicatore", code, "target 2021")].dopo == "95%"
+    )
+    assert (
+        rows[("obiettivo_operativo", oo["codice"], "peso")].prima == (old_weight or "")
+        and rows[("obiettivo_operativo", oo["codice"], "peso")].dopo == "10%"
+    )
     assert ("indicatore", removed["codice"], "tolto") in rows and ("indicatore", "NUOVO-1", "aggiunto") in rows
     assert len(rows) == 4  # nothing else moved

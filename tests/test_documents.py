@@ -43,8 +43,15 @@ def test_the_relazione_pdf_has_cover_toc_and_page_numbers(pdf_text):
     reader, text = pdf_text
     assert len(reader.pages) > 10
     first = reader.pages[0].extract_text()
-    assert "Relazione sulla performance 2020" in first and "Camera di Commercio di Pistoia" in first and "dati di esempio inventati" in first
-    assert "Indice" in reader.pages[1].extract_text() and "3. La performance organizzativa" in reader.pages[1].extract_text()
+    assert (
+        "Relazione sulla performance 2020" in first
+        and "Camera di Commercio di Pistoia" in first
+        and "dati di esempio inventati" in first
+    )
+    assert (
+        "Indice" in reader.pages[1].extract_text()
+        and "3. La performance organizzativa" in reader.pages[1].extract_text()
+    )
     assert f"3 / {len(reader.pages)}" in reader.pages[2].extract_text()
 
 
@@ -57,7 +64,12 @@ def test_the_relazione_pdf_carries_the_figures(relazione, pdf_text):
     # A.3.4-1: weight 50%, target 90%, actual 92,4 (invented), achieved
     assert "A.3.4-1" in text and "50%" in text and "92,4" in text
     assert "D2-3" in text and "-15" in text  # the negative payment-time target
-    for p in ("Tessuto economico locale", "Economico-finanziaria", "Processi interni", "Innovazione, crescita e apprendimento"):
+    for p in (
+        "Tessuto economico locale",
+        "Economico-finanziaria",
+        "Processi interni",
+        "Innovazione, crescita e apprendimento",
+    ):
         assert p in text
     assert "i pesi sommano a 95% invece di 100%" in text  # the seed's own inconsistency, reported
 
@@ -94,13 +106,30 @@ def test_the_relazione_docx_has_the_same_content(relazione, tmp_path):
 def test_cli_report(demo_plan_path, demo_actuals_path, tmp_path):
     runner = CliRunner()
     out = tmp_path / "r.pdf"
-    r = runner.invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "-o", str(out)])
+    r = runner.invoke(
+        app,
+        [
+            "report",
+            "relazione",
+            str(demo_plan_path),
+            "--year",
+            "2020",
+            "--actuals",
+            str(demo_actuals_path),
+            "-o",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.stdout
     assert PdfReader(out).pages
     docx_out = tmp_path / "p.docx"
-    r = runner.invoke(app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(docx_out)])
+    r = runner.invoke(
+        app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(docx_out)]
+    )
     assert r.exit_code == 0 and Docx(str(docx_out)).tables
-    bad = runner.invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--format", "odt", "-o", str(out)])
+    bad = runner.invoke(
+        app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--format", "odt", "-o", str(out)]
+    )
     assert bad.exit_code == 2
 
 
@@ -146,7 +175,15 @@ def test_the_piano_docx(piano_pdf, tmp_path):
 
 def test_the_piano_carries_the_seeds_narrative(piano_pdf):
     plan, _doc, _reader, text = piano_pdf
-    assert set(plan.sezioni) >= {"premessa", "presentazione", "organizzazione", "contesto_esterno", "pianificazione", "analisi_di_genere", "performance_individuale"}
+    assert set(plan.sezioni) >= {
+        "premessa",
+        "presentazione",
+        "organizzazione",
+        "contesto_esterno",
+        "pianificazione",
+        "analisi_di_genere",
+        "performance_individuale",
+    }
     assert "Ciclo di gestione della Performance" in text  # the premessa
     assert "32.741" in text  # imprese registrate at 31/12/2018 (contesto esterno)
     assert "Firenze Fiera" in text  # the partecipate table
@@ -162,7 +199,24 @@ def test_the_monitoring_report_of_the_first_semester(demo_plan_path, demo_actual
     cells = "\n".join(c.text for t in Docx(str(out)).tables for row in t.rows for c in row.cells)
     # the invented S1 values: A.3.4-1 at 45,2 against 90% is a deviation
     assert "A.3.4-1" in cells and "45,2" in cells
-    r = CliRunner().invoke(app, ["report", "monitoraggio", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "--period", "S1", "--format", "docx", "-o", str(tmp_path / "m2.docx")])
+    r = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "monitoraggio",
+            str(demo_plan_path),
+            "--year",
+            "2020",
+            "--actuals",
+            str(demo_actuals_path),
+            "--period",
+            "S1",
+            "--format",
+            "docx",
+            "-o",
+            str(tmp_path / "m2.docx"),
+        ],
+    )
     assert r.exit_code == 0, r.stdout
 
 
@@ -173,7 +227,9 @@ def test_the_relazione_docx_embeds_each_figure_as_svg_with_a_png_fallback(relazi
     out = render_docx(doc, tmp_path / "relazione.docx")
     d = Docx(str(out))
     figures = [b for b in doc.blocks if type(b).__name__ == "Figure"]
-    assert len(d.inline_shapes) == len(figures) == 6  # gauge, perspectives, map, strategic objectives, 2 fund indicators
+    assert (
+        len(d.inline_shapes) == len(figures) == 6
+    )  # gauge, perspectives, map, strategic objectives, 2 fund indicators
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
         svgs = sorted(n for n in names if n.endswith(".svg"))
@@ -184,7 +240,9 @@ def test_the_relazione_docx_embeds_each_figure_as_svg_with_a_png_fallback(relazi
         assert "image/svg+xml" in types
         # the vector drawing is the chart the PDF has: the map names the strategic objectives
         drawings = [z.read(n).decode() for n in svgs]
-        assert any("Favorire gli investimenti" in s and "marker" in s for s in drawings)  # the strategy map, arrows and all
+        assert any(
+            "Favorire gli investimenti" in s and "marker" in s for s in drawings
+        )  # the strategy map, arrows and all
         assert any(pct(result.achievement) in s for s in drawings)  # the gauge
     captions = [p.text for p in d.paragraphs if p.text.startswith("Figura ")]
     assert [c.split(" –")[0] for c in captions] == [f"Figura {n}" for n in range(1, 7)]
@@ -200,7 +258,9 @@ def test_the_relazione_has_the_gender_chapter_and_the_fund_indicator_trends(rela
 def test_markdown_tables_carry_bold_cells_without_their_markers():
     from cruscotto.documents.markdown import markdown_blocks
 
-    (table,) = markdown_blocks("| **Categoria** | 2019 |\n|---|---|\n| C | 19 |\n| **Totale** | **29** |\n| a **b** c | 1 |\n")
+    (table,) = markdown_blocks(
+        "| **Categoria** | 2019 |\n|---|---|\n| C | 19 |\n| **Totale** | **29** |\n| a **b** c | 1 |\n"
+    )
     assert table.header == ("Categoria", "2019")
     total = table.rows[1]
     assert [c.text for c in total] == ["Totale", "29"] and all(c.bold for c in total)
@@ -208,7 +268,9 @@ def test_markdown_tables_carry_bold_cells_without_their_markers():
     assert table.rows[2][0].text == "a b c" and not table.rows[2][0].bold
 
 
-@pytest.mark.skipif(__import__("shutil").which("pdftoppm") is None, reason="poppler-utils not installed (.ci/run installs it)")
+@pytest.mark.skipif(
+    __import__("shutil").which("pdftoppm") is None, reason="poppler-utils not installed (.ci/run installs it)"
+)
 def test_page_images_of_the_relazione(relazione, tmp_path):
     """scripts/page_images.py's steps on the Relazione: every page an A4 image, eight to a sheet."""
     import importlib.util
@@ -216,7 +278,9 @@ def test_page_images_of_the_relazione(relazione, tmp_path):
 
     from PIL import Image
 
-    spec = importlib.util.spec_from_file_location("page_images", Path(__file__).parents[1] / "scripts" / "page_images.py")
+    spec = importlib.util.spec_from_file_location(
+        "page_images", Path(__file__).parents[1] / "scripts" / "page_images.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     pdf = render_pdf(relazione[2], tmp_path / "relazione.pdf")
@@ -233,7 +297,22 @@ def test_report_xlsx_results_and_plan(demo_plan_path, demo_actuals_path, tmp_pat
     from openpyxl import load_workbook
 
     out = tmp_path / "relazione.xlsx"
-    r = CliRunner().invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "--format", "xlsx", "-o", str(out)])
+    r = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "relazione",
+            str(demo_plan_path),
+            "--year",
+            "2020",
+            "--actuals",
+            str(demo_actuals_path),
+            "--format",
+            "xlsx",
+            "-o",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     plan = load_plan(demo_plan_path).piano
     result = score_plan(plan, anno=2020, valori=read_actuals(demo_actuals_path))
@@ -241,15 +320,23 @@ def test_report_xlsx_results_and_plan(demo_plan_path, demo_actuals_path, tmp_pat
     summary = {row[0].value: row for row in wb["Sintesi"].iter_rows()}
     ente = summary["ente"]
     assert ente[3].value == pytest.approx(result.achievement / 100) and ente[3].number_format == "0.00%"
-    assert summary["Importo spettante"][1].value == pytest.approx(result.fondo.importo)  # € 24.903,64 with the example actuals
+    assert summary["Importo spettante"][1].value == pytest.approx(
+        result.fondo.importo
+    )  # € 24.903,64 with the example actuals
     assert len(wb.sheetnames) == 1 + len(plan.prospettive)
     rows = {row[3].value: row for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2)}
     a = rows["A.3.4-1"]
     res = result.indicatore("A.3.4-1")
-    assert a[8].value == pytest.approx(res.actual) and a[9].value == pytest.approx(res.achievement / 100) and a[10].value == "raggiunto"
+    assert (
+        a[8].value == pytest.approx(res.actual)
+        and a[9].value == pytest.approx(res.achievement / 100)
+        and a[10].value == "raggiunto"
+    )
     assert len(rows) == len(list(plan.indicatori()))
 
     plan_xlsx = tmp_path / "piano.xlsx"
-    r = CliRunner().invoke(app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "xlsx", "-o", str(plan_xlsx)])
+    r = CliRunner().invoke(
+        app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "xlsx", "-o", str(plan_xlsx)]
+    )
     assert r.exit_code == 0, r.output
     assert load_plan(plan_xlsx).piano == plan  # the seed layout imports back unchanged

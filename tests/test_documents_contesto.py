@@ -53,7 +53,12 @@ def test_chapter_1_takes_organs_structure_map_and_partecipate_from_the_data(data
     ch1 = _chapter(doc, "1. Presentazione di Camera di Commercio di Pistoia", "2. Analisi del contesto esterno")
     tables = [b for b in ch1 if isinstance(b, Table)]
     captions = [t.caption for t in tables]
-    for caption in ("Principali attività per area", "Organi dell'ente e organismi di cui si avvale", "Struttura organizzativa", "Società partecipate"):
+    for caption in (
+        "Principali attività per area",
+        "Organi dell'ente e organismi di cui si avvale",
+        "Struttura organizzativa",
+        "Società partecipate",
+    ):
         assert captions.count(caption) == 1, caption
     mappa = next(t for t in tables if t.caption.startswith("Mappa degli stakeholder"))
     assert mappa.header[:3] == ("Gruppo", "Stakeholder", "Imprese Territorio: Servizi Anagrafico-certificativi")
@@ -84,14 +89,34 @@ def test_chapter_2_prints_the_tables_in_place_and_the_quoted_figures_after_the_t
     tables = [b for b in ch2 if isinstance(b, Table)]
     assert len(tables) == len(contesto.tabelle) == 11  # the three printed ones once each, and the eight from the prose
     export = next(t for t in tables if t.caption.startswith("Primi 10 prodotti per valore esportato – anno 2018"))
-    assert "Fonte:Istat" in export.caption and [c.text for c in export.rows[0]] == ["Piante vive", "242.098.890", "18,0", "3,0"]
+    assert "Fonte:Istat" in export.caption and [c.text for c in export.rows[0]] == [
+        "Piante vive",
+        "242.098.890",
+        "18,0",
+        "3,0",
+    ]
     heads = [b.text for b in ch2 if isinstance(b, Heading)]
-    assert heads.index("Il Commercio estero") < heads.index("ELEMENTI DI CARATTERE NORMATIVO") < heads.index("Il contesto esterno in cifre")
+    assert (
+        heads.index("Il Commercio estero")
+        < heads.index("ELEMENTI DI CARATTERE NORMATIVO")
+        < heads.index("Il contesto esterno in cifre")
+    )
     # the printed table stays where the seed prints it, under its sub-section
     assert [b.text for b in ch2[: ch2.index(export)] if isinstance(b, Heading)][-1] == "Il Commercio estero"
-    assert any("le colonne «2012» e «2015» riportano le stesse cifre" in item for b in ch2 for item in getattr(b, "items", ()))
+    assert any(
+        "le colonne «2012» e «2015» riportano le stesse cifre" in item for b in ch2 for item in getattr(b, "items", ())
+    )
     # without the data, the chapter is the narrative as before
-    assert len([b for b in _chapter(build_piano(piano), "2. Analisi del contesto esterno", "3. Pianificazione") if isinstance(b, Table)]) == 3
+    assert (
+        len(
+            [
+                b
+                for b in _chapter(build_piano(piano), "2. Analisi del contesto esterno", "3. Pianificazione")
+                if isinstance(b, Table)
+            ]
+        )
+        == 3
+    )
 
 
 def test_the_piano_pdf_carries_the_context(piano_pdf_contesto):
@@ -108,19 +133,55 @@ def test_the_piano_docx_carries_the_context(data, tmp_path):
     render_docx(build_piano(piano, contesto=contesto), out)
     doc = Docx(out)
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    assert {"Firenze Fiera s.p.a.", "04933280481", "0,014%", "Sistema del sapere e della cultura", "IL CONSIGLIO CAMERALE"} <= cells
+    assert {
+        "Firenze Fiera s.p.a.",
+        "04933280481",
+        "0,014%",
+        "Sistema del sapere e della cultura",
+        "IL CONSIGLIO CAMERALE",
+    } <= cells
     assert "Il contesto esterno in cifre" in {p.text for p in doc.paragraphs}
 
 
 def test_cli_report_piano_with_the_context(demo_plan_path, tmp_path):
     out = tmp_path / "piano.docx"
-    r = CliRunner().invoke(app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(out), "--contesto", str(demo_path("contesto"))])
+    r = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "piano",
+            str(demo_plan_path),
+            "--year",
+            "2020",
+            "--format",
+            "docx",
+            "-o",
+            str(out),
+            "--contesto",
+            str(demo_path("contesto")),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "00140570466" in {c.text for t in Docx(out).tables for row in t.rows for c in row.cells}
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "partecipate.csv").write_text("nome;codice_fiscale;quota\nFiera;04933280481;tanta\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["report", "piano", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(out), "--contesto", str(bad)])
+    r = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "piano",
+            str(demo_plan_path),
+            "--year",
+            "2020",
+            "--format",
+            "docx",
+            "-o",
+            str(out),
+            "--contesto",
+            str(bad),
+        ],
+    )
     assert r.exit_code == 1 and "partecipate.csv" in r.output
 
 
@@ -134,13 +195,30 @@ def test_the_relazione_carries_organs_partecipate_and_the_printed_context_tables
     headings = [b.text for b in chapter if isinstance(b, Heading)]
     assert headings[headings.index("Gli organi") :][:3] == ["Gli organi", "Le partecipate", "Il contesto esterno"]
     tables = [b for b in chapter if isinstance(b, Table)]
-    assert ("Firenze Fiera s.p.a.", "04933280481", "0,014%") in {(r[1].text, r[2].text, r[3].text) for t in tables for r in t.rows if len(r) == 4}
+    assert ("Firenze Fiera s.p.a.", "04933280481", "0,014%") in {
+        (r[1].text, r[2].text, r[3].text) for t in tables for r in t.rows if len(r) == 4
+    }
     printed = [t for t in contesto.tabelle if t.origine == "tabella"]
     assert len(printed) == 3 and all(any(t.titolo in (b.caption or "") for b in tables) for t in printed)
     without = build_relazione(piano, score_plan(piano, anno=2020))
     assert "Le partecipate" not in [b.text for b in without.blocks if isinstance(b, Heading)]
     # and from the command line
     out = tmp_path / "relazione.docx"
-    r = CliRunner().invoke(app, ["report", "relazione", str(demo_plan_path), "--year", "2020", "--format", "docx", "-o", str(out), "--contesto", str(demo_path("contesto"))])
+    r = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "relazione",
+            str(demo_plan_path),
+            "--year",
+            "2020",
+            "--format",
+            "docx",
+            "-o",
+            str(out),
+            "--contesto",
+            str(demo_path("contesto")),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "04933280481" in {c.text for t in Docx(out).tables for row in t.rows for c in row.cells}

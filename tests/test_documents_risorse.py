@@ -19,7 +19,12 @@ from cruscotto.files.values import read_actuals
 def data():
     loaded = load_plan(demo_path(PLAN))
     valori = read_actuals(demo_path(ACTUALS), into=loaded.valori)
-    return loaded.piano, valori, load_bilancio(demo_path("bilancio")), read_personale(demo_path("personale.csv")).dipendenti
+    return (
+        loaded.piano,
+        valori,
+        load_bilancio(demo_path("bilancio")),
+        read_personale(demo_path("personale.csv")).dipendenti,
+    )
 
 
 def _text(doc) -> str:
@@ -37,15 +42,31 @@ def test_the_piano_takes_its_budget_and_staff_tables_from_the_data(data):
     typed = _text(build_piano(piano))
     computed = _text(build_piano(piano, bilancio=bilancio, personale=registro))
     # the seed's typed table is gone, the data's is there, with its disagreements marked
-    assert "VALORI COMPLESSIVI: PREVENTIVO ANNO 2020" in typed and "VALORI COMPLESSIVI: PREVENTIVO ANNO 2020" not in computed
-    assert "3 Contributi trasferimenti e altre entrate | 87.600 | 131.877 | 400 | 2.000 | 3.000 | 126.477 | 131.877" in computed
-    assert "-1.894.354 (*)" in computed and "Controlli: 12 segnalazioni (cifre stampate che non coincidono con le loro parti o con le misure)." in computed
+    assert (
+        "VALORI COMPLESSIVI: PREVENTIVO ANNO 2020" in typed
+        and "VALORI COMPLESSIVI: PREVENTIVO ANNO 2020" not in computed
+    )
+    assert (
+        "3 Contributi trasferimenti e altre entrate | 87.600 | 131.877 | 400 | 2.000 | 3.000 | 126.477 | 131.877"
+        in computed
+    )
+    assert (
+        "-1.894.354 (*)" in computed
+        and "Controlli: 12 segnalazioni (cifre stampate che non coincidono con le loro parti o con le misure)."
+        in computed
+    )
     assert "6.487.085 − 451.000 − 92.800 + 179.276 = 6.122.561" in computed
     # staff: 2019 D 8 women, 3 men; the gender indicators of 2017-2019, computed
     assert "D | 11 | 4 | 9 | 3 | 8 | 3 | 8 | 3" in computed
     assert "% di Donne rispetto al totale del personale | 71,11% | 72,09% | 72,50%" in computed
-    headings = [b.text for b in build_piano(piano, bilancio=bilancio, personale=registro).blocks if isinstance(b, Heading)]
-    assert headings.index("1.3 Bilancio. Le risorse economiche") < headings.index("Preventivo economico 2020 per funzione istituzionale") < headings.index("2. Analisi del contesto esterno")
+    headings = [
+        b.text for b in build_piano(piano, bilancio=bilancio, personale=registro).blocks if isinstance(b, Heading)
+    ]
+    assert (
+        headings.index("1.3 Bilancio. Le risorse economiche")
+        < headings.index("Preventivo economico 2020 per funzione istituzionale")
+        < headings.index("2. Analisi del contesto esterno")
+    )
 
 
 def test_the_relazione_computes_its_gender_chapter(data):
@@ -65,7 +86,21 @@ def test_the_command_line_builds_the_piano_with_the_data(tmp_path):
     from cruscotto.cli import app
 
     out = tmp_path / "piano.docx"
-    args = ["report", "piano", demo_path(PLAN), "--year", "2020", "--format", "docx", "-o", str(out), "--bilancio", demo_path("bilancio"), "--personale", demo_path("personale.csv")]
+    args = [
+        "report",
+        "piano",
+        demo_path(PLAN),
+        "--year",
+        "2020",
+        "--format",
+        "docx",
+        "-o",
+        str(out),
+        "--bilancio",
+        demo_path("bilancio"),
+        "--personale",
+        demo_path("personale.csv"),
+    ]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     cells = {c.text for t in Docx(out).tables for row in t.rows for c in row.cells}
@@ -83,9 +118,17 @@ def test_the_relazione_shows_the_use_of_the_programmes_budgets(data):
     result = score_plan(piano, anno=2020, valori=valori)
     text = _text(build_relazione(piano, result, bilancio=bilancio, misure=measures))
     assert "Programma | Stanziato | Prenotato | Grado di utilizzo" in text
-    assert "Totale linea A | 350.050 | 323.446,20 | 92,40%" in text and "A.3 Azioni promozionali per la valorizzazione complessiva del territorio | 316.050 | 289.446,20 | 91,58%" in text
+    assert (
+        "Totale linea A | 350.050 | 323.446,20 | 92,40%" in text
+        and "A.3 Azioni promozionali per la valorizzazione complessiva del territorio | 316.050 | 289.446,20 | 91,58%"
+        in text
+    )
     assert "Totale linea C" not in text  # no budget, nothing committed
     assert "Pareto" in text and "300,80" in text  # the ratios, computed from the measures that came with the tables
     nothing = _text(build_relazione(piano, result))
-    assert "Utilizzo delle risorse dei programmi" in nothing and "Totale linea A | 350.050 | — | —" in nothing  # budgets known, nothing committed yet
-    assert "Utilizzo delle risorse" not in _text(build_relazione(piano, score_plan(piano, anno=2021, valori=valori), misure=measures))
+    assert (
+        "Utilizzo delle risorse dei programmi" in nothing and "Totale linea A | 350.050 | — | —" in nothing
+    )  # budgets known, nothing committed yet
+    assert "Utilizzo delle risorse" not in _text(
+        build_relazione(piano, score_plan(piano, anno=2021, valori=valori), misure=measures)
+    )

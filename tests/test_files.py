@@ -39,7 +39,13 @@ def test_the_xlsx_has_the_seeds_layout_with_numbers_as_numbers(demo_plan_path, t
     plan = load_plan(demo_plan_path).piano
     save_plan(plan, tmp_path / "p.xlsx")
     wb = load_workbook(tmp_path / "p.xlsx")
-    assert wb.sheetnames == ["TEL - Tessuto economico locale", "EF - Economico-finanziaria", "PI - Processi interni", "ICA - Innovazione, crescita e a", "Piano"]
+    assert wb.sheetnames == [
+        "TEL - Tessuto economico locale",
+        "EF - Economico-finanziaria",
+        "PI - Processi interni",
+        "ICA - Innovazione, crescita e a",
+        "Piano",
+    ]
     rows = {}
     for ws in wb.worksheets[:4]:
         assert ws.freeze_panes == "F2" and ws.auto_filter.ref
@@ -48,7 +54,9 @@ def test_the_xlsx_has_the_seeds_layout_with_numbers_as_numbers(demo_plan_path, t
             row = dict(zip(headers, r))
             rows[row["Codice"].value] = row
     a341 = rows["A.3.4-1"]
-    assert a341["Target 2020"].value == 0.9 and a341["Target 2020"].number_format == "0%"  # a percentage, as a percentage
+    assert (
+        a341["Target 2020"].value == 0.9 and a341["Target 2020"].number_format == "0%"
+    )  # a percentage, as a percentage
     assert a341["Storico 2019"].value == pytest.approx(0.6828) and a341["Storico 2019"].number_format == "0.00%"
     assert rows["B.3.2-1"]["Target 2020"].value == 2000 and rows["B.3.2-1"]["Target 2020"].number_format == "#,##0"
     assert rows["D2-3"]["Target 2020"].value == -15  # a number, not text
@@ -63,7 +71,9 @@ def test_the_xlsx_carries_actual_values_that_score_the_same(demo_plan_path, demo
     save_plan(plan, tmp_path / "p.xlsx", valori)
     loaded = load_plan(tmp_path / "p.xlsx")
     whole_year = {k: v.valore for k, v in valori.consuntivi.items() if k[2] == ""}
-    assert {k: v.valore for k, v in loaded.valori.consuntivi.items()} == {k: v for k, v in whole_year.items() if plan.indicatore(k[0])}
+    assert {k: v.valore for k, v in loaded.valori.consuntivi.items()} == {
+        k: v for k, v in whole_year.items() if plan.indicatore(k[0])
+    }
 
 
 def _write_csv(path: Path, rows: list[list[str]], delimiter=",") -> Path:
@@ -72,11 +82,59 @@ def _write_csv(path: Path, rows: list[list[str]], delimiter=",") -> Path:
     return path
 
 
-HEAD = ["Prospettiva", "Linea strategica", "Obiettivo strategico", "Obiettivo operativo", "Codice", "Indicatore", "Polarità", "Peso", "Target 2020", "Target 2021", "Consuntivo 2020"]
+HEAD = [
+    "Prospettiva",
+    "Linea strategica",
+    "Obiettivo strategico",
+    "Obiettivo operativo",
+    "Codice",
+    "Indicatore",
+    "Polarità",
+    "Peso",
+    "Target 2020",
+    "Target 2021",
+    "Consuntivo 2020",
+]
 ROWS = [
-    ["PI - Processi interni", "D - Semplificazione amministrativa", "D - Ottimizzare l'organizzazione", "D2 - Azioni di ottimizzazione", "D2-1", "Tempo medio di lavorazione", "decrescente", "50%", "3gg", "3gg", "2"],
-    ["PI - Processi interni", "D - Semplificazione amministrativa", "D - Ottimizzare l'organizzazione", "D2 - Azioni di ottimizzazione", "D2-3", "Tempestività pagamenti", "Decrescente", "50%", "-15 gg", "-16 gg", "-12"],
-    ["PI - Processi interni", "G - Comunicazione e trasparenza", "G - Potenziare la comunicazione", "", "G-1", "Giornata della trasparenza", "scadenza", "", "30/11/2020", "", "25/11/2020"],
+    [
+        "PI - Processi interni",
+        "D - Semplificazione amministrativa",
+        "D - Ottimizzare l'organizzazione",
+        "D2 - Azioni di ottimizzazione",
+        "D2-1",
+        "Tempo medio di lavorazione",
+        "decrescente",
+        "50%",
+        "3gg",
+        "3gg",
+        "2",
+    ],
+    [
+        "PI - Processi interni",
+        "D - Semplificazione amministrativa",
+        "D - Ottimizzare l'organizzazione",
+        "D2 - Azioni di ottimizzazione",
+        "D2-3",
+        "Tempestività pagamenti",
+        "Decrescente",
+        "50%",
+        "-15 gg",
+        "-16 gg",
+        "-12",
+    ],
+    [
+        "PI - Processi interni",
+        "G - Comunicazione e trasparenza",
+        "G - Potenziare la comunicazione",
+        "",
+        "G-1",
+        "Giornata della trasparenza",
+        "scadenza",
+        "",
+        "30/11/2020",
+        "",
+        "25/11/2020",
+    ],
 ]
 
 
@@ -87,7 +145,9 @@ def test_a_csv_sheet_builds_the_tree_and_its_actuals(tmp_path, delimiter):
     plan = loaded.piano
     assert [p.codice for p in plan.prospettive] == ["PI"]
     assert [ln.codice for ln in plan.prospettive[0].linee] == ["D", "G"]
-    assert plan.prospettive[0].linee[1].obiettivi_strategici[0].indicatori[0].codice == "G-1"  # no operational objective
+    assert (
+        plan.prospettive[0].linee[1].obiettivi_strategici[0].indicatori[0].codice == "G-1"
+    )  # no operational objective
     assert plan.anni == (2020, 2021)
     r = score_plan(plan, anno=2020, valori=loaded.valori)
     assert r.indicatore("D2-3").achievement == pytest.approx(80.0)
@@ -96,8 +156,26 @@ def test_a_csv_sheet_builds_the_tree_and_its_actuals(tmp_path, delimiter):
 
 
 def test_headers_match_regardless_of_case_accents_and_order_and_unknown_columns_warn(tmp_path):
-    head = ["CODICE", "indicatore", "POLARITA", "prospettiva", "linea STRATEGICA", "Obiettivo Strategico", "Colore", "target 2020"]
-    row = ["X-1", "Numero iniziative", "crescente", "TEL - Tessuto economico locale", "A - Valorizzazione", "A - Favorire gli investimenti", "giallo", "7"]
+    head = [
+        "CODICE",
+        "indicatore",
+        "POLARITA",
+        "prospettiva",
+        "linea STRATEGICA",
+        "Obiettivo Strategico",
+        "Colore",
+        "target 2020",
+    ]
+    row = [
+        "X-1",
+        "Numero iniziative",
+        "crescente",
+        "TEL - Tessuto economico locale",
+        "A - Valorizzazione",
+        "A - Favorire gli investimenti",
+        "giallo",
+        "7",
+    ]
     loaded = load_plan(_write_csv(tmp_path / "c.csv", [head, row]))
     assert loaded.piano.indicatore("X-1").target[2020].valore == 7.0
     assert [w.message for w in loaded.warnings] == ["colonna 'Colore' ignorata"]
@@ -106,7 +184,9 @@ def test_headers_match_regardless_of_case_accents_and_order_and_unknown_columns_
 def test_an_excel_sheet_with_percent_formatted_numbers_reads_as_printed(tmp_path):
     wb = Workbook()
     ws = wb.active
-    ws.append(["Prospettiva", "Linea strategica", "Obiettivo strategico", "Codice", "Indicatore", "Peso", "Target 2020"])
+    ws.append(
+        ["Prospettiva", "Linea strategica", "Obiettivo strategico", "Codice", "Indicatore", "Peso", "Target 2020"]
+    )
     ws.append(["TEL - Tessuto", "A - Valorizzazione", "A - Favorire", "A-1", "Grado di utilizzo risorse", 0.5, 0.9])
     ws["F2"].number_format = "0%"
     ws["G2"].number_format = "0%"
@@ -149,7 +229,10 @@ def test_missing_required_columns_are_listed(tmp_path):
 def test_a_native_file_lists_every_error_with_its_path(tmp_path, small_plan_file):
     text = small_plan_file.read_text()
     text = text.replace("fatture passive, polarita: decrescente", "fatture passive, polarita: calante")
-    text = text.replace('{codice: D2-2, nome: Pratiche evase entro 5 giorni, peso: "25%"', '{codice: D2-2, nome: Pratiche evase entro 5 giorni, peso: "venticinque"')
+    text = text.replace(
+        '{codice: D2-2, nome: Pratiche evase entro 5 giorni, peso: "25%"',
+        '{codice: D2-2, nome: Pratiche evase entro 5 giorni, peso: "venticinque"',
+    )
     text = text.replace("scadenza: 30 gg. da T0", "scadenza: 31/02/2021")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
@@ -166,11 +249,16 @@ def test_a_native_file_lists_every_error_with_its_path(tmp_path, small_plan_file
 def test_words_where_a_number_is_expected_are_refused_by_validation(tmp_path, small_plan_file):
     from cruscotto.engine.validation import validate_plan
 
-    text = small_plan_file.read_text().replace('target: {2020: "3", 2021: "3", 2022: "3"}', 'target: {2020: "qualche giorno", 2021: "3", 2022: "3"}')
+    text = small_plan_file.read_text().replace(
+        'target: {2020: "3", 2021: "3", 2022: "3"}', 'target: {2020: "qualche giorno", 2021: "3", 2022: "3"}'
+    )
     ok = tmp_path / "ok.yaml"
     ok.write_text(text)
     problems = validate_plan(load_plan(ok).piano)
-    assert any(p.code == "target_incoerente" and p.where == "indicatore D2-1, target 2020" and p.severity == "error" for p in problems)
+    assert any(
+        p.code == "target_incoerente" and p.where == "indicatore D2-1, target 2020" and p.severity == "error"
+        for p in problems
+    )
 
 
 def test_broken_yaml_and_json_say_where(tmp_path):
@@ -186,7 +274,13 @@ def test_broken_yaml_and_json_say_where(tmp_path):
 def test_actual_values_csv(tmp_path):
     p = _write_csv(
         tmp_path / "v.csv",
-        [["codice_indicatore", "anno", "periodo", "valore", "nota"], ["D2-1", "2020", "", "2,5", "fonte Priamo"], ["D2-1", "2020", "S1", "3,1", ""], ["G-1", "2020", "", "25/11/2020", ""], ["X", "2020", "", "si", ""]],
+        [
+            ["codice_indicatore", "anno", "periodo", "valore", "nota"],
+            ["D2-1", "2020", "", "2,5", "fonte Priamo"],
+            ["D2-1", "2020", "S1", "3,1", ""],
+            ["G-1", "2020", "", "25/11/2020", ""],
+            ["X", "2020", "", "si", ""],
+        ],
     )
     v = read_actuals(p)
     assert v.consuntivo("D2-1", 2020).valore == 2.5 and v.consuntivo("D2-1", 2020).nota == "fonte Priamo"
@@ -212,7 +306,9 @@ def test_bad_actual_values_name_file_row_column_and_value(tmp_path, row, where, 
 
 
 def test_a_repeated_actual_is_an_error_not_a_silent_overwrite(tmp_path):
-    p = _write_csv(tmp_path / "v.csv", [["codice_indicatore", "anno", "valore"], ["A", "2020", "1"], ["A", "2020", "2"]])
+    p = _write_csv(
+        tmp_path / "v.csv", [["codice_indicatore", "anno", "valore"], ["A", "2020", "1"], ["A", "2020", "2"]]
+    )
     with pytest.raises(ParseError, match="riga 3: valore ripetuto per A 2020"):
         read_actuals(p)
 
@@ -224,12 +320,26 @@ def test_base_measures_feed_the_formulas(tmp_path, small_plan_file):
     )
     (tmp_path / "p.yaml").write_text(text)
     plan = load_plan(tmp_path / "p.yaml").piano
-    m = read_measures(_write_csv(tmp_path / "m.csv", [["misura", "anno", "valore"], ["pratiche_entro_5gg", "2020", "9.310"], ["pratiche_totali", "2020", "9.500"]]))
+    m = read_measures(
+        _write_csv(
+            tmp_path / "m.csv",
+            [
+                ["misura", "anno", "valore"],
+                ["pratiche_entro_5gg", "2020", "9.310"],
+                ["pratiche_totali", "2020", "9.500"],
+            ],
+        )
+    )
     r = score_plan(plan, anno=2020, valori=m).indicatore("D2-2")
     assert r.actual == pytest.approx(98.0)
     assert r.trace["formula"]["valori"] == {"pratiche_entro_5gg": 9310.0, "pratiche_totali": 9500.0}
     assert r.trace["input"]["fonte_valore"] == "formula"
-    m2 = read_measures(_write_csv(tmp_path / "m2.csv", [["misura", "anno", "valore"], ["pratiche_entro_5gg", "2020", "0"], ["pratiche_totali", "2020", "0"]]))
+    m2 = read_measures(
+        _write_csv(
+            tmp_path / "m2.csv",
+            [["misura", "anno", "valore"], ["pratiche_entro_5gg", "2020", "0"], ["pratiche_totali", "2020", "0"]],
+        )
+    )
     r2 = score_plan(plan, anno=2020, valori=m2).indicatore("D2-2")
     assert r2.achievement is None and "divisione per zero" in r2.trace["passi"][0]
 
@@ -251,10 +361,18 @@ def test_json_and_yaml_native_files_give_the_same_plan(small_plan_file, tmp_path
 @pytest.mark.parametrize(
     "change, where, fragment",
     [
-        (("obiettivi_strategici:", "obbiettivi_strategici:", 1), "prospettive[0].linee[0]", "chiave non prevista: 'obbiettivi_strategici'"),
+        (
+            ("obiettivi_strategici:", "obbiettivi_strategici:", 1),
+            "prospettive[0].linee[0]",
+            "chiave non prevista: 'obbiettivi_strategici'",
+        ),
         (("regole: {soglia_raggiunto: 80}", "regole: 80", 1), "regole", "tipo non valido: 80 (atteso object"),
         (("anni: [2020, 2021, 2022]", "anni: 2020", 1), "piano.anni", "tipo non valido: 2020 (atteso array)"),
-        (("importo_massimo: \"28.063,95\"", "importo_massimo: \"28.063,95\"\n  soglia_minima: \"abc\"", 1), "fondo.soglia_minima", "numero non valido"),
+        (
+            ('importo_massimo: "28.063,95"', 'importo_massimo: "28.063,95"\n  soglia_minima: "abc"', 1),
+            "fondo.soglia_minima",
+            "numero non valido",
+        ),
     ],
 )
 def test_shapes_the_schema_refuses_are_errors_not_crashes(tmp_path, small_plan_file, change, where, fragment):
@@ -265,7 +383,9 @@ def test_shapes_the_schema_refuses_are_errors_not_crashes(tmp_path, small_plan_f
     bad.write_text(text.replace(old, new, count))
     with pytest.raises(PlanError) as exc:
         load_plan(bad)
-    assert any(p.where == where and fragment in p.message for p in exc.value.problems), [(p.where, p.message) for p in exc.value.problems]
+    assert any(p.where == where and fragment in p.message for p in exc.value.problems), [
+        (p.where, p.message) for p in exc.value.problems
+    ]
 
 
 def test_the_example_in_the_format_doc_is_a_valid_plan_file():
@@ -300,8 +420,21 @@ def test_a_sheet_takes_the_levels_it_is_given_and_builds_codes_under_their_objec
 
 
 def test_level_weights_are_read_from_the_sheet_and_written_back(tmp_path):
-    head = ["Prospettiva", "Peso prospettiva", "Linea strategica", "Peso linea strategica", "Obiettivo strategico", "Codice", "Indicatore", "Target 2020"]
-    rows = [head, ["P - P", "60%", "A - A", "100%", "A1 - A1", "A1-1", "x", "10"], ["Q - Q", "40%", "B - B", "", "B1 - B1", "B1-1", "y", "10"]]
+    head = [
+        "Prospettiva",
+        "Peso prospettiva",
+        "Linea strategica",
+        "Peso linea strategica",
+        "Obiettivo strategico",
+        "Codice",
+        "Indicatore",
+        "Target 2020",
+    ]
+    rows = [
+        head,
+        ["P - P", "60%", "A - A", "100%", "A1 - A1", "A1-1", "x", "10"],
+        ["Q - Q", "40%", "B - B", "", "B1 - B1", "B1-1", "y", "10"],
+    ]
     piano = load_plan(_write_csv(tmp_path / "p.csv", rows)).piano
     assert [p.peso for p in piano.prospettive] == [60.0, 40.0]
     assert [ln.peso for ln in piano.linee()] == [100.0, None]
@@ -315,12 +448,18 @@ def test_several_structures_share_an_indicator(tmp_path):
     from cruscotto.engine.validation import validate_plan
 
     head = ["Obiettivo strategico", "Codice", "Indicatore", "Strutture", "Target 2020"]
-    rows = [head, ["A - A", "A-1", "x", "PROMOZIONE (60%), ANAGRAFE 40%", "10"], ["A - A", "A-2", "y", "PROMOZIONE (70%), ANAGRAFE (20%)", "10"]]
+    rows = [
+        head,
+        ["A - A", "A-1", "x", "PROMOZIONE (60%), ANAGRAFE 40%", "10"],
+        ["A - A", "A-2", "y", "PROMOZIONE (70%), ANAGRAFE (20%)", "10"],
+    ]
     piano = load_plan(_write_csv(tmp_path / "p.csv", rows)).piano
     a1, a2 = piano.indicatori()
     assert a1.strutture == ("PROMOZIONE", "ANAGRAFE") and a1.quote == {"PROMOZIONE": 60.0, "ANAGRAFE": 40.0}
     warnings = [p for p in validate_plan(piano) if p.code == "quote"]
-    assert [(p.where, p.message) for p in warnings] == [("indicatore A-2", "le quote delle strutture sommano a 90% invece di 100%")]
+    assert [(p.where, p.message) for p in warnings] == [
+        ("indicatore A-2", "le quote delle strutture sommano a 90% invece di 100%")
+    ]
     out = tmp_path / "back.csv"
     save_plan(piano, out)
     assert next(load_plan(out).piano.indicatori()).quote == {"PROMOZIONE": 60.0, "ANAGRAFE": 40.0}

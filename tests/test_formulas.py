@@ -17,9 +17,21 @@ PARETO = [
     (EQUILIBRIO, {"proventi_strutturali": 5513742.83, "oneri_strutturali": 5092710.00}, 7.64),
     (EQUILIBRIO, {"proventi_strutturali": 4966198.00, "oneri_strutturali": 4630281.00}, 6.76),
     (EQUILIBRIO, {"proventi_strutturali": 5067997.00, "oneri_strutturali": 4557730.05}, 10.07),
-    (FUNZIONAMENTO, {"oneri_funzionamento_ammortamenti_netto_fsc": 1758014.00, "oneri_correnti_netto_fsc": 5517453.00}, 31.86),
-    (FUNZIONAMENTO, {"oneri_funzionamento_ammortamenti_netto_fsc": 1928688.00, "oneri_correnti_netto_fsc": 5011988.00}, 38.48),
-    (FUNZIONAMENTO, {"oneri_funzionamento_ammortamenti_netto_fsc": 1383320.00, "oneri_correnti_netto_fsc": 4766107.00}, 29.02),
+    (
+        FUNZIONAMENTO,
+        {"oneri_funzionamento_ammortamenti_netto_fsc": 1758014.00, "oneri_correnti_netto_fsc": 5517453.00},
+        31.86,
+    ),
+    (
+        FUNZIONAMENTO,
+        {"oneri_funzionamento_ammortamenti_netto_fsc": 1928688.00, "oneri_correnti_netto_fsc": 5011988.00},
+        38.48,
+    ),
+    (
+        FUNZIONAMENTO,
+        {"oneri_funzionamento_ammortamenti_netto_fsc": 1383320.00, "oneri_correnti_netto_fsc": 4766107.00},
+        29.02,
+    ),
     (STRUTTURA, {"patrimonio_netto": 12235359.00, "immobilizzazioni": 7128094.00}, 171.65),
     (STRUTTURA, {"patrimonio_netto": 10056645.00, "immobilizzazioni": 4992678.00}, 201.43),
     (STRUTTURA, {"patrimonio_netto": 9554100.00, "immobilizzazioni": 3176202.00}, 300.8),
@@ -84,4 +96,6 @@ def test_only_arithmetic_over_names_is_allowed(bad):
 
 
 def test_min_max_abs_round_are_allowed():
-    assert evaluate("max(a, b) - min(a, b) + abs(c) + round(d)", {"a": 1.0, "b": 3.0, "c": -2.0, "d": 0.6}).valore == 5.0
+    assert (
+        evaluate("max(a, b) - min(a, b) + abs(c) + round(d)", {"a": 1.0, "b": 3.0, "c": -2.0, "d": 0.6}).valore == 5.0
+    )

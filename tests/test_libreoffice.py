@@ -22,7 +22,17 @@ def test_libreoffice_resaved_xlsx_converts_back_to_the_same_plan(demo_plan_path,
     out = tmp_path / "lo"
     out.mkdir()
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(tmp_path / "piano.xlsx")],
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(tmp_path / "piano.xlsx"),
+        ],
         check=True,
         capture_output=True,
         timeout=180,

@@ -11,7 +11,10 @@ from cruscotto.engine.numbers import parse_date, parse_number, parse_optional_nu
 from cruscotto.engine.targets import TargetKind, event_aliases, parse_target
 
 ALIASES = event_aliases(
-    {"T0": ["data accorpamento", "termini previsti per accorpamento"], "LG-ANAC": ["data entrata in vigore linee guida ANAC"]}
+    {
+        "T0": ["data accorpamento", "termini previsti per accorpamento"],
+        "LG-ANAC": ["data entrata in vigore linee guida ANAC"],
+    }
 )
 
 
@@ -61,7 +64,16 @@ def test_dates_are_day_first_and_impossible_dates_are_errors():
 
 @pytest.mark.parametrize(
     "printed, expected",
-    [("68,28", 68.28), ("10/12/2019", date(2019, 12, 10)), ("si", True), ("Sì", True), ("no", False), ("", None), ("1", 1.0), ("0", 0.0)],
+    [
+        ("68,28", 68.28),
+        ("10/12/2019", date(2019, 12, 10)),
+        ("si", True),
+        ("Sì", True),
+        ("no", False),
+        ("", None),
+        ("1", 1.0),
+        ("0", 0.0),
+    ],
 )
 def test_actual_values_are_numbers_dates_or_yes_no(printed, expected):
     assert parse_value(printed) == expected

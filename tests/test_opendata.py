@@ -12,7 +12,19 @@ from cruscotto.cli import app
 
 
 def test_the_open_data_package_is_valid_and_carries_the_figures(demo_plan_path, demo_actuals_path, tmp_path):
-    r = CliRunner().invoke(app, ["opendata", str(demo_plan_path), "--year", "2020", "--actuals", str(demo_actuals_path), "-o", str(tmp_path / "od")])
+    r = CliRunner().invoke(
+        app,
+        [
+            "opendata",
+            str(demo_plan_path),
+            "--year",
+            "2020",
+            "--actuals",
+            str(demo_actuals_path),
+            "-o",
+            str(tmp_path / "od"),
+        ],
+    )
     assert r.exit_code == 0, r.stdout
     d = tmp_path / "od"
     report = validate(str(d / "datapackage.json"))

@@ -112,7 +112,10 @@ INDICATORI = {
 IRRAGGIUNGIBILI = {("po_donne", 2018), ("po_donne", 2019)}
 
 CASI = [
-    (codice, anno, testo) for codice, testi in INDICATORI.items() for anno, testo in zip((2017, 2018, 2019), testi) if testo is not None
+    (codice, anno, testo)
+    for codice, testi in INDICATORI.items()
+    for anno, testo in zip((2017, 2018, 2019), testi)
+    if testo is not None
 ]
 
 
@@ -192,10 +195,15 @@ def test_the_printed_figures_file_holds_every_table_of_the_seed(stampati):
 def test_a_changed_register_is_reported_with_table_row_year_and_both_figures(registro, stampati):
     gone = next(d for d in registro if d.anno == 2019 and d.categoria == "C" and d.genere == "F")
     one_less = [d for d in registro if d is not gone]
-    found = [(p.where, p.message) for p in confronta_stampati(one_less, stampati) if "riga C (donne), anno 2019" in p.where]
+    found = [
+        (p.where, p.message) for p in confronta_stampati(one_less, stampati) if "riga C (donne), anno 2019" in p.where
+    ]
     assert found == [
         ("1.2 Composizione del Personale in Ruolo (31.12), riga C (donne), anno 2019", "stampato 19, calcolato 18"),
-        ("3.4 Composizione del Personale in Ruolo (31.12), 2019, riga C (donne), anno 2019", "stampato 19, calcolato 18"),
+        (
+            "3.4 Composizione del Personale in Ruolo (31.12), 2019, riga C (donne), anno 2019",
+            "stampato 19, calcolato 18",
+        ),
     ]
 
 
@@ -243,7 +251,12 @@ def test_part_time_alone_is_a_personalised_schedule_even_when_other_data_are_mis
     d = DEFINIZIONI_PER_CODICE["orario_personalizzato_donne"]
     assert calcola(d, [persona("1", part_time=True)], 2019).valore == 1
     assert calcola(d, [persona("1", part_time=True), persona("2", legge_104=False)], 2019).valore is None
-    assert calcola(d, [persona("1", part_time=True), persona("2", legge_104=False, orario_personalizzato=False)], 2019).valore == 1
+    assert (
+        calcola(
+            d, [persona("1", part_time=True), persona("2", legge_104=False, orario_personalizzato=False)], 2019
+        ).valore
+        == 1
+    )
 
 
 def test_no_dirigenti_means_no_share_of_women_among_them():
@@ -254,7 +267,12 @@ def test_no_dirigenti_means_no_share_of_women_among_them():
 def test_a_fixed_term_employee_is_outside_the_ruolo_rows_but_in_the_grand_total():
     reg = [persona("1"), persona("2", indeterminato=False), persona("3", genere="M", categoria=DIRIGENTE)]
     comp = composizione(reg, 2019)
-    assert (comp.totale_ruolo.totale, comp.non_di_ruolo.totale, comp.dirigenti.totale, comp.totale.totale) == (1, 1, 1, 3)
+    assert (comp.totale_ruolo.totale, comp.non_di_ruolo.totale, comp.dirigenti.totale, comp.totale.totale) == (
+        1,
+        1,
+        1,
+        3,
+    )
 
 
 def test_age_comes_from_the_birth_date_at_31_december():
@@ -301,8 +319,14 @@ def test_composition_totals_always_equal_the_sums_of_their_rows(reg):
         for genere in ("donne", "uomini"):
             ruolo = getattr(comp.totale_ruolo, genere)
             assert ruolo == sum(getattr(r, genere) for r in comp.categorie)
-            assert getattr(comp.totale, genere) == ruolo + getattr(comp.dirigenti, genere) + getattr(comp.non_di_ruolo, genere)
-            assert getattr(tip.totale, genere) == getattr(tip.tempo_pieno, genere) + getattr(tip.tempo_parziale, genere) == ruolo
+            assert getattr(comp.totale, genere) == ruolo + getattr(comp.dirigenti, genere) + getattr(
+                comp.non_di_ruolo, genere
+            )
+            assert (
+                getattr(tip.totale, genere)
+                == getattr(tip.tempo_pieno, genere) + getattr(tip.tempo_parziale, genere)
+                == ruolo
+            )
         assert comp.totale.totale == sum(d.anno == anno for d in reg)
         for ind in indicatori_genere(reg, anno):
             assert ind.valore is None or ind.definizione.misura != "percentuale" or 0 <= ind.valore <= 100
@@ -361,7 +385,10 @@ def test_a_person_twice_in_a_year_names_both_rows(tmp_path):
     with pytest.raises(InvalidFile) as exc:
         read_personale(p)
     [pr] = exc.value.problems
-    assert (pr.where, pr.message) == (f"{p}, riga 3, colonna matricola", "matricola già presente per il 2019 alla riga 2: '1001'")
+    assert (pr.where, pr.message) == (
+        f"{p}, riga 3, colonna matricola",
+        "matricola già presente per il 2019 alla riga 2: '1001'",
+    )
 
 
 def test_an_age_that_contradicts_the_birth_date_names_the_age_cell(tmp_path):

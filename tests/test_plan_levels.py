@@ -15,19 +15,72 @@ from cruscotto.files.native import plan_from_data, plan_to_data
 from cruscotto.files.tabular import write_csv_plan, write_xlsx_plan
 
 HEADER = [
-    "Prospettiva", "Linea strategica", "Obiettivo strategico", "Obiettivo operativo", "Codice", "Indicatore", "Polarità", "Target 2024",
-    "Budget linea strategica", "Risorse obiettivo strategico", "Risorse obiettivo operativo",
-    "Strutture obiettivo strategico", "Strutture obiettivo operativo", "Strutture",
+    "Prospettiva",
+    "Linea strategica",
+    "Obiettivo strategico",
+    "Obiettivo operativo",
+    "Codice",
+    "Indicatore",
+    "Polarità",
+    "Target 2024",
+    "Budget linea strategica",
+    "Risorse obiettivo strategico",
+    "Risorse obiettivo operativo",
+    "Strutture obiettivo strategico",
+    "Strutture obiettivo operativo",
+    "Strutture",
 ]
 # A comune's PIAO shape: the operational objective carries the money and the offices; the
 # indicators name no office of their own, except the last one.
 ROWS = [
-    ["1 - Comunità", "1.1 - Servizi sociali", "1.1.1 - Inclusione", "1.1.1.1 - Sportello unico", "1", "Pratiche evase", "crescente", "almeno 1.200",
-     "€ 500.000,00", "300.000", "120.000,00", "SOCIALE", "SOCIALE (70%), ANAGRAFE (30%)", ""],
-    ["", "", "", "1.1.1.1 - Sportello unico", "2", "Tempo medio di risposta (giorni)", "decrescente", "non superiore a 30 giorni",
-     "", "", "", "", "", ""],
-    ["", "", "", "1.1.1.2 - Domiciliarità", "1", "Utenti assistiti", "crescente", "250",
-     "", "", "150.000,00", "", "SOCIALE", "SOCIALE (50%), SANITA (50%)"],
+    [
+        "1 - Comunità",
+        "1.1 - Servizi sociali",
+        "1.1.1 - Inclusione",
+        "1.1.1.1 - Sportello unico",
+        "1",
+        "Pratiche evase",
+        "crescente",
+        "almeno 1.200",
+        "€ 500.000,00",
+        "300.000",
+        "120.000,00",
+        "SOCIALE",
+        "SOCIALE (70%), ANAGRAFE (30%)",
+        "",
+    ],
+    [
+        "",
+        "",
+        "",
+        "1.1.1.1 - Sportello unico",
+        "2",
+        "Tempo medio di risposta (giorni)",
+        "decrescente",
+        "non superiore a 30 giorni",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "",
+        "",
+        "",
+        "1.1.1.2 - Domiciliarità",
+        "1",
+        "Utenti assistiti",
+        "crescente",
+        "250",
+        "",
+        "",
+        "150.000,00",
+        "",
+        "SOCIALE",
+        "SOCIALE (50%), SANITA (50%)",
+    ],
 ]
 
 
@@ -106,11 +159,55 @@ def test_a_level_with_two_different_amounts_on_its_rows_keeps_the_first_and_warn
 # obiettivo specifico → obiettivo annuale → indicatore -------------------------------------------
 
 FIVE = [
-    ["Priorità politica", "Missione", "Programma", "Obiettivo specifico", "Obiettivo annuale", "Codice", "Indicatore", "Target 2024", "Consuntivo 2024", "Peso ambito"],
-    ["PP1 - Semplificazione", "32 - Servizi generali", "32.2 - Indirizzo politico", "OS1 - Digitalizzare i procedimenti", "OA1 - Procedimenti online", "I1", "Procedimenti digitalizzati", "almeno 40", "30", "60%"],
+    [
+        "Priorità politica",
+        "Missione",
+        "Programma",
+        "Obiettivo specifico",
+        "Obiettivo annuale",
+        "Codice",
+        "Indicatore",
+        "Target 2024",
+        "Consuntivo 2024",
+        "Peso ambito",
+    ],
+    [
+        "PP1 - Semplificazione",
+        "32 - Servizi generali",
+        "32.2 - Indirizzo politico",
+        "OS1 - Digitalizzare i procedimenti",
+        "OA1 - Procedimenti online",
+        "I1",
+        "Procedimenti digitalizzati",
+        "almeno 40",
+        "30",
+        "60%",
+    ],
     ["", "", "", "", "OA2 - Tempi", "I2", "Tempo medio (giorni)", "non superiore a 30 giorni", "30", ""],
-    ["", "33 - Fondi da ripartire", "33.1 - Fondi", "OS2 - Ripartire i fondi", "OA3 - Decreti", "I3", "Decreti adottati", "100%", "50", ""],
-    ["PP2 - Trasparenza", "32 - Servizi generali", "32.3 - Servizi comuni", "OS3 - Pubblicare i dati", "OA4 - Dati aperti", "I4", "Dataset pubblicati", "20", "20", "40%"],
+    [
+        "",
+        "33 - Fondi da ripartire",
+        "33.1 - Fondi",
+        "OS2 - Ripartire i fondi",
+        "OA3 - Decreti",
+        "I3",
+        "Decreti adottati",
+        "100%",
+        "50",
+        "",
+    ],
+    [
+        "PP2 - Trasparenza",
+        "32 - Servizi generali",
+        "32.3 - Servizi comuni",
+        "OS3 - Pubblicare i dati",
+        "OA4 - Dati aperti",
+        "I4",
+        "Dataset pubblicati",
+        "20",
+        "20",
+        "40%",
+    ],
 ]
 
 
@@ -129,7 +226,10 @@ def test_a_fifth_level_groups_the_perspectives_and_the_entity_averages_it(five):
     plan = loaded.piano
     # "32 - Servizi generali" is printed under both priorities: two nodes, the second with the
     # full code "PP2/32", as codes repeated under another parent.
-    assert [(a.codice, a.peso, a.prospettive) for a in plan.ambiti] == [("PP1", 60.0, ("32", "33")), ("PP2", 40.0, ("PP2/32",))]
+    assert [(a.codice, a.peso, a.prospettive) for a in plan.ambiti] == [
+        ("PP1", 60.0, ("32", "33")),
+        ("PP2", 40.0, ("PP2/32",)),
+    ]
     assert [p for p in validate_plan(plan) if p.severity == "error"] == []
     result = score_plan(plan, anno=2024, valori=loaded.valori)
     top = [n for n in result.nodi if n.padre is None]

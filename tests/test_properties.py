@@ -64,15 +64,26 @@ def test_deadline_score_never_increases_when_done_later(d1, d2):
 
     def s(offset):
         return score_one(
-            polarita=Polarita.SCADENZA, target=t, actual=date.fromordinal(due.toordinal() + offset), eventi={}, as_of=date(2021, 12, 31), regole=Regole()
+            polarita=Polarita.SCADENZA,
+            target=t,
+            actual=date.fromordinal(due.toordinal() + offset),
+            eventi={},
+            as_of=date(2021, 12, 31),
+            regole=Regole(),
         ).achievement
 
     assert s(early) >= s(late)
 
 
-@given(st.lists(st.tuples(weight, st.one_of(st.none(), achievement)), min_size=1, max_size=12), st.floats(min_value=0.001, max_value=1000))
+@given(
+    st.lists(st.tuples(weight, st.one_of(st.none(), achievement)), min_size=1, max_size=12),
+    st.floats(min_value=0.001, max_value=1000),
+)
 def test_roll_up_is_invariant_to_scaling_all_weights(children, k):
-    kids = [Pesata(str(i), "x", w, a, Stato.SENZA_DATI if a is None else Stato.RAGGIUNTO) for i, (w, a) in enumerate(children)]
+    kids = [
+        Pesata(str(i), "x", w, a, Stato.SENZA_DATI if a is None else Stato.RAGGIUNTO)
+        for i, (w, a) in enumerate(children)
+    ]
     scaled = [Pesata(c.codice, c.tipo, c.peso * k, c.achievement, c.stato) for c in kids]
     a1, *_ = weighted_mean(kids, "n", Regole())
     a2, *_ = weighted_mean(scaled, "n", Regole())
@@ -84,7 +95,10 @@ def test_roll_up_is_invariant_to_scaling_all_weights(children, k):
 
 @given(st.lists(st.tuples(weight, st.one_of(st.none(), achievement)), min_size=1, max_size=12))
 def test_roll_up_lies_between_the_smallest_and_largest_child(children):
-    kids = [Pesata(str(i), "x", w, a, Stato.SENZA_DATI if a is None else Stato.RAGGIUNTO) for i, (w, a) in enumerate(children)]
+    kids = [
+        Pesata(str(i), "x", w, a, Stato.SENZA_DATI if a is None else Stato.RAGGIUNTO)
+        for i, (w, a) in enumerate(children)
+    ]
     values = [a for _, a in children if a is not None]
     a, stato, trace, _ = weighted_mean(kids, "n", Regole())
     if not values:
@@ -178,17 +192,43 @@ def test_regression_a_machine_decimal_with_many_digits_is_not_read_as_thousands(
 # --- Targets -----------------------------------------------------------------------
 
 ALIASES = event_aliases(
-    {"T0": ["data accorpamento", "termini previsti per accorpamento"], "LG-ANAC": ["data entrata in vigore linee guida ANAC"]}
+    {
+        "T0": ["data accorpamento", "termini previsti per accorpamento"],
+        "LG-ANAC": ["data entrata in vigore linee guida ANAC"],
+    }
 )
 # How an office may name each event in a relative deadline.
 EVENT_SPELLINGS = {
-    "T0": ["T0", "t0", "T 0", "$T_0$", "T <sub>0</sub>", "data accorpamento", "Data Accorpamento", "termini previsti per accorpamento"],
+    "T0": [
+        "T0",
+        "t0",
+        "T 0",
+        "$T_0$",
+        "T <sub>0</sub>",
+        "data accorpamento",
+        "Data Accorpamento",
+        "termini previsti per accorpamento",
+    ],
     "LG-ANAC": ["LG-ANAC", "lg-anac", "data entrata in vigore linee guida ANAC"],
 }
 OPERATOR_SPELLINGS = {"": [""], "=": ["="], ">": [">"], ">=": [">=", "≥", "=>"], "<": ["<"], "<=": ["<=", "≤", "=<"]}
 UNIT_WORDS = ["gg", "GG", "gg.", "giorni", "ore", "euro", "uscite", "n."]
 # Note words that do not start a relative deadline ("30 gg da ..." names an event).
-NOTE_WORDS = ["iniziative", "trasmesse", "ICE", "obiettivi", "operativi", "di", "formazione", "per", "dipendente", "annue", "sul", "totale", "SG"]
+NOTE_WORDS = [
+    "iniziative",
+    "trasmesse",
+    "ICE",
+    "obiettivi",
+    "operativi",
+    "di",
+    "formazione",
+    "per",
+    "dipendente",
+    "annue",
+    "sul",
+    "totale",
+    "SG",
+]
 BEFORE = ["prima di", "prima del", "prima della", "prima dell'", "Prima di", "PRIMA DI"]
 AFTER = ["da", "dal", "dalla", "dalle", "dall'", "dopo", "dopo il", "dopo la", "DA", "Dalla"]
 
@@ -224,7 +264,12 @@ def absolute_deadlines(draw: st.DrawFn) -> tuple[str, Target]:
     month = f"{d.month:02d}" if draw(st.booleans()) else str(d.month)
     prefix = draw(st.sampled_from(["", "entro ", "Entro ", "ENTRO ", "entro il ", "Entro il ", "entro  il  "]))
     # The caveat is kept as typed, spaces and case included.
-    words = draw(st.lists(st.sampled_from(["salvo", "diverso", "termine", "stabilito", "dall'ANAC", "Proroga", "perché", "(DPCM)"]), max_size=5))
+    words = draw(
+        st.lists(
+            st.sampled_from(["salvo", "diverso", "termine", "stabilito", "dall'ANAC", "Proroga", "perché", "(DPCM)"]),
+            max_size=5,
+        )
+    )
     nota = "".join(w + draw(st.sampled_from([" ", "  "])) for w in words).strip()
     text = f"{prefix}{day}/{month}/{d.year}" + (draw(st.sampled_from([" ", "  ", ", "])) + nota if nota else "")
     # The comma that separates the caveat from the date is punctuation, not part of it.
@@ -259,7 +304,24 @@ def descriptive_targets(draw: st.DrawFn) -> tuple[str, Target]:
     # figure in a sentence is that figure ("di almeno 150 dataset"), and "Relazione …" is a
     # qualitative (yes/no) target: see test_numbers_and_targets.py.
     first = draw(st.sampled_from(["timing", "rispetto", "Cronoprogramma"]))
-    rest = draw(_words(["(pag. 31-32)", "termini", "previsti", "in", "PTPCT", "Piano", "Performance", "entro", "T0", "si", "2.000 3.000"], min_size=0))
+    rest = draw(
+        _words(
+            [
+                "(pag. 31-32)",
+                "termini",
+                "previsti",
+                "in",
+                "PTPCT",
+                "Piano",
+                "Performance",
+                "entro",
+                "T0",
+                "si",
+                "2.000 3.000",
+            ],
+            min_size=0,
+        )
+    )
     text = f"{first} {rest}".strip()
     return text, Target(testo=text, tipo=TargetKind.DESCRITTIVO, nota=text)
 
@@ -298,7 +360,14 @@ def test_a_deadline_described_by_the_engine_reads_back_as_the_same_deadline(case
     assert (back.tipo, back.data, back.evento, back.giorni) == (t.tipo, t.data, t.evento, t.giorni)
 
 
-@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(min_value=-(10**15), max_value=10**15), st.dates(), st.just(True)))
+@given(
+    st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.dates(),
+        st.just(True),
+    )
+)
 def test_a_target_given_as_a_value_is_printed_as_text_that_reads_back_the_same(value):
     # Plans written back out keep the target's text (files/native.py), so it must read as the value.
     t = parse_target(value)
@@ -351,8 +420,12 @@ def test_any_text_is_a_target_or_a_parse_error_that_names_it(text):
 
 @settings(max_examples=100, deadline=QUICK)
 @given(
-    st.sampled_from(["", "entro ", "Entro 15 gg prima di ", "1 a", "1", "-", "€", "€ ", ">= ", "31/12/2020 ", "2.000", "<sub>"]),
-    st.sampled_from([" ", "\t", "1", "1.", ".000", "1,", "a ", "gg ", "entro ", "da ", "T0 ", "<sub>", " 0", "€", "-", "%"]),
+    st.sampled_from(
+        ["", "entro ", "Entro 15 gg prima di ", "1 a", "1", "-", "€", "€ ", ">= ", "31/12/2020 ", "2.000", "<sub>"]
+    ),
+    st.sampled_from(
+        [" ", "\t", "1", "1.", ".000", "1,", "a ", "gg ", "entro ", "da ", "T0 ", "<sub>", " 0", "€", "-", "%"]
+    ),
     st.sampled_from(["", "x", "a b", "T0", " gg da T0", "</sub>", "\n", "1"]),
 )
 # Regressions: the number regex took 5 s on the first and 0.6 s on the second (its
@@ -416,7 +489,11 @@ LEAVES = st.one_of(
 
 
 def _grow(sub: st.SearchStrategy[tuple]) -> st.SearchStrategy[tuple]:
-    exponents = st.one_of(st.integers(min_value=-3, max_value=MAX_EXPONENT + 2).map(_constant), st.sampled_from([0.5, 1.5]).map(_constant), sub)
+    exponents = st.one_of(
+        st.integers(min_value=-3, max_value=MAX_EXPONENT + 2).map(_constant),
+        st.sampled_from([0.5, 1.5]).map(_constant),
+        sub,
+    )
     return st.one_of(
         st.tuples(st.just("unary"), st.sampled_from(["-", "+"]), sub),
         st.tuples(st.just("bin"), st.sampled_from(["+", "-", "*", "/"]), sub, sub),
@@ -582,7 +659,15 @@ FORMULA_SNIPPETS = [
 @given(
     FORMULA_TREES,
     st.randoms(use_true_random=False),
-    st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(["insert", "delete", "replace"]), st.sampled_from(FORMULA_SNIPPETS)), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0),
+            st.sampled_from(["insert", "delete", "replace"]),
+            st.sampled_from(FORMULA_SNIPPETS),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
     measure_values,
 )
 def test_a_mangled_formula_is_refused_or_evaluated_never_a_crash(tree, rnd, edits, value):
@@ -592,9 +677,9 @@ def test_a_mangled_formula_is_refused_or_evaluated_never_a_crash(tree, rnd, edit
         if how == "insert":
             text = text[:i] + snippet + text[i:]
         elif how == "delete":
-            text = text[:i] + text[i + len(snippet):]
+            text = text[:i] + text[i + len(snippet) :]
         else:
-            text = text[:i] + snippet + text[i + len(snippet):]
+            text = text[:i] + snippet + text[i + len(snippet) :]
     _refused_or_answered(text, value)
 
 

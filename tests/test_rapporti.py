@@ -57,7 +57,10 @@ def test_every_printed_ratio_is_its_measures_rounded(bilancio):
             else:
                 assert f"{v.valore:.2f}".replace(".", ",").rstrip("0") == text.rstrip("0"), (code, year)
                 assert v.concorda is True
-    assert computed[("struttura-primario", 2018)].esito.valori == {"patrimonio_netto": 9554100.0, "immobilizzazioni": 3176202.0}
+    assert computed[("struttura-primario", 2018)].esito.valori == {
+        "patrimonio_netto": 9554100.0,
+        "immobilizzazioni": 3176202.0,
+    }
 
 
 def test_the_seed_agrees_with_itself_on_its_ratios(bilancio, piano):
@@ -107,7 +110,8 @@ def _replace_indicator(piano, op_code, ind):
                 dataclasses.replace(
                     li,
                     obiettivi_strategici=tuple(
-                        dataclasses.replace(os_, obiettivi_operativi=tuple(fix_op(o) for o in os_.obiettivi_operativi)) for os_ in li.obiettivi_strategici
+                        dataclasses.replace(os_, obiettivi_operativi=tuple(fix_op(o) for o in os_.obiettivi_operativi))
+                        for os_ in li.obiettivi_strategici
                     ),
                 )
                 for li in p.linee
@@ -122,7 +126,9 @@ def test_net_worth_measures_are_checked_against_the_balance_sheet(bilancio):
     measures = dict(bilancio.misure)
     measures[("patrimonio_netto", 2017)] = 10056000.0
     found = [p for p in check_bilancio(bilancio, measures) if p.code == "bilancio_misura"]
-    assert [p.message for p in found] == ["patrimonio netto 2017: 10.056.645 nello stato patrimoniale, 10.056.000 tra le misure"]
+    assert [p.message for p in found] == [
+        "patrimonio netto 2017: 10.056.645 nello stato patrimoniale, 10.056.000 tra le misure"
+    ]
 
 
 def test_the_preventivo_says_what_the_economic_indicators_will_be(bilancio, piano):
@@ -151,18 +157,30 @@ def test_every_bad_cell_of_the_ratios_file_is_listed(tmp_path):
     with pytest.raises(InvalidFile) as exc:
         read_rapporti(f)
     where = [p.where for p in exc.value.problems]
-    assert where == [f"{f}, riga 2, colonna 2018", f"{f}, riga 3, colonna formula", f"{f}, riga 3, colonna media_cluster", f"{f}, riga 3, colonna anno_cluster"]
+    assert where == [
+        f"{f}, riga 2, colonna 2018",
+        f"{f}, riga 3, colonna formula",
+        f"{f}, riga 3, colonna media_cluster",
+        f"{f}, riga 3, colonna anno_cluster",
+    ]
     assert "'7,6x'" in exc.value.problems[0].message
 
 
 @pytest.mark.parametrize("printed", ["N/D", "n.d.", "-", "—"])
 def test_every_way_of_printing_no_figure_is_read(tmp_path, printed):
     f = tmp_path / "rapporti.csv"
-    f.write_text(f"codice;nome;formula;indicatore;fonte;anno_cluster;media_cluster;2016;2017\na;A;x / y;;;;;{printed};1,5\n", encoding="utf-8")
+    f.write_text(
+        f"codice;nome;formula;indicatore;fonte;anno_cluster;media_cluster;2016;2017\na;A;x / y;;;;;{printed};1,5\n",
+        encoding="utf-8",
+    )
     (r,) = read_rapporti(f)
     assert r.stampati == {2016: printed, 2017: "1,5"}
     (v2016, _v2017) = valori(r, {("x", 2017): 3.0, ("y", 2017): 2.0})
-    assert v2016.stampato == printed and v2016.concorda is None and check_rapporti([r], {("x", 2017): 3.0, ("y", 2017): 2.0}) == []
+    assert (
+        v2016.stampato == printed
+        and v2016.concorda is None
+        and check_rapporti([r], {("x", 2017): 3.0, ("y", 2017): 2.0}) == []
+    )
 
 
 def test_the_folder_reads_ratios_and_measures_as_xlsx_too(tmp_path, bilancio):

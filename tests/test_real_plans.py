@@ -63,16 +63,23 @@ def test_the_agid_plans_first_year_builds_baselines_and_says_so():
     c = result.copertura
     assert (c.totale, c.valutati, c.baseline, c.non_valutabili) == (47, 0, 18, 2)
     assert c.senza_dati == 27 and result.achievement is None
-    assert c.testo() == "0 indicatori valutati su 20 con dati, 2 non valutabili, 18 in costruzione della baseline, 27 senza dati"
+    assert (
+        c.testo()
+        == "0 indicatori valutati su 20 con dati, 2 non valutabili, 18 in costruzione della baseline, 27 senza dati"
+    )
 
 
 def test_a_target_relative_to_the_baseline_resolves_from_the_baseline_years_actual():
     loaded = load_plan(AGID)
     piano, valori = loaded.piano, loaded.valori
     ind = next(
-        i for i in piano.indicatori()
-        if i.target.get(2020) and i.target[2020].tipo is TargetKind.BASELINE
-        and i.target.get(2021) and i.target[2021].tipo is TargetKind.RELATIVO and i.target[2021].variazione == "percentuale"
+        i
+        for i in piano.indicatori()
+        if i.target.get(2020)
+        and i.target[2020].tipo is TargetKind.BASELINE
+        and i.target.get(2021)
+        and i.target[2021].tipo is TargetKind.RELATIVO
+        and i.target[2021].variazione == "percentuale"
         and valori.consuntivo(i.codice, 2020) is not None
     )
     base = valori.consuntivo(ind.codice, 2020).valore
@@ -101,7 +108,10 @@ def _izsler():
     import csv
     from dataclasses import replace
 
-    loaded = load_plan(IZSLER / "piano.csv", ente=("IZSLER", "Istituto Zooprofilattico Sperimentale della Lombardia e dell'Emilia Romagna"))
+    loaded = load_plan(
+        IZSLER / "piano.csv",
+        ente=("IZSLER", "Istituto Zooprofilattico Sperimentale della Lombardia e dell'Emilia Romagna"),
+    )
     # The Relazione's rule (FONTE.md): an objective is the mean of its indicators, the entity
     # the mean of its six objectives; each indicator actual / target, at most 100%, which is
     # cruscotto's proportional rule.
@@ -112,7 +122,11 @@ def _izsler():
     def pct(text: str) -> float:
         return float(text.strip("% ").replace(",", "."))
 
-    published = {code_of[r["Indicatore"]]: pct(r["Raggiungimento pubblicato"]) for r in rows if r["Indicatore"] not in ("OBIETTIVO", "ENTE")}
+    published = {
+        code_of[r["Indicatore"]]: pct(r["Raggiungimento pubblicato"])
+        for r in rows
+        if r["Indicatore"] not in ("OBIETTIVO", "ENTE")
+    }
     objectives = {r["Codice"]: pct(r["Raggiungimento pubblicato"]) for r in rows if r["Indicatore"] == "OBIETTIVO"}
     entity = next(pct(r["Raggiungimento pubblicato"]) for r in rows if r["Indicatore"] == "ENTE")
     return plan, loaded.valori, published, objectives, entity, code_of

@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from cruscotto.engine.model import Dato, Indicatore, LineaStrategica, ObiettivoStrategico, Piano, Polarita, Prospettiva, Regole
+from cruscotto.engine.model import (
+    Dato,
+    Indicatore,
+    LineaStrategica,
+    ObiettivoStrategico,
+    Piano,
+    Polarita,
+    Prospettiva,
+    Regole,
+)
 from cruscotto.engine.model import Ente as EnteModel
 from cruscotto.engine.rollup import Copertura, score_plan
 from cruscotto.engine.scoring import Consuntivo, Stato, Valori, score_indicator
@@ -28,7 +37,9 @@ def ind(targets: dict[int, str], *, polarita=Polarita.CRESCENTE, storico=None, *
 
 def score(i: Indicatore, actuals: dict[tuple[str, int], object], anno: int = 2021, regole: Regole | None = None):
     valori = Valori({(c, y, ""): Consuntivo(v) for (c, y), v in actuals.items()})
-    res, _ = score_indicator(i, anno=anno, valori=valori, eventi={}, as_of=date(anno, 12, 31), regole=regole or Regole())
+    res, _ = score_indicator(
+        i, anno=anno, valori=valori, eventi={}, as_of=date(anno, 12, 31), regole=regole or Regole()
+    )
     return res
 
 
@@ -96,7 +107,13 @@ def test_dates_in_every_written_form(printed, due):
         ("mantenimento del livello 2019", 0.0, "2019", "assoluta", ""),
         ("≥ valore dell'anno precedente", 0.0, "precedente", "assoluta", ">="),
         ("Incremento, rispetto alla baseline 2021, di almeno 40 PA", 40.0, "2021", "assoluta", ">="),
-        ("Incremento del numero di autenticazioni del 100% rispetto alla baseline.", 100.0, "baseline", "percentuale", ">="),
+        (
+            "Incremento del numero di autenticazioni del 100% rispetto alla baseline.",
+            100.0,
+            "baseline",
+            "percentuale",
+            ">=",
+        ),
     ],
 )
 def test_targets_relative_to_a_base(printed, value, base, variazione, op):
@@ -113,7 +130,10 @@ def test_a_sign_before_an_earlier_year_means_that_years_value():
     assert parse_target(">= 1990", anno=2021).valore == 1990.0
 
 
-@pytest.mark.parametrize("printed, value", [("costruzione della baseline", None), ("Baseline: rilevazione del dato", None), ("Baseline: 800", 800.0)])
+@pytest.mark.parametrize(
+    "printed, value",
+    [("costruzione della baseline", None), ("Baseline: rilevazione del dato", None), ("Baseline: 800", 800.0)],
+)
 def test_building_a_baseline(printed, value):
     t = parse_target(printed)
     assert (t.tipo, t.valore) == (TargetKind.BASELINE, value)
@@ -147,7 +167,9 @@ def test_several_measures_in_one_indicator():
     assert [p.tipo for p in bullets.parti] == [TargetKind.NUMERO, TargetKind.SCADENZA]
 
 
-@pytest.mark.parametrize("printed", ["Sì", "SI", "realizzazione del progetto", "adozione del regolamento", "Approvazione del Piano 2021"])
+@pytest.mark.parametrize(
+    "printed", ["Sì", "SI", "realizzazione del progetto", "adozione del regolamento", "Approvazione del Piano 2021"]
+)
 def test_qualitative_targets_are_yes_no(printed):
     assert parse_target(printed).tipo is TargetKind.SI_NO
 
@@ -181,9 +203,15 @@ def test_scales_targets_still_to_be_set_and_ratios_are_never_read_for_a_figure(p
 
 
 def test_quantities_in_letters_are_read_only_as_the_object_of_the_action():
-    assert (parse_target("Attivazione di almeno un appalto").valore, parse_target("Attivazione di almeno un appalto").operatore) == (1.0, ">=")
+    assert (
+        parse_target("Attivazione di almeno un appalto").valore,
+        parse_target("Attivazione di almeno un appalto").operatore,
+    ) == (1.0, ">=")
     assert parse_target("Erogazione di due corsi di formazione").valore == 2.0
-    assert parse_target("Attivazione di un nuovo centro che veda il coinvolgimento di almeno un ente").tipo is TargetKind.SI_NO
+    assert (
+        parse_target("Attivazione di un nuovo centro che veda il coinvolgimento di almeno un ente").tipo
+        is TargetKind.SI_NO
+    )
 
 
 # --- scoring ------------------------------------------------------------------------------------
@@ -303,12 +331,23 @@ def test_every_roll_up_carries_its_coverage():
         ente=EnteModel("E", "Ente"),
         titolo="t",
         anni=(2021,),
-        prospettive=(Prospettiva("P", "p", linee=(LineaStrategica("L", "l", obiettivi_strategici=(ObiettivoStrategico("O", "o", indicatori=inds),)),)),),
+        prospettive=(
+            Prospettiva(
+                "P",
+                "p",
+                linee=(
+                    LineaStrategica("L", "l", obiettivi_strategici=(ObiettivoStrategico("O", "o", indicatori=inds),)),
+                ),
+            ),
+        ),
     )
     valori = Valori({(c, 2021, ""): Consuntivo(v) for c, v in (("A", 80.0), ("B", 3.0), ("D", 7.0))})
     result = score_plan(piano, anno=2021, valori=valori)
     assert result.copertura == Copertura(totale=4, valutati=1, non_valutabili=1, senza_dati=1, baseline=1)
-    assert result.copertura.testo() == "1 indicatore valutato su 3 con dati, 1 non valutabile, 1 in costruzione della baseline, 1 senza dati"
+    assert (
+        result.copertura.testo()
+        == "1 indicatore valutato su 3 con dati, 1 non valutabile, 1 in costruzione della baseline, 1 senza dati"
+    )
     assert result.achievement == pytest.approx(80.0)  # computed on A alone, and it says so
     assert all(n.copertura == result.copertura for n in result.nodi)
     assert result.entity_trace["copertura"]["valutati"] == 1

@@ -20,7 +20,11 @@ def actuals(rows: dict) -> Valori:
 
 
 def test_weights_default_to_equal_and_are_normalised_over_children_with_data():
-    kids = [Pesata("a", "x", None, 50.0, Stato.NON_RAGGIUNTO), Pesata("b", "x", None, 100.0, Stato.RAGGIUNTO), Pesata("c", "x", None, None, Stato.SENZA_DATI)]
+    kids = [
+        Pesata("a", "x", None, 50.0, Stato.NON_RAGGIUNTO),
+        Pesata("b", "x", None, 100.0, Stato.RAGGIUNTO),
+        Pesata("c", "x", None, None, Stato.SENZA_DATI),
+    ]
     a, stato, trace, warnings = weighted_mean(kids, "nodo", Regole())
     assert a == 75.0 and stato is Stato.NON_RAGGIUNTO and not warnings
     assert [r["codice"] for r in trace["esclusi"]] == ["c"]
@@ -50,7 +54,18 @@ def test_no_child_with_data_is_senza_dati_or_in_attesa():
 
 def test_small_plan_rolls_up_by_the_printed_weights(small_plan_file):
     plan = load_plan(small_plan_file).piano
-    v = actuals({"A.3.4-1": 68.28, "A.3.4-2": 100.0, "A.3.4-3": 100.0, "A.3.4-4": 6.0, "D2-1": 2.0, "D2-2": 98.0, "D2-3": -15.61, "D2-4": 99.0})
+    v = actuals(
+        {
+            "A.3.4-1": 68.28,
+            "A.3.4-2": 100.0,
+            "A.3.4-3": 100.0,
+            "A.3.4-4": 6.0,
+            "D2-1": 2.0,
+            "D2-2": 98.0,
+            "D2-3": -15.61,
+            "D2-4": 99.0,
+        }
+    )
     r = score_plan(plan, anno=2020, valori=v)
     a1 = 68.28 / 90 * 100
     a4 = 6 / 7 * 100
@@ -88,7 +103,14 @@ def test_a_fund_project_without_data_counts_zero(small_plan_file):
 
 def test_t0_given_at_scoring_time_resolves_the_milestones(small_plan_file):
     plan = load_plan(small_plan_file).piano
-    v = actuals({"H1-1.1": date(2020, 2, 20), "H1-1.2": date(2020, 8, 20), "H1-1.3": date(2020, 10, 30), "H1-1.4": date(2020, 11, 30)})
+    v = actuals(
+        {
+            "H1-1.1": date(2020, 2, 20),
+            "H1-1.2": date(2020, 8, 20),
+            "H1-1.3": date(2020, 10, 30),
+            "H1-1.4": date(2020, 11, 30),
+        }
+    )
     before = score_plan(plan, anno=2020, valori=v).indicatore("H1-1")
     after = score_plan(plan, anno=2020, valori=v, eventi={"T0": date(2020, 9, 14)}).indicatore("H1-1")
     assert before.achievement == 100.0  # only the two absolute milestones are scored
@@ -97,9 +119,9 @@ def test_t0_given_at_scoring_time_resolves_the_milestones(small_plan_file):
 
 def test_area_only_indicators_are_scored_but_stay_out_of_the_entity_figure(tmp_path, small_plan_file):
     text = small_plan_file.read_text().replace(
-        "- {codice: A.3.4-4, nome: Protocolli e accordi con enti, peso: \"10%\", target: {2020: \"7\"}}",
-        "- {codice: A.3.4-4, nome: Protocolli e accordi con enti, peso: \"10%\", target: {2020: \"7\"}}\n"
-        "                  - {codice: A.3.4-5, nome: Vetrina Toscana, cruscotto: area, target: {2020: \"80%\"}}",
+        '- {codice: A.3.4-4, nome: Protocolli e accordi con enti, peso: "10%", target: {2020: "7"}}',
+        '- {codice: A.3.4-4, nome: Protocolli e accordi con enti, peso: "10%", target: {2020: "7"}}\n'
+        '                  - {codice: A.3.4-5, nome: Vetrina Toscana, cruscotto: area, target: {2020: "80%"}}',
     )
     p = tmp_path / "p.yaml"
     p.write_text(text)
@@ -129,21 +151,51 @@ def test_an_objective_can_average_all_its_indicators_and_the_entity_its_objectiv
     from cruscotto.files.native import plan_from_data
 
     def ind(code, *, peso=None):
-        return {"codice": code, "nome": code, "polarita": "crescente", "target": {2020: "100"}, **({"peso": peso} if peso else {})}
+        return {
+            "codice": code,
+            "nome": code,
+            "polarita": "crescente",
+            "target": {2020: "100"},
+            **({"peso": peso} if peso else {}),
+        }
 
     data = {
         "formato": "cruscotto/piano@1",
         "ente": {"codice": "X", "nome": "X"},
         "piano": {"titolo": "t", "anni": [2020]},
         "prospettive": [
-            {"codice": "P1", "nome": "p1", "linee": [{"codice": "L1", "nome": "l1", "obiettivi_strategici": [
-                {"codice": "O1", "nome": "o1", "obiettivi_operativi": [
-                    {"codice": "A1", "nome": "a1", "indicatori": [ind("I1"), ind("I2"), ind("I3")]},
-                    {"codice": "A2", "nome": "a2", "indicatori": [ind("I4")]},
-                ]},
-                {"codice": "O2", "nome": "o2", "indicatori": [ind("I5")]},
-            ]}]},
-            {"codice": "P2", "nome": "p2", "linee": [{"codice": "L2", "nome": "l2", "obiettivi_strategici": [{"codice": "O3", "nome": "o3", "indicatori": [ind("I6")]}]}]},
+            {
+                "codice": "P1",
+                "nome": "p1",
+                "linee": [
+                    {
+                        "codice": "L1",
+                        "nome": "l1",
+                        "obiettivi_strategici": [
+                            {
+                                "codice": "O1",
+                                "nome": "o1",
+                                "obiettivi_operativi": [
+                                    {"codice": "A1", "nome": "a1", "indicatori": [ind("I1"), ind("I2"), ind("I3")]},
+                                    {"codice": "A2", "nome": "a2", "indicatori": [ind("I4")]},
+                                ],
+                            },
+                            {"codice": "O2", "nome": "o2", "indicatori": [ind("I5")]},
+                        ],
+                    }
+                ],
+            },
+            {
+                "codice": "P2",
+                "nome": "p2",
+                "linee": [
+                    {
+                        "codice": "L2",
+                        "nome": "l2",
+                        "obiettivi_strategici": [{"codice": "O3", "nome": "o3", "indicatori": [ind("I6")]}],
+                    }
+                ],
+            },
         ],
     }
     plan = plan_from_data(data)

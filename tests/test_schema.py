@@ -71,7 +71,9 @@ def test_every_object_is_closed_and_every_property_described(schema):
         if "properties" in node and isinstance(node["properties"], dict) and not where.endswith("/properties"):
             assert node.get("additionalProperties") is False, f"{where}: additionalProperties must be false"
             for name, prop in node["properties"].items():
-                described = "description" in prop or ("$ref" in prop and "description" in schema["$defs"][prop["$ref"].rsplit("/", 1)[1]])
+                described = "description" in prop or (
+                    "$ref" in prop and "description" in schema["$defs"][prop["$ref"].rsplit("/", 1)[1]]
+                )
                 assert described, f"{where}/properties/{name}: no description"
 
 
@@ -140,7 +142,9 @@ BROKEN = [
     pytest.param(lambda d: d["piano"].update(anni=[]), "piano/anni: [] should be non-empty", id="no-plan-years"),
     pytest.param(lambda d: d.pop("ente"), ": 'ente' is a required property", id="missing-ente"),
     pytest.param(
-        lambda d: _op(d)["indicatori"][0].pop("nome"), f"{OP}/indicatori/0: 'nome' is a required property", id="missing-indicator-name"
+        lambda d: _op(d)["indicatori"][0].pop("nome"),
+        f"{OP}/indicatori/0: 'nome' is a required property",
+        id="missing-indicator-name",
     ),
     pytest.param(
         lambda d: _op(d)["indicatori"][0]["target"].update({"2O21": "90%"}),
@@ -167,38 +171,60 @@ BROKEN = [
         "milestones/0: 'scadenza' is a required property",
         id="milestone-without-due-date",
     ),
-    pytest.param(lambda d: d["regole"].update(fasce_modo="lineari"), "regole/fasce_modo: 'lineari' is not one of", id="wrong-fasce-modo"),
     pytest.param(
-        lambda d: d["regole"].update(dati_mancanti="ignora"), "regole/dati_mancanti: 'ignora' is not one of", id="wrong-dati-mancanti"
+        lambda d: d["regole"].update(fasce_modo="lineari"),
+        "regole/fasce_modo: 'lineari' is not one of",
+        id="wrong-fasce-modo",
     ),
     pytest.param(
-        lambda d: d["regole"].update(fasce=[{"da": 0}]), "regole/fasce/0: 'punteggio' is a required property", id="band-without-score"
+        lambda d: d["regole"].update(dati_mancanti="ignora"),
+        "regole/dati_mancanti: 'ignora' is not one of",
+        id="wrong-dati-mancanti",
+    ),
+    pytest.param(
+        lambda d: d["regole"].update(fasce=[{"da": 0}]),
+        "regole/fasce/0: 'punteggio' is a required property",
+        id="band-without-score",
     ),
     pytest.param(lambda d: d.update(regole=80), "regole: 80 is not of type", id="rules-not-an-object"),
     pytest.param(
-        lambda d: d["strutture"][0].update(tipo="ufficio"), "strutture/0/tipo: 'ufficio' is not one of", id="wrong-structure-kind"
+        lambda d: d["strutture"][0].update(tipo="ufficio"),
+        "strutture/0/tipo: 'ufficio' is not one of",
+        id="wrong-structure-kind",
     ),
     pytest.param(
-        lambda d: d["eventi"][0].update(data="2020/12/31"), "eventi/0/data: '2020/12/31' does not match", id="event-date-not-a-date"
+        lambda d: d["eventi"][0].update(data="2020/12/31"),
+        "eventi/0/data: '2020/12/31' does not match",
+        id="event-date-not-a-date",
     ),
     pytest.param(
         lambda d: _rename(d["programmi"][0]["totale_stampato"], "proventi", "provento"),
         "programmi/0/totale_stampato: Additional properties are not allowed ('provento' was unexpected)",
         id="misspelled-budget-field",
     ),
-    pytest.param(lambda d: d["fondo"].pop("importo_massimo"), "fondo: 'importo_massimo' is a required property", id="fund-without-amount"),
     pytest.param(
-        lambda d: d["fondo"].update(importo="1"), "fondo: Additional properties are not allowed ('importo' was unexpected)", id="fund-typo"
+        lambda d: d["fondo"].pop("importo_massimo"),
+        "fondo: 'importo_massimo' is a required property",
+        id="fund-without-amount",
     ),
     pytest.param(
-        lambda d: d["schede_individuali"][0].pop("anno"), "schede_individuali/0: 'anno' is a required property", id="scorecard-without-year"
+        lambda d: d["fondo"].update(importo="1"),
+        "fondo: Additional properties are not allowed ('importo' was unexpected)",
+        id="fund-typo",
+    ),
+    pytest.param(
+        lambda d: d["schede_individuali"][0].pop("anno"),
+        "schede_individuali/0: 'anno' is a required property",
+        id="scorecard-without-year",
     ),
     pytest.param(
         lambda d: d["schede_individuali"][0]["sezioni"][0]["voci"][0].update(polarita="si/no", traget="si"),
         "schede_individuali/0/sezioni/0/voci/0: Additional properties are not allowed ('traget' was unexpected)",
         id="misspelled-scorecard-item-key",
     ),
-    pytest.param(lambda d: d.update(formato="cruscotto/piano@2"), "formato: 'cruscotto/piano@2' is not one of", id="other-format"),
+    pytest.param(
+        lambda d: d.update(formato="cruscotto/piano@2"), "formato: 'cruscotto/piano@2' is not one of", id="other-format"
+    ),
     pytest.param(lambda d: _op(d).update(codice=341), f"{OP}/codice: 341 is not of type 'string'", id="numeric-code"),
 ]
 

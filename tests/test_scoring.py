@@ -158,14 +158,18 @@ def test_milestones_once_t0_is_known():
         "H1-1.6": date(2020, 11, 30),
         "H1-1.7": date(2020, 12, 21),
     }
-    out = score(Polarita.MILESTONE, "timing", None, milestones=TIMING, milestone_actuals=done, eventi={"T0": date(2020, 9, 14)})
+    out = score(
+        Polarita.MILESTONE, "timing", None, milestones=TIMING, milestone_actuals=done, eventi={"T0": date(2020, 9, 14)}
+    )
     assert out.achievement == pytest.approx(600 / 7)
     assert out.stato is Stato.RAGGIUNTO
 
 
 def test_milestones_with_weights():
     ms = (Milestone("a", "", parse_target("31/03/2020"), 75.0), Milestone("b", "", parse_target("30/06/2020"), 25.0))
-    out = score(Polarita.MILESTONE, None, None, milestones=ms, milestone_actuals={"a": date(2020, 3, 1), "b": date(2020, 7, 1)})
+    out = score(
+        Polarita.MILESTONE, None, None, milestones=ms, milestone_actuals={"a": date(2020, 3, 1), "b": date(2020, 7, 1)}
+    )
     assert out.achievement == 75.0
 
 
@@ -219,7 +223,11 @@ def test_a_nan_actual_is_no_value():
 
 def test_missing_counted_as_zero_goes_through_the_bands_like_an_entered_zero():
     regole = Regole(dati_mancanti="zero", fasce=(Fascia(0, 20), Fascia(60, 60)))
-    assert score(Polarita.CRESCENTE, "90%", None, regole=regole).achievement == score(Polarita.CRESCENTE, "90%", 0.0, regole=regole).achievement == 20
+    assert (
+        score(Polarita.CRESCENTE, "90%", None, regole=regole).achievement
+        == score(Polarita.CRESCENTE, "90%", 0.0, regole=regole).achievement
+        == 20
+    )
 
 
 def test_an_unscorable_target_stays_unscored_even_when_missing_counts_zero():

@@ -52,7 +52,15 @@ def mismatches(t: Target | None, atteso: dict) -> list[str]:
         if key == "tipo":
             got = t.tipo.value
         elif key in ("valore", "massimo"):
-            ok = want is None and got is None or (want is not None and got is not None and math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=1e-9))
+            ok = (
+                want is None
+                and got is None
+                or (
+                    want is not None
+                    and got is not None
+                    and math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=1e-9)
+                )
+            )
             if not ok:
                 out.append(f"{key}: {got!r} invece di {want!r}")
             continue

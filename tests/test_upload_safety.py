@@ -34,7 +34,11 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     with pytest.raises(ParseError) as exc:
         read_xlsx(bomb)
     assert time.perf_counter() - t < 1.0  # refused from the zip directory alone
-    assert "zip bomb" in str(exc.value) and "bomba.xlsx" in str(exc.value) and f"massimo {XLSX_MAX_RATIO}" in str(exc.value)
+    assert (
+        "zip bomb" in str(exc.value)
+        and "bomba.xlsx" in str(exc.value)
+        and f"massimo {XLSX_MAX_RATIO}" in str(exc.value)
+    )
 
 
 def test_a_file_that_is_no_zip_is_refused_with_its_name(tmp_path):
@@ -68,7 +72,9 @@ def test_formulas_are_not_run_only_their_cached_value_is_read(tmp_path):
     assert table.rows == [(2, ["A", None])]
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\";\"clic\")", "+39 0573 99141", "-cmd|' /C calc'!A0", "@SUM(A1)", "\t=1"])
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x";"clic")', "+39 0573 99141", "-cmd|' /C calc'!A0", "@SUM(A1)", "\t=1"]
+)
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_read_back(tmp_path, text):
     from cruscotto.files.tables import read_csv, write_csv
 
@@ -101,7 +107,10 @@ def test_xlsx_exports_write_formula_like_text_as_text(tmp_path, small_plan_file)
     evil = "=cmd|' /C calc'!A0"
     os_ = piano.prospettive[0].linee[0].obiettivi_strategici[0]
     renamed = replace(os_, indicatori=(replace(first, nome=evil), *os_.indicatori[1:]))
-    linea = replace(piano.prospettive[0].linee[0], obiettivi_strategici=(renamed, *piano.prospettive[0].linee[0].obiettivi_strategici[1:]))
+    linea = replace(
+        piano.prospettive[0].linee[0],
+        obiettivi_strategici=(renamed, *piano.prospettive[0].linee[0].obiettivi_strategici[1:]),
+    )
     persp = replace(piano.prospettive[0], linee=(linea, *piano.prospettive[0].linee[1:]))
     piano = replace(piano, prospettive=(persp, *piano.prospettive[1:]))
     out = tmp_path / "piano.xlsx"

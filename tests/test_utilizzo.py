@@ -83,8 +83,17 @@ def test_an_entered_measure_wins_over_the_derived_one(piano, valori):
 
 def test_the_table_lists_programmes_then_their_line(piano, valori):
     rows = utilizzo(piano, valori.misure_anno(2020))
-    a_rows = [(u.programma.codice if u.programma else f"linea {u.linea}", u.stanziato, u.prenotato) for u in rows if u.linea == "A"]
-    assert a_rows == [("A.1", 27500.0, 27500.0), ("A.3", 316050.0, 289446.2), ("A.4", 6500.0, 6500.0), ("linea A", 350050.0, 323446.2)]
+    a_rows = [
+        (u.programma.codice if u.programma else f"linea {u.linea}", u.stanziato, u.prenotato)
+        for u in rows
+        if u.linea == "A"
+    ]
+    assert a_rows == [
+        ("A.1", 27500.0, 27500.0),
+        ("A.3", 316050.0, 289446.2),
+        ("A.4", 6500.0, 6500.0),
+        ("linea A", 350050.0, 323446.2),
+    ]
     c = next(u for u in rows if u.programma is None and u.linea == "C")
     assert c.stanziato == 0 and c.grado is None  # no budget: no ratio, not a division by zero
 
@@ -103,7 +112,11 @@ def _numeric_only(piano):
                 p,
                 linee=tuple(
                     dataclasses.replace(
-                        li, obiettivi_strategici=tuple(obj(s, obiettivi_operativi=tuple(obj(o) for o in s.obiettivi_operativi)) for s in li.obiettivi_strategici)
+                        li,
+                        obiettivi_strategici=tuple(
+                            obj(s, obiettivi_operativi=tuple(obj(o) for o in s.obiettivi_operativi))
+                            for s in li.obiettivi_strategici
+                        ),
                     )
                     for li in p.linee
                 ),

@@ -78,12 +78,16 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
     for i in range(5):
         v = lo + (hi - lo) * i / 4
         gy = y_of(v)
-        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{gy:.1f}" y2="{gy:.1f}" stroke="#d9dadb" stroke-width="1"/>')
+        parts.append(
+            f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{gy:.1f}" y2="{gy:.1f}" stroke="#d9dadb" stroke-width="1"/>'
+        )
         parts.append(f'<text x="{PAD_L - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#404040">{_fmt(v)}</text>')
     bar_w = slot / 4
     for idx, y in enumerate(years):
         x0 = PAD_L + idx * slot
-        parts.append(f'<text x="{x0 + slot / 2:.1f}" y="{HEIGHT - PAD_B + 18}" text-anchor="middle" fill="#1a1a1a">{y}</text>')
+        parts.append(
+            f'<text x="{x0 + slot / 2:.1f}" y="{HEIGHT - PAD_B + 18}" text-anchor="middle" fill="#1a1a1a">{y}</text>'
+        )
         for k, name in enumerate(("storico", "consuntivo")):
             v = series[name].get(y)
             if v is None:
@@ -96,16 +100,28 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
             )
     pts = [(PAD_L + years.index(y) * slot + slot / 2, y_of(v)) for y, v in sorted(series["target"].items())]
     if pts:
-        parts.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(COLORS["target"], " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)))
+        parts.append(
+            '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
+                COLORS["target"], " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            )
+        )
         for (x, py), (yr, v) in zip(pts, sorted(series["target"].items())):
-            parts.append(f'<circle cx="{x:.1f}" cy="{py:.1f}" r="4" fill="{COLORS["target"]}"><title>target {yr}: {_fmt(v)}</title></circle>')
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{py:.1f}" r="4" fill="{COLORS["target"]}"><title>target {yr}: {_fmt(v)}</title></circle>'
+            )
     if media is not None:
         my = y_of(media)
-        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{my:.1f}" y2="{my:.1f}" stroke="{COLORS["media"]}" stroke-dasharray="6 4" stroke-width="2"/>')
-    legend = [("storico", "Storico"), ("consuntivo", "Consuntivo"), ("target", "Target")] + ([("media", "Media cluster")] if media is not None else [])
+        parts.append(
+            f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{my:.1f}" y2="{my:.1f}" stroke="{COLORS["media"]}" stroke-dasharray="6 4" stroke-width="2"/>'
+        )
+    legend = [("storico", "Storico"), ("consuntivo", "Consuntivo"), ("target", "Target")] + (
+        [("media", "Media cluster")] if media is not None else []
+    )
     for i, (key, label) in enumerate(legend):
         x = PAD_L + i * 130
-        parts.append(f'<rect x="{x}" y="{HEIGHT - 16}" width="12" height="12" fill="{COLORS[key]}"/><text x="{x + 16}" y="{HEIGHT - 6}" fill="#1a1a1a">{label}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{HEIGHT - 16}" width="12" height="12" fill="{COLORS[key]}"/><text x="{x + 16}" y="{HEIGHT - 6}" fill="#1a1a1a">{label}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -190,7 +206,9 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
     width: dict[str, float] = {}
     for bi, p in enumerate(bands):
         top = 90 + bi * BAND_H
-        parts.append(f'<rect x="0" y="{top}" width="{MAP_W}" height="{BAND_H - 8}" fill="{"#f2f7fc" if bi % 2 == 0 else "#e8f0f8"}"/>')
+        parts.append(
+            f'<rect x="0" y="{top}" width="{MAP_W}" height="{BAND_H - 8}" fill="{"#f2f7fc" if bi % 2 == 0 else "#e8f0f8"}"/>'
+        )
         parts.append(f'<text x="12" y="{top + 22}" fill="#17324d" font-weight="700">{escape(p.nome.upper())}</text>')
         objs = [o for ln in p.linee for o in ln.obiettivi_strategici]
         slot = (MAP_W - 40) / max(1, len(objs))
@@ -214,16 +232,30 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         fill, ink = MAP_FILL[key]
         label = f"{o.codice} – {o.nome} ({MAP_LABEL[key]})"
         parts.append(f'<a href="{escape(link(o.codice))}" aria-label="{escape(label)}">')
-        parts.append(f'<rect x="{cx - w / 2:.0f}" y="{y:.0f}" width="{w:.0f}" height="{BOX_H}" rx="6" fill="{fill}" stroke="#17324d" stroke-width="1.5"/>')
-        parts.append(f'<text x="{cx:.0f}" y="{y + 18:.0f}" text-anchor="middle" fill="{ink}" font-weight="700">{escape(o.codice)}</text>')
+        parts.append(
+            f'<rect x="{cx - w / 2:.0f}" y="{y:.0f}" width="{w:.0f}" height="{BOX_H}" rx="6" fill="{fill}" stroke="#17324d" stroke-width="1.5"/>'
+        )
+        parts.append(
+            f'<text x="{cx:.0f}" y="{y + 18:.0f}" text-anchor="middle" fill="{ink}" font-weight="700">{escape(o.codice)}</text>'
+        )
         for li, line in enumerate(_wrap(o.nome, max(12, int(w / 7.2)), 4)):
-            parts.append(f'<text x="{cx:.0f}" y="{y + 36 + li * 15:.0f}" text-anchor="middle" fill="{ink}">{escape(line)}</text>')
+            parts.append(
+                f'<text x="{cx:.0f}" y="{y + 36 + li * 15:.0f}" text-anchor="middle" fill="{ink}">{escape(line)}</text>'
+            )
         parts.append("</a>")
-    legend = [("raggiunto", "raggiunto"), ("parzialmente_raggiunto", "parz. raggiunto"), ("non_raggiunto", "non raggiunto"), ("senza_dati", "senza dati"), ("nessun_indicatore", "senza indicatori")]
+    legend = [
+        ("raggiunto", "raggiunto"),
+        ("parzialmente_raggiunto", "parz. raggiunto"),
+        ("non_raggiunto", "non raggiunto"),
+        ("senza_dati", "senza dati"),
+        ("nessun_indicatore", "senza indicatori"),
+    ]
     for i, (key, text) in enumerate(legend):
         x = 20 + i * 200
         fill, _ink = MAP_FILL[key]
-        parts.append(f'<rect x="{x}" y="{height - 28}" width="16" height="16" fill="{fill}" stroke="#17324d"/><text x="{x + 22}" y="{height - 15}" fill="#1a1a1a">{text}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{height - 28}" width="16" height="16" fill="{fill}" stroke="#17324d"/><text x="{x + 22}" y="{height - 15}" fill="#1a1a1a">{text}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -243,7 +275,15 @@ def _pct(x: float | None) -> str:
     return f"{_fmt(float(Decimal(repr(float(x))).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)))}%"
 
 
-def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80.0, title: str = "Performance di ente", label: str = "", pct=_pct) -> str:
+def entity_gauge(
+    achievement: float | None,
+    stato: str,
+    *,
+    threshold: float = 80.0,
+    title: str = "Performance di ente",
+    label: str = "",
+    pct=_pct,
+) -> str:
     """A half-circle gauge from 0 to 100%: the arc filled up to the figure, a tick at the threshold.
 
     ``label`` is the status in words and ``pct`` formats a percentage, both in the caller's
@@ -273,17 +313,30 @@ def entity_gauge(achievement: float | None, stato: str, *, threshold: float = 80
         parts.append(arc(min(achievement, 100.0), STATUS_FILL.get(stato, "#5d7083")))
     tx0, ty0 = point(threshold, r - thick / 2 - 4)
     tx1, ty1 = point(threshold, r + thick / 2 + 4)
-    parts.append(f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="#1a1a1a" stroke-width="2"><title>{escape(pct(threshold))}</title></line>')
+    parts.append(
+        f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="#1a1a1a" stroke-width="2"><title>{escape(pct(threshold))}</title></line>'
+    )
     parts.append(f'<text x="{cx - r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">0</text>')
     parts.append(f'<text x="{cx + r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">100</text>')
-    parts.append(f'<text x="{cx}" y="{cy - 18}" text-anchor="middle" font-size="32" font-weight="700" fill="#1a1a1a">{escape(value)}</text>')
+    parts.append(
+        f'<text x="{cx}" y="{cy - 18}" text-anchor="middle" font-size="32" font-weight="700" fill="#1a1a1a">{escape(value)}</text>'
+    )
     if label:
-        parts.append(f'<text x="{cx}" y="{cy + 8}" text-anchor="middle" font-size="14" fill="#1a1a1a">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{cx}" y="{cy + 8}" text-anchor="middle" font-size="14" fill="#1a1a1a">{escape(label)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def achievement_bars(rows: list[tuple[str, str, float | None, str]], *, threshold: float = 80.0, title: str, no_data: str = "senza dati", pct=_pct) -> str:
+def achievement_bars(
+    rows: list[tuple[str, str, float | None, str]],
+    *,
+    threshold: float = 80.0,
+    title: str,
+    no_data: str = "senza dati",
+    pct=_pct,
+) -> str:
     """Horizontal bars, one per row ``(code, name, achievement, status)``, 0 to 100%, a line at the threshold.
 
     A row without a figure shows ``no_data`` instead of a bar. Names are cut to fit; the full
@@ -305,20 +358,32 @@ def achievement_bars(rows: list[tuple[str, str, float | None, str]], *, threshol
         y = top + i * row_h
         text = f"{code} · {name}" if code else name
         short = text if len(text) <= 52 else text[:51].rstrip() + "…"
-        parts.append(f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" fill="#1a1a1a"><title>{escape(text)}</title>{escape(short)}</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" fill="#1a1a1a"><title>{escape(text)}</title>{escape(short)}</text>'
+        )
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" fill="#f2f3f5"/>')
         if value is None:
-            parts.append(f'<text x="{label_w + 6}" y="{y + row_h / 2 + 4:.1f}" fill="#5d7083" font-style="italic">{escape(no_data)}</text>')
+            parts.append(
+                f'<text x="{label_w + 6}" y="{y + row_h / 2 + 4:.1f}" fill="#5d7083" font-style="italic">{escape(no_data)}</text>'
+            )
         else:
             length = bar_w * max(0.0, min(value, 100.0)) / 100
             fill = STATUS_FILL.get(stato, "#5d7083")
-            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}"><title>{escape(text)}: {pct(value)}</title></rect>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}"><title>{escape(text)}: {pct(value)}</title></rect>'
+            )
         parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + row_h / 2 + 4:.1f}" fill="#1a1a1a">{pct(value)}</text>')
     tx = label_w + bar_w * threshold / 100
-    parts.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{h - 20}" stroke="#1a1a1a" stroke-dasharray="4 3" stroke-width="1.5"/>')
+    parts.append(
+        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{h - 20}" stroke="#1a1a1a" stroke-dasharray="4 3" stroke-width="1.5"/>'
+    )
     for tick in (0, 50, 100):
         x = label_w + bar_w * tick / 100
         parts.append(f'<text x="{x:.1f}" y="{h - 6}" text-anchor="middle" fill="#404040">{tick}%</text>')
-    parts.append(f'<text x="{tx:.1f}" y="{h - 6}" text-anchor="middle" fill="#1a1a1a" font-weight="700">{escape(pct(threshold))}</text>' if threshold not in (0, 50, 100) else "")
+    parts.append(
+        f'<text x="{tx:.1f}" y="{h - 6}" text-anchor="middle" fill="#1a1a1a" font-weight="700">{escape(pct(threshold))}</text>'
+        if threshold not in (0, 50, 100)
+        else ""
+    )
     parts.append("</svg>")
     return "".join(parts)

@@ -85,10 +85,22 @@ def _load(file: Path):
 def validate(
     file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
     as_json: Annotated[bool, typer.Option("--json", help="Risultato in JSON: {errors, warnings}")] = False,
-    bilancio: Annotated[Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio (docs/bilancio.md)")] = None,
-    personale: Annotated[Path | None, typer.Option("--personale", help="Registro del personale, CSV o XLSX (docs/personale.md)")] = None,
-    personale_stampati: Annotated[Path | None, typer.Option("--personale-stampati", help="Cifre del personale come stampate, da confrontare col registro")] = None,
-    contesto: Annotated[Path | None, typer.Option("--contesto", help="Cartella dei dati di contesto: organi, stakeholder, partecipate (docs/contesto.md)")] = None,
+    bilancio: Annotated[
+        Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio (docs/bilancio.md)")
+    ] = None,
+    personale: Annotated[
+        Path | None, typer.Option("--personale", help="Registro del personale, CSV o XLSX (docs/personale.md)")
+    ] = None,
+    personale_stampati: Annotated[
+        Path | None,
+        typer.Option("--personale-stampati", help="Cifre del personale come stampate, da confrontare col registro"),
+    ] = None,
+    contesto: Annotated[
+        Path | None,
+        typer.Option(
+            "--contesto", help="Cartella dei dati di contesto: organi, stakeholder, partecipate (docs/contesto.md)"
+        ),
+    ] = None,
 ) -> None:
     """Controlla un piano (e le tabelle di bilancio e del personale): errori (exit 1) e avvisi (exit 0)."""
     errors: list[Problem] = []
@@ -111,7 +123,13 @@ def validate(
         except InvalidFile as exc:
             found = exc.problems
         except ParseError as exc:
-            found = [Problem("bilancio_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(bilancio))]
+            found = [
+                Problem(
+                    "bilancio_file",
+                    exc.reason + (f": {exc.value!r}" if exc.value is not None else ""),
+                    exc.where or str(bilancio),
+                )
+            ]
         for p in found:
             (errors if p.severity == "error" else warnings).append(p)
     if contesto is not None:
@@ -124,7 +142,13 @@ def validate(
         except InvalidFile as exc:
             found = exc.problems
         except ParseError as exc:
-            found = [Problem("contesto_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(contesto))]
+            found = [
+                Problem(
+                    "contesto_file",
+                    exc.reason + (f": {exc.value!r}" if exc.value is not None else ""),
+                    exc.where or str(contesto),
+                )
+            ]
         for p in found:
             (errors if p.severity == "error" else warnings).append(p)
     if personale is not None:
@@ -132,12 +156,20 @@ def validate(
         errors += errors_p
         warnings += warnings_p
     if as_json:
-        print(json.dumps({"errors": [p.as_dict() for p in errors], "warnings": [p.as_dict() for p in warnings]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"errors": [p.as_dict() for p in errors], "warnings": [p.as_dict() for p in warnings]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for p in errors:
             out.print(f"[red]errore[/red]  [bold]{p.where}[/bold]: {p.message}  [dim]({p.code})[/dim]", highlight=False)
         for p in warnings:
-            out.print(f"[yellow]avviso[/yellow]  [bold]{p.where}[/bold]: {p.message}  [dim]({p.code})[/dim]", highlight=False)
+            out.print(
+                f"[yellow]avviso[/yellow]  [bold]{p.where}[/bold]: {p.message}  [dim]({p.code})[/dim]", highlight=False
+            )
         verdict = "[red]non valido[/red]" if errors else "[green]valido[/green]"
         out.print(f"{file}: {verdict} — {len(errors)} errori, {len(warnings)} avvisi", highlight=False)
     raise typer.Exit(1 if errors else 0)
@@ -157,7 +189,13 @@ def _check_personale(register: Path, printed: Path | None) -> tuple[list[Problem
     except InvalidFile as exc:
         return exc.problems, []
     except ParseError as exc:
-        return [Problem("personale_file", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(register))], []
+        return [
+            Problem(
+                "personale_file",
+                exc.reason + (f": {exc.value!r}" if exc.value is not None else ""),
+                exc.where or str(register),
+            )
+        ], []
     return [p for p in found if p.severity == "error"], [p for p in found if p.severity != "error"]
 
 
@@ -196,12 +234,20 @@ def score(
     file: Annotated[Path, typer.Argument(help="Piano: .yaml, .json, .csv o .xlsx")],
     year: Annotated[int, typer.Option("--year", help="Anno da valutare")],
     actuals: Annotated[list[Path] | None, typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
-    measures: Annotated[list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG (default: 31/12 dell'anno)")] = None,
+    measures: Annotated[
+        list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG (default: 31/12 dell'anno)")
+    ] = None,
     event: Annotated[list[str] | None, typer.Option("--event", help="Data di un evento, es. T0=2020-09-14")] = None,
     period: Annotated[str, typer.Option("--period", help="Periodo (es. S1); vuoto = anno intero")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Risultato completo in JSON (contratto in docs/cli.md)")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Non valutare un piano con errori di validazione (uscita 1)")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Risultato completo in JSON (contratto in docs/cli.md)")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Non valutare un piano con errori di validazione (uscita 1)")
+    ] = False,
 ) -> None:
     """Valuta il piano per un anno: ente, prospettive, linee, obiettivi, indicatori, schede, fondo."""
     loaded, ref, events = _inputs(file, actuals, measures, as_of, event)
@@ -210,26 +256,46 @@ def score(
     problems = loaded.locate(validate_plan(loaded.piano))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        err.print(f"[red]{len(errors)} errori di validazione nel piano[/red]: le cifre che seguono non li correggono", highlight=False)
+        err.print(
+            f"[red]{len(errors)} errori di validazione nel piano[/red]: le cifre che seguono non li correggono",
+            highlight=False,
+        )
         for p in errors:
             err.print(f"  [red]•[/red] {p.where}: {p.message}", highlight=False, soft_wrap=True)
         if strict:
             err.print("[red]--strict[/red]: valutazione rifiutata")
             raise typer.Exit(1)
     if year not in loaded.piano.anni:
-        err.print(f"[yellow]avviso[/yellow] l'anno {year} non è tra gli anni del piano ({', '.join(map(str, loaded.piano.anni))})")
+        err.print(
+            f"[yellow]avviso[/yellow] l'anno {year} non è tra gli anni del piano ({', '.join(map(str, loaded.piano.anni))})"
+        )
     n = sum(1 for _ in loaded.piano.indicatori())
     if n >= PROGRESS_FROM and err.is_terminal:
-        with Progress(TextColumn("valutazione"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+        with Progress(
+            TextColumn("valutazione"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
             task = bar.add_task("score", total=n)
             result = score_plan(
-                loaded.piano, anno=year, valori=valori, as_of=ref, eventi=events, periodo=period, on_progress=lambda done, total: bar.update(task, completed=done)
+                loaded.piano,
+                anno=year,
+                valori=valori,
+                as_of=ref,
+                eventi=events,
+                periodo=period,
+                on_progress=lambda done, total: bar.update(task, completed=done),
             )
     else:
         result = score_plan(loaded.piano, anno=year, valori=valori, as_of=ref, eventi=events, periodo=period)
     if as_json:
         data = result_to_dict(result)
-        data["validation"] = [{"severity": p.severity, "code": p.code, "where": p.where, "message": p.message} for p in problems]
+        data["validation"] = [
+            {"severity": p.severity, "code": p.code, "where": p.where, "message": p.message} for p in problems
+        ]
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     _print_scorecard(loaded.piano, result)
@@ -252,7 +318,13 @@ def _print_scorecard(piano, result) -> None:
     t.add_column("Stato")
     t.add_column("Copertura")
     shift = 1 if any(n.livello == "ambito" for n in result.nodi) else 0
-    indent = {"ambito": 0, "prospettiva": shift, "linea": 1 + shift, "obiettivo_strategico": 2 + shift, "obiettivo_operativo": 3 + shift}
+    indent = {
+        "ambito": 0,
+        "prospettiva": shift,
+        "linea": 1 + shift,
+        "obiettivo_strategico": 2 + shift,
+        "obiettivo_operativo": 3 + shift,
+    }
     for n in result.nodi:
         scope = " (area)" if n.cruscotto == "area" else ""
         t.add_row(
@@ -268,16 +340,37 @@ def _print_scorecard(piano, result) -> None:
     for c in ("Codice", "Indicatore", "Consuntivo", "Target", "Grado", "Stato"):
         ti.add_column(c, max_width=50 if c == "Indicatore" else None, justify="right" if c == "Grado" else "left")
     for i in result.indicatori:
-        ti.add_row(i.codice, i.nome, fmt_value(i.actual), i.target.testo if i.target else "—", pct(i.achievement), f"[{STATUS_STYLE[i.stato]}]{STATUS_LABEL[i.stato]}[/]")
+        ti.add_row(
+            i.codice,
+            i.nome,
+            fmt_value(i.actual),
+            i.target.testo if i.target else "—",
+            pct(i.achievement),
+            f"[{STATUS_STYLE[i.stato]}]{STATUS_LABEL[i.stato]}[/]",
+        )
     out.print(ti)
     for s in result.schede:
         ts = Table(title=f"Scheda individuale: {s.nome} — {pct(s.achievement)}", header_style="bold")
         for c in ("Sezione", "Peso", "Voce", "Peso voce", "Grado", "Stato"):
             ts.add_column(c)
         for sec in s.sezioni:
-            ts.add_row(f"{sec['codice']} {sec['nome'][:40]}", pct(sec["peso"]) if sec["peso"] is not None else "—", "", "", pct(sec["achievement"]), STATUS_LABEL[Stato(sec["stato"])])
+            ts.add_row(
+                f"{sec['codice']} {sec['nome'][:40]}",
+                pct(sec["peso"]) if sec["peso"] is not None else "—",
+                "",
+                "",
+                pct(sec["achievement"]),
+                STATUS_LABEL[Stato(sec["stato"])],
+            )
             for v in sec["voci"]:
-                ts.add_row("", "", f"{v['codice']} {v['nome'][:50]}", pct(v["peso"]) if v["peso"] is not None else "—", pct(v["achievement"]), STATUS_LABEL[Stato(v["stato"])])
+                ts.add_row(
+                    "",
+                    "",
+                    f"{v['codice']} {v['nome'][:50]}",
+                    pct(v["peso"]) if v["peso"] is not None else "—",
+                    pct(v["achievement"]),
+                    STATUS_LABEL[Stato(v["stato"])],
+                )
         out.print(ts)
     if result.fondo:
         f = result.fondo
@@ -308,7 +401,9 @@ def convert(
         from .files.tabular import csv_losses
 
         for what in csv_losses(loaded.piano):
-            err.print(f"[yellow]avviso[/yellow] il CSV non porta {what}: per conservarli usare .xlsx o .yaml", highlight=False)
+            err.print(
+                f"[yellow]avviso[/yellow] il CSV non porta {what}: per conservarli usare .xlsx o .yaml", highlight=False
+            )
 
 
 @app.command()
@@ -319,13 +414,28 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="pdf, docx o xlsx")] = "pdf",
     output: Annotated[Path, typer.Option("-o", "--output", help="File da scrivere")] = Path("relazione.pdf"),
     actuals: Annotated[list[Path] | None, typer.Option("--actuals", help="CSV dei consuntivi (ripetibile)")] = None,
-    measures: Annotated[list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")] = None,
+    measures: Annotated[
+        list[Path] | None, typer.Option("--measures", help="CSV delle misure di base (ripetibile)")
+    ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Data di riferimento AAAA-MM-GG")] = None,
-    example_data: Annotated[bool, typer.Option("--example-data", help="Segna in copertina che i dati sono di esempio")] = False,
+    example_data: Annotated[
+        bool, typer.Option("--example-data", help="Segna in copertina che i dati sono di esempio")
+    ] = False,
     period: Annotated[str, typer.Option("--period", help="Periodo del monitoraggio (es. S1)")] = "S1",
-    bilancio: Annotated[Path | None, typer.Option("--bilancio", help="Cartella delle tabelle di bilancio: le tabelle del documento dai dati")] = None,
-    personale: Annotated[Path | None, typer.Option("--personale", help="Registro del personale: tabelle e analisi di genere calcolate")] = None,
-    contesto: Annotated[Path | None, typer.Option("--contesto", help="Cartella dei dati di contesto: organi, stakeholder, partecipate e tabelle del contesto esterno nel Piano e nella Relazione")] = None,
+    bilancio: Annotated[
+        Path | None,
+        typer.Option("--bilancio", help="Cartella delle tabelle di bilancio: le tabelle del documento dai dati"),
+    ] = None,
+    personale: Annotated[
+        Path | None, typer.Option("--personale", help="Registro del personale: tabelle e analisi di genere calcolate")
+    ] = None,
+    contesto: Annotated[
+        Path | None,
+        typer.Option(
+            "--contesto",
+            help="Cartella dei dati di contesto: organi, stakeholder, partecipate e tabelle del contesto esterno nel Piano e nella Relazione",
+        ),
+    ] = None,
 ) -> None:
     """Genera un documento: Piano, Relazione sulla performance o monitoraggio di un periodo (PDF, DOCX o XLSX).
 
@@ -353,8 +463,15 @@ def report(
         err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     inputs = Inputs(
-        piano=loaded.piano, anno=year, valori=loaded.valori, as_of=ref, periodo=period, example_data=example_data,
-        bilancio=tables, personale=register, contesto=context,
+        piano=loaded.piano,
+        anno=year,
+        valori=loaded.valori,
+        as_of=ref,
+        periodo=period,
+        example_data=example_data,
+        bilancio=tables,
+        personale=register,
+        contesto=context,
     )
     # The same build as the web application's worker (documents/build.py).
     title = build(kind, fmt, inputs, output)
@@ -379,11 +496,24 @@ def opendata(
 @app.command()
 def demo(
     path: Annotated[bool, typer.Option("--path", help="Stampa il percorso del piano demo")] = False,
-    actuals_path: Annotated[bool, typer.Option("--actuals-path", help="Stampa il percorso dei consuntivi 2020 di esempio (inventati)")] = False,
-    bilancio_path: Annotated[bool, typer.Option("--bilancio-path", help="Stampa la cartella delle tabelle di bilancio del piano demo")] = False,
-    personale_path: Annotated[bool, typer.Option("--personale-path", help="Stampa il registro del personale demo (inventato, coerente con il seed)")] = False,
-    personale_stampati_path: Annotated[bool, typer.Option("--personale-stampati-path", help="Stampa le cifre del personale come stampate nel seed")] = False,
-    contesto_path: Annotated[bool, typer.Option("--contesto-path", help="Stampa la cartella dei dati di contesto del piano demo")] = False,
+    actuals_path: Annotated[
+        bool, typer.Option("--actuals-path", help="Stampa il percorso dei consuntivi 2020 di esempio (inventati)")
+    ] = False,
+    bilancio_path: Annotated[
+        bool, typer.Option("--bilancio-path", help="Stampa la cartella delle tabelle di bilancio del piano demo")
+    ] = False,
+    personale_path: Annotated[
+        bool,
+        typer.Option(
+            "--personale-path", help="Stampa il registro del personale demo (inventato, coerente con il seed)"
+        ),
+    ] = False,
+    personale_stampati_path: Annotated[
+        bool, typer.Option("--personale-stampati-path", help="Stampa le cifre del personale come stampate nel seed")
+    ] = False,
+    contesto_path: Annotated[
+        bool, typer.Option("--contesto-path", help="Stampa la cartella dei dati di contesto del piano demo")
+    ] = False,
 ) -> None:
     """Il piano demo: il Piano della performance 2020-2022 della CCIAA di Pistoia."""
     if path:
@@ -444,7 +574,9 @@ def backup(
 @app.command()
 def restore(
     file: Annotated[Path, typer.Argument(help="Backup da ripristinare (.json o .json.gz)")],
-    come: Annotated[str | None, typer.Option("--come", help="Codice dell'ente ripristinato, se diverso da quello del backup")] = None,
+    come: Annotated[
+        str | None, typer.Option("--come", help="Codice dell'ente ripristinato, se diverso da quello del backup")
+    ] = None,
 ) -> None:
     """Ripristina un ente da un backup, come ente nuovo; tutto o niente (docs/backup.md)."""
     from django.db import DatabaseError

@@ -18,7 +18,11 @@ from .engine.model import Piano
 from .engine.rollup import RisultatoPiano
 from .files.tables import neutralise
 
-LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 
 def _num(x):
@@ -31,7 +35,9 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
     nodes = [("ambito", a.codice, a.nome, "", a.peso) for a in piano.ambiti]
     ambito_of = piano.ambito_di()
     for p in piano.prospettive:
-        nodes.append(("prospettiva", p.codice, p.nome, ambito_of[p.codice].codice if p.codice in ambito_of else "", p.peso))
+        nodes.append(
+            ("prospettiva", p.codice, p.nome, ambito_of[p.codice].codice if p.codice in ambito_of else "", p.peso)
+        )
         for ln in p.linee:
             nodes.append(("linea", ln.codice, ln.nome, p.codice, ln.peso))
             for os_ in ln.obiettivi_strategici:
@@ -49,7 +55,17 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
             "name": "albero",
             "title": "Albero della performance",
             "description": f"Prospettive, linee strategiche, obiettivi strategici e operativi del {piano.titolo}.",
-            "fields": [("livello", "string", "ambito (se il piano lo ha), prospettiva, linea, obiettivo_strategico, obiettivo_operativo"), ("codice", "string", "codice del nodo"), ("nome", "string", "denominazione"), ("padre", "string", "codice del nodo superiore"), ("peso", "number", "peso in punti percentuali; vuoto = pesi uguali")],
+            "fields": [
+                (
+                    "livello",
+                    "string",
+                    "ambito (se il piano lo ha), prospettiva, linea, obiettivo_strategico, obiettivo_operativo",
+                ),
+                ("codice", "string", "codice del nodo"),
+                ("nome", "string", "denominazione"),
+                ("padre", "string", "codice del nodo superiore"),
+                ("peso", "number", "peso in punti percentuali; vuoto = pesi uguali"),
+            ],
             "rows": [[lv, c, n, pa, _num(w)] for lv, c, n, pa, w in nodes],
         },
         {
@@ -57,12 +73,35 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
             "title": "Indicatori",
             "description": "Gli indicatori del piano con algoritmo, etichette, polarità, peso, unità di misura, fonte e strutture.",
             "fields": [
-                ("codice", "string", "codice dell'indicatore"), ("nome", "string", "denominazione"), ("obiettivo_strategico", "string", "codice"), ("obiettivo_operativo", "string", "codice (vuoto se l'indicatore è sull'obiettivo strategico)"),
-                ("algoritmo", "string", "formula descritta"), ("etichette", "string", "PIRA, PARETO, PROG.INTEGR.FONDO"), ("polarita", "string", "crescente, decrescente, scadenza, si/no, milestone"),
-                ("peso", "number", "peso in punti percentuali"), ("unita", "string", "unità di misura"), ("tipologia", "string", "tipologia"), ("fonte", "string", "fonte del dato"), ("strutture", "string", "strutture coinvolte"), ("cruscotto", "string", "ente (cruscotto di ente) o area (solo cascading)"),
+                ("codice", "string", "codice dell'indicatore"),
+                ("nome", "string", "denominazione"),
+                ("obiettivo_strategico", "string", "codice"),
+                ("obiettivo_operativo", "string", "codice (vuoto se l'indicatore è sull'obiettivo strategico)"),
+                ("algoritmo", "string", "formula descritta"),
+                ("etichette", "string", "PIRA, PARETO, PROG.INTEGR.FONDO"),
+                ("polarita", "string", "crescente, decrescente, scadenza, si/no, milestone"),
+                ("peso", "number", "peso in punti percentuali"),
+                ("unita", "string", "unità di misura"),
+                ("tipologia", "string", "tipologia"),
+                ("fonte", "string", "fonte del dato"),
+                ("strutture", "string", "strutture coinvolte"),
+                ("cruscotto", "string", "ente (cruscotto di ente) o area (solo cascading)"),
             ],
             "rows": [
-                [i.codice, i.nome, *parents[i.codice], i.algoritmo, ", ".join(i.etichette), i.polarita.value, _num(i.peso), i.unita, i.tipologia, i.fonte, ", ".join(i.strutture), i.cruscotto.value]
+                [
+                    i.codice,
+                    i.nome,
+                    *parents[i.codice],
+                    i.algoritmo,
+                    ", ".join(i.etichette),
+                    i.polarita.value,
+                    _num(i.peso),
+                    i.unita,
+                    i.tipologia,
+                    i.fonte,
+                    ", ".join(i.strutture),
+                    i.cruscotto.value,
+                ]
                 for i in indicators
             ],
         },
@@ -70,15 +109,37 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
             "name": "target",
             "title": "Target per anno",
             "description": "I target di ogni indicatore per ogni anno, come stampati nel piano e, se numerici, come numero.",
-            "fields": [("codice", "string", "codice dell'indicatore"), ("anno", "integer", "anno"), ("target", "string", "target come stampato"), ("valore", "number", "valore numerico del target, se numerico")],
+            "fields": [
+                ("codice", "string", "codice dell'indicatore"),
+                ("anno", "integer", "anno"),
+                ("target", "string", "target come stampato"),
+                ("valore", "number", "valore numerico del target, se numerico"),
+            ],
             "rows": [[i.codice, y, t.testo, _num(t.valore)] for i in indicators for y, t in sorted(i.target.items())],
         },
         {
             "name": "risultati",
             "title": f"Risultati {result.anno}",
             "description": f"Per ogni indicatore e nodo dell'albero: grado di raggiungimento (percentuale, non arrotondato) e stato, anno {result.anno}, dati al {result.as_of:%d/%m/%Y}.",
-            "fields": [("tipo", "string", "indicatore o livello del nodo"), ("codice", "string", "codice"), ("anno", "integer", "anno"), ("consuntivo", "string", "valore raggiunto"), ("grado", "number", "grado di raggiungimento in percentuale"), ("stato", "string", "raggiunto, parzialmente_raggiunto, non_raggiunto, senza_dati, in_attesa")],
-            "rows": [["indicatore", c, result.anno, "" if r.actual is None else str(r.actual), _num(r.achievement), r.stato.value] for c, r in res.items()]
+            "fields": [
+                ("tipo", "string", "indicatore o livello del nodo"),
+                ("codice", "string", "codice"),
+                ("anno", "integer", "anno"),
+                ("consuntivo", "string", "valore raggiunto"),
+                ("grado", "number", "grado di raggiungimento in percentuale"),
+                ("stato", "string", "raggiunto, parzialmente_raggiunto, non_raggiunto, senza_dati, in_attesa"),
+            ],
+            "rows": [
+                [
+                    "indicatore",
+                    c,
+                    result.anno,
+                    "" if r.actual is None else str(r.actual),
+                    _num(r.achievement),
+                    r.stato.value,
+                ]
+                for c, r in res.items()
+            ]
             + [[n.livello, n.codice, result.anno, "", _num(n.achievement), n.stato.value] for n in result.nodi]
             + [["ente", piano.ente.codice, result.anno, "", _num(result.achievement), result.stato.value]],
         },
@@ -90,7 +151,14 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
                 "name": "fondo",
                 "title": f"Integrazione del fondo {f.anno}",
                 "description": "Ammontare dell'integrazione del fondo per le risorse decentrate collegata agli obiettivi (art. 67 c. 5 CCNL 2016-2018).",
-                "fields": [("anno", "integer", "anno"), ("nome", "string", "descrizione"), ("importo_massimo", "number", "euro"), ("quota", "number", "grado medio dei progetti, percentuale"), ("importo", "number", "euro spettanti"), ("provvisorio", "boolean", "vero fino alla validazione dell'OIV")],
+                "fields": [
+                    ("anno", "integer", "anno"),
+                    ("nome", "string", "descrizione"),
+                    ("importo_massimo", "number", "euro"),
+                    ("quota", "number", "grado medio dei progetti, percentuale"),
+                    ("importo", "number", "euro spettanti"),
+                    ("provvisorio", "boolean", "vero fino alla validazione dell'OIV"),
+                ],
                 "rows": [[f.anno, f.nome, f.importo_massimo, _num(f.quota), round(f.importo, 2), f.provvisorio]],
             }
         )
@@ -109,9 +177,19 @@ def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path) 
             w.writerow(names)
             for row in ds["rows"]:
                 # Texts a spreadsheet would run as formulas get a leading ' (the JSON keeps them as they are).
-                w.writerow(["true" if v is True else "false" if v is False else neutralise(v) if isinstance(v, str) else v for v in row])
+                w.writerow(
+                    [
+                        "true" if v is True else "false" if v is False else neutralise(v) if isinstance(v, str) else v
+                        for v in row
+                    ]
+                )
         with open(d / f"{ds['name']}.json", "w", encoding="utf-8") as fh:
-            json.dump([dict(zip(names, (None if v == "" else v for v in row))) for row in ds["rows"]], fh, ensure_ascii=False, indent=1)
+            json.dump(
+                [dict(zip(names, (None if v == "" else v for v in row))) for row in ds["rows"]],
+                fh,
+                ensure_ascii=False,
+                indent=1,
+            )
         resources.append(
             {
                 "name": ds["name"],
@@ -133,12 +211,13 @@ def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path) 
     }
     (d / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     items = "".join(
-        f'<li><strong>{escape(ds["title"])}</strong>: {escape(ds["description"])} <a href="{ds["name"]}.csv">CSV</a> · <a href="{ds["name"]}.json">JSON</a></li>' for ds in sets
+        f'<li><strong>{escape(ds["title"])}</strong>: {escape(ds["description"])} <a href="{ds["name"]}.csv">CSV</a> · <a href="{ds["name"]}.json">JSON</a></li>'
+        for ds in sets
     )
     title, description = str(package["title"]), str(package["description"])
     (d / "index.html").write_text(
         f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>{escape(title)}</title></head><body><main>'
-        f'<h1>{escape(title)}</h1><p>{escape(description)}</p><ul>{items}</ul>'
+        f"<h1>{escape(title)}</h1><p>{escape(description)}</p><ul>{items}</ul>"
         f'<p>Descrizione dei dati: <a href="datapackage.json">datapackage.json</a> (Frictionless Data Package). '
         f'Licenza: <a href="{LICENCE["path"]}">{LICENCE["title"]}</a>.</p></main></body></html>',
         encoding="utf-8",

@@ -30,7 +30,9 @@ def put(c, url, body):
 
 def test_no_credentials_no_data(db):
     r = Client().get("/api/v1/enti")
-    assert r.status_code == 401 and r["Content-Type"] == "application/problem+json" and r["WWW-Authenticate"] == "Bearer"
+    assert (
+        r.status_code == 401 and r["Content-Type"] == "application/problem+json" and r["WWW-Authenticate"] == "Bearer"
+    )
     assert Client(HTTP_AUTHORIZATION="Bearer sbagliato").get("/api/v1/enti").status_code == 401
 
 
@@ -79,13 +81,48 @@ def test_another_entes_data_is_not_found(db, django_user_model):
 
 # The same actions as the pages' permission matrix (tests/web/test_permissions.py), through the API.
 WRITES = {
-    "valore, propria struttura": ("put", "/api/v1/enti/CCIAA-PT/2020/consuntivi/B.2.1-1", {"valore": "80"}, {"admin", "controllo", "responsabile"}),
-    "valore, trasversale": ("put", "/api/v1/enti/CCIAA-PT/2020/consuntivi/D2-4", {"valore": "99"}, {"admin", "controllo", "responsabile"}),
-    "valore, altra struttura": ("put", "/api/v1/enti/CCIAA-PT/2020/consuntivi/D2-1", {"valore": "2"}, {"admin", "controllo"}),
-    "misura di base": ("put", "/api/v1/enti/CCIAA-PT/misure/oneri_correnti/2020", {"valore": 1234.5}, {"admin", "controllo"}),
-    "adozione": ("post", "/api/v1/enti/CCIAA-PT/cicli/2020/adozioni", {"versione": 1, "atto": "Delibera n. 1", "atto_data": "2020-01-30"}, {"admin", "controllo"}),
-    "chiusura periodo": ("post", "/api/v1/enti/CCIAA-PT/2020/periodi-chiusi", {"periodo": "S1"}, {"admin", "controllo"}),
-    "commento OIV": ("post", "/api/v1/enti/CCIAA-PT/cicli/2020/commenti", {"oggetto": "D2-4", "testo": "Verificare"}, {"oiv"}),
+    "valore, propria struttura": (
+        "put",
+        "/api/v1/enti/CCIAA-PT/2020/consuntivi/B.2.1-1",
+        {"valore": "80"},
+        {"admin", "controllo", "responsabile"},
+    ),
+    "valore, trasversale": (
+        "put",
+        "/api/v1/enti/CCIAA-PT/2020/consuntivi/D2-4",
+        {"valore": "99"},
+        {"admin", "controllo", "responsabile"},
+    ),
+    "valore, altra struttura": (
+        "put",
+        "/api/v1/enti/CCIAA-PT/2020/consuntivi/D2-1",
+        {"valore": "2"},
+        {"admin", "controllo"},
+    ),
+    "misura di base": (
+        "put",
+        "/api/v1/enti/CCIAA-PT/misure/oneri_correnti/2020",
+        {"valore": 1234.5},
+        {"admin", "controllo"},
+    ),
+    "adozione": (
+        "post",
+        "/api/v1/enti/CCIAA-PT/cicli/2020/adozioni",
+        {"versione": 1, "atto": "Delibera n. 1", "atto_data": "2020-01-30"},
+        {"admin", "controllo"},
+    ),
+    "chiusura periodo": (
+        "post",
+        "/api/v1/enti/CCIAA-PT/2020/periodi-chiusi",
+        {"periodo": "S1"},
+        {"admin", "controllo"},
+    ),
+    "commento OIV": (
+        "post",
+        "/api/v1/enti/CCIAA-PT/cicli/2020/commenti",
+        {"oggetto": "D2-4", "testo": "Verificare"},
+        {"oiv"},
+    ),
 }
 # Writes only the API has (an accounting system pushes base measures; no page edits them yet).
 API_ONLY = {"misura di base"}
@@ -114,27 +151,53 @@ def test_api_permission_matrix_matches_the_pages(db, username, action):
         assert r.status_code in (200, 201, 204), (action, username, r.status_code, r.content[:300])
         assert m.Registro.objects.count() > before  # and it is on record
     else:
-        assert r.status_code == 403 and r["Content-Type"] == "application/problem+json", (action, username, r.status_code)
+        assert r.status_code == 403 and r["Content-Type"] == "application/problem+json", (
+            action,
+            username,
+            r.status_code,
+        )
         assert m.Registro.objects.count() == before  # nothing written, nothing recorded
 
 
 def test_the_demo_cycle_through_the_api(db):
     c, oiv = api("controllo"), api("oiv")
     base = "/api/v1/enti/CCIAA-PT/cicli/2020"
-    r = c.post(f"{base}/adozioni", data=json.dumps({"versione": 1, "atto": "Delibera di Giunta n. 12", "atto_data": "2020-01-30"}), content_type="application/json")
+    r = c.post(
+        f"{base}/adozioni",
+        data=json.dumps({"versione": 1, "atto": "Delibera di Giunta n. 12", "atto_data": "2020-01-30"}),
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["stato"] == "adottato" and r.json()["versione_in_vigore"] == 1
-    assert c.post(f"{base}/rimodulazioni", data=json.dumps({"motivazione": "Nuove risorse"}), content_type="application/json").json()["bozza"] == 2
-    r = c.post(f"{base}/adozioni", data=json.dumps({"versione": 2, "atto": "Delibera n. 40", "atto_data": "2020-06-15"}), content_type="application/json")
+    assert (
+        c.post(
+            f"{base}/rimodulazioni", data=json.dumps({"motivazione": "Nuove risorse"}), content_type="application/json"
+        ).json()["bozza"]
+        == 2
+    )
+    r = c.post(
+        f"{base}/adozioni",
+        data=json.dumps({"versione": 2, "atto": "Delibera n. 40", "atto_data": "2020-06-15"}),
+        content_type="application/json",
+    )
     assert r.json()["versione_in_vigore"] == 2
+
     def move(who, to, nota=""):
-        r = who.post(f"{base}/transizioni", data=json.dumps({"verso": to, "nota": nota}), content_type="application/json")
+        r = who.post(
+            f"{base}/transizioni", data=json.dumps({"verso": to, "nota": nota}), content_type="application/json"
+        )
         assert r.status_code == 200 and r.json()["stato"] == to, r.content
 
     move(c, "in_monitoraggio")
-    r = c.post("/api/v1/enti/CCIAA-PT/2020/periodi-chiusi", data=json.dumps({"periodo": "S1"}), content_type="application/json")
+    r = c.post(
+        "/api/v1/enti/CCIAA-PT/2020/periodi-chiusi", data=json.dumps({"periodo": "S1"}), content_type="application/json"
+    )
     assert r.status_code == 200 and r.json() == ["S1"]
     move(c, "consuntivo_chiuso")
-    r = oiv.post(f"{base}/commenti", data=json.dumps({"oggetto": "D2-4", "testo": "Indicare la fonte"}), content_type="application/json")
+    r = oiv.post(
+        f"{base}/commenti",
+        data=json.dumps({"oggetto": "D2-4", "testo": "Indicare la fonte"}),
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["autore"] == "oiv"
     move(oiv, "in_monitoraggio", nota="Manca la fonte di D2-4")  # returned to the administration
     move(c, "consuntivo_chiuso")
@@ -144,14 +207,21 @@ def test_the_demo_cycle_through_the_api(db):
     assert api("consultazione").get("/api/v1/enti/CCIAA-PT/2020/punteggi").json()["fund"]["provisional"] is False
     trail = c.get("/api/v1/enti/CCIAA-PT/registro?limit=100").json()["items"]
     assert [t["azione"] for t in trail if t["azione"].startswith(("piano.", "ciclo."))][::-1] == [
-        "piano.importa", "piano.adotta", "piano.rimodulazione.avvia", "piano.rimodulazione.adotta", *["ciclo.stato"] * 6,
+        "piano.importa",
+        "piano.adotta",
+        "piano.rimodulazione.avvia",
+        "piano.rimodulazione.adotta",
+        *["ciclo.stato"] * 6,
     ]
     assert {"periodo.chiudi", "oiv.commento"} <= {t["azione"] for t in trail}
 
 
 def test_plan_import_lists_every_problem_and_writes_nothing(db, tmp_path):
     bad = tmp_path / "piano.yaml"
-    bad.write_text("formato: cruscotto/piano@1\nente: {codice: CCIAA-PT, nome: X}\npiano: {titolo: T, anni: [2020]}\nprospettive: [{codice: P, nome: P, pes: 3}]\n", encoding="utf-8")
+    bad.write_text(
+        "formato: cruscotto/piano@1\nente: {codice: CCIAA-PT, nome: X}\npiano: {titolo: T, anni: [2020]}\nprospettive: [{codice: P, nome: P, pes: 3}]\n",
+        encoding="utf-8",
+    )
     before = m.Piano.objects.count()
     with open(bad, "rb") as fh:
         r = api("controllo").post("/api/v1/enti/CCIAA-PT/piani", {"file": fh})

@@ -63,7 +63,9 @@ def token(db):
 # The OpenAPI document is public and needs no database: read at collection, through the app itself.
 # Schemathesis draws some values with its own random seed: fixed too, unless CRUSCOTTO_FUZZ_RANDOM.
 schema = schemathesis.openapi.from_wsgi(
-    "/api/v1/openapi.json", _app(), config=SchemathesisConfig(seed=None if not DERANDOMIZE else int(os.environ.get("CRUSCOTTO_FUZZ_SEED", "2020")))
+    "/api/v1/openapi.json",
+    _app(),
+    config=SchemathesisConfig(seed=None if not DERANDOMIZE else int(os.environ.get("CRUSCOTTO_FUZZ_SEED", "2020"))),
 )
 
 
@@ -83,7 +85,13 @@ def _send(case, token):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=DERANDOMIZE,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_fuzz(case, token):
     _send(case, token)
     path = case.meta.components.get(ParameterLocation.PATH) if case.meta else None

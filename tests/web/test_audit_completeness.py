@@ -55,8 +55,17 @@ def _user(name):
 
 
 def _indicator_values(row: m.Indicatore, **change) -> dict:
-    values = {k: getattr(row, k) for k in ("nome", "algoritmo", "polarita", "unita", "tipologia", "fonte", "media_cluster", "note", "cruscotto")}
-    values.update(peso=row.peso_testo, etichette=row.etichette, strutture=[s.codice for s in row.strutture.all()], target=dict(row.target), formula=row.formula)
+    values = {
+        k: getattr(row, k)
+        for k in ("nome", "algoritmo", "polarita", "unita", "tipologia", "fonte", "media_cluster", "note", "cruscotto")
+    }
+    values.update(
+        peso=row.peso_testo,
+        etichette=row.etichette,
+        strutture=[s.codice for s in row.strutture.all()],
+        target=dict(row.target),
+        formula=row.formula,
+    )
     values.update(change)
     return values
 
@@ -96,28 +105,93 @@ def _adopt(piano):
 
 # name -> (who, setup(piano) -> state, call(user, piano, state))
 CASES = {
-    "piano_import": ("controllo", None, lambda u, p, s: services.piano_import(piano=selectors.plan_for(p), user=u, motivazione="")),
-    "consuntivo_registra": ("responsabile", None, lambda u, p, s: services.consuntivo_registra(user=u, piano=p, codice="B.2.1-1", anno=2020, testo="77")),
-    "evento_imposta_data": ("controllo", None, lambda u, p, s: services.evento_imposta_data(user=u, piano=p, codice="T0", data=date(2020, 3, 1))),
-    "bilancio_importa": ("controllo", None, lambda u, p, s: services.bilancio_importa(user=u, ente=p.ente, bilancio=_budget_changed(), fonte="nuovo")),
-    "personale_importa": ("controllo", None, lambda u, p, s: services.personale_importa(user=u, ente=p.ente, registro=_register()[:5], fonte="nuovo")),
-    "contesto_importa": ("controllo", None, lambda u, p, s: services.contesto_importa(user=u, ente=p.ente, contesto=_context_changed(), fonte="nuovo")),
-    "misura_registra": ("controllo", None, lambda u, p, s: services.misura_registra(user=u, ente=p.ente, nome="proventi_correnti", anno=2020, valore=1.5)),
-    "indicatore_aggiorna": ("controllo", None, lambda u, p, s: editing.indicatore_aggiorna(user=u, piano=p, codice="B.2.1-1", values=_indicator_values(p.indicatori.get(codice="B.2.1-1"), nome="Nuovo nome"))),
+    "piano_import": (
+        "controllo",
+        None,
+        lambda u, p, s: services.piano_import(piano=selectors.plan_for(p), user=u, motivazione=""),
+    ),
+    "consuntivo_registra": (
+        "responsabile",
+        None,
+        lambda u, p, s: services.consuntivo_registra(user=u, piano=p, codice="B.2.1-1", anno=2020, testo="77"),
+    ),
+    "evento_imposta_data": (
+        "controllo",
+        None,
+        lambda u, p, s: services.evento_imposta_data(user=u, piano=p, codice="T0", data=date(2020, 3, 1)),
+    ),
+    "bilancio_importa": (
+        "controllo",
+        None,
+        lambda u, p, s: services.bilancio_importa(user=u, ente=p.ente, bilancio=_budget_changed(), fonte="nuovo"),
+    ),
+    "personale_importa": (
+        "controllo",
+        None,
+        lambda u, p, s: services.personale_importa(user=u, ente=p.ente, registro=_register()[:5], fonte="nuovo"),
+    ),
+    "contesto_importa": (
+        "controllo",
+        None,
+        lambda u, p, s: services.contesto_importa(user=u, ente=p.ente, contesto=_context_changed(), fonte="nuovo"),
+    ),
+    "misura_registra": (
+        "controllo",
+        None,
+        lambda u, p, s: services.misura_registra(user=u, ente=p.ente, nome="proventi_correnti", anno=2020, valore=1.5),
+    ),
+    "indicatore_aggiorna": (
+        "controllo",
+        None,
+        lambda u, p, s: editing.indicatore_aggiorna(
+            user=u,
+            piano=p,
+            codice="B.2.1-1",
+            values=_indicator_values(p.indicatori.get(codice="B.2.1-1"), nome="Nuovo nome"),
+        ),
+    ),
     "indicatore_crea": (
         "controllo",
         None,
-        lambda u, p, s: editing.indicatore_crea(user=u, piano=p, livello="obiettivo_strategico", codice_padre="A", values={**_indicator_values(p.indicatori.get(codice="B.2.1-1")), "codice": "NUOVO-1", "peso": ""}),
+        lambda u, p, s: editing.indicatore_crea(
+            user=u,
+            piano=p,
+            livello="obiettivo_strategico",
+            codice_padre="A",
+            values={**_indicator_values(p.indicatori.get(codice="B.2.1-1")), "codice": "NUOVO-1", "peso": ""},
+        ),
     ),
-    "indicatore_elimina": ("controllo", None, lambda u, p, s: editing.indicatore_elimina(user=u, piano=p, codice="B.2.1-1")),
-    "nodo_aggiorna": ("controllo", None, lambda u, p, s: editing.nodo_aggiorna(user=u, piano=p, livello="obiettivo_strategico", codice="A", nome="Cambiato", peso="", note="")),
-    "nodo_crea": ("controllo", None, lambda u, p, s: editing.nodo_crea(user=u, piano=p, livello_padre="linea", codice_padre="A", codice="A.9", nome="Nuovo obiettivo")),
+    "indicatore_elimina": (
+        "controllo",
+        None,
+        lambda u, p, s: editing.indicatore_elimina(user=u, piano=p, codice="B.2.1-1"),
+    ),
+    "nodo_aggiorna": (
+        "controllo",
+        None,
+        lambda u, p, s: editing.nodo_aggiorna(
+            user=u, piano=p, livello="obiettivo_strategico", codice="A", nome="Cambiato", peso="", note=""
+        ),
+    ),
+    "nodo_crea": (
+        "controllo",
+        None,
+        lambda u, p, s: editing.nodo_crea(
+            user=u, piano=p, livello_padre="linea", codice_padre="A", codice="A.9", nome="Nuovo obiettivo"
+        ),
+    ),
     "nodo_elimina": (
         "controllo",
-        lambda p: editing.nodo_crea(user=_user("controllo"), piano=p, livello_padre="linea", codice_padre="A", codice="A.9", nome="Da togliere"),
+        lambda p: editing.nodo_crea(
+            user=_user("controllo"), piano=p, livello_padre="linea", codice_padre="A", codice="A.9", nome="Da togliere"
+        ),
         lambda u, p, s: editing.nodo_elimina(user=u, piano=p, livello="obiettivo_strategico", codice="A.9"),
     ),
-    "adotta": ("controllo", None, lambda u, p, s: ciclo.adotta(user=u, piano=p, atto="Delibera n. 1", atto_data=date(2020, 1, 30))),
+    "adotta": (
+        "controllo",
+        None,
+        lambda u, p, s: ciclo.adotta(user=u, piano=p, atto="Delibera n. 1", atto_data=date(2020, 1, 30)),
+    ),
     "rimodula": ("controllo", _adopt, lambda u, p, s: ciclo.rimodula(user=u, piano=s, motivazione="Nuove risorse")),
     "elimina_bozza": (
         "controllo",
@@ -125,8 +199,16 @@ CASES = {
         lambda u, p, s: ciclo.elimina_bozza(user=u, piano=s),
     ),
     "sposta": ("controllo", _adopt, lambda u, p, s: ciclo.sposta(user=u, ciclo=s.ciclo, verso="in_monitoraggio")),
-    "chiudi_periodo": ("controllo", None, lambda u, p, s: ciclo.chiudi_periodo(user=u, ente=p.ente, anno=2020, periodo="S1")),
-    "commenta": ("oiv", None, lambda u, p, s: ciclo.commenta(user=u, ciclo=p.ciclo, oggetto="D2-4", testo="Verificare la fonte")),
+    "chiudi_periodo": (
+        "controllo",
+        None,
+        lambda u, p, s: ciclo.chiudi_periodo(user=u, ente=p.ente, anno=2020, periodo="S1"),
+    ),
+    "commenta": (
+        "oiv",
+        None,
+        lambda u, p, s: ciclo.commenta(user=u, ciclo=p.ciclo, oggetto="D2-4", testo="Verificare la fonte"),
+    ),
 }
 # Users and roles change through Django's admin and commands: the audit listens to the models.
 MODEL_CASES = {
@@ -134,7 +216,9 @@ MODEL_CASES = {
     "utente modifica": lambda: _set(_user("consultazione"), first_name="Cambiato"),
     "utente password": lambda: _password(_user("consultazione")),
     "utente elimina": lambda: _user("consultazione").delete(),
-    "ruolo crea": lambda: m.Ruolo.objects.create(utente=_user("oiv"), ente=m.Ente.objects.get(codice="CCIAA-PT"), tipo="consultazione"),
+    "ruolo crea": lambda: m.Ruolo.objects.create(
+        utente=_user("oiv"), ente=m.Ente.objects.get(codice="CCIAA-PT"), tipo="consultazione"
+    ),
     "ruolo strutture": lambda: m.Ruolo.objects.filter(utente__username="responsabile").first().strutture.clear(),
     "ruolo elimina": lambda: m.Ruolo.objects.filter(utente__username="oiv").first().delete(),
 }
@@ -153,7 +237,11 @@ def _password(user):
 
 def test_every_write_function_has_a_case():
     for module, read_only in READ_ONLY.items():
-        public = {n for n, f in inspect.getmembers(module, inspect.isfunction) if f.__module__ == module.__name__ and not n.startswith("_")}
+        public = {
+            n
+            for n, f in inspect.getmembers(module, inspect.isfunction)
+            if f.__module__ == module.__name__ and not n.startswith("_")
+        }
         assert public - read_only - set(CASES) == set(), f"{module.__name__}: write functions without an audit case"
         assert set(read_only) <= public
 

@@ -31,9 +31,15 @@ def user(username: str):
 def worked(piano):
     """The demo ente after a season of work, every step through the services."""
     controllo, oiv = user("controllo"), user("oiv")
-    services.consuntivo_registra(user=controllo, piano=piano, codice="B.2.1-1", anno=YEAR, testo="88", nota="dato di giugno")
-    services.consuntivo_registra(user=controllo, piano=piano, codice="B.2.1-1", anno=YEAR, testo="91", nota="dato di luglio")
-    services.consuntivo_registra(user=controllo, piano=piano, codice="A.3.4-2", anno=YEAR, testo="")  # a value cleared: history of a deleted row
+    services.consuntivo_registra(
+        user=controllo, piano=piano, codice="B.2.1-1", anno=YEAR, testo="88", nota="dato di giugno"
+    )
+    services.consuntivo_registra(
+        user=controllo, piano=piano, codice="B.2.1-1", anno=YEAR, testo="91", nota="dato di luglio"
+    )
+    services.consuntivo_registra(
+        user=controllo, piano=piano, codice="A.3.4-2", anno=YEAR, testo=""
+    )  # a value cleared: history of a deleted row
     services.misura_registra(user=controllo, ente=piano.ente, nome="oneri_correnti", anno=YEAR, valore=6108547.25)
     services.misura_registra(user=controllo, ente=piano.ente, nome="oneri_correnti", anno=YEAR, valore=6108547.5)
     services.evento_imposta_data(user=controllo, piano=piano, codice="T0", data=date(2020, 9, 14))
@@ -46,7 +52,15 @@ def worked(piano):
     change_target(draft, "95%")
     ciclo.adotta(user=controllo, piano=draft, atto="Delibera di Giunta n. 40", atto_data=date(2020, 6, 15))
     ciclo.chiudi_periodo(user=controllo, ente=piano.ente, anno=YEAR, periodo="S1")
-    services.consuntivo_registra(user=controllo, piano=draft, codice="A.3.4-1", anno=YEAR, periodo="S1", testo="47,5", correzione="errore di battitura")
+    services.consuntivo_registra(
+        user=controllo,
+        piano=draft,
+        codice="A.3.4-1",
+        anno=YEAR,
+        periodo="S1",
+        testo="47,5",
+        correzione="errore di battitura",
+    )
     ciclo.commenta(user=oiv, ciclo=draft.ciclo, oggetto="D2-4", testo="Verificare la fonte")
     ruolo = m.Ruolo.objects.get(utente__username="responsabile", ente=piano.ente)
     ruolo.strutture.add(piano.ente.strutture.exclude(pk__in=ruolo.strutture.all()).order_by("codice").first())
@@ -55,9 +69,30 @@ def worked(piano):
 
 def change_target(piano, target: str) -> None:
     row = piano.indicatori.get(codice="B.2.1-1")
-    values = {k: getattr(row, k) for k in ("nome", "algoritmo", "polarita", "unita", "tipologia", "fonte", "media_cluster", "note", "cruscotto", "formula")}
-    values.update(peso=row.peso_testo, etichette=row.etichette, strutture=[s.codice for s in row.strutture.all()], target={**row.target, "2021": target})
-    editing.indicatore_aggiorna(user=user("controllo"), piano=piano, codice="B.2.1-1", values=values)  # the links are cleared and made again
+    values = {
+        k: getattr(row, k)
+        for k in (
+            "nome",
+            "algoritmo",
+            "polarita",
+            "unita",
+            "tipologia",
+            "fonte",
+            "media_cluster",
+            "note",
+            "cruscotto",
+            "formula",
+        )
+    }
+    values.update(
+        peso=row.peso_testo,
+        etichette=row.etichette,
+        strutture=[s.codice for s in row.strutture.all()],
+        target={**row.target, "2021": target},
+    )
+    editing.indicatore_aggiorna(
+        user=user("controllo"), piano=piano, codice="B.2.1-1", values=values
+    )  # the links are cleared and made again
 
 
 def dumped(codice: str = "CCIAA-PT", *, gz: bool = False) -> bytes:
@@ -82,7 +117,10 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
 
     ``dropped``: with the history of the rows of dropped drafts, which only the trail ties to the ente.
     """
-    H = {name: apps.get_model("performance", name) for name in ("historicalindicatore_strutture", "historicalruolo_strutture")}
+    H = {
+        name: apps.get_model("performance", name)
+        for name in ("historicalindicatore_strutture", "historicalruolo_strutture")
+    }
     plans = m.Piano.objects.filter(ente=ente)
     oo = m.ObiettivoOperativo.objects.filter(obiettivo_strategico__linea__prospettiva__piano__ente=ente)
     # a dropped draft leaves the history of its rows; the trail names it
@@ -100,11 +138,15 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
         "performance.prospettiva": m.Prospettiva.objects.filter(piano__in=plans),
         "performance.linea": m.Linea.objects.filter(prospettiva__piano__in=plans),
         "performance.obiettivostrategico": m.ObiettivoStrategico.objects.filter(linea__prospettiva__piano__in=plans),
-        "performance.obiettivooperativo_strutture": m.ObiettivoOperativo.strutture.through.objects.filter(obiettivooperativo__in=oo),
+        "performance.obiettivooperativo_strutture": m.ObiettivoOperativo.strutture.through.objects.filter(
+            obiettivooperativo__in=oo
+        ),
         "performance.obiettivooperativo": oo,
         "performance.indicatore_strutture": m.Indicatore.strutture.through.objects.filter(indicatore__piano__in=plans),
         "performance.historicalindicatore": hind,
-        "performance.historicalindicatore_strutture": H["historicalindicatore_strutture"].objects.filter(history__in=hind),
+        "performance.historicalindicatore_strutture": H["historicalindicatore_strutture"].objects.filter(
+            history__in=hind
+        ),
         "performance.indicatore": m.Indicatore.objects.filter(piano__in=plans),
         "performance.historicalconsuntivo": m.Consuntivo.history.model.objects.filter(of_plans),
         "performance.consuntivo": m.Consuntivo.objects.filter(piano__in=plans),
@@ -153,7 +195,11 @@ def snapshot(ente: m.Ente, *, dropped: bool = True) -> dict:
         for obj in qs.order_by("pk"):
             row = {"#": name(label, obj.pk)}
             for f in model._meta.concrete_fields:
-                if f.primary_key or f.name in RENEWED or (label, f.name) in {("performance.ente", "codice"), ("performance.registro", "ente")}:
+                if (
+                    f.primary_key
+                    or f.name in RENEWED
+                    or (label, f.name) in {("performance.ente", "codice"), ("performance.registro", "ente")}
+                ):
                     continue
                 value = getattr(obj, f.attname)
                 if f.is_relation:
@@ -190,11 +236,17 @@ def test_every_model_of_the_project_is_in_the_backup_or_excluded_with_a_reason(d
         label = mdl._meta.label_lower
         if not mdl.__module__.startswith("cruscotto.") or mdl._meta.proxy:
             continue
-        assert (label in dumped_labels) != (label in backup.EXCLUDED), f"{label}: in the backup, or in backup.EXCLUDED with its reason"
+        assert (label in dumped_labels) != (label in backup.EXCLUDED), (
+            f"{label}: in the backup, or in backup.EXCLUDED with its reason"
+        )
     assert all(len(reason) > 20 for reason in backup.EXCLUDED.values())
     # history of links is found through the history rows, which are never deleted, not through the links
     owners = {t.label: t.owner.name for t in backup.tables() if t.owner is not None}
-    assert owners["performance.historicalindicatore_strutture"] == owners["performance.historicalruolo_strutture"] == "history"
+    assert (
+        owners["performance.historicalindicatore_strutture"]
+        == owners["performance.historicalruolo_strutture"]
+        == "history"
+    )
     # and the test's own list of what belongs to an ente covers the same tables
     assert set(owned(m.Ente.objects.first())) == dumped_labels
 
@@ -213,17 +265,30 @@ def test_the_backup_holds_every_row_of_the_ente_and_no_secret(worked, django_use
     assert doc["format"] == "cruscotto-backup" and doc["version"] == 1 and doc["ente"] == "CCIAA-PT"
     from django.db.migrations.loader import MigrationLoader
 
-    latest = max(name for app, name in MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes() if app == "performance")
+    latest = max(
+        name
+        for app, name in MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+        if app == "performance"
+    )
     assert doc["app_migrations"]["performance"] == latest
     expected = {label: qs.count() for label, qs in owned(worked).items()}
     assert {label: len(rows) for label, rows in doc["models"].items()} == expected == doc["counts"]
-    assert expected["performance.historicalconsuntivo"] >= 4 and expected["performance.historicalindicatore_strutture"] >= 1
+    assert (
+        expected["performance.historicalconsuntivo"] >= 4
+        and expected["performance.historicalindicatore_strutture"] >= 1
+    )
     dropped = m.Registro.objects.get(azione="piano.rimodulazione.elimina").piano_id
     assert not m.Piano.objects.filter(pk=dropped).exists()
-    of_dropped = [r["fields"] for r in doc["models"]["performance.historicalindicatore"] if r["fields"]["piano"] == dropped]
-    assert {h["target"]["2021"] for h in of_dropped if h["history_type"] == "~"} == {"80%"}  # the edit (the row, then its links)
+    of_dropped = [
+        r["fields"] for r in doc["models"]["performance.historicalindicatore"] if r["fields"]["piano"] == dropped
+    ]
+    assert {h["target"]["2021"] for h in of_dropped if h["history_type"] == "~"} == {
+        "80%"
+    }  # the edit (the row, then its links)
     deleted = [h for h in of_dropped if h["history_type"] == "-"]
-    assert len(deleted) == m.Indicatore.objects.filter(piano__ente=worked, piano__versione=1).count()  # and the deletion of each row
+    assert (
+        len(deleted) == m.Indicatore.objects.filter(piano__ente=worked, piano__versione=1).count()
+    )  # and the deletion of each row
     assert {u["username"] for u in doc["users"]} == {"admin", "controllo", "responsabile", "oiv", "consultazione"}
     text = json.dumps(doc)
     assert "password" not in text and "md5$" not in text and "digest" not in text and "ALTRO" not in text
@@ -242,15 +307,23 @@ def test_a_restore_under_another_code_gives_the_same_scores_history_and_trail(wo
     for label in before:
         assert after[label] == before[label], label
     # the context data too: the restored ente reads back the very same organs, partecipate and tables
-    assert before["performance.contesto"] and m.Contesto.objects.get(ente=copy).dati == m.Contesto.objects.get(ente=worked).dati
+    assert (
+        before["performance.contesto"]
+        and m.Contesto.objects.get(ente=copy).dati == m.Contesto.objects.get(ente=worked).dati
+    )
     assert selectors.resources(copy, YEAR)["contesto"] == selectors.resources(worked, YEAR)["contesto"] is not None
     # the two entes share nothing: the original is untouched, the copy has rows of its own
     assert snapshot(worked) == before
-    assert not set(m.Piano.objects.filter(ente=copy).values_list("pk", flat=True)) & set(m.Piano.objects.filter(ente=worked).values_list("pk", flat=True))
+    assert not set(m.Piano.objects.filter(ente=copy).values_list("pk", flat=True)) & set(
+        m.Piano.objects.filter(ente=worked).values_list("pk", flat=True)
+    )
     # the cycle and the versions as they were, the version in force found as before
     assert list(copy.cicli.values_list("anno", "stato")) == [(YEAR, "in_monitoraggio")]
     assert selectors.current_plan(copy, YEAR).versione == selectors.current_plan(worked, YEAR).versione == 2
-    assert list(copy.piani.values_list("versione", "stato_versione", "precedente__versione").order_by("versione")) == [(1, "superata", None), (2, "in_vigore", 1)]
+    assert list(copy.piani.values_list("versione", "stato_versione", "precedente__versione").order_by("versione")) == [
+        (1, "superata", None),
+        (2, "in_vigore", 1),
+    ]
     record = m.Registro.objects.get(ente="CCIAA-PT-COPIA", azione="ripristino")
     assert record.utente == "sistema" and record.dopo["da"] == "CCIAA-PT" and record.dopo["utenti_creati"] == []
 
@@ -260,7 +333,10 @@ def test_the_restored_plan_works_like_the_original(worked):
     piano = selectors.current_plan(copy, YEAR)
     assert piano.revisione != selectors.current_plan(worked, YEAR).revisione  # no cache takes one for the other
     services.consuntivo_registra(user=user("controllo"), piano=piano, codice="B.2.1-1", anno=YEAR, testo="12")
-    assert selectors.score(piano, YEAR).achievement != selectors.score(selectors.current_plan(worked, YEAR), YEAR).achievement
+    assert (
+        selectors.score(piano, YEAR).achievement
+        != selectors.score(selectors.current_plan(worked, YEAR), YEAR).achievement
+    )
     # the responsabile's role came back with its structures: he may enter his indicators there too
     assert m.Ruolo.objects.get(ente=copy, utente__username="responsabile").strutture.count() == 2
 
@@ -272,7 +348,9 @@ def test_history_of_deleted_rows_keeps_keys_no_new_row_will_take(worked):
     assert [h.history_type for h in cleared.order_by("history_date", "history_id")] == ["+", "-"]
     key = cleared.first().id
     assert len({h.id for h in cleared}) == 1 and not m.Consuntivo.objects.filter(pk=key).exists()
-    new = services.consuntivo_registra(user=user("controllo"), piano=plans.get(versione=2), codice="A.3.4-2", anno=YEAR, testo="100")
+    new = services.consuntivo_registra(
+        user=user("controllo"), piano=plans.get(versione=2), codice="A.3.4-2", anno=YEAR, testo="100"
+    )
     assert new.pk != key and new.pk > key
 
 
@@ -312,7 +390,9 @@ def test_a_restore_into_an_empty_database_creates_the_missing_users_without_pass
     assert not new.has_usable_password() and not new.is_staff and not new.is_superuser
     assert m.Ruolo.objects.get(ente=report.ente, utente=new).tipo == "oiv"
     assert m.Commento.objects.get(ciclo__ente=report.ente).autore == new
-    assert m.Registro.objects.filter(azione="utente.crea", oggetto="oiv-altrove").exists()  # the trail says who made him
+    assert m.Registro.objects.filter(
+        azione="utente.crea", oggetto="oiv-altrove"
+    ).exists()  # the trail says who made him
 
 
 # --- refusals ---------------------------------------------------------------------------------
@@ -336,7 +416,10 @@ def test_an_existing_code_is_refused_with_its_name(worked):
         (lambda d: d["models"]["performance.consuntivo"].pop(), "incompleto o modificato"),
         (lambda d: d["models"].update({"performance.sconosciuto": []}), "non conosce: performance.sconosciuto"),
         (lambda d: d.pop("users"), "manca «users»"),
-        (lambda d: (d["models"].pop("performance.consuntivo"), d["counts"].pop("performance.consuntivo")), "mancano le tabelle performance.consuntivo"),
+        (
+            lambda d: (d["models"].pop("performance.consuntivo"), d["counts"].pop("performance.consuntivo")),
+            "mancano le tabelle performance.consuntivo",
+        ),
         (lambda d: d["counts"].pop("performance.consuntivo"), "non sono quelle dichiarate"),
         (lambda d: d["models"]["performance.linea"][0].pop("fields"), "danneggiato o modificato"),
     ],
@@ -389,7 +472,9 @@ def test_an_interrupted_restore_leaves_the_database_as_it_was(worked, monkeypatc
 
 def test_a_database_error_midway_is_reported_and_rolled_back(ente):
     doc = json.loads(dumped())
-    doc["models"]["performance.consuntivo"].append(dict(doc["models"]["performance.consuntivo"][0], pk=10**9))  # the same value twice
+    doc["models"]["performance.consuntivo"].append(
+        dict(doc["models"]["performance.consuntivo"][0], pk=10**9)
+    )  # the same value twice
     doc["counts"]["performance.consuntivo"] += 1
     counts = table_counts()
     with pytest.raises(backup.BackupError, match="il database è com'era"):

@@ -20,7 +20,17 @@ def wait_done(client, url, seconds=60):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("kind, fmt, magic", [("relazione", "docx", b"PK"), ("cruscotto", "xlsx", b"PK"), ("opendata", "zip", b"PK"), ("monitoraggio", "pdf", b"%PDF"), ("relazione", "xlsx", b"PK"), ("validazione", "pdf", b"%PDF")])
+@pytest.mark.parametrize(
+    "kind, fmt, magic",
+    [
+        ("relazione", "docx", b"PK"),
+        ("cruscotto", "xlsx", b"PK"),
+        ("opendata", "zip", b"PK"),
+        ("monitoraggio", "pdf", b"%PDF"),
+        ("relazione", "xlsx", b"PK"),
+        ("validazione", "pdf", b"%PDF"),
+    ],
+)
 def test_a_document_is_built_in_the_background_and_downloaded(kind, fmt, magic, settings):
     from django.core.management import call_command
 

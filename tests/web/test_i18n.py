@@ -16,10 +16,14 @@ def test_every_message_has_an_english_translation():
     assert PO.exists()
     if shutil.which("msgattrib") is None:
         pytest.skip("gettext tools not installed")
-    untranslated = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(PO)], capture_output=True, text=True, check=True).stdout
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", str(PO)], capture_output=True, text=True, check=True
+    ).stdout
     ids = [line for line in untranslated.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
     assert ids == []
-    fuzzy = subprocess.run(["msgattrib", "--only-fuzzy", "--no-obsolete", str(PO)], capture_output=True, text=True, check=True).stdout
+    fuzzy = subprocess.run(
+        ["msgattrib", "--only-fuzzy", "--no-obsolete", str(PO)], capture_output=True, text=True, check=True
+    ).stdout
     assert [line for line in fuzzy.splitlines() if line.startswith("msgid ") and line != 'msgid ""'] == []
 
 
@@ -43,8 +47,12 @@ def test_the_message_catalogue_covers_every_string_of_the_templates_and_code(tmp
     po = str(work / "locale/en/LC_MESSAGES/django.po")
     # A new string close to an old one comes back fuzzy, with the old one's translation: missing too.
     # msgattrib lists the entries (long ones span several lines); msgfmt counts them.
-    listed = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", po], capture_output=True, text=True, check=True).stdout
-    stats = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", po], capture_output=True, text=True, check=True).stderr
+    listed = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", po], capture_output=True, text=True, check=True
+    ).stdout
+    stats = subprocess.run(
+        ["msgfmt", "--statistics", "-o", "/dev/null", po], capture_output=True, text=True, check=True
+    ).stderr
     assert "untranslated" not in stats and "fuzzy" not in stats, stats + "\n" + listed
 
 

@@ -38,7 +38,9 @@ def test_an_error_halfway_writes_nothing(piano, monkeypatch, django_user_model):
     monkeypatch.setattr(m.ObiettivoOperativo.objects, "create", create_then_fail)
     before, records = _snapshot(), m.Registro.objects.count()
     with pytest.raises(RuntimeError):
-        services.piano_import(piano=loaded.piano, valori=loaded.valori, user=django_user_model.objects.get(username="controllo"))
+        services.piano_import(
+            piano=loaded.piano, valori=loaded.valori, user=django_user_model.objects.get(username="controllo")
+        )
     assert calls["n"] == 5
     assert _changed(before, _snapshot()) == set() and m.Registro.objects.count() == records
 

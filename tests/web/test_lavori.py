@@ -53,14 +53,19 @@ def test_jobs_are_bounded_per_user_and_in_all(piano, queued, settings, django_ca
         lavori.avvia_documento(user=oiv, ente=piano.ente, piano=piano, anno=2020, kind="relazione", fmt="pdf")
     lavori.avvia_documento(user=controllo, ente=piano.ente, piano=piano, anno=2020, kind="piano", fmt="docx")
     with pytest.raises(ValidationError, match="Troppi documenti"):
-        lavori.avvia_documento(user=_user("consultazione"), ente=piano.ente, piano=piano, anno=2020, kind="piano", fmt="pdf")
+        lavori.avvia_documento(
+            user=_user("consultazione"), ente=piano.ente, piano=piano, anno=2020, kind="piano", fmt="pdf"
+        )
     assert m.Lavoro.objects.filter(stato=S.IN_CODA).count() == 3
 
 
 def test_the_page_refuses_beyond_the_bound_and_says_why(as_user, piano, queued, settings):
     settings.CRUSCOTTO_JOBS_PER_USER = 1
     c = as_user("oiv")
-    assert c.post("/CCIAA-PT/2020/documenti/", {"tipo": "relazione", "formato": "pdf"}, HTTP_HX_REQUEST="true").status_code == 200
+    assert (
+        c.post("/CCIAA-PT/2020/documenti/", {"tipo": "relazione", "formato": "pdf"}, HTTP_HX_REQUEST="true").status_code
+        == 200
+    )
     r = c.post("/CCIAA-PT/2020/documenti/", {"tipo": "relazione", "formato": "docx"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 429 and "Ha già 1 documenti in preparazione" in r.content.decode()
     # The page shows the queued job as such.
@@ -69,11 +74,21 @@ def test_the_page_refuses_beyond_the_bound_and_says_why(as_user, piano, queued, 
 
 
 def test_a_failed_job_keeps_its_message_and_traceback_and_can_be_retried(as_user, piano, queued):
-    job = m.Lavoro.objects.create(tipo="documento", parametri={"kind": "relazione", "fmt": "pdf", "anno": 2020, "piano": 10**9}, ente=piano.ente, richiedente=_user("oiv"), nome_file="relazione.pdf")
+    job = m.Lavoro.objects.create(
+        tipo="documento",
+        parametri={"kind": "relazione", "fmt": "pdf", "anno": 2020, "piano": 10**9},
+        ente=piano.ente,
+        richiedente=_user("oiv"),
+        nome_file="relazione.pdf",
+    )
     with pytest.raises(m.Piano.DoesNotExist):
         lavori.esegui(str(job.pk))
     job.refresh_from_db()
-    assert job.stato == S.ERRORE and job.errore.startswith("DoesNotExist: ") and "Traceback (most recent call last)" in job.traccia
+    assert (
+        job.stato == S.ERRORE
+        and job.errore.startswith("DoesNotExist: ")
+        and "Traceback (most recent call last)" in job.traccia
+    )
     assert job.finito is not None
     c = as_user("oiv")
     html = c.get(f"/CCIAA-PT/2020/documenti/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
@@ -94,8 +109,12 @@ def test_a_running_job_without_signs_of_life_ends_failed(piano, queued, settings
     settings.CRUSCOTTO_JOB_STALE_SECONDS = 60
     old = timezone.now() - timedelta(seconds=61)
     fresh = timezone.now() - timedelta(seconds=5)
-    dead = m.Lavoro.objects.create(tipo="documento", parametri={}, ente=piano.ente, stato=S.IN_CORSO, iniziato=old, battito=old)
-    alive = m.Lavoro.objects.create(tipo="documento", parametri={}, ente=piano.ente, stato=S.IN_CORSO, iniziato=old, battito=fresh)
+    dead = m.Lavoro.objects.create(
+        tipo="documento", parametri={}, ente=piano.ente, stato=S.IN_CORSO, iniziato=old, battito=old
+    )
+    alive = m.Lavoro.objects.create(
+        tipo="documento", parametri={}, ente=piano.ente, stato=S.IN_CORSO, iniziato=old, battito=fresh
+    )
     assert lavori.scaduti() == 1
     dead.refresh_from_db()
     alive.refresh_from_db()
@@ -154,7 +173,9 @@ class Installation:
         self.manage("demo_setup", "-v0")
 
     def manage(self, *args: str) -> str:
-        r = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, capture_output=True, text=True, timeout=300)
+        r = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args], env=self.env, capture_output=True, text=True, timeout=300
+        )
         assert r.returncode == 0, r.stdout + r.stderr
         return r.stdout
 
@@ -179,7 +200,13 @@ class Installation:
         return {row.split("|")[0]: tuple(row.split("|")[1:]) for row in out.splitlines() if row}
 
     def worker(self, *args: str) -> subprocess.Popen:
-        p = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "db_worker", "--interval", "0.2", *args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        p = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "db_worker", "--interval", "0.2", *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.workers.append(p)
         return p
 
@@ -239,11 +266,17 @@ def test_a_worker_killed_mid_build_leaves_a_failed_job_that_can_be_retried(insta
 
 
 def test_two_workers_never_take_the_same_job(installation):
-    started = [installation.start(kind, fmt, user) for kind, fmt, user in (
-        ("cruscotto", "xlsx", "oiv"), ("opendata", "zip", "oiv"),
-        ("cruscotto", "xlsx", "controllo"), ("relazione", "xlsx", "controllo"),
-        ("cruscotto", "xlsx", "consultazione"), ("monitoraggio", "xlsx", "consultazione"),
-    )]
+    started = [
+        installation.start(kind, fmt, user)
+        for kind, fmt, user in (
+            ("cruscotto", "xlsx", "oiv"),
+            ("opendata", "zip", "oiv"),
+            ("cruscotto", "xlsx", "controllo"),
+            ("relazione", "xlsx", "controllo"),
+            ("cruscotto", "xlsx", "consultazione"),
+            ("monitoraggio", "xlsx", "consultazione"),
+        )
+    ]
     first, second = installation.worker("--batch"), installation.worker("--batch")
     for w in (first, second):
         w.wait(timeout=180)

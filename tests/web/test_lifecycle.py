@@ -23,14 +23,23 @@ def actions(piano):
 
 @pytest.fixture
 def adopted(as_user, piano):
-    r = post(as_user("controllo"), azione="adotta", versione=piano.versione, atto="Delibera di Giunta n. 12", atto_data="30/01/2020")
+    r = post(
+        as_user("controllo"),
+        azione="adotta",
+        versione=piano.versione,
+        atto="Delibera di Giunta n. 12",
+        atto_data="30/01/2020",
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     piano.refresh_from_db()
     return piano
 
 
 def test_adoption_needs_the_act_and_the_right_role(as_user, piano):
-    assert post(as_user("oiv"), azione="adotta", versione=piano.versione, atto="x", atto_data="30/01/2020").status_code == 403
+    assert (
+        post(as_user("oiv"), azione="adotta", versione=piano.versione, atto="x", atto_data="30/01/2020").status_code
+        == 403
+    )
     r = post(as_user("controllo"), azione="adotta", versione=piano.versione, atto="", atto_data="")
     assert r.status_code == 422 and "atto di adozione" in r.content.decode()
     assert m.Ciclo.objects.get().stato == "bozza"
@@ -40,12 +49,18 @@ def test_an_adopted_plan_is_locked(adopted, as_user, django_user_model):
     assert adopted.stato_versione == "in_vigore" and adopted.ciclo.stato == "adottato"
     controllo = django_user_model.objects.get(username="controllo")
     with pytest.raises(ValidationError, match="rimodulazione"):
-        editing.nodo_aggiorna(user=controllo, piano=adopted, livello="obiettivo_strategico", codice="A", nome="Cambiato", peso="", note="")
+        editing.nodo_aggiorna(
+            user=controllo, piano=adopted, livello="obiettivo_strategico", codice="A", nome="Cambiato", peso="", note=""
+        )
     page = as_user("controllo").get("/CCIAA-PT/2020/piano/").content.decode()
     assert "nodo_modifica" not in page and "/piano/obiettivo_strategico/A/" not in page  # no edit links
     assert actions(adopted)[-1] == "piano.adotta"
     record = m.Registro.objects.filter(azione="piano.adotta").get()
-    assert record.utente == "controllo" and record.dopo["atto"] == "Delibera di Giunta n. 12" and record.dopo["ciclo"] == "adottato"
+    assert (
+        record.utente == "controllo"
+        and record.dopo["atto"] == "Delibera di Giunta n. 12"
+        and record.dopo["ciclo"] == "adottato"
+    )
 
 
 def test_rimodulazione_makes_a_new_version_compared_with_the_old(adopted, as_user, django_user_model):
@@ -60,10 +75,24 @@ def test_rimodulazione_makes_a_new_version_compared_with_the_old(adopted, as_use
     assert selectors.current_plan(adopted.ente, 2020).pk == adopted.pk
     controllo = django_user_model.objects.get(username="controllo")
     row = draft.indicatori.get(codice="B.2.1-1")
-    values = {k: getattr(row, k) for k in ("nome", "algoritmo", "polarita", "unita", "tipologia", "fonte", "media_cluster", "note", "cruscotto")}
-    values.update(peso=row.peso_testo, etichette=row.etichette, strutture=[s.codice for s in row.strutture.all()], target={**row.target, "2021": "95%"}, formula=row.formula)
+    values = {
+        k: getattr(row, k)
+        for k in ("nome", "algoritmo", "polarita", "unita", "tipologia", "fonte", "media_cluster", "note", "cruscotto")
+    }
+    values.update(
+        peso=row.peso_testo,
+        etichette=row.etichette,
+        strutture=[s.codice for s in row.strutture.all()],
+        target={**row.target, "2021": "95%"},
+        formula=row.formula,
+    )
     editing.indicatore_aggiorna(user=controllo, piano=draft, codice="B.2.1-1", values=values)
-    assert post(c, azione="adotta", versione=draft.versione, atto="Delibera di Giunta n. 40", atto_data="15/06/2020").status_code == 302
+    assert (
+        post(
+            c, azione="adotta", versione=draft.versione, atto="Delibera di Giunta n. 40", atto_data="15/06/2020"
+        ).status_code
+        == 302
+    )
     adopted.refresh_from_db()
     draft.refresh_from_db()
     assert (adopted.stato_versione, draft.stato_versione) == ("superata", "in_vigore")
@@ -83,14 +112,22 @@ def test_closed_periods_take_only_reasoned_corrections(adopted, as_user):
     c = as_user("controllo")
     post(c, azione="sposta", verso="in_monitoraggio")
     assert post(c, azione="chiudi_periodo", periodo="S1").status_code == 302
-    resp = as_user("responsabile").post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "10", "periodo": "S1"}, HTTP_HX_REQUEST="true")
+    resp = as_user("responsabile").post(
+        "/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "10", "periodo": "S1"}, HTTP_HX_REQUEST="true"
+    )
     assert resp.status_code == 403
     r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "10", "periodo": "S1"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 422 and "correzione" in r.content.decode()
-    r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "10", "periodo": "S1", "correzione": "errore di battitura"}, HTTP_HX_REQUEST="true")
+    r = c.post(
+        "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
+        {"valore": "10", "periodo": "S1", "correzione": "errore di battitura"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200
     record = m.Registro.objects.get(azione="consuntivo.correzione")
-    assert record.oggetto == "B.2.1-1 2020 S1" and record.motivo == "errore di battitura" and record.dopo["valore"] == "10"
+    assert (
+        record.oggetto == "B.2.1-1 2020 S1" and record.motivo == "errore di battitura" and record.dopo["valore"] == "10"
+    )
 
 
 def test_the_whole_cycle_to_publication(adopted, as_user, piano):
@@ -111,7 +148,10 @@ def test_the_whole_cycle_to_publication(adopted, as_user, piano):
     assert "provvisorio fino alla validazione" not in fund_page  # validated: the amount is final
     assert post(c, azione="sposta", verso="pubblicato").status_code == 302
     assert m.Ciclo.objects.get().stato == "pubblicato"
-    steps = [(r.utente, r.prima["stato"], r.dopo["stato"]) for r in m.Registro.objects.filter(azione="ciclo.stato").order_by("pk")]
+    steps = [
+        (r.utente, r.prima["stato"], r.dopo["stato"])
+        for r in m.Registro.objects.filter(azione="ciclo.stato").order_by("pk")
+    ]
     assert steps == [
         ("controllo", "adottato", "in_monitoraggio"),
         ("controllo", "in_monitoraggio", "consuntivo_chiuso"),
@@ -144,7 +184,11 @@ def test_the_audit_trail_is_append_only(adopted):
 def test_the_audit_export_is_csv_safe_for_spreadsheets(adopted, as_user):
     c = as_user("controllo")
     post(c, azione="sposta", verso="in_monitoraggio")
-    c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "88", "nota": "=HYPERLINK(\"http://x\")", "periodo": ""}, HTTP_HX_REQUEST="true")
+    c.post(
+        "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
+        {"valore": "88", "nota": '=HYPERLINK("http://x")', "periodo": ""},
+        HTTP_HX_REQUEST="true",
+    )
     text = c.get("/CCIAA-PT/2020/registro/?formato=csv").content.decode()
     assert text.splitlines()[0] == "quando,utente,ente,piano,azione,oggetto,prima,dopo,motivo"
     assert "consuntivo.registra" in text

@@ -43,8 +43,17 @@ def test_a_failed_job_is_logged_with_its_traceback(piano, caplog, settings):
     from cruscotto.performance import models as m
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    job = m.Lavoro.objects.create(tipo="documento", parametri={"kind": "piano", "fmt": "pdf", "anno": 2020, "piano": 10**9}, ente=piano.ente, nome_file="piano.pdf")
+    job = m.Lavoro.objects.create(
+        tipo="documento",
+        parametri={"kind": "piano", "fmt": "pdf", "anno": 2020, "piano": 10**9},
+        ente=piano.ente,
+        nome_file="piano.pdf",
+    )
     with caplog.at_level(logging.INFO, logger="cruscotto"), pytest.raises(m.Piano.DoesNotExist):
         lavori.esegui(str(job.pk))
     failed = [r for r in _records(caplog, "cruscotto.lavori") if r.levelname == "ERROR"]
-    assert failed and "DoesNotExist" in JsonFormatter().format(failed[0]) and "Traceback" in JsonFormatter().format(failed[0])
+    assert (
+        failed
+        and "DoesNotExist" in JsonFormatter().format(failed[0])
+        and "Traceback" in JsonFormatter().format(failed[0])
+    )

@@ -9,7 +9,14 @@ from django.test.utils import CaptureQueriesContext
 
 from cruscotto.performance import selectors, services
 
-PAGES = ["/CCIAA-PT/2020/", "/CCIAA-PT/2020/albero/", "/CCIAA-PT/2020/mappa/", "/CCIAA-PT/2020/monitoraggio/", "/CCIAA-PT/2020/aree/", "/CCIAA-PT/2020/individuale/"]
+PAGES = [
+    "/CCIAA-PT/2020/",
+    "/CCIAA-PT/2020/albero/",
+    "/CCIAA-PT/2020/mappa/",
+    "/CCIAA-PT/2020/monitoraggio/",
+    "/CCIAA-PT/2020/aree/",
+    "/CCIAA-PT/2020/individuale/",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -90,5 +97,13 @@ def test_a_change_to_the_plan_renews_the_body(as_user, piano, django_user_model)
     c = as_user("controllo")
     before = c.get("/CCIAA-PT/2020/albero/").content.decode()
     assert "Un nodo rinominato per la prova" not in before
-    editing.nodo_aggiorna(user=django_user_model.objects.get(username="controllo"), piano=piano, livello="obiettivo_strategico", codice="A", nome="Un nodo rinominato per la prova", peso="", note="")
+    editing.nodo_aggiorna(
+        user=django_user_model.objects.get(username="controllo"),
+        piano=piano,
+        livello="obiettivo_strategico",
+        codice="A",
+        nome="Un nodo rinominato per la prova",
+        peso="",
+        note="",
+    )
     assert "Un nodo rinominato per la prova" in c.get("/CCIAA-PT/2020/albero/").content.decode()

@@ -63,7 +63,11 @@ def test_responsabile_enters_a_value_and_sees_the_new_status(as_user, piano):
     # B.2.1-1 (Servizio Promozione): 71,3 against 90% -> non raggiunto; 90 -> raggiunto
     before = selectors.score(piano, 2020)
     assert before.indicatore("B.2.1-1").stato.value == "non_raggiunto"
-    r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "90", "nota": "verificato", "periodo": ""}, HTTP_HX_REQUEST="true")
+    r = c.post(
+        "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
+        {"valore": "90", "nota": "verificato", "periodo": ""},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200
     html = r.content.decode()
     assert "stato-raggiunto" in html and 'id="ente-figura" hx-swap-oob="true"' in html
@@ -89,7 +93,12 @@ def test_responsabile_cannot_enter_values_of_other_structures(as_user, piano):
     r = as_user("responsabile").post("/CCIAA-PT/2020/monitoraggio/D2-1/", {"valore": "2"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 403
     # a TRASVERSALE indicator is his too
-    assert as_user("responsabile").post("/CCIAA-PT/2020/monitoraggio/D2-4/", {"valore": "100"}, HTTP_HX_REQUEST="true").status_code == 200
+    assert (
+        as_user("responsabile")
+        .post("/CCIAA-PT/2020/monitoraggio/D2-4/", {"valore": "100"}, HTTP_HX_REQUEST="true")
+        .status_code
+        == 200
+    )
 
 
 def test_the_monitoring_list_shows_only_what_the_user_may_fill(as_user):
@@ -103,9 +112,16 @@ def test_a_value_computed_by_its_formula_says_so_in_the_monitoring_list(as_user,
     # A.3.4-1 = prenotato_linea_a / stanziato_linea_a * 100: the demo's commitments give 92,4.
     page = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/").content.decode()
     row = page[page.index('id="riga-a34-1"') :].split("</tr>")[0]
-    assert 'title="prenotato_linea_a / stanziato_linea_a * 100; prenotato_linea_a = 323.446,20; stanziato_linea_a = 350.050">92,40</span>' in row
+    assert (
+        'title="prenotato_linea_a / stanziato_linea_a * 100; prenotato_linea_a = 323.446,20; stanziato_linea_a = 350.050">92,40</span>'
+        in row
+    )
     assert "dalla formula" in row and "inserito: 92,4" in row
-    form = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/A.3.4-1/?modifica=1", HTTP_HX_REQUEST="true").content.decode()
+    form = (
+        as_user("controllo")
+        .get("/CCIAA-PT/2020/monitoraggio/A.3.4-1/?modifica=1", HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
     assert "calcolato dalla formula con le misure di base: 92,40" in form
     # the first half has no measures of its own: the value entered is the value, and it is
     # scored as the period's (45,2 against 90%: 50,22%), as the monitoring report does
@@ -134,7 +150,9 @@ def test_without_javascript_the_row_is_edited_on_its_own_page(as_user, piano):
 
 
 def test_clearing_a_value_removes_it(as_user, piano):
-    as_user("controllo").post("/CCIAA-PT/2020/monitoraggio/D2-1/", {"valore": "", "periodo": ""}, HTTP_HX_REQUEST="true")
+    as_user("controllo").post(
+        "/CCIAA-PT/2020/monitoraggio/D2-1/", {"valore": "", "periodo": ""}, HTTP_HX_REQUEST="true"
+    )
     assert not Consuntivo.objects.filter(piano=piano, codice="D2-1", anno=2020, periodo="").exists()
     piano.refresh_from_db()
     assert selectors.score(piano, 2020).indicatore("D2-1").stato.value == "senza_dati"
@@ -161,7 +179,9 @@ def test_setting_t0_resolves_the_milestones(as_user, piano):
     from django.contrib.auth import get_user_model
 
     before = selectors.score(piano, 2020).indicatore("H1-1")
-    services.evento_imposta_data(user=get_user_model().objects.get(username="controllo"), piano=piano, codice="T0", data=date(2020, 9, 14))
+    services.evento_imposta_data(
+        user=get_user_model().objects.get(username="controllo"), piano=piano, codice="T0", data=date(2020, 9, 14)
+    )
     piano.refresh_from_db()
     after = selectors.score(piano, 2020).indicatore("H1-1")
     assert before.trace != after.trace
@@ -173,7 +193,7 @@ def test_query_count_does_not_grow_with_the_plan(as_user, piano, django_user_mod
     from cruscotto.engine.batch import synthetic, to_plans
     from cruscotto.performance.models import Ruolo
 
-    (big, valori), = to_plans(synthetic(1, 500, seed=7))
+    ((big, valori),) = to_plans(synthetic(1, 500, seed=7))
     stored = services.piano_import(piano=big, valori=valori)
     user = django_user_model.objects.get(username="controllo")
     Ruolo.objects.create(utente=user, ente=stored.ente, tipo=Ruolo.Tipo.CONTROLLO)

@@ -70,7 +70,10 @@ def test_a_plan_of_another_ente_is_refused(as_user, demo_plan_path):
     assert r.status_code == 422 and "è il piano dell&#x27;ente CCIAA-PO" in r.content.decode()
 
 
-@pytest.mark.parametrize("name, content, message", [("piano.exe", b"MZ", "Formato non ammesso"), ("piano.yaml", b"ente: [", "non è YAML valido")])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [("piano.exe", b"MZ", "Formato non ammesso"), ("piano.yaml", b"ente: [", "non è YAML valido")],
+)
 def test_bad_uploads_are_refused(as_user, name, content, message):
     r = upload(as_user("controllo"), name, content)
     assert r.status_code == 422 and message in r.content.decode()
@@ -118,7 +121,14 @@ def test_editing_an_indicator_target_rescores(as_user, piano):
 )
 def test_a_refused_edit_is_explained_by_field_and_writes_nothing(as_user, piano, field, value, message):
     c = as_user("controllo")
-    data = {"nome": "X", "polarita": "crescente", "peso": "60%", "target_2020": "90%", "cruscotto": "ente", field: value}
+    data = {
+        "nome": "X",
+        "polarita": "crescente",
+        "peso": "60%",
+        "target_2020": "90%",
+        "cruscotto": "ente",
+        field: value,
+    }
     r = c.post("/CCIAA-PT/2020/piano/indicatori/B.2.1-1/", data)
     assert r.status_code == 422
     assert message in r.content.decode()
@@ -127,11 +137,16 @@ def test_a_refused_edit_is_explained_by_field_and_writes_nothing(as_user, piano,
 
 def test_add_and_delete_an_indicator(as_user, piano):
     c = as_user("controllo")
-    r = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/", {"codice": "B.2.1-9", "nome": "Nuovo", "polarita": "crescente", "target_2020": "10", "cruscotto": "area"})
+    r = c.post(
+        "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/",
+        {"codice": "B.2.1-9", "nome": "Nuovo", "polarita": "crescente", "target_2020": "10", "cruscotto": "area"},
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     piano.refresh_from_db()
     assert selectors.plan_for(piano).indicatore("B.2.1-9").target[2020].valore == 10.0
-    dup = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/", {"codice": "B.2.1-9", "nome": "Doppio"})
+    dup = c.post(
+        "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.1/nuovo-indicatore/", {"codice": "B.2.1-9", "nome": "Doppio"}
+    )
     assert dup.status_code == 422 and "già usato" in dup.content.decode()
     assert c.post("/CCIAA-PT/2020/piano/indicatori/B.2.1-9/elimina/").status_code == 302
     piano.refresh_from_db()
@@ -147,10 +162,15 @@ def test_an_indicator_the_fund_needs_cannot_be_deleted(as_user, piano):
 
 def test_editing_a_node(as_user, piano):
     c = as_user("controllo")
-    r = c.post("/CCIAA-PT/2020/piano/obiettivo_strategico/B2/", {"nome": "Favorire l'internazionalizzazione delle imprese", "peso": "", "note": ""})
+    r = c.post(
+        "/CCIAA-PT/2020/piano/obiettivo_strategico/B2/",
+        {"nome": "Favorire l'internazionalizzazione delle imprese", "peso": "", "note": ""},
+    )
     assert r.status_code == 302
     piano.refresh_from_db()
-    assert next(o for o in selectors.plan_for(piano).obiettivi_strategici() if o.codice == "B2").nome.endswith("delle imprese")
+    assert next(o for o in selectors.plan_for(piano).obiettivi_strategici() if o.codice == "B2").nome.endswith(
+        "delle imprese"
+    )
     bad = c.post("/CCIAA-PT/2020/piano/obiettivo_strategico/B2/", {"nome": "X", "peso": "molto", "note": ""})
     assert bad.status_code == 422
 
@@ -175,11 +195,35 @@ def test_only_plan_editors_change_the_plan(as_user, username, method, url, data,
 
 def test_build_a_branch_of_the_tree_and_remove_it(as_user, piano):
     c = as_user("controllo")
-    assert c.post("/CCIAA-PT/2020/piano/piano/-/nuovo/", {"codice": "NEW", "nome": "Nuova prospettiva"}).status_code == 302
-    assert c.post("/CCIAA-PT/2020/piano/prospettiva/NEW/nuovo/", {"codice": "Z", "nome": "Nuova linea"}).status_code == 302
-    assert c.post("/CCIAA-PT/2020/piano/linea/Z/nuovo/", {"codice": "Z1", "nome": "Nuovo obiettivo strategico"}).status_code == 302
-    assert c.post("/CCIAA-PT/2020/piano/obiettivo_strategico/Z1/nuovo/", {"codice": "Z1.1", "nome": "Nuovo obiettivo operativo"}).status_code == 302
-    r = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/Z1.1/nuovo-indicatore/", {"codice": "Z1.1-1", "nome": "Nuovo indicatore", "polarita": "crescente", "target_2020": "5", "cruscotto": "ente"})
+    assert (
+        c.post("/CCIAA-PT/2020/piano/piano/-/nuovo/", {"codice": "NEW", "nome": "Nuova prospettiva"}).status_code == 302
+    )
+    assert (
+        c.post("/CCIAA-PT/2020/piano/prospettiva/NEW/nuovo/", {"codice": "Z", "nome": "Nuova linea"}).status_code == 302
+    )
+    assert (
+        c.post(
+            "/CCIAA-PT/2020/piano/linea/Z/nuovo/", {"codice": "Z1", "nome": "Nuovo obiettivo strategico"}
+        ).status_code
+        == 302
+    )
+    assert (
+        c.post(
+            "/CCIAA-PT/2020/piano/obiettivo_strategico/Z1/nuovo/",
+            {"codice": "Z1.1", "nome": "Nuovo obiettivo operativo"},
+        ).status_code
+        == 302
+    )
+    r = c.post(
+        "/CCIAA-PT/2020/piano/obiettivo_operativo/Z1.1/nuovo-indicatore/",
+        {
+            "codice": "Z1.1-1",
+            "nome": "Nuovo indicatore",
+            "polarita": "crescente",
+            "target_2020": "5",
+            "cruscotto": "ente",
+        },
+    )
     assert r.status_code == 302
     piano.refresh_from_db()
     plan = selectors.plan_for(piano)
@@ -189,7 +233,12 @@ def test_build_a_branch_of_the_tree_and_remove_it(as_user, piano):
     r = c.post("/CCIAA-PT/2020/piano/obiettivo_operativo/Z1.1/elimina/", follow=True)
     assert "non è vuoto" in r.content.decode()
     c.post("/CCIAA-PT/2020/piano/indicatori/Z1.1-1/elimina/")
-    for level, code in [("obiettivo_operativo", "Z1.1"), ("obiettivo_strategico", "Z1"), ("linea", "Z"), ("prospettiva", "NEW")]:
+    for level, code in [
+        ("obiettivo_operativo", "Z1.1"),
+        ("obiettivo_strategico", "Z1"),
+        ("linea", "Z"),
+        ("prospettiva", "NEW"),
+    ]:
         assert c.post(f"/CCIAA-PT/2020/piano/{level}/{code}/elimina/").status_code == 302
     piano.refresh_from_db()
     assert [p.codice for p in selectors.plan_for(piano).prospettive] == ["TEL", "EF", "PI", "ICA"]
@@ -215,7 +264,12 @@ def test_the_demo_plan_as_csv_imports_from_the_page_under_the_pages_ente(as_user
     token = html.split('name="token" value="')[1].split('"')[0]
     assert c.post("/CCIAA-PT/2020/piano/conferma/", {"token": token}).status_code == 302
     latest = selectors.plan_for(selectors.current_plan(piano.ente, 2020))
-    target = next(t for i in latest.indicatori() for t in i.target.values() if t.testo == "entro termini previsti per accorpamento")
+    target = next(
+        t
+        for i in latest.indicatori()
+        for t in i.target.values()
+        if t.testo == "entro termini previsti per accorpamento"
+    )
     assert (target.tipo.value, target.evento) == ("scadenza", "T0")
 
 
@@ -242,14 +296,28 @@ def test_the_fields_of_real_plans_survive_the_import(as_user, piano, demo_plan_p
 def test_sub_measures_are_entered_together_on_the_monitoring_page(as_user, piano):
     # One target with two figures: each gets its value (B.2.1-1#1, #2), saved together or not at all.
     c = as_user("controllo")
-    form = {"nome": "X", "polarita": "crescente", "peso": "60%", "target_2020": "almeno 100 imprese e almeno 20 eventi", "cruscotto": "ente"}
+    form = {
+        "nome": "X",
+        "polarita": "crescente",
+        "peso": "60%",
+        "target_2020": "almeno 100 imprese e almeno 20 eventi",
+        "cruscotto": "ente",
+    }
     assert c.post("/CCIAA-PT/2020/piano/indicatori/B.2.1-1/", form).status_code == 302
     row = c.get("/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1", HTTP_HX_REQUEST="true").content.decode()
     assert 'name="valore_1"' in row and 'name="valore_2"' in row and "almeno 20 eventi" in row
-    bad = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore_1": "100", "valore_2": "tanti", "periodo": ""}, HTTP_HX_REQUEST="true")
+    bad = c.post(
+        "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
+        {"valore_1": "100", "valore_2": "tanti", "periodo": ""},
+        HTTP_HX_REQUEST="true",
+    )
     assert bad.status_code == 422
     assert not piano.consuntivi.filter(codice__startswith="B.2.1-1#").exists()  # nothing half-written
-    ok = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore_1": "100", "valore_2": "16", "periodo": ""}, HTTP_HX_REQUEST="true")
+    ok = c.post(
+        "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
+        {"valore_1": "100", "valore_2": "16", "periodo": ""},
+        HTTP_HX_REQUEST="true",
+    )
     assert ok.status_code == 200
     piano.refresh_from_db()
     r = selectors.score(piano, 2020).indicatore("B.2.1-1")
@@ -283,7 +351,10 @@ def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_pla
 
     other = plan.indicatore("B.2.1-1")
     # 0,6 × 100 + 1 × 50 over 1,6 = 68,75 (a plain mean would say 75)
-    assert area_mean([(ind, R(100.0), area_share(ind.quote, {"PROMOZIONE"})), (other, R(50.0), None)]) == (pytest.approx(68.75), 2)
+    assert area_mean([(ind, R(100.0), area_share(ind.quote, {"PROMOZIONE"})), (other, R(50.0), None)]) == (
+        pytest.approx(68.75),
+        2,
+    )
     page = c.get("/CCIAA-PT/2020/aree/PROMOZIONE/").content.decode()
     assert "PROMOZIONE, ANAGRAFE (quota dell'area 60%)" in page
 
@@ -312,8 +383,15 @@ def test_an_objectives_resources_structures_and_shares_reach_the_pages_and_the_a
     assert "Risorse € 120.000" in tree and "PROMOZIONE (60%), REGOLAZIONE (40%)" in tree
     area = c.get("/CCIAA-PT/2020/aree/REGOLAZIONE/").content.decode()
     assert "A.3.4-1" in area and "quota dell'area 40%" in area
-    nodes = {n["codice"]: n for n in c.get("/api/v1/enti/CCIAA-PT/2020/albero").json() if n["livello"] == "obiettivo_operativo"}
-    assert nodes["A.3.4"]["risorse"] == 120000.0 and nodes["A.3.4"]["strutture"] == {"PROMOZIONE": 60.0, "REGOLAZIONE": 40.0}
+    nodes = {
+        n["codice"]: n
+        for n in c.get("/api/v1/enti/CCIAA-PT/2020/albero").json()
+        if n["livello"] == "obiettivo_operativo"
+    }
+    assert nodes["A.3.4"]["risorse"] == 120000.0 and nodes["A.3.4"]["strutture"] == {
+        "PROMOZIONE": 60.0,
+        "REGOLAZIONE": 40.0,
+    }
 
 
 def test_a_plan_with_a_fifth_level_imports_and_shows_it_on_the_pages_and_the_api(as_user, piano):

@@ -59,7 +59,12 @@ def _production(tmp_path, **extra):
         **extra,
     }
     manage = os.path.join(os.path.dirname(__file__), "..", "..", "manage.py")
-    return subprocess.run([sys.executable, manage, "check", "--deploy", "--fail-level", "WARNING"], env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, manage, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.mark.sqlite_only
@@ -70,7 +75,9 @@ def test_check_deploy_is_clean_under_the_production_settings(tmp_path):
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize("extra, warning", [({"CRUSCOTTO_DEBUG": "1"}, "security.W018"), ({"CRUSCOTTO_HTTPS": "0"}, "security.W008")])
+@pytest.mark.parametrize(
+    "extra, warning", [({"CRUSCOTTO_DEBUG": "1"}, "security.W018"), ({"CRUSCOTTO_HTTPS": "0"}, "security.W008")]
+)
 def test_check_deploy_does_see_an_unsafe_setting(tmp_path, extra, warning):
     r = _production(tmp_path, **extra)
     assert r.returncode != 0 and warning in r.stdout + r.stderr
@@ -83,6 +90,12 @@ def test_production_redirects_to_https_but_not_the_health_check(tmp_path):
         "c = Client(SERVER_NAME='performance.example.it');"
         "print(c.get('/accounts/login/', HTTP_HOST='performance.example.it').status_code, settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
     )
-    env = {"PATH": "/usr/bin:/bin", "CRUSCOTTO_VAR_DIR": str(tmp_path), "CRUSCOTTO_SECRET_KEY": "k" * 50, "CRUSCOTTO_ALLOWED_HOSTS": "performance.example.it", "DJANGO_SETTINGS_MODULE": "cruscotto.web.settings"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CRUSCOTTO_VAR_DIR": str(tmp_path),
+        "CRUSCOTTO_SECRET_KEY": "k" * 50,
+        "CRUSCOTTO_ALLOWED_HOSTS": "performance.example.it",
+        "DJANGO_SETTINGS_MODULE": "cruscotto.web.settings",
+    }
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.stdout.split() == ["301", "True", "31536000"], r.stderr

@@ -40,7 +40,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     import subprocess
     import sys
 
-    env = {"PATH": "/usr/bin:/bin", "CRUSCOTTO_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cruscotto.web.settings"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CRUSCOTTO_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "cruscotto.web.settings",
+    }
     r = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True)
     assert r.returncode != 0 and "CRUSCOTTO_SECRET_KEY" in r.stderr
 
@@ -51,6 +55,21 @@ def test_a_bad_boolean_setting_fails_loudly(tmp_path, bad):
     import subprocess
     import sys
 
-    env = {"PATH": "/usr/bin:/bin", "CRUSCOTTO_VAR_DIR": str(tmp_path), "CRUSCOTTO_DEBUG": bad, "CRUSCOTTO_SECRET_KEY": "k" * 50, "DJANGO_SETTINGS_MODULE": "cruscotto.web.settings"}
-    r = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"], env=env, capture_output=True, text=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CRUSCOTTO_VAR_DIR": str(tmp_path),
+        "CRUSCOTTO_DEBUG": bad,
+        "CRUSCOTTO_SECRET_KEY": "k" * 50,
+        "DJANGO_SETTINGS_MODULE": "cruscotto.web.settings",
+    }
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode != 0 and "CRUSCOTTO_DEBUG" in r.stderr and "non è un valore vero/falso" in r.stderr

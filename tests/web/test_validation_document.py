@@ -19,7 +19,9 @@ URL = "/CCIAA-PT/2020/ciclo/"
 def _document_text(ente, piano, tmp_path) -> str:
     piano = selectors.current_plan(ente, 2020)
     v, checks, notes = lifecycle.validation_inputs(ente, 2020, piano)
-    doc = build_validazione(selectors.plan_for(piano), selectors.score(piano, 2020), validazione=v, verifiche=checks, osservazioni=notes)
+    doc = build_validazione(
+        selectors.plan_for(piano), selectors.score(piano, 2020), validazione=v, verifiche=checks, osservazioni=notes
+    )
     out = tmp_path / "validazione.pdf"
     render_pdf(doc, out)
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
@@ -29,15 +31,38 @@ def test_a_draft_until_the_oiv_validates_then_the_act(as_user, ente, piano, tmp_
     c, oiv = as_user("controllo"), as_user("oiv")
     draft = _document_text(ente, piano, tmp_path)
     assert "BOZZA" in draft and "non è ancora validata" in draft and "non ancora adottato" in draft
-    assert c.post(URL, {"azione": "adotta", "versione": piano.versione, "atto": "Delibera di Giunta n. 12", "atto_data": "30/01/2020"}).status_code == 302
+    assert (
+        c.post(
+            URL,
+            {
+                "azione": "adotta",
+                "versione": piano.versione,
+                "atto": "Delibera di Giunta n. 12",
+                "atto_data": "30/01/2020",
+            },
+        ).status_code
+        == 302
+    )
     c.post(URL, {"azione": "sposta", "verso": "in_monitoraggio"})
     c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "88", "periodo": ""}, HTTP_HX_REQUEST="true")
     c.post(URL, {"azione": "sposta", "verso": "consuntivo_chiuso"})
-    r = c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "91", "periodo": "", "correzione": "dato definitivo della fonte"}, HTTP_HX_REQUEST="true")
+    r = c.post(
+        "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
+        {"valore": "91", "periodo": "", "correzione": "dato definitivo della fonte"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200
-    assert oiv.post(URL, {"azione": "commenta", "oggetto": "D2-4", "testo": "Indicare la fonte del dato"}).status_code == 302
-    assert oiv.post(URL, {"azione": "commenta", "oggetto": "", "testo": "Relazione chiara e completa"}).status_code == 302
-    assert oiv.post(URL, {"azione": "sposta", "verso": "in_monitoraggio", "nota": "Manca la fonte di D2-4"}).status_code == 302
+    assert (
+        oiv.post(URL, {"azione": "commenta", "oggetto": "D2-4", "testo": "Indicare la fonte del dato"}).status_code
+        == 302
+    )
+    assert (
+        oiv.post(URL, {"azione": "commenta", "oggetto": "", "testo": "Relazione chiara e completa"}).status_code == 302
+    )
+    assert (
+        oiv.post(URL, {"azione": "sposta", "verso": "in_monitoraggio", "nota": "Manca la fonte di D2-4"}).status_code
+        == 302
+    )
     c.post(URL, {"azione": "sposta", "verso": "consuntivo_chiuso"})
     before = _document_text(ente, piano, tmp_path)
     assert "BOZZA" in before and "provvisorio fino alla validazione" in before
@@ -70,7 +95,9 @@ def test_a_pdf_reads_back_without_a_plan_cycle_of_its_own(as_user, ente, piano, 
     # 2021 of the 2020-2022 plan: no cycle starts that year, the document is a draft.
     v, checks, notes = lifecycle.validation_inputs(ente, 2021, piano)
     assert not v.validata and notes == [] and checks.correzioni == 0
-    doc = build_validazione(selectors.plan_for(piano), selectors.score(piano, 2021), validazione=v, verifiche=checks, osservazioni=notes)
+    doc = build_validazione(
+        selectors.plan_for(piano), selectors.score(piano, 2021), validazione=v, verifiche=checks, osservazioni=notes
+    )
     buf = tmp_path / "v2021.pdf"
     render_pdf(doc, buf)
     assert "2021" in PdfReader(io.BytesIO(buf.read_bytes())).pages[0].extract_text()

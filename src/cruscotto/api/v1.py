@@ -33,7 +33,11 @@ from cruscotto.performance import permissions, selectors, services
 class Token(HttpBearer):
     def authenticate(self, request, token: str):
         digest = hashlib.sha256(token.encode()).hexdigest()
-        found = m.TokenAPI.objects.select_related("utente").filter(digest=digest, attivo=True, utente__is_active=True).first()
+        found = (
+            m.TokenAPI.objects.select_related("utente")
+            .filter(digest=digest, attivo=True, utente__is_active=True)
+            .first()
+        )
         if found is None:
             return None
         m.TokenAPI.objects.filter(pk=found.pk).update(usato_il=timezone.now())
@@ -90,7 +94,13 @@ def problem(request, status: int, title: str, detail: str = "", errors: list | N
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
-    return problem(request, 422, "Richiesta non valida", "Alcuni campi non sono validi.", [{"where": ".".join(str(x) for x in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors])
+    return problem(
+        request,
+        422,
+        "Richiesta non valida",
+        "Alcuni campi non sono validi.",
+        [{"where": ".".join(str(x) for x in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors],
+    )
 
 
 @api.exception_handler(DjangoValidationError)
@@ -133,10 +143,22 @@ def _single_query_values(view):
     def wrapper(request, *args, **kwargs):
         repeated = sorted(k for k, values in request.GET.lists() if len(values) > 1)
         if repeated:
-            return problem(request, 422, "Richiesta non valida", "Parametri ripetuti: " + ", ".join(repeated), [{"where": f"query.{k}", "message": "un solo valore"} for k in repeated])
+            return problem(
+                request,
+                422,
+                "Richiesta non valida",
+                "Parametri ripetuti: " + ", ".join(repeated),
+                [{"where": f"query.{k}", "message": "un solo valore"} for k in repeated],
+            )
         empty = sorted(k for k, values in request.GET.lists() if values == [""])
         if empty:
-            return problem(request, 422, "Richiesta non valida", "Parametri vuoti: " + ", ".join(empty), [{"where": f"query.{k}", "message": "valore vuoto"} for k in empty])
+            return problem(
+                request,
+                422,
+                "Richiesta non valida",
+                "Parametri vuoti: " + ", ".join(empty),
+                [{"where": f"query.{k}", "message": "valore vuoto"} for k in empty],
+            )
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -333,7 +355,11 @@ def _indicator(i, r) -> dict:
 @paginate(Pagination)
 def enti(request):
     """The enti where the user has a role."""
-    qs = m.Ente.objects.all() if request.user.is_superuser else m.Ente.objects.filter(ruoli__utente=request.user).distinct()
+    qs = (
+        m.Ente.objects.all()
+        if request.user.is_superuser
+        else m.Ente.objects.filter(ruoli__utente=request.user).distinct()
+    )
     return qs.order_by("codice")
 
 
@@ -366,8 +392,15 @@ def albero(request, ente: str, anno: int):
     assigned = selectors.assignments(selectors.plan_for(piano))
     return [
         {
-            "codice": n.codice, "livello": n.livello, "nome": n.nome, "padre": n.padre, "achievement": n.achievement, "stato": n.stato.value,
-            "cruscotto": n.cruscotto, "copertura": n.copertura.as_dict(), **assigned.get((n.livello, n.codice), {}),
+            "codice": n.codice,
+            "livello": n.livello,
+            "nome": n.nome,
+            "padre": n.padre,
+            "achievement": n.achievement,
+            "stato": n.stato.value,
+            "cruscotto": n.cruscotto,
+            "copertura": n.copertura.as_dict(),
+            **assigned.get((n.livello, n.codice), {}),
         }
         for n in selectors.score(piano, anno).nodi
     ]
@@ -429,10 +462,25 @@ def consuntivo_scrivi(request, ente: str, anno: int, codice: str, dati: Consunti
     _e, piano = _plan(request, ente, anno)
     if periodo not in lifecycle.PERIODS:
         raise DjangoValidationError(f"Periodo sconosciuto: {periodo}")
-    saved = services.consuntivo_registra(user=request.user, piano=piano, codice=codice, anno=anno, periodo=periodo, testo=dati.valore, nota=dati.nota, correzione=dati.correzione)
+    saved = services.consuntivo_registra(
+        user=request.user,
+        piano=piano,
+        codice=codice,
+        anno=anno,
+        periodo=periodo,
+        testo=dati.valore,
+        nota=dati.nota,
+        correzione=dati.correzione,
+    )
     if saved is None:
         return Status(204, None)
-    return {"codice": saved.codice, "anno": saved.anno, "periodo": saved.periodo, "valore": saved.valore, "nota": saved.nota}
+    return {
+        "codice": saved.codice,
+        "anno": saved.anno,
+        "periodo": saved.periodo,
+        "valore": saved.valore,
+        "nota": saved.nota,
+    }
 
 
 @api.get("/enti/{ente}/misure", response={200: list[MisuraOut], **ERRORS}, tags=["misure"])
@@ -448,7 +496,9 @@ def misure(request, ente: str, anno: int | None = None):
 @api.put("/enti/{ente}/misure/{nome}/{anno}", response={200: MisuraOut, 204: None, **ERRORS}, tags=["misure"])
 def misura_scrivi(request, ente: str, nome: str, anno: int, dati: MisuraIn):
     """Record a base measure (``null`` clears it): for an accounting system pushing its figures."""
-    saved = services.misura_registra(user=request.user, ente=_ente(request, ente), nome=nome, anno=anno, valore=dati.valore)
+    saved = services.misura_registra(
+        user=request.user, ente=_ente(request, ente), nome=nome, anno=anno, valore=dati.valore
+    )
     if saved is None:
         return Status(204, None)
     return {"nome": saved.nome, "anno": saved.anno, "valore": saved.valore}
@@ -478,7 +528,9 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
         raise PermissionDenied("Solo il controllo di gestione o un amministratore importa un piano.")
     suffix = Path(file.name or "").suffix.lower()
     if suffix not in UPLOAD_TYPES:
-        raise DjangoValidationError(f"Formato non ammesso: {suffix or '(nessuno)'} (ammessi: {', '.join(UPLOAD_TYPES)}).")
+        raise DjangoValidationError(
+            f"Formato non ammesso: {suffix or '(nessuno)'} (ammessi: {', '.join(UPLOAD_TYPES)})."
+        )
     if file.size > UPLOAD_LIMIT:
         raise DjangoValidationError("File troppo grande (massimo 10 MB).")
     with tempfile.TemporaryDirectory() as tmp:
@@ -489,15 +541,37 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
         try:
             loaded = load_plan(path, ente=(e.codice, e.nome))
         except PlanError as exc:
-            return problem(request, 422, "Piano non valido", f"{len(exc.problems)} problemi", [p.as_dict() for p in exc.problems])
+            return problem(
+                request, 422, "Piano non valido", f"{len(exc.problems)} problemi", [p.as_dict() for p in exc.problems]
+            )
     problems = loaded.locate(validate_plan(loaded.piano))
     errors = [p.as_dict() for p in problems if p.severity == "error"]
     if loaded.piano.ente.codice != e.codice:
-        errors.insert(0, {"code": "ente", "message": f"Il file è il piano dell'ente {loaded.piano.ente.codice}, non di {e.codice}.", "where": "ente.codice"})
+        errors.insert(
+            0,
+            {
+                "code": "ente",
+                "message": f"Il file è il piano dell'ente {loaded.piano.ente.codice}, non di {e.codice}.",
+                "where": "ente.codice",
+            },
+        )
     if errors:
         return problem(request, 422, "Piano con errori: nulla è stato scritto", f"{len(errors)} errori", errors)
-    new = services.piano_import(piano=loaded.piano, valori=loaded.valori if loaded.valori.consuntivi else None, user=request.user, motivazione=motivazione)
-    return Status(201, {"versione": new.versione, "stato_versione": new.stato_versione, "indicatori": new.indicatori.count(), "avvisi": [p.message for p in problems if p.severity == "warning"] + [w.message for w in loaded.warnings]})
+    new = services.piano_import(
+        piano=loaded.piano,
+        valori=loaded.valori if loaded.valori.consuntivi else None,
+        user=request.user,
+        motivazione=motivazione,
+    )
+    return Status(
+        201,
+        {
+            "versione": new.versione,
+            "stato_versione": new.stato_versione,
+            "indicatori": new.indicatori.count(),
+            "avvisi": [p.message for p in problems if p.severity == "warning"] + [w.message for w in loaded.warnings],
+        },
+    )
 
 
 class ControlloOut(Schema):
@@ -530,7 +604,14 @@ def bilancio(request, ente: str, anno: int):
     pn = b.proiezione(tables.patrimonio, tables.preventivo) if tables.patrimonio and tables.preventivo else None
     piano = selectors.current_plan(e, anno)
     found = b.check_bilancio(tables, piano=selectors.plan_for(piano) if piano else None)
-    return {"anno": row.anno, "fonte": row.fonte, "tabelle": row.dati, "risultati": computed, "patrimonio_netto": pn, "controlli": [p.as_dict() for p in found]}
+    return {
+        "anno": row.anno,
+        "fonte": row.fonte,
+        "tabelle": row.dati,
+        "risultati": computed,
+        "patrimonio_netto": pn,
+        "controlli": [p.as_dict() for p in found],
+    }
 
 
 class IndicatoreGenereOut(Schema):
@@ -571,7 +652,18 @@ def personale(request, ente: str):
     for y in years:
         for ind in pe.indicatori_genere(reg, y):
             t = ind.traccia
-            inds.append({"codice": ind.definizione.codice, "dicitura": ind.definizione.dicitura, "misura": ind.definizione.misura, "anno": y, "valore": ind.valore, "numeratore": t.numeratore, "denominatore": t.denominatore, "spiegazione": t.spiegazione(ind.definizione.misura)})
+            inds.append(
+                {
+                    "codice": ind.definizione.codice,
+                    "dicitura": ind.definizione.dicitura,
+                    "misura": ind.definizione.misura,
+                    "anno": y,
+                    "valore": ind.valore,
+                    "numeratore": t.numeratore,
+                    "denominatore": t.denominatore,
+                    "spiegazione": t.spiegazione(ind.definizione.misura),
+                }
+            )
     return {"anni": years, "composizione": comp, "indicatori": inds}
 
 
@@ -650,7 +742,9 @@ class ContestoOut(Schema):
     mappa: MappaOut | None
     partecipate: list[PartecipataOut]
     tabelle: list[TabellaContestoOut]
-    azioni_positive: list[AzionePositivaOut] = Field(default=[], description="Pari opportunità: il piano di azioni positive e gli obiettivi del CUG")
+    azioni_positive: list[AzionePositivaOut] = Field(
+        default=[], description="Pari opportunità: il piano di azioni positive e gli obiettivi del CUG"
+    )
     controlli: list[ControlloOut]
 
 
@@ -665,7 +759,13 @@ def contesto(request, ente: str):
     if row is None:
         raise Http404("Nessun dato di contesto.")
     data = co.contesto_from_data(row.dati)
-    return {"mappa": None, **co.contesto_to_data(data), "fonte": row.fonte, "aggiornato_il": row.aggiornato_il.isoformat(), "controlli": [p.as_dict() for p in co.check_contesto(data)]}
+    return {
+        "mappa": None,
+        **co.contesto_to_data(data),
+        "fonte": row.fonte,
+        "aggiornato_il": row.aggiornato_il.isoformat(),
+        "controlli": [p.as_dict() for p in co.check_contesto(data)],
+    }
 
 
 def _cycle(request, ente: str, anno: int) -> tuple[m.Ente, m.Ciclo]:
@@ -678,7 +778,13 @@ def _cycle(request, ente: str, anno: int) -> tuple[m.Ente, m.Ciclo]:
 
 def _cycle_out(request, c: m.Ciclo) -> dict:
     vf, d = lifecycle.version_in_force(c), lifecycle.draft(c)
-    return {"anno": c.anno, "stato": c.stato, "versione_in_vigore": vf.versione if vf else None, "bozza": d.versione if d else None, "passaggi_possibili": lifecycle.moves_for(request.user, c)}
+    return {
+        "anno": c.anno,
+        "stato": c.stato,
+        "versione_in_vigore": vf.versione if vf else None,
+        "bozza": d.versione if d else None,
+        "passaggi_possibili": lifecycle.moves_for(request.user, c),
+    }
 
 
 @api.get("/enti/{ente}/cicli/{anno}", response={200: CicloOut, **ERRORS}, tags=["ciclo"])
@@ -717,7 +823,12 @@ def rimodulazione(request, ente: str, anno: int, dati: RimodulazioneIn):
 
 
 def _comment_out(c: m.Commento) -> dict:
-    return {"oggetto": c.oggetto, "testo": c.testo, "autore": c.autore.get_username() if c.autore else "", "quando": c.creato_il.isoformat()}
+    return {
+        "oggetto": c.oggetto,
+        "testo": c.testo,
+        "autore": c.autore.get_username() if c.autore else "",
+        "quando": c.creato_il.isoformat(),
+    }
 
 
 @api.get("/enti/{ente}/cicli/{anno}/commenti", response={200: list[CommentoOut], **ERRORS}, tags=["ciclo"])
@@ -731,7 +842,9 @@ def commenti(request, ente: str, anno: int):
 def commento(request, ente: str, anno: int, dati: CommentoIn):
     """The OIV comments an indicator, an objective or (with no ``oggetto``) the Relazione."""
     _e, c = _cycle(request, ente, anno)
-    return Status(201, _comment_out(lifecycle.commenta(user=request.user, ciclo=c, oggetto=dati.oggetto, testo=dati.testo)))
+    return Status(
+        201, _comment_out(lifecycle.commenta(user=request.user, ciclo=c, oggetto=dati.oggetto, testo=dati.testo))
+    )
 
 
 @api.post("/enti/{ente}/{anno}/periodi-chiusi", response={200: list[str], **ERRORS}, tags=["valori"])
@@ -753,7 +866,18 @@ def registro(request, ente: str, oggetto: str | None = None, utente: str | None 
         qs = qs.filter(oggetto__startswith=oggetto)
     if utente:
         qs = qs.filter(utente=utente)
-    return [{"quando": r.quando.isoformat(), "utente": r.utente, "azione": r.azione, "oggetto": r.oggetto, "prima": r.prima, "dopo": r.dopo, "motivo": r.motivo} for r in qs]
+    return [
+        {
+            "quando": r.quando.isoformat(),
+            "utente": r.utente,
+            "azione": r.azione,
+            "oggetto": r.oggetto,
+            "prima": r.prima,
+            "dopo": r.dopo,
+            "motivo": r.motivo,
+        }
+        for r in qs
+    ]
 
 
 # --- uploads of tables: the same reading, checks and all-or-nothing writing as the pages --------

@@ -88,8 +88,13 @@ def build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str],
         from .relazione import build_relazione
 
         doc = build_relazione(
-            plan, _result(inputs), example_data=inputs.example_data, bilancio=inputs.bilancio, personale=inputs.personale,
-            misure=inputs.valori.misure_anno(inputs.anno), contesto=inputs.contesto,
+            plan,
+            _result(inputs),
+            example_data=inputs.example_data,
+            bilancio=inputs.bilancio,
+            personale=inputs.personale,
+            misure=inputs.valori.misure_anno(inputs.anno),
+            contesto=inputs.contesto,
         )
     elif kind == "piano":
         from .piano import build_piano
@@ -99,7 +104,9 @@ def build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str],
         from .validazione import build_validazione
 
         v, checks, notes = inputs.validazione or (None, (), ())
-        doc = build_validazione(plan, _result(inputs), validazione=v, verifiche=checks, osservazioni=notes, example_data=inputs.example_data)
+        doc = build_validazione(
+            plan, _result(inputs), validazione=v, verifiche=checks, osservazioni=notes, example_data=inputs.example_data
+        )
     else:  # monitoraggio
         from .monitoraggio import build_monitoraggio
 

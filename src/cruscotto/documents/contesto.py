@@ -37,7 +37,12 @@ def organi_table(c: co.Contesto) -> Table:
 
 
 def struttura_table(c: co.Contesto) -> Table:
-    return Table(("Voce", "Descrizione"), tuple((Cell(s.nome, bold=True), Cell(s.descrizione)) for s in c.struttura), "Struttura organizzativa", (1.4, 5))
+    return Table(
+        ("Voce", "Descrizione"),
+        tuple((Cell(s.nome, bold=True), Cell(s.descrizione)) for s in c.struttura),
+        "Struttura organizzativa",
+        (1.4, 5),
+    )
 
 
 def attivita_table(c: co.Contesto) -> Table:
@@ -46,7 +51,10 @@ def attivita_table(c: co.Contesto) -> Table:
 
 
 def mappa_table(m: co.MappaStakeholder) -> Table:
-    rows = tuple((Cell(r.gruppo), Cell(r.nome, bold=True), *(Cell(SEGNO if mark else "", "center") for mark in r.segni)) for r in m.righe)
+    rows = tuple(
+        (Cell(r.gruppo), Cell(r.nome, bold=True), *(Cell(SEGNO if mark else "", "center") for mark in r.segni))
+        for r in m.righe
+    )
     return Table(
         ("Gruppo", "Stakeholder", *(col.intestazione for col in m.colonne)),
         rows,
@@ -58,7 +66,10 @@ def mappa_table(m: co.MappaStakeholder) -> Table:
 def partecipate_table(c: co.Contesto) -> Table:
     return Table(
         ("Progr.", "Nome partecipata", "Codice fiscale", "Quota di partecipazione (%)"),
-        tuple((Cell(p.progressivo), Cell(p.nome), Cell(p.codice_fiscale), Cell(quota_italiana(p), "right")) for p in c.partecipate),
+        tuple(
+            (Cell(p.progressivo), Cell(p.nome), Cell(p.codice_fiscale), Cell(quota_italiana(p), "right"))
+            for p in c.partecipate
+        ),
         "Società partecipate",
         (0.7, 4, 1.4, 1.3),
     )
@@ -66,7 +77,16 @@ def partecipate_table(c: co.Contesto) -> Table:
 
 def tabella_table(t: co.TabellaContesto) -> Table:
     """A table of the external context as printed: the first column the labels, the figures as printed."""
-    caption = " — ".join(x for x in (t.titolo, t.nota, t.fonte, "cifre citate nel testo, raccolte in tabella" if t.origine == "testo" else "") if x)
+    caption = " — ".join(
+        x
+        for x in (
+            t.titolo,
+            t.nota,
+            t.fonte,
+            "cifre citate nel testo, raccolte in tabella" if t.origine == "testo" else "",
+        )
+        if x
+    )
     rows = tuple(tuple(Cell(x.testo, "left" if i == 0 else "right") for i, x in enumerate(r)) for r in t.righe)
     n = len(t.intestazioni)
     return Table(t.intestazioni, rows, caption, (3, *([1] * (n - 1))) if n > 1 else ())
@@ -75,7 +95,10 @@ def tabella_table(t: co.TabellaContesto) -> Table:
 def _findings(problems, what: str) -> list:
     if not problems:
         return []
-    return [Paragraph(f"Controlli: {len(problems)} {what}.", "note"), Bullets(tuple(f"{f.where}: {f.message}" for f in problems))]
+    return [
+        Paragraph(f"Controlli: {len(problems)} {what}.", "note"),
+        Bullets(tuple(f"{f.where}: {f.message}" for f in problems)),
+    ]
 
 
 # --- into the narrative ------------------------------------------------------------------------
@@ -88,7 +111,9 @@ def _heading_is(h: Heading, words: str) -> bool:
 
 def _same_table(narrative: Table, t: co.TabellaContesto) -> bool:
     """A narrative table is a data table when the column headers (but the labels' own) and the row labels agree."""
-    if len(narrative.header) != len(t.intestazioni) or [fold(h) for h in narrative.header[1:]] != [fold(h) for h in t.intestazioni[1:]]:
+    if len(narrative.header) != len(t.intestazioni) or [fold(h) for h in narrative.header[1:]] != [
+        fold(h) for h in t.intestazioni[1:]
+    ]:
         return False
     return [fold(r[0].text) for r in narrative.rows if r] == [fold(r[0].testo) for r in t.righe if r]
 
@@ -165,7 +190,9 @@ def contesto_esterno(blocks: list, c: co.Contesto, level: int = 2) -> list:
     placed: set[str] = set()
     out: list[Block] = []
     for blk in blocks:
-        match = next((t for t in c.tabelle if t.slug not in placed and isinstance(blk, Table) and _same_table(blk, t)), None)
+        match = next(
+            (t for t in c.tabelle if t.slug not in placed and isinstance(blk, Table) and _same_table(blk, t)), None
+        )
         if match is not None:
             out.append(tabella_table(match))
             placed.add(match.slug)
@@ -174,7 +201,11 @@ def contesto_esterno(blocks: list, c: co.Contesto, level: int = 2) -> list:
     rest = [t for t in c.tabelle if t.slug not in placed]
     if rest:
         out.append(Heading("Il contesto esterno in cifre", level))
-        out.append(Paragraph("Le tabelle dei dati di contesto: come stampate nel piano o, dove indicato, con le cifre che il testo cita."))
+        out.append(
+            Paragraph(
+                "Le tabelle dei dati di contesto: come stampate nel piano o, dove indicato, con le cifre che il testo cita."
+            )
+        )
         out += [tabella_table(t) for t in rest]
     out += _findings(co.check_tabelle(c.tabelle), "cifre del contesto esterno non tornano con le altre")
     return out

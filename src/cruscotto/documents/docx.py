@@ -29,7 +29,17 @@ def svg_to_png(svg: str, width_px: int) -> bytes:
     """The SVG as PNG, drawn with the fonts the PDF embeds (no system font needed)."""
     import resvg_py
 
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width_px, background="#ffffff", skip_system_fonts=True, font_dirs=[str(_font_dir())], font_family="Titillium Web", sans_serif_family="Titillium Web"))
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_string=svg,
+            width=width_px,
+            background="#ffffff",
+            skip_system_fonts=True,
+            font_dirs=[str(_font_dir())],
+            font_family="Titillium Web",
+            sans_serif_family="Titillium Web",
+        )
+    )
 
 
 def _add_figure(d, fig: Figure) -> None:

@@ -26,13 +26,33 @@ def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Do
         )
     )
     persp = [n for n in result.nodi if n.livello == "prospettiva"]
-    blocks.append(Table(("Prospettiva", "Grado", "Stato"), tuple((Cell(n.nome), Cell(pct(n.achievement), "right"), Cell(status(n.stato), status=n.stato.value)) for n in persp), "Grado per prospettiva nel periodo", (3, 1, 1.2)))
+    blocks.append(
+        Table(
+            ("Prospettiva", "Grado", "Stato"),
+            tuple(
+                (Cell(n.nome), Cell(pct(n.achievement), "right"), Cell(status(n.stato), status=n.stato.value))
+                for n in persp
+            ),
+            "Grado per prospettiva nel periodo",
+            (3, 1, 1.2),
+        )
+    )
     blocks.append(Heading("2. Scostamenti"))
     if deviations:
         blocks.append(
             Table(
                 ("Codice", "Indicatore", "Target anno", f"Valore {periodo}", "Grado", "Stato"),
-                tuple((Cell(r.codice), Cell(r.nome), Cell(r.target.testo if r.target else "—", "right"), Cell(value(r.actual), "right"), Cell(pct(r.achievement), "right"), Cell(status(r.stato), status=r.stato.value)) for r in deviations),
+                tuple(
+                    (
+                        Cell(r.codice),
+                        Cell(r.nome),
+                        Cell(r.target.testo if r.target else "—", "right"),
+                        Cell(value(r.actual), "right"),
+                        Cell(pct(r.achievement), "right"),
+                        Cell(status(r.stato), status=r.stato.value),
+                    )
+                    for r in deviations
+                ),
                 "Indicatori sotto la soglia nel periodo, dal più lontano dal target",
                 (0.9, 4, 1, 1, 0.9, 1.2),
             )
@@ -40,5 +60,18 @@ def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Do
     else:
         blocks.append(Paragraph("Nessuno scostamento tra gli indicatori con valori del periodo."))
     blocks.append(Heading("3. Indicatori senza valori nel periodo"))
-    blocks.append(Table(("Codice", "Indicatore", "Target anno"), tuple((Cell(r.codice), Cell(r.nome), Cell(t.testo, "right")) for r, t in missing), f"{len(missing)} indicatori da aggiornare", (0.9, 5, 1)))
-    return Document(title=f"Monitoraggio {periodo} {result.anno}", subtitle=piano.titolo, author=piano.ente.nome, blocks=tuple(blocks), date_text=f"Dati al {result.as_of:%d/%m/%Y}")
+    blocks.append(
+        Table(
+            ("Codice", "Indicatore", "Target anno"),
+            tuple((Cell(r.codice), Cell(r.nome), Cell(t.testo, "right")) for r, t in missing),
+            f"{len(missing)} indicatori da aggiornare",
+            (0.9, 5, 1),
+        )
+    )
+    return Document(
+        title=f"Monitoraggio {periodo} {result.anno}",
+        subtitle=piano.titolo,
+        author=piano.ente.nome,
+        blocks=tuple(blocks),
+        date_text=f"Dati al {result.as_of:%d/%m/%Y}",
+    )

@@ -36,7 +36,12 @@ def _css() -> str:
     d = _font_dir().as_uri()
     faces = "".join(
         f"@font-face {{ font-family: 'Titillium Web'; src: url('{d}/titillium-web-v10-latin-ext_latin-{name}.ttf'); font-weight: {w}; font-style: {st}; }}"
-        for name, w, st in (("regular", 400, "normal"), ("italic", 400, "italic"), ("600", 600, "normal"), ("700", 700, "normal"))
+        for name, w, st in (
+            ("regular", 400, "normal"),
+            ("italic", 400, "italic"),
+            ("600", 600, "normal"),
+            ("700", 700, "normal"),
+        )
     )
     colours = "".join(f".st-{k} {{ color: {v}; font-weight: 600; }}" for k, v in STATUS_COLOURS.items())
     return (
@@ -102,7 +107,11 @@ def to_html(doc: Document) -> str:
             cols = ""
             if b.widths:
                 total = sum(b.widths)
-                cols = "<colgroup>" + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in b.widths) + "</colgroup>"
+                cols = (
+                    "<colgroup>"
+                    + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in b.widths)
+                    + "</colgroup>"
+                )
             head = "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in b.header) + "</tr></thead>"
             rows = []
             for i, row in enumerate(b.rows):
@@ -129,7 +138,9 @@ def to_html(doc: Document) -> str:
             body.append(f'<div class="landscape">{table}</div>' if b.landscape else table)
         elif isinstance(b, Figure):
             data = base64.b64encode(b.svg.encode("utf-8")).decode("ascii")
-            body.append(f'<figure><img src="data:image/svg+xml;base64,{data}" style="width:{b.width_cm}cm" alt="{escape(b.caption)}"><figcaption>{escape(b.caption)}</figcaption></figure>')
+            body.append(
+                f'<figure><img src="data:image/svg+xml;base64,{data}" style="width:{b.width_cm}cm" alt="{escape(b.caption)}"><figcaption>{escape(b.caption)}</figcaption></figure>'
+            )
         elif isinstance(b, PageBreak):
             body.append('<div style="page-break-after: always"></div>')
     cover = (
@@ -138,7 +149,9 @@ def to_html(doc: Document) -> str:
         + (f'<div class="draft">{escape(doc.draft_note)}</div>' if doc.draft_note else "")
         + "</section>"
     )
-    parts.append(f'<!doctype html><html lang="{doc.language}"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>')
+    parts.append(
+        f'<!doctype html><html lang="{doc.language}"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>'
+    )
     parts.append(f'<meta name="author" content="{escape(doc.author)}"><style>{_css()}</style></head><body>')
     parts.append(cover)
     parts.append('<nav class="toc"><h2>Indice</h2><ul>' + "".join(toc) + "</ul></nav>")

@@ -63,7 +63,10 @@ def _assignments(piano: Piano) -> list:
             for os_ in ln.obiettivi_strategici:
                 rows.append(("Ob. strategico", 2, os_))
                 rows += [("Ob. operativo", 3, oo) for oo in os_.obiettivi_operativi]
-    if not any(n.risorse is not None or getattr(n, "quote", None) or (getattr(n, "strutture", ()) and kind == "Ob. strategico") for kind, _d, n in rows):
+    if not any(
+        n.risorse is not None or getattr(n, "quote", None) or (getattr(n, "strutture", ()) and kind == "Ob. strategico")
+        for kind, _d, n in rows
+    ):
         return []
     cells = tuple(
         (
@@ -74,7 +77,14 @@ def _assignments(piano: Piano) -> list:
         )
         for kind, depth, n in rows
     )
-    return [Table(("Livello", "Nodo", "Risorse (€)", "Strutture responsabili (quota)"), cells, "Risorse e strutture responsabili per livello dell'albero", (1.2, 4.4, 1.2, 2.2))]
+    return [
+        Table(
+            ("Livello", "Nodo", "Risorse (€)", "Strutture responsabili (quota)"),
+            cells,
+            "Risorse e strutture responsabili per livello dell'albero",
+            (1.2, 4.4, 1.2, 2.2),
+        )
+    ]
 
 
 def _prose(piano: Piano, key: str, title: str, level: int = 2) -> list:
@@ -105,12 +115,16 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     if contesto:
         # The data's organs, structure and partecipate in place of the typed ones; with the staff
         # register, the typed staff tables go too and the computed ones follow (as below).
-        organisation = _section(piano, "organizzazione", "1.2 Organizzazione e personale") or [Heading("1.2 Organizzazione e personale", 2)]
+        organisation = _section(piano, "organizzazione", "1.2 Organizzazione e personale") or [
+            Heading("1.2 Organizzazione e personale", 2)
+        ]
         blocks += ctx.organizzazione(organisation, contesto, drop_tables=bool(personale))
         if personale:
             blocks += personale_blocks(personale, parts=("tabelle",))
     elif personale:
-        blocks += _prose(piano, "organizzazione", "1.2 Organizzazione e personale") or [Heading("1.2 Organizzazione e personale", 2)]
+        blocks += _prose(piano, "organizzazione", "1.2 Organizzazione e personale") or [
+            Heading("1.2 Organizzazione e personale", 2)
+        ]
         blocks += personale_blocks(personale, parts=("tabelle",))
     else:
         blocks += _section(piano, "organizzazione", "1.2 Organizzazione e personale")
@@ -118,7 +132,9 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
         blocks.append(Heading("Strutture organizzative", 3))
         blocks.append(Bullets(tuple(f"{s.nome} ({s.tipo})" for s in piano.strutture)))
     if bilancio:
-        blocks += _prose(piano, "risorse", "1.3 Bilancio. Le risorse economiche") or [Heading("1.3 Bilancio. Le risorse economiche", 2)]
+        blocks += _prose(piano, "risorse", "1.3 Bilancio. Le risorse economiche") or [
+            Heading("1.3 Bilancio. Le risorse economiche", 2)
+        ]
         blocks += bilancio_blocks(bilancio, piano=piano)
     else:
         blocks += _section(piano, "risorse", "1.3 Bilancio. Le risorse economiche")
@@ -137,18 +153,38 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     if piano.vision:
         blocks.append(Paragraph(f"**Vision:** {piano.vision}"))
     empty = score_plan(piano, anno=first)  # no values: the map shows the plan, not results
-    blocks.append(Figure(strategy_map(piano, empty, link=lambda c: f"#os-{c}"), "Mappa strategica: obiettivi strategici per prospettiva e relazioni causa-effetto (in bianco gli obiettivi senza indicatori nel cruscotto di ente)"))
+    blocks.append(
+        Figure(
+            strategy_map(piano, empty, link=lambda c: f"#os-{c}"),
+            "Mappa strategica: obiettivi strategici per prospettiva e relazioni causa-effetto (in bianco gli obiettivi senza indicatori nel cruscotto di ente)",
+        )
+    )
 
     blocks += _assignments(piano)
 
     blocks.append(Heading(f"3.2 Pianificazione triennale {first}-{last}: il cruscotto di ente", 2))
-    header = ("Etichette", "Indicatore", "Algoritmo", "Media cluster", *[str(y) for y in sorted({y for i in piano.indicatori() for y in i.storico})], "Peso", *[f"Target {y}" for y in years], "Tipologia", "Unità", "Fonte")
+    header = (
+        "Etichette",
+        "Indicatore",
+        "Algoritmo",
+        "Media cluster",
+        *[str(y) for y in sorted({y for i in piano.indicatori() for y in i.storico})],
+        "Peso",
+        *[f"Target {y}" for y in years],
+        "Tipologia",
+        "Unità",
+        "Fonte",
+    )
     hist_years = sorted({y for i in piano.indicatori() for y in i.storico})
     for p in piano.prospettive:
         for ln in p.linee:
             for os_ in ln.obiettivi_strategici:
-                holders: list[tuple[ObiettivoOperativo | None, list[Indicatore]]] = [(None, [i for i in os_.indicatori if i.cruscotto.value == "ente"])]
-                holders += [(oo, [i for i in oo.indicatori if i.cruscotto.value == "ente"]) for oo in os_.obiettivi_operativi]
+                holders: list[tuple[ObiettivoOperativo | None, list[Indicatore]]] = [
+                    (None, [i for i in os_.indicatori if i.cruscotto.value == "ente"])
+                ]
+                holders += [
+                    (oo, [i for i in oo.indicatori if i.cruscotto.value == "ente"]) for oo in os_.obiettivi_operativi
+                ]
                 holders = [(oo, inds) for oo, inds in holders if inds]
                 if not holders:
                     continue
@@ -170,19 +206,49 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
                                 Cell(i.fonte),
                             )
                         )
-                    caption = f"Obiettivo operativo {oo.codice} – {oo.nome}" if oo else f"Indicatori dell'obiettivo strategico {os_.codice}"
-                    blocks.append(Table(header, tuple(rows), caption, (1, 3, 3.4, 0.9, *([0.9] * len(hist_years)), 0.7, *([1] * len(years)), 1.5, 1, 1.3), landscape=True))
+                    caption = (
+                        f"Obiettivo operativo {oo.codice} – {oo.nome}"
+                        if oo
+                        else f"Indicatori dell'obiettivo strategico {os_.codice}"
+                    )
+                    blocks.append(
+                        Table(
+                            header,
+                            tuple(rows),
+                            caption,
+                            (1, 3, 3.4, 0.9, *([0.9] * len(hist_years)), 0.7, *([1] * len(years)), 1.5, 1, 1.3),
+                            landscape=True,
+                        )
+                    )
 
     if piano.fondo:
         f = piano.fondo
         blocks.append(Heading("Obiettivi per l'integrazione del fondo (art. 67 c. 5 CCNL 2016-2018)", 3))
-        blocks.append(Paragraph(f"Integrazione definita in **€ {decimal_it(f.importo_massimo)}**, ripartita in proporzione al grado di raggiungimento dei progetti, che hanno lo stesso peso."))
+        blocks.append(
+            Paragraph(
+                f"Integrazione definita in **€ {decimal_it(f.importo_massimo)}**, ripartita in proporzione al grado di raggiungimento dei progetti, che hanno lo stesso peso."
+            )
+        )
         if f.base:
             blocks.append(Paragraph(f.base))
-        blocks.append(Table(("Progetto", "Indicatori"), tuple((Cell(g.nome), Cell(", ".join(g.indicatori))) for g in f.progetti), "Progetti collegati all'integrazione del fondo", (3, 2)))
+        blocks.append(
+            Table(
+                ("Progetto", "Indicatori"),
+                tuple((Cell(g.nome), Cell(", ".join(g.indicatori))) for g in f.progetti),
+                "Progetti collegati all'integrazione del fondo",
+                (3, 2),
+            )
+        )
         for i in piano.indicatori():
             if i.milestones and TAG_FONDO in i.etichette:
-                blocks.append(Table(("Scadenza", "Attività"), tuple((Cell(m.scadenza.testo), Cell(m.descrizione)) for m in i.milestones), f"Timing di {i.codice} – {i.nome}", (1, 4)))
+                blocks.append(
+                    Table(
+                        ("Scadenza", "Attività"),
+                        tuple((Cell(m.scadenza.testo), Cell(m.descrizione)) for m in i.milestones),
+                        f"Timing di {i.codice} – {i.nome}",
+                        (1, 4),
+                    )
+                )
 
     blocks.append(Heading("3.3 Programmazione annuale: gli obiettivi operativi per area", 2))
     assigned = piano.responsabili()  # an indicator's structures, else its objective's
@@ -190,9 +256,23 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
         rows = []
         for oo in os_.obiettivi_operativi:
             for i in oo.indicatori:
-                rows.append((Cell(f"{oo.codice} {oo.nome}"), Cell(f"{i.codice} {i.nome}"), Cell(i.target[first].testo if first in i.target else "", "right"), Cell(_structures(*assigned[i.codice]))))
+                rows.append(
+                    (
+                        Cell(f"{oo.codice} {oo.nome}"),
+                        Cell(f"{i.codice} {i.nome}"),
+                        Cell(i.target[first].testo if first in i.target else "", "right"),
+                        Cell(_structures(*assigned[i.codice])),
+                    )
+                )
         if rows:
-            blocks.append(Table(("Obiettivo operativo", "Indicatore", f"Target {first}", "Strutture coinvolte"), tuple(rows), f"Cascading dell'obiettivo strategico {os_.codice} – {os_.nome}", (2.6, 3.4, 1, 1.6)))
+            blocks.append(
+                Table(
+                    ("Obiettivo operativo", "Indicatore", f"Target {first}", "Strutture coinvolte"),
+                    tuple(rows),
+                    f"Cascading dell'obiettivo strategico {os_.codice} – {os_.nome}",
+                    (2.6, 3.4, 1, 1.6),
+                )
+            )
     if piano.programmi:
         blocks.append(Heading("Programmi, azioni e progetti: il budget", 3))
         for pg in piano.programmi:
@@ -201,16 +281,37 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
                 groups.add(len(rows))
                 rows.append((Cell(f"{a.codice or ''} {a.nome}".strip(), bold=True), Cell(""), Cell(""), Cell("")))
                 for pj in a.progetti:
-                    rows.append((Cell(f"    {pj.nome}"), *[Cell(_amount(pj.budget.get(k)), "right") for k in BUDGET_FIELDS]))
+                    rows.append(
+                        (Cell(f"    {pj.nome}"), *[Cell(_amount(pj.budget.get(k)), "right") for k in BUDGET_FIELDS])
+                    )
             if pg.totale_stampato:
-                rows.append((Cell(f"Totale programma {pg.codice}", bold=True), *[Cell(_amount(pg.totale_stampato.get(k)), "right", bold=True) for k in BUDGET_FIELDS]))
+                rows.append(
+                    (
+                        Cell(f"Totale programma {pg.codice}", bold=True),
+                        *[Cell(_amount(pg.totale_stampato.get(k)), "right", bold=True) for k in BUDGET_FIELDS],
+                    )
+                )
             title = f"Programma {pg.codice} – {pg.nome}" + (f" ({pg.funzione})" if pg.funzione else "")
-            blocks.append(Table(("Azione / progetto", "Oneri promozionali", "Investimenti", "Proventi"), tuple(rows), title, (4, 1.2, 1, 1.2), frozenset(groups)))
+            blocks.append(
+                Table(
+                    ("Azione / progetto", "Oneri promozionali", "Investimenti", "Proventi"),
+                    tuple(rows),
+                    title,
+                    (4, 1.2, 1, 1.2),
+                    frozenset(groups),
+                )
+            )
         if piano.totali_linee_stampati:
             blocks.append(
                 Table(
                     ("Linea strategica", "Oneri promozionali", "Investimenti", "Proventi"),
-                    tuple((Cell(f"Totale linea {k}", bold=True), *[Cell(_amount(v.get(f)), "right") for f in BUDGET_FIELDS]) for k, v in piano.totali_linee_stampati.items()),
+                    tuple(
+                        (
+                            Cell(f"Totale linea {k}", bold=True),
+                            *[Cell(_amount(v.get(f)), "right") for f in BUDGET_FIELDS],
+                        )
+                        for k, v in piano.totali_linee_stampati.items()
+                    ),
                     "Totali per linea strategica, come stampati",
                     (3, 1.2, 1, 1.2),
                 )
@@ -232,6 +333,20 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
             for v in z.voci:
                 target = v.target.testo if v.target else (f"indicatore {v.indicatore}" if v.indicatore else "")
                 rows.append((Cell(f"    {v.codice} – {v.nome}"), Cell(v.peso_testo or "—", "right"), Cell(target)))
-        blocks.append(Table(("Sezione / obiettivo", "Peso", f"Target {s.anno}"), tuple(rows), f"Obiettivi, indicatori e pesi – {s.nome}", (5, 0.8, 2), frozenset(groups)))
+        blocks.append(
+            Table(
+                ("Sezione / obiettivo", "Peso", f"Target {s.anno}"),
+                tuple(rows),
+                f"Obiettivi, indicatori e pesi – {s.nome}",
+                (5, 0.8, 2),
+                frozenset(groups),
+            )
+        )
 
-    return Document(title=f"Piano della performance {first}-{last}", subtitle=piano.titolo, author=piano.ente.nome, blocks=tuple(blocks), date_text="")
+    return Document(
+        title=f"Piano della performance {first}-{last}",
+        subtitle=piano.titolo,
+        author=piano.ente.nome,
+        blocks=tuple(blocks),
+        date_text="",
+    )

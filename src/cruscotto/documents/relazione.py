@@ -27,7 +27,7 @@ def _status_cell(stato) -> Cell:
 
 
 def _coverage_cell(copertura) -> Cell:
-    """"9/12": indicators scored out of those that roll up into the figure (the text is below
+    """ "9/12": indicators scored out of those that roll up into the figure (the text is below
     each objective's table and in the paragraph on the entity)."""
     return Cell(f"{copertura.valutati}/{copertura.totale}" if copertura.totale else "—", "right")
 
@@ -38,7 +38,16 @@ def _without_first_heading(text: str) -> str:
     return "\n".join(lines[1:]) if lines and lines[0].startswith("#") else text
 
 
-def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool = False, bilancio=None, personale=None, misure=None, contesto=None) -> Document:
+def build_relazione(
+    piano: Piano,
+    result: RisultatoPiano,
+    *,
+    example_data: bool = False,
+    bilancio=None,
+    personale=None,
+    misure=None,
+    contesto=None,
+) -> Document:
     """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
     come from the data (the budget tables, the indicators computed from the staff register)."""
     from .risorse import bilancio_blocks, personale_blocks, utilizzo_blocks
@@ -84,17 +93,43 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     blocks.append(
         Table(
             header=("Prospettiva", "Grado di raggiungimento", "Stato", "Indicatori valutati"),
-            rows=tuple((Cell(n.nome), Cell(pct(n.achievement), "right"), _status_cell(n.stato), _coverage_cell(n.copertura)) for n in persp)
-            + ((Cell("Ente", bold=True), Cell(pct(result.achievement), "right", bold=True), _status_cell(result.stato), _coverage_cell(result.copertura)),),
+            rows=tuple(
+                (Cell(n.nome), Cell(pct(n.achievement), "right"), _status_cell(n.stato), _coverage_cell(n.copertura))
+                for n in persp
+            )
+            + (
+                (
+                    Cell("Ente", bold=True),
+                    Cell(pct(result.achievement), "right", bold=True),
+                    _status_cell(result.stato),
+                    _coverage_cell(result.copertura),
+                ),
+            ),
             caption=f"Tabella 1 – Performance per prospettiva, anno {anno} (indicatori valutati: su quanti indicatori è calcolato il grado)",
             widths=(3, 1.4, 1.4, 1.2),
         )
     )
     soglia = piano.regole.soglia_raggiunto
-    blocks.append(Figure(entity_gauge(result.achievement, result.stato.value, threshold=soglia, title=f"Performance di ente {anno}", label=status(result.stato)), f"Figura 1 – Performance di ente {anno} (tacca: soglia di raggiungimento {pct(soglia)})", width_cm=7.0))
     blocks.append(
         Figure(
-            achievement_bars([("", n.nome, n.achievement, n.stato.value) for n in persp], threshold=soglia, title=f"Performance per prospettiva {anno}"),
+            entity_gauge(
+                result.achievement,
+                result.stato.value,
+                threshold=soglia,
+                title=f"Performance di ente {anno}",
+                label=status(result.stato),
+            ),
+            f"Figura 1 – Performance di ente {anno} (tacca: soglia di raggiungimento {pct(soglia)})",
+            width_cm=7.0,
+        )
+    )
+    blocks.append(
+        Figure(
+            achievement_bars(
+                [("", n.nome, n.achievement, n.stato.value) for n in persp],
+                threshold=soglia,
+                title=f"Performance per prospettiva {anno}",
+            ),
             f"Figura 2 – Grado di raggiungimento per prospettiva {anno} (linea tratteggiata: soglia {pct(soglia)})",
         )
     )
@@ -114,7 +149,8 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         blocks.append(
             Paragraph(
                 f"L'integrazione del fondo ({f.nome}) spettante è di **{euro(f.importo)}** su un massimo di {euro(f.importo_massimo)} "
-                f"(quota {pct(f.quota)})" + (", importo provvisorio fino alla validazione dell'OIV." if f.provvisorio else ".")
+                f"(quota {pct(f.quota)})"
+                + (", importo provvisorio fino alla validazione dell'OIV." if f.provvisorio else ".")
             )
         )
 
@@ -133,7 +169,9 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         blocks += relazione_blocks(contesto)
     if personale:
         blocks.append(Heading("Il personale", 2))
-        blocks += personale_blocks(personale, years=[y for y in sorted({d.anno for d in personale}) if y <= anno][-4:], parts=("tabelle",))
+        blocks += personale_blocks(
+            personale, years=[y for y in sorted({d.anno for d in personale}) if y <= anno][-4:], parts=("tabelle",)
+        )
     # The programmes' budgets are of the plan's first year (engine/utilizzo.py); ``misure`` are
     # the year's base measures, the committed amounts among them.
     use = utilizzo_blocks(piano, misure or {}) if piano.anni and anno == piano.anni[0] else []
@@ -148,23 +186,65 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     tree_rows: list[tuple[Cell, ...]] = []
     # A fifth level (ambiti) above the perspectives shifts the rest one step in.
     shift = 1 if piano.ambiti else 0
-    depth = {"ambito": 0, "prospettiva": shift, "linea": 1 + shift, "obiettivo_strategico": 2 + shift, "obiettivo_operativo": 3 + shift}
-    labels = {"ambito": "Ambito", "prospettiva": "Prospettiva", "linea": "Linea", "obiettivo_strategico": "Ob. strategico", "obiettivo_operativo": "Ob. operativo"}
+    depth = {
+        "ambito": 0,
+        "prospettiva": shift,
+        "linea": 1 + shift,
+        "obiettivo_strategico": 2 + shift,
+        "obiettivo_operativo": 3 + shift,
+    }
+    labels = {
+        "ambito": "Ambito",
+        "prospettiva": "Prospettiva",
+        "linea": "Linea",
+        "obiettivo_strategico": "Ob. strategico",
+        "obiettivo_operativo": "Ob. operativo",
+    }
     group = set()
     for n in nodes:
         if n.livello in ("ambito", "prospettiva"):
             group.add(len(tree_rows))
         indent = "    " * depth[n.livello]
         scope = " (solo cascading)" if n.cruscotto == "area" else ""
-        tree_rows.append((Cell(labels[n.livello]), Cell(f"{indent}{n.codice} – {n.nome}{scope}"), Cell(pct(n.achievement), "right"), _status_cell(n.stato), _coverage_cell(n.copertura)))
-    blocks.append(Table(("Livello", "Nodo", "Grado", "Stato", "Valutati"), tuple(tree_rows), f"Tabella 2 – Albero della performance {anno}", (1.2, 5, 1, 1.2, 0.9), frozenset(group)))
+        tree_rows.append(
+            (
+                Cell(labels[n.livello]),
+                Cell(f"{indent}{n.codice} – {n.nome}{scope}"),
+                Cell(pct(n.achievement), "right"),
+                _status_cell(n.stato),
+                _coverage_cell(n.copertura),
+            )
+        )
+    blocks.append(
+        Table(
+            ("Livello", "Nodo", "Grado", "Stato", "Valutati"),
+            tuple(tree_rows),
+            f"Tabella 2 – Albero della performance {anno}",
+            (1.2, 5, 1, 1.2, 0.9),
+            frozenset(group),
+        )
+    )
     blocks.append(Heading("3.2 La mappa strategica", 2))
-    blocks.append(Figure(strategy_map(piano, result, link=lambda c: f"#os-{c}"), f"Figura 3 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, bianco senza indicatori nel cruscotto di ente"))
+    blocks.append(
+        Figure(
+            strategy_map(piano, result, link=lambda c: f"#os-{c}"),
+            f"Figura 3 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, bianco senza indicatori nel cruscotto di ente",
+        )
+    )
     blocks.append(Heading("3.3 Gli obiettivi strategici", 2))
     blocks.append(
         Table(
             ("Codice", "Obiettivo strategico", "Grado", "Stato", "Valutati"),
-            tuple((Cell(n.codice), Cell(n.nome + (" (solo cascading)" if n.cruscotto == "area" else "")), Cell(pct(n.achievement), "right"), _status_cell(n.stato), _coverage_cell(n.copertura)) for n in strategic),
+            tuple(
+                (
+                    Cell(n.codice),
+                    Cell(n.nome + (" (solo cascading)" if n.cruscotto == "area" else "")),
+                    Cell(pct(n.achievement), "right"),
+                    _status_cell(n.stato),
+                    _coverage_cell(n.copertura),
+                )
+                for n in strategic
+            ),
             f"Tabella 3 – Obiettivi strategici {anno}",
             (0.8, 5, 1, 1.2, 0.9),
         )
@@ -172,7 +252,11 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
     ente_strategic = [n for n in strategic if n.cruscotto == "ente"]
     blocks.append(
         Figure(
-            achievement_bars([(n.codice, n.nome, n.achievement, n.stato.value) for n in ente_strategic], threshold=soglia, title=f"Obiettivi strategici {anno}"),
+            achievement_bars(
+                [(n.codice, n.nome, n.achievement, n.stato.value) for n in ente_strategic],
+                threshold=soglia,
+                title=f"Obiettivi strategici {anno}",
+            ),
             f"Figura 4 – Grado di raggiungimento degli obiettivi strategici del cruscotto di ente {anno}",
         )
     )
@@ -183,7 +267,9 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
             if not inds:
                 continue
             title = f"{os_.codice} – {os_.nome}" + (f" › {oo.codice} – {oo.nome}" if oo else "")
-            node = result.nodo("obiettivo_operativo", oo.codice) if oo else result.nodo("obiettivo_strategico", os_.codice)
+            node = (
+                result.nodo("obiettivo_operativo", oo.codice) if oo else result.nodo("obiettivo_strategico", os_.codice)
+            )
             blocks.append(Heading(title, 3))
             rows = []
             for i in inds:
@@ -203,19 +289,28 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
                 Table(
                     ("Codice", "Indicatore", "Peso", f"Target {anno}", f"Consuntivo {anno}", "Grado", "Stato"),
                     tuple(rows),
-                    f"Risultato dell'obiettivo: {pct(node.achievement)} ({status(node.stato)}), calcolato su: {node.copertura.testo()}" if node else "",
+                    f"Risultato dell'obiettivo: {pct(node.achievement)} ({status(node.stato)}), calcolato su: {node.copertura.testo()}"
+                    if node
+                    else "",
                     (0.9, 4.2, 0.7, 1.1, 1.1, 0.9, 1.1),
                 )
             )
     blocks.append(Heading("3.5 Il risultato complessivo dell'ente", 2))
-    blocks.append(Paragraph(f"Performance di ente {anno}: **{pct(result.achievement)}**, {status(result.stato)}. Calcolo: {result.entity_trace.get('calcolo', '')}."))
+    blocks.append(
+        Paragraph(
+            f"Performance di ente {anno}: **{pct(result.achievement)}**, {status(result.stato)}. Calcolo: {result.entity_trace.get('calcolo', '')}."
+        )
+    )
     if result.fondo:
         f = result.fondo
         blocks.append(Heading("3.6 Gli obiettivi per l'integrazione del fondo", 2))
         blocks.append(
             Table(
                 ("Progetto", "Indicatori", "Grado"),
-                tuple((Cell(p["nome"]), Cell(", ".join(p["indicatori"])), Cell(pct(p["achievement"]), "right")) for p in f.progetti),
+                tuple(
+                    (Cell(p["nome"]), Cell(", ".join(p["indicatori"])), Cell(pct(p["achievement"]), "right"))
+                    for p in f.progetti
+                ),
                 f"Importo: {f.trace['calcolo']} → {euro(f.importo)}",
                 (4, 2, 1),
             )
@@ -226,17 +321,33 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
             ind, res = piano.indicatore(code), indicators.get(code)
             if ind is None or res is None or not isinstance(res.actual, float):
                 continue
-            blocks.append(Figure(indicator_chart(ind, {anno: res.actual}), f"Figura {figure} – {ind.codice} {ind.nome}: storico, consuntivo {anno} e target", width_cm=13.0))
+            blocks.append(
+                Figure(
+                    indicator_chart(ind, {anno: res.actual}),
+                    f"Figura {figure} – {ind.codice} {ind.nome}: storico, consuntivo {anno} e target",
+                    width_cm=13.0,
+                )
+            )
             figure += 1
 
     # 4 -------------------------------------------------------------------------------
     blocks.append(Heading("4. Bilancio di genere"))
     gender_years = [y for y in sorted({d.anno for d in personale}) if y <= anno][-3:] if personale else []
     if gender_years:
-        blocks.append(Paragraph(f"Gli indicatori dell'analisi di genere calcolati dal registro del personale al 31/12 ({gender_years[0]}-{gender_years[-1]}).", "note"))
+        blocks.append(
+            Paragraph(
+                f"Gli indicatori dell'analisi di genere calcolati dal registro del personale al 31/12 ({gender_years[0]}-{gender_years[-1]}).",
+                "note",
+            )
+        )
         blocks += personale_blocks(personale, years=gender_years, level=2, parts=("genere",))
     elif piano.sezioni.get("analisi_di_genere"):
-        blocks.append(Paragraph("Gli indicatori dell'analisi di genere riportati nel Piano della performance (ultimi anni disponibili):", "note"))
+        blocks.append(
+            Paragraph(
+                "Gli indicatori dell'analisi di genere riportati nel Piano della performance (ultimi anni disponibili):",
+                "note",
+            )
+        )
         blocks += markdown_blocks(_without_first_heading(piano.sezioni["analisi_di_genere"]), base_level=2)
     else:
         blocks.append(Paragraph("Il piano non riporta un'analisi di genere.", "note"))
@@ -251,10 +362,32 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         groups: set[int] = set()
         for sec in s.sezioni:
             groups.add(len(card_rows))
-            card_rows.append((Cell(f"{sec['codice']} – {sec['nome']}", bold=True), Cell(pct(sec["peso"]) if sec["peso"] is not None else "—", "right"), Cell(pct(sec["achievement"]), "right"), _status_cell(sec["stato"])))
+            card_rows.append(
+                (
+                    Cell(f"{sec['codice']} – {sec['nome']}", bold=True),
+                    Cell(pct(sec["peso"]) if sec["peso"] is not None else "—", "right"),
+                    Cell(pct(sec["achievement"]), "right"),
+                    _status_cell(sec["stato"]),
+                )
+            )
             for v in sec["voci"]:
-                card_rows.append((Cell(f"    {v['codice']} – {v['nome']}"), Cell(pct(v["peso"]) if v["peso"] is not None else "—", "right"), Cell(pct(v["achievement"]), "right"), _status_cell(v["stato"])))
-        blocks.append(Table(("Sezione / voce", "Peso", "Grado", "Stato"), tuple(card_rows), f"Scheda {s.codice} – punteggio {pct(s.achievement)}", (5, 1, 1, 1.2), frozenset(groups)))
+                card_rows.append(
+                    (
+                        Cell(f"    {v['codice']} – {v['nome']}"),
+                        Cell(pct(v["peso"]) if v["peso"] is not None else "—", "right"),
+                        Cell(pct(v["achievement"]), "right"),
+                        _status_cell(v["stato"]),
+                    )
+                )
+        blocks.append(
+            Table(
+                ("Sezione / voce", "Peso", "Grado", "Stato"),
+                tuple(card_rows),
+                f"Scheda {s.codice} – punteggio {pct(s.achievement)}",
+                (5, 1, 1, 1.2),
+                frozenset(groups),
+            )
+        )
         notes = [w for sec in s.sezioni for w in sec["trace"].get("avvisi", [])]
         if notes:
             blocks.append(Paragraph("Avvisi sui pesi: " + "; ".join(notes) + ".", "note"))
@@ -266,7 +399,11 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
         Bullets(
             (
                 f"Soglia di raggiungimento: {pct(regole.soglia_raggiunto)}"
-                + (f"; parzialmente raggiunto da {pct(regole.soglia_parziale)}" if regole.soglia_parziale is not None else "")
+                + (
+                    f"; parzialmente raggiunto da {pct(regole.soglia_parziale)}"
+                    if regole.soglia_parziale is not None
+                    else ""
+                )
                 + ".",
                 "Indicatori a crescere: " + RULES_TEXT["crescente"] + ".",
                 "Indicatori a decrescere: " + RULES_TEXT["decrescente"] + ".",
@@ -283,8 +420,17 @@ def build_relazione(piano: Piano, result: RisultatoPiano, *, example_data: bool 
 
     # Allegati ------------------------------------------------------------------------
     blocks.append(Heading("Allegato – Indicatori e calcolo"))
-    annex = tuple((Cell(r_.codice), Cell(r_.nome), Cell(" · ".join(r_.trace.get("passi", [])[-2:]))) for r_ in result.indicatori)
-    blocks.append(Table(("Codice", "Indicatore", "Calcolo"), annex, "Per ogni indicatore, gli ultimi passi del calcolo (il dettaglio completo è in cruscotto)", (0.8, 3, 4)))
+    annex = tuple(
+        (Cell(r_.codice), Cell(r_.nome), Cell(" · ".join(r_.trace.get("passi", [])[-2:]))) for r_ in result.indicatori
+    )
+    blocks.append(
+        Table(
+            ("Codice", "Indicatore", "Calcolo"),
+            annex,
+            "Per ogni indicatore, gli ultimi passi del calcolo (il dettaglio completo è in cruscotto)",
+            (0.8, 3, 4),
+        )
+    )
 
     return Document(
         title=f"Relazione sulla performance {anno}",

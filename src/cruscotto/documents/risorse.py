@@ -25,7 +25,16 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
     p = tables.preventivo
     if p:
         marks = {key for key, _problem in b.check_preventivo_celle(p) if key}
-        header = ("Voce", f"Previsione consuntivo {p.anno - 1}", f"Preventivo {p.anno}", "Funzione A", "Funzione B", "Funzione C", "Funzione D", "Totale funzioni")
+        header = (
+            "Voce",
+            f"Previsione consuntivo {p.anno - 1}",
+            f"Preventivo {p.anno}",
+            "Funzione A",
+            "Funzione B",
+            "Funzione C",
+            "Funzione D",
+            "Totale funzioni",
+        )
         rows = []
         for voce in b.SCHEMA:
             r = p.riga(voce.codice)
@@ -54,8 +63,16 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
         for cat in b.CATEGORIE_INVESTIMENTI:
             for v in (v for v in pi.voci if v.categoria == cat):
                 rows.append((Cell(f"Immobilizzazioni {cat}"), Cell(v.voce), Cell(_euro(v.importo), "right")))
-            rows.append((Cell(f"Totale immobilizzazioni {cat}", bold=True), Cell(""), Cell(_euro(pi.totale(cat)), "right", bold=True)))
-        rows.append((Cell("Totale piano degli investimenti", bold=True), Cell(""), Cell(_euro(pi.totale()), "right", bold=True)))
+            rows.append(
+                (
+                    Cell(f"Totale immobilizzazioni {cat}", bold=True),
+                    Cell(""),
+                    Cell(_euro(pi.totale(cat)), "right", bold=True),
+                )
+            )
+        rows.append(
+            (Cell("Totale piano degli investimenti", bold=True), Cell(""), Cell(_euro(pi.totale()), "right", bold=True))
+        )
         out.append(Heading(f"Piano degli investimenti {pi.anno}", level))
         out.append(Table(("Categoria", "Voce", "Importo"), tuple(rows), "Per categoria di cespiti", (2, 3, 1)))
     if tables.patrimonio and p:
@@ -65,11 +82,20 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
             Table(
                 ("Voce", "Importo"),
                 (
-                    (Cell(f"Patrimonio netto disponibile stimato al 31.12.{tables.patrimonio.anno - 1}"), Cell("+ " + _euro(pn["iniziale"]), "right")),
+                    (
+                        Cell(f"Patrimonio netto disponibile stimato al 31.12.{tables.patrimonio.anno - 1}"),
+                        Cell("+ " + _euro(pn["iniziale"]), "right"),
+                    ),
                     (Cell("Utilizzo ai fini del pareggio di bilancio"), Cell("− " + _euro(pn["pareggio"]), "right")),
                     (Cell("Utilizzo per il piano degli investimenti"), Cell("− " + _euro(pn["investimenti"]), "right")),
-                    (Cell("Ammortamenti dell'esercizio (costi non monetari)"), Cell("+ " + _euro(pn["ammortamenti"]), "right")),
-                    (Cell("Stima del patrimonio netto disponibile residuo", bold=True), Cell(_euro(pn["residuo"]), "right", bold=True)),
+                    (
+                        Cell("Ammortamenti dell'esercizio (costi non monetari)"),
+                        Cell("+ " + _euro(pn["ammortamenti"]), "right"),
+                    ),
+                    (
+                        Cell("Stima del patrimonio netto disponibile residuo", bold=True),
+                        Cell(_euro(pn["residuo"]), "right", bold=True),
+                    ),
                 ),
                 f"Calcolo: {pn['trace']}",
                 (4, 1.2),
@@ -81,7 +107,13 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
         out.append(
             Table(
                 ("Anno", "Attivo", "Passivo", "Patrimonio netto", "Risultato d'esercizio"),
-                tuple((Cell(str(s.anno)), *(Cell(_euro(x), "right") for x in (s.attivo, s.passivo, s.patrimonio_netto, s.risultato))) for s in sp),
+                tuple(
+                    (
+                        Cell(str(s.anno)),
+                        *(Cell(_euro(x), "right") for x in (s.attivo, s.passivo, s.patrimonio_netto, s.risultato)),
+                    )
+                    for s in sp
+                ),
                 "",
                 (0.8, 1.2, 1.2, 1.2, 1.2),
             )
@@ -93,7 +125,10 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
         out.append(
             Table(
                 ("Voce", *map(str, years)),
-                tuple((Cell(label), *(Cell("" if y not in q else f"{q[y]:g}%", "right") for y in years)) for label, q in c.voci),
+                tuple(
+                    (Cell(label), *(Cell("" if y not in q else f"{q[y]:g}%", "right") for y in years))
+                    for label, q in c.voci
+                ),
                 "Quote come stampate",
                 (4, *([0.8] * len(years))),
             )
@@ -102,7 +137,12 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
         out += _rapporti_blocks(tables, level)
     findings = b.check_bilancio(tables, piano=piano)
     if findings:
-        out.append(Paragraph(f"Controlli: {len(findings)} segnalazioni (cifre stampate che non coincidono con le loro parti o con le misure).", "note"))
+        out.append(
+            Paragraph(
+                f"Controlli: {len(findings)} segnalazioni (cifre stampate che non coincidono con le loro parti o con le misure).",
+                "note",
+            )
+        )
         out.append(Bullets(tuple(f"{f.where}: {f.message}" for f in findings)))
     return out
 
@@ -119,7 +159,10 @@ def _rapporti_blocks(tables: b.Bilancio, level: int) -> list:
         text = decimal_it(v.valore, 2)
         return Cell(text + (f" (stampato {v.stampato})" if v.concorda is False else ""), "right")
 
-    rows = tuple((Cell(r.nome), *(cell(per_anno.get(y)) for y in years), Cell(r.media_cluster or "", "right")) for r, per_anno in computed)
+    rows = tuple(
+        (Cell(r.nome), *(cell(per_anno.get(y)) for y in years), Cell(r.media_cluster or "", "right"))
+        for r, per_anno in computed
+    )
     return [
         Heading("Ratios di bilancio – sistema Pareto", level),
         Table(
@@ -162,7 +205,9 @@ def utilizzo_blocks(piano, misure_anno, level: int = 3) -> list:
     ]
 
 
-def personale_blocks(registro, years: list[int] | None = None, level: int = 3, parts: tuple[str, ...] = ("tabelle", "genere")) -> list:
+def personale_blocks(
+    registro, years: list[int] | None = None, level: int = 3, parts: tuple[str, ...] = ("tabelle", "genere")
+) -> list:
     """The composition table, full and part time (``tabelle``), and the gender indicators (``genere``), from the register."""
     years = years or pe.anni(registro)
     if not years:
@@ -181,16 +226,38 @@ def _tabelle(registro, years: list[int], level: int) -> list:
     rows = []
     for cat in pe.CATEGORIE:
         if any(c.categoria(cat).totale for c in comps):
-            rows.append((Cell(cat), *[Cell(str(v), "right") for c in comps for v in (c.categoria(cat).donne, c.categoria(cat).uomini)]))
+            rows.append(
+                (
+                    Cell(cat),
+                    *[Cell(str(v), "right") for c in comps for v in (c.categoria(cat).donne, c.categoria(cat).uomini)],
+                )
+            )
     for label, attr in (("Totale in ruolo", "totale_ruolo"), ("Dirigenti", "dirigenti"), ("Totale generale", "totale")):
-        rows.append((Cell(label, bold=True), *[Cell(str(v), "right", bold=True) for c in comps for v in (getattr(c, attr).donne, getattr(c, attr).uomini)]))
+        rows.append(
+            (
+                Cell(label, bold=True),
+                *[
+                    Cell(str(v), "right", bold=True)
+                    for c in comps
+                    for v in (getattr(c, attr).donne, getattr(c, attr).uomini)
+                ],
+            )
+        )
     out: list = [Heading("Composizione del personale (31/12)", level)]
     out.append(Table(header, tuple(rows), "Calcolata dal registro del personale", (1.4, *([0.7] * (2 * len(years))))))
     tip = [pe.tipologia_contrattuale(registro, y) for y in years]
     out.append(
         Table(
             ("Anno", "Tempo pieno", "Tempo parziale", "Totale"),
-            tuple((Cell(str(t.anno)), Cell(str(t.tempo_pieno.totale), "right"), Cell(str(t.tempo_parziale.totale), "right"), Cell(str(t.totale.totale), "right")) for t in tip),
+            tuple(
+                (
+                    Cell(str(t.anno)),
+                    Cell(str(t.tempo_pieno.totale), "right"),
+                    Cell(str(t.tempo_parziale.totale), "right"),
+                    Cell(str(t.totale.totale), "right"),
+                )
+                for t in tip
+            ),
             "Personale in ruolo per tipologia contrattuale",
             (1, 1, 1, 1),
         )
@@ -214,5 +281,12 @@ def _genere(registro, years: list[int], level: int) -> list:
                 text = decimal_it(ind.valore, 0 if float(ind.valore).is_integer() else 2)
             cells.append(Cell(text, "right"))
         rows.append(tuple(cells))
-    out.append(Table(("Indicatore", *map(str, years)), tuple(rows), "Calcolati dal registro del personale al 31/12 (definizioni in docs/personale.md)", (4, *([0.9] * len(years)))))
+    out.append(
+        Table(
+            ("Indicatore", *map(str, years)),
+            tuple(rows),
+            "Calcolati dal registro del personale al 31/12 (definizioni in docs/personale.md)",
+            (4, *([0.9] * len(years))),
+        )
+    )
     return out

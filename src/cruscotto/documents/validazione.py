@@ -51,7 +51,13 @@ def _names(piano: Piano) -> dict[str, str]:
     """Names by code; codes repeat across levels (line A, objective A): the finer level wins,
     as comments are mostly on indicators."""
     names = {"relazione": "Relazione sulla performance (nel complesso)"}
-    for group in (piano.prospettive, piano.linee(), piano.obiettivi_strategici(), piano.obiettivi_operativi(), piano.indicatori()):
+    for group in (
+        piano.prospettive,
+        piano.linee(),
+        piano.obiettivi_strategici(),
+        piano.obiettivi_operativi(),
+        piano.indicatori(),
+    ):
         names.update({x.codice: x.nome for x in group})
     return names
 
@@ -68,7 +74,12 @@ def build_validazione(
     anno = result.anno
     ente = piano.ente.nome
     blocks: list = [Heading("1. Oggetto della validazione")]
-    adopted = f"adottato con {validazione.atto_piano}" + (f" del {validazione.atto_piano_data:%d/%m/%Y}" if validazione.atto_piano_data else "") if validazione.atto_piano else "non ancora adottato"
+    adopted = (
+        f"adottato con {validazione.atto_piano}"
+        + (f" del {validazione.atto_piano_data:%d/%m/%Y}" if validazione.atto_piano_data else "")
+        if validazione.atto_piano
+        else "non ancora adottato"
+    )
     blocks.append(
         Paragraph(
             f"L'Organismo indipendente di valutazione (OIV) di {ente}, ai sensi dell'art. 14, comma 4, lettera c) del d.lgs. 150/2009 "
@@ -94,12 +105,19 @@ def build_validazione(
     )
 
     blocks.append(Heading("3. Sintesi dei risultati"))
-    blocks.append(Paragraph(f"Performance complessiva dell'ente nel {anno}: **{pct(result.achievement)}** ({status(result.stato)})."))
+    blocks.append(
+        Paragraph(
+            f"Performance complessiva dell'ente nel {anno}: **{pct(result.achievement)}** ({status(result.stato)})."
+        )
+    )
     persp = [n for n in result.nodi if n.livello == "prospettiva"]
     blocks.append(
         Table(
             ("Prospettiva", "Grado di raggiungimento", "Stato"),
-            tuple((Cell(n.nome), Cell(pct(n.achievement), "right"), Cell(status(n.stato), status=n.stato.value)) for n in persp),
+            tuple(
+                (Cell(n.nome), Cell(pct(n.achievement), "right"), Cell(status(n.stato), status=n.stato.value))
+                for n in persp
+            ),
             "Risultati per prospettiva della Balanced Scorecard",
             (3, 1.3, 1.3),
         )
@@ -107,7 +125,11 @@ def build_validazione(
     if result.fondo:
         f = result.fondo
         final = "definitivo" if not f.provvisorio else "provvisorio fino alla validazione"
-        blocks.append(Paragraph(f"Fondo per la performance ({f.nome}): **{euro(f.importo)}** su {euro(f.importo_massimo)} (quota {pct(f.quota)}), importo {final}."))
+        blocks.append(
+            Paragraph(
+                f"Fondo per la performance ({f.nome}): **{euro(f.importo)}** su {euro(f.importo_massimo)} (quota {pct(f.quota)}), importo {final}."
+            )
+        )
 
     blocks.append(Heading("4. Osservazioni dell'OIV"))
     if osservazioni:
@@ -116,7 +138,14 @@ def build_validazione(
             Table(
                 ("N.", "Oggetto", "Osservazione", "Data"),
                 tuple(
-                    (Cell(str(n), "right"), Cell(o.oggetto if o.oggetto == "relazione" else f"{o.oggetto} {names.get(o.oggetto, '')}".strip()), Cell(o.testo), Cell(f"{o.data:%d/%m/%Y}"))
+                    (
+                        Cell(str(n), "right"),
+                        Cell(
+                            o.oggetto if o.oggetto == "relazione" else f"{o.oggetto} {names.get(o.oggetto, '')}".strip()
+                        ),
+                        Cell(o.testo),
+                        Cell(f"{o.data:%d/%m/%Y}"),
+                    )
                     for n, o in enumerate(osservazioni, start=1)
                 ),
                 f"{len(osservazioni)} osservazioni, voce per voce",
@@ -126,13 +155,19 @@ def build_validazione(
     else:
         blocks.append(Paragraph("L'OIV non ha formulato osservazioni."))
     if validazione.restituzioni:
-        blocks.append(Paragraph("La Relazione è stata restituita all'amministrazione con queste richieste, poi accolte:"))
+        blocks.append(
+            Paragraph("La Relazione è stata restituita all'amministrazione con queste richieste, poi accolte:")
+        )
         blocks.append(Bullets(tuple(validazione.restituzioni)))
 
     blocks.append(Heading("5. Conclusione"))
     if validazione.validata:
         when = f" in data {validazione.data:%d/%m/%Y}" if validazione.data else ""
-        blocks.append(Paragraph(f"**L'OIV valida la Relazione sulla performance {anno} di {ente}**{when}. Da questa validazione il fondo e i premi collegati alla performance non sono più provvisori."))
+        blocks.append(
+            Paragraph(
+                f"**L'OIV valida la Relazione sulla performance {anno} di {ente}**{when}. Da questa validazione il fondo e i premi collegati alla performance non sono più provvisori."
+            )
+        )
     else:
         blocks.append(
             Paragraph(
@@ -152,6 +187,8 @@ def build_validazione(
         subtitle=piano.titolo,
         author=ente,
         blocks=tuple(blocks),
-        date_text=f"Validato il {validazione.data:%d/%m/%Y}" if validazione.validata and validazione.data else f"Dati al {result.as_of:%d/%m/%Y}",
+        date_text=f"Validato il {validazione.data:%d/%m/%Y}"
+        if validazione.validata and validazione.data
+        else f"Dati al {result.as_of:%d/%m/%Y}",
         draft_note="; ".join(notes),
     )

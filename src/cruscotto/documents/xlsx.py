@@ -37,7 +37,9 @@ def _frac(pct: float | None) -> float | None:
     return None if pct is None else pct / 100
 
 
-def render_results_xlsx(piano: Piano, result: RisultatoPiano, out: str | Path, *, periodo: str = "", example_data: bool = False) -> Path:
+def render_results_xlsx(
+    piano: Piano, result: RisultatoPiano, out: str | Path, *, periodo: str = "", example_data: bool = False
+) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -82,7 +84,12 @@ def render_results_xlsx(piano: Piano, result: RisultatoPiano, out: str | Path, *
     if result.fondo:
         f = result.fondo
         r += 2
-        for k, v, fmt in (("Fondo", f.nome, None), ("Importo massimo", f.importo_massimo, NUMBER), ("Quota", _frac(f.quota), PERCENT), ("Importo spettante", f.importo, NUMBER)):
+        for k, v, fmt in (
+            ("Fondo", f.nome, None),
+            ("Importo massimo", f.importo_massimo, NUMBER),
+            ("Quota", _frac(f.quota), PERCENT),
+            ("Importo spettante", f.importo, NUMBER),
+        ):
             _put(ws, r, 1, k).font = head_font
             _put(ws, r, 2, v, fmt)
             r += 1
@@ -95,7 +102,19 @@ def render_results_xlsx(piano: Piano, result: RisultatoPiano, out: str | Path, *
     ws.column_dimensions["E"].width = 22
 
     by_code = {x.codice: x for x in result.indicatori}
-    headers = ("Linea", "Obiettivo strategico", "Obiettivo operativo", "Codice", "Indicatore", "Cruscotto", "Peso", f"Target {anno}", f"Consuntivo {label}", "Grado", "Stato")
+    headers = (
+        "Linea",
+        "Obiettivo strategico",
+        "Obiettivo operativo",
+        "Codice",
+        "Indicatore",
+        "Cruscotto",
+        "Peso",
+        f"Target {anno}",
+        f"Consuntivo {label}",
+        "Grado",
+        "Stato",
+    )
     used: set[str] = {"sintesi"}
     for p in piano.prospettive:
         title = f"{p.codice} {p.nome}"[:31].replace("/", "-")
@@ -133,7 +152,9 @@ def render_results_xlsx(piano: Piano, result: RisultatoPiano, out: str | Path, *
         sh.freeze_panes = "E2"
         sh.auto_filter.ref = sh.dimensions
         for idx, h in enumerate(headers, start=1):
-            sh.column_dimensions[get_column_letter(idx)].width = 45 if h in ("Indicatore", "Obiettivo strategico", "Obiettivo operativo", "Linea") else 14
+            sh.column_dimensions[get_column_letter(idx)].width = (
+                45 if h in ("Indicatore", "Obiettivo strategico", "Obiettivo operativo", "Linea") else 14
+            )
         for line in sh.iter_rows(min_row=2):
             for c in line:
                 c.alignment = Alignment(wrap_text=True, vertical="top")

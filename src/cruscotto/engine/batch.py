@@ -131,7 +131,14 @@ class Batch:
 
     def __post_init__(self) -> None:
         _set_dtypes(
-            self, actual=np.float64, target=np.float64, weight=np.float64, polarity=np.int8, parent=np.int64, on_strategic=bool, area=bool
+            self,
+            actual=np.float64,
+            target=np.float64,
+            weight=np.float64,
+            polarity=np.int8,
+            parent=np.int64,
+            on_strategic=bool,
+            area=bool,
         )
         n = len(self.actual)
         for name in ("target", "polarity", "weight", "parent", "on_strategic", "area"):
@@ -179,17 +186,25 @@ class Batch:
         formula when its measures are there, else the value entered).
         Raises ValueError on an indicator that is not numeric.
         """
-        ind: list[tuple[float, float, int, float | None, bool, str, int, bool]] = []  # _indicator_row's, parent, on_strategic
-        nodes: dict[str, list[tuple[int, float | None, bool, str]]] = {name: [] for name in NODE_LEVELS}  # parent, peso, area, codice
+        ind: list[
+            tuple[float, float, int, float | None, bool, str, int, bool]
+        ] = []  # _indicator_row's, parent, on_strategic
+        nodes: dict[str, list[tuple[int, float | None, bool, str]]] = {
+            name: [] for name in NODE_LEVELS
+        }  # parent, peso, area, codice
 
-        def add(level: str, parent: int, obj: Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo) -> int:
+        def add(
+            level: str, parent: int, obj: Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo
+        ) -> int:
             rows = nodes[level]
             rows.append((parent, obj.peso, getattr(obj, "cruscotto", Cruscotto.ENTE) is Cruscotto.AREA, obj.codice))
             return len(rows) - 1
 
         for e, (piano, valori) in enumerate(plans):
             if (piano.regole.obiettivo, piano.regole.ente) != ("figli", "prospettive"):
-                raise ValueError(f"piano {piano.ente.codice}: il calcolo vettoriale copre solo le medie per livello (regole.obiettivo = figli, regole.ente = prospettive)")
+                raise ValueError(
+                    f"piano {piano.ente.codice}: il calcolo vettoriale copre solo le medie per livello (regole.obiettivo = figli, regole.ente = prospettive)"
+                )
             valori = valori or Valori()
             misure = misure_per_formule(piano, valori.misure_anno(anno), anno)
             for p in piano.prospettive:
@@ -199,11 +214,15 @@ class Batch:
                     for os_ in linea.obiettivi_strategici:
                         ios = add("obiettivo_strategico", il, os_)
                         for i in os_.indicatori:
-                            ind.append((*_indicator_row(i, anno, periodo, valori, misure, piano.regole.soglie), ios, True))
+                            ind.append(
+                                (*_indicator_row(i, anno, periodo, valori, misure, piano.regole.soglie), ios, True)
+                            )
                         for oo in os_.obiettivi_operativi:
                             ioo = add("obiettivo_operativo", ios, oo)
                             for i in oo.indicatori:
-                                ind.append((*_indicator_row(i, anno, periodo, valori, misure, piano.regole.soglie), ioo, False))
+                                ind.append(
+                                    (*_indicator_row(i, anno, periodo, valori, misure, piano.regole.soglie), ioo, False)
+                                )
 
         def column(rows: Sequence[tuple[object, ...]], k: int, dtype: DTypeLike) -> np.ndarray:
             return np.array([r[k] for r in rows], dtype=dtype) if rows else np.zeros(0, dtype=dtype)
@@ -231,7 +250,12 @@ class Batch:
 
 
 def _indicator_row(
-    ind: Indicatore, anno: int, periodo: str, valori: Valori, misure: Mapping[str, float], regole_soglie: str = "proporzionale"
+    ind: Indicatore,
+    anno: int,
+    periodo: str,
+    valori: Valori,
+    misure: Mapping[str, float],
+    regole_soglie: str = "proporzionale",
 ) -> tuple[float, float, int, float | None, bool, str]:
     """(actual, target, polarity code, weight, area, code) of one indicator, as the scalar engine would read them."""
     if ind.polarita not in (Polarita.CRESCENTE, Polarita.DECRESCENTE):
@@ -478,7 +502,9 @@ def score_batch(batch: Batch, regole: Regole | None = None) -> BatchResult:
     direct = batch.on_strategic
     if direct.any():
         on_oo = ~direct
-        a_oo, ente_oo = roll_up(a_ind[on_oo], batch.weight[on_oo], ente_ind[on_oo], batch.parent[on_oo], oo.area, len(oo))
+        a_oo, ente_oo = roll_up(
+            a_ind[on_oo], batch.weight[on_oo], ente_ind[on_oo], batch.parent[on_oo], oo.area, len(oo)
+        )
         # A strategic objective's children: its own indicators first, then its operational objectives
         # (rollup.children_of); concatenating keeps that order inside every group.
         a_os, ente_os = roll_up(
@@ -495,7 +521,13 @@ def score_batch(batch: Batch, regole: Regole | None = None) -> BatchResult:
     a_l, ente_l = roll_up(a_os, os_.weight, ente_os, os_.parent, linea.area, len(linea))
     a_p, ente_p = roll_up(a_l, linea.weight, ente_l, linea.parent, prosp.area, len(prosp))
     a_e, ente_e = roll_up(
-        a_p, prosp.weight, ente_p, prosp.parent, np.zeros(batch.n_entities, dtype=bool), batch.n_entities, derive_scope=False
+        a_p,
+        prosp.weight,
+        ente_p,
+        prosp.parent,
+        np.zeros(batch.n_entities, dtype=bool),
+        batch.n_entities,
+        derive_scope=False,
     )
 
     achievements = dict(zip(LEVELS, (a_ind, a_oo, a_os, a_l, a_p, a_e)))
@@ -515,7 +547,10 @@ def _spread(rng: np.random.Generator, n_entities: int, n_children: int, n_parent
     if n_children == 0:
         return np.zeros(0, dtype=np.int64)
     local = np.concatenate(
-        [np.broadcast_to(np.arange(n_parents), (n_entities, n_parents)), rng.integers(0, n_parents, (n_entities, n_children - n_parents))],
+        [
+            np.broadcast_to(np.arange(n_parents), (n_entities, n_parents)),
+            rng.integers(0, n_parents, (n_entities, n_children - n_parents)),
+        ],
         axis=1,
     )
     local.sort(axis=1)
@@ -566,7 +601,11 @@ def synthetic(n_entities: int, n_indicators_per_entity: int = 100, seed: int = 0
     target = np.where(
         dec,
         rng.choice(np.array([3.0, 5.0, 30.0, 60.0, -15.0, -10.0, 0.0]), n, p=[0.25, 0.2, 0.2, 0.1, 0.1, 0.1, 0.05]),
-        rng.choice(np.array([90.0, 95.0, 100.0, 80.0, 7.0, 2000.0, 2.8, 0.0]), n, p=[0.25, 0.15, 0.25, 0.1, 0.1, 0.05, 0.05, 0.05]),
+        rng.choice(
+            np.array([90.0, 95.0, 100.0, 80.0, 7.0, 2000.0, 2.8, 0.0]),
+            n,
+            p=[0.25, 0.15, 0.25, 0.1, 0.1, 0.05, 0.05, 0.05],
+        ),
     )
     # Actuals scattered around the target: relative noise for most, absolute noise for growth rates
     # (which can fall below zero) and for targets at or below zero.
@@ -595,7 +634,9 @@ def to_plans(batch: Batch, *, anno: int = 2020, regole: Regole | None = None) ->
     when there are some, else are made up per entity (P1, L1, OS1, OO1, I1 ...).
     """
     entity = {level: batch.entity_of(level) for level in LEVELS[:5]}
-    codes = batch.codes or tuple(_made_up_codes(prefix, entity[level]) for prefix, level in zip(("I", "OO", "OS", "L", "P"), LEVELS[:5]))
+    codes = batch.codes or tuple(
+        _made_up_codes(prefix, entity[level]) for prefix, level in zip(("I", "OO", "OS", "L", "P"), LEVELS[:5])
+    )
     oo_lv, os_lv, l_lv, p_lv = batch.levels
     valori = [Valori() for _ in range(batch.n_entities)]
 
@@ -662,13 +703,18 @@ def to_plans(batch: Batch, *, anno: int = 2020, regole: Regole | None = None) ->
     os_of_l = children(os_lv.parent, len(l_lv))
     linee = [
         LineaStrategica(
-            codice=codes[3][k], nome=codes[3][k], peso=peso(l_lv.weight[k]), obiettivi_strategici=tuple(oss[j] for j in os_of_l[k])
+            codice=codes[3][k],
+            nome=codes[3][k],
+            peso=peso(l_lv.weight[k]),
+            obiettivi_strategici=tuple(oss[j] for j in os_of_l[k]),
         )
         for k in range(len(l_lv))
     ]
     l_of_p = children(l_lv.parent, len(p_lv))
     prospettive = [
-        Prospettiva(codice=codes[4][k], nome=codes[4][k], peso=peso(p_lv.weight[k]), linee=tuple(linee[j] for j in l_of_p[k]))
+        Prospettiva(
+            codice=codes[4][k], nome=codes[4][k], peso=peso(p_lv.weight[k]), linee=tuple(linee[j] for j in l_of_p[k])
+        )
         for k in range(len(p_lv))
     ]
     p_of_e = children(p_lv.parent, batch.n_entities)

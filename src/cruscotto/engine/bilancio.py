@@ -167,7 +167,15 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
         r = p.riga(voce.codice)
         if r is None:
             out.append(
-                (None, Problem("bilancio_riga_mancante", f"manca la riga {voce.codice} «{voce.nome}»", f"preventivo {p.anno}", "error"))
+                (
+                    None,
+                    Problem(
+                        "bilancio_riga_mancante",
+                        f"manca la riga {voce.codice} «{voce.nome}»",
+                        f"preventivo {p.anno}",
+                        "error",
+                    ),
+                )
             )
             continue
         if voce.totale:
@@ -434,7 +442,9 @@ class Bilancio:
     misure: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
-def check_bilancio(b: Bilancio, misure: dict[tuple[str, int], float] | None = None, piano: Piano | None = None) -> list[Problem]:
+def check_bilancio(
+    b: Bilancio, misure: dict[tuple[str, int], float] | None = None, piano: Piano | None = None
+) -> list[Problem]:
     """Every check of the tables; the ratios with ``misure`` (default: those of the tables) and,
     with ``piano``, against the indicators that print them again."""
     out: list[Problem] = []
@@ -502,21 +512,37 @@ def bilancio_to_data(b: Bilancio) -> dict[str, Any]:
         out["preventivo"] = {
             "anno": b.preventivo.anno,
             "fonte": b.preventivo.fonte,
-            "righe": [{"codice": r.codice, "voce": r.nome, **{c: r.valori.get(c) for c in COLONNE}} for r in b.preventivo.righe],
+            "righe": [
+                {"codice": r.codice, "voce": r.nome, **{c: r.valori.get(c) for c in COLONNE}}
+                for r in b.preventivo.righe
+            ],
         }
     if b.investimenti:
         pi = b.investimenti
         out["investimenti"] = {
             "anno": pi.anno,
-            "voci": [{"categoria": v.categoria, "gruppo": v.gruppo, "voce": v.voce, "importo": v.importo} for v in pi.voci],
+            "voci": [
+                {"categoria": v.categoria, "gruppo": v.gruppo, "voce": v.voce, "importo": v.importo} for v in pi.voci
+            ],
             "totali": dict(pi.totali_stampati),
         }
     if b.patrimonio:
         pn = b.patrimonio
-        out["patrimonio"] = {"anno": pn.anno, "iniziale": pn.iniziale, "ammortamenti": pn.ammortamenti, "stampati": dict(pn.stampati)}
+        out["patrimonio"] = {
+            "anno": pn.anno,
+            "iniziale": pn.iniziale,
+            "ammortamenti": pn.ammortamenti,
+            "stampati": dict(pn.stampati),
+        }
     if b.stato_patrimoniale:
         out["stato_patrimoniale"] = [
-            {"anno": s.anno, "attivo": s.attivo, "passivo": s.passivo, "patrimonio_netto": s.patrimonio_netto, "risultato": s.risultato}
+            {
+                "anno": s.anno,
+                "attivo": s.attivo,
+                "passivo": s.passivo,
+                "patrimonio_netto": s.patrimonio_netto,
+                "risultato": s.risultato,
+            }
             for s in b.stato_patrimoniale
         ]
     if b.composizioni:
@@ -545,8 +571,12 @@ def bilancio_from_data(d: dict[str, Any]) -> Bilancio:
         )
         if pv
         else None,
-        investimenti=PianoInvestimenti(pi["anno"], tuple(Investimento(**v) for v in pi["voci"]), dict(pi["totali"])) if pi else None,
-        patrimonio=PatrimonioNetto(pn["anno"], pn["iniziale"], pn["ammortamenti"], dict(pn["stampati"])) if pn else None,
+        investimenti=PianoInvestimenti(pi["anno"], tuple(Investimento(**v) for v in pi["voci"]), dict(pi["totali"]))
+        if pi
+        else None,
+        patrimonio=PatrimonioNetto(pn["anno"], pn["iniziale"], pn["ammortamenti"], dict(pn["stampati"]))
+        if pn
+        else None,
         stato_patrimoniale=tuple(StatoPatrimoniale(**s) for s in d.get("stato_patrimoniale", [])),
         composizioni=tuple(
             Composizione(

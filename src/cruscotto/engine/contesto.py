@@ -448,7 +448,9 @@ def totale_dalle_quote(t: TabellaContesto) -> tuple[float, float] | None:
     return low, high
 
 
-def _check_quote_senza_totale(t: TabellaContesto, rows: Iterable[tuple[Cella, ...]], qi: int | None, vi: int) -> list[Problem]:
+def _check_quote_senza_totale(
+    t: TabellaContesto, rows: Iterable[tuple[Cella, ...]], qi: int | None, vi: int
+) -> list[Problem]:
     """With no printed total, one total must fit every rounded share; the rows that the total
     fitting the most rows does not fit are reported, with the range the others agree on."""
     limiti = _limiti(rows, qi, vi)
@@ -630,7 +632,12 @@ def contesto_to_data(c: Contesto) -> dict[str, Any]:
                 "nota": t.nota,
                 "quote": None
                 if t.quote is None
-                else {"colonna": t.quote.colonna, "valori": t.quote.valori, "totale": t.quote.totale, "completa": t.quote.completa},
+                else {
+                    "colonna": t.quote.colonna,
+                    "valori": t.quote.valori,
+                    "totale": t.quote.totale,
+                    "completa": t.quote.completa,
+                },
                 "confronta": t.confronta,
             }
             for t in c.tabelle
@@ -638,14 +645,19 @@ def contesto_to_data(c: Contesto) -> dict[str, Any]:
     }
     if c.azioni_positive:
         out["azioni_positive"] = [
-            {"azione": a.azione, "descrizione": a.descrizione, "atto": a.atto, "riferimento": a.riferimento} for a in c.azioni_positive
+            {"azione": a.azione, "descrizione": a.descrizione, "atto": a.atto, "riferimento": a.riferimento}
+            for a in c.azioni_positive
         ]
     if c.mappa:
         out["mappa"] = {
             "colonne": [c2.intestazione for c2 in c.mappa.colonne],
             # Marks as the headers of the marked columns: readable, and safe against a reordering.
             "righe": [
-                {"gruppo": r.gruppo, "nome": r.nome, "segnate": [col.intestazione for col, mark in zip(c.mappa.colonne, r.segni) if mark]}
+                {
+                    "gruppo": r.gruppo,
+                    "nome": r.nome,
+                    "segnate": [col.intestazione for col, mark in zip(c.mappa.colonne, r.segni) if mark],
+                }
                 for r in c.mappa.righe
             ],
         }
@@ -659,7 +671,10 @@ def contesto_from_data(d: dict[str, Any]) -> Contesto:
         colonne = tuple(ColonnaMappa.da_intestazione(h) for h in m["colonne"])
         mappa = MappaStakeholder(
             colonne,
-            tuple(Stakeholder(r["gruppo"], r["nome"], tuple(c.intestazione in r["segnate"] for c in colonne)) for r in m["righe"]),
+            tuple(
+                Stakeholder(r["gruppo"], r["nome"], tuple(c.intestazione in r["segnate"] for c in colonne))
+                for r in m["righe"]
+            ),
         )
     return Contesto(
         organi=tuple(Organo(o["nome"], o["ruolo"], o.get("tipo", "")) for o in d.get("organi", [])),
@@ -667,7 +682,8 @@ def contesto_from_data(d: dict[str, Any]) -> Contesto:
         attivita=tuple(AreaAttivita(a["area"], tuple(a["attivita"])) for a in d.get("attivita", [])),
         mappa=mappa,
         partecipate=tuple(
-            Partecipata(p["progressivo"], p["nome"], p["codice_fiscale"], p["quota"], p["quota_stampata"]) for p in d.get("partecipate", [])
+            Partecipata(p["progressivo"], p["nome"], p["codice_fiscale"], p["quota"], p["quota_stampata"])
+            for p in d.get("partecipate", [])
         ),
         tabelle=tuple(
             TabellaContesto(

@@ -22,7 +22,12 @@ def result_to_dict(r: RisultatoPiano) -> dict[str, Any]:
     return {
         "year": r.anno,
         "as_of": r.as_of.isoformat(),
-        "entity": {"achievement": r.achievement, "status": r.stato.value, "coverage": r.copertura.as_dict(), "trace": r.entity_trace},
+        "entity": {
+            "achievement": r.achievement,
+            "status": r.stato.value,
+            "coverage": r.copertura.as_dict(),
+            "trace": r.entity_trace,
+        },
         "nodes": [
             {
                 "code": n.codice,
@@ -51,7 +56,16 @@ def result_to_dict(r: RisultatoPiano) -> dict[str, Any]:
             for i in r.indicatori
         ],
         "scorecards": [
-            {"code": s.codice, "name": s.nome, "year": s.anno, "achievement": s.achievement, "status": s.stato.value, "coverage": s.copertura.as_dict(), "sections": list(s.sezioni), "trace": s.trace}
+            {
+                "code": s.codice,
+                "name": s.nome,
+                "year": s.anno,
+                "achievement": s.achievement,
+                "status": s.stato.value,
+                "coverage": s.copertura.as_dict(),
+                "sections": list(s.sezioni),
+                "trace": s.trace,
+            }
             for s in r.schede
         ],
         "fund": (

@@ -66,7 +66,9 @@ _OPERATORS = {
     ast.USub: operator.neg,
     ast.UAdd: operator.pos,
 }
-_ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant, ast.Call) + tuple(_OPERATORS)
+_ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant, ast.Call) + tuple(
+    _OPERATORS
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,9 @@ def compile_formula(text: str) -> Formula:
                 raise FormulaError(f"formula troppo annidata (più di {MAX_DEPTH} livelli): {text!r}")
         if not isinstance(node, _ALLOWED_NODES):
             raise FormulaError(f"costrutto non ammesso nella formula ({type(node).__name__}): {text!r}")
-        if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or not isinstance(node.value, (int, float))):
+        if isinstance(node, ast.Constant) and (
+            isinstance(node.value, bool) or not isinstance(node.value, (int, float))
+        ):
             raise FormulaError(f"nella formula sono ammessi solo numeri e nomi di misure: {text!r}")
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:

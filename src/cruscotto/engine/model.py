@@ -108,7 +108,9 @@ class Evento:
     nome: str
     data: date | None = None
     alias: tuple[str, ...] = ()
-    dichiarato: bool = True  # False: not in the plan's list, read from a target ("entro 60 giorni dall'approvazione ...")
+    dichiarato: bool = (
+        True  # False: not in the plan's list, read from a target ("entro 60 giorni dall'approvazione ...")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ def split_number(text: str) -> tuple[float, str] | None:
     m = _NUMBER.match(text)
     if not m:
         return None
-    unit = text[m.end():].strip()
+    unit = text[m.end() :].strip()
     if "\n" in unit:
         return None  # as before: the unit is on the number's line
     if m.group("grouped"):
@@ -119,12 +119,46 @@ def find_date(text: str) -> date | None:
 
 
 _MONTHS = {
-    "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
-    "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
-    "gen": 1, "feb": 2, "mar": 3, "apr": 4, "mag": 5, "giu": 6, "lug": 7, "ago": 8, "set": 9, "sett": 9,
-    "ott": 10, "nov": 11, "dic": 12,
+    "gennaio": 1,
+    "febbraio": 2,
+    "marzo": 3,
+    "aprile": 4,
+    "maggio": 5,
+    "giugno": 6,
+    "luglio": 7,
+    "agosto": 8,
+    "settembre": 9,
+    "ottobre": 10,
+    "novembre": 11,
+    "dicembre": 12,
+    "gen": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "mag": 5,
+    "giu": 6,
+    "lug": 7,
+    "ago": 8,
+    "set": 9,
+    "sett": 9,
+    "ott": 10,
+    "nov": 11,
+    "dic": 12,
 }
-_ORDINALS = {"primo": 1, "1": 1, "i": 1, "secondo": 2, "2": 2, "ii": 2, "terzo": 3, "3": 3, "iii": 3, "quarto": 4, "4": 4, "iv": 4}
+_ORDINALS = {
+    "primo": 1,
+    "1": 1,
+    "i": 1,
+    "secondo": 2,
+    "2": 2,
+    "ii": 2,
+    "terzo": 3,
+    "3": 3,
+    "iii": 3,
+    "quarto": 4,
+    "4": 4,
+    "iv": 4,
+}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # Each written form of a date, on folded text (lower case, no accents). The day-first
 # numeric form takes "/", "." or "-" and a two-digit year (20xx); ordinals take "1°" or "1^".

@@ -203,7 +203,9 @@ def parse_titolo(text: str, *, where: str | None = None) -> Titolo | None:
     t = _TITOLO.get(f)
     if t is None:
         raise ParseError(
-            "titolo di studio sconosciuto (attesi: obbligo, diploma, laurea triennale, laurea, post-laurea)", value=text, where=where
+            "titolo di studio sconosciuto (attesi: obbligo, diploma, laurea triennale, laurea, post-laurea)",
+            value=text,
+            where=where,
         )
     return t
 
@@ -465,7 +467,9 @@ def calcola(definizione: Definizione, registro: Iterable[Dipendente], anno: int)
     return Indicatore(definizione, anno, valore, traccia)
 
 
-def indicatori_genere(registro: Sequence[Dipendente], anno: int, definizioni: Sequence[Definizione] = DEFINIZIONI) -> list[Indicatore]:
+def indicatori_genere(
+    registro: Sequence[Dipendente], anno: int, definizioni: Sequence[Definizione] = DEFINIZIONI
+) -> list[Indicatore]:
     """Every indicator of the analisi di genere for one year, in the seed's order."""
     return [calcola(defn, registro, anno) for defn in definizioni]
 
@@ -481,7 +485,11 @@ def controlla_registro(registro: Iterable[Dipendente]) -> list[Problem]:
     for d in registro:
         if (d.anno, d.matricola) in visti:
             problems.append(
-                Problem("personale_doppio", f"matricola {d.matricola} presente due volte nel {d.anno}", f"matricola {d.matricola}")
+                Problem(
+                    "personale_doppio",
+                    f"matricola {d.matricola} presente due volte nel {d.anno}",
+                    f"matricola {d.matricola}",
+                )
             )
         visti.add((d.anno, d.matricola))
         per_matricola[d.matricola].append(d)
@@ -489,12 +497,22 @@ def controlla_registro(registro: Iterable[Dipendente]) -> list[Problem]:
         righe.sort(key=lambda d: d.anno)
         if len({d.genere for d in righe}) > 1:
             problems.append(
-                Problem("personale_genere_variato", "il genere cambia da un anno all'altro", f"matricola {matricola}", "warning")
+                Problem(
+                    "personale_genere_variato",
+                    "il genere cambia da un anno all'altro",
+                    f"matricola {matricola}",
+                    "warning",
+                )
             )
         nascite = {d.data_nascita for d in righe if d.data_nascita is not None}
         if len(nascite) > 1:
             problems.append(
-                Problem("personale_nascita_variata", "la data di nascita cambia da un anno all'altro", f"matricola {matricola}", "warning")
+                Problem(
+                    "personale_nascita_variata",
+                    "la data di nascita cambia da un anno all'altro",
+                    f"matricola {matricola}",
+                    "warning",
+                )
             )
     return problems
 
@@ -548,7 +566,9 @@ def valore_stampato(testo: str, *, where: str | None = None) -> tuple[float, int
         return None
     parts = split_number(testo)
     if parts is None or parts[1] not in ("", "%"):
-        raise ParseError("cifra stampata non valida (attesi un numero, una percentuale, «-» o «n.d.»)", value=testo, where=where)
+        raise ParseError(
+            "cifra stampata non valida (attesi un numero, una percentuale, «-» o «n.d.»)", value=testo, where=where
+        )
     decimals = len(testo.split(",", 1)[1].rstrip("% ")) if "," in testo else 0
     return parts[0], decimals
 
@@ -572,7 +592,9 @@ def cifre(registro: Sequence[Dipendente], anno: int) -> dict[tuple[str, str], Ci
         out[(codice, UOMINI)] = Cifra(r.uomini, CONTEGGIO)
         out[(codice, TOTALE)] = Cifra(r.totale, CONTEGGIO)
     for ind in indicatori_genere(registro, anno):
-        out[(ind.definizione.codice, "")] = Cifra(ind.valore, ind.definizione.misura, ind.traccia.spiegazione(ind.definizione.misura))
+        out[(ind.definizione.codice, "")] = Cifra(
+            ind.valore, ind.definizione.misura, ind.traccia.spiegazione(ind.definizione.misura)
+        )
     return out
 
 
@@ -622,14 +644,26 @@ def confronta_stampati(registro: Sequence[Dipendente], stampati: Iterable[Stampa
         where = f"{s.tabella}, riga {voce}{colonna}, anno {s.anno}"
         if s.anno not in presenti:
             problems.append(
-                Problem("personale_anno_assente", f"il registro del personale non ha l'anno {s.anno}: stampato {s.testo}", where, "warning")
+                Problem(
+                    "personale_anno_assente",
+                    f"il registro del personale non ha l'anno {s.anno}: stampato {s.testo}",
+                    where,
+                    "warning",
+                )
             )
             continue
         if s.anno not in per_anno:
             per_anno[s.anno] = cifre(registro, s.anno)
         cifra = per_anno[s.anno].get((s.riga, s.colonna))
         if cifra is None:
-            problems.append(Problem("personale_riga_sconosciuta", f"riga {s.riga!r}, colonna {s.colonna!r} sconosciuta", where, "warning"))
+            problems.append(
+                Problem(
+                    "personale_riga_sconosciuta",
+                    f"riga {s.riga!r}, colonna {s.colonna!r} sconosciuta",
+                    where,
+                    "warning",
+                )
+            )
             continue
         if not concorda(s.testo, cifra.valore):
             spiegazione = f" ({cifra.spiegazione})" if cifra.spiegazione else ""

@@ -97,7 +97,9 @@ def valori(r: Rapporto, misure: Mapping[tuple[str, int], float]) -> list[ValoreR
     return out
 
 
-def tabella(rapporti: Iterable[Rapporto], misure: Mapping[tuple[str, int], float]) -> tuple[list[int], list[tuple[Rapporto, dict[int, ValoreRapporto]]]]:
+def tabella(
+    rapporti: Iterable[Rapporto], misure: Mapping[tuple[str, int], float]
+) -> tuple[list[int], list[tuple[Rapporto, dict[int, ValoreRapporto]]]]:
     """The ratios by year, as a table: the years (columns), and each ratio with its values by year."""
     rows = [(r, {v.anno: v for v in valori(r, misure)}) for r in rapporti]
     return sorted({y for _r, per_anno in rows for y in per_anno}), rows
@@ -107,7 +109,9 @@ def _where(r: Rapporto, anno: int | None = None) -> str:
     return f"rapporti, {r.codice}" + (f", {anno}" if anno is not None else "")
 
 
-def check_rapporti(rapporti: Iterable[Rapporto], misure: Mapping[tuple[str, int], float], piano: Piano | None = None) -> list[Problem]:
+def check_rapporti(
+    rapporti: Iterable[Rapporto], misure: Mapping[tuple[str, int], float], piano: Piano | None = None
+) -> list[Problem]:
     """Each printed ratio against its measures, and against the plan indicator that prints it again."""
     out: list[Problem] = []
     for r in rapporti:
@@ -122,10 +126,22 @@ def check_rapporti(rapporti: Iterable[Rapporto], misure: Mapping[tuple[str, int]
             if printed is None:
                 continue
             if v.valore is None:
-                out.append(Problem("rapporto_non_verificabile", f"{r.nome}, {v.anno}: stampato {v.stampato}, {v.esito.motivo}", _where(r, v.anno), "warning"))
+                out.append(
+                    Problem(
+                        "rapporto_non_verificabile",
+                        f"{r.nome}, {v.anno}: stampato {v.stampato}, {v.esito.motivo}",
+                        _where(r, v.anno),
+                        "warning",
+                    )
+                )
             elif not v.concorda:
                 out.append(
-                    Problem("rapporto_stampato", f"{r.nome}, {v.anno}: stampato {v.stampato}, dalle misure {fmt(round(v.valore, 2))}", _where(r, v.anno), "warning")
+                    Problem(
+                        "rapporto_stampato",
+                        f"{r.nome}, {v.anno}: stampato {v.stampato}, dalle misure {fmt(round(v.valore, 2))}",
+                        _where(r, v.anno),
+                        "warning",
+                    )
                 )
         if r.indicatore and piano is not None:
             out += _check_indicatore(r, computed, piano)
@@ -136,13 +152,19 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
     assert r.indicatore is not None  # the caller checks it
     ind = piano.indicatore(r.indicatore)
     if ind is None:
-        return [Problem("rapporto_indicatore", f"{r.nome}: l'indicatore {r.indicatore} non è nel piano", _where(r), "warning")]
+        return [
+            Problem(
+                "rapporto_indicatore", f"{r.nome}: l'indicatore {r.indicatore} non è nel piano", _where(r), "warning"
+            )
+        ]
     out = []
     for v in computed:
         dato = ind.storico.get(v.anno)
         shown = printed_number(dato.testo) if dato else None
         # The ratio's own printed figure where there is one, else the computed value.
-        ours, ours_text = (printed_number(v.stampato), v.stampato) if printed_number(v.stampato) is not None else (v.valore, None)
+        ours, ours_text = (
+            (printed_number(v.stampato), v.stampato) if printed_number(v.stampato) is not None else (v.valore, None)
+        )
         if dato is None or shown is None or ours is None:  # no dato, nothing shown
             continue
         tolerance = half_unit(dato.testo) + (half_unit(ours_text) if ours_text else 0)
@@ -157,7 +179,11 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
             )
     if ind.media_cluster and r.media_cluster:
         a, b = printed_number(ind.media_cluster.testo), printed_number(r.media_cluster)
-        if a is not None and b is not None and abs(a - b) > half_unit(ind.media_cluster.testo) + half_unit(r.media_cluster) + 1e-9:
+        if (
+            a is not None
+            and b is not None
+            and abs(a - b) > half_unit(ind.media_cluster.testo) + half_unit(r.media_cluster) + 1e-9
+        ):
             out.append(
                 Problem(
                     "rapporto_indicatore",
@@ -195,7 +221,12 @@ def previsioni(piano: Piano, misure: Mapping[tuple[str, int], float]) -> list[Pr
             continue
         esiti = {
             anno: score_one(
-                polarita=ind.polarita, target=ind.target[anno], actual=e.valore, eventi=eventi, as_of=date(anno, 12, 31), regole=piano.regole
+                polarita=ind.polarita,
+                target=ind.target[anno],
+                actual=e.valore,
+                eventi=eventi,
+                as_of=date(anno, 12, 31),
+                regole=piano.regole,
             )
             for anno, e in per_anno.items()
             if e.valore is not None and anno in ind.target

@@ -85,14 +85,21 @@ def effective_weights(pesi: Sequence[float | None], where: str) -> tuple[list[fl
     return [float(p) for p in pesi if p is not None], warnings  # all given: no weight is missing here
 
 
-def weighted_mean(children: Sequence[Pesata], where: str, regole: Regole) -> tuple[float | None, Stato, dict[str, Any], list[str]]:
+def weighted_mean(
+    children: Sequence[Pesata], where: str, regole: Regole
+) -> tuple[float | None, Stato, dict[str, Any], list[str]]:
     weights, warnings = effective_weights([c.peso for c in children], where)
     included: list[dict[str, Any]] = []
     excluded: list[dict[str, Any]] = []
     num = den = 0.0
     for c, w in zip(children, weights):
         row: dict[str, Any] = {
-            "codice": c.codice, "tipo": c.tipo, "peso": c.peso, "peso_usato": w, "achievement": c.achievement, "stato": c.stato.value
+            "codice": c.codice,
+            "tipo": c.tipo,
+            "peso": c.peso,
+            "peso_usato": w,
+            "achievement": c.achievement,
+            "stato": c.stato.value,
         }
         if c.achievement is None:
             excluded.append(row)
@@ -162,12 +169,18 @@ class Copertura:
 
     def as_dict(self) -> dict[str, int | str]:
         return {
-            "totale": self.totale, "valutati": self.valutati, "con_dati": self.con_dati, "non_valutabili": self.non_valutabili,
-            "senza_dati": self.senza_dati, "in_attesa": self.in_attesa, "baseline": self.baseline, "testo": self.testo(),
+            "totale": self.totale,
+            "valutati": self.valutati,
+            "con_dati": self.con_dati,
+            "non_valutabili": self.non_valutabili,
+            "senza_dati": self.senza_dati,
+            "in_attesa": self.in_attesa,
+            "baseline": self.baseline,
+            "testo": self.testo(),
         }
 
     def testo(self) -> str:
-        """"11 indicatori valutati su 37 con dati, 26 non valutabili, 4 senza dati" (only what is there)."""
+        """ "11 indicatori valutati su 37 con dati, 26 non valutabili, 4 senza dati" (only what is there)."""
         if self.totale == 0:
             return "nessun indicatore"
         head = f"{_n(self.valutati, 'indicatore valutato', 'indicatori valutati')} su {self.con_dati} con dati"
@@ -333,7 +346,9 @@ def score_plan(
     total = sum(1 for _ in piano.indicatori()) if on_progress else 0
 
     def ind(i: Indicatore) -> RisultatoIndicatore:
-        r, w = score_indicator(i, anno=anno, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, misure_anno=misure_anno)
+        r, w = score_indicator(
+            i, anno=anno, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, misure_anno=misure_anno
+        )
         warnings.extend(w)
         ind_results[i.codice] = r
         if on_progress and len(ind_results) % 250 == 0:
@@ -386,7 +401,9 @@ def score_plan(
         nodes.append(None)
         children, coverage = [], Copertura()
         visited = [visit("prospettiva", by_code[c], f"ambito:{amb.codice}") for c in amb.prospettive if c in by_code]
-        scope = Cruscotto.ENTE if any(sc is Cruscotto.ENTE for _p, sc, _c, _l in visited) or not visited else Cruscotto.AREA
+        scope = (
+            Cruscotto.ENTE if any(sc is Cruscotto.ENTE for _p, sc, _c, _l in visited) or not visited else Cruscotto.AREA
+        )
         for pesata, sc, cov, _leaves in visited:
             if in_scope(scope, sc):
                 children.append(pesata)
@@ -410,12 +427,23 @@ def score_plan(
         on_progress(len(ind_results), total)
     # regole.ente = obiettivi: the entity is the mean of its strategic objectives, whatever
     # perspective and line they sit in (the perspectives then carry no weight).
-    a, stato, entity_trace, w = weighted_mean(objectives if regole.ente == "obiettivi" else persp_children, "ente", regole)
+    a, stato, entity_trace, w = weighted_mean(
+        objectives if regole.ente == "obiettivi" else persp_children, "ente", regole
+    )
     warnings.extend(w)
     entity_trace["copertura"] = entity_coverage.as_dict()
 
     schede = tuple(
-        score_scheda(s, ind_results=ind_results, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, warnings=warnings)
+        score_scheda(
+            s,
+            ind_results=ind_results,
+            valori=valori,
+            eventi=ev,
+            as_of=as_of,
+            regole=regole,
+            periodo=periodo,
+            warnings=warnings,
+        )
         for s in piano.schede_individuali
         if s.anno == anno
     )
@@ -462,10 +490,16 @@ def score_scheda(
             if voce.indicatore:
                 r = ind_results.get(voce.indicatore)
                 if r is None:
-                    warnings.append(f"scheda {scheda.codice}, voce {voce.codice}: indicatore {voce.indicatore} non trovato")
+                    warnings.append(
+                        f"scheda {scheda.codice}, voce {voce.codice}: indicatore {voce.indicatore} non trovato"
+                    )
                     a_, st, steps = None, Stato.SENZA_DATI, [f"indicatore {voce.indicatore} non trovato"]
                 else:
-                    a_, st, steps = r.achievement, r.stato, [f"dall'indicatore {voce.indicatore}: {fmt(r.achievement)} ({r.stato.value})"]
+                    a_, st, steps = (
+                        r.achievement,
+                        r.stato,
+                        [f"dall'indicatore {voce.indicatore}: {fmt(r.achievement)} ({r.stato.value})"],
+                    )
             else:
                 c = valori.consuntivo(voce.codice, scheda.anno, periodo)
                 ms = {m.codice: (valori.consuntivo(m.codice, scheda.anno, periodo) or None) for m in voce.milestones}
@@ -482,10 +516,29 @@ def score_scheda(
                 a_, st, steps = out.achievement, out.stato, list(out.steps)
             items.append(Pesata(voce.codice, "voce", voce.peso, a_, st))
             coverage = coverage + Copertura.of(st, a_)
-            rows.append({"codice": voce.codice, "nome": voce.nome, "peso": voce.peso, "achievement": a_, "stato": st.value, "passi": steps})
+            rows.append(
+                {
+                    "codice": voce.codice,
+                    "nome": voce.nome,
+                    "peso": voce.peso,
+                    "achievement": a_,
+                    "stato": st.value,
+                    "passi": steps,
+                }
+            )
         a, stato, trace, w = weighted_mean(items, f"scheda {scheda.codice}, sezione {sez.codice}", regole)
         warnings.extend(w)
-        sections.append({"codice": sez.codice, "nome": sez.nome, "peso": sez.peso, "achievement": a, "stato": stato.value, "voci": rows, "trace": trace})
+        sections.append(
+            {
+                "codice": sez.codice,
+                "nome": sez.nome,
+                "peso": sez.peso,
+                "achievement": a,
+                "stato": stato.value,
+                "voci": rows,
+                "trace": trace,
+            }
+        )
         sec_children.append(Pesata(sez.codice, "sezione", sez.peso, a, stato))
     a, stato, trace, w = weighted_mean(sec_children, f"scheda {scheda.codice}", regole)
     warnings.extend(w)
@@ -523,10 +576,23 @@ def score_fondo(fondo: Fondo, ind_results: Mapping[str, RisultatoIndicatore], wa
             warnings.append(f"fondo, progetto {prog.codice}: nessun dato, conteggiato 0")
         num += weight * pa
         den += weight
-        rows.append({"codice": prog.codice, "nome": prog.nome, "indicatori": list(prog.indicatori), "peso_usato": weight, "achievement": pa, "nota": note})
+        rows.append(
+            {
+                "codice": prog.codice,
+                "nome": prog.nome,
+                "indicatori": list(prog.indicatori),
+                "peso_usato": weight,
+                "achievement": pa,
+                "nota": note,
+            }
+        )
     quota = num / den if den else None
     paid = quota is not None and (fondo.soglia_minima is None or quota >= fondo.soglia_minima)
     importo = fondo.importo_massimo * quota / 100.0 if paid and quota is not None else 0.0
-    calc = f"{fmt(fondo.importo_massimo)} × {fmt(quota)} / 100 = {fmt(importo)}" if paid else "sotto la soglia minima o senza progetti → 0"
+    calc = (
+        f"{fmt(fondo.importo_massimo)} × {fmt(quota)} / 100 = {fmt(importo)}"
+        if paid
+        else "sotto la soglia minima o senza progetti → 0"
+    )
     trace = {"calcolo": calc, "quota": quota, "soglia_minima": fondo.soglia_minima, "regola": fondo.regola}
     return RisultatoFondo(fondo.nome, fondo.anno, fondo.importo_massimo, importo, quota, tuple(rows), trace)

@@ -107,9 +107,7 @@ def status_text(a: float, stato: Stato, regole: Regole) -> str:
     if stato is Stato.RAGGIUNTO:
         return f"a = {fmt(a)} ≥ {fmt(regole.soglia_raggiunto)} (soglia) → raggiunto"
     if stato is Stato.PARZIALE:
-        return (
-            f"{fmt(regole.soglia_parziale)} ≤ a = {fmt(a)} < {fmt(regole.soglia_raggiunto)} → parzialmente raggiunto"
-        )
+        return f"{fmt(regole.soglia_parziale)} ≤ a = {fmt(a)} < {fmt(regole.soglia_raggiunto)} → parzialmente raggiunto"
     return f"a = {fmt(a)} < {fmt(regole.soglia_parziale if regole.soglia_parziale is not None else regole.soglia_raggiunto)} → non raggiunto"
 
 
@@ -189,7 +187,9 @@ def score_numeric(
         a = 100.0 if met else 0.0
         sign = "≥" if direction == "crescente" else "≤"
         steps.append("regola soglia: raggiunta → 100, non raggiunta → 0 (regole.soglie = raggiunto)")
-        steps.append(f"calcolo: A = {fmt(float(actual))} {sign if met else 'non ' + sign} {fmt(target.valore)} → {fmt(a)}")
+        steps.append(
+            f"calcolo: A = {fmt(float(actual))} {sign if met else 'non ' + sign} {fmt(target.valore)} → {fmt(a)}"
+        )
         return a, steps
     if direction == "decrescente":
         a, text = lower_is_better(float(actual), target.valore)
@@ -205,7 +205,9 @@ def _score_band(polarita: Polarita, target: Target, actual: float) -> tuple[floa
     below the low end for *crescente*, above the high end for *decrescente*; the other side is met."""
     lo, hi = target.valore, target.massimo
     assert lo is not None and hi is not None
-    steps = [f"regola intervallo: {fmt(lo)} ≤ A ≤ {fmt(hi)} → 100; fuori, la regola della polarità verso l'estremo superato"]
+    steps = [
+        f"regola intervallo: {fmt(lo)} ≤ A ≤ {fmt(hi)} → 100; fuori, la regola della polarità verso l'estremo superato"
+    ]
     if lo <= actual <= hi:
         steps.append(f"calcolo: A = {fmt(actual)} nell'intervallo → 100")
         return 100.0, steps
@@ -223,9 +225,7 @@ def _score_band(polarita: Polarita, target: Target, actual: float) -> tuple[floa
     return a, steps
 
 
-def score_deadline(
-    due: date | None, actual: Value | None, *, as_of: date, regole: Regole, what: str
-) -> Outcome:
+def score_deadline(due: date | None, actual: Value | None, *, as_of: date, regole: Regole, what: str) -> Outcome:
     """One deadline: ``actual`` is the completion date, ``True`` (done, date not given) or ``False``."""
     if due is None:
         return Outcome(None, Stato.IN_ATTESA, (f"{what}: data dell'evento non ancora nota → in attesa",))
@@ -241,12 +241,18 @@ def score_deadline(
                 return Outcome(
                     band.punteggio,
                     Stato.NON_RAGGIUNTO,
-                    (f"{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo ≤ {band.giorni} → {fmt(band.punteggio)}",),
+                    (
+                        f"{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo ≤ {band.giorni} → {fmt(band.punteggio)}",
+                    ),
                 )
         return Outcome(0.0, Stato.NON_RAGGIUNTO, (f"{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo → 0",))
     if actual is False or (actual is None and regole.dati_mancanti == "zero"):
         if as_of <= due:
-            return Outcome(None, Stato.IN_ATTESA, (f"{head}; non ancora fatto al {as_of:%d/%m/%Y}, scadenza non passata → in attesa",))
+            return Outcome(
+                None,
+                Stato.IN_ATTESA,
+                (f"{head}; non ancora fatto al {as_of:%d/%m/%Y}, scadenza non passata → in attesa",),
+            )
         why = "non fatto" if actual is False else "dato mancante conteggiato come non fatto"
         return Outcome(0.0, Stato.NON_RAGGIUNTO, (f"{head}; {why} al {as_of:%d/%m/%Y} → 0",))
     if actual is None:
@@ -273,7 +279,13 @@ def score_milestones(
     num = den = 0.0
     pending = 0
     for m, w in zip(milestones, weights):
-        out = score_deadline(m.scadenza.scadenza(eventi), actuals.get(m.codice), as_of=as_of, regole=regole, what=f"{m.codice} ({m.scadenza.testo})")
+        out = score_deadline(
+            m.scadenza.scadenza(eventi),
+            actuals.get(m.codice),
+            as_of=as_of,
+            regole=regole,
+            what=f"{m.codice} ({m.scadenza.testo})",
+        )
         steps.extend(out.steps)
         if out.achievement is None:
             pending += out.stato is Stato.IN_ATTESA
@@ -285,7 +297,10 @@ def score_milestones(
         steps.append("nessuna milestone valutabile → " + stato.value)
         return Outcome(None, stato, tuple(steps))
     a = num / den
-    steps.append(f"quota rispettata: {fmt(num / 100)} / {fmt(den)} pesi → a = {fmt(a)}" + (f" ({pending} in attesa, escluse)" if pending else ""))
+    steps.append(
+        f"quota rispettata: {fmt(num / 100)} / {fmt(den)} pesi → a = {fmt(a)}"
+        + (f" ({pending} in attesa, escluse)" if pending else "")
+    )
     return Outcome(a, status_for(a, regole), tuple(steps))
 
 
@@ -319,29 +334,63 @@ def score_one(
     if target.tipo is TargetKind.BASELINE:
         if actual is None:
             return Outcome(None, Stato.SENZA_DATI, ("anno di costruzione della baseline: valore da rilevare",))
-        return Outcome(None, Stato.BASELINE, (f"anno di costruzione della baseline: il valore {fmt_value(actual)} è la base dei target relativi successivi (non valutato)",))
+        return Outcome(
+            None,
+            Stato.BASELINE,
+            (
+                f"anno di costruzione della baseline: il valore {fmt_value(actual)} è la base dei target relativi successivi (non valutato)",
+            ),
+        )
     if target.tipo is TargetKind.RELATIVO:
-        return Outcome(None, unscorable, (f"target relativo {target.testo!r} non risolto: manca la base ({describe_base(target.base)})",))
+        return Outcome(
+            None,
+            unscorable,
+            (f"target relativo {target.testo!r} non risolto: manca la base ({describe_base(target.base)})",),
+        )
     if target.tipo is TargetKind.MULTIPLO:
-        return Outcome(None, unscorable, (f"target {target.testo!r} con {len(target.parti)} misure: servono i valori delle singole misure",))
+        return Outcome(
+            None,
+            unscorable,
+            (f"target {target.testo!r} con {len(target.parti)} misure: servono i valori delle singole misure",),
+        )
     if polarita is Polarita.SCADENZA:
         if target.tipo is not TargetKind.SCADENZA:
             return Outcome(None, unscorable, (f"target {target.testo!r} non è una scadenza",))
         if isinstance(actual, float):
-            return Outcome(None, Stato.NON_VALUTABILE, (f"valore {fmt_value(actual)} non è una data né sì/no per una scadenza",))
-        return score_deadline(target.scadenza(eventi), actual, as_of=as_of, regole=regole, what=f"target {target.describe()}")
+            return Outcome(
+                None, Stato.NON_VALUTABILE, (f"valore {fmt_value(actual)} non è una data né sì/no per una scadenza",)
+            )
+        return score_deadline(
+            target.scadenza(eventi), actual, as_of=as_of, regole=regole, what=f"target {target.describe()}"
+        )
     if polarita is not Polarita.SI_NO and target.tipo not in (TargetKind.NUMERO, TargetKind.INTERVALLO):
-        return Outcome(None, unscorable, (f"target {target.testo!r} ({target.tipo.value}) non numerico per polarità {polarita.value}",))
+        return Outcome(
+            None,
+            unscorable,
+            (f"target {target.testo!r} ({target.tipo.value}) non numerico per polarità {polarita.value}",),
+        )
     if actual is None:
         if regole.dati_mancanti == "zero":
             # Counted as an actual of 0, so the bands apply as to an entered 0.
-            return _banded(Outcome(0.0, Stato.NON_RAGGIUNTO, ("nessun valore inserito: conteggiato come 0 (regola dati_mancanti = zero)",)), regole)
+            return _banded(
+                Outcome(
+                    0.0,
+                    Stato.NON_RAGGIUNTO,
+                    ("nessun valore inserito: conteggiato come 0 (regola dati_mancanti = zero)",),
+                ),
+                regole,
+            )
         return Outcome(None, Stato.SENZA_DATI, ("nessun valore inserito",))
     if polarita is Polarita.SI_NO:
         if not isinstance(actual, bool):
             return Outcome(None, Stato.NON_VALUTABILE, (f"valore non sì/no: {fmt_value(actual)}",))
         a = 100.0 if actual else 0.0
-        return _banded(Outcome(a, status_for(a, regole), (f"regola {RULES_TEXT['si/no']}", f"calcolo: {fmt_value(actual)} → {fmt(a)}")), regole)
+        return _banded(
+            Outcome(
+                a, status_for(a, regole), (f"regola {RULES_TEXT['si/no']}", f"calcolo: {fmt_value(actual)} → {fmt(a)}")
+            ),
+            regole,
+        )
     achieved, steps = score_numeric(polarita, target, actual, soglie=soglie or regole.soglie)
     if achieved is None:
         return Outcome(None, Stato.NON_VALUTABILE, tuple(steps))
@@ -385,9 +434,18 @@ def actual_of(
             info["nota"] = entered.nota
     if ind.formula and not periodo:
         esito = evaluate(ind.formula, misure_anno)
-        info["formula"] = {"testo": ind.formula, "valori": esito.valori, "risultato": esito.valore, "motivo": esito.motivo}
+        info["formula"] = {
+            "testo": ind.formula,
+            "valori": esito.valori,
+            "risultato": esito.valore,
+            "motivo": esito.motivo,
+        }
         if esito.valore is not None:
-            if entered is not None and isinstance(entered.valore, float) and abs(entered.valore - esito.valore) > 1e-9 * max(1.0, abs(esito.valore)):
+            if (
+                entered is not None
+                and isinstance(entered.valore, float)
+                and abs(entered.valore - esito.valore) > 1e-9 * max(1.0, abs(esito.valore))
+            ):
                 warnings.append(
                     f"{ind.codice}: valore inserito {fmt_value(entered.valore)} diverso dal calcolato {fmt(esito.valore)}; si usa il calcolato"
                 )
@@ -423,14 +481,20 @@ def find_base(ind: Indicatore, target: Target, *, anno: int, valori: Valori) -> 
     base = target.base or BASE_PRECEDENTE
     if base == BASE_PRECEDENTE:
         value, source = _history_value(ind, anno - 1, valori)
-        return (value, source) if value is not None else (None, f"nessun valore per il {anno - 1} (né consuntivo né storico)")
+        return (
+            (value, source)
+            if value is not None
+            else (None, f"nessun valore per il {anno - 1} (né consuntivo né storico)")
+        )
     if base != BASE_BASELINE:
         year = int(base)
         if year >= anno:
             # ">= 2023" as the 2023 target compares the year with itself: met by any value.
             return None, f"l'anno di base {year} non precede l'anno del target {anno}"
         value, source = _history_value(ind, year, valori)
-        return (value, source) if value is not None else (None, f"nessun valore per il {year} (né consuntivo né storico)")
+        return (
+            (value, source) if value is not None else (None, f"nessun valore per il {year} (né consuntivo né storico)")
+        )
     if ind.baseline is not None and isinstance(ind.baseline.valore, float):
         when = f" {ind.baseline_anno}" if ind.baseline_anno else ""
         return ind.baseline.valore, f"baseline{when} del piano ({ind.baseline.testo})"
@@ -466,7 +530,12 @@ def resolve_relative(ind: Indicatore, target: Target, *, anno: int, valori: Valo
         figure = value
         how = f"il valore della base, {fmt(value)}"
     resolved = Target(
-        testo=target.testo, tipo=TargetKind.NUMERO, valore=figure, operatore=target.operatore, unita=target.unita, nota=target.nota
+        testo=target.testo,
+        tipo=TargetKind.NUMERO,
+        valore=figure,
+        operatore=target.operatore,
+        unita=target.unita,
+        nota=target.nota,
     )
     return resolved, [f"base ({describe_base(target.base)}): {source} = {fmt(value)}", f"target risolto: {how}"]
 
@@ -497,8 +566,15 @@ def part_code(codice: str, k: int) -> str:
 
 
 def score_parts(
-    ind: Indicatore, target: Target, *, anno: int, periodo: str, valori: Valori,
-    eventi: Mapping[str, date | None], as_of: date, regole: Regole,
+    ind: Indicatore,
+    target: Target,
+    *,
+    anno: int,
+    periodo: str,
+    valori: Valori,
+    eventi: Mapping[str, date | None],
+    as_of: date,
+    regole: Regole,
 ) -> Outcome:
     """Several figures in one indicator: each part is scored against the value entered under
     ``CODICE#k``; the indicator is the mean of the parts (``regole.multiplo = media``) or the
@@ -509,15 +585,33 @@ def score_parts(
     for k, part in enumerate(target.parti, start=1):
         code = part_code(ind.codice, k)
         c = valori.consuntivo(code, anno, periodo)
-        polarita = Polarita.SCADENZA if part.tipo is TargetKind.SCADENZA else Polarita.SI_NO if part.tipo is TargetKind.SI_NO else ind.polarita
-        out = score_one(polarita=polarita, target=part, actual=c.valore if c else None, eventi=eventi, as_of=as_of, regole=regole, soglie=ind.soglie)
+        polarita = (
+            Polarita.SCADENZA
+            if part.tipo is TargetKind.SCADENZA
+            else Polarita.SI_NO
+            if part.tipo is TargetKind.SI_NO
+            else ind.polarita
+        )
+        out = score_one(
+            polarita=polarita,
+            target=part,
+            actual=c.valore if c else None,
+            eventi=eventi,
+            as_of=as_of,
+            regole=regole,
+            soglie=ind.soglie,
+        )
         steps.append(f"misura {code} ({part.testo}): " + "; ".join(out.steps))
         if out.achievement is None:
             missing.append(code)
         else:
             achieved.append(out.achievement)
     if not achieved:
-        return Outcome(None, Stato.SENZA_DATI, tuple(steps) + (f"nessuna delle {len(target.parti)} misure ha un valore (codici {', '.join(missing)})",))
+        return Outcome(
+            None,
+            Stato.SENZA_DATI,
+            tuple(steps) + (f"nessuna delle {len(target.parti)} misure ha un valore (codici {', '.join(missing)})",),
+        )
     if regole.multiplo == "tutti":
         a = min(achieved)
         steps.append(f"regola multiplo = tutti: la misura più bassa → a = {fmt(a)}")
@@ -563,10 +657,16 @@ def score_indicator(
         # A timing belongs to the years it is planned for (H1-1: 2020 only).
         out = Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
     elif target_used is not None and target_used.tipo is TargetKind.MULTIPLO:
-        out = score_parts(ind, target_used, anno=anno, periodo=periodo, valori=valori, eventi=eventi, as_of=as_of, regole=regole)
+        out = score_parts(
+            ind, target_used, anno=anno, periodo=periodo, valori=valori, eventi=eventi, as_of=as_of, regole=regole
+        )
         if out.stato is Stato.SENZA_DATI and actual is not None:
             # One value for several measures cannot be scored: say where the values go.
-            out = Outcome(None, Stato.NON_VALUTABILE, out.steps + (f"un solo valore ({fmt_value(actual)}) per {len(target_used.parti)} misure",))
+            out = Outcome(
+                None,
+                Stato.NON_VALUTABILE,
+                out.steps + (f"un solo valore ({fmt_value(actual)}) per {len(target_used.parti)} misure",),
+            )
     else:
         out = score_one(
             polarita=ind.polarita,

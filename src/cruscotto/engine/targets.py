@@ -55,7 +55,18 @@ class TargetKind(StrEnum):
 
 
 # A target the plan has not set yet: no target that year, as "-" and "nd".
-TO_BE_SET = frozenset({"in via di definizione", "in corso di definizione", "da definire", "da determinare", "da stabilire", "tbd", "n/a", "non applicabile"})
+TO_BE_SET = frozenset(
+    {
+        "in via di definizione",
+        "in corso di definizione",
+        "da definire",
+        "da determinare",
+        "da stabilire",
+        "tbd",
+        "n/a",
+        "non applicabile",
+    }
+)
 
 BASE_BASELINE = "baseline"
 BASE_PRECEDENTE = "precedente"
@@ -121,7 +132,19 @@ def describe_base(base: str | None) -> str:
     return f"rispetto al {base}"
 
 
-_OPERATORS = {">o=": ">=", "<o=": "<=", ">=": ">=", "≥": ">=", "=>": ">=", "<=": "<=", "≤": "<=", "=<": "<=", ">": ">", "<": "<", "=": "="}
+_OPERATORS = {
+    ">o=": ">=",
+    "<o=": "<=",
+    ">=": ">=",
+    "≥": ">=",
+    "=>": ">=",
+    "<=": "<=",
+    "≤": "<=",
+    "=<": "<=",
+    ">": ">",
+    "<": "<",
+    "=": "=",
+}
 _OPERATOR_RE = re.compile(r"^\s*(>\s*o\s*=|<\s*o\s*=|>=|≥|=>|<=|≤|=<|>|<|=)\s*")
 # Thresholds in words, on the simplified text (lower case, no accents; see _simple). Longest first.
 _WORD_OPERATORS: tuple[tuple[str, str], ...] = (
@@ -152,10 +175,25 @@ _WORD_OPERATOR_RE = [(re.compile(r"^\s*" + pattern + r"\s*"), op) for pattern, o
 # "90% o più", "95% e oltre": a threshold written after the figure.
 _SUFFIX_OPERATOR = re.compile(r"^(?:o|e)\s+(?:piu|superiore|oltre|maggiore)\b\s*")
 _SUFFIX_OPERATOR_LE = re.compile(r"^(?:o|e)\s+(?:meno|inferiore|minore)\b\s*")
-_WORD_NUMBERS = {"un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10}
+_WORD_NUMBERS = {
+    "un": 1,
+    "uno": 1,
+    "una": 1,
+    "due": 2,
+    "tre": 3,
+    "quattro": 4,
+    "cinque": 5,
+    "sei": 6,
+    "sette": 7,
+    "otto": 8,
+    "nove": 9,
+    "dieci": 10,
+}
 _WORD_NUMBER_RE = re.compile(r"^(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b")
 # A quantity in letters inside a sentence ("di due corsi"); not "uno"/"una" (an article) nor "sei" (a verb).
-_WORD_FIGURE = re.compile(r"\b(?:(?P<almeno>almeno)|di|dei|del|degli|per|con)\s+(?P<n>un|uno|una|due|tre|quattro|cinque|sette|otto|nove|dieci)\s+(?=[a-z\"])")
+_WORD_FIGURE = re.compile(
+    r"\b(?:(?P<almeno>almeno)|di|dei|del|degli|per|con)\s+(?P<n>un|uno|una|due|tre|quattro|cinque|sette|otto|nove|dieci)\s+(?=[a-z\"])"
+)
 _TIME_UNITS = r"(?:gg|giorni|giorno|g|ore|ora|h|mesi|mese|settimane|settimana|minuti|min)\b\.?"
 
 # "Entro 15 gg. prima di T0", "30 gg. da T0", "Entro 60gg dalla data ...", "Entro T0"
@@ -233,16 +271,24 @@ _BARE_BASE_RE = re.compile(
     re.VERBOSE,
 )
 # "Modello disponibile a dicembre 2021.", "in esercizio nel giugno 2022": a month and year closing the cell.
-_AT_DATE = re.compile(r"\s(?:a|ad|al|nel|nel\s+mese\s+di|per)\s+(?=(?:[a-z]+|\d{1,2}\s+[a-z]+)\s+(?:19|20)\d\d\s*\.?\s*$)")
-_NOT_SET_YET = re.compile(r"^(?:(?:importo|valore|target|obiettivo|dato|livello|soglia|quantita|numero)\s+){1,2}(?:[a-z']+\s+){0,2}da\s+(?:quantificare|definire|determinare|stabilire|fissare)\b")
+_AT_DATE = re.compile(
+    r"\s(?:a|ad|al|nel|nel\s+mese\s+di|per)\s+(?=(?:[a-z]+|\d{1,2}\s+[a-z]+)\s+(?:19|20)\d\d\s*\.?\s*$)"
+)
+_NOT_SET_YET = re.compile(
+    r"^(?:(?:importo|valore|target|obiettivo|dato|livello|soglia|quantita|numero)\s+){1,2}(?:[a-z']+\s+){0,2}da\s+(?:quantificare|definire|determinare|stabilire|fissare)\b"
+)
 _BETTER_RE = re.compile(
     r"""^(?:migliore|migliorativo|meglio|non\s+peggiore|non\s+peggiorativo)\s+(?:(?:del|dell'|al|rispetto\s+al)\s*)?
          (?:(?:valore|dato|risultato|livello)\s+(?:del\s+|dell'\s*)?)?(?:(?:anno|esercizio)\s+)?(?P<base>precedente|(?:19|20)\d\d)\s*\.?$""",
     re.VERBOSE,
 )
 _CUMULO_INCREMENTO = re.compile(r"^(?:ulteriori|ulteriore|altre|altri|altro|altra|ancora)\s+(?=[\d+])")
-_CUMULO_TOTALE_PREFIX = re.compile(r"^(?:per\s+un\s+(?:totale|complessivo)\s+(?:di\s+)?|in\s+totale\s+|complessivamente\s+|totale\s+(?:di\s+)?|cumulat[oi]\s+)")
-_CUMULO_TOTALE_SUFFIX = re.compile(r"\b(?:complessiv[ieao]|in\s+totale|cumulat[oiae]|nel\s+triennio|nell'arco\s+del\s+triennio|totali)\b")
+_CUMULO_TOTALE_PREFIX = re.compile(
+    r"^(?:per\s+un\s+(?:totale|complessivo)\s+(?:di\s+)?|in\s+totale\s+|complessivamente\s+|totale\s+(?:di\s+)?|cumulat[oi]\s+)"
+)
+_CUMULO_TOTALE_SUFFIX = re.compile(
+    r"\b(?:complessiv[ieao]|in\s+totale|cumulat[oiae]|nel\s+triennio|nell'arco\s+del\s+triennio|totali)\b"
+)
 # Qualitative targets: an action that is done or not ("adozione del regolamento").
 _QUALITATIVE = re.compile(
     r"""^(?:realizzazione|adozione|approvazione|attivazione|predisposizione|redazione|pubblicazione|avvio|completamento|
@@ -268,16 +314,22 @@ _BY_YEAR = re.compile(
     r"(?:\bentro\s+(?:il\s+|l'\s*|la\s+fine\s+(?:del\s+|dell'\s*)?|fine\s+(?:del\s+|dell'\s*)?)?(?:anno\s+|annualita\s+|esercizio\s+)?"
     r"|\b(?:nel\s+corso\s+del(?:l')?\s*|nell'\s*|nel\s+|anno\s+|a\s+fine\s+|fine\s+))(?P<y>(?:19|20)\d\d)(?![\d/.,a-z])(?!\s*(?:gg|giorni|g\b|g\.))"
 )
-_BY_YEAR_END = re.compile(r"\bentro\s+(?:la\s+)?fine\s+(?:dell'\s*|del\s+)?(?:anno|esercizio|annualita)\b|\bentro\s+l'\s*anno\b|\bentro\s+l'\s*esercizio\b|\b(?:a|al)l?a?\s+fine\s+(?:anno|esercizio)\b")
+_BY_YEAR_END = re.compile(
+    r"\bentro\s+(?:la\s+)?fine\s+(?:dell'\s*|del\s+)?(?:anno|esercizio|annualita)\b|\bentro\s+l'\s*anno\b|\bentro\s+l'\s*esercizio\b|\b(?:a|al)l?a?\s+fine\s+(?:anno|esercizio)\b"
+)
 _DAY_MONTH = re.compile(r"(?<![\d/.])(?P<d>\d{1,2})\s?(?P<sep>[/.])\s?(?P<m>\d{1,2})(?![\d]|[/.]\d)")
-_ENTRO_PREFIX = re.compile(r"^(?:(?:da\s+realizzare\s+|da\s+completare\s+)?entro\s+(?:e\s+non\s+oltre\s+)?(?:il\s+|la\s+|le\s+|l'\s*|al\s+|i\s+|fine\s+|la\s+fine\s+(?:di\s+|del\s+)?)?|al\s+|il\s+|scadenza\s*:?\s*|data\s*:?\s*)")
+_ENTRO_PREFIX = re.compile(
+    r"^(?:(?:da\s+realizzare\s+|da\s+completare\s+)?entro\s+(?:e\s+non\s+oltre\s+)?(?:il\s+|la\s+|le\s+|l'\s*|al\s+|i\s+|fine\s+|la\s+fine\s+(?:di\s+|del\s+)?)?|al\s+|il\s+|scadenza\s*:?\s*|data\s*:?\s*)"
+)
 # A sub-measure list: lines, bullets, ";", or " e " between two figures.
 _BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\d+[.)]|[a-z][.)])\s+")
 _COMMA_SPLIT = re.compile(
     r",\s+(?=(?:(?:il|l'|la|i|gli|le)\s*)?(?:almeno|non\s+(?:meno|inferiore|superiore|oltre|piu)|min|max|fino|oltre|piu\s+di|meno\s+di|pari|superiore|inferiore|maggiore|minore|\d[\d.,]*\s*(?:%\s*)?(?:o\s+piu\b|[a-z])|≥|≤|>|<|=))"
 )
 _AFTER_DATE_AND = re.compile(r"(?<=\d{4})\s+e\s+(?=[a-z])")
-_NAMED_YEAR = re.compile(r"\b(?:nel|per\s+il|anno|entro\s+il)\s+(?P<y>(?:19|20)\d\d)\b(?![/\-–]\d)")  # not a school year "2019/2020"
+_NAMED_YEAR = re.compile(
+    r"\b(?:nel|per\s+il|anno|entro\s+il)\s+(?P<y>(?:19|20)\d\d)\b(?![/\-–]\d)"
+)  # not a school year "2019/2020"
 # "100% massimo, 80% medio, 60% basso", "Massimo: più di 30 - Medio: …": the levels of one
 # measure on a scale, not separate measures: left descriptive (docs/targets.md).
 _LEVEL_WORDS = r"(?:minimo|minima|medio|media|massimo|massima|alto|alta|basso|bassa|ottimale|sufficiente|buono)"
@@ -374,13 +426,18 @@ class _Reader:
         # Enclosing quotes and a final ";" carry nothing.
         low = _simple(self.raw).strip().rstrip(" ;").strip("\"'«»“” ")
         plain = _PLAIN_FIGURE.match(low)
-        if plain and plain.group("op") and self.anno is not None and re.fullmatch(r"\s*(?:19|20)\d\d", plain.group("num")):
+        if (
+            plain
+            and plain.group("op")
+            and self.anno is not None
+            and re.fullmatch(r"\s*(?:19|20)\d\d", plain.group("num"))
+        ):
             plain = None  # ">= 2022": perhaps that year's value (_try_relative decides)
         if plain:
             # Most cells of most plans ("90%", "2.000", ">= 5", "-15 gg"): read at once, not
             # through every shape (a plan of 5.000 indicators has 15.000 of them).
             op = _OPERATORS[re.sub(r"\s", "", plain.group("op"))] if plain.group("op") else ""
-            parts = split_number(low[plain.start("num"):])
+            parts = split_number(low[plain.start("num") :])
             if parts is not None:
                 unit = self._typed(low, plain.start("unit")) if plain.group("unit") else ""
                 return self._target(tipo=TargetKind.NUMERO, valore=parts[0], operatore=op, unita=unit)
@@ -393,7 +450,9 @@ class _Reader:
             # evaluation rule the cell does not give (never the first figure).
             return Target(testo=self.raw, tipo=TargetKind.DESCRITTIVO, nota=f"scala di livelli: {self.raw}")
         first: tuple[Callable[[str], Target | None], ...] = (
-            (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple) if several else (self._try_baseline,)
+            (self._try_per_year, self._try_baseline, self._try_event, self._try_multiple)
+            if several
+            else (self._try_baseline,)
         )
         for attempt in (*first, *self._single_shapes()):
             found = attempt(low)
@@ -430,7 +489,7 @@ class _Reader:
         m = _BASELINE_RE.match(low)
         if not m:
             return None
-        rest = low[m.end():].strip(" :=-–")
+        rest = low[m.end() :].strip(" :=-–")
         if re.match(r"^[+\-−–]\s*\d", rest) or re.match(rf"^(?:{_UP_WORDS}|{_DOWN_WORDS})\b", rest):
             # "Baseline: +30% delle autenticazioni rispetto al 2019": the label heads a variation.
             varied = self._try_relative(rest)
@@ -442,16 +501,16 @@ class _Reader:
         value = None
         figures = _figures(rest)
         lead = re.match(r"^(?:19|20)\d\d(?=\s+(?!(?:e|ed|o|-|–)\b)[a-z])", rest)
-        if not figures and lead and not re.match(r"^\S+\s+(?:19|20)\d\d\b", rest[lead.end():].strip()):
+        if not figures and lead and not re.match(r"^\S+\s+(?:19|20)\d\d\b", rest[lead.end() :].strip()):
             # "Baseline: 2000 dipendenti pubblici …": a count of things, not a year.
             figures = [lead]
         if len(figures) == 1:
-            parts = split_number(rest[figures[0].start():])
+            parts = split_number(rest[figures[0].start() :])
             value = parts[0] if parts else None
         return self._target(tipo=TargetKind.BASELINE, valore=value, nota=self._typed(low, m.end()))
 
     def _baseline_parts(self, low: str, start: int, rest: str) -> Target | None:
-        """"Baseline: 10 PMO attivi. Attivazione … con 3 NTC": the label covers its sentence, and
+        """ "Baseline: 10 PMO attivi. Attivazione … con 3 NTC": the label covers its sentence, and
         each figure of it joined by "e" ("almeno 70 amministrazioni … e almeno 600 soggetti");
         a following sentence is a target of its own."""
         typed = self._typed(low, start)
@@ -463,7 +522,7 @@ class _Reader:
             figures = _figures(piece)
             if len(figures) != 1:
                 return None
-            value = split_number(piece[figures[0].start():])
+            value = split_number(piece[figures[0].start() :])
             parts.append(Target(testo=piece, tipo=TargetKind.BASELINE, valore=value[0] if value else None, nota=piece))
         for sentence in tail:
             t = _Reader(sentence, self.aliases, self.where, self.anno).read(several=False)
@@ -475,7 +534,7 @@ class _Reader:
         return self._target(tipo=TargetKind.MULTIPLO, parti=tuple(parts))
 
     def _try_per_year(self, low: str) -> Target | None:
-        """"Anno 2015: >= 90% Anno 2016: >= 95%": one cell with each year's target; the year's part is the target."""
+        """ "Anno 2015: >= 90% Anno 2016: >= 95%": one cell with each year's target; the year's part is the target."""
         marks = list(_PER_YEAR.finditer(low))
         if len(marks) < 2 or self.anno is None:
             return None
@@ -508,7 +567,7 @@ class _Reader:
             pieces = [p for p in _AFTER_DATE_AND.split(low) if p.strip()]
         if len(pieces) < 2:
             m = _TOTAL_SPLIT.search(low)
-            pieces = [low[: m.start()], low[m.start():]] if m else []
+            pieces = [low[: m.start()], low[m.start() :]] if m else []
         if len(pieces) < 2:
             pieces = _SIGNED_SPLIT.split(low)
         if len(pieces) < 2:
@@ -531,14 +590,26 @@ class _Reader:
         if len(parts) < 2:
             return None
         lead = re.match(rf"^(?:{_UP_WORDS}|{_DOWN_WORDS})\b", low)
-        if lead and _RELATIVE_MARK.search(texts[-1]) and _BASE_WORDS.search(texts[-1]) and all(p.tipo is TargetKind.NUMERO for p in parts):
+        if (
+            lead
+            and _RELATIVE_MARK.search(texts[-1])
+            and _BASE_WORDS.search(texts[-1])
+            and all(p.tipo is TargetKind.NUMERO for p in parts)
+        ):
             # "Incremento di almeno 80 amministrazioni … e di almeno 200 soggetti … rispetto alla
             # baseline": the opening word and the closing base govern every figure.
             up = re.match(_UP_WORDS, lead.group(0)) is not None
             base = _base_of(texts[-1])
             parts = [
-                Target(testo=p.testo, tipo=TargetKind.RELATIVO, valore=(p.valore or 0.0) * (1 if up else -1), operatore=p.operatore or (">=" if up else "<="),
-                       base=base, variazione="percentuale" if p.unita == "%" else "assoluta", nota=p.nota)
+                Target(
+                    testo=p.testo,
+                    tipo=TargetKind.RELATIVO,
+                    valore=(p.valore or 0.0) * (1 if up else -1),
+                    operatore=p.operatore or (">=" if up else "<="),
+                    base=base,
+                    variazione="percentuale" if p.unita == "%" else "assoluta",
+                    nota=p.nota,
+                )
                 for p in parts
             ]
         years = [_NAMED_YEAR.search(text) for text in texts]
@@ -560,7 +631,15 @@ class _Reader:
             return None
         a = m.group("a") or m.group("a2") or m.group("a3") or m.group("a4")
         b = m.group("b") or m.group("b2") or m.group("b3") or m.group("b4")
-        rest = (m.group("rest") if m.group("a") else m.group("rest2") if m.group("a2") else m.group("rest3") if m.group("a3") else m.group("rest4")) or ""
+        rest = (
+            m.group("rest")
+            if m.group("a")
+            else m.group("rest2")
+            if m.group("a2")
+            else m.group("rest3")
+            if m.group("a3")
+            else m.group("rest4")
+        ) or ""
         unit_a = m.group("ua") or m.group("ua2") or m.group("ua3") or m.group("ua4") or ""
         if m.group("a2") and "/" in low[: m.end()] and not unit_a and "%" not in rest:
             return None  # "3/5" is a ratio or a day/month, not a band
@@ -592,9 +671,11 @@ class _Reader:
         by_year = _BY_YEAR.match(low)
         if by_year and (lead or low.startswith(("nel", "anno", "fine", "a fine"))):
             y = int(by_year.group("y"))
-            rest = low[by_year.end():]
+            rest = low[by_year.end() :]
             if not rest.strip() or not re.match(r"^\s*[\d,.%]", rest):
-                return self._target(tipo=TargetKind.SCADENZA, data=date(y, 12, 31), nota=self._typed(low, by_year.end()))
+                return self._target(
+                    tipo=TargetKind.SCADENZA, data=date(y, 12, 31), nota=self._typed(low, by_year.end())
+                )
         if lead and self.anno is not None:
             dm = _DAY_MONTH.match(head)
             if dm:
@@ -605,11 +686,13 @@ class _Reader:
                 return self._target(tipo=TargetKind.SCADENZA, data=d, nota=self._typed(low, start + dm.end()))
             by_year_end = _BY_YEAR_END.match(low)
             if by_year_end:
-                return self._target(tipo=TargetKind.SCADENZA, data=date(self.anno, 12, 31), nota=self._typed(low, by_year_end.end()))
+                return self._target(
+                    tipo=TargetKind.SCADENZA, data=date(self.anno, 12, 31), nota=self._typed(low, by_year_end.end())
+                )
         return None
 
     def _try_trailing_date(self, low: str) -> Target | None:
-        """"Adozione del regolamento entro il 30/06/2021": a deadline after words."""
+        """ "Adozione del regolamento entro il 30/06/2021": a deadline after words."""
         m = re.search(r"\b(?:entro|non\s+oltre|scadenza)\b", low)
         if not m:
             # "Conclusione della fase pilota (Dicembre 2020)", "Erogazione percorsi - 30 giugno 2021":
@@ -617,7 +700,7 @@ class _Reader:
             m = re.search(r"(?:\(|\s[-–—]\s*)(?=[^()]*\)?\s*$)", low) or _AT_DATE.search(low)
             if not m or _figures(low[: m.start()]):
                 return None  # a figure before it is the target; the date stays in its note
-            tail = low[m.end():].rstrip(" ).")
+            tail = low[m.end() :].rstrip(" ).")
             try:
                 found = search_date(tail)
             except ParseError:
@@ -627,7 +710,7 @@ class _Reader:
             return self._target(tipo=TargetKind.SCADENZA, data=found[0], nota=self._typed(low, 0, m.start()))
         if len(_figures(low[: m.start()])) == 1:
             return None  # "… per 65.000 donne (entro la fine del 2021)": the figure is the target
-        tail = low[m.start():]
+        tail = low[m.start() :]
         leading = self._try_leading_date(tail)
         if leading is None:
             return None
@@ -679,26 +762,64 @@ class _Reader:
         if m:
             rest = m.group("rest").strip()
             parts = split_number(re.sub(r"^(?:del|dello|della|dei|delle|al|allo|alla|di|a|pari\s+al?)\s+", "", rest))
-            if parts is not None and not _YEAR_ONLY.match(rest.split()[-1] if rest.split() else "") and not _BASE_WORDS.search(rest):
+            if (
+                parts is not None
+                and not _YEAR_ONLY.match(rest.split()[-1] if rest.split() else "")
+                and not _BASE_WORDS.search(rest)
+            ):
                 value, unit_rest = parts
                 unit, note = _split_unit(unit_rest)
-                return self._target(tipo=TargetKind.NUMERO, valore=value, unita=unit, nota=("mantenimento " + note).strip())
-            return self._target(tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(rest), variazione="assoluta", nota=rest)
+                return self._target(
+                    tipo=TargetKind.NUMERO, valore=value, unita=unit, nota=("mantenimento " + note).strip()
+                )
+            return self._target(
+                tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(rest), variazione="assoluta", nota=rest
+            )
         better = _BETTER_RE.match(f)
         if better:
             # "migliore 2022": better than that year's value; "better" is up or down by the
             # indicator's polarity, so the target carries no sign of its own.
-            return self._target(tipo=TargetKind.RELATIVO, valore=0.0, base=_base_of(better.group("base")), variazione="assoluta", nota=self._typed(low, 0, better.start("base")))
+            return self._target(
+                tipo=TargetKind.RELATIVO,
+                valore=0.0,
+                base=_base_of(better.group("base")),
+                variazione="assoluta",
+                nota=self._typed(low, 0, better.start("base")),
+            )
         op, body = _leading_operator(f)
         if op:
             bm = _BARE_BASE_RE.match(body)
-            if bm and not re.match(r"^\s*\d", body[: bm.start("base")] or "x") and (bm.group("base")[0].isalpha() or re.search(r"\b(?:anno|valore|dato|livello|risultato|media|standard|del|dell|al|nel)\b", body[: bm.start("base")])):
-                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=_base_of(bm.group("base")), variazione="assoluta", nota=bm.group("rest").strip())
+            if (
+                bm
+                and not re.match(r"^\s*\d", body[: bm.start("base")] or "x")
+                and (
+                    bm.group("base")[0].isalpha()
+                    or re.search(
+                        r"\b(?:anno|valore|dato|livello|risultato|media|standard|del|dell|al|nel)\b",
+                        body[: bm.start("base")],
+                    )
+                )
+            ):
+                return self._target(
+                    tipo=TargetKind.RELATIVO,
+                    valore=0.0,
+                    operatore=op,
+                    base=_base_of(bm.group("base")),
+                    variazione="assoluta",
+                    nota=bm.group("rest").strip(),
+                )
             year = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", body)
             if year and self.anno is not None and self.anno - 5 <= int(year.group(1)) < self.anno:
                 # ">= 2022" as the 2023 target: the value of 2022, not the number 2022 (which Italian
                 # offices print "2.022"); without that value the indicator says it is missing.
-                return self._target(tipo=TargetKind.RELATIVO, valore=0.0, operatore=op, base=year.group(1), variazione="assoluta", nota="")
+                return self._target(
+                    tipo=TargetKind.RELATIVO,
+                    valore=0.0,
+                    operatore=op,
+                    base=year.group(1),
+                    variazione="assoluta",
+                    nota="",
+                )
         m = _VARIATION_WORD_RE.match(body)
         if m:
             up = re.match(_UP_WORDS, m.group("word")) is not None
@@ -711,7 +832,9 @@ class _Reader:
                 return None  # another figure follows: not one variation
             if not m.group("unit") and not (_RELATIVE_MARK.search(mid + rest) or _BASE_WORDS.search(mid + rest)):
                 # "Incremento di 10 nuove Amministrazioni": a count, the year's increment.
-                return self._target(tipo=TargetKind.NUMERO, valore=value, operatore=op, cumulo="incremento", nota=self.raw)
+                return self._target(
+                    tipo=TargetKind.NUMERO, valore=value, operatore=op, cumulo="incremento", nota=self.raw
+                )
             return self._target(
                 tipo=TargetKind.RELATIVO,
                 valore=value if up else -value,
@@ -725,7 +848,9 @@ class _Reader:
             rest = m.group("rest")
             kind = _variation_kind(m.group("unit"))
             # "+50% di docenti …", "+20% delle scuole": a share that grows, over the previous year.
-            of_something = kind == "percentuale" and re.match(r"^\s*(?:di|del|della|dello|dei|delle|degli|nel|nella|nell')\b", rest)
+            of_something = kind == "percentuale" and re.match(
+                r"^\s*(?:di|del|della|dello|dei|delle|degli|nel|nella|nell')\b", rest
+            )
             if kind == "punti" or of_something or _RELATIVE_MARK.search(rest) or _BASE_WORDS.search(rest):
                 value = _number(m.group("n"))
                 if value is None:
@@ -750,7 +875,7 @@ class _Reader:
         head = re.match(r"^(si|sì)\b[\s,:(-]*", f)
         if head and re.search(r"\d", f):
             # "sì (entro il 31/12)": the date is what can be checked.
-            found = self._try_leading_date(f[head.end():].rstrip(")"))
+            found = self._try_leading_date(f[head.end() :].rstrip(")"))
             if found is not None and found.tipo is TargetKind.SCADENZA:
                 return found
         return None
@@ -763,21 +888,21 @@ class _Reader:
         cumulo = ""
         cm = _CUMULO_INCREMENTO.match(body)
         if cm:
-            cumulo, body = "incremento", body[cm.end():]
+            cumulo, body = "incremento", body[cm.end() :]
         else:
             cm = _CUMULO_TOTALE_PREFIX.match(body)
             if cm:
-                cumulo, body = "totale", body[cm.end():]
+                cumulo, body = "totale", body[cm.end() :]
                 for rx, word_op in _WORD_OPERATOR_RE:
                     wm = rx.match(body)
                     if wm and not op:
-                        op, body = word_op, body[wm.end():]
+                        op, body = word_op, body[wm.end() :]
                         break
         duration = False
         if not op:
             em = re.match(r"^\s*entro\s+(?:i\s+|il\s+|le\s+)?(?=\d[\d.,]*\s*" + _TIME_UNITS + ")", body)
             if em:
-                op, body, duration = "<=", body[em.end():], True
+                op, body, duration = "<=", body[em.end() :], True
         try:
             dated = search_date(body)
         except ParseError:
@@ -785,9 +910,11 @@ class _Reader:
         if dated is not None and dated[1] == 0:
             return None  # "oltre il 30/09/2021": a date, not a figure
         wn = _WORD_NUMBER_RE.match(body)
-        if wn and (op or (body is low and wn.group(1) not in ("un", "uno", "una") and re.match(r"^\s+[a-z]", body[wn.end():]))):
+        if wn and (
+            op or (body is low and wn.group(1) not in ("un", "uno", "una") and re.match(r"^\s+[a-z]", body[wn.end() :]))
+        ):
             value: float = float(_WORD_NUMBERS[wn.group(1)])
-            rest = body[wn.end():]
+            rest = body[wn.end() :]
         else:
             parts = split_number(body)
             if parts is None:
@@ -803,7 +930,14 @@ class _Reader:
             return None
         if cumulo == "incremento" and _RELATIVE_MARK.search(rest) and _BASE_WORDS.search(rest):
             # "Ulteriori 200 PA, rispetto alla baseline": a variation over the base, in units.
-            return self._target(tipo=TargetKind.RELATIVO, valore=value, operatore=op or ">=", base=_base_of(rest), variazione="assoluta", nota=self._typed(low, rest_start))
+            return self._target(
+                tipo=TargetKind.RELATIVO,
+                valore=value,
+                operatore=op or ">=",
+                base=_base_of(rest),
+                variazione="assoluta",
+                nota=self._typed(low, rest_start),
+            )
         if not op and re.match(r"^\+(?!\s*\d)", rest):
             op, rest = ">=", rest[1:]  # "502+ scuole": 502 or more
             rest_start += 1
@@ -812,8 +946,12 @@ class _Reader:
             # "20% riduzione della dispersione", "almeno il 60% di incremento": a variation, not a level.
             up = re.match(_UP_WORDS, vm.group("w")) is not None
             return self._target(
-                tipo=TargetKind.RELATIVO, valore=value if up else -value, operatore=op or (">=" if up else "<="),
-                base=_base_of(vm.group("r")), variazione="percentuale", nota=self.raw,
+                tipo=TargetKind.RELATIVO,
+                valore=value if up else -value,
+                operatore=op or (">=" if up else "<="),
+                base=_base_of(vm.group("r")),
+                variazione="percentuale",
+                nota=self.raw,
             )
         sm = _SUFFIX_OPERATOR.match(rest.lstrip("% ").strip()) if not op else None
         if sm:
@@ -827,7 +965,14 @@ class _Reader:
         if not cumulo and re.search(r"\b(?:in\s+piu|aggiuntiv[ie]|ulteriori|in\s+aggiunta)\b", rest):
             cumulo = "incremento"
         first_word = rest.split()[0] if rest.split() else ""
-        if not cumulo and not op and body.lstrip().startswith("+") and first_word and fold(first_word) not in _UNIT_WORDS and not first_word.startswith("%"):
+        if (
+            not cumulo
+            and not op
+            and body.lstrip().startswith("+")
+            and first_word
+            and fold(first_word) not in _UNIT_WORDS
+            and not first_word.startswith("%")
+        ):
             cumulo = "incremento"  # "+20.000 servizi": things added in the year ("+5 gg" stays a figure)
         unit, note = _split_unit(self._typed(low, rest_start) if rest.strip() else "")
         if scale_unit and not unit:
@@ -844,34 +989,60 @@ class _Reader:
         if not figures and not re.search(r"\d", low):
             # Only as the object of the opening action ("Erogazione di due corsi"), not inside a
             # condition further on ("… che veda il coinvolgimento di almeno un NTC").
-            words = [w for w in _WORD_FIGURE.finditer(low) if (w.group("almeno") or w.group("n") not in ("un", "uno", "una")) and len(low[: w.start()].split()) <= 2]
+            words = [
+                w
+                for w in _WORD_FIGURE.finditer(low)
+                if (w.group("almeno") or w.group("n") not in ("un", "uno", "una"))
+                and len(low[: w.start()].split()) <= 2
+            ]
             if len(words) == 1:
                 # "Erogazione di due corsi di formazione", "Attivazione di almeno un appalto":
                 # a quantity written in letters.
                 w = words[0]
-                return self._target(tipo=TargetKind.NUMERO, valore=float(_WORD_NUMBERS[w.group("n")]), operatore=">=" if w.group("almeno") else "", nota=self.raw)
+                return self._target(
+                    tipo=TargetKind.NUMERO,
+                    valore=float(_WORD_NUMBERS[w.group("n")]),
+                    operatore=">=" if w.group("almeno") else "",
+                    nota=self.raw,
+                )
         if len(figures) != 1:
             return None
         m = figures[0]
-        before = low[max(0, m.start() - 40): m.start()]
-        parts = split_number(low[m.start():])
+        before = low[max(0, m.start() - 40) : m.start()]
+        parts = split_number(low[m.start() :])
         if parts is None:
             return None
         value, rest = parts
         value, rest, unit = _scaled(value, rest)
         op = ""
         for rx, word_op in _WORD_OPERATOR_RE:
-            if re.search(rx.pattern.lstrip("^\\s*") + r"(?:(?:il|l'|la|i|gli|le|un|una|altr[ei]|ulteriori)\s*)*$", before):
+            if re.search(
+                rx.pattern.lstrip("^\\s*") + r"(?:(?:il|l'|la|i|gli|le|un|una|altr[ei]|ulteriori)\s*)*$", before
+            ):
                 op = word_op
                 break
-        cumulo = "incremento" if re.search(r"\b(?:ulteriori|ulteriore|altr[ei])\s+(?:\w+\s+)?$", before) or re.match(r"^\s*%?\s*nuov[ie]\b", rest) else ""
+        cumulo = (
+            "incremento"
+            if re.search(r"\b(?:ulteriori|ulteriore|altr[ei])\s+(?:\w+\s+)?$", before)
+            or re.match(r"^\s*%?\s*nuov[ie]\b", rest)
+            else ""
+        )
         if not cumulo and _CUMULO_TOTALE_SUFFIX.search(rest):
             cumulo = "totale"
         if rest.lstrip().startswith("%"):
             unit = "%"
         if cumulo == "incremento" and (_RELATIVE_MARK.search(low) and _BASE_WORDS.search(low)):
-            return self._target(tipo=TargetKind.RELATIVO, valore=value, operatore=op or ">=", base=_base_of(low), variazione="assoluta", nota=self.raw)
-        return self._target(tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=self.raw, cumulo=cumulo)
+            return self._target(
+                tipo=TargetKind.RELATIVO,
+                valore=value,
+                operatore=op or ">=",
+                base=_base_of(low),
+                variazione="assoluta",
+                nota=self.raw,
+            )
+        return self._target(
+            tipo=TargetKind.NUMERO, valore=value, operatore=op, unita=unit, nota=self.raw, cumulo=cumulo
+        )
 
     def _try_qualitative(self, low: str) -> Target | None:
         f = " ".join(low.split())
@@ -911,8 +1082,20 @@ _NOT_FIGURES = re.compile(
     re.VERBOSE,
 )
 _FIGURE = re.compile(r"(?<![\w.,])\d[\d.]*(?:,\d+)?(?![\d]|[.,]\d)")
-_SCALE = re.compile(r"^\s*(?P<w>milioni|milione|mln|mil|m|miliardi|miliardo|mld|mila)\b\.?\s*(?P<eur>€|euro)?", re.IGNORECASE)
-_SCALES = {"milioni": 1e6, "milione": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6, "miliardi": 1e9, "miliardo": 1e9, "mld": 1e9, "mila": 1e3}
+_SCALE = re.compile(
+    r"^\s*(?P<w>milioni|milione|mln|mil|m|miliardi|miliardo|mld|mila)\b\.?\s*(?P<eur>€|euro)?", re.IGNORECASE
+)
+_SCALES = {
+    "milioni": 1e6,
+    "milione": 1e6,
+    "mln": 1e6,
+    "mil": 1e6,
+    "m": 1e6,
+    "miliardi": 1e9,
+    "miliardo": 1e9,
+    "mld": 1e9,
+    "mila": 1e3,
+}
 
 
 def _figures(low: str) -> list[re.Match[str]]:
@@ -921,11 +1104,11 @@ def _figures(low: str) -> list[re.Match[str]]:
 
 
 def _scaled(value: float, rest: str) -> tuple[float, str, str]:
-    """"2 milioni", "9M€", "1,5 mld": the figure times its scale word; the unit € when written."""
+    """ "2 milioni", "9M€", "1,5 mld": the figure times its scale word; the unit € when written."""
     m = _SCALE.match(rest)
     if not m or (m.group("w").lower() == "m" and not m.group("eur")):
         return value, rest, ""
-    return value * _SCALES[m.group("w").lower()], rest[m.end():], "€" if m.group("eur") else ""
+    return value * _SCALES[m.group("w").lower()], rest[m.end() :], "€" if m.group("eur") else ""
 
 
 def _join_bands(pieces: list[str]) -> list[str]:
@@ -948,11 +1131,11 @@ def _leading_operator(text: str) -> tuple[str, str]:
     and the text after it; ``""`` when there is none."""
     om = _OPERATOR_RE.match(text)
     if om:
-        return _OPERATORS[re.sub(r"\s", "", om.group(1))], text[om.end():]
+        return _OPERATORS[re.sub(r"\s", "", om.group(1))], text[om.end() :]
     for rx, word_op in _WORD_OPERATOR_RE:
         wm = rx.match(text)
         if wm:
-            return word_op, text[wm.end():]
+            return word_op, text[wm.end() :]
     return "", text
 
 
@@ -999,7 +1182,7 @@ def _split_unit(rest: str) -> tuple[str, str]:
         return "%", rest[1:].strip()
     mu = _MULTIWORD_UNITS.match(rest)
     if mu:
-        return re.sub(r"\s+", " ", mu.group(0)).replace("/ ", "/"), rest[mu.end():].strip()
+        return re.sub(r"\s+", " ", mu.group(0)).replace("/ ", "/"), rest[mu.end() :].strip()
     first, _, after = rest.partition(" ")
     if fold(first) in _UNIT_WORDS or len(rest.split()) <= 2:
         return first, after.strip()

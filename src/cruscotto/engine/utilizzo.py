@@ -61,7 +61,12 @@ def utilizzo(piano: Piano, misure_anno: Mapping[str, float]) -> list[Utilizzo]:
     lines: dict[str | None, list[Utilizzo]] = {}
     for pg in piano.programmi:
         lines.setdefault(pg.linea, []).append(
-            Utilizzo(pg.linea, pg, misure_anno.get(f"stanziato_programma_{slug(pg.codice)}", _budget(pg)), misure_anno.get(f"prenotato_programma_{slug(pg.codice)}"))
+            Utilizzo(
+                pg.linea,
+                pg,
+                misure_anno.get(f"stanziato_programma_{slug(pg.codice)}", _budget(pg)),
+                misure_anno.get(f"prenotato_programma_{slug(pg.codice)}"),
+            )
         )
     for linea, rows in lines.items():
         out += rows

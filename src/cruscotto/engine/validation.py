@@ -95,10 +95,19 @@ def _weights(p: Piano) -> list[Problem]:
 
     grouped = p.ambito_di()
     by_code = {x.codice: x for x in p.prospettive}
-    tops = [a.peso for a in p.ambiti] + [x.peso for x in p.prospettive if x.codice not in grouped and scope_of("prospettiva", x) is Cruscotto.ENTE]
+    tops = [a.peso for a in p.ambiti] + [
+        x.peso for x in p.prospettive if x.codice not in grouped and scope_of("prospettiva", x) is Cruscotto.ENTE
+    ]
     check("ente", tops)
     for a in p.ambiti:
-        check(f"ambito {a.codice}", [by_code[c].peso for c in a.prospettive if c in by_code and scope_of("prospettiva", by_code[c]) is Cruscotto.ENTE])
+        check(
+            f"ambito {a.codice}",
+            [
+                by_code[c].peso
+                for c in a.prospettive
+                if c in by_code and scope_of("prospettiva", by_code[c]) is Cruscotto.ENTE
+            ],
+        )
     for pr in p.prospettive:
         walk("prospettiva", pr)
     for s in p.schede_individuali:
@@ -136,25 +145,59 @@ def _indicators(p: Piano) -> list[Problem]:
                     out.append(_warn("target_mancante", f"manca il target per l'anno {y}", where))
         for y, t in ind.target.items():
             if not _target_fits(ind.polarita, t.tipo):
-                hint = " (testo non letto come target: scriverlo come numero, soglia, data o variazione)" if t.tipo is TargetKind.DESCRITTIVO else ""
-                out.append(_err("target_incoerente", f"target {y} {t.testo!r} ({t.tipo.value}) non adatto alla polarità {ind.polarita.value}{hint}", f"{where}, target {y}"))
+                hint = (
+                    " (testo non letto come target: scriverlo come numero, soglia, data o variazione)"
+                    if t.tipo is TargetKind.DESCRITTIVO
+                    else ""
+                )
+                out.append(
+                    _err(
+                        "target_incoerente",
+                        f"target {y} {t.testo!r} ({t.tipo.value}) non adatto alla polarità {ind.polarita.value}{hint}",
+                        f"{where}, target {y}",
+                    )
+                )
             if t.tipo is TargetKind.RELATIVO and t.base not in (None, "baseline", "precedente") and int(t.base) >= y:
-                out.append(_err("base_incoerente", f"target {y} {t.testo!r}: la base {t.base} non precede l'anno del target", f"{where}, target {y}"))
+                out.append(
+                    _err(
+                        "base_incoerente",
+                        f"target {y} {t.testo!r}: la base {t.base} non precede l'anno del target",
+                        f"{where}, target {y}",
+                    )
+                )
             if t.tipo is TargetKind.MULTIPLO:
-                out.append(_warn("target_multiplo", f"target {y} {t.testo!r}: {len(t.parti)} misure, i valori si inseriscono come {ind.codice}#1 … {ind.codice}#{len(t.parti)}", f"{where}, target {y}"))
+                out.append(
+                    _warn(
+                        "target_multiplo",
+                        f"target {y} {t.testo!r}: {len(t.parti)} misure, i valori si inseriscono come {ind.codice}#1 … {ind.codice}#{len(t.parti)}",
+                        f"{where}, target {y}",
+                    )
+                )
         if fold(ind.unita).startswith("data") and any(t.tipo is not TargetKind.SCADENZA for t in ind.target.values()):
-            out.append(_warn("unita_incoerente", f"unità di misura {ind.unita!r} ma target non di data ({', '.join(t.testo for t in ind.target.values())})", where))
+            out.append(
+                _warn(
+                    "unita_incoerente",
+                    f"unità di misura {ind.unita!r} ma target non di data ({', '.join(t.testo for t in ind.target.values())})",
+                    where,
+                )
+            )
         out += _shares(ind.quote, ind.strutture, "dell'indicatore", where)
         if ind.polarita is Polarita.MILESTONE and not ind.milestones:
             out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
         for tag in ind.etichette:
             if tag not in KNOWN_TAGS:
-                out.append(_warn("etichetta_sconosciuta", f"etichetta {tag!r} sconosciuta (note: {', '.join(KNOWN_TAGS)})", where))
+                out.append(
+                    _warn(
+                        "etichetta_sconosciuta", f"etichetta {tag!r} sconosciuta (note: {', '.join(KNOWN_TAGS)})", where
+                    )
+                )
         if structures:
             for s in ind.strutture:
                 if s not in structures:
                     out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", where))
-    objectives = [(f"obiettivo_strategico {o.codice}", o) for o in p.obiettivi_strategici()] + [(f"obiettivo_operativo {o.codice}", o) for o in p.obiettivi_operativi()]
+    objectives = [(f"obiettivo_strategico {o.codice}", o) for o in p.obiettivi_strategici()] + [
+        (f"obiettivo_operativo {o.codice}", o) for o in p.obiettivi_operativi()
+    ]
     for where, o in objectives:
         if structures:
             for s in o.strutture:
@@ -209,7 +252,11 @@ def _resources(p: Piano) -> list[Problem]:
         given = [c.risorse.valore for c in children if c.risorse is not None and isinstance(c.risorse.valore, float)]
         if isinstance(own, float) and given and sum(given) > own + 0.005:
             out.append(
-                _warn("risorse_incoerenti", f"le risorse dei livelli sotto ({_euro(sum(given))} €) superano quelle del livello ({_euro(own)} €)", f"{kind} {node.codice}")
+                _warn(
+                    "risorse_incoerenti",
+                    f"le risorse dei livelli sotto ({_euro(sum(given))} €) superano quelle del livello ({_euro(own)} €)",
+                    f"{kind} {node.codice}",
+                )
             )
     return out
 
@@ -221,7 +268,13 @@ def _references(p: Piano) -> list[Problem]:
     for o in p.obiettivi_strategici():
         for c in o.cause:
             if c not in os_codes:
-                out.append(_warn("riferimento_sconosciuto", f"la mappa strategica collega a {c!r}, obiettivo non definito", f"obiettivo_strategico {o.codice}"))
+                out.append(
+                    _warn(
+                        "riferimento_sconosciuto",
+                        f"la mappa strategica collega a {c!r}, obiettivo non definito",
+                        f"obiettivo_strategico {o.codice}",
+                    )
+                )
     for s in p.schede_individuali:
         for z in s.sezioni:
             for v in z.voci:
@@ -233,21 +286,43 @@ def _references(p: Piano) -> list[Problem]:
                     if not v.milestones:
                         out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
                 elif v.target is None:
-                    out.append(_err("target_mancante", "la voce non è collegata a un indicatore e non ha un target", where))
+                    out.append(
+                        _err("target_mancante", "la voce non è collegata a un indicatore e non ha un target", where)
+                    )
                 elif not _target_fits(v.polarita, v.target.tipo):
-                    out.append(_err("target_incoerente", f"target {v.target.testo!r} non adatto alla polarità {v.polarita.value}", where))
+                    out.append(
+                        _err(
+                            "target_incoerente",
+                            f"target {v.target.testo!r} non adatto alla polarità {v.polarita.value}",
+                            where,
+                        )
+                    )
     if p.fondo:
         in_fund = set()
         for g in p.fondo.progetti:
             for c in g.indicatori:
                 in_fund.add(c)
                 if c not in by_code:
-                    out.append(_err("riferimento_sconosciuto", f"indicatore {c!r} non definito", f"fondo, progetto {g.codice}"))
+                    out.append(
+                        _err("riferimento_sconosciuto", f"indicatore {c!r} non definito", f"fondo, progetto {g.codice}")
+                    )
                 elif TAG_FONDO not in by_code[c].etichette:
-                    out.append(_warn("fondo_etichetta", f"l'indicatore {c} è nel fondo ma non ha l'etichetta {TAG_FONDO}", f"fondo, progetto {g.codice}"))
+                    out.append(
+                        _warn(
+                            "fondo_etichetta",
+                            f"l'indicatore {c} è nel fondo ma non ha l'etichetta {TAG_FONDO}",
+                            f"fondo, progetto {g.codice}",
+                        )
+                    )
         for c, i in by_code.items():
             if TAG_FONDO in i.etichette and c not in in_fund:
-                out.append(_warn("fondo_etichetta", f"indicatore con etichetta {TAG_FONDO} non assegnato a un progetto del fondo", f"indicatore {c}"))
+                out.append(
+                    _warn(
+                        "fondo_etichetta",
+                        f"indicatore con etichetta {TAG_FONDO} non assegnato a un progetto del fondo",
+                        f"indicatore {c}",
+                    )
+                )
     return out
 
 

@@ -55,8 +55,24 @@ def load_plan(path: str | Path, *, ente: tuple[str, str] | None = None) -> Loade
             r = load_tabular(path, ente=ente)
             return LoadedPlan(r.piano, r.valori, r.warnings, r.righe, path.name)
     except ParseError as exc:
-        raise PlanError([Problem("valore_non_valido", f"{exc.reason}" + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or str(path))], str(path)) from None
-    raise PlanError([Problem("formato", f"estensione {suffix!r} non riconosciuta (attese: {', '.join(NATIVE + TABULAR)})", str(path))], str(path))
+        raise PlanError(
+            [
+                Problem(
+                    "valore_non_valido",
+                    f"{exc.reason}" + (f": {exc.value!r}" if exc.value is not None else ""),
+                    exc.where or str(path),
+                )
+            ],
+            str(path),
+        ) from None
+    raise PlanError(
+        [
+            Problem(
+                "formato", f"estensione {suffix!r} non riconosciuta (attese: {', '.join(NATIVE + TABULAR)})", str(path)
+            )
+        ],
+        str(path),
+    )
 
 
 def save_plan(piano: Piano, path: str | Path, valori: Valori | None = None) -> None:
@@ -69,7 +85,9 @@ def save_plan(piano: Piano, path: str | Path, valori: Valori | None = None) -> N
     elif suffix in (".xlsx",):
         write_xlsx_plan(piano, path, valori)
     else:
-        raise PlanError([Problem("formato", f"estensione {suffix!r} non riconosciuta per la scrittura", str(path))], str(path))
+        raise PlanError(
+            [Problem("formato", f"estensione {suffix!r} non riconosciuta per la scrittura", str(path))], str(path)
+        )
 
 
 __all__ = ["LoadedPlan", "load_plan", "save_plan"]

@@ -41,7 +41,18 @@ from ..engine.numbers import fold, split_number
 from ..engine.rapporti import NON_DISPONIBILE, Rapporto, printed_number
 from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
-PREVENTIVO_COLUMNS = ("anno", "codice", "voce", "previsione_consuntivo", "preventivo", "A", "B", "C", "D", "totale_funzioni")
+PREVENTIVO_COLUMNS = (
+    "anno",
+    "codice",
+    "voce",
+    "previsione_consuntivo",
+    "preventivo",
+    "A",
+    "B",
+    "C",
+    "D",
+    "totale_funzioni",
+)
 INVESTIMENTI_COLUMNS = ("anno", "categoria", "gruppo", "voce", "importo", "tipo")
 PATRIMONIO_COLUMNS = ("anno", "voce", "descrizione", "importo")
 PATRIMONIO_VOCI = ("iniziale", "pareggio", "investimenti", "ammortamenti", "residuo")
@@ -63,7 +74,13 @@ class _Cells:
         try:
             return fn(*args, **kwargs)
         except ParseError as exc:
-            self.problems.append(Problem("valore_non_valido", exc.reason + (f": {exc.value!r}" if exc.value is not None else ""), exc.where or self.table.source))
+            self.problems.append(
+                Problem(
+                    "valore_non_valido",
+                    exc.reason + (f": {exc.value!r}" if exc.value is not None else ""),
+                    exc.where or self.table.source,
+                )
+            )
             return None
 
     def done(self) -> None:
@@ -75,7 +92,9 @@ def _cols(table: Table, required: tuple[str, ...]) -> dict[str, int]:
     cols, _unknown = match_headers(table, {fold(c): c for c in required})
     missing = [c for c in required if c not in cols]
     if missing:
-        raise ParseError(f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(required)})", where=f"{table.source}, riga 1")
+        raise ParseError(
+            f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(required)})", where=f"{table.source}, riga 1"
+        )
     return cols
 
 
@@ -117,11 +136,17 @@ def read_preventivo(path: str | Path) -> Preventivo:
         elif code in seen:
             cell.problems.append(Problem("valore_non_valido", f"riga {code} ripetuta", f"{where}, colonna codice"))
         seen.add(code)
-        values = {key[c]: cell(_amount, _get(cells, cols[c]), f"{where}, colonna {table.headers[cols[c]]}") for c in PREVENTIVO_COLUMNS[3:]}
+        values = {
+            key[c]: cell(_amount, _get(cells, cols[c]), f"{where}, colonna {table.headers[cols[c]]}")
+            for c in PREVENTIVO_COLUMNS[3:]
+        }
         rows.append(RigaPreventivo(code, _get(cells, cols["voce"]), values))
     cell.done()
     if len(years) != 1:
-        raise ParseError(f"un preventivo è di un solo anno, qui: {', '.join(map(str, sorted(years))) or 'nessuno'}", where=table.source)
+        raise ParseError(
+            f"un preventivo è di un solo anno, qui: {', '.join(map(str, sorted(years))) or 'nessuno'}",
+            where=table.source,
+        )
     return Preventivo(years.pop(), tuple(rows), fonte=table.source)
 
 
@@ -147,7 +172,13 @@ def read_investimenti(path: str | Path) -> PianoInvestimenti:
         if amount is None and _get(cells, cols["importo"]) == "":
             _missing(cell, f"{where}, colonna importo")
         if kind not in ("voce", "totale"):
-            cell.problems.append(Problem("valore_non_valido", f"tipo non valido (voce o totale): {_get(cells, cols['tipo'])!r}", f"{where}, colonna tipo"))
+            cell.problems.append(
+                Problem(
+                    "valore_non_valido",
+                    f"tipo non valido (voce o totale): {_get(cells, cols['tipo'])!r}",
+                    f"{where}, colonna tipo",
+                )
+            )
         elif cat and cat not in CATEGORIE_INVESTIMENTI:
             cell.problems.append(
                 Problem(
@@ -184,14 +215,20 @@ def read_patrimonio(path: str | Path) -> PatrimonioNetto:
         amount = cell(_amount, _get(cells, cols["importo"]), f"{where}, colonna importo")
         if voce not in PATRIMONIO_VOCI:
             cell.problems.append(
-                Problem("valore_non_valido", f"voce sconosciuta (attese: {', '.join(PATRIMONIO_VOCI)}): {_get(cells, cols['voce'])!r}", f"{where}, colonna voce")
+                Problem(
+                    "valore_non_valido",
+                    f"voce sconosciuta (attese: {', '.join(PATRIMONIO_VOCI)}): {_get(cells, cols['voce'])!r}",
+                    f"{where}, colonna voce",
+                )
             )
         else:
             values[voce] = amount
     cell.done()
     missing = [v for v in ("iniziale", "ammortamenti") if values.get(v) is None]
     if missing or len(years) != 1:
-        raise ParseError(f"servono un solo anno e le voci {', '.join(missing or PATRIMONIO_VOCI[:1])}", where=table.source)
+        raise ParseError(
+            f"servono un solo anno e le voci {', '.join(missing or PATRIMONIO_VOCI[:1])}", where=table.source
+        )
     printed = {k: v for k, v in values.items() if k in ("pareggio", "investimenti", "residuo") and v is not None}
     iniziale, ammortamenti = values["iniziale"], values["ammortamenti"]
     assert iniziale is not None and ammortamenti is not None  # not missing: checked above
@@ -240,7 +277,13 @@ def read_composizioni(path: str | Path) -> tuple[Composizione, ...]:
         where = f"{table.source}, riga {n}"
         name = fold(_get(cells, cols["tabella"]))
         if name not in ("proventi", "oneri"):
-            cell.problems.append(Problem("valore_non_valido", f"tabella sconosciuta (proventi o oneri): {_get(cells, cols['tabella'])!r}", f"{where}, colonna tabella"))
+            cell.problems.append(
+                Problem(
+                    "valore_non_valido",
+                    f"tabella sconosciuta (proventi o oneri): {_get(cells, cols['tabella'])!r}",
+                    f"{where}, colonna tabella",
+                )
+            )
             continue
         label = _get(cells, cols["voce"])
         shares = {}
@@ -283,12 +326,20 @@ def read_rapporti(path: str | Path) -> tuple[Rapporto, ...]:
         for y, idx in year_cols.items():
             text = _get(cells, idx)
             if text and printed_number(text) is None and fold(text) not in NON_DISPONIBILE:
-                cell.problems.append(Problem("valore_non_valido", f"valore non valido (un numero, o N/D): {text!r}", f"{where}, colonna {y}"))
+                cell.problems.append(
+                    Problem(
+                        "valore_non_valido", f"valore non valido (un numero, o N/D): {text!r}", f"{where}, colonna {y}"
+                    )
+                )
             elif text:
                 printed[y] = text
         cluster = _get(cells, cols["media_cluster"])
         if cluster and printed_number(cluster) is None:
-            cell.problems.append(Problem("valore_non_valido", f"media cluster non valida: {cluster!r}", f"{where}, colonna media_cluster"))
+            cell.problems.append(
+                Problem(
+                    "valore_non_valido", f"media cluster non valida: {cluster!r}", f"{where}, colonna media_cluster"
+                )
+            )
         cluster_year = _get(cells, cols["anno_cluster"])
         out.append(
             Rapporto(
@@ -323,7 +374,15 @@ def load_bilancio(folder: str | Path) -> Bilancio:
         raise ParseError("cartella del bilancio non trovata", where=str(folder))
     from .values import read_measures
 
-    stems = ("preventivo", "investimenti", "patrimonio-netto", "stato-patrimoniale", "composizione", "rapporti", "misure")
+    stems = (
+        "preventivo",
+        "investimenti",
+        "patrimonio-netto",
+        "stato-patrimoniale",
+        "composizione",
+        "rapporti",
+        "misure",
+    )
     found = {stem: _find(folder, stem) for stem in stems}
     return Bilancio(
         preventivo=read_preventivo(found["preventivo"]) if found["preventivo"] else None,

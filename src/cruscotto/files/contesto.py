@@ -46,18 +46,30 @@ from ..engine.numbers import NO, YES, fold, split_number
 from .tables import InvalidFile, Table, cell_text, match_headers, read_table
 
 # Canonical column -> the headers accepted for it (the first is the one error messages name).
-AZIONI_COLUMNS = {"azione": ("azione",), "descrizione": ("descrizione",), "atto": ("atto",), "riferimento": ("riferimento", "link")}
+AZIONI_COLUMNS = {
+    "azione": ("azione",),
+    "descrizione": ("descrizione",),
+    "atto": ("atto",),
+    "riferimento": ("riferimento", "link"),
+}
 ORGANI_COLUMNS = {"nome": ("nome", "organo"), "ruolo": ("ruolo", "descrizione"), "tipo": ("tipo",)}
 STRUTTURA_COLUMNS = {"voce": ("voce", "nome", "ruolo"), "descrizione": ("descrizione",)}
 STAKEHOLDER_COLUMNS = {"gruppo": ("gruppo",), "stakeholder": ("stakeholder", "nome")}
 PARTECIPATE_COLUMNS = {
     "progressivo": ("progressivo", "progr.", "progr", "n."),
     "nome": ("nome", "nome partecipata", "denominazione"),
-    "codice_fiscale": ("codice_fiscale", "codice fiscale", "codice fiscale partecipata", "partita iva", "codice fiscale/partita iva"),
+    "codice_fiscale": (
+        "codice_fiscale",
+        "codice fiscale",
+        "codice fiscale partecipata",
+        "partita iva",
+        "codice fiscale/partita iva",
+    ),
     "quota": ("quota", "quota di partecipazione (%)", "quota di partecipazione", "quota (%)", "quota %"),
 }
 INDICE_COLUMNS = {
-    name: (name,) for name in ("tabella", "titolo", "origine", "fonte", "nota", "quote", "valori", "totale", "completa", "confronta")
+    name: (name,)
+    for name in ("tabella", "titolo", "origine", "fonte", "nota", "quote", "valori", "totale", "completa", "confronta")
 }
 PREFISSO_TABELLA = "contesto-"
 
@@ -73,7 +85,9 @@ class _Cells:
         self.problems: list[Problem] = []
 
     def bad(self, message: str, value: object, where: str) -> None:
-        self.problems.append(Problem("valore_non_valido", message + (f": {value!r}" if value is not None else ""), where))
+        self.problems.append(
+            Problem("valore_non_valido", message + (f": {value!r}" if value is not None else ""), where)
+        )
 
     def done(self) -> None:
         if self.problems:
@@ -86,7 +100,9 @@ def _columns(table: Table, accepted: Mapping[str, tuple[str, ...]], required: tu
     missing = [accepted[c][0] for c in required if c not in cols]
     if missing:
         expected = ", ".join(names[0] for names in accepted.values())
-        raise ParseError(f"colonne mancanti: {', '.join(missing)} (attese: {expected})", where=f"{table.source}, riga 1")
+        raise ParseError(
+            f"colonne mancanti: {', '.join(missing)} (attese: {expected})", where=f"{table.source}, riga 1"
+        )
     return cols
 
 
@@ -132,7 +148,13 @@ def read_azioni_positive(path: str | Path) -> tuple[AzionePositiva, ...]:
         link = _get(cells, cols.get("riferimento"))
         if link and not link.lower().startswith(("http://", "https://")):
             # Shown as a link to every reader: no javascript:, data: or other schemes.
-            cell.problems.append(Problem("valore_non_valido", f"riferimento non valido (un indirizzo http:// o https://): {link!r}", f"{table.source}, riga {n}, colonna riferimento"))
+            cell.problems.append(
+                Problem(
+                    "valore_non_valido",
+                    f"riferimento non valido (un indirizzo http:// o https://): {link!r}",
+                    f"{table.source}, riga {n}, colonna riferimento",
+                )
+            )
             link = ""
         out.append(AzionePositiva(azione, descrizione, _get(cells, cols.get("atto")), link))
     cell.done()
@@ -145,7 +167,10 @@ def read_struttura(path: str | Path) -> tuple[VoceStruttura, ...]:
     cell, out = _Cells(table), []
     for n, cells in table.rows:
         out.append(
-            VoceStruttura(_required_text(cells, cols, "voce", table, n, cell), _required_text(cells, cols, "descrizione", table, n, cell))
+            VoceStruttura(
+                _required_text(cells, cols, "voce", table, n, cell),
+                _required_text(cells, cols, "descrizione", table, n, cell),
+            )
         )
     cell.done()
     return tuple(out)
@@ -166,7 +191,9 @@ def read_attivita(path: str | Path) -> tuple[AreaAttivita, ...]:
             if not text:
                 continue
             if idx >= len(areas) or not areas[idx][0]:
-                cell.bad("attività in una colonna senza area (intestazione vuota)", text, _where(table, n, str(idx + 1)))
+                cell.bad(
+                    "attività in una colonna senza area (intestazione vuota)", text, _where(table, n, str(idx + 1))
+                )
                 continue
             areas[idx][1].append(text)
     cell.done()
@@ -194,7 +221,9 @@ def read_stakeholder(path: str | Path) -> MappaStakeholder:
         group = _get(cells, cols["gruppo"]) or group
         nome = _required_text(cells, cols, "stakeholder", table, n, cell)
         if not group:
-            cell.bad("gruppo mancante (né in questa riga né sopra)", None, _where(table, n, _header(table, cols, "gruppo")))
+            cell.bad(
+                "gruppo mancante (né in questa riga né sopra)", None, _where(table, n, _header(table, cols, "gruppo"))
+            )
         marks = []
         for i in mark_cols:
             text = _get(cells, i)
@@ -229,7 +258,9 @@ def read_partecipate(path: str | Path) -> tuple[Partecipata, ...]:
         parts = split_number(printed) if printed else None
         if parts is None or parts[1] not in ("", "%"):
             cell.bad(
-                "quota non valida (attesa una percentuale, ad esempio 0,21%)", printed, _where(table, n, _header(table, cols, "quota"))
+                "quota non valida (attesa una percentuale, ad esempio 0,21%)",
+                printed,
+                _where(table, n, _header(table, cols, "quota")),
             )
             quota = 0.0
         else:
@@ -269,7 +300,9 @@ def read_tabella(path: str | Path, slug: str, titolo: str = "", **meta: Unpack[_
             texts.pop()  # trailing blank cells of a spreadsheet row
         if len(texts) > len(headers):
             raise ParseError(
-                f"la riga ha {len(texts)} celle, l'intestazione {len(headers)} colonne", value=texts[-1], where=f"{table.source}, riga {n}"
+                f"la riga ha {len(texts)} celle, l'intestazione {len(headers)} colonne",
+                value=texts[-1],
+                where=f"{table.source}, riga {n}",
             )
         texts += [""] * (len(headers) - len(texts))
         rows.append(tuple(Cella.da_testo(t) for t in texts))
@@ -287,7 +320,11 @@ def _read_indice(path: Path) -> list[tuple[int, str, _Indice]]:
         titolo = _required_text(cells, cols, "titolo", table, n, cell)
         origine = fold(_get(cells, cols.get("origine"))) or "tabella"
         if origine not in ORIGINI:
-            cell.bad(f"origine non valida (attese: {', '.join(ORIGINI)})", _get(cells, cols.get("origine")), _where(table, n, "origine"))
+            cell.bad(
+                f"origine non valida (attese: {', '.join(ORIGINI)})",
+                _get(cells, cols.get("origine")),
+                _where(table, n, "origine"),
+            )
         completa_text = _get(cells, cols.get("completa"))
         completa = fold(completa_text) in YES
         if completa_text and not completa and fold(completa_text) not in NO:
@@ -301,7 +338,9 @@ def _read_indice(path: Path) -> list[tuple[int, str, _Indice]]:
                 _where(table, n, "quote"),
             )
         if totale and not valori:
-            cell.bad("un totale è della colonna dei valori: manca la colonna valori", totale, _where(table, n, "valori"))
+            cell.bad(
+                "un totale è della colonna dei valori: manca la colonna valori", totale, _where(table, n, "valori")
+            )
         meta: _Indice = {
             "titolo": titolo,
             "origine": origine,
@@ -356,10 +395,17 @@ def load_contesto(folder: str | Path) -> Contesto:
     folder = Path(folder)
     if not folder.is_dir():
         raise ParseError("cartella del contesto non trovata", where=str(folder))
-    found = {stem: _find(folder, stem) for stem in ("organi", "struttura", "attivita", "stakeholder", "partecipate", "contesto", "azioni-positive")}
+    found = {
+        stem: _find(folder, stem)
+        for stem in ("organi", "struttura", "attivita", "stakeholder", "partecipate", "contesto", "azioni-positive")
+    }
     files: dict[str, Path] = {}
     for p in sorted(folder.iterdir()):
-        if p.suffix.lower() in (".csv", ".xlsx") and p.stem.startswith(PREFISSO_TABELLA) and len(p.stem) > len(PREFISSO_TABELLA):
+        if (
+            p.suffix.lower() in (".csv", ".xlsx")
+            and p.stem.startswith(PREFISSO_TABELLA)
+            and len(p.stem) > len(PREFISSO_TABELLA)
+        ):
             slug = p.stem[len(PREFISSO_TABELLA) :]
             if slug in files:
                 raise ParseError(f"due file per la stessa tabella: {files[slug].name}, {p.name}", where=str(folder))
@@ -371,7 +417,9 @@ def load_contesto(folder: str | Path) -> Contesto:
         assert indice is not None  # the rows are the index file's
         if slug in listed:
             problems.append(
-                Problem("valore_non_valido", f"tabella ripetuta nell'indice: {slug!r}", _where_path(indice, n, "tabella"))
+                Problem(
+                    "valore_non_valido", f"tabella ripetuta nell'indice: {slug!r}", _where_path(indice, n, "tabella")
+                )
             )
             continue
         listed.add(slug)

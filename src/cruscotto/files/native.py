@@ -161,7 +161,11 @@ class _Reader:
                     self.error(f"{w}.scadenza", "scadenza mancante", "campo_mancante")
                 continue
             if target.tipo.value != "scadenza":
-                self.error(f"{w}.scadenza", f"la scadenza di una milestone deve essere una data o relativa a un evento: {target.testo!r}", "target_non_valido")
+                self.error(
+                    f"{w}.scadenza",
+                    f"la scadenza di una milestone deve essere una data o relativa a un evento: {target.testo!r}",
+                    "target_non_valido",
+                )
             peso, _ = self.weight(m, w)
             out.append(Milestone(code, self.text(m, "descrizione", w) or "", target, peso))
         return tuple(out)
@@ -211,7 +215,9 @@ class _Reader:
             soglie=self._choice(d.get("soglie"), SOGLIE, f"{where}.soglie"),
             quote=self._shares(d.get("quote"), f"{where}.quote"),
             baseline=self.dato(d.get("baseline"), f"{where}.baseline"),
-            baseline_anno=self._year(d["baseline_anno"], f"{where}.baseline_anno") if d.get("baseline_anno") not in (None, "") else None,
+            baseline_anno=self._year(d["baseline_anno"], f"{where}.baseline_anno")
+            if d.get("baseline_anno") not in (None, "")
+            else None,
         )
 
     def risorse(self, d: dict[str, Any], where: str) -> Dato | None:
@@ -261,7 +267,9 @@ class _Reader:
 
     def piano(self, data: Any) -> Piano:
         if not isinstance(data, dict):
-            self.error("", "il file non contiene un piano (atteso un oggetto con 'ente', 'piano', 'prospettive')", "formato")
+            self.error(
+                "", "il file non contiene un piano (atteso un oggetto con 'ente', 'piano', 'prospettive')", "formato"
+            )
             raise PlanError(self.problems, self.source)
         fmt_ = data.get("formato")
         if fmt_ is not None and fmt_ != FORMAT:
@@ -289,7 +297,14 @@ class _Reader:
                     d = parse_date(d_raw, where=f"{w}.data")
                 except ParseError as exc:
                     self.error(exc.where or w, f"{exc.reason}: {exc.value!r}")
-            eventi.append(Evento(self.text(e, "codice", w, True) or "?", self.text(e, "nome", w) or "", d, self.strs(e.get("alias"), f"{w}.alias")))
+            eventi.append(
+                Evento(
+                    self.text(e, "codice", w, True) or "?",
+                    self.text(e, "nome", w) or "",
+                    d,
+                    self.strs(e.get("alias"), f"{w}.alias"),
+                )
+            )
         self.aliases = event_aliases({e.codice: e.alias for e in eventi} or {"T0": ()})
 
         prospettive = []
@@ -310,7 +325,9 @@ class _Reader:
                                 peso_testo=pt,
                                 strutture=self.strs(ood.get("strutture"), f"{woo}.strutture"),
                                 cruscotto=scope,
-                                indicatori=tuple(self.indicatore(i, wi, scope) for wi, i in self.items(ood, "indicatori", woo)),
+                                indicatori=tuple(
+                                    self.indicatore(i, wi, scope) for wi, i in self.items(ood, "indicatori", woo)
+                                ),
                                 note=self.text(ood, "note", woo),
                                 quote=self._shares(ood.get("quote"), f"{woo}.quote"),
                                 risorse=self.risorse(ood, woo),
@@ -324,7 +341,9 @@ class _Reader:
                             peso=peso,
                             peso_testo=pt,
                             cause=self.strs(od.get("cause"), f"{wo}.cause"),
-                            indicatori=tuple(self.indicatore(i, wi, Cruscotto.ENTE) for wi, i in self.items(od, "indicatori", wo)),
+                            indicatori=tuple(
+                                self.indicatore(i, wi, Cruscotto.ENTE) for wi, i in self.items(od, "indicatori", wo)
+                            ),
                             obiettivi_operativi=tuple(oos),
                             note=self.text(od, "note", wo),
                             strutture=self.strs(od.get("strutture"), f"{wo}.strutture"),
@@ -347,7 +366,15 @@ class _Reader:
                 )
             peso, pt = self.weight(p, wp)
             prospettive.append(
-                Prospettiva(self.text(p, "codice", wp, True) or "?", self.text(p, "nome", wp, True) or "", peso, pt, tuple(linee), self.text(p, "note", wp), self.risorse(p, wp))
+                Prospettiva(
+                    self.text(p, "codice", wp, True) or "?",
+                    self.text(p, "nome", wp, True) or "",
+                    peso,
+                    pt,
+                    tuple(linee),
+                    self.text(p, "note", wp),
+                    self.risorse(p, wp),
+                )
             )
 
         eventi += self._undeclared_events(prospettive, eventi)
@@ -357,13 +384,21 @@ class _Reader:
             anni=tuple(anni),
             regole=self.regole(data.get("regole") or {}),
             strutture=tuple(
-                Struttura(self.text(s, "codice", w, True) or "?", self.text(s, "nome", w) or "", self.text(s, "tipo", w) or "servizio", self.text(s, "padre", w))
+                Struttura(
+                    self.text(s, "codice", w, True) or "?",
+                    self.text(s, "nome", w) or "",
+                    self.text(s, "tipo", w) or "servizio",
+                    self.text(s, "padre", w),
+                )
                 for w, s in self.items(data, "strutture", "")
             ),
             eventi=tuple(eventi),
             prospettive=tuple(prospettive),
             programmi=tuple(self.programma(w, d) for w, d in self.items(data, "programmi", "")),
-            totali_linee_stampati={str(k): self.budget(v, f"totali_linee_stampati.{k}") for k, v in (data.get("totali_linee_stampati") or {}).items()},
+            totali_linee_stampati={
+                str(k): self.budget(v, f"totali_linee_stampati.{k}")
+                for k, v in (data.get("totali_linee_stampati") or {}).items()
+            },
             schede_individuali=tuple(self.scheda(w, d) for w, d in self.items(data, "schede_individuali", "")),
             fondo=self.fondo(data.get("fondo")),
             note=self.text(piano_d, "note", "piano"),
@@ -390,7 +425,17 @@ class _Reader:
                 else:
                     seen[c] = code
             peso, pt = self.weight(a, w)
-            out.append(Ambito(code, self.text(a, "nome", w, True) or "", peso, pt, members, self.text(a, "note", w), self.risorse(a, w)))
+            out.append(
+                Ambito(
+                    code,
+                    self.text(a, "nome", w, True) or "",
+                    peso,
+                    pt,
+                    members,
+                    self.text(a, "note", w),
+                    self.risorse(a, w),
+                )
+            )
         return tuple(out)
 
     @staticmethod
@@ -422,8 +467,17 @@ class _Reader:
             soglia = parse_number(d.get("soglia_raggiunto", defaults.soglia_raggiunto), where="regole.soglia_raggiunto")
             parz = d.get("soglia_parziale")
             parz = parse_number(parz, where="regole.soglia_parziale") if parz is not None else None
-            fasce = tuple(Fascia(parse_number(f["da"], where="regole.fasce.da"), parse_number(f["punteggio"], where="regole.fasce.punteggio")) for f in d.get("fasce") or [])
-            rit = tuple(FasciaRitardo(int(f["giorni"]), parse_number(f["punteggio"], where="regole.ritardo_fasce.punteggio")) for f in d.get("ritardo_fasce") or [])
+            fasce = tuple(
+                Fascia(
+                    parse_number(f["da"], where="regole.fasce.da"),
+                    parse_number(f["punteggio"], where="regole.fasce.punteggio"),
+                )
+                for f in d.get("fasce") or []
+            )
+            rit = tuple(
+                FasciaRitardo(int(f["giorni"]), parse_number(f["punteggio"], where="regole.ritardo_fasce.punteggio"))
+                for f in d.get("ritardo_fasce") or []
+            )
         except ParseError as exc:
             self.error(exc.where or "regole", f"{exc.reason}: {exc.value!r}")
             return defaults
@@ -461,10 +515,22 @@ class _Reader:
         azioni = []
         for wa, a in self.items(d, "azioni", w):
             progetti = tuple(
-                Progetto(self.text(pd, "nome", wpj, True) or "", self.budget(pd, wpj), self.strs(pd.get("strutture"), f"{wpj}.strutture"))
+                Progetto(
+                    self.text(pd, "nome", wpj, True) or "",
+                    self.budget(pd, wpj),
+                    self.strs(pd.get("strutture"), f"{wpj}.strutture"),
+                )
                 for wpj, pd in self.items(a, "progetti", wa)
             )
-            azioni.append(Azione(self.text(a, "codice", wa), self.text(a, "nome", wa) or "", self.text(a, "obiettivo", wa), progetti, self.strs(a.get("strutture"), f"{wa}.strutture")))
+            azioni.append(
+                Azione(
+                    self.text(a, "codice", wa),
+                    self.text(a, "nome", wa) or "",
+                    self.text(a, "obiettivo", wa),
+                    progetti,
+                    self.strs(a.get("strutture"), f"{wa}.strutture"),
+                )
+            )
         return Programma(
             codice=self.text(d, "codice", w, True) or "?",
             nome=self.text(d, "nome", w) or "",
@@ -494,9 +560,24 @@ class _Reader:
                     )
                 )
             peso, pt = self.weight(s, ws)
-            sezioni.append(Sezione(self.text(s, "codice", ws, True) or "?", self.text(s, "nome", ws) or "", peso, pt, self.text(s, "prospettiva", ws), tuple(voci)))
+            sezioni.append(
+                Sezione(
+                    self.text(s, "codice", ws, True) or "?",
+                    self.text(s, "nome", ws) or "",
+                    peso,
+                    pt,
+                    self.text(s, "prospettiva", ws),
+                    tuple(voci),
+                )
+            )
         anno = self._year(d.get("anno"), f"{w}.anno") or 0
-        return SchedaIndividuale(self.text(d, "codice", w, True) or "?", self.text(d, "nome", w) or "", anno, tuple(sezioni), self.text(d, "valutato", w))
+        return SchedaIndividuale(
+            self.text(d, "codice", w, True) or "?",
+            self.text(d, "nome", w) or "",
+            anno,
+            tuple(sezioni),
+            self.text(d, "valutato", w),
+        )
 
     def fondo(self, d: Any) -> Fondo | None:
         if not d:
@@ -511,7 +592,14 @@ class _Reader:
         progetti = []
         for wp, p in self.items(d, "progetti", w):
             peso, _ = self.weight(p, wp)
-            progetti.append(ProgettoFondo(self.text(p, "codice", wp, True) or "?", self.text(p, "nome", wp) or "", self.strs(p.get("indicatori"), f"{wp}.indicatori"), peso))
+            progetti.append(
+                ProgettoFondo(
+                    self.text(p, "codice", wp, True) or "?",
+                    self.text(p, "nome", wp) or "",
+                    self.strs(p.get("indicatori"), f"{wp}.indicatori"),
+                    peso,
+                )
+            )
         soglia = d.get("soglia_minima")
         try:
             soglia_num = parse_number(soglia, where=f"{w}.soglia_minima") if soglia is not None else None
@@ -547,15 +635,30 @@ def read_data(path: str | Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise PlanError([Problem("codifica", f"il file non è UTF-8 (byte {exc.start})", str(path))], str(path)) from None
+        raise PlanError(
+            [Problem("codifica", f"il file non è UTF-8 (byte {exc.start})", str(path))], str(path)
+        ) from None
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
         return yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"riga {mark.line + 1}, colonna {mark.column + 1}" if mark else (f"riga {exc.lineno}, colonna {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "")
-        raise PlanError([Problem("sintassi", f"il file non è {'JSON' if path.suffix.lower() == '.json' else 'YAML'} valido: {getattr(exc, 'problem', None) or exc}", where)], str(path)) from None
+        where = (
+            f"riga {mark.line + 1}, colonna {mark.column + 1}"
+            if mark
+            else (f"riga {exc.lineno}, colonna {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "")
+        )
+        raise PlanError(
+            [
+                Problem(
+                    "sintassi",
+                    f"il file non è {'JSON' if path.suffix.lower() == '.json' else 'YAML'} valido: {getattr(exc, 'problem', None) or exc}",
+                    where,
+                )
+            ],
+            str(path),
+        ) from None
 
 
 def plan_from_data(data: Any, source: str = "<dati>", *, check_schema: bool = True) -> Piano:
@@ -604,7 +707,10 @@ def _target_out(targets: dict[int, Target]) -> dict[int, str]:
 
 
 def _milestones_out(ms: Iterable[Milestone]) -> list[dict[str, Any]]:
-    return [_drop_empty({"codice": m.codice, "descrizione": m.descrizione, "scadenza": m.scadenza.testo, "peso": m.peso}) for m in ms]
+    return [
+        _drop_empty({"codice": m.codice, "descrizione": m.descrizione, "scadenza": m.scadenza.testo, "peso": m.peso})
+        for m in ms
+    ]
 
 
 def indicatore_to_data(i: Indicatore) -> dict[str, Any]:
@@ -670,14 +776,30 @@ def plan_to_data(p: Piano) -> dict[str, Any]:
             "mission": p.mission,
             "vision": p.vision,
             "sezioni": dict(p.sezioni),
-            "strutture": [_drop_empty({"codice": s.codice, "nome": s.nome, "tipo": s.tipo, "padre": s.padre}) for s in p.strutture],
+            "strutture": [
+                _drop_empty({"codice": s.codice, "nome": s.nome, "tipo": s.tipo, "padre": s.padre}) for s in p.strutture
+            ],
             "eventi": [
-                _drop_empty({"codice": e.codice, "nome": e.nome, "data": e.data.strftime("%d/%m/%Y") if e.data else None, "alias": list(e.alias)})
+                _drop_empty(
+                    {
+                        "codice": e.codice,
+                        "nome": e.nome,
+                        "data": e.data.strftime("%d/%m/%Y") if e.data else None,
+                        "alias": list(e.alias),
+                    }
+                )
                 for e in p.eventi
             ],
             "ambiti": [
                 _drop_empty(
-                    {"codice": a.codice, "nome": a.nome, "peso": _weight_out(a.peso_testo, a.peso), "risorse": _dato_out(a.risorse), "note": a.note, "prospettive": list(a.prospettive)}
+                    {
+                        "codice": a.codice,
+                        "nome": a.nome,
+                        "peso": _weight_out(a.peso_testo, a.peso),
+                        "risorse": _dato_out(a.risorse),
+                        "note": a.note,
+                        "prospettive": list(a.prospettive),
+                    }
                 )
                 for a in p.ambiti
             ],
@@ -721,7 +843,9 @@ def plan_to_data(p: Piano) -> dict[str, Any]:
                                                             "quote": _shares_out(oo.quote),
                                                             "risorse": _dato_out(oo.risorse),
                                                             "note": oo.note,
-                                                            "indicatori": [indicatore_to_data(i) for i in oo.indicatori],
+                                                            "indicatori": [
+                                                                indicatore_to_data(i) for i in oo.indicatori
+                                                            ],
                                                         }
                                                     )
                                                     for oo in os_.obiettivi_operativi
@@ -753,7 +877,12 @@ def plan_to_data(p: Piano) -> dict[str, Any]:
                                     "nome": a.nome,
                                     "obiettivo": a.obiettivo,
                                     "strutture": list(a.strutture),
-                                    "progetti": [_drop_empty({"nome": pj.nome, **_budget_out(pj.budget), "strutture": list(pj.strutture)}) for pj in a.progetti],
+                                    "progetti": [
+                                        _drop_empty(
+                                            {"nome": pj.nome, **_budget_out(pj.budget), "strutture": list(pj.strutture)}
+                                        )
+                                        for pj in a.progetti
+                                    ],
                                 }
                             )
                             for a in pg.azioni
@@ -808,7 +937,12 @@ def plan_to_data(p: Piano) -> dict[str, Any]:
                     "regola": p.fondo.regola,
                     "soglia_minima": p.fondo.soglia_minima,
                     "base": p.fondo.base,
-                    "progetti": [_drop_empty({"codice": g.codice, "nome": g.nome, "indicatori": list(g.indicatori), "peso": g.peso}) for g in p.fondo.progetti],
+                    "progetti": [
+                        _drop_empty(
+                            {"codice": g.codice, "nome": g.nome, "indicatori": list(g.indicatori), "peso": g.peso}
+                        )
+                        for g in p.fondo.progetti
+                    ],
                 }
             )
             if p.fondo

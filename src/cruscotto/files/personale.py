@@ -79,13 +79,17 @@ class Register:
     warnings: list[Problem] = field(default_factory=list)  # unknown or absent columns, data changing over the years
 
 
-def _columns(table: Table, accepted: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> tuple[dict[str, int], list[str]]:
+def _columns(
+    table: Table, accepted: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[dict[str, int], list[str]]:
     known = {fold(h): canon for canon, names in accepted.items() for h in names}
     cols, unknown = match_headers(table, known)
     missing = [accepted[c][0] for c in required if c not in cols]
     if missing:
         expected = ", ".join(names[0] for names in accepted.values())
-        raise ParseError(f"colonne mancanti: {', '.join(missing)} (attese: {expected})", where=f"{table.source}, riga 1")
+        raise ParseError(
+            f"colonne mancanti: {', '.join(missing)} (attese: {expected})", where=f"{table.source}, riga 1"
+        )
     return cols, unknown
 
 
@@ -157,7 +161,10 @@ def read_personale(path: str | Path) -> Register:
     """The staff register; :class:`InvalidFile` lists every bad cell."""
     table = read_table(path)
     cols, unknown = _columns(table, REGISTER_HEADERS, REGISTER_REQUIRED)
-    warnings = [Problem("colonna_sconosciuta", f"colonna ignorata: {h!r}", f"{table.source}, riga 1", "warning") for h in unknown]
+    warnings = [
+        Problem("colonna_sconosciuta", f"colonna ignorata: {h!r}", f"{table.source}, riga 1", "warning")
+        for h in unknown
+    ]
     for canon in ("titolo", "legge_104", "orario_personalizzato", "posizione_organizzativa"):
         if canon not in cols:
             warnings.append(
@@ -171,7 +178,10 @@ def read_personale(path: str | Path) -> Register:
     if "data_nascita" not in cols and "eta" not in cols:
         warnings.append(
             Problem(
-                "colonna_assente", "mancano sia «data di nascita» sia «età»: l'età media sarà n.d.", f"{table.source}, riga 1", "warning"
+                "colonna_assente",
+                "mancano sia «data di nascita» sia «età»: l'età media sarà n.d.",
+                f"{table.source}, riga 1",
+                "warning",
             )
         )
 
@@ -196,7 +206,14 @@ def read_personale(path: str | Path) -> Register:
         note = rows.text("note")
         if len(rows.problems) > before:
             continue
-        assert anno is not None and matricola and genere and categoria and part_time is not None and indeterminato is not None
+        assert (
+            anno is not None
+            and matricola
+            and genere
+            and categoria
+            and part_time is not None
+            and indeterminato is not None
+        )
         key = (anno, matricola)
         if key in seen:
             rows.problems.append(
@@ -229,7 +246,9 @@ def read_personale(path: str | Path) -> Register:
         except ParseError as exc:
             # Age and birth date disagree, or an age no employee has: name the cell that holds the age.
             column = "eta" if eta is not None else "data_nascita"
-            rows.problems.append(Problem("valore_non_valido", f"{exc.reason}: {rows.text(column)!r}", rows.where(column)))
+            rows.problems.append(
+                Problem("valore_non_valido", f"{exc.reason}: {rows.text(column)!r}", rows.where(column))
+            )
     if rows.problems:
         raise InvalidFile(table.source, rows.problems)
     warnings += [p for p in controlla_registro(out) if p.severity == "warning"]
@@ -279,11 +298,15 @@ def read_stampati(path: str | Path) -> list[Stampato]:
         assert tabella and riga and anno is not None and valore
         # A table row needs its column, an indicator has none: say which, on this row.
         if riga in DEFINIZIONI_PER_CODICE and colonna:
-            rows.problems.append(Problem("valore_non_valido", f"un indicatore non ha colonna: {colonna!r}", rows.where("colonna")))
+            rows.problems.append(
+                Problem("valore_non_valido", f"un indicatore non ha colonna: {colonna!r}", rows.where("colonna"))
+            )
             continue
         if riga not in DEFINIZIONI_PER_CODICE and not colonna:
             where = rows.where("colonna") if "colonna" in cols else f"{table.source}, riga {n}"
-            rows.problems.append(Problem("valore_mancante", f"la riga {riga!r} richiede la colonna (donne, uomini o totale)", where))
+            rows.problems.append(
+                Problem("valore_mancante", f"la riga {riga!r} richiede la colonna (donne, uomini o totale)", where)
+            )
             continue
         out.append(Stampato(tabella, riga, colonna, anno, valore, rows.text("dicitura")))
     if rows.problems:

@@ -54,7 +54,9 @@ def read_csv(path: str | Path) -> Table:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ParseError(f"il file non è in UTF-8 (byte {exc.start}); salvarlo come «CSV UTF-8»", where=str(path)) from None
+        raise ParseError(
+            f"il file non è in UTF-8 (byte {exc.start}); salvarlo come «CSV UTF-8»", where=str(path)
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     rows = list(reader)
     if not rows:
@@ -145,12 +147,19 @@ def check_xlsx(path: str | Path) -> None:
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ParseError(f"il file non è un XLSX valido (non è un archivio zip: {exc.__class__.__name__})", where=str(path)) from None
+        raise ParseError(
+            f"il file non è un XLSX valido (non è un archivio zip: {exc.__class__.__name__})", where=str(path)
+        ) from None
     if len(members) > XLSX_MAX_MEMBERS:
-        raise ParseError(f"il file XLSX contiene troppe parti ({len(members)}, massimo {XLSX_MAX_MEMBERS})", where=str(path))
+        raise ParseError(
+            f"il file XLSX contiene troppe parti ({len(members)}, massimo {XLSX_MAX_MEMBERS})", where=str(path)
+        )
     total = sum(m.file_size for m in members)
     if total > XLSX_MAX_UNPACKED:
-        raise ParseError(f"il file XLSX si espande a {total // (1024 * 1024)} MB (massimo {XLSX_MAX_UNPACKED // (1024 * 1024)} MB): rifiutato", where=str(path))
+        raise ParseError(
+            f"il file XLSX si espande a {total // (1024 * 1024)} MB (massimo {XLSX_MAX_UNPACKED // (1024 * 1024)} MB): rifiutato",
+            where=str(path),
+        )
     for m in members:
         if m.file_size > 1024 * 1024 and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
             raise ParseError(

@@ -84,13 +84,36 @@ OBJECTIVE_STRUCTURE_COLUMNS = [
 ]
 # The fifth level, above the perspectives (docs/tabular.md): written when a plan has it.
 AMBITO_COLUMNS = [("ambito", "Ambito"), ("peso_ambito", "Peso ambito"), ("risorse_ambito", "Risorse ambito")]
-READ_ONLY_COLUMNS = [("ente", "Ente"), ("baseline", "Baseline"), ("baseline_anno", "Anno baseline"), ("soglie", "Soglie")]
-_KNOWN = {fold(label): key for key, label in COLUMNS + EXTRA_COLUMNS + READ_ONLY_COLUMNS + LEVEL_WEIGHT_COLUMNS + LEVEL_RESOURCE_COLUMNS + OBJECTIVE_STRUCTURE_COLUMNS + AMBITO_COLUMNS}
+READ_ONLY_COLUMNS = [
+    ("ente", "Ente"),
+    ("baseline", "Baseline"),
+    ("baseline_anno", "Anno baseline"),
+    ("soglie", "Soglie"),
+]
+_KNOWN = {
+    fold(label): key
+    for key, label in COLUMNS
+    + EXTRA_COLUMNS
+    + READ_ONLY_COLUMNS
+    + LEVEL_WEIGHT_COLUMNS
+    + LEVEL_RESOURCE_COLUMNS
+    + OBJECTIVE_STRUCTURE_COLUMNS
+    + AMBITO_COLUMNS
+}
 _KNOWN.update({"priorita politica": "ambito", "area di intervento": "ambito", "budget ambito": "risorse_ambito"})
 _KNOWN.update({fold(label.replace("Risorse", "Budget")): key for key, label in LEVEL_RESOURCE_COLUMNS})
 _KNOWN.update({"unita": "unita", "polarita": "polarita", "indicatore": "nome", "codice indicatore": "codice"})
 # The names real plans give their levels (docs/tabular.md).
-_KNOWN.update({"missione": "prospettiva", "area strategica": "linea", "programma": "linea", "obiettivo": "obiettivo_strategico", "obiettivo specifico": "obiettivo_strategico", "obiettivo annuale": "obiettivo_operativo"})
+_KNOWN.update(
+    {
+        "missione": "prospettiva",
+        "area strategica": "linea",
+        "programma": "linea",
+        "obiettivo": "obiettivo_strategico",
+        "obiettivo specifico": "obiettivo_strategico",
+        "obiettivo annuale": "obiettivo_operativo",
+    }
+)
 _YEAR_COL = re.compile(r"^(storico|target|consuntivo)\s+(\d{4})$")
 
 
@@ -199,7 +222,13 @@ def _milestones_from_cell(text: str, where: str) -> list[dict[str, str]]:
 
 
 def _milestones_to_cell(ms: list[dict[str, Any]]) -> str:
-    return "\n".join(" | ".join([m["codice"], m["scadenza"], m.get("descrizione", "")] + ([str(m["peso"])] if m.get("peso") is not None else [])) for m in ms)
+    return "\n".join(
+        " | ".join(
+            [m["codice"], m["scadenza"], m.get("descrizione", "")]
+            + ([str(m["peso"])] if m.get("peso") is not None else [])
+        )
+        for m in ms
+    )
 
 
 def load_tabular(path: str | Path, *, ente: tuple[str, str] | None = None) -> TabularResult:
@@ -217,7 +246,9 @@ def _events_from_cell(text: str, where: str) -> list[dict[str, Any]]:
             continue
         parts = [p.strip() for p in line.split("|")]
         if not parts[0]:
-            raise ParseError("evento non valido (atteso «CODICE | nome | data | alias; alias»)", value=line, where=where)
+            raise ParseError(
+                "evento non valido (atteso «CODICE | nome | data | alias; alias»)", value=line, where=where
+            )
         e: dict[str, Any] = {"codice": parts[0], "nome": parts[1] if len(parts) > 1 else ""}
         if len(parts) > 2 and parts[2]:
             e["data"] = parts[2]
@@ -229,11 +260,17 @@ def _events_from_cell(text: str, where: str) -> list[dict[str, Any]]:
 
 def _events_to_cell(piano: Piano, ind: Indicatore) -> str:
     """The events the indicator's targets and milestones name, so a CSV keeps them."""
-    used = {t.evento for t in ind.target.values() if t.evento} | {m.scadenza.evento for m in ind.milestones if m.scadenza.evento}
+    used = {t.evento for t in ind.target.values() if t.evento} | {
+        m.scadenza.evento for m in ind.milestones if m.scadenza.evento
+    }
     lines = []
     for e in piano.eventi:
         if e.codice in used:
-            lines.append(" | ".join([e.codice, e.nome, e.data.strftime("%d/%m/%Y") if e.data else "", "; ".join(e.alias)]).rstrip(" |"))
+            lines.append(
+                " | ".join(
+                    [e.codice, e.nome, e.data.strftime("%d/%m/%Y") if e.data else "", "; ".join(e.alias)]
+                ).rstrip(" |")
+            )
     return "\n".join(lines)
 
 
@@ -255,11 +292,15 @@ def _plan_sheet(path: Path) -> dict[str, Any] | None:
         try:
             data[key] = yaml.safe_load("".join(parts))
         except yaml.YAMLError as exc:
-            raise ParseError(f"foglio {PLAN_SHEET}: valore YAML non valido ({exc.__class__.__name__})", value=key, where=str(path)) from None
+            raise ParseError(
+                f"foglio {PLAN_SHEET}: valore YAML non valido ({exc.__class__.__name__})", value=key, where=str(path)
+            ) from None
     return data
 
 
-def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: tuple[str, str] | None = None) -> TabularResult:
+def tabular_to_plan(
+    table: Table, base: dict[str, Any] | None = None, *, ente: tuple[str, str] | None = None
+) -> TabularResult:
     warnings: list[Problem] = []
     known = dict(_KNOWN)
     years: dict[str, dict[int, int]] = {"storico": {}, "target": {}, "consuntivo": {}}
@@ -270,13 +311,17 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
     cols, unknown = match_headers(table, known)
     for h in unknown:
         if not _YEAR_COL.match(fold(h)):
-            warnings.append(Problem("colonna_sconosciuta", f"colonna {h!r} ignorata", f"{table.source}, riga 1", "warning"))
+            warnings.append(
+                Problem("colonna_sconosciuta", f"colonna {h!r} ignorata", f"{table.source}, riga 1", "warning")
+            )
     # The sheet takes the levels it is given (docs/tabular.md): at least one level column,
     # the indicator's name; codes may be missing or repeat under different objectives.
     missing = [label for key, label in COLUMNS[4:6] if key not in cols and key != "codice"]
     level_keys = [key for key, _label in COLUMNS[:4] if key in cols]
     if not level_keys:
-        missing.insert(0, "una colonna di livello (Prospettiva, Linea strategica, Obiettivo strategico o Obiettivo operativo)")
+        missing.insert(
+            0, "una colonna di livello (Prospettiva, Linea strategica, Obiettivo strategico o Obiettivo operativo)"
+        )
     if missing:
         raise ParseError(f"colonne obbligatorie mancanti: {', '.join(missing)}", where=f"{table.source}, riga 1")
     # Only operational objectives given: they are the objectives the indicators hang on.
@@ -293,14 +338,23 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
     data: dict[str, Any] = base or {}
     data.setdefault("formato", "cruscotto/piano@1")
     ente_col = cols.get("ente")
-    sheet_ente = next((cell_text(c[ente_col]) for _n, c in table.rows if ente_col is not None and ente_col < len(c) and cell_text(c[ente_col])), "")
+    sheet_ente = next(
+        (
+            cell_text(c[ente_col])
+            for _n, c in table.rows
+            if ente_col is not None and ente_col < len(c) and cell_text(c[ente_col])
+        ),
+        "",
+    )
     if sheet_ente:
         code, name = split_node(sheet_ente)
         data.setdefault("ente", {"codice": code, "nome": name})
     elif ente is not None:
         data.setdefault("ente", {"codice": ente[0], "nome": ente[1]})
     else:
-        data.setdefault("ente", {"codice": Path(table.source).stem.upper()[:30] or "ENTE", "nome": Path(table.source).stem})
+        data.setdefault(
+            "ente", {"codice": Path(table.source).stem.upper()[:30] or "ENTE", "nome": Path(table.source).stem}
+        )
     # Events named in the sheet's Eventi column are declared before any target is read.
     declared = {str(e.get("codice")) for e in data.get("eventi") or []}
     ev_col = cols.get("eventi")
@@ -330,13 +384,27 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
         for it in items:
             if str(it.get("codice")) == code:
                 if name and it.get("nome") and it["nome"] != name and name != code:
-                    warnings.append(Problem("nome_diverso", f"{code}: nome {name!r} diverso da {it['nome']!r}; si tiene il primo", where, "warning"))
+                    warnings.append(
+                        Problem(
+                            "nome_diverso",
+                            f"{code}: nome {name!r} diverso da {it['nome']!r}; si tiene il primo",
+                            where,
+                            "warning",
+                        )
+                    )
                 for k, v in attrs.items():
                     if it.get(k) in (None, "", [], {}):
                         it[k] = v
                     elif fold(str(it[k])) != fold(str(v)):
                         label = {"peso": "peso", "risorse": "risorse", "strutture": "strutture", "quote": "quote"}[k]
-                        warnings.append(Problem(f"{label}_diverso", f"{code}: {label} {v!r} diverso da {it[k]!r}; si tiene il primo", where, "warning"))
+                        warnings.append(
+                            Problem(
+                                f"{label}_diverso",
+                                f"{code}: {label} {v!r} diverso da {it[k]!r}; si tiene il primo",
+                                where,
+                                "warning",
+                            )
+                        )
                 return it
         node = {"codice": code, "nome": name, key: [], **attrs}
         items.append(node)
@@ -375,7 +443,11 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
             path_cells.append(text)
         if not all(path_cells):
             empty = [label for (key, label), v in zip(COLUMNS[:3], path_cells) if not v]
-            problems.append(Problem("senza_obiettivo", f"indicatore senza collocazione nell'albero: manca {', '.join(empty)}", where))
+            problems.append(
+                Problem(
+                    "senza_obiettivo", f"indicatore senza collocazione nell'albero: manca {', '.join(empty)}", where
+                )
+            )
             continue
         for (key, _label), text in zip(COLUMNS[:3], path_cells):
             if key in cols:
@@ -386,7 +458,15 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
             if text:
                 above["ambito"] = text
                 ac, an = node_code(data.setdefault("ambiti", []), text, None, "A")
-                ambito = find(data["ambiti"], ac, an, "prospettive", where, peso=cell("peso_ambito"), risorse=cell("risorse_ambito"))
+                ambito = find(
+                    data["ambiti"],
+                    ac,
+                    an,
+                    "prospettive",
+                    where,
+                    peso=cell("peso_ambito"),
+                    risorse=cell("risorse_ambito"),
+                )
         pc, pn = node_code(skeleton, path_cells[0], ambito["codice"] if ambito else None, "P")
         pc = qualify("prospettiva", pc, ambito["codice"] if ambito else "")
         p = find(skeleton, pc, pn, "linee", where, peso=cell("peso_prospettiva"), risorse=cell("risorse_prospettiva"))
@@ -394,20 +474,34 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
             ambito["prospettive"].append(pc)
         lc, ln_ = node_code(p.setdefault("linee", []), path_cells[1], pc, "L")
         lc = qualify("linea", lc, pc)
-        ln = find(p["linee"], lc, ln_, "obiettivi_strategici", where, peso=cell("peso_linea"), risorse=cell("risorse_linea"))
+        ln = find(
+            p["linee"], lc, ln_, "obiettivi_strategici", where, peso=cell("peso_linea"), risorse=cell("risorse_linea")
+        )
         oc, on = node_code(ln.setdefault("obiettivi_strategici", []), path_cells[2], lc, "OS")
         oc = qualify("obiettivo_strategico", oc, lc)
         os_ = find(
-            ln["obiettivi_strategici"], oc, on, "obiettivi_operativi", where,
-            peso=cell("peso_obiettivo_strategico"), risorse=cell("risorse_obiettivo_strategico"), **_structures_cell(cell("strutture_obiettivo_strategico")),
+            ln["obiettivi_strategici"],
+            oc,
+            on,
+            "obiettivi_operativi",
+            where,
+            peso=cell("peso_obiettivo_strategico"),
+            risorse=cell("risorse_obiettivo_strategico"),
+            **_structures_cell(cell("strutture_obiettivo_strategico")),
         )
         oo_text = cell("obiettivo_operativo")
         if oo_text:
             ooc, oon = node_code(os_.setdefault("obiettivi_operativi", []), oo_text, oc, "OO")
             ooc = qualify("obiettivo_operativo", ooc, oc)
             holder = find(
-                os_["obiettivi_operativi"], ooc, oon, "indicatori", where,
-                peso=cell("peso_obiettivo_operativo"), risorse=cell("risorse_obiettivo_operativo"), **_structures_cell(cell("strutture_obiettivo_operativo")),
+                os_["obiettivi_operativi"],
+                ooc,
+                oon,
+                "indicatori",
+                where,
+                peso=cell("peso_obiettivo_operativo"),
+                risorse=cell("risorse_obiettivo_operativo"),
+                **_structures_cell(cell("strutture_obiettivo_operativo")),
             )
             if cell("cruscotto") and "cruscotto" not in holder:
                 holder["cruscotto"] = fold(cell("cruscotto"))
@@ -428,14 +522,24 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
             **_structures_cell(cell("strutture")),
             "cruscotto": fold(cell("cruscotto")) or None,
             "media_cluster": cell("media_cluster") or None,
-            "storico": {y: cell_text(cells[i]) for y, i in sorted(years["storico"].items()) if i < len(cells) and cell_text(cells[i])},
-            "target": {y: cell_text(cells[i]) for y, i in sorted(years["target"].items()) if i < len(cells) and cell_text(cells[i])},
+            "storico": {
+                y: cell_text(cells[i])
+                for y, i in sorted(years["storico"].items())
+                if i < len(cells) and cell_text(cells[i])
+            },
+            "target": {
+                y: cell_text(cells[i])
+                for y, i in sorted(years["target"].items())
+                if i < len(cells) and cell_text(cells[i])
+            },
             "note": cell("note") or None,
             "baseline": cell("baseline") or None,
             "baseline_anno": cell("baseline_anno") or None,
             "soglie": fold(cell("soglie")) or None,
         }
-        ind["codice"] = full_code(ind["codice"], str(holder["codice"]), len(holder["indicatori"]) + 1, code_counts.get(ind["codice"], 0))
+        ind["codice"] = full_code(
+            ind["codice"], str(holder["codice"]), len(holder["indicatori"]) + 1, code_counts.get(ind["codice"], 0)
+        )
         try:
             if cell("milestones"):
                 ind["milestones"] = _milestones_from_cell(cell("milestones"), f"{where}, colonna Milestone")
@@ -461,7 +565,7 @@ def tabular_to_plan(table: Table, base: dict[str, Any] | None = None, *, ente: t
         for pr in exc.problems:
             for prefix, row in rows_by_path.items():
                 if pr.where.startswith(prefix):
-                    pr.where = f"riga {row} ({pr.where[len(prefix):].lstrip('.') or 'indicatore'})"
+                    pr.where = f"riga {row} ({pr.where[len(prefix) :].lstrip('.') or 'indicatore'})"
                     break
         raise
     return TabularResult(piano, valori, warnings, righe)
@@ -496,7 +600,10 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     headers += [f"Consuntivo {y}" for y in actual_years]
     headers += [label for _, label in EXTRA_COLUMNS]
     levels: tuple[Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo, ...] = (
-        *piano.prospettive, *piano.linee(), *piano.obiettivi_strategici(), *piano.obiettivi_operativi()
+        *piano.prospettive,
+        *piano.linee(),
+        *piano.obiettivi_strategici(),
+        *piano.obiettivi_operativi(),
     )
     weighted = any(x.peso is not None for x in levels)
     if weighted:
@@ -504,7 +611,10 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
     resourced = any(x.risorse is not None for x in levels)
     if resourced:
         headers += [label for _, label in LEVEL_RESOURCE_COLUMNS]
-    objectives: tuple[ObiettivoStrategico | ObiettivoOperativo, ...] = (*piano.obiettivi_strategici(), *piano.obiettivi_operativi())
+    objectives: tuple[ObiettivoStrategico | ObiettivoOperativo, ...] = (
+        *piano.obiettivi_strategici(),
+        *piano.obiettivi_operativi(),
+    )
     staffed = any(x.strutture for x in objectives)
     if staffed:
         headers += [label for _, label in OBJECTIVE_STRUCTURE_COLUMNS]
@@ -543,16 +653,28 @@ def plan_rows(piano: Piano, valori: Valori | None = None) -> tuple[list[str], li
                         for y in actual_years:
                             c = valori.consuntivo(i.codice, y) if valori else None
                             row.append(_actual_text(c))
-                        row += [i.cruscotto.value, _milestones_to_cell(d.get("milestones", [])), _events_to_cell(piano, i), i.note or ""]
+                        row += [
+                            i.cruscotto.value,
+                            _milestones_to_cell(d.get("milestones", [])),
+                            _events_to_cell(piano, i),
+                            i.note or "",
+                        ]
                         if weighted:
                             row += [_weight_text(x) for x in (p, ln, os_, oo)]
                         if resourced:
-                            row += [x.risorse.testo if x is not None and x.risorse is not None else "" for x in (p, ln, os_, oo)]
+                            row += [
+                                x.risorse.testo if x is not None and x.risorse is not None else ""
+                                for x in (p, ln, os_, oo)
+                            ]
                         if staffed:
                             row += [_structures_text(os_), _structures_text(oo)]
                         if piano.ambiti:
                             a = ambito_of.get(p.codice)
-                            row += [f"{a.codice} - {a.nome}", _weight_text(a), a.risorse.testo if a.risorse else ""] if a else ["", "", ""]
+                            row += (
+                                [f"{a.codice} - {a.nome}", _weight_text(a), a.risorse.testo if a.risorse else ""]
+                                if a
+                                else ["", "", ""]
+                            )
                         rows.append(row)
     return headers, rows
 
@@ -595,7 +717,9 @@ def csv_losses(piano: Piano) -> list[str]:
         lost.append("le regole di valutazione")
     if p.sezioni or p.mandato or p.mission or p.vision:
         lost.append("mandato, mission, vision e sezioni descrittive")
-    used = {t.evento for i in p.indicatori() for t in (*i.target.values(), *(m.scadenza for m in i.milestones)) if t.evento}
+    used = {
+        t.evento for i in p.indicatori() for t in (*i.target.values(), *(m.scadenza for m in i.milestones)) if t.evento
+    }
     unused = [e.codice for e in p.eventi if e.codice not in used]
     if unused:
         lost.append(f"gli eventi non usati dai target ({', '.join(unused)})")
@@ -629,7 +753,11 @@ def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None
     from .tables import printed_to_number
 
     headers, rows = plan_rows(piano, valori)
-    numeric_cols = {i for i, h in enumerate(headers) if h in ("Peso", "Media cluster") or h.split(" ")[0] in ("Storico", "Target", "Consuntivo")}
+    numeric_cols = {
+        i
+        for i, h in enumerate(headers)
+        if h in ("Peso", "Media cluster") or h.split(" ")[0] in ("Storico", "Target", "Consuntivo")
+    }
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -649,7 +777,9 @@ def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None
         ws.freeze_panes = "F2"
         ws.auto_filter.ref = ws.dimensions
         for idx, h in enumerate(headers, start=1):
-            ws.column_dimensions[get_column_letter(idx)].width = 40 if h in ("Indicatore", "Algoritmo", "Milestone") else 16
+            ws.column_dimensions[get_column_letter(idx)].width = (
+                40 if h in ("Indicatore", "Algoritmo", "Milestone") else 16
+            )
         for row in ws.iter_rows(min_row=2):
             for idx, c in enumerate(row):
                 c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -666,7 +796,7 @@ def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None
     for key, value in _skeleton(piano).items():
         text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000)
         for start in range(0, len(text), CELL_LIMIT):
-            ps.append([key, text[start:start + CELL_LIMIT]])
+            ps.append([key, text[start : start + CELL_LIMIT]])
     ps.column_dimensions["A"].width = 24
     ps.column_dimensions["B"].width = 120
     wb.save(path)

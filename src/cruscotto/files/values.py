@@ -34,7 +34,10 @@ def _columns(table: Table, required: tuple[str, ...], optional: Sequence[str] = 
     cols, _unknown = match_headers(table, known)
     missing = [c for c in required if c not in cols]
     if missing:
-        raise ParseError(f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(required + tuple(optional))})", where=f"{table.source}, riga 1")
+        raise ParseError(
+            f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(required + tuple(optional))})",
+            where=f"{table.source}, riga 1",
+        )
     return cols
 
 
@@ -43,6 +46,7 @@ def read_actuals(path: str | Path, into: Valori | None = None) -> Valori:
     cols = _columns(table, ("codice_indicatore", "anno", "valore"), ("periodo", "nota"))
     out: dict[tuple[str, int, str], Consuntivo] = {}
     for n, cells in table.rows:
+
         def cell(name: str) -> str:
             i = cols.get(name)
             return cell_text(cells[i]) if i is not None and i < len(cells) else ""
@@ -76,7 +80,9 @@ def read_measures(path: str | Path, into: Valori | None = None) -> Valori:
         if not name:
             raise ParseError("misura vuota", where=f"{where}, colonna misura")
         anno = _year(cell_text(cells[cols["anno"]]), f"{where}, colonna anno")
-        value = parse_number(cells[cols["valore"]] if cols["valore"] < len(cells) else "", where=f"{where}, colonna valore")
+        value = parse_number(
+            cells[cols["valore"]] if cols["valore"] < len(cells) else "", where=f"{where}, colonna valore"
+        )
         if (name, anno) in out:
             raise ParseError(f"misura ripetuta: {name} {anno}", where=where)
         out[(name, anno)] = value

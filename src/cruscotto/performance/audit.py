@@ -44,13 +44,30 @@ def _who(user) -> tuple[str, int | None]:
 log = logging.getLogger("cruscotto.registro")
 
 
-def registra(*, user, azione: str, ente: m.Ente | str | None = None, piano: m.Piano | None = None, oggetto: str = "", prima=None, dopo=None, motivo: str = "") -> m.Registro:
+def registra(
+    *,
+    user,
+    azione: str,
+    ente: m.Ente | str | None = None,
+    piano: m.Piano | None = None,
+    oggetto: str = "",
+    prima=None,
+    dopo=None,
+    motivo: str = "",
+) -> m.Registro:
     name, uid = _who(user)
     if ente is None and piano is not None:
         ente = piano.ente
     code = ente if isinstance(ente, str) else (ente.codice if ente else "")
     # The same event in the logs (imports, values, cycle moves …): what, on what, by whom.
-    log.info("%s %s (%s) da %s", azione, oggetto, code, name, extra={"event": azione, "ente": code, "object": str(oggetto)[:200], "username": name})
+    log.info(
+        "%s %s (%s) da %s",
+        azione,
+        oggetto,
+        code,
+        name,
+        extra={"event": azione, "ente": code, "object": str(oggetto)[:200], "username": name},
+    )
     return m.Registro.objects.create(
         utente=name,
         utente_id=uid,
@@ -77,7 +94,17 @@ def as_csv(records) -> str:
     w = csv.writer(out)
     w.writerow(CSV_HEADERS)
     for r in records:
-        row = (r.quando.isoformat(), r.utente, r.ente, r.piano_id or "", r.azione, r.oggetto, json.dumps(r.prima, ensure_ascii=False) if r.prima is not None else "", json.dumps(r.dopo, ensure_ascii=False) if r.dopo is not None else "", r.motivo)
+        row = (
+            r.quando.isoformat(),
+            r.utente,
+            r.ente,
+            r.piano_id or "",
+            r.azione,
+            r.oggetto,
+            json.dumps(r.prima, ensure_ascii=False) if r.prima is not None else "",
+            json.dumps(r.dopo, ensure_ascii=False) if r.dopo is not None else "",
+            r.motivo,
+        )
         w.writerow([neutralise(str(c)) for c in row])
     return out.getvalue()
 
@@ -95,7 +122,11 @@ def _request_user():
 
 
 def _role_state(r: m.Ruolo) -> dict:
-    return {"utente": r.utente.get_username(), "ruolo": r.tipo, "strutture": sorted(s.codice for s in r.strutture.all()) if r.pk else []}
+    return {
+        "utente": r.utente.get_username(),
+        "ruolo": r.tipo,
+        "strutture": sorted(s.codice for s in r.strutture.all()) if r.pk else [],
+    }
 
 
 def _user_before(sender, instance, **kwargs):
@@ -116,12 +147,23 @@ def _user_after(sender, instance, created, **kwargs):
         dopo = {f: b for f, (_a, b) in changed.items()}
         if password:
             dopo["password"] = "cambiata"  # never the hash
-        registra(user=_request_user(), azione="utente.modifica", oggetto=instance.get_username(), prima={f: a for f, (a, _b) in changed.items()}, dopo=dopo)
+        registra(
+            user=_request_user(),
+            azione="utente.modifica",
+            oggetto=instance.get_username(),
+            prima={f: a for f, (a, _b) in changed.items()},
+            dopo=dopo,
+        )
     instance._audit_before = None
 
 
 def _user_deleted(sender, instance, **kwargs):
-    registra(user=_request_user(), azione="utente.elimina", oggetto=instance.get_username(), prima={f: getattr(instance, f) for f in USER_FIELDS})
+    registra(
+        user=_request_user(),
+        azione="utente.elimina",
+        oggetto=instance.get_username(),
+        prima={f: getattr(instance, f) for f in USER_FIELDS},
+    )
 
 
 def _role_before(sender, instance, **kwargs):
@@ -131,18 +173,37 @@ def _role_before(sender, instance, **kwargs):
 
 
 def _role_after(sender, instance, created, **kwargs):
-    registra(user=_request_user(), azione="ruolo.crea" if created else "ruolo.modifica", ente=instance.ente, oggetto=instance.utente.get_username(), prima=None if created else getattr(instance, "_audit_before", None), dopo=_role_state(instance))
+    registra(
+        user=_request_user(),
+        azione="ruolo.crea" if created else "ruolo.modifica",
+        ente=instance.ente,
+        oggetto=instance.utente.get_username(),
+        prima=None if created else getattr(instance, "_audit_before", None),
+        dopo=_role_state(instance),
+    )
 
 
 def _role_deleted(sender, instance, **kwargs):
-    registra(user=_request_user(), azione="ruolo.elimina", ente=instance.ente, oggetto=instance.utente.get_username(), prima={"utente": instance.utente.get_username(), "ruolo": instance.tipo})
+    registra(
+        user=_request_user(),
+        azione="ruolo.elimina",
+        ente=instance.ente,
+        oggetto=instance.utente.get_username(),
+        prima={"utente": instance.utente.get_username(), "ruolo": instance.tipo},
+    )
 
 
 def _role_structures(sender, instance, action, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, m.Ruolo):
         return
     codes = sorted(m.Struttura.objects.filter(pk__in=pk_set or ()).values_list("codice", flat=True))
-    registra(user=_request_user(), azione="ruolo.strutture", ente=instance.ente, oggetto=instance.utente.get_username(), dopo={"azione": action.removeprefix("post_"), "strutture": codes, "ora": _role_state(instance)["strutture"]})
+    registra(
+        user=_request_user(),
+        azione="ruolo.strutture",
+        ente=instance.ente,
+        oggetto=instance.utente.get_username(),
+        dopo={"azione": action.removeprefix("post_"), "strutture": codes, "ora": _role_state(instance)["strutture"]},
+    )
 
 
 def connect() -> None:

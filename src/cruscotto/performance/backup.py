@@ -59,7 +59,9 @@ BY_CODE = {"performance.registro": "ente"}
 # (rimodulazione eliminata) is gone with its tree, but the history of its rows is still
 # there, and only the trail ties it to the ente. (An ente deleted whole leaves no such
 # record: its orphaned history is not picked up by a later backup of the same code.)
-DELETED_BY_TRAIL = {"performance.piano": ("performance.registro", "piano_id", {"azione": "piano.rimodulazione.elimina"})}
+DELETED_BY_TRAIL = {
+    "performance.piano": ("performance.registro", "piano_id", {"azione": "piano.rimodulazione.elimina"})
+}
 
 # Plain integer columns that hold a key by convention (the audit trail's again). They are
 # rewritten like foreign keys on restore; a key of a row that no longer exists is kept
@@ -140,14 +142,20 @@ def tables() -> list[Table]:
         for mdl in found:
             if mdl in depth:
                 continue
-            reach = [depth[f.related_model] for f in _foreign_keys(mdl) if f.related_model in depth and f.related_model is not mdl]
+            reach = [
+                depth[f.related_model]
+                for f in _foreign_keys(mdl)
+                if f.related_model in depth and f.related_model is not mdl
+            ]
             if reach:
                 depth[mdl] = 1 + min(reach)
                 changed = True
     lost = sorted(mdl._meta.label_lower for mdl in found if mdl not in depth)
     if lost:
         raise BackupError(
-            "modelli senza un percorso di chiavi fino a Ente, quindi fuori dal backup: " + ", ".join(lost) + " (collegarli all'ente o aggiungerli a backup.EXCLUDED con il motivo)"
+            "modelli senza un percorso di chiavi fino a Ente, quindi fuori dal backup: "
+            + ", ".join(lost)
+            + " (collegarli all'ente o aggiungerli a backup.EXCLUDED con il motivo)"
         )
 
     result = {}
@@ -156,13 +164,17 @@ def tables() -> list[Table]:
         keys = _keys(mdl)
         for k in keys:
             if k.target is not user and k.target not in depth:
-                raise BackupError(f"{label}.{k.name} rimanda a {k.target._meta.label_lower}, che non è nel backup: il ripristino non saprebbe a cosa collegarlo")
+                raise BackupError(
+                    f"{label}.{k.name} rimanda a {k.target._meta.label_lower}, che non è nel backup: il ripristino non saprebbe a cosa collegarlo"
+                )
         owner = None
         if mdl is not m.Ente and label not in BY_CODE:
             # Rows are found through one key. History rows through history rows, which are never
             # deleted; then a key that cannot be empty; then the shortest path to the ente.
             candidates = [f for f in _foreign_keys(mdl) if f.related_model in depth and f.related_model is not mdl]
-            owner = min(candidates, key=lambda f: (_tracked(f.related_model) is None, f.null, depth[f.related_model], f.name))
+            owner = min(
+                candidates, key=lambda f: (_tracked(f.related_model) is None, f.null, depth[f.related_model], f.name)
+            )
         result[mdl] = Table(mdl, owner, BY_CODE.get(label), keys)
 
     ordered: list[Table] = []
@@ -174,7 +186,9 @@ def tables() -> list[Table]:
             if mdl not in placed and all(k.target in placed or k.target is mdl or k.target is user for k in t.keys)
         ]
         if not ready:
-            raise BackupError("chiavi circolari tra " + ", ".join(t.label for mdl, t in result.items() if mdl not in placed))
+            raise BackupError(
+                "chiavi circolari tra " + ", ".join(t.label for mdl, t in result.items() if mdl not in placed)
+            )
         ordered.append(ready[0])
         placed.add(ready[0].model)
     return ordered
@@ -211,7 +225,11 @@ def _rows(model, ente: m.Ente, by_model: dict, memo: dict) -> models.QuerySet:
         if not f.db_constraint and trail:
             # A history row whose parent was deleted cannot be found through it.
             src, column, which = trail
-            deleted = _rows(apps.get_model(src), ente, by_model, memo).filter(**which, **{f"{column}__isnull": False}).values(column)
+            deleted = (
+                _rows(apps.get_model(src), ente, by_model, memo)
+                .filter(**which, **{f"{column}__isnull": False})
+                .values(column)
+            )
             q |= Q(**{f"{f.attname}__in": deleted})
         qs = base.filter(q)
     memo[model] = qs
@@ -258,7 +276,9 @@ def dump(ente_codice: str, fh: IO[bytes] | gzip.GzipFile, *, now: datetime | Non
         for t in order:
             qs = _rows(t.model, ente, by_model, memo).order_by("pk")
             names = [f.name for f in t.model._meta.concrete_fields if not f.primary_key]
-            data[t.label] = [{"pk": r["pk"], "fields": r["fields"]} for r in serializers.serialize("python", qs, fields=names)]
+            data[t.label] = [
+                {"pk": r["pk"], "fields": r["fields"]} for r in serializers.serialize("python", qs, fields=names)
+            ]
             for k in t.keys:
                 if k.target is user_model:
                     user_ids.update(r["fields"][k.name] for r in data[t.label] if r["fields"][k.name] is not None)
@@ -335,7 +355,9 @@ def _read(fh: IO) -> dict:
             raw = gzip.decompress(raw)
         doc = json.loads(raw)
     except (OSError, EOFError, ValueError):
-        raise BackupError("il file non è un backup di cruscotto: non è un documento JSON leggibile (troncato o danneggiato?)") from None
+        raise BackupError(
+            "il file non è un backup di cruscotto: non è un documento JSON leggibile (troncato o danneggiato?)"
+        ) from None
     return doc
 
 
@@ -344,7 +366,9 @@ def _check(doc, order: list[Table]) -> None:
         found = doc.get("format") if isinstance(doc, dict) else None
         raise BackupError(f"il file non è un backup di cruscotto (formato {found!r}, atteso {FORMAT!r})")
     if doc.get("version") != VERSION:
-        raise BackupError(f"versione {doc.get('version')!r} del formato di backup non supportata: questa installazione legge la versione {VERSION}")
+        raise BackupError(
+            f"versione {doc.get('version')!r} del formato di backup non supportata: questa installazione legge la versione {VERSION}"
+        )
     for key, kind in (("ente", str), ("users", list), ("models", dict), ("counts", dict), ("app_migrations", dict)):
         if not isinstance(doc.get(key), kind):
             raise BackupError(f"backup incompleto o modificato: manca «{key}»")
@@ -355,7 +379,9 @@ def _check(doc, order: list[Table]) -> None:
                 f"il backup viene da una versione di cruscotto più recente di questa (migrazione {app}.{name} sconosciuta): aggiornare cruscotto prima di ripristinarlo"
             )
         if (app, name) not in loader.applied_migrations:
-            raise BackupError(f"il database non ha ancora la migrazione {app}.{name} del backup: eseguire «manage.py migrate» prima del ripristino")
+            raise BackupError(
+                f"il database non ha ancora la migrazione {app}.{name} del backup: eseguire «manage.py migrate» prima del ripristino"
+            )
     known = {t.label for t in order}
     unknown = sorted(set(doc["models"]) - known)
     if unknown:
@@ -364,11 +390,18 @@ def _check(doc, order: list[Table]) -> None:
         raise BackupError("backup incompleto o modificato: le tabelle non sono quelle dichiarate nell'intestazione")
     for label, rows in doc["models"].items():
         if not isinstance(rows, list) or doc["counts"].get(label) != len(rows):
-            raise BackupError(f"backup incompleto o modificato: {label} ha {len(rows) if isinstance(rows, list) else '?'} righe, l'intestazione ne dichiara {doc['counts'].get(label)}")
+            raise BackupError(
+                f"backup incompleto o modificato: {label} ha {len(rows) if isinstance(rows, list) else '?'} righe, l'intestazione ne dichiara {doc['counts'].get(label)}"
+            )
     # A backup made at this database's migration has every table this version knows (empty
     # ones too); an older one may lack the tables added since, which are then empty.
     current = _latest_migrations({t.model._meta.app_label for t in order})
-    absent = sorted(t.label for t in order if t.label not in doc["models"] and doc["app_migrations"].get(t.model._meta.app_label) == current.get(t.model._meta.app_label))
+    absent = sorted(
+        t.label
+        for t in order
+        if t.label not in doc["models"]
+        and doc["app_migrations"].get(t.model._meta.app_label) == current.get(t.model._meta.app_label)
+    )
     if absent:
         raise BackupError("backup incompleto o modificato: mancano le tabelle " + ", ".join(absent))
 
@@ -384,7 +417,9 @@ def _reserve_keys(model, n: int) -> list[int]:
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, n])
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, n]
+            )
             return [row[0] for row in cur.fetchall()]
         if connection.vendor == "sqlite":
             q = connection.ops.quote_name
@@ -420,7 +455,9 @@ class _Keys:
             if not missing:
                 continue
             if k.strict:
-                raise BackupError(f"backup incoerente: {table.label}.{k.name} rimanda a righe di {k.target._meta.label_lower} che non contiene ({', '.join(map(str, missing[:5]))})")
+                raise BackupError(
+                    f"backup incoerente: {table.label}.{k.name} rimanda a righe di {k.target._meta.label_lower} che non contiene ({', '.join(map(str, missing[:5]))})"
+                )
             self.deleted[k.target].update(zip(missing, _reserve_keys(k.target, len(missing))))
 
     def new(self, target, old):
@@ -440,7 +477,9 @@ def _users(doc: dict, keys: _Keys, report: RestoreReport) -> None:
             report.users_reused.append(username)
         else:
             # No password travels in a backup: an administrator sets one (or the users log in through SSO).
-            existing = user_model._default_manager.create_user(username, password=None, **{f: u[f] for f in USER_FIELDS if f in u})
+            existing = user_model._default_manager.create_user(
+                username, password=None, **{f: u[f] for f in USER_FIELDS if f in u}
+            )
             report.users_created.append(username)
         keys.rows[user_model][u["pk"]] = existing.pk
 
@@ -454,7 +493,9 @@ def _insert(table: Table, rows: list[dict], keys: _Keys, codice: str) -> list[mo
     # Cache tokens (Piano.revisione...) are keys of in-process caches, not data: new ones,
     # so that no cache can take a restored plan for the one it was copied from.
     tokens = [f.name for f in model._meta.concrete_fields if f.default is m.new_revision]
-    stamped = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    stamped = [
+        f for f in model._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     objects = []
     for r in rows:
         values = dict(r["fields"])
@@ -487,7 +528,9 @@ def _insert(table: Table, rows: list[dict], keys: _Keys, codice: str) -> list[mo
                 setattr(obj, model._meta.get_field(k.name).attname, keys.new(model, r["fields"].get(k.name)))
             for f, value in zip(stamped, dates):
                 setattr(obj, f.attname, value)
-        model._base_manager.bulk_update(created, [k.name for k in self_keys] + [f.name for f in stamped], batch_size=500)
+        model._base_manager.bulk_update(
+            created, [k.name for k in self_keys] + [f.name for f in stamped], batch_size=500
+        )
     return created
 
 
@@ -511,7 +554,16 @@ def _already_recorded(table: Table, rows: list[dict], codice: str) -> tuple[list
     have = {signature(o) for o in existing.iterator()}
     fresh = []
     for r in rows:
-        (obj,) = serializers.deserialize("python", [{"model": table.label, "pk": None, "fields": {f.name: r["fields"][f.name] for f in compared if f.name in r["fields"]}}])
+        (obj,) = serializers.deserialize(
+            "python",
+            [
+                {
+                    "model": table.label,
+                    "pk": None,
+                    "fields": {f.name: r["fields"][f.name] for f in compared if f.name in r["fields"]},
+                }
+            ],
+        )
         if signature(obj.object) not in have:
             fresh.append(r)
     return fresh, len(rows) - len(fresh)
@@ -532,7 +584,9 @@ def restore_report(fh: IO, *, rename_to: str | None = None, user=None) -> Restor
         raise BackupError(f"ripristino annullato, il database è com'era: {exc}") from None
     except (KeyError, TypeError, AttributeError) as exc:
         # A file edited by hand, or damaged in a way JSON does not notice.
-        raise BackupError(f"ripristino annullato, il database è com'era: backup danneggiato o modificato ({exc!r})") from None
+        raise BackupError(
+            f"ripristino annullato, il database è com'era: backup danneggiato o modificato ({exc!r})"
+        ) from None
 
 
 def _restore(doc, order: list[Table], *, rename_to: str | None, user) -> RestoreReport:
@@ -585,4 +639,3 @@ def restore_from_path(path: Path, *, rename_to: str | None = None, user=None) ->
             return restore_report(fh, rename_to=rename_to, user=user)
     except OSError as exc:
         raise BackupError(f"file non leggibile: {path}: {exc.strerror or exc}") from None
-

@@ -90,12 +90,16 @@ def adotta(*, user, piano: m.Piano, atto: str, atto_data: date | None) -> m.Pian
     if not permissions.can_edit_plan(user, piano.ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può adottare il piano."))
     if piano.stato_versione != V.BOZZA:
-        raise ValidationError(_("La versione %(v)s non è una bozza: è già stata adottata o è superata.") % {"v": piano.versione})
+        raise ValidationError(
+            _("La versione %(v)s non è una bozza: è già stata adottata o è superata.") % {"v": piano.versione}
+        )
     if not atto.strip() or atto_data is None:
         raise ValidationError(_("Indicare l'atto di adozione (numero e data)."))
     ciclo = piano.ciclo
     if ciclo.stato not in (S.BOZZA, S.ADOTTATO, S.MONITORAGGIO):
-        raise ValidationError(_("Il ciclo è nello stato «%(s)s»: il piano non si modifica più.") % {"s": ciclo.get_stato_display()})
+        raise ValidationError(
+            _("Il ciclo è nello stato «%(s)s»: il piano non si modifica più.") % {"s": ciclo.get_stato_display()}
+        )
     errors = [p for p in validate_plan(selectors.plan_for(piano)) if p.severity == "error"]
     if errors:
         raise ValidationError([_("Il piano ha errori: %(e)s") % {"e": "; ".join(p.message for p in errors[:5])}])
@@ -119,7 +123,13 @@ def adotta(*, user, piano: m.Piano, atto: str, atto_data: date | None) -> m.Pian
         piano=piano,
         oggetto=f"versione {piano.versione}",
         prima={"versione_in_vigore": before.versione if before else None, "ciclo": stato_prima},
-        dopo={"versione_in_vigore": piano.versione, "ciclo": ciclo.stato, "atto": piano.atto, "atto_data": atto_data, "valori_spostati": moved},
+        dopo={
+            "versione_in_vigore": piano.versione,
+            "ciclo": ciclo.stato,
+            "atto": piano.atto,
+            "atto_data": atto_data,
+            "valori_spostati": moved,
+        },
         motivo=piano.motivazione,
     )
     _changed(piano)
@@ -135,7 +145,9 @@ def rimodula(*, user, piano: m.Piano, motivazione: str) -> m.Piano:
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può rimodulare il piano."))
     ciclo = m.Ciclo.objects.select_for_update().get(pk=piano.ciclo_id)
     if ciclo.stato not in (S.ADOTTATO, S.MONITORAGGIO):
-        raise ValidationError(_("Si rimodula un piano adottato o in monitoraggio; il ciclo è «%(s)s».") % {"s": ciclo.get_stato_display()})
+        raise ValidationError(
+            _("Si rimodula un piano adottato o in monitoraggio; il ciclo è «%(s)s».") % {"s": ciclo.get_stato_display()}
+        )
     if piano.stato_versione != V.IN_VIGORE:
         raise ValidationError(_("Si rimodula la versione in vigore."))
     if draft(ciclo) is not None:
@@ -153,7 +165,13 @@ def elimina_bozza(*, user, piano: m.Piano) -> None:
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può eliminare una bozza."))
     if piano.stato_versione != V.BOZZA or version_in_force(piano.ciclo) is None:
         raise ValidationError(_("Si elimina solo una rimodulazione in bozza."))
-    registra(user=user, azione="piano.rimodulazione.elimina", piano=piano, oggetto=f"versione {piano.versione}", prima={"motivazione": piano.motivazione})
+    registra(
+        user=user,
+        azione="piano.rimodulazione.elimina",
+        piano=piano,
+        oggetto=f"versione {piano.versione}",
+        prima={"motivazione": piano.motivazione},
+    )
     piano.delete()
 
 
@@ -163,9 +181,15 @@ def sposta(*, user, ciclo: m.Ciclo, verso: str, nota: str = "") -> m.Ciclo:
     ciclo = m.Ciclo.objects.select_for_update(of=("self",)).select_related("ente").get(pk=ciclo.pk)
     key = (ciclo.stato, verso)
     if key not in TRANSITIONS:
-        raise ValidationError(_("Dal passo «%(a)s» non si passa a «%(b)s».") % {"a": ciclo.get_stato_display(), "b": dict(S.choices).get(verso, verso)})
+        raise ValidationError(
+            _("Dal passo «%(a)s» non si passa a «%(b)s».")
+            % {"a": ciclo.get_stato_display(), "b": dict(S.choices).get(verso, verso)}
+        )
     if not _may(user, ciclo.ente, TRANSITIONS[key]):
-        raise PermissionDenied(_("Questo passaggio spetta %(chi)s.") % {"chi": _("all'OIV") if TRANSITIONS[key] == "validate" else _("al controllo di gestione")})
+        raise PermissionDenied(
+            _("Questo passaggio spetta %(chi)s.")
+            % {"chi": _("all'OIV") if TRANSITIONS[key] == "validate" else _("al controllo di gestione")}
+        )
     if key == (S.CHIUSO, S.MONITORAGGIO) and not nota.strip():
         raise ValidationError(_("L'OIV che restituisce la Relazione ne indica il motivo."))
     prima = ciclo.stato
@@ -173,11 +197,27 @@ def sposta(*, user, ciclo: m.Ciclo, verso: str, nota: str = "") -> m.Ciclo:
     ciclo.save(update_fields=["stato"])
     if verso == S.CHIUSO:
         for periodo in PERIODS:
-            m.PeriodoChiuso.objects.get_or_create(ente=ciclo.ente, anno=ciclo.anno, periodo=periodo, defaults={"chiuso_da": user if user and user.is_authenticated else None})
+            m.PeriodoChiuso.objects.get_or_create(
+                ente=ciclo.ente,
+                anno=ciclo.anno,
+                periodo=periodo,
+                defaults={"chiuso_da": user if user and user.is_authenticated else None},
+            )
     if key == (S.CHIUSO, S.MONITORAGGIO):
-        m.PeriodoChiuso.objects.filter(ente=ciclo.ente, anno=ciclo.anno, periodo="").delete()  # the year reopens for corrections
+        m.PeriodoChiuso.objects.filter(
+            ente=ciclo.ente, anno=ciclo.anno, periodo=""
+        ).delete()  # the year reopens for corrections
     in_force = version_in_force(ciclo)
-    registra(user=user, azione="ciclo.stato", ente=ciclo.ente, piano=in_force, oggetto=f"ciclo {ciclo.anno}", prima={"stato": prima}, dopo={"stato": verso}, motivo=nota)
+    registra(
+        user=user,
+        azione="ciclo.stato",
+        ente=ciclo.ente,
+        piano=in_force,
+        oggetto=f"ciclo {ciclo.anno}",
+        prima={"stato": prima},
+        dopo={"stato": verso},
+        motivo=nota,
+    )
     if in_force:
         _changed(in_force)
     return ciclo
@@ -189,7 +229,9 @@ def chiudi_periodo(*, user, ente: m.Ente, anno: int, periodo: str) -> m.PeriodoC
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore chiude un periodo."))
     if periodo not in PERIODS:
         raise ValidationError(_("Periodo sconosciuto: %(p)s.") % {"p": periodo})
-    obj, created = m.PeriodoChiuso.objects.get_or_create(ente=ente, anno=anno, periodo=periodo, defaults={"chiuso_da": user})
+    obj, created = m.PeriodoChiuso.objects.get_or_create(
+        ente=ente, anno=anno, periodo=periodo, defaults={"chiuso_da": user}
+    )
     if created:
         registra(user=user, azione="periodo.chiudi", ente=ente, oggetto=f"{anno} {periodo or 'anno'}")
     return obj
@@ -231,7 +273,11 @@ def validation_inputs(ente: m.Ente, anno: int, piano: m.Piano):
         data=timezone.localtime(validated_at).date() if validated_at else None,
         atto_piano=shown.atto,
         atto_piano_data=shown.atto_data,
-        restituzioni=tuple(moves.filter(prima__stato=S.CHIUSO, dopo__stato=S.MONITORAGGIO).order_by("quando").values_list("motivo", flat=True)),
+        restituzioni=tuple(
+            moves.filter(prima__stato=S.CHIUSO, dopo__stato=S.MONITORAGGIO)
+            .order_by("quando")
+            .values_list("motivo", flat=True)
+        ),
     )
     verifiche = Verifiche(
         valori=values.count(),
@@ -241,5 +287,10 @@ def validation_inputs(ente: m.Ente, anno: int, piano: m.Piano):
         registrazioni=trail.count(),
     )
     comments = cycle.commenti.select_related("autore") if cycle else []
-    osservazioni = [Osservazione(c.oggetto, c.testo, c.autore.get_username() if c.autore else "", timezone.localtime(c.creato_il).date()) for c in comments]
+    osservazioni = [
+        Osservazione(
+            c.oggetto, c.testo, c.autore.get_username() if c.autore else "", timezone.localtime(c.creato_il).date()
+        )
+        for c in comments
+    ]
     return validazione, verifiche, osservazioni

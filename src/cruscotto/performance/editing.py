@@ -21,7 +21,22 @@ from . import permissions, selectors
 from .audit import registra
 from .services import _bump
 
-INDICATOR_FIELDS = ("nome", "algoritmo", "formula", "etichette", "polarita", "peso", "unita", "tipologia", "fonte", "strutture", "media_cluster", "target", "note", "cruscotto")
+INDICATOR_FIELDS = (
+    "nome",
+    "algoritmo",
+    "formula",
+    "etichette",
+    "polarita",
+    "peso",
+    "unita",
+    "tipologia",
+    "fonte",
+    "strutture",
+    "media_cluster",
+    "target",
+    "note",
+    "cruscotto",
+)
 LEVEL_MODELS = {
     "prospettiva": m.Prospettiva,
     "linea": m.Linea,
@@ -74,8 +89,11 @@ def _check(data: dict) -> None:
             field = p.where.rsplit(".", 1)[-1].split("[")[0] if p.where else "__all__"
             if field.isdigit():  # target.2020 -> target_2020
                 field = "target_" + field
-            errors.setdefault(field if field in INDICATOR_FIELDS or field.startswith("target_") or field == "peso" else "__all__", []).append(
-                f"{p.message}" + (f" ({p.where})" if field not in INDICATOR_FIELDS and not field.startswith("target_") else "")
+            errors.setdefault(
+                field if field in INDICATOR_FIELDS or field.startswith("target_") or field == "peso" else "__all__", []
+            ).append(
+                f"{p.message}"
+                + (f" ({p.where})" if field not in INDICATOR_FIELDS and not field.startswith("target_") else "")
             )
         raise ValidationError(errors) from None
 
@@ -85,7 +103,10 @@ def _require_editor(user, piano: m.Piano) -> None:
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
     if piano.stato_versione != m.Piano.StatoVersione.BOZZA:
         # An adopted plan is a legal act: its targets and weights change only by a rimodulazione.
-        raise ValidationError(_("La versione %(v)s del piano è adottata: per cambiarla si avvia una rimodulazione.") % {"v": piano.versione})
+        raise ValidationError(
+            _("La versione %(v)s del piano è adottata: per cambiarla si avvia una rimodulazione.")
+            % {"v": piano.versione}
+        )
 
 
 def _clean_indicator(values: dict) -> dict:
@@ -125,7 +146,9 @@ def indicatore_aggiorna(*, user, piano: m.Piano, codice: str, values: dict) -> m
     structures = {s.codice: s for s in piano.ente.strutture.filter(codice__in=codes)}
     row.strutture.clear()
     for c in codes:
-        row.strutture.add(structures[c] if c in structures else m.Struttura.objects.create(ente=piano.ente, codice=c, nome=c))
+        row.strutture.add(
+            structures[c] if c in structures else m.Struttura.objects.create(ente=piano.ente, codice=c, nome=c)
+        )
     _bump(piano)
     after = {k: v for k, v in node.items() if k in INDICATOR_FIELDS}
     prima = {k: v for k, v in before.items() if after.get(k) != v}
@@ -153,13 +176,22 @@ def indicatore_crea(*, user, piano: m.Piano, livello: str, codice_padre: str, va
     holder.setdefault("indicatori", []).append(new)
     _check(data)
     if livello == "obiettivo_operativo":
-        oo = m.ObiettivoOperativo.objects.get(obiettivo_strategico__linea__prospettiva__piano=piano, codice=codice_padre)
+        oo = m.ObiettivoOperativo.objects.get(
+            obiettivo_strategico__linea__prospettiva__piano=piano, codice=codice_padre
+        )
         os_ = oo.obiettivo_strategico
     else:
         oo = None
         os_ = m.ObiettivoStrategico.objects.get(linea__prospettiva__piano=piano, codice=codice_padre)
     last = piano.indicatori.order_by("-ordine").values_list("ordine", flat=True).first() or 0
-    row = m.Indicatore.objects.create(piano=piano, obiettivo_strategico=os_, obiettivo_operativo=oo, codice=new["codice"], nome=new.get("nome", ""), ordine=last + 1)
+    row = m.Indicatore.objects.create(
+        piano=piano,
+        obiettivo_strategico=os_,
+        obiettivo_operativo=oo,
+        codice=new["codice"],
+        nome=new.get("nome", ""),
+        ordine=last + 1,
+    )
     registra(user=user, azione="indicatore.crea", piano=piano, oggetto=row.codice, dopo={"obiettivo": codice_padre})
     # the rest of the fields, through the same path as an update
     return indicatore_aggiorna(user=user, piano=piano, codice=row.codice, values=values)
@@ -192,17 +224,38 @@ def nodo_aggiorna(*, user, piano: m.Piano, livello: str, codice: str, nome: str,
     node["peso"] = peso.strip() or None
     node["note"] = note.strip() or None
     _check(data)
-    LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).update(nome=nome.strip(), peso_testo=peso.strip(), note=note.strip())
+    LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).update(
+        nome=nome.strip(), peso_testo=peso.strip(), note=note.strip()
+    )
     _bump(piano)
-    registra(user=user, azione=f"{livello}.modifica", piano=piano, oggetto=codice, prima=before, dopo={k: node.get(k) for k in ("nome", "peso", "note")})
+    registra(
+        user=user,
+        azione=f"{livello}.modifica",
+        piano=piano,
+        oggetto=codice,
+        prima=before,
+        dopo={k: node.get(k) for k in ("nome", "peso", "note")},
+    )
 
 
-CHILD_LEVEL = {"piano": "prospettiva", "prospettiva": "linea", "linea": "obiettivo_strategico", "obiettivo_strategico": "obiettivo_operativo"}
-CHILD_KEY = {"prospettiva": "prospettive", "linea": "linee", "obiettivo_strategico": "obiettivi_strategici", "obiettivo_operativo": "obiettivi_operativi"}
+CHILD_LEVEL = {
+    "piano": "prospettiva",
+    "prospettiva": "linea",
+    "linea": "obiettivo_strategico",
+    "obiettivo_strategico": "obiettivo_operativo",
+}
+CHILD_KEY = {
+    "prospettiva": "prospettive",
+    "linea": "linee",
+    "obiettivo_strategico": "obiettivi_strategici",
+    "obiettivo_operativo": "obiettivi_operativi",
+}
 
 
 @transaction.atomic
-def nodo_crea(*, user, piano: m.Piano, livello_padre: str, codice_padre: str | None, codice: str, nome: str, peso: str = "") -> None:
+def nodo_crea(
+    *, user, piano: m.Piano, livello_padre: str, codice_padre: str | None, codice: str, nome: str, peso: str = ""
+) -> None:
     """Add a perspective (under the plan), a line, a strategic or an operational objective."""
     _require_editor(user, piano)
     level = CHILD_LEVEL.get(livello_padre)
@@ -220,7 +273,9 @@ def nodo_crea(*, user, piano: m.Piano, livello_padre: str, codice_padre: str | N
             raise ValidationError(_("Nodo %(c)s non trovato.") % {"c": codice_padre})
     if _find(data, level, codice)[0] is not None:
         raise ValidationError({"codice": [_("Il codice %(c)s è già usato.") % {"c": codice}]})
-    parent_node.setdefault(CHILD_KEY[level], []).append({"codice": codice, "nome": nome, **({"peso": peso.strip()} if peso.strip() else {})})
+    parent_node.setdefault(CHILD_KEY[level], []).append(
+        {"codice": codice, "nome": nome, **({"peso": peso.strip()} if peso.strip() else {})}
+    )
     _check(data)
     siblings = len(parent_node[CHILD_KEY[level]]) - 1
     fields = {"codice": codice, "nome": nome, "peso_testo": peso.strip(), "ordine": siblings}
@@ -229,11 +284,24 @@ def nodo_crea(*, user, piano: m.Piano, livello_padre: str, codice_padre: str | N
     elif level == "linea":
         m.Linea.objects.create(prospettiva=m.Prospettiva.objects.get(piano=piano, codice=codice_padre), **fields)
     elif level == "obiettivo_strategico":
-        m.ObiettivoStrategico.objects.create(linea=m.Linea.objects.get(prospettiva__piano=piano, codice=codice_padre), **fields)
+        m.ObiettivoStrategico.objects.create(
+            linea=m.Linea.objects.get(prospettiva__piano=piano, codice=codice_padre), **fields
+        )
     else:
-        m.ObiettivoOperativo.objects.create(obiettivo_strategico=m.ObiettivoStrategico.objects.get(linea__prospettiva__piano=piano, codice=codice_padre), **fields)
+        m.ObiettivoOperativo.objects.create(
+            obiettivo_strategico=m.ObiettivoStrategico.objects.get(
+                linea__prospettiva__piano=piano, codice=codice_padre
+            ),
+            **fields,
+        )
     _bump(piano)
-    registra(user=user, azione=f"{level}.crea", piano=piano, oggetto=codice, dopo={"nome": nome, "peso": peso.strip(), "padre": codice_padre})
+    registra(
+        user=user,
+        azione=f"{level}.crea",
+        piano=piano,
+        oggetto=codice,
+        dopo={"nome": nome, "peso": peso.strip(), "padre": codice_padre},
+    )
 
 
 @transaction.atomic
@@ -253,4 +321,10 @@ def nodo_elimina(*, user, piano: m.Piano, livello: str, codice: str) -> None:
             a["prospettive"] = [c for c in a.get("prospettive") or [] if str(c) != codice]
         piano.save(update_fields=["extra"])
     _bump(piano)
-    registra(user=user, azione=f"{livello}.elimina", piano=piano, oggetto=codice, prima={k: node.get(k) for k in ("nome", "peso")})
+    registra(
+        user=user,
+        azione=f"{livello}.elimina",
+        piano=piano,
+        oggetto=codice,
+        prima={k: node.get(k) for k in ("nome", "peso")},
+    )

@@ -27,7 +27,17 @@ def key(request, template: str, vary: tuple = ()) -> str:
     nav = request.cruscotto_nav
     piano = nav["piano"]
     g = permissions.grants(request.user, nav["ente"].pk)
-    parts = (template, piano.pk, piano.revisione, piano.valori_revisione, nav["anno"], get_language(), sorted(g.ruoli), sorted(g.strutture), vary)
+    parts = (
+        template,
+        piano.pk,
+        piano.revisione,
+        piano.valori_revisione,
+        nav["anno"],
+        get_language(),
+        sorted(g.ruoli),
+        sorted(g.strutture),
+        vary,
+    )
     return "corpo:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

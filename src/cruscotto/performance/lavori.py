@@ -33,11 +33,22 @@ from . import permissions
 log = logging.getLogger("cruscotto.lavori")
 S = m.Lavoro.Stato
 
+
 def _attivi():
     return m.Lavoro.objects.filter(stato__in=(S.IN_CODA, S.IN_CORSO))
 
 
-def avvia_documento(*, user, ente: m.Ente, piano: m.Piano, anno: int, kind: str, fmt: str, periodo: str = "S1", tentativo_di: m.Lavoro | None = None) -> m.Lavoro:
+def avvia_documento(
+    *,
+    user,
+    ente: m.Ente,
+    piano: m.Piano,
+    anno: int,
+    kind: str,
+    fmt: str,
+    periodo: str = "S1",
+    tentativo_di: m.Lavoro | None = None,
+) -> m.Lavoro:
     """Queue document ``kind`` in ``fmt`` for ``user``; ValidationError when a bound is reached."""
     from cruscotto.documents.build import KINDS, filename
 
@@ -50,7 +61,10 @@ def avvia_documento(*, user, ente: m.Ente, piano: m.Piano, anno: int, kind: str,
     with transaction.atomic():
         # Bounds: a large plan's Piano takes a gigabyte while it is laid out.
         if _attivi().filter(richiedente=user).count() >= settings.CRUSCOTTO_JOBS_PER_USER:
-            raise ValidationError(_("Ha già %(n)s documenti in preparazione: attenda che siano pronti.") % {"n": settings.CRUSCOTTO_JOBS_PER_USER})
+            raise ValidationError(
+                _("Ha già %(n)s documenti in preparazione: attenda che siano pronti.")
+                % {"n": settings.CRUSCOTTO_JOBS_PER_USER}
+            )
         if _attivi().count() >= settings.CRUSCOTTO_JOBS_TOTAL:
             raise ValidationError(_("Troppi documenti in preparazione in questo momento: riprovi tra qualche minuto."))
         job = m.Lavoro.objects.create(
@@ -81,7 +95,16 @@ def riprova(*, user, job: m.Lavoro) -> m.Lavoro:
         raise ValidationError(_("Si riprova solo un lavoro non riuscito."))
     p = job.parametri
     piano = m.Piano.objects.get(pk=p["piano"])
-    return avvia_documento(user=user, ente=job.ente, piano=piano, anno=p["anno"], kind=p["kind"], fmt=p["fmt"], periodo=p.get("periodo", "S1"), tentativo_di=job)
+    return avvia_documento(
+        user=user,
+        ente=job.ente,
+        piano=piano,
+        anno=p["anno"],
+        kind=p["kind"],
+        fmt=p["fmt"],
+        periodo=p.get("periodo", "S1"),
+        tentativo_di=job,
+    )
 
 
 def scaduti() -> int:
@@ -93,7 +116,10 @@ def scaduti() -> int:
             stato=S.ERRORE,
             finito=timezone.now(),
             fase=_("interrotto"),
-            errore=_("Il processo che preparava il documento si è interrotto (nessun segno di vita da oltre %(s)s secondi). Si può riprovare.") % {"s": settings.CRUSCOTTO_JOB_STALE_SECONDS},
+            errore=_(
+                "Il processo che preparava il documento si è interrotto (nessun segno di vita da oltre %(s)s secondi). Si può riprovare."
+            )
+            % {"s": settings.CRUSCOTTO_JOB_STALE_SECONDS},
         )
         if changed:
             log.warning("lavoro %s interrotto: nessun segno di vita dal worker", pk)
@@ -109,7 +135,9 @@ def _fail_task(task_id: str) -> None:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # another backend: nothing of ours to correct
         return
-    DBTaskResult.objects.filter(pk=task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now(), exception_class_path="cruscotto.WorkerInterrotto")
+    DBTaskResult.objects.filter(pk=task_id, status="RUNNING").update(
+        status="FAILED", finished_at=timezone.now(), exception_class_path="cruscotto.WorkerInterrotto"
+    )
 
 
 class _Heartbeat(threading.Thread):
@@ -139,7 +167,9 @@ def esegui(pk: str) -> str:
     from .selectors import document_inputs
 
     now = timezone.now()
-    taken = m.Lavoro.objects.filter(pk=pk, stato=S.IN_CODA).update(stato=S.IN_CORSO, iniziato=now, battito=now, fase=_("preparazione"))
+    taken = m.Lavoro.objects.filter(pk=pk, stato=S.IN_CODA).update(
+        stato=S.IN_CORSO, iniziato=now, battito=now, fase=_("preparazione")
+    )
     if not taken:
         log.warning("lavoro %s non in coda: non eseguito", pk)
         return "saltato"
@@ -156,13 +186,19 @@ def esegui(pk: str) -> str:
             _stage(job.pk, _("salvataggio"))
             with out.open("rb") as f:
                 job.file.save(f"{job.pk}.{p['fmt']}", File(f), save=False)
-        m.Lavoro.objects.filter(pk=job.pk).update(stato=S.PRONTO, fase=_("pronto"), file=job.file.name, finito=timezone.now(), battito=timezone.now())
+        m.Lavoro.objects.filter(pk=job.pk).update(
+            stato=S.PRONTO, fase=_("pronto"), file=job.file.name, finito=timezone.now(), battito=timezone.now()
+        )
         log.info("lavoro %s pronto: %s", job.pk, job.nome_file)
         return str(S.PRONTO)
     except Exception as exc:
         log.exception("lavoro %s non riuscito", job.pk)
         m.Lavoro.objects.filter(pk=job.pk).update(
-            stato=S.ERRORE, fase=_("errore"), finito=timezone.now(), errore=f"{exc.__class__.__name__}: {exc}"[:2000], traccia=traceback.format_exc()
+            stato=S.ERRORE,
+            fase=_("errore"),
+            finito=timezone.now(),
+            errore=f"{exc.__class__.__name__}: {exc}"[:2000],
+            traccia=traceback.format_exc(),
         )
         raise
     finally:

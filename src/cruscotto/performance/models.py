@@ -109,7 +109,9 @@ class Piano(models.Model):
 
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="piani")
     ciclo = models.ForeignKey(Ciclo, null=True, blank=True, on_delete=models.CASCADE, related_name="versioni")
-    stato_versione = models.CharField(_("stato della versione"), max_length=12, choices=StatoVersione.choices, default=StatoVersione.BOZZA)
+    stato_versione = models.CharField(
+        _("stato della versione"), max_length=12, choices=StatoVersione.choices, default=StatoVersione.BOZZA
+    )
     atto = models.CharField(_("atto"), max_length=200, blank=True)  # "Delibera di Giunta n. 12"
     atto_data = models.DateField(_("data dell'atto"), null=True, blank=True)
     motivazione = models.TextField(_("motivazione"), blank=True)  # of a rimodulazione
@@ -210,7 +212,9 @@ class Cruscotto(models.TextChoices):
 
 
 class ObiettivoOperativo(Nodo):
-    obiettivo_strategico = models.ForeignKey(ObiettivoStrategico, on_delete=models.CASCADE, related_name="obiettivi_operativi")
+    obiettivo_strategico = models.ForeignKey(
+        ObiettivoStrategico, on_delete=models.CASCADE, related_name="obiettivi_operativi"
+    )
     cruscotto = models.CharField(max_length=10, choices=Cruscotto.choices, default=Cruscotto.ENTE)
     strutture = models.ManyToManyField(Struttura, blank=True, related_name="obiettivi_operativi")
 
@@ -224,7 +228,9 @@ class Indicatore(Nodo):
 
     piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="indicatori")
     obiettivo_strategico = models.ForeignKey(ObiettivoStrategico, on_delete=models.CASCADE, related_name="indicatori")
-    obiettivo_operativo = models.ForeignKey(ObiettivoOperativo, null=True, blank=True, on_delete=models.CASCADE, related_name="indicatori")
+    obiettivo_operativo = models.ForeignKey(
+        ObiettivoOperativo, null=True, blank=True, on_delete=models.CASCADE, related_name="indicatori"
+    )
     algoritmo = models.TextField(_("algoritmo"), blank=True)
     formula = models.TextField(_("formula"), blank=True)
     etichette = models.JSONField(_("etichette"), default=list, blank=True)
@@ -478,7 +484,9 @@ class Lavoro(models.Model):
     tipo = models.CharField(_("tipo"), max_length=40)
     parametri = models.JSONField(_("parametri"), default=dict)
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="lavori")
-    richiedente = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lavori")
+    richiedente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lavori"
+    )
     stato = models.CharField(_("stato"), max_length=10, choices=Stato.choices, default=Stato.IN_CODA)
     fase = models.CharField(_("fase"), max_length=200, blank=True)
     creato = models.DateTimeField(_("creato"), default=timezone.now)

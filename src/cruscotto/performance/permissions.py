@@ -36,7 +36,9 @@ class Grants:
 @lru_cache(maxsize=4)
 def _roles_sql(vendor: str) -> str:
     # Asked on every page: the ORM writes the SQL once per process (building it costs more than running it).
-    sql, params = m.Ruolo.objects.filter(utente_id=0).values_list("ente_id", "tipo", "strutture__codice").query.sql_with_params()
+    sql, params = (
+        m.Ruolo.objects.filter(utente_id=0).values_list("ente_id", "tipo", "strutture__codice").query.sql_with_params()
+    )
     assert params == (0,), params
     return sql
 

@@ -31,14 +31,24 @@ def plan_data(piano: m.Piano) -> dict:
     prospettive = list(piano.prospettive.order_by("ordine"))
     linee = list(m.Linea.objects.filter(prospettiva__piano=piano).order_by("ordine"))
     oss = list(m.ObiettivoStrategico.objects.filter(linea__prospettiva__piano=piano).order_by("ordine"))
-    oos = list(m.ObiettivoOperativo.objects.filter(obiettivo_strategico__linea__prospettiva__piano=piano).order_by("ordine"))
+    oos = list(
+        m.ObiettivoOperativo.objects.filter(obiettivo_strategico__linea__prospettiva__piano=piano).order_by("ordine")
+    )
     inds = list(piano.indicatori.order_by("ordine"))
     # Structure lists keep the plan's order: read the link tables in insertion order.
     oo_str: dict[int, list[str]] = defaultdict(list)
-    for oo_id, code in m.ObiettivoOperativo.strutture.through.objects.filter(obiettivooperativo__in=oos).order_by("id").values_list("obiettivooperativo_id", "struttura__codice"):
+    for oo_id, code in (
+        m.ObiettivoOperativo.strutture.through.objects.filter(obiettivooperativo__in=oos)
+        .order_by("id")
+        .values_list("obiettivooperativo_id", "struttura__codice")
+    ):
         oo_str[oo_id].append(code)
     ind_str: dict[int, list[str]] = defaultdict(list)
-    for ind_id, code in m.Indicatore.strutture.through.objects.filter(indicatore__piano=piano).order_by("id").values_list("indicatore_id", "struttura__codice"):
+    for ind_id, code in (
+        m.Indicatore.strutture.through.objects.filter(indicatore__piano=piano)
+        .order_by("id")
+        .values_list("indicatore_id", "struttura__codice")
+    ):
         ind_str[ind_id].append(code)
     eventi = list(piano.eventi.order_by("pk"))
     strutture = list(piano.ente.strutture.select_related("padre").order_by("pk"))
@@ -85,8 +95,23 @@ def plan_data(piano: m.Piano) -> dict:
             "ente": {"codice": piano.ente.codice, "nome": piano.ente.nome},
             "piano": _drop_empty({"titolo": piano.titolo, "anni": piano.anni, "note": piano.note}),
             "regole": piano.regole,
-            "strutture": [_drop_empty({"codice": s.codice, "nome": s.nome, "tipo": s.tipo, "padre": s.padre.codice if s.padre else None}) for s in strutture],
-            "eventi": [_drop_empty({"codice": e.codice, "nome": e.nome, "data": e.data.strftime("%d/%m/%Y") if e.data else None, "alias": e.alias}) for e in eventi],
+            "strutture": [
+                _drop_empty(
+                    {"codice": s.codice, "nome": s.nome, "tipo": s.tipo, "padre": s.padre.codice if s.padre else None}
+                )
+                for s in strutture
+            ],
+            "eventi": [
+                _drop_empty(
+                    {
+                        "codice": e.codice,
+                        "nome": e.nome,
+                        "data": e.data.strftime("%d/%m/%Y") if e.data else None,
+                        "alias": e.alias,
+                    }
+                )
+                for e in eventi
+            ],
             "prospettive": [
                 _drop_empty(
                     {
@@ -176,10 +201,25 @@ def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
 
 
 @lru_cache(maxsize=64)
-def _score_cached(piano_id: int, revisione: str, valori_revisione: str, anno: int, as_of: date | None, validato: bool, periodo: str = "") -> RisultatoPiano:
+def _score_cached(
+    piano_id: int,
+    revisione: str,
+    valori_revisione: str,
+    anno: int,
+    as_of: date | None,
+    validato: bool,
+    periodo: str = "",
+) -> RisultatoPiano:
     # ``valori_revisione`` is read by lru_cache only: a new token means new values (or a new state).
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
-    return score_plan(_plan_cached(piano_id, revisione), anno=anno, valori=valori_for(piano, [anno]), as_of=as_of, validato=validato, periodo=periodo)
+    return score_plan(
+        _plan_cached(piano_id, revisione),
+        anno=anno,
+        valori=valori_for(piano, [anno]),
+        as_of=as_of,
+        validato=validato,
+        periodo=periodo,
+    )
 
 
 def validated(piano: m.Piano, anno: int) -> bool:
@@ -187,10 +227,14 @@ def validated(piano: m.Piano, anno: int) -> bool:
     cached = getattr(piano, "_validati", None)
     if cached is not None:
         return anno in cached
-    return m.Ciclo.objects.filter(ente_id=piano.ente_id, anno=anno, stato__in=(m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)).exists()
+    return m.Ciclo.objects.filter(
+        ente_id=piano.ente_id, anno=anno, stato__in=(m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)
+    ).exists()
 
 
-def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valori | None = None, periodo: str = "") -> RisultatoPiano:
+def score(
+    piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valori | None = None, periodo: str = ""
+) -> RisultatoPiano:
     """Score a stored plan for a year (or a period of it: ``S1`` ...) with its stored values (or
     the given ones, for what-if).
 
@@ -198,8 +242,12 @@ def score(piano: m.Piano, anno: int, *, as_of: date | None = None, valori: Valor
     values change (a result is immutable, so sharing it is safe).
     """
     if valori is not None:
-        return score_plan(plan_for(piano), anno=anno, valori=valori, as_of=as_of, validato=validated(piano, anno), periodo=periodo)
-    return _score_cached(piano.pk, piano.revisione, piano.valori_revisione, anno, as_of, validated(piano, anno), periodo)
+        return score_plan(
+            plan_for(piano), anno=anno, valori=valori, as_of=as_of, validato=validated(piano, anno), periodo=periodo
+        )
+    return _score_cached(
+        piano.pk, piano.revisione, piano.valori_revisione, anno, as_of, validated(piano, anno), periodo
+    )
 
 
 def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:
@@ -212,14 +260,29 @@ def current_plan(ente: m.Ente, anno: int | None = None) -> m.Piano | None:
     return ente_and_plan(ente.codice, anno)[1]
 
 
-_PLAN_FIELDS = ("id", "ente_id", "titolo", "anni", "note", "versione", "revisione", "valori_revisione", "ciclo_id", "stato_versione")
+_PLAN_FIELDS = (
+    "id",
+    "ente_id",
+    "titolo",
+    "anni",
+    "note",
+    "versione",
+    "revisione",
+    "valori_revisione",
+    "ciclo_id",
+    "stato_versione",
+)
 
 
 @lru_cache(maxsize=4)
 def _ente_plans_sql(vendor: str) -> str:
     # Every page asks this: the SQL is made by the ORM once per process (building the query
     # costs twice as much as running it), then run with each request's code.
-    qs = m.Piano.objects.filter(ente__codice="").order_by("-versione", "-id").values_list(*_PLAN_FIELDS, "ciclo__anno", "ciclo__stato", "ente__codice", "ente__nome")
+    qs = (
+        m.Piano.objects.filter(ente__codice="")
+        .order_by("-versione", "-id")
+        .values_list(*_PLAN_FIELDS, "ciclo__anno", "ciclo__stato", "ente__codice", "ente__nome")
+    )
     sql, params = qs.query.sql_with_params()
     assert params == ("",), params
     return sql
@@ -234,7 +297,9 @@ def _shown(rows: list[tuple], anno: int) -> tuple | None:
         return None
     latest = max((r[n] or 0) for r in covering)
     cycle = [r for r in covering if (r[n] or 0) == latest]
-    return next((r for r in cycle if r[9] == m.Piano.StatoVersione.IN_VIGORE), None) or max(cycle, key=lambda r: (r[5], r[0]))
+    return next((r for r in cycle if r[9] == m.Piano.StatoVersione.IN_VIGORE), None) or max(
+        cycle, key=lambda r: (r[5], r[0])
+    )
 
 
 def ente_and_plan(codice: str, anno: int) -> tuple[m.Ente | None, m.Piano | None]:
@@ -275,7 +340,11 @@ def resources(ente: m.Ente, anno: int) -> dict:
     from cruscotto.engine.personale import registro_from_data
 
     staff = m.Personale.objects.filter(ente=ente).values_list("dati", flat=True).first()
-    return {"bilancio": bilancio(ente, anno), "personale": registro_from_data(staff) if staff else None, "contesto": contesto(ente)}
+    return {
+        "bilancio": bilancio(ente, anno),
+        "personale": registro_from_data(staff) if staff else None,
+        "contesto": contesto(ente),
+    }
 
 
 def bilancio(ente: m.Ente, anno: int):
@@ -339,7 +408,9 @@ def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo:
 def assignments(plan: EnginePiano) -> dict[tuple[str, str], dict]:
     """What the plan gives each level above the indicators, by (level, code): its resources
     (euro) and, for objectives, its responsible structures with their shares (None: no share)."""
-    levels: list[tuple[str, Any]] = [("ambito", x) for x in plan.ambiti] + [("prospettiva", x) for x in plan.prospettive]
+    levels: list[tuple[str, Any]] = [("ambito", x) for x in plan.ambiti] + [
+        ("prospettiva", x) for x in plan.prospettive
+    ]
     levels += [("linea", x) for x in plan.linee()] + [("obiettivo_strategico", x) for x in plan.obiettivi_strategici()]
     levels += [("obiettivo_operativo", x) for x in plan.obiettivi_operativi()]
     return {

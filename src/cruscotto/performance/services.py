@@ -28,7 +28,14 @@ TREE_KEYS = ("formato", "ente", "piano", "regole", "strutture", "eventi", "prosp
 
 
 @transaction.atomic
-def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None, motivazione: str = "", precedente: m.Piano | None = None) -> m.Piano:
+def piano_import(
+    *,
+    piano: EnginePiano,
+    valori: Valori | None = None,
+    user=None,
+    motivazione: str = "",
+    precedente: m.Piano | None = None,
+) -> m.Piano:
     """Store an engine plan as a new draft version of its cycle (the ente's plan starting that year).
 
     In a cycle not yet adopted the new draft replaces the old one (whose values it takes
@@ -42,13 +49,21 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
     ciclo = m.Ciclo.objects.select_for_update().get(pk=ciclo.pk)
     in_force = ciclo.versioni.filter(stato_versione=m.Piano.StatoVersione.IN_VIGORE).first()
     if in_force is not None and not motivazione.strip():
-        raise ValidationError(_("Il piano %(anno)s è adottato: un nuovo file è una rimodulazione e ne serve la motivazione.") % {"anno": ciclo.anno})
+        raise ValidationError(
+            _("Il piano %(anno)s è adottato: un nuovo file è una rimodulazione e ne serve la motivazione.")
+            % {"anno": ciclo.anno}
+        )
     if in_force is not None and ciclo.stato not in (m.Ciclo.Stato.ADOTTATO, m.Ciclo.Stato.MONITORAGGIO):
-        raise ValidationError(_("Il ciclo %(anno)s è «%(s)s»: il piano non si modifica più.") % {"anno": ciclo.anno, "s": ciclo.get_stato_display()})
+        raise ValidationError(
+            _("Il ciclo %(anno)s è «%(s)s»: il piano non si modifica più.")
+            % {"anno": ciclo.anno, "s": ciclo.get_stato_display()}
+        )
     old_drafts = list(ciclo.versioni.filter(stato_versione=m.Piano.StatoVersione.BOZZA))
     strutture = {}
     for s in piano.strutture:
-        obj, _c = m.Struttura.objects.update_or_create(ente=ente, codice=s.codice, defaults={"nome": s.nome, "tipo": s.tipo})
+        obj, _c = m.Struttura.objects.update_or_create(
+            ente=ente, codice=s.codice, defaults={"nome": s.nome, "tipo": s.tipo}
+        )
         strutture[s.codice] = obj
     for s in piano.strutture:
         if s.padre and s.padre in strutture:
@@ -73,7 +88,9 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
         motivazione=motivazione.strip(),
         precedente=precedente or in_force or (old_drafts[-1] if old_drafts else None),
     )
-    m.Evento.objects.bulk_create(m.Evento(piano=db, codice=e.codice, nome=e.nome, data=e.data, alias=list(e.alias)) for e in piano.eventi)
+    m.Evento.objects.bulk_create(
+        m.Evento(piano=db, codice=e.codice, nome=e.nome, data=e.data, alias=list(e.alias)) for e in piano.eventi
+    )
     order = 0
     ind_rows: list[tuple[m.Indicatore, tuple[str, ...]]] = []
 
@@ -112,19 +129,47 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
         return {k: node_data[k] for k in keys if k in node_data}
 
     for pi, (p, pd) in enumerate(zip(piano.prospettive, data.get("prospettive", []))):
-        po = m.Prospettiva.objects.create(piano=db, codice=p.codice, nome=p.nome, peso_testo=p.peso_testo or "", note=p.note or "", ordine=pi, extra=extra(pd))
+        po = m.Prospettiva.objects.create(
+            piano=db,
+            codice=p.codice,
+            nome=p.nome,
+            peso_testo=p.peso_testo or "",
+            note=p.note or "",
+            ordine=pi,
+            extra=extra(pd),
+        )
         for li, (ln, ld) in enumerate(zip(p.linee, pd.get("linee", []))):
             lo = m.Linea.objects.create(
-                prospettiva=po, codice=ln.codice, nome=ln.nome, peso_testo=ln.peso_testo or "", note=ln.note or "", benefici_attesi=ln.benefici_attesi or "", ordine=li, extra=extra(ld)
+                prospettiva=po,
+                codice=ln.codice,
+                nome=ln.nome,
+                peso_testo=ln.peso_testo or "",
+                note=ln.note or "",
+                benefici_attesi=ln.benefici_attesi or "",
+                ordine=li,
+                extra=extra(ld),
             )
             for oi, (os_, od) in enumerate(zip(ln.obiettivi_strategici, ld.get("obiettivi_strategici", []))):
                 oso = m.ObiettivoStrategico.objects.create(
-                    linea=lo, codice=os_.codice, nome=os_.nome, peso_testo=os_.peso_testo or "", note=os_.note or "", cause=list(os_.cause), ordine=oi, extra=extra(od)
+                    linea=lo,
+                    codice=os_.codice,
+                    nome=os_.nome,
+                    peso_testo=os_.peso_testo or "",
+                    note=os_.note or "",
+                    cause=list(os_.cause),
+                    ordine=oi,
+                    extra=extra(od),
                 )
                 add_indicators(os_.indicatori, oso, None)
                 for ooi, (oo, ood) in enumerate(zip(os_.obiettivi_operativi, od.get("obiettivi_operativi", []))):
                     ooo = m.ObiettivoOperativo.objects.create(
-                        obiettivo_strategico=oso, codice=oo.codice, nome=oo.nome, peso_testo=oo.peso_testo or "", note=oo.note or "", cruscotto=oo.cruscotto.value, ordine=ooi,
+                        obiettivo_strategico=oso,
+                        codice=oo.codice,
+                        nome=oo.nome,
+                        peso_testo=oo.peso_testo or "",
+                        note=oo.note or "",
+                        cruscotto=oo.cruscotto.value,
+                        ordine=ooi,
                         extra=extra(ood, own_structures=True),
                     )
                     for c in oo.strutture:  # one by one: the link order is the plan's order
@@ -133,13 +178,29 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
     created = m.Indicatore.objects.bulk_create([r for r, _s in ind_rows])
     misure_cambiate: dict[str, list] = {}
     through = m.Indicatore.strutture.through
-    through.objects.bulk_create(through(indicatore_id=row.pk, struttura_id=struttura(c).pk) for row, (_r, codes) in zip(created, ind_rows) for c in codes)
+    through.objects.bulk_create(
+        through(indicatore_id=row.pk, struttura_id=struttura(c).pk)
+        for row, (_r, codes) in zip(created, ind_rows)
+        for c in codes
+    )
     if valori:
         # With history: an imported value is on record as an insertion, like one typed in.
-        bulk_create_with_history([
-            m.Consuntivo(piano=db, codice=code, anno=anno, periodo=periodo, valore=format_value(c.valore), nota=c.nota, inserito_da=user)
-            for (code, anno, periodo), c in valori.consuntivi.items()
-        ], m.Consuntivo, default_user=user)
+        bulk_create_with_history(
+            [
+                m.Consuntivo(
+                    piano=db,
+                    codice=code,
+                    anno=anno,
+                    periodo=periodo,
+                    valore=format_value(c.valore),
+                    nota=c.nota,
+                    inserito_da=user,
+                )
+                for (code, anno, periodo), c in valori.consuntivi.items()
+            ],
+            m.Consuntivo,
+            default_user=user,
+        )
         for (nome, anno), value in valori.misure.items():
             before = m.Misura.objects.filter(ente=ente, nome=nome, anno=anno).values_list("valore", flat=True).first()
             if before != value:  # on record in the import's audit entry, old and new
@@ -160,7 +221,13 @@ def piano_import(*, piano: EnginePiano, valori: Valori | None = None, user=None,
         piano=db,
         oggetto=f"versione {db.versione}",
         prima={"versione": old_drafts[-1].versione if old_drafts else (in_force.versione if in_force else None)},
-        dopo={"versione": db.versione, "indicatori": len(ind_rows), "consuntivi": len(valori.consuntivi) if valori else 0, "valori_ripresi": moved, "misure": misure_cambiate},
+        dopo={
+            "versione": db.versione,
+            "indicatori": len(ind_rows),
+            "consuntivi": len(valori.consuntivi) if valori else 0,
+            "valori_ripresi": moved,
+            "misure": misure_cambiate,
+        },
         motivo=motivazione,
     )
     return db
@@ -187,7 +254,9 @@ def valori_cambiati(*, piano: m.Piano | None = None, ente: m.Ente | None = None)
 
 
 @transaction.atomic
-def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo: str = "", testo: str, nota: str = "", correzione: str = "") -> m.Consuntivo | None:
+def consuntivo_registra(
+    *, user, piano: m.Piano, codice: str, anno: int, periodo: str = "", testo: str, nota: str = "", correzione: str = ""
+) -> m.Consuntivo | None:
     """Record (or clear, with an empty text) an actual value; the user must be allowed to enter it.
 
     In a closed period the change is a correction: only the controllo di gestione (or an
@@ -205,7 +274,8 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
         parts = len(target.parti) if target is not None else 0
         if not part.isdigit() or not 1 <= int(part) <= parts:
             raise ValidationError(
-                _("%(codice)s: il target %(anno)s di %(base)s ha %(n)s misure.") % {"codice": codice, "anno": anno, "base": base, "n": parts}
+                _("%(codice)s: il target %(anno)s di %(base)s ha %(n)s misure.")
+                % {"codice": codice, "anno": anno, "base": base, "n": parts}
             )
     if not permissions.can_enter_value(user, indicatore):
         raise PermissionDenied(_("Non può inserire valori per l'indicatore %(codice)s.") % {"codice": codice})
@@ -214,13 +284,22 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
     try:
         value = parse_value(testo.strip(), where=codice)
     except ParseError as exc:
-        raise ValidationError(_("Valore non valido: %(valore)s (atteso un numero come 68,28, una data gg/mm/aaaa o si/no).") % {"valore": exc.value}) from None
+        raise ValidationError(
+            _("Valore non valido: %(valore)s (atteso un numero come 68,28, una data gg/mm/aaaa o si/no).")
+            % {"valore": exc.value}
+        ) from None
     closed = m.PeriodoChiuso.objects.filter(ente_id=piano.ente_id, anno=anno, periodo=periodo).exists()
     if closed:
         if not permissions.can_edit_plan(user, piano.ente):
-            raise PermissionDenied(_("Il periodo %(p)s del %(anno)s è chiuso: le correzioni spettano al controllo di gestione.") % {"p": periodo or _("annuale"), "anno": anno})
+            raise PermissionDenied(
+                _("Il periodo %(p)s del %(anno)s è chiuso: le correzioni spettano al controllo di gestione.")
+                % {"p": periodo or _("annuale"), "anno": anno}
+            )
         if not correzione.strip():
-            raise ValidationError(_("Il periodo %(p)s del %(anno)s è chiuso: la modifica è una correzione e ne serve il motivo.") % {"p": periodo or _("annuale"), "anno": anno})
+            raise ValidationError(
+                _("Il periodo %(p)s del %(anno)s è chiuso: la modifica è una correzione e ne serve il motivo.")
+                % {"p": periodo or _("annuale"), "anno": anno}
+            )
     existing = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
     before = {"valore": existing.valore, "nota": existing.nota} if existing else None
     azione = "consuntivo.correzione" if closed else "consuntivo.registra"
@@ -238,7 +317,15 @@ def consuntivo_registra(*, user, piano: m.Piano, codice: str, anno: int, periodo
     existing.inserito_da = user
     existing.save()
     valori_cambiati(piano=piano)
-    registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo={"valore": existing.valore, "nota": existing.nota}, motivo=correzione)
+    registra(
+        user=user,
+        azione=azione,
+        piano=piano,
+        oggetto=oggetto,
+        prima=before,
+        dopo={"valore": existing.valore, "nota": existing.nota},
+        motivo=correzione,
+    )
     return existing
 
 
@@ -279,7 +366,9 @@ def misura_registra(*, user, ente: m.Ente, nome: str, anno: int, valore: float |
         return None
     obj, _c = m.Misura.objects.update_or_create(ente=ente, nome=nome, anno=anno, defaults={"valore": valore})
     valori_cambiati(ente=ente)
-    registra(user=user, azione="misura.registra", ente=ente, oggetto=f"{nome} {anno}", prima=before, dopo={"valore": valore})
+    registra(
+        user=user, azione="misura.registra", ente=ente, oggetto=f"{nome} {anno}", prima=before, dopo={"valore": valore}
+    )
     return obj
 
 
@@ -300,10 +389,17 @@ def bilancio_importa(*, user, ente: m.Ente, bilancio, fonte: str = "", anno: int
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore carica il bilancio."))
     data = bilancio_to_data(bilancio)
     if not data:  # measures alone would replace the year's tables with nothing
-        raise ValidationError(_("Nessuna tabella di bilancio da caricare (le misure di base si caricano con il loro modulo)."))
-    years = {t.anno for t in (bilancio.preventivo, bilancio.investimenti, bilancio.patrimonio) if t is not None} or ({anno} if anno else set())
+        raise ValidationError(
+            _("Nessuna tabella di bilancio da caricare (le misure di base si caricano con il loro modulo).")
+        )
+    years = {t.anno for t in (bilancio.preventivo, bilancio.investimenti, bilancio.patrimonio) if t is not None} or (
+        {anno} if anno else set()
+    )
     if len(years) != 1:
-        raise ValidationError(_("Le tabelle di bilancio devono essere di un solo anno (trovati: %(a)s).") % {"a": ", ".join(map(str, sorted(years))) or "-"})
+        raise ValidationError(
+            _("Le tabelle di bilancio devono essere di un solo anno (trovati: %(a)s).")
+            % {"a": ", ".join(map(str, sorted(years))) or "-"}
+        )
     if anno is not None and years != {anno}:
         raise ValidationError(_("Le tabelle sono del %(t)s, non del %(a)s.") % {"t": years.pop(), "a": anno})
     anno = years.pop()
@@ -316,7 +412,14 @@ def bilancio_importa(*, user, ente: m.Ente, bilancio, fonte: str = "", anno: int
     row.dati, row.fonte = data, fonte[:200]
     row.save()
     findings = selectors.bilancio_controlli(ente, anno)
-    registra(user=user, azione="bilancio.importa", ente=ente, oggetto=f"bilancio {anno}", prima=before, dopo={"tabelle": sorted(data), "fonte": row.fonte, "avvisi": len(findings)})
+    registra(
+        user=user,
+        azione="bilancio.importa",
+        ente=ente,
+        oggetto=f"bilancio {anno}",
+        prima=before,
+        dopo={"tabelle": sorted(data), "fonte": row.fonte, "avvisi": len(findings)},
+    )
     return row
 
 
@@ -333,7 +436,14 @@ def personale_importa(*, user, ente: m.Ente, registro, fonte: str = "") -> m.Per
         row = m.Personale(ente=ente)
     row.dati, row.fonte = registro_to_data(registro), fonte[:200]
     row.save()
-    registra(user=user, azione="personale.importa", ente=ente, oggetto="registro del personale", prima=before, dopo={"righe": len(row.dati), "anni": anni(registro), "fonte": row.fonte})
+    registra(
+        user=user,
+        azione="personale.importa",
+        ente=ente,
+        oggetto="registro del personale",
+        prima=before,
+        dopo={"righe": len(row.dati), "anni": anni(registro), "fonte": row.fonte},
+    )
     return row
 
 

@@ -34,7 +34,9 @@ def saved_uploads(request, field: str, folder: Path) -> tuple[list[Path], list[d
         name = Path(upload.name).name
         suffix = Path(name).suffix.lower()
         if suffix not in TABLE_TYPES:
-            errors.append({"where": name, "message": _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(TABLE_TYPES)}})
+            errors.append(
+                {"where": name, "message": _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(TABLE_TYPES)}}
+            )
             continue
         if upload.size > UPLOAD_LIMIT:
             errors.append({"where": name, "message": _("File troppo grande (massimo 10 MB).")})
@@ -81,9 +83,27 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
                 from cruscotto.files.bilancio import load_bilancio
 
                 tables = load_bilancio(tmp)
-                if not any((tables.preventivo, tables.investimenti, tables.patrimonio, tables.stato_patrimoniale, tables.composizioni, tables.rapporti)):
-                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella di bilancio riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti (con misure, facoltativo); le sole misure di base si caricano con il loro modulo.")}]
-                services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=_fonte(request), anno=anno)
+                if not any(
+                    (
+                        tables.preventivo,
+                        tables.investimenti,
+                        tables.patrimonio,
+                        tables.stato_patrimoniale,
+                        tables.composizioni,
+                        tables.rapporti,
+                    )
+                ):
+                    return [
+                        {
+                            "where": ", ".join(f.name for f in files),
+                            "message": _(
+                                "Nessuna tabella di bilancio riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti (con misure, facoltativo); le sole misure di base si caricano con il loro modulo."
+                            ),
+                        }
+                    ]
+                services.bilancio_importa(
+                    user=request.user, ente=ente, bilancio=tables, fonte=_fonte(request), anno=anno
+                )
             elif kind == "misure":
                 from cruscotto.engine.scoring import Valori
 
@@ -97,18 +117,45 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
                 from cruscotto.files.contesto import load_contesto
 
                 contesto = load_contesto(tmp)
-                if not any((contesto.organi, contesto.struttura, contesto.attivita, contesto.mappa, contesto.partecipate, contesto.tabelle, contesto.azioni_positive)):
-                    return [{"where": ", ".join(f.name for f in files), "message": _("Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, azioni-positive, contesto e contesto-NOME.")}]
+                if not any(
+                    (
+                        contesto.organi,
+                        contesto.struttura,
+                        contesto.attivita,
+                        contesto.mappa,
+                        contesto.partecipate,
+                        contesto.tabelle,
+                        contesto.azioni_positive,
+                    )
+                ):
+                    return [
+                        {
+                            "where": ", ".join(f.name for f in files),
+                            "message": _(
+                                "Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, azioni-positive, contesto e contesto-NOME."
+                            ),
+                        }
+                    ]
                 services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=_fonte(request))
             else:
                 from cruscotto.files.personale import read_personale
 
                 register = read_personale(files[0])
-                services.personale_importa(user=request.user, ente=ente, registro=register.dipendenti, fonte=request.FILES.getlist("file")[0].name)
+                services.personale_importa(
+                    user=request.user,
+                    ente=ente,
+                    registro=register.dipendenti,
+                    fonte=request.FILES.getlist("file")[0].name,
+                )
         except InvalidFile as exc:  # every bad cell of the file
             return [{"where": p.where.replace(tmp + "/", ""), "message": p.message} for p in exc.problems]
         except ParseError as exc:
-            return [{"where": (exc.where or "").replace(tmp + "/", ""), "message": exc.reason + (f": {exc.value!r}" if exc.value is not None else "")}]
+            return [
+                {
+                    "where": (exc.where or "").replace(tmp + "/", ""),
+                    "message": exc.reason + (f": {exc.value!r}" if exc.value is not None else ""),
+                }
+            ]
         except ValidationError as exc:
             return [{"where": "", "message": msg} for msg in exc.messages]
     return []

@@ -43,9 +43,19 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/piano/", views.piano_pagina, name="piano"),
     path("<ente:ente>/<int:anno>/piano/importa/", views.piano_importa, name="piano_importa"),
     path("<ente:ente>/<int:anno>/piano/conferma/", views.piano_conferma, name="piano_conferma"),
-    path("<ente:ente>/<int:anno>/piano/indicatori/<str:codice>/", views.indicatore_modifica, name="indicatore_modifica"),
-    path("<ente:ente>/<int:anno>/piano/indicatori/<str:codice>/elimina/", views.indicatore_elimina, name="indicatore_elimina"),
-    path("<ente:ente>/<int:anno>/piano/<str:livello>/<str:padre>/nuovo-indicatore/", views.indicatore_nuovo, name="indicatore_nuovo"),
+    path(
+        "<ente:ente>/<int:anno>/piano/indicatori/<str:codice>/", views.indicatore_modifica, name="indicatore_modifica"
+    ),
+    path(
+        "<ente:ente>/<int:anno>/piano/indicatori/<str:codice>/elimina/",
+        views.indicatore_elimina,
+        name="indicatore_elimina",
+    ),
+    path(
+        "<ente:ente>/<int:anno>/piano/<str:livello>/<str:padre>/nuovo-indicatore/",
+        views.indicatore_nuovo,
+        name="indicatore_nuovo",
+    ),
     path("<ente:ente>/<int:anno>/piano/<str:livello>/<str:padre>/nuovo/", views.nodo_nuovo, name="nodo_nuovo"),
     path("<ente:ente>/<int:anno>/piano/<str:livello>/<str:codice>/elimina/", views.nodo_elimina, name="nodo_elimina"),
     path("<ente:ente>/<int:anno>/piano/<str:livello>/<str:codice>/", views.nodo_modifica, name="nodo_modifica"),

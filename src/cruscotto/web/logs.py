@@ -59,7 +59,13 @@ class RequestLogMiddleware:
             "ms": ms,
             "user": user.get_username() if user is not None and user.is_authenticated else None,
         }
-        level = logging.DEBUG if request.path == "/healthz" else logging.WARNING if response.status_code >= 400 else logging.INFO
+        level = (
+            logging.DEBUG
+            if request.path == "/healthz"
+            else logging.WARNING
+            if response.status_code >= 400
+            else logging.INFO
+        )
         requests_log.log(level, "%s %s %s %s ms", request.method, request.path, response.status_code, ms, extra=fields)
         return response
 
@@ -70,7 +76,11 @@ def _address(request) -> str | None:
 
 @receiver(auth_signals.user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    access_log.info("accesso di %s", user.get_username(), extra={"event": "login", "username": user.get_username(), "address": _address(request)})
+    access_log.info(
+        "accesso di %s",
+        user.get_username(),
+        extra={"event": "login", "username": user.get_username(), "address": _address(request)},
+    )
 
 
 @receiver(auth_signals.user_logged_out)
@@ -83,4 +93,8 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Django already masks sensitive credentials; only the username is kept, never a password.
     name = credentials.get("username")
-    access_log.warning("accesso non riuscito per %s", name, extra={"event": "login_failed", "username": name, "address": _address(request)})
+    access_log.warning(
+        "accesso non riuscito per %s",
+        name,
+        extra={"event": "login_failed", "username": name, "address": _address(request)},
+    )

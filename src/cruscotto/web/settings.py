@@ -193,7 +193,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/bloccato.html"
 AXES_VERBOSE = False
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
-    raise ImproperlyConfigured("CRUSCOTTO_LOGIN_FAILURES e CRUSCOTTO_LOGIN_LOCKOUT_MINUTES devono essere maggiori di zero")
+    raise ImproperlyConfigured(
+        "CRUSCOTTO_LOGIN_FAILURES e CRUSCOTTO_LOGIN_LOCKOUT_MINUTES devono essere maggiori di zero"
+    )
 
 # HTTPS: on by default outside debug and demo (the production settings). Cookies only over
 # HTTPS, HTTP redirected to HTTPS (but /healthz, for load balancers that probe plain HTTP),
@@ -237,7 +239,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("CRUSCOTTO_LOG_LEVEL", default="WARNING")},
     "loggers": {
         # Ours: requests, jobs, imports, logins (INFO), errors.
-        "cruscotto": {"handlers": ["console"], "level": env.str("CRUSCOTTO_APP_LOG_LEVEL", default="INFO"), "propagate": False},
+        "cruscotto": {
+            "handlers": ["console"],
+            "level": env.str("CRUSCOTTO_APP_LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
         "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },

@@ -6,15 +6,14 @@ import cruscotto.performance.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0001_initial'),
+        ("performance", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='piano',
-            name='valori_revisione',
+            model_name="piano",
+            name="valori_revisione",
             field=models.CharField(default=cruscotto.performance.models.new_revision, max_length=32),
         ),
     ]

@@ -7,115 +7,176 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0002_valori_revisione'),
+        ("performance", "0002_valori_revisione"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Registro',
+            name="Registro",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quando', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='quando')),
-                ('utente', models.CharField(blank=True, max_length=150, verbose_name='utente')),
-                ('utente_id', models.IntegerField(blank=True, db_index=True, null=True)),
-                ('ente', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='ente')),
-                ('piano_id', models.IntegerField(blank=True, null=True)),
-                ('azione', models.CharField(max_length=60, verbose_name='azione')),
-                ('oggetto', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='oggetto')),
-                ('prima', models.JSONField(blank=True, null=True, verbose_name='prima')),
-                ('dopo', models.JSONField(blank=True, null=True, verbose_name='dopo')),
-                ('motivo', models.TextField(blank=True, verbose_name='motivo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "quando",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="quando"),
+                ),
+                ("utente", models.CharField(blank=True, max_length=150, verbose_name="utente")),
+                ("utente_id", models.IntegerField(blank=True, db_index=True, null=True)),
+                ("ente", models.CharField(blank=True, db_index=True, max_length=40, verbose_name="ente")),
+                ("piano_id", models.IntegerField(blank=True, null=True)),
+                ("azione", models.CharField(max_length=60, verbose_name="azione")),
+                ("oggetto", models.CharField(blank=True, db_index=True, max_length=200, verbose_name="oggetto")),
+                ("prima", models.JSONField(blank=True, null=True, verbose_name="prima")),
+                ("dopo", models.JSONField(blank=True, null=True, verbose_name="dopo")),
+                ("motivo", models.TextField(blank=True, verbose_name="motivo")),
             ],
             options={
-                'verbose_name': 'registro delle modifiche',
-                'verbose_name_plural': 'registro delle modifiche',
-                'ordering': ['-quando', '-pk'],
+                "verbose_name": "registro delle modifiche",
+                "verbose_name_plural": "registro delle modifiche",
+                "ordering": ["-quando", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='piano',
-            name='atto',
-            field=models.CharField(blank=True, max_length=200, verbose_name='atto'),
+            model_name="piano",
+            name="atto",
+            field=models.CharField(blank=True, max_length=200, verbose_name="atto"),
         ),
         migrations.AddField(
-            model_name='piano',
-            name='atto_data',
+            model_name="piano",
+            name="atto_data",
             field=models.DateField(blank=True, null=True, verbose_name="data dell'atto"),
         ),
         migrations.AddField(
-            model_name='piano',
-            name='motivazione',
-            field=models.TextField(blank=True, verbose_name='motivazione'),
+            model_name="piano",
+            name="motivazione",
+            field=models.TextField(blank=True, verbose_name="motivazione"),
         ),
         migrations.AddField(
-            model_name='piano',
-            name='precedente',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='performance.piano'),
+            model_name="piano",
+            name="precedente",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="performance.piano",
+            ),
         ),
         migrations.AddField(
-            model_name='piano',
-            name='stato_versione',
-            field=models.CharField(choices=[('bozza', 'bozza'), ('in_vigore', 'in vigore'), ('superata', 'superata')], default='bozza', max_length=12, verbose_name='stato della versione'),
+            model_name="piano",
+            name="stato_versione",
+            field=models.CharField(
+                choices=[("bozza", "bozza"), ("in_vigore", "in vigore"), ("superata", "superata")],
+                default="bozza",
+                max_length=12,
+                verbose_name="stato della versione",
+            ),
         ),
         migrations.CreateModel(
-            name='Ciclo',
+            name="Ciclo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anno', models.PositiveSmallIntegerField(verbose_name='anno')),
-                ('stato', models.CharField(choices=[('bozza', 'bozza'), ('adottato', 'adottato'), ('in_monitoraggio', 'in monitoraggio'), ('consuntivo_chiuso', 'consuntivo chiuso'), ('validato_oiv', 'validato OIV'), ('pubblicato', 'pubblicato')], default='bozza', max_length=20, verbose_name='stato')),
-                ('ente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cicli', to='performance.ente')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("anno", models.PositiveSmallIntegerField(verbose_name="anno")),
+                (
+                    "stato",
+                    models.CharField(
+                        choices=[
+                            ("bozza", "bozza"),
+                            ("adottato", "adottato"),
+                            ("in_monitoraggio", "in monitoraggio"),
+                            ("consuntivo_chiuso", "consuntivo chiuso"),
+                            ("validato_oiv", "validato OIV"),
+                            ("pubblicato", "pubblicato"),
+                        ],
+                        default="bozza",
+                        max_length=20,
+                        verbose_name="stato",
+                    ),
+                ),
+                (
+                    "ente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cicli", to="performance.ente"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ciclo della performance',
-                'verbose_name_plural': 'cicli della performance',
-                'ordering': ['ente', '-anno'],
+                "verbose_name": "ciclo della performance",
+                "verbose_name_plural": "cicli della performance",
+                "ordering": ["ente", "-anno"],
             },
         ),
         migrations.AddField(
-            model_name='piano',
-            name='ciclo',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='versioni', to='performance.ciclo'),
+            model_name="piano",
+            name="ciclo",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="versioni",
+                to="performance.ciclo",
+            ),
         ),
         migrations.CreateModel(
-            name='Commento',
+            name="Commento",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('oggetto', models.CharField(max_length=60, verbose_name='oggetto')),
-                ('testo', models.TextField(verbose_name='testo')),
-                ('creato_il', models.DateTimeField(auto_now_add=True)),
-                ('autore', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('ciclo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commenti', to='performance.ciclo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("oggetto", models.CharField(max_length=60, verbose_name="oggetto")),
+                ("testo", models.TextField(verbose_name="testo")),
+                ("creato_il", models.DateTimeField(auto_now_add=True)),
+                (
+                    "autore",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "ciclo",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="commenti", to="performance.ciclo"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commento OIV',
-                'verbose_name_plural': 'commenti OIV',
-                'ordering': ['creato_il', 'pk'],
+                "verbose_name": "commento OIV",
+                "verbose_name_plural": "commenti OIV",
+                "ordering": ["creato_il", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodoChiuso',
+            name="PeriodoChiuso",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anno', models.PositiveSmallIntegerField(verbose_name='anno')),
-                ('periodo', models.CharField(blank=True, max_length=10, verbose_name='periodo')),
-                ('chiuso_il', models.DateTimeField(auto_now_add=True)),
-                ('chiuso_da', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('ente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periodi_chiusi', to='performance.ente')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("anno", models.PositiveSmallIntegerField(verbose_name="anno")),
+                ("periodo", models.CharField(blank=True, max_length=10, verbose_name="periodo")),
+                ("chiuso_il", models.DateTimeField(auto_now_add=True)),
+                (
+                    "chiuso_da",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "ente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periodi_chiusi",
+                        to="performance.ente",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'periodo chiuso',
-                'verbose_name_plural': 'periodi chiusi',
+                "verbose_name": "periodo chiuso",
+                "verbose_name_plural": "periodi chiusi",
             },
         ),
         migrations.AddConstraint(
-            model_name='ciclo',
-            constraint=models.UniqueConstraint(fields=('ente', 'anno'), name='ciclo_unico'),
+            model_name="ciclo",
+            constraint=models.UniqueConstraint(fields=("ente", "anno"), name="ciclo_unico"),
         ),
         migrations.AddConstraint(
-            model_name='periodochiuso',
-            constraint=models.UniqueConstraint(fields=('ente', 'anno', 'periodo'), name='periodo_chiuso_unico'),
+            model_name="periodochiuso",
+            constraint=models.UniqueConstraint(fields=("ente", "anno", "periodo"), name="periodo_chiuso_unico"),
         ),
     ]

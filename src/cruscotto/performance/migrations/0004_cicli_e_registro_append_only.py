@@ -34,7 +34,10 @@ TRIGGERS = {
 }
 UNDO = {
     "sqlite": ["DROP TRIGGER IF EXISTS registro_no_update;"],
-    "postgresql": ["DROP TRIGGER IF EXISTS registro_append_only ON performance_registro;", "DROP FUNCTION IF EXISTS registro_append_only();"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS registro_append_only ON performance_registro;",
+        "DROP FUNCTION IF EXISTS registro_append_only();",
+    ],
 }
 
 

@@ -6,27 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0004_cicli_e_registro_append_only'),
+        ("performance", "0004_cicli_e_registro_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TokenAPI',
+            name="TokenAPI",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nome', models.CharField(max_length=100, verbose_name='nome')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('creato_il', models.DateTimeField(auto_now_add=True)),
-                ('usato_il', models.DateTimeField(blank=True, null=True)),
-                ('attivo', models.BooleanField(default=True)),
-                ('utente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='token_api', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nome", models.CharField(max_length=100, verbose_name="nome")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("creato_il", models.DateTimeField(auto_now_add=True)),
+                ("usato_il", models.DateTimeField(blank=True, null=True)),
+                ("attivo", models.BooleanField(default=True)),
+                (
+                    "utente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="token_api",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'token API',
-                'verbose_name_plural': 'token API',
+                "verbose_name": "token API",
+                "verbose_name_plural": "token API",
             },
         ),
     ]

@@ -5,40 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0005_token_api'),
+        ("performance", "0005_token_api"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Personale',
+            name="Personale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dati', models.JSONField(verbose_name='registro')),
-                ('fonte', models.CharField(blank=True, max_length=200, verbose_name='fonte')),
-                ('aggiornato_il', models.DateTimeField(auto_now=True, verbose_name='aggiornato il')),
-                ('ente', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='personale', to='performance.ente')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dati", models.JSONField(verbose_name="registro")),
+                ("fonte", models.CharField(blank=True, max_length=200, verbose_name="fonte")),
+                ("aggiornato_il", models.DateTimeField(auto_now=True, verbose_name="aggiornato il")),
+                (
+                    "ente",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="personale", to="performance.ente"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registro del personale',
-                'verbose_name_plural': 'registri del personale',
+                "verbose_name": "registro del personale",
+                "verbose_name_plural": "registri del personale",
             },
         ),
         migrations.CreateModel(
-            name='Bilancio',
+            name="Bilancio",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anno', models.PositiveSmallIntegerField(verbose_name='anno')),
-                ('dati', models.JSONField(verbose_name='tabelle')),
-                ('fonte', models.CharField(blank=True, max_length=200, verbose_name='fonte')),
-                ('aggiornato_il', models.DateTimeField(auto_now=True, verbose_name='aggiornato il')),
-                ('ente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bilanci', to='performance.ente')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("anno", models.PositiveSmallIntegerField(verbose_name="anno")),
+                ("dati", models.JSONField(verbose_name="tabelle")),
+                ("fonte", models.CharField(blank=True, max_length=200, verbose_name="fonte")),
+                ("aggiornato_il", models.DateTimeField(auto_now=True, verbose_name="aggiornato il")),
+                (
+                    "ente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bilanci", to="performance.ente"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bilancio',
-                'verbose_name_plural': 'bilanci',
-                'constraints': [models.UniqueConstraint(fields=('ente', 'anno'), name='bilancio_unico')],
+                "verbose_name": "bilancio",
+                "verbose_name_plural": "bilanci",
+                "constraints": [models.UniqueConstraint(fields=("ente", "anno"), name="bilancio_unico")],
             },
         ),
     ]

@@ -5,24 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0006_bilancio_personale'),
+        ("performance", "0006_bilancio_personale"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contesto',
+            name="Contesto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dati', models.JSONField(verbose_name='dati di contesto')),
-                ('fonte', models.CharField(blank=True, max_length=200, verbose_name='fonte')),
-                ('aggiornato_il', models.DateTimeField(auto_now=True, verbose_name='aggiornato il')),
-                ('ente', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contesto', to='performance.ente')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dati", models.JSONField(verbose_name="dati di contesto")),
+                ("fonte", models.CharField(blank=True, max_length=200, verbose_name="fonte")),
+                ("aggiornato_il", models.DateTimeField(auto_now=True, verbose_name="aggiornato il")),
+                (
+                    "ente",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contesto", to="performance.ente"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contesto',
-                'verbose_name_plural': 'contesti',
+                "verbose_name": "contesto",
+                "verbose_name_plural": "contesti",
             },
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0007_contesto'),
+        ("performance", "0007_contesto"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalindicatore',
-            name='extra',
+            model_name="historicalindicatore",
+            name="extra",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='indicatore',
-            name='extra',
+            model_name="indicatore",
+            name="extra",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

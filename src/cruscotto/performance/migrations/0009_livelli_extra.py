@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0008_indicatore_extra'),
+        ("performance", "0008_indicatore_extra"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='linea',
-            name='extra',
+            model_name="linea",
+            name="extra",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='obiettivooperativo',
-            name='extra',
+            model_name="obiettivooperativo",
+            name="extra",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='obiettivostrategico',
-            name='extra',
+            model_name="obiettivostrategico",
+            name="extra",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='prospettiva',
-            name='extra',
+            model_name="prospettiva",
+            name="extra",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -9,44 +9,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('performance', '0009_livelli_extra'),
+        ("performance", "0009_livelli_extra"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ente',
-            name='dati_di_esempio',
-            field=models.BooleanField(default=False, verbose_name='dati di esempio'),
+            model_name="ente",
+            name="dati_di_esempio",
+            field=models.BooleanField(default=False, verbose_name="dati di esempio"),
         ),
         migrations.CreateModel(
-            name='Lavoro',
+            name="Lavoro",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('tipo', models.CharField(max_length=40, verbose_name='tipo')),
-                ('parametri', models.JSONField(default=dict, verbose_name='parametri')),
-                ('stato', models.CharField(choices=[('in_coda', 'in coda'), ('in_corso', 'in corso'), ('pronto', 'pronto'), ('errore', 'errore')], default='in_coda', max_length=10, verbose_name='stato')),
-                ('fase', models.CharField(blank=True, max_length=200, verbose_name='fase')),
-                ('creato', models.DateTimeField(default=django.utils.timezone.now, verbose_name='creato')),
-                ('iniziato', models.DateTimeField(blank=True, null=True, verbose_name='iniziato')),
-                ('finito', models.DateTimeField(blank=True, null=True, verbose_name='finito')),
-                ('battito', models.DateTimeField(blank=True, null=True, verbose_name='ultimo segno di vita')),
-                ('file', models.FileField(blank=True, upload_to='lavori/', verbose_name='file')),
-                ('nome_file', models.CharField(blank=True, max_length=200, verbose_name='nome del file')),
-                ('errore', models.TextField(blank=True, verbose_name='errore')),
-                ('traccia', models.TextField(blank=True, verbose_name="traccia dell'errore")),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('ente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lavori', to='performance.ente')),
-                ('richiedente', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lavori', to=settings.AUTH_USER_MODEL)),
-                ('tentativo_di', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tentativi', to='performance.lavoro')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("tipo", models.CharField(max_length=40, verbose_name="tipo")),
+                ("parametri", models.JSONField(default=dict, verbose_name="parametri")),
+                (
+                    "stato",
+                    models.CharField(
+                        choices=[
+                            ("in_coda", "in coda"),
+                            ("in_corso", "in corso"),
+                            ("pronto", "pronto"),
+                            ("errore", "errore"),
+                        ],
+                        default="in_coda",
+                        max_length=10,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("fase", models.CharField(blank=True, max_length=200, verbose_name="fase")),
+                ("creato", models.DateTimeField(default=django.utils.timezone.now, verbose_name="creato")),
+                ("iniziato", models.DateTimeField(blank=True, null=True, verbose_name="iniziato")),
+                ("finito", models.DateTimeField(blank=True, null=True, verbose_name="finito")),
+                ("battito", models.DateTimeField(blank=True, null=True, verbose_name="ultimo segno di vita")),
+                ("file", models.FileField(blank=True, upload_to="lavori/", verbose_name="file")),
+                ("nome_file", models.CharField(blank=True, max_length=200, verbose_name="nome del file")),
+                ("errore", models.TextField(blank=True, verbose_name="errore")),
+                ("traccia", models.TextField(blank=True, verbose_name="traccia dell'errore")),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "ente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lavori", to="performance.ente"
+                    ),
+                ),
+                (
+                    "richiedente",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lavori",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tentativo_di",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tentativi",
+                        to="performance.lavoro",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lavoro',
-                'verbose_name_plural': 'lavori',
-                'ordering': ['-creato'],
-                'indexes': [models.Index(fields=['stato', 'creato'], name='performance_stato_548752_idx')],
+                "verbose_name": "lavoro",
+                "verbose_name_plural": "lavori",
+                "ordering": ["-creato"],
+                "indexes": [models.Index(fields=["stato", "creato"], name="performance_stato_548752_idx")],
             },
         ),
     ]

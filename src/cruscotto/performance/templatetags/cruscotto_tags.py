@@ -76,12 +76,16 @@ def copertura(value, short=False) -> str:
 
 
 def copertura_text(value) -> str:
-    valutati = ngettext("%(n)s indicatore valutato", "%(n)s indicatori valutati", value.valutati) % {"n": value.valutati}
+    valutati = ngettext("%(n)s indicatore valutato", "%(n)s indicatori valutati", value.valutati) % {
+        "n": value.valutati
+    }
     if value.completa:
         return _("%(valutati)s su %(totale)s: tutti") % {"valutati": valutati, "totale": value.totale}
     parts = [_("%(valutati)s su %(con_dati)s con dati") % {"valutati": valutati, "con_dati": value.con_dati}]
     if value.non_valutabili:
-        parts.append(ngettext("%(n)s non valutabile", "%(n)s non valutabili", value.non_valutabili) % {"n": value.non_valutabili})
+        parts.append(
+            ngettext("%(n)s non valutabile", "%(n)s non valutabili", value.non_valutabili) % {"n": value.non_valutabili}
+        )
     if value.baseline:
         parts.append(_("%(n)s in costruzione della baseline") % {"n": value.baseline})
     if value.senza_dati:

@@ -42,7 +42,11 @@ def _aree_context(ente, piano, anno):
         if s.tipo == "trasversale":
             continue
         codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
-        inds = [(i, by_code[i.codice], area_share(assigned[i.codice][1], codes)) for i in plan.indicatori() if set(assigned[i.codice][0]) & codes]
+        inds = [
+            (i, by_code[i.codice], area_share(assigned[i.codice][1], codes))
+            for i in plan.indicatori()
+            if set(assigned[i.codice][0]) & codes
+        ]
         mean, with_data = area_mean(inds)
         cards.append({"s": s, "n": len(inds), "mean": mean, "with_data": with_data})
     return {"cards": cards}
@@ -65,13 +69,19 @@ def area(request, ente, anno, piano, struttura: str):
     for os_ in plan.obiettivi_strategici():
         holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
         for oo, inds in holders:
-            mine = [(i, by_code[i.codice], area_share(assigned[i.codice][1], codes)) for i in inds if set(assigned[i.codice][0]) & codes]
+            mine = [
+                (i, by_code[i.codice], area_share(assigned[i.codice][1], codes))
+                for i in inds
+                if set(assigned[i.codice][0]) & codes
+            ]
             if mine:
                 groups.append({"os": os_, "oo": oo, "rows": mine})
                 rows += mine
     mean, count = area_mean(rows)
     coverage = sum((Copertura.of(r.stato, r.achievement) for _i, r, _q in rows), Copertura())
-    return render(request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage})
+    return render(
+        request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage}
+    )
 
 
 def area_share(quote: dict[str, float], codes: set[str]) -> float | None:

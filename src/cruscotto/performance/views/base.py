@@ -91,7 +91,11 @@ def on_draft(view):
     @wraps(view)
     def wrapper(request, ente, anno, piano, *args, **kwargs):
         if piano.ciclo_id and piano.stato_versione != m.Piano.StatoVersione.BOZZA:
-            draft = m.Piano.objects.filter(ciclo_id=piano.ciclo_id, stato_versione=m.Piano.StatoVersione.BOZZA).order_by("-versione").first()
+            draft = (
+                m.Piano.objects.filter(ciclo_id=piano.ciclo_id, stato_versione=m.Piano.StatoVersione.BOZZA)
+                .order_by("-versione")
+                .first()
+            )
             if draft is not None:
                 draft.ente = ente
                 piano = draft
@@ -103,7 +107,11 @@ def on_draft(view):
 @login_required
 def home(request):
     g = permissions.grants(request.user, None)
-    enti = m.Ente.objects.filter(ruoli__utente=request.user).distinct() if not request.user.is_superuser else m.Ente.objects.all()
+    enti = (
+        m.Ente.objects.filter(ruoli__utente=request.user).distinct()
+        if not request.user.is_superuser
+        else m.Ente.objects.all()
+    )
     for ente in enti:
         piano = selectors.current_plan(ente)
         if piano and piano.anni:

@@ -43,22 +43,50 @@ def ciclo_pagina(request, ente, anno, piano):
         try:
             if action == "adotta":
                 target = get_object_or_404(m.Piano, ciclo=cycle, versione=request.POST.get("versione"))
-                lifecycle.adotta(user=request.user, piano=target, atto=request.POST.get("atto", ""), atto_data=_parse_date(request.POST.get("atto_data", "")))
+                lifecycle.adotta(
+                    user=request.user,
+                    piano=target,
+                    atto=request.POST.get("atto", ""),
+                    atto_data=_parse_date(request.POST.get("atto_data", "")),
+                )
                 messages.success(request, _("Versione %(v)s adottata.") % {"v": target.versione})
             elif action == "sposta":
-                lifecycle.sposta(user=request.user, ciclo=cycle, verso=request.POST.get("verso", ""), nota=request.POST.get("nota", ""))
+                lifecycle.sposta(
+                    user=request.user,
+                    ciclo=cycle,
+                    verso=request.POST.get("verso", ""),
+                    nota=request.POST.get("nota", ""),
+                )
                 messages.success(request, _("Ciclo aggiornato."))
             elif action == "rimodula":
-                new = lifecycle.rimodula(user=request.user, piano=lifecycle.version_in_force(cycle) or piano, motivazione=request.POST.get("motivazione", ""))
-                messages.success(request, _("Rimodulazione avviata: la versione %(v)s è una bozza da modificare e poi adottare.") % {"v": new.versione})
+                new = lifecycle.rimodula(
+                    user=request.user,
+                    piano=lifecycle.version_in_force(cycle) or piano,
+                    motivazione=request.POST.get("motivazione", ""),
+                )
+                messages.success(
+                    request,
+                    _("Rimodulazione avviata: la versione %(v)s è una bozza da modificare e poi adottare.")
+                    % {"v": new.versione},
+                )
             elif action == "elimina_bozza":
-                lifecycle.elimina_bozza(user=request.user, piano=get_object_or_404(m.Piano, ciclo=cycle, versione=request.POST.get("versione")))
+                lifecycle.elimina_bozza(
+                    user=request.user,
+                    piano=get_object_or_404(m.Piano, ciclo=cycle, versione=request.POST.get("versione")),
+                )
                 messages.success(request, _("Bozza eliminata."))
             elif action == "chiudi_periodo":
-                lifecycle.chiudi_periodo(user=request.user, ente=ente, anno=anno, periodo=request.POST.get("periodo", ""))
+                lifecycle.chiudi_periodo(
+                    user=request.user, ente=ente, anno=anno, periodo=request.POST.get("periodo", "")
+                )
                 messages.success(request, _("Periodo chiuso."))
             elif action == "commenta":
-                lifecycle.commenta(user=request.user, ciclo=cycle, oggetto=request.POST.get("oggetto", ""), testo=request.POST.get("testo", ""))
+                lifecycle.commenta(
+                    user=request.user,
+                    ciclo=cycle,
+                    oggetto=request.POST.get("oggetto", ""),
+                    testo=request.POST.get("testo", ""),
+                )
                 messages.success(request, _("Commento registrato."))
             else:
                 raise ValidationError(_("Azione sconosciuta."))
@@ -91,8 +119,6 @@ def versioni_diff(request, ente, anno, piano, a: int, b: int):
     vb = get_object_or_404(m.Piano, ciclo_id=piano.ciclo_id, versione=b)
     changes = diff_plans(selectors.plan_for(va), selectors.plan_for(vb))
     if request.GET.get("formato") == "csv":
-
-
         out = io.StringIO()
         w = csv.writer(out)
         w.writerow(["livello", "codice", "campo", f"versione {a}", f"versione {b}"])

@@ -31,7 +31,9 @@ def documenti(request, ente, anno, piano):
     if periodo not in ("S1", "S2", "T1", "T2", "T3", "T4"):
         raise Http404(_("Periodo non valido."))
     try:
-        job = lavori.avvia_documento(user=request.user, ente=ente, piano=piano, anno=anno, kind=kind, fmt=fmt, periodo=periodo)
+        job = lavori.avvia_documento(
+            user=request.user, ente=ente, piano=piano, anno=anno, kind=kind, fmt=fmt, periodo=periodo
+        )
     except ValidationError as exc:
         return render(request, "performance/_documento_stato.html", {"refused": " ".join(exc.messages)}, status=429)
     if not request.htmx:
@@ -66,7 +68,9 @@ def documento_riprova(request, ente, anno, piano, token: str):
     try:
         again = lavori.riprova(user=request.user, job=job)
     except ValidationError as exc:
-        return render(request, "performance/_documento_stato.html", {"job": job, "refused": " ".join(exc.messages)}, status=429)
+        return render(
+            request, "performance/_documento_stato.html", {"job": job, "refused": " ".join(exc.messages)}, status=429
+        )
     if not request.htmx:
         return redirect("documento_stato", ente=ente.codice, anno=anno, token=str(again.pk))
     return render(request, "performance/_documento_stato.html", {"job": again})

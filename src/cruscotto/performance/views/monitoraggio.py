@@ -39,7 +39,10 @@ def _parts(res, codice: str, values: dict) -> list[dict]:
     target = res.target if res is not None else None
     if target is None or not target.parti:
         return []
-    return [{"codice": f"{codice}#{k}", "target": p.testo, "n": k, "value": values.get(f"{codice}#{k}")} for k, p in enumerate(target.parti, start=1)]
+    return [
+        {"codice": f"{codice}#{k}", "target": p.testo, "n": k, "value": values.get(f"{codice}#{k}")}
+        for k, p in enumerate(target.parti, start=1)
+    ]
 
 
 @with_plan
@@ -60,7 +63,9 @@ def monitoraggio(request, ente, anno, piano):
 def monitoraggio_riga(request, ente, anno, piano, codice: str):
     """One row of the data-entry table: shown, edited in place (htmx), saved."""
     periodo = request.POST.get("periodo", request.GET.get("periodo", ""))
-    row = get_object_or_404(m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice)
+    row = get_object_or_404(
+        m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice
+    )
     if not permissions.can_enter_value(request.user, row):
         raise PermissionDenied(_("Non può inserire valori per questo indicatore."))
     error = None
@@ -104,7 +109,9 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
     if not request.htmx:
         # Without JavaScript: a whole page to edit the row, and back to the list after saving.
         if request.method == "POST" and not error:
-            return redirect(f"{reverse('monitoraggio', kwargs={'ente': ente.codice, 'anno': anno})}?periodo={periodo}#riga-{slugify(codice)}")
+            return redirect(
+                f"{reverse('monitoraggio', kwargs={'ente': ente.codice, 'anno': anno})}?periodo={periodo}#riga-{slugify(codice)}"
+            )
         ctx["editing"] = True
         return render(request, "performance/monitoraggio_riga.html", ctx, status=status)
     return render(request, "performance/_riga_monitoraggio.html", ctx, status=status)

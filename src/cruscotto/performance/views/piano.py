@@ -46,16 +46,34 @@ def eventi(request, ente, anno, piano):
     for i in plan.indicatori():
         for ms in i.milestones:
             if ms.scadenza.evento:
-                uses.append({"evento": ms.scadenza.evento, "cosa": f"{i.codice} · {ms.codice}", "testo": ms.scadenza.testo, "data": ms.scadenza.scadenza(dates)})
+                uses.append(
+                    {
+                        "evento": ms.scadenza.evento,
+                        "cosa": f"{i.codice} · {ms.codice}",
+                        "testo": ms.scadenza.testo,
+                        "data": ms.scadenza.scadenza(dates),
+                    }
+                )
         for y, t in i.target.items():
             if t.evento:
-                uses.append({"evento": t.evento, "cosa": f"{i.codice} ({y})", "testo": t.testo, "data": t.scadenza(dates)})
+                uses.append(
+                    {"evento": t.evento, "cosa": f"{i.codice} ({y})", "testo": t.testo, "data": t.scadenza(dates)}
+                )
     for s in plan.schede_individuali:
         for z in s.sezioni:
             for v in z.voci:
                 if v.target and v.target.evento:
-                    uses.append({"evento": v.target.evento, "cosa": f"{s.codice} · {v.codice}", "testo": v.target.testo, "data": v.target.scadenza(dates)})
-    return render(request, "performance/eventi.html", {"eventi": piano.eventi.order_by("pk"), "uses": uses, "error": error})
+                    uses.append(
+                        {
+                            "evento": v.target.evento,
+                            "cosa": f"{s.codice} · {v.codice}",
+                            "testo": v.target.testo,
+                            "data": v.target.scadenza(dates),
+                        }
+                    )
+    return render(
+        request, "performance/eventi.html", {"eventi": piano.eventi.order_by("pk"), "uses": uses, "error": error}
+    )
 
 
 def _require_plan_editor(request, ente):
@@ -75,7 +93,15 @@ def _preview(path, ente):
     errors = [p.as_dict() for p in problems if p.severity == "error"]
     warnings = [p.as_dict() for p in loaded.warnings] + [p.as_dict() for p in problems if p.severity == "warning"]
     if loaded.piano.ente.codice != ente.codice:
-        errors.insert(0, {"code": "ente", "message": _("Il file è il piano dell'ente %(f)s, non di %(e)s.") % {"f": loaded.piano.ente.codice, "e": ente.codice}, "where": "ente.codice"})
+        errors.insert(
+            0,
+            {
+                "code": "ente",
+                "message": _("Il file è il piano dell'ente %(f)s, non di %(e)s.")
+                % {"f": loaded.piano.ente.codice, "e": ente.codice},
+                "where": "ente.codice",
+            },
+        )
     return loaded, errors, warnings
 
 
@@ -105,11 +131,25 @@ def piano_importa(request, ente, anno, piano):
     _require_plan_editor(request, ente)
     upload = request.FILES.get("file")
     if upload is None:
-        return render(request, "performance/piano_anteprima.html", {"errors": [{"code": "file", "message": _("Nessun file scelto."), "where": ""}], "warnings": []}, status=422)
+        return render(
+            request,
+            "performance/piano_anteprima.html",
+            {"errors": [{"code": "file", "message": _("Nessun file scelto."), "where": ""}], "warnings": []},
+            status=422,
+        )
     suffix = Path(upload.name).suffix.lower()
     if suffix not in UPLOAD_TYPES or upload.size > UPLOAD_LIMIT:
-        msg = _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(UPLOAD_TYPES)} if suffix not in UPLOAD_TYPES else _("File troppo grande (massimo 10 MB).")
-        return render(request, "performance/piano_anteprima.html", {"errors": [{"code": "file", "message": msg, "where": upload.name}], "warnings": []}, status=422)
+        msg = (
+            _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(UPLOAD_TYPES)}
+            if suffix not in UPLOAD_TYPES
+            else _("File troppo grande (massimo 10 MB).")
+        )
+        return render(
+            request,
+            "performance/piano_anteprima.html",
+            {"errors": [{"code": "file", "message": msg, "where": upload.name}], "warnings": []},
+            status=422,
+        )
     token = secrets.token_hex(16)
     path = uploads_dir() / f"{token}{suffix}"
     with open(path, "wb") as fh:
@@ -134,7 +174,13 @@ def piano_importa(request, ente, anno, piano):
             "tolti": sorted(current - new),
             "consuntivi": len(loaded.valori.consuntivi),
         }
-    ctx = {"errors": errors, "warnings": warnings, "summary": summary, "token": None if errors else f"{token}{suffix}", "nome": upload.name}
+    ctx = {
+        "errors": errors,
+        "warnings": warnings,
+        "summary": summary,
+        "token": None if errors else f"{token}{suffix}",
+        "nome": upload.name,
+    }
     return render(request, "performance/piano_anteprima.html", ctx, status=422 if errors else 200)
 
 
@@ -142,7 +188,6 @@ def piano_importa(request, ente, anno, piano):
 @require_http_methods(["POST"])
 def piano_conferma(request, ente, anno, piano):
     """Step 2: write the checked file as a new version of the plan, in one transaction."""
-
 
     _require_plan_editor(request, ente)
     token = request.POST.get("token", "")
@@ -156,9 +201,20 @@ def piano_conferma(request, ente, anno, piano):
         path.unlink(missing_ok=True)
         return render(request, "performance/piano_anteprima.html", {"errors": errors, "warnings": []}, status=422)
     try:
-        new = services.piano_import(piano=loaded.piano, valori=loaded.valori if loaded.valori.consuntivi else None, user=request.user, motivazione=request.POST.get("motivazione", ""))
+        new = services.piano_import(
+            piano=loaded.piano,
+            valori=loaded.valori if loaded.valori.consuntivi else None,
+            user=request.user,
+            motivazione=request.POST.get("motivazione", ""),
+        )
     except ValidationError as exc:
-        ctx = {"errors": [{"code": "ciclo", "message": msg, "where": ""} for msg in exc.messages], "warnings": [], "token": token, "nome": "", "motivazione_richiesta": True}
+        ctx = {
+            "errors": [{"code": "ciclo", "message": msg, "where": ""} for msg in exc.messages],
+            "warnings": [],
+            "token": token,
+            "nome": "",
+            "motivazione_richiesta": True,
+        }
         return render(request, "performance/piano_anteprima.html", ctx, status=422)
     path.unlink(missing_ok=True)
     messages.success(request, _("Piano importato come versione %(v)s.") % {"v": new.versione})
@@ -228,7 +284,9 @@ def indicatore_nuovo(request, ente, anno, piano, livello: str, padre: str):
     if request.method == "POST":
         form = _indicator_values(request.POST, piano.anni)
         try:
-            row = editing.indicatore_crea(user=request.user, piano=piano, livello=livello, codice_padre=padre, values=form)
+            row = editing.indicatore_crea(
+                user=request.user, piano=piano, livello=livello, codice_padre=padre, values=form
+            )
             return redirect("indicatore", ente=ente.codice, anno=anno, codice=row.codice)
         except ValidationError as exc:
             errors = _form_errors(exc)
@@ -265,7 +323,13 @@ def _delete_and_back(request, ente, anno, delete, done_message: str):
 @on_draft
 def indicatore_elimina(request, ente, anno, piano, codice: str):
     _require_plan_editor(request, ente)
-    return _delete_and_back(request, ente, anno, lambda: editing.indicatore_elimina(user=request.user, piano=piano, codice=codice), _("Indicatore %(c)s eliminato.") % {"c": codice})
+    return _delete_and_back(
+        request,
+        ente,
+        anno,
+        lambda: editing.indicatore_elimina(user=request.user, piano=piano, codice=codice),
+        _("Indicatore %(c)s eliminato.") % {"c": codice},
+    )
 
 
 @with_plan
@@ -288,7 +352,12 @@ def nodo_modifica(request, ente, anno, piano, livello: str, codice: str):
             return redirect("piano", ente=ente.codice, anno=anno)
         except ValidationError as exc:
             errors = _form_errors(exc)
-    return render(request, "performance/nodo_form.html", {"form": form, "errors": errors, "livello": livello, "codice": codice}, status=422 if errors else 200)
+    return render(
+        request,
+        "performance/nodo_form.html",
+        {"form": form, "errors": errors, "livello": livello, "codice": codice},
+        status=422 if errors else 200,
+    )
 
 
 @with_plan
@@ -303,11 +372,22 @@ def nodo_nuovo(request, ente, anno, piano, livello: str, padre: str):
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
         try:
-            editing.nodo_crea(user=request.user, piano=piano, livello_padre=livello, codice_padre=None if livello == "piano" else padre, **form)
+            editing.nodo_crea(
+                user=request.user,
+                piano=piano,
+                livello_padre=livello,
+                codice_padre=None if livello == "piano" else padre,
+                **form,
+            )
             return redirect("piano", ente=ente.codice, anno=anno)
         except ValidationError as exc:
             errors = _form_errors(exc)
-    ctx = {"form": form, "errors": errors, "livello": editing.CHILD_LEVEL[livello], "padre": padre if livello != "piano" else None}
+    ctx = {
+        "form": form,
+        "errors": errors,
+        "livello": editing.CHILD_LEVEL[livello],
+        "padre": padre if livello != "piano" else None,
+    }
     return render(request, "performance/nodo_nuovo.html", ctx, status=422 if errors else 200)
 
 
@@ -318,4 +398,10 @@ def nodo_elimina(request, ente, anno, piano, livello: str, codice: str):
     _require_plan_editor(request, ente)
     if livello not in editing.LEVEL_MODELS:
         raise Http404()
-    return _delete_and_back(request, ente, anno, lambda: editing.nodo_elimina(user=request.user, piano=piano, livello=livello, codice=codice), _("%(c)s eliminato.") % {"c": codice})
+    return _delete_and_back(
+        request,
+        ente,
+        anno,
+        lambda: editing.nodo_elimina(user=request.user, piano=piano, livello=livello, codice=codice),
+        _("%(c)s eliminato.") % {"c": codice},
+    )

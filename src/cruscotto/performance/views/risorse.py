@@ -44,7 +44,11 @@ def bilancio(request, ente, anno, piano):
         if stored:
             return stored
     row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
-    ctx = {"row": row, "import_errors": import_errors, "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True))}
+    ctx = {
+        "row": row,
+        "import_errors": import_errors,
+        "anni": list(m.Bilancio.objects.filter(ente=ente).order_by("anno").values_list("anno", flat=True)),
+    }
     engine = selectors.plan_for(piano)
     if anno == engine.anni[0] and engine.programmi:
         # Programmes and lines with no budget and nothing committed would only be rows of dashes.
@@ -56,12 +60,16 @@ def bilancio(request, ente, anno, piano):
         if tables.rapporti:
             years, rows = rapporti.tabella(tables.rapporti, tables.misure)
             # A link only to an indicator of this plan (the code comes from an uploaded file).
-            ctx["rapporti"] = [(r, per_anno, bool(r.indicatore and engine.indicatore(r.indicatore))) for r, per_anno in rows]
+            ctx["rapporti"] = [
+                (r, per_anno, bool(r.indicatore and engine.indicatore(r.indicatore))) for r, per_anno in rows
+            ]
             ctx["rapporti_anni"] = years
         if tables.preventivo:
             p = tables.preventivo
             found = rapporti.previsioni(engine, b.misure_dal_preventivo(p))
-            ctx["previsioni"] = [(f, engine.indicatore(f.codice).target.get(p.anno), f.esiti.get(p.anno)) for f in found]
+            ctx["previsioni"] = [
+                (f, engine.indicatore(f.codice).target.get(p.anno), f.esiti.get(p.anno)) for f in found
+            ]
             ctx["previsioni_anni"] = [p.anno - 1, p.anno]
             marks: dict = {}
             for key, problem in b.check_preventivo_celle(p):
@@ -77,7 +85,10 @@ def bilancio(request, ente, anno, piano):
                 ctx["righe"].append({"voce": voce, "nome": r.nome if r else voce.nome, "celle": cells})
         if tables.investimenti:
             pi = tables.investimenti
-            ctx["investimenti"] = [(cat, [v for v in pi.voci if v.categoria == cat], pi.totale(cat), pi.totali_stampati.get(cat)) for cat in b.CATEGORIE_INVESTIMENTI]
+            ctx["investimenti"] = [
+                (cat, [v for v in pi.voci if v.categoria == cat], pi.totale(cat), pi.totali_stampati.get(cat))
+                for cat in b.CATEGORIE_INVESTIMENTI
+            ]
             ctx["investimenti_totale"] = (pi.totale(), pi.totali_stampati.get("totale"))
         if tables.patrimonio and tables.preventivo:
             ctx["patrimonio"] = b.proiezione(tables.patrimonio, tables.preventivo)
@@ -94,20 +105,32 @@ def personale(request, ente, anno, piano):
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        import_errors, stored = _upload(request, ente, anno, "personale", _("Registro del personale caricato."), "personale")
+        import_errors, stored = _upload(
+            request, ente, anno, "personale", _("Registro del personale caricato."), "personale"
+        )
         if stored:
             return stored
     row = m.Personale.objects.filter(ente=ente).first()
     context = selectors.contesto(ente)
-    ctx: dict = {"row": row, "import_errors": import_errors, "azioni_positive": context.azioni_positive if context else ()}
+    ctx: dict = {
+        "row": row,
+        "import_errors": import_errors,
+        "azioni_positive": context.azioni_positive if context else (),
+    }
     if row is not None:
         registro = pe.registro_from_data(row.dati)
         years = pe.anni(registro)
         comps = [pe.composizione(registro, y) for y in years]
         ctx["anni"] = years
         ctx["composizione"] = [
-            (cat, [(c.categoria(cat).donne, c.categoria(cat).uomini) for c in comps]) for cat in pe.CATEGORIE if any(c.categoria(cat).totale for c in comps)
-        ] + [(_("Totale in ruolo"), [(c.totale_ruolo.donne, c.totale_ruolo.uomini) for c in comps]), (_("Dirigenti"), [(c.dirigenti.donne, c.dirigenti.uomini) for c in comps]), (_("Totale generale"), [(c.totale.donne, c.totale.uomini) for c in comps])]
+            (cat, [(c.categoria(cat).donne, c.categoria(cat).uomini) for c in comps])
+            for cat in pe.CATEGORIE
+            if any(c.categoria(cat).totale for c in comps)
+        ] + [
+            (_("Totale in ruolo"), [(c.totale_ruolo.donne, c.totale_ruolo.uomini) for c in comps]),
+            (_("Dirigenti"), [(c.dirigenti.donne, c.dirigenti.uomini) for c in comps]),
+            (_("Totale generale"), [(c.totale.donne, c.totale.uomini) for c in comps]),
+        ]
         tip = [pe.tipologia_contrattuale(registro, y) for y in years]
         ctx["tipologia"] = [(t.anno, t.tempo_pieno.totale, t.tempo_parziale.totale, t.totale.totale) for t in tip]
         by_year = {y: pe.indicatori_genere(registro, y) for y in years}
@@ -115,9 +138,15 @@ def personale(request, ente, anno, piano):
         def why(ind):
             # The engine's explanation, in the page's language where it is the missing-data one.
             t = ind.traccia
-            return _("dato non rilevato per %(n)s persone") % {"n": len(t.senza_dato)} if t.senza_dato else t.spiegazione(ind.definizione.misura)
+            return (
+                _("dato non rilevato per %(n)s persone") % {"n": len(t.senza_dato)}
+                if t.senza_dato
+                else t.spiegazione(ind.definizione.misura)
+            )
 
-        ctx["indicatori"] = [(d, [(by_year[y][i].valore, why(by_year[y][i])) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)]
+        ctx["indicatori"] = [
+            (d, [(by_year[y][i].valore, why(by_year[y][i])) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)
+        ]
     return render(request, "performance/personale.html", ctx, status=422 if import_errors else 200)
 
 

@@ -40,13 +40,23 @@ def _cruscotto_context(piano, anno):
                 before = prev.get((n.livello, n.codice))
                 trend = None
                 if before is not None and n.achievement is not None:
-                    trend = "su" if n.achievement > before + 1e-9 else "giu" if n.achievement < before - 1e-9 else "stabile"
-                strategic.append({"node": n, "prospettiva": p["node"], "linea": ln["node"], "trend": trend, "before": before})
+                    trend = (
+                        "su" if n.achievement > before + 1e-9 else "giu" if n.achievement < before - 1e-9 else "stabile"
+                    )
+                strategic.append(
+                    {"node": n, "prospettiva": p["node"], "linea": ln["node"], "trend": trend, "before": before}
+                )
     soglia = selectors.plan_for(piano).regole.soglia_raggiunto
     label = str(STATUS.get(result.stato.value, ("", ""))[1])
-    gauge = entity_gauge(result.achievement, result.stato.value, threshold=soglia, title=_("Performance di ente"), label=label, pct=pct)
+    gauge = entity_gauge(
+        result.achievement, result.stato.value, threshold=soglia, title=_("Performance di ente"), label=label, pct=pct
+    )
     bars = achievement_bars(
-        [(s["node"].codice, s["node"].nome, s["node"].achievement, s["node"].stato.value) for s in strategic if s["node"].cruscotto == "ente"],
+        [
+            (s["node"].codice, s["node"].nome, s["node"].achievement, s["node"].stato.value)
+            for s in strategic
+            if s["node"].cruscotto == "ente"
+        ],
         threshold=soglia,
         title=_("Grado di raggiungimento degli obiettivi strategici"),
         no_data=_("senza dati"),
@@ -80,15 +90,25 @@ def _albero_context(piano, anno):
 
 @with_plan
 def indicatore(request, ente, anno, piano, codice: str):
-    row = get_object_or_404(m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice)
+    row = get_object_or_404(
+        m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice
+    )
     plan = selectors.plan_for(piano)
     ind = plan.indicatore(codice)
     if ind is None:  # the row exists, so the plan has it: a stale cache would say otherwise
         raise Http404(_("Indicatore non trovato."))
     result = selectors.score(piano, anno)
     res = result.indicatore(codice)
-    values = list(piano.consuntivi.filter(codice__in=[codice] + [ms.codice for ms in ind.milestones]).order_by("anno", "periodo", "codice"))
-    history = list(m.Consuntivo.history.filter(piano_id=piano.pk, codice=codice).select_related("history_user").order_by("-history_date")[:50])
+    values = list(
+        piano.consuntivi.filter(codice__in=[codice] + [ms.codice for ms in ind.milestones]).order_by(
+            "anno", "periodo", "codice"
+        )
+    )
+    history = list(
+        m.Consuntivo.history.filter(piano_id=piano.pk, codice=codice)
+        .select_related("history_user")
+        .order_by("-history_date")[:50]
+    )
 
     chart = indicator_chart(ind, {v.anno: v for v in values if v.periodo == "" and v.codice == codice})
     return render(
@@ -184,7 +204,15 @@ def fondo(request, ente, anno, piano):
             code = m_.codice if m_ else i.codice
             c = stored.consuntivi.get((code, anno, ""))
             posted = request.POST.get(f"v-{code}") if request.method == "POST" else None
-            inputs.append({"code": code, "ind": i, "milestone": m_, "value": posted if posted is not None else (format_value(c.valore) if c else ""), "error": code in errors})
+            inputs.append(
+                {
+                    "code": code,
+                    "ind": i,
+                    "milestone": m_,
+                    "value": posted if posted is not None else (format_value(c.valore) if c else ""),
+                    "error": code in errors,
+                }
+            )
     nodes_now = {(n.livello, n.codice): n for n in current.nodi}
     diffs = []
     if whatif:
@@ -192,6 +220,16 @@ def fondo(request, ente, anno, piano):
             before = nodes_now.get((n.livello, n.codice))
             if before and before.achievement != n.achievement:
                 diffs.append({"before": before, "after": n})
-    ctx = {"fondo": current.fondo, "whatif": whatif, "inputs": inputs, "errors": errors, "changed": changed, "diffs": diffs, "current": current}
-    template = "performance/_fondo_esito.html" if request.htmx and request.method == "POST" else "performance/fondo.html"
+    ctx = {
+        "fondo": current.fondo,
+        "whatif": whatif,
+        "inputs": inputs,
+        "errors": errors,
+        "changed": changed,
+        "diffs": diffs,
+        "current": current,
+    }
+    template = (
+        "performance/_fondo_esito.html" if request.htmx and request.method == "POST" else "performance/fondo.html"
+    )
     return render(request, template, ctx, status=422 if errors else 200)

@@ -47,20 +47,35 @@ class Command(BaseCommand):
 
                 from ...services import bilancio_importa
 
-                bilancio_importa(user=None, ente=ente, bilancio=load_bilancio(demo_path("bilancio")), fonte="Piano della performance 2020-2022, sezione 1.3")
+                bilancio_importa(
+                    user=None,
+                    ente=ente,
+                    bilancio=load_bilancio(demo_path("bilancio")),
+                    fonte="Piano della performance 2020-2022, sezione 1.3",
+                )
             if not m.Personale.objects.filter(ente=ente).exists():
                 from cruscotto.files.personale import read_personale
 
                 from ...services import personale_importa
 
                 registro = read_personale(demo_path("personale.csv")).dipendenti
-                personale_importa(user=None, ente=ente, registro=registro, fonte="registro inventato, coerente con le tabelle del Piano 2020-2022 (1.2 e 3.4)")
+                personale_importa(
+                    user=None,
+                    ente=ente,
+                    registro=registro,
+                    fonte="registro inventato, coerente con le tabelle del Piano 2020-2022 (1.2 e 3.4)",
+                )
             if not m.Contesto.objects.filter(ente=ente).exists():
                 from cruscotto.files.contesto import load_contesto
 
                 from ...services import contesto_importa
 
-                contesto_importa(user=None, ente=ente, contesto=load_contesto(demo_path("contesto")), fonte="Piano della performance 2020-2022, sezioni 1.1, 1.2 e 2")
+                contesto_importa(
+                    user=None,
+                    ente=ente,
+                    contesto=load_contesto(demo_path("contesto")),
+                    fonte="Piano della performance 2020-2022, sezioni 1.1, 1.2 e 2",
+                )
             if not settings.DEMO:
                 return
             User = get_user_model()

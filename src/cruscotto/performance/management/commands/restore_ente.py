@@ -14,7 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="backup da leggere (.json o .json.gz)")
-        parser.add_argument("--come", default=None, metavar="CODICE", help="codice dell'ente ripristinato, se diverso da quello del backup")
+        parser.add_argument(
+            "--come",
+            default=None,
+            metavar="CODICE",
+            help="codice dell'ente ripristinato, se diverso da quello del backup",
+        )
 
     def handle(self, *args, file, come, **options):
         try:
