@@ -10,6 +10,7 @@ from html import escape
 
 from .engine.model import Indicatore
 from .engine.numbers import parse_value
+from .engine.scoring import STATO_TESTO
 
 WIDTH, HEIGHT = 640, 260
 PAD_L, PAD_R, PAD_T, PAD_B = 56, 16, 24, 44
@@ -142,13 +143,7 @@ MAP_FILL = {
     "nessun_indicatore": ("#ffffff", "#1a1a1a"),
 }
 MAP_LABEL = {
-    "raggiunto": "raggiunto",
-    "parzialmente_raggiunto": "parzialmente raggiunto",
-    "non_raggiunto": "non raggiunto",
-    "senza_dati": "senza dati",
-    "in_attesa": "in attesa",
-    "non_valutabile": "non valutabile",
-    "baseline": "baseline",
+    **{k.value: v for k, v in STATO_TESTO.items()},
     "nessun_indicatore": "senza indicatori nel cruscotto di ente",
 }
 

@@ -21,7 +21,7 @@ from .demo import ACTUALS, PLAN, demo_path
 from .engine.errors import CruscottoError, ParseError, PlanError, Problem
 from .engine.export import result_to_dict
 from .engine.rollup import score_plan
-from .engine.scoring import Stato, fmt_value
+from .engine.scoring import STATO_TESTO, Stato, fmt_value
 from .engine.validation import validate_plan
 from .files import load_plan, save_plan
 from .files.values import read_actuals, read_measures
@@ -46,15 +46,7 @@ STATUS_STYLE = {
     Stato.IN_ATTESA: "cyan",
     Stato.BASELINE: "blue",
 }
-STATUS_LABEL = {
-    Stato.RAGGIUNTO: "raggiunto",
-    Stato.PARZIALE: "parz. raggiunto",
-    Stato.NON_RAGGIUNTO: "non raggiunto",
-    Stato.SENZA_DATI: "senza dati",
-    Stato.NON_VALUTABILE: "non valutabile",
-    Stato.IN_ATTESA: "in attesa",
-    Stato.BASELINE: "baseline",
-}
+STATUS_LABEL = STATO_TESTO  # the engine's one table of status labels
 
 
 def pct(a: float | None) -> str:

@@ -293,3 +293,24 @@ def test_two_workers_never_take_the_same_job(installation):
     assert len({r[3] for r in rows}) == 2, out
     logs = first.stdout.read() + second.stdout.read()
     assert "non in coda: non eseguito" not in logs
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_backup_and_clean_up_go_through_the_queue(tmp_path, settings):
+    """What cron starts (`manage.py accoda`) runs in the worker: one backup job per ente, each a
+    file that restores; finished jobs of yesterday go with their files."""
+    import gzip
+    import json
+
+    from django.core.management import call_command
+
+    settings.DEMO = True
+    call_command("demo_setup", verbosity=0)
+    call_command("accoda", "backup", "--cartella", str(tmp_path / "copie"), verbosity=0)
+    job = m.Lavoro.objects.get(tipo="backup")
+    assert job.stato == S.PRONTO and job.ente.codice == "CCIAA-PT"
+    data = json.loads(gzip.decompress((tmp_path / "copie" / job.nome_file).read_bytes()))
+    assert data["ente"] == "CCIAA-PT" and data["counts"]["performance.indicatore"] > 0
+    m.Lavoro.objects.filter(pk=job.pk).update(creato=timezone.now() - timedelta(days=2))
+    call_command("accoda", "pulizia", verbosity=0)
+    assert not m.Lavoro.objects.filter(pk=job.pk).exists()

@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-STATUS_IT = {
-    "raggiunto": "raggiunto",
-    "parzialmente_raggiunto": "parzialmente raggiunto",
-    "non_raggiunto": "non raggiunto",
-    "senza_dati": "senza dati",
-    "non_valutabile": "non valutabile",
-    "in_attesa": "in attesa",
-    "baseline": "baseline",
-}
+from ..engine.scoring import STATO_TESTO
+
+# The statuses' labels are the engine's (engine/scoring.STATO_TESTO).
+STATUS_IT = {k.value: v for k, v in STATO_TESTO.items()}
 
 
 def decimal_it(x: float, places: int = 2, grouping: bool = True) -> str:

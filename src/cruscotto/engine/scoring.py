@@ -29,6 +29,19 @@ class Stato(StrEnum):
     BASELINE = "baseline"  # the year builds the base of later relative targets: shown, not scored
 
 
+# The one table of status labels, in Italian: documents, charts and the command line use it;
+# the web's translated labels (performance/templatetags) are checked against it by a test.
+STATO_TESTO: dict[Stato, str] = {
+    Stato.RAGGIUNTO: "raggiunto",
+    Stato.PARZIALE: "parzialmente raggiunto",
+    Stato.NON_RAGGIUNTO: "non raggiunto",
+    Stato.SENZA_DATI: "senza dati",
+    Stato.NON_VALUTABILE: "non valutabile",
+    Stato.IN_ATTESA: "in attesa",
+    Stato.BASELINE: "baseline",
+}
+
+
 RULES_TEXT = {
     "crescente": "più alto è meglio: T > 0 → a = min(100, max(0, A) / T × 100); T = 0 → 100 se A ≥ 0",
     "decrescente": "più basso è meglio: A ≤ T → 100; T > 0 → a = T / A × 100; "

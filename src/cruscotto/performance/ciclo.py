@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from . import models as m
 from . import permissions, selectors
 from .audit import registra
+from .revisioni import move_values, valori_cambiati
+from .services import piano_import
 
 S = m.Ciclo.Stato
 V = m.Piano.StatoVersione
@@ -62,23 +64,8 @@ def moves_for(user, ciclo: m.Ciclo) -> list[str]:
 
 def _changed(piano: m.Piano) -> None:
     # The fund's provisional mark and every cached page depend on the state: renew the values token.
-    from .services import valori_cambiati
-
     for p in piano.ciclo.versioni.all() if piano.ciclo_id else [piano]:
         valori_cambiati(piano=p)
-
-
-def _move_values(old: m.Piano, new: m.Piano, user) -> int:
-    """The values of the superseded version go to the new one (where it has none of its own)."""
-    have = set(new.consuntivi.values_list("codice", "anno", "periodo"))
-    moved = 0
-    for c in old.consuntivi.all():
-        if (c.codice, c.anno, c.periodo) in have:
-            continue
-        c.piano = new
-        c.save()
-        moved += 1
-    return moved
 
 
 @transaction.atomic
@@ -109,7 +96,7 @@ def adotta(*, user, piano: m.Piano, atto: str, atto_data: date | None) -> m.Pian
         if not piano.motivazione:
             raise ValidationError(_("Una rimodulazione richiede la motivazione."))
         m.Piano.objects.filter(pk=before.pk).update(stato_versione=V.SUPERATA)
-        moved = _move_values(before, piano, user)
+        moved = move_values(before, piano)
     piano.stato_versione = V.IN_VIGORE
     piano.atto, piano.atto_data = atto.strip(), atto_data
     piano.save(update_fields=["stato_versione", "atto", "atto_data"])
@@ -139,8 +126,6 @@ def adotta(*, user, piano: m.Piano, atto: str, atto_data: date | None) -> m.Pian
 @transaction.atomic
 def rimodula(*, user, piano: m.Piano, motivazione: str) -> m.Piano:
     """Start a rimodulazione: a draft copy of the version in force, to edit and then adopt."""
-    from .services import piano_import
-
     if not permissions.can_edit_plan(user, piano.ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può rimodulare il piano."))
     ciclo = m.Ciclo.objects.select_for_update().get(pk=piano.ciclo_id)

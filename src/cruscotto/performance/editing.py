@@ -19,7 +19,7 @@ from cruscotto.files.native import plan_from_data
 from . import models as m
 from . import permissions, selectors
 from .audit import registra
-from .services import _bump
+from .revisioni import bump
 
 INDICATOR_FIELDS = (
     "nome",
@@ -149,7 +149,7 @@ def indicatore_aggiorna(*, user, piano: m.Piano, codice: str, values: dict) -> m
         row.strutture.add(
             structures[c] if c in structures else m.Struttura.objects.create(ente=piano.ente, codice=c, nome=c)
         )
-    _bump(piano)
+    bump(piano)
     after = {k: v for k, v in node.items() if k in INDICATOR_FIELDS}
     prima = {k: v for k, v in before.items() if after.get(k) != v}
     dopo = {k: v for k, v in after.items() if before.get(k) != v}
@@ -208,7 +208,7 @@ def indicatore_elimina(*, user, piano: m.Piano, codice: str) -> None:
     _check(data)  # e.g. the fund or a scorecard still names it
     removed = _node
     piano.indicatori.filter(codice=codice).delete()
-    _bump(piano)
+    bump(piano)
     registra(user=user, azione="indicatore.elimina", piano=piano, oggetto=codice, prima=removed)
 
 
@@ -227,7 +227,7 @@ def nodo_aggiorna(*, user, piano: m.Piano, livello: str, codice: str, nome: str,
     LEVEL_MODELS[livello].objects.filter(**{PLAN_PATH[livello]: piano, "codice": codice}).update(
         nome=nome.strip(), peso_testo=peso.strip(), note=note.strip()
     )
-    _bump(piano)
+    bump(piano)
     registra(
         user=user,
         azione=f"{livello}.modifica",
@@ -294,7 +294,7 @@ def nodo_crea(
             ),
             **fields,
         )
-    _bump(piano)
+    bump(piano)
     registra(
         user=user,
         azione=f"{level}.crea",
@@ -320,7 +320,7 @@ def nodo_elimina(*, user, piano: m.Piano, livello: str, codice: str) -> None:
         for a in piano.extra["ambiti"]:
             a["prospettive"] = [c for c in a.get("prospettive") or [] if str(c) != codice]
         piano.save(update_fields=["extra"])
-    _bump(piano)
+    bump(piano)
     registra(
         user=user,
         azione=f"{livello}.elimina",

@@ -162,10 +162,6 @@ def _stage(pk, text: str) -> None:
 
 def esegui(pk: str) -> str:
     """Run job ``pk`` (in the worker): build, store, record. Returns the job's final state."""
-    from cruscotto.documents.build import build
-
-    from .selectors import document_inputs
-
     now = timezone.now()
     taken = m.Lavoro.objects.filter(pk=pk, stato=S.IN_CODA).update(
         stato=S.IN_CORSO, iniziato=now, battito=now, fase=_("preparazione")
@@ -178,14 +174,10 @@ def esegui(pk: str) -> str:
     beat = _Heartbeat(job.pk)
     beat.start()
     try:
-        piano = m.Piano.objects.get(pk=p["piano"], ente=job.ente)
-        inputs = document_inputs(job.ente, piano, p["anno"], p["kind"], p.get("periodo", "S1"))
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / job.nome_file
-            build(p["kind"], p["fmt"], inputs, out, lambda text: _stage(job.pk, text))
-            _stage(job.pk, _("salvataggio"))
-            with out.open("rb") as f:
-                job.file.save(f"{job.pk}.{p['fmt']}", File(f), save=False)
+        if job.tipo == "backup":
+            _backup(job)
+        else:
+            _documento(job, p)
         m.Lavoro.objects.filter(pk=job.pk).update(
             stato=S.PRONTO, fase=_("pronto"), file=job.file.name, finito=timezone.now(), battito=timezone.now()
         )
@@ -204,6 +196,50 @@ def esegui(pk: str) -> str:
     finally:
         beat.stop.set()
         beat.join(timeout=5)
+
+
+def _documento(job: m.Lavoro, p: dict) -> None:
+    from cruscotto.documents.build import build
+
+    from .selectors import document_inputs
+
+    piano = m.Piano.objects.get(pk=p["piano"], ente=job.ente)
+    inputs = document_inputs(job.ente, piano, p["anno"], p["kind"], p.get("periodo", "S1"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / job.nome_file
+        build(p["kind"], p["fmt"], inputs, out, lambda text: _stage(job.pk, text))
+        _stage(job.pk, _("salvataggio"))
+        with out.open("rb") as f:
+            job.file.save(f"{job.pk}.{p['fmt']}", File(f), save=False)
+
+
+def _backup(job: m.Lavoro) -> None:
+    """The ente's backup (performance/backup.py), written into the job's folder."""
+    from .backup import dump_to_path
+
+    folder = Path(job.parametri["cartella"])
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = dump_to_path(job.ente.codice, folder / job.nome_file)
+    _stage(job.pk, _("%(n)s righe") % {"n": summary.total})
+
+
+def avvia_backup(*, cartella: str | Path) -> list[m.Lavoro]:
+    """One backup job per ente, for the nightly copy (`manage.py accoda backup`, docs/backup.md)."""
+    jobs = []
+    stamp = timezone.localdate().isoformat()
+    with transaction.atomic():
+        for ente in m.Ente.objects.order_by("codice"):
+            job = m.Lavoro.objects.create(
+                tipo="backup",
+                parametri={"cartella": str(cartella)},
+                ente=ente,
+                fase=_("in coda"),
+                nome_file=f"{ente.codice}-{stamp}.json.gz",
+            )
+            transaction.on_commit(lambda job=job: _enqueue(job))
+            jobs.append(job)
+    log.info("%s backup in coda in %s", len(jobs), cartella)
+    return jobs
 
 
 def pulizia(*, giorni: int = 1) -> int:

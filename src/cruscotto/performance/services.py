@@ -23,6 +23,7 @@ from cruscotto.files.native import INDICATOR_EXTRA, NODE_EXTRA, indicatore_to_da
 from . import models as m
 from . import permissions, selectors
 from .audit import registra
+from .revisioni import bump, move_values, valori_cambiati
 
 TREE_KEYS = ("formato", "ente", "piano", "regole", "strutture", "eventi", "prospettive")
 
@@ -211,9 +212,7 @@ def piano_import(
     for old in old_drafts:
         # A draft is replaced by the new one: its values follow, it stays on record as superseded.
         if in_force is None:
-            from .ciclo import _move_values
-
-            moved += _move_values(old, db, user)
+            moved += move_values(old, db)
         m.Piano.objects.filter(pk=old.pk).update(stato_versione=m.Piano.StatoVersione.SUPERATA)
     registra(
         user=user,
@@ -231,26 +230,6 @@ def piano_import(
         motivo=motivazione,
     )
     return db
-
-
-def _bump(piano: m.Piano) -> None:
-    """Mark the plan changed: the cached engine plan of the old revision is no longer used."""
-    piano.revisione = m.new_revision()
-    m.Piano.objects.filter(pk=piano.pk).update(revisione=piano.revisione)
-
-
-def valori_cambiati(*, piano: m.Piano | None = None, ente: m.Ente | None = None) -> None:
-    """Mark stored values changed: of one plan, or (base measures) of every plan of an ente.
-
-    Every write of an actual value or a base measure calls this, in its transaction: the
-    cached scores and pages are keyed by ``valori_revisione``.
-    """
-    token = m.new_revision()
-    if piano is not None:
-        piano.valori_revisione = token
-        m.Piano.objects.filter(pk=piano.pk).update(valori_revisione=token)
-    if ente is not None:
-        m.Piano.objects.filter(ente=ente).update(valori_revisione=token)
 
 
 @transaction.atomic
@@ -337,7 +316,7 @@ def evento_imposta_data(*, user, piano: m.Piano, codice: str, data: date | None)
     before = evento.data
     evento.data = data
     evento.save()
-    _bump(piano)
+    bump(piano)
     registra(user=user, azione="evento.data", piano=piano, oggetto=codice, prima={"data": before}, dopo={"data": data})
     return evento
 

@@ -11,3 +11,11 @@ def esegui_lavoro(lavoro_id: str) -> str:
     from . import lavori
 
     return lavori.esegui(lavoro_id)
+
+
+@task()
+def pulisci_lavori(giorni: int = 1) -> int:
+    """Finished jobs of more than ``giorni`` days, and their files, go (`manage.py accoda pulizia`)."""
+    from . import lavori
+
+    return lavori.pulizia(giorni=giorni)
