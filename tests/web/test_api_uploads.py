@@ -154,3 +154,17 @@ def test_the_register_and_the_context_are_uploaded(db, ente):
     r = api("controllo").post("/api/v1/enti/CCIAA-PT/contesto", {"file": _files("contesto")})
     assert r.status_code == 201 and len(r.json()["partecipate"]) == 8 and len(r.json()["azioni_positive"]) == 4
     assert m.Registro.objects.filter(azione="contesto.importa", utente="controllo").exists()
+
+
+def test_a_plan_upload_is_checked_as_on_the_page_and_answered_in_the_callers_language(db, ente):
+    """One check for the page and the API (performance/uploads.py): the same refusals, translated."""
+    c = api("controllo")
+    bad = SimpleUploadedFile("piano.txt", b"x")
+    r = c.post("/api/v1/enti/CCIAA-PT/piani", {"file": bad})
+    assert r.status_code == 422 and "Formato non ammesso: .txt" in str(r.json())
+    c.cookies["django_language"] = "en"
+    r = c.post("/api/v1/enti/CCIAA-PT/piani", {"file": SimpleUploadedFile("piano.txt", b"x")})
+    assert r.status_code == 422 and "Format not allowed: .txt" in str(r.json())
+    wrong = SimpleUploadedFile("piano.csv", b"Prospettiva,Indicatore\nP - p,Uno\n")
+    r = c.post("/api/v1/enti/CCIAA-PT/piani", {"file": wrong})
+    assert r.status_code == 422 and r.json()["title"] == "Invalid plan"

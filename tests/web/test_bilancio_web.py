@@ -203,3 +203,16 @@ def test_the_register_upload_lists_every_bad_cell(as_user, ente):
         == 302
     )
     assert m.Personale.objects.get(ente=ente).fonte == "registro.csv"
+
+
+def test_the_personnel_page_and_the_api_show_the_same_composition(as_user):
+    """One selector builds the table (selectors.staff_composition): the page's lines and the API's
+    rows are the same, the staff not in role included."""
+    c = as_user("consultazione")
+    page = c.get("/CCIAA-PT/2020/personale/").content.decode()
+    api = c.get("/api/v1/enti/CCIAA-PT/personale").json()
+    assert "Non di ruolo" in page and any(r["voce"] == "Non di ruolo" for r in api["composizione"])
+    last = max(api["anni"])
+    for r in api["composizione"]:
+        if r["anno"] == last and r["totale"] and r["voce"] in ("Totale", "Dirigenti", "Totale generale"):
+            assert f'<td class="text-end">{r["donne"]}</td><td class="text-end">{r["uomini"]}</td></tr>' in page

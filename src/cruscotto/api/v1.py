@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -518,45 +519,27 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
     import tempfile
     from pathlib import Path
 
-    from cruscotto.engine.errors import PlanError
-    from cruscotto.engine.validation import validate_plan
-    from cruscotto.files import load_plan
-    from cruscotto.performance.uploads import UPLOAD_LIMIT, UPLOAD_TYPES
+    from cruscotto.performance.uploads import plan_file_refusal, preview_plan
 
     e = _ente(request, ente)
     if not permissions.can_edit_plan(request.user, e):
-        raise PermissionDenied("Solo il controllo di gestione o un amministratore importa un piano.")
-    suffix = Path(file.name or "").suffix.lower()
-    if suffix not in UPLOAD_TYPES:
-        raise DjangoValidationError(
-            f"Formato non ammesso: {suffix or '(nessuno)'} (ammessi: {', '.join(UPLOAD_TYPES)})."
-        )
-    if file.size > UPLOAD_LIMIT:
-        raise DjangoValidationError("File troppo grande (massimo 10 MB).")
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore importa un piano."))
+    # The same checks as the page's (performance/uploads.py), in the caller's language.
+    refused = plan_file_refusal(file.name or "", file.size or 0)
+    if refused:
+        raise DjangoValidationError(refused)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"piano{suffix}"
+        path = Path(tmp) / f"piano{Path(file.name or '').suffix.lower()}"
         with open(path, "wb") as fh:
             for chunk in file.chunks():
                 fh.write(chunk)
-        try:
-            loaded = load_plan(path, ente=(e.codice, e.nome))
-        except PlanError as exc:
-            return problem(
-                request, 422, "Piano non valido", f"{len(exc.problems)} problemi", [p.as_dict() for p in exc.problems]
-            )
-    problems = loaded.locate(validate_plan(loaded.piano))
-    errors = [p.as_dict() for p in problems if p.severity == "error"]
-    if loaded.piano.ente.codice != e.codice:
-        errors.insert(
-            0,
-            {
-                "code": "ente",
-                "message": f"Il file è il piano dell'ente {loaded.piano.ente.codice}, non di {e.codice}.",
-                "where": "ente.codice",
-            },
-        )
+        loaded, errors, warnings = preview_plan(path, e)
+    if loaded is None:
+        return problem(request, 422, _("Piano non valido"), _("%(n)s problemi") % {"n": len(errors)}, errors)
     if errors:
-        return problem(request, 422, "Piano con errori: nulla è stato scritto", f"{len(errors)} errori", errors)
+        return problem(
+            request, 422, _("Piano con errori: nulla è stato scritto"), _("%(n)s errori") % {"n": len(errors)}, errors
+        )
     new = services.piano_import(
         piano=loaded.piano,
         valori=loaded.valori if loaded.valori.consuntivi else None,
@@ -569,7 +552,7 @@ def importa(request, ente: str, file: File[UploadedFile], motivazione: Form[str]
             "versione": new.versione,
             "stato_versione": new.stato_versione,
             "indicatori": new.indicatori.count(),
-            "avvisi": [p.message for p in problems if p.severity == "warning"] + [w.message for w in loaded.warnings],
+            "avvisi": [w["message"] for w in warnings],
         },
     )
 
@@ -602,8 +585,7 @@ def bilancio(request, ente: str, anno: int):
     tables = selectors.bilancio(e, anno)
     computed = b.calcola(tables.preventivo) if tables.preventivo else {}
     pn = b.proiezione(tables.patrimonio, tables.preventivo) if tables.patrimonio and tables.preventivo else None
-    piano = selectors.current_plan(e, anno)
-    found = b.check_bilancio(tables, piano=selectors.plan_for(piano) if piano else None)
+    found = selectors.bilancio_controlli(e, anno, tables)
     return {
         "anno": row.anno,
         "fonte": row.fonte,
@@ -641,13 +623,14 @@ def personale(request, ente: str):
     row = m.Personale.objects.filter(ente=e).first()
     if row is None:
         raise Http404("Nessun registro del personale.")
-    reg = pe.registro_from_data(row.dati)
-    years = pe.anni(reg)
-    comp = []
-    for y in years:
-        c = pe.composizione(reg, y)
-        for r in (*c.categorie, c.totale_ruolo, c.dirigenti, c.non_di_ruolo, c.totale):
-            comp.append({"anno": y, "voce": r.voce, "donne": r.donne, "uomini": r.uomini, "totale": r.totale})
+    reg = selectors.registro(e)
+    years, table = selectors.staff_composition(reg)
+    comp = [
+        {"anno": y, "voce": r.voce, "donne": r.donne, "uomini": r.uomini, "totale": r.totale}
+        for k, y in enumerate(years)
+        for _key, cells in table
+        for r in (cells[k],)
+    ]
     inds = []
     for y in years:
         for ind in pe.indicatori_genere(reg, y):
@@ -758,7 +741,7 @@ def contesto(request, ente: str):
     row = m.Contesto.objects.filter(ente=e).first()
     if row is None:
         raise Http404("Nessun dato di contesto.")
-    data = co.contesto_from_data(row.dati)
+    data = selectors.contesto(e)
     return {
         "mappa": None,
         **co.contesto_to_data(data),

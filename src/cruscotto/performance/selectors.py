@@ -337,14 +337,31 @@ def resources(ente: m.Ente, anno: int) -> dict:
     """The budget tables of ``anno`` (the plan's first year), the staff register and the context data,
     as engine values, for the documents (``bilancio=None``, ``personale=None``, ``contesto=None``
     where the ente has none)."""
+    return {"bilancio": bilancio(ente, anno), "personale": registro(ente), "contesto": contesto(ente)}
+
+
+def registro(ente: m.Ente):
+    """The ente's staff register as engine records; None where it has none."""
     from cruscotto.engine.personale import registro_from_data
 
     staff = m.Personale.objects.filter(ente=ente).values_list("dati", flat=True).first()
-    return {
-        "bilancio": bilancio(ente, anno),
-        "personale": registro_from_data(staff) if staff else None,
-        "contesto": contesto(ente),
-    }
+    return registro_from_data(staff) if staff else None
+
+
+STAFF_TOTALS = ("totale_ruolo", "dirigenti", "non_di_ruolo", "totale")
+
+
+def staff_composition(registro) -> tuple[list[int], list[tuple[str, list]]]:
+    """The staff composition of every year of the register, for the staff page and the API alike:
+    the years, and one row per line of the table (each category, then the in-role total, the
+    managers, the staff not in role, the grand total), each with its engine ``Riga`` per year."""
+    from cruscotto.engine import personale as pe
+
+    years = pe.anni(registro)
+    comps = [pe.composizione(registro, y) for y in years]
+    rows = [(cat, [c.categoria(cat) for c in comps]) for cat in pe.CATEGORIE]
+    rows += [(key, [getattr(c, key) for c in comps]) for key in STAFF_TOTALS]
+    return years, rows
 
 
 def bilancio(ente: m.Ente, anno: int):

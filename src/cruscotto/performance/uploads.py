@@ -10,6 +10,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cruscotto.engine.errors import PlanError
+from cruscotto.engine.validation import validate_plan
+from cruscotto.files import LoadedPlan, load_plan
+
 from . import permissions, services
 
 UPLOAD_LIMIT = 10 * 1024 * 1024  # 10 MiB: far above a real plan (the demo XLSX is 40 KB)
@@ -22,6 +26,40 @@ def uploads_dir():
     d = settings.VAR_DIR / "uploads"
     d.mkdir(exist_ok=True)
     return d
+
+
+def plan_file_refusal(name: str, size: int) -> str | None:
+    """Why an uploaded plan file is refused before it is read (its type, its size), or None."""
+    suffix = Path(name or "").suffix.lower()
+    if suffix not in UPLOAD_TYPES:
+        return _("Formato non ammesso: %(s)s (ammessi: %(t)s).") % {"s": suffix or "—", "t": ", ".join(UPLOAD_TYPES)}
+    if size > UPLOAD_LIMIT:
+        return _("File troppo grande (massimo 10 MB).")
+    return None
+
+
+def preview_plan(path: Path, ente) -> tuple[LoadedPlan | None, list[dict], list[dict]]:
+    """Read and check an uploaded plan without writing anything: the plan, its errors (nothing
+    may be written while there are any) and its warnings, for the page and the API alike."""
+    try:
+        # A sheet without a Piano tab belongs to the ente of the page or call it is uploaded through.
+        loaded = load_plan(path, ente=(ente.codice, ente.nome))
+    except PlanError as exc:
+        return None, [p.as_dict() for p in exc.problems], []
+    problems = loaded.locate(validate_plan(loaded.piano))
+    errors = [p.as_dict() for p in problems if p.severity == "error"]
+    warnings = [p.as_dict() for p in loaded.warnings] + [p.as_dict() for p in problems if p.severity == "warning"]
+    if loaded.piano.ente.codice != ente.codice:
+        errors.insert(
+            0,
+            {
+                "code": "ente",
+                "message": _("Il file è il piano dell'ente %(f)s, non di %(e)s.")
+                % {"f": loaded.piano.ente.codice, "e": ente.codice},
+                "where": "ente.codice",
+            },
+        )
+    return loaded, errors, warnings
 
 
 TABLE_TYPES = (".csv", ".xlsx")

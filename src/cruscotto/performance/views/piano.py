@@ -13,14 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cruscotto.engine.errors import ParseError, PlanError
+from cruscotto.engine.errors import ParseError
 from cruscotto.engine.numbers import parse_date
-from cruscotto.engine.validation import validate_plan
-from cruscotto.files import load_plan
 
 from .. import editing, permissions, selectors, services
 from .. import models as m
-from ..uploads import UPLOAD_LIMIT, UPLOAD_TYPES, uploads_dir
+from ..uploads import plan_file_refusal, preview_plan, uploads_dir
 from .base import on_draft, with_plan
 
 
@@ -81,30 +79,6 @@ def _require_plan_editor(request, ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
 
 
-def _preview(path, ente):
-    """Read and check an uploaded plan without writing anything."""
-
-    try:
-        # A sheet without a Piano tab belongs to the ente of the page it is uploaded on.
-        loaded = load_plan(path, ente=(ente.codice, ente.nome))
-    except PlanError as exc:
-        return None, [p.as_dict() for p in exc.problems], []
-    problems = loaded.locate(validate_plan(loaded.piano))
-    errors = [p.as_dict() for p in problems if p.severity == "error"]
-    warnings = [p.as_dict() for p in loaded.warnings] + [p.as_dict() for p in problems if p.severity == "warning"]
-    if loaded.piano.ente.codice != ente.codice:
-        errors.insert(
-            0,
-            {
-                "code": "ente",
-                "message": _("Il file è il piano dell'ente %(f)s, non di %(e)s.")
-                % {"f": loaded.piano.ente.codice, "e": ente.codice},
-                "where": "ente.codice",
-            },
-        )
-    return loaded, errors, warnings
-
-
 @with_plan
 @on_draft
 def piano_pagina(request, ente, anno, piano):
@@ -137,13 +111,9 @@ def piano_importa(request, ente, anno, piano):
             {"errors": [{"code": "file", "message": _("Nessun file scelto."), "where": ""}], "warnings": []},
             status=422,
         )
+    msg = plan_file_refusal(upload.name, upload.size)
     suffix = Path(upload.name).suffix.lower()
-    if suffix not in UPLOAD_TYPES or upload.size > UPLOAD_LIMIT:
-        msg = (
-            _("Formato non ammesso (ammessi: %(t)s).") % {"t": ", ".join(UPLOAD_TYPES)}
-            if suffix not in UPLOAD_TYPES
-            else _("File troppo grande (massimo 10 MB).")
-        )
+    if msg is not None:
         return render(
             request,
             "performance/piano_anteprima.html",
@@ -155,7 +125,7 @@ def piano_importa(request, ente, anno, piano):
     with open(path, "wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    loaded, errors, warnings = _preview(path, ente)
+    loaded, errors, warnings = preview_plan(path, ente)
     if errors:
         path.unlink(missing_ok=True)
     summary = None
@@ -196,7 +166,7 @@ def piano_conferma(request, ente, anno, piano):
     path = uploads_dir() / token
     if not path.exists():
         raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
-    loaded, errors, _warnings = _preview(path, ente)
+    loaded, errors, _warnings = preview_plan(path, ente)
     if errors:
         path.unlink(missing_ok=True)
         return render(request, "performance/piano_anteprima.html", {"errors": errors, "warnings": []}, status=422)

@@ -117,19 +117,21 @@ def personale(request, ente, anno, piano):
         "import_errors": import_errors,
         "azioni_positive": context.azioni_positive if context else (),
     }
-    if row is not None:
-        registro = pe.registro_from_data(row.dati)
-        years = pe.anni(registro)
-        comps = [pe.composizione(registro, y) for y in years]
+    registro = selectors.registro(ente) if row is not None else None
+    if registro is not None:
+        years, composition = selectors.staff_composition(registro)
+        labels = {
+            "totale_ruolo": _("Totale in ruolo"),
+            "dirigenti": _("Dirigenti"),
+            "non_di_ruolo": _("Non di ruolo"),
+            "totale": _("Totale generale"),
+        }
         ctx["anni"] = years
+        # A category nobody is in, in any year, is not a line of the table.
         ctx["composizione"] = [
-            (cat, [(c.categoria(cat).donne, c.categoria(cat).uomini) for c in comps])
-            for cat in pe.CATEGORIE
-            if any(c.categoria(cat).totale for c in comps)
-        ] + [
-            (_("Totale in ruolo"), [(c.totale_ruolo.donne, c.totale_ruolo.uomini) for c in comps]),
-            (_("Dirigenti"), [(c.dirigenti.donne, c.dirigenti.uomini) for c in comps]),
-            (_("Totale generale"), [(c.totale.donne, c.totale.uomini) for c in comps]),
+            (labels.get(key, key), [(r.donne, r.uomini) for r in cells])
+            for key, cells in composition
+            if key in labels or any(r.totale for r in cells)
         ]
         tip = [pe.tipologia_contrattuale(registro, y) for y in years]
         ctx["tipologia"] = [(t.anno, t.tempo_pieno.totale, t.tempo_parziale.totale, t.totale.totale) for t in tip]
@@ -163,8 +165,8 @@ def contesto(request, ente, anno, piano):
             return stored
     row = m.Contesto.objects.filter(ente=ente).first()
     ctx: dict = {"row": row, "import_errors": import_errors}
-    if row is not None:
-        data = co.contesto_from_data(row.dati)
+    data = selectors.contesto(ente) if row is not None else None
+    if data is not None:
         ctx["contesto"] = data
         ctx["findings"] = co.check_contesto(data)
         ctx["partecipate"] = [(p, quota_italiana(p)) for p in data.partecipate]
