@@ -55,20 +55,20 @@ ACTIONS = {
     "elimina nodo": ("post", "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.2/elimina/", {}, {"admin", "controllo"}),
     "adozione": (
         "post",
-        "/CCIAA-PT/2020/ciclo/",
-        {"azione": "adotta", "versione": 1, "atto": "Delibera n. 1", "atto_data": "30/01/2020"},
+        "/CCIAA-PT/2020/ciclo/adotta/",
+        {"versione": 1, "atto": "Delibera n. 1", "atto_data": "30/01/2020"},
         {"admin", "controllo"},
     ),
     "chiusura periodo": (
         "post",
-        "/CCIAA-PT/2020/ciclo/",
-        {"azione": "chiudi_periodo", "periodo": "S1"},
+        "/CCIAA-PT/2020/ciclo/chiudi-periodo/",
+        {"periodo": "S1"},
         {"admin", "controllo"},
     ),
     "commento OIV": (
         "post",
-        "/CCIAA-PT/2020/ciclo/",
-        {"azione": "commenta", "oggetto": "D2-4", "testo": "Verificare"},
+        "/CCIAA-PT/2020/ciclo/commenta/",
+        {"oggetto": "D2-4", "testo": "Verificare"},
         {"oiv"},
     ),
 }

@@ -33,9 +33,8 @@ def test_a_draft_until_the_oiv_validates_then_the_act(as_user, ente, piano, tmp_
     assert "BOZZA" in draft and "non è ancora validata" in draft and "non ancora adottato" in draft
     assert (
         c.post(
-            URL,
+            URL + "adotta/",
             {
-                "azione": "adotta",
                 "versione": piano.versione,
                 "atto": "Delibera di Giunta n. 12",
                 "atto_data": "30/01/2020",
@@ -43,30 +42,22 @@ def test_a_draft_until_the_oiv_validates_then_the_act(as_user, ente, piano, tmp_
         ).status_code
         == 302
     )
-    c.post(URL, {"azione": "sposta", "verso": "in_monitoraggio"})
+    c.post(URL + "sposta/", {"verso": "in_monitoraggio"})
     c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "88", "periodo": ""}, HTTP_HX_REQUEST="true")
-    c.post(URL, {"azione": "sposta", "verso": "consuntivo_chiuso"})
+    c.post(URL + "sposta/", {"verso": "consuntivo_chiuso"})
     r = c.post(
         "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
         {"valore": "91", "periodo": "", "correzione": "dato definitivo della fonte"},
         HTTP_HX_REQUEST="true",
     )
     assert r.status_code == 200
-    assert (
-        oiv.post(URL, {"azione": "commenta", "oggetto": "D2-4", "testo": "Indicare la fonte del dato"}).status_code
-        == 302
-    )
-    assert (
-        oiv.post(URL, {"azione": "commenta", "oggetto": "", "testo": "Relazione chiara e completa"}).status_code == 302
-    )
-    assert (
-        oiv.post(URL, {"azione": "sposta", "verso": "in_monitoraggio", "nota": "Manca la fonte di D2-4"}).status_code
-        == 302
-    )
-    c.post(URL, {"azione": "sposta", "verso": "consuntivo_chiuso"})
+    assert oiv.post(URL + "commenta/", {"oggetto": "D2-4", "testo": "Indicare la fonte del dato"}).status_code == 302
+    assert oiv.post(URL + "commenta/", {"oggetto": "", "testo": "Relazione chiara e completa"}).status_code == 302
+    assert oiv.post(URL + "sposta/", {"verso": "in_monitoraggio", "nota": "Manca la fonte di D2-4"}).status_code == 302
+    c.post(URL + "sposta/", {"verso": "consuntivo_chiuso"})
     before = _document_text(ente, piano, tmp_path)
     assert "BOZZA" in before and "provvisorio fino alla validazione" in before
-    assert oiv.post(URL, {"azione": "sposta", "verso": "validato_oiv"}).status_code == 302
+    assert oiv.post(URL + "sposta/", {"verso": "validato_oiv"}).status_code == 302
 
     text = _document_text(ente, piano, tmp_path)
     assert "BOZZA" not in text

@@ -6,7 +6,17 @@ write goes through ``services``. One module per feature; ``urls.py`` names them 
 
 from .aree import area, area_mean, area_share, aree
 from .base import forbidden, healthz, home, not_found, on_draft, robots, server_error, with_plan
-from .ciclo import ciclo_pagina, registro, versioni_diff
+from .ciclo import (
+    ciclo_adotta,
+    ciclo_chiudi_periodo,
+    ciclo_commenta,
+    ciclo_elimina_bozza,
+    ciclo_pagina,
+    ciclo_rimodula,
+    ciclo_sposta,
+    registro,
+    versioni_diff,
+)
 from .documenti import documenti, documento_riprova, documento_scarica, documento_stato
 from .monitoraggio import monitoraggio, monitoraggio_riga
 from .piano import (
@@ -59,7 +69,13 @@ __all__ = [
     "documento_riprova",
     "documento_scarica",
     "documento_stato",
+    "ciclo_adotta",
+    "ciclo_chiudi_periodo",
+    "ciclo_commenta",
+    "ciclo_elimina_bozza",
     "ciclo_pagina",
+    "ciclo_rimodula",
+    "ciclo_sposta",
     "registro",
     "versioni_diff",
     "bilancio",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,87 +13,26 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
 from cruscotto.engine.diff import diff_plans
-from cruscotto.engine.errors import ParseError
-from cruscotto.engine.numbers import parse_date
 from cruscotto.files.tables import neutralise
 
 from .. import audit, permissions, selectors
 from .. import ciclo as lifecycle
 from .. import models as m
+from ..forms import AdozioneForm, BozzaForm, CommentoForm, PeriodoForm, RimodulazioneForm, SpostamentoForm, errors_of
 from .base import with_plan
 
 
-def _parse_date(text: str):
-
-    try:
-        return parse_date(text.strip()) if text.strip() else None
-    except ParseError:
-        raise ValidationError(_("Data non valida: %(v)s (atteso gg/mm/aaaa).") % {"v": text}) from None
-
-
 @with_plan
-@require_http_methods(["GET", "POST"])
+@require_GET
 def ciclo_pagina(request, ente, anno, piano):
+    return _render(request, ente, anno, piano)
+
+
+def _render(request, ente, anno, piano, errors: list[str] | None = None):
     cycle = m.Ciclo.objects.select_related("ente").get(pk=piano.ciclo_id)
-    errors: list[str] = []
-    if request.method == "POST":
-        action = request.POST.get("azione", "")
-        try:
-            if action == "adotta":
-                target = get_object_or_404(m.Piano, ciclo=cycle, versione=request.POST.get("versione"))
-                lifecycle.adotta(
-                    user=request.user,
-                    piano=target,
-                    atto=request.POST.get("atto", ""),
-                    atto_data=_parse_date(request.POST.get("atto_data", "")),
-                )
-                messages.success(request, _("Versione %(v)s adottata.") % {"v": target.versione})
-            elif action == "sposta":
-                lifecycle.sposta(
-                    user=request.user,
-                    ciclo=cycle,
-                    verso=request.POST.get("verso", ""),
-                    nota=request.POST.get("nota", ""),
-                )
-                messages.success(request, _("Ciclo aggiornato."))
-            elif action == "rimodula":
-                new = lifecycle.rimodula(
-                    user=request.user,
-                    piano=lifecycle.version_in_force(cycle) or piano,
-                    motivazione=request.POST.get("motivazione", ""),
-                )
-                messages.success(
-                    request,
-                    _("Rimodulazione avviata: la versione %(v)s è una bozza da modificare e poi adottare.")
-                    % {"v": new.versione},
-                )
-            elif action == "elimina_bozza":
-                lifecycle.elimina_bozza(
-                    user=request.user,
-                    piano=get_object_or_404(m.Piano, ciclo=cycle, versione=request.POST.get("versione")),
-                )
-                messages.success(request, _("Bozza eliminata."))
-            elif action == "chiudi_periodo":
-                lifecycle.chiudi_periodo(
-                    user=request.user, ente=ente, anno=anno, periodo=request.POST.get("periodo", "")
-                )
-                messages.success(request, _("Periodo chiuso."))
-            elif action == "commenta":
-                lifecycle.commenta(
-                    user=request.user,
-                    ciclo=cycle,
-                    oggetto=request.POST.get("oggetto", ""),
-                    testo=request.POST.get("testo", ""),
-                )
-                messages.success(request, _("Commento registrato."))
-            else:
-                raise ValidationError(_("Azione sconosciuta."))
-            return redirect("ciclo", ente=ente.codice, anno=anno)
-        except ValidationError as exc:
-            errors = exc.messages
     versions = list(cycle.versioni.order_by("-versione"))
     ctx = {
         "ciclo": cycle,
@@ -106,10 +46,74 @@ def ciclo_pagina(request, ente, anno, piano):
         "comments": cycle.commenti.select_related("autore"),
         "can_edit": permissions.can_edit_plan(request.user, ente),
         "can_validate": permissions.can_validate(request.user, ente),
-        "errors": errors,
+        "errors": errors or [],
         "post": request.POST if errors else {},
     }
     return render(request, "performance/ciclo.html", ctx, status=422 if errors else 200)
+
+
+def _action(form_class: type[forms.Form], act):
+    """A POST action of the cycle page: its form checks the request, ``act(request, ente, anno,
+    piano, cycle, data)`` calls the service and returns the message; a refusal is shown on the page."""
+
+    @with_plan
+    @require_POST
+    def view(request, ente, anno, piano):
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _render(request, ente, anno, piano, errors_of(form))
+        cycle = m.Ciclo.objects.select_related("ente").get(pk=piano.ciclo_id)
+        try:
+            done = act(request, ente, anno, piano, cycle, form.cleaned_data)
+        except ValidationError as exc:
+            return _render(request, ente, anno, piano, exc.messages)
+        messages.success(request, done)
+        return redirect("ciclo", ente=ente.codice, anno=anno)
+
+    view.__name__ = view.__qualname__ = f"ciclo_{act.__name__.lstrip('_')}"
+    return view
+
+
+def _adotta(request, ente, anno, piano, cycle, data) -> str:
+    target = get_object_or_404(m.Piano, ciclo=cycle, versione=data["versione"])
+    lifecycle.adotta(user=request.user, piano=target, atto=data["atto"], atto_data=data["atto_data"])
+    return _("Versione %(v)s adottata.") % {"v": target.versione}
+
+
+def _sposta(request, ente, anno, piano, cycle, data) -> str:
+    lifecycle.sposta(user=request.user, ciclo=cycle, verso=data["verso"], nota=data["nota"])
+    return _("Ciclo aggiornato.")
+
+
+def _rimodula(request, ente, anno, piano, cycle, data) -> str:
+    new = lifecycle.rimodula(
+        user=request.user, piano=lifecycle.version_in_force(cycle) or piano, motivazione=data["motivazione"]
+    )
+    return _("Rimodulazione avviata: la versione %(v)s è una bozza da modificare e poi adottare.") % {"v": new.versione}
+
+
+def _elimina_bozza(request, ente, anno, piano, cycle, data) -> str:
+    lifecycle.elimina_bozza(user=request.user, piano=get_object_or_404(m.Piano, ciclo=cycle, versione=data["versione"]))
+    return _("Bozza eliminata.")
+
+
+def _chiudi_periodo(request, ente, anno, piano, cycle, data) -> str:
+    lifecycle.chiudi_periodo(user=request.user, ente=ente, anno=anno, periodo=data["periodo"])
+    return _("Periodo chiuso.")
+
+
+def _commenta(request, ente, anno, piano, cycle, data) -> str:
+    lifecycle.commenta(user=request.user, ciclo=cycle, oggetto=data["oggetto"], testo=data["testo"])
+    return _("Commento registrato.")
+
+
+# One view per action of the cycle page, each with its form (performance/forms.py).
+ciclo_adotta = _action(AdozioneForm, _adotta)
+ciclo_sposta = _action(SpostamentoForm, _sposta)
+ciclo_rimodula = _action(RimodulazioneForm, _rimodula)
+ciclo_elimina_bozza = _action(BozzaForm, _elimina_bozza)
+ciclo_chiudi_periodo = _action(PeriodoForm, _chiudi_periodo)
+ciclo_commenta = _action(CommentoForm, _commenta)
 
 
 @with_plan

@@ -1,0 +1,71 @@
+"""Forms of the pages' POST actions: every field typed, bounded to its column and cleaned before
+a service sees it. The services keep the rules (who may, in which state); a form only says
+whether the request is well formed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cruscotto.engine.errors import ParseError
+from cruscotto.engine.numbers import parse_date
+
+from . import models as m
+
+PERIODS = ("S1", "S2", "T1", "T2", "T3", "T4")
+
+
+class ItalianDateField(forms.Field):
+    """A date as offices write it: 31/12/2020, 31.12.2020, 31 dicembre 2020."""
+
+    def to_python(self, value) -> date | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > 40:
+            raise ValidationError(_("Data non valida: %(v)s (atteso gg/mm/aaaa).") % {"v": text[:40] + "…"})
+        try:
+            return parse_date(text)
+        except ParseError:
+            raise ValidationError(_("Data non valida: %(v)s (atteso gg/mm/aaaa).") % {"v": text}) from None
+
+
+class AdozioneForm(forms.Form):
+    versione = forms.IntegerField(min_value=1)
+    # The act may be missing here: the cycle says why an adoption needs it (ciclo.adotta).
+    atto = forms.CharField(required=False, max_length=200)
+    atto_data = ItalianDateField(required=False)
+
+
+class SpostamentoForm(forms.Form):
+    verso = forms.ChoiceField(choices=m.Ciclo.Stato.choices)
+    nota = forms.CharField(required=False, max_length=4000)
+
+
+class RimodulazioneForm(forms.Form):
+    motivazione = forms.CharField(required=False, max_length=4000)
+
+
+class BozzaForm(forms.Form):
+    versione = forms.IntegerField(min_value=1)
+
+
+class PeriodoForm(forms.Form):
+    periodo = forms.ChoiceField(choices=[(p, p) for p in PERIODS])
+
+
+class CommentoForm(forms.Form):
+    oggetto = forms.CharField(required=False, max_length=60)
+    testo = forms.CharField(required=False, max_length=20000)
+
+
+def errors_of(form: forms.Form) -> list[str]:
+    """A form's errors as the page lists them: the field's label, then the message."""
+    out = []
+    for field, messages in form.errors.items():
+        label = form.fields[field].label or field if field in form.fields else ""
+        out += [f"{label}: {msg}" if label else str(msg) for msg in messages]
+    return out
