@@ -1,0 +1,265 @@
+"""The API's schemas: what each endpoint takes and answers."""
+
+# No "from __future__ import annotations": django-ninja reads the annotations at import time.
+
+from datetime import date
+
+from ninja import Field, Schema
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict] | None = None
+
+
+class EnteOut(Schema):
+    codice: str
+    nome: str
+
+
+class VersioneOut(Schema):
+    versione: int
+    titolo: str
+    anni: list[int]
+    ciclo: int | None
+    stato_ciclo: str | None
+    stato_versione: str
+    atto: str
+    atto_data: date | None
+    motivazione: str
+
+
+class NodoOut(Schema):
+    codice: str
+    livello: str
+    nome: str
+    padre: str | None
+    achievement: float | None
+    stato: str
+    cruscotto: str
+    copertura: dict
+    risorse: float | None = None  # the resources the plan assigns to the node, in euro
+    strutture: dict[str, float | None] = {}  # an objective's responsible structures and their shares (%)
+
+
+class IndicatoreOut(Schema):
+    codice: str
+    nome: str
+    algoritmo: str
+    formula: str | None
+    polarita: str
+    peso: str | None
+    unita: str
+    strutture: list[str]
+    cruscotto: str
+    target: dict[str, str]
+    consuntivo: float | str | bool | None
+    achievement: float | None
+    stato: str
+
+
+class IndicatoreDettaglio(IndicatoreOut):
+    trace: dict
+
+
+class ConsuntivoOut(Schema):
+    codice: str
+    anno: int
+    periodo: str
+    valore: str
+    nota: str
+
+
+class ConsuntivoIn(Schema):
+    valore: str
+    nota: str = ""
+    correzione: str = ""
+
+
+class MisuraOut(Schema):
+    nome: str
+    anno: int
+    valore: float
+
+
+class MisuraIn(Schema):
+    # Strict: JSON true/false is not a number (lax pydantic would store it as 1.0/0.0).
+    valore: float | None = Field(..., strict=True)
+
+
+class CicloOut(Schema):
+    anno: int
+    stato: str
+    versione_in_vigore: int | None
+    bozza: int | None
+    passaggi_possibili: list[str]
+
+
+class CommentoIn(Schema):
+    oggetto: str = ""  # an indicator or objective code; empty: the Relazione as a whole
+    testo: str
+
+
+class CommentoOut(Schema):
+    oggetto: str
+    testo: str
+    autore: str
+    quando: str
+
+
+class PeriodoIn(Schema):
+    periodo: str  # "S1", "S2", or "" for the year
+
+
+class TransizioneIn(Schema):
+    verso: str
+    nota: str = ""
+
+
+class AdozioneIn(Schema):
+    versione: int
+    atto: str
+    atto_data: date
+
+
+class RimodulazioneIn(Schema):
+    motivazione: str
+
+
+class RegistroOut(Schema):
+    quando: str
+    utente: str
+    azione: str
+    oggetto: str
+    prima: dict | list | str | float | int | bool | None
+    dopo: dict | list | str | float | int | bool | None
+    motivo: str
+
+
+class ImportOut(Schema):
+    versione: int
+    stato_versione: str
+    indicatori: int
+    avvisi: list[str]
+
+
+class IndicatoriFiltri(Schema):
+    struttura: str | None = None
+    cruscotto: str | None = None
+    stato: str | None = None
+
+
+class ControlloOut(Schema):
+    code: str
+    where: str
+    message: str
+
+
+class BilancioOut(Schema):
+    anno: int
+    fonte: str
+    tabelle: dict
+    risultati: dict
+    patrimonio_netto: dict | None
+    controlli: list[ControlloOut]
+
+
+class IndicatoreGenereOut(Schema):
+    codice: str
+    dicitura: str
+    misura: str
+    anno: int
+    valore: float | None
+    numeratore: float
+    denominatore: int
+    spiegazione: str
+
+
+class PersonaleOut(Schema):
+    anni: list[int]
+    composizione: list[dict]
+    indicatori: list[IndicatoreGenereOut]
+
+
+class OrganoOut(Schema):
+    nome: str
+    ruolo: str
+    tipo: str
+
+
+class VoceStrutturaOut(Schema):
+    nome: str
+    descrizione: str
+
+
+class AreaAttivitaOut(Schema):
+    area: str
+    attivita: list[str]
+
+
+class StakeholderOut(Schema):
+    gruppo: str
+    nome: str
+    segnate: list[str] = Field(description="Le intestazioni delle colonne segnate")
+
+
+class MappaOut(Schema):
+    colonne: list[str] = Field(description="Intestazioni come stampate; una sotto-colonna è «intestazione: voce»")
+    righe: list[StakeholderOut]
+
+
+class PartecipataOut(Schema):
+    progressivo: str
+    nome: str
+    codice_fiscale: str
+    quota: float = Field(description="Punti percentuali: 0,21% è 0.21")
+    quota_stampata: str
+
+
+class CellaOut(Schema):
+    testo: str = Field(description="Come stampata")
+    numero: float | None = Field(description="La cifra, quando la cella è un numero (le percentuali in punti)")
+
+
+class QuoteOut(Schema):
+    colonna: str
+    valori: str
+    totale: str
+    completa: bool
+
+
+class TabellaContestoOut(Schema):
+    slug: str
+    titolo: str
+    intestazioni: list[str]
+    righe: list[list[CellaOut]]
+    origine: str = Field(description="«tabella»: stampata come tale; «testo»: cifre citate nel testo")
+    fonte: str
+    nota: str
+    quote: QuoteOut | None
+    confronta: str
+
+
+class AzionePositivaOut(Schema):
+    azione: str
+    descrizione: str
+    atto: str
+    riferimento: str
+
+
+class ContestoOut(Schema):
+    fonte: str
+    aggiornato_il: str
+    organi: list[OrganoOut]
+    struttura: list[VoceStrutturaOut]
+    attivita: list[AreaAttivitaOut]
+    mappa: MappaOut | None
+    partecipate: list[PartecipataOut]
+    tabelle: list[TabellaContestoOut]
+    azioni_positive: list[AzionePositivaOut] = Field(
+        default=[], description="Pari opportunità: il piano di azioni positive e gli obiettivi del CUG"
+    )
+    controlli: list[ControlloOut]
