@@ -62,6 +62,24 @@ class CommentoForm(forms.Form):
     testo = forms.CharField(required=False, max_length=20000)
 
 
+class ValoreForm(forms.Form):
+    """A row of the monitoring page: the value (or one per sub-measure, ``valore_1`` …), the note
+    and, in a closed period, the reason of the correction. The value's text is read by the
+    engine's one parser in the service (services.consuntivo_registra)."""
+
+    periodo = forms.ChoiceField(required=False, choices=[("", "")] + [(p, p) for p in PERIODS])
+    nota = forms.CharField(required=False, max_length=2000)
+    correzione = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, parti: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [f"valore_{k}" for k in range(1, parti + 1)] or ["valore"]
+        for name in names:
+            # The stored text is at most 100 characters; nobody types a longer value.
+            self.fields[name] = forms.CharField(required=False, max_length=100, strip=True)
+        self.value_fields = names
+
+
 def errors_of(form: forms.Form) -> list[str]:
     """A form's errors as the page lists them: the field's label, then the message."""
     out = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import models as m
 from .. import permissions, selectors, services
+from ..forms import PERIODS, ValoreForm, errors_of
 from .base import _page, with_plan
 
 
@@ -62,7 +64,9 @@ def monitoraggio(request, ente, anno, piano):
 @require_http_methods(["GET", "POST"])
 def monitoraggio_riga(request, ente, anno, piano, codice: str):
     """One row of the data-entry table: shown, edited in place (htmx), saved."""
-    periodo = request.POST.get("periodo", request.GET.get("periodo", ""))
+    periodo = request.GET.get("periodo", "")
+    if periodo not in ("", *PERIODS):
+        raise Http404(_("Periodo non valido."))
     row = get_object_or_404(
         m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice
     )
@@ -75,22 +79,29 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
     # A target with several measures takes one value each (CODICE#k, fields valore_k), saved together.
     fields = [(f"{codice}#{k}", f"valore_{k}") for k in range(1, len(target.parti) + 1)] if target is not None else []
     if request.method == "POST":
-        try:
-            with transaction.atomic():  # all the sub-measures or none
-                for code, field in fields or [(codice, "valore")]:
-                    services.consuntivo_registra(
-                        user=request.user,
-                        piano=piano,
-                        codice=code,
-                        anno=anno,
-                        periodo=periodo,
-                        testo=request.POST.get(field, ""),
-                        nota=request.POST.get("nota", ""),
-                        correzione=request.POST.get("correzione", ""),
-                    )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        form = ValoreForm(request.POST, parti=len(fields))
+        if not form.is_valid():
+            error = " ".join(errors_of(form))
             editing = True
+        else:
+            data = form.cleaned_data
+            periodo = data["periodo"] or periodo
+            try:
+                with transaction.atomic():  # all the sub-measures or none
+                    for code, field in fields or [(codice, "valore")]:
+                        services.consuntivo_registra(
+                            user=request.user,
+                            piano=piano,
+                            codice=code,
+                            anno=anno,
+                            periodo=periodo,
+                            testo=data[field],
+                            nota=data["nota"],
+                            correzione=data["correzione"],
+                        )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+                editing = True
     result = selectors.score(piano, anno, periodo=periodo)
     value = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
     saved = {c.codice: c for c in piano.consuntivi.filter(codice__startswith=f"{codice}#", anno=anno, periodo=periodo)}

@@ -1,0 +1,25 @@
+"""Every POST field of the monitoring row is checked by its form (performance/forms.py) before a
+service sees it: a period that does not exist or a text beyond its column is a 422 on the page,
+never a database error (PostgreSQL refuses 11 characters in a 10-character column)."""
+
+from __future__ import annotations
+
+from cruscotto.performance import models as m
+
+ROW = "/CCIAA-PT/2020/monitoraggio/B.2.1-1/"
+
+
+def test_the_monitoring_row_refuses_what_its_columns_cannot_hold(as_user, piano):
+    c = as_user("controllo")
+    before = m.Consuntivo.objects.count()
+    r = c.post(ROW, {"valore": "88", "periodo": "S1-INVENTATO"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "S1-INVENTATO" in r.content.decode()
+    r = c.post(ROW, {"valore": "8" * 101, "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "100" in r.content.decode()
+    r = c.post(ROW, {"valore": "88", "nota": "n" * 2001, "periodo": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422
+    assert m.Consuntivo.objects.count() == before
+    assert c.get(f"{ROW}?periodo={'X' * 11}").status_code == 404
+    # A well-formed row is saved as before.
+    assert c.post(ROW, {"valore": "88", "periodo": "S1"}, HTTP_HX_REQUEST="true").status_code == 200
+    assert m.Consuntivo.objects.filter(codice="B.2.1-1", periodo="S1", valore="88").exists()
