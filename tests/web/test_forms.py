@@ -23,3 +23,15 @@ def test_the_monitoring_row_refuses_what_its_columns_cannot_hold(as_user, piano)
     # A well-formed row is saved as before.
     assert c.post(ROW, {"valore": "88", "periodo": "S1"}, HTTP_HX_REQUEST="true").status_code == 200
     assert m.Consuntivo.objects.filter(codice="B.2.1-1", periodo="S1", valore="88").exists()
+
+
+def test_the_events_and_documents_forms_check_their_fields(as_user, piano):
+    c = as_user("controllo")
+    r = c.post("/CCIAA-PT/2020/eventi/", {"codice": "T0", "data": "31/02/2020"})
+    assert r.status_code == 200 and "Data non valida: 31/02/2020" in r.content.decode()
+    assert c.post("/CCIAA-PT/2020/eventi/", {"codice": "T" * 201, "data": ""}).status_code == 200
+    assert m.Evento.objects.get(piano=piano, codice="T0").data is None  # nothing written
+    assert (
+        c.post("/CCIAA-PT/2020/documenti/", {"tipo": "relazione", "formato": "pdf", "periodo": "X" * 11}).status_code
+        == 404
+    )

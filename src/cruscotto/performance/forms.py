@@ -80,6 +80,21 @@ class ValoreForm(forms.Form):
         self.value_fields = names
 
 
+class EventoForm(forms.Form):
+    """The date of an event (T0, an undeclared one): a date, or empty to clear it."""
+
+    codice = forms.CharField(max_length=200)
+    data = ItalianDateField(required=False)
+
+
+class DocumentoForm(forms.Form):
+    """A document to queue: which, in which format, for which period (the monitoring report)."""
+
+    tipo = forms.CharField(max_length=20)
+    formato = forms.CharField(max_length=10)
+    periodo = forms.ChoiceField(required=False, choices=[(p, p) for p in PERIODS])
+
+
 def errors_of(form: forms.Form) -> list[str]:
     """A form's errors as the page lists them: the field's label, then the message."""
     out = []

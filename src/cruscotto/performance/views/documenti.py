@@ -14,6 +14,7 @@ from cruscotto.documents.build import KINDS
 
 from .. import lavori
 from .. import models as m
+from ..forms import DocumentoForm
 from .base import with_plan
 
 
@@ -24,12 +25,11 @@ def documenti(request, ente, anno, piano):
     if request.method == "GET":
         mine = m.Lavoro.objects.filter(ente=ente, richiedente=request.user).order_by("-creato")[:10]
         return render(request, "performance/documenti.html", {"kinds": KINDS, "lavori": mine})
-    kind, fmt = request.POST.get("tipo", ""), request.POST.get("formato", "")
-    if fmt not in KINDS.get(kind, ()):
+    form = DocumentoForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["formato"] not in KINDS.get(form.cleaned_data["tipo"], ()):
         raise Http404(_("Documento non disponibile."))
-    periodo = request.POST.get("periodo", "S1")
-    if periodo not in ("S1", "S2", "T1", "T2", "T3", "T4"):
-        raise Http404(_("Periodo non valido."))
+    kind, fmt = form.cleaned_data["tipo"], form.cleaned_data["formato"]
+    periodo = form.cleaned_data["periodo"] or "S1"
     try:
         job = lavori.avvia_documento(
             user=request.user, ente=ente, piano=piano, anno=anno, kind=kind, fmt=fmt, periodo=periodo

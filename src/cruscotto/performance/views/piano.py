@@ -13,11 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cruscotto.engine.errors import ParseError
-from cruscotto.engine.numbers import parse_date
-
 from .. import editing, permissions, selectors, services
 from .. import models as m
+from ..forms import EventoForm, errors_of
 from ..uploads import plan_file_refusal, preview_plan, uploads_dir
 from .base import on_draft, with_plan
 
@@ -28,16 +26,17 @@ def eventi(request, ente, anno, piano):
 
     error = None
     if request.method == "POST":
-        code = request.POST.get("codice", "")
-        text = request.POST.get("data", "").strip()
-        try:
-            value = parse_date(text) if text else None
-            services.evento_imposta_data(user=request.user, piano=piano, codice=code, data=value)
-            return redirect("eventi", ente=ente.codice, anno=anno)
-        except ParseError:
-            error = (code, _("Data non valida: %(v)s (atteso gg/mm/aaaa).") % {"v": text})
-        except m.Evento.DoesNotExist:
-            raise Http404(_("Evento non trovato.")) from None
+        form = EventoForm(request.POST)
+        if not form.is_valid():
+            error = (request.POST.get("codice", "")[:200], " ".join(errors_of(form)))
+        else:
+            try:
+                services.evento_imposta_data(
+                    user=request.user, piano=piano, codice=form.cleaned_data["codice"], data=form.cleaned_data["data"]
+                )
+                return redirect("eventi", ente=ente.codice, anno=anno)
+            except m.Evento.DoesNotExist:
+                raise Http404(_("Evento non trovato.")) from None
     plan = selectors.plan_for(piano)
     dates = plan.date_eventi()
     uses = []
