@@ -35,3 +35,17 @@ def test_the_events_and_documents_forms_check_their_fields(as_user, piano):
         c.post("/CCIAA-PT/2020/documenti/", {"tipo": "relazione", "formato": "pdf", "periodo": "X" * 11}).status_code
         == 404
     )
+
+
+def test_the_plan_editor_bounds_every_field_to_its_column(as_user, piano):
+    c = as_user("controllo")
+    url = "/CCIAA-PT/2020/piano/indicatori/B.2.1-1/"
+    page = c.get(url)
+    assert page.status_code == 200
+    r = c.post(url, {"nome": "Nome", "unita": "u" * 101, "polarita": "crescente", "cruscotto": "ente"})
+    assert r.status_code == 422 and "unita: " in r.content.decode()
+    r = c.post(url, {"nome": "Nome", "strutture": ["S" * 41], "polarita": "crescente", "cruscotto": "ente"})
+    assert r.status_code == 422 and "40 caratteri" in r.content.decode()
+    node = "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.2/"
+    assert c.post(node, {"nome": "N", "peso": "9" * 21, "note": ""}).status_code == 422
+    assert m.Indicatore.objects.get(piano=piano, codice="B.2.1-1").unita != "u" * 101

@@ -95,6 +95,55 @@ class DocumentoForm(forms.Form):
     periodo = forms.ChoiceField(required=False, choices=[(p, p) for p in PERIODS])
 
 
+class IndicatoreForm(forms.Form):
+    """An indicator edited on the plan page: each field bounded to its column (the plan's own
+    rules, a target read by the engine, come after, in editing.py)."""
+
+    codice = forms.CharField(required=False, max_length=40)
+    nome = forms.CharField(required=False, max_length=4000)
+    algoritmo = forms.CharField(required=False, max_length=4000)
+    formula = forms.CharField(required=False, max_length=2000)
+    etichette = forms.CharField(required=False, max_length=200)
+    polarita = forms.CharField(required=False, max_length=20)
+    peso = forms.CharField(required=False, max_length=20)
+    unita = forms.CharField(required=False, max_length=100)
+    tipologia = forms.CharField(required=False, max_length=200)
+    fonte = forms.CharField(required=False, max_length=200)
+    media_cluster = forms.CharField(required=False, max_length=100)
+    note = forms.CharField(required=False, max_length=4000)
+    cruscotto = forms.ChoiceField(required=False, choices=m.Cruscotto.choices)
+
+    def __init__(self, *args, anni=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for y in anni:
+            # Longer targets are never parsed (engine/targets.MAX_TARGET_CHARS): 600 is plenty.
+            self.fields[f"target_{y}"] = forms.CharField(required=False, max_length=600)
+
+    def clean(self):
+        data = super().clean()
+        codes = self.data.getlist("strutture") if hasattr(self.data, "getlist") else []
+        if any(len(c) > 40 for c in codes):
+            self.add_error(None, _("Codice di struttura troppo lungo (massimo 40 caratteri)."))
+        return data
+
+
+class NodoForm(forms.Form):
+    """A level of the tree edited or added on the plan page."""
+
+    codice = forms.CharField(required=False, max_length=40)
+    nome = forms.CharField(required=False, max_length=2000)
+    peso = forms.CharField(required=False, max_length=20)
+    note = forms.CharField(required=False, max_length=4000)
+
+
+def field_errors(form: forms.Form) -> dict[str, list[str]]:
+    """A form's errors by field, as the plan editor's templates show them; all of them also under
+    ``generale``, each with its field's name, since not every field shows its own."""
+    out = {k: [str(msg) for msg in v] for k, v in form.errors.items() if k != "__all__"}
+    out["generale"] = errors_of(form)
+    return out
+
+
 def errors_of(form: forms.Form) -> list[str]:
     """A form's errors as the page lists them: the field's label, then the message."""
     out = []

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import editing, permissions, selectors, services
 from .. import models as m
-from ..forms import EventoForm, errors_of
+from ..forms import EventoForm, IndicatoreForm, NodoForm, errors_of, field_errors
 from ..uploads import plan_file_refusal, preview_plan, uploads_dir
 from .base import on_draft, with_plan
 
@@ -227,11 +227,15 @@ def indicatore_modifica(request, ente, anno, piano, codice: str):
     errors = {}
     if request.method == "POST":
         values = _indicator_values(request.POST, piano.anni)
-        try:
-            editing.indicatore_aggiorna(user=request.user, piano=piano, codice=codice, values=values)
-            return redirect("indicatore", ente=ente.codice, anno=anno, codice=codice)
-        except ValidationError as exc:
-            errors = _form_errors(exc)
+        checked = IndicatoreForm(request.POST, anni=piano.anni)
+        if not checked.is_valid():
+            errors = field_errors(checked)
+        else:
+            try:
+                editing.indicatore_aggiorna(user=request.user, piano=piano, codice=codice, values=values)
+                return redirect("indicatore", ente=ente.codice, anno=anno, codice=codice)
+            except ValidationError as exc:
+                errors = _form_errors(exc)
         form = values
     else:
         form = {
@@ -252,13 +256,17 @@ def indicatore_nuovo(request, ente, anno, piano, livello: str, padre: str):
     form = {"polarita": "crescente", "cruscotto": "ente", "target": {}, "strutture": [], "etichette": []}
     if request.method == "POST":
         form = _indicator_values(request.POST, piano.anni)
-        try:
-            row = editing.indicatore_crea(
-                user=request.user, piano=piano, livello=livello, codice_padre=padre, values=form
-            )
-            return redirect("indicatore", ente=ente.codice, anno=anno, codice=row.codice)
-        except ValidationError as exc:
-            errors = _form_errors(exc)
+        checked = IndicatoreForm(request.POST, anni=piano.anni)
+        if not checked.is_valid():
+            errors = field_errors(checked)
+        else:
+            try:
+                row = editing.indicatore_crea(
+                    user=request.user, piano=piano, livello=livello, codice_padre=padre, values=form
+                )
+                return redirect("indicatore", ente=ente.codice, anno=anno, codice=row.codice)
+            except ValidationError as exc:
+                errors = _form_errors(exc)
     return _indicator_form(request, piano, form, errors, parent=(livello, padre))
 
 
@@ -316,11 +324,15 @@ def nodo_modifica(request, ente, anno, piano, livello: str, codice: str):
     form = {"nome": node.get("nome", ""), "peso": node.get("peso") or "", "note": node.get("note") or ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in ("nome", "peso", "note")}
-        try:
-            editing.nodo_aggiorna(user=request.user, piano=piano, livello=livello, codice=codice, **form)
-            return redirect("piano", ente=ente.codice, anno=anno)
-        except ValidationError as exc:
-            errors = _form_errors(exc)
+        checked = NodoForm(request.POST)
+        if not checked.is_valid():
+            errors = field_errors(checked)
+        else:
+            try:
+                editing.nodo_aggiorna(user=request.user, piano=piano, livello=livello, codice=codice, **form)
+                return redirect("piano", ente=ente.codice, anno=anno)
+            except ValidationError as exc:
+                errors = _form_errors(exc)
     return render(
         request,
         "performance/nodo_form.html",
@@ -340,17 +352,21 @@ def nodo_nuovo(request, ente, anno, piano, livello: str, padre: str):
     errors, form = {}, {"codice": "", "nome": "", "peso": ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
-        try:
-            editing.nodo_crea(
-                user=request.user,
-                piano=piano,
-                livello_padre=livello,
-                codice_padre=None if livello == "piano" else padre,
-                **form,
-            )
-            return redirect("piano", ente=ente.codice, anno=anno)
-        except ValidationError as exc:
-            errors = _form_errors(exc)
+        checked = NodoForm(request.POST)
+        if not checked.is_valid():
+            errors = field_errors(checked)
+        else:
+            try:
+                editing.nodo_crea(
+                    user=request.user,
+                    piano=piano,
+                    livello_padre=livello,
+                    codice_padre=None if livello == "piano" else padre,
+                    **form,
+                )
+                return redirect("piano", ente=ente.codice, anno=anno)
+            except ValidationError as exc:
+                errors = _form_errors(exc)
     ctx = {
         "form": form,
         "errors": errors,
