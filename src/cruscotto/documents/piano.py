@@ -97,14 +97,33 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     the budget, staff and gender tables are computed from the data instead of typed; with
     ``contesto`` (engine.contesto.Contesto) the activities, the stakeholder map, the organs, the
     structure and the partecipate of chapter 1 and the tables of chapter 2 come from the data."""
-    from . import contesto as ctx
-    from .risorse import bilancio_blocks, personale_blocks
 
     first, last = piano.anni[0], piano.anni[-1]
     years = list(piano.anni)
     blocks: list = [Heading("Premessa")]
     blocks += _section(piano, "premessa") or [Paragraph(f"{piano.titolo} di {piano.ente.nome}.")]
+    blocks += _presentazione(piano, bilancio, personale, contesto)
+    blocks += _contesto_esterno(piano, contesto)
+    blocks += _pianificazione(piano, first, last, years)
+    blocks += _fondo(piano)
+    blocks += _programmazione(piano, first, personale)
+    blocks += _individuale(piano)
 
+    return Document(
+        title=f"Piano della performance {first}-{last}",
+        subtitle=piano.titolo,
+        author=piano.ente.nome,
+        blocks=tuple(blocks),
+        date_text="",
+    )
+
+
+def _presentazione(piano, bilancio, personale, contesto) -> list:
+    """Chapter 1: the body, its organisation and staff, its resources."""
+    from . import contesto as ctx
+    from .risorse import bilancio_blocks, personale_blocks
+
+    blocks: list = []
     blocks.append(Heading(f"1. Presentazione di {piano.ente.nome}"))
     intro = _section(piano, "presentazione", "1.1 Mission e principali attività")
     if not piano.sezioni.get("presentazione") and piano.mission:
@@ -138,14 +157,26 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
         blocks += bilancio_blocks(bilancio, piano=piano)
     else:
         blocks += _section(piano, "risorse", "1.3 Bilancio. Le risorse economiche")
+    return blocks
 
+
+def _contesto_esterno(piano, contesto) -> list:
+    """Chapter 2: the external context."""
+    from . import contesto as ctx
+
+    blocks: list = []
     blocks.append(Heading("2. Analisi del contesto esterno"))
     external = _section(piano, "contesto_esterno")
     if contesto and contesto.tabelle:
         blocks += ctx.contesto_esterno(external, contesto)
     else:
         blocks += external or [Paragraph("Sezione da redigere.", "note")]
+    return blocks
 
+
+def _pianificazione(piano, first, last, years) -> list:
+    """Chapter 3.1-3.2: the tree, the strategy map, the cruscotto di ente."""
+    blocks: list = []
     blocks.append(Heading("3. Pianificazione"))
     blocks += _section(piano, "pianificazione", "3.1 Albero della performance")
     if not piano.sezioni.get("pianificazione"):
@@ -220,7 +251,12 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
                             landscape=True,
                         )
                     )
+    return blocks
 
+
+def _fondo(piano) -> list:
+    """The fund's objectives and their timing."""
+    blocks: list = []
     if piano.fondo:
         f = piano.fondo
         blocks.append(Heading("Obiettivi per l'integrazione del fondo (art. 67 c. 5 CCNL 2016-2018)", 3))
@@ -249,9 +285,17 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
                         (1, 4),
                     )
                 )
+    return blocks
 
+
+def _programmazione(piano, first, personale) -> list:
+    """Chapter 3.3-3.4: the cascading by area, programmes and budget, gender."""
+    from .risorse import personale_blocks
+
+    blocks: list = []
     blocks.append(Heading("3.3 Programmazione annuale: gli obiettivi operativi per area", 2))
     assigned = piano.responsabili()  # an indicator's structures, else its objective's
+    rows: list[tuple[Cell, ...]]
     for os_ in piano.obiettivi_strategici():
         rows = []
         for oo in os_.obiettivi_operativi:
@@ -276,7 +320,8 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     if piano.programmi:
         blocks.append(Heading("Programmi, azioni e progetti: il budget", 3))
         for pg in piano.programmi:
-            rows, groups = [], set()
+            rows = []
+            groups: set[int] = set()
             for a in pg.azioni:
                 groups.add(len(rows))
                 rows.append((Cell(f"{a.codice or ''} {a.nome}".strip(), bold=True), Cell(""), Cell(""), Cell("")))
@@ -321,12 +366,18 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
         blocks += personale_blocks(personale, years=[y for y in _genere_years(personale, first)], parts=("genere",))
     else:
         blocks += _section(piano, "analisi_di_genere", "3.4 Analisi di genere")
+    return blocks
 
+
+def _individuale(piano) -> list:
+    """Chapter 4: from organisational to individual performance."""
+    blocks: list = []
     blocks.append(Heading("4. Dalla performance organizzativa alla performance individuale"))
     blocks += _section(piano, "performance_individuale")
     for s in piano.schede_individuali:
         blocks.append(Heading(f"Scheda individuale: {s.nome} ({s.anno})", 2))
-        rows, groups = [], set()
+        rows: list[tuple[Cell, ...]] = []
+        groups: set[int] = set()
         for z in s.sezioni:
             groups.add(len(rows))
             rows.append((Cell(f"{z.codice} – {z.nome}", bold=True), Cell(z.peso_testo or "", "right"), Cell("")))
@@ -342,11 +393,4 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
                 frozenset(groups),
             )
         )
-
-    return Document(
-        title=f"Piano della performance {first}-{last}",
-        subtitle=piano.titolo,
-        author=piano.ente.nome,
-        blocks=tuple(blocks),
-        date_text="",
-    )
+    return blocks

@@ -50,7 +50,6 @@ def build_relazione(
 ) -> Document:
     """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
     come from the data (the budget tables, the indicators computed from the staff register)."""
-    from .risorse import bilancio_blocks, personale_blocks, utilizzo_blocks
 
     anno = result.anno
     nodes = result.nodi
@@ -62,8 +61,28 @@ def build_relazione(
         if r.cruscotto == "ente":
             counts[r.stato.value] = counts.get(r.stato.value, 0) + 1
     blocks: list = []
+    blocks += _presentazione(piano, result, persp, counts)
+    blocks += _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto)
+    blocks += _performance_organizzativa(piano, result, nodes, strategic, indicators)
+    blocks += _genere(piano, anno, personale)
+    blocks += _obiettivi_individuali(result)
+    blocks += _processo(piano, result)
+    blocks += _allegato(result)
 
-    # 1 -------------------------------------------------------------------------------
+    return Document(
+        title=f"Relazione sulla performance {anno}",
+        subtitle=piano.titolo,
+        author=piano.ente.nome,
+        blocks=tuple(blocks),
+        date_text=f"Dati al {result.as_of:%d/%m/%Y}",
+        draft_note="Documento generato con dati di esempio inventati" if example_data else "",
+    )
+
+
+def _presentazione(piano, result, persp, counts) -> list:
+    """1. Presentation and main results."""
+    anno = result.anno
+    blocks: list = []
     blocks.append(Heading("1. Presentazione e principali risultati"))
     blocks.append(
         Paragraph(
@@ -153,8 +172,14 @@ def build_relazione(
                 + (", importo provvisorio fino alla validazione dell'OIV." if f.provvisorio else ".")
             )
         )
+    return blocks
 
-    # 2 -------------------------------------------------------------------------------
+
+def _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto) -> list:
+    """2. Context and resources."""
+    from .risorse import bilancio_blocks, personale_blocks, utilizzo_blocks
+
+    blocks: list = []
     blocks.append(Heading("2. Il contesto e le risorse"))
     for title, text in (("Mandato istituzionale", piano.mandato), ("Mission", piano.mission), ("Vision", piano.vision)):
         if text:
@@ -179,8 +204,14 @@ def build_relazione(
         blocks.append(Heading("Le risorse economiche", 2))
         blocks += bilancio_blocks(bilancio, piano=piano) if bilancio else []
         blocks += use
+    return blocks
 
-    # 3 -------------------------------------------------------------------------------
+
+def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> list:
+    """3. Organisational performance (tree, map, objectives, indicators, fund)."""
+    anno = result.anno
+    soglia = piano.regole.soglia_raggiunto
+    blocks: list = []
     blocks.append(Heading("3. La performance organizzativa"))
     blocks.append(Heading("3.1 L'albero della performance", 2))
     tree_rows: list[tuple[Cell, ...]] = []
@@ -329,8 +360,14 @@ def build_relazione(
                 )
             )
             figure += 1
+    return blocks
 
-    # 4 -------------------------------------------------------------------------------
+
+def _genere(piano, anno, personale) -> list:
+    """4. Gender."""
+    from .risorse import personale_blocks
+
+    blocks: list = []
     blocks.append(Heading("4. Bilancio di genere"))
     gender_years = [y for y in sorted({d.anno for d in personale}) if y <= anno][-3:] if personale else []
     if gender_years:
@@ -351,8 +388,12 @@ def build_relazione(
         blocks += markdown_blocks(_without_first_heading(piano.sezioni["analisi_di_genere"]), base_level=2)
     else:
         blocks.append(Paragraph("Il piano non riporta un'analisi di genere.", "note"))
+    return blocks
 
-    # 5 -------------------------------------------------------------------------------
+
+def _obiettivi_individuali(result) -> list:
+    """5. Individual objectives."""
+    blocks: list = []
     blocks.append(Heading("5. Gli obiettivi individuali"))
     if not result.schede:
         blocks.append(Paragraph("Nessuna scheda individuale per l'anno."))
@@ -391,8 +432,12 @@ def build_relazione(
         notes = [w for sec in s.sezioni for w in sec["trace"].get("avvisi", [])]
         if notes:
             blocks.append(Paragraph("Avvisi sui pesi: " + "; ".join(notes) + ".", "note"))
+    return blocks
 
-    # 6 -------------------------------------------------------------------------------
+
+def _processo(piano, result) -> list:
+    """6. The measurement process."""
+    blocks: list = []
     blocks.append(Heading("6. Il processo di misurazione e valutazione"))
     regole = piano.regole
     blocks.append(
@@ -417,8 +462,12 @@ def build_relazione(
     if result.warnings:
         blocks.append(Heading("Avvisi della misurazione", 2))
         blocks.append(Bullets(tuple(result.warnings)))
+    return blocks
 
-    # Allegati ------------------------------------------------------------------------
+
+def _allegato(result) -> list:
+    """The annex: each indicator's computation."""
+    blocks: list = []
     blocks.append(Heading("Allegato – Indicatori e calcolo"))
     annex = tuple(
         (Cell(r_.codice), Cell(r_.nome), Cell(" · ".join(r_.trace.get("passi", [])[-2:]))) for r_ in result.indicatori
@@ -431,12 +480,4 @@ def build_relazione(
             (0.8, 3, 4),
         )
     )
-
-    return Document(
-        title=f"Relazione sulla performance {anno}",
-        subtitle=piano.titolo,
-        author=piano.ente.nome,
-        blocks=tuple(blocks),
-        date_text=f"Dati al {result.as_of:%d/%m/%Y}",
-        draft_note="Documento generato con dati di esempio inventati" if example_data else "",
-    )
+    return blocks
