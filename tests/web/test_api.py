@@ -290,3 +290,23 @@ def test_a_plan_sheet_takes_the_ente_of_the_call_not_of_its_file_name(db, demo_p
         r = api("controllo").post("/api/v1/enti/CCIAA-PT/piani", {"file": fh})
     assert r.status_code == 201, r.content[:800]
     assert r.json()["indicatori"] == 79
+
+
+def test_inputs_beyond_their_columns_are_422_naming_the_field(db, piano):
+    """As the pages' forms: an OIV comment subject over 60 characters, a value over 100, a period
+    over 10 are refused with the field named, never a database error (PostgreSQL refuses them)."""
+    oiv, c = api("oiv"), api("controllo")
+    r = oiv.post(
+        "/api/v1/enti/CCIAA-PT/cicli/2020/commenti",
+        data=json.dumps({"oggetto": "X" * 61, "testo": "t"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "oggetto" in json.dumps(r.json())
+    r = put(c, "/api/v1/enti/CCIAA-PT/2020/consuntivi/B.2.1-1", {"valore": "8" * 101})
+    assert r.status_code == 422 and "valore" in json.dumps(r.json())
+    r = c.post(
+        "/api/v1/enti/CCIAA-PT/2020/periodi-chiusi",
+        data=json.dumps({"periodo": "S" * 11}),
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "periodo" in json.dumps(r.json())

@@ -73,10 +73,12 @@ class ConsuntivoOut(Schema):
     nota: str
 
 
+# Inputs are bounded to their columns, as the pages' forms are (performance/forms.py): a longer
+# text is a 422 naming the field, never a database error (PostgreSQL refuses it, SQLite keeps it).
 class ConsuntivoIn(Schema):
-    valore: str
-    nota: str = ""
-    correzione: str = ""
+    valore: str = Field(..., max_length=100)
+    nota: str = Field("", max_length=2000)
+    correzione: str = Field("", max_length=2000)
 
 
 class MisuraOut(Schema):
@@ -99,8 +101,8 @@ class CicloOut(Schema):
 
 
 class CommentoIn(Schema):
-    oggetto: str = ""  # an indicator or objective code; empty: the Relazione as a whole
-    testo: str
+    oggetto: str = Field("", max_length=60)  # an indicator or objective code; empty: the Relazione as a whole
+    testo: str = Field(..., max_length=20000)
 
 
 class CommentoOut(Schema):
@@ -111,22 +113,22 @@ class CommentoOut(Schema):
 
 
 class PeriodoIn(Schema):
-    periodo: str  # "S1", "S2", or "" for the year
+    periodo: str = Field(..., max_length=10)  # "S1", "S2", or "" for the year
 
 
 class TransizioneIn(Schema):
-    verso: str
-    nota: str = ""
+    verso: str = Field(..., max_length=20)
+    nota: str = Field("", max_length=4000)
 
 
 class AdozioneIn(Schema):
     versione: int
-    atto: str
+    atto: str = Field(..., max_length=200)
     atto_data: date
 
 
 class RimodulazioneIn(Schema):
-    motivazione: str
+    motivazione: str = Field(..., max_length=4000)
 
 
 class RegistroOut(Schema):
