@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from .model import (
+    Ambito,
     Cruscotto,
     Fondo,
     Indicatore,
@@ -358,15 +359,28 @@ def score_plan(
     scopes: dict[int, Cruscotto] = {}
     objectives: list[Pesata] = []  # the strategic objectives of the cruscotto di ente (regole.ente = obiettivi)
 
-    def visit(level: str, obj: Nodo, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura, list[Pesata]]:
+    by_code = {p.codice: p for p in piano.prospettive}
+
+    def kids_of(level: str, obj: Nodo | Ambito) -> list[tuple[str, Nodo]]:
+        # An ambito names its perspectives by code (model.Ambito); every other node holds its children.
+        if isinstance(obj, Ambito):
+            return [("prospettiva", by_code[c]) for c in obj.prospettive if c in by_code]
+        return children_of(level, obj)
+
+    def visit(level: str, obj: Nodo | Ambito, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura, list[Pesata]]:
         """The node's figure, scope and coverage, and the indicators that roll up into it."""
         index = len(nodes)
         nodes.append(None)  # parents come before their children in the list
-        scope = scope_of(level, obj, scopes)
+        kids = kids_of(level, obj)
+        if isinstance(obj, Ambito):  # an ambito is an ente node when any of its perspectives is
+            ente = not kids or any(scope_of(lv, k, scopes) is Cruscotto.ENTE for lv, k in kids)
+            scope = Cruscotto.ENTE if ente else Cruscotto.AREA
+        else:
+            scope = scope_of(level, obj, scopes)
         children: list[Pesata] = []
         leaves: list[Pesata] = []
         coverage = Copertura()
-        for kind, child in children_of(level, obj):
+        for kind, child in kids:
             if isinstance(child, Indicatore):  # kind == "indicatore"
                 r = ind(child)
                 pesata, child_scope = Pesata(child.codice, kind, child.peso, r.achievement, r.stato), child.cruscotto
@@ -393,32 +407,13 @@ def score_plan(
 
     persp_children = []
     entity_coverage = Copertura()
+    # The top of the tree: the ambiti (a fifth level, when the plan has one), each the mean of
+    # its perspectives, and the perspectives in none.
     grouped = piano.ambito_di()
-    by_code = {p.codice: p for p in piano.prospettive}
-    for amb in piano.ambiti:
-        # The fifth level: the mean of its perspectives; the entity is then the mean of the ambiti.
-        index = len(nodes)
-        nodes.append(None)
-        children, coverage = [], Copertura()
-        visited = [visit("prospettiva", by_code[c], f"ambito:{amb.codice}") for c in amb.prospettive if c in by_code]
-        scope = (
-            Cruscotto.ENTE if any(sc is Cruscotto.ENTE for _p, sc, _c, _l in visited) or not visited else Cruscotto.AREA
-        )
-        for pesata, sc, cov, _leaves in visited:
-            if in_scope(scope, sc):
-                children.append(pesata)
-                coverage = coverage + cov
-        a, stato, trace, w = weighted_mean(children, f"ambito {amb.codice}", regole)
-        warnings.extend(w)
-        trace["copertura"] = coverage.as_dict()
-        nodes[index] = RisultatoNodo(amb.codice, "ambito", amb.nome, a, stato, trace, scope.value, None, coverage)
-        if scope is Cruscotto.ENTE:
-            persp_children.append(Pesata(amb.codice, "ambito", amb.peso, a, stato))
-            entity_coverage = entity_coverage + coverage
-    for p in piano.prospettive:
-        if p.codice in grouped:
-            continue
-        pesata, scope, coverage, _leaves = visit("prospettiva", p, None)
+    tops: list[tuple[str, Nodo | Ambito]] = [("ambito", a) for a in piano.ambiti]
+    tops += [("prospettiva", p) for p in piano.prospettive if p.codice not in grouped]
+    for level, top in tops:
+        pesata, scope, coverage, _leaves = visit(level, top, None)
         if scope is Cruscotto.ENTE:
             persp_children.append(pesata)
             entity_coverage = entity_coverage + coverage

@@ -182,14 +182,15 @@ def node_code(siblings: list[dict[str, Any]], text: str, parent: str | None, pre
     and its place under the parent ("5.1"), or ``prefix`` and its place at the top ("P2").
     A level the sheet does not have is one node with its parent's code."""
     code, name = split_node(text)
+    real_parent = parent if parent and parent != "-" else None
     if text in IMPLICIT.values():
-        return (parent if parent and parent != "-" else "-"), name
+        return real_parent or "-", name
     if code == name and (re.search(r"\s", name) or len(name) > CODE_LIMIT):
         for it in siblings:
             if fold(str(it.get("nome", ""))) == fold(name):
                 return str(it["codice"]), name
         n = len(siblings) + 1
-        return (f"{parent}.{n}" if parent and parent != "-" and text not in IMPLICIT.values() else f"{prefix}{n}"), name
+        return (f"{real_parent}.{n}" if real_parent else f"{prefix}{n}"), name
     return code, name
 
 
@@ -396,11 +397,10 @@ def tabular_to_plan(
                     if it.get(k) in (None, "", [], {}):
                         it[k] = v
                     elif fold(str(it[k])) != fold(str(v)):
-                        label = {"peso": "peso", "risorse": "risorse", "strutture": "strutture", "quote": "quote"}[k]
                         warnings.append(
                             Problem(
-                                f"{label}_diverso",
-                                f"{code}: {label} {v!r} diverso da {it[k]!r}; si tiene il primo",
+                                f"{k}_diverso",
+                                f"{code}: {k} {v!r} diverso da {it[k]!r}; si tiene il primo",
                                 where,
                                 "warning",
                             )

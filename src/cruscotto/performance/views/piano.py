@@ -198,6 +198,17 @@ def _form_errors(exc: ValidationError) -> dict[str, list[str]]:
     return errors
 
 
+def _checked_save(form, save):
+    """The plan editor's POST: the form bounds each field to its column, then ``save`` calls the
+    service (which checks the plan's rules). Returns the errors by field, or ``save``'s response."""
+    if not form.is_valid():
+        return field_errors(form), None
+    try:
+        return {}, save()
+    except ValidationError as exc:
+        return _form_errors(exc), None
+
+
 def _indicator_values(post, anni) -> dict:
     return {
         "codice": post.get("codice", ""),
@@ -227,15 +238,14 @@ def indicatore_modifica(request, ente, anno, piano, codice: str):
     errors = {}
     if request.method == "POST":
         values = _indicator_values(request.POST, piano.anni)
-        checked = IndicatoreForm(request.POST, anni=piano.anni)
-        if not checked.is_valid():
-            errors = field_errors(checked)
-        else:
-            try:
-                editing.indicatore_aggiorna(user=request.user, piano=piano, codice=codice, values=values)
-                return redirect("indicatore", ente=ente.codice, anno=anno, codice=codice)
-            except ValidationError as exc:
-                errors = _form_errors(exc)
+
+        def save():
+            editing.indicatore_aggiorna(user=request.user, piano=piano, codice=codice, values=values)
+            return redirect("indicatore", ente=ente.codice, anno=anno, codice=codice)
+
+        errors, done = _checked_save(IndicatoreForm(request.POST, anni=piano.anni), save)
+        if done:
+            return done
         form = values
     else:
         form = {
@@ -256,17 +266,16 @@ def indicatore_nuovo(request, ente, anno, piano, livello: str, padre: str):
     form = {"polarita": "crescente", "cruscotto": "ente", "target": {}, "strutture": [], "etichette": []}
     if request.method == "POST":
         form = _indicator_values(request.POST, piano.anni)
-        checked = IndicatoreForm(request.POST, anni=piano.anni)
-        if not checked.is_valid():
-            errors = field_errors(checked)
-        else:
-            try:
-                row = editing.indicatore_crea(
-                    user=request.user, piano=piano, livello=livello, codice_padre=padre, values=form
-                )
-                return redirect("indicatore", ente=ente.codice, anno=anno, codice=row.codice)
-            except ValidationError as exc:
-                errors = _form_errors(exc)
+
+        def save():
+            row = editing.indicatore_crea(
+                user=request.user, piano=piano, livello=livello, codice_padre=padre, values=form
+            )
+            return redirect("indicatore", ente=ente.codice, anno=anno, codice=row.codice)
+
+        errors, done = _checked_save(IndicatoreForm(request.POST, anni=piano.anni), save)
+        if done:
+            return done
     return _indicator_form(request, piano, form, errors, parent=(livello, padre))
 
 
@@ -324,15 +333,14 @@ def nodo_modifica(request, ente, anno, piano, livello: str, codice: str):
     form = {"nome": node.get("nome", ""), "peso": node.get("peso") or "", "note": node.get("note") or ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in ("nome", "peso", "note")}
-        checked = NodoForm(request.POST)
-        if not checked.is_valid():
-            errors = field_errors(checked)
-        else:
-            try:
-                editing.nodo_aggiorna(user=request.user, piano=piano, livello=livello, codice=codice, **form)
-                return redirect("piano", ente=ente.codice, anno=anno)
-            except ValidationError as exc:
-                errors = _form_errors(exc)
+
+        def save():
+            editing.nodo_aggiorna(user=request.user, piano=piano, livello=livello, codice=codice, **form)
+            return redirect("piano", ente=ente.codice, anno=anno)
+
+        errors, done = _checked_save(NodoForm(request.POST), save)
+        if done:
+            return done
     return render(
         request,
         "performance/nodo_form.html",
@@ -352,21 +360,15 @@ def nodo_nuovo(request, ente, anno, piano, livello: str, padre: str):
     errors, form = {}, {"codice": "", "nome": "", "peso": ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
-        checked = NodoForm(request.POST)
-        if not checked.is_valid():
-            errors = field_errors(checked)
-        else:
-            try:
-                editing.nodo_crea(
-                    user=request.user,
-                    piano=piano,
-                    livello_padre=livello,
-                    codice_padre=None if livello == "piano" else padre,
-                    **form,
-                )
-                return redirect("piano", ente=ente.codice, anno=anno)
-            except ValidationError as exc:
-                errors = _form_errors(exc)
+
+        def save():
+            parent = None if livello == "piano" else padre
+            editing.nodo_crea(user=request.user, piano=piano, livello_padre=livello, codice_padre=parent, **form)
+            return redirect("piano", ente=ente.codice, anno=anno)
+
+        errors, done = _checked_save(NodoForm(request.POST), save)
+        if done:
+            return done
     ctx = {
         "form": form,
         "errors": errors,
