@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .engine import display
 from .engine.model import Indicatore
 from .engine.numbers import parse_value
 from .engine.scoring import STATO_TESTO
@@ -262,12 +263,9 @@ STATUS_TEXT = {k: v[1] for k, v in MAP_FILL.items()}
 
 
 def _pct(x: float | None) -> str:
-    """Italian percent, rounded half-up on the decimal value as in the pages and documents."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    if x is None:
-        return "—"
-    return f"{_fmt(float(Decimal(repr(float(x))).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)))}%"
+    """Italian percent as in the pages and documents (engine/display.py), without ",00" on a
+    chart's whole figure (100%)."""
+    return display.pct(x).replace(",00%", "%")
 
 
 def entity_gauge(

@@ -49,3 +49,28 @@ def test_the_plan_editor_bounds_every_field_to_its_column(as_user, piano):
     node = "/CCIAA-PT/2020/piano/obiettivo_operativo/B.2.2/"
     assert c.post(node, {"nome": "N", "peso": "9" * 21, "note": ""}).status_code == 422
     assert m.Indicatore.objects.get(piano=piano, codice="B.2.1-1").unita != "u" * 101
+
+
+def test_the_fund_what_if_bounds_its_values(as_user, piano):
+    """A what-if value beyond its field is marked as unreadable, never tried; nothing is saved."""
+    c = as_user("consultazione")
+    stored = list(m.Consuntivo.objects.filter(piano=piano).values_list("codice", "valore"))
+    r = c.post("/CCIAA-PT/2020/fondo/", {"v-D2-4": "9" * 101}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "D2-4 = «" in r.content.decode()
+    r = c.post("/CCIAA-PT/2020/fondo/", {"v-D2-4": "50", "v-NON-DEL-FONDO": "1"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200  # a code that is not the fund's is not a field: ignored
+    assert list(m.Consuntivo.objects.filter(piano=piano).values_list("codice", "valore")) == stored
+
+
+def test_the_tables_upload_checks_its_fields(as_user, ente):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = as_user("controllo")
+    before = m.Bilancio.objects.get(ente=ente, anno=2020).dati
+    r = c.post("/CCIAA-PT/2020/bilancio/", {"azione": "x" * 50})
+    assert r.status_code == 422 and "Nessun file scelto." in r.content.decode()
+    f = SimpleUploadedFile("misure.csv", b"misura,anno,valore\nproventi_correnti,2019,5.541.421\n")
+    r = c.post("/CCIAA-PT/2020/bilancio/", {"azione": "bilancio-e-altro", "file": [f]})
+    assert r.status_code == 422 and "bilancio-e-altro" in r.content.decode()
+    assert m.Bilancio.objects.get(ente=ente, anno=2020).dati == before
+    assert as_user("consultazione").post("/CCIAA-PT/2020/bilancio/", {}).status_code == 403

@@ -18,6 +18,7 @@ then levels above the indicator weigh equally.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -302,184 +303,206 @@ def _plan_sheet(path: Path) -> dict[str, Any] | None:
 def tabular_to_plan(
     table: Table, base: dict[str, Any] | None = None, *, ente: tuple[str, str] | None = None
 ) -> TabularResult:
-    warnings: list[Problem] = []
-    known = dict(_KNOWN)
-    years: dict[str, dict[int, int]] = {"storico": {}, "target": {}, "consuntivo": {}}
-    for idx, h in enumerate(table.headers):
-        m = _YEAR_COL.match(fold(h))
-        if m:
-            years[m.group(1)][int(m.group(2))] = idx
-    cols, unknown = match_headers(table, known)
-    for h in unknown:
-        if not _YEAR_COL.match(fold(h)):
-            warnings.append(
-                Problem("colonna_sconosciuta", f"colonna {h!r} ignorata", f"{table.source}, riga 1", "warning")
-            )
-    # The sheet takes the levels it is given (docs/tabular.md): at least one level column,
-    # the indicator's name; codes may be missing or repeat under different objectives.
-    missing = [label for key, label in COLUMNS[4:6] if key not in cols and key != "codice"]
-    level_keys = [key for key, _label in COLUMNS[:4] if key in cols]
-    if not level_keys:
-        missing.insert(
-            0, "una colonna di livello (Prospettiva, Linea strategica, Obiettivo strategico o Obiettivo operativo)"
-        )
-    if missing:
-        raise ParseError(f"colonne obbligatorie mancanti: {', '.join(missing)}", where=f"{table.source}, riga 1")
-    # Only operational objectives given: they are the objectives the indicators hang on.
-    if level_keys == ["obiettivo_operativo"]:
-        cols["obiettivo_strategico"] = cols.pop("obiettivo_operativo")
-        level_keys = ["obiettivo_strategico"]
-    code_counts: dict[str, int] = {}
-    if "codice" in cols:
-        for _n, c in table.rows:
-            code = cell_text(c[cols["codice"]]) if cols["codice"] < len(c) else ""
-            code_counts[code] = code_counts.get(code, 0) + 1
-    above: dict[str, str] = {}
+    """The plan of a sheet: one row per indicator under its levels (docs/tabular.md). ``base``
+    is the plan data of a ``Piano`` tab (its title, events, skeleton), ``ente`` the ente the
+    upload belongs to when the sheet names none. Every bad row is reported at once (PlanError)."""
+    reader = _SheetReader(table)
+    data = reader.start(base or {}, ente)
+    for n, cells in table.rows:
+        reader.row(n, cells)
+    if reader.problems:
+        raise PlanError(reader.problems, table.source)
+    # Map native-reader paths back to spreadsheet rows in error messages.
+    rows_by_path = _row_paths(data)
+    try:
+        piano = plan_from_data(data, table.source)
+    except PlanError as exc:
+        for pr in exc.problems:
+            for prefix, row in rows_by_path.items():
+                if pr.where.startswith(prefix):
+                    pr.where = f"riga {row} ({pr.where[len(prefix) :].lstrip('.') or 'indicatore'})"
+                    break
+        raise
+    return TabularResult(piano, reader.valori, reader.warnings, reader.righe)
 
-    data: dict[str, Any] = base or {}
-    data.setdefault("formato", "cruscotto/piano@1")
-    ente_col = cols.get("ente")
-    sheet_ente = next(
-        (
-            cell_text(c[ente_col])
-            for _n, c in table.rows
-            if ente_col is not None and ente_col < len(c) and cell_text(c[ente_col])
-        ),
-        "",
-    )
-    if sheet_ente:
-        code, name = split_node(sheet_ente)
-        data.setdefault("ente", {"codice": code, "nome": name})
-    elif ente is not None:
-        data.setdefault("ente", {"codice": ente[0], "nome": ente[1]})
-    else:
-        data.setdefault(
-            "ente", {"codice": Path(table.source).stem.upper()[:30] or "ENTE", "nome": Path(table.source).stem}
-        )
-    # Events named in the sheet's Eventi column are declared before any target is read.
-    declared = {str(e.get("codice")) for e in data.get("eventi") or []}
-    ev_col = cols.get("eventi")
-    for n, c in table.rows:
-        if ev_col is not None and ev_col < len(c) and cell_text(c[ev_col]):
-            for e in _events_from_cell(cell_text(c[ev_col]), f"{table.source}, riga {n}, colonna Eventi"):
+
+CellOf = Callable[[str], str]  # a row's cell by column key
+
+
+class _SheetReader:
+    """The reading of one sheet, row by row, into native plan data (files/native.py)."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.warnings: list[Problem] = []
+        self.problems: list[Problem] = []
+        self.valori = Valori()
+        self.righe: dict[str, int] = {}  # indicator code -> row
+        self.above: dict[str, str] = {}  # the last level cells: an empty one repeats them (merged cells)
+        self.owners: dict[tuple[str, str], str] = {}  # (level, code) -> the parent it was first under
+        self.years: dict[str, dict[int, int]] = {"storico": {}, "target": {}, "consuntivo": {}}
+        for idx, h in enumerate(table.headers):
+            m = _YEAR_COL.match(fold(h))
+            if m:
+                self.years[m.group(1)][int(m.group(2))] = idx
+        self.cols = self._columns()
+        self.code_counts: dict[str, int] = {}
+        if "codice" in self.cols:
+            for _n, c in table.rows:
+                code = cell_text(c[self.cols["codice"]]) if self.cols["codice"] < len(c) else ""
+                self.code_counts[code] = self.code_counts.get(code, 0) + 1
+        self.data: dict[str, Any] = {}
+
+    def _columns(self) -> dict[str, int]:
+        """The known columns; unknown ones are warnings, missing required ones an error."""
+        table = self.table
+        cols, unknown = match_headers(table, dict(_KNOWN))
+        for h in unknown:
+            if not _YEAR_COL.match(fold(h)):
+                self.warnings.append(
+                    Problem("colonna_sconosciuta", f"colonna {h!r} ignorata", f"{table.source}, riga 1", "warning")
+                )
+        # The sheet takes the levels it is given (docs/tabular.md): at least one level column,
+        # the indicator's name; codes may be missing or repeat under different objectives.
+        missing = [label for key, label in COLUMNS[4:6] if key not in cols and key != "codice"]
+        level_keys = [key for key, _label in COLUMNS[:4] if key in cols]
+        if not level_keys:
+            missing.insert(
+                0, "una colonna di livello (Prospettiva, Linea strategica, Obiettivo strategico o Obiettivo operativo)"
+            )
+        if missing:
+            raise ParseError(f"colonne obbligatorie mancanti: {', '.join(missing)}", where=f"{table.source}, riga 1")
+        # Only operational objectives given: they are the objectives the indicators hang on.
+        if level_keys == ["obiettivo_operativo"]:
+            cols["obiettivo_strategico"] = cols.pop("obiettivo_operativo")
+        return cols
+
+    def _column_texts(self, key: str) -> Iterator[tuple[int, str]]:
+        i = self.cols.get(key)
+        for n, c in self.table.rows:
+            if i is not None and i < len(c) and cell_text(c[i]):
+                yield n, cell_text(c[i])
+
+    def start(self, data: dict[str, Any], ente: tuple[str, str] | None) -> dict[str, Any]:
+        """The plan's own data before the rows: the ente, the events, the title, the skeleton."""
+        source = self.table.source
+        self.data = data
+        data.setdefault("formato", "cruscotto/piano@1")
+        sheet_ente = next((text for _n, text in self._column_texts("ente")), "")
+        if sheet_ente:
+            code, name = split_node(sheet_ente)
+            data.setdefault("ente", {"codice": code, "nome": name})
+        elif ente is not None:
+            data.setdefault("ente", {"codice": ente[0], "nome": ente[1]})
+        else:
+            data.setdefault("ente", {"codice": Path(source).stem.upper()[:30] or "ENTE", "nome": Path(source).stem})
+        # Events named in the sheet's Eventi column are declared before any target is read.
+        declared = {str(e.get("codice")) for e in data.get("eventi") or []}
+        for n, text in self._column_texts("eventi"):
+            for e in _events_from_cell(text, f"{source}, riga {n}, colonna Eventi"):
                 if e["codice"] not in declared:
                     declared.add(e["codice"])
                     data.setdefault("eventi", []).append(e)
-    plan_years = sorted(years["target"]) or sorted(years["consuntivo"])
-    data.setdefault("piano", {"titolo": Path(table.source).stem, "anni": plan_years})
-    skeleton = data.get("prospettive") or []
-    data["prospettive"] = skeleton
-    # Indicators come from the rows only: clear any in the skeleton.
-    for p in skeleton:
-        for ln in p.get("linee") or []:
-            for os_ in ln.get("obiettivi_strategici") or []:
-                os_["indicatori"] = []
-                for oo in os_.get("obiettivi_operativi") or []:
-                    oo["indicatori"] = []
+        plan_years = sorted(self.years["target"]) or sorted(self.years["consuntivo"])
+        data.setdefault("piano", {"titolo": Path(source).stem, "anni": plan_years})
+        data["prospettive"] = data.get("prospettive") or []
+        # Indicators come from the rows only: clear any in the skeleton.
+        for p in data["prospettive"]:
+            for ln in p.get("linee") or []:
+                for os_ in ln.get("obiettivi_strategici") or []:
+                    os_["indicatori"] = []
+                    for oo in os_.get("obiettivi_operativi") or []:
+                        oo["indicatori"] = []
+        return data
 
-    def find(items: list[dict[str, Any]], code: str, name: str, key: str, where: str, **attrs: Any) -> dict[str, Any]:
+    def find(
+        self, items: list[dict[str, Any]], code: str, name: str, key: str, where: str, **attrs: Any
+    ) -> dict[str, Any]:
         """The node with that code under its parent (made on its first row). A level's weight,
         resources and structures repeat on each of its rows: the first non-empty is kept, and a
         different one is a warning."""
         attrs = {k: v for k, v in attrs.items() if v not in ("", None, [], {})}
         for it in items:
-            if str(it.get("codice")) == code:
-                if name and it.get("nome") and it["nome"] != name and name != code:
-                    warnings.append(
-                        Problem(
-                            "nome_diverso",
-                            f"{code}: nome {name!r} diverso da {it['nome']!r}; si tiene il primo",
-                            where,
-                            "warning",
-                        )
-                    )
-                for k, v in attrs.items():
-                    if it.get(k) in (None, "", [], {}):
-                        it[k] = v
-                    elif fold(str(it[k])) != fold(str(v)):
-                        warnings.append(
-                            Problem(
-                                f"{k}_diverso",
-                                f"{code}: {k} {v!r} diverso da {it[k]!r}; si tiene il primo",
-                                where,
-                                "warning",
-                            )
-                        )
-                return it
+            if str(it.get("codice")) != code:
+                continue
+            if name and it.get("nome") and it["nome"] != name and name != code:
+                msg = f"{code}: nome {name!r} diverso da {it['nome']!r}; si tiene il primo"
+                self.warnings.append(Problem("nome_diverso", msg, where, "warning"))
+            for k, v in attrs.items():
+                if it.get(k) in (None, "", [], {}):
+                    it[k] = v
+                elif fold(str(it[k])) != fold(str(v)):
+                    msg = f"{code}: {k} {v!r} diverso da {it[k]!r}; si tiene il primo"
+                    self.warnings.append(Problem(f"{k}_diverso", msg, where, "warning"))
+            return it
         node = {"codice": code, "nome": name, key: [], **attrs}
         items.append(node)
         return node
 
-    owners: dict[tuple[str, str], str] = {}
-
-    def qualify(level: str, code: str, parent: str) -> str:
+    def qualify(self, level: str, code: str, parent: str) -> str:
         """A level's code printed again under another parent is another node: ``PARENT/CODE``
         (the same mission under two political priorities), as indicators' codes (docs/tabular.md)."""
-        owner = owners.setdefault((level, code), parent)
+        owner = self.owners.setdefault((level, code), parent)
         if owner == parent:
             return code
         qualified = f"{parent}/{code}"
-        owners.setdefault((level, qualified), parent)
+        self.owners.setdefault((level, qualified), parent)
         return qualified
 
-    valori = Valori()
-    problems: list[Problem] = []
-    righe: dict[str, int] = {}
-    for n, cells in table.rows:
-        where = f"{table.source}, riga {n}"
-
-        def cell(key: str) -> str:
-            i = cols.get(key)
-            return cell_text(cells[i]) if i is not None and i < len(cells) else ""
-
+    def _path(self, cell: CellOf, where: str) -> list[str] | None:
+        """The row's perspective, line and strategic objective (a level the plan lacks is one
+        implicit node; an empty cell repeats the row above); None, with the problem, if one is missing."""
         path_cells = []
         for key, _label in COLUMNS[:3]:
-            if key not in cols:
+            if key not in self.cols:
                 path_cells.append(IMPLICIT[key])  # a level the plan does not have: one node holds the next
                 continue
             text = cell(key)
-            if not text and key in above:
-                text = above[key]  # merged cells: an empty level cell repeats the row above
+            if not text and key in self.above:
+                text = self.above[key]  # merged cells: an empty level cell repeats the row above
             path_cells.append(text)
         if not all(path_cells):
             empty = [label for (key, label), v in zip(COLUMNS[:3], path_cells) if not v]
-            problems.append(
-                Problem(
-                    "senza_obiettivo", f"indicatore senza collocazione nell'albero: manca {', '.join(empty)}", where
-                )
-            )
-            continue
+            msg = f"indicatore senza collocazione nell'albero: manca {', '.join(empty)}"
+            self.problems.append(Problem("senza_obiettivo", msg, where))
+            return None
         for (key, _label), text in zip(COLUMNS[:3], path_cells):
-            if key in cols:
-                above[key] = text
-        ambito = None
-        if "ambito" in cols:
-            text = cell("ambito") or above.get("ambito", "")
-            if text:
-                above["ambito"] = text
-                ac, an = node_code(data.setdefault("ambiti", []), text, None, "A")
-                ambito = find(
-                    data["ambiti"],
-                    ac,
-                    an,
-                    "prospettive",
-                    where,
-                    peso=cell("peso_ambito"),
-                    risorse=cell("risorse_ambito"),
-                )
+            if key in self.cols:
+                self.above[key] = text
+        return path_cells
+
+    def _ambito(self, cell: CellOf, where: str) -> dict[str, Any] | None:
+        if "ambito" not in self.cols:
+            return None
+        text = cell("ambito") or self.above.get("ambito", "")
+        if not text:
+            return None
+        self.above["ambito"] = text
+        ac, an = node_code(self.data.setdefault("ambiti", []), text, None, "A")
+        return self.find(
+            self.data["ambiti"], ac, an, "prospettive", where, peso=cell("peso_ambito"), risorse=cell("risorse_ambito")
+        )
+
+    def _holder(self, cell: CellOf, path_cells: list[str], where: str) -> dict[str, Any]:
+        """The node the row's indicator hangs on (its operational objective, or its strategic
+        one), made with the levels above it on their first row."""
+        ambito = self._ambito(cell, where)
+        skeleton = self.data["prospettive"]
         pc, pn = node_code(skeleton, path_cells[0], ambito["codice"] if ambito else None, "P")
-        pc = qualify("prospettiva", pc, ambito["codice"] if ambito else "")
-        p = find(skeleton, pc, pn, "linee", where, peso=cell("peso_prospettiva"), risorse=cell("risorse_prospettiva"))
+        pc = self.qualify("prospettiva", pc, ambito["codice"] if ambito else "")
+        p = self.find(
+            skeleton, pc, pn, "linee", where, peso=cell("peso_prospettiva"), risorse=cell("risorse_prospettiva")
+        )
         if ambito is not None and pc not in ambito["prospettive"]:
             ambito["prospettive"].append(pc)
         lc, ln_ = node_code(p.setdefault("linee", []), path_cells[1], pc, "L")
-        lc = qualify("linea", lc, pc)
-        ln = find(
+        lc = self.qualify("linea", lc, pc)
+        ln = self.find(
             p["linee"], lc, ln_, "obiettivi_strategici", where, peso=cell("peso_linea"), risorse=cell("risorse_linea")
         )
         oc, on = node_code(ln.setdefault("obiettivi_strategici", []), path_cells[2], lc, "OS")
-        oc = qualify("obiettivo_strategico", oc, lc)
-        os_ = find(
+        oc = self.qualify("obiettivo_strategico", oc, lc)
+        os_ = self.find(
             ln["obiettivi_strategici"],
             oc,
             on,
@@ -490,24 +513,45 @@ def tabular_to_plan(
             **_structures_cell(cell("strutture_obiettivo_strategico")),
         )
         oo_text = cell("obiettivo_operativo")
-        if oo_text:
-            ooc, oon = node_code(os_.setdefault("obiettivi_operativi", []), oo_text, oc, "OO")
-            ooc = qualify("obiettivo_operativo", ooc, oc)
-            holder = find(
-                os_["obiettivi_operativi"],
-                ooc,
-                oon,
-                "indicatori",
-                where,
-                peso=cell("peso_obiettivo_operativo"),
-                risorse=cell("risorse_obiettivo_operativo"),
-                **_structures_cell(cell("strutture_obiettivo_operativo")),
-            )
-            if cell("cruscotto") and "cruscotto" not in holder:
-                holder["cruscotto"] = fold(cell("cruscotto"))
-        else:
-            holder = os_
+        if not oo_text:
+            os_.setdefault("indicatori", [])
+            return os_
+        ooc, oon = node_code(os_.setdefault("obiettivi_operativi", []), oo_text, oc, "OO")
+        ooc = self.qualify("obiettivo_operativo", ooc, oc)
+        holder = self.find(
+            os_["obiettivi_operativi"],
+            ooc,
+            oon,
+            "indicatori",
+            where,
+            peso=cell("peso_obiettivo_operativo"),
+            risorse=cell("risorse_obiettivo_operativo"),
+            **_structures_cell(cell("strutture_obiettivo_operativo")),
+        )
+        if cell("cruscotto") and "cruscotto" not in holder:
+            holder["cruscotto"] = fold(cell("cruscotto"))
         holder.setdefault("indicatori", [])
+        return holder
+
+    def _by_year(self, kind: str, cells: list[Any]) -> dict[int, str]:
+        return {
+            y: cell_text(cells[i])
+            for y, i in sorted(self.years[kind].items())
+            if i < len(cells) and cell_text(cells[i])
+        }
+
+    def row(self, n: int, cells: list[Any]) -> None:
+        """One indicator's row: its place in the tree, its fields, its actual values."""
+        where = f"{self.table.source}, riga {n}"
+
+        def cell(key: str) -> str:
+            i = self.cols.get(key)
+            return cell_text(cells[i]) if i is not None and i < len(cells) else ""
+
+        path_cells = self._path(cell, where)
+        if path_cells is None:
+            return
+        holder = self._holder(cell, path_cells, where)
         ind: dict[str, Any] = {
             "codice": cell("codice"),
             "nome": cell("nome"),
@@ -522,53 +566,30 @@ def tabular_to_plan(
             **_structures_cell(cell("strutture")),
             "cruscotto": fold(cell("cruscotto")) or None,
             "media_cluster": cell("media_cluster") or None,
-            "storico": {
-                y: cell_text(cells[i])
-                for y, i in sorted(years["storico"].items())
-                if i < len(cells) and cell_text(cells[i])
-            },
-            "target": {
-                y: cell_text(cells[i])
-                for y, i in sorted(years["target"].items())
-                if i < len(cells) and cell_text(cells[i])
-            },
+            "storico": self._by_year("storico", cells),
+            "target": self._by_year("target", cells),
             "note": cell("note") or None,
             "baseline": cell("baseline") or None,
             "baseline_anno": cell("baseline_anno") or None,
             "soglie": fold(cell("soglie")) or None,
         }
         ind["codice"] = full_code(
-            ind["codice"], str(holder["codice"]), len(holder["indicatori"]) + 1, code_counts.get(ind["codice"], 0)
+            ind["codice"], str(holder["codice"]), len(holder["indicatori"]) + 1, self.code_counts.get(ind["codice"], 0)
         )
         try:
             if cell("milestones"):
                 ind["milestones"] = _milestones_from_cell(cell("milestones"), f"{where}, colonna Milestone")
-            for y, i in years["consuntivo"].items():
+            for y, i in self.years["consuntivo"].items():
                 raw = cells[i] if i < len(cells) else None
                 v = parse_value(raw, where=f"{where}, colonna Consuntivo {y}")
                 if v is not None:
-                    valori.consuntivi[(ind["codice"], y, "")] = Consuntivo(v, "")
+                    self.valori.consuntivi[(ind["codice"], y, "")] = Consuntivo(v, "")
         except ParseError as exc:
-            problems.append(Problem("valore_non_valido", f"{exc.reason}: {exc.value!r}", exc.where or where))
-            continue
+            self.problems.append(Problem("valore_non_valido", f"{exc.reason}: {exc.value!r}", exc.where or where))
+            return
         ind["_riga"] = n
-        righe[ind["codice"]] = n
+        self.righe[ind["codice"]] = n
         holder["indicatori"].append({k: v for k, v in ind.items() if v not in (None, [], {}, "")})
-
-    if problems:
-        raise PlanError(problems, table.source)
-    # Map native-reader paths back to spreadsheet rows in error messages.
-    rows_by_path = _row_paths(data)
-    try:
-        piano = plan_from_data(data, table.source)
-    except PlanError as exc:
-        for pr in exc.problems:
-            for prefix, row in rows_by_path.items():
-                if pr.where.startswith(prefix):
-                    pr.where = f"riga {row} ({pr.where[len(prefix) :].lstrip('.') or 'indicatore'})"
-                    break
-        raise
-    return TabularResult(piano, valori, warnings, righe)
 
 
 def _row_paths(data: dict[str, Any]) -> dict[str, int]:

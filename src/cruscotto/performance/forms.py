@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cruscotto.engine.errors import ParseError
-from cruscotto.engine.numbers import parse_date
+from cruscotto.engine.numbers import parse_date, parse_value
 
 from . import models as m
+from .uploads import plan_file_refusal
 
 PERIODS = ("S1", "S2", "T1", "T2", "T3", "T4")
 
@@ -134,6 +135,84 @@ class NodoForm(forms.Form):
     nome = forms.CharField(required=False, max_length=2000)
     peso = forms.CharField(required=False, max_length=20)
     note = forms.CharField(required=False, max_length=4000)
+
+
+class PianoImportForm(forms.Form):
+    """Step 1 of a plan import: one file, of an accepted type and size (uploads.plan_file_refusal)."""
+
+    file = forms.FileField(label=_("File"), error_messages={"required": _("Nessun file scelto.")})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        refused = plan_file_refusal(upload.name, upload.size)
+        if refused:
+            raise ValidationError(refused)
+        return upload
+
+
+class PianoConfermaForm(forms.Form):
+    """Step 2: which preview (the job that holds it) and, for a rimodulazione, why."""
+
+    token = forms.UUIDField()
+    motivazione = forms.CharField(required=False, max_length=4000)
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe): each is checked as a file."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _MultipleFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            if not data and self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+class TabelleForm(forms.Form):
+    """The tables' upload (budget, measures, staff, context): several files, each of them then
+    checked for type and size by name (uploads.saved_uploads), and which tables they are."""
+
+    file = MultipleFileField(label=_("File"), error_messages={"required": _("Nessun file scelto.")})
+    azione = forms.ChoiceField(
+        required=False, choices=[(a, a) for a in ("", "bilancio", "misure", "personale", "contesto")]
+    )
+
+
+class WhatIfForm(forms.Form):
+    """The fund's what-if: one value per fund indicator (or milestone), read by the engine's
+    parser; nothing is saved. ``values`` maps each posted code to its number (None: emptied)."""
+
+    def __init__(self, *args, codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = list(codes)
+        for code in self.codes:
+            self.fields[f"v-{code}"] = forms.CharField(required=False, max_length=100, strip=True)
+
+    def clean(self):
+        data = super().clean()
+        self.values: dict[str, float | None] = {}
+        self.bad: dict[str, str] = {}
+        for code in self.codes:
+            key = f"v-{code}"
+            if key not in self.data:
+                continue
+            text = data.get(key)
+            if text is None:  # too long: the field's own error
+                self.bad[code] = str(self.data.get(key, ""))[:100]
+                continue
+            try:
+                self.values[code] = parse_value(text)
+            except ParseError:
+                self.bad[code] = text
+        return data
 
 
 def field_errors(form: forms.Form) -> dict[str, list[str]]:

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import models as m
@@ -36,6 +36,20 @@ S = m.Lavoro.Stato
 
 def _attivi():
     return m.Lavoro.objects.filter(stato__in=(S.IN_CODA, S.IN_CORSO))
+
+
+def _entro_i_limiti(user) -> None:
+    """The bounds of long work, checked before a job is written (ValidationError beyond them):
+    a large plan's Piano takes a gigabyte while it is laid out, a large plan's import a minute."""
+    scaduti()
+    pulizia()  # finished jobs of yesterday and their files go, as the old exports folder's did
+    if _attivi().filter(richiedente=user).count() >= settings.CRUSCOTTO_JOBS_PER_USER:
+        raise ValidationError(
+            _("Ha già %(n)s documenti in preparazione: attenda che siano pronti.")
+            % {"n": settings.CRUSCOTTO_JOBS_PER_USER}
+        )
+    if _attivi().count() >= settings.CRUSCOTTO_JOBS_TOTAL:
+        raise ValidationError(_("Troppi documenti in preparazione in questo momento: riprovi tra qualche minuto."))
 
 
 def avvia_documento(
@@ -56,17 +70,8 @@ def avvia_documento(
         raise ValidationError(_("Documento non disponibile."))
     if not permissions.can_read(user, ente):  # who may read the ente's results may have its documents
         raise PermissionDenied(_("Non ha accesso ai documenti di questo ente."))
-    scaduti()
-    pulizia()  # finished jobs of yesterday and their files go, as the old exports folder's did
     with transaction.atomic():
-        # Bounds: a large plan's Piano takes a gigabyte while it is laid out.
-        if _attivi().filter(richiedente=user).count() >= settings.CRUSCOTTO_JOBS_PER_USER:
-            raise ValidationError(
-                _("Ha già %(n)s documenti in preparazione: attenda che siano pronti.")
-                % {"n": settings.CRUSCOTTO_JOBS_PER_USER}
-            )
-        if _attivi().count() >= settings.CRUSCOTTO_JOBS_TOTAL:
-            raise ValidationError(_("Troppi documenti in preparazione in questo momento: riprovi tra qualche minuto."))
+        _entro_i_limiti(user)
         job = m.Lavoro.objects.create(
             tipo="documento",
             parametri={"kind": kind, "fmt": fmt, "anno": anno, "periodo": periodo, "piano": piano.pk},
@@ -95,6 +100,12 @@ def riprova(*, user, job: m.Lavoro) -> m.Lavoro:
         raise ValidationError(_("Si riprova solo un lavoro non riuscito."))
     p = job.parametri
     piano = m.Piano.objects.get(pk=p["piano"])
+    if job.tipo == "anteprima":
+        with job.file.open("rb") as f:
+            return avvia_anteprima(user=user, ente=job.ente, piano=piano, upload=File(f, name=job.nome_file))
+    if job.tipo == "importazione":
+        preview = m.Lavoro.objects.get(pk=p["anteprima"])
+        return avvia_importazione(user=user, anteprima=preview, motivazione=p.get("motivazione", ""))
     return avvia_documento(
         user=user,
         ente=job.ente,
@@ -105,6 +116,74 @@ def riprova(*, user, job: m.Lavoro) -> m.Lavoro:
         periodo=p.get("periodo", "S1"),
         tentativo_di=job,
     )
+
+
+# A plan file up to this size is checked and imported in the web request, as people expect of
+# an ordinary plan (the demo's sheet is 40 KB, read in a fraction of a second); a larger one
+# (a 5,000-indicator plan is 3.8 MB and takes 13 s to check) goes to the worker.
+def _inline(size: int) -> bool:
+    return size <= settings.CRUSCOTTO_IMPORT_INLINE_BYTES
+
+
+def avvia_anteprima(*, user, ente: m.Ente, piano: m.Piano, upload) -> m.Lavoro:
+    """Step 1 of a plan import: the file is kept in the storage (any web process may serve step
+    2) and read and checked (``uploads.preview_plan``) with nothing written to the plan; in the
+    request for an ordinary file, by the worker for a large one. The preview (errors, warnings,
+    summary) is kept in the job's ``parametri["esito"]``."""
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
+    name = Path(upload.name or "").name
+    with transaction.atomic():
+        _entro_i_limiti(user)
+        job = m.Lavoro.objects.create(
+            tipo="anteprima",
+            parametri={"piano": piano.pk, "lingua": translation.get_language()},
+            ente=ente,
+            richiedente=user,
+            fase=_("in coda"),
+            nome_file=name[:200],
+        )
+        job.file.save(f"{job.pk}{Path(name).suffix.lower()}", upload, save=True)
+    return _avvia(job, inline=_inline(job.file.size))
+
+
+def avvia_importazione(*, user, anteprima: m.Lavoro, motivazione: str = "") -> m.Lavoro:
+    """Step 2: the previewed file written as a new version of the plan (``services.piano_import``),
+    read and checked again first: in the request for an ordinary file, by the worker for a large one."""
+    esito = anteprima.parametri.get("esito") or {}
+    if anteprima.tipo != "anteprima" or anteprima.stato != S.PRONTO or esito.get("errors") or not anteprima.file:
+        raise ValidationError(_("Anteprima scaduta: carichi di nuovo il file."))
+    if esito.get("rimodulazione") and not motivazione.strip():
+        raise ValidationError(
+            _("Il piano %(anno)s è adottato: un nuovo file è una rimodulazione e ne serve la motivazione.")
+            % {"anno": esito["summary"]["anni"][0]}
+        )
+    with transaction.atomic():
+        _entro_i_limiti(user)
+        job = m.Lavoro.objects.create(
+            tipo="importazione",
+            parametri={
+                "piano": anteprima.parametri["piano"],
+                "anteprima": str(anteprima.pk),
+                "motivazione": motivazione,
+                "lingua": translation.get_language(),
+            },
+            ente=anteprima.ente,
+            richiedente=user,
+            fase=_("in coda"),
+            nome_file=anteprima.nome_file,
+        )
+    return _avvia(job, inline=_inline(anteprima.file.size))
+
+
+def _avvia(job: m.Lavoro, *, inline: bool) -> m.Lavoro:
+    if inline:
+        esegui(str(job.pk), battito=False)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: _enqueue(job))
+        log.info("lavoro %s in coda: %s %s per %s", job.pk, job.tipo, job.nome_file, job.richiedente)
+    return job
 
 
 def scaduti() -> int:
@@ -160,8 +239,13 @@ def _stage(pk, text: str) -> None:
     m.Lavoro.objects.filter(pk=pk).update(fase=text, battito=timezone.now())
 
 
-def esegui(pk: str) -> str:
-    """Run job ``pk`` (in the worker): build, store, record. Returns the job's final state."""
+class Rifiutato(Exception):
+    """Work that ended for a reason to show as it is (a plan the cycle refuses), not a fault."""
+
+
+def esegui(pk: str, *, battito: bool = True) -> str:
+    """Run job ``pk`` (in the worker; a plan import of an ordinary size in the request, without
+    the sign-of-life thread): build, store, record. Returns the job's final state."""
     now = timezone.now()
     taken = m.Lavoro.objects.filter(pk=pk, stato=S.IN_CODA).update(
         stato=S.IN_CORSO, iniziato=now, battito=now, fase=_("preparazione")
@@ -169,20 +253,24 @@ def esegui(pk: str) -> str:
     if not taken:
         log.warning("lavoro %s non in coda: non eseguito", pk)
         return "saltato"
-    job = m.Lavoro.objects.select_related("ente").get(pk=pk)
-    p = job.parametri
-    beat = _Heartbeat(job.pk)
-    beat.start()
+    job = m.Lavoro.objects.select_related("ente", "richiedente").get(pk=pk)
+    beat = _Heartbeat(job.pk) if battito else None
+    if beat:
+        beat.start()
     try:
-        if job.tipo == "backup":
-            _backup(job)
-        else:
-            _documento(job, p)
+        with translation.override(job.parametri.get("lingua") or settings.LANGUAGE_CODE):
+            WORK[job.tipo](job)
         m.Lavoro.objects.filter(pk=job.pk).update(
             stato=S.PRONTO, fase=_("pronto"), file=job.file.name, finito=timezone.now(), battito=timezone.now()
         )
-        log.info("lavoro %s pronto: %s", job.pk, job.nome_file)
+        log.info("lavoro %s pronto: %s %s", job.pk, job.tipo, job.nome_file)
         return str(S.PRONTO)
+    except Rifiutato as exc:
+        log.info("lavoro %s rifiutato: %s", job.pk, exc)
+        m.Lavoro.objects.filter(pk=job.pk).update(
+            stato=S.ERRORE, fase=_("errore"), finito=timezone.now(), errore=str(exc)[:2000]
+        )
+        return str(S.ERRORE)
     except Exception as exc:
         log.exception("lavoro %s non riuscito", job.pk)
         m.Lavoro.objects.filter(pk=job.pk).update(
@@ -194,15 +282,17 @@ def esegui(pk: str) -> str:
         )
         raise
     finally:
-        beat.stop.set()
-        beat.join(timeout=5)
+        if beat:
+            beat.stop.set()
+            beat.join(timeout=5)
 
 
-def _documento(job: m.Lavoro, p: dict) -> None:
+def _documento(job: m.Lavoro) -> None:
     from cruscotto.documents.build import build
 
     from .selectors import document_inputs
 
+    p = job.parametri
     piano = m.Piano.objects.get(pk=p["piano"], ente=job.ente)
     inputs = document_inputs(job.ente, piano, p["anno"], p["kind"], p.get("periodo", "S1"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,6 +313,68 @@ def _backup(job: m.Lavoro) -> None:
     _stage(job.pk, _("%(n)s righe") % {"n": summary.total})
 
 
+def _local_copy(job: m.Lavoro, tmp: str) -> Path:
+    """The job's stored file as a local file (the storage may be S3), under its own suffix."""
+    path = Path(tmp) / f"piano{Path(job.file.name).suffix.lower()}"
+    with job.file.open("rb") as src, path.open("wb") as dst:
+        for chunk in src.chunks():
+            dst.write(chunk)
+    return path
+
+
+def _anteprima(job: m.Lavoro) -> None:
+    from .selectors import plan_for
+    from .uploads import plan_summary, preview_plan
+
+    _stage(job.pk, _("lettura del file"))
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded, errors, warnings = preview_plan(_local_copy(job, tmp), job.ente)
+    esito: dict = {"errors": errors, "warnings": warnings, "summary": None, "rimodulazione": False}
+    if loaded is not None:
+        current = m.Piano.objects.filter(pk=job.parametri["piano"], ente=job.ente).first()
+        esito["summary"] = plan_summary(loaded, plan_for(current) if current else None)
+        esito["rimodulazione"] = m.Piano.objects.filter(
+            ente=job.ente,
+            ciclo__anno=min(loaded.piano.anni),
+            stato_versione=m.Piano.StatoVersione.IN_VIGORE,
+        ).exists()
+    if errors:  # a file that cannot be imported is not kept
+        job.file.delete(save=False)
+        job.file.name = ""
+    job.parametri = {**job.parametri, "esito": esito}
+    m.Lavoro.objects.filter(pk=job.pk).update(parametri=job.parametri, file=job.file.name)
+
+
+def _importazione(job: m.Lavoro) -> None:
+    from . import services
+    from .uploads import preview_plan
+
+    p = job.parametri
+    preview = m.Lavoro.objects.filter(pk=p["anteprima"], ente=job.ente).first()
+    if preview is None or not preview.file:
+        raise Rifiutato(_("Anteprima scaduta: carichi di nuovo il file."))
+    _stage(job.pk, _("lettura del file"))
+    with tempfile.TemporaryDirectory() as tmp:
+        # Read and checked again: the plan may have changed since the preview (another import).
+        loaded, errors, _warnings = preview_plan(_local_copy(preview, tmp), job.ente)
+    if loaded is None or errors:
+        raise Rifiutato(" ".join(e["message"] for e in errors[:5]))
+    _stage(job.pk, _("scrittura del piano"))
+    try:
+        new = services.piano_import(
+            piano=loaded.piano,
+            valori=loaded.valori if loaded.valori.consuntivi else None,
+            user=job.richiedente,
+            motivazione=p.get("motivazione", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise Rifiutato(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+    job.parametri = {**p, "versione": new.versione, "anno": new.anni[0]}
+    m.Lavoro.objects.filter(pk=job.pk).update(parametri=job.parametri)
+    preview.file.delete(save=False)  # imported: the preview cannot be confirmed twice
+    m.Lavoro.objects.filter(pk=preview.pk).update(file="")
+
+
 def avvia_backup(*, cartella: str | Path) -> list[m.Lavoro]:
     """One backup job per ente, for the nightly copy (`manage.py accoda backup`, docs/backup.md)."""
     jobs = []
@@ -240,6 +392,10 @@ def avvia_backup(*, cartella: str | Path) -> list[m.Lavoro]:
             jobs.append(job)
     log.info("%s backup in coda in %s", len(jobs), cartella)
     return jobs
+
+
+# What each kind of job does, in the worker.
+WORK = {"documento": _documento, "backup": _backup, "anteprima": _anteprima, "importazione": _importazione}
 
 
 def pulizia(*, giorni: int = 1) -> int:

@@ -62,6 +62,25 @@ def preview_plan(path: Path, ente) -> tuple[LoadedPlan | None, list[dict], list[
     return loaded, errors, warnings
 
 
+def plan_summary(loaded: LoadedPlan, current) -> dict:
+    """What the preview tells of a file: its shape, and the indicators it adds and removes
+    against ``current`` (the engine plan in force on the page, or None)."""
+    p = loaded.piano
+    now = {i.codice for i in current.indicatori()} if current is not None else set()
+    new = {i.codice for i in p.indicatori()}
+    return {
+        "titolo": p.titolo,
+        "anni": list(p.anni),
+        "prospettive": len(p.prospettive),
+        "obiettivi_strategici": sum(1 for _ in p.obiettivi_strategici()),
+        "obiettivi_operativi": sum(1 for _ in p.obiettivi_operativi()),
+        "indicatori": len(new),
+        "nuovi": sorted(new - now),
+        "tolti": sorted(now - new),
+        "consuntivi": len(loaded.valori.consuntivi),
+    }
+
+
 TABLE_TYPES = (".csv", ".xlsx")
 
 

@@ -49,6 +49,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/piano/", views.piano_pagina, name="piano"),
     path("<ente:ente>/<int:anno>/piano/importa/", views.piano_importa, name="piano_importa"),
     path("<ente:ente>/<int:anno>/piano/conferma/", views.piano_conferma, name="piano_conferma"),
+    path("<ente:ente>/<int:anno>/piano/importa/<str:token>/", views.piano_lavoro, name="piano_lavoro"),
     path(
         "<ente:ente>/<int:anno>/piano/indicatori/<str:codice>/", views.indicatore_modifica, name="indicatore_modifica"
     ),

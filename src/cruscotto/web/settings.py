@@ -223,6 +223,8 @@ CRUSCOTTO_JOBS_PER_USER = env.int("CRUSCOTTO_JOBS_PER_USER", default=2)
 CRUSCOTTO_JOBS_TOTAL = env.int("CRUSCOTTO_JOBS_TOTAL", default=8)
 CRUSCOTTO_JOB_STALE_SECONDS = env.int("CRUSCOTTO_JOB_STALE_SECONDS", default=120)
 CRUSCOTTO_JOB_HEARTBEAT_SECONDS = env.float("CRUSCOTTO_JOB_HEARTBEAT_SECONDS", default=10.0)
+# A plan file up to this size is checked and imported in the request; a larger one by the worker.
+CRUSCOTTO_IMPORT_INLINE_BYTES = env.int("CRUSCOTTO_IMPORT_INLINE_BYTES", default=256 * 1024)
 
 # Logs (web/logs.py): JSON lines in production, readable text in development and the demo.
 LOG_FORMAT = env.str("CRUSCOTTO_LOG_FORMAT", default="text" if DEBUG or DEMO else "json")

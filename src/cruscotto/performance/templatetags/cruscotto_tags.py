@@ -1,15 +1,14 @@
-"""Display helpers: the only place numbers are rounded (2 decimals, Italian format)."""
+"""Display helpers for the pages: the engine's display rules (engine/display.py) in the page's language."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from cruscotto.engine import display
 
 register = template.Library()
 
@@ -24,30 +23,19 @@ STATUS = {
 }
 
 
-def rounded(value: float, places: int) -> Decimal:
-    """Half-up rounding on the decimal value (Django's number_format truncates floats)."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+def _seps() -> tuple[str, str]:
+    """The active language's separators (1.234,5 in Italian, 1,234.5 in English)."""
+    return str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR"))
 
 
 @register.filter
 def pct(value) -> str:
-    if value is None:
-        return "—"
-    return f"{number_format(rounded(value, 2), 2, force_grouping=True)}%"
+    return display.pct(value, seps=_seps())
 
 
 @register.filter
 def num(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(_("sì") if value else _("no"))
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return number_format(int(value), 0, force_grouping=True)
-    places = 2 if abs(value) >= 1 else 4
-    return number_format(rounded(value, places), places, force_grouping=True)
+    return display.value(value, seps=_seps(), yes_no=(str(_("sì")), str(_("no"))))
 
 
 @register.simple_tag

@@ -29,6 +29,7 @@ from .piano import (
     nodo_nuovo,
     piano_conferma,
     piano_importa,
+    piano_lavoro,
     piano_pagina,
 )
 from .risorse import bilancio, contesto, personale
@@ -64,6 +65,7 @@ __all__ = [
     "nodo_nuovo",
     "piano_conferma",
     "piano_importa",
+    "piano_lavoro",
     "piano_pagina",
     "documenti",
     "documento_riprova",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-from pathlib import Path
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
-from .. import editing, permissions, selectors, services
+from .. import editing, lavori, permissions, selectors, services
 from .. import models as m
-from ..forms import EventoForm, IndicatoreForm, NodoForm, errors_of, field_errors
-from ..uploads import plan_file_refusal, preview_plan, uploads_dir
+from ..forms import EventoForm, IndicatoreForm, NodoForm, PianoConfermaForm, PianoImportForm, errors_of, field_errors
 from .base import on_draft, with_plan
 
 
@@ -96,61 +94,89 @@ def piano_pagina(request, ente, anno, piano):
     return render(request, "performance/piano.html", ctx)
 
 
+def _preview_page(request, job: m.Lavoro, *, extra_errors=(), status=None):
+    """The preview of an uploaded plan file (a job's ``esito``): errors, summary, warnings and,
+    when nothing stops it, the confirmation form."""
+    esito = job.parametri.get("esito") or {}
+    errors = list(extra_errors) + list(esito.get("errors", []))
+    ctx = {
+        "errors": errors,
+        "warnings": esito.get("warnings", []),
+        "summary": esito.get("summary"),
+        "token": None if esito.get("errors") or not job.file else str(job.pk),
+        "nome": job.nome_file,
+        "motivazione_richiesta": esito.get("rimodulazione", False),
+    }
+    return render(request, "performance/piano_anteprima.html", ctx, status=status or (422 if errors else 200))
+
+
+def _import_refused(request, message: str, where: str = "", status: int = 422):
+    ctx = {"errors": [{"code": "file", "message": message, "where": where}], "warnings": []}
+    return render(request, "performance/piano_anteprima.html", ctx, status=status)
+
+
 @with_plan
 @require_http_methods(["POST"])
 def piano_importa(request, ente, anno, piano):
-    """Step 1: upload, check, show every error and warning. Nothing is written to the plan."""
+    """Step 1: upload, check, show every error and warning. Nothing is written to the plan.
+    An ordinary file is checked in the request; a large one by the worker (lavori.py), and the
+    page follows it."""
 
     _require_plan_editor(request, ente)
-    upload = request.FILES.get("file")
-    if upload is None:
-        return render(
-            request,
-            "performance/piano_anteprima.html",
-            {"errors": [{"code": "file", "message": _("Nessun file scelto."), "where": ""}], "warnings": []},
-            status=422,
-        )
-    msg = plan_file_refusal(upload.name, upload.size)
-    suffix = Path(upload.name).suffix.lower()
-    if msg is not None:
-        return render(
-            request,
-            "performance/piano_anteprima.html",
-            {"errors": [{"code": "file", "message": msg, "where": upload.name}], "warnings": []},
-            status=422,
-        )
-    token = secrets.token_hex(16)
-    path = uploads_dir() / f"{token}{suffix}"
-    with open(path, "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    loaded, errors, warnings = preview_plan(path, ente)
-    if errors:
-        path.unlink(missing_ok=True)
-    summary = None
-    if loaded:
-        p = loaded.piano
-        current = {i.codice for i in selectors.plan_for(piano).indicatori()}
-        new = {i.codice for i in p.indicatori()}
-        summary = {
-            "titolo": p.titolo,
-            "anni": p.anni,
-            "prospettive": len(p.prospettive),
-            "obiettivi_strategici": sum(1 for _ in p.obiettivi_strategici()),
-            "obiettivi_operativi": sum(1 for _ in p.obiettivi_operativi()),
-            "indicatori": len(new),
-            "nuovi": sorted(new - current),
-            "tolti": sorted(current - new),
-            "consuntivi": len(loaded.valori.consuntivi),
-        }
-    ctx = {
-        "errors": errors,
-        "warnings": warnings,
-        "summary": summary,
-        "token": None if errors else f"{token}{suffix}",
-        "nome": upload.name,
-    }
-    return render(request, "performance/piano_anteprima.html", ctx, status=422 if errors else 200)
+    form = PianoImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        upload = request.FILES.get("file")
+        return _import_refused(request, " ".join(form.errors.get("file", [])), upload.name if upload else "")
+    try:
+        job = lavori.avvia_anteprima(user=request.user, ente=ente, piano=piano, upload=form.cleaned_data["file"])
+    except ValidationError as exc:
+        return _import_refused(request, " ".join(exc.messages), status=429)
+    return _follow_import(request, ente, anno, job)
+
+
+def _follow_import(request, ente, anno, job: m.Lavoro):
+    """Where an import job leads: its preview, the plan once imported, or the page that waits."""
+    if request.htmx and not job.attivo and request.method == "GET":
+        return HttpResponseClientRedirect(request.path)
+    if job.stato == m.Lavoro.Stato.PRONTO and job.tipo == "anteprima":
+        return _preview_page(request, job)
+    if job.stato == m.Lavoro.Stato.PRONTO:
+        messages.success(request, _("Piano importato come versione %(v)s.") % {"v": job.parametri["versione"]})
+        return redirect("piano", ente=ente.codice, anno=job.parametri["anno"])
+    if job.stato == m.Lavoro.Stato.ERRORE and job.tipo == "importazione":
+        preview = m.Lavoro.objects.filter(pk=job.parametri["anteprima"], ente=ente).first()
+        if preview is not None and preview.file:
+            return _preview_page(request, preview, extra_errors=[{"code": "ciclo", "message": job.errore, "where": ""}])
+    if job.stato == m.Lavoro.Stato.ERRORE:
+        return _import_refused(request, job.errore, job.nome_file)
+    if request.method == "POST":
+        return redirect("piano_lavoro", ente=ente.codice, anno=anno, token=str(job.pk))
+    if request.htmx and job.attivo:
+        return render(request, "performance/_piano_lavoro_stato.html", {"job": job})
+    return render(request, "performance/piano_lavoro.html", {"job": job})
+
+
+@with_plan
+def piano_lavoro(request, ente, anno, piano, token: str):
+    """A large import followed while the worker reads (or writes) the plan."""
+    _require_plan_editor(request, ente)
+    job = _import_job(request, ente, token)
+    return _follow_import(request, ente, anno, job)
+
+
+def _import_job(request, ente, token) -> m.Lavoro:
+    """The requester's own import job of this ente, or 404 (a preview is not shared by its link)."""
+    try:
+        uid = uuid.UUID(str(token))
+    except ValueError:
+        raise Http404(_("Anteprima scaduta: carichi di nuovo il file.")) from None
+    lavori.scaduti()
+    job = m.Lavoro.objects.filter(
+        pk=uid, ente=ente, richiedente=request.user, tipo__in=("anteprima", "importazione")
+    ).first()
+    if job is None:
+        raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
+    return job
 
 
 @with_plan
@@ -159,35 +185,22 @@ def piano_conferma(request, ente, anno, piano):
     """Step 2: write the checked file as a new version of the plan, in one transaction."""
 
     _require_plan_editor(request, ente)
-    token = request.POST.get("token", "")
-    if not re.fullmatch(r"[0-9a-f]{32}\.(yaml|yml|json|csv|xlsx)", token):
-        raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
-    path = uploads_dir() / token
-    if not path.exists():
-        raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
-    loaded, errors, _warnings = preview_plan(path, ente)
-    if errors:
-        path.unlink(missing_ok=True)
-        return render(request, "performance/piano_anteprima.html", {"errors": errors, "warnings": []}, status=422)
+    form = PianoConfermaForm(request.POST)
+    if not form.is_valid():
+        if "token" in form.errors:
+            raise Http404(_("Anteprima scaduta: carichi di nuovo il file."))
+        return _import_refused(request, " ".join(errors_of(form)))
+    preview = _import_job(request, ente, form.cleaned_data["token"])
     try:
-        new = services.piano_import(
-            piano=loaded.piano,
-            valori=loaded.valori if loaded.valori.consuntivi else None,
-            user=request.user,
-            motivazione=request.POST.get("motivazione", ""),
+        job = lavori.avvia_importazione(
+            user=request.user, anteprima=preview, motivazione=form.cleaned_data["motivazione"]
         )
     except ValidationError as exc:
-        ctx = {
-            "errors": [{"code": "ciclo", "message": msg, "where": ""} for msg in exc.messages],
-            "warnings": [],
-            "token": token,
-            "nome": "",
-            "motivazione_richiesta": True,
-        }
-        return render(request, "performance/piano_anteprima.html", ctx, status=422)
-    path.unlink(missing_ok=True)
-    messages.success(request, _("Piano importato come versione %(v)s.") % {"v": new.versione})
-    return redirect("piano", ente=ente.codice, anno=new.anni[0] if anno not in new.anni else anno)
+        if not preview.file or preview.stato != m.Lavoro.Stato.PRONTO:
+            raise Http404(" ".join(exc.messages)) from None
+        errors = [{"code": "ciclo", "message": msg, "where": ""} for msg in exc.messages]
+        return _preview_page(request, preview, extra_errors=errors, status=422)
+    return _follow_import(request, ente, anno, job)
 
 
 def _form_errors(exc: ValidationError) -> dict[str, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,20 +16,34 @@ from cruscotto.engine import rapporti
 from cruscotto.engine.utilizzo import utilizzo
 
 from .. import models as m
-from .. import selectors
+from .. import permissions, selectors
+from ..forms import TabelleForm, errors_of
 from ..uploads import import_tables
 from .base import with_plan
 
 
-def _upload(request, ente, anno: int, kind: str, message: str, url_name: str):
+def _upload(request, ente, anno: int, url_name: str, choose):
     """A page's upload form posted: ``(errors, None)`` when nothing was written (the page shows
-    them), ``([], redirect)`` when the tables were stored (POST/redirect/GET)."""
+    them), ``([], redirect)`` when the tables were stored (POST/redirect/GET). The form checks the
+    upload's own fields; ``choose(cleaned_data)`` says which tables they are and the message."""
 
+    if not permissions.can_edit_plan(request.user, ente):  # who may not upload learns that first
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
+    form = TabelleForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return [{"where": "", "message": msg} for msg in errors_of(form)], None
+    kind, message = choose(form.cleaned_data)
     errors = import_tables(request, ente, anno, kind)
     if errors:
         return errors, None
     messages.success(request, message)
     return [], redirect(url_name, ente=ente.codice, anno=anno)
+
+
+def _budget_or_measures(data) -> tuple[str, str]:
+    if data["azione"] == "misure":
+        return "misure", _("Misure di base registrate.")
+    return "bilancio", _("Tabelle di bilancio caricate.")
 
 
 @with_plan
@@ -38,9 +53,7 @@ def bilancio(request, ente, anno, piano):
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        measures = request.POST.get("azione") == "misure"
-        done = _("Misure di base registrate.") if measures else _("Tabelle di bilancio caricate.")
-        import_errors, stored = _upload(request, ente, anno, "misure" if measures else "bilancio", done, "bilancio")
+        import_errors, stored = _upload(request, ente, anno, "bilancio", _budget_or_measures)
         if stored:
             return stored
     row = m.Bilancio.objects.filter(ente=ente, anno=anno).first()
@@ -106,7 +119,7 @@ def personale(request, ente, anno, piano):
     import_errors: list[dict] = []
     if request.method == "POST":
         import_errors, stored = _upload(
-            request, ente, anno, "personale", _("Registro del personale caricato."), "personale"
+            request, ente, anno, "personale", lambda _d: ("personale", _("Registro del personale caricato."))
         )
         if stored:
             return stored
@@ -160,7 +173,9 @@ def contesto(request, ente, anno, piano):
 
     import_errors: list[dict] = []
     if request.method == "POST":
-        import_errors, stored = _upload(request, ente, anno, "contesto", _("Dati di contesto caricati."), "contesto")
+        import_errors, stored = _upload(
+            request, ente, anno, "contesto", lambda _d: ("contesto", _("Dati di contesto caricati."))
+        )
         if stored:
             return stored
     row = m.Contesto.objects.filter(ente=ente).first()

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cruscotto.charts import achievement_bars, entity_gauge, indicator_chart, map_status, strategy_map
-from cruscotto.engine.errors import ParseError
-from cruscotto.engine.numbers import format_value, parse_value
+from cruscotto.engine.numbers import format_value
 from cruscotto.engine.scoring import RULES_TEXT
 from cruscotto.engine.scoring import Consuntivo as EC
 
 from .. import models as m
 from .. import permissions, selectors
+from ..forms import WhatIfForm
 from ..templatetags.cruscotto_tags import STATUS, pct
 from .base import _page, _tree, with_plan
 
@@ -154,30 +154,20 @@ def individuale(request, ente, anno, piano):
     return _page(request, "individuale", lambda: {"schede": selectors.score(piano, anno).schede})
 
 
-def _whatif_valori(request, piano, anno, fund_codes):
+def _whatif_valori(form: WhatIfForm, piano, anno):
     """Stored values with the page's changes on top: nothing is saved."""
 
     valori = selectors.valori_for(piano, [anno])
-    errors = {}
     changed = {}
-    for code in fund_codes:
-        key = f"v-{code}"
-        if key not in request.POST:
-            continue
-        text = request.POST.get(key, "").strip()
+    for code, value in form.values.items():
         stored = valori.consuntivi.get((code, anno, ""))
-        try:
-            value = parse_value(text)
-        except ParseError:
-            errors[code] = text
-            continue
         if value is None:
             valori.consuntivi.pop((code, anno, ""), None)
         else:
             valori.consuntivi[(code, anno, "")] = EC(value, "what-if")
         if (stored.valore if stored else None) != value:
-            changed[code] = text
-    return valori, errors, changed
+            changed[code] = form.cleaned_data[f"v-{code}"]
+    return valori, changed
 
 
 @with_plan
@@ -195,7 +185,10 @@ def fondo(request, ente, anno, piano):
     whatif = None
     errors, changed = {}, {}
     if request.method == "POST":
-        valori, errors, changed = _whatif_valori(request, piano, anno, codes)
+        form = WhatIfForm(request.POST, codes=codes)
+        form.is_valid()  # the values that read are tried; the others are marked on the page
+        errors = form.bad
+        valori, changed = _whatif_valori(form, piano, anno)
         whatif = selectors.score(piano, anno, valori=valori)
     stored = selectors.valori_for(piano, [anno])
     inputs = []
@@ -203,7 +196,9 @@ def fondo(request, ente, anno, piano):
         for m_ in i.milestones or [None]:
             code = m_.codice if m_ else i.codice
             c = stored.consuntivi.get((code, anno, ""))
+            # What was typed goes back into its field, as typed (at most the field's length).
             posted = request.POST.get(f"v-{code}") if request.method == "POST" else None
+            posted = posted[:100] if posted is not None else None
             inputs.append(
                 {
                     "code": code,
