@@ -144,3 +144,41 @@ def _user(name):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=name)
+
+
+def test_the_api_answers_a_large_import_with_a_job_to_follow(db, demo_plan_path, large):
+    from .test_api import api
+
+    c = api("controllo")
+    with open(demo_plan_path, "rb") as fh:
+        r = c.post("/api/v1/enti/CCIAA-PT/piani", {"file": fh})
+    assert r.status_code == 202, r.content[:300]
+    job = r.json()
+    assert job["stato"] == "in_coda" and job["url"].endswith(f"/api/v1/lavori/{job['id']}")
+    assert c.get(f"/api/v1/lavori/{job['id']}").json()["stato"] == "in_coda"
+    assert api("admin").get(f"/api/v1/lavori/{job['id']}").status_code == 404  # another person's job
+    assert c.get("/api/v1/lavori/nessuno").status_code == 404
+    assert _worker() == ["pronto"]
+    done = c.get(f"/api/v1/lavori/{job['id']}").json()
+    assert done["stato"] == "pronto" and done["versione"] == 2 and done["errori"] == []
+    assert m.Piano.objects.count() == 2
+    assert not m.Lavoro.objects.get(pk=job["id"]).file  # written: the file is not kept
+
+
+def test_a_large_api_import_with_errors_ends_failed_and_lists_them(db, tmp_path, large):
+    from .test_api import api
+
+    bad = tmp_path / "piano.yaml"
+    bad.write_text(
+        "formato: cruscotto/piano@1\nente: {codice: CCIAA-PT, nome: X}\npiano: {titolo: T, anni: [2020]}\n"
+        "prospettive: [{codice: P, nome: P, pes: 3}]\n",
+        encoding="utf-8",
+    )
+    c = api("controllo")
+    with open(bad, "rb") as fh:
+        job = c.post("/api/v1/enti/CCIAA-PT/piani", {"file": fh}).json()
+    assert _worker() == ["errore"]
+    done = c.get(f"/api/v1/lavori/{job['id']}").json()
+    assert done["stato"] == "errore" and "nulla è stato scritto" in done["errore"]
+    assert any("pes" in str(e) for e in done["errori"]) and done["versione"] is None
+    assert m.Piano.objects.count() == 1

@@ -314,3 +314,19 @@ def test_the_nightly_backup_and_clean_up_go_through_the_queue(tmp_path, settings
     m.Lavoro.objects.filter(pk=job.pk).update(creato=timezone.now() - timedelta(days=2))
     call_command("accoda", "pulizia", verbosity=0)
     assert not m.Lavoro.objects.filter(pk=job.pk).exists()
+
+
+def test_the_queue_probe_says_when_no_worker_takes_jobs(client, piano, queued, settings):
+    """/healthz/lavori: 200 while jobs are taken, 503 once one has waited too long (no worker)."""
+    r = client.get("/healthz/lavori")
+    assert r.status_code == 200 and r.json() == {
+        "status": "ok",
+        "in_coda": 0,
+        "in_corso": 0,
+        "attesa_massima_secondi": 0,
+    }
+    job = lavori.avvia_documento(user=_user("oiv"), ente=piano.ente, piano=piano, anno=2020, kind="piano", fmt="pdf")
+    assert client.get("/healthz/lavori").json()["in_coda"] == 1
+    m.Lavoro.objects.filter(pk=job.pk).update(creato=timezone.now() - timedelta(seconds=301))
+    r = client.get("/healthz/lavori")
+    assert r.status_code == 503 and r.json()["status"] == "error" and r.json()["attesa_massima_secondi"] >= 301

@@ -148,6 +148,22 @@ class ImportOut(Schema):
     avvisi: list[str]
 
 
+class LavoroOut(Schema):
+    """A job of the worker: a large plan import answers 202 with it, to be followed."""
+
+    id: str
+    tipo: str
+    stato: str
+    fase: str
+    creato: str
+    finito: str | None
+    errore: str
+    errori: list[dict]
+    avvisi: list[str]
+    versione: int | None
+    url: str
+
+
 class IndicatoriFiltri(Schema):
     struttura: str | None = None
     cruscotto: str | None = None

@@ -99,13 +99,19 @@ def riprova(*, user, job: m.Lavoro) -> m.Lavoro:
     if job.stato != S.ERRORE:
         raise ValidationError(_("Si riprova solo un lavoro non riuscito."))
     p = job.parametri
-    piano = m.Piano.objects.get(pk=p["piano"])
+    piano = m.Piano.objects.filter(pk=p["piano"]).first()
     if job.tipo == "anteprima":
+        if not job.file:
+            raise ValidationError(_("Anteprima scaduta: carichi di nuovo il file."))
         with job.file.open("rb") as f:
-            return avvia_anteprima(user=user, ente=job.ente, piano=piano, upload=File(f, name=job.nome_file))
+            return avvia_anteprima(
+                user=user, ente=job.ente, piano=piano, upload=File(f, name=job.nome_file), importa=p.get("importa")
+            )
     if job.tipo == "importazione":
         preview = m.Lavoro.objects.get(pk=p["anteprima"])
         return avvia_importazione(user=user, anteprima=preview, motivazione=p.get("motivazione", ""))
+    if piano is None:
+        raise ValidationError(_("Documento non disponibile."))
     return avvia_documento(
         user=user,
         ente=job.ente,
@@ -125,11 +131,12 @@ def _inline(size: int) -> bool:
     return size <= settings.CRUSCOTTO_IMPORT_INLINE_BYTES
 
 
-def avvia_anteprima(*, user, ente: m.Ente, piano: m.Piano, upload) -> m.Lavoro:
+def avvia_anteprima(*, user, ente: m.Ente, piano: m.Piano | None, upload, importa: dict | None = None) -> m.Lavoro:
     """Step 1 of a plan import: the file is kept in the storage (any web process may serve step
     2) and read and checked (``uploads.preview_plan``) with nothing written to the plan; in the
     request for an ordinary file, by the worker for a large one. The preview (errors, warnings,
-    summary) is kept in the job's ``parametri["esito"]``."""
+    summary) is kept in the job's ``parametri["esito"]``. With ``importa`` (the API, which has no
+    preview step: ``{"motivazione": …}``) a clean file is then written in the same job."""
     if not permissions.can_edit_plan(user, ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
     name = Path(upload.name or "").name
@@ -137,7 +144,8 @@ def avvia_anteprima(*, user, ente: m.Ente, piano: m.Piano, upload) -> m.Lavoro:
         _entro_i_limiti(user)
         job = m.Lavoro.objects.create(
             tipo="anteprima",
-            parametri={"piano": piano.pk, "lingua": translation.get_language()},
+            parametri={"piano": piano.pk if piano else None, "lingua": translation.get_language()}
+            | ({"importa": importa} if importa is not None else {}),
             ente=ente,
             richiedente=user,
             fase=_("in coda"),
@@ -331,7 +339,7 @@ def _anteprima(job: m.Lavoro) -> None:
         loaded, errors, warnings = preview_plan(_local_copy(job, tmp), job.ente)
     esito: dict = {"errors": errors, "warnings": warnings, "summary": None, "rimodulazione": False}
     if loaded is not None:
-        current = m.Piano.objects.filter(pk=job.parametri["piano"], ente=job.ente).first()
+        current = m.Piano.objects.filter(pk=job.parametri["piano"], ente=job.ente).first()  # None: a first plan
         esito["summary"] = plan_summary(loaded, plan_for(current) if current else None)
         esito["rimodulazione"] = m.Piano.objects.filter(
             ente=job.ente,
@@ -343,10 +351,16 @@ def _anteprima(job: m.Lavoro) -> None:
         job.file.name = ""
     job.parametri = {**job.parametri, "esito": esito}
     m.Lavoro.objects.filter(pk=job.pk).update(parametri=job.parametri, file=job.file.name)
+    if "importa" in job.parametri and errors:
+        raise Rifiutato(_("Piano con errori: nulla è stato scritto") + f" ({len(errors)})")
+    if "importa" in job.parametri and loaded is not None:
+        # The API's import has no preview step: a clean file is written in the same job.
+        _scrivi(job, loaded, job.parametri["importa"].get("motivazione", ""))
+        job.file.delete(save=False)
+        job.file.name = ""
 
 
 def _importazione(job: m.Lavoro) -> None:
-    from . import services
     from .uploads import preview_plan
 
     p = job.parametri
@@ -359,20 +373,27 @@ def _importazione(job: m.Lavoro) -> None:
         loaded, errors, _warnings = preview_plan(_local_copy(preview, tmp), job.ente)
     if loaded is None or errors:
         raise Rifiutato(" ".join(e["message"] for e in errors[:5]))
+    _scrivi(job, loaded, p.get("motivazione", ""))
+    preview.file.delete(save=False)  # imported: the preview cannot be confirmed twice
+    m.Lavoro.objects.filter(pk=preview.pk).update(file="")
+
+
+def _scrivi(job: m.Lavoro, loaded, motivazione: str) -> None:
+    """The checked plan written as a new version (services.piano_import); the version in the job."""
+    from . import services
+
     _stage(job.pk, _("scrittura del piano"))
     try:
         new = services.piano_import(
             piano=loaded.piano,
             valori=loaded.valori if loaded.valori.consuntivi else None,
             user=job.richiedente,
-            motivazione=p.get("motivazione", ""),
+            motivazione=motivazione,
         )
     except (ValidationError, PermissionDenied) as exc:
         raise Rifiutato(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-    job.parametri = {**p, "versione": new.versione, "anno": new.anni[0]}
+    job.parametri = {**job.parametri, "versione": new.versione, "anno": new.anni[0]}
     m.Lavoro.objects.filter(pk=job.pk).update(parametri=job.parametri)
-    preview.file.delete(save=False)  # imported: the preview cannot be confirmed twice
-    m.Lavoro.objects.filter(pk=preview.pk).update(file="")
 
 
 def avvia_backup(*, cartella: str | Path) -> list[m.Lavoro]:

@@ -18,6 +18,7 @@ register_converter(EnteConverter, "ente")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/lavori", views.healthz_lavori, name="healthz_lavori"),
     path("robots.txt", views.robots),
     path("<ente:ente>/<int:anno>/", views.cruscotto, name="cruscotto"),
     path("<ente:ente>/<int:anno>/albero/", views.albero, name="albero"),

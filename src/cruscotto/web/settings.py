@@ -205,7 +205,7 @@ HTTPS = env_bool("CRUSCOTTO_HTTPS", not (DEBUG or DEMO))
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/lavori$"]
 SECURE_HSTS_SECONDS = env.int("CRUSCOTTO_HSTS_SECONDS", default=31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CRUSCOTTO_HSTS_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("CRUSCOTTO_HSTS_PRELOAD", True)
@@ -223,6 +223,8 @@ CRUSCOTTO_JOBS_PER_USER = env.int("CRUSCOTTO_JOBS_PER_USER", default=2)
 CRUSCOTTO_JOBS_TOTAL = env.int("CRUSCOTTO_JOBS_TOTAL", default=8)
 CRUSCOTTO_JOB_STALE_SECONDS = env.int("CRUSCOTTO_JOB_STALE_SECONDS", default=120)
 CRUSCOTTO_JOB_HEARTBEAT_SECONDS = env.float("CRUSCOTTO_JOB_HEARTBEAT_SECONDS", default=10.0)
+# A job waiting longer than this means no worker takes jobs: /healthz/lavori answers 503.
+CRUSCOTTO_QUEUE_ALERT_SECONDS = env.int("CRUSCOTTO_QUEUE_ALERT_SECONDS", default=300)
 # A plan file up to this size is checked and imported in the request; a larger one by the worker.
 CRUSCOTTO_IMPORT_INLINE_BYTES = env.int("CRUSCOTTO_IMPORT_INLINE_BYTES", default=256 * 1024)
 

@@ -5,7 +5,7 @@ write goes through ``services``. One module per feature; ``urls.py`` names them 
 """
 
 from .aree import area, area_mean, area_share, aree
-from .base import forbidden, healthz, home, not_found, on_draft, robots, server_error, with_plan
+from .base import forbidden, healthz, healthz_lavori, home, not_found, on_draft, robots, server_error, with_plan
 from .ciclo import (
     ciclo_adotta,
     ciclo_chiudi_periodo,
@@ -38,6 +38,7 @@ from .risultati import albero, cruscotto, fondo, indicatore, individuale, mappa
 __all__ = [
     "forbidden",
     "healthz",
+    "healthz_lavori",
     "home",
     "not_found",
     "on_draft",

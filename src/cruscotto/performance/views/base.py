@@ -28,6 +28,31 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_GET
+def healthz_lavori(request):
+    """The queue, for monitoring: how many jobs wait and run, and how long the oldest has waited.
+    A job waiting longer than CRUSCOTTO_QUEUE_ALERT_SECONDS means no worker is taking jobs:
+    503, so that the probe that watches the workers raises the alarm. (``/healthz`` itself stays
+    trivial: load balancers call it, and the web benchmark uses it as its reference view.)"""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .. import lavori
+
+    lavori.scaduti()
+    waiting = m.Lavoro.objects.filter(stato=m.Lavoro.Stato.IN_CODA)
+    oldest = waiting.order_by("creato").values_list("creato", flat=True).first()
+    age = round((timezone.now() - oldest).total_seconds()) if oldest else 0
+    late = age > settings.CRUSCOTTO_QUEUE_ALERT_SECONDS
+    body = {
+        "status": "error" if late else "ok",
+        "in_coda": waiting.count(),
+        "in_corso": m.Lavoro.objects.filter(stato=m.Lavoro.Stato.IN_CORSO).count(),
+        "attesa_massima_secondi": age,
+    }
+    return JsonResponse(body, status=503 if late else 200)
+
+
 YEAR_SWITCH_TARGET = {
     "monitoraggio_riga": "monitoraggio",
     "piano_importa": "piano",
