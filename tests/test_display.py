@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from cruscotto.engine import display
 from cruscotto.documents import formatting
+from cruscotto.engine import display
 
 
 @pytest.mark.parametrize(

@@ -41,32 +41,58 @@ def render_results_xlsx(
     piano: Piano, result: RisultatoPiano, out: str | Path, *, periodo: str = "", example_data: bool = False
 ) -> Path:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     out = Path(out)
-    anno = result.anno
-    label = f"{anno}{' ' + periodo if periodo else ''}"
-    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="E8F0F8")
     wb = Workbook()
-    ws = wb.active
+    _summary_sheet(wb.active, piano, result, periodo, example_data)
+    by_code = {x.codice: x for x in result.indicatori}
+    label = f"{result.anno}{' ' + periodo if periodo else ''}"
+    headers = (*HEADERS[:7], f"Target {result.anno}", f"Consuntivo {label}", *HEADERS[7:])
+    used: set[str] = {"sintesi"}
+    for p in piano.prospettive:
+        title = f"{p.codice} {p.nome}"[:31].replace("/", "-")
+        while title.lower() in used:
+            title = title[:29] + "_"
+        used.add(title.lower())
+        _perspective_sheet(wb.create_sheet(title), p, by_code, headers)
+    wb.save(out)
+    return out
+
+
+# The columns of a perspective's sheet; the target's and the actual's, named by the year, go
+# after the weight.
+HEADERS: tuple[str, ...] = ("Linea", "Obiettivo strategico", "Obiettivo operativo", "Codice", "Indicatore")
+HEADERS += ("Cruscotto", "Peso", "Grado", "Stato")
+WIDE = ("Indicatore", "Obiettivo strategico", "Obiettivo operativo", "Linea")
+
+
+def _head(c) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="E8F0F8")
+
+
+def _summary_sheet(ws, piano: Piano, result: RisultatoPiano, periodo: str, example_data: bool) -> None:
+    """``Sintesi``: what the workbook is, the entity and its upper levels, the fund."""
+    from openpyxl.styles import Font
+
     ws.title = "Sintesi"
+    bold = Font(bold=True)
     rows = [
         ("Ente", piano.ente.nome),
         ("Piano", piano.titolo),
-        ("Anno", anno),
+        ("Anno", result.anno),
         ("Periodo", periodo or "anno intero"),
         ("Riferimento", result.as_of),
     ]
     if example_data:
         rows.append(("Attenzione", "dati di esempio, inventati a scopo dimostrativo"))
     for r, (k, v) in enumerate(rows, start=1):
-        _put(ws, r, 1, k).font = head_font
+        _put(ws, r, 1, k).font = bold
         _put(ws, r, 2, v, "DD/MM/YYYY" if isinstance(v, date) else None)
     r = len(rows) + 2
     for col, h in enumerate(("Livello", "Codice", "Nome", "Grado", "Stato"), start=1):
-        c = _put(ws, r, col, h)
-        c.font, c.fill = head_font, head_fill
+        _head(_put(ws, r, col, h))
     r += 1
     _put(ws, r, 1, "ente")
     _put(ws, r, 3, piano.ente.nome)
@@ -90,73 +116,57 @@ def render_results_xlsx(
             ("Quota", _frac(f.quota), PERCENT),
             ("Importo spettante", f.importo, NUMBER),
         ):
-            _put(ws, r, 1, k).font = head_font
+            _put(ws, r, 1, k).font = bold
             _put(ws, r, 2, v, fmt)
             r += 1
-        _put(ws, r, 1, "Provvisorio").font = head_font
+        _put(ws, r, 1, "Provvisorio").font = bold
         _put(ws, r, 2, "sì, fino alla validazione dell'OIV" if f.provvisorio else "no")
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 70
-    ws.column_dimensions["D"].width = 12
-    ws.column_dimensions["E"].width = 22
+    for letter, width in zip("ABCDE", (22, 14, 70, 12, 22)):
+        ws.column_dimensions[letter].width = width
 
-    by_code = {x.codice: x for x in result.indicatori}
-    headers = (
-        "Linea",
-        "Obiettivo strategico",
-        "Obiettivo operativo",
-        "Codice",
-        "Indicatore",
-        "Cruscotto",
-        "Peso",
-        f"Target {anno}",
-        f"Consuntivo {label}",
-        "Grado",
-        "Stato",
-    )
-    used: set[str] = {"sintesi"}
-    for p in piano.prospettive:
-        title = f"{p.codice} {p.nome}"[:31].replace("/", "-")
-        while title.lower() in used:
-            title = title[:29] + "_"
-        used.add(title.lower())
-        sh = wb.create_sheet(title)
-        for col, h in enumerate(headers, start=1):
-            c = _put(sh, 1, col, h)
-            c.font, c.fill = head_font, head_fill
-        row = 1
-        for ln in p.linee:
-            for os_ in ln.obiettivi_strategici:
-                for oo, inds in [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]:
-                    for i in inds:
-                        res = by_code.get(i.codice)
-                        row += 1
-                        _put(sh, row, 1, f"{ln.codice} - {ln.nome}")
-                        _put(sh, row, 2, f"{os_.codice} - {os_.nome}")
-                        _put(sh, row, 3, f"{oo.codice} - {oo.nome}" if oo else "")
-                        _put(sh, row, 4, i.codice)
-                        _put(sh, row, 5, i.nome)
-                        _put(sh, row, 6, i.cruscotto.value)
-                        _put(sh, row, 7, _frac(res.peso) if res and res.peso is not None else None, PERCENT)
-                        _put(sh, row, 8, res.target.testo if res and res.target else "")
-                        actual = res.actual if res else None
-                        if isinstance(actual, bool):
-                            _put(sh, row, 9, "sì" if actual else "no")
-                        elif isinstance(actual, date):
-                            _put(sh, row, 9, actual, "DD/MM/YYYY")
-                        else:
-                            _put(sh, row, 9, actual, NUMBER if isinstance(actual, float) else None)
-                        _put(sh, row, 10, _frac(res.achievement) if res else None, PERCENT)
-                        _put(sh, row, 11, status(res.stato) if res else "")
-        sh.freeze_panes = "E2"
-        sh.auto_filter.ref = sh.dimensions
-        for idx, h in enumerate(headers, start=1):
-            sh.column_dimensions[get_column_letter(idx)].width = (
-                45 if h in ("Indicatore", "Obiettivo strategico", "Obiettivo operativo", "Linea") else 14
-            )
-        for line in sh.iter_rows(min_row=2):
-            for c in line:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-    wb.save(out)
-    return out
+
+def _perspective_sheet(sh, p, by_code: dict, headers: tuple[str, ...]) -> None:
+    """One perspective: a row per indicator with its place, weight, target, actual and result."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for col, h in enumerate(headers, start=1):
+        _head(_put(sh, 1, col, h))
+    row = 1
+    for ln in p.linee:
+        for os_ in ln.obiettivi_strategici:
+            for oo, inds in [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]:
+                for i in inds:
+                    row += 1
+                    place = (
+                        f"{ln.codice} - {ln.nome}",
+                        f"{os_.codice} - {os_.nome}",
+                        f"{oo.codice} - {oo.nome}" if oo else "",
+                    )
+                    _indicator_row(sh, row, place, i, by_code.get(i.codice))
+    sh.freeze_panes = "E2"
+    sh.auto_filter.ref = sh.dimensions
+    for idx, h in enumerate(headers, start=1):
+        sh.column_dimensions[get_column_letter(idx)].width = 45 if h in WIDE else 14
+    for line in sh.iter_rows(min_row=2):
+        for c in line:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _indicator_row(sh, row: int, place: tuple[str, str, str], i, res) -> None:
+    for col, text in enumerate(place, start=1):
+        _put(sh, row, col, text)
+    _put(sh, row, 4, i.codice)
+    _put(sh, row, 5, i.nome)
+    _put(sh, row, 6, i.cruscotto.value)
+    _put(sh, row, 7, _frac(res.peso) if res and res.peso is not None else None, PERCENT)
+    _put(sh, row, 8, res.target.testo if res and res.target else "")
+    actual = res.actual if res else None
+    if isinstance(actual, bool):
+        _put(sh, row, 9, "sì" if actual else "no")
+    elif isinstance(actual, date):
+        _put(sh, row, 9, actual, "DD/MM/YYYY")
+    else:
+        _put(sh, row, 9, actual, NUMBER if isinstance(actual, float) else None)
+    _put(sh, row, 10, _frac(res.achievement) if res else None, PERCENT)
+    _put(sh, row, 11, status(res.stato) if res else "")

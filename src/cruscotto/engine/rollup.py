@@ -339,72 +339,7 @@ def score_plan(
     if eventi:
         ev.update(eventi)
     regole = piano.regole
-    warnings: list[str] = []
-    misure_anno = misure_per_formule(piano, valori.misure_anno(anno), anno)
-    ind_results: dict[str, RisultatoIndicatore] = {}
-    nodes: list[RisultatoNodo | None] = []  # None: a parent's place, filled once its children are scored
-
-    total = sum(1 for _ in piano.indicatori()) if on_progress else 0
-
-    def ind(i: Indicatore) -> RisultatoIndicatore:
-        r, w = score_indicator(
-            i, anno=anno, valori=valori, eventi=ev, as_of=as_of, regole=regole, periodo=periodo, misure_anno=misure_anno
-        )
-        warnings.extend(w)
-        ind_results[i.codice] = r
-        if on_progress and len(ind_results) % 250 == 0:
-            on_progress(len(ind_results), total)
-        return r
-
-    scopes: dict[int, Cruscotto] = {}
-    objectives: list[Pesata] = []  # the strategic objectives of the cruscotto di ente (regole.ente = obiettivi)
-
-    by_code = {p.codice: p for p in piano.prospettive}
-
-    def kids_of(level: str, obj: Nodo | Ambito) -> list[tuple[str, Nodo]]:
-        # An ambito names its perspectives by code (model.Ambito); every other node holds its children.
-        if isinstance(obj, Ambito):
-            return [("prospettiva", by_code[c]) for c in obj.prospettive if c in by_code]
-        return children_of(level, obj)
-
-    def visit(level: str, obj: Nodo | Ambito, padre: str | None) -> tuple[Pesata, Cruscotto, Copertura, list[Pesata]]:
-        """The node's figure, scope and coverage, and the indicators that roll up into it."""
-        index = len(nodes)
-        nodes.append(None)  # parents come before their children in the list
-        kids = kids_of(level, obj)
-        if isinstance(obj, Ambito):  # an ambito is an ente node when any of its perspectives is
-            ente = not kids or any(scope_of(lv, k, scopes) is Cruscotto.ENTE for lv, k in kids)
-            scope = Cruscotto.ENTE if ente else Cruscotto.AREA
-        else:
-            scope = scope_of(level, obj, scopes)
-        children: list[Pesata] = []
-        leaves: list[Pesata] = []
-        coverage = Copertura()
-        for kind, child in kids:
-            if isinstance(child, Indicatore):  # kind == "indicatore"
-                r = ind(child)
-                pesata, child_scope = Pesata(child.codice, kind, child.peso, r.achievement, r.stato), child.cruscotto
-                child_coverage = Copertura.of(r.stato, r.achievement)
-                child_leaves = [pesata]
-            else:
-                pesata, child_scope, child_coverage, child_leaves = visit(kind, child, f"{level}:{obj.codice}")
-            if in_scope(scope, child_scope):
-                children.append(pesata)
-                leaves += child_leaves
-                coverage = coverage + child_coverage
-        if level == "obiettivo_strategico" and regole.obiettivo == "indicatori":
-            # The SMVP's rule: an objective is the mean of all its indicators, also those of its
-            # operational objectives, with their own weights (docs/scoring.md).
-            children = leaves
-        a, stato, trace, w = weighted_mean(children, f"{level} {obj.codice}", regole)
-        warnings.extend(w)
-        trace["copertura"] = coverage.as_dict()
-        nodes[index] = RisultatoNodo(obj.codice, level, obj.nome, a, stato, trace, scope.value, padre, coverage)
-        pesata = Pesata(obj.codice, level, obj.peso, a, stato)
-        if level == "obiettivo_strategico" and scope is Cruscotto.ENTE:
-            objectives.append(pesata)
-        return pesata, scope, coverage, leaves
-
+    walk = _Walk(piano, anno=anno, valori=valori, eventi=ev, as_of=as_of, periodo=periodo, on_progress=on_progress)
     persp_children = []
     entity_coverage = Copertura()
     # The top of the tree: the ambiti (a fifth level, when the plan has one), each the mean of
@@ -413,17 +348,18 @@ def score_plan(
     tops: list[tuple[str, Nodo | Ambito]] = [("ambito", a) for a in piano.ambiti]
     tops += [("prospettiva", p) for p in piano.prospettive if p.codice not in grouped]
     for level, top in tops:
-        pesata, scope, coverage, _leaves = visit(level, top, None)
+        pesata, scope, coverage, _leaves = walk.visit(level, top, None)
         if scope is Cruscotto.ENTE:
             persp_children.append(pesata)
             entity_coverage = entity_coverage + coverage
 
     if on_progress:
-        on_progress(len(ind_results), total)
+        on_progress(len(walk.ind_results), walk.total)
+    warnings = walk.warnings
     # regole.ente = obiettivi: the entity is the mean of its strategic objectives, whatever
     # perspective and line they sit in (the perspectives then carry no weight).
     a, stato, entity_trace, w = weighted_mean(
-        objectives if regole.ente == "obiettivi" else persp_children, "ente", regole
+        walk.objectives if regole.ente == "obiettivi" else persp_children, "ente", regole
     )
     warnings.extend(w)
     entity_trace["copertura"] = entity_coverage.as_dict()
@@ -431,7 +367,7 @@ def score_plan(
     schede = tuple(
         score_scheda(
             s,
-            ind_results=ind_results,
+            ind_results=walk.ind_results,
             valori=valori,
             eventi=ev,
             as_of=as_of,
@@ -444,7 +380,7 @@ def score_plan(
     )
     fondo = None
     if piano.fondo is not None and piano.fondo.anno == anno:
-        fondo = score_fondo(piano.fondo, ind_results, warnings)
+        fondo = score_fondo(piano.fondo, walk.ind_results, warnings)
         if validato:
             fondo = replace(fondo, provvisorio=False)
 
@@ -454,13 +390,106 @@ def score_plan(
         achievement=a,
         stato=stato,
         entity_trace=entity_trace,
-        nodi=tuple(n for n in nodes if n is not None),  # every place is filled by now
-        indicatori=tuple(ind_results.values()),
+        nodi=tuple(n for n in walk.nodes if n is not None),  # every place is filled by now
+        indicatori=tuple(walk.ind_results.values()),
         schede=schede,
         fondo=fondo,
         warnings=tuple(dict.fromkeys(warnings)),
         copertura=entity_coverage,
     )
+
+
+class _Walk:
+    """One walk down the tree for :func:`score_plan`: each indicator scored once, each node the
+    weighted mean of its children in scope, in the order the pages list them (parents first)."""
+
+    def __init__(
+        self,
+        piano: Piano,
+        *,
+        anno: int,
+        valori: Valori,
+        eventi: dict[str, date | None],
+        as_of: date,
+        periodo: str,
+        on_progress: Callable[[int, int], None] | None,
+    ):
+        self.piano, self.anno, self.valori, self.eventi, self.as_of = piano, anno, valori, eventi, as_of
+        self.periodo, self.on_progress, self.regole = periodo, on_progress, piano.regole
+        self.warnings: list[str] = []
+        self.misure_anno = misure_per_formule(piano, valori.misure_anno(anno), anno)
+        self.ind_results: dict[str, RisultatoIndicatore] = {}
+        self.nodes: list[RisultatoNodo | None] = []  # None: a parent's place, filled once its children are scored
+        self.total = sum(1 for _ in piano.indicatori()) if on_progress else 0
+        self.scopes: dict[int, Cruscotto] = {}
+        # The strategic objectives of the cruscotto di ente (regole.ente = obiettivi).
+        self.objectives: list[Pesata] = []
+        self.by_code = {p.codice: p for p in piano.prospettive}
+
+    def ind(self, i: Indicatore) -> RisultatoIndicatore:
+        r, w = score_indicator(
+            i,
+            anno=self.anno,
+            valori=self.valori,
+            eventi=self.eventi,
+            as_of=self.as_of,
+            regole=self.regole,
+            periodo=self.periodo,
+            misure_anno=self.misure_anno,
+        )
+        self.warnings.extend(w)
+        self.ind_results[i.codice] = r
+        if self.on_progress and len(self.ind_results) % 250 == 0:
+            self.on_progress(len(self.ind_results), self.total)
+        return r
+
+    def kids_of(self, level: str, obj: Nodo | Ambito) -> list[tuple[str, Nodo]]:
+        # An ambito names its perspectives by code (model.Ambito); every other node holds its children.
+        if isinstance(obj, Ambito):
+            return [("prospettiva", self.by_code[c]) for c in obj.prospettive if c in self.by_code]
+        return children_of(level, obj)
+
+    def scope(self, level: str, obj: Nodo | Ambito, kids: list[tuple[str, Nodo]]) -> Cruscotto:
+        if isinstance(obj, Ambito):  # an ambito is an ente node when any of its perspectives is
+            ente = not kids or any(scope_of(lv, k, self.scopes) is Cruscotto.ENTE for lv, k in kids)
+            return Cruscotto.ENTE if ente else Cruscotto.AREA
+        return scope_of(level, obj, self.scopes)
+
+    def visit(
+        self, level: str, obj: Nodo | Ambito, padre: str | None
+    ) -> tuple[Pesata, Cruscotto, Copertura, list[Pesata]]:
+        """The node's figure, scope and coverage, and the indicators that roll up into it."""
+        index = len(self.nodes)
+        self.nodes.append(None)  # parents come before their children in the list
+        kids = self.kids_of(level, obj)
+        scope = self.scope(level, obj, kids)
+        children: list[Pesata] = []
+        leaves: list[Pesata] = []
+        coverage = Copertura()
+        for kind, child in kids:
+            if isinstance(child, Indicatore):  # kind == "indicatore"
+                r = self.ind(child)
+                pesata, child_scope = Pesata(child.codice, kind, child.peso, r.achievement, r.stato), child.cruscotto
+                child_coverage = Copertura.of(r.stato, r.achievement)
+                child_leaves = [pesata]
+            else:
+                pesata, child_scope, child_coverage, child_leaves = self.visit(kind, child, f"{level}:{obj.codice}")
+            if in_scope(scope, child_scope):
+                children.append(pesata)
+                leaves += child_leaves
+                coverage = coverage + child_coverage
+        if level == "obiettivo_strategico" and self.regole.obiettivo == "indicatori":
+            # The SMVP's rule: an objective is the mean of all its indicators, also those of its
+            # operational objectives, with their own weights (docs/scoring.md).
+            children = leaves
+        a, stato, trace, w = weighted_mean(children, f"{level} {obj.codice}", self.regole)
+        self.warnings.extend(w)
+        trace["copertura"] = coverage.as_dict()
+        self.nodes[index] = RisultatoNodo(obj.codice, level, obj.nome, a, stato, trace, scope.value, padre, coverage)
+        pesata = Pesata(obj.codice, level, obj.peso, a, stato)
+        if level == "obiettivo_strategico" and scope is Cruscotto.ENTE:
+            self.objectives.append(pesata)
+        return pesata, scope, coverage, leaves
 
 
 def score_scheda(

@@ -127,7 +127,6 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
 
     from cruscotto.engine.errors import ParseError
     from cruscotto.files.tables import InvalidFile
-    from cruscotto.files.values import read_measures
 
     if not permissions.can_edit_plan(request.user, ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
@@ -136,74 +135,7 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
         if errors:
             return errors
         try:
-            if kind == "bilancio":
-                from cruscotto.files.bilancio import load_bilancio
-
-                tables = load_bilancio(tmp)
-                if not any(
-                    (
-                        tables.preventivo,
-                        tables.investimenti,
-                        tables.patrimonio,
-                        tables.stato_patrimoniale,
-                        tables.composizioni,
-                        tables.rapporti,
-                    )
-                ):
-                    return [
-                        {
-                            "where": ", ".join(f.name for f in files),
-                            "message": _(
-                                "Nessuna tabella di bilancio riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti (con misure, facoltativo); le sole misure di base si caricano con il loro modulo."
-                            ),
-                        }
-                    ]
-                services.bilancio_importa(
-                    user=request.user, ente=ente, bilancio=tables, fonte=_fonte(request), anno=anno
-                )
-            elif kind == "misure":
-                from cruscotto.engine.scoring import Valori
-
-                valori = Valori()
-                for f in files:
-                    read_measures(f, into=valori)
-                with transaction.atomic():  # all the measures or none
-                    for (nome, year), value in sorted(valori.misure.items()):
-                        services.misura_registra(user=request.user, ente=ente, nome=nome, anno=year, valore=value)
-            elif kind == "contesto":
-                from cruscotto.files.contesto import load_contesto
-
-                contesto = load_contesto(tmp)
-                if not any(
-                    (
-                        contesto.organi,
-                        contesto.struttura,
-                        contesto.attivita,
-                        contesto.mappa,
-                        contesto.partecipate,
-                        contesto.tabelle,
-                        contesto.azioni_positive,
-                    )
-                ):
-                    return [
-                        {
-                            "where": ", ".join(f.name for f in files),
-                            "message": _(
-                                "Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, partecipate, azioni-positive, contesto e contesto-NOME."
-                            ),
-                        }
-                    ]
-                services.contesto_importa(user=request.user, ente=ente, contesto=contesto, fonte=_fonte(request))
-            else:
-                from cruscotto.files.personale import read_personale
-
-                register = read_personale(files[0])
-                services.personale_importa(
-                    user=request.user,
-                    ente=ente,
-                    registro=register.dipendenti,
-                    fonte=request.FILES.getlist("file")[0].name,
-                )
+            return _STORE[kind](request, ente, anno, files, tmp)
         except InvalidFile as exc:  # every bad cell of the file
             return [{"where": p.where.replace(tmp + "/", ""), "message": p.message} for p in exc.problems]
         except ParseError as exc:
@@ -215,4 +147,75 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
             ]
         except ValidationError as exc:
             return [{"where": "", "message": msg} for msg in exc.messages]
+
+
+def _none_recognised(files: list[Path], message: str) -> list[dict]:
+    return [{"where": ", ".join(f.name for f in files), "message": message}]
+
+
+def _store_bilancio(request, ente, anno, files: list[Path], folder: str) -> list[dict]:
+    from cruscotto.files.bilancio import load_bilancio
+
+    tables = load_bilancio(folder)
+    found = (
+        tables.preventivo,
+        tables.investimenti,
+        tables.patrimonio,
+        tables.stato_patrimoniale,
+        tables.composizioni,
+        tables.rapporti,
+    )
+    if not any(found):
+        return _none_recognised(
+            files,
+            _(
+                "Nessuna tabella di bilancio riconosciuta: i file si chiamano preventivo-ANNO, investimenti-ANNO, "
+                "patrimonio-netto-ANNO, stato-patrimoniale, composizione, rapporti (con misure, facoltativo); le "
+                "sole misure di base si caricano con il loro modulo."
+            ),
+        )
+    services.bilancio_importa(user=request.user, ente=ente, bilancio=tables, fonte=_fonte(request), anno=anno)
     return []
+
+
+def _store_misure(request, ente, anno, files: list[Path], folder: str) -> list[dict]:
+    from cruscotto.engine.scoring import Valori
+    from cruscotto.files.values import read_measures
+
+    valori = Valori()
+    for f in files:
+        read_measures(f, into=valori)
+    with transaction.atomic():  # all the measures or none
+        for (nome, year), value in sorted(valori.misure.items()):
+            services.misura_registra(user=request.user, ente=ente, nome=nome, anno=year, valore=value)
+    return []
+
+
+def _store_contesto(request, ente, anno, files: list[Path], folder: str) -> list[dict]:
+    from cruscotto.files.contesto import load_contesto
+
+    c = load_contesto(folder)
+    if not any((c.organi, c.struttura, c.attivita, c.mappa, c.partecipate, c.tabelle, c.azioni_positive)):
+        return _none_recognised(
+            files,
+            _(
+                "Nessuna tabella riconosciuta: i file si chiamano organi, struttura, attivita, stakeholder, "
+                "partecipate, azioni-positive, contesto e contesto-NOME."
+            ),
+        )
+    services.contesto_importa(user=request.user, ente=ente, contesto=c, fonte=_fonte(request))
+    return []
+
+
+def _store_personale(request, ente, anno, files: list[Path], folder: str) -> list[dict]:
+    from cruscotto.files.personale import read_personale
+
+    register = read_personale(files[0])
+    fonte = request.FILES.getlist("file")[0].name
+    services.personale_importa(user=request.user, ente=ente, registro=register.dipendenti, fonte=fonte)
+    return []
+
+
+# Which tables an upload holds, and how they are stored (all or nothing, by the services).
+_STORE = {"bilancio": _store_bilancio, "misure": _store_misure, "contesto": _store_contesto}
+_STORE["personale"] = _store_personale
