@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .demo import ACTUALS, PLAN, demo_path
+from .engine.entry import check_actuals
 from .engine.errors import CruscottoError, ParseError, PlanError, Problem
 from .engine.export import result_to_dict
 from .engine.rollup import score_plan
@@ -203,6 +204,8 @@ def _inputs(file: Path, actuals, measures, as_of: str | None, events: list[str] 
             read_measures(m, into=loaded.valori)
         ref = parse_date(as_of, where="--as-of") if as_of else None
         parsed_events = _parse_events(events or [])
+        for wrong in check_actuals(loaded.piano, loaded.valori.consuntivi):
+            raise wrong  # a value of the wrong kind for its indicator (engine/entry.py)
     except (ParseError, OSError) as exc:
         err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None

@@ -76,6 +76,7 @@ class Consuntivo:
 
     valore: Value
     nota: str = ""
+    sostituisce: str = ""  # on a formula indicator: why this typed value replaces the formula's
 
 
 @dataclass(slots=True)
@@ -445,6 +446,7 @@ def actual_of(
         info["consuntivo_inserito"] = fmt_value(entered.valore)
         if entered.nota:
             info["nota"] = entered.nota
+    esito = None
     if ind.formula and not periodo:
         esito = evaluate(ind.formula, misure_anno)
         info["formula"] = {
@@ -453,17 +455,24 @@ def actual_of(
             "risultato": esito.valore,
             "motivo": esito.motivo,
         }
-        if esito.valore is not None:
-            if (
-                entered is not None
-                and isinstance(entered.valore, float)
-                and abs(entered.valore - esito.valore) > 1e-9 * max(1.0, abs(esito.valore))
-            ):
-                warnings.append(
-                    f"{ind.codice}: valore inserito {fmt_value(entered.valore)} diverso dal calcolato {fmt(esito.valore)}; si usa il calcolato"
-                )
-            info["fonte_valore"] = "formula"
-            return esito.valore, info, warnings
+    if ind.formula and entered is not None and entered.sostituisce:
+        # A recorded override: the typed value counts, and the trace says why (and what the
+        # formula gives, to compare).
+        info["fonte_valore"] = "sostituzione"
+        info["sostituzione"] = entered.sostituisce
+        return entered.valore, info, warnings
+    if esito is not None and esito.valore is not None:
+        if (
+            entered is not None
+            and isinstance(entered.valore, float)
+            and abs(entered.valore - esito.valore) > 1e-9 * max(1.0, abs(esito.valore))
+        ):
+            warnings.append(
+                f"{ind.codice}: valore inserito {fmt_value(entered.valore)} diverso dal calcolato "
+                f"{fmt(esito.valore)}; si usa il calcolato"
+            )
+        info["fonte_valore"] = "formula"
+        return esito.valore, info, warnings
     if entered is not None:
         info["fonte_valore"] = "consuntivo"
         return entered.valore, info, warnings

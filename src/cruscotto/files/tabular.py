@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from ..engine.entry import read_entry
 from ..engine.errors import ParseError, PlanError, Problem
 from ..engine.model import (
     Ambito,
@@ -35,7 +36,7 @@ from ..engine.model import (
     Piano,
     Prospettiva,
 )
-from ..engine.numbers import fold, format_value, parse_value
+from ..engine.numbers import fold, format_value
 from ..engine.scoring import Consuntivo, Valori
 from .native import indicatore_to_data, plan_from_data, plan_to_data
 from .tables import Table, cell_text, match_headers, read_sheet_pairs, read_table, write_csv
@@ -581,7 +582,7 @@ class _SheetReader:
                 ind["milestones"] = _milestones_from_cell(cell("milestones"), f"{where}, colonna Milestone")
             for y, i in self.years["consuntivo"].items():
                 raw = cells[i] if i < len(cells) else None
-                v = parse_value(raw, where=f"{where}, colonna Consuntivo {y}")
+                v = read_entry(raw, where=f"{where}, colonna Consuntivo {y}")
                 if v is not None:
                     self.valori.consuntivi[(ind["codice"], y, "")] = Consuntivo(v, "")
         except ParseError as exc:

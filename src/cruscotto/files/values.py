@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..engine.entry import read_entry
 from ..engine.errors import ParseError
-from ..engine.numbers import parse_number, parse_value
+from ..engine.numbers import parse_number
 from ..engine.scoring import Consuntivo, Valori
 from .tables import Table, cell_text, match_headers, read_table
 
@@ -58,7 +59,8 @@ def read_actuals(path: str | Path, into: Valori | None = None) -> Valori:
         anno = _year(cell("anno"), f"{where}, colonna anno")
         periodo = cell("periodo")
         raw = cells[cols["valore"]] if cols["valore"] < len(cells) else None
-        value = parse_value(raw if not isinstance(raw, str) else raw.strip(), where=f"{where}, colonna valore")
+        # A typed value is read whole (engine/entry.py): "12,5,3" is an error here, not 12,5.
+        value = read_entry(raw if not isinstance(raw, str) else raw.strip(), where=f"{where}, colonna valore")
         if value is None:
             continue  # an empty value is no value
         key = (code, anno, periodo)

@@ -262,6 +262,12 @@ class Consuntivo(models.Model):
     periodo = models.CharField(_("periodo"), max_length=10, blank=True)  # "" = the whole year
     valore = models.CharField(_("valore"), max_length=100)  # as the engine formats it: 68,28 | 10/08/2020 | si
     nota = models.TextField(_("nota"), blank=True)
+    # On an indicator computed by formula, a typed value counts only as an override, with its
+    # reason (engine/scoring.actual_of); empty: the formula's result counts when it has one.
+    sostituisce_formula = models.TextField(_("motivo della sostituzione della formula"), blank=True)
+    # Optimistic locking: each write adds one; a writer shown an older revision is told the
+    # value changed (services.consuntivo_registra) instead of overwriting what it never saw.
+    revisione = models.PositiveIntegerField(_("revisione"), default=1)
     inserito_da = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     aggiornato_il = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -188,10 +188,11 @@ def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
     qs = piano.consuntivi.all()
     if anni:
         qs = qs.filter(anno__in=anni)
-    for codice, anno, periodo, testo, nota in qs.values_list("codice", "anno", "periodo", "valore", "nota"):
+    rows = qs.values_list("codice", "anno", "periodo", "valore", "nota", "sostituisce_formula")
+    for codice, anno, periodo, testo, nota, sostituisce in rows:
         value = parse_value(testo)
         if value is not None:
-            v.consuntivi[(codice, anno, periodo)] = EngineConsuntivo(value, nota)
+            v.consuntivi[(codice, anno, periodo)] = EngineConsuntivo(value, nota, sostituisce)
     mq = piano.ente.misure.all()
     if anni:
         mq = mq.filter(anno__in=anni)

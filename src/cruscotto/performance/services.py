@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from cruscotto.engine.errors import ParseError
+from cruscotto.engine.entry import EntryError, check_kind, expected, implausible, read_entry
 from cruscotto.engine.model import Piano as EnginePiano
-from cruscotto.engine.numbers import format_value, parse_value
+from cruscotto.engine.numbers import Value, format_value
 from cruscotto.engine.scoring import Valori
 from cruscotto.files.native import INDICATOR_EXTRA, NODE_EXTRA, indicatore_to_data, plan_to_data
 
@@ -232,23 +232,112 @@ def piano_import(
     return db
 
 
+class Conflitto(ValidationError):
+    """The value changed since the writer was shown it: nothing is written, and ``attuale`` is the
+    stored row now (None: it was cleared), for the page to show."""
+
+    def __init__(self, message: str, attuale: m.Consuntivo | None):
+        super().__init__(message, code="conflitto")
+        self.attuale = attuale
+
+
+def _entry_message(exc: EntryError, codice: str) -> str:
+    """A refused typed value, said in the user's language (the engine's rule codes)."""
+    shown = {"valore": str(exc.value), "codice": codice}
+    messages = {
+        "data_inesistente": _("La data %(valore)s non esiste."),
+        "fuori_limite": _("Numero non ammesso: %(valore)s (non finito, o oltre 10^15)."),
+        "atteso_numero": _("%(codice)s prende un numero: %(valore)s non lo è."),
+        "atteso_data": _("%(codice)s prende una data (gg/mm/aaaa) o sì/no: %(valore)s non lo è."),
+        "atteso_si_no": _("%(codice)s prende sì o no: %(valore)s non lo è."),
+    }
+    default = _("Valore non valido: %(valore)s (atteso un numero come 68,28, una data gg/mm/aaaa o si/no).")
+    return messages.get(exc.code, default) % shown
+
+
+def _read_typed(engine_ind, codice: str, anno: int, testo) -> Value | None:
+    """The typed value read whole and checked against what the indicator takes (engine/entry.py)."""
+    try:
+        value = read_entry(testo.strip() if isinstance(testo, str) else testo, where=codice)
+        if engine_ind is not None:
+            check_kind(value, expected(engine_ind, anno, codice), text=testo)
+    except EntryError as exc:
+        raise ValidationError(_entry_message(exc, codice), code=exc.code) from None
+    return value
+
+
+def _check_override_and_range(engine_ind, codice: str, periodo: str, value, sostituisce: str, conferma: str) -> None:
+    if engine_ind is None or value is None:
+        return
+    if engine_ind.formula and not periodo and not sostituisce.strip():
+        raise ValidationError(
+            _(
+                "%(c)s è calcolato dalla formula %(f)s con le misure di base: un valore inserito a mano conta "
+                "solo come sostituzione della formula, con il suo motivo."
+            )
+            % {"c": codice, "f": engine_ind.formula},
+            code="formula",
+        )
+    odd = implausible(engine_ind, value)
+    if odd is not None and not conferma.strip():
+        messages = {
+            "negativo": _("%(c)s: %(v)s è negativo, e l'indicatore non scende sotto zero."),
+            "oltre_100": _("%(c)s: %(v)s supera il 100%% di una percentuale."),
+        }
+        text = messages[odd.code] % {"c": codice, "v": format_value(value)}
+        raise ValidationError(text + " " + _("Se il valore è giusto, lo confermi con il motivo."), code="implausibile")
+
+
+def _locked_row(piano: m.Piano, codice: str, anno: int, periodo: str) -> m.Consuntivo | None:
+    return piano.consuntivi.select_for_update().filter(codice=codice, anno=anno, periodo=periodo).first()
+
+
+def _check_revision(existing: m.Consuntivo | None, revisione: int | None) -> None:
+    """Optimistic locking: ``revisione`` is what the writer was shown (0: no value yet)."""
+    if revisione is None:
+        return
+    current = existing.revisione if existing else 0
+    if current != revisione:
+        shown = existing.valore if existing else _("nessun valore")
+        raise Conflitto(
+            _("Il valore è cambiato nel frattempo: ora è %(v)s. Lo controlli e, se serve, lo reinserisca.")
+            % {"v": shown},
+            existing,
+        )
+
+
 @transaction.atomic
 def consuntivo_registra(
-    *, user, piano: m.Piano, codice: str, anno: int, periodo: str = "", testo: str, nota: str = "", correzione: str = ""
+    *,
+    user,
+    piano: m.Piano,
+    codice: str,
+    anno: int,
+    periodo: str = "",
+    testo: str | bool | float,
+    nota: str = "",
+    correzione: str = "",
+    revisione: int | None = None,
+    conferma: str = "",
+    sostituisce_formula: str = "",
 ) -> m.Consuntivo | None:
     """Record (or clear, with an empty text) an actual value; the user must be allowed to enter it.
 
-    In a closed period the change is a correction: only the controllo di gestione (or an
-    amministratore) makes it, and only with its reason (``correzione``), which the audit
-    trail keeps.
+    The text is read whole and must be of the indicator's kind (engine/entry.py). In a closed
+    period the change is a correction: only the controllo di gestione (or an amministratore)
+    makes it, and only with its reason (``correzione``). A value outside the indicator's
+    plausible range needs ``conferma`` (its reason); on an indicator computed by formula a
+    typed value is an override and needs ``sostituisce_formula``. ``revisione`` is the value's
+    revision the writer was shown (0: none): if it changed meanwhile, :class:`Conflitto`. Every
+    reason is kept in the audit trail.
     """
     # "CODICE#2": the second sub-measure of an indicator whose target has several (docs/targets.md).
     base, sep, part = codice.partition("#")
     indicatore = piano.indicatori.filter(codice=base).select_related("piano").prefetch_related("strutture").first()
     if indicatore is None:
         raise ValidationError(_("Indicatore %(codice)s non trovato nel piano.") % {"codice": base})
+    engine_ind = selectors.plan_for(piano).indicatore(base)
     if sep:
-        engine_ind = selectors.plan_for(piano).indicatore(base)
         target = engine_ind.target.get(anno) if engine_ind is not None else None
         parts = len(target.parti) if target is not None else 0
         if not part.isdigit() or not 1 <= int(part) <= parts:
@@ -260,13 +349,8 @@ def consuntivo_registra(
         raise PermissionDenied(_("Non può inserire valori per l'indicatore %(codice)s.") % {"codice": codice})
     if anno not in piano.anni:
         raise ValidationError(_("L'anno %(anno)s non è tra gli anni del piano.") % {"anno": anno})
-    try:
-        value = parse_value(testo.strip(), where=codice)
-    except ParseError as exc:
-        raise ValidationError(
-            _("Valore non valido: %(valore)s (atteso un numero come 68,28, una data gg/mm/aaaa o si/no).")
-            % {"valore": exc.value}
-        ) from None
+    value = _read_typed(engine_ind, codice, anno, testo)
+    _check_override_and_range(engine_ind, codice, periodo, value, sostituisce_formula, conferma)
     closed = m.PeriodoChiuso.objects.filter(ente_id=piano.ente_id, anno=anno, periodo=periodo).exists()
     if closed:
         if not permissions.can_edit_plan(user, piano.ente):
@@ -279,33 +363,50 @@ def consuntivo_registra(
                 _("Il periodo %(p)s del %(anno)s è chiuso: la modifica è una correzione e ne serve il motivo.")
                 % {"p": periodo or _("annuale"), "anno": anno}
             )
-    existing = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
+    existing = _locked_row(piano, codice, anno, periodo)
+    _check_revision(existing, revisione)
     before = {"valore": existing.valore, "nota": existing.nota} if existing else None
     azione = "consuntivo.correzione" if closed else "consuntivo.registra"
     oggetto = f"{codice} {anno}{' ' + periodo if periodo else ''}"
+    motivo = " · ".join(x.strip() for x in (correzione, conferma, sostituisce_formula) if x.strip())
     if value is None:
         if existing:
             existing.delete()
             valori_cambiati(piano=piano)
-            registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo=None, motivo=correzione)
+            registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo=None, motivo=motivo)
         return None
-    if existing is None:
-        existing = m.Consuntivo(piano=piano, codice=codice, anno=anno, periodo=periodo)
-    existing.valore = format_value(value)
-    existing.nota = nota.strip()
-    existing.inserito_da = user
-    existing.save()
+    fields = {
+        "valore": format_value(value),
+        "nota": nota.strip(),
+        "sostituisce_formula": sostituisce_formula.strip() if engine_ind and engine_ind.formula else "",
+        "inserito_da": user,
+    }
+    row = existing or _first_write(piano, codice, anno, periodo, fields)
+    if row is None:  # another first write came in between: now it is an update of that value
+        existing = row = _locked_row(piano, codice, anno, periodo)
+        _check_revision(existing, revisione if existing is not None else -1)
+        assert existing is not None  # a row written and deleted in between is a conflict above
+        before = {"valore": existing.valore, "nota": existing.nota}
+    if existing is not None:
+        for k, v in fields.items():
+            setattr(existing, k, v)
+        existing.revisione += 1
+        existing.save()
+    assert row is not None
     valori_cambiati(piano=piano)
-    registra(
-        user=user,
-        azione=azione,
-        piano=piano,
-        oggetto=oggetto,
-        prima=before,
-        dopo={"valore": existing.valore, "nota": existing.nota},
-        motivo=correzione,
-    )
-    return existing
+    dopo = {"valore": row.valore, "nota": row.nota}
+    registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo=dopo, motivo=motivo)
+    return row
+
+
+def _first_write(piano: m.Piano, codice: str, anno: int, periodo: str, fields: dict) -> m.Consuntivo | None:
+    """The row of a first value, or None when another first write of the same value got in
+    first (the unique constraint refuses this one; PostgreSQL makes it wait for the other)."""
+    try:
+        with transaction.atomic():  # a savepoint: the constraint's refusal leaves the rest intact
+            return m.Consuntivo.objects.create(piano=piano, codice=codice, anno=anno, periodo=periodo, **fields)
+    except IntegrityError:
+        return None
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cruscotto.engine.entry import check_actuals
 from cruscotto.engine.errors import PlanError
 from cruscotto.engine.validation import validate_plan
 from cruscotto.files import LoadedPlan, load_plan
@@ -48,6 +49,13 @@ def preview_plan(path: Path, ente) -> tuple[LoadedPlan | None, list[dict], list[
         return None, [p.as_dict() for p in exc.problems], []
     problems = loaded.locate(validate_plan(loaded.piano))
     errors = [p.as_dict() for p in problems if p.severity == "error"]
+    # The file's actual values, each of its indicator's kind (a date on a numeric one is refused).
+    for wrong in check_actuals(loaded.piano, loaded.valori.consuntivi):
+        where = wrong.where or ""
+        code = where.split(" ", 1)[0]
+        if code in loaded.righe:
+            where = f"riga {loaded.righe[code]} ({where})"
+        errors.append({"code": "valore_non_valido", "message": f"{wrong.reason}: {wrong.value!r}", "where": where})
     warnings = [p.as_dict() for p in loaded.warnings] + [p.as_dict() for p in problems if p.severity == "warning"]
     if loaded.piano.ente.codice != ente.codice:
         errors.insert(
