@@ -119,19 +119,22 @@ def main(argv=None) -> int:
         print(json.dumps(rows, indent=1))
     else:
         print(
-            f"{'plan':<16}{'indicators':>11}  {'document':<20}{'fmt':<6}{'best s':>9}{'worst s':>9}{'peak RSS MiB':>14}{'pages':>7}"
+            f"{'plan':<16}{'indicators':>11}  {'document':<20}{'fmt':<6}"
+            f"{'best s':>9}{'worst s':>9}{'peak RSS MiB':>14}{'pages':>7}"
         )
         for r in rows:
             worst = f"{r['worst_seconds']:.2f}" if "worst_seconds" in r else ""
             print(
-                f"{r['plan']:<16}{r['indicators']:>11,}  {r['document']:<20}{r['format']:<6}{r['seconds']:>9.2f}{worst:>9}{r['peak_mib']:>14.1f}{(r.get('pages') or ''):>7}"
+                f"{r['plan']:<16}{r['indicators']:>11,}  {r['document']:<20}{r['format']:<6}"
+                f"{r['seconds']:>9.2f}{worst:>9}{r['peak_mib']:>14.1f}{(r.get('pages') or ''):>7}"
             )
         demo_pdf = next(
             r for r in rows if r["plan"] == "demo" and r["document"] == "relazione" and r["format"] == "pdf"
         )
         ok = demo_pdf["seconds"] <= 5
         print(
-            f"goal (demo Relazione PDF ≤ 5 s): {'met' if ok else 'NOT met'} (best {demo_pdf['seconds']:.2f} s, worst {demo_pdf['worst_seconds']:.2f} s of {demo_pdf['runs']})"
+            f"goal (demo Relazione PDF ≤ 5 s): {'met' if ok else 'NOT met'} "
+            f"(best {demo_pdf['seconds']:.2f} s, worst {demo_pdf['worst_seconds']:.2f} s of {demo_pdf['runs']})"
         )
     return 0
 

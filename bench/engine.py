@@ -60,7 +60,10 @@ CASE
          ELSE 0.0 END
 END"""
 
-STATUS_SQL = f"CASE WHEN a IS NULL THEN 0 WHEN a >= {RULES.soglia_raggiunto!r} THEN 3 WHEN a >= {RULES.soglia_parziale!r} THEN 2 ELSE 1 END"
+STATUS_SQL = (
+    f"CASE WHEN a IS NULL THEN 0 WHEN a >= {RULES.soglia_raggiunto!r} THEN 3 "
+    f"WHEN a >= {RULES.soglia_parziale!r} THEN 2 ELSE 1 END"
+)
 
 # Weighted mean over the children with data; SQLite's x / 0 is NULL, like the engine's "no data".
 MEAN_SQL = "SUM({w} * {a}) / SUM(CASE WHEN {a} IS NOT NULL THEN {w} END)"
@@ -103,7 +106,8 @@ def load_sqlite(batch: Batch) -> sqlite3.Connection:
     n_parents = [len(level) for level in batch.levels] + [batch.n_entities]
     w = effective_weights(batch.weight, batch.parent, n_parents[0], None)
     con.execute(
-        "CREATE TABLE indicator (id INTEGER PRIMARY KEY, parent INTEGER, w REAL, actual REAL, target REAL, polarity INTEGER)"
+        "CREATE TABLE indicator "
+        "(id INTEGER PRIMARY KEY, parent INTEGER, w REAL, actual REAL, target REAL, polarity INTEGER)"
     )
     con.executemany(
         "INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?)",
@@ -250,9 +254,13 @@ def environment() -> str:
 def print_table(rows: list[dict], scalar: dict) -> None:
     print(f"cruscotto engine benchmark — {environment()}")
     print(
-        f"synthetic plans, {rows[0]['indicators'] // rows[0]['entities']} indicators per entity; best of {rows[0]['repeat']} runs\n"
+        f"synthetic plans, {rows[0]['indicators'] // rows[0]['entities']} indicators per entity; "
+        f"best of {rows[0]['repeat']} runs\n"
     )
-    head = f"{'indicators':>11} {'entities':>9} {'seconds':>9} {'indicators/s':>13} {'peak MiB':>9} {'SQLite s':>9} {'SQLite/ours':>12}"
+    head = (
+        f"{'indicators':>11} {'entities':>9} {'seconds':>9} {'indicators/s':>13} "
+        f"{'peak MiB':>9} {'SQLite s':>9} {'SQLite/ours':>12}"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -269,7 +277,8 @@ def print_table(rows: list[dict], scalar: dict) -> None:
     print(
         f"goal (≥ 1,000,000 indicators/s and faster than SQLite at 1M indicators): "
         f"{'met' if met else 'not met'} at {top['indicators']:,} indicators "
-        f"({top['indicators_per_second']:,.0f}/s, {top['ratio_vs_sqlite']:.1f}x SQLite, {top['speedup_vs_scalar']:,.0f}x the scalar engine)"
+        f"({top['indicators_per_second']:,.0f}/s, {top['ratio_vs_sqlite']:.1f}x SQLite, "
+        f"{top['speedup_vs_scalar']:,.0f}x the scalar engine)"
     )
 
 

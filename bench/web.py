@@ -75,7 +75,8 @@ def log(msg: str) -> None:
 
 
 def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0-100) of ``values``, interpolating linearly between ranks (numpy's default); None if empty."""
+    """The q-th percentile (0-100) of ``values``, interpolating linearly between ranks (numpy's
+    default); None if empty."""
     if not 0 <= q <= 100:
         raise ValueError(f"percentile out of range: {q}")
     if not values:
@@ -179,7 +180,8 @@ def load_synthetic(indicators: int, structures: int) -> None:
     user = get_user_model().objects.get(username=USER)
     m.Ruolo.objects.get_or_create(utente=user, ente=db.ente, tipo=m.Ruolo.Tipo.CONTROLLO)
     print(
-        f"{db.ente.codice}: {db.indicatori.count()} indicators, {db.ente.strutture.count()} structures, {db.consuntivi.count()} actual values"
+        f"{db.ente.codice}: {db.indicatori.count()} indicators, {db.ente.strutture.count()} structures, "
+        f"{db.consuntivi.count()} actual values"
     )
 
 
@@ -246,7 +248,8 @@ def profile_pages(urls: list[str], top: int) -> None:
                 dt = time.perf_counter() - t0
             db_s = sum(float(q["time"]) for q in queries.captured_queries)
             print(f"\n=== {url} — request {n} under cProfile: HTTP {response.status_code}, {dt * 1000:.0f} ms, "
-                  f"{len(queries.captured_queries)} SQL queries in {db_s * 1000:.0f} ms, {len(response.content) / 1024:.0f} KiB")  # fmt: skip
+                  f"{len(queries.captured_queries)} SQL queries in {db_s * 1000:.0f} ms, "
+                  f"{len(response.content) / 1024:.0f} KiB")  # fmt: skip
             for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:
                 print(f"  SQL {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
             stats = pstats.Stats(prof)
@@ -268,7 +271,8 @@ def profile_pages(urls: list[str], top: int) -> None:
             client.get(url)
             plain.append(time.perf_counter() - t0)
         print(
-            f"\n=== {url} — without the profiler: median {statistics.median(plain) * 1000:.1f} ms of 5 requests (min {min(plain) * 1000:.1f} ms)"
+            f"\n=== {url} — without the profiler: median {statistics.median(plain) * 1000:.1f} ms of 5 requests "
+            f"(min {min(plain) * 1000:.1f} ms)"
         )
         cleared = [name for name, obj in vars(selectors).items() if callable(getattr(obj, "cache_clear", None))]
         for name in cleared:
@@ -276,7 +280,8 @@ def profile_pages(urls: list[str], top: int) -> None:
         t0 = time.perf_counter()
         client.get(url)
         print(
-            f"=== {url} — without the profiler, after clearing the caches of selectors ({', '.join(cleared)}): {(time.perf_counter() - t0) * 1000:.0f} ms"
+            f"=== {url} — without the profiler, after clearing the caches of selectors ({', '.join(cleared)}): "
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms"
         )
 
 
@@ -525,8 +530,10 @@ def drive_python(
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, '
-    .. '"p50": %f, "p95": %f, "p99": %f}\\n', summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, '
+    .. '"write": %d, "status": %d, "timeout": %d, '
+    .. '"p50": %f, "p95": %f, "p99": %f}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99)))
 end
 """
@@ -658,8 +665,10 @@ def print_table(results: list[Result], info: dict) -> None:
             return "-" if x is None else format(x, spec)
 
         goal = "" if r.goal_p95_ms is None else f"≤ {r.goal_p95_ms:g}: {'met' if r.goal_met else 'MISSED'}"
-        rows.append((r.plan, r.page, f(r.kib), f(r.first_ms, ".0f"), str(r.requests), f(r.rps), f(r.p50_ms), f(r.p95_ms), f(r.p99_ms), str(r.errors),
-                     f(r.server_cpu_pct, ".0f") + "%", f(r.client_cpu_pct, ".0f") + ("%" if r.client_cpu_pct is not None else ""), f(r.machine_cpu_pct, ".0f") + "%", goal))  # fmt: skip
+        rows.append((r.plan, r.page, f(r.kib), f(r.first_ms, ".0f"), str(r.requests), f(r.rps),
+                     f(r.p50_ms), f(r.p95_ms), f(r.p99_ms), str(r.errors), f(r.server_cpu_pct, ".0f") + "%",
+                     f(r.client_cpu_pct, ".0f") + ("%" if r.client_cpu_pct is not None else ""),
+                     f(r.machine_cpu_pct, ".0f") + "%", goal))  # fmt: skip
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     left = {0, 1, 13}
     for row in [head, *rows]:
@@ -696,7 +705,8 @@ def parse_args(argv: list[str] | None = None):
         help="load driver: wrk if on PATH (auto), or the Python client",
     )
     p.add_argument("--postgres", default=os.environ.get("CRUSCOTTO_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-                   help="PostgreSQL server, without a database name (default $CRUSCOTTO_BENCH_POSTGRES or postgres://postgres@127.0.0.1:5432)")  # fmt: skip
+                   help="PostgreSQL server, without a database name "
+                        "(default $CRUSCOTTO_BENCH_POSTGRES or postgres://postgres@127.0.0.1:5432)")  # fmt: skip
     p.add_argument(
         "--db-name",
         default="cruscotto_bench",
@@ -704,10 +714,12 @@ def parse_args(argv: list[str] | None = None):
     )
     choices = [f"{plan}:{name}" for plan in ("demo", "synthetic") for name, _ in PAGES] + [name for name, _ in PAGES]
     p.add_argument("--profile", action="append", choices=choices, default=[], metavar="[PLAN:]PAGE",
-                   help="after the load, profile a page (PLAN demo or synthetic, the default): 2 requests under cProfile, then timings without it; repeatable")  # fmt: skip
+                   help="after the load, profile a page (PLAN demo or synthetic, the default): "
+                        "2 requests under cProfile, then timings without it; repeatable")  # fmt: skip
     p.add_argument("--profile-top", type=int, default=25, help="functions listed per profile (default 25)")
     p.add_argument("--lenient-static", action="store_true",
-                   help="workaround: serve with the manifest storage's manifest_strict off (a template asks for a static file not in the manifest)")  # fmt: skip
+                   help="workaround: serve with the manifest storage's manifest_strict off "
+                        "(a template asks for a static file not in the manifest)")  # fmt: skip
     p.add_argument("--no-load", action="store_true", help="set up and profile only: no gunicorn, no load")
     p.add_argument(
         "--load-synthetic", action="store_true", help=argparse.SUPPRESS
@@ -800,8 +812,8 @@ def main(argv: list[str] | None = None) -> int:
             port = free_port()
             log_file = tmp / "gunicorn.log"
             with open(log_file, "ab") as server_out:  # the application's own log (errors) goes there too
-                gunicorn = subprocess.Popen(gunicorn_command(port, args.workers, log_file), env=env, cwd=tmp, start_new_session=True,
-                                            stdout=server_out, stderr=server_out)  # fmt: skip
+                gunicorn = subprocess.Popen(gunicorn_command(port, args.workers, log_file), env=env, cwd=tmp,
+                                            start_new_session=True, stdout=server_out, stderr=server_out)  # fmt: skip
             wait_ready(gunicorn, port, log_file)
             log(f"gunicorn on http://{HOST}:{port} ({args.workers} workers); {args.clients} clients log in as {USER}")
             sessions: list[str] = [""] * args.clients
@@ -837,7 +849,8 @@ def main(argv: list[str] | None = None) -> int:
                     script=script,
                 )
                 log(
-                    f"  {plan:9} {page:12} {r.requests:6d} requests  {r.rps:7.1f}/s  p50 {r.p50_ms} ms  p95 {r.p95_ms} ms  p99 {r.p99_ms} ms  errors {r.errors}"
+                    f"  {plan:9} {page:12} {r.requests:6d} requests  {r.rps:7.1f}/s  "
+                    f"p50 {r.p50_ms} ms  p95 {r.p95_ms} ms  p99 {r.p99_ms} ms  errors {r.errors}"
                 )
                 results.append(r)
             stop_process_group(gunicorn)
@@ -870,7 +883,8 @@ def main(argv: list[str] | None = None) -> int:
             text = server_log.read_text(errors="replace")
             log("--- end of the gunicorn log:\n" + "\n".join(text.splitlines()[-40:]))
             if "Missing staticfiles manifest entry" in text:
-                log("A template asks for a static file that is not in the manifest: with DEBUG off every page fails with 500. "
+                log("A template asks for a static file that is not in the manifest: "
+                    "with DEBUG off every page fails with 500. "
                     "To be fixed in the application; to measure meanwhile: --lenient-static")  # fmt: skip
         raise
     finally:

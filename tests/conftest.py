@@ -43,11 +43,13 @@ SMALL_PLAN = textwrap.dedent(
                     nome: Realizzazione di iniziative dirette o compartecipazione a iniziative di terzi
                     strutture: [PROMOZIONE]
                     indicatori:
-                      - {codice: A.3.4-1, nome: Grado di utilizzo delle risorse (linea A), etichette: [PIRA], peso: "50%",
-                         unita: Percentuale, storico: {2018: "99,61%", 2019: "68,28%"}, target: {2020: "90%", 2021: "90%", 2022: "90%"}}
+                      - {codice: A.3.4-1, nome: Grado di utilizzo delle risorse (linea A), etichette: [PIRA],
+                         peso: "50%", unita: Percentuale, storico: {2018: "99,61%", 2019: "68,28%"},
+                         target: {2020: "90%", 2021: "90%", 2022: "90%"}}
                       - {codice: A.3.4-2, nome: Risorse rendicontate PROGETTO TURISMO, etichette: [PIRA], peso: "20%",
                          target: {2020: "100%", 2021: "100%", 2022: "100%"}}
-                      - {codice: A.3.4-3, nome: Realizzazione progetto TURISMO, peso: "20%", target: {2020: "100%", 2021: "100%", 2022: "100%"}}
+                      - {codice: A.3.4-3, nome: Realizzazione progetto TURISMO, peso: "20%",
+                         target: {2020: "100%", 2021: "100%", 2022: "100%"}}
                       - {codice: A.3.4-4, nome: Protocolli e accordi con enti, peso: "10%", target: {2020: "7"}}
       - codice: PI
         nome: Processi interni
@@ -61,12 +63,15 @@ SMALL_PLAN = textwrap.dedent(
                   - codice: D2
                     nome: Azioni di ottimizzazione dell'organizzazione interna
                     indicatori:
-                      - {codice: D2-1, nome: Tempo medio di lavorazione pratiche telematiche, polarita: decrescente, peso: "25%",
-                         media_cluster: "4,35", storico: {2018: "2,2", 2019: "2"}, target: {2020: "3", 2021: "3", 2022: "3"}, unita: giorni}
-                      - {codice: D2-2, nome: Pratiche evase entro 5 giorni, peso: "25%", target: {2020: "95%", 2021: "95%", 2022: "95%"}}
-                      - {codice: D2-3, nome: Tempestività di pagamento delle fatture passive, polarita: decrescente, peso: "25%",
-                         target: {2020: "-15", 2021: "-16", 2022: "-17"}, unita: giorni}
-                      - {codice: D2-4, nome: Rispetto tempi di conclusione dei procedimenti, etichette: [PROG.INTEGR.FONDO], peso: "25%",
+                      - {codice: D2-1, nome: Tempo medio di lavorazione pratiche telematiche, polarita: decrescente,
+                         peso: "25%", media_cluster: "4,35", storico: {2018: "2,2", 2019: "2"},
+                         target: {2020: "3", 2021: "3", 2022: "3"}, unita: giorni}
+                      - {codice: D2-2, nome: Pratiche evase entro 5 giorni, peso: "25%",
+                         target: {2020: "95%", 2021: "95%", 2022: "95%"}}
+                      - {codice: D2-3, nome: Tempestività di pagamento delle fatture passive, polarita: decrescente,
+                         peso: "25%", target: {2020: "-15", 2021: "-16", 2022: "-17"}, unita: giorni}
+                      - {codice: D2-4, nome: Rispetto tempi di conclusione dei procedimenti,
+                         etichette: [PROG.INTEGR.FONDO], peso: "25%",
                          target: {2020: "100%", 2021: "100%", 2022: "100%"}}
                   - codice: G.2
                     nome: Consolidare la cultura della trasparenza
@@ -82,7 +87,8 @@ SMALL_PLAN = textwrap.dedent(
                           - {codice: H1-1.1, scadenza: 28/02/2020, descrizione: Riattivazione dei gruppi di lavoro}
                           - {codice: H1-1.2, scadenza: Entro 15 gg. prima di T0, descrizione: Gruppi di lavoro sanzioni}
                           - {codice: H1-1.3, scadenza: 30 gg. da T0, descrizione: Avvio programmazione nuovo Ente}
-                          - {codice: H1-1.4, scadenza: 30/11/2020, descrizione: Definizione nuova struttura organizzativa}
+                          - {codice: H1-1.4, scadenza: 30/11/2020,
+                             descrizione: Definizione nuova struttura organizzativa}
     fondo:
       nome: Integrazione art. 67 c.5 CCNL 2016-2018
       anno: 2020

@@ -289,10 +289,13 @@ def test_seed_d2_rows_in_a_batch_of_many_entities(small_plan_file):
     rng = np.random.default_rng(7)
     pairs = []
     for _ in range(25):
-        rows = {code: (None if rng.random() < 0.15 else float(np.round(rng.normal(loc, scale), 2))) for code, loc, scale in (
-            ("A.3.4-1", 80, 15), ("A.3.4-2", 95, 10), ("A.3.4-3", 95, 10), ("A.3.4-4", 6, 2),
-            ("D2-1", 3, 1.5), ("D2-2", 95, 8), ("D2-3", -15, 8), ("D2-4", 98, 5),
-        )}  # fmt: skip
+        rows = {
+            code: (None if rng.random() < 0.15 else float(np.round(rng.normal(loc, scale), 2)))
+            for code, loc, scale in (
+                ("A.3.4-1", 80, 15), ("A.3.4-2", 95, 10), ("A.3.4-3", 95, 10), ("A.3.4-4", 6, 2),
+                ("D2-1", 3, 1.5), ("D2-2", 95, 8), ("D2-3", -15, 8), ("D2-4", 98, 5),
+            )
+        }  # fmt: skip
         pairs.append((piano, valori(rows)))
     batch = Batch.from_plans(pairs, anno=ANNO)
     assert batch.n_entities == 25 and len(batch) == 25 * 8

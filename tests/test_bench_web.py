@@ -1,4 +1,5 @@
-"""bench/web.py without PostgreSQL: the synthetic plan it loads, the percentiles it reports, its cookie and option handling."""
+"""bench/web.py without PostgreSQL: the synthetic plan it loads, the percentiles it reports,
+its cookie and option handling."""
 
 from __future__ import annotations
 

@@ -96,7 +96,8 @@ def test_every_disagreement_of_the_seeds_tables_is_reported_and_nothing_else(bil
             ),
             (
                 "bilancio_funzioni",
-                "preventivo 2020, riga A-B-C-D «Disavanzo/avanzo economico dell'esercizio», colonna totale funzioni (A+B+C+D)",
+                "preventivo 2020, riga A-B-C-D «Disavanzo/avanzo economico dell'esercizio», "
+                "colonna totale funzioni (A+B+C+D)",
                 "stampato -451.000, somma delle funzioni A+B+C+D -451.001 (differenza 1)",
             ),
             (
@@ -248,7 +249,10 @@ def test_the_tables_survive_a_json_round_trip(bilancio):
     [
         (
             "investimenti-2020.csv",
-            "anno;categoria;gruppo;voce;importo;tipo\n2020;immateriali;;Software;1.000 circa;voce\n2020;altre;;Altro;5;voce\n2020;materiali;;Licenze;;voce\n",
+            "anno;categoria;gruppo;voce;importo;tipo\n"
+            "2020;immateriali;;Software;1.000 circa;voce\n"
+            "2020;altre;;Altro;5;voce\n"
+            "2020;materiali;;Licenze;;voce\n",
             ["riga 2, colonna importo", "riga 3, colonna categoria", "riga 4, colonna importo"],
         ),
         (
@@ -263,7 +267,10 @@ def test_the_tables_survive_a_json_round_trip(bilancio):
         ),
         (
             "composizione.csv",
-            "tabella;voce;righe_preventivo;2018;2019\nproventi;Diritto annuale;1;68 circa;67%\nricavi;X;;1%;1%\noneri;Personale;6;35%;x\n",
+            "tabella;voce;righe_preventivo;2018;2019\n"
+            "proventi;Diritto annuale;1;68 circa;67%\n"
+            "ricavi;X;;1%;1%\n"
+            "oneri;Personale;6;35%;x\n",
             ["riga 2, colonna 2018", "riga 3, colonna tabella", "riga 4, colonna 2019"],
         ),
     ],

@@ -183,7 +183,9 @@ def test_a_stakeholder_with_no_mark_is_a_warning(contesto):
 def test_a_blank_group_is_the_one_above_as_in_merged_cells(tmp_path):
     f = tmp_path / "stakeholder.csv"
     f.write_text(
-        "gruppo;stakeholder;Processi Interni;Crescita e sviluppo\nStakeholder Interni;Risorse umane;●;x\n;Dirigenza;;sì\n",
+        "gruppo;stakeholder;Processi Interni;Crescita e sviluppo\n"
+        "Stakeholder Interni;Risorse umane;●;x\n"
+        ";Dirigenza;;sì\n",
         encoding="utf-8",
     )
     m = read_stakeholder(f)
@@ -333,7 +335,8 @@ def test_the_exact_findings_on_the_seeds_context(contesto):
         (
             "contesto_colonne_uguali",
             "contesto esterno, tabella «Camera di Commercio di Pistoia»",
-            "le colonne «2012» e «2015» riportano le stesse cifre in tutte le 3 righe (39.911, 29.041, 35.101): possibile errore di copia",
+            "le colonne «2012» e «2015» riportano le stesse cifre in tutte le 3 righe "
+            "(39.911, 29.041, 35.101): possibile errore di copia",
         ),
         (
             "contesto_ripetuto",
@@ -380,8 +383,10 @@ def test_a_share_that_fits_no_common_total_is_found(contesto):
     assert [(p.code, p.where, p.message) for p in check_tabelle([export])] == [
         (
             "contesto_quota",
-            "contesto esterno, tabella «Primi 10 prodotti per valore esportato – anno 2018», riga «Mobili», colonna «Peso sul tot.»",
-            "stampato 7,2, ma le altre righe implicano un totale tra 1.341.828.981 e 1.345.278.651, di cui 83.255.141 è tra il 6,19% e il 6,20%",
+            "contesto esterno, tabella «Primi 10 prodotti per valore esportato – anno 2018», "
+            "riga «Mobili», colonna «Peso sul tot.»",
+            "stampato 7,2, ma le altre righe implicano un totale tra 1.341.828.981 e 1.345.278.651, "
+            "di cui 83.255.141 è tra il 6,19% e il 6,20%",
         )
     ]
 

@@ -9,9 +9,9 @@ import pytest
 
 from cruscotto.engine.entry import Atteso, EntryError, check_actuals, check_kind, expected, implausible, read_entry
 from cruscotto.engine.model import Dato, Indicatore, Polarita
-from cruscotto.files import load_plan
 from cruscotto.engine.scoring import Consuntivo
 from cruscotto.engine.targets import parse_target
+from cruscotto.files import load_plan
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,8 @@ def test_the_check_reports_exactly_the_seeds_unreachable_figures(registro, stamp
         (
             "personale_discordanza",
             "warning",
-            f"3.4 Principali indicatori dell'analisi di genere (anni 2017-2019), riga {DEFINIZIONI_PER_CODICE['po_donne'].dicitura}, anno {anno}",
+            "3.4 Principali indicatori dell'analisi di genere (anni 2017-2019), "
+            f"riga {DEFINIZIONI_PER_CODICE['po_donne'].dicitura}, anno {anno}",
             "stampato 66%, calcolato 66,67% (4 su 6)",
         )
         for anno in (2018, 2019)
@@ -334,7 +335,10 @@ def test_composition_totals_always_equal_the_sums_of_their_rows(reg):
 
 # --- Reading files ---------------------------------------------------------------------------
 
-HEADER = "anno;matricola;genere;categoria;tempo di lavoro;contratto;data di nascita;titolo di studio;legge 104;orario personalizzato;posizione organizzativa\n"
+HEADER = (
+    "anno;matricola;genere;categoria;tempo di lavoro;contratto;data di nascita;titolo di studio;"
+    "legge 104;orario personalizzato;posizione organizzativa\n"
+)
 
 
 def write(tmp_path, text, name="registro.csv"):
@@ -394,7 +398,8 @@ def test_a_person_twice_in_a_year_names_both_rows(tmp_path):
 def test_an_age_that_contradicts_the_birth_date_names_the_age_cell(tmp_path):
     p = write(
         tmp_path,
-        "anno,matricola,genere,categoria,tempo di lavoro,contratto,data di nascita,età\n2019,1,F,C,pieno,indeterminato,12/05/1970,50\n",
+        "anno,matricola,genere,categoria,tempo di lavoro,contratto,data di nascita,età\n"
+        "2019,1,F,C,pieno,indeterminato,12/05/1970,50\n",
     )
     with pytest.raises(InvalidFile) as exc:
         read_personale(p)
@@ -406,7 +411,8 @@ def test_an_age_that_contradicts_the_birth_date_names_the_age_cell(tmp_path):
 def test_absent_optional_columns_are_warnings_and_their_indicators_nd(tmp_path):
     p = write(
         tmp_path,
-        "anno,matricola,sesso,categoria,tempo di lavoro,contratto,età,reparto\n2019,1,donna,C3,part time,tempo indeterminato,50,x\n",
+        "anno,matricola,sesso,categoria,tempo di lavoro,contratto,età,reparto\n"
+        "2019,1,donna,C3,part time,tempo indeterminato,50,x\n",
     )
     r = read_personale(p)
     assert r.dipendenti == (Dipendente(2019, "1", "F", "C", True, True, eta=50),)

@@ -287,7 +287,10 @@ def relative_deadlines(draw: st.DrawFn) -> tuple[str, Target]:
     before = draw(st.booleans())
     direction = draw(st.sampled_from(BEFORE if before else AFTER))
     gap = draw(st.sampled_from(["", " "])) if direction.endswith("'") else draw(st.sampled_from([" ", "  "]))
-    text = f"{entro}{n}{draw(_spaces(1))}{draw(st.sampled_from(['gg', 'gg.', 'giorni', 'g', 'g.', 'GG.']))} {direction}{gap}{event}"
+    text = (
+        f"{entro}{n}{draw(_spaces(1))}"
+        f"{draw(st.sampled_from(['gg', 'gg.', 'giorni', 'g', 'g.', 'GG.']))} {direction}{gap}{event}"
+    )
     return text, Target(testo=text.strip(), tipo=TargetKind.SCADENZA, evento=code, giorni=-n if before else n)
 
 
@@ -375,9 +378,10 @@ def test_a_target_given_as_a_value_is_printed_as_text_that_reads_back_the_same(v
 
 
 TARGET_TOKENS = [
-    "entro", "Entro", "il", "la", "gg", "gg.", "g", "giorni", "prima", "di", "dell'", "da", "dalla", "dopo", "T0", "$T_0$",
-    "<sub>0</sub>", "data", "accorpamento", "LG-ANAC", "evento", "si", "no", "nd", "-", "%", ">=", "≥", "=", "<", ">", "31/12/2020",
-    "31/02/2020", "1/1/0000", "15", "0", "2.000", "1,5", "0.500", "12.5000", "€", "ore", "salvo", "99999999999999999999", "\n", "\t", "é",
+    "entro", "Entro", "il", "la", "gg", "gg.", "g", "giorni", "prima", "di", "dell'", "da", "dalla", "dopo", "T0",
+    "$T_0$", "<sub>0</sub>", "data", "accorpamento", "LG-ANAC", "evento", "si", "no", "nd", "-", "%", ">=", "≥", "=",
+    "<", ">", "31/12/2020", "31/02/2020", "1/1/0000", "15", "0", "2.000", "1,5", "0.500", "12.5000", "€", "ore",
+    "salvo", "99999999999999999999", "\n", "\t", "é",
 ]  # fmt: skip
 
 
@@ -648,9 +652,10 @@ def test_the_measures_missing_for_a_formula_are_named_in_order_of_use(tree, rnd,
 
 
 FORMULA_SNIPPETS = [
-    "(", ")", "+", "-", "*", "/", "**", ",", ".", " ", "\n", "a", "1", "1e308", "0", "min", "max", "abs", "round", "round(a, b)",
-    "abs(", "__class__", ".real", "[0]", "'x'", "lambda: ", " if a else ", " for a in b", "import ", "@", "%", "//", "~", "not ", "<",
-    "==", ":=", "*a", "**{}", "9**9**9", "\\", "#", ";", "\x00", "é", "ｍｉｎ", "1_0", "0x1f", "1j", "True", "None", "...",
+    "(", ")", "+", "-", "*", "/", "**", ",", ".", " ", "\n", "a", "1", "1e308", "0", "min", "max", "abs", "round",
+    "round(a, b)", "abs(", "__class__", ".real", "[0]", "'x'", "lambda: ", " if a else ", " for a in b", "import ", "@",
+    "%", "//", "~", "not ", "<", "==", ":=", "*a", "**{}", "9**9**9", "\\", "#", ";", "\x00", "é", "ｍｉｎ", "1_0",
+    "0x1f", "1j", "True", "None", "...",
 ]  # fmt: skip
 
 
@@ -726,16 +731,17 @@ def test_a_long_flat_sum_of_measures_is_still_a_formula():
 
 
 ESCAPES = [
-    "a.__class__", "().__class__.__bases__[0].__subclasses__()", "__import__('os').system('true')", "open('/etc/passwd').read()",
-    "eval('1')", "exec('x = 1')", "getattr(a, 'real')", "globals()", "lambda: 1", "(lambda x: x)(1)", "[x for x in (1, 2)]",
-    "{x: 1 for x in (1,)}", "sum(x for x in (1,))", "import os", "a if a else b", "a and b", "not a", "a < b", "a[0]", "(a := 1)",
-    "f'{a}'", "'a' * 9**9", "max(a, key=abs)", "min(*a)", "max(**a)", "min.__self__", "abs", "min + 1", "max(min, a)", "min()", "min(a)",
-    "abs(a, b)", "round()", "round(a, b)", "round(a, 2.5)", "round(a, 1, 2)", "a; b", "a\nb", "a = 1", "__builtins__['open']",
+    "a.__class__", "().__class__.__bases__[0].__subclasses__()", "__import__('os').system('true')",
+    "open('/etc/passwd').read()", "eval('1')", "exec('x = 1')", "getattr(a, 'real')", "globals()", "lambda: 1",
+    "(lambda x: x)(1)", "[x for x in (1, 2)]", "{x: 1 for x in (1,)}", "sum(x for x in (1,))", "import os",
+    "a if a else b", "a and b", "not a", "a < b", "a[0]", "(a := 1)", "f'{a}'", "'a' * 9**9", "max(a, key=abs)",
+    "min(*a)", "max(**a)", "min.__self__", "abs", "min + 1", "max(min, a)", "min()", "min(a)", "abs(a, b)", "round()",
+    "round(a, b)", "round(a, 2.5)", "round(a, 1, 2)", "a; b", "a\nb", "a = 1", "__builtins__['open']",
 ]  # fmt: skip
 BOUNDED = [
-    "9**9**9", "10**10**10", "2 ** 1000", "((((((9**10)**10)**10)**10)**10)**10)**10", "1" + "0" * 400, "1" + "0" * 400 + " * a",
-    "1e308 * 1e308", "round(1e308 * 10)", "round(a * a - a * a)", "round((0 - 8) ** 0.5)", "min((0 - 8) ** 0.5, 1)", "(0 - 8) ** 0.5",
-    "0 ** -1", "a / (a - a)",
+    "9**9**9", "10**10**10", "2 ** 1000", "((((((9**10)**10)**10)**10)**10)**10)**10", "1" + "0" * 400,
+    "1" + "0" * 400 + " * a", "1e308 * 1e308", "round(1e308 * 10)", "round(a * a - a * a)", "round((0 - 8) ** 0.5)",
+    "min((0 - 8) ** 0.5, 1)", "(0 - 8) ** 0.5", "0 ** -1", "a / (a - a)",
 ]  # fmt: skip
 
 

@@ -92,8 +92,10 @@ def test_the_indicator_that_prints_a_ratio_again_is_checked_against_it(bilancio,
     piano2 = _replace_indicator(piano, op.codice, changed)
     found = check_rapporti(bilancio.rapporti, bilancio.misure, piano2)
     assert sorted(p.message for p in found) == [
-        "I.2.1-2, 2018: l'indicatore stampa 29,5, il rapporto «Incidenza oneri di funzionamento, ammortamenti e accantonamenti sugli oneri correnti» 29,02",
-        "I.2.1-2: media cluster stampata 36 nell'indicatore, 35,4 nel rapporto «Incidenza oneri di funzionamento, ammortamenti e accantonamenti sugli oneri correnti»",
+        "I.2.1-2, 2018: l'indicatore stampa 29,5, il rapporto "
+        "«Incidenza oneri di funzionamento, ammortamenti e accantonamenti sugli oneri correnti» 29,02",
+        "I.2.1-2: media cluster stampata 36 nell'indicatore, 35,4 nel rapporto "
+        "«Incidenza oneri di funzionamento, ammortamenti e accantonamenti sugli oneri correnti»",
     ]
 
 

@@ -59,7 +59,8 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
     if not values or not years:
         return (
             f'<svg role="img" aria-labelledby="t-{escape(ind.codice)}" viewBox="0 0 {WIDTH} 60" width="100%" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="t-{escape(ind.codice)}">{title}</title><text x="8" y="34" font-size="14">Nessun valore numerico da rappresentare</text></svg>'
+            f'<title id="t-{escape(ind.codice)}">{title}</title>'
+            '<text x="8" y="34" font-size="14">Nessun valore numerico da rappresentare</text></svg>'
         )
     lo = min(0.0, min(values))
     hi = _nice_max(max(values)) if max(values) > 0 else 0.0
@@ -72,10 +73,12 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
 
     slot = plot_w / len(years)
     parts = [
-        f'<svg role="img" aria-labelledby="t-{escape(ind.codice)} d-{escape(ind.codice)}" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'<svg role="img" aria-labelledby="t-{escape(ind.codice)} d-{escape(ind.codice)}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="12">',
         f'<title id="t-{escape(ind.codice)}">{title}</title>',
-        f'<desc id="d-{escape(ind.codice)}">Storico, consuntivi e target per anno; la tabella accanto riporta gli stessi valori.</desc>',
+        f'<desc id="d-{escape(ind.codice)}">'
+        "Storico, consuntivi e target per anno; la tabella accanto riporta gli stessi valori.</desc>",
     ]
     for i in range(5):
         v = lo + (hi - lo) * i / 4
@@ -97,7 +100,8 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
             top, base = y_of(max(v, 0)), y_of(min(v, 0))
             x = x0 + slot / 2 - bar_w + k * bar_w
             parts.append(
-                f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" height="{max(base - top, 1):.1f}" fill="{COLORS[name]}">'
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" height="{max(base - top, 1):.1f}" '
+                f'fill="{COLORS[name]}">'
                 f"<title>{name} {y}: {_fmt(v)}</title></rect>"
             )
     pts = [(PAD_L + years.index(y) * slot + slot / 2, y_of(v)) for y, v in sorted(series["target"].items())]
@@ -109,12 +113,14 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
         )
         for (x, py), (yr, v) in zip(pts, sorted(series["target"].items())):
             parts.append(
-                f'<circle cx="{x:.1f}" cy="{py:.1f}" r="4" fill="{COLORS["target"]}"><title>target {yr}: {_fmt(v)}</title></circle>'
+                f'<circle cx="{x:.1f}" cy="{py:.1f}" r="4" fill="{COLORS["target"]}">'
+                f"<title>target {yr}: {_fmt(v)}</title></circle>"
             )
     if media is not None:
         my = y_of(media)
         parts.append(
-            f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{my:.1f}" y2="{my:.1f}" stroke="{COLORS["media"]}" stroke-dasharray="6 4" stroke-width="2"/>'
+            f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{my:.1f}" y2="{my:.1f}" stroke="{COLORS["media"]}" '
+            'stroke-dasharray="6 4" stroke-width="2"/>'
         )
     legend = [("storico", "Storico"), ("consuntivo", "Consuntivo"), ("target", "Target")] + (
         [("media", "Media cluster")] if media is not None else []
@@ -122,7 +128,8 @@ def indicator_chart(ind: Indicatore, actuals: dict) -> str:
     for i, (key, label) in enumerate(legend):
         x = PAD_L + i * 130
         parts.append(
-            f'<rect x="{x}" y="{HEIGHT - 16}" width="12" height="12" fill="{COLORS[key]}"/><text x="{x + 16}" y="{HEIGHT - 6}" fill="#1a1a1a">{label}</text>'
+            f'<rect x="{x}" y="{HEIGHT - 16}" width="12" height="12" fill="{COLORS[key]}"/>'
+            f'<text x="{x + 16}" y="{HEIGHT - 6}" fill="#1a1a1a">{label}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -191,19 +198,23 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
     height = 90 + BAND_H * len(bands) + 40
     pos: dict[str, tuple[float, float]] = {}
     parts = [
-        f'<svg role="group" aria-labelledby="mappa-titolo" viewBox="0 0 {MAP_W} {height}" width="100%" xmlns="http://www.w3.org/2000/svg" '
+        f'<svg role="group" aria-labelledby="mappa-titolo" viewBox="0 0 {MAP_W} {height}" width="100%" '
+        'xmlns="http://www.w3.org/2000/svg" '
         'font-family="Titillium Web, sans-serif" font-size="13">',
         '<title id="mappa-titolo">Mappa strategica</title>',
-        '<defs><marker id="freccia" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        '<defs><marker id="freccia" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
+        'orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#17324d"/></marker></defs>',
         f'<rect x="200" y="10" width="{MAP_W - 400}" height="56" rx="28" fill="#0066cc"/>',
-        f'<text x="{MAP_W / 2}" y="44" text-anchor="middle" fill="#ffffff" font-size="17" font-weight="600">{escape(piano.vision or piano.ente.nome)}</text>',
+        f'<text x="{MAP_W / 2}" y="44" text-anchor="middle" fill="#ffffff" font-size="17" font-weight="600">'
+        f"{escape(piano.vision or piano.ente.nome)}</text>",
     ]
     width: dict[str, float] = {}
     for bi, p in enumerate(bands):
         top = 90 + bi * BAND_H
         parts.append(
-            f'<rect x="0" y="{top}" width="{MAP_W}" height="{BAND_H - 8}" fill="{"#f2f7fc" if bi % 2 == 0 else "#e8f0f8"}"/>'
+            f'<rect x="0" y="{top}" width="{MAP_W}" height="{BAND_H - 8}" '
+            f'fill="{"#f2f7fc" if bi % 2 == 0 else "#e8f0f8"}"/>'
         )
         parts.append(f'<text x="12" y="{top + 22}" fill="#17324d" font-weight="700">{escape(p.nome.upper())}</text>')
         objs = [o for ln in p.linee for o in ln.obiettivi_strategici]
@@ -218,8 +229,9 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
                 (x1, y1), (x2, y2) = pos[o.codice], pos[target]
                 y_end = y2 + BOX_H if y2 < y1 else y2
                 parts.append(
-                    f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y_end:.0f}" stroke="#17324d" stroke-width="1.6" '
-                    f'marker-end="url(#freccia)" opacity="0.75"><title>{escape(o.codice)} → {escape(target)}</title></line>'
+                    f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y_end:.0f}" '
+                    'stroke="#17324d" stroke-width="1.6" marker-end="url(#freccia)" opacity="0.75">'
+                    f"<title>{escape(o.codice)} → {escape(target)}</title></line>"
                 )
     for o in piano.obiettivi_strategici():
         cx, y = pos[o.codice]
@@ -229,10 +241,12 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         label = f"{o.codice} – {o.nome} ({MAP_LABEL[key]})"
         parts.append(f'<a href="{escape(link(o.codice))}" aria-label="{escape(label)}">')
         parts.append(
-            f'<rect x="{cx - w / 2:.0f}" y="{y:.0f}" width="{w:.0f}" height="{BOX_H}" rx="6" fill="{fill}" stroke="#17324d" stroke-width="1.5"/>'
+            f'<rect x="{cx - w / 2:.0f}" y="{y:.0f}" width="{w:.0f}" height="{BOX_H}" rx="6" fill="{fill}" '
+            'stroke="#17324d" stroke-width="1.5"/>'
         )
         parts.append(
-            f'<text x="{cx:.0f}" y="{y + 18:.0f}" text-anchor="middle" fill="{ink}" font-weight="700">{escape(o.codice)}</text>'
+            f'<text x="{cx:.0f}" y="{y + 18:.0f}" text-anchor="middle" fill="{ink}" font-weight="700">'
+            f"{escape(o.codice)}</text>"
         )
         for li, line in enumerate(_wrap(o.nome, max(12, int(w / 7.2)), 4)):
             parts.append(
@@ -250,7 +264,8 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         x = 20 + i * 200
         fill, _ink = MAP_FILL[key]
         parts.append(
-            f'<rect x="{x}" y="{height - 28}" width="16" height="16" fill="{fill}" stroke="#17324d"/><text x="{x + 22}" y="{height - 15}" fill="#1a1a1a">{text}</text>'
+            f'<rect x="{x}" y="{height - 28}" width="16" height="16" fill="{fill}" stroke="#17324d"/>'
+            f'<text x="{x + 22}" y="{height - 15}" fill="#1a1a1a">{text}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -293,11 +308,15 @@ def entity_gauge(
     def arc(to_pct: float, colour: str) -> str:
         x0, y0 = point(0, r)
         x1, y1 = point(to_pct, r)
-        return f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" fill="none" stroke="{colour}" stroke-width="{thick}"/>'
+        return (
+            f'<path d="M{x0:.1f},{y0:.1f} A{r},{r} 0 0 1 {x1:.1f},{y1:.1f}" '
+            f'fill="none" stroke="{colour}" stroke-width="{thick}"/>'
+        )
 
     value = pct(achievement)
     parts = [
-        f'<svg role="img" aria-labelledby="g-t g-d" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg" '
+        f'<svg role="img" aria-labelledby="g-t g-d" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" '
+        'xmlns="http://www.w3.org/2000/svg" '
         'font-family="Titillium Web, sans-serif">',
         f'<title id="g-t">{escape(title)}</title><desc id="g-d">{escape(f"{value} {label}".strip())}</desc>',
         arc(100, "#e6e9f2"),
@@ -307,12 +326,14 @@ def entity_gauge(
     tx0, ty0 = point(threshold, r - thick / 2 - 4)
     tx1, ty1 = point(threshold, r + thick / 2 + 4)
     parts.append(
-        f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="#1a1a1a" stroke-width="2"><title>{escape(pct(threshold))}</title></line>'
+        f'<line x1="{tx0:.1f}" y1="{ty0:.1f}" x2="{tx1:.1f}" y2="{ty1:.1f}" stroke="#1a1a1a" stroke-width="2">'
+        f"<title>{escape(pct(threshold))}</title></line>"
     )
     parts.append(f'<text x="{cx - r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">0</text>')
     parts.append(f'<text x="{cx + r}" y="{cy + 22}" text-anchor="middle" font-size="12" fill="#404040">100</text>')
     parts.append(
-        f'<text x="{cx}" y="{cy - 18}" text-anchor="middle" font-size="32" font-weight="700" fill="#1a1a1a">{escape(value)}</text>'
+        f'<text x="{cx}" y="{cy - 18}" text-anchor="middle" font-size="32" font-weight="700" fill="#1a1a1a">'
+        f"{escape(value)}</text>"
     )
     if label:
         parts.append(
@@ -343,7 +364,8 @@ def achievement_bars(
     # A stable id (not hash(): salted per process), unique enough for two charts on one page.
     uid = "b" + hashlib.sha1(repr((title, [r[0] for r in rows])).encode()).hexdigest()[:8]
     parts = [
-        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w * 1.25:.0f}px" '
+        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" '
+        f'style="max-width:{w * 1.25:.0f}px" '
         'xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="12">',
         f'<title id="{uid}-t">{escape(title)}</title>',
     ]
@@ -352,29 +374,34 @@ def achievement_bars(
         text = f"{code} · {name}" if code else name
         short = text if len(text) <= 52 else text[:51].rstrip() + "…"
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" fill="#1a1a1a"><title>{escape(text)}</title>{escape(short)}</text>'
+            f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" fill="#1a1a1a">'
+            f"<title>{escape(text)}</title>{escape(short)}</text>"
         )
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" fill="#f2f3f5"/>')
         if value is None:
             parts.append(
-                f'<text x="{label_w + 6}" y="{y + row_h / 2 + 4:.1f}" fill="#5d7083" font-style="italic">{escape(no_data)}</text>'
+                f'<text x="{label_w + 6}" y="{y + row_h / 2 + 4:.1f}" fill="#5d7083" font-style="italic">'
+                f"{escape(no_data)}</text>"
             )
         else:
             length = bar_w * max(0.0, min(value, 100.0)) / 100
             fill = STATUS_FILL.get(stato, "#5d7083")
             parts.append(
-                f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}"><title>{escape(text)}: {pct(value)}</title></rect>'
+                f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}">'
+                f"<title>{escape(text)}: {pct(value)}</title></rect>"
             )
         parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + row_h / 2 + 4:.1f}" fill="#1a1a1a">{pct(value)}</text>')
     tx = label_w + bar_w * threshold / 100
     parts.append(
-        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{h - 20}" stroke="#1a1a1a" stroke-dasharray="4 3" stroke-width="1.5"/>'
+        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{h - 20}" '
+        'stroke="#1a1a1a" stroke-dasharray="4 3" stroke-width="1.5"/>'
     )
     for tick in (0, 50, 100):
         x = label_w + bar_w * tick / 100
         parts.append(f'<text x="{x:.1f}" y="{h - 6}" text-anchor="middle" fill="#404040">{tick}%</text>')
     parts.append(
-        f'<text x="{tx:.1f}" y="{h - 6}" text-anchor="middle" fill="#1a1a1a" font-weight="700">{escape(pct(threshold))}</text>'
+        f'<text x="{tx:.1f}" y="{h - 6}" text-anchor="middle" fill="#1a1a1a" font-weight="700">'
+        f"{escape(pct(threshold))}</text>"
         if threshold not in (0, 50, 100)
         else ""
     )

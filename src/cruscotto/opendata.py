@@ -71,7 +71,9 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
         {
             "name": "indicatori",
             "title": "Indicatori",
-            "description": "Gli indicatori del piano con algoritmo, etichette, polarità, peso, unità di misura, fonte e strutture.",
+            "description": (
+                "Gli indicatori del piano con algoritmo, etichette, polarità, peso, unità di misura, fonte e strutture."
+            ),
             "fields": [
                 ("codice", "string", "codice dell'indicatore"),
                 ("nome", "string", "denominazione"),
@@ -108,7 +110,9 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
         {
             "name": "target",
             "title": "Target per anno",
-            "description": "I target di ogni indicatore per ogni anno, come stampati nel piano e, se numerici, come numero.",
+            "description": (
+                "I target di ogni indicatore per ogni anno, come stampati nel piano e, se numerici, come numero."
+            ),
             "fields": [
                 ("codice", "string", "codice dell'indicatore"),
                 ("anno", "integer", "anno"),
@@ -120,7 +124,10 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
         {
             "name": "risultati",
             "title": f"Risultati {result.anno}",
-            "description": f"Per ogni indicatore e nodo dell'albero: grado di raggiungimento (percentuale, non arrotondato) e stato, anno {result.anno}, dati al {result.as_of:%d/%m/%Y}.",
+            "description": (
+                "Per ogni indicatore e nodo dell'albero: grado di raggiungimento (percentuale, non arrotondato) "
+                f"e stato, anno {result.anno}, dati al {result.as_of:%d/%m/%Y}."
+            ),
             "fields": [
                 ("tipo", "string", "indicatore o livello del nodo"),
                 ("codice", "string", "codice"),
@@ -150,7 +157,10 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
             {
                 "name": "fondo",
                 "title": f"Integrazione del fondo {f.anno}",
-                "description": "Ammontare dell'integrazione del fondo per le risorse decentrate collegata agli obiettivi (art. 67 c. 5 CCNL 2016-2018).",
+                "description": (
+                    "Ammontare dell'integrazione del fondo per le risorse decentrate collegata agli obiettivi "
+                    "(art. 67 c. 5 CCNL 2016-2018)."
+                ),
                 "fields": [
                     ("anno", "integer", "anno"),
                     ("nome", "string", "descrizione"),
@@ -205,13 +215,17 @@ def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path) 
     package = {
         "name": f"performance-{piano.ente.codice.lower()}-{result.anno}",
         "title": f"{piano.ente.nome} – Performance {result.anno}",
-        "description": f"Dati del {piano.titolo} e risultati {result.anno}, pubblicati in Amministrazione trasparente > Performance.",
+        "description": (
+            f"Dati del {piano.titolo} e risultati {result.anno}, "
+            "pubblicati in Amministrazione trasparente > Performance."
+        ),
         "licenses": [LICENCE],
         "resources": resources,
     }
     (d / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     items = "".join(
-        f'<li><strong>{escape(ds["title"])}</strong>: {escape(ds["description"])} <a href="{ds["name"]}.csv">CSV</a> · <a href="{ds["name"]}.json">JSON</a></li>'
+        f"<li><strong>{escape(ds['title'])}</strong>: {escape(ds['description'])} "
+        f'<a href="{ds["name"]}.csv">CSV</a> · <a href="{ds["name"]}.json">JSON</a></li>'
         for ds in sets
     )
     title, description = str(package["title"]), str(package["description"])

@@ -203,7 +203,8 @@ def contesto_esterno(blocks: list, c: co.Contesto, level: int = 2) -> list:
         out.append(Heading("Il contesto esterno in cifre", level))
         out.append(
             Paragraph(
-                "Le tabelle dei dati di contesto: come stampate nel piano o, dove indicato, con le cifre che il testo cita."
+                "Le tabelle dei dati di contesto: come stampate nel piano o, "
+                "dove indicato, con le cifre che il testo cita."
             )
         )
         out += [tabella_table(t) for t in rest]

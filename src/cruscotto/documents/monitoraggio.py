@@ -20,8 +20,10 @@ def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Do
     blocks: list = [Heading(f"1. Sintesi del periodo {periodo} {result.anno}")]
     blocks.append(
         Paragraph(
-            f"Valori inseriti per il periodo {periodo}: {len(scored)} indicatori valutabili su {len(result.indicatori)}. "
-            f"Performance di ente sul periodo: **{pct(result.achievement)}** ({status(result.stato)}), calcolata su: {result.copertura.testo()}. "
+            f"Valori inseriti per il periodo {periodo}: "
+            f"{len(scored)} indicatori valutabili su {len(result.indicatori)}. "
+            f"Performance di ente sul periodo: **{pct(result.achievement)}** ({status(result.stato)}), "
+            f"calcolata su: {result.copertura.testo()}. "
             f"Scostamenti (grado sotto {pct(soglia)}): **{len(deviations)}**."
         )
     )

@@ -35,7 +35,8 @@ def _inline(text: str) -> str:
 def _css() -> str:
     d = _font_dir().as_uri()
     faces = "".join(
-        f"@font-face {{ font-family: 'Titillium Web'; src: url('{d}/titillium-web-v10-latin-ext_latin-{name}.ttf'); font-weight: {w}; font-style: {st}; }}"
+        f"@font-face {{ font-family: 'Titillium Web'; src: url('{d}/titillium-web-v10-latin-ext_latin-{name}.ttf'); "
+        f"font-weight: {w}; font-style: {st}; }}"
         for name, w, st in (
             ("regular", 400, "normal"),
             ("italic", 400, "italic"),
@@ -48,7 +49,8 @@ def _css() -> str:
         faces
         + """
 @page { size: A4; margin: 2.2cm 1.8cm 2.2cm 1.8cm;
-  @bottom-center { content: counter(page) " / " counter(pages); font-family: 'Titillium Web'; font-size: 9pt; color: #555; }
+  @bottom-center { content: counter(page) " / " counter(pages); font-family: 'Titillium Web'; \
+font-size: 9pt; color: #555; }
   @top-right { content: string(doctitle); font-family: 'Titillium Web'; font-size: 8pt; color: #777; } }
 @page cover { @bottom-center { content: none; } @top-right { content: none; } }
 @page landscape { size: A4 landscape; margin: 1.6cm 1.5cm 1.8cm 1.5cm; }
@@ -139,7 +141,8 @@ def to_html(doc: Document) -> str:
         elif isinstance(b, Figure):
             data = base64.b64encode(b.svg.encode("utf-8")).decode("ascii")
             body.append(
-                f'<figure><img src="data:image/svg+xml;base64,{data}" style="width:{b.width_cm}cm" alt="{escape(b.caption)}"><figcaption>{escape(b.caption)}</figcaption></figure>'
+                f'<figure><img src="data:image/svg+xml;base64,{data}" style="width:{b.width_cm}cm" '
+                f'alt="{escape(b.caption)}"><figcaption>{escape(b.caption)}</figcaption></figure>'
             )
         elif isinstance(b, PageBreak):
             body.append('<div style="page-break-after: always"></div>')

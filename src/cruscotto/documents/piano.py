@@ -1,10 +1,10 @@
 """The Piano della performance, generated from the data in the seed's order.
 
 Premessa; 1. presentazione (mission, organisation, staff, resources);
-2. contesto esterno (with the context data: their tables, ``documents/contesto.py``); 3. pianificazione (albero and strategy map, the
-triennial cruscotto di ente with every column of the seed's tables, the fund
-objectives and their timing, the operational objectives by area with
-programmes and budgets, analisi di genere); 4. dalla performance
+2. contesto esterno (with the context data: their tables, ``documents/contesto.py``);
+3. pianificazione (albero and strategy map, the triennial cruscotto di ente with every
+column of the seed's tables, the fund objectives and their timing, the operational
+objectives by area with programmes and budgets, analisi di genere); 4. dalla performance
 organizzativa alla individuale (the Segretario generale's scorecard).
 Narrative parts come from the plan's ``sezioni`` (Markdown).
 """
@@ -187,7 +187,8 @@ def _pianificazione(piano, first, last, years) -> list:
     blocks.append(
         Figure(
             strategy_map(piano, empty, link=lambda c: f"#os-{c}"),
-            "Mappa strategica: obiettivi strategici per prospettiva e relazioni causa-effetto (in bianco gli obiettivi senza indicatori nel cruscotto di ente)",
+            "Mappa strategica: obiettivi strategici per prospettiva e relazioni causa-effetto "
+            "(in bianco gli obiettivi senza indicatori nel cruscotto di ente)",
         )
     )
 
@@ -262,7 +263,8 @@ def _fondo(piano) -> list:
         blocks.append(Heading("Obiettivi per l'integrazione del fondo (art. 67 c. 5 CCNL 2016-2018)", 3))
         blocks.append(
             Paragraph(
-                f"Integrazione definita in **€ {decimal_it(f.importo_massimo)}**, ripartita in proporzione al grado di raggiungimento dei progetti, che hanno lo stesso peso."
+                f"Integrazione definita in **€ {decimal_it(f.importo_massimo)}**, ripartita in proporzione "
+                "al grado di raggiungimento dei progetti, che hanno lo stesso peso."
             )
         )
         if f.base:

@@ -86,19 +86,30 @@ def _presentazione(piano, result, persp, counts) -> list:
     blocks.append(Heading("1. Presentazione e principali risultati"))
     blocks.append(
         Paragraph(
-            f"La Relazione sulla performance {anno} di {piano.ente.nome} rendiconta i risultati organizzativi e individuali "
-            f"raggiunti nell'anno rispetto agli obiettivi del {piano.titolo}, ai sensi dell'art. 10 del d.lgs. 150/2009."
+            f"La Relazione sulla performance {anno} di {piano.ente.nome} "
+            "rendiconta i risultati organizzativi e individuali "
+            f"raggiunti nell'anno rispetto agli obiettivi del {piano.titolo}, "
+            "ai sensi dell'art. 10 del d.lgs. 150/2009."
         )
     )
     blocks.append(
         Paragraph(
             f"**Performance complessiva dell'ente: {pct(result.achievement)} ({status(result.stato)}).** "
             + (
-                "Il risultato è la media ponderata degli obiettivi strategici del cruscotto di ente (regola del piano: le prospettive non pesano); "
+                (
+                    "Il risultato è la media ponderata degli obiettivi strategici del cruscotto di ente "
+                    "(regola del piano: le prospettive non pesano); "
+                )
                 if piano.regole.ente == "obiettivi"
-                else f"Il risultato è la media ponderata dei {len(piano.ambiti)} ambiti, ciascuno media delle sue prospettive; "
+                else (
+                    f"Il risultato è la media ponderata dei {len(piano.ambiti)} ambiti, "
+                    "ciascuno media delle sue prospettive; "
+                )
                 if piano.ambiti
-                else f"Il risultato è la media ponderata delle {sum(1 for n in persp if n.cruscotto == 'ente')} prospettive della Balanced Scorecard; "
+                else (
+                    "Il risultato è la media ponderata delle "
+                    f"{sum(1 for n in persp if n.cruscotto == 'ente')} prospettive della Balanced Scorecard; "
+                )
             )
             + (
                 "ogni obiettivo strategico è la media dei suoi indicatori, anche di quelli degli obiettivi operativi; "
@@ -124,7 +135,10 @@ def _presentazione(piano, result, persp, counts) -> list:
                     _coverage_cell(result.copertura),
                 ),
             ),
-            caption=f"Tabella 1 – Performance per prospettiva, anno {anno} (indicatori valutati: su quanti indicatori è calcolato il grado)",
+            caption=(
+                f"Tabella 1 – Performance per prospettiva, anno {anno} "
+                "(indicatori valutati: su quanti indicatori è calcolato il grado)"
+            ),
             widths=(3, 1.4, 1.4, 1.2),
         )
     )
@@ -156,7 +170,8 @@ def _presentazione(piano, result, persp, counts) -> list:
     blocks.append(
         Paragraph(
             f"Dei {total} indicatori del cruscotto di ente, {counts.get('raggiunto', 0)} sono raggiunti, "
-            f"{counts.get('parzialmente_raggiunto', 0)} parzialmente raggiunti, {counts.get('non_raggiunto', 0)} non raggiunti, "
+            f"{counts.get('parzialmente_raggiunto', 0)} parzialmente raggiunti, "
+            f"{counts.get('non_raggiunto', 0)} non raggiunti, "
             f"{counts.get('senza_dati', 0)} senza dati e {counts.get('in_attesa', 0)} in attesa"
             + (f", {counts['non_valutabile']} non valutabili" if counts.get("non_valutabile") else "")
             + (f", {counts['baseline']} in costruzione della baseline" if counts.get("baseline") else "")
@@ -167,7 +182,8 @@ def _presentazione(piano, result, persp, counts) -> list:
         f = result.fondo
         blocks.append(
             Paragraph(
-                f"L'integrazione del fondo ({f.nome}) spettante è di **{euro(f.importo)}** su un massimo di {euro(f.importo_massimo)} "
+                f"L'integrazione del fondo ({f.nome}) spettante è di **{euro(f.importo)}** "
+                f"su un massimo di {euro(f.importo_massimo)} "
                 f"(quota {pct(f.quota)})"
                 + (", importo provvisorio fino alla validazione dell'OIV." if f.provvisorio else ".")
             )
@@ -259,7 +275,8 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
     blocks.append(
         Figure(
             strategy_map(piano, result, link=lambda c: f"#os-{c}"),
-            f"Figura 3 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, bianco senza indicatori nel cruscotto di ente",
+            f"Figura 3 – Mappa strategica {anno}: verde raggiunto, rosso non raggiunto, "
+            "bianco senza indicatori nel cruscotto di ente",
         )
     )
     blocks.append(Heading("3.3 Gli obiettivi strategici", 2))
@@ -320,7 +337,8 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
                 Table(
                     ("Codice", "Indicatore", "Peso", f"Target {anno}", f"Consuntivo {anno}", "Grado", "Stato"),
                     tuple(rows),
-                    f"Risultato dell'obiettivo: {pct(node.achievement)} ({status(node.stato)}), calcolato su: {node.copertura.testo()}"
+                    f"Risultato dell'obiettivo: {pct(node.achievement)} ({status(node.stato)}), "
+                    f"calcolato su: {node.copertura.testo()}"
                     if node
                     else "",
                     (0.9, 4.2, 0.7, 1.1, 1.1, 0.9, 1.1),
@@ -329,7 +347,8 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
     blocks.append(Heading("3.5 Il risultato complessivo dell'ente", 2))
     blocks.append(
         Paragraph(
-            f"Performance di ente {anno}: **{pct(result.achievement)}**, {status(result.stato)}. Calcolo: {result.entity_trace.get('calcolo', '')}."
+            f"Performance di ente {anno}: **{pct(result.achievement)}**, {status(result.stato)}. "
+            f"Calcolo: {result.entity_trace.get('calcolo', '')}."
         )
     )
     if result.fondo:
@@ -373,7 +392,8 @@ def _genere(piano, anno, personale) -> list:
     if gender_years:
         blocks.append(
             Paragraph(
-                f"Gli indicatori dell'analisi di genere calcolati dal registro del personale al 31/12 ({gender_years[0]}-{gender_years[-1]}).",
+                "Gli indicatori dell'analisi di genere calcolati dal registro del personale al 31/12 "
+                f"({gender_years[0]}-{gender_years[-1]}).",
                 "note",
             )
         )
@@ -381,7 +401,8 @@ def _genere(piano, anno, personale) -> list:
     elif piano.sezioni.get("analisi_di_genere"):
         blocks.append(
             Paragraph(
-                "Gli indicatori dell'analisi di genere riportati nel Piano della performance (ultimi anni disponibili):",
+                "Gli indicatori dell'analisi di genere riportati nel Piano della performance "
+                "(ultimi anni disponibili):",
                 "note",
             )
         )
@@ -454,7 +475,8 @@ def _processo(piano, result) -> list:
                 "Indicatori a decrescere: " + RULES_TEXT["decrescente"] + ".",
                 "Scadenze: " + RULES_TEXT["scadenza"] + ".",
                 "Milestone: " + RULES_TEXT["milestone"] + ".",
-                "Ogni nodo dell'albero è la media ponderata dei figli con dati; i figli senza dati sono esclusi ed elencati; i pesi che non sommano a 100% sono segnalati.",
+                "Ogni nodo dell'albero è la media ponderata dei figli con dati; "
+                "i figli senza dati sono esclusi ed elencati; i pesi che non sommano a 100% sono segnalati.",
                 f"Data di riferimento per le scadenze: {result.as_of:%d/%m/%Y}.",
             )
         )

@@ -51,8 +51,10 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
             Table(
                 header,
                 tuple(rows),
-                "A organi istituzionali e segreteria generale; B servizi di supporto; C anagrafe e servizi di regolazione del mercato; "
-                "D studio, formazione, informazione e promozione economica. Oneri negativi. (*) cifra stampata diversa dalla somma delle sue parti.",
+                "A organi istituzionali e segreteria generale; B servizi di supporto; "
+                "C anagrafe e servizi di regolazione del mercato; "
+                "D studio, formazione, informazione e promozione economica. Oneri negativi. "
+                "(*) cifra stampata diversa dalla somma delle sue parti.",
                 (3.2, 1, 1, 1, 1, 1, 1, 1),
                 landscape=True,
             )
@@ -139,7 +141,8 @@ def bilancio_blocks(tables: b.Bilancio, level: int = 3, piano=None) -> list:
     if findings:
         out.append(
             Paragraph(
-                f"Controlli: {len(findings)} segnalazioni (cifre stampate che non coincidono con le loro parti o con le misure).",
+                f"Controlli: {len(findings)} segnalazioni "
+                "(cifre stampate che non coincidono con le loro parti o con le misure).",
                 "note",
             )
         )
@@ -168,7 +171,8 @@ def _rapporti_blocks(tables: b.Bilancio, level: int) -> list:
         Table(
             ("Rapporto", *map(str, years), "Media cluster"),
             rows,
-            "Calcolati dalle misure di base di ogni anno con la formula del rapporto; N/D dove la misura non è disponibile.",
+            "Calcolati dalle misure di base di ogni anno con la formula del rapporto; "
+            "N/D dove la misura non è disponibile.",
             (4, *([1] * len(years)), 1),
         ),
     ]
@@ -198,7 +202,8 @@ def utilizzo_blocks(piano, misure_anno, level: int = 3) -> list:
         Table(
             ("Programma", "Stanziato", "Prenotato", "Grado di utilizzo"),
             tuple(row(u) for u in rows),
-            "Stanziato: oneri promozionali dei progetti del programma; prenotato: dalla contabilità (misure prenotato_programma_…). "
+            "Stanziato: oneri promozionali dei progetti del programma; "
+            "prenotato: dalla contabilità (misure prenotato_programma_…). "
             "Il totale di linea c'è solo se ogni programma finanziato ha il suo prenotato.",
             (4, 1.2, 1.2, 1),
         ),
@@ -208,7 +213,8 @@ def utilizzo_blocks(piano, misure_anno, level: int = 3) -> list:
 def personale_blocks(
     registro, years: list[int] | None = None, level: int = 3, parts: tuple[str, ...] = ("tabelle", "genere")
 ) -> list:
-    """The composition table, full and part time (``tabelle``), and the gender indicators (``genere``), from the register."""
+    """The composition table, full and part time (``tabelle``), and the gender indicators
+    (``genere``), from the register."""
     years = years or pe.anni(registro)
     if not years:
         return []

@@ -82,8 +82,10 @@ def build_validazione(
     )
     blocks.append(
         Paragraph(
-            f"L'Organismo indipendente di valutazione (OIV) di {ente}, ai sensi dell'art. 14, comma 4, lettera c) del d.lgs. 150/2009 "
-            f"e delle Linee guida del Dipartimento della Funzione pubblica n. 3/2018, ha esaminato la Relazione sulla performance {anno}, "
+            f"L'Organismo indipendente di valutazione (OIV) di {ente}, "
+            "ai sensi dell'art. 14, comma 4, lettera c) del d.lgs. 150/2009 "
+            "e delle Linee guida del Dipartimento della Funzione pubblica n. 3/2018, "
+            f"ha esaminato la Relazione sulla performance {anno}, "
             f"che rendiconta i risultati rispetto al {piano.titolo} ({adopted})."
         )
     )
@@ -92,14 +94,21 @@ def build_validazione(
     blocks.append(
         Bullets(
             (
-                "Conformità: la Relazione segue la struttura delle Linee guida n. 3/2018 e rendiconta ogni obiettivo e indicatore del piano in vigore.",
-                f"Attendibilità dei dati: valori a consuntivo {verifiche.valori}, inseriti da utenti diversi {verifiche.inseriti_da}, ciascuno con autore e data "
-                f"nel registro delle modifiche (registrazioni sulle versioni del piano: {verifiche.registrazioni}); correzioni dopo la chiusura di un periodo: "
+                "Conformità: la Relazione segue la struttura delle Linee guida n. 3/2018 "
+                "e rendiconta ogni obiettivo e indicatore del piano in vigore.",
+                f"Attendibilità dei dati: valori a consuntivo {verifiche.valori}, "
+                f"inseriti da utenti diversi {verifiche.inseriti_da}, ciascuno con autore e data "
+                "nel registro delle modifiche "
+                f"(registrazioni sulle versioni del piano: {verifiche.registrazioni}); "
+                "correzioni dopo la chiusura di un periodo: "
                 f"{verifiche.correzioni}, ciascuna con il suo motivo.",
-                f"Coerenza con il piano: rimodulazioni adottate nel ciclo {verifiche.rimodulazioni}, ciascuna con atto e motivazione; "
+                f"Coerenza con il piano: rimodulazioni adottate nel ciclo {verifiche.rimodulazioni}, "
+                "ciascuna con atto e motivazione; "
                 "i target e i pesi usati sono quelli della versione in vigore.",
-                "Calcolo: gradi di raggiungimento, aggregazioni e fondo sono ricalcolati dai dati con le regole del piano; ogni cifra ha la sua traccia di calcolo.",
-                "Comprensibilità: la Relazione presenta i risultati con tabelle e grafici, a partire da una sintesi dei principali risultati.",
+                "Calcolo: gradi di raggiungimento, aggregazioni e fondo sono ricalcolati dai dati "
+                "con le regole del piano; ogni cifra ha la sua traccia di calcolo.",
+                "Comprensibilità: la Relazione presenta i risultati con tabelle e grafici, "
+                "a partire da una sintesi dei principali risultati.",
             )
         )
     )
@@ -127,7 +136,8 @@ def build_validazione(
         final = "definitivo" if not f.provvisorio else "provvisorio fino alla validazione"
         blocks.append(
             Paragraph(
-                f"Fondo per la performance ({f.nome}): **{euro(f.importo)}** su {euro(f.importo_massimo)} (quota {pct(f.quota)}), importo {final}."
+                f"Fondo per la performance ({f.nome}): **{euro(f.importo)}** su {euro(f.importo_massimo)} "
+                f"(quota {pct(f.quota)}), importo {final}."
             )
         )
 
@@ -165,13 +175,15 @@ def build_validazione(
         when = f" in data {validazione.data:%d/%m/%Y}" if validazione.data else ""
         blocks.append(
             Paragraph(
-                f"**L'OIV valida la Relazione sulla performance {anno} di {ente}**{when}. Da questa validazione il fondo e i premi collegati alla performance non sono più provvisori."
+                f"**L'OIV valida la Relazione sulla performance {anno} di {ente}**{when}. "
+                "Da questa validazione il fondo e i premi collegati alla performance non sono più provvisori."
             )
         )
     else:
         blocks.append(
             Paragraph(
-                "**Bozza: la Relazione non è ancora validata.** Il documento diventa definitivo quando l'OIV valida il ciclo in cruscotto "
+                "**Bozza: la Relazione non è ancora validata.** "
+                "Il documento diventa definitivo quando l'OIV valida il ciclo in cruscotto "
                 "(passo «validato OIV»); fino ad allora fondo e premi restano provvisori."
             )
         )

@@ -203,7 +203,8 @@ class Batch:
         for e, (piano, valori) in enumerate(plans):
             if (piano.regole.obiettivo, piano.regole.ente) != ("figli", "prospettive"):
                 raise ValueError(
-                    f"piano {piano.ente.codice}: il calcolo vettoriale copre solo le medie per livello (regole.obiettivo = figli, regole.ente = prospettive)"
+                    f"piano {piano.ente.codice}: il calcolo vettoriale copre solo le medie per livello "
+                    "(regole.obiettivo = figli, regole.ente = prospettive)"
                 )
             valori = valori or Valori()
             misure = misure_per_formule(piano, valori.misure_anno(anno), anno)
@@ -260,7 +261,8 @@ def _indicator_row(
     """(actual, target, polarity code, weight, area, code) of one indicator, as the scalar engine would read them."""
     if ind.polarita not in (Polarita.CRESCENTE, Polarita.DECRESCENTE):
         raise ValueError(
-            f"indicatore {ind.codice}: polarità {ind.polarita.value}, il calcolo vettoriale copre solo crescente e decrescente"
+            f"indicatore {ind.codice}: polarità {ind.polarita.value}, "
+            "il calcolo vettoriale copre solo crescente e decrescente"
         )
     actual, _, _ = actual_of(ind, anno, periodo, valori, misure)
     target = ind.target.get(anno)
@@ -271,7 +273,8 @@ def _indicator_row(
         or (target.soglia and (ind.soglie or regole_soglie) == "raggiunto")
     ):
         raise ValueError(
-            f"indicatore {ind.codice}: target {target.testo!r} ({target.tipo.value}), il calcolo vettoriale copre solo numeri e soglie proporzionali"
+            f"indicatore {ind.codice}: target {target.testo!r} ({target.tipo.value}), "
+            "il calcolo vettoriale copre solo numeri e soglie proporzionali"
         )
     if target is None:
         t = np.nan
@@ -597,7 +600,8 @@ def synthetic(n_entities: int, n_indicators_per_entity: int = 100, seed: int = 0
 
     polarity = np.where(rng.random(n) < 0.25, DECRESCENTE, CRESCENTE).astype(np.int8)
     dec = polarity == DECRESCENTE
-    # Targets: percentages, counts and growth rates (2.8%) for crescente; days (a few negative, a few zero) for decrescente.
+    # Targets: percentages, counts and growth rates (2.8%) for crescente; days (a few negative,
+    # a few zero) for decrescente.
     target = np.where(
         dec,
         rng.choice(np.array([3.0, 5.0, 30.0, 60.0, -15.0, -10.0, 0.0]), n, p=[0.25, 0.2, 0.2, 0.1, 0.1, 0.1, 0.05]),

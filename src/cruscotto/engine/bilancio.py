@@ -190,7 +190,9 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                             (voce.codice, col),
                             Problem(
                                 "bilancio_totale",
-                                f"stampato {euro_it(printed)}, somma delle righe {' + '.join(voce.componenti)} {euro_it(expected)} (differenza {euro_it(printed - expected)})",
+                                f"stampato {euro_it(printed)}, "
+                                f"somma delle righe {' + '.join(voce.componenti)} {euro_it(expected)} "
+                                f"(differenza {euro_it(printed - expected)})",
                                 _cell(p.anno, voce.codice, voce.nome, col),
                                 "warning",
                             ),
@@ -205,7 +207,8 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                     (voce.codice, "totale"),
                     Problem(
                         "bilancio_funzioni",
-                        f"stampato {euro_it(total)}, somma delle funzioni A+B+C+D {euro_it(functions)} (differenza {euro_it(total - functions)})",
+                        f"stampato {euro_it(total)}, somma delle funzioni A+B+C+D {euro_it(functions)} "
+                        f"(differenza {euro_it(total - functions)})",
                         _cell(p.anno, voce.codice, voce.nome, "totale"),
                         "warning",
                     ),
@@ -218,7 +221,8 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                     (voce.codice, "preventivo"),
                     Problem(
                         "bilancio_preventivo",
-                        f"totale delle funzioni {euro_it(total)}, preventivo {euro_it(budget)} (differenza {euro_it(total - budget)})",
+                        f"totale delle funzioni {euro_it(total)}, preventivo {euro_it(budget)} "
+                        f"(differenza {euro_it(total - budget)})",
                         _cell(p.anno, voce.codice, voce.nome, "preventivo"),
                         "warning",
                     ),
@@ -320,7 +324,10 @@ def proiezione(pn: PatrimonioNetto, p: Preventivo) -> dict[str, Any]:
         "investimenti": investimenti,
         "ammortamenti": pn.ammortamenti,
         "residuo": residuo,
-        "trace": f"{euro_it(pn.iniziale)} − {euro_it(disavanzo)} − {euro_it(investimenti)} + {euro_it(pn.ammortamenti)} = {euro_it(residuo)}",
+        "trace": (
+            f"{euro_it(pn.iniziale)} − {euro_it(disavanzo)} − {euro_it(investimenti)} "
+            f"+ {euro_it(pn.ammortamenti)} = {euro_it(residuo)}"
+        ),
     }
 
 
@@ -364,7 +371,8 @@ def check_stato_patrimoniale(rows: list[StatoPatrimoniale]) -> list[Problem]:
             out.append(
                 Problem(
                     "stato_patrimoniale",
-                    f"attivo {euro_it(s.attivo)} + passivo {euro_it(s.passivo)} = {euro_it(s.attivo + s.passivo)}, patrimonio netto stampato {euro_it(s.patrimonio_netto)}",
+                    f"attivo {euro_it(s.attivo)} + passivo {euro_it(s.passivo)} = {euro_it(s.attivo + s.passivo)}, "
+                    f"patrimonio netto stampato {euro_it(s.patrimonio_netto)}",
                     f"stato patrimoniale {s.anno}",
                     "warning",
                 )
@@ -416,9 +424,10 @@ def check_composizione(c: Composizione, p: Preventivo | None = None) -> list[Pro
                     out.append(
                         Problem(
                             "composizione_preventivo",
-                            f"stampato {by_year[y]:g}%, dalla previsione consuntivo del preventivo {p.anno} {share:.1f}% (righe {', '.join(codes)} su {denominator_code})".replace(
-                                ".", ","
-                            ),
+                            (
+                                f"stampato {by_year[y]:g}%, dalla previsione consuntivo del preventivo {p.anno} "
+                                f"{share:.1f}% (righe {', '.join(codes)} su {denominator_code})"
+                            ).replace(".", ","),
                             f"composizione {c.tabella} {y}, «{label}»",
                             "warning",
                         )
@@ -466,7 +475,8 @@ def check_bilancio(
             out.append(
                 Problem(
                     "bilancio_misura",
-                    f"patrimonio netto {s.anno}: {euro_it(s.patrimonio_netto)} nello stato patrimoniale, {euro_it(m)} tra le misure",
+                    f"patrimonio netto {s.anno}: {euro_it(s.patrimonio_netto)} nello stato patrimoniale, "
+                    f"{euro_it(m)} tra le misure",
                     f"stato patrimoniale {s.anno}, patrimonio netto",
                     "warning",
                 )

@@ -367,7 +367,8 @@ def _check_quote(t: TabellaContesto) -> list[Problem]:
                 out.append(
                     Problem(
                         "contesto_quota",
-                        f"stampato {share.testo}, ma {value.testo} su {total.testo} è il {_it(computed, decimali(share.testo) + 1)}%",
+                        f"stampato {share.testo}, ma {value.testo} su {total.testo} "
+                        f"è il {_it(computed, decimali(share.testo) + 1)}%",
                         _where(t, r[0].testo, q.colonna),
                         "warning",
                     )
@@ -396,7 +397,8 @@ def _check_quote(t: TabellaContesto) -> list[Problem]:
                 out.append(
                     Problem(
                         "contesto_somma",
-                        f"stampato {total.testo}, somma delle righe {_it(added, max(decimali(c.testo) for c in values))}",
+                        f"stampato {total.testo}, "
+                        f"somma delle righe {_it(added, max(decimali(c.testo) for c in values))}",
                         _where(t, total_row[0].testo, q.valori),
                         "warning",
                     )
@@ -467,7 +469,8 @@ def _check_quote_senza_totale(
             Problem(
                 "contesto_quota",
                 f"stampato {share.testo}, ma le altre righe implicano un totale tra {_it(low)} e {_it(high)}, "
-                f"di cui {value.testo} è tra il {_it(100 * value.numero / high, d)}% e il {_it(100 * value.numero / low, d)}%",
+                f"di cui {value.testo} è tra il {_it(100 * value.numero / high, d)}% "
+                f"e il {_it(100 * value.numero / low, d)}%",
                 _where(t, r[0].testo, t.intestazioni[qi]),
                 "warning",
             )
@@ -519,7 +522,8 @@ def _check_colonne_uguali(t: TabellaContesto) -> list[Problem]:
                 out.append(
                     Problem(
                         "contesto_colonne_uguali",
-                        f"le colonne «{t.intestazioni[i]}» e «{t.intestazioni[j]}» riportano le stesse cifre in tutte le {len(pairs)} righe "
+                        f"le colonne «{t.intestazioni[i]}» e «{t.intestazioni[j]}» "
+                        f"riportano le stesse cifre in tutte le {len(pairs)} righe "
                         f"({', '.join(a.testo for a, _b in pairs)}): possibile errore di copia",
                         f"contesto esterno, tabella «{t.titolo}»",
                         "warning",

@@ -277,7 +277,8 @@ def composizione(registro: Iterable[Dipendente], anno: int) -> Composizione:
 
 @dataclass(frozen=True, slots=True)
 class TipologiaContrattuale:
-    """The seed's "Composizione del Personale per tipologia contrattuale": full and part time of the personale in ruolo."""
+    """The seed's "Composizione del Personale per tipologia contrattuale": full and part time of
+    the personale in ruolo."""
 
     anno: int
     tempo_pieno: Riga
@@ -366,10 +367,12 @@ DEFINIZIONI: tuple[Definizione, ...] = (
     Definizione("eta_media_uomini", "Età media del personale maschile", ETA_MEDIA,
                 "uomini (tutto il personale, dirigente compreso)", "somma delle età in anni compiuti al 31/12",
                 _uomo),
-    Definizione("laureate_donne", "% di personale femminile laureato rispetto al totale del personale femminile", PERCENTUALE,
+    Definizione("laureate_donne",
+                "% di personale femminile laureato rispetto al totale del personale femminile", PERCENTUALE,
                 "donne (tutto il personale)", "donne con laurea triennale o superiore",
                 _donna, lambda d: d.laureato),
-    Definizione("laureati_uomini", "% di personale maschile laureato rispetto al totale del personale maschile", PERCENTUALE,
+    Definizione("laureati_uomini",
+                "% di personale maschile laureato rispetto al totale del personale maschile", PERCENTUALE,
                 "uomini (tutto il personale, dirigente compreso)", "uomini con laurea triennale o superiore",
                 _uomo, lambda d: d.laureato),
     Definizione("part_time", "% part time rispetto al totale personale", PERCENTUALE,
@@ -380,10 +383,12 @@ DEFINIZIONI: tuple[Definizione, ...] = (
                 "donne (tutto il personale)", "donne a tempo parziale, con orario personalizzato o con legge 104",
                 _donna, _orario_conciliazione),
     Definizione("orario_personalizzato_donne",
-                "N. donne con orario personalizzato (part time e personalizzazione orari di servizio compresa legge 104)", CONTEGGIO,
+                "N. donne con orario personalizzato "
+                "(part time e personalizzazione orari di servizio compresa legge 104)", CONTEGGIO,
                 "donne (tutto il personale)", "donne a tempo parziale, con orario personalizzato o con legge 104",
                 _donna, _orario_conciliazione),
-    Definizione("legge_104_donne", "N. donne lavoratrici con legge 104 per conciliazione tempi di vita e di lavoro", CONTEGGIO,
+    Definizione("legge_104_donne",
+                "N. donne lavoratrici con legge 104 per conciliazione tempi di vita e di lavoro", CONTEGGIO,
                 "donne (tutto il personale)", "donne con permessi legge 104",
                 _donna, lambda d: d.legge_104),
     Definizione("legge_104_uomini", "N. uomini con legge 104 per conciliazione tempi di vita e di lavoro", CONTEGGIO,

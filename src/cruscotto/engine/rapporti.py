@@ -172,7 +172,8 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
             out.append(
                 Problem(
                     "rapporto_indicatore",
-                    f"{r.indicatore}, {v.anno}: l'indicatore stampa {dato.testo}, il rapporto «{r.nome}» {ours_text or fmt(round(ours, 2))}",
+                    f"{r.indicatore}, {v.anno}: l'indicatore stampa {dato.testo}, "
+                    f"il rapporto «{r.nome}» {ours_text or fmt(round(ours, 2))}",
                     _where(r, v.anno),
                     "warning",
                 )
@@ -187,7 +188,8 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
             out.append(
                 Problem(
                     "rapporto_indicatore",
-                    f"{r.indicatore}: media cluster stampata {ind.media_cluster.testo} nell'indicatore, {r.media_cluster} nel rapporto «{r.nome}»",
+                    f"{r.indicatore}: media cluster stampata {ind.media_cluster.testo} nell'indicatore, "
+                    f"{r.media_cluster} nel rapporto «{r.nome}»",
                     _where(r),
                     "warning",
                 )

@@ -5,7 +5,8 @@ or XLSX with the same name:
 
 - ``preventivo-<anno>``: ``anno, codice, voce, previsione_consuntivo, preventivo, A, B, C, D, totale_funzioni``
 - ``investimenti-<anno>``: ``anno, categoria, gruppo, voce, importo, tipo`` (``voce`` or ``totale``)
-- ``patrimonio-netto-<anno>``: ``anno, voce, descrizione, importo`` (voce: iniziale, pareggio, investimenti, ammortamenti, residuo)
+- ``patrimonio-netto-<anno>``: ``anno, voce, descrizione, importo``
+  (voce: iniziale, pareggio, investimenti, ammortamenti, residuo)
 - ``stato-patrimoniale``: ``anno, attivo, passivo, patrimonio_netto, risultato``
 - ``composizione``: ``tabella, voce, righe_preventivo, <anno>, <anno>, ...``
 - ``rapporti``: ``codice, nome, formula, indicatore, fonte, anno_cluster, media_cluster, <anno>, ...``
@@ -183,7 +184,8 @@ def read_investimenti(path: str | Path) -> PianoInvestimenti:
             cell.problems.append(
                 Problem(
                     "valore_non_valido",
-                    f"categoria sconosciuta (attese: {', '.join(CATEGORIE_INVESTIMENTI)}): {_get(cells, cols['categoria'])!r}",
+                    f"categoria sconosciuta (attese: {', '.join(CATEGORIE_INVESTIMENTI)}): "
+                    f"{_get(cells, cols['categoria'])!r}",
                     f"{where}, colonna categoria",
                 )
             )

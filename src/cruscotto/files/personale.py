@@ -262,7 +262,8 @@ def _riga(text: str) -> str:
     if text.strip() in DEFINIZIONI_PER_CODICE:
         return text.strip()
     raise ParseError(
-        f"riga sconosciuta (attese: {', '.join(RIGHE_TABELLE)} o il codice di un indicatore: {', '.join(DEFINIZIONI_PER_CODICE)})",
+        f"riga sconosciuta (attese: {', '.join(RIGHE_TABELLE)} "
+        f"o il codice di un indicatore: {', '.join(DEFINIZIONI_PER_CODICE)})",
         value=text,
     )
 

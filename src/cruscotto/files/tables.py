@@ -157,13 +157,15 @@ def check_xlsx(path: str | Path) -> None:
     total = sum(m.file_size for m in members)
     if total > XLSX_MAX_UNPACKED:
         raise ParseError(
-            f"il file XLSX si espande a {total // (1024 * 1024)} MB (massimo {XLSX_MAX_UNPACKED // (1024 * 1024)} MB): rifiutato",
+            f"il file XLSX si espande a {total // (1024 * 1024)} MB "
+            f"(massimo {XLSX_MAX_UNPACKED // (1024 * 1024)} MB): rifiutato",
             where=str(path),
         )
     for m in members:
         if m.file_size > 1024 * 1024 and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
             raise ParseError(
-                f"la parte {m.filename} del file XLSX è compressa {m.file_size // max(m.compress_size, 1)} volte (massimo {XLSX_MAX_RATIO}): "
+                f"la parte {m.filename} del file XLSX è compressa {m.file_size // max(m.compress_size, 1)} volte "
+                f"(massimo {XLSX_MAX_RATIO}): "
                 "sembra una «zip bomb», rifiutato",
                 where=str(path),
             )

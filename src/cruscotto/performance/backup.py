@@ -47,7 +47,9 @@ VERSION = 1
 
 # Models of the project's apps that are deliberately not in a backup, and why.
 EXCLUDED = {
-    "performance.tokenapi": "segreti di accesso all'API di un utente, non dati dell'ente: dopo un ripristino se ne creano di nuovi",
+    "performance.tokenapi": (
+        "segreti di accesso all'API di un utente, non dati dell'ente: dopo un ripristino se ne creano di nuovi"
+    ),
     "performance.lavoro": "lavori in corso o di ieri (documenti da scaricare): durano un giorno, si rifanno dai dati",
 }
 
@@ -165,7 +167,8 @@ def tables() -> list[Table]:
         for k in keys:
             if k.target is not user and k.target not in depth:
                 raise BackupError(
-                    f"{label}.{k.name} rimanda a {k.target._meta.label_lower}, che non è nel backup: il ripristino non saprebbe a cosa collegarlo"
+                    f"{label}.{k.name} rimanda a {k.target._meta.label_lower}, che non è nel backup: "
+                    "il ripristino non saprebbe a cosa collegarlo"
                 )
         owner = None
         if mdl is not m.Ente and label not in BY_CODE:
@@ -367,7 +370,8 @@ def _check(doc, order: list[Table]) -> None:
         raise BackupError(f"il file non è un backup di cruscotto (formato {found!r}, atteso {FORMAT!r})")
     if doc.get("version") != VERSION:
         raise BackupError(
-            f"versione {doc.get('version')!r} del formato di backup non supportata: questa installazione legge la versione {VERSION}"
+            f"versione {doc.get('version')!r} del formato di backup non supportata: "
+            f"questa installazione legge la versione {VERSION}"
         )
     for key, kind in (("ente", str), ("users", list), ("models", dict), ("counts", dict), ("app_migrations", dict)):
         if not isinstance(doc.get(key), kind):
@@ -376,11 +380,13 @@ def _check(doc, order: list[Table]) -> None:
     for app, name in sorted(doc["app_migrations"].items()):
         if (app, name) not in loader.graph.nodes:
             raise BackupError(
-                f"il backup viene da una versione di cruscotto più recente di questa (migrazione {app}.{name} sconosciuta): aggiornare cruscotto prima di ripristinarlo"
+                "il backup viene da una versione di cruscotto più recente di questa "
+                f"(migrazione {app}.{name} sconosciuta): aggiornare cruscotto prima di ripristinarlo"
             )
         if (app, name) not in loader.applied_migrations:
             raise BackupError(
-                f"il database non ha ancora la migrazione {app}.{name} del backup: eseguire «manage.py migrate» prima del ripristino"
+                f"il database non ha ancora la migrazione {app}.{name} del backup: "
+                "eseguire «manage.py migrate» prima del ripristino"
             )
     known = {t.label for t in order}
     unknown = sorted(set(doc["models"]) - known)
@@ -391,7 +397,8 @@ def _check(doc, order: list[Table]) -> None:
     for label, rows in doc["models"].items():
         if not isinstance(rows, list) or doc["counts"].get(label) != len(rows):
             raise BackupError(
-                f"backup incompleto o modificato: {label} ha {len(rows) if isinstance(rows, list) else '?'} righe, l'intestazione ne dichiara {doc['counts'].get(label)}"
+                f"backup incompleto o modificato: {label} ha {len(rows) if isinstance(rows, list) else '?'} righe, "
+                f"l'intestazione ne dichiara {doc['counts'].get(label)}"
             )
     # A backup made at this database's migration has every table this version knows (empty
     # ones too); an older one may lack the tables added since, which are then empty.
@@ -456,7 +463,8 @@ class _Keys:
                 continue
             if k.strict:
                 raise BackupError(
-                    f"backup incoerente: {table.label}.{k.name} rimanda a righe di {k.target._meta.label_lower} che non contiene ({', '.join(map(str, missing[:5]))})"
+                    f"backup incoerente: {table.label}.{k.name} rimanda a righe di {k.target._meta.label_lower} "
+                    f"che non contiene ({', '.join(map(str, missing[:5]))})"
                 )
             self.deleted[k.target].update(zip(missing, _reserve_keys(k.target, len(missing))))
 
@@ -597,7 +605,8 @@ def _restore(doc, order: list[Table], *, rename_to: str | None, user) -> Restore
     with transaction.atomic():
         if m.Ente.objects.filter(codice=codice).exists():
             raise BackupError(
-                f"l'ente «{codice}» esiste già in questo database: il ripristino non sovrascrive; indicare un altro codice (--come CODICE) per ripristinarlo accanto"
+                f"l'ente «{codice}» esiste già in questo database: il ripristino non sovrascrive; "
+                "indicare un altro codice (--come CODICE) per ripristinarlo accanto"
             )
         keys = _Keys()
         report = RestoreReport()

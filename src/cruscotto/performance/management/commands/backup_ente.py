@@ -10,7 +10,10 @@ from ...backup import BackupError, dump_to_path
 
 
 class Command(BaseCommand):
-    help = "Copia di un ente (piani, valori, storia delle modifiche, registro) in un file JSON; .gz per comprimerlo. Vedi docs/backup.md."
+    help = (
+        "Copia di un ente (piani, valori, storia delle modifiche, registro) in un file JSON; "
+        ".gz per comprimerlo. Vedi docs/backup.md."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("ente", help="codice dell'ente, es. CCIAA-PT")

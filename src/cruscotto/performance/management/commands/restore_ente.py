@@ -10,7 +10,10 @@ from ...backup import BackupError, restore_from_path
 
 
 class Command(BaseCommand):
-    help = "Ripristina un ente da un backup (backup_ente) come ente nuovo; con --come gli dà un altro codice. Vedi docs/backup.md."
+    help = (
+        "Ripristina un ente da un backup (backup_ente) come ente nuovo; "
+        "con --come gli dà un altro codice. Vedi docs/backup.md."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="backup da leggere (.json o .json.gz)")
