@@ -17,7 +17,7 @@ from ninja.security import HttpBearer, django_auth
 from cruscotto.engine.export import json_value
 from cruscotto.performance import ciclo as lifecycle
 from cruscotto.performance import models as m
-from cruscotto.performance import permissions, selectors
+from cruscotto.performance import permissions, selectors, services
 
 from .schemas import (
     Problem,
@@ -101,6 +101,20 @@ def _invalid(request, exc):
     )
 
 
+@api.exception_handler(services.Conflitto)
+def _conflict(request, exc):
+    # The value changed since the caller read it (optimistic locking): the current one is in the body.
+    now = exc.attuale
+    current = {"valore": now.valore, "nota": now.nota, "revisione": now.revisione} if now is not None else None
+    return problem(
+        request,
+        409,
+        "Valore cambiato",
+        " ".join(exc.messages),
+        [{"message": m, "attuale": current} for m in exc.messages],
+    )
+
+
 @api.exception_handler(DjangoValidationError)
 def _refused(request, exc):
     return problem(request, 422, "Dati rifiutati", " ".join(exc.messages), [{"message": msg} for msg in exc.messages])
@@ -165,7 +179,7 @@ def _single_query_values(view):
 api.add_decorator(_single_query_values, mode="view")
 
 
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 def _ente(request, codice: str) -> m.Ente:

@@ -3,8 +3,10 @@
 # No "from __future__ import annotations": django-ninja reads the annotations at import time.
 
 from datetime import date
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictFloat
 
 
 class Problem(Schema):
@@ -71,14 +73,21 @@ class ConsuntivoOut(Schema):
     periodo: str
     valore: str
     nota: str
+    revisione: int
 
 
 # Inputs are bounded to their columns, as the pages' forms are (performance/forms.py): a longer
 # text is a 422 naming the field, never a database error (PostgreSQL refuses it, SQLite keeps it).
 class ConsuntivoIn(Schema):
-    valore: str = Field(..., max_length=100)
+    # A text as on the page ("68,28", "31/12/2020", "sì"), or a JSON number or boolean.
+    valore: Annotated[str, Field(max_length=100)] | StrictBool | StrictFloat
     nota: str = Field("", max_length=2000)
     correzione: str = Field("", max_length=2000)
+    # The value's revision the caller read (0: none yet): if it changed meanwhile, 409 and nothing
+    # is written. Absent: no check (the caller overwrites whatever is there).
+    revisione: int | None = Field(None, ge=0, le=2_000_000_000)
+    conferma: str = Field("", max_length=2000)  # why an implausible value is right
+    sostituisce_formula: str = Field("", max_length=2000)  # why a typed value replaces the formula
 
 
 class MisuraOut(Schema):

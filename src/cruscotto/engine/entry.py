@@ -177,7 +177,8 @@ def implausible(ind: Indicatore, value: Value | None) -> Implausibile | None:
         return None
     printed = [d.valore for d in ind.storico.values() if isinstance(d.valore, float)]
     printed += [t.valore for t in ind.target.values() if t.valore is not None]
-    share = "%" in ind.unita or any("%" in t.unita for t in ind.target.values())
+    unit = fold(ind.unita)
+    share = "%" in unit or "percentual" in unit or any("%" in t.unita for t in ind.target.values())
     if value < 0 and not any(p < 0 for p in printed):
         return Implausibile("negativo", "valore negativo per un indicatore che non scende sotto zero")
     if share and value > 100 and not any(p > 100 for p in printed):

@@ -725,9 +725,11 @@ def score_indicator(
     }
     if "formula" in info:
         trace["formula"] = info["formula"]
-    for key in ("nota", "consuntivo_inserito"):
+    for key in ("nota", "consuntivo_inserito", "sostituzione"):
         if key in info:
             trace["input"][key] = info[key]
+    if "sostituzione" in info:
+        steps.insert(0, f"valore inserito al posto della formula: {info['sostituzione']}")
     res = RisultatoIndicatore(
         codice=ind.codice,
         nome=ind.nome,

@@ -71,6 +71,10 @@ class ValoreForm(forms.Form):
     periodo = forms.ChoiceField(required=False, choices=[("", "")] + [(p, p) for p in PERIODS])
     nota = forms.CharField(required=False, max_length=2000)
     correzione = forms.CharField(required=False, max_length=2000)
+    # The reason that confirms a value outside the indicator's plausible range, and the reason
+    # a typed value replaces the formula's (services.consuntivo_registra).
+    conferma = forms.CharField(required=False, max_length=2000)
+    sostituisce_formula = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args, parti: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +82,8 @@ class ValoreForm(forms.Form):
         for name in names:
             # The stored text is at most 100 characters; nobody types a longer value.
             self.fields[name] = forms.CharField(required=False, max_length=100, strip=True)
+            # The value's revision when the page showed it (0: none); absent, no check (old pages).
+            self.fields[name.replace("valore", "revisione")] = forms.IntegerField(required=False, min_value=0)
         self.value_fields = names
 
 

@@ -24,7 +24,17 @@ def consuntivi(request, ente: str, anno: int, periodo: str | None = None):
     qs = piano.consuntivi.filter(anno=anno).order_by("codice", "periodo")
     if periodo is not None:
         qs = qs.filter(periodo=periodo)
-    return [{"codice": c.codice, "anno": c.anno, "periodo": c.periodo, "valore": c.valore, "nota": c.nota} for c in qs]
+    return [
+        {
+            "codice": c.codice,
+            "anno": c.anno,
+            "periodo": c.periodo,
+            "valore": c.valore,
+            "nota": c.nota,
+            "revisione": c.revisione,
+        }
+        for c in qs
+    ]
 
 
 @router.put(
@@ -32,7 +42,10 @@ def consuntivi(request, ente: str, anno: int, periodo: str | None = None):
 )
 def consuntivo_scrivi(request, ente: str, anno: int, codice: str, dati: ConsuntivoIn, periodo: str = ""):
     """Record an actual value (an empty ``valore`` clears it). Same rules as the monitoring page:
-    a responsabile for his structures; a closed period needs ``correzione``."""
+    a responsabile for his structures; a closed period needs ``correzione``; the value is read
+    whole and must be of the indicator's kind; an implausible one needs ``conferma``, a typed one
+    on a formula indicator ``sostituisce_formula``; with ``revisione``, a value changed since it
+    was read is 409 (optimistic locking)."""
     _e, piano = _plan(request, ente, anno)
     if periodo not in lifecycle.PERIODS:
         raise DjangoValidationError(f"Periodo sconosciuto: {periodo}")
@@ -45,6 +58,9 @@ def consuntivo_scrivi(request, ente: str, anno: int, codice: str, dati: Consunti
         testo=dati.valore,
         nota=dati.nota,
         correzione=dati.correzione,
+        revisione=dati.revisione,
+        conferma=dati.conferma,
+        sostituisce_formula=dati.sostituisce_formula,
     )
     if saved is None:
         return Status(204, None)
@@ -54,6 +70,7 @@ def consuntivo_scrivi(request, ente: str, anno: int, codice: str, dati: Consunti
         "periodo": saved.periodo,
         "valore": saved.valore,
         "nota": saved.nota,
+        "revisione": saved.revisione,
     }
 
 

@@ -78,6 +78,8 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
     target = ind.target.get(anno) if ind is not None else None
     # A target with several measures takes one value each (CODICE#k, fields valore_k), saved together.
     fields = [(f"{codice}#{k}", f"valore_{k}") for k in range(1, len(target.parti) + 1)] if target is not None else []
+    status = 200
+    asks: set[str] = set()  # what the page must ask for next: a confirmation of the value
     if request.method == "POST":
         form = ValoreForm(request.POST, parti=len(fields))
         if not form.is_valid():
@@ -98,10 +100,17 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
                             testo=data[field],
                             nota=data["nota"],
                             correzione=data["correzione"],
+                            revisione=data[field.replace("valore", "revisione")],
+                            conferma=data["conferma"],
+                            sostituisce_formula=data["sostituisce_formula"],
                         )
+            except services.Conflitto as exc:
+                # Someone else changed the value: say so and show the new one (nothing written).
+                error, editing, status = " ".join(exc.messages), True, 409
             except ValidationError as exc:
                 error = " ".join(exc.messages)
                 editing = True
+                asks = {e.code for e in exc.error_list if e.code}
     result = selectors.score(piano, anno, periodo=periodo)
     value = piano.consuntivi.filter(codice=codice, anno=anno, periodo=periodo).first()
     saved = {c.codice: c for c in piano.consuntivi.filter(codice__startswith=f"{codice}#", anno=anno, periodo=periodo)}
@@ -112,11 +121,13 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
         "periodo": periodo,
         "editing": editing,
         "error": error,
-        "submitted": request.POST.get("valore") if error else None,
+        "submitted": request.POST.get("valore") if error and status != 409 else None,
+        "conferma_richiesta": "implausibile" in asks,
+        "formula": bool(ind and ind.formula) and not periodo,
         "oob": request.method == "POST" and not error,
         "chiuso": m.PeriodoChiuso.objects.filter(ente=ente, anno=anno, periodo=periodo).exists(),
     }
-    status = 422 if error else 200
+    status = status if status != 200 else (422 if error else 200)
     if not request.htmx:
         # Without JavaScript: a whole page to edit the row, and back to the list after saving.
         if request.method == "POST" and not error:

@@ -1,0 +1,153 @@
+"""Values typed in, on the monitoring page and through the API (issue 12, part 1): read whole,
+of the indicator's kind, confirmed when implausible, an override of a formula only with its
+reason, and never written over a value the writer was not shown."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cruscotto.performance import models as m
+from cruscotto.performance import services
+
+from .test_api import api, put
+
+ROW = "/CCIAA-PT/2020/monitoraggio/{}/"
+
+
+def _post(c, code, **data):
+    data.setdefault("periodo", "")
+    return c.post(ROW.format(code), data, HTTP_HX_REQUEST="true")
+
+
+def _stored(piano, code, periodo=""):
+    row = piano.consuntivi.filter(codice=code, anno=2020, periodo=periodo).first()
+    return row.valore if row else None
+
+
+@pytest.mark.parametrize(
+    "code, text, says",
+    [
+        ("B.2.1-1", "12,5,3", "Valore non valido: 12,5,3"),  # was saved as 12,5
+        ("B.2.1-1", "2e5", "Valore non valido: 2e5"),  # was saved as 2
+        ("B.2.1-1", "1,000,000", "Valore non valido"),
+        ("B.2.1-1", "15/03/21", "prende un numero: 15/03/21"),  # was saved as 15, and the score lost
+        ("B.2.1-1", "9" * 99, "Numero non ammesso"),  # was stored as Infinity: every page then 500
+        ("B.2.1-1", "31/02/2020", "La data 31/02/2020 non esiste"),
+        ("E1-3", "15", "prende una data (gg/mm/aaaa) o sì/no: 15"),
+    ],
+)
+def test_the_page_refuses_what_is_not_the_indicators_value(as_user, piano, code, text, says):
+    c = as_user("controllo")
+    before = _stored(piano, code)
+    r = _post(c, code, valore=text)
+    assert r.status_code == 422 and says in r.content.decode()
+    assert _stored(piano, code) == before
+    assert c.get("/CCIAA-PT/2020/").status_code == 200
+
+
+def test_values_of_the_right_kind_are_saved(as_user, piano):
+    c = as_user("controllo")
+    assert _post(c, "B.2.1-1", valore="1.234,5", revisione="1", conferma="x").status_code == 200
+    assert _stored(piano, "B.2.1-1") == "1234,5"
+    assert _post(c, "E1-3", valore="30 giugno 2020").status_code == 200
+    assert _stored(piano, "E1-3") == "30/06/2020"
+
+
+def test_an_implausible_value_needs_its_reason(as_user, piano):
+    c = as_user("controllo")
+    r = _post(c, "B.2.1-1", valore="130%")
+    html = r.content.decode()
+    assert r.status_code == 422 and "supera il 100% di una percentuale" in html and 'name="conferma"' in html
+    assert _stored(piano, "B.2.1-1") == "71,3"
+    r = _post(c, "B.2.1-1", valore="130%", conferma="Risorse prenotate anche dal fondo 2019, come da delibera")
+    assert r.status_code == 200 and _stored(piano, "B.2.1-1") == "130"
+    record = m.Registro.objects.filter(azione="consuntivo.registra", oggetto="B.2.1-1 2020").latest("pk")
+    assert record.motivo == "Risorse prenotate anche dal fondo 2019, come da delibera"
+    r = _post(c, "B.2.1-1", valore="-4")
+    assert r.status_code == 422 and "è negativo" in r.content.decode()
+
+
+def test_a_value_typed_on_a_formula_indicator_is_an_override_with_its_reason(as_user, piano):
+    c = as_user("controllo")
+    r = _post(c, "A.3.4-1", valore="88")
+    assert r.status_code == 422 and "è calcolato dalla formula" in r.content.decode()
+    assert _stored(piano, "A.3.4-1") == "92,4"
+    reason = "Misure di bilancio non ancora disponibili: dato dell'ufficio ragioneria"
+    r = _post(c, "A.3.4-1", valore="88", sostituisce_formula=reason)
+    assert r.status_code == 200
+    html = c.get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    assert "sostituisce la formula" in html and reason.replace("'", "&#x27;") in html
+    from cruscotto.performance import selectors
+
+    piano.refresh_from_db()  # the plan's revision moved with the value: the score is computed again
+    res = selectors.score(piano, 2020).indicatore("A.3.4-1")
+    assert res.actual == 88.0 and res.trace["input"]["fonte_valore"] == "sostituzione"
+    assert res.trace["passi"][0].startswith("valore inserito al posto della formula")
+    # A period's value is the one entered: no formula, no reason needed.
+    assert _post(c, "A.3.4-1", valore="40", periodo="S1").status_code == 200
+
+
+def test_a_writer_shown_an_older_value_is_told_and_sees_the_new_one(as_user, piano):
+    a, b = as_user("controllo"), as_user("admin")
+    shown = a.get(ROW.format("B.2.1-1") + "?modifica=1", HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="revisione" value="1"' in shown
+    assert _post(b, "B.2.1-1", valore="75", revisione="1").status_code == 200
+    r = _post(a, "B.2.1-1", valore="80", revisione="1")
+    html = r.content.decode()
+    assert r.status_code == 409 and "Il valore è cambiato nel frattempo: ora è 75" in html
+    assert 'value="75"' in html and 'name="revisione" value="2"' in html  # the new value, to check
+    assert _stored(piano, "B.2.1-1") == "75"
+    assert _post(a, "B.2.1-1", valore="80", revisione="2").status_code == 200
+    assert _stored(piano, "B.2.1-1") == "80"
+
+
+def test_two_first_writes_one_wins_the_other_is_told(piano, django_user_model, monkeypatch):
+    """The second of two first writes at the same moment finds the row the first wrote between
+    its read and its insert: the constraint refuses the insert, and the writer (who had seen no
+    value) is told; without a revision, its value is written over the first."""
+    user = django_user_model.objects.get(username="controllo")
+    real = services._locked_row
+    calls = []
+
+    def as_if_read_before_the_other_wrote(*args):
+        calls.append(args)
+        if len(calls) == 1:  # this writer's first read: nothing there yet
+            services.consuntivo_registra(user=user, piano=piano, codice="B.3.1-1", anno=2020, testo="5")
+            return None
+        return real(*args)
+
+    m.Consuntivo.objects.filter(piano=piano, codice="B.3.1-1").delete()
+    monkeypatch.setattr(services, "_locked_row", as_if_read_before_the_other_wrote)
+    with pytest.raises(services.Conflitto, match="ora è 5"):
+        services.consuntivo_registra(user=user, piano=piano, codice="B.3.1-1", anno=2020, testo="7", revisione=0)
+    calls.clear()
+    m.Consuntivo.objects.filter(piano=piano, codice="B.3.1-1").delete()
+    services.consuntivo_registra(user=user, piano=piano, codice="B.3.1-1", anno=2020, testo="7")
+    row = piano.consuntivi.get(codice="B.3.1-1", anno=2020, periodo="")
+    assert row.valore == "7" and row.revisione == 2
+
+
+def test_the_api_reads_values_the_same_way(db, piano):
+    c = api("controllo")
+    url = "/api/v1/enti/CCIAA-PT/2020/consuntivi/"
+    r = put(c, url + "B.2.1-1", {"valore": "12,5,3"})
+    assert r.status_code == 422 and "12,5,3" in json.dumps(r.json())
+    r = put(c, url + "B.2.1-1", {"valore": 1e300})
+    assert r.status_code == 422 and "Numero non ammesso" in r.json()["detail"]
+    assert put(c, url + "E1-3", {"valore": 15}).status_code == 422
+    ok = put(c, url + "E1-3", {"valore": True})  # JSON true: done
+    assert ok.status_code == 200 and ok.json()["valore"] == "si" and ok.json()["revisione"] == 2
+    assert put(c, url + "B.2.1-1", {"valore": 77, "revisione": 1}).json()["valore"] == "77"
+    stale = put(c, url + "B.2.1-1", {"valore": 78, "revisione": 1})
+    assert stale.status_code == 409 and stale["Content-Type"] == "application/problem+json"
+    assert stale.json()["errors"][0]["attuale"] == {
+        "valore": "77",
+        "nota": "",
+        "revisione": 2,
+    }
+    r = put(c, url + "A.3.4-1", {"valore": "88"})
+    assert r.status_code == 422 and "formula" in r.json()["detail"]
+    r = put(c, url + "A.3.4-1", {"valore": "88", "sostituisce_formula": "misure non pervenute"})
+    assert r.status_code == 200
