@@ -151,3 +151,25 @@ def test_the_api_reads_values_the_same_way(db, piano):
     assert r.status_code == 422 and "formula" in r.json()["detail"]
     r = put(c, url + "A.3.4-1", {"valore": "88", "sostituisce_formula": "misure non pervenute"})
     assert r.status_code == 200
+
+
+def test_sqlite_runs_in_wal_with_a_busy_timeout_and_immediate_writes(tmp_path, django_db_blocker):
+    """The embedded database as configured (web/settings.py): readers go on while one writes, a
+    write waits for the lock instead of failing "database is locked", transactions begin IMMEDIATE.
+    bench/concurrency.py measures it under load (two writers, twenty readers: 0 errors)."""
+    from cruscotto.web import settings as real
+
+    config = real.DATABASES["default"]
+    if not config["ENGINE"].endswith("sqlite3"):
+        pytest.skip("the installation's database is not SQLite")
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    wrapper = DatabaseWrapper({**config, "NAME": str(tmp_path / "c.sqlite3"), "TIME_ZONE": None}, alias="probe")
+    with django_db_blocker.unblock():
+        try:
+            with wrapper.cursor() as cur:
+                assert cur.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                assert cur.execute("PRAGMA busy_timeout").fetchone()[0] == 20000
+            assert wrapper.transaction_mode == "IMMEDIATE"
+        finally:
+            wrapper.close()

@@ -122,6 +122,18 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cruscotto.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CRUSCOTTO_CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite, the embedded default, with several web processes and a worker: WAL lets readers
+    # go on while one writes; a write waits for the lock (busy timeout) instead of failing with
+    # "database is locked"; and a transaction takes the write lock when it begins (IMMEDIATE),
+    # so two read-then-write transactions never deadlock on upgrading their locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In-process caches. ``pagine`` keeps rendered page bodies (performance/fragments.py) under
