@@ -219,3 +219,30 @@ def test_an_objective_can_average_all_its_indicators_and_the_entity_its_objectiv
     assert plan_to_data(flat)["regole"]["obiettivo"] == "indicatori" and plan_from_data(plan_to_data(flat)) == flat
     with pytest.raises(ValueError, match="medie per livello"):
         Batch.from_plans([(flat, v)], anno=2020)
+
+
+def test_an_area_figure_uses_the_plans_weights(small_plan_file):
+    """An area's figure is the roll-up restricted to its indicators, each with its weight in the
+    plan (and the area's share of it), not a plain mean of its indicators."""
+    from cruscotto.engine.rollup import area_figure, score_plan
+    from cruscotto.engine.scoring import Consuntivo, Valori
+    from cruscotto.files import load_plan
+
+    plan = load_plan(small_plan_file).piano
+    values = Valori()
+    for code, v in (("A.3.4-1", 45.0), ("A.3.4-2", 100.0), ("D2-2", 95.0)):
+        values.consuntivi[(code, 2020, "")] = Consuntivo(v)
+    result = score_plan(plan, anno=2020, valori=values)
+    a341, a342 = result.indicatore("A.3.4-1").achievement, result.indicatore("A.3.4-2").achievement
+    assert (a341, a342) == (50.0, 100.0)
+    # Within A.3.4 the weights are 50% and 20%: (50 × 50 + 20 × 100) / 70 = 64,29 (a plain mean: 75).
+    figure, n = area_figure(plan, result, {"A.3.4-1": None, "A.3.4-2": None})
+    assert figure == pytest.approx((50 * 50 + 20 * 100) / 70) and n == 2
+    assert figure == pytest.approx(result.nodo("obiettivo_operativo", "A.3.4").achievement)
+    # 60% of A.3.4-1 is the area's: it counts with 0,6 of its weight.
+    figure, _n = area_figure(plan, result, {"A.3.4-1": 60.0, "A.3.4-2": None})
+    assert figure == pytest.approx((30 * 50 + 20 * 100) / 50)
+    # Across perspectives, each keeps its weight in the plan (here equal: none is given).
+    figure, n = area_figure(plan, result, {"A.3.4-1": None, "D2-2": None, "D2-1": None})
+    assert figure == pytest.approx((50.0 + 100.0) / 2) and n == 2  # D2-1 has no value: left out
+    assert area_figure(plan, result, {"D2-1": None}) == (None, 0)

@@ -335,8 +335,10 @@ def test_sub_measures_are_entered_together_on_the_monitoring_page(as_user, piano
 
 
 def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_plan_path):
-    # A.3.4-1 shared 60/40 between PROMOZIONE and another structure: 60% of it counts for PROMOZIONE.
-    from cruscotto.performance.views import area_mean, area_share
+    # A.3.4-1 shared 60/40 between PROMOZIONE and another structure: 60% of it counts for PROMOZIONE,
+    # with its weight in the plan (engine/rollup.area_figure; tests/test_rollup.py).
+    from cruscotto.engine.rollup import area_figure
+    from cruscotto.performance.views import area_share
 
     def change(d):
         ind = _first_indicator(d)
@@ -352,16 +354,11 @@ def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_pla
     ind = next(plan.indicatori())
     assert ind.quote == {"PROMOZIONE": 60.0, "ANAGRAFE": 40.0}
 
-    class R:
-        def __init__(self, a):
-            self.achievement = a
-
-    other = plan.indicatore("B.2.1-1")
-    # 0,6 × 100 + 1 × 50 over 1,6 = 68,75 (a plain mean would say 75)
-    assert area_mean([(ind, R(100.0), area_share(ind.quote, {"PROMOZIONE"})), (other, R(50.0), None)]) == (
-        pytest.approx(68.75),
-        2,
-    )
+    result = selectors.score(latest, 2020)
+    shares = {ind.codice: area_share(ind.quote, {"PROMOZIONE"})}
+    assert shares == {ind.codice: 60.0}
+    figure, _n = area_figure(plan, result, shares)
+    assert figure == pytest.approx(result.indicatore(ind.codice).achievement)  # alone, its share cancels out
     page = c.get("/CCIAA-PT/2020/aree/PROMOZIONE/").content.decode()
     assert "PROMOZIONE, ANAGRAFE (quota dell'area 60%)" in page
 

@@ -492,6 +492,51 @@ class _Walk:
         return pesata, scope, coverage, leaves
 
 
+def area_figure(piano: Piano, result: RisultatoPiano, shares: Mapping[str, float | None]) -> tuple[float | None, int]:
+    """An area's figure with the plan's weights, as the entity roll-up computes its own.
+
+    ``shares`` names the area's indicators, each with the area's share of it in % (None: the
+    whole of it). The tree is walked from the top: each child keeps its weight among *all* its
+    siblings (as the plan gives it), a child the area has nothing under is left out, and an
+    indicator counts with its weight times the area's share (60% of a shared indicator counts
+    0,6 of its weight). As in the roll-up, a child without an achievement is left out and the
+    others' weights are renormalised. Returns the figure and how many of the area's indicators
+    have an achievement (docs/scoring.md, "Aree")."""
+    achieved = {r.codice: r.achievement for r in result.indicatori}
+    by_code = {p.codice: p for p in piano.prospettive}
+
+    def node(kids: list[tuple[str, Nodo]]) -> tuple[float | None, bool]:
+        weights, _warnings = effective_weights([k.peso for _kind, k in kids], "")
+        num = den = 0.0
+        present = False
+        for (kind, child), w in zip(kids, weights):
+            if isinstance(child, Indicatore):
+                if child.codice not in shares:
+                    continue
+                share = shares[child.codice]
+                a, w = achieved.get(child.codice), w * (1.0 if share is None else share / 100.0)
+            else:
+                sub = (
+                    [("prospettiva", by_code[c]) for c in child.prospettive if c in by_code]
+                    if isinstance(child, Ambito)
+                    else children_of(kind, child)
+                )
+                a, here = node(sub)
+                if not here:
+                    continue
+            present = True
+            if a is not None and w > 0:
+                num += w * a
+                den += w
+        return (num / den if den else None), present
+
+    grouped = piano.ambito_di()
+    tops: list[tuple[str, Any]] = [("ambito", a) for a in piano.ambiti]
+    tops += [("prospettiva", p) for p in piano.prospettive if p.codice not in grouped]
+    figure, _present = node(tops)
+    return figure, sum(1 for code in shares if achieved.get(code) is not None)
+
+
 def score_scheda(
     scheda: SchedaIndividuale,
     *,

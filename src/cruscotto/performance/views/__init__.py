@@ -4,7 +4,7 @@ No scoring happens here: every figure comes from the engine via ``selectors.scor
 write goes through ``services``. One module per feature; ``urls.py`` names them from here.
 """
 
-from .aree import area, area_mean, area_share, aree
+from .aree import area, area_share, aree
 from .base import forbidden, healthz, healthz_lavori, home, not_found, on_draft, robots, server_error, with_plan
 from .ciclo import (
     ciclo_adotta,
@@ -54,7 +54,6 @@ __all__ = [
     "monitoraggio",
     "monitoraggio_riga",
     "area",
-    "area_mean",
     "area_share",
     "aree",
     "eventi",

@@ -1,4 +1,4 @@
-"""The areas: each structure's share of the plan and its mean."""
+"""The areas: each structure's share of the plan and its figure, with the plan's weights."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cruscotto.engine.rollup import Copertura
+from cruscotto.engine.rollup import Copertura, area_figure
 
 from .. import permissions, selectors
 from .base import _page, with_plan
@@ -35,20 +35,19 @@ def _aree_context(ente, piano, anno):
     strutture = list(ente.strutture.select_related("padre").order_by("pk"))
     result = selectors.score(piano, anno)
     plan = selectors.plan_for(piano)
-    by_code = {r.codice: r for r in result.indicatori}
     assigned = plan.responsabili()
     cards = []
     for s in strutture:
         if s.tipo == "trasversale":
             continue
         codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
-        inds = [
-            (i, by_code[i.codice], area_share(assigned[i.codice][1], codes))
+        shares = {
+            i.codice: area_share(assigned[i.codice][1], codes)
             for i in plan.indicatori()
             if set(assigned[i.codice][0]) & codes
-        ]
-        mean, with_data = area_mean(inds)
-        cards.append({"s": s, "n": len(inds), "mean": mean, "with_data": with_data})
+        }
+        mean, with_data = area_figure(plan, result, shares)
+        cards.append({"s": s, "n": len(shares), "mean": mean, "with_data": with_data})
     return {"cards": cards}
 
 
@@ -77,7 +76,7 @@ def area(request, ente, anno, piano, struttura: str):
             if mine:
                 groups.append({"os": os_, "oo": oo, "rows": mine})
                 rows += mine
-    mean, count = area_mean(rows)
+    mean, count = area_figure(plan, result, {i.codice: share for i, _r, share in rows})
     coverage = sum((Copertura.of(r.stato, r.achievement) for _i, r, _q in rows), Copertura())
     return render(
         request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage}
@@ -90,19 +89,3 @@ def area_share(quote: dict[str, float], codes: set[str]) -> float | None:
     if not quote:
         return None
     return sum(q for code, q in quote.items() if code in codes)
-
-
-def area_mean(rows) -> tuple[float | None, int]:
-    """An area's mean over its indicators with an achievement, each counting with the area's
-    share of it (100% when the plan gives no shares): 60% of a shared indicator counts 0,6.
-    ``rows``: (indicator, result, the area's share or None)."""
-    num = den = 0.0
-    count = 0
-    for _ind, res, share in rows:
-        if res.achievement is None:
-            continue
-        weight = 1.0 if share is None else share / 100.0
-        num += weight * res.achievement
-        den += weight
-        count += 1
-    return (num / den if den else None), count
