@@ -211,6 +211,36 @@ def test_users_and_roles_changes_are_recorded(db, django_user_model, ente):
     assert change.prima == {"is_active": True} and change.dopo == {"is_active": False}
 
 
+def test_an_amministratore_sees_only_the_accounts_of_the_own_ente(db, django_user_model, ente, as_user):
+    """The Registro of one ente listed the accounts of another ente's users (issue 12, part 4)."""
+    other = m.Ente.objects.create(codice="CCIAA-PO", nome="Camera di Commercio di Prato")
+    stranger = django_user_model.objects.create_user(username="di-prato", password="una-password-lunga-1")
+    m.Ruolo.objects.create(utente=stranger, ente=other, tipo=m.Ruolo.Tipo.CONSULTAZIONE)
+    stranger.first_name = "Maria"
+    stranger.save()
+    mine = django_user_model.objects.create_user(username="di-pistoia", password="una-password-lunga-1")
+    m.Ruolo.objects.create(utente=mine, ente=ente, tipo=m.Ruolo.Tipo.CONSULTAZIONE)
+    page = as_user("admin").get("/CCIAA-PT/2020/registro/").content.decode()
+    assert "di-pistoia" in page and "di-prato" not in page
+
+
+def test_group_and_permission_changes_are_recorded(db, django_user_model):
+    from django.contrib.auth.models import Group, Permission
+
+    u = django_user_model.objects.get(username="consultazione")
+    group = Group.objects.create(name="revisori")
+    u.groups.add(group)
+    u.user_permissions.add(Permission.objects.get(codename="view_consuntivo"))
+    u.groups.remove(group)
+    found = m.Registro.objects.filter(oggetto="consultazione", azione__in=("utente.gruppi", "utente.permessi"))
+    rows = list(found.order_by("pk"))
+    assert [(r.azione, r.dopo) for r in rows] == [
+        ("utente.gruppi", {"azione": "add", "gruppi": ["revisori"]}),
+        ("utente.permessi", {"azione": "add", "permessi": ["performance.view_consuntivo"]}),
+        ("utente.gruppi", {"azione": "remove", "gruppi": ["revisori"]}),
+    ]
+
+
 def test_the_trail_per_indicator_and_per_user(as_user):
     c = as_user("controllo")
     c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "77", "periodo": ""}, HTTP_HX_REQUEST="true")

@@ -73,3 +73,32 @@ def test_a_bad_boolean_setting_fails_loudly(tmp_path, bad):
         text=True,
     )
     assert r.returncode != 0 and "CRUSCOTTO_DEBUG" in r.stderr and "non è un valore vero/falso" in r.stderr
+
+
+def test_production_refuses_to_start_with_a_demo_password(db, settings, tmp_path, django_user_model):
+    """web/wsgi.py calls refuse_demo_passwords: in production (not DEBUG, not demo) a user with the
+    password "demo" stops the start, with the user named; `check --deploy` says it too."""
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from cruscotto.web.startup import demo_password_users, refuse_demo_passwords
+
+    settings.VAR_DIR, settings.DEBUG, settings.DEMO = tmp_path, False, False
+    django_user_model.objects.exclude(username="oiv").update(is_active=False)
+    oiv = django_user_model.objects.get(username="oiv")
+    oiv.set_password("demo")
+    oiv.save()
+    with pytest.raises(ImproperlyConfigured, match="oiv"):
+        refuse_demo_passwords()
+    with pytest.raises(SystemCheckError, match="cruscotto.E001"):
+        call_command("check", "--deploy", "--fail-level", "ERROR", verbosity=0)
+    oiv.set_password("una-password-lunga-e-sua")
+    oiv.save()
+    refuse_demo_passwords()  # the hashes changed: checked again, and passed
+    assert demo_password_users() == [] and (tmp_path / "controllo-password-demo.json").exists()
+    settings.DEMO = True
+    oiv.set_password("demo")
+    oiv.save()
+    refuse_demo_passwords()  # the demo runs with its demo passwords

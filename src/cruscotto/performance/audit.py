@@ -206,8 +206,30 @@ def _role_structures(sender, instance, action, pk_set, **kwargs):
     )
 
 
+def _user_groups_or_permissions(sender, instance, action, pk_set, model, **kwargs):
+    """A user's groups and permissions changed (in the admin, or anywhere): who, what, which."""
+    if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, get_user_model()):
+        return
+    what = "gruppi" if model.__name__ == "Group" else "permessi"
+    found = model.objects.filter(pk__in=pk_set or ())
+    if what == "gruppi":
+        names = sorted(g.name for g in found)
+    else:  # "app.codename", as Django names a permission in code
+        names = sorted(f"{p.content_type.app_label}.{p.codename}" for p in found.select_related("content_type"))
+    registra(
+        user=_request_user(),
+        azione=f"utente.{what}",
+        oggetto=instance.get_username(),
+        dopo={"azione": action.removeprefix("post_"), what: names},
+    )
+
+
 def connect() -> None:
     user = get_user_model()
+    m2m_changed.connect(_user_groups_or_permissions, sender=user.groups.through, dispatch_uid="audit-user-groups")
+    m2m_changed.connect(
+        _user_groups_or_permissions, sender=user.user_permissions.through, dispatch_uid="audit-user-permissions"
+    )
     pre_save.connect(_user_before, sender=user, dispatch_uid="audit-user-before")
     post_save.connect(_user_after, sender=user, dispatch_uid="audit-user-after")
     post_delete.connect(_user_deleted, sender=user, dispatch_uid="audit-user-deleted")

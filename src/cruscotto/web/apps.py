@@ -9,4 +9,7 @@ class WebConfig(AppConfig):
     name = "cruscotto.web"
 
     def ready(self) -> None:
-        from . import logs  # noqa: F401  (connects the log lines of logins and logouts)
+        from . import (
+            logs,  # noqa: F401  (connects the log lines of logins and logouts)
+            startup,  # noqa: F401  (registers the deploy check of demo passwords)
+        )

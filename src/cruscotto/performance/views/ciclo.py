@@ -138,9 +138,15 @@ def versioni_diff(request, ente, anno, piano, a: int, b: int):
 def registro(request, ente, anno, piano):
     qs = m.Registro.objects.filter(ente=ente.codice)
     if permissions.can_manage_users(request.user, ente):
-        # user accounts belong to no ente: the amministratore sees their changes here too
-
-        qs = m.Registro.objects.filter(Q(ente=ente.codice) | Q(ente="", azione__startswith="utente."))
+        # User accounts belong to no ente: the amministratore sees the changes of the accounts
+        # that have, or had, a role in this ente (never another ente's people).
+        names = set(m.Ruolo.objects.filter(ente=ente).values_list("utente__username", flat=True))
+        names |= set(
+            m.Registro.objects.filter(ente=ente.codice, azione__startswith="ruolo.").values_list("oggetto", flat=True)
+        )
+        qs = m.Registro.objects.filter(
+            Q(ente=ente.codice) | Q(ente="", azione__startswith="utente.", oggetto__in=names)
+        )
     oggetto, utente = request.GET.get("oggetto", "").strip(), request.GET.get("utente", "").strip()
     if oggetto:
         qs = qs.filter(oggetto__startswith=oggetto)
