@@ -14,7 +14,9 @@ URL = "/CCIAA-PT/2020/ciclo/"
 
 
 def post(client, azione, **data):
-    # One URL per action of the cycle page (views/ciclo.py).
+    # One URL per action of the cycle page (views/ciclo.py); closing is confirmed (as on the page,
+    # whose confirmation is tested on its own below).
+    data.setdefault("conferma", "1")
     return client.post(f"{URL}{azione.replace('_', '-')}/", data)
 
 
@@ -163,6 +165,23 @@ def test_the_whole_cycle_to_publication(adopted, as_user, piano):
     ]
     page = as_user("oiv").get("/CCIAA-PT/2020/registro/").content.decode()
     assert "Manca la fonte di D2-4" in page and "oiv.commento" in page
+
+
+def test_closing_asks_first_and_lists_what_it_closes(adopted, as_user, piano):
+    c = as_user("controllo")
+    post(c, azione="sposta", verso="in_monitoraggio")
+    ask = c.post(f"{URL}chiudi-periodo/", {"periodo": "S1"})
+    html = ask.content.decode()
+    assert ask.status_code == 200 and "Confermo la chiusura" in html and 'name="conferma" value="1"' in html
+    assert not m.PeriodoChiuso.objects.filter(anno=2020, periodo="S1").exists()  # nothing closed yet
+    assert "ancora senza valore" in html and "B.2.1-1" in html  # no S1 value
+    assert c.post(f"{URL}chiudi-periodo/", {"periodo": "S1", "conferma": "1"}).status_code == 302
+    assert m.PeriodoChiuso.objects.filter(anno=2020, periodo="S1").exists()
+    ask = c.post(f"{URL}sposta/", {"verso": "consuntivo_chiuso"})
+    html = ask.content.decode()
+    assert ask.status_code == 200 and "anno intero" in html and "già chiuso" in html  # S1, closed before
+    assert m.Ciclo.objects.get(pk=piano.ciclo_id).stato == "in_monitoraggio"
+    assert as_user("oiv").post(f"{URL}chiudi-periodo/", {"periodo": "S2"}).status_code == 403
 
 
 def test_the_audit_trail_is_append_only(adopted):

@@ -44,7 +44,7 @@ def test_a_draft_until_the_oiv_validates_then_the_act(as_user, ente, piano, tmp_
     )
     c.post(URL + "sposta/", {"verso": "in_monitoraggio"})
     c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "88", "periodo": ""}, HTTP_HX_REQUEST="true")
-    c.post(URL + "sposta/", {"verso": "consuntivo_chiuso"})
+    c.post(URL + "sposta/", {"verso": "consuntivo_chiuso", "conferma": "1"})
     r = c.post(
         "/CCIAA-PT/2020/monitoraggio/B.2.1-1/",
         {"valore": "91", "periodo": "", "correzione": "dato definitivo della fonte"},
@@ -54,7 +54,7 @@ def test_a_draft_until_the_oiv_validates_then_the_act(as_user, ente, piano, tmp_
     assert oiv.post(URL + "commenta/", {"oggetto": "D2-4", "testo": "Indicare la fonte del dato"}).status_code == 302
     assert oiv.post(URL + "commenta/", {"oggetto": "", "testo": "Relazione chiara e completa"}).status_code == 302
     assert oiv.post(URL + "sposta/", {"verso": "in_monitoraggio", "nota": "Manca la fonte di D2-4"}).status_code == 302
-    c.post(URL + "sposta/", {"verso": "consuntivo_chiuso"})
+    c.post(URL + "sposta/", {"verso": "consuntivo_chiuso", "conferma": "1"})
     before = _document_text(ente, piano, tmp_path)
     assert "BOZZA" in before and "provvisorio fino alla validazione" in before
     assert oiv.post(URL + "sposta/", {"verso": "validato_oiv"}).status_code == 302

@@ -222,6 +222,30 @@ def chiudi_periodo(*, user, ente: m.Ente, anno: int, periodo: str) -> m.PeriodoC
     return obj
 
 
+def riepilogo_chiusura(*, ente: m.Ente, piano: m.Piano, anno: int, periodi: list[str]) -> dict:
+    """What closing ``periodi`` of ``anno`` closes, for the confirmation the page asks first:
+    per period, the values entered and the indicators of the year still without one (after
+    closing, each change is a correction by the controllo di gestione, with its reason)."""
+    from .selectors import plan_for
+
+    plan = plan_for(piano)
+    expected = [i.codice for i in plan.indicatori() if anno in i.target or i.milestones]
+    already = set(m.PeriodoChiuso.objects.filter(ente=ente, anno=anno).values_list("periodo", flat=True))
+    out = []
+    for periodo in periodi:
+        entered = set(piano.consuntivi.filter(anno=anno, periodo=periodo).values_list("codice", flat=True))
+        entered_base = {c.partition("#")[0] for c in entered}
+        out.append(
+            {
+                "periodo": periodo or _("anno intero"),
+                "gia_chiuso": periodo in already,
+                "valori": len(entered),
+                "senza_valore": [c for c in expected if c not in entered_base],
+            }
+        )
+    return {"anno": anno, "periodi": out, "indicatori": len(expected)}
+
+
 def periodo_chiuso(ente_id: int, anno: int, periodo: str) -> bool:
     return m.PeriodoChiuso.objects.filter(ente_id=ente_id, anno=anno, periodo=periodo).exists()
 

@@ -44,6 +44,8 @@ class AdozioneForm(forms.Form):
 class SpostamentoForm(forms.Form):
     verso = forms.ChoiceField(choices=m.Ciclo.Stato.choices)
     nota = forms.CharField(required=False, max_length=4000)
+    # Closing asks first, listing what it closes (views/ciclo.py); the second POST confirms.
+    conferma = forms.BooleanField(required=False)
 
 
 class RimodulazioneForm(forms.Form):
@@ -56,6 +58,7 @@ class BozzaForm(forms.Form):
 
 class PeriodoForm(forms.Form):
     periodo = forms.ChoiceField(choices=[(p, p) for p in PERIODS])
+    conferma = forms.BooleanField(required=False)
 
 
 class CommentoForm(forms.Form):

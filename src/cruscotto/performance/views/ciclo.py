@@ -7,7 +7,7 @@ import io
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -52,9 +52,11 @@ def _render(request, ente, anno, piano, errors: list[str] | None = None):
     return render(request, "performance/ciclo.html", ctx, status=422 if errors else 200)
 
 
-def _action(form_class: type[forms.Form], act):
+def _action(form_class: type[forms.Form], act, closes=None):
     """A POST action of the cycle page: its form checks the request, ``act(request, ente, anno,
-    piano, cycle, data)`` calls the service and returns the message; a refusal is shown on the page."""
+    piano, cycle, data)`` calls the service and returns the message; a refusal is shown on the page.
+    ``closes(cycle, data)``: the periods the action closes; then it asks for a confirmation first,
+    listing what it closes (ciclo.riepilogo_chiusura), and acts on the confirmed POST."""
 
     @with_plan
     @require_POST
@@ -63,6 +65,13 @@ def _action(form_class: type[forms.Form], act):
         if not form.is_valid():
             return _render(request, ente, anno, piano, errors_of(form))
         cycle = m.Ciclo.objects.select_related("ente").get(pk=piano.ciclo_id)
+        periods = closes(cycle, form.cleaned_data) if closes else []
+        if periods and not form.cleaned_data.get("conferma"):
+            if not permissions.can_edit_plan(request.user, ente):
+                raise PermissionDenied(_("Solo il controllo di gestione o un amministratore chiude un periodo."))
+            summary = lifecycle.riepilogo_chiusura(ente=ente, piano=piano, anno=anno, periodi=periods)
+            ctx = {"summary": summary, "post": form.cleaned_data, "action": request.path}
+            return render(request, "performance/ciclo_conferma.html", ctx)
         try:
             done = act(request, ente, anno, piano, cycle, form.cleaned_data)
         except ValidationError as exc:
@@ -109,10 +118,14 @@ def _commenta(request, ente, anno, piano, cycle, data) -> str:
 
 # One view per action of the cycle page, each with its form (performance/forms.py).
 ciclo_adotta = _action(AdozioneForm, _adotta)
-ciclo_sposta = _action(SpostamentoForm, _sposta)
+ciclo_sposta = _action(
+    SpostamentoForm,
+    _sposta,
+    closes=lambda cycle, d: list(lifecycle.PERIODS) if d["verso"] == m.Ciclo.Stato.CHIUSO else [],
+)
 ciclo_rimodula = _action(RimodulazioneForm, _rimodula)
 ciclo_elimina_bozza = _action(BozzaForm, _elimina_bozza)
-ciclo_chiudi_periodo = _action(PeriodoForm, _chiudi_periodo)
+ciclo_chiudi_periodo = _action(PeriodoForm, _chiudi_periodo, closes=lambda cycle, d: [d["periodo"]])
 ciclo_commenta = _action(CommentoForm, _commenta)
 
 
