@@ -25,7 +25,7 @@ from cruscotto.performance import models as m
 
 READ_ONLY = {
     services: set(),
-    ciclo: {"version_in_force", "draft", "moves_for", "periodo_chiuso", "validation_inputs"},
+    ciclo: {"version_in_force", "draft", "moves_for", "periodo_chiuso", "validation_inputs", "riepilogo_chiusura"},
     editing: set(),
 }
 # Derived or technical tables: the audit trail itself, django-simple-history's copies, sessions,

@@ -260,15 +260,39 @@ def test_group_and_permission_changes_are_recorded(db, django_user_model):
     ]
 
 
+def test_the_trail_reads_in_words_and_filters_by_date_and_action(as_user, django_user_model):
+    c = as_user("admin")
+    u = django_user_model.objects.get(username="consultazione")
+    u.is_active = False
+    u.save()
+    page = c.get("/CCIAA-PT/2020/registro/?azione=utente.modifica").content.decode()
+    assert "<td>Utente modificato</td>" in page and "<strong>attivo</strong>: sì → no" in page
+    assert "{&#x27;" not in page and "True" not in page  # no raw Python structures
+    assert "<td>Valore registrato</td>" not in page
+    from django.utils import timezone
+
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert "<td>Utente modificato</td>" in c.get(f"/CCIAA-PT/2020/registro/?dal={today}&al={today}").content.decode()
+    assert "<td>Utente modificato</td>" not in c.get("/CCIAA-PT/2020/registro/?al=01/01/2019").content.decode()
+    assert c.get("/CCIAA-PT/2020/registro/?dal=31/02/2020").status_code == 422
+    assert c.get("/CCIAA-PT/2020/registro/?azione=inventata").status_code == 422
+    csv_text = c.get("/CCIAA-PT/2020/registro/?azione=utente.modifica&formato=csv").content.decode()
+    assert "utente.modifica" in csv_text and "consuntivo.registra" not in csv_text  # the same filters
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = c.get("/CCIAA-PT/2020/registro/?azione=utente.modifica").content.decode()
+    assert "User changed" in english and "<strong>active</strong>: yes → no" in english
+
+
 def test_the_trail_per_indicator_and_per_user(as_user):
     c = as_user("controllo")
     c.post("/CCIAA-PT/2020/monitoraggio/B.2.1-1/", {"valore": "77", "periodo": ""}, HTTP_HX_REQUEST="true")
     page = as_user("oiv").get("/CCIAA-PT/2020/indicatori/B.2.1-1/").content.decode()
     assert "/CCIAA-PT/2020/registro/?oggetto=B.2.1-1" in page
     per_indicator = as_user("oiv").get("/CCIAA-PT/2020/registro/?oggetto=B.2.1-1").content.decode()
-    assert "consuntivo.registra" in per_indicator and "?utente=controllo" in per_indicator
+    assert "<td>Valore registrato</td>" in per_indicator and "?utente=controllo" in per_indicator
+    assert "<strong>valore</strong>: 71,3 → 77" in per_indicator  # field by field, in Italian formats
     per_user = as_user("oiv").get("/CCIAA-PT/2020/registro/?utente=oiv").content.decode()
-    assert "consuntivo.registra" not in per_user
+    assert "<td>Valore registrato</td>" not in per_user
 
 
 def test_every_field_of_the_cycle_actions_is_checked_by_its_form(as_user, piano):

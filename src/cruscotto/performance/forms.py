@@ -146,6 +146,20 @@ class NodoForm(forms.Form):
     note = forms.CharField(required=False, max_length=4000)
 
 
+class RegistroFiltriForm(forms.Form):
+    """The audit trail's filters (GET): dates, action, object, user."""
+
+    dal = ItalianDateField(required=False)
+    al = ItalianDateField(required=False)
+    azione = forms.ChoiceField(required=False)
+    oggetto = forms.CharField(required=False, max_length=200)
+    utente = forms.CharField(required=False, max_length=150)
+
+    def __init__(self, *args, azioni=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["azione"].choices = [("", "")] + list(azioni)
+
+
 class PianoImportForm(forms.Form):
     """Step 1 of a plan import: one file, of an accepted type and size (uploads.plan_file_refusal)."""
 

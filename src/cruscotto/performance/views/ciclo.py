@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import get_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +23,17 @@ from cruscotto.files.tables import neutralise
 from .. import audit, permissions, selectors
 from .. import ciclo as lifecycle
 from .. import models as m
-from ..forms import AdozioneForm, BozzaForm, CommentoForm, PeriodoForm, RimodulazioneForm, SpostamentoForm, errors_of
+from .. import registro_leggibile as leggibile
+from ..forms import (
+    AdozioneForm,
+    BozzaForm,
+    CommentoForm,
+    PeriodoForm,
+    RegistroFiltriForm,
+    RimodulazioneForm,
+    SpostamentoForm,
+    errors_of,
+)
 from .base import with_plan
 
 
@@ -160,14 +172,34 @@ def registro(request, ente, anno, piano):
         qs = m.Registro.objects.filter(
             Q(ente=ente.codice) | Q(ente="", azione__startswith="utente.", oggetto__in=names)
         )
-    oggetto, utente = request.GET.get("oggetto", "").strip(), request.GET.get("utente", "").strip()
-    if oggetto:
-        qs = qs.filter(oggetto__startswith=oggetto)
-    if utente:
-        qs = qs.filter(utente=utente)
+    form = RegistroFiltriForm(request.GET, azioni=[(k, str(v)) for k, v in leggibile.AZIONI.items()])
+    if not form.is_valid():
+        return render(request, "performance/registro.html", {"form": form, "errors": errors_of(form)}, status=422)
+    f = form.cleaned_data
+    if f["oggetto"]:
+        qs = qs.filter(oggetto__startswith=f["oggetto"].strip())
+    if f["utente"]:
+        qs = qs.filter(utente=f["utente"].strip())
+    if f["azione"]:
+        qs = qs.filter(azione=f["azione"])
+    if f["dal"]:
+        qs = qs.filter(quando__date__gte=f["dal"])
+    if f["al"]:
+        qs = qs.filter(quando__date__lte=f["al"])
     if request.GET.get("formato") == "csv":
         resp = HttpResponse(audit.as_csv(qs.order_by("quando", "pk")), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="registro-{ente.codice}.csv"'
         return resp
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
-    return render(request, "performance/registro.html", {"page": page, "oggetto": oggetto, "utente": utente})
+    seps = (str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR")))
+    rows = [
+        {
+            "r": r,
+            "azione": leggibile.azione(r.azione),
+            "modifiche": leggibile.modifiche(r.prima, r.dopo, seps),
+        }
+        for r in page
+    ]
+    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
+    ctx = {"page": page, "rows": rows, "form": form, "query": query}
+    return render(request, "performance/registro.html", ctx)
