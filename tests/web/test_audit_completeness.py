@@ -24,7 +24,7 @@ from cruscotto.performance import ciclo, editing, selectors, services
 from cruscotto.performance import models as m
 
 READ_ONLY = {
-    services: set(),
+    services: {"anno_bloccato"},
     ciclo: {"version_in_force", "draft", "moves_for", "periodo_chiuso", "validation_inputs", "riepilogo_chiusura"},
     editing: set(),
 }

@@ -184,6 +184,42 @@ def test_closing_asks_first_and_lists_what_it_closes(adopted, as_user, piano):
     assert as_user("oiv").post(f"{URL}chiudi-periodo/", {"periodo": "S2"}).status_code == 403
 
 
+def test_a_validated_year_is_locked_until_the_oiv_reopens_it(adopted, as_user, piano, django_user_model):
+    from cruscotto.performance import selectors, services
+
+    c, oiv = as_user("controllo"), as_user("oiv")
+    for verso in ("in_monitoraggio", "consuntivo_chiuso"):
+        assert post(c, azione="sposta", verso=verso).status_code == 302
+    assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 302
+    piano.refresh_from_db()
+    final = selectors.score(piano, 2020).fondo
+    assert final.provvisorio is False
+    row = "/CCIAA-PT/2020/monitoraggio/D2-4/"
+    r = c.post(row, {"valore": "50", "periodo": "", "correzione": "errore di battitura"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "validati dall&#x27;OIV: i valori sono bloccati" in r.content.decode()
+    controllo = django_user_model.objects.get(username="controllo")
+    with pytest.raises(ValidationError, match="bloccati"):
+        services.misura_registra(user=controllo, ente=piano.ente, nome="prenotato_linea_a", anno=2020, valore=1.0)
+    with pytest.raises(ValidationError, match="bloccati"):
+        services.evento_imposta_data(user=controllo, piano=piano, codice="T0", data=None)
+    # Only the OIV reopens, and only with its reason; the validation is then void.
+    assert post(c, azione="sposta", verso="consuntivo_chiuso", nota="x").status_code == 403
+    assert post(oiv, azione="sposta", verso="consuntivo_chiuso", nota="").status_code == 422
+    reason = "Il dato di D2-4 è stato rettificato dall'ufficio"
+    assert post(oiv, azione="sposta", verso="consuntivo_chiuso", nota=reason).status_code == 302
+    assert m.Ciclo.objects.get(pk=piano.ciclo_id).stato == "consuntivo_chiuso"
+    r = c.post(row, {"valore": "50", "periodo": "", "correzione": "rettifica dell'ufficio"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    piano.refresh_from_db()
+    corrected = selectors.score(piano, 2020).fondo
+    assert corrected.provvisorio is True and corrected.importo < final.importo  # provisional again, and lower
+    assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 302
+    piano.refresh_from_db()
+    assert selectors.score(piano, 2020).fondo.provvisorio is False
+    record = m.Registro.objects.filter(azione="ciclo.stato", dopo__stato="consuntivo_chiuso").latest("pk")
+    assert record.motivo == reason and record.prima == {"stato": "validato_oiv"}
+
+
 def test_the_audit_trail_is_append_only(adopted):
     record = m.Registro.objects.first()
     record.motivo = "riscritto"

@@ -42,7 +42,12 @@ TRANSITIONS: dict[tuple[Any, Any], str] = {  # Any: the states are Django choice
     (S.CHIUSO, S.VALIDATO): "validate",
     (S.CHIUSO, S.MONITORAGGIO): "validate",
     (S.VALIDATO, S.PUBBLICATO): "edit_plan",
+    # The OIV reopens a validated (or published) year, with its reason: the validation is void,
+    # the fund provisional again, and the controllo may correct values until a new validation.
+    (S.VALIDATO, S.CHIUSO): "validate",
+    (S.PUBBLICATO, S.CHIUSO): "validate",
 }
+REOPEN = {(S.VALIDATO, S.CHIUSO), (S.PUBBLICATO, S.CHIUSO)}
 
 
 def _may(user, ente, what: str) -> bool:
@@ -177,6 +182,8 @@ def sposta(*, user, ciclo: m.Ciclo, verso: str, nota: str = "") -> m.Ciclo:
         )
     if key == (S.CHIUSO, S.MONITORAGGIO) and not nota.strip():
         raise ValidationError(_("L'OIV che restituisce la Relazione ne indica il motivo."))
+    if key in REOPEN and not nota.strip():
+        raise ValidationError(_("L'OIV che riapre un anno validato ne indica il motivo."))
     prima = ciclo.stato
     ciclo.stato = verso
     ciclo.save(update_fields=["stato"])

@@ -232,6 +232,22 @@ def piano_import(
     return db
 
 
+def anno_bloccato(ente_id: int, anno: int) -> None:
+    """Refuse a change to the values of a year the OIV has validated: its values, base measures and
+    event dates are locked until the OIV reopens the year with a reason (ciclo.sposta, docs/governance.md)."""
+    if m.Ciclo.objects.filter(
+        ente_id=ente_id, anno=anno, stato__in=(m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)
+    ).exists():
+        raise ValidationError(
+            _(
+                "I risultati del %(anno)s sono validati dall'OIV: i valori sono bloccati. "
+                "Per cambiarli l'OIV riapre l'anno indicandone il motivo."
+            )
+            % {"anno": anno},
+            code="bloccato",
+        )
+
+
 class Conflitto(ValidationError):
     """The value changed since the writer was shown it: nothing is written, and ``attuale`` is the
     stored row now (None: it was cleared), for the page to show."""
@@ -349,6 +365,7 @@ def consuntivo_registra(
         raise PermissionDenied(_("Non può inserire valori per l'indicatore %(codice)s.") % {"codice": codice})
     if anno not in piano.anni:
         raise ValidationError(_("L'anno %(anno)s non è tra gli anni del piano.") % {"anno": anno})
+    anno_bloccato(piano.ente_id, anno)
     value = _read_typed(engine_ind, codice, anno, testo)
     _check_override_and_range(engine_ind, codice, periodo, value, sostituisce_formula, conferma)
     closed = m.PeriodoChiuso.objects.filter(ente_id=piano.ente_id, anno=anno, periodo=periodo).exists()
@@ -413,6 +430,8 @@ def _first_write(piano: m.Piano, codice: str, anno: int, periodo: str, fields: d
 def evento_imposta_data(*, user, piano: m.Piano, codice: str, data: date | None) -> m.Evento:
     if not permissions.can_edit_plan(user, piano.ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può fissare le date degli eventi."))
+    for year in piano.anni:  # an event's date moves deadlines of every year of the plan
+        anno_bloccato(piano.ente_id, year)
     evento = piano.eventi.get(codice=codice)
     before = evento.data
     evento.data = data
@@ -436,6 +455,7 @@ def misura_registra(*, user, ente: m.Ente, nome: str, anno: int, valore: float |
         raise ValidationError(_("Valore non valido per %(n)s: %(v)s") % {"n": nome, "v": valore})
     if not 1900 <= anno <= 2200:
         raise ValidationError(_("Anno non valido: %(a)s") % {"a": anno})
+    anno_bloccato(ente.pk, anno)
     existing = m.Misura.objects.filter(ente=ente, nome=nome, anno=anno).first()
     before = {"valore": existing.valore} if existing else None
     if valore is None:
