@@ -175,6 +175,7 @@ def test_closing_asks_first_and_lists_what_it_closes(adopted, as_user, piano):
     assert ask.status_code == 200 and "Confermo la chiusura" in html and 'name="conferma" value="1"' in html
     assert not m.PeriodoChiuso.objects.filter(anno=2020, periodo="S1").exists()  # nothing closed yet
     assert "ancora senza valore" in html and "B.2.1-1" in html  # no S1 value
+    assert "Non raggiunti senza la causa dello scostamento" in html
     assert c.post(f"{URL}chiudi-periodo/", {"periodo": "S1", "conferma": "1"}).status_code == 302
     assert m.PeriodoChiuso.objects.filter(anno=2020, periodo="S1").exists()
     ask = c.post(f"{URL}sposta/", {"verso": "consuntivo_chiuso"})

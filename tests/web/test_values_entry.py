@@ -173,3 +173,38 @@ def test_sqlite_runs_in_wal_with_a_busy_timeout_and_immediate_writes(tmp_path, d
             assert wrapper.transaction_mode == "IMMEDIATE"
         finally:
             wrapper.close()
+
+
+def test_a_deviation_is_explained_and_the_relazione_prints_it(as_user, piano, tmp_path):
+    """Not reached: the row asks the responsabile for the cause and the corrective actions, kept
+    with the value (and in the audit trail), and the Relazione prints them next to the indicator."""
+    import docx
+
+    from cruscotto.documents.build import build
+    from cruscotto.performance import selectors
+
+    c = as_user("controllo")
+    res = selectors.score(piano, 2020).indicatore("B.2.1-1")
+    assert res.stato.value in ("non_raggiunto", "parzialmente_raggiunto")
+    shown = c.get(ROW.format("B.2.1-1") + "?modifica=1", HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="causa_scostamento"' in shown and 'name="azioni_correttive"' in shown
+    listing = c.get("/CCIAA-PT/2020/monitoraggio/").content.decode()
+    assert "Manca la causa dello scostamento" in listing
+    cause = "Bandi per l'export rinviati al 2021 per l'emergenza sanitaria"
+    actions = "Riapertura del bando a febbraio 2021"
+    r = _post(c, "B.2.1-1", valore="71,3", revisione="1", causa_scostamento=cause, azioni_correttive=actions)
+    assert r.status_code == 200
+    row = piano.consuntivi.get(codice="B.2.1-1", anno=2020, periodo="")
+    assert (row.causa_scostamento, row.azioni_correttive) == (cause, actions)
+    record = m.Registro.objects.filter(oggetto="B.2.1-1 2020").latest("pk")
+    assert record.dopo["causa_scostamento"] == cause
+    # A later save that does not show the fields keeps them.
+    services.consuntivo_registra(user=row.inserito_da, piano=piano, codice="B.2.1-1", anno=2020, testo="71,3")
+    row.refresh_from_db()
+    assert row.causa_scostamento == cause
+    piano.refresh_from_db()
+    out = tmp_path / "relazione.docx"
+    build("relazione", "docx", selectors.document_inputs(piano.ente, piano, 2020, "relazione", "S1"), out)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert f"B.2.1-1, scostamento. {cause}. Azioni correttive: {actions}." in text
+    assert "scostamento. Il responsabile non ne ha indicato la causa." in text  # the others not reached

@@ -344,6 +344,7 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
                     (0.9, 4.2, 0.7, 1.1, 1.1, 0.9, 1.1),
                 )
             )
+            blocks += _scostamenti([indicators[i.codice] for i in inds])
     blocks.append(Heading("3.5 Il risultato complessivo dell'ente", 2))
     blocks.append(
         Paragraph(
@@ -380,6 +381,27 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
             )
             figure += 1
     return blocks
+
+
+NOT_REACHED = ("non_raggiunto", "parzialmente_raggiunto")
+
+
+def _scostamenti(results) -> list:
+    """Next to the indicators not reached: the deviation's cause and the corrective actions the
+    responsabile gave (art. 10, c. 1, lett. b d.lgs. 150/2009), or that they were not given."""
+    out = []
+    for r in results:
+        if r.stato.value not in NOT_REACHED:
+            continue
+        said = r.trace.get("input", {})
+        cause, actions = said.get("scostamento", ""), said.get("azioni_correttive", "")
+        if cause or actions:
+            text = f"**{r.codice}, scostamento.** {cause or 'causa non indicata'}."
+            text += f" Azioni correttive: {actions}." if actions else ""
+        else:
+            text = f"**{r.codice}, scostamento.** Il responsabile non ne ha indicato la causa."
+        out.append(Paragraph(text.replace("..", ".")))
+    return out
 
 
 def _genere(piano, anno, personale) -> list:

@@ -77,6 +77,8 @@ class Consuntivo:
     valore: Value
     nota: str = ""
     sostituisce: str = ""  # on a formula indicator: why this typed value replaces the formula's
+    scostamento: str = ""  # not reached: the cause of the deviation, by the responsabile
+    azioni: str = ""  # ... and the corrective actions
 
 
 @dataclass(slots=True)
@@ -728,6 +730,11 @@ def score_indicator(
     for key in ("nota", "consuntivo_inserito", "sostituzione"):
         if key in info:
             trace["input"][key] = info[key]
+    # The deviation's cause and corrective actions, kept with the value (or its first measure's).
+    said = valori.consuntivo(ind.codice, anno, periodo) or valori.consuntivo(f"{ind.codice}#1", anno, periodo)
+    if said is not None and (said.scostamento or said.azioni):
+        trace["input"]["scostamento"] = said.scostamento
+        trace["input"]["azioni_correttive"] = said.azioni
     if "sostituzione" in info:
         steps.insert(0, f"valore inserito al posto della formula: {info['sostituzione']}")
     res = RisultatoIndicatore(

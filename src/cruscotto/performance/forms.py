@@ -78,6 +78,9 @@ class ValoreForm(forms.Form):
     # a typed value replaces the formula's (services.consuntivo_registra).
     conferma = forms.CharField(required=False, max_length=2000)
     sostituisce_formula = forms.CharField(required=False, max_length=2000)
+    # Not reached: the cause of the deviation and the corrective actions (the Relazione prints them).
+    causa_scostamento = forms.CharField(required=False, max_length=4000)
+    azioni_correttive = forms.CharField(required=False, max_length=4000)
 
     def __init__(self, *args, parti: int = 0, **kwargs):
         super().__init__(*args, **kwargs)

@@ -265,6 +265,10 @@ class Consuntivo(models.Model):
     # On an indicator computed by formula, a typed value counts only as an override, with its
     # reason (engine/scoring.actual_of); empty: the formula's result counts when it has one.
     sostituisce_formula = models.TextField(_("motivo della sostituzione della formula"), blank=True)
+    # When the indicator is not reached: why, and what is being done (art. 6 and 10 d.lgs.
+    # 150/2009; the Relazione prints them next to the indicator).
+    causa_scostamento = models.TextField(_("causa dello scostamento"), blank=True)
+    azioni_correttive = models.TextField(_("azioni correttive"), blank=True)
     # Optimistic locking: each write adds one; a writer shown an older revision is told the
     # value changed (services.consuntivo_registra) instead of overwriting what it never saw.
     revisione = models.PositiveIntegerField(_("revisione"), default=1)

@@ -188,11 +188,13 @@ def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
     qs = piano.consuntivi.all()
     if anni:
         qs = qs.filter(anno__in=anni)
-    rows = qs.values_list("codice", "anno", "periodo", "valore", "nota", "sostituisce_formula")
-    for codice, anno, periodo, testo, nota, sostituisce in rows:
+    rows = qs.values_list(
+        "codice", "anno", "periodo", "valore", "nota", "sostituisce_formula", "causa_scostamento", "azioni_correttive"
+    )
+    for codice, anno, periodo, testo, nota, sostituisce, causa, azioni in rows:
         value = parse_value(testo)
         if value is not None:
-            v.consuntivi[(codice, anno, periodo)] = EngineConsuntivo(value, nota, sostituisce)
+            v.consuntivi[(codice, anno, periodo)] = EngineConsuntivo(value, nota, sostituisce, causa, azioni)
     mq = piano.ente.misure.all()
     if anni:
         mq = mq.filter(anno__in=anni)

@@ -336,6 +336,8 @@ def consuntivo_registra(
     revisione: int | None = None,
     conferma: str = "",
     sostituisce_formula: str = "",
+    causa_scostamento: str | None = None,
+    azioni_correttive: str | None = None,
 ) -> m.Consuntivo | None:
     """Record (or clear, with an empty text) an actual value; the user must be allowed to enter it.
 
@@ -382,7 +384,7 @@ def consuntivo_registra(
             )
     existing = _locked_row(piano, codice, anno, periodo)
     _check_revision(existing, revisione)
-    before = {"valore": existing.valore, "nota": existing.nota} if existing else None
+    before = _state(existing) if existing else None
     azione = "consuntivo.correzione" if closed else "consuntivo.registra"
     oggetto = f"{codice} {anno}{' ' + periodo if periodo else ''}"
     motivo = " · ".join(x.strip() for x in (correzione, conferma, sostituisce_formula) if x.strip())
@@ -398,12 +400,16 @@ def consuntivo_registra(
         "sostituisce_formula": sostituisce_formula.strip() if engine_ind and engine_ind.formula else "",
         "inserito_da": user,
     }
+    # None: not posted (the API, a page without the fields), the stored text stays.
+    for name, text in (("causa_scostamento", causa_scostamento), ("azioni_correttive", azioni_correttive)):
+        if text is not None:
+            fields[name] = text.strip()
     row = existing or _first_write(piano, codice, anno, periodo, fields)
     if row is None:  # another first write came in between: now it is an update of that value
         existing = row = _locked_row(piano, codice, anno, periodo)
         _check_revision(existing, revisione if existing is not None else -1)
         assert existing is not None  # a row written and deleted in between is a conflict above
-        before = {"valore": existing.valore, "nota": existing.nota}
+        before = _state(existing)
     if existing is not None:
         for k, v in fields.items():
             setattr(existing, k, v)
@@ -411,9 +417,17 @@ def consuntivo_registra(
         existing.save()
     assert row is not None
     valori_cambiati(piano=piano)
-    dopo = {"valore": row.valore, "nota": row.nota}
-    registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo=dopo, motivo=motivo)
+    registra(user=user, azione=azione, piano=piano, oggetto=oggetto, prima=before, dopo=_state(row), motivo=motivo)
     return row
+
+
+def _state(row: m.Consuntivo) -> dict:
+    """What the audit trail keeps of a value: the value and note, and the deviation's reasons once given."""
+    state = {"valore": row.valore, "nota": row.nota}
+    if row.causa_scostamento or row.azioni_correttive:
+        state["causa_scostamento"] = row.causa_scostamento
+        state["azioni_correttive"] = row.azioni_correttive
+    return state
 
 
 def _first_write(piano: m.Piano, codice: str, anno: int, periodo: str, fields: dict) -> m.Consuntivo | None:

@@ -103,6 +103,13 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
                             revisione=data[field.replace("valore", "revisione")],
                             conferma=data["conferma"],
                             sostituisce_formula=data["sostituisce_formula"],
+                            # Only when the row showed them (an indicator not reached): else kept.
+                            causa_scostamento=data["causa_scostamento"]
+                            if "causa_scostamento" in request.POST
+                            else None,
+                            azioni_correttive=data["azioni_correttive"]
+                            if "azioni_correttive" in request.POST
+                            else None,
                         )
             except services.Conflitto as exc:
                 # Someone else changed the value: say so and show the new one (nothing written).
