@@ -134,3 +134,18 @@ def test_stored_values_are_checked_against_the_plan(demo_plan_path):
     }
     found = list(check_actuals(demo_plan, consuntivi))
     assert [(e.code, e.where) for e in found] == [("atteso_numero", "B.2.1-1 2020")]
+
+
+def test_the_period_of_a_value_is_read_the_same_everywhere(tmp_path):
+    from cruscotto.engine.entry import read_period
+    from cruscotto.files.values import read_actuals
+
+    assert [read_period(p) for p in ("", "s1", " T4 ", "anno")] == ["", "S1", "T4", ""]
+    with pytest.raises(EntryError) as exc:
+        read_period("S3", where="x")
+    assert exc.value.code == "periodo"
+    f = tmp_path / "consuntivi.csv"
+    f.write_text("codice_indicatore,anno,periodo,valore\nB.2.1-1,2020,primo semestre,70\n", encoding="utf-8")
+    with pytest.raises(EntryError, match="periodo sconosciuto") as exc:
+        read_actuals(f)
+    assert "riga 2, colonna periodo" in exc.value.where

@@ -28,6 +28,8 @@ from .targets import TargetKind
 if TYPE_CHECKING:
     from .scoring import Consuntivo
 
+# The periods a value may belong to: "" is the whole year; semesters and quarters for monitoring.
+PERIODI = ("", "S1", "S2", "T1", "T2", "T3", "T4")
 LIMIT = 1e15  # beyond any amount a public body records (a national budget is about 10^12 euro)
 
 # A number as people type it: Italian (1.234,5 with dots only in groups of three, or 1234,5) or
@@ -95,6 +97,21 @@ def read_entry(text: object, *, where: str | None = None) -> Value | None:
         value=text,
         where=where,
     )
+
+
+def read_period(text: object, *, where: str | None = None) -> str:
+    """A value's period, the same everywhere (page, API, files): "" (the year), S1, S2, T1 … T4."""
+    period = str(text or "").strip().upper()
+    if period in ("ANNO", "ANNUALE"):
+        return ""
+    if period not in PERIODI:
+        raise EntryError(
+            "periodo",
+            "periodo sconosciuto (ammessi: vuoto per l'anno, S1, S2, T1, T2, T3, T4)",
+            value=text,
+            where=where,
+        )
+    return period
 
 
 def _typed_number(s: str, where: str | None) -> float | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..engine.entry import read_entry
+from ..engine.entry import read_entry, read_period
 from ..engine.errors import ParseError
 from ..engine.numbers import parse_number
 from ..engine.scoring import Consuntivo, Valori
@@ -57,7 +57,7 @@ def read_actuals(path: str | Path, into: Valori | None = None) -> Valori:
         if not code:
             raise ParseError("codice_indicatore vuoto", where=f"{where}, colonna codice_indicatore")
         anno = _year(cell("anno"), f"{where}, colonna anno")
-        periodo = cell("periodo")
+        periodo = read_period(cell("periodo"), where=f"{where}, colonna periodo")
         raw = cells[cols["valore"]] if cols["valore"] < len(cells) else None
         # A typed value is read whole (engine/entry.py): "12,5,3" is an error here, not 12,5.
         value = read_entry(raw if not isinstance(raw, str) else raw.strip(), where=f"{where}, colonna valore")

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cruscotto.engine.entry import PERIODI
+
 from . import models as m
 from . import permissions, selectors
 from .audit import registra
@@ -33,7 +35,7 @@ from .services import piano_import
 
 S = m.Ciclo.Stato
 V = m.Piano.StatoVersione
-PERIODS = ("", "S1", "S2", "T1", "T2", "T3", "T4")
+PERIODS = PERIODI  # one list of periods for the page, the API and the files (engine/entry.py)
 
 # (from, to): who may, as a permission check
 TRANSITIONS: dict[tuple[Any, Any], str] = {  # Any: the states are Django choices, typed loosely without its stubs

@@ -10,13 +10,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cruscotto.engine.entry import PERIODI
 from cruscotto.engine.errors import ParseError
 from cruscotto.engine.numbers import parse_date, parse_value
 
 from . import models as m
 from .uploads import plan_file_refusal
 
-PERIODS = ("S1", "S2", "T1", "T2", "T3", "T4")
+PERIODS = tuple(p for p in PERIODI if p)  # the periods of the year (engine/entry.py)
 
 
 class ItalianDateField(forms.Field):
