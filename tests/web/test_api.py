@@ -201,6 +201,17 @@ def test_the_demo_cycle_through_the_api(db):
     assert r.status_code == 201 and r.json()["autore"] == "oiv"
     move(oiv, "in_monitoraggio", nota="Manca la fonte di D2-4")  # returned to the administration
     move(c, "consuntivo_chiuso")
+    from datetime import date
+
+    from cruscotto.performance import lavori
+
+    cycle = m.Ciclo.objects.get(ente__codice="CCIAA-PT", anno=2020)  # the Giunta approved the Relazione
+    lavori.avvia_approvazione(
+        user=m.Ruolo.objects.filter(tipo="controllo").first().utente,
+        ciclo=cycle,
+        atto="Delibera n. 45",
+        atto_data=date(2021, 6, 20),
+    )
     move(oiv, "validato_oiv")
     move(c, "pubblicato")
     assert [x["testo"] for x in api("consultazione").get(f"{base}/commenti").json()] == ["Indicare la fonte"]

@@ -25,7 +25,15 @@ from cruscotto.performance import models as m
 
 READ_ONLY = {
     services: {"anno_bloccato"},
-    ciclo: {"version_in_force", "draft", "moves_for", "periodo_chiuso", "validation_inputs", "riepilogo_chiusura"},
+    ciclo: {
+        "version_in_force",
+        "draft",
+        "moves_for",
+        "periodo_chiuso",
+        "validation_inputs",
+        "riepilogo_chiusura",
+        "approvazione",
+    },
     editing: set(),
 }
 # Derived or technical tables: the audit trail itself, django-simple-history's copies, sessions,

@@ -132,6 +132,7 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
         "performance.ente": m.Ente.objects.filter(pk=ente.pk),
         "performance.struttura": m.Struttura.objects.filter(ente=ente),
         "performance.ciclo": m.Ciclo.objects.filter(ente=ente),
+        "performance.relazioneapprovata": m.RelazioneApprovata.objects.filter(ciclo__ente=ente),
         "performance.piano": plans,
         "performance.historicalevento": m.Evento.history.model.objects.filter(of_plans),
         "performance.evento": m.Evento.objects.filter(piano__in=plans),

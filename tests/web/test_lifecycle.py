@@ -3,6 +3,8 @@ returned, validated and published, every step in the audit trail."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -146,7 +148,21 @@ def test_the_whole_cycle_to_publication(adopted, as_user, piano):
     assert post(oiv, azione="commenta", oggetto="D2-4", testo="Verificare la fonte").status_code == 302
     assert "provvisorio" in as_user("consultazione").get("/CCIAA-PT/2020/fondo/").content.decode()
     post(c, azione="sposta", verso="consuntivo_chiuso")
+    # The OIV validates the Relazione the Giunta approved: that file, archived with its hash.
+    refused = post(oiv, azione="sposta", verso="validato_oiv")
+    assert refused.status_code == 422 and "non è ancora approvata" in refused.content.decode()
+    assert post(oiv, azione="approva", atto="Delibera di Giunta n. 45", atto_data="20/06/2021").status_code == 403
+    assert post(c, azione="approva", atto="Delibera di Giunta n. 45", atto_data="20/06/2021").status_code == 302
+    approved = m.RelazioneApprovata.objects.get()
+    pdf = as_user("consultazione").get("/CCIAA-PT/2020/relazione-approvata.pdf")
+    body = b"".join(pdf.streaming_content)
+    assert pdf.status_code == 200 and body.startswith(b"%PDF")
+    assert hashlib.sha256(body).hexdigest() == approved.sha256_pdf
     assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 302
+    validation = m.Registro.objects.filter(azione="ciclo.stato", dopo__stato="validato_oiv").get()
+    assert validation.dopo["sha256_pdf"] == approved.sha256_pdf  # the validation names the file
+    again = b"".join(as_user("oiv").get("/CCIAA-PT/2020/relazione-approvata.pdf").streaming_content)
+    assert again == body  # the archived file, never built again
     fund_page = as_user("consultazione").get("/CCIAA-PT/2020/fondo/").content.decode()
     assert "provvisorio fino alla validazione" not in fund_page  # validated: the amount is final
     assert post(c, azione="sposta", verso="pubblicato").status_code == 302
@@ -191,6 +207,7 @@ def test_a_validated_year_is_locked_until_the_oiv_reopens_it(adopted, as_user, p
     c, oiv = as_user("controllo"), as_user("oiv")
     for verso in ("in_monitoraggio", "consuntivo_chiuso"):
         assert post(c, azione="sposta", verso=verso).status_code == 302
+    assert post(c, azione="approva", atto="Delibera di Giunta n. 45", atto_data="20/06/2021").status_code == 302
     assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 302
     piano.refresh_from_db()
     final = selectors.score(piano, 2020).fondo
@@ -214,6 +231,9 @@ def test_a_validated_year_is_locked_until_the_oiv_reopens_it(adopted, as_user, p
     piano.refresh_from_db()
     corrected = selectors.score(piano, 2020).fondo
     assert corrected.provvisorio is True and corrected.importo < final.importo  # provisional again, and lower
+    assert m.RelazioneApprovata.objects.get().annullata_il is not None  # the approved file no longer stands
+    assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 422
+    assert post(c, azione="approva", atto="Delibera di Giunta n. 60", atto_data="10/07/2021").status_code == 302
     assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 302
     piano.refresh_from_db()
     assert selectors.score(piano, 2020).fondo.provvisorio is False

@@ -57,9 +57,15 @@ def test_a_draft_until_the_oiv_validates_then_the_act(as_user, ente, piano, tmp_
     c.post(URL + "sposta/", {"verso": "consuntivo_chiuso", "conferma": "1"})
     before = _document_text(ente, piano, tmp_path)
     assert "BOZZA" in before and "provvisorio fino alla validazione" in before
+    assert c.post(URL + "approva/", {"atto": "Delibera di Giunta n. 45", "atto_data": "20/06/2021"}).status_code == 302
     assert oiv.post(URL + "sposta/", {"verso": "validato_oiv"}).status_code == 302
 
     text = _document_text(ente, piano, tmp_path)
+    approved = m.RelazioneApprovata.objects.get()
+    assert (
+        "La Relazione oggetto della validazione è quella approvata: Delibera di Giunta n. 45 del 20/06/2021, "
+        f"file PDF con impronta SHA-256 {approved.sha256_pdf}." in text
+    )
     assert "BOZZA" not in text
     assert "L'OIV valida la Relazione sulla performance 2020 di Camera di Commercio" in text
     assert "adottato con Delibera di Giunta n. 12 del 30/01/2020" in text

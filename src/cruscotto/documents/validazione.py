@@ -45,6 +45,7 @@ class Validazione:
     atto_piano: str  # the act that adopted the plan version in force
     atto_piano_data: date | None
     restituzioni: tuple[str, ...] = ()  # reasons given each time the OIV returned the Relazione
+    approvazione: str = ""  # the governing organ's act that approved the Relazione, with the file's SHA-256
 
 
 def _names(piano: Piano) -> dict[str, str]:
@@ -171,6 +172,10 @@ def build_validazione(
         blocks.append(Bullets(tuple(validazione.restituzioni)))
 
     blocks.append(Heading("5. Conclusione"))
+    if validazione.approvazione:
+        blocks.append(
+            Paragraph(f"La Relazione oggetto della validazione è quella approvata: {validazione.approvazione}.")
+        )
     if validazione.validata:
         when = f" in data {validazione.data:%d/%m/%Y}" if validazione.data else ""
         blocks.append(

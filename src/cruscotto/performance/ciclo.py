@@ -64,6 +64,11 @@ def draft(ciclo: m.Ciclo) -> m.Piano | None:
     return ciclo.versioni.filter(stato_versione=V.BOZZA).order_by("-versione").first()
 
 
+def approvazione(ciclo: m.Ciclo) -> m.RelazioneApprovata | None:
+    """The Relazione the governing organ approved for this cycle, while it stands."""
+    return ciclo.approvazioni.filter(annullata_il=None).order_by("-creata_il").first()
+
+
 def moves_for(user, ciclo: m.Ciclo) -> list[str]:
     """The states this user may move the cycle to now (adoption is asked of a version)."""
     return [to for (frm, to), what in TRANSITIONS.items() if frm == ciclo.stato and _may(user, ciclo.ente, what)]
@@ -186,6 +191,18 @@ def sposta(*, user, ciclo: m.Ciclo, verso: str, nota: str = "") -> m.Ciclo:
         raise ValidationError(_("L'OIV che restituisce la Relazione ne indica il motivo."))
     if key in REOPEN and not nota.strip():
         raise ValidationError(_("L'OIV che riapre un anno validato ne indica il motivo."))
+    approved = approvazione(ciclo)
+    if verso == S.VALIDATO and approved is None:
+        raise ValidationError(
+            _(
+                "La Relazione %(anno)s non è ancora approvata dall'organo di indirizzo: l'OIV valida il file "
+                "approvato (pagina Ciclo, «Approvazione della Relazione»)."
+            )
+            % {"anno": ciclo.anno}
+        )
+    if key == (S.CHIUSO, S.MONITORAGGIO) or key in REOPEN:
+        # Returned or reopened: the approved file no longer stands; a new one will be approved.
+        ciclo.approvazioni.filter(annullata_il=None).update(annullata_il=timezone.now())
     prima = ciclo.stato
     ciclo.stato = verso
     ciclo.save(update_fields=["stato"])
@@ -209,7 +226,13 @@ def sposta(*, user, ciclo: m.Ciclo, verso: str, nota: str = "") -> m.Ciclo:
         piano=in_force,
         oggetto=f"ciclo {ciclo.anno}",
         prima={"stato": prima},
-        dopo={"stato": verso},
+        # The OIV validates that exact file: its fingerprints are on record with the validation.
+        dopo={"stato": verso}
+        | (
+            {"sha256_pdf": approved.sha256_pdf, "sha256_docx": approved.sha256_docx}
+            if verso == S.VALIDATO and approved
+            else {}
+        ),
         motivo=nota,
     )
     if in_force:
@@ -293,6 +316,7 @@ def validation_inputs(ente: m.Ente, anno: int, piano: m.Piano):
     moves = m.Registro.objects.filter(ente=ente.codice, azione="ciclo.stato", oggetto=f"ciclo {anno}")
     validated_at = moves.filter(dopo__stato=S.VALIDATO).order_by("-quando").values_list("quando", flat=True).first()
     values = shown.consuntivi.filter(anno=anno)
+    approved = approvazione(cycle) if cycle else None
     validazione = Validazione(
         validata=bool(cycle and cycle.stato in (S.VALIDATO, S.PUBBLICATO)),
         data=timezone.localtime(validated_at).date() if validated_at else None,
@@ -302,6 +326,11 @@ def validation_inputs(ente: m.Ente, anno: int, piano: m.Piano):
             moves.filter(prima__stato=S.CHIUSO, dopo__stato=S.MONITORAGGIO)
             .order_by("quando")
             .values_list("motivo", flat=True)
+        ),
+        approvazione=(
+            f"{approved.atto} del {approved.atto_data:%d/%m/%Y}, file PDF con impronta SHA-256 {approved.sha256_pdf}"
+            if approved
+            else ""
         ),
     )
     verifiche = Verifiche(

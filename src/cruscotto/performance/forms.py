@@ -42,6 +42,13 @@ class AdozioneForm(forms.Form):
     atto_data = ItalianDateField(required=False)
 
 
+class ApprovazioneForm(forms.Form):
+    """The governing organ's approval of the Relazione: its act (delibera number) and date."""
+
+    atto = forms.CharField(max_length=200)
+    atto_data = ItalianDateField()
+
+
 class SpostamentoForm(forms.Form):
     verso = forms.ChoiceField(choices=m.Ciclo.Stato.choices)
     nota = forms.CharField(required=False, max_length=4000)

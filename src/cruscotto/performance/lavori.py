@@ -107,6 +107,11 @@ def riprova(*, user, job: m.Lavoro) -> m.Lavoro:
             return avvia_anteprima(
                 user=user, ente=job.ente, piano=piano, upload=File(f, name=job.nome_file), importa=p.get("importa")
             )
+    if job.tipo == "approvazione":
+        from datetime import date
+
+        ciclo = m.Ciclo.objects.get(pk=p["ciclo"], ente=job.ente)
+        return avvia_approvazione(user=user, ciclo=ciclo, atto=p["atto"], atto_data=date.fromisoformat(p["atto_data"]))
     if job.tipo == "importazione":
         preview = m.Lavoro.objects.get(pk=p["anteprima"])
         return avvia_importazione(user=user, anteprima=preview, motivazione=p.get("motivazione", ""))
@@ -321,6 +326,84 @@ def _backup(job: m.Lavoro) -> None:
     _stage(job.pk, _("%(n)s righe") % {"n": summary.total})
 
 
+def avvia_approvazione(*, user, ciclo: m.Ciclo, atto: str, atto_data) -> m.Lavoro:
+    """The governing organ approved the Relazione (a delibera, its number and date): build it, PDF
+    and DOCX, from the version in force and archive that exact file with its SHA-256. In the
+    request for an ordinary plan, by the worker for a large one."""
+    from .ciclo import version_in_force
+    from .selectors import plan_for
+
+    if not permissions.can_edit_plan(user, ciclo.ente):
+        raise PermissionDenied(_("Registra l'approvazione il controllo di gestione o un amministratore."))
+    if ciclo.stato != m.Ciclo.Stato.CHIUSO:
+        raise ValidationError(_("Si approva la Relazione di un anno chiuso (consuntivo chiuso)."))
+    if not atto.strip() or atto_data is None:
+        raise ValidationError(_("Servono l'atto di approvazione (numero della delibera) e la sua data."))
+    piano = version_in_force(ciclo)
+    if piano is None:
+        raise ValidationError(_("Il ciclo non ha una versione del piano in vigore."))
+    with transaction.atomic():
+        _entro_i_limiti(user)
+        job = m.Lavoro.objects.create(
+            tipo="approvazione",
+            parametri={"ciclo": ciclo.pk, "piano": piano.pk, "atto": atto.strip(), "atto_data": atto_data.isoformat()},
+            ente=ciclo.ente,
+            richiedente=user,
+            fase=_("in coda"),
+            nome_file=f"relazione-{ciclo.ente.codice}-{ciclo.anno}",
+        )
+    # A PDF of the demo plan takes seconds; one of thousands of indicators, minutes.
+    return _avvia(job, inline=sum(1 for _ in plan_for(piano).indicatori()) <= 500)
+
+
+def _approvazione(job: m.Lavoro) -> None:
+    import hashlib
+    from datetime import date
+
+    from cruscotto.documents.build import build
+
+    from .audit import registra
+    from .selectors import document_inputs
+
+    p = job.parametri
+    ciclo = m.Ciclo.objects.select_related("ente").get(pk=p["ciclo"], ente=job.ente)
+    if ciclo.stato != m.Ciclo.Stato.CHIUSO:
+        raise Rifiutato(_("Si approva la Relazione di un anno chiuso (consuntivo chiuso)."))
+    piano = m.Piano.objects.get(pk=p["piano"], ente=job.ente)
+    inputs = document_inputs(job.ente, piano, ciclo.anno, "relazione", "S1")
+    row = m.RelazioneApprovata(
+        ciclo=ciclo,
+        anno=ciclo.anno,
+        atto=p["atto"],
+        atto_data=date.fromisoformat(p["atto_data"]),
+        approvata_da=job.richiedente,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("pdf", "docx"):
+            _stage(job.pk, _("costruzione della Relazione %(f)s") % {"f": fmt.upper()})
+            out = Path(tmp) / f"{job.nome_file}.{fmt}"
+            build("relazione", fmt, inputs, out)
+            setattr(row, f"sha256_{fmt}", hashlib.sha256(out.read_bytes()).hexdigest())
+            with out.open("rb") as f:
+                getattr(row, fmt).save(f"{job.pk}.{fmt}", File(f), save=False)
+    with transaction.atomic():
+        ciclo.approvazioni.filter(annullata_il=None).update(annullata_il=timezone.now())
+        row.save()
+        registra(
+            user=job.richiedente,
+            azione="relazione.approva",
+            ente=ciclo.ente,
+            piano=piano,
+            oggetto=f"relazione {ciclo.anno}",
+            dopo={
+                "atto": row.atto,
+                "atto_data": p["atto_data"],
+                "sha256_pdf": row.sha256_pdf,
+                "sha256_docx": row.sha256_docx,
+            },
+        )
+
+
 def _local_copy(job: m.Lavoro, tmp: str) -> Path:
     """The job's stored file as a local file (the storage may be S3), under its own suffix."""
     path = Path(tmp) / f"piano{Path(job.file.name).suffix.lower()}"
@@ -416,7 +499,13 @@ def avvia_backup(*, cartella: str | Path) -> list[m.Lavoro]:
 
 
 # What each kind of job does, in the worker.
-WORK = {"documento": _documento, "backup": _backup, "anteprima": _anteprima, "importazione": _importazione}
+WORK = {
+    "documento": _documento,
+    "backup": _backup,
+    "anteprima": _anteprima,
+    "importazione": _importazione,
+    "approvazione": _approvazione,
+}
 
 
 def pulizia(*, giorni: int = 1) -> int:

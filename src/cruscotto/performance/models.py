@@ -476,6 +476,33 @@ class Contesto(models.Model):
         verbose_name_plural = _("contesti")
 
 
+class RelazioneApprovata(models.Model):
+    """The Relazione as the governing organ approved it (for a chamber, the Giunta's delibera):
+    that exact file, PDF and DOCX, archived with its SHA-256. The OIV validates that file (the
+    validation records the hash) and the published Relazione is that file. Void (``annullata_il``)
+    when the OIV returns the Relazione or reopens the year: a new approval is then needed."""
+
+    ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="approvazioni")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    atto = models.CharField(_("atto di approvazione"), max_length=200)
+    atto_data = models.DateField(_("data dell'atto"))
+    pdf = models.FileField(_("PDF"), upload_to="relazioni/")
+    docx = models.FileField(_("DOCX"), upload_to="relazioni/")
+    sha256_pdf = models.CharField(max_length=64)
+    sha256_docx = models.CharField(max_length=64)
+    approvata_da = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    creata_il = models.DateTimeField(_("archiviata il"), default=timezone.now)
+    annullata_il = models.DateTimeField(_("annullata il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Relazione approvata")
+        verbose_name_plural = _("Relazioni approvate")
+        ordering = ["-creata_il"]
+
+    def __str__(self) -> str:
+        return f"Relazione {self.anno} ({self.atto})"
+
+
 class Lavoro(models.Model):
     """A piece of long work (a document, an open-data package …) run by the worker process.
 

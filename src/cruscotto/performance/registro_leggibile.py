@@ -20,6 +20,7 @@ AZIONI = {
     "piano.rimodulazione.elimina": _("Bozza di rimodulazione eliminata"),
     "ciclo.stato": _("Passaggio del ciclo"),
     "periodo.chiudi": _("Periodo chiuso"),
+    "relazione.approva": _("Relazione approvata e archiviata"),
     "consuntivo.registra": _("Valore registrato"),
     "consuntivo.correzione": _("Valore corretto in un periodo chiuso"),
     "misura.registra": _("Misura di base registrata"),
@@ -86,6 +87,10 @@ CAMPI = {
     "consuntivi": _("consuntivi"),
     "azione": _("operazione"),
     "gruppi": _("gruppi"),
+    "sha256_pdf": _("impronta SHA-256 del PDF"),
+    "sha256_docx": _("impronta SHA-256 del DOCX"),
+    "causa_scostamento": _("causa dello scostamento"),
+    "azioni_correttive": _("azioni correttive"),
     "permessi": _("permessi"),
 }
 WORDS = {"add": _("aggiunti"), "remove": _("tolti"), "clear": _("tutti tolti")}

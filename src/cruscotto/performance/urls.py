@@ -42,6 +42,12 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/ciclo/elimina-bozza/", views.ciclo_elimina_bozza, name="ciclo_elimina_bozza"),
     path("<ente:ente>/<int:anno>/ciclo/chiudi-periodo/", views.ciclo_chiudi_periodo, name="ciclo_chiudi_periodo"),
     path("<ente:ente>/<int:anno>/ciclo/commenta/", views.ciclo_commenta, name="ciclo_commenta"),
+    path("<ente:ente>/<int:anno>/ciclo/approva/", views.ciclo_approva, name="ciclo_approva"),
+    path(
+        "<ente:ente>/<int:anno>/relazione-approvata.<str:fmt>",
+        views.relazione_approvata,
+        name="relazione_approvata",
+    ),
     path("<ente:ente>/<int:anno>/bilancio/", views.bilancio, name="bilancio"),
     path("<ente:ente>/<int:anno>/personale/", views.personale, name="personale"),
     path("<ente:ente>/<int:anno>/contesto/", views.contesto, name="contesto"),

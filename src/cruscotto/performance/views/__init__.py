@@ -8,6 +8,7 @@ from .aree import area, area_share, aree
 from .base import forbidden, healthz, healthz_lavori, home, not_found, on_draft, robots, server_error, with_plan
 from .ciclo import (
     ciclo_adotta,
+    ciclo_approva,
     ciclo_chiudi_periodo,
     ciclo_commenta,
     ciclo_elimina_bozza,
@@ -15,6 +16,7 @@ from .ciclo import (
     ciclo_rimodula,
     ciclo_sposta,
     registro,
+    relazione_approvata,
     versioni_diff,
 )
 from .documenti import documenti, documento_riprova, documento_scarica, documento_stato
@@ -73,7 +75,9 @@ __all__ = [
     "documento_stato",
     "ciclo_adotta",
     "ciclo_chiudi_periodo",
+    "ciclo_approva",
     "ciclo_commenta",
+    "relazione_approvata",
     "ciclo_elimina_bozza",
     "ciclo_pagina",
     "ciclo_rimodula",

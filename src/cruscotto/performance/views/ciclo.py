@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import get_format
 from django.utils.http import urlencode
@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 from cruscotto.engine.diff import diff_plans
 from cruscotto.files.tables import neutralise
 
-from .. import audit, permissions, selectors
+from .. import audit, lavori, permissions, selectors
 from .. import ciclo as lifecycle
 from .. import models as m
 from .. import registro_leggibile as leggibile
 from ..forms import (
     AdozioneForm,
+    ApprovazioneForm,
     BozzaForm,
     CommentoForm,
     PeriodoForm,
@@ -59,6 +60,7 @@ def _render(request, ente, anno, piano, errors: list[str] | None = None):
         "can_edit": permissions.can_edit_plan(request.user, ente),
         "can_validate": permissions.can_validate(request.user, ente),
         "errors": errors or [],
+        "approvata": lifecycle.approvazione(cycle),
         "post": request.POST if errors else {},
     }
     return render(request, "performance/ciclo.html", ctx, status=422 if errors else 200)
@@ -123,6 +125,15 @@ def _chiudi_periodo(request, ente, anno, piano, cycle, data) -> str:
     return _("Periodo chiuso.")
 
 
+def _approva(request, ente, anno, piano, cycle, data) -> str:
+    job = lavori.avvia_approvazione(user=request.user, ciclo=cycle, atto=data["atto"], atto_data=data["atto_data"])
+    if job.stato == m.Lavoro.Stato.ERRORE:
+        raise ValidationError(job.errore)
+    if job.stato != m.Lavoro.Stato.PRONTO:
+        return _("La Relazione approvata è in preparazione: la pagina Documenti ne mostra lo stato.")
+    return _("Relazione approvata e archiviata con la sua impronta SHA-256.")
+
+
 def _commenta(request, ente, anno, piano, cycle, data) -> str:
     lifecycle.commenta(user=request.user, ciclo=cycle, oggetto=data["oggetto"], testo=data["testo"])
     return _("Commento registrato.")
@@ -139,6 +150,19 @@ ciclo_rimodula = _action(RimodulazioneForm, _rimodula)
 ciclo_elimina_bozza = _action(BozzaForm, _elimina_bozza)
 ciclo_chiudi_periodo = _action(PeriodoForm, _chiudi_periodo, closes=lambda cycle, d: [d["periodo"]])
 ciclo_commenta = _action(CommentoForm, _commenta)
+ciclo_approva = _action(ApprovazioneForm, _approva)
+
+
+@with_plan
+@require_GET
+def relazione_approvata(request, ente, anno, piano, fmt: str):
+    """The Relazione as approved and validated: the archived file, never built again."""
+    cycle = m.Ciclo.objects.filter(ente=ente, anno=anno).first()
+    approved = lifecycle.approvazione(cycle) if cycle else None
+    if approved is None or fmt not in ("pdf", "docx"):
+        raise Http404(_("Nessuna Relazione approvata per questo anno."))
+    name = f"relazione-approvata-{ente.codice}-{anno}.{fmt}"
+    return FileResponse(getattr(approved, fmt).open("rb"), as_attachment=True, filename=name)
 
 
 @with_plan

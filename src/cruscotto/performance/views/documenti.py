@@ -14,6 +14,7 @@ from cruscotto.documents.build import KINDS
 
 from .. import lavori
 from .. import models as m
+from ..ciclo import approvazione
 from ..forms import DocumentoForm
 from .base import with_plan
 
@@ -24,7 +25,9 @@ def documenti(request, ente, anno, piano):
     """The documents page; a POST queues one for the worker (performance/lavori.py)."""
     if request.method == "GET":
         mine = m.Lavoro.objects.filter(ente=ente, richiedente=request.user).order_by("-creato")[:10]
-        return render(request, "performance/documenti.html", {"kinds": KINDS, "lavori": mine})
+        cycle = m.Ciclo.objects.filter(ente=ente, anno=anno).first()
+        approved = approvazione(cycle) if cycle else None
+        return render(request, "performance/documenti.html", {"kinds": KINDS, "lavori": mine, "approvata": approved})
     form = DocumentoForm(request.POST)
     if not form.is_valid() or form.cleaned_data["formato"] not in KINDS.get(form.cleaned_data["tipo"], ()):
         raise Http404(_("Documento non disponibile."))
