@@ -246,3 +246,32 @@ def test_an_area_figure_uses_the_plans_weights(small_plan_file):
     figure, n = area_figure(plan, result, {"A.3.4-1": None, "D2-2": None, "D2-1": None})
     assert figure == pytest.approx((50.0 + 100.0) / 2) and n == 2  # D2-1 has no value: left out
     assert area_figure(plan, result, {"D2-1": None}) == (None, 0)
+
+
+def test_a_neutralised_indicator_or_objective_leaves_the_score_by_its_decision(small_plan_file):
+    from cruscotto.engine.rollup import score_plan
+    from cruscotto.engine.scoring import Consuntivo, Stato, Valori
+    from cruscotto.files import load_plan
+
+    plan = load_plan(small_plan_file).piano
+    values = Valori()
+    for code, v in (("A.3.4-1", 45.0), ("A.3.4-2", 100.0), ("D2-2", 95.0)):
+        values.consuntivi[(code, 2020, "")] = Consuntivo(v)
+    plain = score_plan(plan, anno=2020, valori=values)
+    decision = "Delibera di Giunta n. 30 del 15/12/2020: progetto sospeso dalla Regione"
+    out = score_plan(plan, anno=2020, valori=values, neutralizzati={("indicatore", "A.3.4-1"): decision})
+    r = out.indicatore("A.3.4-1")
+    assert r.achievement is None and r.stato is Stato.NEUTRALIZZATO
+    assert r.trace["passi"][0] == f"neutralizzato: {decision}" and r.trace["risultato_senza_neutralizzazione"] == 50.0
+    node = out.nodo("obiettivo_operativo", "A.3.4")
+    assert node.achievement == pytest.approx(100.0) and node.copertura.neutralizzati == 1
+    assert "1 neutralizzato" in node.copertura.testo()
+    assert plain.nodo("obiettivo_operativo", "A.3.4").achievement == pytest.approx((50 * 50 + 20 * 100) / 70)
+    # An objective neutralised keeps its own figure on show, and leaves its parent's mean.
+    out = score_plan(plan, anno=2020, valori=values, neutralizzati={("obiettivo_operativo", "A.3.4"): decision})
+    node = out.nodo("obiettivo_operativo", "A.3.4")
+    assert node.stato is Stato.NEUTRALIZZATO and node.achievement == pytest.approx(
+        plain.nodo("obiettivo_operativo", "A.3.4").achievement
+    )
+    assert out.nodo("obiettivo_strategico", "A").achievement is None  # its only child is out
+    assert out.achievement == pytest.approx(out.nodo("prospettiva", "PI").achievement)

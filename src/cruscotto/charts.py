@@ -148,6 +148,7 @@ MAP_FILL = {
     "in_attesa": ("#e6e9f2", "#1a1a1a"),
     "non_valutabile": ("#e6e9f2", "#1a1a1a"),
     "baseline": ("#e6e9f2", "#1a1a1a"),
+    "neutralizzato": ("#e6e9f2", "#1a1a1a"),
     "nessun_indicatore": ("#ffffff", "#1a1a1a"),
 }
 MAP_LABEL = {

@@ -217,6 +217,34 @@ CASES = {
         None,
         lambda u, p, s: ciclo.commenta(user=u, ciclo=p.ciclo, oggetto="D2-4", testo="Verificare la fonte"),
     ),
+    "neutralizza": (
+        "controllo",
+        None,
+        lambda u, p, s: services.neutralizza(
+            user=u,
+            piano=p,
+            anno=2020,
+            livello="indicatore",
+            codice="B.2.1-1",
+            atto="Delibera n. 30",
+            atto_data=date(2020, 12, 15),
+            motivo="Fiere annullate",
+        ),
+    ),
+    "neutralizzazione_revoca": (
+        "controllo",
+        lambda p: services.neutralizza(
+            user=_user("controllo"),
+            piano=p,
+            anno=2020,
+            livello="indicatore",
+            codice="B.2.1-1",
+            atto="Delibera n. 30",
+            atto_data=date(2020, 12, 15),
+            motivo="Fiere annullate",
+        ),
+        lambda u, p, s: services.neutralizzazione_revoca(user=u, neutralizzazione=s, motivo="Decisione ritirata"),
+    ),
 }
 # Users and roles change through Django's admin and commands: the audit listens to the models.
 MODEL_CASES = {

@@ -133,6 +133,7 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
         "performance.struttura": m.Struttura.objects.filter(ente=ente),
         "performance.ciclo": m.Ciclo.objects.filter(ente=ente),
         "performance.relazioneapprovata": m.RelazioneApprovata.objects.filter(ciclo__ente=ente),
+        "performance.neutralizzazione": m.Neutralizzazione.objects.filter(ente=ente),
         "performance.piano": plans,
         "performance.historicalevento": m.Evento.history.model.objects.filter(of_plans),
         "performance.evento": m.Evento.objects.filter(piano__in=plans),

@@ -241,6 +241,40 @@ def test_a_validated_year_is_locked_until_the_oiv_reopens_it(adopted, as_user, p
     assert record.motivo == reason and record.prima == {"stato": "validato_oiv"}
 
 
+def test_a_neutralisation_is_a_recorded_decision_the_relazione_lists(adopted, as_user, piano, tmp_path):
+    import docx
+
+    from cruscotto.documents.build import build
+
+    c = as_user("controllo")
+    before = selectors.score(piano, 2020)
+    assert before.indicatore("B.2.1-1").achievement is not None
+    data = {"livello": "indicatore", "codice": "B.2.1-1", "atto": "Delibera di Giunta n. 30", "atto_data": "15/12/2020"}
+    assert post(as_user("oiv"), azione="neutralizza", motivo="x", **data).status_code == 403
+    assert post(c, azione="neutralizza", motivo="", **data).status_code == 422  # the reason is required
+    assert post(c, azione="neutralizza", motivo="x", **{**data, "codice": "NON-C-E"}).status_code == 422
+    reason = "Fiere internazionali annullate per l'emergenza sanitaria"
+    assert post(c, azione="neutralizza", motivo=reason, **data).status_code == 302
+    piano.refresh_from_db()
+    after = selectors.score(piano, 2020)
+    r = after.indicatore("B.2.1-1")
+    assert r.stato.value == "neutralizzato" and r.achievement is None
+    assert after.achievement != before.achievement  # it no longer weighs on the entity
+    page = as_user("oiv").get(URL).content.decode()
+    assert reason.replace("'", "&#x27;") in page and "Delibera di Giunta n. 30" in page  # the OIV sees it
+    record = m.Registro.objects.get(azione="neutralizzazione.registra")
+    assert record.motivo == reason and record.oggetto == "B.2.1-1 2020"
+    out = tmp_path / "relazione.docx"
+    build("relazione", "docx", selectors.document_inputs(piano.ente, piano, 2020, "relazione", "S1"), out)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert f"B.2.1-1: Delibera di Giunta n. 30 del 15/12/2020: {reason}" in text
+    n = m.Neutralizzazione.objects.get()
+    assert post(c, azione="revoca", neutralizzazione=n.pk, motivo="").status_code == 422
+    assert post(c, azione="revoca", neutralizzazione=n.pk, motivo="Decisione ritirata").status_code == 302
+    piano.refresh_from_db()
+    assert selectors.score(piano, 2020).achievement == before.achievement
+
+
 def test_the_audit_trail_is_append_only(adopted):
     record = m.Registro.objects.first()
     record.motivo = "riscritto"

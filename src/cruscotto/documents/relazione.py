@@ -503,6 +503,23 @@ def _processo(piano, result) -> list:
             )
         )
     )
+    left_out = [
+        (r.codice, r.trace.get("neutralizzazione", "")) for r in result.indicatori if r.stato.value == "neutralizzato"
+    ]
+    left_out += [
+        (n.codice, n.trace.get("neutralizzazione", "")) for n in result.nodi if n.stato.value == "neutralizzato"
+    ]
+    blocks.append(Heading("Neutralizzazioni", 2))
+    if left_out:
+        blocks.append(
+            Paragraph(
+                "Sono esclusi dal calcolo, per decisione registrata (atto, data e motivo), "
+                "e non pesano sul risultato dei livelli superiori né sul fondo:"
+            )
+        )
+        blocks.append(Bullets(tuple(f"{code}: {why}" for code, why in left_out)))
+    else:
+        blocks.append(Paragraph("Nessun indicatore o obiettivo è stato escluso dal calcolo."))
     if result.warnings:
         blocks.append(Heading("Avvisi della misurazione", 2))
         blocks.append(Bullets(tuple(result.warnings)))

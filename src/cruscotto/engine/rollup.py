@@ -140,6 +140,7 @@ class Copertura:
     senza_dati: int = 0
     in_attesa: int = 0
     baseline: int = 0
+    neutralizzati: int = 0  # left out by a recorded decision (docs/scoring.md, "Neutralizzazione")
 
     @classmethod
     def of(cls, stato: Stato, achievement: float | None) -> Copertura:
@@ -151,13 +152,22 @@ class Copertura:
             senza_dati=int(stato is Stato.SENZA_DATI),
             in_attesa=int(stato is Stato.IN_ATTESA),
             baseline=int(stato is Stato.BASELINE),
+            neutralizzati=int(stato is Stato.NEUTRALIZZATO),
         )
 
     def __add__(self, other: Copertura) -> Copertura:
         return Copertura(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple())))
 
     def as_tuple(self) -> tuple[int, ...]:
-        return (self.totale, self.valutati, self.non_valutabili, self.senza_dati, self.in_attesa, self.baseline)
+        return (
+            self.totale,
+            self.valutati,
+            self.non_valutabili,
+            self.senza_dati,
+            self.in_attesa,
+            self.baseline,
+            self.neutralizzati,
+        )
 
     @property
     def con_dati(self) -> int:
@@ -177,6 +187,7 @@ class Copertura:
             "senza_dati": self.senza_dati,
             "in_attesa": self.in_attesa,
             "baseline": self.baseline,
+            "neutralizzati": self.neutralizzati,
             "testo": self.testo(),
         }
 
@@ -196,6 +207,8 @@ class Copertura:
             parts.append(f"{self.senza_dati} senza dati")
         if self.in_attesa:
             parts.append(f"{self.in_attesa} in attesa")
+        if self.neutralizzati:
+            parts.append(_n(self.neutralizzati, "neutralizzato", "neutralizzati"))
         return ", ".join(parts)
 
 
@@ -324,6 +337,7 @@ def score_plan(
     periodo: str = "",
     on_progress: Callable[[int, int], None] | None = None,
     validato: bool = False,
+    neutralizzati: Mapping[tuple[str, str], str] | None = None,
 ) -> RisultatoPiano:
     """Score the plan for one year.
 
@@ -332,6 +346,8 @@ def score_plan(
     ``on_progress(done, total)`` is called every few hundred indicators, for
     a progress bar on large plans. ``validato``: the OIV has validated the
     year's results, so the fund's amount is no longer provisional.
+    ``neutralizzati`` maps (level, code) — ``("indicatore", "B.2.1-1")``, ``("obiettivo_operativo",
+    "B.2.1")`` — to the recorded decision that leaves it out of the score (docs/scoring.md).
     """
     valori = valori or Valori()
     as_of = as_of or date(anno, 12, 31)
@@ -340,6 +356,7 @@ def score_plan(
         ev.update(eventi)
     regole = piano.regole
     walk = _Walk(piano, anno=anno, valori=valori, eventi=ev, as_of=as_of, periodo=periodo, on_progress=on_progress)
+    walk.neutralizzati = dict(neutralizzati or {})
     persp_children = []
     entity_coverage = Copertura()
     # The top of the tree: the ambiti (a fifth level, when the plan has one), each the mean of
@@ -425,6 +442,7 @@ class _Walk:
         # The strategic objectives of the cruscotto di ente (regole.ente = obiettivi).
         self.objectives: list[Pesata] = []
         self.by_code = {p.codice: p for p in piano.prospettive}
+        self.neutralizzati: dict[tuple[str, str], str] = {}
 
     def ind(self, i: Indicatore) -> RisultatoIndicatore:
         r, w = score_indicator(
@@ -438,6 +456,9 @@ class _Walk:
             misure_anno=self.misure_anno,
         )
         self.warnings.extend(w)
+        decision = self.neutralizzati.get(("indicatore", i.codice))
+        if decision is not None:
+            r = _neutralised(r, decision)
         self.ind_results[i.codice] = r
         if self.on_progress and len(self.ind_results) % 250 == 0:
             self.on_progress(len(self.ind_results), self.total)
@@ -484,12 +505,30 @@ class _Walk:
             children = leaves
         a, stato, trace, w = weighted_mean(children, f"{level} {obj.codice}", self.regole)
         self.warnings.extend(w)
+        decision = self.neutralizzati.get((level, obj.codice))
+        if decision is not None:
+            # Left out of its parent by a recorded decision: its own figure is still shown.
+            trace["neutralizzazione"] = decision
+            trace["calcolo_senza_neutralizzazione"] = trace.get("calcolo")
+            a_parent, stato = None, Stato.NEUTRALIZZATO
+        else:
+            a_parent = a
         trace["copertura"] = coverage.as_dict()
         self.nodes[index] = RisultatoNodo(obj.codice, level, obj.nome, a, stato, trace, scope.value, padre, coverage)
-        pesata = Pesata(obj.codice, level, obj.peso, a, stato)
+        pesata = Pesata(obj.codice, level, obj.peso, a_parent, stato)
         if level == "obiettivo_strategico" and scope is Cruscotto.ENTE:
             self.objectives.append(pesata)
         return pesata, scope, coverage, leaves
+
+
+def _neutralised(r: RisultatoIndicatore, decision: str) -> RisultatoIndicatore:
+    """An indicator left out of the score by a recorded decision: no achievement, its own status,
+    the decision first in its trace (what it would have scored stays there, to compare)."""
+    trace = dict(r.trace)
+    trace["passi"] = [f"neutralizzato: {decision}"] + list(r.trace.get("passi", []))
+    trace["risultato_senza_neutralizzazione"] = r.achievement
+    trace["neutralizzazione"] = decision
+    return replace(r, achievement=None, stato=Stato.NEUTRALIZZATO, trace=trace)
 
 
 def area_figure(piano: Piano, result: RisultatoPiano, shares: Mapping[str, float | None]) -> tuple[float | None, int]:
@@ -629,13 +668,28 @@ def score_fondo(fondo: Fondo, ind_results: Mapping[str, RisultatoIndicatore], wa
     num = den = 0.0
     for prog, weight in zip(fondo.progetti, weights):
         vals = []
+        found = []
         for code in prog.indicatori:
             r = ind_results.get(code)
             if r is None:
                 warnings.append(f"fondo, progetto {prog.codice}: indicatore {code} non trovato")
                 continue
+            found.append(r)
             if r.achievement is not None:
                 vals.append(r.achievement)
+        if found and not vals and all(r.stato is Stato.NEUTRALIZZATO for r in found):
+            # Every indicator of the project left out by a recorded decision: so is the project.
+            rows.append(
+                {
+                    "codice": prog.codice,
+                    "nome": prog.nome,
+                    "indicatori": list(prog.indicatori),
+                    "peso_usato": weight,
+                    "achievement": None,
+                    "nota": "indicatori neutralizzati: progetto escluso",
+                }
+            )
+            continue
         if vals:
             pa = sum(vals) / len(vals)
             note = f"media di {len(vals)} indicatore/i con dati = {fmt(pa)}"

@@ -27,6 +27,7 @@ class Stato(StrEnum):
     NON_VALUTABILE = "non_valutabile"  # a value, but no readable target or base: with the reason
     IN_ATTESA = "in_attesa"  # waiting for an event's date or a deadline
     BASELINE = "baseline"  # the year builds the base of later relative targets: shown, not scored
+    NEUTRALIZZATO = "neutralizzato"  # left out of the score by a recorded decision (who, act, date, reason)
 
 
 # The one table of status labels, in Italian: documents, charts and the command line use it;
@@ -39,6 +40,7 @@ STATO_TESTO: dict[Stato, str] = {
     Stato.NON_VALUTABILE: "non valutabile",
     Stato.IN_ATTESA: "in attesa",
     Stato.BASELINE: "baseline",
+    Stato.NEUTRALIZZATO: "neutralizzato",
 }
 
 

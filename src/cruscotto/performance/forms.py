@@ -49,6 +49,21 @@ class ApprovazioneForm(forms.Form):
     atto_data = ItalianDateField()
 
 
+class NeutralizzazioneForm(forms.Form):
+    """A decision that leaves an indicator or objective out of the year's score."""
+
+    livello = forms.ChoiceField(choices=m.Neutralizzazione.Livello.choices)
+    codice = forms.CharField(max_length=40)
+    atto = forms.CharField(max_length=200)
+    atto_data = ItalianDateField()
+    motivo = forms.CharField(max_length=4000)
+
+
+class RevocaForm(forms.Form):
+    neutralizzazione = forms.IntegerField(min_value=1)
+    motivo = forms.CharField(max_length=4000)
+
+
 class SpostamentoForm(forms.Form):
     verso = forms.ChoiceField(choices=m.Ciclo.Stato.choices)
     nota = forms.CharField(required=False, max_length=4000)

@@ -476,6 +476,39 @@ class Contesto(models.Model):
         verbose_name_plural = _("contesti")
 
 
+class Neutralizzazione(models.Model):
+    """A recorded decision that leaves an indicator or an objective out of a year's score (an
+    event beyond the body's control, a target made meaningless): who, by which act, when, why.
+    Nothing leaves the score otherwise (docs/scoring.md). ``revocata_il``: the decision withdrawn."""
+
+    class Livello(models.TextChoices):
+        INDICATORE = "indicatore", _("indicatore")
+        OPERATIVO = "obiettivo_operativo", _("obiettivo operativo")
+        STRATEGICO = "obiettivo_strategico", _("obiettivo strategico")
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="neutralizzazioni")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    livello = models.CharField(_("livello"), max_length=30, choices=Livello.choices)
+    codice = models.CharField(_("codice"), max_length=40)
+    atto = models.CharField(_("atto"), max_length=200)
+    atto_data = models.DateField(_("data dell'atto"))
+    motivo = models.TextField(_("motivo"))
+    decisa_da = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    creata_il = models.DateTimeField(_("registrata il"), default=timezone.now)
+    revocata_il = models.DateTimeField(_("revocata il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("neutralizzazione")
+        verbose_name_plural = _("neutralizzazioni")
+        ordering = ["anno", "livello", "codice"]
+
+    def __str__(self) -> str:
+        return f"{self.codice} {self.anno}: {self.atto}"
+
+    def testo(self) -> str:
+        return f"{self.atto} del {self.atto_data:%d/%m/%Y}: {self.motivo}"
+
+
 class RelazioneApprovata(models.Model):
     """The Relazione as the governing organ approved it (for a chamber, the Giunta's delibera):
     that exact file, PDF and DOCX, archived with its SHA-256. The OIV validates that file (the

@@ -222,7 +222,14 @@ def _score_cached(
         as_of=as_of,
         validato=validato,
         periodo=periodo,
+        neutralizzati=neutralizzati(piano.ente_id, anno),
     )
+
+
+def neutralizzati(ente_id: int, anno: int) -> dict[tuple[str, str], str]:
+    """The year's recorded neutralisations, as the engine takes them: (level, code) -> the decision."""
+    rows = m.Neutralizzazione.objects.filter(ente_id=ente_id, anno=anno, revocata_il=None)
+    return {(n.livello, n.codice): n.testo() for n in rows}
 
 
 def validated(piano: m.Piano, anno: int) -> bool:
@@ -246,7 +253,13 @@ def score(
     """
     if valori is not None:
         return score_plan(
-            plan_for(piano), anno=anno, valori=valori, as_of=as_of, validato=validated(piano, anno), periodo=periodo
+            plan_for(piano),
+            anno=anno,
+            valori=valori,
+            as_of=as_of,
+            validato=validated(piano, anno),
+            periodo=periodo,
+            neutralizzati=neutralizzati(piano.ente_id, anno),
         )
     return _score_cached(
         piano.pk, piano.revisione, piano.valori_revisione, anno, as_of, validated(piano, anno), periodo

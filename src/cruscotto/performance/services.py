@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -438,6 +439,74 @@ def _first_write(piano: m.Piano, codice: str, anno: int, periodo: str, fields: d
             return m.Consuntivo.objects.create(piano=piano, codice=codice, anno=anno, periodo=periodo, **fields)
     except IntegrityError:
         return None
+
+
+@transaction.atomic
+def neutralizza(
+    *, user, piano: m.Piano, anno: int, livello: str, codice: str, atto: str, atto_data: date, motivo: str
+) -> m.Neutralizzazione:
+    """Record the decision that leaves an indicator or objective out of the year's score. Only the
+    controllo di gestione (or an amministratore) records it, with its act and reason, while the
+    year is not validated; the OIV sees it before validating and the Relazione lists it."""
+    if not permissions.can_edit_plan(user, piano.ente):
+        raise PermissionDenied(_("Registra una neutralizzazione il controllo di gestione o un amministratore."))
+    anno_bloccato(piano.ente_id, anno)
+    plan = selectors.plan_for(piano)
+    known = {
+        "indicatore": {i.codice for i in plan.indicatori()},
+        "obiettivo_operativo": {o.codice for o in plan.obiettivi_operativi()},
+        "obiettivo_strategico": {o.codice for o in plan.obiettivi_strategici()},
+    }
+    if livello not in known or codice not in known[livello]:
+        raise ValidationError(_("%(c)s non è un %(l)s del piano.") % {"c": codice, "l": livello.replace("_", " ")})
+    if anno not in piano.anni:
+        raise ValidationError(_("L'anno %(anno)s non è tra gli anni del piano.") % {"anno": anno})
+    if not atto.strip() or not motivo.strip():
+        raise ValidationError(_("Una neutralizzazione ha il suo atto e il suo motivo."))
+    if m.Neutralizzazione.objects.filter(
+        ente=piano.ente, anno=anno, livello=livello, codice=codice, revocata_il=None
+    ).exists():
+        raise ValidationError(_("%(c)s è già neutralizzato nel %(anno)s.") % {"c": codice, "anno": anno})
+    n = m.Neutralizzazione.objects.create(
+        ente=piano.ente,
+        anno=anno,
+        livello=livello,
+        codice=codice,
+        atto=atto.strip(),
+        atto_data=atto_data,
+        motivo=motivo.strip(),
+        decisa_da=user,
+    )
+    valori_cambiati(ente=piano.ente)
+    registra(
+        user=user,
+        azione="neutralizzazione.registra",
+        piano=piano,
+        oggetto=f"{codice} {anno}",
+        dopo={"livello": livello, "atto": n.atto, "atto_data": atto_data.isoformat()},
+        motivo=n.motivo,
+    )
+    return n
+
+
+@transaction.atomic
+def neutralizzazione_revoca(*, user, neutralizzazione: m.Neutralizzazione, motivo: str) -> None:
+    n = neutralizzazione
+    if not permissions.can_edit_plan(user, n.ente):
+        raise PermissionDenied(_("Revoca una neutralizzazione il controllo di gestione o un amministratore."))
+    anno_bloccato(n.ente_id, n.anno)
+    if not motivo.strip():
+        raise ValidationError(_("La revoca di una neutralizzazione ha il suo motivo."))
+    m.Neutralizzazione.objects.filter(pk=n.pk).update(revocata_il=timezone.now())
+    valori_cambiati(ente=n.ente)
+    registra(
+        user=user,
+        azione="neutralizzazione.revoca",
+        ente=n.ente,
+        oggetto=f"{n.codice} {n.anno}",
+        prima={"livello": n.livello, "atto": n.atto},
+        motivo=motivo.strip(),
+    )
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ STATUS = {
     "non_valutabile": ("secondary", _("non valutabile")),
     "in_attesa": ("info", _("in attesa")),
     "baseline": ("info", _("baseline")),
+    "neutralizzato": ("secondary", _("neutralizzato")),
 }
 
 
@@ -80,6 +81,10 @@ def copertura_text(value) -> str:
         parts.append(_("%(n)s senza dati") % {"n": value.senza_dati})
     if value.in_attesa:
         parts.append(_("%(n)s in attesa") % {"n": value.in_attesa})
+    if value.neutralizzati:
+        parts.append(
+            ngettext("%(n)s neutralizzato", "%(n)s neutralizzati", value.neutralizzati) % {"n": value.neutralizzati}
+        )
     return ", ".join(str(p) for p in parts)
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cruscotto.engine.diff import diff_plans
 from cruscotto.files.tables import neutralise
 
-from .. import audit, lavori, permissions, selectors
+from .. import audit, lavori, permissions, selectors, services
 from .. import ciclo as lifecycle
 from .. import models as m
 from .. import registro_leggibile as leggibile
@@ -29,8 +29,10 @@ from ..forms import (
     ApprovazioneForm,
     BozzaForm,
     CommentoForm,
+    NeutralizzazioneForm,
     PeriodoForm,
     RegistroFiltriForm,
+    RevocaForm,
     RimodulazioneForm,
     SpostamentoForm,
     errors_of,
@@ -61,6 +63,8 @@ def _render(request, ente, anno, piano, errors: list[str] | None = None):
         "can_validate": permissions.can_validate(request.user, ente),
         "errors": errors or [],
         "approvata": lifecycle.approvazione(cycle),
+        "neutralizzazioni": m.Neutralizzazione.objects.filter(ente=ente, anno=anno).select_related("decisa_da"),
+        "livelli": m.Neutralizzazione.Livello.choices,
         "post": request.POST if errors else {},
     }
     return render(request, "performance/ciclo.html", ctx, status=422 if errors else 200)
@@ -134,6 +138,21 @@ def _approva(request, ente, anno, piano, cycle, data) -> str:
     return _("Relazione approvata e archiviata con la sua impronta SHA-256.")
 
 
+def _neutralizza(request, ente, anno, piano, cycle, data) -> str:
+    target = lifecycle.version_in_force(cycle) or piano
+    n = services.neutralizza(user=request.user, piano=target, anno=anno, **data)
+    return _("%(c)s è neutralizzato nel %(a)s: esce dal calcolo, e la Relazione lo riporta.") % {
+        "c": n.codice,
+        "a": anno,
+    }
+
+
+def _revoca(request, ente, anno, piano, cycle, data) -> str:
+    n = get_object_or_404(m.Neutralizzazione, pk=data["neutralizzazione"], ente=ente, revocata_il=None)
+    services.neutralizzazione_revoca(user=request.user, neutralizzazione=n, motivo=data["motivo"])
+    return _("Neutralizzazione di %(c)s revocata.") % {"c": n.codice}
+
+
 def _commenta(request, ente, anno, piano, cycle, data) -> str:
     lifecycle.commenta(user=request.user, ciclo=cycle, oggetto=data["oggetto"], testo=data["testo"])
     return _("Commento registrato.")
@@ -151,6 +170,8 @@ ciclo_elimina_bozza = _action(BozzaForm, _elimina_bozza)
 ciclo_chiudi_periodo = _action(PeriodoForm, _chiudi_periodo, closes=lambda cycle, d: [d["periodo"]])
 ciclo_commenta = _action(CommentoForm, _commenta)
 ciclo_approva = _action(ApprovazioneForm, _approva)
+ciclo_neutralizza = _action(NeutralizzazioneForm, _neutralizza)
+ciclo_revoca = _action(RevocaForm, _revoca)
 
 
 @with_plan
