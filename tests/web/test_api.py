@@ -201,17 +201,40 @@ def test_the_demo_cycle_through_the_api(db):
     assert r.status_code == 201 and r.json()["autore"] == "oiv"
     move(oiv, "in_monitoraggio", nota="Manca la fonte di D2-4")  # returned to the administration
     move(c, "consuntivo_chiuso")
-    from datetime import date
-
-    from cruscotto.performance import lavori
-
-    cycle = m.Ciclo.objects.get(ente__codice="CCIAA-PT", anno=2020)  # the Giunta approved the Relazione
-    lavori.avvia_approvazione(
-        user=m.Ruolo.objects.filter(tipo="controllo").first().utente,
-        ciclo=cycle,
-        atto="Delibera n. 45",
-        atto_data=date(2021, 6, 20),
+    # Neutralisations and the Giunta's approval, through the API too.
+    r = c.post(
+        f"{base}/neutralizzazioni",
+        data=json.dumps(
+            {
+                "livello": "indicatore",
+                "codice": "I.3.1-3",
+                "atto": "Delibera n. 40",
+                "atto_data": "2021-05-10",
+                "motivo": "Servizio sospeso",
+            }
+        ),
+        content_type="application/json",
     )
+    assert r.status_code == 201 and r.json()["codice"] == "I.3.1-3" and r.json()["revocata"] is False
+    assert [n["codice"] for n in api("oiv").get(f"{base}/neutralizzazioni").json()] == ["I.3.1-3"]
+    bad = c.post(
+        f"{base}/neutralizzazioni",
+        data=json.dumps(
+            {"livello": "indicatore", "codice": "NO", "atto": "x", "atto_data": "2021-05-10", "motivo": "x"}
+        ),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    refused = oiv.post(
+        f"{base}/transizioni", data=json.dumps({"verso": "validato_oiv", "nota": ""}), content_type="application/json"
+    )
+    assert refused.status_code == 422 and "non è ancora approvata" in refused.json()["detail"]
+    r = c.post(
+        f"{base}/approvazioni",
+        data=json.dumps({"atto": "Delibera di Giunta n. 45", "atto_data": "2021-06-20"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["stato"] == "pronto" and len(r.json()["sha256_pdf"]) == 64
     move(oiv, "validato_oiv")
     move(c, "pubblicato")
     assert [x["testo"] for x in api("consultazione").get(f"{base}/commenti").json()] == ["Indicare la fonte"]

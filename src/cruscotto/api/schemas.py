@@ -136,6 +136,40 @@ class AdozioneIn(Schema):
     atto_data: date
 
 
+class ApprovazioneIn(Schema):
+    atto: str = Field(..., min_length=1, max_length=200)  # the governing organ's delibera
+    atto_data: date
+
+
+class ApprovazioneOut(Schema):
+    anno: int
+    atto: str
+    atto_data: date
+    sha256_pdf: str
+    sha256_docx: str
+    stato: str  # "pronto": archived; else the job that builds it ("in_coda", "in_corso", "errore")
+    lavoro: str
+
+
+class NeutralizzazioneIn(Schema):
+    livello: str = Field(..., max_length=30)  # indicatore | obiettivo_operativo | obiettivo_strategico
+    codice: str = Field(..., max_length=40)
+    atto: str = Field(..., max_length=200)
+    atto_data: date
+    motivo: str = Field(..., max_length=4000)
+
+
+class NeutralizzazioneOut(Schema):
+    id: int
+    anno: int
+    livello: str
+    codice: str
+    atto: str
+    atto_data: date
+    motivo: str
+    revocata: bool
+
+
 class RimodulazioneIn(Schema):
     motivazione: str = Field(..., max_length=4000)
 

@@ -7,10 +7,22 @@ from django.http import Http404
 from ninja import Router, Status
 
 from cruscotto.performance import ciclo as lifecycle
+from cruscotto.performance import lavori, services
 from cruscotto.performance import models as m
 
 from ..base import ERRORS, _comment_out, _cycle, _cycle_out
-from ..schemas import AdozioneIn, CicloOut, CommentoIn, CommentoOut, RimodulazioneIn, TransizioneIn
+from ..schemas import (
+    AdozioneIn,
+    ApprovazioneIn,
+    ApprovazioneOut,
+    CicloOut,
+    CommentoIn,
+    CommentoOut,
+    NeutralizzazioneIn,
+    NeutralizzazioneOut,
+    RimodulazioneIn,
+    TransizioneIn,
+)
 
 router = Router()
 
@@ -64,3 +76,63 @@ def commento(request, ente: str, anno: int, dati: CommentoIn):
     return Status(
         201, _comment_out(lifecycle.commenta(user=request.user, ciclo=c, oggetto=dati.oggetto, testo=dati.testo))
     )
+
+
+@router.post(
+    "/enti/{ente}/cicli/{anno}/approvazioni",
+    response={200: ApprovazioneOut, 202: ApprovazioneOut, **ERRORS},
+    tags=["ciclo"],
+)
+def approvazione(request, ente: str, anno: int, dati: ApprovazioneIn):
+    """The governing organ approved the Relazione: archive that file (PDF, DOCX) with its SHA-256.
+    The OIV then validates that file. 202 while the worker builds it (a large plan)."""
+    _e, c = _cycle(request, ente, anno)
+    job = lavori.avvia_approvazione(user=request.user, ciclo=c, atto=dati.atto, atto_data=dati.atto_data)
+    if job.stato == m.Lavoro.Stato.ERRORE:
+        raise DjangoValidationError(job.errore)
+    approved = lifecycle.approvazione(c)
+    if job.stato != m.Lavoro.Stato.PRONTO or approved is None:
+        out = {"anno": c.anno, "atto": dati.atto, "atto_data": dati.atto_data, "sha256_pdf": "", "sha256_docx": ""}
+        return Status(202, {**out, "stato": job.stato, "lavoro": str(job.pk)})
+    return {
+        "anno": approved.anno,
+        "atto": approved.atto,
+        "atto_data": approved.atto_data,
+        "sha256_pdf": approved.sha256_pdf,
+        "sha256_docx": approved.sha256_docx,
+        "stato": job.stato,
+        "lavoro": str(job.pk),
+    }
+
+
+def _neutralizzazione_out(n: m.Neutralizzazione) -> dict:
+    return {
+        "id": n.pk,
+        "anno": n.anno,
+        "livello": n.livello,
+        "codice": n.codice,
+        "atto": n.atto,
+        "atto_data": n.atto_data,
+        "motivo": n.motivo,
+        "revocata": n.revocata_il is not None,
+    }
+
+
+@router.get(
+    "/enti/{ente}/cicli/{anno}/neutralizzazioni", response={200: list[NeutralizzazioneOut], **ERRORS}, tags=["ciclo"]
+)
+def neutralizzazioni(request, ente: str, anno: int):
+    """The year's recorded neutralisations, withdrawn ones included."""
+    e, _c = _cycle(request, ente, anno)
+    return [_neutralizzazione_out(n) for n in m.Neutralizzazione.objects.filter(ente=e, anno=anno)]
+
+
+@router.post(
+    "/enti/{ente}/cicli/{anno}/neutralizzazioni", response={201: NeutralizzazioneOut, **ERRORS}, tags=["ciclo"]
+)
+def neutralizzazione(request, ente: str, anno: int, dati: NeutralizzazioneIn):
+    """Record the decision that leaves an indicator or objective out of the year's score."""
+    _e, c = _cycle(request, ente, anno)
+    piano = lifecycle.version_in_force(c) or c.versioni.order_by("-versione").first()
+    n = services.neutralizza(user=request.user, piano=piano, anno=anno, **dati.dict())
+    return Status(201, _neutralizzazione_out(n))
