@@ -111,6 +111,19 @@ def _adopt(piano):
     return piano
 
 
+def _neutralise(user, piano):
+    return services.neutralizza(
+        user=user,
+        piano=piano,
+        anno=2020,
+        livello="indicatore",
+        codice="B.2.1-1",
+        atto="Delibera n. 30",
+        atto_data=date(2020, 12, 15),
+        motivo="Fiere annullate",
+    )
+
+
 # name -> (who, setup(piano) -> state, call(user, piano, state))
 CASES = {
     "piano_import": (
@@ -217,32 +230,10 @@ CASES = {
         None,
         lambda u, p, s: ciclo.commenta(user=u, ciclo=p.ciclo, oggetto="D2-4", testo="Verificare la fonte"),
     ),
-    "neutralizza": (
-        "controllo",
-        None,
-        lambda u, p, s: services.neutralizza(
-            user=u,
-            piano=p,
-            anno=2020,
-            livello="indicatore",
-            codice="B.2.1-1",
-            atto="Delibera n. 30",
-            atto_data=date(2020, 12, 15),
-            motivo="Fiere annullate",
-        ),
-    ),
+    "neutralizza": ("controllo", None, lambda u, p, s: _neutralise(u, p)),
     "neutralizzazione_revoca": (
         "controllo",
-        lambda p: services.neutralizza(
-            user=_user("controllo"),
-            piano=p,
-            anno=2020,
-            livello="indicatore",
-            codice="B.2.1-1",
-            atto="Delibera n. 30",
-            atto_data=date(2020, 12, 15),
-            motivo="Fiere annullate",
-        ),
+        lambda p: _neutralise(_user("controllo"), p),
         lambda u, p, s: services.neutralizzazione_revoca(user=u, neutralizzazione=s, motivo="Decisione ritirata"),
     ),
 }
