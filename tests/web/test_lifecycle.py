@@ -399,3 +399,46 @@ def test_every_field_of_the_cycle_actions_is_checked_by_its_form(as_user, piano)
     assert r.status_code == 422 and "Data non valida: 31/02/2020" in r.content.decode()
     assert c.post(f"{URL}chiudi-periodo/", {"periodo": "S9"}).status_code == 422
     assert c.get(f"{URL}adotta/").status_code == 405  # actions are POST only
+
+
+def test_the_calendar_lists_the_years_deadlines_and_reminds_whoever_must_act(
+    as_user, piano, django_user_model, settings
+):
+    from datetime import date
+
+    from django.core import mail
+
+    from cruscotto.performance import calendario, lavori
+
+    page = as_user("responsabile").get("/CCIAA-PT/2020/calendario/").content.decode()
+    assert "Adozione del Piano (o del PIAO) dell&#x27;anno" in page and "31/01/2020" in page
+    assert "30/06/2021" in page and "Validazione della Relazione da parte dell&#x27;OIV" in page
+    assert "E1-3" in page and "15/08/2020" in page  # a deadline target of the plan
+    feed = page.split('href="http://testserver/CCIAA-PT/2020/calendario.ics?chiave=')[1].split('"')[0]
+    from django.test import Client
+
+    ics = Client().get(f"/CCIAA-PT/2020/calendario.ics?chiave={feed}")  # a calendar application: no login
+    body = ics.content.decode()
+    assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    assert (
+        body.startswith("BEGIN:VCALENDAR\r\n")
+        and "DTSTART;VALUE=DATE:20200131" in body
+        and body.endswith("END:VCALENDAR\r\n")
+    )
+    assert Client().get("/CCIAA-PT/2020/calendario.ics?chiave=falsa").status_code == 404
+    assert Client().get(f"/ALTRO/2020/calendario.ics?chiave={feed}").status_code == 404
+    # Moved for this installation.
+    settings.CRUSCOTTO_CALENDARIO = {"attestazione": "31/05"}
+    moved = {s.codice: s.data for s in calendario.scadenze(piano.ente, 2020, piano)}
+    assert moved["legge-attestazione-2020"] == date(2020, 5, 31)
+    # Reminders: a week before, to the role that must act (the OIV), and the day after.
+    django_user_model.objects.filter(username="oiv").update(email="oiv@example.org")
+    django_user_model.objects.filter(username="controllo").update(email="controllo@example.org")
+    assert calendario.promemoria(oggi=date(2020, 4, 23)) == 1
+    assert mail.outbox[-1].to == ["oiv@example.org"] and "entro il 30/04/2020" in mail.outbox[-1].subject
+    assert calendario.promemoria(oggi=date(2020, 2, 1)) == 1  # adoption, the day after: the controllo
+    assert mail.outbox[-1].to == ["controllo@example.org"] and "scaduta il 31/01/2020" in mail.outbox[-1].subject
+    assert calendario.promemoria(oggi=date(2020, 3, 3)) == 0
+    job = lavori.avvia_promemoria()
+    lavori.esegui(str(job.pk))
+    assert m.Lavoro.objects.get(pk=job.pk).stato == "pronto"

@@ -479,6 +479,25 @@ def _scrivi(job: m.Lavoro, loaded, motivazione: str) -> None:
     m.Lavoro.objects.filter(pk=job.pk).update(parametri=job.parametri)
 
 
+def avvia_promemoria() -> m.Lavoro | None:
+    """The morning's reminders (performance/calendario.py) as one job (`manage.py accoda promemoria`)."""
+    ente = m.Ente.objects.order_by("pk").first()
+    if ente is None:
+        return None
+    with transaction.atomic():
+        job = m.Lavoro.objects.create(tipo="promemoria", parametri={}, ente=ente, fase=_("in coda"), nome_file="")
+        transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _promemoria(job: m.Lavoro) -> None:
+    from .calendario import promemoria
+
+    sent = promemoria(oggi=timezone.localdate())
+    job.parametri = {**job.parametri, "inviati": sent}
+    m.Lavoro.objects.filter(pk=job.pk).update(parametri=job.parametri, fase=_("%(n)s promemoria inviati") % {"n": sent})
+
+
 def avvia_backup(*, cartella: str | Path) -> list[m.Lavoro]:
     """One backup job per ente, for the nightly copy (`manage.py accoda backup`, docs/backup.md)."""
     jobs = []
@@ -505,6 +524,7 @@ WORK = {
     "anteprima": _anteprima,
     "importazione": _importazione,
     "approvazione": _approvazione,
+    "promemoria": _promemoria,
 }
 
 

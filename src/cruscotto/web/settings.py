@@ -235,6 +235,16 @@ CRUSCOTTO_JOBS_PER_USER = env.int("CRUSCOTTO_JOBS_PER_USER", default=2)
 CRUSCOTTO_JOBS_TOTAL = env.int("CRUSCOTTO_JOBS_TOTAL", default=8)
 CRUSCOTTO_JOB_STALE_SECONDS = env.int("CRUSCOTTO_JOB_STALE_SECONDS", default=120)
 CRUSCOTTO_JOB_HEARTBEAT_SECONDS = env.float("CRUSCOTTO_JOB_HEARTBEAT_SECONDS", default=10.0)
+# The legal deadlines' days, moved for this installation: {"attestazione": "31/05", …}
+# (performance/calendario.py, LEGALI); e-mail of the reminders: console by default.
+CRUSCOTTO_CALENDARIO = env.json("CRUSCOTTO_CALENDARIO", default={})
+EMAIL_BACKEND = env.str("CRUSCOTTO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("CRUSCOTTO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("CRUSCOTTO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("CRUSCOTTO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("CRUSCOTTO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("CRUSCOTTO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.str("CRUSCOTTO_EMAIL_FROM", default="cruscotto@localhost")
 # A job waiting longer than this means no worker takes jobs: /healthz/lavori answers 503.
 CRUSCOTTO_QUEUE_ALERT_SECONDS = env.int("CRUSCOTTO_QUEUE_ALERT_SECONDS", default=300)
 # A plan file up to this size is checked and imported in the request; a larger one by the worker.

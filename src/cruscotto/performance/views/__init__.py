@@ -7,6 +7,8 @@ write goes through ``services``. One module per feature; ``urls.py`` names them 
 from .aree import area, area_share, aree
 from .base import forbidden, healthz, healthz_lavori, home, not_found, on_draft, robots, server_error, with_plan
 from .ciclo import (
+    calendario,
+    calendario_ics,
     ciclo_adotta,
     ciclo_approva,
     ciclo_chiudi_periodo,
@@ -77,6 +79,8 @@ __all__ = [
     "documento_stato",
     "ciclo_adotta",
     "ciclo_chiudi_periodo",
+    "calendario",
+    "calendario_ics",
     "ciclo_approva",
     "ciclo_neutralizza",
     "ciclo_revoca",

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -248,3 +249,41 @@ def registro(request, ente, anno, piano):
     query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
     ctx = {"page": page, "rows": rows, "form": form, "query": query}
     return render(request, "performance/registro.html", ctx)
+
+
+@with_plan
+@require_GET
+def calendario(request, ente, anno, piano):
+    """The year's deadlines, the law's and the plan's, with who must act and the personal feed."""
+    from django.utils import timezone
+
+    from .. import calendario as cal
+
+    today = timezone.localdate()
+    items = [(s, s.giorni(today)) for s in cal.scadenze(ente, anno, piano)]
+    feed = request.build_absolute_uri(
+        reverse("calendario_ics", kwargs={"ente": ente.codice, "anno": anno})
+        + "?chiave="
+        + cal.chiave(request.user, ente)
+    )
+    return render(
+        request, "performance/calendario.html", {"items": items, "feed": feed, "ruoli": dict(m.Ruolo.Tipo.choices)}
+    )
+
+
+@require_GET
+def calendario_ics(request, ente: str, anno: int):
+    """The personal iCalendar feed: read by a calendar application, with the signed key, no login."""
+    from .. import calendario as cal
+    from ..selectors import current_plan
+
+    obj = m.Ente.objects.filter(codice=ente).first()
+    if obj is None:
+        raise Http404(_("Calendario non trovato."))
+    user = cal.utente_della_chiave(request.GET.get("chiave", "")[:500], obj)
+    if user is None or not permissions.can_read(user, obj):
+        raise Http404(_("Calendario non trovato."))
+    body = cal.ics(obj, cal.scadenze(obj, anno, current_plan(obj, anno)))
+    resp = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    resp["Content-Disposition"] = f'inline; filename="cruscotto-{obj.codice}-{anno}.ics"'
+    return resp
