@@ -442,3 +442,62 @@ def test_the_calendar_lists_the_years_deadlines_and_reminds_whoever_must_act(
     job = lavori.avvia_promemoria()
     lavori.esegui(str(job.pk))
     assert m.Lavoro.objects.get(pk=job.pk).stato == "pronto"
+
+
+def test_an_amministratore_manages_the_entes_structures_users_and_roles(as_user, ente, django_user_model):
+    """From the application, not a Python shell; and only the own ente's people (issue 12, part 4)."""
+    from django.test import Client
+
+    amm = django_user_model.objects.create_user(username="amm-pt", password="una-password-lunga-9")
+    m.Ruolo.objects.create(utente=amm, ente=ente, tipo="amministratore")  # an ente's, not the installation's
+    admin = Client()
+    admin.force_login(amm)
+    url = "/CCIAA-PT/amministrazione/"
+    page = admin.get(url).content.decode()
+    assert "PROMOZIONE" in page and "responsabile" in page
+    assert as_user("controllo").get(url).status_code == 403
+    r = admin.post(
+        url, {"azione": "struttura", "codice": "digitale", "nome": "Servizio digitale", "tipo": "servizio", "padre": ""}
+    )
+    assert r.status_code == 302 and ente.strutture.filter(codice="DIGITALE").exists()
+    weak = admin.post(
+        url,
+        {"azione": "utente", "username": "rossi", "password": "demo", "ruolo": "responsabile", "strutture": "DIGITALE"},
+    )
+    assert weak.status_code == 422 and not django_user_model.objects.filter(username="rossi").exists()
+    r = admin.post(
+        url,
+        {
+            "azione": "utente",
+            "username": "rossi",
+            "email": "rossi@example.org",
+            "password": "una-password-lunga-2026",
+            "ruolo": "responsabile",
+            "strutture": "DIGITALE",
+        },
+    )
+    assert r.status_code == 302
+    role = m.Ruolo.objects.get(utente__username="rossi", ente=ente)
+    assert role.tipo == "responsabile" and [s.codice for s in role.strutture.all()] == ["DIGITALE"]
+    assert {"utente.crea", "ruolo.crea", "ruolo.strutture"} <= set(
+        m.Registro.objects.filter(oggetto="rossi").values_list("azione", flat=True)
+    )
+    assert m.Registro.objects.filter(azione="struttura.crea", oggetto="DIGITALE", utente="amm-pt").exists()
+    # Another ente's account is neither listed nor reachable.
+    other = m.Ente.objects.create(codice="CCIAA-PO", nome="Camera di Commercio di Prato")
+    stranger = django_user_model.objects.create_user(username="di-prato", password="una-password-lunga-1")
+    m.Ruolo.objects.create(utente=stranger, ente=other, tipo="consultazione")
+    assert "di-prato" not in admin.get(url).content.decode()
+    r = admin.post(url, {"azione": "ruolo", "username": "di-prato", "ruolo": "oiv", "strutture": ""})
+    assert r.status_code == 422 and not m.Ruolo.objects.filter(utente=stranger, ente=ente).exists()
+    assert admin.get("/CCIAA-PO/amministrazione/").status_code == 403
+    r = admin.post(url, {"azione": "togli", "ruolo": role.pk})
+    assert r.status_code == 302 and not m.Ruolo.objects.filter(pk=role.pk).exists()
+    # A new ente is the installation superuser's.
+    assert admin.post("/amministrazione/enti/nuovo/", {"codice": "CCIAA-LU", "nome": "Lucca"}).status_code == 403
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "una-password-lunga-3")
+    c = Client()
+    c.force_login(root)
+    r = c.post("/amministrazione/enti/nuovo/", {"codice": "cciaa-lu", "nome": "Camera di Commercio di Lucca"})
+    assert r.status_code == 302 and r["Location"] == "/CCIAA-LU/amministrazione/"
+    assert m.Registro.objects.filter(azione="ente.crea", oggetto="CCIAA-LU").exists()

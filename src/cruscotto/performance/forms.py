@@ -64,6 +64,40 @@ class RevocaForm(forms.Form):
     motivo = forms.CharField(max_length=4000)
 
 
+class EnteForm(forms.Form):
+    codice = forms.CharField(max_length=40)
+    nome = forms.CharField(max_length=200)
+
+
+class StrutturaForm(forms.Form):
+    codice = forms.CharField(max_length=40)
+    nome = forms.CharField(max_length=200)
+    tipo = forms.ChoiceField(choices=m.Struttura.Tipo.choices)
+    padre = forms.CharField(required=False, max_length=40)
+
+
+class UtenteForm(forms.Form):
+    """A new account of the ente with its first role (the password obeys the installation's rules)."""
+
+    username = forms.CharField(max_length=150)
+    nome = forms.CharField(required=False, max_length=150)
+    cognome = forms.CharField(required=False, max_length=150)
+    email = forms.EmailField(required=False, max_length=254)
+    password = forms.CharField(max_length=128)
+    ruolo = forms.ChoiceField(choices=m.Ruolo.Tipo.choices)
+    strutture = forms.CharField(required=False, max_length=400)  # codes, comma separated
+
+
+class RuoloForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    ruolo = forms.ChoiceField(choices=m.Ruolo.Tipo.choices)
+    strutture = forms.CharField(required=False, max_length=400)
+
+
+class RuoloTogliForm(forms.Form):
+    ruolo = forms.IntegerField(min_value=1)
+
+
 class SpostamentoForm(forms.Form):
     verso = forms.ChoiceField(choices=m.Ciclo.Stato.choices)
     nota = forms.CharField(required=False, max_length=4000)

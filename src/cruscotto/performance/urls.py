@@ -19,6 +19,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/lavori", views.healthz_lavori, name="healthz_lavori"),
+    path("amministrazione/enti/nuovo/", views.ente_nuovo, name="ente_nuovo"),
+    path("<ente:ente>/amministrazione/", views.amministrazione, name="amministrazione"),
     path("robots.txt", views.robots),
     path("<ente:ente>/<int:anno>/", views.cruscotto, name="cruscotto"),
     path("<ente:ente>/<int:anno>/albero/", views.albero, name="albero"),

@@ -4,6 +4,7 @@ No scoring happens here: every figure comes from the engine via ``selectors.scor
 write goes through ``services``. One module per feature; ``urls.py`` names them from here.
 """
 
+from .amministrazione import amministrazione, ente_nuovo
 from .aree import area, area_share, aree
 from .base import forbidden, healthz, healthz_lavori, home, not_found, on_draft, robots, server_error, with_plan
 from .ciclo import (
@@ -59,6 +60,8 @@ __all__ = [
     "mappa",
     "monitoraggio",
     "monitoraggio_riga",
+    "amministrazione",
+    "ente_nuovo",
     "area",
     "area_share",
     "aree",
