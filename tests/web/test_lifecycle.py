@@ -439,6 +439,14 @@ def test_the_calendar_lists_the_years_deadlines_and_reminds_whoever_must_act(
     assert calendario.promemoria(oggi=date(2020, 2, 1)) == 1  # adoption, the day after: the controllo
     assert mail.outbox[-1].to == ["controllo@example.org"] and "scaduta il 31/01/2020" in mail.outbox[-1].subject
     assert calendario.promemoria(oggi=date(2020, 3, 3)) == 0
+    # A plan's deadline goes to the responsabili of its structures only (E1-3, 15/08/2020).
+    django_user_model.objects.filter(username="responsabile").update(email="resp@example.org")
+    target = next(s for s in calendario.scadenze(piano.ente, 2020, piano) if s.codice == "t-E1-3-2020")
+    mine = set(m.Ruolo.objects.filter(utente__username="responsabile").values_list("strutture__codice", flat=True))
+    mail.outbox.clear()
+    calendario.promemoria(oggi=date(2020, 8, 8))
+    told = [msg.to for msg in mail.outbox if "E1-3" in msg.subject]
+    assert told == ([["resp@example.org"]] if mine & set(target.strutture) else [])
     job = lavori.avvia_promemoria()
     lavori.esegui(str(job.pk))
     assert m.Lavoro.objects.get(pk=job.pk).stato == "pronto"

@@ -70,6 +70,7 @@ class Scadenza:
     chi: str  # the role that must act (Ruolo.Tipo)
     fonte: str  # the law's article, or "piano"
     codice: str  # stable: for the feed's UID and the reminders
+    strutture: tuple[str, ...] = ()  # a plan's deadline: the structures answering for it
 
     def giorni(self, oggi: date) -> int:
         return (self.data - oggi).days
@@ -92,17 +93,21 @@ def scadenze(ente: m.Ente, anno: int, piano: m.Piano | None) -> list[Scadenza]:
     if piano is not None:
         plan = plan_for(piano)
         dates = {**plan.date_eventi(), **{e.codice: e.data for e in piano.eventi.all() if e.data}}
+        answering = plan.responsabili()
         for i in plan.indicatori():
+            mine = tuple(answering[i.codice][0])
             for ms in i.milestones:
                 when = ms.scadenza.scadenza(dates)
                 if when is not None and when.year == anno:
                     what = f"{i.codice} · {ms.codice}: {ms.descrizione}"[:300]
-                    out.append(Scadenza(when, what, str(R.RESPONSABILE), "piano", f"ms-{ms.codice}-{anno}"))
+                    out.append(Scadenza(when, what, str(R.RESPONSABILE), "piano", f"ms-{ms.codice}-{anno}", mine))
             target = i.target.get(anno)
             when = target.scadenza(dates) if target is not None else None
             if when is not None and when.year == anno:
                 out.append(
-                    Scadenza(when, f"{i.codice}: {i.nome}"[:300], str(R.RESPONSABILE), "piano", f"t-{i.codice}-{anno}")
+                    Scadenza(
+                        when, f"{i.codice}: {i.nome}"[:300], str(R.RESPONSABILE), "piano", f"t-{i.codice}-{anno}", mine
+                    )
                 )
     return sorted(out, key=lambda s: (s.data, s.codice))
 
@@ -167,9 +172,10 @@ def promemoria(*, oggi: date, prima: int = 7, dopo: int = 1) -> int:
                 days = s.giorni(oggi)
                 if days not in (prima, -dopo):
                     continue
-                people = m.Ruolo.objects.filter(
-                    ente=ente, tipo__in=(s.chi, R.AMMINISTRATORE) if s.chi == R.CONTROLLO else (s.chi,)
-                )
+                kinds = (s.chi, R.AMMINISTRATORE) if s.chi == R.CONTROLLO else (s.chi,)
+                people = m.Ruolo.objects.filter(ente=ente, tipo__in=kinds)
+                if s.strutture:  # a plan's deadline: the responsabili of its structures only
+                    people = people.filter(strutture__codice__in=s.strutture).distinct()
                 addresses = sorted({r.utente.email for r in people.select_related("utente") if r.utente.email})
                 for address in addresses:
                     when = f"entro il {s.data:%d/%m/%Y}" if days > 0 else f"scaduta il {s.data:%d/%m/%Y}"
