@@ -75,9 +75,9 @@ def read_entry(text: object, *, where: str | None = None) -> Value | None:
     if isinstance(text, (int, float)):
         return _bounded(float(text), text, where)
     s = str(text).strip()
-    if fold(s) in NOT_AVAILABLE:
-        return None
     f = fold(s)
+    if f in NOT_AVAILABLE:
+        return None
     if f in YES:
         return True
     if f in NO:

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.mail import send_mail
 from django.utils.translation import gettext_lazy as _
 
 from . import models as m
+from . import selectors
 
 R = m.Ruolo.Tipo
 
@@ -83,15 +86,13 @@ def _day(text: str, year: int) -> date:
 
 def scadenze(ente: m.Ente, anno: int, piano: m.Piano | None) -> list[Scadenza]:
     """The deadlines of ``anno``'s cycle, in date order."""
-    from .selectors import plan_for
-
     moved = getattr(settings, "CRUSCOTTO_CALENDARIO", {}) or {}
     out = [
         Scadenza(_day(moved.get(code, day), anno + offset), str(what), str(who), ref, f"legge-{code}-{anno}")
         for code, day, offset, what, who, ref in LEGALI
     ]
     if piano is not None:
-        plan = plan_for(piano)
+        plan = selectors.plan_for(piano)
         dates = {**plan.date_eventi(), **{e.codice: e.data for e in piano.eventi.all() if e.data}}
         answering = plan.responsabili()
         for i in plan.indicatori():
@@ -122,8 +123,6 @@ def chiave(user, ente: m.Ente) -> str:
 
 
 def utente_della_chiave(key: str, ente: m.Ente):
-    from django.contrib.auth import get_user_model
-
     try:
         data = signing.loads(key, salt=SALT)
     except signing.BadSignature:
@@ -160,14 +159,10 @@ def promemoria(*, oggi: date, prima: int = 7, dopo: int = 1) -> int:
     """E-mail to whoever must act: each deadline ``prima`` days before it and, if still ahead of
     nobody's check, ``dopo`` days after it. Returns how many e-mails were sent (one per person
     and deadline). Run by the worker (`manage.py accoda promemoria`, from cron every morning)."""
-    from django.core.mail import send_mail
-
-    from .selectors import current_plan
-
     sent = 0
     for ente in m.Ente.objects.all():
         for anno in {oggi.year, oggi.year - 1}:
-            piano = current_plan(ente, anno)
+            piano = selectors.current_plan(ente, anno)
             for s in scadenze(ente, anno, piano):
                 days = s.giorni(oggi)
                 if days not in (prima, -dopo):

@@ -258,9 +258,7 @@ def riepilogo_chiusura(*, ente: m.Ente, piano: m.Piano, anno: int, periodi: list
     """What closing ``periodi`` of ``anno`` closes, for the confirmation the page asks first:
     per period, the values entered and the indicators of the year still without one (after
     closing, each change is a correction by the controllo di gestione, with its reason)."""
-    from .selectors import plan_for, score
-
-    plan = plan_for(piano)
+    plan = selectors.plan_for(piano)
     expected = [i.codice for i in plan.indicatori() if anno in i.target or i.milestones]
     already = set(m.PeriodoChiuso.objects.filter(ente=ente, anno=anno).values_list("periodo", flat=True))
     out = []
@@ -276,7 +274,7 @@ def riepilogo_chiusura(*, ente: m.Ente, piano: m.Piano, anno: int, periodi: list
                 # Not reached, and the responsabile has not said why (the Relazione will say so).
                 "senza_causa": [
                     r.codice
-                    for r in score(piano, anno, periodo=periodo).indicatori
+                    for r in selectors.score(piano, anno, periodo=periodo).indicatori
                     if r.stato.value in ("non_raggiunto", "parzialmente_raggiunto")
                     and not r.trace.get("input", {}).get("scostamento")
                 ],

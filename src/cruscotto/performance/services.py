@@ -233,12 +233,17 @@ def piano_import(
     return db
 
 
-def anno_bloccato(ente_id: int, anno: int) -> None:
+def anno_bloccato(ente_id: int, *anni: int) -> None:
     """Refuse a change to the values of a year the OIV has validated: its values, base measures and
     event dates are locked until the OIV reopens the year with a reason (ciclo.sposta, docs/governance.md)."""
-    if m.Ciclo.objects.filter(
-        ente_id=ente_id, anno=anno, stato__in=(m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)
-    ).exists():
+    anno = (
+        m.Ciclo.objects.filter(
+            ente_id=ente_id, anno__in=anni, stato__in=(m.Ciclo.Stato.VALIDATO, m.Ciclo.Stato.PUBBLICATO)
+        )
+        .values_list("anno", flat=True)
+        .first()
+    )
+    if anno is not None:
         raise ValidationError(
             _(
                 "I risultati del %(anno)s sono validati dall'OIV: i valori sono bloccati. "
@@ -315,12 +320,15 @@ def _check_revision(existing: m.Consuntivo | None, revisione: int | None) -> Non
         return
     current = existing.revisione if existing else 0
     if current != revisione:
-        shown = existing.valore if existing else _("nessun valore")
-        raise Conflitto(
-            _("Il valore è cambiato nel frattempo: ora è %(v)s. Lo controlli e, se serve, lo reinserisca.")
-            % {"v": shown},
-            existing,
-        )
+        raise _conflitto(existing)
+
+
+def _conflitto(existing: m.Consuntivo | None) -> Conflitto:
+    shown = existing.valore if existing else _("nessun valore")
+    return Conflitto(
+        _("Il valore è cambiato nel frattempo: ora è %(v)s. Lo controlli e, se serve, lo reinserisca.") % {"v": shown},
+        existing,
+    )
 
 
 @transaction.atomic
@@ -408,8 +416,9 @@ def consuntivo_registra(
     row = existing or _first_write(piano, codice, anno, periodo, fields)
     if row is None:  # another first write came in between: now it is an update of that value
         existing = row = _locked_row(piano, codice, anno, periodo)
-        _check_revision(existing, revisione if existing is not None else -1)
-        assert existing is not None  # a row written and deleted in between is a conflict above
+        if existing is None:  # written and deleted again in between: the writer is told
+            raise _conflitto(None)
+        _check_revision(existing, revisione)
         before = _state(existing)
     if existing is not None:
         for k, v in fields.items():
@@ -513,8 +522,7 @@ def neutralizzazione_revoca(*, user, neutralizzazione: m.Neutralizzazione, motiv
 def evento_imposta_data(*, user, piano: m.Piano, codice: str, data: date | None) -> m.Evento:
     if not permissions.can_edit_plan(user, piano.ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può fissare le date degli eventi."))
-    for year in piano.anni:  # an event's date moves deadlines of every year of the plan
-        anno_bloccato(piano.ente_id, year)
+    anno_bloccato(piano.ente_id, *piano.anni)  # an event's date moves deadlines of every year of the plan
     evento = piano.eventi.get(codice=codice)
     before = evento.data
     evento.data = data

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from cruscotto.engine.diff import diff_plans
 from cruscotto.files.tables import neutralise
 
 from .. import audit, lavori, permissions, selectors, services
+from .. import calendario as cal
 from .. import ciclo as lifecycle
 from .. import models as m
 from .. import registro_leggibile as leggibile
@@ -255,10 +257,6 @@ def registro(request, ente, anno, piano):
 @require_GET
 def calendario(request, ente, anno, piano):
     """The year's deadlines, the law's and the plan's, with who must act and the personal feed."""
-    from django.utils import timezone
-
-    from .. import calendario as cal
-
     today = timezone.localdate()
     items = [(s, s.giorni(today)) for s in cal.scadenze(ente, anno, piano)]
     feed = request.build_absolute_uri(
@@ -274,16 +272,13 @@ def calendario(request, ente, anno, piano):
 @require_GET
 def calendario_ics(request, ente: str, anno: int):
     """The personal iCalendar feed: read by a calendar application, with the signed key, no login."""
-    from .. import calendario as cal
-    from ..selectors import current_plan
-
     obj = m.Ente.objects.filter(codice=ente).first()
     if obj is None:
         raise Http404(_("Calendario non trovato."))
     user = cal.utente_della_chiave(request.GET.get("chiave", "")[:500], obj)
     if user is None or not permissions.can_read(user, obj):
         raise Http404(_("Calendario non trovato."))
-    body = cal.ics(obj, cal.scadenze(obj, anno, current_plan(obj, anno)))
+    body = cal.ics(obj, cal.scadenze(obj, anno, selectors.current_plan(obj, anno)))
     resp = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     resp["Content-Disposition"] = f'inline; filename="cruscotto-{obj.codice}-{anno}.ics"'
     return resp
