@@ -131,7 +131,7 @@ def regole(draw) -> Regole:
         soglia_parziale=draw(st.sampled_from([None, 60.0, 90.0])),
         fasce=fasce,
         fasce_modo=draw(st.sampled_from(["gradini", "lineare"])),
-        dati_mancanti=draw(st.sampled_from(["escludi", "zero"])),
+        dati_mancanti=draw(st.sampled_from(["escludi", "zero", "zero_a_consuntivo"])),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -94,11 +95,31 @@ def test_fund_is_the_maximum_times_the_mean_project_achievement(small_plan_file)
     assert r.fondo.provvisorio
 
 
-def test_a_fund_project_without_data_counts_zero(small_plan_file):
+def test_one_missing_data_rule_for_the_score_and_the_fund(small_plan_file):
+    """dati_mancanti: zero_a_consuntivo (the default): while the year is open a project without
+    data is left out of the fund as its indicators are left out of the roll-up; once the year is
+    closed both count the missing values 0. An explicit escludi or zero holds in either state."""
     plan = load_plan(small_plan_file).piano
-    r = score_plan(plan, anno=2020, valori=actuals({"D2-4": 100.0}))
-    assert r.fondo.quota == 50.0
-    assert any("ACCORPAMENTO: nessun dato" in w for w in r.warnings)
+    assert plan.regole.dati_mancanti == "zero_a_consuntivo"
+    v = actuals({"D2-4": 100.0})
+    open_ = score_plan(plan, anno=2020, valori=v)
+    closed = score_plan(plan, anno=2020, valori=v, chiuso=True)
+    assert open_.fondo.quota == 100.0  # ACCORPAMENTO has no data: left out, as in the roll-up
+    assert any("ACCORPAMENTO: nessun dato, escluso" in w for w in open_.warnings)
+    assert closed.fondo.quota == 50.0  # closed: ACCORPAMENTO counts 0
+    row = next(p for p in closed.fondo.progetti if p["codice"] == "ACCORPAMENTO")
+    assert row["achievement"] == 0.0
+    missing = [r for r in open_.indicatori if r.stato is Stato.SENZA_DATI]
+    assert missing
+    after = {r.codice: r for r in closed.indicatori}
+    assert all(after[r.codice].achievement is not None for r in missing if r.target is not None)
+    assert closed.achievement < open_.achievement
+    assert "finché il periodo è aperto" in open_.entity_trace["dati_mancanti"]
+    assert "periodo chiuso" in closed.entity_trace["dati_mancanti"]
+    for rule, quota in (("escludi", 100.0), ("zero", 50.0)):
+        fixed = replace(plan, regole=replace(plan.regole, dati_mancanti=rule))
+        for chiuso in (False, True):
+            assert score_plan(fixed, anno=2020, valori=v, chiuso=chiuso).fondo.quota == quota
 
 
 def test_t0_given_at_scoring_time_resolves_the_milestones(small_plan_file):

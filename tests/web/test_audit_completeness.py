@@ -220,6 +220,7 @@ CASES = {
         lambda u, p, s: ciclo.elimina_bozza(user=u, piano=s),
     ),
     "sposta": ("controllo", _adopt, lambda u, p, s: ciclo.sposta(user=u, ciclo=s.ciclo, verso="in_monitoraggio")),
+    "scorrimento": ("controllo", _adopt, lambda u, p, s: ciclo.scorrimento(user=u, ciclo=s.ciclo)),
     "chiudi_periodo": (
         "controllo",
         None,

@@ -109,6 +109,12 @@ class CicloOut(Schema):
     passaggi_possibili: list[str]
 
 
+class ScorrimentoOut(Schema):
+    ciclo: CicloOut  # the next year's cycle, in bozza
+    anni: list[int]  # the new plan's years
+    avvisi: list[str]  # what the draft lacks (targets of the year entering, yearly parts left behind)
+
+
 class CommentoIn(Schema):
     oggetto: str = Field("", max_length=60)  # an indicator or objective code; empty: the Relazione as a whole
     testo: str = Field(..., max_length=20000)

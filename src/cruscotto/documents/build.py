@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,10 @@ class Inputs:
     personale: Any = None
     contesto: Any = None
     validazione: tuple | None = None  # (validation, checks, observations) of the OIV's document
+    # For the scores the document computes itself (a monitoring period): the year's recorded
+    # neutralisations and its closed periods ("" the whole year), as the pages score them.
+    neutralizzati: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    chiusi: frozenset[str] = frozenset()
 
 
 def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> str:
@@ -56,7 +60,15 @@ def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> st
 def _result(inputs: Inputs, periodo: str = "") -> RisultatoPiano:
     if inputs.result is not None and not periodo:
         return inputs.result
-    return score_plan(inputs.piano, anno=inputs.anno, valori=inputs.valori, as_of=inputs.as_of, periodo=periodo)
+    return score_plan(
+        inputs.piano,
+        anno=inputs.anno,
+        valori=inputs.valori,
+        as_of=inputs.as_of,
+        periodo=periodo,
+        neutralizzati=inputs.neutralizzati,
+        chiuso=periodo in inputs.chiusi,
+    )
 
 
 def build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str], None] = lambda _s: None) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -495,9 +495,11 @@ def roll_up(
     return mean, ~area
 
 
-def score_batch(batch: Batch, regole: Regole | None = None) -> BatchResult:
-    """Score every indicator and roll the trees up to their entities (default rules: Regole())."""
+def score_batch(batch: Batch, regole: Regole | None = None, *, chiuso: bool = False) -> BatchResult:
+    """Score every indicator and roll the trees up to their entities (default rules: Regole()).
+    ``chiuso``: the year is closed, for the missing-data rule (rollup.score_plan)."""
     regole = regole or Regole()
+    regole = replace(regole, dati_mancanti=regole.mancanti(chiuso))
     a_ind, s_ind = indicator_achievements(batch, regole)
     ente_ind = ~batch.area
     oo, os_, linea, prosp = batch.levels

@@ -75,7 +75,10 @@ class Regole:
     soglia_parziale: float | None = None
     fasce: tuple[Fascia, ...] = ()
     fasce_modo: str = "gradini"  # gradini | lineare
-    dati_mancanti: str = "escludi"  # escludi | zero
+    # A missing actual value (docs/scoring.md, "Missing data"): left out (escludi), counted as 0
+    # (zero), or left out while the year is open and counted as 0 once it is closed
+    # (zero_a_consuntivo, the default). One rule for the roll-up, the areas, the scorecards and the fund.
+    dati_mancanti: str = "zero_a_consuntivo"  # escludi | zero | zero_a_consuntivo
     ritardo_fasce: tuple[FasciaRitardo, ...] = ()
     # A threshold target ("almeno 90%", ">= 90"): scored in proportion (the seed's rule) or met / not met.
     soglie: str = "proporzionale"  # proporzionale | raggiunto
@@ -86,6 +89,13 @@ class Regole:
     # perspectives or over its strategic objectives.
     obiettivo: str = "figli"  # figli | indicatori
     ente: str = "prospettive"  # prospettive | obiettivi
+
+    def mancanti(self, chiuso: bool) -> str:
+        """The missing-data rule in force: ``zero`` or ``escludi``, given whether the year (or
+        the period) scored is closed."""
+        if self.dati_mancanti == "zero_a_consuntivo":
+            return "zero" if chiuso else "escludi"
+        return self.dati_mancanti
 
 
 @dataclass(frozen=True, slots=True)

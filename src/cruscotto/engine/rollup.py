@@ -44,6 +44,14 @@ from .utilizzo import misure_per_formule
 
 REMAINDER_EPSILON = 1e-9
 LEVELS = ("prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo")
+# The missing-data rule in force, as the entity's trace states it: (the plan's rule, the rule
+# in force) -> the words (Regole.mancanti, docs/scoring.md).
+MISSING_TEXT = {
+    ("zero_a_consuntivo", "escludi"): "dati mancanti: esclusi dal calcolo finché il periodo è aperto",
+    ("zero_a_consuntivo", "zero"): "dati mancanti: contano 0, periodo chiuso (salvo neutralizzazione)",
+    ("escludi", "escludi"): "dati mancanti: esclusi dal calcolo (regola del piano)",
+    ("zero", "zero"): "dati mancanti: contano 0 (regola del piano)",
+}
 
 # A node of the tree that rolls up, with the indicators at its leaves (the level names its type).
 Nodo = Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo | Indicatore
@@ -338,6 +346,7 @@ def score_plan(
     on_progress: Callable[[int, int], None] | None = None,
     validato: bool = False,
     neutralizzati: Mapping[tuple[str, str], str] | None = None,
+    chiuso: bool = False,
 ) -> RisultatoPiano:
     """Score the plan for one year.
 
@@ -348,14 +357,20 @@ def score_plan(
     year's results, so the fund's amount is no longer provisional.
     ``neutralizzati`` maps (level, code) — ``("indicatore", "B.2.1-1")``, ``("obiettivo_operativo",
     "B.2.1")`` — to the recorded decision that leaves it out of the score (docs/scoring.md).
+    ``chiuso``: the year (or ``periodo``) is closed, so that under ``dati_mancanti:
+    zero_a_consuntivo`` a missing value counts 0 (docs/scoring.md, "Missing data").
     """
     valori = valori or Valori()
     as_of = as_of or date(anno, 12, 31)
     ev = piano.date_eventi()
     if eventi:
         ev.update(eventi)
-    regole = piano.regole
-    walk = _Walk(piano, anno=anno, valori=valori, eventi=ev, as_of=as_of, periodo=periodo, on_progress=on_progress)
+    # One missing-data rule for everything below (indicators, objectives, areas, scorecards,
+    # the fund): resolved here once, from the plan's rule and whether the year is closed.
+    regole = replace(piano.regole, dati_mancanti=piano.regole.mancanti(chiuso))
+    walk = _Walk(
+        piano, anno=anno, valori=valori, eventi=ev, as_of=as_of, periodo=periodo, on_progress=on_progress, regole=regole
+    )
     walk.neutralizzati = dict(neutralizzati or {})
     persp_children = []
     entity_coverage = Copertura()
@@ -380,6 +395,7 @@ def score_plan(
     )
     warnings.extend(w)
     entity_trace["copertura"] = entity_coverage.as_dict()
+    entity_trace["dati_mancanti"] = MISSING_TEXT[(piano.regole.dati_mancanti, regole.dati_mancanti)]
 
     schede = tuple(
         score_scheda(
@@ -397,7 +413,7 @@ def score_plan(
     )
     fondo = None
     if piano.fondo is not None and piano.fondo.anno == anno:
-        fondo = score_fondo(piano.fondo, walk.ind_results, warnings)
+        fondo = score_fondo(piano.fondo, walk.ind_results, warnings, mancanti=regole.dati_mancanti)
         if validato:
             fondo = replace(fondo, provvisorio=False)
 
@@ -430,9 +446,10 @@ class _Walk:
         as_of: date,
         periodo: str,
         on_progress: Callable[[int, int], None] | None,
+        regole: Regole,
     ):
         self.piano, self.anno, self.valori, self.eventi, self.as_of = piano, anno, valori, eventi, as_of
-        self.periodo, self.on_progress, self.regole = periodo, on_progress, piano.regole
+        self.periodo, self.on_progress, self.regole = periodo, on_progress, regole
         self.warnings: list[str] = []
         self.misure_anno = misure_per_formule(piano, valori.misure_anno(anno), anno)
         self.ind_results: dict[str, RisultatoIndicatore] = {}
@@ -654,12 +671,16 @@ def score_scheda(
     return RisultatoScheda(scheda.codice, scheda.nome, scheda.anno, a, stato, tuple(sections), trace, coverage)
 
 
-def score_fondo(fondo: Fondo, ind_results: Mapping[str, RisultatoIndicatore], warnings: list[str]) -> RisultatoFondo:
+def score_fondo(
+    fondo: Fondo, ind_results: Mapping[str, RisultatoIndicatore], warnings: list[str], *, mancanti: str = "zero"
+) -> RisultatoFondo:
     """Amount = maximum × mean project achievement / 100.
 
-    A project's achievement is the mean of its indicators with data. A project
-    with no data counts 0 here (not left out as in the roll-up): money is paid
-    only on results that exist. docs/scoring.md explains the choice.
+    A project's achievement is the mean of its indicators with an achievement. The
+    missing-data rule in force (``mancanti``, as resolved by :func:`score_plan`) is the
+    roll-up's: under ``zero`` an indicator without a value already scored 0, and a project
+    with no achievement at all counts 0; under ``escludi`` (a year still open) such a project
+    is left out, as the roll-up leaves out an objective without data. docs/scoring.md.
     """
     rows = []
     pesi = [p.peso for p in fondo.progetti]
@@ -687,6 +708,19 @@ def score_fondo(fondo: Fondo, ind_results: Mapping[str, RisultatoIndicatore], wa
                     "peso_usato": weight,
                     "achievement": None,
                     "nota": "indicatori neutralizzati: progetto escluso",
+                }
+            )
+            continue
+        if not vals and mancanti == "escludi":
+            warnings.append(f"fondo, progetto {prog.codice}: nessun dato, escluso finché l'anno è aperto")
+            rows.append(
+                {
+                    "codice": prog.codice,
+                    "nome": prog.nome,
+                    "indicatori": list(prog.indicatori),
+                    "peso_usato": weight,
+                    "achievement": None,
+                    "nota": "nessun indicatore con dati: escluso finché l'anno è aperto (regola dati mancanti)",
                 }
             )
             continue

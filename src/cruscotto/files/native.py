@@ -57,6 +57,7 @@ INDICATOR_EXTRA = ("soglie", "quote", "baseline", "baseline_anno")
 NODE_EXTRA = ("risorse", "quote", "strutture")
 SOGLIE = ("proporzionale", "raggiunto")
 MULTIPLO = ("media", "tutti")
+DATI_MANCANTI = ("escludi", "zero", "zero_a_consuntivo")
 MEDIA_OBIETTIVO = ("figli", "indicatori")
 MEDIA_ENTE = ("prospettive", "obiettivi")
 
@@ -487,9 +488,9 @@ class _Reader:
         modo = d.get("fasce_modo", "gradini")
         if modo not in ("gradini", "lineare"):
             self.error("regole.fasce_modo", f"valore non ammesso {modo!r} (ammessi: gradini, lineare)")
-        mancanti = d.get("dati_mancanti", "escludi")
-        if mancanti not in ("escludi", "zero"):
-            self.error("regole.dati_mancanti", f"valore non ammesso {mancanti!r} (ammessi: escludi, zero)")
+        mancanti = d.get("dati_mancanti", defaults.dati_mancanti)
+        if mancanti not in DATI_MANCANTI:
+            self.error("regole.dati_mancanti", f"valore non ammesso {mancanti!r} (ammessi: {', '.join(DATI_MANCANTI)})")
         if parz is not None and parz > soglia:
             self.error("regole.soglia_parziale", "la soglia parziale supera la soglia di raggiungimento")
         soglie = self._choice(d.get("soglie"), SOGLIE, "regole.soglie") or defaults.soglie

@@ -156,6 +156,56 @@ def rimodula(*, user, piano: m.Piano, motivazione: str) -> m.Piano:
 
 
 @transaction.atomic
+def scorrimento(*, user, ciclo: m.Ciclo) -> tuple[m.Piano, list[str]]:
+    """The yearly update (scorrimento): the plan of the next year's cycle, prepared from this
+    cycle's version in force as a draft to complete and adopt (engine/scorrimento.py).
+
+    The next year gets its own cycle (bozza → adottato → … → pubblicato), with its own act of
+    adoption; it is not a rimodulazione. Values of the later years already entered on this
+    plan move to the new one (the pages of those years show it from now on).
+    """
+    from cruscotto.engine.scorrimento import scorri
+
+    if not permissions.can_edit_plan(user, ciclo.ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore aggiorna il piano."))
+    ciclo = m.Ciclo.objects.select_for_update(of=("self",)).select_related("ente").get(pk=ciclo.pk)
+    source = version_in_force(ciclo)
+    if source is None:
+        raise ValidationError(
+            _("Si aggiorna per l'anno successivo un piano adottato: il ciclo %(a)s non lo è ancora.")
+            % {"a": ciclo.anno}
+        )
+    nxt = ciclo.anno + 1
+    later = m.Ciclo.objects.filter(ente=ciclo.ente, anno__gt=ciclo.anno).exclude(versioni=None).order_by("anno")
+    if later.exists():
+        raise ValidationError(
+            _("Il ciclo %(a)s ha già il suo piano: l'aggiornamento si prepara dal ciclo più recente.")
+            % {"a": later.first().anno}
+        )
+    plan, notes = scorri(selectors.plan_for(source))
+    new = piano_import(piano=plan, user=user, precedente=source)
+    moved = 0
+    have = set(new.consuntivi.values_list("codice", "anno", "periodo"))
+    codes = set(new.indicatori.values_list("codice", flat=True))
+    for c in source.consuntivi.filter(anno__gte=nxt):
+        if c.codice.partition("#")[0] in codes and (c.codice, c.anno, c.periodo) not in have:
+            c.piano = new
+            c.save(update_fields=["piano"])
+            moved += 1
+    registra(
+        user=user,
+        azione="ciclo.scorrimento",
+        piano=new,
+        oggetto=f"ciclo {nxt}",
+        prima={"piano": f"{min(source.anni)}-{max(source.anni)}", "versione": source.versione},
+        dopo={"piano": f"{min(new.anni)}-{max(new.anni)}", "valori_spostati": moved, "avvisi": notes},
+    )
+    valori_cambiati(piano=source)
+    valori_cambiati(piano=new)
+    return new, notes
+
+
+@transaction.atomic
 def elimina_bozza(*, user, piano: m.Piano) -> None:
     """Drop a draft rimodulazione (never an adopted version)."""
     if not permissions.can_edit_plan(user, piano.ente):
@@ -251,6 +301,9 @@ def chiudi_periodo(*, user, ente: m.Ente, anno: int, periodo: str) -> m.PeriodoC
     )
     if created:
         registra(user=user, azione="periodo.chiudi", ente=ente, oggetto=f"{anno} {periodo or 'anno'}")
+        # A closed period scores a missing value 0 (dati_mancanti: zero_a_consuntivo): the
+        # cached scores and pages of the ente's plans are renewed.
+        valori_cambiati(ente=ente)
     return obj
 
 

@@ -109,6 +109,10 @@ class RimodulazioneForm(forms.Form):
     motivazione = forms.CharField(required=False, max_length=4000)
 
 
+class ScorrimentoForm(forms.Form):
+    """The yearly update takes nothing but the request: the plan in force is its source."""
+
+
 class BozzaForm(forms.Form):
     versione = forms.IntegerField(min_value=1)
 

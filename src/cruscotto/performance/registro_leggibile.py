@@ -19,6 +19,7 @@ AZIONI = {
     "piano.rimodulazione.adotta": _("Rimodulazione adottata"),
     "piano.rimodulazione.elimina": _("Bozza di rimodulazione eliminata"),
     "ciclo.stato": _("Passaggio del ciclo"),
+    "ciclo.scorrimento": _("Aggiornamento annuale del piano (scorrimento)"),
     "periodo.chiudi": _("Periodo chiuso"),
     "relazione.approva": _("Relazione approvata e archiviata"),
     "neutralizzazione.registra": _("Neutralizzazione registrata"),

@@ -212,6 +212,7 @@ def _score_cached(
     as_of: date | None,
     validato: bool,
     periodo: str = "",
+    chiuso: bool = False,
 ) -> RisultatoPiano:
     # ``valori_revisione`` is read by lru_cache only: a new token means new values (or a new state).
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
@@ -223,7 +224,19 @@ def _score_cached(
         validato=validato,
         periodo=periodo,
         neutralizzati=neutralizzati(piano.ente_id, anno),
+        chiuso=chiuso,
     )
+
+
+def closed_periods(piano: m.Piano, anno: int) -> frozenset[str]:
+    """The periods of ``anno`` closed for this plan's ente ("" is the whole year), once per request
+    and plan object: with them the missing-data rule ``zero_a_consuntivo`` counts a missing value 0."""
+    memo = piano.__dict__.setdefault("_chiusi", {})
+    if anno not in memo:
+        memo[anno] = frozenset(
+            m.PeriodoChiuso.objects.filter(ente_id=piano.ente_id, anno=anno).values_list("periodo", flat=True)
+        )
+    return memo[anno]
 
 
 def neutralizzati(ente_id: int, anno: int) -> dict[tuple[str, str], str]:
@@ -260,9 +273,17 @@ def score(
             validato=validated(piano, anno),
             periodo=periodo,
             neutralizzati=neutralizzati(piano.ente_id, anno),
+            chiuso=periodo in closed_periods(piano, anno),
         )
     return _score_cached(
-        piano.pk, piano.revisione, piano.valori_revisione, anno, as_of, validated(piano, anno), periodo
+        piano.pk,
+        piano.revisione,
+        piano.valori_revisione,
+        anno,
+        as_of,
+        validated(piano, anno),
+        periodo,
+        periodo in closed_periods(piano, anno),
     )
 
 
@@ -434,6 +455,8 @@ def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo:
         periodo=periodo,
         example_data=ente.dati_di_esempio,
         validazione=validation,
+        neutralizzati=neutralizzati(ente.pk, anno),
+        chiusi=closed_periods(piano, anno),
         **resources(ente, min(piano.anni)),
     )
 

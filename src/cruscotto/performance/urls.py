@@ -42,6 +42,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/ciclo/sposta/", views.ciclo_sposta, name="ciclo_sposta"),
     path("<ente:ente>/<int:anno>/ciclo/rimodula/", views.ciclo_rimodula, name="ciclo_rimodula"),
     path("<ente:ente>/<int:anno>/ciclo/elimina-bozza/", views.ciclo_elimina_bozza, name="ciclo_elimina_bozza"),
+    path("<ente:ente>/<int:anno>/ciclo/scorrimento/", views.ciclo_scorrimento, name="ciclo_scorrimento"),
     path("<ente:ente>/<int:anno>/ciclo/chiudi-periodo/", views.ciclo_chiudi_periodo, name="ciclo_chiudi_periodo"),
     path("<ente:ente>/<int:anno>/ciclo/commenta/", views.ciclo_commenta, name="ciclo_commenta"),
     path("<ente:ente>/<int:anno>/ciclo/approva/", views.ciclo_approva, name="ciclo_approva"),

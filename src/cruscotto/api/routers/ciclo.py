@@ -21,6 +21,7 @@ from ..schemas import (
     NeutralizzazioneIn,
     NeutralizzazioneOut,
     RimodulazioneIn,
+    ScorrimentoOut,
     TransizioneIn,
 )
 
@@ -60,6 +61,15 @@ def rimodulazione(request, ente: str, anno: int, dati: RimodulazioneIn):
         raise DjangoValidationError("Nessuna versione in vigore da rimodulare.")
     lifecycle.rimodula(user=request.user, piano=vf, motivazione=dati.motivazione)
     return _cycle_out(request, c)
+
+
+@router.post("/enti/{ente}/cicli/{anno}/scorrimento", response={201: ScorrimentoOut, **ERRORS}, tags=["ciclo"])
+def scorrimento(request, ente: str, anno: int):
+    """The yearly update: the next year's cycle with a draft of the plan moved one year on,
+    prepared from this cycle's version in force (to complete, then adopt at ``…/adozioni``)."""
+    _e, c = _cycle(request, ente, anno)
+    new, notes = lifecycle.scorrimento(user=request.user, ciclo=c)
+    return Status(201, {"ciclo": _cycle_out(request, new.ciclo), "anni": new.anni, "avvisi": notes})
 
 
 @router.get("/enti/{ente}/cicli/{anno}/commenti", response={200: list[CommentoOut], **ERRORS}, tags=["ciclo"])

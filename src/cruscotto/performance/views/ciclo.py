@@ -37,6 +37,7 @@ from ..forms import (
     RegistroFiltriForm,
     RevocaForm,
     RimodulazioneForm,
+    ScorrimentoForm,
     SpostamentoForm,
     errors_of,
 )
@@ -69,15 +70,26 @@ def _render(request, ente, anno, piano, errors: list[str] | None = None):
         "neutralizzazioni": m.Neutralizzazione.objects.filter(ente=ente, anno=anno).select_related("decisa_da"),
         "livelli": m.Neutralizzazione.Livello.choices,
         "post": request.POST if errors else {},
+        # The yearly update (scorrimento): the next year's cycle, or what preparing it makes.
+        "next_cycle": m.Ciclo.objects.filter(ente=ente, anno__gt=cycle.anno)
+        .exclude(versioni=None)
+        .order_by("anno")
+        .first(),
+        "next_year": cycle.anno + 1,
+        "next_from": min(piano.anni) + 1 if piano.anni else cycle.anno + 1,
+        "next_to": max(piano.anni) + 1 if piano.anni else cycle.anno + 1,
     }
     return render(request, "performance/ciclo.html", ctx, status=422 if errors else 200)
 
 
-def _action(form_class: type[forms.Form], act, closes=None):
+def _action(form_class: type[forms.Form], act, closes=None, any_year=False):
     """A POST action of the cycle page: its form checks the request, ``act(request, ente, anno,
     piano, cycle, data)`` calls the service and returns the message; a refusal is shown on the page.
     ``closes(cycle, data)``: the periods the action closes; then it asks for a confirmation first,
-    listing what it closes (ciclo.riepilogo_chiusura), and acts on the confirmed POST."""
+    listing what it closes (ciclo.riepilogo_chiusura), and acts on the confirmed POST.
+    A step of the cycle is taken on its own year's page; on the page of a later year of the
+    plan (which has no cycle of its own yet) only ``any_year`` actions are.
+    """
 
     @with_plan
     @require_POST
@@ -86,6 +98,9 @@ def _action(form_class: type[forms.Form], act, closes=None):
         if not form.is_valid():
             return _render(request, ente, anno, piano, errors_of(form))
         cycle = m.Ciclo.objects.select_related("ente").get(pk=piano.ciclo_id)
+        if cycle.anno != anno and not any_year:
+            msg = _("Il %(a)s non ha un ciclo suo: questo passo del ciclo %(c)s si compie dalla pagina del %(c)s.")
+            return _render(request, ente, anno, piano, [msg % {"a": anno, "c": cycle.anno}])
         periods = closes(cycle, form.cleaned_data) if closes else []
         if periods and not form.cleaned_data.get("conferma"):
             if not permissions.can_edit_plan(request.user, ente):
@@ -120,6 +135,17 @@ def _rimodula(request, ente, anno, piano, cycle, data) -> str:
         user=request.user, piano=lifecycle.version_in_force(cycle) or piano, motivazione=data["motivazione"]
     )
     return _("Rimodulazione avviata: la versione %(v)s è una bozza da modificare e poi adottare.") % {"v": new.versione}
+
+
+def _scorrimento(request, ente, anno, piano, cycle, data) -> str:
+    new, notes = lifecycle.scorrimento(user=request.user, ciclo=cycle)
+    for note in notes:
+        messages.warning(request, note)
+    return _("Bozza del piano %(da)s-%(a)s preparata nel ciclo %(c)s: la si completi e la si adotti.") % {
+        "da": min(new.anni),
+        "a": max(new.anni),
+        "c": new.ciclo.anno,
+    }
 
 
 def _elimina_bozza(request, ente, anno, piano, cycle, data) -> str:
@@ -170,11 +196,12 @@ ciclo_sposta = _action(
 )
 ciclo_rimodula = _action(RimodulazioneForm, _rimodula)
 ciclo_elimina_bozza = _action(BozzaForm, _elimina_bozza)
-ciclo_chiudi_periodo = _action(PeriodoForm, _chiudi_periodo, closes=lambda cycle, d: [d["periodo"]])
-ciclo_commenta = _action(CommentoForm, _commenta)
+ciclo_scorrimento = _action(ScorrimentoForm, _scorrimento, any_year=True)
+ciclo_chiudi_periodo = _action(PeriodoForm, _chiudi_periodo, closes=lambda cycle, d: [d["periodo"]], any_year=True)
+ciclo_commenta = _action(CommentoForm, _commenta, any_year=True)
 ciclo_approva = _action(ApprovazioneForm, _approva)
-ciclo_neutralizza = _action(NeutralizzazioneForm, _neutralizza)
-ciclo_revoca = _action(RevocaForm, _revoca)
+ciclo_neutralizza = _action(NeutralizzazioneForm, _neutralizza, any_year=True)
+ciclo_revoca = _action(RevocaForm, _revoca, any_year=True)
 
 
 @with_plan
@@ -192,7 +219,12 @@ def relazione_approvata(request, ente, anno, piano, fmt: str):
 @with_plan
 def versioni_diff(request, ente, anno, piano, a: int, b: int):
 
-    va = get_object_or_404(m.Piano, ciclo_id=piano.ciclo_id, versione=a)
+    # ?ciclo_a=<year>: version ``a`` is of an earlier cycle (the plan a yearly update came from).
+    ciclo_a = request.GET.get("ciclo_a", "")
+    if ciclo_a.isdigit() and len(ciclo_a) == 4:
+        va = get_object_or_404(m.Piano, ciclo__ente=ente, ciclo__anno=int(ciclo_a), versione=a)
+    else:
+        va = get_object_or_404(m.Piano, ciclo_id=piano.ciclo_id, versione=a)
     vb = get_object_or_404(m.Piano, ciclo_id=piano.ciclo_id, versione=b)
     changes = diff_plans(selectors.plan_for(va), selectors.plan_for(vb))
     if request.GET.get("formato") == "csv":
