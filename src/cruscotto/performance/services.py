@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cruscotto.engine.entry import EntryError, check_kind, expected, implausible, read_entry
@@ -233,6 +234,12 @@ def piano_import(
     return db
 
 
+MSG_BLOCCATO = gettext_lazy(
+    "I risultati del %(anno)s sono validati dall'OIV: i valori sono bloccati. "
+    "Per cambiarli l'OIV riapre l'anno indicandone il motivo."
+)
+
+
 def anno_bloccato(ente_id: int, *anni: int) -> None:
     """Refuse a change to the values of a year the OIV has validated: its values, base measures and
     event dates are locked until the OIV reopens the year with a reason (ciclo.sposta, docs/governance.md)."""
@@ -244,14 +251,7 @@ def anno_bloccato(ente_id: int, *anni: int) -> None:
         .first()
     )
     if anno is not None:
-        raise ValidationError(
-            _(
-                "I risultati del %(anno)s sono validati dall'OIV: i valori sono bloccati. "
-                "Per cambiarli l'OIV riapre l'anno indicandone il motivo."
-            )
-            % {"anno": anno},
-            code="bloccato",
-        )
+        raise ValidationError(str(MSG_BLOCCATO) % {"anno": anno}, code="bloccato")
 
 
 class Conflitto(ValidationError):

@@ -192,7 +192,12 @@ ciclo_adotta = _action(AdozioneForm, _adotta)
 ciclo_sposta = _action(
     SpostamentoForm,
     _sposta,
-    closes=lambda cycle, d: list(lifecycle.PERIODS) if d["verso"] == m.Ciclo.Stato.CHIUSO else [],
+    # Closing the consuntivo asks first; reopening a validated year closes nothing new.
+    closes=lambda cycle, d: (
+        list(lifecycle.PERIODS)
+        if d["verso"] == m.Ciclo.Stato.CHIUSO and cycle.stato == m.Ciclo.Stato.MONITORAGGIO
+        else []
+    ),
 )
 ciclo_rimodula = _action(RimodulazioneForm, _rimodula)
 ciclo_elimina_bozza = _action(BozzaForm, _elimina_bozza)

@@ -55,7 +55,8 @@ def monitoraggio(request, ente, anno, piano):
 
     def context():
         rows, result = _monitoring_rows(request, piano, anno, periodo)
-        return {"rows": rows, "result": result, "periodo": periodo}
+        # A validated year is locked (services.anno_bloccato): the page says so and offers no edit.
+        return {"rows": rows, "result": result, "periodo": periodo, "bloccato": selectors.validated(piano, anno)}
 
     return _page(request, "monitoraggio", context, vary=(periodo,))
 
@@ -74,6 +75,10 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
         raise PermissionDenied(_("Non può inserire valori per questo indicatore."))
     error = None
     editing = request.GET.get("modifica") == "1"
+    bloccato = selectors.validated(piano, anno)
+    if bloccato and request.method == "GET" and editing:
+        # The form would only be refused: the lock is said in its place.
+        editing, error = False, str(services.MSG_BLOCCATO) % {"anno": anno}
     ind = selectors.plan_for(piano).indicatore(codice)
     target = ind.target.get(anno) if ind is not None else None
     # A target with several measures takes one value each (CODICE#k, fields valore_k), saved together.
@@ -133,6 +138,7 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
         "formula": bool(ind and ind.formula) and not periodo,
         "oob": request.method == "POST" and not error,
         "chiuso": m.PeriodoChiuso.objects.filter(ente=ente, anno=anno, periodo=periodo).exists(),
+        "bloccato": bloccato,
     }
     status = status if status != 200 else (422 if error else 200)
     if not request.htmx:
@@ -141,6 +147,6 @@ def monitoraggio_riga(request, ente, anno, piano, codice: str):
             return redirect(
                 f"{reverse('monitoraggio', kwargs={'ente': ente.codice, 'anno': anno})}?periodo={periodo}#riga-{slugify(codice)}"
             )
-        ctx["editing"] = True
+        ctx["editing"] = not bloccato
         return render(request, "performance/monitoraggio_riga.html", ctx, status=status)
     return render(request, "performance/_riga_monitoraggio.html", ctx, status=status)
