@@ -225,6 +225,41 @@ def test_the_demo_cycle_through_the_api(db):
         content_type="application/json",
     )
     assert bad.status_code == 422
+    # withdrawn with its reason, then decided again: the withdrawal stays on record
+    first = r.json()["id"]
+    assert (
+        oiv.post(
+            f"{base}/neutralizzazioni/{first}/revoca", data=json.dumps({"motivo": "x"}), content_type="application/json"
+        ).status_code
+        == 403
+    )
+    w = c.post(
+        f"{base}/neutralizzazioni/{first}/revoca",
+        data=json.dumps({"motivo": "Decisione ritirata"}),
+        content_type="application/json",
+    )
+    assert w.status_code == 200 and w.json()["revocata"] is True
+    again = c.post(
+        f"{base}/neutralizzazioni/{first}/revoca",
+        data=json.dumps({"motivo": "Di nuovo"}),
+        content_type="application/json",
+    )
+    assert again.status_code == 404
+    assert m.Registro.objects.filter(azione="neutralizzazione.revoca", motivo="Decisione ritirata").exists()
+    r = c.post(
+        f"{base}/neutralizzazioni",
+        data=json.dumps(
+            {
+                "livello": "indicatore",
+                "codice": "I.3.1-3",
+                "atto": "Delibera n. 41",
+                "atto_data": "2021-05-12",
+                "motivo": "Servizio sospeso",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert r.status_code == 201
     refused = oiv.post(
         f"{base}/transizioni", data=json.dumps({"verso": "validato_oiv", "nota": ""}), content_type="application/json"
     )

@@ -515,6 +515,23 @@ def test_an_amministratore_manages_the_entes_structures_users_and_roles(as_user,
     r = admin.post(url, {"azione": "ruolo", "username": "di-prato", "ruolo": "oiv", "strutture": ""})
     assert r.status_code == 422 and not m.Ruolo.objects.filter(utente=stranger, ente=ente).exists()
     assert admin.get("/CCIAA-PO/amministrazione/").status_code == 403
+    # Deactivated: it can no longer sign in, its roles and past stay; then active again.
+    r = admin.post(url, {"azione": "attivo", "username": "rossi"})
+    assert r.status_code == 302 and not django_user_model.objects.get(username="rossi").is_active
+    assert "disattivato" in admin.get(url).content.decode()
+    login = {"username": "rossi", "password": "una-password-lunga-2026"}
+    assert Client().post("/accounts/login/", login).status_code == 200  # the form again: refused
+    record = m.Registro.objects.filter(azione="utente.modifica", oggetto="rossi").latest("pk")
+    assert record.utente == "amm-pt" and record.dopo == {"is_active": False}
+    assert admin.post(url, {"azione": "attivo", "username": "rossi", "attivo": "1"}).status_code == 302
+    assert Client().post("/accounts/login/", login).status_code == 302
+    # not the own account, not another ente's, not one that also works for another ente
+    assert admin.post(url, {"azione": "attivo", "username": "amm-pt"}).status_code == 422
+    assert admin.post(url, {"azione": "attivo", "username": "di-prato"}).status_code == 422
+    m.Ruolo.objects.create(utente=django_user_model.objects.get(username="rossi"), ente=other, tipo="consultazione")
+    r = admin.post(url, {"azione": "attivo", "username": "rossi"})
+    assert r.status_code == 422 and "anche in altri enti" in r.content.decode()
+    assert django_user_model.objects.get(username="rossi").is_active and stranger.is_active
     r = admin.post(url, {"azione": "togli", "ruolo": role.pk})
     assert r.status_code == 302 and not m.Ruolo.objects.filter(pk=role.pk).exists()
     # A new ente is the installation superuser's.

@@ -165,6 +165,10 @@ class NeutralizzazioneIn(Schema):
     motivo: str = Field(..., max_length=4000)
 
 
+class RevocaIn(Schema):
+    motivo: str = Field(..., max_length=4000)
+
+
 class NeutralizzazioneOut(Schema):
     id: int
     anno: int

@@ -125,3 +125,24 @@ def ruolo_togli(*, user, ente: m.Ente, ruolo_id: int) -> None:
     if r.utente_id == user.pk and r.tipo == m.Ruolo.Tipo.AMMINISTRATORE:
         raise ValidationError(_("Non può togliere a se stesso il ruolo di amministratore."))
     r.delete()
+
+
+@transaction.atomic
+def utente_attiva(*, user, ente: m.Ente, username: str, attivo: bool) -> None:
+    """Deactivate an account (it can no longer sign in; its past stays on record) or activate it
+    again. An ente's amministratore does so only for an account whose roles are all in this
+    ente: one that works for another ente too is the installation's superuser's to deactivate."""
+    _must_manage(user, ente)
+    mine = m.Ruolo.objects.filter(ente=ente, utente__username=username).select_related("utente").first()
+    if mine is None:
+        raise ValidationError(_("%(u)s non ha ruoli in questo ente.") % {"u": username})
+    account = mine.utente
+    if account.pk == user.pk:
+        raise ValidationError(_("Non può disattivare il proprio account."))
+    if not user.is_superuser and m.Ruolo.objects.filter(utente=account).exclude(ente=ente).exists():
+        raise ValidationError(
+            _("%(u)s ha ruoli anche in altri enti: lo disattiva l'amministratore dell'installazione.") % {"u": username}
+        )
+    if account.is_active != attivo:
+        account.is_active = attivo
+        account.save(update_fields=["is_active"])  # recorded by the audit's listener (utente.modifica)

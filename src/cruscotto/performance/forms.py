@@ -98,6 +98,11 @@ class RuoloTogliForm(forms.Form):
     ruolo = forms.IntegerField(min_value=1)
 
 
+class UtenteAttivoForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    attivo = forms.BooleanField(required=False)
+
+
 class SpostamentoForm(forms.Form):
     verso = forms.ChoiceField(choices=m.Ciclo.Stato.choices)
     nota = forms.CharField(required=False, max_length=4000)

@@ -20,6 +20,7 @@ from ..schemas import (
     CommentoOut,
     NeutralizzazioneIn,
     NeutralizzazioneOut,
+    RevocaIn,
     RimodulazioneIn,
     ScorrimentoOut,
     TransizioneIn,
@@ -146,3 +147,19 @@ def neutralizzazione(request, ente: str, anno: int, dati: NeutralizzazioneIn):
     piano = lifecycle.version_in_force(c) or c.versioni.order_by("-versione").first()
     n = services.neutralizza(user=request.user, piano=piano, anno=anno, **dati.dict())
     return Status(201, _neutralizzazione_out(n))
+
+
+@router.post(
+    "/enti/{ente}/cicli/{anno}/neutralizzazioni/{id}/revoca",
+    response={200: NeutralizzazioneOut, **ERRORS},
+    tags=["ciclo"],
+)
+def neutralizzazione_revoca(request, ente: str, anno: int, id: int, dati: RevocaIn):
+    """Withdraw a recorded neutralisation, with the reason: the indicator or objective is scored again."""
+    e, _c = _cycle(request, ente, anno)
+    n = m.Neutralizzazione.objects.filter(pk=id, ente=e, anno=anno, revocata_il=None).first()
+    if n is None:
+        raise Http404(f"Nessuna neutralizzazione {id} in vigore nel {anno}.")
+    services.neutralizzazione_revoca(user=request.user, neutralizzazione=n, motivo=dati.motivo)
+    n.refresh_from_db()
+    return _neutralizzazione_out(n)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from .. import amministrazione as admin
 from .. import models as m
 from .. import permissions
-from ..forms import EnteForm, RuoloForm, RuoloTogliForm, StrutturaForm, UtenteForm, errors_of
+from ..forms import EnteForm, RuoloForm, RuoloTogliForm, StrutturaForm, UtenteAttivoForm, UtenteForm, errors_of
 
 
 def _codes(text: str) -> list[str]:
@@ -45,6 +45,11 @@ ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., object], object]] = {
         RuoloTogliForm,
         lambda r, e, d: admin.ruolo_togli(user=r.user, ente=e, ruolo_id=d["ruolo"]),
         gettext_lazy("Ruolo tolto."),
+    ),
+    "attivo": (
+        UtenteAttivoForm,
+        lambda r, e, d: admin.utente_attiva(user=r.user, ente=e, **d),
+        gettext_lazy("Account aggiornato."),
     ),
 }
 
