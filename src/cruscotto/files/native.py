@@ -48,6 +48,7 @@ from ..engine.model import (
 )
 from ..engine.numbers import format_value, parse_date, parse_number, parse_value, parse_weight
 from ..engine.targets import Target, event_aliases, parse_target
+from .limits import TooComplex, load_json, load_yaml
 
 FORMAT = "cruscotto/piano@1"
 # Indicator keys written only when set (the application keeps them together, performance.models.Indicatore.extra).
@@ -641,8 +642,10 @@ def read_data(path: str | Path) -> Any:
         ) from None
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
+            return load_json(text)
+        return load_yaml(text)
+    except TooComplex as exc:
+        raise PlanError([Problem("limiti", str(exc), str(path))], str(path)) from None
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = (

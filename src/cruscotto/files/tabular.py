@@ -38,6 +38,7 @@ from ..engine.model import (
 )
 from ..engine.numbers import fold, format_value
 from ..engine.scoring import Consuntivo, Valori
+from .limits import TooComplex, load_yaml
 from .native import indicatore_to_data, plan_from_data, plan_to_data
 from .tables import Table, cell_text, match_headers, read_sheet_pairs, read_table, write_csv
 
@@ -293,7 +294,9 @@ def _plan_sheet(path: Path) -> dict[str, Any] | None:
     data: dict[str, Any] = {}
     for key, parts in chunks.items():
         try:
-            data[key] = yaml.safe_load("".join(parts))
+            data[key] = load_yaml("".join(parts))
+        except TooComplex as exc:
+            raise ParseError(f"foglio {PLAN_SHEET}: {exc}", value=key, where=str(path)) from None
         except yaml.YAMLError as exc:
             raise ParseError(
                 f"foglio {PLAN_SHEET}: valore YAML non valido ({exc.__class__.__name__})", value=key, where=str(path)
