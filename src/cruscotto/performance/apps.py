@@ -7,6 +7,11 @@ class PerformanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import audit
+        from django.db.models.signals import pre_save
+
+        from . import audit, limiti
 
         audit.connect()
+        # Every text of every row fits its column and holds no NUL, on both databases (limiti.py).
+        for model in self.get_models():
+            pre_save.connect(limiti.on_pre_save, sender=model, dispatch_uid=f"limiti-{model._meta.label}")

@@ -22,8 +22,8 @@ from cruscotto.engine.numbers import Value, format_value
 from cruscotto.engine.scoring import Valori
 from cruscotto.files.native import INDICATOR_EXTRA, NODE_EXTRA, indicatore_to_data, plan_to_data
 
+from . import limiti, permissions, selectors
 from . import models as m
-from . import permissions, selectors
 from .audit import registra
 from .revisioni import bump, move_values, valori_cambiati
 
@@ -47,6 +47,9 @@ def piano_import(
     """
     if user is not None and not permissions.can_edit_plan(user, None):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può importare un piano."))
+    too_long = limiti.plan_problems(piano)
+    if too_long:  # bulk_create skips the pre_save check: the whole plan is checked first
+        raise ValidationError([p["message"] for p in too_long[:20]])
     ente, _created = m.Ente.objects.get_or_create(codice=piano.ente.codice, defaults={"nome": piano.ente.nome})
     ciclo, _c = m.Ciclo.objects.get_or_create(ente=ente, anno=min(piano.anni))
     ciclo = m.Ciclo.objects.select_for_update().get(pk=ciclo.pk)

@@ -15,7 +15,7 @@ from cruscotto.engine.errors import PlanError
 from cruscotto.engine.validation import validate_plan
 from cruscotto.files import LoadedPlan, load_plan
 
-from . import permissions, services
+from . import limiti, permissions, services
 
 UPLOAD_LIMIT = 10 * 1024 * 1024  # 10 MiB: far above a real plan (the demo XLSX is 40 KB)
 UPLOAD_TYPES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
@@ -49,6 +49,8 @@ def preview_plan(path: Path, ente) -> tuple[LoadedPlan | None, list[dict], list[
         return None, [p.as_dict() for p in exc.problems], []
     problems = loaded.locate(validate_plan(loaded.piano))
     errors = [p.as_dict() for p in problems if p.severity == "error"]
+    # Texts that would not fit their columns (or hold a NUL): refused here, not half-imported.
+    errors += limiti.plan_problems(loaded.piano)
     # The file's actual values, each of its indicator's kind (a date on a numeric one is refused).
     for wrong in check_actuals(loaded.piano, loaded.valori.consuntivi):
         where = wrong.where or ""
