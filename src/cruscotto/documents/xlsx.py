@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..engine.model import Piano
 from ..engine.rollup import RisultatoPiano
+from ..files.tabular import sheet_title
 from .formatting import status
 
 PERCENT = "0.00%"
@@ -50,10 +51,9 @@ def render_results_xlsx(
     headers = (*HEADERS[:7], f"Target {result.anno}", f"Consuntivo {label}", *HEADERS[7:])
     used: set[str] = {"sintesi"}
     for p in piano.prospettive:
-        title = f"{p.codice} {p.nome}"[:31].replace("/", "-")
-        while title.lower() in used:
-            title = title[:29] + "_"
-        used.add(title.lower())
+        # Excel's rules for a sheet's name (no []:*?/\, 31 characters, unique): a perspective
+        # named with a colon once made the whole export fail.
+        title = sheet_title(f"{p.codice} {p.nome}", used)
         _perspective_sheet(wb.create_sheet(title), p, by_code, headers)
     wb.save(out)
     return out

@@ -756,7 +756,7 @@ def write_csv_plan(piano: Piano, path: str | Path, valori: Valori | None = None,
     write_csv(path, headers, rows, delimiter=delimiter)
 
 
-def _sheet_title(text: str, used: set[str]) -> str:
+def sheet_title(text: str, used: set[str]) -> str:
     """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique."""
     base = re.sub(r"[\[\]:*?/\\]", "-", text)[:31].strip() or "Foglio"
     title, n = base, 2
@@ -792,7 +792,7 @@ def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None
     if not by_perspective:
         by_perspective[MAIN_SHEET] = []
     for persp, prow in by_perspective.items():
-        ws = wb.create_sheet(_sheet_title(persp, used))
+        ws = wb.create_sheet(sheet_title(persp, used))
         ws.append(headers)
         for r in prow:
             ws.append(r)
@@ -822,6 +822,11 @@ def write_xlsx_plan(piano: Piano, path: str | Path, valori: Valori | None = None
         text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000)
         for start in range(0, len(text), CELL_LIMIT):
             ps.append([key, text[start : start + CELL_LIMIT]])
+    for row in ps.iter_rows():
+        for c in row:
+            # Text, always: a chunk (or a vision) starting with "=" would be a live formula.
+            if isinstance(c.value, str):
+                c.data_type = "s"
     ps.column_dimensions["A"].width = 24
     ps.column_dimensions["B"].width = 120
     wb.save(path)
