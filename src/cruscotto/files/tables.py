@@ -57,8 +57,22 @@ def read_csv(path: str | Path) -> Table:
         raise ParseError(
             f"il file non è in UTF-8 (byte {exc.start}); salvarlo come «CSV UTF-8»", where=str(path)
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    rows = list(reader)
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        # A cell beyond the csv module's limit (131,072 characters: Excel itself holds 32,767)
+        # or a broken quote: the row and, when it can be told, the column.
+        line = text.splitlines()[reader.line_num - 1] if 0 < reader.line_num <= len(text.splitlines()) else ""
+        cells = line.split(delimiter)
+        wide = next((k for k, c in enumerate(cells, start=1) if len(c) > csv.field_size_limit()), None)
+        col = f", colonna {wide}" if wide else ""
+        raise ParseError(
+            f"riga {reader.line_num}{col}: cella non leggibile ({exc}); una cella contiene al più "
+            f"{csv.field_size_limit():_} caratteri".replace("_", "."),
+            where=str(path),
+        ) from None
     if not rows:
         raise ParseError("il file è vuoto: manca la riga di intestazione", where=str(path))
     headers = [unneutralise(h.strip()) for h in rows[0]]
