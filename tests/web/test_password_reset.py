@@ -49,3 +49,25 @@ def test_no_link_for_a_deactivated_account(db, django_user_model, settings):
     django_user_model.objects.create_user("bianchi", "bianchi@example.org", "una-password-lunga-1", is_active=False)
     r = Client().post("/accounts/password_reset/", {"email": "bianchi@example.org"})
     assert r.status_code == 302 and mail.outbox == []
+
+
+def test_no_reset_where_no_mail_reaches_people(db, django_user_model, settings):
+    """Outside the demo, the console backend delivers nothing: no link, and the pages are 404."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.DEMO = False
+    c = Client()
+    assert "password_reset" not in c.get("/accounts/login/").content.decode()
+    assert c.get("/accounts/password_reset/").status_code == 404
+    assert c.post("/accounts/password_reset/", {"email": "x@example.org"}).status_code == 404
+    assert c.get("/accounts/password_reset/done/").status_code == 404
+    settings.DEMO = True  # the demo shows the message in the terminal of `make run`
+    assert c.get("/accounts/password_reset/").status_code == 200
+
+
+def test_a_message_that_does_not_leave_is_said(db, django_user_model, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    django_user_model.objects.create_user("neri", "neri@example.org", "una-password-lunga-1")
+    r = Client().post("/accounts/password_reset/", {"email": "neri@example.org"})
+    assert r.status_code == 503
+    assert "non è partito" in r.content.decode()

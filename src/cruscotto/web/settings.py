@@ -44,6 +44,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("CRUSCOTTO_DEBUG", False)
 DEMO = env_bool("CRUSCOTTO_DEMO", False)
+# Debug pages never show a credential, in any mode (web/reporting.py); they exist only with
+# CRUSCOTTO_DEBUG, never because of CRUSCOTTO_DEMO alone.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cruscotto.web.reporting.Filter"
 
 
 def _secret_key() -> str:

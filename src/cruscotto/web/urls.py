@@ -4,9 +4,26 @@ from django.urls import include, path
 
 from cruscotto.api.v1 import api as api_v1
 
+from .accounts import LoginView, PasswordResetView, offered
+
 urlpatterns = [
     path("api/v1/", api_v1.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    # Password reset: offered only where mail reaches people, and a failed send is said (accounts.py).
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        offered(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        offered(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/", offered(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,83 @@
+"""Password reset by e-mail, offered only where an e-mail can reach the person.
+
+Django's reset sends its message and, if sending fails, only logs it: the person waits for a
+message that never comes. Here the failure is said on the page. And where no mail is set up
+(the console backend, outside the demo, writes messages to a log nobody reads as mail), the
+reset is not offered at all: the login page has no link and the reset pages answer 404.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.http import Http404
+from django.template import loader
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("cruscotto.accessi")
+
+# Backends that deliver nothing to a person (docs/configuration.md, CRUSCOTTO_EMAIL_BACKEND).
+UNDELIVERED = ("django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.dummy.EmailBackend")
+
+
+def reset_offered() -> bool:
+    """Is password reset by e-mail offered? With a backend that delivers mail, or in the demo,
+    where the console backend shows the message in the terminal of `make run`."""
+    return settings.EMAIL_BACKEND not in UNDELIVERED or bool(settings.DEMO)
+
+
+class ResetForm(PasswordResetForm):
+    failed = False
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        try:
+            EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
+        except Exception:  # any backend's failure: said to the person, and logged with its cause
+            log.exception("messaggio di reimpostazione della password non inviato (utente %s)", context["user"].pk)
+            self.failed = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not reset_offered():
+            raise Http404(_("La reimpostazione della password per e-mail non è attiva."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.failed:
+            form.add_error(
+                None,
+                _(
+                    "Il messaggio con il collegamento non è partito: riprovi più tardi o si rivolga "
+                    "all'amministratore di cruscotto."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=503)
+        return response
+
+
+def offered(view):
+    """The other reset pages (done, confirm, complete) answer only where the reset is offered."""
+
+    def wrapped(request, *args, **kwargs):
+        if not reset_offered():
+            raise Http404(_("La reimpostazione della password per e-mail non è attiva."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "reset_offered": reset_offered()}
