@@ -173,6 +173,23 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    """The 500 page, with no detail; under /api/ a problem+json like every other API error, 503
+    when the database cannot be reached (Django calls this while handling the exception)."""
+    import json
+    import sys
+
+    from django.db import DatabaseError
+
+    down = isinstance(sys.exc_info()[1], DatabaseError)
+    if request.path.startswith("/api/"):
+        status = 503 if down else 500
+        body = {
+            "type": "about:blank",
+            "title": "Servizio non disponibile" if down else "Errore del server",
+            "status": status,
+            "detail": "La base dati non risponde: riprovare più tardi." if down else "Errore imprevisto, registrato.",
+        }
+        return HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
     return render(request, "500.html", {}, status=500)
 
 
