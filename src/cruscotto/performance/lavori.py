@@ -529,12 +529,32 @@ WORK = {
 
 
 def pulizia(*, giorni: int = 1) -> int:
-    """Delete finished jobs older than ``giorni`` days, their files with them."""
-    old = m.Lavoro.objects.filter(stato__in=(S.PRONTO, S.ERRORE), creato__lt=timezone.now() - timedelta(days=giorni))
+    """Delete finished jobs older than ``giorni`` days, their files with them: documents fetched
+    or not, and previews of plans never confirmed (an ``anteprima`` stays *pronto* until then).
+    Then whatever an interrupted upload left in the upload folder (a process killed with SIGKILL
+    cannot remove its own files: Django's partial uploads go there, FILE_UPLOAD_TEMP_DIR)."""
+    import shutil
+
+    from django.conf import settings
+
+    limit = timezone.now() - timedelta(days=giorni)
+    old = m.Lavoro.objects.filter(stato__in=(S.PRONTO, S.ERRORE), creato__lt=limit)
     n = 0
     for job in old:
         if job.file:
             job.file.delete(save=False)
         job.delete()
         n += 1
+    folders = {settings.VAR_DIR / "uploads", Path(settings.FILE_UPLOAD_TEMP_DIR)}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            if entry.resolve() in {f.resolve() for f in folders} or entry.stat().st_mtime >= limit.timestamp():
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            n += 1
     return n

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -108,8 +108,15 @@ def saved_uploads(request, field: str, folder: Path) -> tuple[list[Path], list[d
         if upload.size > UPLOAD_LIMIT:
             errors.append({"where": name, "message": _("File troppo grande (massimo 10 MB).")})
             continue
-        target = folder / slugify(Path(name).stem).replace("_", "-")
-        target = target.with_suffix(suffix)
+        # A name of the user's, made safe: "!!!.csv" or "....csv" slugify to nothing and once wrote
+        # next to the folder, not in it; two files of the same name no longer overwrite each other.
+        stem = slugify(Path(name).stem).replace("_", "-") or "file"
+        target = folder / f"{stem}{suffix}"
+        n = 2
+        while target.exists():
+            target, n = folder / f"{stem}-{n}{suffix}", n + 1
+        if target.resolve().parent != folder.resolve():
+            raise SuspiciousFileOperation(f"nome di file non ammesso: {name!r}")
         with open(target, "wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)

@@ -41,6 +41,10 @@ def env_bool(name: str, default: bool) -> bool:
 
 VAR_DIR = Path(env.str("CRUSCOTTO_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Uploads larger than Django keeps in memory are written here while they arrive, not in the
+# system's /tmp: what a killed process leaves is found and removed by `accoda pulizia`.
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads" / "in-arrivo")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("CRUSCOTTO_DEBUG", False)
 DEMO = env_bool("CRUSCOTTO_DEMO", False)
