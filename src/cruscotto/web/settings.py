@@ -44,6 +44,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # Uploads larger than Django keeps in memory are written here while they arrive, not in the
 # system's /tmp: what a killed process leaves is found and removed by `accoda pulizia`.
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads" / "in-arrivo")
+# The largest request read at all: one 10 MB plan file and its form (web/dimensione.py).
+CRUSCOTTO_MAX_REQUEST_BYTES = env.int("CRUSCOTTO_MAX_REQUEST_BYTES", default=11 * 1024 * 1024)
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("CRUSCOTTO_DEBUG", False)
@@ -96,7 +98,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cruscotto.web.middleware.ItalianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Before CSRF, whose check reads the form: a NUL is refused wherever it is (web/nul.py).
+    # Before CSRF, whose check reads the form: a request larger than any upload is refused
+    # unread (web/dimensione.py), a NUL wherever it is (web/nul.py).
+    "cruscotto.web.dimensione.RequestSizeMiddleware",
     "cruscotto.web.nul.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
