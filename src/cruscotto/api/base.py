@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, django_auth
@@ -19,6 +19,7 @@ from cruscotto.performance import ciclo as lifecycle
 from cruscotto.performance import models as m
 from cruscotto.performance import permissions, selectors, services
 
+from .limiti import TokenRateThrottle
 from .schemas import (
     Problem,
 )
@@ -66,6 +67,7 @@ api = API(
     ),
     auth=[Token(), django_auth],
     urls_namespace="api-v1",
+    throttle=[TokenRateThrottle()],  # per token: api/limiti.py
 )
 
 
@@ -142,7 +144,10 @@ def _http(request, exc):
     if exc.status_code == 400:
         # django-ninja's only 400: a body that is not JSON (or not UTF-8).
         return problem(request, 400, "Richiesta illeggibile", f"Il corpo della richiesta non è JSON valido ({exc}).")
-    return problem(request, exc.status_code, str(exc))
+    resp = problem(request, exc.status_code, str(exc))
+    if isinstance(exc, Throttled) and exc.wait:
+        resp["Retry-After"] = str(max(1, int(exc.wait)))
+    return resp
 
 
 def _single_query_values(view):

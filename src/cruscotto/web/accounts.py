@@ -81,3 +81,51 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "reset_offered": reset_offered()}
+
+
+# Failed logins per address, across usernames: django-axes locks a username *and* address pair;
+# many usernames tried from one address (password spraying) are counted here, in the default
+# cache, for the same cool-off time as axes.
+def _address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "?"
+
+
+def _key(request) -> str:
+    return f"accesso-fallito:{_address(request)}"
+
+
+def failures_from(request) -> int:
+    from django.core.cache import cache
+
+    return int(cache.get(_key(request), 0))
+
+
+def on_login_failed(sender, credentials=None, request=None, **kwargs) -> None:
+    if request is None:
+        return
+    from django.core.cache import cache
+
+    timeout = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    if not cache.add(_key(request), 1, timeout):
+        try:
+            cache.incr(_key(request))
+        except ValueError:
+            cache.set(_key(request), 1, timeout)
+    if failures_from(request) == settings.CRUSCOTTO_LOGIN_FAILURES_PER_ADDRESS:
+        log.warning("accessi sospesi per l'indirizzo %s: troppi tentativi falliti", _address(request))
+
+
+class SprayGuard:
+    """A login POST from an address past its limit is refused (429) before the password is checked."""
+
+    def __init__(self, view):
+        self.view = view
+
+    def __call__(self, request, *args, **kwargs):
+        if request.method == "POST" and failures_from(request) >= settings.CRUSCOTTO_LOGIN_FAILURES_PER_ADDRESS:
+            from django.shortcuts import render
+
+            ctx = {"failure_limit": settings.CRUSCOTTO_LOGIN_FAILURES_PER_ADDRESS, "per_indirizzo": True}
+            ctx["cooloff_timedelta"] = settings.AXES_COOLOFF_TIME
+            return render(request, "registration/bloccato.html", ctx, status=429)
+        return self.view(request, *args, **kwargs)

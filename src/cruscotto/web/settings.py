@@ -214,6 +214,11 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "cruscotto.web
 AXES_FAILURE_LIMIT = env.int("CRUSCOTTO_LOGIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CRUSCOTTO_LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (many usernames from one address) is counted apart, with its own, higher
+# limit, so that an office behind one address is not locked out by a few typos (web/accounts.py).
+CRUSCOTTO_LOGIN_FAILURES_PER_ADDRESS = env.int("CRUSCOTTO_LOGIN_FAILURES_PER_ADDRESS", default=30)
+# API calls per token (api/limiti.py): "600/m", "10000/h"; empty for none.
+CRUSCOTTO_API_RATE = env.str("CRUSCOTTO_API_RATE", default="600/m")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/bloccato.html"
 AXES_VERBOSE = False

@@ -4,11 +4,11 @@ from django.urls import include, path
 
 from cruscotto.api.v1 import api as api_v1
 
-from .accounts import LoginView, PasswordResetView, offered
+from .accounts import LoginView, PasswordResetView, SprayGuard, offered
 
 urlpatterns = [
     path("api/v1/", api_v1.urls),
-    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/login/", SprayGuard(LoginView.as_view()), name="login"),
     # Password reset: offered only where mail reaches people, and a failed send is said (accounts.py).
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
