@@ -296,3 +296,16 @@ def test_a_neutralised_indicator_or_objective_leaves_the_score_by_its_decision(s
     )
     assert out.nodo("obiettivo_strategico", "A").achievement is None  # its only child is out
     assert out.achievement == pytest.approx(out.nodo("prospettiva", "PI").achievement)
+
+
+def test_a_fund_project_whose_indicators_are_all_neutralised_is_left_out(small_plan_file):
+    """Left out by a recorded decision, even once the year is closed (when missing data counts 0)."""
+    plan = load_plan(small_plan_file).piano
+    project = next(p for p in plan.fondo.progetti if p.codice == "ACCORPAMENTO")
+    decided = {("indicatore", code): "Delibera n. 40 del 10/05/2021: servizio sospeso" for code in project.indicatori}
+    v = actuals({"D2-4": 100.0})
+    r = score_plan(plan, anno=2020, valori=v, chiuso=True, neutralizzati=decided)
+    row = next(p for p in r.fondo.progetti if p["codice"] == "ACCORPAMENTO")
+    assert row["achievement"] is None and "neutralizzati" in row["nota"]
+    assert r.fondo.quota == 100.0  # the other project only
+    assert score_plan(plan, anno=2020, valori=v, chiuso=True).fondo.quota == 50.0  # without the decision

@@ -698,31 +698,17 @@ def score_fondo(
             found.append(r)
             if r.achievement is not None:
                 vals.append(r.achievement)
+        # Left out: every indicator neutralised by a recorded decision, or no data while the
+        # missing-data rule in force leaves it out (an open year).
+        left_out = None
         if found and not vals and all(r.stato is Stato.NEUTRALIZZATO for r in found):
-            # Every indicator of the project left out by a recorded decision: so is the project.
-            rows.append(
-                {
-                    "codice": prog.codice,
-                    "nome": prog.nome,
-                    "indicatori": list(prog.indicatori),
-                    "peso_usato": weight,
-                    "achievement": None,
-                    "nota": "indicatori neutralizzati: progetto escluso",
-                }
-            )
-            continue
-        if not vals and mancanti == "escludi":
+            left_out = "indicatori neutralizzati: progetto escluso"
+        elif not vals and mancanti == "escludi":
             warnings.append(f"fondo, progetto {prog.codice}: nessun dato, escluso finché l'anno è aperto")
-            rows.append(
-                {
-                    "codice": prog.codice,
-                    "nome": prog.nome,
-                    "indicatori": list(prog.indicatori),
-                    "peso_usato": weight,
-                    "achievement": None,
-                    "nota": "nessun indicatore con dati: escluso finché l'anno è aperto (regola dati mancanti)",
-                }
-            )
+            left_out = "nessun indicatore con dati: escluso finché l'anno è aperto (regola dati mancanti)"
+        if left_out:
+            row = {"codice": prog.codice, "nome": prog.nome, "indicatori": list(prog.indicatori)}
+            rows.append({**row, "peso_usato": weight, "achievement": None, "nota": left_out})
             continue
         if vals:
             pa = sum(vals) / len(vals)
