@@ -25,8 +25,17 @@ from . import models as m
 NUL = "\x00"
 
 
-def _text_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+_FIELDS: dict[str, tuple[models.Field, ...]] = {}
+
+
+def _text_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    # Every save asks: the answer is the model's, fixed once the models are loaded.
+    label = model._meta.label
+    if label not in _FIELDS:
+        _FIELDS[label] = tuple(
+            f for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)
+        )
+    return _FIELDS[label]
 
 
 def problems(obj: Any, model: type[models.Model], where: str) -> list[str]:
