@@ -316,7 +316,7 @@ def entity_gauge(
 
     value = pct(achievement)
     parts = [
-        f'<svg role="img" aria-labelledby="g-t g-d" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" '
+        f'<svg role="img" aria-labelledby="g-t g-d" viewBox="0 0 {w} {h}" width="100%" class="grafico-lancetta" '
         'xmlns="http://www.w3.org/2000/svg" '
         'font-family="Titillium Web, sans-serif">',
         f'<title id="g-t">{escape(title)}</title><desc id="g-d">{escape(f"{value} {label}".strip())}</desc>',
@@ -365,8 +365,8 @@ def achievement_bars(
     # A stable id (not hash(): salted per process), unique enough for two charts on one page.
     uid = "b" + hashlib.sha1(repr((title, [r[0] for r in rows])).encode()).hexdigest()[:8]
     parts = [
-        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" '
-        f'style="max-width:{w * 1.25:.0f}px" '
+        # its widest size (max-width) is in cruscotto.css: no style attribute under the CSP
+        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" class="grafico-barre" '
         'xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="12">',
         f'<title id="{uid}-t">{escape(title)}</title>',
     ]

@@ -563,7 +563,25 @@ def backup(
     except (b.BackupError, DatabaseError, OSError) as exc:
         err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    out.print(f"{ente} → {output}: {summary.total} righe, {summary.users} utenti", highlight=False)
+    out.print(summary.line(ente, output), highlight=False)
+
+
+def _anchors(values: list[str] | None) -> dict[int, str]:
+    """``N:IMPRONTA`` pairs (a record's number in the chain and its impronta, noted elsewhere)."""
+    anchors: dict[int, str] = {}
+    for v in values or []:
+        n, sep, h = v.partition(":")
+        h = h.strip().lower()
+        if not sep or not n.strip().isdigit() or len(h) != 64 or any(c not in "0123456789abcdef" for c in h):
+            err.print(
+                f"[red]errore[/red] --ancora «{v}»: atteso NUMERO:IMPRONTA (64 cifre esadecimali)", highlight=False
+            )
+            raise typer.Exit(2)
+        anchors[int(n)] = h
+    return anchors
+
+
+ANCHOR_HELP = "Voce della catena e impronta annotate altrove (un backup, un verbale): NUMERO:IMPRONTA; ripetibile"
 
 
 @app.command()
@@ -572,18 +590,65 @@ def restore(
     come: Annotated[
         str | None, typer.Option("--come", help="Codice dell'ente ripristinato, se diverso da quello del backup")
     ] = None,
+    ancora: Annotated[list[str] | None, typer.Option("--ancora", help=ANCHOR_HELP)] = None,
 ) -> None:
     """Ripristina un ente da un backup, come ente nuovo; tutto o niente (docs/backup.md)."""
     from django.db import DatabaseError
 
+    anchors = _anchors(ancora)
     b = _web_database()
     try:
-        result = b.restore_from_path(file, rename_to=come)
+        result = b.restore_from_path(file, rename_to=come, ancore=anchors)
     except (b.BackupError, DatabaseError) as exc:
         err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     for line in result.lines():
         out.print(line, highlight=False)
+
+
+audit_app = typer.Typer(help="Il registro delle modifiche e la sua catena di impronte.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ente: Annotated[
+        str | None, typer.Option("--ente", help="Codice dell'ente; senza: tutte le catene del database")
+    ] = None,
+    ancora: Annotated[list[str] | None, typer.Option("--ancora", help=ANCHOR_HELP)] = None,
+) -> None:
+    """Verifica la catena del registro: voci alterate, cancellate o spostate (docs/security.md)."""
+    from django.db import DatabaseError
+
+    anchors = _anchors(ancora)
+    if anchors and ente is None:
+        err.print("[red]errore[/red] --ancora vale per la catena di un ente: indicare --ente", highlight=False)
+        raise typer.Exit(2)
+    _web_database()
+    from .performance import catena
+
+    try:
+        codes = [ente] if ente is not None else catena.catene()
+        results = [catena.verifica_ente(c, ancore=anchors) for c in codes]
+    except DatabaseError as exc:
+        err.print(f"[red]errore[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    if ente is not None and results[0].voci == 0:
+        err.print(f"[red]errore[/red] nessuna voce del registro per l'ente «{ente}»", highlight=False)
+        raise typer.Exit(1)
+    for r in results:
+        name = r.ente or "(utenti, senza ente)"
+        if r.integra:
+            out.print(
+                f"[green]integra[/green] {name}: {r.voci} voci, ultima n. {r.ultima}, impronta {r.impronta}",
+                highlight=False,
+            )
+        else:
+            out.print(f"[red]NON INTEGRA[/red] {name}: {r.voci} voci, {len(r.problemi)} problemi", highlight=False)
+            for p in r.problemi:
+                out.print(f"  - {p.testo}", highlight=False)
+    if any(not r.integra for r in results):
+        raise typer.Exit(1)
 
 
 def main() -> None:

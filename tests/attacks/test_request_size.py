@@ -42,3 +42,29 @@ def test_through_the_api_too(piano):
         "/api/v1/enti/CCIAA-PT/piani", 12 * 1024 * 1024, {"HTTP_AUTHORIZATION": f"Bearer {token_for('controllo')}"}
     )
     assert r.status_code == 413 and r["Content-Type"] == "application/problem+json"
+
+
+def _chunked(path: str, headers: dict | None = None):
+    """A body sent in chunks: no Content-Length, so no declared size to refuse it by."""
+    from web.conftest import client_for
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "CONTENT_TYPE": "multipart/form-data; boundary=xyz",
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": _Unread(),
+        **(headers or {}),
+    }
+    return client_for("controllo").request(**environ)
+
+
+def test_a_chunked_upload_is_never_read(piano):
+    """Django reads no more of a body than its Content-Length says, and none without one: an
+    endless chunked upload is not received, and the form says the file is missing."""
+    from web.test_api import token_for
+
+    page = _chunked("/CCIAA-PT/2020/piano/importa/")
+    assert page.status_code in (400, 422) and "file" in page.content.decode().lower()
+    api = _chunked("/api/v1/enti/CCIAA-PT/piani", {"HTTP_AUTHORIZATION": f"Bearer {token_for('controllo')}"})
+    assert api.status_code in (400, 422) and api["Content-Type"] == "application/problem+json"

@@ -62,7 +62,9 @@ def login(browser, live_server, demo):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", "demo")
-        page.click("button[type=submit]")
+        page.click("#contenuto button[type=submit]")  # not the language form's, in the header
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"login as {username} failed"
         page.wait_for_load_state()
         pages.append(ctx)
         return page

@@ -50,7 +50,7 @@ def test_responsabile_enters_a_value_and_sees_light_and_entity_change(login, liv
     field.wait_for()
     field.fill("90")
     page.locator("#riga-b21-1").get_by_role("button", name="Salva").click()
-    page.wait_for_function("document.querySelector('#riga-b21-1 .stato-raggiunto') !== null")
+    page.locator("#riga-b21-1 .stato-raggiunto").wait_for()  # no string predicates: the CSP forbids eval
     assert "100,00%" in page.inner_text("#riga-b21-1")
     entity_after = page.inner_text("#ente-figura")
     assert entity_after != entity_before
@@ -100,7 +100,7 @@ def test_axe_on_the_lockout_page(browser, live_server, demo, settings):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "consultazione")
     page.fill("#id_password", "sbagliata")
-    page.click("button[type=submit]")
+    page.click("#contenuto button[type=submit]")
     page.wait_for_load_state()
     assert "Accesso bloccato" in page.content()
     bad = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
@@ -127,8 +127,9 @@ def test_axe_on_the_import_preview_and_in_english(login, live_server, demo_plan_
     assert "79" in page.inner_text("main")
     bad = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == []
+    page.select_option("#lingua", "en")
     with page.expect_navigation():
-        page.select_option("#lingua", "en")
+        page.click("#lingua ~ button[type=submit]")
     page.goto(f"{live_server.url}/CCIAA-PT/2020/")
     assert page.locator("h1").inner_text().startswith("Entity dashboard")
     bad = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]

@@ -60,7 +60,7 @@ def test_the_whole_year(login, live_server):
 
     # a value entered during the year
     _edit_value(controllo, base, "90")
-    controllo.wait_for_function("document.querySelector('#riga-b21-1 .stato-raggiunto') !== null")
+    controllo.locator("#riga-b21-1 .stato-raggiunto").wait_for()  # no string predicates: the CSP forbids eval
 
     # closing asks first, listing what it closes
     controllo.goto(base + CICLO)
@@ -113,8 +113,8 @@ def test_the_whole_year(login, live_server):
 
     # the correction, with its reason (the period is closed)
     _edit_value(controllo, base, "70", correzione="Dato rettificato dopo la riapertura")
-    # null-safe: the row is swapped whole by htmx, so for a moment it is not there
-    controllo.wait_for_function("document.querySelector('#riga-b21-1 td.valore')?.innerText.includes('70')")
+    # the row is swapped whole by htmx: wait for the new one (a locator, not a string predicate: the CSP)
+    controllo.locator("#riga-b21-1 td.valore", has_text="70").wait_for()
 
     # approved again (a new file, a new fingerprint), validated again
     controllo.goto(base + CICLO)

@@ -317,7 +317,7 @@ def test_the_audit_export_is_csv_safe_for_spreadsheets(adopted, as_user):
         HTTP_HX_REQUEST="true",
     )
     text = c.get("/CCIAA-PT/2020/registro/?formato=csv").content.decode()
-    assert text.splitlines()[0] == "quando,utente,ente,piano,azione,oggetto,prima,dopo,motivo"
+    assert text.splitlines()[0] == "quando,utente,ente,piano,azione,oggetto,prima,dopo,motivo,numero,impronta"
     assert "consuntivo.registra" in text
     for line in text.splitlines()[1:]:
         for cell in line.split(","):

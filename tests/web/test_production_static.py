@@ -18,6 +18,10 @@ def test_pages_render_with_the_manifest_storage(as_user, settings, tmp_path):
     }
     settings.DEBUG = False
     call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
+    # the typefaces' stylesheet names the fonts by their hashed names too (the manifest rewrites url())
+    (css,) = (settings.STATIC_ROOT / "cruscotto").glob("fonts.*.css")
+    assert "titillium-web-v10-latin-ext_latin-regular." in css.read_text() and ".woff2" in css.read_text()
+    assert "../fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2" not in css.read_text()
     anonymous = Client().get("/accounts/login/")
     assert anonymous.status_code == 200
     c = as_user("controllo")
@@ -30,5 +34,5 @@ def test_pages_render_with_the_manifest_storage(as_user, settings, tmp_path):
         r = c.get(url)
         assert r.status_code == 200, url
         html = r.content.decode()
-        assert 'window.__PUBLIC_PATH__ = "/static/fonts/"' in html
+        assert "/static/cruscotto/fonts." in html and "/static/cruscotto/fonts.css" not in html  # hashed
         assert "bootstrap-italia.min." in html  # a hashed name from the manifest

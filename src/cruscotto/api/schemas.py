@@ -244,9 +244,10 @@ class IndicatoreGenereOut(Schema):
     misura: str
     anno: int
     valore: float | None
-    numeratore: float
-    denominatore: int
+    numeratore: float | None  # None, like valore and denominatore, when ``riservato``
+    denominatore: int | None
     spiegazione: str
+    riservato: str | None = None  # "< 3" or "riservato": hidden for privacy (docs/personale.md)
 
 
 class PersonaleOut(Schema):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.model import Piano
+from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import RisultatoPiano, score_plan
 from ..engine.scoring import Valori
 
@@ -51,6 +52,8 @@ class Inputs:
     # neutralisations and its closed periods ("" the whole year), as the pages score them.
     neutralizzati: Mapping[tuple[str, str], str] = field(default_factory=dict)
     chiusi: frozenset[str] = frozenset()
+    # Staff counts below this are hidden in the published documents (engine/riservatezza.py).
+    soglia_riservatezza: int = SOGLIA
 
 
 def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> str:
@@ -107,11 +110,18 @@ def build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str],
             personale=inputs.personale,
             misure=inputs.valori.misure_anno(inputs.anno),
             contesto=inputs.contesto,
+            soglia=inputs.soglia_riservatezza,
         )
     elif kind == "piano":
         from .piano import build_piano
 
-        doc = build_piano(plan, bilancio=inputs.bilancio, personale=inputs.personale, contesto=inputs.contesto)
+        doc = build_piano(
+            plan,
+            bilancio=inputs.bilancio,
+            personale=inputs.personale,
+            contesto=inputs.contesto,
+            soglia=inputs.soglia_riservatezza,
+        )
     elif kind == "validazione":
         from .validazione import build_validazione
 

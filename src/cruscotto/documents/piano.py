@@ -22,6 +22,7 @@ from ..engine.model import (
     Piano,
     Prospettiva,
 )
+from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import score_plan
 from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
 from .formatting import decimal_it
@@ -92,7 +93,7 @@ def _prose(piano: Piano, key: str, title: str, level: int = 2) -> list:
     return [blk for blk in _section(piano, key, title, level) if not isinstance(blk, Table)]
 
 
-def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -> Document:
+def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None, soglia: int = SOGLIA) -> Document:
     """The Piano; with ``bilancio`` (engine.bilancio.Bilancio) and ``personale`` (a staff register)
     the budget, staff and gender tables are computed from the data instead of typed; with
     ``contesto`` (engine.contesto.Contesto) the activities, the stakeholder map, the organs, the
@@ -102,11 +103,11 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     years = list(piano.anni)
     blocks: list = [Heading("Premessa")]
     blocks += _section(piano, "premessa") or [Paragraph(f"{piano.titolo} di {piano.ente.nome}.")]
-    blocks += _presentazione(piano, bilancio, personale, contesto)
+    blocks += _presentazione(piano, bilancio, personale, contesto, soglia)
     blocks += _contesto_esterno(piano, contesto)
     blocks += _pianificazione(piano, first, last, years)
     blocks += _fondo(piano)
-    blocks += _programmazione(piano, first, personale)
+    blocks += _programmazione(piano, first, personale, soglia)
     blocks += _individuale(piano)
 
     return Document(
@@ -118,7 +119,7 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None) -
     )
 
 
-def _presentazione(piano, bilancio, personale, contesto) -> list:
+def _presentazione(piano, bilancio, personale, contesto, soglia: int) -> list:
     """Chapter 1: the body, its organisation and staff, its resources."""
     from . import contesto as ctx
     from .risorse import bilancio_blocks, personale_blocks
@@ -139,12 +140,12 @@ def _presentazione(piano, bilancio, personale, contesto) -> list:
         ]
         blocks += ctx.organizzazione(organisation, contesto, drop_tables=bool(personale))
         if personale:
-            blocks += personale_blocks(personale, parts=("tabelle",))
+            blocks += personale_blocks(personale, parts=("tabelle",), soglia=soglia)
     elif personale:
         blocks += _prose(piano, "organizzazione", "1.2 Organizzazione e personale") or [
             Heading("1.2 Organizzazione e personale", 2)
         ]
-        blocks += personale_blocks(personale, parts=("tabelle",))
+        blocks += personale_blocks(personale, parts=("tabelle",), soglia=soglia)
     else:
         blocks += _section(piano, "organizzazione", "1.2 Organizzazione e personale")
     if piano.strutture:
@@ -290,7 +291,7 @@ def _fondo(piano) -> list:
     return blocks
 
 
-def _programmazione(piano, first, personale) -> list:
+def _programmazione(piano, first, personale, soglia: int) -> list:
     """Chapter 3.3-3.4: the cascading by area, programmes and budget, gender."""
     from .risorse import personale_blocks
 
@@ -365,7 +366,9 @@ def _programmazione(piano, first, personale) -> list:
             )
     if personale:
         blocks += _prose(piano, "analisi_di_genere", "3.4 Analisi di genere") or [Heading("3.4 Analisi di genere", 2)]
-        blocks += personale_blocks(personale, years=[y for y in _genere_years(personale, first)], parts=("genere",))
+        blocks += personale_blocks(
+            personale, years=[y for y in _genere_years(personale, first)], parts=("genere",), soglia=soglia
+        )
     else:
         blocks += _section(piano, "analisi_di_genere", "3.4 Analisi di genere")
     return blocks

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..charts import achievement_bars, entity_gauge, indicator_chart, strategy_map
 from ..engine.model import Piano
+from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import RisultatoPiano
 from ..engine.scoring import RULES_TEXT
 from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
@@ -47,6 +48,7 @@ def build_relazione(
     personale=None,
     misure=None,
     contesto=None,
+    soglia: int = SOGLIA,
 ) -> Document:
     """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
     come from the data (the budget tables, the indicators computed from the staff register)."""
@@ -62,9 +64,9 @@ def build_relazione(
             counts[r.stato.value] = counts.get(r.stato.value, 0) + 1
     blocks: list = []
     blocks += _presentazione(piano, result, persp, counts)
-    blocks += _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto)
+    blocks += _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto, soglia)
     blocks += _performance_organizzativa(piano, result, nodes, strategic, indicators)
-    blocks += _genere(piano, anno, personale)
+    blocks += _genere(piano, anno, personale, soglia)
     blocks += _obiettivi_individuali(result)
     blocks += _processo(piano, result)
     blocks += _allegato(result)
@@ -191,7 +193,7 @@ def _presentazione(piano, result, persp, counts) -> list:
     return blocks
 
 
-def _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto) -> list:
+def _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto, soglia: int) -> list:
     """2. Context and resources."""
     from .risorse import bilancio_blocks, personale_blocks, utilizzo_blocks
 
@@ -211,7 +213,10 @@ def _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto) -> l
     if personale:
         blocks.append(Heading("Il personale", 2))
         blocks += personale_blocks(
-            personale, years=[y for y in sorted({d.anno for d in personale}) if y <= anno][-4:], parts=("tabelle",)
+            personale,
+            years=[y for y in sorted({d.anno for d in personale}) if y <= anno][-4:],
+            parts=("tabelle",),
+            soglia=soglia,
         )
     # The programmes' budgets are of the plan's first year (engine/utilizzo.py); ``misure`` are
     # the year's base measures, the committed amounts among them.
@@ -404,7 +409,7 @@ def _scostamenti(results) -> list:
     return out
 
 
-def _genere(piano, anno, personale) -> list:
+def _genere(piano, anno, personale, soglia: int) -> list:
     """4. Gender."""
     from .risorse import personale_blocks
 
@@ -419,7 +424,7 @@ def _genere(piano, anno, personale) -> list:
                 "note",
             )
         )
-        blocks += personale_blocks(personale, years=gender_years, level=2, parts=("genere",))
+        blocks += personale_blocks(personale, years=gender_years, level=2, parts=("genere",), soglia=soglia)
     elif piano.sezioni.get("analisi_di_genere"):
         blocks.append(
             Paragraph(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..engine import bilancio as b
 from ..engine import personale as pe
 from ..engine import rapporti
+from ..engine.riservatezza import SOGLIA
 from .blocks import Bullets, Cell, Heading, Paragraph, Table
 from .formatting import decimal_it, pct
 
@@ -211,23 +212,40 @@ def utilizzo_blocks(piano, misure_anno, level: int = 3) -> list:
 
 
 def personale_blocks(
-    registro, years: list[int] | None = None, level: int = 3, parts: tuple[str, ...] = ("tabelle", "genere")
+    registro,
+    years: list[int] | None = None,
+    level: int = 3,
+    parts: tuple[str, ...] = ("tabelle", "genere"),
+    soglia: int = SOGLIA,
 ) -> list:
     """The composition table, full and part time (``tabelle``), and the gender indicators
-    (``genere``), from the register."""
+    (``genere``), from the register. A document is published: counts of fewer than
+    ``soglia`` people, and what would give them away, are hidden (engine/riservatezza.py)."""
     years = years or pe.anni(registro)
     if not years:
         return []
     out: list = []
     if "tabelle" in parts:
-        out += _tabelle(registro, years, level)
+        out += _tabelle(registro, years, level, soglia)
     if "genere" in parts:
-        out += _genere(registro, years, level)
+        out += _genere(registro, years, level, soglia)
     return out
 
 
-def _tabelle(registro, years: list[int], level: int) -> list:
+def _nota_riservatezza(soglia: int) -> str:
+    return (
+        f" «< {soglia}»: da 1 a {soglia - 1} persone; «riservato»: non pubblicato perché permetterebbe di "
+        "ricavare un dato nascosto (riservatezza dei dati personali, d.lgs. 196/2003, art. 2-septies)."
+    )
+
+
+def _tabelle(registro, years: list[int], level: int, soglia: int) -> list:
     comps = [pe.composizione(registro, y) for y in years]
+    hidden = pe.celle_riservate(registro, years, soglia)
+
+    def cell(key: str, y: int, g: str, value: int, bold: bool = False) -> Cell:
+        return Cell(hidden.get((key, y, g), str(value)), "right", bold=bold)
+
     header = ("Categoria", *[f"{y} {g}" for y in years for g in ("donne", "uomini")])
     rows = []
     for cat in pe.CATEGORIE:
@@ -235,7 +253,11 @@ def _tabelle(registro, years: list[int], level: int) -> list:
             rows.append(
                 (
                     Cell(cat),
-                    *[Cell(str(v), "right") for c in comps for v in (c.categoria(cat).donne, c.categoria(cat).uomini)],
+                    *[
+                        cell(cat, c.anno, g, v)
+                        for c in comps
+                        for g, v in ((pe.F, c.categoria(cat).donne), (pe.M, c.categoria(cat).uomini))
+                    ],
                 )
             )
     for label, attr in (("Totale in ruolo", "totale_ruolo"), ("Dirigenti", "dirigenti"), ("Totale generale", "totale")):
@@ -243,14 +265,15 @@ def _tabelle(registro, years: list[int], level: int) -> list:
             (
                 Cell(label, bold=True),
                 *[
-                    Cell(str(v), "right", bold=True)
+                    cell(attr, c.anno, g, v, bold=True)
                     for c in comps
-                    for v in (getattr(c, attr).donne, getattr(c, attr).uomini)
+                    for g, v in ((pe.F, getattr(c, attr).donne), (pe.M, getattr(c, attr).uomini))
                 ],
             )
         )
+    note = "Calcolata dal registro del personale" + ("." + _nota_riservatezza(soglia) if hidden else "")
     out: list = [Heading("Composizione del personale (31/12)", level)]
-    out.append(Table(header, tuple(rows), "Calcolata dal registro del personale", (1.4, *([0.7] * (2 * len(years))))))
+    out.append(Table(header, tuple(rows), note, (1.4, *([0.7] * (2 * len(years))))))
     tip = [pe.tipologia_contrattuale(registro, y) for y in years]
     out.append(
         Table(
@@ -258,9 +281,9 @@ def _tabelle(registro, years: list[int], level: int) -> list:
             tuple(
                 (
                     Cell(str(t.anno)),
-                    Cell(str(t.tempo_pieno.totale), "right"),
-                    Cell(str(t.tempo_parziale.totale), "right"),
-                    Cell(str(t.totale.totale), "right"),
+                    cell("tempo_pieno", t.anno, "T", t.tempo_pieno.totale),
+                    cell("tempo_parziale", t.anno, "T", t.tempo_parziale.totale),
+                    cell("totale_ruolo", t.anno, "T", t.totale.totale),
                 )
                 for t in tip
             ),
@@ -271,15 +294,19 @@ def _tabelle(registro, years: list[int], level: int) -> list:
     return out
 
 
-def _genere(registro, years: list[int], level: int) -> list:
+def _genere(registro, years: list[int], level: int, soglia: int) -> list:
     out: list = [Heading("Principali indicatori dell'analisi di genere", level)]
     by_year = {y: pe.indicatori_genere(registro, y) for y in years}
     rows = []
+    any_hidden = False
     for i, d in enumerate(pe.DEFINIZIONI):
         cells = [Cell(d.dicitura)]
         for y in years:
             ind = by_year[y][i]
-            if ind.valore is None:
+            hidden = pe.indicatore_riservato(ind, soglia)
+            if hidden is not None:
+                text, any_hidden = hidden, True
+            elif ind.valore is None:
                 text = "n.d."
             elif d.misura == pe.PERCENTUALE:
                 text = pct(ind.valore)
@@ -287,12 +314,8 @@ def _genere(registro, years: list[int], level: int) -> list:
                 text = decimal_it(ind.valore, 0 if float(ind.valore).is_integer() else 2)
             cells.append(Cell(text, "right"))
         rows.append(tuple(cells))
-    out.append(
-        Table(
-            ("Indicatore", *map(str, years)),
-            tuple(rows),
-            "Calcolati dal registro del personale al 31/12 (definizioni in docs/personale.md)",
-            (4, *([0.9] * len(years))),
-        )
+    note = "Calcolati dal registro del personale al 31/12 (definizioni in docs/personale.md)" + (
+        "." + _nota_riservatezza(soglia) if any_hidden else ""
     )
+    out.append(Table(("Indicatore", *map(str, years)), tuple(rows), note, (4, *([0.9] * len(years)))))
     return out

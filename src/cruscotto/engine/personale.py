@@ -398,6 +398,12 @@ DEFINIZIONI: tuple[Definizione, ...] = (
 
 DEFINIZIONI_PER_CODICE = {d.codice: d for d in DEFINIZIONI}
 
+# Indicators about health (Legge 104/1992 permits, alone or within the personalised
+# schedules): their small counts are hidden even inside a percentage (riservatezza.py).
+DATI_SANITARI = frozenset(
+    {"legge_104_donne", "legge_104_uomini", "orario_personalizzato_donne", "orario_personalizzato_donne_pct"}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Traccia:
@@ -715,3 +721,62 @@ def registro_from_data(rows: Iterable[dict[str, Any]]) -> tuple[Dipendente, ...]
         r["titolo"] = Titolo(r["titolo"]) if r.get("titolo") is not None else None
         out.append(Dipendente(**r))
     return tuple(out)
+
+
+# --- Riservatezza: the small counts hidden where the tables are shown (engine/riservatezza.py) ----
+
+TOTALI_COMPOSIZIONE = ("totale_ruolo", "dirigenti", "non_di_ruolo", "totale")
+TIPOLOGIA = ("tempo_pieno", "tempo_parziale")
+
+
+Cella = tuple[str, int, str]  # (row, anno, column): a cell of the staff tables
+
+
+def celle_riservate(registro: Sequence[Dipendente], anni_: Iterable[int], soglia: int) -> dict[Cella, str]:
+    """The cells of the composition and contract tables to hide, each with the text shown.
+
+    Keys are ``(row, anno, column)``: the rows are the categories and
+    :data:`TOTALI_COMPOSIZIONE` (columns ``F``, ``M``, ``T``), and :data:`TIPOLOGIA`
+    (column ``T``: that table is shown by total only). Every year is its own table.
+    """
+    from .riservatezza import sopprimi
+
+    valori: dict[Cella, float] = {}
+    somme: list[tuple[list[Cella], Cella]] = []
+    for y in anni_:
+        c = composizione(registro, y)
+        t = tipologia_contrattuale(registro, y)
+        rows = {cat: c.categoria(cat) for cat in CATEGORIE} | {k: getattr(c, k) for k in TOTALI_COMPOSIZIONE}
+        for key, r in rows.items():
+            valori |= {(key, y, F): r.donne, (key, y, M): r.uomini, (key, y, "T"): r.totale}
+            somme.append(([(key, y, F), (key, y, M)], (key, y, "T")))
+        for g in (F, M, "T"):
+            somme.append(([(cat, y, g) for cat in CATEGORIE], ("totale_ruolo", y, g)))
+            somme.append(([(k, y, g) for k in TOTALI_COMPOSIZIONE[:-1]], ("totale", y, g)))
+        valori |= {("tempo_pieno", y, "T"): t.tempo_pieno.totale, ("tempo_parziale", y, "T"): t.tempo_parziale.totale}
+        somme.append(([("tempo_pieno", y, "T"), ("tempo_parziale", y, "T")], ("totale_ruolo", y, "T")))
+    # The dirigenti are published by name (d.lgs. 33/2013 art. 14): their row hides nothing.
+    pubblici = {k for k in valori if k[0] == "dirigenti"}
+    return sopprimi(valori, somme, soglia, pubblici=pubblici)
+
+
+def indicatore_riservato(ind: Indicatore, soglia: int) -> str | None:
+    """The text shown instead of an indicator's value, or None when it can be shown.
+
+    A count of 1 to ``soglia`` − 1 people is "< soglia"; a mean age over so few people is
+    theirs (*riservato*); a health indicator's percentage with so few in its numerator
+    gives their number away (*riservato*).
+    """
+    from .riservatezza import RISERVATO, meno_di, piccolo
+
+    if ind.valore is None:
+        return None
+    t = ind.traccia
+    misura = ind.definizione.misura
+    if misura == CONTEGGIO and piccolo(ind.valore, soglia):
+        return meno_di(soglia)
+    if misura == ETA_MEDIA and piccolo(t.denominatore, soglia):
+        return RISERVATO
+    if misura == PERCENTUALE and ind.definizione.codice in DATI_SANITARI and piccolo(t.numeratore, soglia):
+        return RISERVATO
+    return None

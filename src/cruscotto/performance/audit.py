@@ -15,8 +15,11 @@ import logging
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
+from . import catena
 from . import models as m
 
 SYSTEM = "sistema"
@@ -68,20 +71,39 @@ def registra(
         name,
         extra={"event": azione, "ente": code, "object": str(oggetto)[:200], "username": name},
     )
-    return m.Registro.objects.create(
-        utente=name,
-        utente_id=uid,
-        ente=ente if isinstance(ente, str) else (ente.codice if ente else ""),
-        piano_id=piano.pk if piano is not None else None,
-        azione=azione,
-        oggetto=str(oggetto)[:200],
-        prima=_plain(prima),
-        dopo=_plain(dopo),
-        motivo=motivo or "",
-    )
+    with transaction.atomic():
+        seq, precedente = catena.prossimo(code)
+        record = m.Registro(
+            quando=timezone.now(),
+            utente=name,
+            utente_id=uid,
+            ente=code,
+            piano_id=piano.pk if piano is not None else None,
+            azione=azione,
+            oggetto=str(oggetto)[:200],
+            prima=_plain(prima),
+            dopo=_plain(dopo),
+            motivo=motivo or "",
+            seq=seq,
+        )
+        record.impronta = catena.impronta(precedente, record)
+        record.save()
+    return record
 
 
-CSV_HEADERS = ("quando", "utente", "ente", "piano", "azione", "oggetto", "prima", "dopo", "motivo")
+CSV_HEADERS = (
+    "quando",
+    "utente",
+    "ente",
+    "piano",
+    "azione",
+    "oggetto",
+    "prima",
+    "dopo",
+    "motivo",
+    "numero",
+    "impronta",
+)
 
 
 def as_csv(records) -> str:
@@ -104,6 +126,8 @@ def as_csv(records) -> str:
             json.dumps(r.prima, ensure_ascii=False) if r.prima is not None else "",
             json.dumps(r.dopo, ensure_ascii=False) if r.dopo is not None else "",
             r.motivo,
+            r.seq or "",
+            r.impronta,
         )
         w.writerow([neutralise(str(c)) for c in row])
     return out.getvalue()

@@ -39,6 +39,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 from django.utils import timezone
 
+from . import catena
 from . import models as m
 from .audit import registra
 
@@ -204,10 +205,17 @@ def tables() -> list[Table]:
 class DumpSummary:
     rows: dict[str, int]
     users: int
+    catena: dict | None = None  # {"ultima": n, "impronta": h}: the trail's head, an anchor
 
     @property
     def total(self) -> int:
         return sum(self.rows.values())
+
+    def line(self, ente: str, output) -> str:
+        text = f"{ente} → {output}: {self.total} righe, {self.users} utenti"
+        if self.catena:
+            text += f"; registro fino alla voce n. {self.catena['ultima']}, impronta {self.catena['impronta']}"
+        return text
 
 
 def _rows(model, ente: m.Ente, by_model: dict, memo: dict) -> models.QuerySet:
@@ -289,6 +297,7 @@ def dump(ente_codice: str, fh: IO[bytes] | gzip.GzipFile, *, now: datetime | Non
             {"pk": u.pk, "username": u.get_username(), **{f: getattr(u, f) for f in USER_FIELDS}}
             for u in user_model._base_manager.filter(pk__in=user_ids).order_by("pk")
         ]
+        trail = sorted((r["fields"] for r in data.get("performance.registro", [])), key=lambda f: f["seq"] or 0)
         doc = {
             "format": FORMAT,
             "version": VERSION,
@@ -296,11 +305,14 @@ def dump(ente_codice: str, fh: IO[bytes] | gzip.GzipFile, *, now: datetime | Non
             "ente": ente.codice,
             "app_migrations": _latest_migrations({t.model._meta.app_label for t in order}),
             "counts": {label: len(rows) for label, rows in data.items()},
+            # The trail's last number and impronta, to note down: an anchor for a later
+            # ``cruscotto audit verify --ancora`` or ``restore --ancora`` (catena.py).
+            "catena": {"ultima": trail[-1]["seq"], "impronta": trail[-1]["impronta"]} if trail else None,
             "users": users,
             "models": data,
         }
     fh.write(json.dumps(doc, ensure_ascii=False, indent=1, default=_json_default).encode())
-    return DumpSummary(doc["counts"], len(users))
+    return DumpSummary(doc["counts"], len(users), doc["catena"])
 
 
 def dump_to_path(ente_codice: str, path: Path) -> DumpSummary:
@@ -335,6 +347,8 @@ class RestoreReport:
     users_created: list[str] = field(default_factory=list)
     users_reused: list[str] = field(default_factory=list)
     trail_kept: int = 0
+    trail_chained: int = 0  # records of a backup from before the chain, chained on restore
+    trail_head: tuple[int, str] | None = None  # the verified chain's last number and impronta
 
     def lines(self) -> list[str]:
         """What the person who ran the restore needs to know, and to do next."""
@@ -344,6 +358,14 @@ class RestoreReport:
             out.append("utenti creati senza password (un amministratore la imposta): " + ", ".join(self.users_created))
         if self.users_reused:
             out.append("utenti già presenti, ai quali vanno i ruoli del backup: " + ", ".join(self.users_reused))
+        if self.trail_head:
+            seq, h = self.trail_head
+            out.append(f"registro: catena verificata fino alla voce n. {seq}, impronta {h}")
+        if self.trail_chained:
+            out.append(
+                f"registro: {self.trail_chained} voci di un backup senza catena (versione precedente), "
+                "numerate e concatenate ora: la loro integrità prima del backup non è verificabile"
+            )
         if self.trail_kept:
             out.append(f"registro: {self.trail_kept} voci erano già presenti e non sono state duplicate")
         return out
@@ -550,7 +572,7 @@ def _already_recorded(table: Table, rows: list[dict], codice: str) -> tuple[list
     """
     model = table.model
     assert table.by_code is not None  # only the tables kept by code come here
-    skip = {"pk", *(k.name for k in table.keys), table.by_code}
+    skip = {"pk", *(k.name for k in table.keys), table.by_code, "seq", "impronta"}
     compared = [f for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key]
     existing = model._base_manager.filter(**{table.by_code: codice})
     if not existing.exists():
@@ -577,7 +599,9 @@ def _already_recorded(table: Table, rows: list[dict], codice: str) -> tuple[list
     return fresh, len(rows) - len(fresh)
 
 
-def restore_report(fh: IO, *, rename_to: str | None = None, user=None) -> RestoreReport:
+def restore_report(
+    fh: IO, *, rename_to: str | None = None, user=None, ancore: dict[int, str] | None = None
+) -> RestoreReport:
     """Restore a backup as a new ente (its own code, or ``rename_to``); all or nothing.
 
     Refused, with the database untouched: a file that is not a backup of this format and
@@ -587,7 +611,7 @@ def restore_report(fh: IO, *, rename_to: str | None = None, user=None) -> Restor
     doc = _read(fh)
     order = tables()
     try:
-        return _restore(doc, order, rename_to=rename_to, user=user)
+        return _restore(doc, order, rename_to=rename_to, user=user, ancore=ancore)
     except DatabaseError as exc:
         raise BackupError(f"ripristino annullato, il database è com'era: {exc}") from None
     except (KeyError, TypeError, AttributeError) as exc:
@@ -597,7 +621,51 @@ def restore_report(fh: IO, *, rename_to: str | None = None, user=None) -> Restor
         ) from None
 
 
-def _restore(doc, order: list[Table], *, rename_to: str | None, user) -> RestoreReport:
+def _trail(table: Table, rows: list[dict], codice: str, report: RestoreReport, *, ancore) -> list[dict]:
+    """The audit records to write: the backup's chain verified, joined to the one already here.
+
+    A backup's trail must verify (catena.py): an edited, removed or reordered record, or
+    one that does not match an impronta noted elsewhere (``ancore``), refuses the whole
+    restore. Records of the same code already in this database (an ente deleted, then
+    restored) must be the same chain: those are kept, the rest follow them.
+    """
+    numbered = [r for r in rows if r["fields"].get("seq") is not None]
+    if not numbered:
+        # A backup from before the chain (migration 0015): chained now, in the order written.
+        rows, skipped = _already_recorded(table, rows, codice)
+        report.trail_kept += skipped
+        seq, prev = catena.prossimo(codice)
+        for r in sorted(rows, key=lambda r: (r["fields"]["quando"], r["pk"])):
+            r["fields"]["seq"] = seq
+            r["fields"]["impronta"] = prev = catena.impronta(prev, r["fields"])
+            seq += 1
+        report.trail_chained = len(rows)
+        return rows
+    if len(numbered) != len(rows):
+        raise BackupError("registro del backup non integro: alcune voci non hanno numero nella catena")
+    rows = sorted(rows, key=lambda r: (r["fields"]["seq"], r["pk"]))
+    esito = catena.verifica([r["fields"] for r in rows], ente=codice, ancore=ancore)
+    if not esito.integra:
+        raise BackupError(
+            "registro del backup non integro, ripristino rifiutato: "
+            + "; ".join(p.testo for p in esito.problemi[:5])
+            + (f" (e altri {len(esito.problemi) - 5} problemi)" if len(esito.problemi) > 5 else "")
+        )
+    report.trail_head = (esito.ultima, esito.impronta)
+    here = dict(m.Registro.objects.filter(ente=codice).values_list("seq", "impronta"))
+    for r in rows:
+        seq = r["fields"]["seq"]
+        if seq in here and here[seq] != r["fields"]["impronta"]:
+            raise BackupError(
+                f"il registro dell'ente «{codice}» in questo database è un'altra catena "
+                f"(la voce n. {seq} è diversa da quella del backup): ripristinare con un altro codice (--come)"
+            )
+    fresh = [r for r in rows if r["fields"]["seq"] not in here]
+    report.trail_kept += len(rows) - len(fresh)
+    return fresh
+
+
+def _restore(doc, order: list[Table], *, rename_to: str | None, user, ancore=None) -> RestoreReport:
     _check(doc, order)
     codice = (rename_to or doc["ente"]).strip()
     if not codice or len(codice) > m.Ente._meta.get_field("codice").max_length:
@@ -613,7 +681,9 @@ def _restore(doc, order: list[Table], *, rename_to: str | None, user) -> Restore
         _users(doc, keys, report)
         for t in order:
             rows = doc["models"].get(t.label, [])
-            if t.by_code:
+            if t.model is m.Registro:
+                rows = _trail(t, rows, codice, report, ancore=ancore)
+            elif t.by_code:
                 rows, skipped = _already_recorded(t, rows, codice)
                 report.trail_kept += skipped
             _insert(t, rows, keys, codice)
@@ -642,9 +712,11 @@ def restore(fh: IO, *, rename_to: str | None = None, user=None) -> m.Ente:
     return ente
 
 
-def restore_from_path(path: Path, *, rename_to: str | None = None, user=None) -> RestoreReport:
+def restore_from_path(
+    path: Path, *, rename_to: str | None = None, user=None, ancore: dict[int, str] | None = None
+) -> RestoreReport:
     try:
         with open(path, "rb") as fh:
-            return restore_report(fh, rename_to=rename_to, user=user)
+            return restore_report(fh, rename_to=rename_to, user=user, ancore=ancore)
     except OSError as exc:
         raise BackupError(f"file non leggibile: {path}: {exc.strerror or exc}") from None

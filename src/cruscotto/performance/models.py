@@ -381,6 +381,10 @@ class Registro(models.Model):
     prima = models.JSONField(_("prima"), null=True, blank=True)
     dopo = models.JSONField(_("dopo"), null=True, blank=True)
     motivo = models.TextField(_("motivo"), blank=True)
+    # The record's place in its ente's hash chain and its impronta (catena.py): any edit,
+    # deletion or reordering after the fact shows in ``cruscotto audit verify``.
+    seq = models.PositiveIntegerField(_("numero"), null=True, blank=True)
+    impronta = models.CharField(_("impronta"), max_length=64, blank=True)
 
     objects = RegistroQuerySet.as_manager()
 
@@ -388,6 +392,7 @@ class Registro(models.Model):
         verbose_name = _("registro delle modifiche")
         verbose_name_plural = _("registro delle modifiche")
         ordering = ["-quando", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["ente", "seq"], name="registro_catena_unica")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -12,6 +12,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
+
 from cruscotto.engine.model import Piano as EnginePiano
 from cruscotto.engine.numbers import parse_value
 from cruscotto.engine.rollup import RisultatoPiano, score_plan
@@ -457,6 +459,7 @@ def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo:
         validazione=validation,
         neutralizzati=neutralizzati(ente.pk, anno),
         chiusi=closed_periods(piano, anno),
+        soglia_riservatezza=settings.CRUSCOTTO_SOGLIA_RISERVATEZZA,
         **resources(ente, min(piano.anni)),
     )
 

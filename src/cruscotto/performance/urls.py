@@ -60,6 +60,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/contesto/", views.contesto, name="contesto"),
     path("<ente:ente>/<int:anno>/ciclo/versioni/<int:a>/<int:b>/", views.versioni_diff, name="versioni_diff"),
     path("<ente:ente>/<int:anno>/registro/", views.registro, name="registro"),
+    path("<ente:ente>/<int:anno>/registro/verifica/", views.registro_verifica, name="registro_verifica"),
     path("<ente:ente>/<int:anno>/piano/", views.piano_pagina, name="piano"),
     path("<ente:ente>/<int:anno>/piano/importa/", views.piano_importa, name="piano_importa"),
     path("<ente:ente>/<int:anno>/piano/conferma/", views.piano_conferma, name="piano_conferma"),

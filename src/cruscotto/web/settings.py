@@ -106,12 +106,44 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: it answers for locked-out logins
 ]
 # First: it times the whole request and logs it (web/logs.py).
 MIDDLEWARE.insert(0, "cruscotto.web.logs.RequestLogMiddleware")
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only,
+# nothing inline (no <script> or style attribute in a page: behaviours live in
+# cruscotto/cruscotto.js, sizes in cruscotto.css). ``data:`` images are the SVG icons inside
+# Bootstrap Italia's and Swagger UI's stylesheets; ``data:`` fonts, one icon font of theirs.
+# Pages are never framed (frame-ancestors, as X-Frame-Options). docs/security.md.
+# One inline style is allowed by its hash: the three rules Bootstrap Italia's bundle writes
+# for its YouTube player on every page, unconditionally (tests/attacks/test_csp.py recomputes
+# the hash from the bundle, so an upgrade that changes them fails there, not in a browser).
+BOOTSTRAP_ITALIA_STYLE_HASH = "'sha256-2irhcufRPQSZQZlPcQHSTEybF70/fg05aUNPkk/YE0Y='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", BOOTSTRAP_ITALIA_STYLE_HASH],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Staff counts from 1 to this minus one are shown as "< 3" (and what would give them away as
+# "riservato") in documents, in the API and on the pages of every role but the amministratore
+# (engine/riservatezza.py; docs/personale.md). 1 shows every count.
+CRUSCOTTO_SOGLIA_RISERVATEZZA = env.int("CRUSCOTTO_SOGLIA_RISERVATEZZA", default=3)
+if CRUSCOTTO_SOGLIA_RISERVATEZZA < 1:
+    raise ImproperlyConfigured("CRUSCOTTO_SOGLIA_RISERVATEZZA: un numero intero da 1 in su (3 di norma)")
 
 ROOT_URLCONF = "cruscotto.web.urls"
 WSGI_APPLICATION = "cruscotto.web.wsgi.application"

@@ -42,8 +42,15 @@ def bilancio(request, ente: str, anno: int):
 @router.get("/enti/{ente}/personale", response={200: PersonaleOut, **ERRORS}, tags=["personale"])
 def personale(request, ente: str):
     """The staff tables and the analisi di genere computed from the register: totals and indicators
-    with numerator and denominator, never the records themselves (docs/personale.md)."""
+    with numerator and denominator, never the records themselves (docs/personale.md).
+
+    For every role but the amministratore, counts of fewer than CRUSCOTTO_SOGLIA_RISERVATEZZA
+    people (and what would give them away) are null, with the text shown instead in
+    ``riservato`` (engine/riservatezza.py)."""
+    from django.conf import settings
+
     from cruscotto.engine import personale as pe
+    from cruscotto.performance import permissions
 
     e = _ente(request, ente)
     row = m.Personale.objects.filter(ente=e).first()
@@ -51,16 +58,42 @@ def personale(request, ente: str):
         raise Http404("Nessun registro del personale.")
     reg = selectors.registro(e)
     years, table = selectors.staff_composition(reg)
-    comp = [
-        {"anno": y, "voce": r.voce, "donne": r.donne, "uomini": r.uomini, "totale": r.totale}
-        for k, y in enumerate(years)
-        for _key, cells in table
-        for r in (cells[k],)
-    ]
+    soglia = settings.CRUSCOTTO_SOGLIA_RISERVATEZZA
+    tutto = permissions.can_manage_users(request.user, e)
+    hidden = {} if tutto else pe.celle_riservate(reg, years, soglia)
+    comp = []
+    for k, y in enumerate(years):
+        for key, cells in table:
+            r = cells[k]
+            line: dict = {"anno": y, "voce": r.voce, "donne": r.donne, "uomini": r.uomini, "totale": r.totale}
+            masked = {
+                name: hidden[(key, y, g)]
+                for name, g in (("donne", pe.F), ("uomini", pe.M), ("totale", "T"))
+                if (key, y, g) in hidden
+            }
+            if masked:
+                line |= {name: None for name in masked} | {"riservato": masked}
+            comp.append(line)
     inds = []
     for y in years:
         for ind in pe.indicatori_genere(reg, y):
             t = ind.traccia
+            text = None if tutto else pe.indicatore_riservato(ind, soglia)
+            if text is not None:
+                inds.append(
+                    {
+                        "codice": ind.definizione.codice,
+                        "dicitura": ind.definizione.dicitura,
+                        "misura": ind.definizione.misura,
+                        "anno": y,
+                        "valore": None,
+                        "numeratore": None,
+                        "denominatore": None,
+                        "spiegazione": text,
+                        "riservato": text,
+                    }
+                )
+                continue
             inds.append(
                 {
                     "codice": ind.definizione.codice,

@@ -22,6 +22,7 @@ from .ciclo import (
     ciclo_scorrimento,
     ciclo_sposta,
     registro,
+    registro_verifica,
     relazione_approvata,
     versioni_diff,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "ciclo_rimodula",
     "ciclo_sposta",
     "registro",
+    "registro_verifica",
     "versioni_diff",
     "bilancio",
     "contesto",

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cruscotto.engine.diff import diff_plans
 from cruscotto.files.tables import neutralise
 
-from .. import audit, lavori, permissions, selectors, services
+from .. import audit, catena, lavori, permissions, selectors, services
 from .. import calendario as cal
 from .. import ciclo as lifecycle
 from .. import models as m
@@ -286,8 +286,24 @@ def registro(request, ente, anno, piano):
         for r in page
     ]
     query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
-    ctx = {"page": page, "rows": rows, "form": form, "query": query}
+    ctx = {
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "query": query,
+        "verifica": permissions.can_validate(request.user, ente) or permissions.can_manage_users(request.user, ente),
+    }
     return render(request, "performance/registro.html", ctx)
+
+
+@with_plan
+@require_GET
+def registro_verifica(request, ente, anno, piano):
+    """The OIV's check of the trail: is every record as written, none removed, none moved?"""
+    if not (permissions.can_validate(request.user, ente) or permissions.can_manage_users(request.user, ente)):
+        raise PermissionDenied(_("La verifica del registro è dell'OIV e dell'amministratore."))
+    esito = catena.verifica_ente(ente.codice)
+    return render(request, "performance/registro_verifica.html", {"esito": esito})
 
 
 @with_plan

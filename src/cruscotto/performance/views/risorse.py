@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from cruscotto.engine import bilancio as b
 from cruscotto.engine import contesto as co
 from cruscotto.engine import personale as pe
 from cruscotto.engine import rapporti
+from cruscotto.engine.riservatezza import RISERVATO
 from cruscotto.engine.utilizzo import utilizzo
 
 from .. import models as m
@@ -133,6 +135,16 @@ def personale(request, ente, anno, piano):
     registro = selectors.registro(ente) if row is not None else None
     if registro is not None:
         years, composition = selectors.staff_composition(registro)
+        # Small counts hidden for every role but the amministratore (engine/riservatezza.py).
+        soglia = settings.CRUSCOTTO_SOGLIA_RISERVATEZZA
+        tutto = permissions.can_manage_users(request.user, ente)
+        hidden = {} if tutto else pe.celle_riservate(registro, years, soglia)
+
+        def shown(key, y, g, value):
+            text = hidden.get((key, y, g))
+            return value if text is None else (_("riservato") if text == RISERVATO else text)
+
+        ctx["riservatezza"] = {"soglia": soglia, "tutto": tutto, "nascosti": bool(hidden)}
         labels = {
             "totale_ruolo": _("Totale in ruolo"),
             "dirigenti": _("Dirigenti"),
@@ -142,12 +154,23 @@ def personale(request, ente, anno, piano):
         ctx["anni"] = years
         # A category nobody is in, in any year, is not a line of the table.
         ctx["composizione"] = [
-            (labels.get(key, key), [(r.donne, r.uomini) for r in cells])
+            (
+                labels.get(key, key),
+                [(shown(key, y, pe.F, r.donne), shown(key, y, pe.M, r.uomini)) for y, r in zip(years, cells)],
+            )
             for key, cells in composition
             if key in labels or any(r.totale for r in cells)
         ]
         tip = [pe.tipologia_contrattuale(registro, y) for y in years]
-        ctx["tipologia"] = [(t.anno, t.tempo_pieno.totale, t.tempo_parziale.totale, t.totale.totale) for t in tip]
+        ctx["tipologia"] = [
+            (
+                t.anno,
+                shown("tempo_pieno", t.anno, "T", t.tempo_pieno.totale),
+                shown("tempo_parziale", t.anno, "T", t.tempo_parziale.totale),
+                shown("totale_ruolo", t.anno, "T", t.totale.totale),
+            )
+            for t in tip
+        ]
         by_year = {y: pe.indicatori_genere(registro, y) for y in years}
 
         def why(ind):
@@ -159,9 +182,15 @@ def personale(request, ente, anno, piano):
                 else t.spiegazione(ind.definizione.misura)
             )
 
-        ctx["indicatori"] = [
-            (d, [(by_year[y][i].valore, why(by_year[y][i])) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)
-        ]
+        def cell(ind):
+            # (value, explanation, text shown instead): a hidden value hides its trace too
+            text = None if tutto else pe.indicatore_riservato(ind, soglia)
+            if text is not None:
+                ctx["riservatezza"]["nascosti"] = True
+                return (None, "", _("riservato") if text == RISERVATO else text)
+            return (ind.valore, why(ind), None)
+
+        ctx["indicatori"] = [(d, [cell(by_year[y][i]) for y in years]) for i, d in enumerate(pe.DEFINIZIONI)]
     return render(request, "performance/personale.html", ctx, status=422 if import_errors else 200)
 
 

@@ -24,4 +24,4 @@ class Command(BaseCommand):
             summary = dump_to_path(ente, Path(output))
         except (BackupError, OSError) as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"{ente} → {output}: {summary.total} righe, {summary.users} utenti")
+        self.stdout.write(summary.line(ente, output))
