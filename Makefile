@@ -28,11 +28,12 @@ $(STAMP): pyproject.toml requirements/lock.txt
 # (password "demo"), served on http://127.0.0.1:8000 with one worker for documents
 # (Procfile.dev, honcho). Running it again keeps the data.
 DEMO_ENV := CRUSCOTTO_DEMO=1 CRUSCOTTO_DEBUG=1
+PORT ?= 8000
 run: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
-	@echo "cruscotto: http://127.0.0.1:8000  (utenti: admin, controllo, responsabile, oiv, consultazione; password: demo)"
-	$(DEMO_ENV) CRUSCOTTO_PY=$(BIN)/python $(BIN)/honcho -f Procfile.dev start
+	@echo "cruscotto: http://127.0.0.1:$(PORT)  (utenti: admin, controllo, responsabile, oiv, consultazione; password: demo)"
+	$(DEMO_ENV) CRUSCOTTO_PY=$(BIN)/python $(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 # The command line on the demo plan: the 2020 scorecard in the terminal.
 scorecard: install

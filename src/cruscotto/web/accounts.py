@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
@@ -80,7 +81,18 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "reset_offered": reset_offered()}
+        context = {**super().get_context_data(**kwargs), "reset_offered": reset_offered()}
+        if settings.DEMO:
+            # The demo's users, one per role, so that a visitor can try each (issue 14); only in
+            # demo mode, where demo_setup made them with the password "demo".
+            from cruscotto.performance.management.commands.demo_setup import DEMO_USERS
+            from cruscotto.performance.models import Ruolo
+
+            users = get_user_model().objects.filter(username__in=[u for u, *_ in DEMO_USERS])
+            names = set(users.values_list("username", flat=True))
+            # the role's name, in the page's language (the demo's descriptions are Italian data)
+            context["utenti_demo"] = [(u, Ruolo.Tipo(tipo).label) for u, tipo, _s, _d in DEMO_USERS if u in names]
+        return context
 
 
 # Failed logins per address, across usernames: django-axes locks a username *and* address pair;
