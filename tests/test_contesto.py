@@ -396,7 +396,7 @@ def test_a_share_of_a_printed_total_and_shares_of_a_whole_are_checked(contesto):
     forms = _with_cell(contesto.tabella("testo-forme-giuridiche"), 0, 1, "66%")  # individuali, printed 60%
     assert [(p.code, p.message) for p in check_tabelle([sectors, forms])] == [
         ("contesto_quota", "stampato 25,5%, ma 7.694 su 32.741 è il 23,50%"),
-        ("contesto_somma", "le quote sommano a 106%, non 100% (±2 per l'arrotondamento)"),
+        ("contesto_somma", "le quote sommano al 106%, non al 100% (±2 per l'arrotondamento)"),
     ]
 
 
@@ -415,7 +415,7 @@ def test_parts_that_do_not_add_up_to_their_total_are_found():
         (
             "contesto_somma",
             "contesto esterno, tabella «Prova», colonna «Quota»",
-            "le quote sommano a 90%, non 100% (±1 per l'arrotondamento)",
+            "le quote sommano al 90%, non al 100% (±1 per l'arrotondamento)",
         ),
         (
             "contesto_somma",

@@ -156,7 +156,7 @@ def test_a_total_that_disagrees_is_reported_with_both_figures(plan):
     plan2 = replace(plan, programmi=tuple(bad if p.codice == "A.3" else p for p in plan.programmi))
     msgs = [(p.where, p.message) for p in validate_plan(plan2) if p.code == "totale_non_coerente"]
     assert msgs == [
-        ("programma A.3, totale", "oneri promozionali: totale stampato 316.500,00 ≠ somma delle righe 316050")
+        ("programma A.3, totale", "oneri promozionali: totale stampato 316.500,00 ≠ somma delle righe 316.050")
     ]
 
 

@@ -71,7 +71,7 @@ def test_the_relazione_pdf_carries_the_figures(relazione, pdf_text):
         "Innovazione, crescita e apprendimento",
     ):
         assert p in text
-    assert "i pesi sommano a 95% invece di 100%" in text  # the seed's own inconsistency, reported
+    assert "i pesi sommano al 95% invece che al 100%" in text  # the seed's own inconsistency, reported
 
 
 def test_the_pdf_embeds_its_fonts(pdf_text):

@@ -50,7 +50,7 @@ def test_the_shares_are_printed_in_italian_with_their_decimals(data):
 def test_chapter_1_takes_organs_structure_map_and_partecipate_from_the_data(data):
     piano, contesto = data
     doc = build_piano(piano, contesto=contesto)
-    ch1 = _chapter(doc, "1. Presentazione di Camera di Commercio di Pistoia", "2. Analisi del contesto esterno")
+    ch1 = _chapter(doc, "1. Presentazione della Camera di Commercio di Pistoia", "2. Analisi del contesto esterno")
     tables = [b for b in ch1 if isinstance(b, Table)]
     captions = [t.caption for t in tables]
     for caption in (

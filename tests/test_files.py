@@ -458,7 +458,7 @@ def test_several_structures_share_an_indicator(tmp_path):
     assert a1.strutture == ("PROMOZIONE", "ANAGRAFE") and a1.quote == {"PROMOZIONE": 60.0, "ANAGRAFE": 40.0}
     warnings = [p for p in validate_plan(piano) if p.code == "quote"]
     assert [(p.where, p.message) for p in warnings] == [
-        ("indicatore A-2", "le quote delle strutture sommano a 90% invece di 100%")
+        ("indicatore A-2", "le quote delle strutture sommano al 90% invece che al 100%")
     ]
     out = tmp_path / "back.csv"
     save_plan(piano, out)

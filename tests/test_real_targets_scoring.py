@@ -297,7 +297,7 @@ def test_a_running_total_adds_the_years_actuals():
     i = ind({2020: "10.000", 2021: "per un totale di almeno 30.000"})
     r = score(i, {("X1", 2020): 12_000.0, ("X1", 2021): 15_000.0})
     assert r.achievement == pytest.approx(90.0)  # 27.000 / 30.000
-    assert "2020: 12000 + 2021: 15000 = 27000" in r.trace["passi"][0]
+    assert "2020: 12.000 + 2021: 15.000 = 27.000" in r.trace["passi"][0]
     missing = score(i, {("X1", 2021): 15_000.0})
     assert missing.stato is Stato.NON_VALUTABILE and "manca il consuntivo di 2020" in missing.trace["passi"][0]
 

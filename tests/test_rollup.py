@@ -36,14 +36,14 @@ def test_weights_that_do_not_sum_to_100_are_reported_and_used_as_given():
     # The Segretario generale's G section: items weigh 95% in all.
     w, warnings = effective_weights([10, 10, 10, 15, 10, 10, 5, 15, 10], "sezione G")
     assert w == [10, 10, 10, 15, 10, 10, 5, 15, 10]
-    assert warnings == ["sezione G: i pesi sommano a 95% invece di 100%"]
+    assert warnings == ["sezione G: i pesi sommano al 95% invece che al 100%"]
 
 
 def test_missing_weights_share_the_remainder_and_are_reported():
     # H1: the accorpamento item has no printed weight, the others 30/20/20.
     w, warnings = effective_weights([None, 30, 20, 20], "sezione H1")
     assert w == [30, 30, 20, 20]
-    assert "1 peso/i mancante/i" in warnings[0]
+    assert "1 peso mancante: gli si attribuisce il residuo, 30%" in warnings[0]  # a real singular
 
 
 def test_no_child_with_data_is_senza_dati_or_in_attesa():
@@ -82,7 +82,7 @@ def test_small_plan_rolls_up_by_the_printed_weights(small_plan_file):
     assert r.achievement == pytest.approx((expected_a34 + d2) / 2)
     trace = r.nodo("obiettivo_operativo", "A.3.4").trace
     assert [c["codice"] for c in trace["figli"]] == ["A.3.4-1", "A.3.4-2", "A.3.4-3", "A.3.4-4"]
-    assert trace["calcolo"].startswith("(50 × 75,8667 + 20 × 100 + 20 × 100 + 10 × 85,7143) / 100")
+    assert trace["calcolo"].startswith("(50 × 75,87 + 20 × 100 + 20 × 100 + 10 × 85,71) / 100")
 
 
 def test_fund_is_the_maximum_times_the_mean_project_achievement(small_plan_file):

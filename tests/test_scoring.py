@@ -202,8 +202,8 @@ def test_linear_bands_interpolate_between_band_starts():
 def test_every_result_explains_itself():
     out = score(Polarita.CRESCENTE, "90%", 68.28)
     text = " ".join(out.steps)
-    assert "min(100, max(0, 68,28) / 90 × 100) = 75,8667" in text
-    assert "< 80 (soglia) → non raggiunto" in text or "a = 75,8667 < 80 → non raggiunto" in text
+    assert "min(100; max(0; 68,28) / 90 × 100) = 75,87" in text
+    assert "< 80 (soglia) → non raggiunto" in text or "a = 75,87 < 80 → non raggiunto" in text
 
 
 def test_a_type_mismatch_is_explained_not_raised():

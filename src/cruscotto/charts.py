@@ -19,8 +19,7 @@ COLORS = {"storico": "#5d7083", "consuntivo": "#0066cc", "target": "#cc334d", "m
 
 
 def _fmt(x: float) -> str:
-    text = f"{x:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return text[:-3] if text.endswith(",00") else text
+    return display.number(x)  # as the pages and documents write figures (engine/display.py)
 
 
 def _nice_max(v: float) -> float:
@@ -150,10 +149,12 @@ MAP_FILL = {
     "baseline": ("#e6e9f2", "#1a1a1a"),
     "neutralizzato": ("#e6e9f2", "#1a1a1a"),
     "nessun_indicatore": ("#ffffff", "#1a1a1a"),
+    "solo_cascading": ("#ffffff", "#1a1a1a"),  # white as in the seed: outside the cruscotto di ente
 }
 MAP_LABEL = {
     **{k.value: v for k, v in STATO_TESTO.items()},
     "nessun_indicatore": "senza indicatori nel cruscotto di ente",
+    "solo_cascading": "solo cascading, fuori dalla performance di ente",
 }
 
 
@@ -177,14 +178,21 @@ def map_status(piano, result) -> dict[str, str]:
     """Colour key of each strategic objective: DOMAIN.md's rule.
 
     Green achieved, red not, white when the objective has no indicator in the
-    cruscotto di ente (the seed's white boxes); amber partly achieved, grey
-    when it has indicators but no data yet.
+    cruscotto di ente (the seed's white boxes): ``solo_cascading`` when it is scored in the
+    areas only (the seed's lines C and F, which the pages and the Relazione call so too),
+    ``nessun_indicatore`` when it has none at all; amber partly achieved, grey when it has
+    indicators but no data yet.
     """
     nodes = {n.codice: n for n in result.nodi if n.livello == "obiettivo_strategico"}
     out = {}
     for os_ in piano.obiettivi_strategici():
         n = nodes.get(os_.codice)
-        out[os_.codice] = "nessun_indicatore" if n is None or n.cruscotto == "area" else n.stato.value
+        if n is None:
+            out[os_.codice] = "nessun_indicatore"
+        elif n.cruscotto == "area":
+            out[os_.codice] = "solo_cascading"
+        else:
+            out[os_.codice] = n.stato.value
     return out
 
 
@@ -259,7 +267,7 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         ("parzialmente_raggiunto", "parz. raggiunto"),
         ("non_raggiunto", "non raggiunto"),
         ("senza_dati", "senza dati"),
-        ("nessun_indicatore", "senza indicatori"),
+        ("solo_cascading", "solo cascading / senza indicatori"),
     ]
     for i, (key, text) in enumerate(legend):
         x = 20 + i * 200
@@ -279,9 +287,9 @@ STATUS_TEXT = {k: v[1] for k, v in MAP_FILL.items()}
 
 
 def _pct(x: float | None) -> str:
-    """Italian percent as in the pages and documents (engine/display.py), without ",00" on a
-    chart's whole figure (100%)."""
-    return display.pct(x).replace(",00%", "%")
+    """Italian percent exactly as in the pages and documents (engine/display.py): 99,00% beside
+    96,49%, never 99% beside 96,49%."""
+    return display.pct(x)
 
 
 def entity_gauge(

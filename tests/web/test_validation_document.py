@@ -67,7 +67,7 @@ def test_a_draft_until_the_oiv_validates_then_the_act(as_user, ente, piano, tmp_
         f"file PDF con impronta SHA-256 {approved.sha256_pdf}." in text
     )
     assert "BOZZA" not in text
-    assert "L'OIV valida la Relazione sulla performance 2020 di Camera di Commercio" in text
+    assert "L'OIV valida la Relazione sulla performance 2020 della Camera di Commercio" in text
     assert "adottato con Delibera di Giunta n. 12 del 30/01/2020" in text
     assert "correzioni dopo la chiusura di un periodo: 1," in text  # the one above, with its reason
     assert "inseriti da utenti diversi 1," in text and "rimodulazioni adottate nel ciclo 0," in text

@@ -208,3 +208,42 @@ def test_a_deviation_is_explained_and_the_relazione_prints_it(as_user, piano, tm
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert f"B.2.1-1, scostamento. {cause}. Azioni correttive: {actions}." in text
     assert "scostamento. Il responsabile non ne ha indicato la causa." in text  # the others not reached
+
+
+def test_monitoring_filters_by_structure_objective_status_missing_and_search(as_user, piano):
+    """Issue 14: a real office finds its rows. Each filter is checked against the engine's own
+    result for the same rows, not against hand-typed counts."""
+    import re
+
+    from cruscotto.performance import selectors
+
+    c = as_user("controllo")
+    base = "/CCIAA-PT/2020/monitoraggio/"
+
+    def codes(query: str) -> set[str]:
+        html = c.get(base + query).content.decode()
+        return set(re.findall(r'<tr id="riga-[^"]*">\s*<th scope="row"[^>]*><a [^>]*>([^<]+)</a>', html))
+
+    every = codes("")
+    assert len(every) > 40
+    result = selectors.score(piano, 2020)
+    by_code = {r.codice: r for r in result.indicatori}
+    promo = codes("?struttura=PROMOZIONE")
+    expected = {i.codice for i in piano.indicatori.filter(strutture__codice="PROMOZIONE")} & every
+    assert promo == expected and promo
+    missing = codes("?mancanti=1")
+    assert missing == {k for k in every if by_code[k].actual is None}
+    reached = codes("?stato=non_raggiunto")
+    assert reached == {k for k in every if by_code[k].stato.value == "non_raggiunto"} and reached
+    assert codes("?q=B.2.1-1") == {"B.2.1-1"}
+    plan = selectors.plan_for(piano)
+    os_b = next(o for o in plan.obiettivi_strategici() if any(oo.codice == "B.2.1" for oo in o.obiettivi_operativi))
+    mine = {i.codice for i in os_b.indicatori} | {i.codice for oo in os_b.obiettivi_operativi for i in oo.indicatori}
+    assert codes(f"?obiettivo={os_b.codice}") == mine & every and "B.2.1-1" in mine
+    html = c.get(base + "?q=nessun-indicatore-cosi").content.decode()
+    assert "Nessun indicatore con questi filtri." in html and "indicatori mostrati: 0 su" in html
+    # what each structure still has to fill in, linked to its filtered rows
+    html = c.get(base).content.decode()
+    assert "Da compilare, per struttura" in html and "struttura=PROMOZIONE&amp;mancanti=1" in html
+    # a bad filter value is ignored, not a 500
+    assert c.get(base + "?stato=%3Cscript%3E&struttura=" + "x" * 500).status_code == 200

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..engine.display import decimal, euro, pct, value
+from ..engine.display import decimal, euro, figures_in, pct, value
 from ..engine.scoring import STATO_TESTO
 
-__all__ = ["STATUS_IT", "decimal_it", "euro", "pct", "status", "value"]
+__all__ = ["STATUS_IT", "decimal_it", "euro", "pct", "status", "target_text", "value"]
 
 # The statuses' labels are the engine's (engine/scoring.STATO_TESTO).
 STATUS_IT = {k.value: v for k, v in STATO_TESTO.items()}
@@ -13,6 +13,15 @@ STATUS_IT = {k.value: v for k, v in STATO_TESTO.items()}
 
 def decimal_it(x: float, places: int = 2, grouping: bool = True) -> str:
     return decimal(x, places, grouping=grouping)
+
+
+def target_text(t, missing: str = "—") -> str:
+    """A target as printed, its figures grouped like the values beside it (numeric targets only)."""
+    if t is None or not t.testo:
+        return missing
+    if t.tipo.value in ("numero", "intervallo", "multiplo"):
+        return figures_in(t.testo)
+    return t.testo
 
 
 def status(s) -> str:

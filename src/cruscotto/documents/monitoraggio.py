@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..engine.model import Piano
 from ..engine.rollup import RisultatoPiano
 from .blocks import Cell, Document, Heading, Paragraph, Table
-from .formatting import pct, status, value
+from .formatting import pct, status, target_text, value
 
 
 def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Document:
@@ -48,7 +48,7 @@ def build_monitoraggio(piano: Piano, result: RisultatoPiano, periodo: str) -> Do
                     (
                         Cell(r.codice),
                         Cell(r.nome),
-                        Cell(r.target.testo if r.target else "—", "right"),
+                        Cell(target_text(r.target), "right"),
                         Cell(value(r.actual), "right"),
                         Cell(pct(r.achievement), "right"),
                         Cell(status(r.stato), status=r.stato.value),

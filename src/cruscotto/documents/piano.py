@@ -25,7 +25,7 @@ from ..engine.model import (
 from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import score_plan
 from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
-from .formatting import decimal_it
+from .formatting import decimal_it, target_text
 from .markdown import markdown_blocks
 
 
@@ -102,7 +102,7 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None, s
     first, last = piano.anni[0], piano.anni[-1]
     years = list(piano.anni)
     blocks: list = [Heading("Premessa")]
-    blocks += _section(piano, "premessa") or [Paragraph(f"{piano.titolo} di {piano.ente.nome}.")]
+    blocks += _section(piano, "premessa") or [Paragraph(f"{piano.titolo} {piano.ente.di()}.")]
     blocks += _presentazione(piano, bilancio, personale, contesto, soglia)
     blocks += _contesto_esterno(piano, contesto)
     blocks += _pianificazione(piano, first, last, years)
@@ -110,9 +110,11 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None, s
     blocks += _programmazione(piano, first, personale, soglia)
     blocks += _individuale(piano)
 
+    title = f"Piano della performance {first}-{last}"
     return Document(
-        title=f"Piano della performance {first}-{last}",
-        subtitle=piano.titolo,
+        title=title,
+        # the plan's own title under it, unless it says the same thing (the seed's does)
+        subtitle="" if " ".join(piano.titolo.split()).casefold() == title.casefold() else piano.titolo,
         author=piano.ente.nome,
         blocks=tuple(blocks),
         date_text="",
@@ -125,7 +127,7 @@ def _presentazione(piano, bilancio, personale, contesto, soglia: int) -> list:
     from .risorse import bilancio_blocks, personale_blocks
 
     blocks: list = []
-    blocks.append(Heading(f"1. Presentazione di {piano.ente.nome}"))
+    blocks.append(Heading(f"1. Presentazione {piano.ente.di()}"))
     intro = _section(piano, "presentazione", "1.1 Mission e principali attività")
     if not piano.sezioni.get("presentazione") and piano.mission:
         intro = [Heading("1.1 Mission", 2), Paragraph(piano.mission)]
@@ -233,7 +235,7 @@ def _pianificazione(piano, first, last, years) -> list:
                                 Cell(i.media_cluster.testo if i.media_cluster else "", "right"),
                                 *[Cell(i.storico[y].testo if y in i.storico else "", "right") for y in hist_years],
                                 Cell(i.peso_testo or "", "right"),
-                                *[Cell(i.target[y].testo if y in i.target else "", "right") for y in years],
+                                *[Cell(target_text(i.target.get(y), ""), "right") for y in years],
                                 Cell(i.tipologia),
                                 Cell(i.unita),
                                 Cell(i.fonte),
@@ -307,7 +309,7 @@ def _programmazione(piano, first, personale, soglia: int) -> list:
                     (
                         Cell(f"{oo.codice} {oo.nome}"),
                         Cell(f"{i.codice} {i.nome}"),
-                        Cell(i.target[first].testo if first in i.target else "", "right"),
+                        Cell(target_text(i.target.get(first), ""), "right"),
                         Cell(_structures(*assigned[i.codice])),
                     )
                 )

@@ -18,7 +18,7 @@ from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import RisultatoPiano
 from ..engine.scoring import RULES_TEXT
 from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
-from .formatting import euro, pct, status, value
+from .formatting import euro, pct, status, target_text, value
 from .markdown import markdown_blocks
 
 
@@ -88,7 +88,7 @@ def _presentazione(piano, result, persp, counts) -> list:
     blocks.append(Heading("1. Presentazione e principali risultati"))
     blocks.append(
         Paragraph(
-            f"La Relazione sulla performance {anno} di {piano.ente.nome} "
+            f"La Relazione sulla performance {anno} {piano.ente.di()} "
             "rendiconta i risultati organizzativi e individuali "
             f"raggiunti nell'anno rispetto agli obiettivi del {piano.titolo}, "
             "ai sensi dell'art. 10 del d.lgs. 150/2009."
@@ -170,15 +170,7 @@ def _presentazione(piano, result, persp, counts) -> list:
     )
     total = sum(counts.values())
     blocks.append(
-        Paragraph(
-            f"Dei {total} indicatori del cruscotto di ente, {counts.get('raggiunto', 0)} sono raggiunti, "
-            f"{counts.get('parzialmente_raggiunto', 0)} parzialmente raggiunti, "
-            f"{counts.get('non_raggiunto', 0)} non raggiunti, "
-            f"{counts.get('senza_dati', 0)} senza dati e {counts.get('in_attesa', 0)} in attesa"
-            + (f", {counts['non_valutabile']} non valutabili" if counts.get("non_valutabile") else "")
-            + (f", {counts['baseline']} in costruzione della baseline" if counts.get("baseline") else "")
-            + f". La performance di ente è calcolata su: {result.copertura.testo()}."
-        )
+        Paragraph(_conteggi(total, counts) + f" La performance di ente è calcolata su: {result.copertura.testo()}.")
     )
     if result.fondo:
         f = result.fondo
@@ -191,6 +183,30 @@ def _presentazione(piano, result, persp, counts) -> list:
             )
         )
     return blocks
+
+
+# The statuses in the order a reader expects them, each with its singular and plural.
+_CONTEGGI = (
+    ("raggiunto", "raggiunto", "raggiunti"),
+    ("parzialmente_raggiunto", "parzialmente raggiunto", "parzialmente raggiunti"),
+    ("non_raggiunto", "non raggiunto", "non raggiunti"),
+    ("senza_dati", "senza dati", "senza dati"),
+    ("in_attesa", "in attesa", "in attesa"),
+    ("non_valutabile", "non valutabile", "non valutabili"),
+    ("baseline", "in costruzione della baseline", "in costruzione della baseline"),
+    ("neutralizzato", "neutralizzato", "neutralizzati"),
+)
+
+
+def _conteggi(total: int, counts: dict[str, int]) -> str:
+    """ "Dei 50 indicatori del cruscotto di ente: 40 raggiunti, 5 non raggiunti e 5 senza dati.":
+    only what there is (no "0 parzialmente raggiunti"), with real singulars and plurals."""
+    parts = [f"{n} {one if n == 1 else many}" for key, one, many in _CONTEGGI if (n := counts.get(key, 0))]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " e " + parts[-1] if parts else ""
+    head = (
+        "Dell'unico indicatore del cruscotto di ente" if total == 1 else f"Dei {total} indicatori del cruscotto di ente"
+    )
+    return f"{head}: {listed}." if parts else f"{head}: nessuno con uno stato."
 
 
 def _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto, soglia: int) -> list:
@@ -332,7 +348,7 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
                         Cell(i.codice),
                         Cell(i.nome + (" (solo cascading)" if i.cruscotto.value == "area" else "")),
                         Cell(i.peso_testo or "—", "right"),
-                        Cell(r.target.testo if r.target else "—", "right"),
+                        Cell(target_text(r.target), "right"),
                         Cell(value(r.actual), "right"),
                         Cell(pct(r.achievement), "right"),
                         _status_cell(r.stato),
@@ -498,12 +514,13 @@ def _processo(piano, result) -> list:
                     else ""
                 )
                 + ".",
-                "Indicatori a crescere: " + RULES_TEXT["crescente"] + ".",
-                "Indicatori a decrescere: " + RULES_TEXT["decrescente"] + ".",
-                "Scadenze: " + RULES_TEXT["scadenza"] + ".",
-                "Milestone: " + RULES_TEXT["milestone"] + ".",
+                # each rule's text begins with its own name ("scadenza: …"): said once, not twice
+                "Indicatori a crescere (più alto è meglio): " + RULES_TEXT["crescente"].partition(": ")[2] + ".",
+                "Indicatori a decrescere (più basso è meglio): " + RULES_TEXT["decrescente"].partition(": ")[2] + ".",
+                "Scadenze: " + RULES_TEXT["scadenza"].partition(": ")[2] + ".",
+                "Milestone: " + RULES_TEXT["milestone"].partition(": ")[2] + ".",
                 "Ogni nodo dell'albero è la media ponderata dei figli con dati; "
-                "i figli senza dati sono esclusi ed elencati; i pesi che non sommano a 100% sono segnalati.",
+                "i figli senza dati sono esclusi ed elencati; i pesi che non sommano al 100% sono segnalati.",
                 f"Data di riferimento per le scadenze: {result.as_of:%d/%m/%Y}.",
             )
         )

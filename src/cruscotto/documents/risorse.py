@@ -159,7 +159,8 @@ def _rapporti_blocks(tables: b.Bilancio, level: int) -> list:
         if v is None:
             return Cell("", "right")
         if v.valore is None:
-            return Cell(v.stampato or "", "right")
+            # not computable: "n.d.", as everywhere else (the printed table may say "N/D" or "-")
+            return Cell("n.d.", "right")
         text = decimal_it(v.valore, 2)
         return Cell(text + (f" (stampato {v.stampato})" if v.concorda is False else ""), "right")
 
@@ -173,7 +174,7 @@ def _rapporti_blocks(tables: b.Bilancio, level: int) -> list:
             ("Rapporto", *map(str, years), "Media cluster"),
             rows,
             "Calcolati dalle misure di base di ogni anno con la formula del rapporto; "
-            "N/D dove la misura non è disponibile.",
+            "n.d. dove la misura non è disponibile.",
             (4, *([1] * len(years)), 1),
         ),
     ]

@@ -73,7 +73,6 @@ def build_validazione(
     example_data: bool = False,
 ) -> Document:
     anno = result.anno
-    ente = piano.ente.nome
     blocks: list = [Heading("1. Oggetto della validazione")]
     adopted = (
         f"adottato con {validazione.atto_piano}"
@@ -83,7 +82,7 @@ def build_validazione(
     )
     blocks.append(
         Paragraph(
-            f"L'Organismo indipendente di valutazione (OIV) di {ente}, "
+            f"L'Organismo indipendente di valutazione (OIV) {piano.ente.di()}, "
             "ai sensi dell'art. 14, comma 4, lettera c) del d.lgs. 150/2009 "
             "e delle Linee guida del Dipartimento della Funzione pubblica n. 3/2018, "
             f"ha esaminato la Relazione sulla performance {anno}, "
@@ -180,7 +179,7 @@ def build_validazione(
         when = f" in data {validazione.data:%d/%m/%Y}" if validazione.data else ""
         blocks.append(
             Paragraph(
-                f"**L'OIV valida la Relazione sulla performance {anno} di {ente}**{when}. "
+                f"**L'OIV valida la Relazione sulla performance {anno} {piano.ente.di()}**{when}. "
                 "Da questa validazione il fondo e i premi collegati alla performance non sono più provvisori."
             )
         )
@@ -202,7 +201,7 @@ def build_validazione(
     return Document(
         title=f"Documento di validazione della Relazione sulla performance {anno}",
         subtitle=piano.titolo,
-        author=ente,
+        author=piano.ente.nome,
         blocks=tuple(blocks),
         date_text=f"Validato il {validazione.data:%d/%m/%Y}"
         if validazione.validata and validazione.data

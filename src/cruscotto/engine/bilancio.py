@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .display import al
 from .errors import Problem
 from .model import Piano
 from .rapporti import Rapporto, check_rapporti, rapporto_from_data, rapporto_to_data
@@ -405,7 +406,8 @@ def check_composizione(c: Composizione, p: Preventivo | None = None) -> list[Pro
             out.append(
                 Problem(
                     "composizione_somma",
-                    f"le quote sommano a {total:g}%, non 100% (±{slack:g} per l'arrotondamento)",
+                    f"le quote sommano {al(f'{total:g}'.replace('.', ',') + '%')}, non al 100% "
+                    f"(±{slack:g} per l'arrotondamento)",
                     f"composizione {c.tabella} {y}",
                     "warning",
                 )

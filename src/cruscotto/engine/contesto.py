@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .display import al
 from .errors import Problem
 from .numbers import fold, split_number
 
@@ -383,7 +384,8 @@ def _check_quote(t: TabellaContesto) -> list[Problem]:
             out.append(
                 Problem(
                     "contesto_somma",
-                    f"le quote sommano a {_it(total_share, max(decimali(c.testo) for c in shares))}%, non 100% "
+                    f"le quote sommano {al(_it(total_share, max(decimali(c.testo) for c in shares)) + '%')}, "
+                    "non al 100% "
                     f"(±{f'{slack:g}'.replace('.', ',')} per l'arrotondamento)",
                     f"contesto esterno, tabella «{t.titolo}», colonna «{q.colonna}»",
                     "warning",

@@ -2,8 +2,9 @@
 (performance/templatetags), the documents (documents/formatting.py) and the charts.
 
 Rounding is half-up on the decimal value (never on the binary float, and never by
-truncation); a whole number has no decimals; a share has two; any other value two, or four
-below 1 (0,0042 is not 0,00). Missing is a dash. Separators are the caller's: Italian by
+truncation); a whole number has no decimals; a share has two; any other value two, or up to
+four below 1, with no zeros after the second (0,0042 is not 0,00; 0,91 is not 0,9100).
+Missing is a dash. Calculation traces use the same rules (engine/scoring.fmt). Separators are the caller's: Italian by
 default; the pages pass their language's (1.234,5 in Italian, 1,234.5 in English).
 """
 
@@ -32,10 +33,20 @@ def decimal(x: float, places: int = 2, *, grouping: bool = True, seps: tuple[str
 
 
 def places_for(x: float) -> int:
-    """The decimals a value is written with: none for a whole number, two, or four below 1."""
+    """The decimals a value is rounded to: none for a whole number, two, or four below 1."""
     if float(x).is_integer():
         return 0
     return 2 if abs(x) >= 1 else 4
+
+
+def number(x: float, *, seps: tuple[str, str] = IT) -> str:
+    """A figure with the decimals it needs: 1.234 · 71,30 · 0,91 · 0,0042 (see the module's rules)."""
+    places = places_for(x)
+    text = decimal(x, places, seps=seps)
+    if places == 4:
+        whole, _, frac = text.partition(seps[0])
+        text = whole + seps[0] + frac.rstrip("0").ljust(2, "0")
+    return text
 
 
 def pct(x: float | None, *, seps: tuple[str, str] = IT) -> str:
@@ -44,6 +55,33 @@ def pct(x: float | None, *, seps: tuple[str, str] = IT) -> str:
 
 def euro(x: float | None, *, seps: tuple[str, str] = IT) -> str:
     return DASH if x is None else "€ " + decimal(x, 2, seps=seps)
+
+
+def figures_in(text: str, *, seps: tuple[str, str] = IT) -> str:
+    """A numeric target's text with its figures grouped by thousands: "almeno 4500" → "almeno
+    4.500", beside a value written 4.130. Figures of four digits or more, not inside a date
+    (31/12/2020 stays) nor already grouped; decimals stay as printed. For the texts of
+    numeric targets only: a relative one ("rispetto al 2019") names years."""
+    import re
+
+    def group(m: re.Match[str]) -> str:
+        whole, frac = m.group(1), m.group(2) or ""
+        return f"{int(whole):,}".replace(",", seps[1]) + (seps[0] + frac[1:] if frac else "")
+
+    return re.sub(r"(?<![\d/.,])(\d{4,})(,\d+)?(?![\d/])", group, text)
+
+
+def al(figure: str) -> str:
+    """The Italian article before a figure as read aloud: "al 95%", "all'80%", "all'11%", "all'1%".
+
+    Elided before a vowel: otto, ottanta, ottocento… (any figure starting with 8), uno,
+    undici, undicimila; "cento", "mille" and the rest take "al".
+    """
+    whole = figure.lstrip("-").split(",")[0].replace(".", "")
+    digits = whole[: len(whole) - len(whole.lstrip("0123456789"))] or whole
+    digits = "".join(ch for ch in digits if ch.isdigit())
+    vowel = digits.startswith("8") or digits in ("1", "11") or (digits.startswith("11") and len(digits) in (5, 8))
+    return ("all'" if vowel else "al ") + figure
 
 
 def day(d: date) -> str:
@@ -59,4 +97,4 @@ def value(v: float | bool | date | None, *, seps: tuple[str, str] = IT, yes_no: 
         return yes_no[0] if v else yes_no[1]
     if isinstance(v, date):
         return day(v)
-    return decimal(v, places_for(v), seps=seps)
+    return number(v, seps=seps)

@@ -102,6 +102,26 @@ class Regole:
 class Ente:
     codice: str
     nome: str
+    # The article the name takes ("la" Camera di Commercio, "il" Comune, "l'"Agenzia): the
+    # documents say "della Camera di Commercio di Pistoia", not "di Camera di Commercio…".
+    articolo: str = ""
+
+    def di(self) -> str:
+        """The name after "di", with the article joined to it: "della Camera di Commercio di Pistoia"."""
+        return PREPOSIZIONE_DI.get(self.articolo, "di ") + self.nome
+
+
+# di + article (Italian articulated preposition); no article: "di" alone.
+PREPOSIZIONE_DI = {
+    "": "di ",
+    "il": "del ",
+    "lo": "dello ",
+    "la": "della ",
+    "l'": "dell'",
+    "i": "dei ",
+    "gli": "degli ",
+    "le": "delle ",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from . import display
 from .model import (
     Ambito,
     Cruscotto,
@@ -31,6 +32,7 @@ from .model import (
     SchedaIndividuale,
 )
 from .scoring import (
+    STATO_TESTO,
     RisultatoIndicatore,
     Stato,
     Valori,
@@ -87,10 +89,11 @@ def effective_weights(pesi: Sequence[float | None], where: str) -> tuple[list[fl
         # (37.9 + 38.8 + 23.3 may add up to 99.99999999999999).
         rest = 100.0 - given
         share = (rest if rest > REMAINDER_EPSILON else 0.0) / missing
-        warnings.append(f"{where}: {missing} peso/i mancante/i, si attribuisce il residuo {fmt(share)}% ciascuno")
+        what = "1 peso mancante: gli si attribuisce" if missing == 1 else f"{missing} pesi mancanti: si attribuisce"
+        warnings.append(f"{where}: {what} il residuo, {fmt(share)}%{'' if missing == 1 else ' ciascuno'}")
         return [p if p is not None else share for p in pesi], warnings
     if abs(given - 100.0) > 1e-6:
-        warnings.append(f"{where}: i pesi sommano a {fmt(given)}% invece di 100%")
+        warnings.append(f"{where}: i pesi sommano {display.al(fmt(given) + '%')} invece che al 100%")
     return [float(p) for p in pesi if p is not None], warnings  # all given: no weight is missing here
 
 
@@ -623,7 +626,7 @@ def score_scheda(
                     a_, st, steps = (
                         r.achievement,
                         r.stato,
-                        [f"dall'indicatore {voce.indicatore}: {fmt(r.achievement)} ({r.stato.value})"],
+                        [f"dall'indicatore {voce.indicatore}: {fmt(r.achievement)} ({STATO_TESTO[r.stato]})"],
                     )
             else:
                 c = valori.consuntivo(voce.codice, scheda.anno, periodo)
@@ -733,7 +736,7 @@ def score_fondo(
     paid = quota is not None and (fondo.soglia_minima is None or quota >= fondo.soglia_minima)
     importo = fondo.importo_massimo * quota / 100.0 if paid and quota is not None else 0.0
     calc = (
-        f"{fmt(fondo.importo_massimo)} × {fmt(quota)} / 100 = {fmt(importo)}"
+        f"€ {display.decimal(fondo.importo_massimo, 2)} × {fmt(quota)}% = € {display.decimal(importo, 2)}"
         if paid
         else "sotto la soglia minima o senza progetti → 0"
     )

@@ -44,10 +44,12 @@ STATO_TESTO: dict[Stato, str] = {
 }
 
 
+# Functions in traces take their arguments as an Italian spreadsheet does: "max(0; 1,8)", the
+# comma being the decimal separator (issue 14).
 RULES_TEXT = {
-    "crescente": "più alto è meglio: T > 0 → a = min(100, max(0, A) / T × 100); T = 0 → 100 se A ≥ 0",
+    "crescente": "più alto è meglio: T > 0 → a = min(100; max(0; A) / T × 100); T = 0 → 100 se A ≥ 0",
     "decrescente": "più basso è meglio: A ≤ T → 100; T > 0 → a = T / A × 100; "
-    "T < 0 → a = max(0, 100 − (A − T) / |T| × 100); T = 0 e A > 0 → 0",
+    "T < 0 → a = max(0; 100 − (A − T) / |T| × 100); T = 0 e A > 0 → 0",
     "scadenza": "scadenza: fatto entro la data → 100; in ritardo o non fatto → 0 (salvo fasce di ritardo)",
     "si/no": "sì/no: sì → 100, no → 0",
     "milestone": "milestone: quota delle milestone rispettate entro la scadenza risolta (pesi uguali se non indicati)",
@@ -55,11 +57,14 @@ RULES_TEXT = {
 
 
 def fmt(x: float | None) -> str:
-    """A number for a trace line: Italian decimal comma, at most 4 decimals, no rounding of the stored value."""
+    """A number for a trace line, written as everywhere else (engine/display.number): 1.234,50,
+    66,67, 0,91. The stored value is never rounded, only its text."""
     if x is None:
         return "—"
-    text = f"{x:.4f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if text != "-0" else "0"
+    from .display import number
+
+    text = number(x)
+    return "0" if text in ("-0", "-0,00") else text
 
 
 def fmt_value(v: Value | None) -> str:
@@ -135,7 +140,7 @@ def status_text(a: float, stato: Stato, regole: Regole) -> str:
 def higher_is_better(actual: float, target: float) -> tuple[float, str]:
     if target > 0:
         a = min(100.0, max(0.0, actual) / target * 100.0)
-        return a, f"min(100, max(0, {fmt(actual)}) / {fmt(target)} × 100) = {fmt(a)}"
+        return a, f"min(100; max(0; {fmt(actual)}) / {fmt(target)} × 100) = {fmt(a)}"
     if target == 0:
         a = 100.0 if actual >= 0 else 0.0
         return a, f"T = 0: A = {fmt(actual)} {'≥' if actual >= 0 else '<'} 0 → {fmt(a)}"
@@ -143,7 +148,7 @@ def higher_is_better(actual: float, target: float) -> tuple[float, str]:
     if actual >= target:
         return 100.0, f"A = {fmt(actual)} ≥ T = {fmt(target)} → 100"
     a = max(0.0, 100.0 - (target - actual) / abs(target) * 100.0)
-    return a, f"max(0, 100 − ({fmt(target)} − {fmt(actual)}) / {fmt(abs(target))} × 100) = {fmt(a)}"
+    return a, f"max(0; 100 − ({fmt(target)} − {fmt(actual)}) / {fmt(abs(target))} × 100) = {fmt(a)}"
 
 
 def lower_is_better(actual: float, target: float) -> tuple[float, str]:
@@ -154,7 +159,7 @@ def lower_is_better(actual: float, target: float) -> tuple[float, str]:
         return a, f"{fmt(target)} / {fmt(actual)} × 100 = {fmt(a)}"
     if target < 0:
         a = max(0.0, 100.0 - (actual - target) / abs(target) * 100.0)
-        return a, f"max(0, 100 − ({fmt(actual)} − {fmt(target)}) / {fmt(abs(target))} × 100) = {fmt(a)}"
+        return a, f"max(0; 100 − ({fmt(actual)} − {fmt(target)}) / {fmt(abs(target))} × 100) = {fmt(a)}"
     return 0.0, f"T = 0 e A = {fmt(actual)} > 0 → 0"
 
 
@@ -312,7 +317,7 @@ def score_milestones(
         den += w
     if den == 0:
         stato = Stato.IN_ATTESA if pending else Stato.SENZA_DATI
-        steps.append("nessuna milestone valutabile → " + stato.value)
+        steps.append("nessuna milestone valutabile → " + STATO_TESTO[stato])
         return Outcome(None, stato, tuple(steps))
     a = num / den
     steps.append(

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
+from .display import al
 from .errors import Problem
 from .model import BUDGET_FIELDS, KNOWN_TAGS, TAG_FONDO, Cruscotto, Dato, Indicatore, Piano, Polarita
 from .numbers import fold
@@ -218,7 +219,7 @@ def _shares(quote: dict[str, float], strutture: tuple[str, ...], of: str, where:
         out.append(_err("quota_incoerente", f"quota per strutture non responsabili {of}: {', '.join(stray)}", where))
     total = sum(quote.values())
     if abs(total - 100.0) > 1e-6:
-        out.append(_warn("quote", f"le quote delle strutture sommano a {fmt(total)}% invece di 100%", where))
+        out.append(_warn("quote", f"le quote delle strutture sommano {al(fmt(total) + '%')} invece che al 100%", where))
     return out
 
 

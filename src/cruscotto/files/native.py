@@ -20,6 +20,7 @@ from ..engine.errors import FormulaError, ParseError, PlanError, Problem
 from ..engine.formulas import compile_formula
 from ..engine.model import (
     BUDGET_FIELDS,
+    PREPOSIZIONE_DI,
     Ambito,
     Azione,
     Cruscotto,
@@ -282,6 +283,16 @@ class _Reader:
             self.error("", "'ente' e 'piano' devono essere oggetti", "formato")
             raise PlanError(self.problems, self.source)
         ente = Ente(self.text(ente_d, "codice", "ente", True) or "?", self.text(ente_d, "nome", "ente", True) or "")
+        articolo = self.text(ente_d, "articolo", "ente", False) or ""
+        if articolo:
+            articolo = articolo.strip().casefold().replace("’", "'")
+            if articolo not in PREPOSIZIONE_DI:
+                self.error(
+                    "ente.articolo",
+                    f"articolo {articolo!r} non valido: il, lo, la, l', i, gli, le (o nessuno)",
+                )
+            else:
+                ente = Ente(ente.codice, ente.nome, articolo)
         anni = []
         for i, y in enumerate(piano_d.get("anni") or []):
             yy = self._year(y, f"piano.anni[{i}]")
@@ -762,7 +773,11 @@ def plan_to_data(p: Piano) -> dict[str, Any]:
     return _drop_empty(
         {
             "formato": FORMAT,
-            "ente": {"codice": p.ente.codice, "nome": p.ente.nome},
+            "ente": {
+                "codice": p.ente.codice,
+                "nome": p.ente.nome,
+                **({"articolo": p.ente.articolo} if p.ente.articolo else {}),
+            },
             "piano": _drop_empty({"titolo": p.titolo, "anni": list(p.anni), "note": p.note}),
             "regole": {
                 "soglia_raggiunto": r.soglia_raggiunto,

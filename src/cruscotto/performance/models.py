@@ -27,6 +27,13 @@ def new_revision() -> str:
 class Ente(models.Model):
     codice = models.CharField(_("codice"), max_length=40, unique=True)
     nome = models.CharField(_("nome"), max_length=200)
+    # The article of the name in a sentence (engine.model.Ente.articolo): "della Camera di …".
+    articolo = models.CharField(
+        _("articolo"),
+        max_length=3,
+        blank=True,
+        choices=[(a, a or "—") for a in ("", "il", "lo", "la", "l'", "i", "gli", "le")],
+    )
     # The demo's actual values are invented: its documents say so on the cover. A property of
     # the data (set by demo_setup), never of the ente's code.
     dati_di_esempio = models.BooleanField(_("dati di esempio"), default=False)

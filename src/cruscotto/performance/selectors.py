@@ -94,7 +94,7 @@ def plan_data(piano: m.Piano) -> dict:
     data.update(
         {
             "formato": "cruscotto/piano@1",
-            "ente": {"codice": piano.ente.codice, "nome": piano.ente.nome},
+            "ente": {"codice": piano.ente.codice, "nome": piano.ente.nome, "articolo": piano.ente.articolo},
             "piano": _drop_empty({"titolo": piano.titolo, "anni": piano.anni, "note": piano.note}),
             "regole": piano.regole,
             "strutture": [

@@ -50,7 +50,13 @@ def piano_import(
     too_long = limiti.plan_problems(piano)
     if too_long:  # bulk_create skips the pre_save check: the whole plan is checked first
         raise ValidationError([p["message"] for p in too_long[:20]])
-    ente, _created = m.Ente.objects.get_or_create(codice=piano.ente.codice, defaults={"nome": piano.ente.nome})
+    ente, _created = m.Ente.objects.get_or_create(
+        codice=piano.ente.codice, defaults={"nome": piano.ente.nome, "articolo": piano.ente.articolo}
+    )
+    if piano.ente.articolo and not ente.articolo:
+        # an ente made before the field, whose plan now says its article
+        ente.articolo = piano.ente.articolo
+        ente.save(update_fields=["articolo"])
     ciclo, _c = m.Ciclo.objects.get_or_create(ente=ente, anno=min(piano.anni))
     ciclo = m.Ciclo.objects.select_for_update().get(pk=ciclo.pk)
     in_force = ciclo.versioni.filter(stato_versione=m.Piano.StatoVersione.IN_VIGORE).first()

@@ -39,6 +39,36 @@ def num(value) -> str:
     return display.value(value, seps=_seps(), yes_no=(str(_("sì")), str(_("no"))))
 
 
+@register.filter
+def target(t) -> str:
+    """A target as printed, its figures grouped like the values beside it: "4.500" next to
+    "4.130", not "4500" (engine/display.figures_in; numeric targets only, never a date)."""
+    if t is None:
+        return display.DASH
+    text = getattr(t, "testo", "") or ""
+    if not text:
+        return display.DASH
+    if getattr(getattr(t, "tipo", None), "value", None) in ("numero", "intervallo", "multiplo"):
+        return display.figures_in(text, seps=_seps())
+    return text
+
+
+@register.filter
+def con_unita(value, t) -> str:
+    """A value with the "%" its target is written with: "92,40%" beside "Target: 90%"."""
+    text = num(value)
+    if value is not None and not isinstance(value, bool) and getattr(t, "unita", "") == "%":
+        return text + "%"
+    return text
+
+
+@register.simple_tag
+def stato_testo(value) -> str:
+    """A status in words, without the badge (a select's option)."""
+    key = getattr(value, "value", value)
+    return str(STATUS.get(key, ("", key))[1])
+
+
 @register.simple_tag
 def stato(value) -> str:
     """A status badge: colour plus text (colour is never the only cue)."""

@@ -78,8 +78,12 @@ def area(request, ente, anno, piano, struttura: str):
                 rows += mine
     mean, count = area_figure(plan, result, {i.codice: share for i, _r, share in rows})
     coverage = sum((Copertura.of(r.stato, r.achievement) for _i, r, _q in rows), Copertura())
+    # structures by name, never by code (PROMOZIONE, TRASVERSALE): issue 14
+    nomi = {x.codice: x.nome for x in strutture} | {permissions.TRASVERSALE: _("tutte le strutture")}
     return render(
-        request, "performance/area.html", {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage}
+        request,
+        "performance/area.html",
+        {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage, "nomi": nomi},
     )
 
 

@@ -102,6 +102,9 @@ def with_plan(view):
             "ruoli": sorted(g.ruoli),
             "can_edit_plan": permissions.can_edit_plan(request.user, ente_obj),
             "can_enter": bool(g.ruoli & (permissions.EDITORS | {m.Ruolo.Tipo.RESPONSABILE})),
+            # the API's documentation in the footer, for whoever connects systems to it: the
+            # controllo di gestione and the amministratore, who get tokens (docs/api.md)
+            "api": bool(g.ruoli & permissions.EDITORS),
             "url_name": request.resolver_match.url_name if request.resolver_match else "",
             "anni_url": _year_links(request, piano.anni),
         }

@@ -47,18 +47,91 @@ def _parts(res, codice: str, values: dict) -> list[dict]:
     ]
 
 
+STATI_FILTRO = ("raggiunto", "parzialmente_raggiunto", "non_raggiunto", "senza_dati", "in_attesa", "non_valutabile")
+
+
+def _filters(request) -> dict:
+    """The monitoring page's filters from the query, each bounded to what it may be."""
+    get = request.GET
+    return {
+        "struttura": get.get("struttura", "")[:40],
+        "obiettivo": get.get("obiettivo", "")[:40],
+        "stato": get.get("stato", "") if get.get("stato", "") in STATI_FILTRO else "",
+        "mancanti": get.get("mancanti") == "1",
+        "q": " ".join(get.get("q", "").split())[:100],
+    }
+
+
+def _apply(rows: list[dict], f: dict, objective_of: dict[str, str]) -> list[dict]:
+    def keep(r: dict) -> bool:
+        row, res = r["row"], r["res"]
+        codes = {s.codice for s in row.strutture.all()}
+        if f["struttura"] and f["struttura"] not in codes:
+            return False
+        if f["obiettivo"] and objective_of.get(row.codice) != f["obiettivo"]:
+            return False
+        if f["stato"] and (res is None or res.stato.value != f["stato"]):
+            return False
+        if f["mancanti"] and res is not None and res.actual is not None:
+            return False
+        q = f["q"].casefold()
+        return not q or q in row.codice.casefold() or q in row.nome.casefold()
+
+    return [r for r in rows if keep(r)]
+
+
+def _to_fill(rows: list[dict], names: dict[str, str]) -> list[tuple[str, str, int, int]]:
+    """Per structure: (code, name, values still missing, indicators); the ones with the most to do first."""
+    missing: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for r in rows:
+        empty = r["res"] is None or r["res"].actual is None
+        for s in r["row"].strutture.all():
+            total[s.codice] = total.get(s.codice, 0) + 1
+            missing[s.codice] = missing.get(s.codice, 0) + empty
+    return sorted(((c, names.get(c, c), missing[c], total[c]) for c in total), key=lambda t: (-t[2], t[1].casefold()))
+
+
 @with_plan
 def monitoraggio(request, ente, anno, piano):
     periodo = request.GET.get("periodo", "")
     if periodo not in ("", "S1", "S2", "T1", "T2", "T3", "T4"):
         periodo = ""
+    f = _filters(request)
 
     def context():
         rows, result = _monitoring_rows(request, piano, anno, periodo)
-        # A validated year is locked (services.anno_bloccato): the page says so and offers no edit.
-        return {"rows": rows, "result": result, "periodo": periodo, "bloccato": selectors.validated(piano, anno)}
+        plan = selectors.plan_for(piano)
+        objective_of = {}
+        for os_ in plan.obiettivi_strategici():
+            for ind in os_.indicatori:
+                objective_of[ind.codice] = os_.codice
+            for oo in os_.obiettivi_operativi:
+                for ind in oo.indicatori:
+                    objective_of[ind.codice] = os_.codice
+        names = {s.codice: s.nome for s in plan.strutture} | {permissions.TRASVERSALE: _("tutte le strutture")}
+        shown = _apply(rows, f, objective_of)
+        mine = {s.codice for r in rows for s in r["row"].strutture.all()}
+        return {
+            "rows": shown,
+            "tutte": len(rows),
+            "da_compilare": _to_fill(rows, names),
+            "filtri": f,
+            "filtrato": any(f.values()),
+            "strutture_filtro": sorted(((c, names.get(c, c)) for c in mine), key=lambda t: t[1].casefold()),
+            "obiettivi_filtro": [
+                (os_.codice, os_.nome)
+                for os_ in plan.obiettivi_strategici()
+                if any(objective_of.get(r["row"].codice) == os_.codice for r in rows)
+            ],
+            "stati_filtro": STATI_FILTRO,
+            "result": result,
+            "periodo": periodo,
+            # A validated year is locked (services.anno_bloccato): the page says so and offers no edit.
+            "bloccato": selectors.validated(piano, anno),
+        }
 
-    return _page(request, "monitoraggio", context, vary=(periodo,))
+    return _page(request, "monitoraggio", context, vary=(periodo, *f.values()))
 
 
 @with_plan

@@ -80,11 +80,13 @@ def _albero_context(piano, anno):
         for oo in os_.obiettivi_operativi:
             by_key[f"obiettivo_operativo:{oo.codice}"]["indicators"] = [indicators[i.codice] for i in oo.indicatori]
     # What the plan assigns to each level: resources, and the objectives' structures with shares.
+    nomi = {s.codice: s.nome for s in plan.strutture} | {permissions.TRASVERSALE: _("tutte le strutture")}
     for (kind, code), given in selectors.assignments(plan).items():
         item = by_key.get(f"{kind}:{code}")
         if item is not None:
             item["risorse"] = given["risorse"]
-            item["strutture"] = list(given["strutture"].items())
+            # by name, never by code (issue 14)
+            item["strutture"] = [(nomi.get(c, c), q) for c, q in given["strutture"].items()]
     return {"result": result, "roots": roots}
 
 
