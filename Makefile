@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install messages run scorecard test lint bench bench-web page-images clean
+.PHONY: install messages run scorecard test lint bench bench-web page-images screenshots clean
 
 install: $(STAMP) messages
 
@@ -60,6 +60,11 @@ bench-web: install
 # Page images of the demo Piano and Relazione in docs/screenshots (needs pdftoppm, poppler-utils).
 page-images: install
 	$(BIN)/python scripts/page_images.py
+
+# Every page, as every demo role, at 390 and 1366 px, in Italian and English, into
+# docs/screenshots/ (its own demo server on a free port; Chromium needed).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis build *.egg-info src/*.egg-info
