@@ -542,3 +542,10 @@ def test_an_amministratore_manages_the_entes_structures_users_and_roles(as_user,
     r = c.post("/amministrazione/enti/nuovo/", {"codice": "cciaa-lu", "nome": "Camera di Commercio di Lucca"})
     assert r.status_code == 302 and r["Location"] == "/CCIAA-LU/amministrazione/"
     assert m.Registro.objects.filter(azione="ente.crea", oggetto="CCIAA-LU").exists()
+    # with its article (issue 14): the documents then say "della Camera di Commercio di Pisa"
+    r = c.post(
+        "/amministrazione/enti/nuovo/", {"codice": "CCIAA-PI", "nome": "Camera di Commercio di Pisa", "articolo": "la"}
+    )
+    assert r.status_code == 302 and m.Ente.objects.get(codice="CCIAA-PI").articolo == "la"
+    r = c.post("/amministrazione/enti/nuovo/", {"codice": "CCIAA-AR", "nome": "Arezzo", "articolo": "della"})
+    assert r.status_code == 422 and not m.Ente.objects.filter(codice="CCIAA-AR").exists()

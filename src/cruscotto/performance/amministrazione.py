@@ -21,7 +21,7 @@ def _must_manage(user, ente: m.Ente) -> None:
 
 
 @transaction.atomic
-def ente_crea(*, user, codice: str, nome: str) -> m.Ente:
+def ente_crea(*, user, codice: str, nome: str, articolo: str = "") -> m.Ente:
     """A new ente of the installation: only its superuser creates one."""
     if not getattr(user, "is_superuser", False):
         raise PermissionDenied(_("Crea un ente l'amministratore dell'installazione."))
@@ -30,8 +30,14 @@ def ente_crea(*, user, codice: str, nome: str) -> m.Ente:
         raise ValidationError(_("Servono il codice e il nome dell'ente."))
     if m.Ente.objects.filter(codice=codice).exists():
         raise ValidationError(_("L'ente %(c)s esiste già.") % {"c": codice})
-    ente = m.Ente.objects.create(codice=codice, nome=nome)
-    registra(user=user, azione="ente.crea", ente=ente, oggetto=codice, dopo={"codice": codice, "nome": nome})
+    ente = m.Ente.objects.create(codice=codice, nome=nome, articolo=articolo)
+    registra(
+        user=user,
+        azione="ente.crea",
+        ente=ente,
+        oggetto=codice,
+        dopo={"codice": codice, "nome": nome, **({"articolo": articolo} if articolo else {})},
+    )
     return ente
 
 

@@ -67,6 +67,8 @@ class RevocaForm(forms.Form):
 class EnteForm(forms.Form):
     codice = forms.CharField(max_length=40)
     nome = forms.CharField(max_length=200)
+    # "la" Camera di Commercio: the documents say "della Camera di Commercio di …" (issue 14)
+    articolo = forms.ChoiceField(choices=m.Ente._meta.get_field("articolo").choices, required=False)
 
 
 class StrutturaForm(forms.Form):

@@ -109,4 +109,7 @@ def ente_nuovo(request):
                 return redirect("amministrazione", ente=ente.codice)
             except ValidationError as exc:
                 errors = exc.messages
-    return render(request, "performance/ente_nuovo.html", {"errors": errors}, status=422 if errors else 200)
+    articoli = [a for a, _label in m.Ente._meta.get_field("articolo").choices]
+    return render(
+        request, "performance/ente_nuovo.html", {"errors": errors, "articoli": articoli}, status=422 if errors else 200
+    )
