@@ -75,3 +75,19 @@ def test_png_fallback_is_drawn_from_the_svg_with_the_embedded_fonts(demo):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width == 800 and height > 300
+
+
+def test_a_long_name_is_wrapped_whole_never_cut():
+    """Issue 14: printed charts show objectives' full names, wrapped, never cut with "…"."""
+    name = (
+        "Favorire la competitività delle imprese del territorio attraverso la digitalizzazione, "
+        "l'internazionalizzazione e la formazione delle competenze"
+    )
+    svg = achievement_bars([("B2", name, 75.0, "parzialmente_raggiunto"), ("C", "Breve", 90.0, "raggiunto")], title="t")
+    root = ET.fromstring(svg)
+    spans = [t.text for t in root.iter(f"{SVG}tspan")]
+    assert "…" not in "".join(spans) and " ".join(spans[:-1]) == f"B2 · {name}" and spans[-1] == "C · Breve"
+    assert len(spans) >= 3  # the long one over several lines
+    # the rows do not overlap: each bar starts below the previous one
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#f2f3f5"]
+    assert float(bars[1].get("y")) >= float(bars[0].get("y")) + float(bars[0].get("height")) + 8

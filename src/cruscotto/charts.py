@@ -362,12 +362,21 @@ def achievement_bars(
 ) -> str:
     """Horizontal bars, one per row ``(code, name, achievement, status)``, 0 to 100%, a line at the threshold.
 
-    A row without a figure shows ``no_data`` instead of a bar. Names are cut to fit; the full
-    name is in each bar's tooltip and, on pages and in documents, in the table beside it.
+    A row without a figure shows ``no_data`` instead of a bar. A long name is wrapped over as
+    many lines as it needs, never cut with "…" (issue 14): the row grows with it.
     """
     label_w, bar_w, value_w, row_h, top = 330, 300, 70, 26, 8
+    label_chars, line_h, bar_h = 52, 14, row_h - 8
     w = label_w + bar_w + value_w
-    h = top + row_h * len(rows) + 24
+    layout = []
+    y = top
+    for code, name, value, stato in rows:
+        text = f"{code} · {name}" if code else name
+        lines = _wrap(text, label_chars, 1000) or [""]
+        rh = max(row_h, 8 + line_h * len(lines))
+        layout.append((y, rh, text, lines, value, stato))
+        y += rh
+    h = y + 24
     import hashlib
 
     # A stable id (not hash(): salted per process), unique enough for two charts on one page.
@@ -378,28 +387,29 @@ def achievement_bars(
         'xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="12">',
         f'<title id="{uid}-t">{escape(title)}</title>',
     ]
-    for i, (code, name, value, stato) in enumerate(rows):
-        y = top + i * row_h
-        text = f"{code} · {name}" if code else name
-        short = text if len(text) <= 52 else text[:51].rstrip() + "…"
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" fill="#1a1a1a">'
-            f"<title>{escape(text)}</title>{escape(short)}</text>"
+    for y, rh, text, lines, value, stato in layout:
+        middle = y + rh / 2
+        by = middle - bar_h / 2
+        first = middle + 4 - line_h * (len(lines) - 1) / 2
+        spans = "".join(
+            f'<tspan x="{label_w - 8}" y="{first + k * line_h:.1f}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
         )
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" fill="#f2f3f5"/>')
+        parts.append(f'<text text-anchor="end" fill="#1a1a1a"><title>{escape(text)}</title>{spans}</text>')
+        parts.append(f'<rect x="{label_w}" y="{by:.1f}" width="{bar_w}" height="{bar_h}" fill="#f2f3f5"/>')
         if value is None:
             parts.append(
-                f'<text x="{label_w + 6}" y="{y + row_h / 2 + 4:.1f}" fill="#5d7083" font-style="italic">'
+                f'<text x="{label_w + 6}" y="{middle + 4:.1f}" fill="#5d7083" font-style="italic">'
                 f"{escape(no_data)}</text>"
             )
         else:
             length = bar_w * max(0.0, min(value, 100.0)) / 100
             fill = STATUS_FILL.get(stato, "#5d7083")
             parts.append(
-                f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{fill}">'
+                f'<rect x="{label_w}" y="{by:.1f}" width="{length:.1f}" height="{bar_h}" fill="{fill}">'
                 f"<title>{escape(text)}: {pct(value)}</title></rect>"
             )
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + row_h / 2 + 4:.1f}" fill="#1a1a1a">{pct(value)}</text>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{middle + 4:.1f}" fill="#1a1a1a">{pct(value)}</text>')
     tx = label_w + bar_w * threshold / 100
     parts.append(
         f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{h - 20}" '
