@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.display import decimal, euro, figures_in, pct, value
+from ..engine.display import decimal, euro, pct, target, value
 from ..engine.scoring import STATO_TESTO
 
 __all__ = ["STATUS_IT", "decimal_it", "euro", "pct", "status", "target_text", "value"]
@@ -16,12 +16,8 @@ def decimal_it(x: float, places: int = 2, grouping: bool = True) -> str:
 
 
 def target_text(t, missing: str = "—") -> str:
-    """A target as printed, its figures grouped like the values beside it (numeric targets only)."""
-    if t is None or not t.testo:
-        return missing
-    if t.tipo.value in ("numero", "intervallo", "multiplo"):
-        return figures_in(t.testo)
-    return t.testo
+    """A target as printed, its figures grouped like the values beside it (engine/display.target)."""
+    return target(t, missing=missing)
 
 
 def status(s) -> str:

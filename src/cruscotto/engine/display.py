@@ -10,6 +10,7 @@ default; the pages pass their language's (1.234,5 in Italian, 1,234.5 in English
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -62,13 +63,23 @@ def figures_in(text: str, *, seps: tuple[str, str] = IT) -> str:
     4.500", beside a value written 4.130. Figures of four digits or more, not inside a date
     (31/12/2020 stays) nor already grouped; decimals stay as printed. For the texts of
     numeric targets only: a relative one ("rispetto al 2019") names years."""
-    import re
 
     def group(m: re.Match[str]) -> str:
         whole, frac = m.group(1), m.group(2) or ""
         return f"{int(whole):,}".replace(",", seps[1]) + (seps[0] + frac[1:] if frac else "")
 
     return re.sub(r"(?<![\d/.,])(\d{4,})(,\d+)?(?![\d/])", group, text)
+
+
+def target(t: object, *, seps: tuple[str, str] = IT, missing: str = DASH) -> str:
+    """A target as printed, its figures grouped like the values beside it when it is numeric
+    (a number, a band, several figures); a date or a relative target stays as written."""
+    text = getattr(t, "testo", "") or ""
+    if not text:
+        return missing
+    if getattr(getattr(t, "tipo", None), "value", None) in ("numero", "intervallo", "multiplo"):
+        return figures_in(text, seps=seps)
+    return text
 
 
 def al(figure: str) -> str:

@@ -390,6 +390,16 @@ def registro(ente: m.Ente):
 STAFF_TOTALS = ("totale_ruolo", "dirigenti", "non_di_ruolo", "totale")
 
 
+def structure_names(strutture) -> dict[str, str]:
+    """Code → name of an ente's structures (rows or the engine's), and the transversal code in
+    words: the pages name structures, never by code (issue 14)."""
+    from django.utils.translation import gettext as _
+
+    from .permissions import TRASVERSALE
+
+    return {s.codice: s.nome for s in strutture} | {TRASVERSALE: _("tutte le strutture")}
+
+
 def staff_composition(registro) -> tuple[list[int], list[tuple[str, list]]]:
     """The staff composition of every year of the register, for the staff page and the API alike:
     the years, and one row per line of the table (each category, then the in-role total, the

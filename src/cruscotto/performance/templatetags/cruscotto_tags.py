@@ -43,14 +43,7 @@ def num(value) -> str:
 def target(t) -> str:
     """A target as printed, its figures grouped like the values beside it: "4.500" next to
     "4.130", not "4500" (engine/display.figures_in; numeric targets only, never a date)."""
-    if t is None:
-        return display.DASH
-    text = getattr(t, "testo", "") or ""
-    if not text:
-        return display.DASH
-    if getattr(getattr(t, "tipo", None), "value", None) in ("numero", "intervallo", "multiplo"):
-        return display.figures_in(text, seps=_seps())
-    return text
+    return display.target(t, seps=_seps())
 
 
 @register.filter

@@ -79,7 +79,7 @@ def area(request, ente, anno, piano, struttura: str):
     mean, count = area_figure(plan, result, {i.codice: share for i, _r, share in rows})
     coverage = sum((Copertura.of(r.stato, r.achievement) for _i, r, _q in rows), Copertura())
     # structures by name, never by code (PROMOZIONE, TRASVERSALE): issue 14
-    nomi = {x.codice: x.nome for x in strutture} | {permissions.TRASVERSALE: _("tutte le strutture")}
+    nomi = selectors.structure_names(strutture)
     return render(
         request,
         "performance/area.html",

@@ -109,7 +109,7 @@ def monitoraggio(request, ente, anno, piano):
             for oo in os_.obiettivi_operativi:
                 for ind in oo.indicatori:
                     objective_of[ind.codice] = os_.codice
-        names = {s.codice: s.nome for s in plan.strutture} | {permissions.TRASVERSALE: _("tutte le strutture")}
+        names = selectors.structure_names(plan.strutture)
         shown = _apply(rows, f, objective_of)
         mine = {s.codice for r in rows for s in r["row"].strutture.all()}
         return {

@@ -80,7 +80,7 @@ def _albero_context(piano, anno):
         for oo in os_.obiettivi_operativi:
             by_key[f"obiettivo_operativo:{oo.codice}"]["indicators"] = [indicators[i.codice] for i in oo.indicatori]
     # What the plan assigns to each level: resources, and the objectives' structures with shares.
-    nomi = {s.codice: s.nome for s in plan.strutture} | {permissions.TRASVERSALE: _("tutte le strutture")}
+    nomi = selectors.structure_names(plan.strutture)
     for (kind, code), given in selectors.assignments(plan).items():
         item = by_key.get(f"{kind}:{code}")
         if item is not None:
