@@ -91,3 +91,34 @@ def test_a_long_name_is_wrapped_whole_never_cut():
     # the rows do not overlap: each bar starts below the previous one
     bars = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#f2f3f5"]
     assert float(bars[1].get("y")) >= float(bars[0].get("y")) + float(bars[0].get("height")) + 8
+
+
+def test_the_strategy_map_shows_every_name_whole_in_a_box_that_holds_it(demo):
+    """Issue 14: a box grows with its objective's name (no "…" after four lines), and its band
+    with its tallest box, so that names of real plans, longer than the seed's, print whole."""
+    import dataclasses
+
+    plan, result = demo
+    long = " ".join(["Sviluppare le capacità di innovazione delle imprese e favorire"] * 3)
+    first = plan.prospettive[0]
+    line = first.linee[0]
+    os0 = dataclasses.replace(line.obiettivi_strategici[0], nome=long)
+    line = dataclasses.replace(line, obiettivi_strategici=(os0, *line.obiettivi_strategici[1:]))
+    first = dataclasses.replace(first, linee=(line, *first.linee[1:]))
+    plan = dataclasses.replace(plan, prospettive=(first, *plan.prospettive[1:]))
+    root = ET.fromstring(strategy_map(plan, result))
+    texts = [t for t in root.iter(f"{SVG}text")]
+    assert "…" not in "".join(t.text or "" for t in texts)
+    for a in root.iter(f"{SVG}a"):
+        box = a.find(f"{SVG}rect")
+        code, *name = [t.text for t in a.iter(f"{SVG}text")]
+        objective = next(o for o in plan.obiettivi_strategici() if o.codice == code)
+        assert " ".join(name) == " ".join(objective.nome.split())
+        bottom = float(box.get("y")) + float(box.get("height"))
+        assert all(float(t.get("y")) < bottom - 4 for t in a.iter(f"{SVG}text"))
+    # the boxes of the next band start below the long box: bands do not overlap
+    boxes = sorted(
+        (float(a.find(f"{SVG}rect").get("y")), float(a.find(f"{SVG}rect").get("height"))) for a in root.iter(f"{SVG}a")
+    )
+    tallest = max(h for y, h in boxes if y == boxes[0][0])
+    assert tallest > 96 and min(y for y, _h in boxes if y > boxes[0][0]) > boxes[0][0] + tallest

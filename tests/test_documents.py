@@ -29,6 +29,7 @@ def pdf_text(relazione, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / "relazione.pdf"
     render_pdf(relazione[2], out)
     reader = PdfReader(out)
+    reader.path = out  # for the layout checks, which read the file with poppler
     return reader, "\n".join(p.extract_text() for p in reader.pages)
 
 
@@ -142,6 +143,7 @@ def piano_pdf(demo_plan_path, tmp_path_factory):
     doc = build_piano(plan)
     render_pdf(doc, out)
     reader = PdfReader(out)
+    reader.path = out  # for the layout checks, which read the file with poppler
     # words wrapped in narrow columns come back on separate lines: compare on single spaces
     return plan, doc, reader, " ".join(" ".join(p.extract_text() for p in reader.pages).split())
 
@@ -340,3 +342,106 @@ def test_report_xlsx_results_and_plan(demo_plan_path, demo_actuals_path, tmp_pat
     )
     assert r.exit_code == 0, r.output
     assert load_plan(plan_xlsx).piano == plan  # the seed layout imports back unchanged
+
+
+# --- the printed page: no text printed over other text, no heading left at a page's foot --------
+
+
+def _words(pdf) -> list[tuple[float, float, list[tuple[int, float, float, float, float, str]]]]:
+    """Every word of every page with its box (poppler's `pdftotext -bbox-layout`): per page its
+    width, height and words as (line, xmin, ymin, xmax, ymax, text), y from the top."""
+    import subprocess
+
+    from lxml import etree
+
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    pages = []
+    for page in etree.fromstring(out, etree.HTMLParser()).iter("page"):
+        words = []
+        for n, line in enumerate(page.iter("line")):
+            for w in line.iter("word"):
+                box = [float(w.get(k)) for k in ("xmin", "ymin", "xmax", "ymax")]
+                words.append((n, *box, w.text or ""))
+        pages.append((float(page.get("width")), float(page.get("height")), words))
+    return pages
+
+
+def overlapping_words(pdf) -> list[tuple[int, str, str]]:
+    """Pairs of words of different lines whose boxes cross: text printed over text. A glyph's box
+    is taller than its line's share (ascent and descent), so lines one above the other touch by a
+    point or two; printed over means crossing by more than 40% of the shorter word's height."""
+    found = []
+    for number, (_w, _h, words) in enumerate(_words(pdf), 1):
+        for i, a in enumerate(words):
+            for b in words[i + 1 :]:
+                if a[0] == b[0]:
+                    continue
+                dx = min(a[3], b[3]) - max(a[1], b[1])
+                dy = min(a[4], b[4]) - max(a[2], b[2])
+                if dx > 0.5 and dy > 0.4 * min(a[4] - a[2], b[4] - b[2]):
+                    found.append((number, a[5], b[5]))
+    return found
+
+
+def headings_at_a_page_foot(pdf, cover: bool = True) -> list[tuple[int, str]]:
+    """Headings (the PDF's bookmarks) with nothing of the body after them on their page; with
+    ``cover``, the first page is a cover, where the title stands alone by design."""
+    reader = PdfReader(pdf)
+    pages = _words(pdf)
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+                continue
+            number = reader.get_destination_page_number(item)
+            if cover and number == 0:
+                continue
+            width, height, words = pages[number]
+            top = height - float(item["/Top"])
+            # below the heading's top, above the footer (the page number, inside the margin)
+            below = [w for w in words if w[2] >= top - 1 and w[4] < height - 45]
+            below.sort(key=lambda w: (round(w[2]), w[1]))
+            title = item.title.split()
+            text = [w[5] for w in below]
+            if text[: len(title)] == title and not text[len(title) :]:
+                found.append((number + 1, item.title))
+
+    walk(reader.outline)
+    return found
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("pdftotext") is None, reason="poppler-utils not installed (.ci/run installs it)"
+)
+def test_the_printed_pages_have_no_text_over_text_and_no_heading_at_a_foot(pdf_text, piano_pdf):
+    for reader in (pdf_text[0], piano_pdf[2]):
+        path = reader.path
+        assert overlapping_words(path) == []
+        assert headings_at_a_page_foot(path) == []
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("pdftotext") is None, reason="poppler-utils not installed (.ci/run installs it)"
+)
+def test_the_layout_checks_find_what_they_look_for(tmp_path):
+    """The two checks above on pages made to fail them (WeasyPrint as the documents use it): a
+    number kept on one line wider than its column, printed over the next column's text; and a
+    heading followed by a forced page break."""
+    from weasyprint import HTML
+
+    bad = tmp_path / "prova.pdf"
+    HTML(
+        string="<html lang=it><body><h1>Capitolo</h1><p>Testo del capitolo.</p>"
+        '<table style="table-layout:fixed;width:6cm"><col style="width:1cm"><col style="width:5cm">'
+        '<tr><td style="white-space:nowrap">117.762,00 117.308,00</td><td>non disponibile</td></tr></table>'
+        '<h2>Titolo rimasto solo</h2><div style="page-break-before:always">Il seguito.</div>'
+        "</body></html>"
+    ).write_pdf(bad)
+    assert overlapping_words(bad) == [
+        (1, "117.762,00", "non"),
+        (1, "117.762,00", "disponibile"),
+        (1, "disponibile", "117.308,00"),
+    ]
+    assert headings_at_a_page_foot(bad, cover=False) == [(1, "Titolo rimasto solo")]

@@ -158,7 +158,8 @@ MAP_LABEL = {
 }
 
 
-def _wrap(text: str, width: int, lines: int) -> list[str]:
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of about ``width`` characters, broken between words, all of it."""
     words, out, cur = text.split(), [], ""
     for w in words:
         if len(cur) + len(w) + 1 > width and cur:
@@ -168,9 +169,6 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
             cur = f"{cur} {w}".strip()
     if cur:
         out.append(cur)
-    if len(out) > lines:
-        out = out[:lines]
-        out[-1] = out[-1][: width - 1].rstrip() + "…"
     return out
 
 
@@ -204,7 +202,21 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
     """
     status = map_status(piano, result)
     bands = list(piano.prospettive)
-    height = 90 + BAND_H * len(bands) + 40
+    # Each box holds its objective's whole name, wrapped: a box grows with its name, a band with
+    # its tallest box (BAND_H and BOX_H are the least), never a name cut short.
+    width: dict[str, float] = {}
+    lines: dict[str, list[str]] = {}
+    box_h: dict[str, float] = {}
+    band_h: list[float] = []
+    for p in bands:
+        objs = [o for ln in p.linee for o in ln.obiettivi_strategici]
+        slot = (MAP_W - 40) / max(1, len(objs))
+        for o in objs:
+            width[o.codice] = min(BOX_W, slot - 16)
+            lines[o.codice] = _wrap(o.nome, max(12, int(width[o.codice] / 7.2)))
+            box_h[o.codice] = max(BOX_H, 36 + 15 * len(lines[o.codice]))
+        band_h.append(max([BAND_H] + [box_h[o.codice] + 54 for o in objs]))
+    height = 90 + sum(band_h) + 40
     pos: dict[str, tuple[float, float]] = {}
     parts = [
         f'<svg role="group" aria-labelledby="mappa-titolo" viewBox="0 0 {MAP_W} {height}" width="100%" '
@@ -218,11 +230,10 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         f'<text x="{MAP_W / 2}" y="44" text-anchor="middle" fill="#ffffff" font-size="17" font-weight="600">'
         f"{escape(piano.vision or piano.ente.nome)}</text>",
     ]
-    width: dict[str, float] = {}
     for bi, p in enumerate(bands):
-        top = 90 + bi * BAND_H
+        top = 90 + sum(band_h[:bi])
         parts.append(
-            f'<rect x="0" y="{top}" width="{MAP_W}" height="{BAND_H - 8}" '
+            f'<rect x="0" y="{top}" width="{MAP_W}" height="{band_h[bi] - 8}" '
             f'fill="{"#f2f7fc" if bi % 2 == 0 else "#e8f0f8"}"/>'
         )
         parts.append(f'<text x="12" y="{top + 22}" fill="#17324d" font-weight="700">{escape(p.nome.upper())}</text>')
@@ -230,13 +241,12 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         slot = (MAP_W - 40) / max(1, len(objs))
         for oi, o in enumerate(objs):
             pos[o.codice] = (20 + slot * oi + slot / 2, top + 34)
-            width[o.codice] = min(BOX_W, slot - 16)
     # Arrows first, so that boxes sit on top: from the top of the cause to the bottom of the effect.
     for o in piano.obiettivi_strategici():
         for target in o.cause:
             if o.codice in pos and target in pos:
                 (x1, y1), (x2, y2) = pos[o.codice], pos[target]
-                y_end = y2 + BOX_H if y2 < y1 else y2
+                y_end = y2 + box_h[target] if y2 < y1 else y2
                 parts.append(
                     f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y_end:.0f}" '
                     'stroke="#17324d" stroke-width="1.6" marker-end="url(#freccia)" opacity="0.75">'
@@ -250,14 +260,14 @@ def strategy_map(piano, result, link=lambda code: f"#os-{code}") -> str:
         label = f"{o.codice} – {o.nome} ({MAP_LABEL[key]})"
         parts.append(f'<a href="{escape(link(o.codice))}" aria-label="{escape(label)}">')
         parts.append(
-            f'<rect x="{cx - w / 2:.0f}" y="{y:.0f}" width="{w:.0f}" height="{BOX_H}" rx="6" fill="{fill}" '
-            'stroke="#17324d" stroke-width="1.5"/>'
+            f'<rect x="{cx - w / 2:.0f}" y="{y:.0f}" width="{w:.0f}" height="{box_h[o.codice]:.0f}" rx="6" '
+            f'fill="{fill}" stroke="#17324d" stroke-width="1.5"/>'
         )
         parts.append(
             f'<text x="{cx:.0f}" y="{y + 18:.0f}" text-anchor="middle" fill="{ink}" font-weight="700">'
             f"{escape(o.codice)}</text>"
         )
-        for li, line in enumerate(_wrap(o.nome, max(12, int(w / 7.2)), 4)):
+        for li, line in enumerate(lines[o.codice]):
             parts.append(
                 f'<text x="{cx:.0f}" y="{y + 36 + li * 15:.0f}" text-anchor="middle" fill="{ink}">{escape(line)}</text>'
             )
@@ -372,7 +382,7 @@ def achievement_bars(
     y = top
     for code, name, value, stato in rows:
         text = f"{code} · {name}" if code else name
-        lines = _wrap(text, label_chars, 1000) or [""]
+        lines = _wrap(text, label_chars) or [""]
         rh = max(row_h, 8 + line_h * len(lines))
         layout.append((y, rh, text, lines, value, stato))
         y += rh

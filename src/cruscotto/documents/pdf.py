@@ -10,7 +10,7 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 
-from .blocks import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
+from .blocks import Bullets, Cell, Document, Figure, Heading, PageBreak, Paragraph, Table
 
 STATUS_COLOURS = {
     "raggiunto": "#00703c",
@@ -74,10 +74,11 @@ p.note { font-size: 9pt; color: #555; font-style: italic; }
 table { width: 100%; border-collapse: collapse; margin: .6em 0 1em; font-size: 8.8pt; }
 thead { display: table-header-group; }
 th { background: #e8f0f8; text-align: left; padding: 3pt 4pt; border-bottom: 1pt solid #17324d; }
-td { padding: 2.5pt 4pt; border-bottom: .4pt solid #ccd; vertical-align: top; white-space: pre-wrap; }
+td { padding: 2.5pt 4pt; border-bottom: .4pt solid #ccd; vertical-align: top; white-space: pre-wrap;
+  overflow-wrap: break-word; }
 tr { page-break-inside: avoid; }
 tr.group td { background: #f2f7fc; font-weight: 600; }
-td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.r { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 td.c { text-align: center; }
 caption { caption-side: bottom; text-align: left; font-size: 8.5pt; color: #444; padding-top: 3pt; }
 figure { margin: 1em 0; page-break-inside: avoid; }
@@ -87,19 +88,67 @@ figcaption { font-size: 8.5pt; color: #444; }
     )
 
 
+# The page's text width in points (A4 less the margins of @page) and the tables' font sizes, to
+# know how wide a figure prints: 17.4 cm portrait at 8.8 pt, 26.7 cm landscape at 7.6 pt.
+_TEXT_WIDTH_PT = {False: 17.4 / 2.54 * 72, True: 26.7 / 2.54 * 72}
+_TABLE_FONT_PT = {False: 8.8, True: 7.6}
+
+
+def _column_fractions(table: Table) -> list[float]:
+    """The share of the table's width of each column: the widths the document asks for, widened
+    where a word would not fit. Figures are never broken over lines (a number cut in two reads
+    as two numbers) and must not print over the next column, so a right-aligned column is at
+    least as wide as its longest word (about 0.55 em a character, plus the cell's padding); a
+    text column is as wide as its longest ordinary word (up to 14 characters: longer codes and
+    addresses break where they must); the other columns give up the difference in proportion."""
+    total = sum(table.widths)
+    fractions = [w / total for w in table.widths]
+    width, em = _TEXT_WIDTH_PT[table.landscape], _TABLE_FONT_PT[table.landscape]
+    needed = [0.0] * len(fractions)
+    for row in (tuple(Cell(h) for h in table.header), *table.rows):
+        for i, cell in enumerate(row[: len(fractions)]):
+            words = [len(word) for word in cell.text.split()]
+            if cell.align != "right":
+                words = [n for n in words if n <= 14]
+            if words:
+                needed[i] = max(needed[i], (max(words) * 0.55 * em + 9) / width)
+    raised = [i for i, f in enumerate(fractions) if needed[i] > f]
+    if not raised:
+        return fractions
+    rest = sum(f for i, f in enumerate(fractions) if i not in raised)
+    give = sum(needed[i] - fractions[i] for i in raised)
+    if rest <= give:  # more figures than page: keep the asked widths (the overlap test will say)
+        return fractions
+    scale = (rest - give) / rest
+    return [needed[i] if i in raised else f * scale for i, f in enumerate(fractions)]
+
+
+def _landscape_from(blocks: tuple, k: int) -> bool:
+    """Whether the heading at ``k`` is printed landscape: its own flag, or that of the first
+    block after it that is not a heading."""
+    for b in blocks[k:]:
+        if getattr(b, "landscape", False):
+            return True
+        if not isinstance(b, Heading):
+            return False
+    return False
+
+
 def to_html(doc: Document) -> str:
     parts = []
     toc = []
     body = []
     n = 0
-    for b in doc.blocks:
+    for k, b in enumerate(doc.blocks):
         if isinstance(b, Heading):
             n += 1
             anchor = f"h{n}"
             if b.level <= 2:
                 toc.append(f'<li class="l{b.level}"><a href="#{anchor}">{escape(b.text)}</a></li>')
             heading = f'<h{b.level} id="{anchor}">{escape(b.text)}</h{b.level}>'
-            body.append(f'<div class="landscape">{heading}</div>' if b.landscape else heading)
+            # A heading goes on the page of what it introduces: before a landscape table it is
+            # landscape too, or the change of page size would leave it alone at a page's foot.
+            body.append(f'<div class="landscape">{heading}</div>' if _landscape_from(doc.blocks, k) else heading)
         elif isinstance(b, Paragraph):
             cls = f' class="{b.style}"' if b.style else ""
             body.append(f"<p{cls}>{_inline(b.text)}</p>")
@@ -108,10 +157,9 @@ def to_html(doc: Document) -> str:
         elif isinstance(b, Table):
             cols = ""
             if b.widths:
-                total = sum(b.widths)
                 cols = (
                     "<colgroup>"
-                    + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in b.widths)
+                    + "".join(f'<col style="width:{f * 100:.1f}%">' for f in _column_fractions(b))
                     + "</colgroup>"
                 )
             head = "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in b.header) + "</tr></thead>"
