@@ -35,6 +35,8 @@ PAGES = (
     "individuale",
     "fondo",
     "monitoraggio",
+    "monitoraggio/insieme",
+    "monitoraggio/carica",
     "bilancio",
     "personale",
     "contesto",

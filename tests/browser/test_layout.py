@@ -19,6 +19,8 @@ EXTRA = [
     "/CCIAA-PT/2020/registro/verifica/",
     "/CCIAA-PT/2020/ciclo/versioni/1/1/",
     "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1",
+    "/CCIAA-PT/2020/monitoraggio/insieme/",
+    "/CCIAA-PT/2020/monitoraggio/carica/",
     "/CCIAA-PT/amministrazione/",
 ]
 WIDTHS = (390, 768, 1366)

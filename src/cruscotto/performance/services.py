@@ -356,6 +356,7 @@ def consuntivo_registra(
     sostituisce_formula: str = "",
     causa_scostamento: str | None = None,
     azioni_correttive: str | None = None,
+    origine: str = "",
 ) -> m.Consuntivo | None:
     """Record (or clear, with an empty text) an actual value; the user must be allowed to enter it.
 
@@ -365,7 +366,8 @@ def consuntivo_registra(
     plausible range needs ``conferma`` (its reason); on an indicator computed by formula a
     typed value is an override and needs ``sostituisce_formula``. ``revisione`` is the value's
     revision the writer was shown (0: none): if it changed meanwhile, :class:`Conflitto`. Every
-    reason is kept in the audit trail.
+    reason is kept in the audit trail, with ``origine`` (where the value came from, when not
+    typed in its row: "file valori.csv, riga 4", "inserimento multiplo").
     """
     # "CODICE#2": the second sub-measure of an indicator whose target has several (docs/targets.md).
     base, sep, part = codice.partition("#")
@@ -405,7 +407,7 @@ def consuntivo_registra(
     before = _state(existing) if existing else None
     azione = "consuntivo.correzione" if closed else "consuntivo.registra"
     oggetto = f"{codice} {anno}{' ' + periodo if periodo else ''}"
-    motivo = " · ".join(x.strip() for x in (correzione, conferma, sostituisce_formula) if x.strip())
+    motivo = " · ".join(x.strip() for x in (correzione, conferma, sostituisce_formula, origine) if x.strip())
     if value is None:
         if existing:
             existing.delete()

@@ -27,6 +27,7 @@ from .ciclo import (
     versioni_diff,
 )
 from .documenti import documenti, documento_riprova, documento_scarica, documento_stato
+from .inserimento import monitoraggio_carica, monitoraggio_insieme
 from .monitoraggio import monitoraggio, monitoraggio_riga
 from .piano import (
     eventi,
@@ -61,6 +62,8 @@ __all__ = [
     "individuale",
     "mappa",
     "monitoraggio",
+    "monitoraggio_carica",
+    "monitoraggio_insieme",
     "monitoraggio_riga",
     "amministrazione",
     "ente_nuovo",

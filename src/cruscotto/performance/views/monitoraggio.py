@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -92,25 +93,39 @@ def _to_fill(rows: list[dict], names: dict[str, str]) -> list[tuple[str, str, in
     return sorted(((c, names.get(c, c), missing[c], total[c]) for c in total), key=lambda t: (-t[2], t[1].casefold()))
 
 
+def _objective_of(plan) -> dict[str, str]:
+    """Each indicator's strategic objective (its own, or its operational objective's)."""
+    out = {}
+    for os_ in plan.obiettivi_strategici():
+        for ind in os_.indicatori:
+            out[ind.codice] = os_.codice
+        for oo in os_.obiettivi_operativi:
+            for ind in oo.indicatori:
+                out[ind.codice] = os_.codice
+    return out
+
+
+def periodo_of(request) -> str:
+    periodo = request.GET.get("periodo", "")
+    return periodo if periodo in ("", *PERIODS) else ""
+
+
+def shown_rows(request, piano, anno: int, periodo: str, f: dict) -> tuple[list[dict], list[dict], object]:
+    """The rows the user may fill in, those the filters keep, and the period's result."""
+    rows, result = _monitoring_rows(request, piano, anno, periodo)
+    return rows, _apply(rows, f, _objective_of(selectors.plan_for(piano))), result
+
+
 @with_plan
 def monitoraggio(request, ente, anno, piano):
-    periodo = request.GET.get("periodo", "")
-    if periodo not in ("", "S1", "S2", "T1", "T2", "T3", "T4"):
-        periodo = ""
+    periodo = periodo_of(request)
     f = _filters(request)
 
     def context():
-        rows, result = _monitoring_rows(request, piano, anno, periodo)
+        rows, shown, result = shown_rows(request, piano, anno, periodo, f)
         plan = selectors.plan_for(piano)
-        objective_of = {}
-        for os_ in plan.obiettivi_strategici():
-            for ind in os_.indicatori:
-                objective_of[ind.codice] = os_.codice
-            for oo in os_.obiettivi_operativi:
-                for ind in oo.indicatori:
-                    objective_of[ind.codice] = os_.codice
+        objective_of = _objective_of(plan)
         names = selectors.structure_names(plan.strutture)
-        shown = _apply(rows, f, objective_of)
         mine = {s.codice for r in rows for s in r["row"].strutture.all()}
         return {
             "rows": shown,
@@ -118,6 +133,10 @@ def monitoraggio(request, ente, anno, piano):
             "da_compilare": _to_fill(rows, names),
             "filtri": f,
             "filtrato": any(f.values()),
+            # the same rows in the multiple-entry form
+            "query": urlencode(
+                {k: "1" if v is True else v for k, v in (("periodo", periodo), *f.items()) if v not in ("", False)}
+            ),
             "strutture_filtro": sorted(((c, names.get(c, c)) for c in mine), key=lambda t: t[1].casefold()),
             "obiettivi_filtro": [
                 (os_.codice, os_.nome)
