@@ -549,3 +549,45 @@ def test_an_amministratore_manages_the_entes_structures_users_and_roles(as_user,
     assert r.status_code == 302 and m.Ente.objects.get(codice="CCIAA-PI").articolo == "la"
     r = c.post("/amministrazione/enti/nuovo/", {"codice": "CCIAA-AR", "nome": "Arezzo", "articolo": "della"})
     assert r.status_code == 422 and not m.Ente.objects.filter(codice="CCIAA-AR").exists()
+
+
+def test_the_relazione_texts_and_its_account_of_the_cycle(adopted, as_user, piano):
+    """Guideline 3/2018: the summary for citizens and the note on the process are written on the
+    cycle page by the controllo (audited, locked once validated); the Relazione's account of how
+    it was made lists the cycle's recorded steps with dates and roles, no person's name."""
+    from cruscotto.performance import ciclo as lifecycle
+
+    c, oiv = as_user("controllo"), as_user("oiv")
+    texts = {"sintesi": "Un anno di **sostegno alle imprese**.", "note_processo": "Dati raccolti in 3 settimane."}
+    assert post(oiv, azione="testi", **texts).status_code == 403
+    assert post(c, azione="testi", **texts).status_code == 302
+    record = m.Registro.objects.filter(azione="relazione.testi").get()
+    assert record.oggetto == "relazione 2020" and record.dopo == texts and record.prima["sintesi"] == ""
+    assert post(c, azione="testi", **texts).status_code == 302  # the same texts again: no new record
+    assert m.Registro.objects.filter(azione="relazione.testi").count() == 1
+    page = c.get(URL).content.decode()
+    assert "Un anno di **sostegno alle imprese**." in page and "Dati raccolti in 3 settimane." in page
+    for verso in ("in_monitoraggio", "consuntivo_chiuso"):
+        assert post(c, azione="sposta", verso=verso).status_code == 302
+    assert post(oiv, azione="commenta", oggetto="relazione", testo="Rivedere H1-2").status_code == 302
+    story = lifecycle.redazione(piano.ente, piano, 2020)
+    assert story.sintesi == texts["sintesi"] and story.note == texts["note_processo"]
+    steps = [(f.fase, f.chi) for f in story.fasi]
+    assert steps[0] == ("Adozione del piano (versione 1)", "Delibera di Giunta n. 12")
+    assert story.fasi[0].data == date(2020, 1, 30)
+    assert ("Ciclo: da «adottato» a «in monitoraggio»", "controllo di gestione") in steps
+    assert ("Ciclo: da «in monitoraggio» a «consuntivo chiuso»", "controllo di gestione") in steps
+    assert ("Chiusura dei valori per l'anno", "controllo di gestione") in steps
+    assert ("Osservazioni dell'OIV sul ciclo: 1 (data dell'ultima)", "OIV") in steps
+    values = piano.consuntivi.filter(anno=2020).count()
+    assert any(f.startswith(f"Rilevazione dei valori: {values} valori, inseriti da ") for f, _who in steps)
+    assert "controllo" not in " ".join(f"{f} {w}" for f, w in steps).replace("controllo di gestione", "")
+    # the document's inputs carry it to the Relazione
+    inputs = selectors.document_inputs(piano.ente, piano, 2020, "relazione")
+    assert inputs.redazione == story
+    # once the OIV validates, the texts are as approved: no more changes
+    _approved(piano)
+    assert post(oiv, azione="sposta", verso="validato_oiv").status_code == 302
+    r = post(c, azione="testi", sintesi="altro", note_processo="")
+    assert r.status_code == 422 and "bloccati" in r.content.decode()
+    assert m.TestiRelazione.objects.get().sintesi == texts["sintesi"]

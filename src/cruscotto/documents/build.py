@@ -34,6 +34,26 @@ KINDS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class Fase:
+    """A step of the year's cycle, for the Relazione's account of how it was made."""
+
+    data: date | None
+    fase: str
+    chi: str  # who took the step, or by which act
+
+
+@dataclass(frozen=True)
+class Redazione:
+    """What the Relazione says of itself (guideline 3/2018): the summary for citizens and
+    stakeholders and the note on the process, written by the controllo di gestione, and the
+    cycle's steps as recorded."""
+
+    sintesi: str = ""
+    note: str = ""
+    fasi: tuple[Fase, ...] = ()
+
+
+@dataclass(frozen=True)
 class Inputs:
     """What a document is made of, read beforehand."""
 
@@ -54,6 +74,7 @@ class Inputs:
     chiusi: frozenset[str] = frozenset()
     # Staff counts below this are hidden in the published documents (engine/riservatezza.py).
     soglia_riservatezza: int = SOGLIA
+    redazione: Redazione | None = None  # None: no record of the cycle (a plan file on the command line)
 
 
 def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> str:
@@ -111,6 +132,7 @@ def build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str],
             misure=inputs.valori.misure_anno(inputs.anno),
             contesto=inputs.contesto,
             soglia=inputs.soglia_riservatezza,
+            redazione=inputs.redazione,
         )
     elif kind == "piano":
         from .piano import build_piano

@@ -1,11 +1,14 @@
 """The Relazione sulla performance of a year, structured as DFP guidelines n. 3/2018.
 
-1. Presentazione e principali risultati
+1. Presentazione e principali risultati: first the summary for citizens and stakeholders (the
+   ente's own text, then the year in a few plain figures), then the results
 2. Il contesto e le risorse
-3. La performance organizzativa (albero, obiettivi strategici e operativi, risultato di ente, mappa)
+3. La performance organizzativa (albero, mappa, obiettivi strategici e operativi with each
+   deviation's cause and corrective actions, risultato di ente, fondo, efficienza ed economicità)
 4. Bilancio di genere
 5. Gli obiettivi individuali
-6. Il processo di misurazione e valutazione
+6. Il processo di misurazione e valutazione, ending with how the Relazione was made (the cycle's
+   recorded steps and the ente's note)
 Allegati: the indicators with their computation.
 Every figure is the engine's; the document rounds only for printing.
 """
@@ -13,6 +16,7 @@ Every figure is the engine's; the document rounds only for printing.
 from __future__ import annotations
 
 from ..charts import achievement_bars, entity_gauge, indicator_chart, strategy_map
+from ..engine.display import al, day, dei
 from ..engine.model import Piano
 from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import RisultatoPiano
@@ -49,6 +53,7 @@ def build_relazione(
     misure=None,
     contesto=None,
     soglia: int = SOGLIA,
+    redazione=None,
 ) -> Document:
     """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
     come from the data (the budget tables, the indicators computed from the staff register)."""
@@ -63,12 +68,15 @@ def build_relazione(
         if r.cruscotto == "ente":
             counts[r.stato.value] = counts.get(r.stato.value, 0) + 1
     blocks: list = []
+    blocks += _sintesi(piano, result, strategic, redazione)
     blocks += _presentazione(piano, result, persp, counts)
     blocks += _contesto_e_risorse(piano, anno, bilancio, personale, misure, contesto, soglia)
     blocks += _performance_organizzativa(piano, result, nodes, strategic, indicators)
+    blocks += _efficienza(piano, result, indicators, bilancio, section="3.7" if result.fondo else "3.6")
     blocks += _genere(piano, anno, personale, soglia)
     blocks += _obiettivi_individuali(result)
     blocks += _processo(piano, result)
+    blocks += _redazione(result, redazione)
     blocks += _allegato(result)
 
     return Document(
@@ -81,11 +89,51 @@ def build_relazione(
     )
 
 
+def _sintesi(piano, result, strategic, redazione) -> list:
+    """1.1 The summary for citizens and stakeholders (guideline 3/2018, section 1): the ente's own
+    text when written (page Ciclo), then the year in a few plain figures, the same as below."""
+    anno = result.anno
+    blocks: list = [Heading("1. Presentazione e principali risultati")]
+    blocks.append(Heading("1.1 In sintesi, per i cittadini e gli stakeholder", 2))
+    if redazione is not None and redazione.sintesi.strip():
+        blocks += markdown_blocks(redazione.sintesi, base_level=3)
+    soglia = piano.regole.soglia_raggiunto
+    blocks.append(
+        Paragraph(
+            f"Nel {anno} il grado di raggiungimento degli obiettivi {piano.ente.di()} è pari "
+            f"{al('**' + pct(result.achievement) + '**') if result.achievement is not None else 'a —'}: "
+            f"{status(result.stato)}, con la soglia fissata dal piano {al(pct(soglia))}."
+        )
+    )
+    own = [n for n in strategic if n.cruscotto == "ente"]
+    counts: dict[str, int] = {}
+    for n in own:
+        counts[n.stato.value] = counts.get(n.stato.value, 0) + 1
+    if own:
+        blocks.append(
+            Paragraph(_conteggi(len(own), counts, "obiettivi strategici del cruscotto di ente", "obiettivo strategico"))
+        )
+    short = [n for n in own if n.stato.value in NOT_REACHED]
+    if short:
+        blocks.append(Paragraph("Dove l'ente non è arrivato al risultato atteso:"))
+        blocks.append(Bullets(tuple(f"{n.codice} – {n.nome}: {pct(n.achievement)}" for n in short)))
+    if result.fondo:
+        f = result.fondo
+        blocks.append(
+            Paragraph(
+                f"Ai risultati è legata l'integrazione del fondo per il personale: {euro(f.importo)} "
+                f"su un massimo di {euro(f.importo_massimo)}"
+                + (" (importo provvisorio fino alla validazione dell'OIV)." if f.provvisorio else ".")
+            )
+        )
+    return blocks
+
+
 def _presentazione(piano, result, persp, counts) -> list:
     """1. Presentation and main results."""
     anno = result.anno
     blocks: list = []
-    blocks.append(Heading("1. Presentazione e principali risultati"))
+    blocks.append(Heading("1.2 I risultati dell'anno", 2))
     blocks.append(
         Paragraph(
             f"La Relazione sulla performance {anno} {piano.ente.di()} "
@@ -198,14 +246,14 @@ _CONTEGGI = (
 )
 
 
-def _conteggi(total: int, counts: dict[str, int]) -> str:
+def _conteggi(total: int, counts: dict[str, int], many: str = "indicatori del cruscotto di ente", one: str = "") -> str:
     """ "Dei 50 indicatori del cruscotto di ente: 40 raggiunti, 5 non raggiunti e 5 senza dati.":
-    only what there is (no "0 parzialmente raggiunti"), with real singulars and plurals."""
-    parts = [f"{n} {one if n == 1 else many}" for key, one, many in _CONTEGGI if (n := counts.get(key, 0))]
+    only what there is (no "0 parzialmente raggiunti"), with real singulars and plurals, and the
+    article the figure takes ("Degli 8 obiettivi strategici")."""
+    one = one or "indicatore del cruscotto di ente"
+    parts = [f"{n} {sing if n == 1 else plur}" for key, sing, plur in _CONTEGGI if (n := counts.get(key, 0))]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " e " + parts[-1] if parts else ""
-    head = (
-        "Dell'unico indicatore del cruscotto di ente" if total == 1 else f"Dei {total} indicatori del cruscotto di ente"
-    )
+    head = f"Dell'unico {one}" if total == 1 else f"{dei(str(total)).capitalize()} {many}"
     return f"{head}: {listed}." if parts else f"{head}: nessuno con uno stato."
 
 
@@ -405,6 +453,94 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
 
 
 NOT_REACHED = ("non_raggiunto", "parzialmente_raggiunto")
+
+# The kinds of indicator that measure efficiency and economy, as plans name them in their
+# "tipologia" ("EFFICIENZA", "EFFICIENZA - EC04", "SALUTE ECONOMICA", "economicità").
+_EFFICIENZA = ("efficien", "econom")
+
+
+def _efficienza(piano, result, indicators, bilancio, section: str) -> list:
+    """Efficiency and economy (guideline 3/2018; art. 10 c. 1 lett. b d.lgs. 150/2009): the plan's
+    indicators of those kinds with their results, and where the accounts' ratios are. Says so
+    when the plan measures neither, rather than leaving the section out unseen."""
+    anno = result.anno
+    blocks: list = [Heading(f"{section} Efficienza ed economicità", 2)]
+    own = [
+        i
+        for i in piano.indicatori()
+        if any(k in (i.tipologia or "").casefold() for k in _EFFICIENZA) and i.codice in indicators
+    ]
+    if own:
+        blocks.append(
+            Paragraph(
+                "Gli indicatori del piano che misurano l'efficienza (il rapporto tra risorse impiegate e "
+                "risultati) e l'economicità (l'equilibrio e la salute economica della gestione), con il "
+                "loro risultato:"
+            )
+        )
+        rows = []
+        for i in own:
+            r = indicators[i.codice]
+            rows.append(
+                (
+                    Cell(i.codice),
+                    Cell(i.nome),
+                    Cell(i.tipologia),
+                    Cell(target_text(r.target), "right"),
+                    Cell(value(r.actual), "right"),
+                    Cell(pct(r.achievement), "right"),
+                    _status_cell(r.stato),
+                )
+            )
+        blocks.append(
+            Table(
+                ("Codice", "Indicatore", "Tipologia", f"Target {anno}", f"Consuntivo {anno}", "Grado", "Stato"),
+                tuple(rows),
+                f"Indicatori di efficienza ed economicità {anno} (dalla tipologia indicata nel piano)",
+                (0.9, 3.6, 1.3, 1, 1, 0.9, 1.1),
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                "Il piano non indica indicatori di efficienza o di economicità (nessuna tipologia "
+                "«efficienza» o «economicità»)."
+            )
+        )
+    if bilancio is not None and getattr(bilancio, "rapporti", None):
+        blocks.append(
+            Paragraph(
+                "I ratios di bilancio del sistema Pareto, calcolati dalle misure di base di ogni anno, "
+                "sono nel capitolo 2 («Le risorse economiche»)."
+            )
+        )
+    return blocks
+
+
+def _redazione(result, redazione) -> list:
+    """How the Relazione was made (guideline 3/2018, section 6): the cycle's steps as recorded,
+    with their date and who took them, and the ente's note on the process."""
+    blocks: list = [Heading("Come è stata redatta la Relazione", 2)]
+    if redazione is None:
+        blocks.append(
+            Paragraph(
+                f"Relazione prodotta da cruscotto dal piano e dai valori forniti, con dati al "
+                f"{result.as_of:%d/%m/%Y}; non c'è un registro del ciclo da cui riportarne le fasi."
+            )
+        )
+        return blocks
+    if redazione.fasi:
+        blocks.append(
+            Table(
+                ("Data", "Fase", "Chi"),
+                tuple((Cell(day(f.data) if f.data else "—"), Cell(f.fase), Cell(f.chi)) for f in redazione.fasi),
+                "Le fasi del ciclo come risultano dal registro delle operazioni",
+                (1, 4, 2.4),
+            )
+        )
+    if redazione.note.strip():
+        blocks += markdown_blocks(redazione.note, base_level=3)
+    return blocks
 
 
 def _scostamenti(results) -> list:

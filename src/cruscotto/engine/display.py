@@ -88,11 +88,20 @@ def al(figure: str) -> str:
     Elided before a vowel: otto, ottanta, ottocento… (any figure starting with 8), uno,
     undici, undicimila; "cento", "mille" and the rest take "al".
     """
+    return ("all'" if _vowel(figure) else "al ") + figure
+
+
+def dei(figure: str) -> str:
+    """The plural article with "di" before a figure: "dei 50", "degli 8", "degli 11"."""
+    return ("degli " if _vowel(figure) else "dei ") + figure
+
+
+def _vowel(figure: str) -> bool:
+    """Whether ``figure`` read aloud begins with a vowel (otto…, uno, undici, undicimila)."""
     whole = figure.lstrip("-").split(",")[0].replace(".", "")
     digits = whole[: len(whole) - len(whole.lstrip("0123456789"))] or whole
     digits = "".join(ch for ch in digits if ch.isdigit())
-    vowel = digits.startswith("8") or digits in ("1", "11") or (digits.startswith("11") and len(digits) in (5, 8))
-    return ("all'" if vowel else "al ") + figure
+    return digits.startswith("8") or digits in ("1", "11") or (digits.startswith("11") and len(digits) in (5, 8))
 
 
 def day(d: date) -> str:

@@ -399,3 +399,90 @@ def validation_inputs(ente: m.Ente, anno: int, piano: m.Piano):
         for c in comments
     ]
     return validazione, verifiche, osservazioni
+
+
+# --- the Relazione's own texts and its account of the cycle (DFP guideline 3/2018) ----------
+
+
+@transaction.atomic
+def testi_relazione(*, user, ente: m.Ente, anno: int, sintesi: str, note_processo: str) -> m.TestiRelazione:
+    """Write the summary for citizens and the note on the process of the Relazione of ``anno``.
+    The controllo di gestione (or an amministratore) writes them, until the OIV validates the year."""
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("I testi della Relazione li scrive il controllo di gestione."))
+    from .services import anno_bloccato
+
+    anno_bloccato(ente.pk, anno)
+    row, _created = m.TestiRelazione.objects.select_for_update().get_or_create(ente=ente, anno=anno)
+    before = {"sintesi": row.sintesi, "note_processo": row.note_processo}
+    after = {"sintesi": sintesi.strip(), "note_processo": note_processo.strip()}
+    if before == after:
+        return row
+    row.sintesi, row.note_processo = after["sintesi"], after["note_processo"]
+    row.save()
+    registra(user=user, azione="relazione.testi", ente=ente, oggetto=f"relazione {anno}", prima=before, dopo=after)
+    return row
+
+
+PERIOD_WORDS = {"": "l'anno", "S1": "il primo semestre", "S2": "il secondo semestre"}
+
+
+def redazione(ente: m.Ente, piano: m.Piano, anno: int):
+    """What the Relazione of ``anno`` says of how it was made: the ente's texts and the steps of
+    the cycle as the database and the audit trail record them, each with its date and who took
+    it (a role or an act, never a person's name: the Relazione is published). In Italian, as the
+    documents are, whatever the language of the page that asked for it."""
+    from cruscotto.documents.build import Fase, Redazione
+
+    fasi: list[Fase] = []
+    ciclo = piano.ciclo
+    versions = ciclo.versioni.exclude(atto="").order_by("versione") if ciclo else m.Piano.objects.none()
+    for v in versions:
+        if v.precedente_id is None or v.versione == versions[0].versione:
+            what = f"Adozione del piano (versione {v.versione})"
+        else:
+            what = f"Rimodulazione del piano (versione {v.versione}): {v.motivazione}"
+        fasi.append(Fase(v.atto_data, what, v.atto))
+    for pc in m.PeriodoChiuso.objects.filter(ente=ente, anno=anno).order_by("chiuso_il"):
+        what = f"Chiusura dei valori per {PERIOD_WORDS.get(pc.periodo, pc.periodo)}"
+        fasi.append(Fase(timezone.localdate(pc.chiuso_il), what, "controllo di gestione"))
+    values = piano.consuntivi.filter(anno=anno)
+    if values.exists():
+        last = values.order_by("-aggiornato_il").values_list("aggiornato_il", flat=True).first()
+        people = values.exclude(inserito_da=None).values("inserito_da").distinct().count()
+        fasi.append(
+            Fase(
+                timezone.localdate(last) if last else None,
+                f"Rilevazione dei valori: {values.count()} valori, inseriti da {people} persone (data dell'ultimo)",
+                "responsabili e controllo di gestione",
+            )
+        )
+    if ciclo is not None:
+        names = dict(S.choices)
+        for r in m.Registro.objects.filter(ente=ente.codice, azione="ciclo.stato", oggetto=f"ciclo {ciclo.anno}"):
+            a, b = (r.prima or {}).get("stato", ""), (r.dopo or {}).get("stato", "")
+            who = "OIV" if TRANSITIONS.get((a, b)) == "validate" else "controllo di gestione"
+            what = f"Ciclo: da «{names.get(a, a)}» a «{names.get(b, b)}»"
+            fasi.append(Fase(timezone.localdate(r.quando), what + (f" ({r.motivo})" if r.motivo else ""), who))
+        comments = ciclo.commenti.all()
+        if comments:
+            last_comment = max(c.creato_il for c in comments)
+            fasi.append(
+                Fase(
+                    timezone.localdate(last_comment),
+                    f"Osservazioni dell'OIV sul ciclo: {len(comments)} (data dell'ultima)",
+                    "OIV",
+                )
+            )
+        approved = ciclo.approvazioni.filter(anno=anno, annullata_il=None).order_by("-pk").first()
+        if approved is not None:
+            fasi.append(Fase(approved.atto_data, "Approvazione della Relazione", approved.atto))
+    for n in m.Neutralizzazione.objects.filter(ente=ente, anno=anno, revocata_il=None):
+        fasi.append(Fase(n.atto_data, f"Neutralizzazione di {n.codice}", n.atto))
+    fasi.sort(key=lambda f: (f.data is None, f.data or date.min))
+    texts = m.TestiRelazione.objects.filter(ente=ente, anno=anno).first()
+    return Redazione(
+        sintesi=texts.sintesi if texts else "",
+        note=texts.note_processo if texts else "",
+        fasi=tuple(fasi),
+    )

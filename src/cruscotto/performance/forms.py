@@ -134,6 +134,13 @@ class CommentoForm(forms.Form):
     testo = forms.CharField(required=False, max_length=20000)
 
 
+class TestiRelazioneForm(forms.Form):
+    """The Relazione's own texts (ciclo.testi_relazione): markdown, as the plan's long texts."""
+
+    sintesi = forms.CharField(required=False, max_length=20000, strip=False)
+    note_processo = forms.CharField(required=False, max_length=20000, strip=False)
+
+
 class ValoreForm(forms.Form):
     """A row of the monitoring page: the value (or one per sub-measure, ``valore_1`` …), the note
     and, in a closed period, the reason of the correction. The value's text is read by the

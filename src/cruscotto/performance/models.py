@@ -548,6 +548,26 @@ class RelazioneApprovata(models.Model):
         return f"Relazione {self.anno} ({self.atto})"
 
 
+class TestiRelazione(models.Model):
+    """What the controllo di gestione writes into a year's Relazione (DFP guideline 3/2018): the
+    summary for citizens and stakeholders, printed first, and the note on how the Relazione was
+    made (strengths, weaknesses, who took part), printed after the cycle's recorded steps."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="testi_relazione")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    sintesi = models.TextField(_("sintesi per i cittadini e gli stakeholder"), blank=True)
+    note_processo = models.TextField(_("nota sul processo di redazione"), blank=True)
+    aggiornato_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("testi della Relazione")
+        verbose_name_plural = _("testi della Relazione")
+        constraints = [models.UniqueConstraint(fields=["ente", "anno"], name="testi_relazione_unici")]
+
+    def __str__(self) -> str:
+        return f"{self.ente.codice} {self.anno}"
+
+
 class Lavoro(models.Model):
     """A piece of long work (a document, an open-data package …) run by the worker process.
 

@@ -454,11 +454,9 @@ def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo:
     """What document ``kind`` of ``anno`` is made of (documents/build.py), read from the database."""
     from cruscotto.documents.build import Inputs
 
-    validation = None
-    if kind == "validazione":
-        from . import ciclo as lifecycle
+    from . import ciclo as lifecycle
 
-        validation = lifecycle.validation_inputs(ente, anno, piano)
+    validation = lifecycle.validation_inputs(ente, anno, piano) if kind == "validazione" else None
     return Inputs(
         piano=plan_for(piano),
         anno=anno,
@@ -470,6 +468,7 @@ def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo:
         neutralizzati=neutralizzati(ente.pk, anno),
         chiusi=closed_periods(piano, anno),
         soglia_riservatezza=settings.CRUSCOTTO_SOGLIA_RISERVATEZZA,
+        redazione=lifecycle.redazione(ente, piano, anno) if kind == "relazione" else None,
         **resources(ente, min(piano.anni)),
     )
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/ciclo/chiudi-periodo/", views.ciclo_chiudi_periodo, name="ciclo_chiudi_periodo"),
     path("<ente:ente>/<int:anno>/ciclo/commenta/", views.ciclo_commenta, name="ciclo_commenta"),
     path("<ente:ente>/<int:anno>/ciclo/approva/", views.ciclo_approva, name="ciclo_approva"),
+    path("<ente:ente>/<int:anno>/ciclo/testi/", views.ciclo_testi, name="ciclo_testi"),
     path("<ente:ente>/<int:anno>/calendario/", views.calendario, name="calendario"),
     path("<ente:ente>/<int:anno>/calendario.ics", views.calendario_ics, name="calendario_ics"),
     path("<ente:ente>/<int:anno>/ciclo/neutralizza/", views.ciclo_neutralizza, name="ciclo_neutralizza"),

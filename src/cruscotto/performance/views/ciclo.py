@@ -39,6 +39,7 @@ from ..forms import (
     RimodulazioneForm,
     ScorrimentoForm,
     SpostamentoForm,
+    TestiRelazioneForm,
     errors_of,
 )
 from .base import with_plan
@@ -67,6 +68,8 @@ def _render(request, ente, anno, piano, errors: list[str] | None = None):
         "can_validate": permissions.can_validate(request.user, ente),
         "errors": errors or [],
         "approvata": lifecycle.approvazione(cycle),
+        "testi": m.TestiRelazione.objects.filter(ente=ente, anno=anno).first(),
+        "bloccato": selectors.validated(piano, anno),
         "neutralizzazioni": m.Neutralizzazione.objects.filter(ente=ente, anno=anno).select_related("decisa_da"),
         "livelli": m.Neutralizzazione.Livello.choices,
         "post": request.POST if errors else {},
@@ -187,6 +190,13 @@ def _commenta(request, ente, anno, piano, cycle, data) -> str:
     return _("Commento registrato.")
 
 
+def _testi(request, ente, anno, piano, cycle, data) -> str:
+    lifecycle.testi_relazione(
+        user=request.user, ente=ente, anno=anno, sintesi=data["sintesi"], note_processo=data["note_processo"]
+    )
+    return _("Testi della Relazione %(a)s salvati.") % {"a": anno}
+
+
 # One view per action of the cycle page, each with its form (performance/forms.py).
 ciclo_adotta = _action(AdozioneForm, _adotta)
 ciclo_sposta = _action(
@@ -207,6 +217,7 @@ ciclo_commenta = _action(CommentoForm, _commenta, any_year=True)
 ciclo_approva = _action(ApprovazioneForm, _approva)
 ciclo_neutralizza = _action(NeutralizzazioneForm, _neutralizza, any_year=True)
 ciclo_revoca = _action(RevocaForm, _revoca, any_year=True)
+ciclo_testi = _action(TestiRelazioneForm, _testi, any_year=True)
 
 
 @with_plan
