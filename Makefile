@@ -6,16 +6,24 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install messages run scorecard test lint bench bench-web page-images screenshots clean
+.PHONY: install messages engine-messages run scorecard test lint bench bench-web page-images screenshots clean
 
 install: $(STAMP) messages
 
 # Compiled translations (.mo) are built here from the .po files in the repository.
-PO := $(wildcard src/cruscotto/locale/*/LC_MESSAGES/django.po)
+PO := $(wildcard src/cruscotto/locale/*/LC_MESSAGES/django.po src/cruscotto/engine/locale/*/LC_MESSAGES/engine.po)
 MO := $(PO:.po=.mo)
 messages: $(MO)
 %.mo: %.po
 	msgfmt --check -o $@ $<
+
+# The engine's catalogue (engine/lingua.py, stdlib gettext): its messages extracted from the
+# engine's code and merged into each language's engine.po, whose new entries then get translated.
+ENGINE_PO := $(wildcard src/cruscotto/engine/locale/*/LC_MESSAGES/engine.po)
+engine-messages:
+	xgettext --language=Python --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+	  --no-wrap --package-name=cruscotto-engine -o src/cruscotto/engine/locale/engine.pot src/cruscotto/engine/*.py
+	for po in $(ENGINE_PO); do msgmerge --quiet --no-wrap --update --backup=none $$po src/cruscotto/engine/locale/engine.pot; done
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

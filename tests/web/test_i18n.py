@@ -69,3 +69,18 @@ def test_english_when_chosen(as_user):
     assert 'lang="en"' in page
     assert "Entity dashboard" in page and "Cruscotto di ente" not in page
     assert re.search(r'id="ente-valore">\d+\.\d\d%', page)  # English number format
+
+
+def test_the_engines_explanations_follow_the_pages_language(as_user):
+    """The indicator page's calculation steps are the engine's (engine/lingua.py): Italian on an
+    Italian page, English on an English one, from the same cached scores (keyed by language)."""
+    c = as_user("consultazione")
+    italian = c.get("/CCIAA-PT/2020/indicatori/B.2.1-1/").content.decode()
+    assert "regola più alto è meglio" in italian and "calcolo: " in italian
+    c.post("/i18n/setlang/", {"language": "en", "next": "/CCIAA-PT/2020/"})
+    english = c.get("/CCIAA-PT/2020/indicatori/B.2.1-1/").content.decode()
+    assert "rule higher is better" in english and "calculation: " in english
+    assert "regola più alto è meglio" not in english
+    # and back: the Italian scores were not replaced by the English ones
+    c.post("/i18n/setlang/", {"language": "it", "next": "/CCIAA-PT/2020/"})
+    assert "regola più alto è meglio" in c.get("/CCIAA-PT/2020/indicatori/B.2.1-1/").content.decode()

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..engine.lingua import in_lingua
 from ..engine.model import Piano
 from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import RisultatoPiano, score_plan
@@ -97,7 +98,13 @@ def _result(inputs: Inputs, periodo: str = "") -> RisultatoPiano:
 
 def build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str], None] = lambda _s: None) -> str:
     """Write document ``kind`` in ``fmt`` to ``out``; return its title. ValueError for a
-    document or format that does not exist."""
+    document or format that does not exist. The documents are Italian, whoever asks for them:
+    the engine's messages in them too (engine/lingua.py)."""
+    with in_lingua("it"):
+        return _build(kind, fmt, inputs, out, stage)
+
+
+def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str], None]) -> str:
     if fmt not in KINDS.get(kind, ()):
         raise ValueError(f"documento {kind!r} in formato {fmt!r} non disponibile")
     plan = inputs.piano

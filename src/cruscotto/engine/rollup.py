@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from . import display
+from .lingua import N_, Testi, _, ngettext
 from .model import (
     Ambito,
     Cruscotto,
@@ -48,12 +49,14 @@ REMAINDER_EPSILON = 1e-9
 LEVELS = ("prospettiva", "linea", "obiettivo_strategico", "obiettivo_operativo")
 # The missing-data rule in force, as the entity's trace states it: (the plan's rule, the rule
 # in force) -> the words (Regole.mancanti, docs/scoring.md).
-MISSING_TEXT = {
-    ("zero_a_consuntivo", "escludi"): "dati mancanti: esclusi dal calcolo finché il periodo è aperto",
-    ("zero_a_consuntivo", "zero"): "dati mancanti: contano 0, periodo chiuso (salvo neutralizzazione)",
-    ("escludi", "escludi"): "dati mancanti: esclusi dal calcolo (regola del piano)",
-    ("zero", "zero"): "dati mancanti: contano 0 (regola del piano)",
-}
+MISSING_TEXT: Testi[tuple[str, str]] = Testi(
+    {
+        ("zero_a_consuntivo", "escludi"): N_("dati mancanti: esclusi dal calcolo finché il periodo è aperto"),
+        ("zero_a_consuntivo", "zero"): N_("dati mancanti: contano 0, periodo chiuso (salvo neutralizzazione)"),
+        ("escludi", "escludi"): N_("dati mancanti: esclusi dal calcolo (regola del piano)"),
+        ("zero", "zero"): N_("dati mancanti: contano 0 (regola del piano)"),
+    }
+)
 
 # A node of the tree that rolls up, with the indicators at its leaves (the level names its type).
 Nodo = Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo | Indicatore
@@ -89,11 +92,20 @@ def effective_weights(pesi: Sequence[float | None], where: str) -> tuple[list[fl
         # (37.9 + 38.8 + 23.3 may add up to 99.99999999999999).
         rest = 100.0 - given
         share = (rest if rest > REMAINDER_EPSILON else 0.0) / missing
-        what = "1 peso mancante: gli si attribuisce" if missing == 1 else f"{missing} pesi mancanti: si attribuisce"
-        warnings.append(f"{where}: {what} il residuo, {fmt(share)}%{'' if missing == 1 else ' ciascuno'}")
+        warnings.append(
+            ngettext(
+                "{where}: {n} peso mancante: gli si attribuisce il residuo, {quota}%",
+                "{where}: {n} pesi mancanti: si attribuisce il residuo, {quota}% ciascuno",
+                missing,
+            ).format(where=where, n=missing, quota=fmt(share))
+        )
         return [p if p is not None else share for p in pesi], warnings
     if abs(given - 100.0) > 1e-6:
-        warnings.append(f"{where}: i pesi sommano {display.al(fmt(given) + '%')} invece che al 100%")
+        warnings.append(
+            _("{where}: i pesi sommano {given} invece che al 100%").format(
+                where=where, given=display.al(fmt(given) + "%")
+            )
+        )
     return [float(p) for p in pesi if p is not None], warnings  # all given: no weight is missing here
 
 
@@ -125,7 +137,7 @@ def weighted_mean(
     if not included or den == 0:
         pending = any(c.stato is Stato.IN_ATTESA for c in children)
         stato = Stato.IN_ATTESA if pending and not included else Stato.SENZA_DATI
-        trace["calcolo"] = "nessun figlio con dati" if not included else "pesi dei figli con dati tutti nulli"
+        trace["calcolo"] = _("nessun figlio con dati") if not included else _("pesi dei figli con dati tutti nulli")
         return None, stato, trace, warnings
     a = num / den
     terms = " + ".join(f"{fmt(r['peso_usato'])} × {fmt(r['achievement'])}" for r in included)
@@ -205,26 +217,32 @@ class Copertura:
     def testo(self) -> str:
         """ "11 indicatori valutati su 37 con dati, 26 non valutabili, 4 senza dati" (only what is there)."""
         if self.totale == 0:
-            return "nessun indicatore"
-        head = f"{_n(self.valutati, 'indicatore valutato', 'indicatori valutati')} su {self.con_dati} con dati"
+            return _("nessun indicatore")
         if self.completa:
-            return f"{_n(self.valutati, 'indicatore valutato', 'indicatori valutati')} su {self.totale}: tutti"
-        parts = [head]
-        if self.non_valutabili:
-            parts.append(_n(self.non_valutabili, "non valutabile", "non valutabili"))
-        if self.baseline:
-            parts.append(f"{self.baseline} in costruzione della baseline")
-        if self.senza_dati:
-            parts.append(f"{self.senza_dati} senza dati")
-        if self.in_attesa:
-            parts.append(f"{self.in_attesa} in attesa")
-        if self.neutralizzati:
-            parts.append(_n(self.neutralizzati, "neutralizzato", "neutralizzati"))
+            return ngettext(
+                "{n} indicatore valutato su {totale}: tutti",
+                "{n} indicatori valutati su {totale}: tutti",
+                self.valutati,
+            ).format(n=self.valutati, totale=self.totale)
+        parts = [
+            ngettext(
+                "{n} indicatore valutato su {con_dati} con dati",
+                "{n} indicatori valutati su {con_dati} con dati",
+                self.valutati,
+            ).format(n=self.valutati, con_dati=self.con_dati)
+        ]
+        n = self.non_valutabili
+        if n:
+            parts.append(ngettext("{n} non valutabile", "{n} non valutabili", n).format(n=n))
+        if n := self.baseline:
+            parts.append(_("{n} in costruzione della baseline").format(n=n))
+        if n := self.senza_dati:
+            parts.append(_("{n} senza dati").format(n=n))
+        if n := self.in_attesa:
+            parts.append(_("{n} in attesa").format(n=n))
+        if n := self.neutralizzati:
+            parts.append(ngettext("{n} neutralizzato", "{n} neutralizzati", n).format(n=n))
         return ", ".join(parts)
-
-
-def _n(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,7 +475,7 @@ class _Walk:
         self.misure_anno = misure_per_formule(piano, valori.misure_anno(anno), anno)
         self.ind_results: dict[str, RisultatoIndicatore] = {}
         self.nodes: list[RisultatoNodo | None] = []  # None: a parent's place, filled once its children are scored
-        self.total = sum(1 for _ in piano.indicatori()) if on_progress else 0
+        self.total = sum(1 for _i in piano.indicatori()) if on_progress else 0
         self.scopes: dict[int, Cruscotto] = {}
         # The strategic objectives of the cruscotto di ente (regole.ente = obiettivi).
         self.objectives: list[Pesata] = []
@@ -545,7 +563,7 @@ def _neutralised(r: RisultatoIndicatore, decision: str) -> RisultatoIndicatore:
     """An indicator left out of the score by a recorded decision: no achievement, its own status,
     the decision first in its trace (what it would have scored stays there, to compare)."""
     trace = dict(r.trace)
-    trace["passi"] = [f"neutralizzato: {decision}"] + list(r.trace.get("passi", []))
+    trace["passi"] = [_("neutralizzato: {decisione}").format(decisione=decision)] + list(r.trace.get("passi", []))
     trace["risultato_senza_neutralizzazione"] = r.achievement
     trace["neutralizzazione"] = decision
     return replace(r, achievement=None, stato=Stato.NEUTRALIZZATO, trace=trace)
@@ -619,14 +637,24 @@ def score_scheda(
                 r = ind_results.get(voce.indicatore)
                 if r is None:
                     warnings.append(
-                        f"scheda {scheda.codice}, voce {voce.codice}: indicatore {voce.indicatore} non trovato"
+                        _("scheda {codice}, voce {codice2}: indicatore {indicatore} non trovato").format(
+                            codice=scheda.codice, codice2=voce.codice, indicatore=voce.indicatore
+                        )
                     )
-                    a_, st, steps = None, Stato.SENZA_DATI, [f"indicatore {voce.indicatore} non trovato"]
+                    a_, st, steps = (
+                        None,
+                        Stato.SENZA_DATI,
+                        [_("indicatore {indicatore} non trovato").format(indicatore=voce.indicatore)],
+                    )
                 else:
                     a_, st, steps = (
                         r.achievement,
                         r.stato,
-                        [f"dall'indicatore {voce.indicatore}: {fmt(r.achievement)} ({STATO_TESTO[r.stato]})"],
+                        [
+                            _("dall'indicatore {indicatore}: {achievement} ({stato})").format(
+                                indicatore=voce.indicatore, achievement=fmt(r.achievement), stato=STATO_TESTO[r.stato]
+                            )
+                        ],
                     )
             else:
                 c = valori.consuntivo(voce.codice, scheda.anno, periodo)
@@ -654,7 +682,9 @@ def score_scheda(
                     "passi": steps,
                 }
             )
-        a, stato, trace, w = weighted_mean(items, f"scheda {scheda.codice}, sezione {sez.codice}", regole)
+        a, stato, trace, w = weighted_mean(
+            items, _("scheda {codice}, sezione {codice2}").format(codice=scheda.codice, codice2=sez.codice), regole
+        )
         warnings.extend(w)
         sections.append(
             {
@@ -668,7 +698,7 @@ def score_scheda(
             }
         )
         sec_children.append(Pesata(sez.codice, "sezione", sez.peso, a, stato))
-    a, stato, trace, w = weighted_mean(sec_children, f"scheda {scheda.codice}", regole)
+    a, stato, trace, w = weighted_mean(sec_children, _("scheda {codice}").format(codice=scheda.codice), regole)
     warnings.extend(w)
     trace["copertura"] = coverage.as_dict()
     return RisultatoScheda(scheda.codice, scheda.nome, scheda.anno, a, stato, tuple(sections), trace, coverage)
@@ -687,7 +717,7 @@ def score_fondo(
     """
     rows = []
     pesi = [p.peso for p in fondo.progetti]
-    weights, w = effective_weights(pesi, f"fondo {fondo.nome}")
+    weights, w = effective_weights(pesi, _("fondo {nome}").format(nome=fondo.nome))
     warnings.extend(w)
     num = den = 0.0
     for prog, weight in zip(fondo.progetti, weights):
@@ -696,7 +726,9 @@ def score_fondo(
         for code in prog.indicatori:
             r = ind_results.get(code)
             if r is None:
-                warnings.append(f"fondo, progetto {prog.codice}: indicatore {code} non trovato")
+                warnings.append(
+                    _("fondo, progetto {codice}: indicatore {code} non trovato").format(codice=prog.codice, code=code)
+                )
                 continue
             found.append(r)
             if r.achievement is not None:
@@ -705,21 +737,25 @@ def score_fondo(
         # missing-data rule in force leaves it out (an open year).
         left_out = None
         if found and not vals and all(r.stato is Stato.NEUTRALIZZATO for r in found):
-            left_out = "indicatori neutralizzati: progetto escluso"
+            left_out = _("indicatori neutralizzati: progetto escluso")
         elif not vals and mancanti == "escludi":
-            warnings.append(f"fondo, progetto {prog.codice}: nessun dato, escluso finché l'anno è aperto")
-            left_out = "nessun indicatore con dati: escluso finché l'anno è aperto (regola dati mancanti)"
+            warnings.append(
+                _("fondo, progetto {codice}: nessun dato, escluso finché l'anno è aperto").format(codice=prog.codice)
+            )
+            left_out = _("nessun indicatore con dati: escluso finché l'anno è aperto (regola dati mancanti)")
         if left_out:
             row = {"codice": prog.codice, "nome": prog.nome, "indicatori": list(prog.indicatori)}
             rows.append({**row, "peso_usato": weight, "achievement": None, "nota": left_out})
             continue
         if vals:
             pa = sum(vals) / len(vals)
-            note = f"media di {len(vals)} indicatore/i con dati = {fmt(pa)}"
+            note = ngettext(
+                "media di {n} indicatore con dati = {pa}", "media di {n} indicatori con dati = {pa}", len(vals)
+            ).format(n=len(vals), pa=fmt(pa))
         else:
             pa = 0.0
-            note = "nessun indicatore con dati: conta 0"
-            warnings.append(f"fondo, progetto {prog.codice}: nessun dato, conteggiato 0")
+            note = _("nessun indicatore con dati: conta 0")
+            warnings.append(_("fondo, progetto {codice}: nessun dato, conteggiato 0").format(codice=prog.codice))
         num += weight * pa
         den += weight
         rows.append(
@@ -738,7 +774,7 @@ def score_fondo(
     calc = (
         f"€ {display.decimal(fondo.importo_massimo, 2)} × {fmt(quota)}% = € {display.decimal(importo, 2)}"
         if paid
-        else "sotto la soglia minima o senza progetti → 0"
+        else _("sotto la soglia minima o senza progetti → 0")
     )
     trace = {"calcolo": calc, "quota": quota, "soglia_minima": fondo.soglia_minima, "regola": fondo.regola}
     return RisultatoFondo(fondo.nome, fondo.anno, fondo.importo_massimo, importo, quota, tuple(rows), trace)

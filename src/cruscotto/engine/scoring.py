@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from .formulas import evaluate
+from .lingua import N_, Testi, _
 from .model import Indicatore, Milestone, Polarita, Regole
 from .numbers import Value
 from .targets import BASE_BASELINE, BASE_PRECEDENTE, Target, TargetKind, describe_base
@@ -32,28 +33,36 @@ class Stato(StrEnum):
 
 # The one table of status labels, in Italian: documents, charts and the command line use it;
 # the web's translated labels (performance/templatetags) are checked against it by a test.
-STATO_TESTO: dict[Stato, str] = {
-    Stato.RAGGIUNTO: "raggiunto",
-    Stato.PARZIALE: "parzialmente raggiunto",
-    Stato.NON_RAGGIUNTO: "non raggiunto",
-    Stato.SENZA_DATI: "senza dati",
-    Stato.NON_VALUTABILE: "non valutabile",
-    Stato.IN_ATTESA: "in attesa",
-    Stato.BASELINE: "baseline",
-    Stato.NEUTRALIZZATO: "neutralizzato",
-}
+STATO_TESTO: Testi[Stato] = Testi(
+    {
+        Stato.RAGGIUNTO: N_("raggiunto"),
+        Stato.PARZIALE: N_("parzialmente raggiunto"),
+        Stato.NON_RAGGIUNTO: N_("non raggiunto"),
+        Stato.SENZA_DATI: N_("senza dati"),
+        Stato.NON_VALUTABILE: N_("non valutabile"),
+        Stato.IN_ATTESA: N_("in attesa"),
+        Stato.BASELINE: N_("baseline"),
+        Stato.NEUTRALIZZATO: N_("neutralizzato"),
+    }
+)
 
 
 # Functions in traces take their arguments as an Italian spreadsheet does: "max(0; 1,8)", the
 # comma being the decimal separator (issue 14).
-RULES_TEXT = {
-    "crescente": "più alto è meglio: T > 0 → a = min(100; max(0; A) / T × 100); T = 0 → 100 se A ≥ 0",
-    "decrescente": "più basso è meglio: A ≤ T → 100; T > 0 → a = T / A × 100; "
-    "T < 0 → a = max(0; 100 − (A − T) / |T| × 100); T = 0 e A > 0 → 0",
-    "scadenza": "scadenza: fatto entro la data → 100; in ritardo o non fatto → 0 (salvo fasce di ritardo)",
-    "si/no": "sì/no: sì → 100, no → 0",
-    "milestone": "milestone: quota delle milestone rispettate entro la scadenza risolta (pesi uguali se non indicati)",
-}
+RULES_TEXT: Testi[str] = Testi(
+    {
+        "crescente": N_("più alto è meglio: T > 0 → a = min(100; max(0; A) / T × 100); T = 0 → 100 se A ≥ 0"),
+        "decrescente": N_(
+            "più basso è meglio: A ≤ T → 100; T > 0 → a = T / A × 100; "
+            "T < 0 → a = max(0; 100 − (A − T) / |T| × 100); T = 0 e A > 0 → 0"
+        ),
+        "scadenza": N_("scadenza: fatto entro la data → 100; in ritardo o non fatto → 0 (salvo fasce di ritardo)"),
+        "si/no": N_("sì/no: sì → 100, no → 0"),
+        "milestone": N_(
+            "milestone: quota delle milestone rispettate entro la scadenza risolta (pesi uguali se non indicati)"
+        ),
+    }
+)
 
 
 def fmt(x: float | None) -> str:
@@ -128,10 +137,17 @@ def status_for(a: float | None, regole: Regole) -> Stato:
 
 def status_text(a: float, stato: Stato, regole: Regole) -> str:
     if stato is Stato.RAGGIUNTO:
-        return f"a = {fmt(a)} ≥ {fmt(regole.soglia_raggiunto)} (soglia) → raggiunto"
+        return _("a = {a} ≥ {soglia_raggiunto} (soglia) → raggiunto").format(
+            a=fmt(a), soglia_raggiunto=fmt(regole.soglia_raggiunto)
+        )
     if stato is Stato.PARZIALE:
-        return f"{fmt(regole.soglia_parziale)} ≤ a = {fmt(a)} < {fmt(regole.soglia_raggiunto)} → parzialmente raggiunto"
-    return f"a = {fmt(a)} < {fmt(regole.soglia_parziale if regole.soglia_parziale is not None else regole.soglia_raggiunto)} → non raggiunto"
+        return _("{soglia_parziale} ≤ a = {a} < {soglia_raggiunto} → parzialmente raggiunto").format(
+            soglia_parziale=fmt(regole.soglia_parziale), a=fmt(a), soglia_raggiunto=fmt(regole.soglia_raggiunto)
+        )
+    return _("a = {a} < {soglia_raggiunto} → non raggiunto").format(
+        a=fmt(a),
+        soglia_raggiunto=fmt(regole.soglia_parziale if regole.soglia_parziale is not None else regole.soglia_raggiunto),
+    )
 
 
 # --- numeric rules ------------------------------------------------------------
@@ -140,7 +156,9 @@ def status_text(a: float, stato: Stato, regole: Regole) -> str:
 def higher_is_better(actual: float, target: float) -> tuple[float, str]:
     if target > 0:
         a = min(100.0, max(0.0, actual) / target * 100.0)
-        return a, f"min(100; max(0; {fmt(actual)}) / {fmt(target)} × 100) = {fmt(a)}"
+        return a, _("min(100; max(0; {actual}) / {target} × 100) = {a}").format(
+            actual=fmt(actual), target=fmt(target), a=fmt(a)
+        )
     if target == 0:
         a = 100.0 if actual >= 0 else 0.0
         return a, f"T = 0: A = {fmt(actual)} {'≥' if actual >= 0 else '<'} 0 → {fmt(a)}"
@@ -170,17 +188,25 @@ def apply_bands(a: float, regole: Regole) -> tuple[float, str | None]:
     bands = sorted(regole.fasce, key=lambda b: b.da)
     idx = max((i for i, b in enumerate(bands) if a >= b.da), default=None)
     if idx is None:
-        return 0.0, f"fasce: a = {fmt(a)} sotto la prima fascia → 0"
+        return 0.0, _("fasce: a = {a} sotto la prima fascia → 0").format(a=fmt(a))
     band = bands[idx]
     if regole.fasce_modo == "lineare" and idx + 1 < len(bands):
         nxt = bands[idx + 1]
         span = nxt.da - band.da
         score = band.punteggio + (a - band.da) / span * (nxt.punteggio - band.punteggio) if span else band.punteggio
         return score, (
-            f"fasce (lineare): tra {fmt(band.da)}→{fmt(band.punteggio)} e {fmt(nxt.da)}→{fmt(nxt.punteggio)}: "
-            f"{fmt(a)} → {fmt(score)}"
+            _("fasce (lineare): tra {da}→{punteggio} e {da2}→{punteggio2}: {a} → {score}").format(
+                da=fmt(band.da),
+                punteggio=fmt(band.punteggio),
+                da2=fmt(nxt.da),
+                punteggio2=fmt(nxt.punteggio),
+                a=fmt(a),
+                score=fmt(score),
+            )
         )
-    return band.punteggio, f"fasce: a = {fmt(a)} ≥ {fmt(band.da)} → {fmt(band.punteggio)}"
+    return band.punteggio, _("fasce: a = {a} ≥ {da} → {punteggio}").format(
+        a=fmt(a), da=fmt(band.da), punteggio=fmt(band.punteggio)
+    )
 
 
 def score_numeric(
@@ -193,7 +219,7 @@ def score_numeric(
     met, 0 when not)."""
     steps: list[str] = []
     if isinstance(actual, bool) or isinstance(actual, date) or actual is None:
-        return None, [f"valore non numerico per un target numerico: {fmt_value(actual)}"]
+        return None, [_("valore non numerico per un target numerico: {actual}").format(actual=fmt_value(actual))]
     assert target.valore is not None
     if target.tipo is TargetKind.INTERVALLO and target.massimo is not None:
         return _score_band(polarita, target, float(actual))
@@ -203,23 +229,32 @@ def score_numeric(
     elif target.operatore in ("<", "<="):
         direction = "decrescente"
     if direction != polarita.value:
-        steps.append(f"il segno {target.operatore} del target indica: {direction}")
+        steps.append(
+            _("il segno {operatore} del target indica: {direction}").format(
+                operatore=target.operatore, direction=direction
+            )
+        )
     if target.soglia and soglie == "raggiunto":
         # ">" is met by the figure itself, as ">=" (docs/targets.md: the seed's ">3 ore").
         met = float(actual) >= target.valore if direction == "crescente" else float(actual) <= target.valore
         a = 100.0 if met else 0.0
         sign = "≥" if direction == "crescente" else "≤"
-        steps.append("regola soglia: raggiunta → 100, non raggiunta → 0 (regole.soglie = raggiunto)")
+        steps.append(_("regola soglia: raggiunta → 100, non raggiunta → 0 (regole.soglie = raggiunto)"))
         steps.append(
-            f"calcolo: A = {fmt(float(actual))} {sign if met else 'non ' + sign} {fmt(target.valore)} → {fmt(a)}"
+            _("calcolo: A = {actual} {sign} {target} → {a}").format(
+                actual=fmt(float(actual)),
+                sign=sign if met else _("non") + " " + sign,
+                target=fmt(target.valore),
+                a=fmt(a),
+            )
         )
         return a, steps
     if direction == "decrescente":
         a, text = lower_is_better(float(actual), target.valore)
     else:
         a, text = higher_is_better(float(actual), target.valore)
-    steps.append(f"regola {RULES_TEXT[direction]}")
-    steps.append(f"calcolo: {text}")
+    steps.append(_("regola {testo}").format(testo=RULES_TEXT[direction]))
+    steps.append(_("calcolo: {testo}").format(testo=text))
     return a, steps
 
 
@@ -229,58 +264,94 @@ def _score_band(polarita: Polarita, target: Target, actual: float) -> tuple[floa
     lo, hi = target.valore, target.massimo
     assert lo is not None and hi is not None
     steps = [
-        f"regola intervallo: {fmt(lo)} ≤ A ≤ {fmt(hi)} → 100; fuori, la regola della polarità verso l'estremo superato"
+        _("regola intervallo: {lo} ≤ A ≤ {hi} → 100; fuori, la regola della polarità verso l'estremo superato").format(
+            lo=fmt(lo), hi=fmt(hi)
+        )
     ]
     if lo <= actual <= hi:
-        steps.append(f"calcolo: A = {fmt(actual)} nell'intervallo → 100")
+        steps.append(_("calcolo: A = {actual} nell'intervallo → 100").format(actual=fmt(actual)))
         return 100.0, steps
     if polarita is Polarita.DECRESCENTE:
         if actual < lo:
-            steps.append(f"calcolo: A = {fmt(actual)} sotto l'intervallo (più basso è meglio) → 100")
+            steps.append(
+                _("calcolo: A = {actual} sotto l'intervallo (più basso è meglio) → 100").format(actual=fmt(actual))
+            )
             return 100.0, steps
         a, text = lower_is_better(actual, hi)
     else:
         if actual > hi:
-            steps.append(f"calcolo: A = {fmt(actual)} sopra l'intervallo (più alto è meglio) → 100")
+            steps.append(
+                _("calcolo: A = {actual} sopra l'intervallo (più alto è meglio) → 100").format(actual=fmt(actual))
+            )
             return 100.0, steps
         a, text = higher_is_better(actual, lo)
-    steps.append(f"calcolo: {text}")
+    steps.append(_("calcolo: {testo}").format(testo=text))
     return a, steps
 
 
 def score_deadline(due: date | None, actual: Value | None, *, as_of: date, regole: Regole, what: str) -> Outcome:
     """One deadline: ``actual`` is the completion date, ``True`` (done, date not given) or ``False``."""
     if due is None:
-        return Outcome(None, Stato.IN_ATTESA, (f"{what}: data dell'evento non ancora nota → in attesa",))
-    head = f"{what}: scadenza {due:%d/%m/%Y}"
+        return Outcome(
+            None, Stato.IN_ATTESA, (_("{what}: data dell'evento non ancora nota → in attesa").format(what=what),)
+        )
+    head = _("{what}: scadenza {due:%d/%m/%Y}").format(what=what, due=due)
     if actual is True:
-        return Outcome(100.0, Stato.RAGGIUNTO, (f"{head}; fatto (data non indicata) → 100",))
+        return Outcome(100.0, Stato.RAGGIUNTO, (_("{head}; fatto (data non indicata) → 100").format(head=head),))
     if isinstance(actual, date):
         late = (actual - due).days
         if late <= 0:
-            return Outcome(100.0, Stato.RAGGIUNTO, (f"{head}; fatto il {actual:%d/%m/%Y} → 100",))
+            return Outcome(
+                100.0,
+                Stato.RAGGIUNTO,
+                (_("{head}; fatto il {actual:%d/%m/%Y} → 100").format(head=head, actual=actual),),
+            )
         for band in sorted(regole.ritardo_fasce, key=lambda b: b.giorni):
             if late <= band.giorni:
                 return Outcome(
                     band.punteggio,
                     Stato.NON_RAGGIUNTO,
                     (
-                        f"{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo ≤ {band.giorni} → {fmt(band.punteggio)}",
+                        _(
+                            "{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo ≤ {giorni} → {punteggio}"
+                        ).format(
+                            head=head, actual=actual, late=late, giorni=band.giorni, punteggio=fmt(band.punteggio)
+                        ),
                     ),
                 )
-        return Outcome(0.0, Stato.NON_RAGGIUNTO, (f"{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo → 0",))
+        return Outcome(
+            0.0,
+            Stato.NON_RAGGIUNTO,
+            (
+                _("{head}; fatto il {actual:%d/%m/%Y}, {late} giorni di ritardo → 0").format(
+                    head=head, actual=actual, late=late
+                ),
+            ),
+        )
     if actual is False or (actual is None and regole.dati_mancanti == "zero"):
         if as_of <= due:
             return Outcome(
                 None,
                 Stato.IN_ATTESA,
-                (f"{head}; non ancora fatto al {as_of:%d/%m/%Y}, scadenza non passata → in attesa",),
+                (
+                    _("{head}; non ancora fatto al {as_of:%d/%m/%Y}, scadenza non passata → in attesa").format(
+                        head=head, as_of=as_of
+                    ),
+                ),
             )
-        why = "non fatto" if actual is False else "dato mancante conteggiato come non fatto"
-        return Outcome(0.0, Stato.NON_RAGGIUNTO, (f"{head}; {why} al {as_of:%d/%m/%Y} → 0",))
+        why = _("non fatto") if actual is False else _("dato mancante conteggiato come non fatto")
+        return Outcome(
+            0.0,
+            Stato.NON_RAGGIUNTO,
+            (_("{head}; {why} al {as_of:%d/%m/%Y} → 0").format(head=head, why=why, as_of=as_of),),
+        )
     if actual is None:
-        return Outcome(None, Stato.SENZA_DATI, (f"{head}; nessun valore inserito",))
-    return Outcome(None, Stato.SENZA_DATI, (f"{head}; valore non valido per una scadenza: {fmt_value(actual)}",))
+        return Outcome(None, Stato.SENZA_DATI, (_("{head}; nessun valore inserito").format(head=head),))
+    return Outcome(
+        None,
+        Stato.SENZA_DATI,
+        (_("{head}; valore non valido per una scadenza: {actual}").format(head=head, actual=fmt_value(actual)),),
+    )
 
 
 def score_milestones(
@@ -317,12 +388,12 @@ def score_milestones(
         den += w
     if den == 0:
         stato = Stato.IN_ATTESA if pending else Stato.SENZA_DATI
-        steps.append("nessuna milestone valutabile → " + STATO_TESTO[stato])
+        steps.append(_("nessuna milestone valutabile → ") + STATO_TESTO[stato])
         return Outcome(None, stato, tuple(steps))
     a = num / den
     steps.append(
-        f"quota rispettata: {fmt(num / 100)} / {fmt(den)} pesi → a = {fmt(a)}"
-        + (f" ({pending} in attesa, escluse)" if pending else "")
+        _("quota rispettata: {num} / {den} pesi → a = {a}").format(num=fmt(num / 100), den=fmt(den), a=fmt(a))
+        + (_(" ({pending} in attesa, escluse)").format(pending=pending) if pending else "")
     )
     return Outcome(a, status_for(a, regole), tuple(steps))
 
@@ -346,51 +417,71 @@ def score_one(
     value the thing is *senza dati*."""
     if polarita is Polarita.MILESTONE:
         if not milestones:
-            return Outcome(None, Stato.SENZA_DATI, ("polarità milestone senza milestone definite",))
+            return Outcome(None, Stato.SENZA_DATI, (_("polarità milestone senza milestone definite"),))
         out = score_milestones(milestones, milestone_actuals or {}, eventi=eventi, as_of=as_of, regole=regole)
         return _banded(out, regole)
     if isinstance(actual, float) and actual != actual:
         actual = None  # NaN (from a formula or a program) is no value
     unscorable = Stato.NON_VALUTABILE if actual is not None else Stato.SENZA_DATI
     if target is None:
-        return Outcome(None, unscorable, ("nessun target per l'anno",))
+        return Outcome(None, unscorable, (_("nessun target per l'anno"),))
     if target.tipo is TargetKind.BASELINE:
         if actual is None:
-            return Outcome(None, Stato.SENZA_DATI, ("anno di costruzione della baseline: valore da rilevare",))
+            return Outcome(None, Stato.SENZA_DATI, (_("anno di costruzione della baseline: valore da rilevare"),))
         return Outcome(
             None,
             Stato.BASELINE,
             (
-                f"anno di costruzione della baseline: il valore {fmt_value(actual)} è la base dei target relativi successivi (non valutato)",
+                _(
+                    "anno di costruzione della baseline: il valore {actual} è la base dei target relativi successivi (non valutato)"
+                ).format(actual=fmt_value(actual)),
             ),
         )
     if target.tipo is TargetKind.RELATIVO:
         return Outcome(
             None,
             unscorable,
-            (f"target relativo {target.testo!r} non risolto: manca la base ({describe_base(target.base)})",),
+            (
+                _("target relativo {target!r} non risolto: manca la base ({base})").format(
+                    target=target.testo, base=describe_base(target.base)
+                ),
+            ),
         )
     if target.tipo is TargetKind.MULTIPLO:
         return Outcome(
             None,
             unscorable,
-            (f"target {target.testo!r} con {len(target.parti)} misure: servono i valori delle singole misure",),
+            (
+                _("target {target!r} con {parti} misure: servono i valori delle singole misure").format(
+                    target=target.testo, parti=len(target.parti)
+                ),
+            ),
         )
     if polarita is Polarita.SCADENZA:
         if target.tipo is not TargetKind.SCADENZA:
-            return Outcome(None, unscorable, (f"target {target.testo!r} non è una scadenza",))
+            return Outcome(None, unscorable, (_("target {target!r} non è una scadenza").format(target=target.testo),))
         if isinstance(actual, float):
             return Outcome(
-                None, Stato.NON_VALUTABILE, (f"valore {fmt_value(actual)} non è una data né sì/no per una scadenza",)
+                None,
+                Stato.NON_VALUTABILE,
+                (_("valore {actual} non è una data né sì/no per una scadenza").format(actual=fmt_value(actual)),),
             )
         return score_deadline(
-            target.scadenza(eventi), actual, as_of=as_of, regole=regole, what=f"target {target.describe()}"
+            target.scadenza(eventi),
+            actual,
+            as_of=as_of,
+            regole=regole,
+            what=_("target {target}").format(target=target.describe()),
         )
     if polarita is not Polarita.SI_NO and target.tipo not in (TargetKind.NUMERO, TargetKind.INTERVALLO):
         return Outcome(
             None,
             unscorable,
-            (f"target {target.testo!r} ({target.tipo.value}) non numerico per polarità {polarita.value}",),
+            (
+                _("target {target!r} ({tipo}) non numerico per polarità {polarita}").format(
+                    target=target.testo, tipo=target.tipo.value, polarita=polarita.value
+                ),
+            ),
         )
     if actual is None:
         if regole.dati_mancanti == "zero":
@@ -399,18 +490,25 @@ def score_one(
                 Outcome(
                     0.0,
                     Stato.NON_RAGGIUNTO,
-                    ("nessun valore inserito: conteggiato come 0 (regola dati_mancanti = zero)",),
+                    (_("nessun valore inserito: conteggiato come 0 (regola dati_mancanti = zero)"),),
                 ),
                 regole,
             )
-        return Outcome(None, Stato.SENZA_DATI, ("nessun valore inserito",))
+        return Outcome(None, Stato.SENZA_DATI, (_("nessun valore inserito"),))
     if polarita is Polarita.SI_NO:
         if not isinstance(actual, bool):
-            return Outcome(None, Stato.NON_VALUTABILE, (f"valore non sì/no: {fmt_value(actual)}",))
+            return Outcome(
+                None, Stato.NON_VALUTABILE, (_("valore non sì/no: {actual}").format(actual=fmt_value(actual)),)
+            )
         a = 100.0 if actual else 0.0
         return _banded(
             Outcome(
-                a, status_for(a, regole), (f"regola {RULES_TEXT['si/no']}", f"calcolo: {fmt_value(actual)} → {fmt(a)}")
+                a,
+                status_for(a, regole),
+                (
+                    _("regola {testo}").format(testo=RULES_TEXT["si/no"]),
+                    _("calcolo: {valore} → {a}").format(valore=fmt_value(actual), a=fmt(a)),
+                ),
             ),
             regole,
         )
@@ -477,8 +575,9 @@ def actual_of(
             and abs(entered.valore - esito.valore) > 1e-9 * max(1.0, abs(esito.valore))
         ):
             warnings.append(
-                f"{ind.codice}: valore inserito {fmt_value(entered.valore)} diverso dal calcolato "
-                f"{fmt(esito.valore)}; si usa il calcolato"
+                _(
+                    "{codice}: valore inserito {entered_valore} diverso dal calcolato {esito_valore}; si usa il calcolato"
+                ).format(codice=ind.codice, entered_valore=fmt_value(entered.valore), esito_valore=fmt(esito.valore))
             )
         info["fonte_valore"] = "formula"
         return esito.valore, info, warnings
@@ -491,12 +590,14 @@ def actual_of(
 
 def _history_value(ind: Indicatore, year: int, valori: Valori) -> tuple[float | None, str]:
     """The indicator's number for a past year: the year's actual (typed or from its formula), else the printed history."""
-    value, info, _ = actual_of(ind, year, "", valori, valori.misure_anno(year))
+    value, info, _warnings = actual_of(ind, year, "", valori, valori.misure_anno(year))
     if isinstance(value, float) and not isinstance(value, bool):
-        return value, f"consuntivo {year}" + (" (da formula)" if info.get("fonte_valore") == "formula" else "")
+        return value, (
+            _("consuntivo {anno} (da formula)") if info.get("fonte_valore") == "formula" else _("consuntivo {anno}")
+        ).format(anno=year)
     printed = ind.storico.get(year)
     if printed is not None and isinstance(printed.valore, float) and not isinstance(printed.valore, bool):
-        return printed.valore, f"storico {year} del piano ({printed.testo})"
+        return printed.valore, _("storico {year} del piano ({printed})").format(year=year, printed=printed.testo)
     return None, ""
 
 
@@ -515,51 +616,62 @@ def find_base(ind: Indicatore, target: Target, *, anno: int, valori: Valori) -> 
         return (
             (value, source)
             if value is not None
-            else (None, f"nessun valore per il {anno - 1} (né consuntivo né storico)")
+            else (None, _("nessun valore per il {anno} (né consuntivo né storico)").format(anno=anno - 1))
         )
     if base != BASE_BASELINE:
         year = int(base)
         if year >= anno:
             # ">= 2023" as the 2023 target compares the year with itself: met by any value.
-            return None, f"l'anno di base {year} non precede l'anno del target {anno}"
+            return None, _("l'anno di base {year} non precede l'anno del target {anno}").format(year=year, anno=anno)
         value, source = _history_value(ind, year, valori)
         return (
-            (value, source) if value is not None else (None, f"nessun valore per il {year} (né consuntivo né storico)")
+            (value, source)
+            if value is not None
+            else (None, _("nessun valore per il {year} (né consuntivo né storico)").format(year=year))
         )
     if ind.baseline is not None and isinstance(ind.baseline.valore, float):
         when = f" {ind.baseline_anno}" if ind.baseline_anno else ""
-        return ind.baseline.valore, f"baseline{when} del piano ({ind.baseline.testo})"
+        return ind.baseline.valore, _("baseline{when} del piano ({baseline})").format(
+            when=when, baseline=ind.baseline.testo
+        )
     for year in sorted((y for y, t in ind.target.items() if y < anno and t.tipo is TargetKind.BASELINE), reverse=True):
         value, source = _history_value(ind, year, valori)
         if value is not None:
-            return value, f"{source}, anno di costruzione della baseline"
+            return value, _("{source}, anno di costruzione della baseline").format(source=source)
         printed = ind.target[year].valore
         if printed is not None:
-            return printed, f"baseline {year} stampata nel target ({ind.target[year].testo})"
+            return printed, _("baseline {year} stampata nel target ({year2})").format(
+                year=year, year2=ind.target[year].testo
+            )
     first = min(ind.target) if ind.target else anno
     earlier = sorted((y for y in ind.storico if y < first), reverse=True)
     for year in earlier:
         dato = ind.storico[year]
         if isinstance(dato.valore, float) and not isinstance(dato.valore, bool):
-            return dato.valore, f"storico {year} del piano ({dato.testo}), ultimo dato prima del piano"
-    return None, "nessuna baseline: né dichiarata, né rilevata in un anno precedente, né nello storico"
+            return dato.valore, _("storico {year} del piano ({dato}), ultimo dato prima del piano").format(
+                year=year, dato=dato.testo
+            )
+    return None, _("nessuna baseline: né dichiarata, né rilevata in un anno precedente, né nello storico")
 
 
 def resolve_relative(ind: Indicatore, target: Target, *, anno: int, valori: Valori) -> tuple[Target | None, list[str]]:
     """A relative target as a figure: base ± variation, with the steps that say how."""
     value, source = find_base(ind, target, anno=anno, valori=valori)
     if value is None:
-        return None, [f"target relativo {target.testo!r}: {source} → non valutabile"]
+        return None, [
+            _("target relativo {target!r}: {source} → non valutabile").format(target=target.testo, source=source)
+        ]
     v = target.valore or 0.0
     if target.variazione == "percentuale":
         figure = value * (1 + v / 100.0)
         how = f"{fmt(value)} × (1 {'+' if v >= 0 else '−'} {fmt(abs(v))}%) = {fmt(figure)}"
     elif target.variazione in ("punti", "assoluta") and v:
         figure = value + v
-        how = f"{fmt(value)} {'+' if v >= 0 else '−'} {fmt(abs(v))}{' punti' if target.variazione == 'punti' else ''} = {fmt(figure)}"
+        unit = " " + _("punti") if target.variazione == "punti" else ""
+        how = f"{fmt(value)} {'+' if v >= 0 else '−'} {fmt(abs(v))}{unit} = {fmt(figure)}"
     else:
         figure = value
-        how = f"il valore della base, {fmt(value)}"
+        how = _("il valore della base, {valore}").format(valore=fmt(value))
     resolved = Target(
         testo=target.testo,
         tipo=TargetKind.NUMERO,
@@ -568,7 +680,10 @@ def resolve_relative(ind: Indicatore, target: Target, *, anno: int, valori: Valo
         unita=target.unita,
         nota=target.nota,
     )
-    return resolved, [f"base ({describe_base(target.base)}): {source} = {fmt(value)}", f"target risolto: {how}"]
+    return resolved, [
+        _("base ({base}): {fonte} = {valore}").format(base=describe_base(target.base), fonte=source, valore=fmt(value)),
+        _("target risolto: {how}").format(how=how),
+    ]
 
 
 def running_total(ind: Indicatore, *, anno: int, valori: Valori, actual: float) -> tuple[float | None, list[str]]:
@@ -578,17 +693,25 @@ def running_total(ind: Indicatore, *, anno: int, valori: Valori, actual: float) 
     terms, missing = [], []
     total = 0.0
     for year in range(first, anno):
-        value, _ = _history_value(ind, year, valori)
+        value, _source = _history_value(ind, year, valori)
         if value is None:
             missing.append(str(year))
         else:
             terms.append(f"{year}: {fmt(value)}")
             total += value
     if missing:
-        return None, [f"target cumulato: manca il consuntivo di {', '.join(missing)} per il totale → non valutabile"]
+        return None, [
+            _("target cumulato: manca il consuntivo di {missing} per il totale → non valutabile").format(
+                missing=", ".join(missing)
+            )
+        ]
     total += actual
     terms.append(f"{anno}: {fmt(actual)}")
-    return total, [f"target cumulato: totale dal {first} = {' + '.join(terms)} = {fmt(total)}"]
+    return total, [
+        _("target cumulato: totale dal {first} = {terms} = {total}").format(
+            first=first, terms=" + ".join(terms), total=fmt(total)
+        )
+    ]
 
 
 def part_code(codice: str, k: int) -> str:
@@ -632,7 +755,7 @@ def score_parts(
             regole=regole,
             soglie=ind.soglie,
         )
-        steps.append(f"misura {code} ({part.testo}): " + "; ".join(out.steps))
+        steps.append(_("misura {codice} ({testo}): ").format(codice=code, testo=part.testo) + "; ".join(out.steps))
         if out.achievement is None:
             missing.append(code)
         else:
@@ -641,16 +764,25 @@ def score_parts(
         return Outcome(
             None,
             Stato.SENZA_DATI,
-            tuple(steps) + (f"nessuna delle {len(target.parti)} misure ha un valore (codici {', '.join(missing)})",),
+            tuple(steps)
+            + (
+                _("nessuna delle {parti} misure ha un valore (codici {missing})").format(
+                    parti=len(target.parti), missing=", ".join(missing)
+                ),
+            ),
         )
     if regole.multiplo == "tutti":
         a = min(achieved)
-        steps.append(f"regola multiplo = tutti: la misura più bassa → a = {fmt(a)}")
+        steps.append(_("regola multiplo = tutti: la misura più bassa → a = {a}").format(a=fmt(a)))
     else:
         a = sum(achieved) / len(achieved)
-        steps.append(f"regola multiplo = media: ({' + '.join(fmt(x) for x in achieved)}) / {len(achieved)} = {fmt(a)}")
+        steps.append(
+            _("regola multiplo = media: ({achieved}) / {achieved2} = {a}").format(
+                achieved=" + ".join(fmt(x) for x in achieved), achieved2=len(achieved), a=fmt(a)
+            )
+        )
     if missing:
-        steps.append(f"misure senza valore, escluse: {', '.join(missing)}")
+        steps.append(_("misure senza valore, escluse: {missing}").format(missing=", ".join(missing)))
     return _banded(Outcome(a, status_for(a, regole), tuple(steps)), regole)
 
 
@@ -686,7 +818,7 @@ def score_indicator(
         pre += why
     if ind.polarita is Polarita.MILESTONE and ind.target and target is None:
         # A timing belongs to the years it is planned for (H1-1: 2020 only).
-        out = Outcome(None, Stato.SENZA_DATI, ("nessun target per l'anno",))
+        out = Outcome(None, Stato.SENZA_DATI, (_("nessun target per l'anno"),))
     elif target_used is not None and target_used.tipo is TargetKind.MULTIPLO:
         out = score_parts(
             ind, target_used, anno=anno, periodo=periodo, valori=valori, eventi=eventi, as_of=as_of, regole=regole
@@ -696,7 +828,12 @@ def score_indicator(
             out = Outcome(
                 None,
                 Stato.NON_VALUTABILE,
-                out.steps + (f"un solo valore ({fmt_value(actual)}) per {len(target_used.parti)} misure",),
+                out.steps
+                + (
+                    _("un solo valore ({actual}) per {parti} misure").format(
+                        actual=fmt_value(actual), parti=len(target_used.parti)
+                    ),
+                ),
             )
     else:
         out = score_one(
@@ -716,7 +853,7 @@ def score_indicator(
     steps = list(out.steps)
     formula = info.get("formula")
     if formula and formula.get("motivo") and actual is None:
-        steps.insert(0, f"formula {formula['testo']}: {formula['motivo']}")
+        steps.insert(0, _("formula {testo}: {motivo}").format(testo=formula["testo"], motivo=formula["motivo"]))
     trace: dict[str, Any] = {
         "input": {
             "consuntivo": fmt_value(actual) if actual is not None else None,
@@ -743,7 +880,9 @@ def score_indicator(
         trace["input"]["scostamento"] = said.scostamento
         trace["input"]["azioni_correttive"] = said.azioni
     if "sostituzione" in info:
-        steps.insert(0, f"valore inserito al posto della formula: {info['sostituzione']}")
+        steps.insert(
+            0, _("valore inserito al posto della formula: {sostituzione}").format(sostituzione=info["sostituzione"])
+        )
     res = RisultatoIndicatore(
         codice=ind.codice,
         nome=ind.nome,

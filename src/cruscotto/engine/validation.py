@@ -14,6 +14,7 @@ from typing import Protocol
 
 from .display import al
 from .errors import Problem
+from .lingua import _
 from .model import BUDGET_FIELDS, KNOWN_TAGS, TAG_FONDO, Cruscotto, Dato, Indicatore, Piano, Polarita
 from .numbers import fold
 from .rollup import Nodo, children_of, effective_weights, in_scope, scope_of
@@ -46,8 +47,10 @@ def _undeclared_events(p: Piano) -> list[Problem]:
     return [
         _warn(
             "evento_non_dichiarato",
-            f"evento {e.codice!r} letto dai target ma non dichiarato nel piano: le scadenze che ne dipendono restano in attesa finché non ha una data",
-            f"evento {e.codice}",
+            _(
+                "evento {codice!r} letto dai target ma non dichiarato nel piano: le scadenze che ne dipendono restano in attesa finché non ha una data"
+            ).format(codice=e.codice),
+            _("evento {codice}").format(codice=e.codice),
         )
         for e in p.eventi
         if not e.dichiarato
@@ -75,7 +78,13 @@ def _duplicates(p: Piano) -> list[Problem]:
     for kind, codes in groups.items():
         for code, n in Counter(codes).items():
             if n > 1:
-                out.append(_err("codice_duplicato", f"il codice {code!r} compare {n} volte ({kind})", f"{kind} {code}"))
+                out.append(
+                    _err(
+                        "codice_duplicato",
+                        _("il codice {code!r} compare {n} volte ({kind})").format(code=code, n=n, kind=kind),
+                        f"{kind} {code}",
+                    )
+                )
     return out
 
 
@@ -83,7 +92,7 @@ def _weights(p: Piano) -> list[Problem]:
     out: list[Problem] = []
 
     def check(where: str, pesi: Sequence[float | None]) -> None:
-        _, warnings = effective_weights(pesi, where)
+        _pesi, warnings = effective_weights(pesi, where)
         out.extend(_warn("pesi", w.split(": ", 1)[1], where) for w in warnings)
 
     def walk(level: str, obj: Nodo) -> None:
@@ -102,7 +111,7 @@ def _weights(p: Piano) -> list[Problem]:
     check("ente", tops)
     for a in p.ambiti:
         check(
-            f"ambito {a.codice}",
+            _("ambito {codice}").format(codice=a.codice),
             [
                 by_code[c].peso
                 for c in a.prospettive
@@ -112,9 +121,12 @@ def _weights(p: Piano) -> list[Problem]:
     for pr in p.prospettive:
         walk("prospettiva", pr)
     for s in p.schede_individuali:
-        check(f"scheda {s.codice}", [z.peso for z in s.sezioni])
+        check(_("scheda {codice}").format(codice=s.codice), [z.peso for z in s.sezioni])
         for z in s.sezioni:
-            check(f"scheda {s.codice}, sezione {z.codice}", [v.peso for v in z.voci])
+            check(
+                _("scheda {codice}, sezione {codice2}").format(codice=s.codice, codice2=z.codice),
+                [v.peso for v in z.voci],
+            )
     if p.fondo:
         check("fondo", [g.peso for g in p.fondo.progetti])
     return out
@@ -138,72 +150,84 @@ def _indicators(p: Piano) -> list[Problem]:
     structures = {s.codice for s in p.strutture}
     first_year = p.anni[0] if p.anni else None
     for ind in p.indicatori():
-        where = f"indicatore {ind.codice}"
+        where = _("indicatore {codice}").format(codice=ind.codice)
         years = p.anni if ind.cruscotto is Cruscotto.ENTE else (first_year,) if first_year else ()
         if ind.polarita is not Polarita.MILESTONE:
             for y in years:
                 if y not in ind.target:
-                    out.append(_warn("target_mancante", f"manca il target per l'anno {y}", where))
+                    out.append(_warn("target_mancante", _("manca il target per l'anno {y}").format(y=y), where))
         for y, t in ind.target.items():
             if not _target_fits(ind.polarita, t.tipo):
                 hint = (
-                    " (testo non letto come target: scriverlo come numero, soglia, data o variazione)"
+                    _(" (testo non letto come target: scriverlo come numero, soglia, data o variazione)")
                     if t.tipo is TargetKind.DESCRITTIVO
                     else ""
                 )
                 out.append(
                     _err(
                         "target_incoerente",
-                        f"target {y} {t.testo!r} ({t.tipo.value}) non adatto alla polarità {ind.polarita.value}{hint}",
-                        f"{where}, target {y}",
+                        _("target {y} {t!r} ({tipo}) non adatto alla polarità {polarita}{hint}").format(
+                            y=y, t=t.testo, tipo=t.tipo.value, polarita=ind.polarita.value, hint=hint
+                        ),
+                        _("{where}, target {anno}").format(where=where, anno=y),
                     )
                 )
             if t.tipo is TargetKind.RELATIVO and t.base not in (None, "baseline", "precedente") and int(t.base) >= y:
                 out.append(
                     _err(
                         "base_incoerente",
-                        f"target {y} {t.testo!r}: la base {t.base} non precede l'anno del target",
-                        f"{where}, target {y}",
+                        _("target {y} {t!r}: la base {base} non precede l'anno del target").format(
+                            y=y, t=t.testo, base=t.base
+                        ),
+                        _("{where}, target {anno}").format(where=where, anno=y),
                     )
                 )
             if t.tipo is TargetKind.MULTIPLO:
                 out.append(
                     _warn(
                         "target_multiplo",
-                        f"target {y} {t.testo!r}: {len(t.parti)} misure, i valori si inseriscono come {ind.codice}#1 … {ind.codice}#{len(t.parti)}",
-                        f"{where}, target {y}",
+                        _(
+                            "target {y} {t!r}: {parti} misure, i valori si inseriscono come {codice}#1 … {codice}#{parti}"
+                        ).format(y=y, t=t.testo, parti=len(t.parti), codice=ind.codice),
+                        _("{where}, target {anno}").format(where=where, anno=y),
                     )
                 )
         if fold(ind.unita).startswith("data") and any(t.tipo is not TargetKind.SCADENZA for t in ind.target.values()):
             out.append(
                 _warn(
                     "unita_incoerente",
-                    f"unità di misura {ind.unita!r} ma target non di data ({', '.join(t.testo for t in ind.target.values())})",
+                    _("unità di misura {unita!r} ma target non di data ({values})").format(
+                        unita=ind.unita, values=", ".join(t.testo for t in ind.target.values())
+                    ),
                     where,
                 )
             )
         out += _shares(ind.quote, ind.strutture, "dell'indicatore", where)
         if ind.polarita is Polarita.MILESTONE and not ind.milestones:
-            out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
+            out.append(_err("milestone_mancanti", _("polarità milestone senza milestone"), where))
         for tag in ind.etichette:
             if tag not in KNOWN_TAGS:
                 out.append(
                     _warn(
-                        "etichetta_sconosciuta", f"etichetta {tag!r} sconosciuta (note: {', '.join(KNOWN_TAGS)})", where
+                        "etichetta_sconosciuta",
+                        _("etichetta {tag!r} sconosciuta (note: {KNOWN_TAGS})").format(
+                            tag=tag, KNOWN_TAGS=", ".join(KNOWN_TAGS)
+                        ),
+                        where,
                     )
                 )
         if structures:
             for s in ind.strutture:
                 if s not in structures:
-                    out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", where))
-    objectives = [(f"obiettivo_strategico {o.codice}", o) for o in p.obiettivi_strategici()] + [
-        (f"obiettivo_operativo {o.codice}", o) for o in p.obiettivi_operativi()
+                    out.append(_warn("struttura_sconosciuta", _("struttura {s!r} non definita").format(s=s), where))
+    objectives = [(_("obiettivo_strategico {codice}").format(codice=o.codice), o) for o in p.obiettivi_strategici()] + [
+        (_("obiettivo_operativo {codice}").format(codice=o.codice), o) for o in p.obiettivi_operativi()
     ]
     for where, o in objectives:
         if structures:
             for s in o.strutture:
                 if s not in structures:
-                    out.append(_warn("struttura_sconosciuta", f"struttura {s!r} non definita", where))
+                    out.append(_warn("struttura_sconosciuta", _("struttura {s!r} non definita").format(s=s), where))
         out += _shares(o.quote, o.strutture, "dell'obiettivo", where)
     out += _resources(p)
     return out
@@ -216,10 +240,22 @@ def _shares(quote: dict[str, float], strutture: tuple[str, ...], of: str, where:
     out = []
     stray = sorted(set(quote) - set(strutture))
     if stray:
-        out.append(_err("quota_incoerente", f"quota per strutture non responsabili {of}: {', '.join(stray)}", where))
+        out.append(
+            _err(
+                "quota_incoerente",
+                _("quota per strutture non responsabili {of}: {stray}").format(of=of, stray=", ".join(stray)),
+                where,
+            )
+        )
     total = sum(quote.values())
     if abs(total - 100.0) > 1e-6:
-        out.append(_warn("quote", f"le quote delle strutture sommano {al(fmt(total) + '%')} invece che al 100%", where))
+        out.append(
+            _warn(
+                "quote",
+                _("le quote delle strutture sommano {total} invece che al 100%").format(total=al(fmt(total) + "%")),
+                where,
+            )
+        )
     return out
 
 
@@ -255,7 +291,9 @@ def _resources(p: Piano) -> list[Problem]:
             out.append(
                 _warn(
                     "risorse_incoerenti",
-                    f"le risorse dei livelli sotto ({_euro(sum(given))} €) superano quelle del livello ({_euro(own)} €)",
+                    _("le risorse dei livelli sotto ({given} €) superano quelle del livello ({own} €)").format(
+                        given=_euro(sum(given)), own=_euro(own)
+                    ),
                     f"{kind} {node.codice}",
                 )
             )
@@ -272,29 +310,37 @@ def _references(p: Piano) -> list[Problem]:
                 out.append(
                     _warn(
                         "riferimento_sconosciuto",
-                        f"la mappa strategica collega a {c!r}, obiettivo non definito",
-                        f"obiettivo_strategico {o.codice}",
+                        _("la mappa strategica collega a {c!r}, obiettivo non definito").format(c=c),
+                        _("obiettivo_strategico {codice}").format(codice=o.codice),
                     )
                 )
     for s in p.schede_individuali:
         for z in s.sezioni:
             for v in z.voci:
-                where = f"scheda {s.codice}, voce {v.codice}"
+                where = _("scheda {codice}, voce {codice2}").format(codice=s.codice, codice2=v.codice)
                 if v.indicatore:
                     if v.indicatore not in by_code:
-                        out.append(_err("riferimento_sconosciuto", f"indicatore {v.indicatore!r} non definito", where))
+                        out.append(
+                            _err(
+                                "riferimento_sconosciuto",
+                                _("indicatore {indicatore!r} non definito").format(indicatore=v.indicatore),
+                                where,
+                            )
+                        )
                 elif v.polarita is Polarita.MILESTONE:
                     if not v.milestones:
-                        out.append(_err("milestone_mancanti", "polarità milestone senza milestone", where))
+                        out.append(_err("milestone_mancanti", _("polarità milestone senza milestone"), where))
                 elif v.target is None:
                     out.append(
-                        _err("target_mancante", "la voce non è collegata a un indicatore e non ha un target", where)
+                        _err("target_mancante", _("la voce non è collegata a un indicatore e non ha un target"), where)
                     )
                 elif not _target_fits(v.polarita, v.target.tipo):
                     out.append(
                         _err(
                             "target_incoerente",
-                            f"target {v.target.testo!r} non adatto alla polarità {v.polarita.value}",
+                            _("target {target!r} non adatto alla polarità {polarita}").format(
+                                target=v.target.testo, polarita=v.polarita.value
+                            ),
                             where,
                         )
                     )
@@ -305,14 +351,20 @@ def _references(p: Piano) -> list[Problem]:
                 in_fund.add(c)
                 if c not in by_code:
                     out.append(
-                        _err("riferimento_sconosciuto", f"indicatore {c!r} non definito", f"fondo, progetto {g.codice}")
+                        _err(
+                            "riferimento_sconosciuto",
+                            _("indicatore {c!r} non definito").format(c=c),
+                            _("fondo, progetto {codice}").format(codice=g.codice),
+                        )
                     )
                 elif TAG_FONDO not in by_code[c].etichette:
                     out.append(
                         _warn(
                             "fondo_etichetta",
-                            f"l'indicatore {c} è nel fondo ma non ha l'etichetta {TAG_FONDO}",
-                            f"fondo, progetto {g.codice}",
+                            _("l'indicatore {c} è nel fondo ma non ha l'etichetta {TAG_FONDO}").format(
+                                c=c, TAG_FONDO=TAG_FONDO
+                            ),
+                            _("fondo, progetto {codice}").format(codice=g.codice),
                         )
                     )
         for c, i in by_code.items():
@@ -320,8 +372,10 @@ def _references(p: Piano) -> list[Problem]:
                 out.append(
                     _warn(
                         "fondo_etichetta",
-                        f"indicatore con etichetta {TAG_FONDO} non assegnato a un progetto del fondo",
-                        f"indicatore {c}",
+                        _("indicatore con etichetta {TAG_FONDO} non assegnato a un progetto del fondo").format(
+                            TAG_FONDO=TAG_FONDO
+                        ),
+                        _("indicatore {codice}").format(codice=c),
                     )
                 )
     return out
@@ -346,8 +400,10 @@ def _budget_totals(p: Piano) -> list[Problem]:
                 out.append(
                     _warn(
                         "totale_non_coerente",
-                        f"{f.replace('_', ' ')}: totale stampato {printed.testo} ≠ somma delle righe {fmt(sums[f])}",
-                        f"programma {pg.codice}, totale",
+                        _("{campo}: totale stampato {stampato} ≠ somma delle righe {somma}").format(
+                            campo=f.replace("_", " "), stampato=printed.testo, somma=fmt(sums[f])
+                        ),
+                        _("programma {codice}, totale").format(codice=pg.codice),
                     )
                 )
     for line, printed_totals in p.totali_linee_stampati.items():
@@ -357,8 +413,10 @@ def _budget_totals(p: Piano) -> list[Problem]:
                 out.append(
                     _warn(
                         "totale_non_coerente",
-                        f"{f.replace('_', ' ')}: totale stampato {printed.testo} ≠ somma dei programmi {fmt(sums[f])}",
-                        f"linea {line}, totale",
+                        _("{campo}: totale stampato {stampato} ≠ somma dei programmi {somma}").format(
+                            campo=f.replace("_", " "), stampato=printed.testo, somma=fmt(sums[f])
+                        ),
+                        _("linea {line}, totale").format(line=line),
                     )
                 )
     return out

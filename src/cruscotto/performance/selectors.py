@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from cruscotto.engine.lingua import in_lingua, lingua
 from cruscotto.engine.model import Piano as EnginePiano
 from cruscotto.engine.numbers import parse_value
 from cruscotto.engine.rollup import RisultatoPiano, score_plan
@@ -215,8 +216,10 @@ def _score_cached(
     validato: bool,
     periodo: str = "",
     chiuso: bool = False,
+    lingua_motore: str = "it",
 ) -> RisultatoPiano:
-    # ``valori_revisione`` is read by lru_cache only: a new token means new values (or a new state).
+    # ``valori_revisione`` is read by lru_cache only: a new token means new values (or a new state);
+    # ``lingua_motore`` too: the result's traces and warnings are written in it (engine/lingua.py).
     piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
     return score_plan(
         _plan_cached(piano_id, revisione),
@@ -286,6 +289,7 @@ def score(
         validated(piano, anno),
         periodo,
         periodo in closed_periods(piano, anno),
+        lingua(),
     )
 
 
@@ -451,7 +455,14 @@ def misure(ente: m.Ente) -> dict[tuple[str, int], float]:
 
 
 def document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo: str = "S1"):
-    """What document ``kind`` of ``anno`` is made of (documents/build.py), read from the database."""
+    """What document ``kind`` of ``anno`` is made of (documents/build.py), read from the database.
+    In Italian, as the documents are, whatever the language of the page that asked: the result's
+    traces and warnings are the engine's, written in the engine's current language."""
+    with in_lingua("it"):
+        return _document_inputs(ente, piano, anno, kind, periodo)
+
+
+def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo: str):
     from cruscotto.documents.build import Inputs
 
     from . import ciclo as lifecycle

@@ -1,13 +1,17 @@
 """Italian first: the language is the one the user chose (cookie), else Italian.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language; an
-Italian public office's tool speaks Italian unless the user switches.
+Italian public office's tool speaks Italian unless the user switches. The engine
+writes its traces, warnings and validation messages in the same language for the
+request (engine/lingua.py: a context variable, reset when the request ends).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+
+from cruscotto.engine.lingua import in_lingua
 
 
 class ItalianFirstLocaleMiddleware:
@@ -21,6 +25,7 @@ class ItalianFirstLocaleMiddleware:
             lang = settings.LANGUAGE_CODE
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        response = self.get_response(request)
+        with in_lingua(lang):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response
