@@ -73,7 +73,7 @@ def test_a_plan_scored_in_english_explains_itself_in_english(seed):
         english = score_plan(plan, anno=2020, valori=valori)
         assert STATO_TESTO[Stato.PARZIALE] == "partly achieved"
         # the coverage is said when it is read: in the reader's language
-        assert english.copertura.testo() == "50 indicators scored of 50 with data, 4 without data"
+        assert english.copertura.testo() == "50 indicators assessed of 50 with data, 4 without data"
     assert lingua.lingua() == "it" and STATO_TESTO[Stato.PARZIALE] == "parzialmente raggiunto"
     # the same figures, other words
     assert english.achievement == italian.achievement

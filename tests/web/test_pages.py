@@ -116,7 +116,7 @@ def test_a_value_computed_by_its_formula_says_so_in_the_monitoring_list(as_user,
         'title="prenotato_linea_a / stanziato_linea_a * 100; prenotato_linea_a = 323.446,20; stanziato_linea_a = 350.050">92,40</span>'
         in row
     )
-    assert "dalla formula" in row and "inserito: 92,4" in row
+    assert "dalla formula" in row and "inserito: 92,40" in row  # written as every figure, not as typed
     form = (
         as_user("controllo")
         .get("/CCIAA-PT/2020/monitoraggio/A.3.4-1/?modifica=1", HTTP_HX_REQUEST="true")
@@ -127,7 +127,7 @@ def test_a_value_computed_by_its_formula_says_so_in_the_monitoring_list(as_user,
     # scored as the period's (45,2 against 90%: 50,22%), as the monitoring report does
     s1 = as_user("controllo").get("/CCIAA-PT/2020/monitoraggio/?periodo=S1").content.decode()
     row = s1[s1.index('id="riga-a34-1"') :].split("</tr>")[0]
-    assert "dalla formula" not in row and ">45,2<" in row and "50,22%" in row and "stato-non_raggiunto" in row
+    assert "dalla formula" not in row and ">45,20<" in row and "50,22%" in row and "stato-non_raggiunto" in row
     assert "Performance di ente (S1)" in s1
 
 

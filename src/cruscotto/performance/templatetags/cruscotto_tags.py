@@ -6,7 +6,6 @@ from django import template
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cruscotto.engine import display
 
@@ -37,6 +36,21 @@ def pct(value) -> str:
 @register.filter
 def num(value) -> str:
     return display.value(value, seps=_seps(), yes_no=(str(_("sì")), str(_("no"))))
+
+
+@register.filter
+def valore_salvato(text) -> str:
+    """A stored value's text ("71,3", "10/08/2020", "si") written as every other figure of the
+    page: 71,30, 10/08/2020, sì. Text that does not read as a value is shown as it is."""
+    from cruscotto.engine.errors import ParseError
+    from cruscotto.engine.numbers import parse_value
+
+    if text in (None, ""):
+        return display.DASH
+    try:
+        return num(parse_value(text))
+    except ParseError:
+        return str(text)
 
 
 @register.filter
@@ -88,27 +102,8 @@ def copertura(value, short=False) -> str:
 
 
 def copertura_text(value) -> str:
-    valutati = ngettext("%(n)s indicatore valutato", "%(n)s indicatori valutati", value.valutati) % {
-        "n": value.valutati
-    }
-    if value.completa:
-        return _("%(valutati)s su %(totale)s: tutti") % {"valutati": valutati, "totale": value.totale}
-    parts = [_("%(valutati)s su %(con_dati)s con dati") % {"valutati": valutati, "con_dati": value.con_dati}]
-    if value.non_valutabili:
-        parts.append(
-            ngettext("%(n)s non valutabile", "%(n)s non valutabili", value.non_valutabili) % {"n": value.non_valutabili}
-        )
-    if value.baseline:
-        parts.append(_("%(n)s in costruzione della baseline") % {"n": value.baseline})
-    if value.senza_dati:
-        parts.append(_("%(n)s senza dati") % {"n": value.senza_dati})
-    if value.in_attesa:
-        parts.append(_("%(n)s in attesa") % {"n": value.in_attesa})
-    if value.neutralizzati:
-        parts.append(
-            ngettext("%(n)s neutralizzato", "%(n)s neutralizzati", value.neutralizzati) % {"n": value.neutralizzati}
-        )
-    return ", ".join(str(p) for p in parts)
+    """The engine's own words (Copertura.testo), in the page's language (engine/lingua.py)."""
+    return value.testo()
 
 
 @register.filter
