@@ -62,6 +62,9 @@ def worked(piano):
         correzione="errore di battitura",
     )
     ciclo.commenta(user=oiv, ciclo=draft.ciclo, oggetto="D2-4", testo="Verificare la fonte")
+    ciclo.testi_relazione(
+        user=controllo, ente=piano.ente, anno=YEAR, sintesi="Un anno di sostegno alle imprese.", note_processo=""
+    )
     ruolo = m.Ruolo.objects.get(utente__username="responsabile", ente=piano.ente)
     ruolo.strutture.add(piano.ente.strutture.exclude(pk__in=ruolo.strutture.all()).order_by("codice").first())
     return piano.ente
@@ -134,6 +137,7 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
         "performance.ciclo": m.Ciclo.objects.filter(ente=ente),
         "performance.relazioneapprovata": m.RelazioneApprovata.objects.filter(ciclo__ente=ente),
         "performance.neutralizzazione": m.Neutralizzazione.objects.filter(ente=ente),
+        "performance.testirelazione": m.TestiRelazione.objects.filter(ente=ente),
         "performance.piano": plans,
         "performance.historicalevento": m.Evento.history.model.objects.filter(of_plans),
         "performance.evento": m.Evento.objects.filter(piano__in=plans),
