@@ -1,6 +1,6 @@
 """Audit completeness: every write path of the application leaves a record in the audit trail.
 
-Each public function of the modules that write (services, editing, ciclo) must have a case
+Each public function of the modules that write (services, editing, ciclo, inserimento) must have a case
 below, or be listed as read-only: a new write path without a case fails
 ``test_every_write_function_has_a_case``. Each case runs the function on the demo plan; the
 test compares a snapshot of every data table before and after, and requires that the
@@ -20,7 +20,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from cruscotto.performance import ciclo, editing, selectors, services
+from cruscotto.performance import ciclo, editing, inserimento, selectors, services
 from cruscotto.performance import models as m
 
 READ_ONLY = {
@@ -33,8 +33,10 @@ READ_ONLY = {
         "validation_inputs",
         "riepilogo_chiusura",
         "approvazione",
+        "redazione",
     },
     editing: set(),
+    inserimento: {"conteggi", "sintesi"},
 }
 # Derived or technical tables: the audit trail itself, django-simple-history's copies, sessions,
 # login attempts (django-axes keeps its own log), the API token's last-use time.
@@ -232,6 +234,20 @@ CASES = {
         lambda u, p, s: ciclo.commenta(user=u, ciclo=p.ciclo, oggetto="D2-4", testo="Verificare la fonte"),
     ),
     "neutralizza": ("controllo", None, lambda u, p, s: _neutralise(u, p)),
+    "testi_relazione": (
+        "controllo",
+        None,
+        lambda u, p, s: ciclo.testi_relazione(
+            user=u, ente=p.ente, anno=2020, sintesi="Un anno di sostegno alle imprese.", note_processo=""
+        ),
+    ),
+    "registra_insieme": (
+        "responsabile",
+        None,
+        lambda u, p, s: inserimento.registra_insieme(
+            user=u, piano=p, voci=[inserimento.Voce("B.2.1-1", 2020, "", "77", dove="riga 2")], origine="da file"
+        ),
+    ),
     "neutralizzazione_revoca": (
         "controllo",
         lambda p: _neutralise(_user("controllo"), p),

@@ -4,7 +4,7 @@ The engine writes its traces, warnings and validation messages in Italian, the l
 plans it reads; each message goes through ``_`` (or ``ngettext`` for a count), which looks it up
 in the catalogue of the current language (``locale/<lang>/LC_MESSAGES/engine.po``, compiled by
 ``make messages``). The language is a context variable: the web application sets it to the
-page's language for each request (``web/middleware.py``), the command line and the documents
+page's language for each request (``performance/middleware.py``), the command line and the documents
 keep Italian. No Django here: the engine stays a library that takes values and returns values.
 
 Messages hold their variable parts as ``{name}`` fields filled after the lookup:

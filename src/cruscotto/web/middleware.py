@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
-from cruscotto.engine.lingua import in_lingua
-
 
 class ItalianFirstLocaleMiddleware:
     def __init__(self, get_response):
@@ -25,7 +23,6 @@ class ItalianFirstLocaleMiddleware:
             lang = settings.LANGUAGE_CODE
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        with in_lingua(lang):
-            response = self.get_response(request)
+        response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response

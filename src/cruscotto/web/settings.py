@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cruscotto.web.middleware.ItalianFirstLocaleMiddleware",
+    "cruscotto.performance.middleware.EngineLanguageMiddleware",  # the engine in the same language
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check reads the form: a request larger than any upload is refused
     # unread (web/dimensione.py), a NUL wherever it is (web/nul.py).

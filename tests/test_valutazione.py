@@ -1,0 +1,228 @@
+"""Individual evaluation (issue 15, the engine): the evaluation system as data, one card scored
+from the plan's figures, the person's own objectives, the evaluator's ratings and the team's
+scores, every figure computed here by hand; the seed's Segretario generale unchanged."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from cruscotto.engine import valutazione as v
+from cruscotto.engine.model import Polarita
+from cruscotto.engine.rollup import score_plan
+from cruscotto.engine.scoring import Consuntivo
+from cruscotto.engine.targets import parse_target
+from cruscotto.files import load_plan
+from cruscotto.files.values import read_actuals
+
+ENTE = 91.4879952997113  # the seed's entity figure for 2020 with the demo's values
+
+
+@pytest.fixture(scope="module")
+def seed(demo_plan_path, demo_actuals_path):
+    plan = load_plan(demo_plan_path).piano
+    valori = read_actuals(demo_actuals_path)
+    return plan, valori, score_plan(plan, anno=2020, valori=valori)
+
+
+SCALA = v.scala_lineare(
+    "cinque",
+    (
+        "inadeguato: il comportamento non si osserva",
+        "in parte adeguato",
+        "adeguato: quanto atteso dal ruolo",
+        "più che adeguato",
+        "eccellente: un riferimento per gli altri",
+    ),
+)
+SISTEMA = v.Sistema(
+    categorie=(
+        v.Categoria(
+            "C",
+            "Personale di categoria C",
+            (
+                v.SezioneSchema("ENTE", "Performance di ente", "ente", 30.0),
+                v.SezioneSchema("IND", "Obiettivi individuali", "individuali", 40.0),
+                v.SezioneSchema("COMP", "Comportamenti", "comportamenti", 30.0),
+            ),
+            scala="cinque",
+        ),
+        v.Categoria(
+            "DIR",
+            "Dirigenti",
+            (
+                v.SezioneSchema("ENTE", "Performance di ente", "ente", 60.0),
+                v.SezioneSchema("COMP", "Comportamenti", "comportamenti", 25.0),
+                v.SezioneSchema("DIFF", "Capacità di differenziare", "differenziazione", 15.0),
+            ),
+            dirigente=True,
+            scala="cinque",
+        ),
+    ),
+    comportamenti=(
+        v.Comportamento("COLL", "Collaborazione", "lavora con i colleghi verso l'obiettivo comune"),
+        v.Comportamento("PROB", "Soluzione dei problemi", "trova e propone soluzioni", categorie=("C",)),
+        v.Comportamento("GUIDA", "Guida dei collaboratori", "assegna, segue, riconosce", categorie=("DIR",)),
+    ),
+    scale=(SCALA,),
+)
+
+
+def _card(**kw) -> v.Scheda:
+    voci = (
+        v.VoceScheda("O1", "Pratiche istruite", "IND", 60.0, target=parse_target("10")),
+        v.VoceScheda(
+            "O2",
+            "Nuova procedura",
+            "IND",
+            40.0,
+            polarita=Polarita.SCADENZA,
+            target=parse_target("30/06/2020"),
+        ),
+    )
+    return v.Scheda(
+        persona="M0042",
+        categoria="C",
+        anno=2020,
+        voci=voci,
+        comportamenti=(("COLL", 50.0), ("PROB", 50.0)),
+        **kw,
+    )
+
+
+def _values(valori):
+    out = type(valori)(dict(valori.consuntivi), dict(valori.misure))
+    out.consuntivi[("O1", 2020, "")] = Consuntivo(8.0)
+    out.consuntivi[("O2", 2020, "")] = Consuntivo(date(2020, 6, 15))
+    return out
+
+
+def test_a_card_of_the_staff_scored_by_hand(seed):
+    plan, valori, result = seed
+    assert result.achievement == pytest.approx(ENTE)
+    r = v.valuta(SISTEMA, _card(), piano=plan, risultato=result, valori=_values(valori), giudizi={"COLL": 4, "PROB": 5})
+    sections = {s["codice"]: s for s in r.sezioni}
+    assert sections["ENTE"]["achievement"] == pytest.approx(ENTE)
+    # O1: 8 against 10 (higher is better) = 80; O2 done on 15/06, due 30/06 = 100; 60/40
+    assert sections["IND"]["achievement"] == pytest.approx(0.6 * 80 + 0.4 * 100)  # 88
+    # COLL level 4 of 5 = 80, PROB level 5 of 5 = 100; 50/50
+    assert sections["COMP"]["achievement"] == pytest.approx(90.0)
+    assert r.punteggio == pytest.approx(0.3 * ENTE + 0.4 * 88 + 0.3 * 90)  # 89,6464
+    assert r.stato.value == "raggiunto"
+    steps = " | ".join(s for sec in r.sezioni for row in sec["voci"] for s in row["passi"])
+    assert "COLL: livello 4 (più che adeguato) → 80" in steps
+    assert "min(100; max(0; 8) / 10 × 100) = 80" in steps
+
+
+def test_behaviours_not_yet_rated_leave_their_section_out_and_say_so(seed):
+    plan, valori, result = seed
+    r = v.valuta(SISTEMA, _card(), piano=plan, risultato=result, valori=_values(valori), giudizi={})
+    comp = next(s for s in r.sezioni if s["codice"] == "COMP")
+    assert comp["achievement"] is None and comp["stato"] == "senza_dati"
+    assert [row["passi"] for row in comp["voci"]] == [["COLL: non ancora valutato"], ["PROB: non ancora valutato"]]
+    # the two sections with a figure, their weights renormalised over 70
+    assert r.punteggio == pytest.approx((0.3 * ENTE + 0.4 * 88) / 0.7)
+    assert [x["codice"] for x in r.trace["esclusi"]] == ["COMP"]
+    # a level the scale does not have is not a figure either
+    odd = v.valuta(SISTEMA, _card(), piano=plan, risultato=result, valori=_values(valori), giudizi={"COLL": 7})
+    assert "COLL: livello 7 non previsto dalla scala" in odd.sezioni[2]["voci"][0]["passi"][0]
+
+
+@pytest.mark.parametrize(
+    "team, expected",
+    [
+        ((70.0, 80.0, 90.0, 100.0), 100.0),  # σ = √125 = 11,18 ≥ 10 → 100
+        ((80.0, 82.0, 84.0), math.sqrt(8 / 3) / 10 * 100),  # σ = 1,633 → 16,33
+        ((90.0, 90.0, 90.0), 0.0),  # everyone the same: no differentiation at all
+    ],
+)
+def test_a_managers_ability_to_differentiate(seed, team, expected):
+    plan, valori, result = seed
+    card = v.Scheda("D001", "DIR", 2020, comportamenti=(("COLL", 50.0), ("GUIDA", 50.0)))
+    r = v.valuta(
+        SISTEMA, card, piano=plan, risultato=result, valori=valori, giudizi={"COLL": 3, "GUIDA": 4}, squadra=team
+    )
+    diff = next(s for s in r.sezioni if s["codice"] == "DIFF")
+    assert diff["achievement"] == pytest.approx(expected)
+    assert r.punteggio == pytest.approx(0.6 * ENTE + 0.25 * 70 + 0.15 * expected)  # COLL 60, GUIDA 80
+
+
+def test_too_small_a_team_is_not_scored_for_differentiation(seed):
+    plan, valori, result = seed
+    card = v.Scheda("D001", "DIR", 2020, comportamenti=(("COLL", 100.0),))
+    r = v.valuta(SISTEMA, card, piano=plan, risultato=result, valori=valori, giudizi={"COLL": 5}, squadra=(70.0, 95.0))
+    diff = r.sezioni[2]
+    assert diff["achievement"] is None and diff["stato"] == "non_valutabile"
+    assert "2 collaboratori valutati, ne servono almeno 3" in diff["passi"][0]
+    assert r.punteggio == pytest.approx((0.6 * ENTE + 0.25 * 100) / 0.85)
+
+
+def test_the_segretario_generales_card_gives_the_same_figures_as_today(seed):
+    plan, valori, result = seed
+    (today,) = result.schede
+    categoria, card = v.da_scheda_individuale(plan.schede_individuali[0])
+    sistema = v.Sistema(categorie=(categoria,))
+    r = v.valuta(sistema, card, piano=plan, risultato=result, valori=valori)
+    assert r.punteggio == pytest.approx(today.achievement) and round(r.punteggio, 2) == 87.88
+    assert [s["achievement"] for s in r.sezioni] == pytest.approx([s["achievement"] for s in today.sezioni])
+    assert v.controlla(sistema) == []
+
+
+def _codes(problems):
+    return sorted((p.code, p.severity) for p in problems)
+
+
+def test_the_system_checks_itself():
+    assert v.controlla(SISTEMA) == []
+    bad = v.Sistema(
+        categorie=(
+            v.Categoria(
+                "DIR",
+                "Dirigenti",
+                (
+                    v.SezioneSchema("OB", "Obiettivi", "obiettivi", 40.0),
+                    v.SezioneSchema("COMP", "Comportamenti", "comportamenti", 50.0),
+                ),
+                dirigente=True,
+            ),
+            v.Categoria("B", "Categoria B", (v.SezioneSchema("DIFF", "Differenziazione", "differenziazione", 100.0),)),
+            v.Categoria("X", "Altro", (v.SezioneSchema("Z", "Z", "fantasia", 100.0),), scala="dieci"),
+        ),
+        comportamenti=(v.Comportamento("COLL", "Collaborazione"),),
+        scale=(v.Scala("vuota", ()),),
+    )
+    found = v.controlla(bad)
+    assert _codes(found) == [
+        ("differenziazione", "warning"),  # only who evaluates others is scored on it
+        ("fonte", "error"),  # "fantasia" is no source
+        ("pesi", "warning"),  # 40 + 50 = 90
+        ("prevalenza", "warning"),  # results 40 against behaviours 50, for a manager
+        ("scala", "error"),  # DIR rates behaviours with no scale
+        ("scala", "error"),  # X names a scale that does not exist
+        ("scala", "warning"),  # a scale with no levels says nothing
+    ]
+    message = next(p.message for p in found if p.code == "prevalenza")
+    assert "i risultati pesano 40%, i comportamenti e il resto 50%" in message
+
+
+def test_a_card_checks_against_its_category():
+    card = v.Scheda(
+        "M1",
+        "C",
+        2020,
+        voci=(
+            v.VoceScheda("O1", "uno", "IND", 50.0, target=parse_target("10")),
+            v.VoceScheda("O2", "due", "IND", 30.0, target=parse_target("10")),
+            v.VoceScheda("O3", "tre", "ALTRO", 20.0, target=parse_target("10")),
+        ),
+        comportamenti=(("COLL", 50.0), ("GUIDA", 50.0), ("NUOVO", None)),
+    )
+    found = v.controlla_scheda(SISTEMA, card)
+    assert _codes(found) == [
+        ("comportamento", "error"),  # NUOVO is not in the dictionary
+        ("comportamento", "warning"),  # GUIDA is for managers
+        ("pesi", "warning"),  # IND: 50 + 30 = 80
+        ("sezione", "error"),  # ALTRO is not a section of category C
+    ]
