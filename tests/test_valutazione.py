@@ -226,3 +226,66 @@ def test_a_card_checks_against_its_category():
         ("pesi", "warning"),  # IND: 50 + 30 = 80
         ("sezione", "error"),  # ALTRO is not a section of category C
     ]
+
+
+# --- differentiation and premiums (engine/premi.py), figures by hand ------------------------
+
+from cruscotto.engine import premi as pr  # noqa: E402
+
+
+def test_the_distribution_of_scores_and_its_caps():
+    scores = [55.0, 62.0, 70.0, 75.0, 88.0, 91.0, 95.0, 100.0, None]  # the last: no final score
+    d = pr.distribuzione(scores)
+    assert (d.n, d.minimo, d.massimo) == (8, 55.0, 100.0)
+    assert d.media == pytest.approx(sum(scores[:-1]) / 8)
+    # inclusive quartiles of 8 values: positions 1,75, 3,5 and 5,25
+    assert (d.q1, d.mediana, d.q3) == pytest.approx((62 + 0.75 * 8, 75 + 0.5 * 13, 91 + 0.25 * 4))
+    assert [c for _lo, _hi, c in d.fasce] == [1, 1, 2, 1, 3]  # 100 falls in the last band
+    (found,) = pr.controlla_tetti(scores, [pr.Tetto(90.0, 30.0), pr.Tetto(60.0, 100.0)], "categoria C")
+    assert found.code == "tetto" and found.message == "3 persone su 8 (37,50%) hanno 90 o più: il tetto è il 30%"
+    assert pr.distribuzione([]).n == 0
+
+
+REGOLE = pr.RegolePremi(
+    parametri={"D": 1.0, "C": 0.9, "B": 0.8}, quota_maggiorazione=20.0, franchigia_assenze=10.0, giorni_lavorativi=250.0
+)
+PERSONE = [
+    pr.Persona("P1", "D", 95.0, 90.0),
+    pr.Persona("P2", "C", 88.0, 90.0, tempo=50.0),
+    pr.Persona("P3", "C", 80.0, 90.0, assenze=35.0),  # 25 days beyond the allowance: presence 0,9
+    pr.Persona("P4", "B", 70.0, 90.0),
+    pr.Persona("P5", "B", 70.0, 90.0),
+    pr.Persona("P6", "B", 50.0, 90.0),  # below 60: not positive, no individual premium
+]
+
+
+def test_premiums_by_hand():
+    got = {p.codice: p for p in pr.premi(PERSONE, fondo_organizzativa=6000.0, fondo_individuale=10000.0, regole=REGOLE)}
+    w_ind = {"P1": 0.95, "P2": 0.9 * 0.5 * 0.88, "P3": 0.9 * 0.9 * 0.8, "P4": 0.56, "P5": 0.56}
+    w_org = {"P1": 0.9, "P2": 0.405, "P3": 0.729, "P4": 0.72, "P5": 0.72, "P6": 0.72}
+    # one of five evaluated positively gets the increase (20%): B = 10.000 / (1 + 1 × 0,3 / 5)
+    base = 10000.0 / 1.06
+    for code in w_ind:
+        assert got[code].individuale == pytest.approx(base * w_ind[code] / sum(w_ind.values()))
+    for code in w_org:
+        assert got[code].organizzativo == pytest.approx(6000.0 * w_org[code] / sum(w_org.values()))
+    assert got["P1"].maggiorazione == pytest.approx(0.3 * base / 5)  # € 566,04
+    assert all(got[c].maggiorazione == 0 for c in ("P2", "P3", "P4", "P5", "P6"))
+    assert got["P6"].individuale == 0
+    # the funds are paid out exactly
+    assert sum(p.individuale + p.maggiorazione for p in got.values()) == pytest.approx(10000.0)
+    assert sum(p.organizzativo for p in got.values()) == pytest.approx(6000.0)
+    trace = " | ".join(got["P3"].trace)
+    assert "peso 0,90 × 100% × presenza 0,9000 × 80% = 0,6480" in trace
+    assert "organizzativo: € 6.000,00 × 0,7290 / 4,1940 = € 1.042,92" in trace  # 6.000 × 0,729 / 4,194
+    assert "punteggio 50 sotto la soglia di 60" in " | ".join(got["P6"].trace)
+    # published per category, no names
+    (b,) = [row for row in pr.aggregati(list(got.values())) if row["categoria"] == "B"]
+    assert (b["persone"], b["con_premio"]) == (3, 3)
+
+
+def test_a_tie_at_the_edge_of_the_increase_is_not_broken_by_chance():
+    tied = [pr.Persona("A", "D", 95.0, 90.0), pr.Persona("B", "D", 95.0, 90.0), *PERSONE[2:5]]
+    got = pr.premi(tied, fondo_organizzativa=0.0, fondo_individuale=10000.0, regole=REGOLE)
+    assert all(p.maggiorazione == 0 for p in got)  # two at 95 for one place: neither
+    assert sum(p.individuale for p in got) == pytest.approx(10000.0)
