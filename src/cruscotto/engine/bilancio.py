@@ -21,6 +21,7 @@ from typing import Any
 
 from .display import al
 from .errors import Problem
+from .lingua import _
 from .model import Piano
 from .rapporti import Rapporto, check_rapporti, rapporto_from_data, rapporto_to_data
 
@@ -172,7 +173,7 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                     None,
                     Problem(
                         "bilancio_riga_mancante",
-                        f"manca la riga {voce.codice} «{voce.nome}»",
+                        _("manca la riga {codice} «{nome}»").format(codice=voce.codice, nome=voce.nome),
                         f"preventivo {p.anno}",
                         "error",
                     ),
@@ -191,9 +192,15 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                             (voce.codice, col),
                             Problem(
                                 "bilancio_totale",
-                                f"stampato {euro_it(printed)}, "
-                                f"somma delle righe {' + '.join(voce.componenti)} {euro_it(expected)} "
-                                f"(differenza {euro_it(printed - expected)})",
+                                _(
+                                    "stampato {printed}, somma delle righe {componenti} {expected} (differenza "
+                                    "{differenza})"
+                                ).format(
+                                    printed=euro_it(printed),
+                                    componenti=" + ".join(voce.componenti),
+                                    expected=euro_it(expected),
+                                    differenza=euro_it(printed - expected),
+                                ),
                                 _cell(p.anno, voce.codice, voce.nome, col),
                                 "warning",
                             ),
@@ -208,8 +215,11 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                     (voce.codice, "totale"),
                     Problem(
                         "bilancio_funzioni",
-                        f"stampato {euro_it(total)}, somma delle funzioni A+B+C+D {euro_it(functions)} "
-                        f"(differenza {euro_it(total - functions)})",
+                        _(
+                            "stampato {total}, somma delle funzioni A+B+C+D {functions} (differenza {differenza})"
+                        ).format(
+                            total=euro_it(total), functions=euro_it(functions), differenza=euro_it(total - functions)
+                        ),
                         _cell(p.anno, voce.codice, voce.nome, "totale"),
                         "warning",
                     ),
@@ -222,8 +232,9 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                     (voce.codice, "preventivo"),
                     Problem(
                         "bilancio_preventivo",
-                        f"totale delle funzioni {euro_it(total)}, preventivo {euro_it(budget)} "
-                        f"(differenza {euro_it(total - budget)})",
+                        _("totale delle funzioni {total}, preventivo {budget} (differenza {differenza})").format(
+                            total=euro_it(total), budget=euro_it(budget), differenza=euro_it(total - budget)
+                        ),
                         _cell(p.anno, voce.codice, voce.nome, "preventivo"),
                         "warning",
                     ),
@@ -237,7 +248,9 @@ def check_preventivo_celle(p: Preventivo) -> list[tuple[tuple[str, str] | None, 
                     None,
                     Problem(
                         "bilancio_riga_sconosciuta",
-                        f"riga {r.codice} «{r.nome}» non prevista dallo schema del preventivo (DPR 254/2005)",
+                        _("riga {codice} «{nome}» non prevista dallo schema del preventivo (DPR 254/2005)").format(
+                            codice=r.codice, nome=r.nome
+                        ),
                         f"preventivo {p.anno}",
                         "error",
                     ),
@@ -279,8 +292,10 @@ def check_investimenti(pi: PianoInvestimenti, p: Preventivo | None = None) -> li
             out.append(
                 Problem(
                     "investimenti_totale",
-                    f"stampato {euro_it(printed)}, somma delle voci {euro_it(computed)}",
-                    f"piano degli investimenti {pi.anno}, {label}",
+                    _("stampato {printed}, somma delle voci {computed}").format(
+                        printed=euro_it(printed), computed=euro_it(computed)
+                    ),
+                    _("piano degli investimenti {anno}, {label}").format(anno=pi.anno, label=label),
                     "warning",
                 )
             )
@@ -292,8 +307,12 @@ def check_investimenti(pi: PianoInvestimenti, p: Preventivo | None = None) -> li
                 out.append(
                     Problem(
                         "investimenti_preventivo",
-                        f"preventivo {euro_it(budget)}, piano degli investimenti {euro_it(detail)}",
-                        f"piano degli investimenti {pi.anno}, immobilizzazioni {cat} (riga {code} del preventivo)",
+                        _("preventivo {budget}, piano degli investimenti {detail}").format(
+                            budget=euro_it(budget), detail=euro_it(detail)
+                        ),
+                        _(
+                            "piano degli investimenti {anno}, immobilizzazioni {cat} (riga {code} del preventivo)"
+                        ).format(anno=pi.anno, cat=cat, code=code),
                         "warning",
                     )
                 )
@@ -345,8 +364,10 @@ def check_patrimonio(pn: PatrimonioNetto, p: Preventivo) -> list[Problem]:
             out.append(
                 Problem(
                     "patrimonio_netto",
-                    f"stampato {euro_it(printed)}, calcolato {euro_it(computed[key])}",
-                    f"patrimonio netto disponibile {pn.anno}, {names.get(key, key)}",
+                    _("stampato {printed}, calcolato {calcolato}").format(
+                        printed=euro_it(printed), calcolato=euro_it(computed[key])
+                    ),
+                    _("patrimonio netto disponibile {anno}, {voce}").format(anno=pn.anno, voce=names.get(key, key)),
                     "warning",
                 )
             )
@@ -372,9 +393,15 @@ def check_stato_patrimoniale(rows: list[StatoPatrimoniale]) -> list[Problem]:
             out.append(
                 Problem(
                     "stato_patrimoniale",
-                    f"attivo {euro_it(s.attivo)} + passivo {euro_it(s.passivo)} = {euro_it(s.attivo + s.passivo)}, "
-                    f"patrimonio netto stampato {euro_it(s.patrimonio_netto)}",
-                    f"stato patrimoniale {s.anno}",
+                    _(
+                        "attivo {attivo} + passivo {passivo} = {somma}, patrimonio netto stampato {patrimonio_netto}"
+                    ).format(
+                        attivo=euro_it(s.attivo),
+                        passivo=euro_it(s.passivo),
+                        somma=euro_it(s.attivo + s.passivo),
+                        patrimonio_netto=euro_it(s.patrimonio_netto),
+                    ),
+                    _("stato patrimoniale {anno}").format(anno=s.anno),
                     "warning",
                 )
             )
@@ -406,8 +433,9 @@ def check_composizione(c: Composizione, p: Preventivo | None = None) -> list[Pro
             out.append(
                 Problem(
                     "composizione_somma",
-                    f"le quote sommano {al(f'{total:g}'.replace('.', ',') + '%')}, non al 100% "
-                    f"(±{slack:g} per l'arrotondamento)",
+                    _("le quote sommano {totale}, non al 100% (±{slack:g} per l'arrotondamento)").format(
+                        totale=al(f"{total:g}".replace(".", ",") + "%"), slack=slack
+                    ),
                     f"composizione {c.tabella} {y}",
                     "warning",
                 )
@@ -477,9 +505,10 @@ def check_bilancio(
             out.append(
                 Problem(
                     "bilancio_misura",
-                    f"patrimonio netto {s.anno}: {euro_it(s.patrimonio_netto)} nello stato patrimoniale, "
-                    f"{euro_it(m)} tra le misure",
-                    f"stato patrimoniale {s.anno}, patrimonio netto",
+                    _("patrimonio netto {anno}: {patrimonio_netto} nello stato patrimoniale, {m} tra le misure").format(
+                        anno=s.anno, patrimonio_netto=euro_it(s.patrimonio_netto), m=euro_it(m)
+                    ),
+                    _("stato patrimoniale {anno}, patrimonio netto").format(anno=s.anno),
                     "warning",
                 )
             )

@@ -26,6 +26,7 @@ from typing import Any
 
 from .display import al
 from .errors import Problem
+from .lingua import _
 from .numbers import fold, split_number
 
 # --- organs and organisational structure -------------------------------------------------------
@@ -134,8 +135,8 @@ def check_mappa(m: MappaStakeholder) -> list[Problem]:
             out.append(
                 Problem(
                     "stakeholder_senza_segni",
-                    "nessuna colonna segnata: lo stakeholder non risulta interessato da alcuna prospettiva",
-                    f"mappa degli stakeholder, riga «{r.nome}» ({r.gruppo})",
+                    _("nessuna colonna segnata: lo stakeholder non risulta interessato da alcuna prospettiva"),
+                    _("mappa degli stakeholder, riga «{nome}» ({gruppo})").format(nome=r.nome, gruppo=r.gruppo),
                     "warning",
                 )
             )
@@ -196,13 +197,15 @@ def check_partecipate(partecipate: Iterable[Partecipata]) -> list[Problem]:
         where = f"partecipata {p.progressivo} «{p.nome}»" if p.progressivo else f"partecipata «{p.nome}»"
         wrong = problema_partita_iva(p.codice_fiscale)
         if wrong:
-            out.append(Problem(*wrong, f"{where}, codice fiscale", "warning"))
+            out.append(Problem(*wrong, _("{where}, codice fiscale").format(where=where), "warning"))
         if p.codice_fiscale in seen:
             out.append(
                 Problem(
                     "partecipata_ripetuta",
-                    f"codice fiscale {p.codice_fiscale} già indicato per «{seen[p.codice_fiscale]}»",
-                    f"{where}, codice fiscale",
+                    _("codice fiscale {codice_fiscale} già indicato per «{altro}»").format(
+                        codice_fiscale=p.codice_fiscale, altro=seen[p.codice_fiscale]
+                    ),
+                    _("{where}, codice fiscale").format(where=where),
                     "warning",
                 )
             )
@@ -211,7 +214,9 @@ def check_partecipate(partecipate: Iterable[Partecipata]) -> list[Problem]:
             out.append(
                 Problem(
                     "partecipata_quota",
-                    f"quota {p.quota_stampata}: una quota di partecipazione è tra 0 e 100%",
+                    _("quota {quota_stampata}: una quota di partecipazione è tra 0 e 100%").format(
+                        quota_stampata=p.quota_stampata
+                    ),
                     f"{where}, quota",
                     "warning",
                 )
@@ -384,10 +389,13 @@ def _check_quote(t: TabellaContesto) -> list[Problem]:
             out.append(
                 Problem(
                     "contesto_somma",
-                    f"le quote sommano {al(_it(total_share, max(decimali(c.testo) for c in shares)) + '%')}, "
-                    "non al 100% "
-                    f"(±{f'{slack:g}'.replace('.', ',')} per l'arrotondamento)",
-                    f"contesto esterno, tabella «{t.titolo}», colonna «{q.colonna}»",
+                    _("le quote sommano {totale}, non al 100% (±{margine} per l'arrotondamento)").format(
+                        totale=al(_it(total_share, max(decimali(c.testo) for c in shares)) + "%"),
+                        margine=f"{slack:g}".replace(".", ","),
+                    ),
+                    _("contesto esterno, tabella «{titolo}», colonna «{colonna}»").format(
+                        titolo=t.titolo, colonna=q.colonna
+                    ),
                     "warning",
                 )
             )
@@ -399,8 +407,9 @@ def _check_quote(t: TabellaContesto) -> list[Problem]:
                 out.append(
                     Problem(
                         "contesto_somma",
-                        f"stampato {total.testo}, "
-                        f"somma delle righe {_it(added, max(decimali(c.testo) for c in values))}",
+                        _("stampato {total}, somma delle righe {values}").format(
+                            total=total.testo, values=_it(added, max(decimali(c.testo) for c in values))
+                        ),
                         _where(t, total_row[0].testo, q.valori),
                         "warning",
                     )
@@ -470,9 +479,17 @@ def _check_quote_senza_totale(
         out.append(
             Problem(
                 "contesto_quota",
-                f"stampato {share.testo}, ma le altre righe implicano un totale tra {_it(low)} e {_it(high)}, "
-                f"di cui {value.testo} è tra il {_it(100 * value.numero / high, d)}% "
-                f"e il {_it(100 * value.numero / low, d)}%",
+                _(
+                    "stampato {share}, ma le altre righe implicano un totale tra {low} e {high}, di cui {valore} è "
+                    "tra il {da}% e il {a}%"
+                ).format(
+                    share=share.testo,
+                    low=_it(low),
+                    high=_it(high),
+                    valore=value.testo,
+                    da=_it(100 * value.numero / high, d),
+                    a=_it(100 * value.numero / low, d),
+                ),
                 _where(t, r[0].testo, t.intestazioni[qi]),
                 "warning",
             )
@@ -500,7 +517,9 @@ def _check_ripetuti(t: TabellaContesto) -> list[Problem]:
                     out.append(
                         Problem(
                             "contesto_ripetuto",
-                            f"la stessa voce è stampata due volte con cifre diverse: {a.testo} e {b.testo}",
+                            _("la stessa voce è stampata due volte con cifre diverse: {a} e {b}").format(
+                                a=a.testo, b=b.testo
+                            ),
                             _where(t, first[0].testo, header),
                             "warning",
                         )
@@ -524,10 +543,16 @@ def _check_colonne_uguali(t: TabellaContesto) -> list[Problem]:
                 out.append(
                     Problem(
                         "contesto_colonne_uguali",
-                        f"le colonne «{t.intestazioni[i]}» e «{t.intestazioni[j]}» "
-                        f"riportano le stesse cifre in tutte le {len(pairs)} righe "
-                        f"({', '.join(a.testo for a, _b in pairs)}): possibile errore di copia",
-                        f"contesto esterno, tabella «{t.titolo}»",
+                        _(
+                            "le colonne «{i}» e «{j}» riportano le stesse cifre in tutte le {n} righe ({cifre}): "
+                            "possibile errore di copia"
+                        ).format(
+                            i=t.intestazioni[i],
+                            j=t.intestazioni[j],
+                            n=len(pairs),
+                            cifre=", ".join(a.testo for a, _b in pairs),
+                        ),
+                        _("contesto esterno, tabella «{titolo}»").format(titolo=t.titolo),
                         "warning",
                     )
                 )
@@ -547,7 +572,9 @@ def _check_confronto(t: TabellaContesto, other: TabellaContesto) -> list[Problem
                 out.append(
                     Problem(
                         "contesto_confronto",
-                        f"stampato {a.testo}, la tabella «{other.titolo}» stampa {b.testo}",
+                        _("stampato {a}, la tabella «{titolo}» stampa {b}").format(
+                            a=a.testo, titolo=other.titolo, b=b.testo
+                        ),
                         _where(t, r[0].testo, header),
                         "warning",
                     )
@@ -569,8 +596,8 @@ def check_tabelle(tabelle: Iterable[TabellaContesto]) -> list[Problem]:
             out.append(
                 Problem(
                     "contesto_confronto_mancante",
-                    f"la tabella da confrontare «{t.confronta}» non c'è",
-                    f"contesto esterno, tabella «{t.titolo}»",
+                    _("la tabella da confrontare «{confronta}» non c'è").format(confronta=t.confronta),
+                    _("contesto esterno, tabella «{titolo}»").format(titolo=t.titolo),
                     "error",
                 )
             )

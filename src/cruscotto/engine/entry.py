@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .errors import ParseError
+from .lingua import _
 from .model import Indicatore, Piano, Polarita
 from .numbers import NOT_AVAILABLE, Value, fold, read_written_date
 from .targets import TargetKind
@@ -88,12 +89,12 @@ def read_entry(text: object, *, where: str | None = None) -> Value | None:
     try:
         written = read_written_date(s) if len(s) <= 60 else None
     except ParseError:
-        raise EntryError("data_inesistente", "data inesistente", value=text, where=where) from None
+        raise EntryError("data_inesistente", _("data inesistente"), value=text, where=where) from None
     if written is not None:
         return written
     raise EntryError(
         "non_valido",
-        "valore non valido (atteso un numero come 68,28, una data gg/mm/aaaa o sì/no)",
+        _("valore non valido (atteso un numero come 68,28, una data gg/mm/aaaa o sì/no)"),
         value=text,
         where=where,
     )
@@ -107,7 +108,7 @@ def read_period(text: object, *, where: str | None = None) -> str:
     if period not in PERIODI:
         raise EntryError(
             "periodo",
-            "periodo sconosciuto (ammessi: vuoto per l'anno, S1, S2, T1, T2, T3, T4)",
+            _("periodo sconosciuto (ammessi: vuoto per l'anno, S1, S2, T1, T2, T3, T4)"),
             value=text,
             where=where,
         )
@@ -131,7 +132,7 @@ def _typed_number(s: str, where: str | None) -> float | None:
 
 def _bounded(value: float, text: object, where: str | None) -> float:
     if not math.isfinite(value) or abs(value) > LIMIT:
-        raise EntryError("fuori_limite", "numero non finito o oltre 10^15", value=text, where=where)
+        raise EntryError("fuori_limite", _("numero non finito o oltre 10^15"), value=text, where=where)
     return value
 
 
@@ -165,11 +166,13 @@ def check_kind(value: Value | None, atteso: Atteso, *, text: object = None, wher
         return
     shown = text if text is not None else value
     if atteso is Atteso.NUMERO and not (isinstance(value, float) and not isinstance(value, bool)):
-        raise EntryError("atteso_numero", "l'indicatore prende un numero", value=shown, where=where)
+        raise EntryError("atteso_numero", _("l'indicatore prende un numero"), value=shown, where=where)
     if atteso is Atteso.DATA and isinstance(value, float):
-        raise EntryError("atteso_data", "l'indicatore prende una data (gg/mm/aaaa) o sì/no", value=shown, where=where)
+        raise EntryError(
+            "atteso_data", _("l'indicatore prende una data (gg/mm/aaaa) o sì/no"), value=shown, where=where
+        )
     if atteso is Atteso.SI_NO and not isinstance(value, bool):
-        raise EntryError("atteso_si_no", "l'indicatore prende sì o no", value=shown, where=where)
+        raise EntryError("atteso_si_no", _("l'indicatore prende sì o no"), value=shown, where=where)
 
 
 # Words that say a figure may fall below zero or pass 100%: a variation, a balance.

@@ -25,6 +25,7 @@ from functools import lru_cache
 import simpleeval
 
 from .errors import FormulaError
+from .lingua import _
 
 MAX_EXPONENT = 10
 # Operations nested in one another (a sum of 101 terms is 100 deep). The evaluator
@@ -46,12 +47,12 @@ _ARITY = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": (1, 2)}
 
 def _bounded_pow(a: float, b: float) -> float:
     if abs(b) > MAX_EXPONENT:
-        raise FormulaError(f"esponente troppo grande ({b}); massimo {MAX_EXPONENT}")
+        raise FormulaError(_("esponente troppo grande ({b}); massimo {massimo}").format(b=b, massimo=MAX_EXPONENT))
     # In floats: a power of integers is exact, so ((((9**10)**10)**10)**10)**10 ... would
     # build a number of billions of digits; a float overflows at once instead.
     a = float(a)
     if a < 0 and not math.isnan(b) and b != math.floor(b):  # Python would answer with a complex number
-        raise FormulaError("potenza non reale (base negativa, esponente non intero)")
+        raise FormulaError(_("potenza non reale (base negativa, esponente non intero)"))
     # float ** float is typed Any (it may be complex); the check above keeps it real.
     result: float = operator.pow(a, b)
     return result
@@ -92,10 +93,10 @@ def compile_formula(text: str) -> Formula:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"formula non valida ({exc.msg}): {text!r}") from None
+        raise FormulaError(_("formula non valida ({msg}): {text!r}").format(msg=exc.msg, text=text)) from None
     except (RecursionError, MemoryError):
         # How CPython's parser gives up on very deep nesting ("-" * 10_000 + "a").
-        raise FormulaError(f"formula troppo annidata: {text!r}") from None
+        raise FormulaError(_("formula troppo annidata: {text!r}").format(text=text)) from None
     names: list[ast.Name] = []
     callees: set[int] = set()
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
@@ -104,26 +105,46 @@ def compile_formula(text: str) -> Formula:
         if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise FormulaError(f"formula troppo annidata (più di {MAX_DEPTH} livelli): {text!r}")
+                raise FormulaError(
+                    _("formula troppo annidata (più di {massimo} livelli): {text!r}").format(
+                        massimo=MAX_DEPTH, text=text
+                    )
+                )
         if not isinstance(node, _ALLOWED_NODES):
-            raise FormulaError(f"costrutto non ammesso nella formula ({type(node).__name__}): {text!r}")
+            raise FormulaError(
+                _("costrutto non ammesso nella formula ({costrutto}): {text!r}").format(
+                    costrutto=type(node).__name__, text=text
+                )
+            )
         if isinstance(node, ast.Constant) and (
             isinstance(node.value, bool) or not isinstance(node.value, (int, float))
         ):
-            raise FormulaError(f"nella formula sono ammessi solo numeri e nomi di misure: {text!r}")
+            raise FormulaError(_("nella formula sono ammessi solo numeri e nomi di misure: {text!r}").format(text=text))
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
-                raise FormulaError(f"funzione non ammessa (ammesse: {', '.join(_FUNCTIONS)}): {text!r}")
+                raise FormulaError(
+                    _("funzione non ammessa (ammesse: {ammesse}): {text!r}").format(
+                        ammesse=", ".join(_FUNCTIONS), text=text
+                    )
+                )
             # A wrong call would raise TypeError at evaluation, out of the caller's sight.
             least, most = _ARITY[node.func.id]
             if len(node.args) < least or (most is not None and len(node.args) > most):
-                raise FormulaError(f"numero di argomenti non valido per {node.func.id}: {text!r}")
+                raise FormulaError(
+                    _("numero di argomenti non valido per {funzione}: {text!r}").format(
+                        funzione=node.func.id, text=text
+                    )
+                )
             if node.func.id == "round" and len(node.args) == 2 and not _is_whole_number(node.args[1]):
-                raise FormulaError(f"round vuole come cifre decimali un numero intero: {text!r}")
+                raise FormulaError(_("round vuole come cifre decimali un numero intero: {text!r}").format(text=text))
             callees.add(id(node.func))
         elif isinstance(node, ast.Name) and node.id in _FUNCTIONS:
             if id(node) not in callees:  # "min + 1" would add a function to a number
-                raise FormulaError(f"{node.id} si usa solo come funzione, con i suoi argomenti: {text!r}")
+                raise FormulaError(
+                    _("{nome} si usa solo come funzione, con i suoi argomenti: {text!r}").format(
+                        nome=node.id, text=text
+                    )
+                )
         elif isinstance(node, ast.Name):
             names.append(node)
         stack.extend((child, depth) for child in ast.iter_child_nodes(node))

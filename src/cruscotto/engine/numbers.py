@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .errors import ParseError
+from .lingua import _
 
 # A number with optional sign, Italian thousands dots and decimal comma, or a
 # plain machine number (1234.5). The unit that may follow is the rest of the text.
@@ -72,12 +73,12 @@ def split_number(text: str) -> tuple[float, str] | None:
 def parse_number(text: object, *, where: str | None = None) -> float:
     """A number as printed (``"2.000"``, ``"68,28%"``, ``"-15 gg"``); units are ignored."""
     if isinstance(text, bool):
-        raise ParseError("numero non valido", value=text, where=where)
+        raise ParseError(_("numero non valido"), value=text, where=where)
     if isinstance(text, (int, float)):
         return float(text)
     parts = split_number(str(text))
     if parts is None:
-        raise ParseError("numero non valido", value=text, where=where)
+        raise ParseError(_("numero non valido"), value=text, where=where)
     return parts[0]
 
 
@@ -103,8 +104,8 @@ def parse_date(text: object, *, where: str | None = None) -> date:
         if m:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise ParseError("data inesistente", value=text, where=where) from None
-    raise ParseError("data non valida (atteso gg/mm/aaaa)", value=text, where=where)
+        raise ParseError(_("data inesistente"), value=text, where=where) from None
+    raise ParseError(_("data non valida (atteso gg/mm/aaaa)"), value=text, where=where)
 
 
 def find_date(text: str) -> date | None:
@@ -215,7 +216,7 @@ def search_date(folded: str) -> tuple[date, int, int] | None:
                 raise ValueError
             d = _month_end(int(m.group("py") if not part else m.group("ypy")), n * size)
     except ValueError:
-        raise ParseError("data inesistente", value=m.group(0)) from None
+        raise ParseError(_("data inesistente"), value=m.group(0)) from None
     return d, m.start(), m.end()
 
 
@@ -232,7 +233,7 @@ def parse_weight(text: object, *, where: str | None = None) -> float | None:
     """A weight in percentage points (``"50%"`` -> 50.0); ``None`` means "equal weights"."""
     value = parse_optional_number(text, where=where)
     if value is not None and value < 0:
-        raise ParseError("peso negativo", value=text, where=where)
+        raise ParseError(_("peso negativo"), value=text, where=where)
     return value
 
 
@@ -266,7 +267,9 @@ def parse_value(text: object, *, where: str | None = None) -> Value | None:
         return False
     parts = split_number(s)
     if parts is None:
-        raise ParseError("valore non valido (atteso un numero, una data gg/mm/aaaa o si/no)", value=text, where=where)
+        raise ParseError(
+            _("valore non valido (atteso un numero, una data gg/mm/aaaa o si/no)"), value=text, where=where
+        )
     return parts[0]
 
 

@@ -34,6 +34,7 @@ from enum import IntEnum
 from typing import Any
 
 from .errors import ParseError, Problem
+from .lingua import _
 from .numbers import NO, YES, fold, split_number
 
 F, M = "F", "M"
@@ -94,18 +95,22 @@ class Dipendente:
     def __post_init__(self) -> None:
         where = f"matricola {self.matricola}, anno {self.anno}"
         if self.genere not in GENERI:
-            raise ParseError("genere non valido (attesi F o M)", value=self.genere, where=where)
+            raise ParseError(_("genere non valido (attesi F o M)"), value=self.genere, where=where)
         if self.categoria not in (*CATEGORIE, DIRIGENTE):
-            raise ParseError("categoria sconosciuta (attese D, C, B, A o DIR)", value=self.categoria, where=where)
+            raise ParseError(_("categoria sconosciuta (attese D, C, B, A o DIR)"), value=self.categoria, where=where)
         if self.data_nascita is not None and self.eta is not None and self.anno - self.data_nascita.year != self.eta:
             raise ParseError(
-                f"l'età al 31/12/{self.anno} ({self.eta}) non concorda con la data di nascita",
+                _("l'età al 31/12/{anno} ({eta}) non concorda con la data di nascita").format(
+                    anno=self.anno, eta=self.eta
+                ),
                 value=self.data_nascita.strftime("%d/%m/%Y"),
                 where=where,
             )
         age = self.eta_31_12
         if age is not None and not 14 <= age <= 80:
-            raise ParseError(f"età al 31/12/{self.anno} fuori intervallo (14-80)", value=age, where=where)
+            raise ParseError(
+                _("età al 31/12/{anno} fuori intervallo (14-80)").format(anno=self.anno), value=age, where=where
+            )
 
     @property
     def eta_31_12(self) -> int | None:
@@ -165,7 +170,7 @@ _TITOLO = {
 def parse_genere(text: str, *, where: str | None = None) -> str:
     g = _GENERE.get(fold(text))
     if g is None:
-        raise ParseError("genere non valido (attesi F o M)", value=text, where=where)
+        raise ParseError(_("genere non valido (attesi F o M)"), value=text, where=where)
     return g
 
 
@@ -176,7 +181,7 @@ def parse_categoria(text: str, *, where: str | None = None) -> str:
         return DIRIGENTE
     m = _CATEGORIA.match(f)
     if not m:
-        raise ParseError("categoria sconosciuta (attese D, C, B, A o DIR)", value=text, where=where)
+        raise ParseError(_("categoria sconosciuta (attese D, C, B, A o DIR)"), value=text, where=where)
     return m.group(1).upper()
 
 
@@ -184,7 +189,7 @@ def parse_tempo(text: str, *, where: str | None = None) -> bool:
     """True for part time."""
     v = _TEMPO.get(fold(text))
     if v is None:
-        raise ParseError("tempo di lavoro non valido (attesi «pieno» o «parziale»)", value=text, where=where)
+        raise ParseError(_("tempo di lavoro non valido (attesi «pieno» o «parziale»)"), value=text, where=where)
     return v
 
 
@@ -192,7 +197,7 @@ def parse_contratto(text: str, *, where: str | None = None) -> bool:
     """True for a permanent contract (tempo indeterminato)."""
     v = _CONTRATTO.get(fold(text))
     if v is None:
-        raise ParseError("contratto non valido (attesi «indeterminato» o «determinato»)", value=text, where=where)
+        raise ParseError(_("contratto non valido (attesi «indeterminato» o «determinato»)"), value=text, where=where)
     return v
 
 
@@ -203,7 +208,7 @@ def parse_titolo(text: str, *, where: str | None = None) -> Titolo | None:
     t = _TITOLO.get(f)
     if t is None:
         raise ParseError(
-            "titolo di studio sconosciuto (attesi: obbligo, diploma, laurea triennale, laurea, post-laurea)",
+            _("titolo di studio sconosciuto (attesi: obbligo, diploma, laurea triennale, laurea, post-laurea)"),
             value=text,
             where=where,
         )
@@ -219,7 +224,7 @@ def parse_esito(text: str, *, where: str | None = None) -> Esito:
         return True
     if f in NO:
         return False
-    raise ParseError("valore non valido (attesi sì, no o cella vuota)", value=text, where=where)
+    raise ParseError(_("valore non valido (attesi sì, no o cella vuota)"), value=text, where=where)
 
 
 # --- The tables ----------------------------------------------------------------------------
@@ -498,7 +503,7 @@ def controlla_registro(registro: Iterable[Dipendente]) -> list[Problem]:
             problems.append(
                 Problem(
                     "personale_doppio",
-                    f"matricola {d.matricola} presente due volte nel {d.anno}",
+                    _("matricola {matricola} presente due volte nel {anno}").format(matricola=d.matricola, anno=d.anno),
                     f"matricola {d.matricola}",
                 )
             )
@@ -510,7 +515,7 @@ def controlla_registro(registro: Iterable[Dipendente]) -> list[Problem]:
             problems.append(
                 Problem(
                     "personale_genere_variato",
-                    "il genere cambia da un anno all'altro",
+                    _("il genere cambia da un anno all'altro"),
                     f"matricola {matricola}",
                     "warning",
                 )
@@ -520,7 +525,7 @@ def controlla_registro(registro: Iterable[Dipendente]) -> list[Problem]:
             problems.append(
                 Problem(
                     "personale_nascita_variata",
-                    "la data di nascita cambia da un anno all'altro",
+                    _("la data di nascita cambia da un anno all'altro"),
                     f"matricola {matricola}",
                     "warning",
                 )
@@ -578,7 +583,7 @@ def valore_stampato(testo: str, *, where: str | None = None) -> tuple[float, int
     parts = split_number(testo)
     if parts is None or parts[1] not in ("", "%"):
         raise ParseError(
-            "cifra stampata non valida (attesi un numero, una percentuale, «-» o «n.d.»)", value=testo, where=where
+            _("cifra stampata non valida (attesi un numero, una percentuale, «-» o «n.d.»)"), value=testo, where=where
         )
     decimals = len(testo.split(",", 1)[1].rstrip("% ")) if "," in testo else 0
     return parts[0], decimals
@@ -657,7 +662,7 @@ def confronta_stampati(registro: Sequence[Dipendente], stampati: Iterable[Stampa
             problems.append(
                 Problem(
                     "personale_anno_assente",
-                    f"il registro del personale non ha l'anno {s.anno}: stampato {s.testo}",
+                    _("il registro del personale non ha l'anno {anno}: stampato {s}").format(anno=s.anno, s=s.testo),
                     where,
                     "warning",
                 )
@@ -670,7 +675,7 @@ def confronta_stampati(registro: Sequence[Dipendente], stampati: Iterable[Stampa
             problems.append(
                 Problem(
                     "personale_riga_sconosciuta",
-                    f"riga {s.riga!r}, colonna {s.colonna!r} sconosciuta",
+                    _("riga {riga!r}, colonna {colonna!r} sconosciuta").format(riga=s.riga, colonna=s.colonna),
                     where,
                     "warning",
                 )
@@ -681,7 +686,9 @@ def confronta_stampati(registro: Sequence[Dipendente], stampati: Iterable[Stampa
             problems.append(
                 Problem(
                     "personale_discordanza",
-                    f"stampato {s.testo}, calcolato {formatta(cifra)}{spiegazione}",  # table, row, year: in where
+                    _("stampato {s}, calcolato {cifra}{spiegazione}").format(
+                        s=s.testo, cifra=formatta(cifra), spiegazione=spiegazione
+                    ),  # table, row, year: in where
                     where,
                     "warning",
                 )

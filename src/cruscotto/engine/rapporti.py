@@ -23,6 +23,7 @@ from typing import Any
 
 from .errors import FormulaError, Problem
 from .formulas import Esito, compile_formula, evaluate
+from .lingua import _
 from .model import Piano
 from .numbers import split_number
 from .scoring import Outcome, fmt, score_one
@@ -138,7 +139,9 @@ def check_rapporti(
                 out.append(
                     Problem(
                         "rapporto_stampato",
-                        f"{r.nome}, {v.anno}: stampato {v.stampato}, dalle misure {fmt(round(v.valore, 2))}",
+                        _("{nome}, {anno}: stampato {stampato}, dalle misure {calcolato}").format(
+                            nome=r.nome, anno=v.anno, stampato=v.stampato, calcolato=fmt(round(v.valore, 2))
+                        ),
                         _where(r, v.anno),
                         "warning",
                     )
@@ -154,7 +157,10 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
     if ind is None:
         return [
             Problem(
-                "rapporto_indicatore", f"{r.nome}: l'indicatore {r.indicatore} non è nel piano", _where(r), "warning"
+                "rapporto_indicatore",
+                _("{nome}: l'indicatore {indicatore} non è nel piano").format(nome=r.nome, indicatore=r.indicatore),
+                _where(r),
+                "warning",
             )
         ]
     out = []
@@ -172,8 +178,13 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
             out.append(
                 Problem(
                     "rapporto_indicatore",
-                    f"{r.indicatore}, {v.anno}: l'indicatore stampa {dato.testo}, "
-                    f"il rapporto «{r.nome}» {ours_text or fmt(round(ours, 2))}",
+                    _("{indicatore}, {anno}: l'indicatore stampa {dato}, il rapporto «{nome}» {nostro}").format(
+                        indicatore=r.indicatore,
+                        anno=v.anno,
+                        dato=dato.testo,
+                        nome=r.nome,
+                        nostro=ours_text or fmt(round(ours, 2)),
+                    ),
                     _where(r, v.anno),
                     "warning",
                 )
@@ -188,8 +199,15 @@ def _check_indicatore(r: Rapporto, computed: list[ValoreRapporto], piano: Piano)
             out.append(
                 Problem(
                     "rapporto_indicatore",
-                    f"{r.indicatore}: media cluster stampata {ind.media_cluster.testo} nell'indicatore, "
-                    f"{r.media_cluster} nel rapporto «{r.nome}»",
+                    _(
+                        "{indicatore}: media cluster stampata {media_cluster} nell'indicatore, "
+                        "{media_cluster_rapporto} nel rapporto «{nome}»"
+                    ).format(
+                        indicatore=r.indicatore,
+                        media_cluster=ind.media_cluster.testo,
+                        media_cluster_rapporto=r.media_cluster,
+                        nome=r.nome,
+                    ),
                     _where(r),
                     "warning",
                 )

@@ -40,6 +40,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import ParseError
+from .lingua import _
 from .numbers import NO, NOT_AVAILABLE, YES, fold, format_value, search_date, split_number
 
 
@@ -648,7 +649,7 @@ class _Reader:
             return None
         lo, hi = pa[0], pb[0]
         if lo > hi:
-            raise self.error("intervallo con gli estremi invertiti (il primo deve essere il minore)")
+            raise self.error(_("intervallo con gli estremi invertiti (il primo deve essere il minore)"))
         rest = rest.strip()
         unit = "%" if unit_a == "%" or rest.startswith("%") else ""
         note = rest.lstrip("%").strip()
@@ -664,9 +665,9 @@ class _Reader:
         try:
             found = search_date(head)
         except ParseError:
-            raise self.error("data inesistente nel target") from None
+            raise self.error(_("data inesistente nel target")) from None
         if found is not None and found[1] == 0:
-            d, _, end = found
+            d, _sep, end = found
             return self._target(tipo=TargetKind.SCADENZA, data=d, nota=self._typed(low, start + end))
         by_year = _BY_YEAR.match(low)
         if by_year and (lead or low.startswith(("nel", "anno", "fine", "a fine"))):
@@ -682,7 +683,7 @@ class _Reader:
                 try:
                     d = date(self.anno, int(dm.group("m")), int(dm.group("d")))
                 except ValueError:
-                    raise self.error("data inesistente nel target") from None
+                    raise self.error(_("data inesistente nel target")) from None
                 return self._target(tipo=TargetKind.SCADENZA, data=d, nota=self._typed(low, start + dm.end()))
             by_year_end = _BY_YEAR_END.match(low)
             if by_year_end:
@@ -704,7 +705,7 @@ class _Reader:
             try:
                 found = search_date(tail)
             except ParseError:
-                raise self.error("data inesistente nel target") from None
+                raise self.error(_("data inesistente nel target")) from None
             if found is None or found[1] != 0 or found[2] != len(tail):
                 return None
             return self._target(tipo=TargetKind.SCADENZA, data=found[0], nota=self._typed(low, 0, m.start()))
@@ -733,7 +734,11 @@ class _Reader:
         if m.group("n") is not None:
             digits = m.group("n").lstrip("0") or "0"
             if len(digits) > len(str(MAX_GIORNI)) or int(digits) > MAX_GIORNI:
-                raise self.error(f"termine in giorni fuori misura (massimo {MAX_GIORNI} giorni dall'evento)")
+                raise self.error(
+                    _("termine in giorni fuori misura (massimo {MAX_GIORNI} giorni dall'evento)").format(
+                        MAX_GIORNI=MAX_GIORNI
+                    )
+                )
         if code is not None and (has_shape or _fold_event(f) in self.aliases):
             return self._target(tipo=TargetKind.SCADENZA, evento=code, giorni=self._days(m))
         if m.group("n") is not None and m.group("dir"):
@@ -1183,7 +1188,7 @@ def _split_unit(rest: str) -> tuple[str, str]:
     mu = _MULTIWORD_UNITS.match(rest)
     if mu:
         return re.sub(r"\s+", " ", mu.group(0)).replace("/ ", "/"), rest[mu.end() :].strip()
-    first, _, after = rest.partition(" ")
+    first, _sep, after = rest.partition(" ")
     if fold(first) in _UNIT_WORDS or len(rest.split()) <= 2:
         return first, after.strip()
     return "", rest
