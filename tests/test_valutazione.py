@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -289,3 +290,50 @@ def test_a_tie_at_the_edge_of_the_increase_is_not_broken_by_chance():
     got = pr.premi(tied, fondo_organizzativa=0.0, fondo_individuale=10000.0, regole=REGOLE)
     assert all(p.maggiorazione == 0 for p in got)  # two at 95 for one place: neither
     assert sum(p.individuale for p in got) == pytest.approx(10000.0)
+
+
+# --- the system as a file (files/valutazione.py) --------------------------------------------
+
+from cruscotto.engine.errors import PlanError  # noqa: E402
+from cruscotto.files import valutazione as fv  # noqa: E402
+
+DEMO_SMVP = Path(__file__).resolve().parents[1] / "src" / "cruscotto" / "demo" / "valutazione-2020-esempio.yaml"
+
+
+def test_the_demo_system_reads_checks_clean_and_round_trips():
+    sistema, premi_regole, anno = fv.load_sistema(DEMO_SMVP)
+    assert anno == 2020 and [c.codice for c in sistema.categorie] == ["SG", "PO", "D", "C", "B"]
+    assert v.controlla(sistema) == []  # weights add up, the SG's results prevail (70 against 30)
+    assert sistema.scala("cinque").livello(4).punteggio == 80
+    assert premi_regole is not None and premi_regole.parametri["C"] == 0.9 and premi_regole.maggiorazione == 30
+    again = fv.sistema_from_data(fv.sistema_to_data(sistema, premi_regole, anno))
+    assert again == (sistema, premi_regole, anno)
+
+
+def test_a_bad_system_file_lists_every_problem_with_its_place():
+    data = {
+        "formato": "cruscotto-smvp/1",
+        "anno": "duemilaventi",
+        "scale": [{"codice": "s", "livelli": [{"valore": 1, "punteggio": 120, "descrizione": "x"}]}],
+        "comportamenti": [{"codice": "A", "nome": "a", "categorie": "C"}, {"codice": "A", "nome": "b"}],
+        "categorie": [
+            {"codice": "C", "nome": "C", "sezioni": [{"codice": "X", "nome": "x", "fonte": "fantasia", "peso": -5}]},
+            {"codice": "D", "nome": "D", "dirigente": "sì", "sezioni": []},
+        ],
+        "premi": {"parametri": {"C": "uno"}, "maggiorazione": 20},
+    }
+    with pytest.raises(PlanError) as err:
+        fv.sistema_from_data(data, "smvp.yaml")
+    places = {(p.where, p.message) for p in err.value.problems}
+    assert places >= {
+        ("anno", "anno non valido: 'duemilaventi'"),
+        ("scale[0].livelli[0].punteggio", "un punteggio è tra 0 e 100, non 120"),
+        ("comportamenti[0].categorie", "attesa una lista di codici di categoria"),
+        ("comportamenti", "codici ripetuti: A"),
+        ("categorie[0].sezioni[0].fonte", "fonte 'fantasia' sconosciuta (attese: " + ", ".join(v.FONTI) + ")"),
+        ("categorie[0].sezioni[0].peso", "peso negativo"),
+        ("categorie[1].dirigente", "atteso sì o no (true/false)"),
+        ("categorie[1].sezioni", "una categoria ha almeno una sezione"),
+        ("premi.parametri", "atteso un parametro (numero ≥ 0) per categoria"),
+        ("premi.maggiorazione", "la maggiorazione è almeno il 30% (art. 69 CCNL 2016-2018)"),
+    }
