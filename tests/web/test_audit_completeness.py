@@ -1,6 +1,6 @@
 """Audit completeness: every write path of the application leaves a record in the audit trail.
 
-Each public function of the modules that write (services, editing, ciclo, inserimento) must have a case
+Each public function of the modules that write (services, editing, ciclo, inserimento, valutazioni) must have a case
 below, or be listed as read-only: a new write path without a case fails
 ``test_every_write_function_has_a_case``. Each case runs the function on the demo plan; the
 test compares a snapshot of every data table before and after, and requires that the
@@ -20,7 +20,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from cruscotto.performance import ciclo, editing, inserimento, selectors, services
+from cruscotto.performance import ciclo, editing, inserimento, selectors, services, valutazioni
 from cruscotto.performance import models as m
 
 READ_ONLY = {
@@ -37,6 +37,7 @@ READ_ONLY = {
     },
     editing: set(),
     inserimento: {"conteggi", "sintesi"},
+    valutazioni: {"puo_vedere", "schede_visibili", "sistema", "scheda_engine", "punteggio"},
 }
 # Derived or technical tables: the audit trail itself, django-simple-history's copies, sessions,
 # login attempts (django-axes keeps its own log), the API token's last-use time.
@@ -241,6 +242,49 @@ CASES = {
             user=u, ente=p.ente, anno=2020, sintesi="Un anno di sostegno alle imprese.", note_processo=""
         ),
     ),
+    "sistema_importa": ("controllo", None, lambda u, p, s: _smvp(u, p)),
+    "persone_importa": ("controllo", lambda p: _smvp(_user("controllo"), p), lambda u, p, s: _people(u, p)),
+    "scheda_assegna": ("responsabile", lambda p: _staff(p), lambda u, p, s: _assign(u, p)),
+    "presa_visione": (
+        "consultazione",
+        lambda p: _card_at(p, "assegnata"),
+        lambda u, p, s: valutazioni.presa_visione(user=u, scheda=s),
+    ),
+    "colloquio": (
+        "responsabile",
+        lambda p: _card_at(p, "vista"),
+        lambda u, p, s: valutazioni.colloquio(user=u, scheda=s, finale=False, testo="a metà anno"),
+    ),
+    "autovalutazione": (
+        "consultazione",
+        lambda p: _card_at(p, "vista"),
+        lambda u, p, s: valutazioni.autovalutazione(user=u, scheda=s, testo="ho fatto"),
+    ),
+    "valuta": (
+        "responsabile",
+        lambda p: _card_at(p, "colloquio"),
+        lambda u, p, s: valutazioni.valuta(user=u, scheda=s, giudizi={"ORG": 4}, risultati={"O1": "9"}),
+    ),
+    "accetta": (
+        "consultazione",
+        lambda p: _card_at(p, "valutata"),
+        lambda u, p, s: valutazioni.accetta(user=u, scheda=s),
+    ),
+    "chiedi_revisione": (
+        "consultazione",
+        lambda p: _card_at(p, "valutata"),
+        lambda u, p, s: valutazioni.chiedi_revisione(user=u, scheda=s, motivo="non concordo"),
+    ),
+    "rispondi": (
+        "responsabile",
+        lambda p: _card_at(p, "in_revisione"),
+        lambda u, p, s: valutazioni.rispondi(user=u, scheda=s, testo="confermo"),
+    ),
+    "decidi": (
+        "oiv",
+        lambda p: _card_at(p, "in_revisione"),
+        lambda u, p, s: valutazioni.decidi(user=u, scheda=s, testo="confermata", giudizi=None),
+    ),
     "registra_insieme": (
         "responsabile",
         None,
@@ -277,6 +321,58 @@ def _set(obj, **fields):
 def _password(user):
     user.set_password("un'altra password lunga")
     user.save()
+
+
+def _smvp(user, piano):
+    from pathlib import Path
+
+    from cruscotto.files.native import read_data
+
+    smvp = Path(__file__).resolve().parents[2] / "src" / "cruscotto" / "demo" / "valutazione-2020-esempio.yaml"
+    return valutazioni.sistema_importa(user=user, ente=piano.ente, anno=2020, dati=read_data(smvp))
+
+
+def _people(user, piano):
+    rows = [
+        (2, {"matricola": "1001", "categoria": "PO", "struttura": "PROMOZIONE", "utente": "responsabile"}),
+        (3, {"matricola": "1002", "categoria": "C", "valutatore": "1001", "utente": "consultazione"}),
+    ]
+    return valutazioni.persone_importa(user=user, ente=piano.ente, righe=rows)
+
+
+def _staff(piano):
+    _smvp(_user("controllo"), piano)
+    _people(_user("controllo"), piano)
+
+
+def _assign(user, piano):
+    return valutazioni.scheda_assegna(
+        user=user,
+        persona=m.Persona.objects.get(ente=piano.ente, matricola="1002"),
+        anno=2020,
+        voci=[{"codice": "O1", "nome": "Pratiche", "sezione": "IND", "peso": 100, "target": "10"}],
+        comportamenti=[["ORG", 100]],
+    )
+
+
+def _card_at(piano, where: str):
+    """A card brought to a step of its year by its own actors, before the step under test."""
+    _staff(piano)
+    boss, me = _user("responsabile"), _user("consultazione")
+    card = _assign(boss, piano)
+    steps = [
+        ("vista", lambda: valutazioni.presa_visione(user=me, scheda=card)),
+        ("colloquio", lambda: valutazioni.colloquio(user=boss, scheda=card, finale=True, testo="finale")),
+        ("valutata", lambda: valutazioni.valuta(user=boss, scheda=card, giudizi={"ORG": 3})),
+        ("in_revisione", lambda: valutazioni.chiedi_revisione(user=me, scheda=card, motivo="non concordo")),
+    ]
+    for name, step in steps:
+        if where == "assegnata":
+            break
+        step()
+        if name == where:
+            break
+    return card
 
 
 def test_every_write_function_has_a_case():

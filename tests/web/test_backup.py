@@ -65,9 +65,35 @@ def worked(piano):
     ciclo.testi_relazione(
         user=controllo, ente=piano.ente, anno=YEAR, sintesi="Un anno di sostegno alle imprese.", note_processo=""
     )
+    _evaluation(piano.ente, controllo)
     ruolo = m.Ruolo.objects.get(utente__username="responsabile", ente=piano.ente)
     ruolo.strutture.add(piano.ente.strutture.exclude(pk__in=ruolo.strutture.all()).order_by("codice").first())
     return piano.ente
+
+
+def _evaluation(ente, controllo) -> None:
+    """The individual evaluation's tables: the system, two people (one evaluating the other, a
+    key to a row of the same table), a card with its first steps."""
+    from pathlib import Path
+
+    from cruscotto.files.native import read_data
+    from cruscotto.performance import valutazioni
+
+    smvp = Path(__file__).resolve().parents[2] / "src" / "cruscotto" / "demo" / "valutazione-2020-esempio.yaml"
+    valutazioni.sistema_importa(user=controllo, ente=ente, anno=YEAR, dati=read_data(smvp))
+    rows = [
+        (2, {"matricola": "1001", "categoria": "PO", "struttura": "PROMOZIONE", "utente": "responsabile"}),
+        (3, {"matricola": "1002", "categoria": "C", "struttura": "PROMOZIONE", "valutatore": "1001"}),
+    ]
+    valutazioni.persone_importa(user=controllo, ente=ente, righe=rows)
+    boss = m.Ruolo.objects.get(utente__username="responsabile", ente=ente).utente
+    valutazioni.scheda_assegna(
+        user=boss,
+        persona=m.Persona.objects.get(ente=ente, matricola="1002"),
+        anno=YEAR,
+        voci=[{"codice": "O1", "nome": "Pratiche", "sezione": "IND", "peso": 100, "target": "10"}],
+        comportamenti=[["ORG", 100]],
+    )
 
 
 def change_target(piano, target: str) -> None:
@@ -138,6 +164,10 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
         "performance.relazioneapprovata": m.RelazioneApprovata.objects.filter(ciclo__ente=ente),
         "performance.neutralizzazione": m.Neutralizzazione.objects.filter(ente=ente),
         "performance.testirelazione": m.TestiRelazione.objects.filter(ente=ente),
+        "performance.sistemavalutazione": m.SistemaValutazione.objects.filter(ente=ente),
+        "performance.persona": m.Persona.objects.filter(ente=ente),
+        "performance.schedavalutazione": m.SchedaValutazione.objects.filter(ente=ente),
+        "performance.fasescheda": m.FaseScheda.objects.filter(scheda__ente=ente),
         "performance.piano": plans,
         "performance.historicalevento": m.Evento.history.model.objects.filter(of_plans),
         "performance.evento": m.Evento.objects.filter(piano__in=plans),

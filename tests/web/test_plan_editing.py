@@ -338,7 +338,7 @@ def test_an_area_counts_its_share_of_a_shared_indicator(as_user, piano, demo_pla
     # A.3.4-1 shared 60/40 between PROMOZIONE and another structure: 60% of it counts for PROMOZIONE,
     # with its weight in the plan (engine/rollup.area_figure; tests/test_rollup.py).
     from cruscotto.engine.rollup import area_figure
-    from cruscotto.performance.views import area_share
+    from cruscotto.performance.selectors import area_share
 
     def change(d):
         ind = _first_indicator(d)

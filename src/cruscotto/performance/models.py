@@ -568,6 +568,109 @@ class TestiRelazione(models.Model):
         return f"{self.ente.codice} {self.anno}"
 
 
+class SistemaValutazione(models.Model):
+    """The ente's evaluation system (SMVP) for a year, as its file's data (files/valutazione.py):
+    categories and their cards, behaviours, scales, premiums' rules (docs/valutazione.md)."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="sistemi_valutazione")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    dati = models.JSONField(_("dati"))
+    fonte = models.CharField(_("fonte"), max_length=200, blank=True)
+    aggiornato_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sistema di valutazione")
+        verbose_name_plural = _("sistemi di valutazione")
+        constraints = [models.UniqueConstraint(fields=["ente", "anno"], name="sistema_valutazione_unico")]
+
+
+class Persona(models.Model):
+    """Someone the ente evaluates: known by the staff register's matricola (never by name in what
+    is published), with the category of the evaluation system, the structure, the login that
+    lets them see their card, and their evaluator."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="persone")
+    matricola = models.CharField(_("matricola"), max_length=20)
+    categoria = models.CharField(_("categoria"), max_length=20)
+    struttura = models.ForeignKey(Struttura, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="persone"
+    )
+    valutatore = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="squadra")
+    tempo = models.DecimalField(_("tempo di lavoro (%)"), max_digits=5, decimal_places=2, default=100)
+    attiva = models.BooleanField(_("in servizio"), default=True)
+
+    class Meta:
+        verbose_name = _("persona valutata")
+        verbose_name_plural = _("persone valutate")
+        constraints = [models.UniqueConstraint(fields=["ente", "matricola"], name="persona_unica")]
+        ordering = ["ente", "matricola"]
+
+    def __str__(self) -> str:
+        return f"{self.ente.codice} {self.matricola}"
+
+
+class SchedaValutazione(models.Model):
+    """One person's card for a year: its items and behaviours as assigned, the evaluator's
+    ratings, where the yearly process stands. Each step is a ``FaseScheda`` and an audit record."""
+
+    class Stato(models.TextChoices):
+        ASSEGNATA = "assegnata", _("assegnata")
+        VISTA = "vista", _("presa visione")
+        VALUTATA = "valutata", _("valutata")
+        ACCETTATA = "accettata", _("accettata")
+        REVISIONE = "in_revisione", _("in revisione")
+        DEFINITIVA = "definitiva", _("definitiva")
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="schede_valutazione")
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="schede")
+    valutatore = models.ForeignKey(Persona, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    voci = models.JSONField(
+        _("voci"), default=list
+    )  # [{codice, nome, sezione, peso, livello, collegato, polarita, target}]
+    comportamenti = models.JSONField(_("comportamenti"), default=list)  # [[codice, peso]]
+    giudizi = models.JSONField(_("giudizi"), default=dict)  # {codice comportamento: livello}
+    # The results of the person's own objectives, as typed by the evaluator: {codice voce: valore}
+    risultati = models.JSONField(_("risultati"), default=dict)
+    stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.ASSEGNATA)
+    aggiornata_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("scheda di valutazione")
+        verbose_name_plural = _("schede di valutazione")
+        constraints = [models.UniqueConstraint(fields=["persona", "anno"], name="scheda_valutazione_unica")]
+
+
+class FaseScheda(models.Model):
+    """A step of a card's year, with its date and text: assignment, acknowledgement, interviews,
+    self-assessment, evaluation, acceptance or review request, the answer, the decision."""
+
+    class Tipo(models.TextChoices):
+        ASSEGNAZIONE = "assegnazione", _("assegnazione")
+        PRESA_VISIONE = "presa_visione", _("presa visione")
+        COLLOQUIO_INTERMEDIO = "colloquio_intermedio", _("colloquio intermedio")
+        AUTOVALUTAZIONE = "autovalutazione", _("autovalutazione")
+        COLLOQUIO_FINALE = "colloquio_finale", _("colloquio finale")
+        VALUTAZIONE = "valutazione", _("valutazione")
+        ACCETTAZIONE = "accettazione", _("accettazione")
+        RICHIESTA_REVISIONE = "richiesta_revisione", _("richiesta di revisione")
+        RISPOSTA = "risposta", _("risposta del valutatore")
+        DECISIONE = "decisione", _("decisione finale")
+
+    scheda = models.ForeignKey(SchedaValutazione, on_delete=models.CASCADE, related_name="fasi")
+    tipo = models.CharField(_("fase"), max_length=30, choices=Tipo.choices)
+    testo = models.TextField(_("testo"), blank=True)
+    data = models.DateField(_("data"))
+    utente = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    creata_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fase della scheda")
+        verbose_name_plural = _("fasi della scheda")
+        ordering = ["data", "creata_il", "pk"]
+
+
 class Lavoro(models.Model):
     """A piece of long work (a document, an open-data package …) run by the worker process.
 

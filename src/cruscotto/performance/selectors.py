@@ -499,3 +499,39 @@ def assignments(plan: EnginePiano) -> dict[tuple[str, str], dict]:
         }
         for kind, x in levels
     }
+
+
+# --- the areas: which indicators are a structure's, and its share of each ------------------
+
+
+def area_codes(strutture, code: str) -> set[str]:
+    """A structure, the structures under it, and the transversal ones: whose indicators are its."""
+    out = {code}
+    changed = True
+    while changed:
+        changed = False
+        for s in strutture:
+            if s.padre_id and s.padre.codice in out and s.codice not in out:
+                out.add(s.codice)
+                changed = True
+    return out | {"TRASVERSALE"}
+
+
+def area_share(quote: dict[str, float], codes: set[str]) -> float | None:
+    """The area's share of an indicator shared among structures ("PROMOZIONE (60%)"), given on
+    the indicator or on its objective (Piano.responsabili); None when not given."""
+    if not quote:
+        return None
+    return sum(q for code, q in quote.items() if code in codes)
+
+
+def area_shares(plan: EnginePiano, strutture, code: str, assigned=None) -> dict[str, float | None]:
+    """The indicators of structure ``code`` with its share of each: what its figure is the mean of
+    (engine rollup.area_figure), for the area pages and the evaluation's ``area`` section."""
+    assigned = assigned if assigned is not None else plan.responsabili()
+    codes = area_codes(strutture, code)
+    return {
+        i.codice: area_share(assigned[i.codice][1], codes)
+        for i in plan.indicatori()
+        if set(assigned[i.codice][0]) & codes
+    }

@@ -5,7 +5,7 @@ write goes through ``services``. One module per feature; ``urls.py`` names them 
 """
 
 from .amministrazione import amministrazione, ente_nuovo
-from .aree import area, area_share, aree
+from .aree import area, aree
 from .base import forbidden, healthz, healthz_lavori, home, not_found, on_draft, robots, server_error, with_plan
 from .ciclo import (
     calendario,
@@ -69,7 +69,6 @@ __all__ = [
     "amministrazione",
     "ente_nuovo",
     "area",
-    "area_share",
     "aree",
     "eventi",
     "indicatore_elimina",

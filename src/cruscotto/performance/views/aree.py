@@ -10,20 +10,8 @@ from django.utils.translation import gettext as _
 
 from cruscotto.engine.rollup import Copertura, area_figure
 
-from .. import permissions, selectors
+from .. import selectors
 from .base import _page, with_plan
-
-
-def _descendants(strutture, code: str) -> set[str]:
-    out = {code}
-    changed = True
-    while changed:
-        changed = False
-        for s in strutture:
-            if s.padre_id and s.padre.codice in out and s.codice not in out:
-                out.add(s.codice)
-                changed = True
-    return out
 
 
 @with_plan
@@ -40,12 +28,7 @@ def _aree_context(ente, piano, anno):
     for s in strutture:
         if s.tipo == "trasversale":
             continue
-        codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
-        shares = {
-            i.codice: area_share(assigned[i.codice][1], codes)
-            for i in plan.indicatori()
-            if set(assigned[i.codice][0]) & codes
-        }
+        shares = selectors.area_shares(plan, strutture, s.codice, assigned)
         mean, with_data = area_figure(plan, result, shares)
         cards.append({"s": s, "n": len(shares), "mean": mean, "with_data": with_data})
     return {"cards": cards}
@@ -57,7 +40,7 @@ def area(request, ente, anno, piano, struttura: str):
     s = next((x for x in strutture if x.codice == struttura), None)
     if s is None:
         raise Http404(_("Struttura non trovata."))
-    codes = _descendants(strutture, s.codice) | {permissions.TRASVERSALE}
+    codes = selectors.area_codes(strutture, s.codice)
     result = selectors.score(piano, anno)
     plan = selectors.plan_for(piano)
     by_code = {r.codice: r for r in result.indicatori}
@@ -69,7 +52,7 @@ def area(request, ente, anno, piano, struttura: str):
         holders = [(None, os_.indicatori)] + [(oo, oo.indicatori) for oo in os_.obiettivi_operativi]
         for oo, inds in holders:
             mine = [
-                (i, by_code[i.codice], area_share(assigned[i.codice][1], codes))
+                (i, by_code[i.codice], selectors.area_share(assigned[i.codice][1], codes))
                 for i in inds
                 if set(assigned[i.codice][0]) & codes
             ]
@@ -85,11 +68,3 @@ def area(request, ente, anno, piano, struttura: str):
         "performance/area.html",
         {"s": s, "groups": groups, "mean": mean, "count": count, "coverage": coverage, "nomi": nomi},
     )
-
-
-def area_share(quote: dict[str, float], codes: set[str]) -> float | None:
-    """The area's share of an indicator shared among structures ("PROMOZIONE (60%)"), given on
-    the indicator or on its objective (Piano.responsabili); None when not given."""
-    if not quote:
-        return None
-    return sum(q for code, q in quote.items() if code in codes)

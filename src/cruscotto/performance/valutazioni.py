@@ -1,0 +1,467 @@
+"""Individual evaluation for all staff, stored (issue 15; the rules: engine/valutazione.py).
+
+Who may do what (checked here, as every write of the application, and recorded in the audit):
+
+| step                                   | who                                                   |
+|----------------------------------------|-------------------------------------------------------|
+| load the evaluation system, the people | controllo di gestione, amministratore                 |
+| assign a card; interviews; rate        | the person's evaluator (or an amministratore)         |
+| acknowledge; self-assess; accept or ask for a review | the person (their login)                |
+| answer a review request                | the evaluator                                         |
+| decide a review                        | amministratore or OIV (the conciliation)              |
+| see a card                             | the person, their evaluator, amministratore, OIV      |
+
+Consultazione sees no card: a card is personal data. Each step is a ``FaseScheda`` with its date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cruscotto.engine.errors import PlanError
+
+from . import models as m
+from . import permissions
+from .audit import registra
+
+S: Any = m.SchedaValutazione.Stato  # Any: Django's choices, typed loosely without its stubs
+F: Any = m.FaseScheda.Tipo
+
+
+def _ruoli(user, ente: m.Ente) -> frozenset[str]:
+    return permissions.grants(user, ente.pk).ruoli
+
+
+def _e_amministratore(user, ente: m.Ente) -> bool:
+    return m.Ruolo.Tipo.AMMINISTRATORE in _ruoli(user, ente)
+
+
+def _e_valutatore(user, scheda: m.SchedaValutazione) -> bool:
+    v = scheda.valutatore
+    return v is not None and v.utente_id is not None and v.utente_id == user.pk
+
+
+def _e_valutato(user, scheda: m.SchedaValutazione) -> bool:
+    return scheda.persona.utente_id is not None and scheda.persona.utente_id == user.pk
+
+
+def puo_vedere(user, scheda: m.SchedaValutazione) -> bool:
+    """The person, their evaluator, the amministratore and the OIV of the ente; no one else."""
+    if _e_valutato(user, scheda) or _e_valutatore(user, scheda):
+        return True
+    return bool(_ruoli(user, scheda.ente) & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV})
+
+
+def schede_visibili(user, ente: m.Ente, anno: int):
+    """The cards of ``anno`` the user may see (puo_vedere), as a queryset."""
+    qs = m.SchedaValutazione.objects.filter(ente=ente, anno=anno).select_related("persona", "valutatore")
+    if _ruoli(user, ente) & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV}:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(Q(persona__utente=user) | Q(valutatore__utente=user))
+
+
+# --- the system and the people -------------------------------------------------------------
+
+
+@transaction.atomic
+def sistema_importa(*, user, ente: m.Ente, anno: int, dati: Any, fonte: str = "") -> m.SistemaValutazione:
+    """Store the evaluation system of ``anno`` (the file's data, read and checked first)."""
+    from cruscotto.files.valutazione import sistema_from_data, sistema_to_data
+
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Il sistema di valutazione lo carica il controllo di gestione."))
+    try:
+        sistema, premi, anno_file = sistema_from_data(dati, fonte or "sistema")
+    except PlanError as exc:
+        raise ValidationError([f"{p.where}: {p.message}" if p.where else p.message for p in exc.problems]) from None
+    if anno_file is not None and anno_file != anno:
+        raise ValidationError(_("Il file è il sistema del %(f)s, non del %(a)s.") % {"f": anno_file, "a": anno})
+    row = m.SistemaValutazione.objects.filter(ente=ente, anno=anno).first()
+    before = {"fonte": row.fonte, "categorie": len(row.dati.get("categorie", []))} if row else None
+    data = sistema_to_data(sistema, premi, anno)
+    row, _created = m.SistemaValutazione.objects.update_or_create(
+        ente=ente, anno=anno, defaults={"dati": data, "fonte": fonte}
+    )
+    registra(
+        user=user,
+        azione="valutazione.sistema",
+        ente=ente,
+        oggetto=f"sistema {anno}",
+        prima=before,
+        dopo={"fonte": fonte, "categorie": len(sistema.categorie), "comportamenti": len(sistema.comportamenti)},
+    )
+    return row
+
+
+def sistema(ente: m.Ente, anno: int):
+    """The engine's system of ``anno`` and its premiums' rules, or (None, None)."""
+    from cruscotto.files.valutazione import sistema_from_data
+
+    row = m.SistemaValutazione.objects.filter(ente=ente, anno=anno).first()
+    if row is None:
+        return None, None
+    s, premi, _anno = sistema_from_data(row.dati, f"sistema {anno}")
+    return s, premi
+
+
+PERSONE_COLONNE = ("matricola", "categoria", "struttura", "valutatore", "utente", "tempo")
+
+
+def _riga_persona(n: int, cells: dict[str, str], strutture: dict, seen: dict[str, int]):
+    """One row of the people's table, read and checked: (the row's values or None, its errors)."""
+    from django.contrib.auth import get_user_model
+
+    errors: list[str] = []
+    where = _("riga %(n)s") % {"n": n}
+    matricola = (cells.get("matricola") or "").strip()
+    categoria = (cells.get("categoria") or "").strip()
+    if not matricola:
+        return None, [_("%(w)s, colonna matricola: vuota") % {"w": where}]
+    if matricola in seen:
+        errors.append(
+            _("%(w)s, colonna matricola: %(m)s è già alla riga %(r)s")
+            % {"w": where, "m": matricola, "r": seen[matricola]}
+        )
+    seen[matricola] = n
+    if not categoria:
+        errors.append(_("%(w)s, colonna categoria: vuota") % {"w": where})
+    code = (cells.get("struttura") or "").strip()
+    if code and code not in strutture:
+        errors.append(_("%(w)s, colonna struttura: %(s)s non è una struttura dell'ente") % {"w": where, "s": code})
+    login = (cells.get("utente") or "").strip()
+    account = get_user_model().objects.filter(username=login).first() if login else None
+    if login and account is None:
+        errors.append(_("%(w)s, colonna utente: nessun utente %(u)s") % {"w": where, "u": login})
+    text = (cells.get("tempo") or "").strip().replace(",", ".")
+    try:
+        tempo = float(text) if text else 100.0
+        if not 0 < tempo <= 100:
+            raise ValueError
+    except ValueError:
+        errors.append(_("%(w)s, colonna tempo: %(t)s non è una percentuale tra 0 e 100") % {"w": where, "t": text})
+        tempo = 100.0
+    valutatore = (cells.get("valutatore") or "").strip()
+    return (n, matricola, categoria, strutture.get(code), account, valutatore, tempo), errors
+
+
+@transaction.atomic
+def persone_importa(*, user, ente: m.Ente, righe: Iterable[tuple[int, dict[str, str]]], fonte: str = "") -> int:
+    """Create or update the people from a table's rows (row number, cells by column): every bad
+    cell is refused with its row and column, and then nothing is written."""
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Le persone le carica il controllo di gestione."))
+    rows = list(righe)
+    errors: list[str] = []
+    strutture = {s.codice: s for s in ente.strutture.all()}
+    seen: dict[str, int] = {}
+    clean = []
+    for n, cells in rows:
+        row, row_errors = _riga_persona(n, cells, strutture, seen)
+        errors += row_errors
+        if row is not None:
+            clean.append(row)
+    for n, matricola, _c, _s, _a, valutatore, _t in clean:
+        if valutatore and valutatore not in seen and not ente.persone.filter(matricola=valutatore).exists():
+            errors.append(_("riga %(n)s, colonna valutatore: %(v)s non è tra le persone") % {"n": n, "v": valutatore})
+        if valutatore == matricola:
+            errors.append(_("riga %(n)s, colonna valutatore: una persona non valuta sé stessa") % {"n": n})
+    if errors:
+        raise ValidationError(errors)
+    people = {}
+    for _n, matricola, categoria, struttura, account, _v, tempo in clean:
+        p, _created = m.Persona.objects.update_or_create(
+            ente=ente,
+            matricola=matricola,
+            defaults={
+                "categoria": categoria,
+                "struttura": struttura,
+                "utente": account,
+                "tempo": tempo,
+                "attiva": True,
+            },
+        )
+        people[matricola] = p
+    for _n, matricola, _c, _s, _a, valutatore, _t in clean:
+        boss = people.get(valutatore) or ente.persone.filter(matricola=valutatore).first() if valutatore else None
+        m.Persona.objects.filter(pk=people[matricola].pk).update(valutatore=boss)
+    registra(
+        user=user,
+        azione="valutazione.persone",
+        ente=ente,
+        oggetto="persone",
+        dopo={"righe": len(clean), "fonte": fonte},
+    )
+    return len(clean)
+
+
+# --- the yearly process of a card ----------------------------------------------------------
+
+
+def _fase(scheda: m.SchedaValutazione, tipo: str, user, testo: str = "", data: date | None = None) -> m.FaseScheda:
+    f = m.FaseScheda.objects.create(
+        scheda=scheda, tipo=tipo, testo=testo.strip(), data=data or timezone.localdate(), utente=user
+    )
+    registra(
+        user=user,
+        azione=f"valutazione.{tipo}",
+        ente=scheda.ente,
+        oggetto=f"scheda {scheda.persona.matricola} {scheda.anno}",
+        dopo={"stato": scheda.stato, "testo": f.testo} if f.testo else {"stato": scheda.stato},
+    )
+    return f
+
+
+@transaction.atomic
+def scheda_assegna(
+    *, user, persona: m.Persona, anno: int, voci: list[dict[str, Any]], comportamenti: list[list[Any]]
+) -> m.SchedaValutazione:
+    """The evaluator assigns (or, before the person has seen it, changes) the card of ``anno``;
+    the card is checked against its category (engine.valutazione.controlla_scheda)."""
+    from cruscotto.engine import valutazione as ev
+
+    boss = persona.valutatore
+    allowed = (boss is not None and boss.utente_id == user.pk) or _e_amministratore(user, persona.ente)
+    if not allowed:
+        raise PermissionDenied(_("La scheda la assegna il valutatore della persona."))
+    sistema_, _premi = sistema(persona.ente, anno)
+    if sistema_ is None:
+        raise ValidationError(_("Manca il sistema di valutazione del %(a)s.") % {"a": anno})
+    card = scheda_engine(persona, anno, voci, comportamenti)
+    problems = [p for p in ev.controlla_scheda(sistema_, card) if p.severity == "error"]
+    if problems:
+        raise ValidationError([f"{p.where}: {p.message}" for p in problems])
+    scheda = m.SchedaValutazione.objects.select_for_update().filter(persona=persona, anno=anno).first()
+    if scheda is not None and scheda.stato != S.ASSEGNATA:
+        raise ValidationError(_("La persona ha già preso visione della scheda: non si cambia più."))
+    scheda, _created = m.SchedaValutazione.objects.update_or_create(
+        persona=persona,
+        anno=anno,
+        defaults={"ente": persona.ente, "valutatore": boss, "voci": voci, "comportamenti": comportamenti},
+    )
+    _fase(scheda, F.ASSEGNAZIONE, user)
+    return scheda
+
+
+def scheda_engine(persona: m.Persona, anno: int, voci: list[dict[str, Any]], comportamenti: list[list[Any]]):
+    """The engine's card from the stored one."""
+    from cruscotto.engine import valutazione as ev
+    from cruscotto.engine.model import Polarita
+    from cruscotto.engine.targets import parse_target
+
+    items = tuple(
+        ev.VoceScheda(
+            codice=v["codice"],
+            nome=v.get("nome", ""),
+            sezione=v["sezione"],
+            peso=v.get("peso"),
+            livello=v.get("livello"),
+            collegato=v.get("collegato"),
+            polarita=Polarita(v.get("polarita", "crescente")),
+            target=parse_target(v["target"], anno=anno) if v.get("target") else None,
+        )
+        for v in voci
+    )
+    return ev.Scheda(
+        persona=persona.matricola,
+        categoria=persona.categoria,
+        anno=anno,
+        struttura=persona.struttura.codice if persona.struttura else None,
+        voci=items,
+        comportamenti=tuple((str(c), None if p is None else float(p)) for c, p in comportamenti),
+    )
+
+
+def _need(cond: bool, message: str) -> None:
+    if not cond:
+        raise PermissionDenied(message)
+
+
+def _stato(scheda: m.SchedaValutazione, *allowed: str) -> None:
+    if scheda.stato not in allowed:
+        raise ValidationError(
+            _("La scheda è «%(s)s»: questo passo non si compie ora.") % {"s": scheda.get_stato_display()}
+        )
+
+
+@transaction.atomic
+def presa_visione(*, user, scheda: m.SchedaValutazione) -> m.SchedaValutazione:
+    _need(_e_valutato(user, scheda), _("Prende visione della scheda la persona valutata."))
+    _stato(scheda, S.ASSEGNATA)
+    scheda.stato = S.VISTA
+    scheda.save(update_fields=["stato", "aggiornata_il"])
+    _fase(scheda, F.PRESA_VISIONE, user)
+    return scheda
+
+
+@transaction.atomic
+def colloquio(*, user, scheda: m.SchedaValutazione, finale: bool, testo: str, data: date | None = None) -> m.FaseScheda:
+    _need(_e_valutatore(user, scheda), _("Il colloquio lo registra il valutatore."))
+    _stato(scheda, S.VISTA)
+    if not testo.strip():
+        raise ValidationError(_("Il colloquio si registra con le sue note."))
+    return _fase(scheda, F.COLLOQUIO_FINALE if finale else F.COLLOQUIO_INTERMEDIO, user, testo, data)
+
+
+@transaction.atomic
+def autovalutazione(*, user, scheda: m.SchedaValutazione, testo: str) -> m.FaseScheda:
+    _need(_e_valutato(user, scheda), _("L'autovalutazione la scrive la persona valutata."))
+    _stato(scheda, S.VISTA)
+    if not testo.strip():
+        raise ValidationError(_("L'autovalutazione è vuota."))
+    return _fase(scheda, F.AUTOVALUTAZIONE, user, testo)
+
+
+@transaction.atomic
+def valuta(
+    *,
+    user,
+    scheda: m.SchedaValutazione,
+    giudizi: dict[str, float],
+    risultati: dict[str, str] | None = None,
+    testo: str = "",
+) -> m.SchedaValutazione:
+    """The evaluator records the results of the person's own objectives (read whole, of each
+    item's kind, as any value: engine/entry.py), rates the behaviours (after the final interview)
+    and closes the evaluation."""
+    from cruscotto.engine.entry import EntryError, read_entry
+    from cruscotto.engine.numbers import format_value
+
+    _need(_e_valutatore(user, scheda), _("La valutazione la dà il valutatore."))
+    _stato(scheda, S.VISTA)
+    if not scheda.fasi.filter(tipo=F.COLLOQUIO_FINALE).exists():
+        raise ValidationError(_("Prima della valutazione c'è il colloquio finale."))
+    own = {v["codice"] for v in scheda.voci if not v.get("collegato")}
+    stored: dict[str, str] = {}
+    for code, text in (risultati or {}).items():
+        if code not in own:
+            raise ValidationError(_("%(c)s non è un obiettivo individuale della scheda.") % {"c": code})
+        try:
+            value = read_entry(text, where=code)
+        except EntryError as exc:
+            raise ValidationError(_("%(c)s: valore non valido: %(v)s") % {"c": code, "v": exc.value}) from None
+        if value is not None:
+            stored[code] = format_value(value)
+    scheda.risultati = stored
+    expected = {str(c) for c, _p in scheda.comportamenti}
+    missing = sorted(expected - set(giudizi))
+    if missing:
+        raise ValidationError(_("Mancano i giudizi di: %(c)s.") % {"c": ", ".join(missing)})
+    unknown = sorted(set(giudizi) - expected)
+    if unknown:
+        raise ValidationError(_("Comportamenti non nella scheda: %(c)s.") % {"c": ", ".join(unknown)})
+    scheda.giudizi = {k: float(v) for k, v in giudizi.items()}
+    scheda.stato = S.VALUTATA
+    scheda.save(update_fields=["giudizi", "risultati", "stato", "aggiornata_il"])
+    _fase(scheda, F.VALUTAZIONE, user, testo)
+    return scheda
+
+
+@transaction.atomic
+def accetta(*, user, scheda: m.SchedaValutazione) -> m.SchedaValutazione:
+    _need(_e_valutato(user, scheda), _("Accetta la valutazione la persona valutata."))
+    _stato(scheda, S.VALUTATA)
+    scheda.stato = S.DEFINITIVA
+    scheda.save(update_fields=["stato", "aggiornata_il"])
+    _fase(scheda, F.ACCETTAZIONE, user)
+    return scheda
+
+
+@transaction.atomic
+def chiedi_revisione(*, user, scheda: m.SchedaValutazione, motivo: str) -> m.SchedaValutazione:
+    _need(_e_valutato(user, scheda), _("La revisione la chiede la persona valutata."))
+    _stato(scheda, S.VALUTATA)
+    if not motivo.strip():
+        raise ValidationError(_("La richiesta di revisione dice il suo motivo."))
+    scheda.stato = S.REVISIONE
+    scheda.save(update_fields=["stato", "aggiornata_il"])
+    _fase(scheda, F.RICHIESTA_REVISIONE, user, motivo)
+    return scheda
+
+
+@transaction.atomic
+def rispondi(*, user, scheda: m.SchedaValutazione, testo: str) -> m.FaseScheda:
+    _need(_e_valutatore(user, scheda), _("Alla richiesta di revisione risponde il valutatore."))
+    _stato(scheda, S.REVISIONE)
+    if not testo.strip():
+        raise ValidationError(_("La risposta è vuota."))
+    return _fase(scheda, F.RISPOSTA, user, testo)
+
+
+@transaction.atomic
+def decidi(
+    *, user, scheda: m.SchedaValutazione, testo: str, giudizi: dict[str, float] | None = None
+) -> m.SchedaValutazione:
+    """The conciliation's decision (amministratore or OIV): the ratings confirmed or changed, with
+    the reason; the card is then final."""
+    _need(
+        bool(_ruoli(user, scheda.ente) & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV}),
+        _("La revisione la decide l'amministrazione o l'OIV."),
+    )
+    _stato(scheda, S.REVISIONE)
+    if not testo.strip():
+        raise ValidationError(_("La decisione dice il suo motivo."))
+    if giudizi is not None:
+        if set(giudizi) != set(scheda.giudizi):
+            raise ValidationError(_("La decisione dà un giudizio per ogni comportamento della scheda."))
+        scheda.giudizi = {k: float(v) for k, v in giudizi.items()}
+    scheda.stato = S.DEFINITIVA
+    scheda.save(update_fields=["giudizi", "stato", "aggiornata_il"])
+    _fase(scheda, F.DECISIONE, user, testo)
+    return scheda
+
+
+# --- the score -------------------------------------------------------------------------------
+
+VALUTATE = (S.VALUTATA, S.ACCETTATA, S.REVISIONE, S.DEFINITIVA)
+
+
+def punteggio(scheda: m.SchedaValutazione, _visti: frozenset[int] = frozenset()):
+    """The card's score (engine.valutazione.valuta) from the plan in force for the year, its
+    results, the person's own results, the ratings and, for an evaluator, the final scores of the
+    cards they evaluated (differentiation)."""
+    from cruscotto.engine import valutazione as ev
+    from cruscotto.engine.numbers import parse_value
+    from cruscotto.engine.scoring import Consuntivo, Valori
+
+    from . import selectors
+
+    ente, anno = scheda.ente, scheda.anno
+    sistema_, _premi = sistema(ente, anno)
+    if sistema_ is None:
+        raise ValidationError(_("Manca il sistema di valutazione del %(a)s.") % {"a": anno})
+    piano = selectors.current_plan(ente, anno)
+    if piano is None:
+        raise ValidationError(_("Nessun piano per il %(a)s.") % {"a": anno})
+    plan = selectors.plan_for(piano)
+    persona = scheda.persona
+    card = scheda_engine(persona, anno, scheda.voci, scheda.comportamenti)
+    if persona.struttura is not None:
+        strutture = list(ente.strutture.select_related("padre"))
+        card = dataclasses.replace(card, quote_area=selectors.area_shares(plan, strutture, persona.struttura.codice))
+    read = {code: parse_value(text) for code, text in scheda.risultati.items()}
+    valori = Valori({(code, anno, ""): Consuntivo(v) for code, v in read.items() if v is not None})
+    team = [
+        punteggio(other, _visti | {scheda.pk}).punteggio
+        for other in m.SchedaValutazione.objects.filter(anno=anno, valutatore=persona, stato__in=VALUTATE)
+        .exclude(pk__in=_visti | {scheda.pk})
+        .select_related("persona", "ente", "persona__struttura")
+    ]
+    return ev.valuta(
+        sistema_,
+        card,
+        piano=plan,
+        risultato=selectors.score(piano, anno),
+        valori=valori,
+        giudizi=scheda.giudizi,
+        squadra=[x for x in team if x is not None],
+    )

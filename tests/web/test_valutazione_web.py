@@ -1,0 +1,197 @@
+"""Individual evaluation stored (issue 15): the demo's system and people loaded, one card through
+its year (assignment, acknowledgement, interviews, self-assessment, evaluation, review and
+decision), who may take each step and see each card, every step in the audit trail, and the
+score from the plan's figures, the person's results and the ratings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cruscotto.engine.rollup import area_figure
+from cruscotto.files.native import read_data
+from cruscotto.performance import models as m
+from cruscotto.performance import selectors
+from cruscotto.performance import valutazioni as va
+
+DEMO_SMVP = Path(__file__).resolve().parents[2] / "src" / "cruscotto" / "demo" / "valutazione-2020-esempio.yaml"
+PEOPLE = [
+    (2, {"matricola": "1001", "categoria": "PO", "struttura": "PROMOZIONE", "utente": "responsabile"}),
+    (
+        3,
+        {
+            "matricola": "1002",
+            "categoria": "C",
+            "struttura": "PROMOZIONE",
+            "valutatore": "1001",
+            "utente": "dipendente",
+        },
+    ),
+    (4, {"matricola": "1003", "categoria": "C", "struttura": "PROMOZIONE", "valutatore": "1001", "tempo": "50"}),
+    (5, {"matricola": "1004", "categoria": "B", "struttura": "PROMOZIONE", "valutatore": "1001"}),
+]
+CARD = {
+    "voci": [
+        {"codice": "O1", "nome": "Pratiche istruite", "sezione": "IND", "peso": 60, "target": "10"},
+        {
+            "codice": "O2",
+            "nome": "Nuova procedura per i contributi",
+            "sezione": "IND",
+            "peso": 40,
+            "polarita": "scadenza",
+            "target": "30/06/2020",
+        },
+    ],
+    "comportamenti": [["ORG", 50], ["COLL", 50]],
+}
+
+
+def _user(name):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=name)
+
+
+@pytest.fixture
+def staff(piano, django_user_model):
+    django_user_model.objects.create_user("dipendente", password="x" * 20)
+    controllo = _user("controllo")
+    va.sistema_importa(user=controllo, ente=piano.ente, anno=2020, dati=read_data(DEMO_SMVP), fonte=DEMO_SMVP.name)
+    assert va.persone_importa(user=controllo, ente=piano.ente, righe=PEOPLE, fonte="persone.csv") == 4
+    return piano
+
+
+def _card(staff, matricola="1002"):
+    persona = m.Persona.objects.get(ente=staff.ente, matricola=matricola)
+    return va.scheda_assegna(user=_user("responsabile"), persona=persona, anno=2020, **CARD)
+
+
+def test_a_card_through_its_year_and_its_score(staff):
+    boss, me = _user("responsabile"), _user("dipendente")
+    scheda = _card(staff)
+    assert scheda.valutatore.matricola == "1001" and scheda.stato == "assegnata"
+    va.presa_visione(user=me, scheda=scheda)
+    va.colloquio(user=boss, scheda=scheda, finale=False, testo="A metà anno: pratiche in linea, procedura in ritardo")
+    va.autovalutazione(user=me, scheda=scheda, testo="Ho chiuso la procedura entro giugno")
+    va.colloquio(user=boss, scheda=scheda, finale=True, testo="Obiettivi raggiunti, bene la collaborazione")
+    va.valuta(user=boss, scheda=scheda, giudizi={"ORG": 4, "COLL": 5}, risultati={"O1": "8", "O2": "15/06/2020"})
+    assert scheda.stato == "valutata" and scheda.risultati == {"O1": "8", "O2": "15/06/2020"}
+    # the figure: the structure's (as the area page computes it), 88 on the objectives, 90 on behaviours
+    piano = selectors.current_plan(staff.ente, 2020)
+    plan = selectors.plan_for(piano)
+    shares = selectors.area_shares(plan, list(staff.ente.strutture.select_related("padre")), "PROMOZIONE")
+    area, _n = area_figure(plan, selectors.score(piano, 2020), shares)
+    r = va.punteggio(scheda)
+    assert [s["achievement"] for s in r.sezioni] == pytest.approx([area, 0.6 * 80 + 0.4 * 100, 90.0])
+    assert r.punteggio == pytest.approx(0.3 * area + 0.25 * 88 + 0.45 * 90)
+    steps = [f.tipo for f in scheda.fasi.all()]
+    assert steps == [
+        "assegnazione",
+        "presa_visione",
+        "colloquio_intermedio",
+        "autovalutazione",
+        "colloquio_finale",
+        "valutazione",
+    ]
+    records = list(
+        m.Registro.objects.filter(azione__startswith="valutazione.").order_by("pk").values_list("azione", "utente")
+    )
+    assert records[:2] == [("valutazione.sistema", "controllo"), ("valutazione.persone", "controllo")]
+    assert ("valutazione.presa_visione", "dipendente") in records and (
+        "valutazione.valutazione",
+        "responsabile",
+    ) in records
+
+
+def test_a_review_is_asked_answered_and_decided(staff):
+    boss, me, oiv = _user("responsabile"), _user("dipendente"), _user("oiv")
+    scheda = _card(staff)
+    va.presa_visione(user=me, scheda=scheda)
+    va.colloquio(user=boss, scheda=scheda, finale=True, testo="colloquio")
+    va.valuta(user=boss, scheda=scheda, giudizi={"ORG": 2, "COLL": 3})
+    with pytest.raises(ValidationError, match="dice il suo motivo"):
+        va.chiedi_revisione(user=me, scheda=scheda, motivo=" ")
+    va.chiedi_revisione(user=me, scheda=scheda, motivo="L'organizzazione ha risentito del lavoro agile imposto")
+    va.rispondi(user=boss, scheda=scheda, testo="Confermo: scadenze mancate anche prima")
+    with pytest.raises(PermissionDenied):
+        va.decidi(user=boss, scheda=scheda, testo="da solo", giudizi=None)  # the evaluator does not decide
+    va.decidi(user=oiv, scheda=scheda, testo="Rivisto ORG alla luce del lavoro agile", giudizi={"ORG": 3, "COLL": 3})
+    scheda.refresh_from_db()
+    assert scheda.stato == "definitiva" and scheda.giudizi == {"ORG": 3.0, "COLL": 3.0}
+    with pytest.raises(ValidationError, match="non si compie ora"):
+        va.accetta(user=me, scheda=scheda)
+
+
+def test_each_step_is_taken_by_its_own_actor(staff):
+    boss, me, other = _user("responsabile"), _user("dipendente"), _user("controllo")
+    persona = m.Persona.objects.get(ente=staff.ente, matricola="1002")
+    with pytest.raises(PermissionDenied):
+        va.scheda_assegna(user=me, persona=persona, anno=2020, **CARD)  # not one's own card
+    scheda = _card(staff)
+    with pytest.raises(PermissionDenied):
+        va.presa_visione(user=boss, scheda=scheda)  # only the person acknowledges
+    va.presa_visione(user=me, scheda=scheda)
+    with pytest.raises(ValidationError, match="non si cambia più"):
+        _card(staff)  # seen: the card no longer changes
+    with pytest.raises(PermissionDenied):
+        va.colloquio(user=other, scheda=scheda, finale=True, testo="x")  # not the evaluator
+    with pytest.raises(ValidationError, match="colloquio finale"):
+        va.valuta(user=boss, scheda=scheda, giudizi={"ORG": 3, "COLL": 3})  # the interview comes first
+    va.colloquio(user=boss, scheda=scheda, finale=True, testo="colloquio")
+    with pytest.raises(ValidationError, match="Mancano i giudizi di: COLL"):
+        va.valuta(user=boss, scheda=scheda, giudizi={"ORG": 3})
+    with pytest.raises(ValidationError, match="valore non valido"):
+        va.valuta(user=boss, scheda=scheda, giudizi={"ORG": 3, "COLL": 3}, risultati={"O1": "otto"})
+    with pytest.raises(ValidationError, match="non è un obiettivo individuale"):
+        va.valuta(user=boss, scheda=scheda, giudizi={"ORG": 3, "COLL": 3}, risultati={"ZZ": "1"})
+
+
+def test_who_sees_which_card(staff):
+    mine = _card(staff)
+    theirs = _card(staff, "1003")
+    me, boss = _user("dipendente"), _user("responsabile")
+    assert va.puo_vedere(me, mine) and not va.puo_vedere(me, theirs)
+    assert va.puo_vedere(boss, mine) and va.puo_vedere(boss, theirs)
+    for name in ("oiv", "admin"):
+        assert va.puo_vedere(_user(name), theirs)
+    for name in ("consultazione", "controllo"):
+        assert not va.puo_vedere(_user(name), mine)
+    assert list(va.schede_visibili(me, staff.ente, 2020)) == [mine]
+    assert set(va.schede_visibili(boss, staff.ente, 2020)) == {mine, theirs}
+    assert list(va.schede_visibili(_user("consultazione"), staff.ente, 2020)) == []
+
+
+def test_bad_people_rows_are_refused_with_row_and_column_and_nothing_is_written(staff):
+    before = m.Persona.objects.count()
+    rows = [
+        (2, {"matricola": "2001", "categoria": "C", "struttura": "NESSUNA"}),
+        (3, {"matricola": "2001", "categoria": ""}),
+        (4, {"matricola": "2003", "categoria": "C", "valutatore": "9999", "utente": "ignoto", "tempo": "120"}),
+        (5, {"matricola": "2004", "categoria": "C", "valutatore": "2004"}),
+    ]
+    with pytest.raises(ValidationError) as err:
+        va.persone_importa(user=_user("controllo"), ente=staff.ente, righe=rows)
+    assert err.value.messages == [
+        "riga 2, colonna struttura: NESSUNA non è una struttura dell'ente",
+        "riga 3, colonna matricola: 2001 è già alla riga 2",
+        "riga 3, colonna categoria: vuota",
+        "riga 4, colonna utente: nessun utente ignoto",
+        "riga 4, colonna tempo: 120 non è una percentuale tra 0 e 100",
+        "riga 4, colonna valutatore: 9999 non è tra le persone",
+        "riga 5, colonna valutatore: una persona non valuta sé stessa",
+    ]
+    assert m.Persona.objects.count() == before
+    with pytest.raises(PermissionDenied):
+        va.persone_importa(user=_user("responsabile"), ente=staff.ente, righe=PEOPLE)
+
+
+def test_a_card_outside_its_category_is_refused(staff):
+    persona = m.Persona.objects.get(ente=staff.ente, matricola="1002")
+    bad = {**CARD, "comportamenti": [["NUOVO", 100]]}
+    with pytest.raises(ValidationError, match="NUOVO non nel dizionario"):
+        va.scheda_assegna(user=_user("responsabile"), persona=persona, anno=2020, **bad)
+    wrong_year = read_data(DEMO_SMVP)
+    with pytest.raises(ValidationError, match="è il sistema del 2020, non del 2021"):
+        va.sistema_importa(user=_user("controllo"), ente=staff.ente, anno=2021, dati=wrong_year)
