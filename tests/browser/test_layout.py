@@ -21,6 +21,7 @@ EXTRA = [
     "/CCIAA-PT/2020/monitoraggio/B.2.1-1/?modifica=1",
     "/CCIAA-PT/2020/monitoraggio/insieme/",
     "/CCIAA-PT/2020/monitoraggio/carica/",
+    "/CCIAA-PT/2020/valutazione/",
     "/CCIAA-PT/amministrazione/",
 ]
 WIDTHS = (390, 768, 1366)

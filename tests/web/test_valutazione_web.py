@@ -195,3 +195,81 @@ def test_a_card_outside_its_category_is_refused(staff):
     wrong_year = read_data(DEMO_SMVP)
     with pytest.raises(ValidationError, match="è il sistema del 2020, non del 2021"):
         va.sistema_importa(user=_user("controllo"), ente=staff.ente, anno=2021, dati=wrong_year)
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+PAGE = "/CCIAA-PT/2020/valutazione/"
+
+
+def _as(name):
+    from .conftest import client_for
+
+    return client_for(name)
+
+
+def test_the_pages_take_a_card_through_its_year(piano, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    me = django_user_model.objects.create_user("dipendente", password="x" * 20)
+    m.Ruolo.objects.create(utente=me, ente=piano.ente, tipo="consultazione")
+    controllo = _as("controllo")
+    r = controllo.post(PAGE, {"azione": "sistema", "file": SimpleUploadedFile(DEMO_SMVP.name, DEMO_SMVP.read_bytes())})
+    assert r.status_code == 302
+    people = (
+        "matricola,categoria,struttura,valutatore,utente\n"
+        "1001,PO,PROMOZIONE,,responsabile\n"
+        "1002,C,PROMOZIONE,1001,dipendente\n"
+    )
+    r = controllo.post(PAGE, {"azione": "persone", "file": SimpleUploadedFile("persone.csv", people.encode())})
+    assert r.status_code == 302
+    page = controllo.get(PAGE).content.decode()
+    assert "Persone caricate: 2" in page and "Nessuna scheda da mostrarle." in page  # the controllo sees no card
+    # the evaluator assigns
+    boss = _as("responsabile")
+    assert "Matricola 1002 (categoria C)" in boss.get(PAGE).content.decode()
+    card = f"{PAGE}1002/"
+    form = {
+        "azione": "assegna",
+        "o1-codice": "O1",
+        "o1-nome": "Pratiche istruite",
+        "o1-sezione": "IND",
+        "o1-peso": "100",
+        "o1-polarita": "crescente",
+        "o1-target": "10",
+        "c-ORG": "50",
+        "c-COLL": "50",
+    }
+    assert boss.post(card, form).status_code == 302
+    # the person acknowledges, the evaluator interviews and evaluates, the person accepts
+    person = _as("dipendente")
+    assert "Prendo visione degli obiettivi" in person.get(card).content.decode()
+    assert person.post(card, {"azione": "presa_visione"}).status_code == 302
+    assert boss.post(card, {"azione": "colloquio_finale", "testo": "Bene"}).status_code == 302
+    r = boss.post(card, {"azione": "valuta", "r-O1": "8", "g-ORG": "quattro", "g-COLL": "5"})
+    assert r.status_code == 422 and "ORG: livello non valido: quattro" in r.content.decode()
+    r = boss.post(card, {"azione": "valuta", "r-O1": "8", "g-ORG": "4", "g-COLL": "5", "testo": "ok"})
+    assert r.status_code == 302
+    assert person.post(card, {"azione": "accetta"}).status_code == 302
+    html = person.get(card).content.decode()
+    assert "definitiva" in html and "Punteggio" in html
+    scheda = m.SchedaValutazione.objects.get()
+    assert scheda.stato == "definitiva" and va.punteggio(scheda).punteggio is not None
+    # who sees it
+    assert _as("consultazione").get(card).status_code == 403
+    assert _as("controllo").get(card).status_code == 403
+    assert _as("oiv").get(card).status_code == 200
+    # a step out of turn is refused on the page, with the reason
+    r = person.post(card, {"azione": "accetta"})
+    assert r.status_code == 422 and "questo passo non si compie ora" in r.content.decode()
+
+
+def test_a_bad_people_file_is_refused_on_the_page(piano):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    controllo = _as("controllo")
+    r = controllo.post(PAGE, {"azione": "persone", "file": SimpleUploadedFile("persone.csv", b"codice,ruolo\n1,C\n")})
+    assert r.status_code == 422 and "persone.csv, riga 1: colonne mancanti: matricola, categoria" in r.content.decode()
+    r = controllo.post(PAGE, {"azione": "sistema", "file": SimpleUploadedFile("s.yaml", b"formato: altro\n")})
+    assert r.status_code == 422 and "formato: atteso" in r.content.decode()
+    assert _as("responsabile").post(PAGE, {"azione": "persone"}).status_code == 403

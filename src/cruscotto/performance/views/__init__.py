@@ -45,6 +45,7 @@ from .piano import (
 )
 from .risorse import bilancio, contesto, personale
 from .risultati import albero, cruscotto, fondo, indicatore, individuale, mappa
+from .valutazione import valutazione, valutazione_scheda
 
 __all__ = [
     "forbidden",
@@ -102,6 +103,8 @@ __all__ = [
     "ciclo_testi",
     "registro",
     "registro_verifica",
+    "valutazione",
+    "valutazione_scheda",
     "versioni_diff",
     "bilancio",
     "contesto",

@@ -1,0 +1,253 @@
+"""Individual evaluation: the cards a user may see, one card with the steps its reader may take,
+and the loading of the system and the people (performance/valutazioni.py holds the rules)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cruscotto.engine.errors import CruscottoError, ParseError
+
+from .. import models as m
+from .. import permissions
+from .. import valutazioni as va
+from ..uploads import saved_uploads, uploads_dir
+from .base import with_plan
+
+
+def _read_people(path: Path) -> list[tuple[int, dict[str, str]]]:
+    from cruscotto.files.tables import cell_text, match_headers, read_table
+
+    table = read_table(path)
+    cols, _unknown = match_headers(table, {c: c for c in va.PERSONE_COLONNE})
+    missing = [c for c in ("matricola", "categoria") if c not in cols]
+    if missing:
+        raise ValidationError(_("%(f)s, riga 1: colonne mancanti: %(c)s") % {"f": path.name, "c": ", ".join(missing)})
+    return [(n, {c: cell_text(cells[i]) if i < len(cells) else "" for c, i in cols.items()}) for n, cells in table.rows]
+
+
+def _upload(request, ente, anno: int) -> str:
+    """Load the system (YAML/JSON) or the people (CSV/XLSX): what to say on the page."""
+    from cruscotto.files.native import read_data
+
+    action = request.POST.get("azione")
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError(_("Nessun file scelto."))
+    with tempfile.TemporaryDirectory(dir=uploads_dir()) as tmp:
+        if action == "sistema":
+            name = Path(upload.name).name
+            if Path(name).suffix.lower() not in (".yaml", ".yml", ".json"):
+                raise ValidationError(_("Il sistema di valutazione è un file YAML o JSON."))
+            target = Path(tmp) / ("sistema" + Path(name).suffix.lower())
+            with open(target, "wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            try:
+                data = read_data(target)
+            except CruscottoError as exc:
+                raise ValidationError(str(exc).replace(str(target), name)) from None
+            va.sistema_importa(user=request.user, ente=ente, anno=anno, dati=data, fonte=name)
+            return _("Sistema di valutazione %(a)s caricato da %(f)s.") % {"a": anno, "f": name}
+        if action == "persone":
+            files, errors = saved_uploads(request, "file", Path(tmp))
+            if errors:
+                raise ValidationError([f"{e['where']}: {e['message']}" if e["where"] else e["message"] for e in errors])
+            try:
+                rows = _read_people(files[0])
+            except ParseError as exc:
+                raise ValidationError(f"{exc.where or ''}: {exc.reason}".replace(tmp + "/", "")) from None
+            n = va.persone_importa(user=request.user, ente=ente, righe=rows, fonte=Path(upload.name).name)
+            return _("Persone caricate: %(n)s.") % {"n": n}
+    raise ValidationError(_("Azione sconosciuta."))
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def valutazione(request, ente, anno, piano):
+    """The cards the user may see, their state and score; the loading of the system and people."""
+    can_load = permissions.can_edit_plan(request.user, ente)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_load:
+            raise PermissionDenied(_("Il sistema e le persone li carica il controllo di gestione."))
+        try:
+            messages.success(request, _upload(request, ente, anno))
+            return redirect("valutazione", ente=ente.codice, anno=anno)
+        except ValidationError as exc:
+            errors = exc.messages
+    sistema, _premi = va.sistema(ente, anno)
+    schede = list(va.schede_visibili(request.user, ente, anno).order_by("persona__matricola"))
+    rows = []
+    for s in schede:
+        score = None
+        if s.stato in va.VALUTATE:
+            try:
+                score = va.punteggio(s).punteggio
+            except ValidationError:
+                score = None
+        rows.append({"s": s, "punteggio": score})
+    me = ente.persone.filter(utente=request.user).first()
+    senza_scheda = (
+        list(me.squadra.filter(attiva=True).exclude(schede__anno=anno).order_by("matricola")) if me is not None else []
+    )
+    ctx = {
+        "sistema": sistema,
+        "rows": rows,
+        "persone": ente.persone.count(),
+        "schede": m.SchedaValutazione.objects.filter(ente=ente, anno=anno).count(),
+        "can_load": can_load,
+        "errors": errors,
+        "senza_scheda": senza_scheda,
+    }
+    return render(request, "performance/valutazione.html", ctx, status=422 if errors else 200)
+
+
+def _levels(sistema, categoria: str, codice: str):
+    comp = sistema.comportamento(codice) if sistema else None
+    cat = sistema.categoria(categoria) if sistema else None
+    scala = sistema.scala((comp.scala if comp else "") or (cat.scala if cat else "")) if sistema else None
+    return comp, (scala.livelli if scala else ())
+
+
+def _assign_from_post(post, sistema, persona) -> tuple[list[dict], list[list]]:
+    """The assignment form: up to five own objectives and the category's behaviours with weights."""
+    voci = []
+    for k in range(1, 6):
+        code = post.get(f"o{k}-codice", "").strip()
+        if not code:
+            continue
+        peso = post.get(f"o{k}-peso", "").strip().replace(",", ".")
+        try:
+            weight = float(peso) if peso else None
+        except ValueError:
+            raise ValidationError(_("Obiettivo %(k)s: peso non valido: %(p)s") % {"k": k, "p": peso}) from None
+        voci.append(
+            {
+                "codice": code,
+                "nome": post.get(f"o{k}-nome", "").strip(),
+                "sezione": post.get(f"o{k}-sezione", "").strip(),
+                "peso": weight,
+                "polarita": post.get(f"o{k}-polarita", "crescente"),
+                "target": post.get(f"o{k}-target", "").strip(),
+            }
+        )
+    comportamenti = []
+    for c in sistema.comportamenti:
+        text = post.get(f"c-{c.codice}", "").strip().replace(",", ".")
+        if text:
+            try:
+                comportamenti.append([c.codice, float(text)])
+            except ValueError:
+                raise ValidationError(_("%(c)s: peso non valido: %(p)s") % {"c": c.codice, "p": text}) from None
+    return voci, comportamenti
+
+
+def _valuta(post, user, scheda, testo: str):
+    """The evaluation form: a level per behaviour, a result per own objective."""
+    giudizi = {}
+    for code, _peso in scheda.comportamenti:
+        text = post.get(f"g-{code}", "").strip().replace(",", ".")
+        if text:
+            try:
+                giudizi[str(code)] = float(text)
+            except ValueError:
+                raise ValidationError(_("%(c)s: livello non valido: %(v)s") % {"c": code, "v": text}) from None
+    risultati = {v["codice"]: post.get(f"r-{v['codice']}", "") for v in scheda.voci if not v.get("collegato")}
+    return va.valuta(user=user, scheda=scheda, giudizi=giudizi, risultati=risultati, testo=testo)
+
+
+def _act(request, scheda, persona, anno, sistema) -> str:
+    """One step of the card, from the form's ``azione``: what to say on the page."""
+    post, user = request.POST, request.user
+    action = post.get("azione", "")
+    testo = post.get("testo", "")
+    if action == "assegna":
+        voci, comportamenti = _assign_from_post(post, sistema, persona)
+        va.scheda_assegna(user=user, persona=persona, anno=anno, voci=voci, comportamenti=comportamenti)
+        return _("Scheda assegnata.")
+    if scheda is None:
+        raise Http404(_("La persona non ha ancora la scheda."))
+    steps = {
+        "presa_visione": lambda: va.presa_visione(user=user, scheda=scheda),
+        "colloquio_intermedio": lambda: va.colloquio(user=user, scheda=scheda, finale=False, testo=testo),
+        "colloquio_finale": lambda: va.colloquio(user=user, scheda=scheda, finale=True, testo=testo),
+        "autovalutazione": lambda: va.autovalutazione(user=user, scheda=scheda, testo=testo),
+        "valuta": lambda: _valuta(post, user, scheda, testo),
+        "accetta": lambda: va.accetta(user=user, scheda=scheda),
+        "revisione": lambda: va.chiedi_revisione(user=user, scheda=scheda, motivo=testo),
+        "rispondi": lambda: va.rispondi(user=user, scheda=scheda, testo=testo),
+        "decidi": lambda: va.decidi(user=user, scheda=scheda, testo=testo),
+    }
+    if action not in steps:
+        raise ValidationError(_("Azione sconosciuta."))
+    steps[action]()
+    return _("Scheda aggiornata.")
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def valutazione_scheda(request, ente, anno, piano, matricola: str):
+    """One person's card: its items, ratings, score and trace, its steps, and the forms of the
+    steps this reader may take now."""
+    persona = ente.persone.filter(matricola=matricola).select_related("struttura", "valutatore").first()
+    if persona is None:
+        raise Http404(_("Persona non trovata."))
+    scheda = m.SchedaValutazione.objects.filter(persona=persona, anno=anno).select_related("valutatore").first()
+    boss = persona.valutatore
+    is_boss = boss is not None and boss.utente_id == request.user.pk
+    if scheda is not None and not va.puo_vedere(request.user, scheda):
+        raise PermissionDenied(_("Una scheda la vedono la persona, il suo valutatore, l'amministrazione e l'OIV."))
+    if scheda is None and not is_boss:
+        raise Http404(_("La persona non ha ancora la scheda."))
+    sistema, _premi = va.sistema(ente, anno)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            messages.success(request, _act(request, scheda, persona, anno, sistema))
+            return redirect("valutazione_scheda", ente=ente.codice, anno=anno, matricola=matricola)
+        except ValidationError as exc:
+            errors = exc.messages
+    result = None
+    if scheda is not None and scheda.stato in va.VALUTATE:
+        result = va.punteggio(scheda)
+    categoria = sistema.categoria(persona.categoria) if sistema else None
+    behaviours = []
+    if scheda is not None:
+        for code, peso in scheda.comportamenti:
+            comp, levels = _levels(sistema, persona.categoria, code)
+            behaviours.append(
+                {"codice": code, "peso": peso, "comp": comp, "livelli": levels, "giudizio": scheda.giudizi.get(code)}
+            )
+    offered = [
+        c for c in (sistema.comportamenti if sistema else ()) if not c.categorie or persona.categoria in c.categorie
+    ]
+    is_me = persona.utente_id == request.user.pk
+    reviewer = bool(permissions.grants(request.user, ente.pk).ruoli & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV})
+    ctx = {
+        "persona": persona,
+        "scheda": scheda,
+        "result": result,
+        "categoria": categoria,
+        "sezioni_obiettivi": [
+            s for s in (categoria.sezioni if categoria else ()) if s.fonte in ("obiettivi", "individuali")
+        ],
+        "behaviours": behaviours,
+        "offerti": offered,
+        "proprie": [v for v in (scheda.voci if scheda else []) if not v.get("collegato")],
+        "is_me": is_me,
+        "is_boss": is_boss,
+        "reviewer": reviewer,
+        "errors": errors,
+        "oggi": date.today(),
+        "righe_obiettivi": range(1, 6),
+    }
+    return render(request, "performance/valutazione_scheda.html", ctx, status=422 if errors else 200)
