@@ -31,6 +31,16 @@ def _status_cell(stato) -> Cell:
     return Cell(status(key), status=key)
 
 
+def _result_cells(r) -> tuple[Cell, ...]:
+    """An indicator's target, actual, achievement and status, as the Relazione's tables print them."""
+    return (
+        Cell(target_text(r.target), "right"),
+        Cell(value(r.actual), "right"),
+        Cell(pct(r.achievement), "right"),
+        _status_cell(r.stato),
+    )
+
+
 def _coverage_cell(copertura) -> Cell:
     """ "9/12": indicators scored out of those that roll up into the figure (the text is below
     each objective's table and in the paragraph on the entity)."""
@@ -396,10 +406,7 @@ def _performance_organizzativa(piano, result, nodes, strategic, indicators) -> l
                         Cell(i.codice),
                         Cell(i.nome + (" (solo cascading)" if i.cruscotto.value == "area" else "")),
                         Cell(i.peso_testo or "—", "right"),
-                        Cell(target_text(r.target), "right"),
-                        Cell(value(r.actual), "right"),
-                        Cell(pct(r.achievement), "right"),
-                        _status_cell(r.stato),
+                        *_result_cells(r),
                     )
                 )
             blocks.append(
@@ -486,10 +493,7 @@ def _efficienza(piano, result, indicators, bilancio, section: str) -> list:
                     Cell(i.codice),
                     Cell(i.nome),
                     Cell(i.tipologia),
-                    Cell(target_text(r.target), "right"),
-                    Cell(value(r.actual), "right"),
-                    Cell(pct(r.achievement), "right"),
-                    _status_cell(r.stato),
+                    *_result_cells(r),
                 )
             )
         blocks.append(

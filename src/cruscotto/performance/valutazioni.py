@@ -293,14 +293,19 @@ def _stato(scheda: m.SchedaValutazione, *allowed: str) -> None:
         )
 
 
+def _avanza(scheda: m.SchedaValutazione, user, stato: str, tipo: str, testo: str = "") -> m.SchedaValutazione:
+    """Move the card to ``stato``, the step recorded as ``tipo``."""
+    scheda.stato = stato
+    scheda.save(update_fields=["stato", "aggiornata_il"])
+    _fase(scheda, tipo, user, testo)
+    return scheda
+
+
 @transaction.atomic
 def presa_visione(*, user, scheda: m.SchedaValutazione) -> m.SchedaValutazione:
     _need(_e_valutato(user, scheda), _("Prende visione della scheda la persona valutata."))
     _stato(scheda, S.ASSEGNATA)
-    scheda.stato = S.VISTA
-    scheda.save(update_fields=["stato", "aggiornata_il"])
-    _fase(scheda, F.PRESA_VISIONE, user)
-    return scheda
+    return _avanza(scheda, user, S.VISTA, F.PRESA_VISIONE)
 
 
 @transaction.atomic
@@ -370,10 +375,7 @@ def valuta(
 def accetta(*, user, scheda: m.SchedaValutazione) -> m.SchedaValutazione:
     _need(_e_valutato(user, scheda), _("Accetta la valutazione la persona valutata."))
     _stato(scheda, S.VALUTATA)
-    scheda.stato = S.DEFINITIVA
-    scheda.save(update_fields=["stato", "aggiornata_il"])
-    _fase(scheda, F.ACCETTAZIONE, user)
-    return scheda
+    return _avanza(scheda, user, S.DEFINITIVA, F.ACCETTAZIONE)
 
 
 @transaction.atomic
@@ -382,10 +384,7 @@ def chiedi_revisione(*, user, scheda: m.SchedaValutazione, motivo: str) -> m.Sch
     _stato(scheda, S.VALUTATA)
     if not motivo.strip():
         raise ValidationError(_("La richiesta di revisione dice il suo motivo."))
-    scheda.stato = S.REVISIONE
-    scheda.save(update_fields=["stato", "aggiornata_il"])
-    _fase(scheda, F.RICHIESTA_REVISIONE, user, motivo)
-    return scheda
+    return _avanza(scheda, user, S.REVISIONE, F.RICHIESTA_REVISIONE, motivo)
 
 
 @transaction.atomic
