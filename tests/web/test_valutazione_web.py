@@ -273,3 +273,51 @@ def test_a_bad_people_file_is_refused_on_the_page(piano):
     r = controllo.post(PAGE, {"azione": "sistema", "file": SimpleUploadedFile("s.yaml", b"formato: altro\n")})
     assert r.status_code == 422 and "formato: atteso" in r.content.decode()
     assert _as("responsabile").post(PAGE, {"azione": "persone"}).status_code == 403
+
+
+def _evaluated(staff, matricola: str, levels: tuple[int, int], voci=None, final=True):
+    """A card of the demo's team brought to its evaluation by its actors (only 1002 has a login of
+    their own: for the others the test lends one, to take the person's steps)."""
+    boss = _user("responsabile")
+    persona = m.Persona.objects.get(ente=staff.ente, matricola=matricola)
+    scheda = va.scheda_assegna(
+        user=boss,
+        persona=persona,
+        anno=2020,
+        voci=CARD["voci"] if voci is None else voci,
+        comportamenti=CARD["comportamenti"],
+    )
+    if persona.utente is None:
+        persona.utente = _user("admin")  # for the test: someone to take the person's steps
+        persona.save()
+    me = persona.utente
+    va.presa_visione(user=me, scheda=scheda)
+    va.colloquio(user=boss, scheda=scheda, finale=True, testo="colloquio")
+    results = {"O1": "9"} if any(v["codice"] == "O1" for v in scheda.voci) else {}
+    va.valuta(user=boss, scheda=scheda, giudizi={"ORG": levels[0], "COLL": levels[1]}, risultati=results)
+    if final:
+        va.accetta(user=me, scheda=scheda)
+    return scheda
+
+
+def test_the_distribution_and_the_premiums_of_the_year(staff):
+    _evaluated(staff, "1002", (4, 5))
+    _evaluated(staff, "1003", (3, 3), final=False)
+    _evaluated(staff, "1004", (2, 3), voci=[])
+    out = va.premi_anno(staff.ente, 2020)
+    cats = {c: d for c, d, _w in out["per_categoria"]}
+    assert cats["C"].n == 2 and cats["B"].n == 1
+    ((boss, d),) = out["per_valutatore"]
+    assert boss == "1001" and d.n == 3
+    fund = selectors.score(selectors.current_plan(staff.ente, 2020), 2020).fondo.importo
+    assert out["fondo"]["totale"] == pytest.approx(fund) and out["fondo"]["individuale"] == pytest.approx(0.3 * fund)
+    paid = sum(p.totale for p in out["premi"])
+    assert paid == pytest.approx(fund)  # the whole fund, to the cent
+    assert out["provvisorio"] is True  # 1003's card is not final, and the year is not validated
+    assert {a["categoria"] for a in out["aggregati"]} == {"B", "C"}
+    # the pages: totals for the controllo, each premium for the OIV and the amministratore only
+    page = _as("controllo").get(f"{PAGE}premi/").content.decode()
+    assert "Distribuzione per categoria" in page and "Premio di ogni persona" not in page
+    assert "Premio di ogni persona" in _as("oiv").get(f"{PAGE}premi/").content.decode()
+    for name in ("responsabile", "consultazione"):
+        assert _as(name).get(f"{PAGE}premi/").status_code == 403

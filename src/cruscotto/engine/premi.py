@@ -102,6 +102,10 @@ class RegolePremi:
     maggiorazione: float = 30.0  # % of the average individual premium (art. 69: at least 30)
     franchigia_assenze: float = 0.0  # days of absence that do not reduce the premium
     giorni_lavorativi: float = 250.0
+    # The share of the fund for individual performance (CCNL 2016-2018 art. 68 c. 3: at least
+    # 30% of the resources for performance premiums); the rest is for organisational performance.
+    quota_individuale: float = 30.0
+    tetti: tuple[Tetto, ...] = ()  # the caps on the distribution of the final scores
 
 
 @dataclass(frozen=True, slots=True)

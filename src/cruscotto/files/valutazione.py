@@ -15,7 +15,8 @@
         scala: cinque
         sezioni:
           - {codice: ENTE, nome: Performance di ente, fonte: ente, peso: 30}
-    premi: {parametri: {D: 1, C: 0.9}, soglia_minima: 60, quota_maggiorazione: 10, maggiorazione: 30}
+    premi: {parametri: {D: 1, C: 0.9}, soglia_minima: 60, quota_maggiorazione: 10, maggiorazione: 30,
+            quota_individuale: 30, tetti: [{da: 90, quota_massima: 30}]}
 
 A scale may give only ``descrizioni`` (levels 1..n worth k / n × 100). Every problem of the file is
 listed at once, each with its place (``categorie[2].sezioni[1].peso``); nothing is half-read.
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.errors import PlanError, Problem
-from ..engine.premi import RegolePremi
+from ..engine.premi import RegolePremi, Tetto
 from ..engine.valutazione import (
     FONTI,
     Categoria,
@@ -44,6 +45,14 @@ from ..engine.valutazione import (
 from .native import read_data
 
 FORMATO = "cruscotto-smvp/1"
+NUMERI_PREMI = (
+    "soglia_minima",
+    "quota_maggiorazione",
+    "maggiorazione",
+    "franchigia_assenze",
+    "giorni_lavorativi",
+    "quota_individuale",
+)
 
 
 class _Reader:
@@ -163,12 +172,21 @@ class _Reader:
             parametri = {}
         defaults = RegolePremi(parametri={})
         values = {}
-        for key in ("soglia_minima", "quota_maggiorazione", "maggiorazione", "franchigia_assenze", "giorni_lavorativi"):
+        for key in NUMERI_PREMI:
             values[key] = self.number(d, key, "premi", getattr(defaults, key))
         if values["maggiorazione"] is not None and values["maggiorazione"] < 30:
             self.fail("premi.maggiorazione", "la maggiorazione è almeno il 30% (art. 69 CCNL 2016-2018)")
+        q = values["quota_individuale"]
+        if q is not None and not 30 <= q <= 100:
+            self.fail("premi.quota_individuale", "la quota per la performance individuale è tra il 30% e il 100%")
+        tetti = []
+        for place, t in self.items(d, "tetti", "premi."):
+            da, quota = self.number(t, "da", place), self.number(t, "quota_massima", place)
+            if da is not None and quota is not None:
+                tetti.append(Tetto(da, quota))
         return RegolePremi(
             parametri={str(k): float(v) for k, v in parametri.items()},
+            tetti=tuple(tetti),
             **{k: v for k, v in values.items() if v is not None},
         )
 
@@ -260,10 +278,7 @@ def sistema_to_data(sistema: Sistema, premi: RegolePremi | None = None, anno: in
     if premi is not None:
         out["premi"] = {
             "parametri": dict(premi.parametri),
-            "soglia_minima": premi.soglia_minima,
-            "quota_maggiorazione": premi.quota_maggiorazione,
-            "maggiorazione": premi.maggiorazione,
-            "franchigia_assenze": premi.franchigia_assenze,
-            "giorni_lavorativi": premi.giorni_lavorativi,
+            **{key: getattr(premi, key) for key in NUMERI_PREMI},
+            "tetti": [{"da": t.da, "quota_massima": t.quota_massima} for t in premi.tetti],
         }
     return out

@@ -34,6 +34,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/aree/<str:struttura>/", views.area, name="area"),
     path("<ente:ente>/<int:anno>/individuale/", views.individuale, name="individuale"),
     path("<ente:ente>/<int:anno>/valutazione/", views.valutazione, name="valutazione"),
+    path("<ente:ente>/<int:anno>/valutazione/premi/", views.valutazione_premi, name="valutazione_premi"),
     path("<ente:ente>/<int:anno>/valutazione/<str:matricola>/", views.valutazione_scheda, name="valutazione_scheda"),
     path("<ente:ente>/<int:anno>/fondo/", views.fondo, name="fondo"),
     path("<ente:ente>/<int:anno>/eventi/", views.eventi, name="eventi"),

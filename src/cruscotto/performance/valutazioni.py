@@ -10,6 +10,7 @@ Who may do what (checked here, as every write of the application, and recorded i
 | answer a review request                | the evaluator                                         |
 | decide a review                        | amministratore or OIV (the conciliation)              |
 | see a card                             | the person, their evaluator, amministratore, OIV      |
+| see the distribution and the premiums  | amministratore, OIV (each premium); controllo (totals) |
 
 Consultazione sees no card: a card is personal data. Each step is a ``FaseScheda`` with its date.
 """
@@ -464,3 +465,81 @@ def punteggio(scheda: m.SchedaValutazione, _visti: frozenset[int] = frozenset())
         giudizi=scheda.giudizi,
         squadra=[x for x in team if x is not None],
     )
+
+
+# --- differentiation and premiums ------------------------------------------------------------
+
+
+def _figura_organizzativa(persona: m.Persona, plan, result, strutture) -> float | None:
+    """The person's organisational figure: their structure's (the area pages' figure), or the
+    entity's when they have no structure."""
+    from cruscotto.engine.rollup import area_figure
+
+    from . import selectors
+
+    if persona.struttura is None:
+        return result.achievement
+    a, _n = area_figure(plan, result, selectors.area_shares(plan, strutture, persona.struttura.codice))
+    return a
+
+
+def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
+    """The distribution of the year's final scores (per category and per evaluator, with the
+    caps) and the premiums they give from the fund the plan computes (PROG.INTEGR.FONDO), split
+    by the system's ``quota_individuale``. Provisional until every card is final and the OIV has
+    validated the year (docs/valutazione.md)."""
+    from cruscotto.engine import premi as pr
+
+    from . import selectors
+
+    sistema_, regole = sistema(ente, anno)
+    piano = selectors.current_plan(ente, anno)
+    cards = list(
+        m.SchedaValutazione.objects.filter(ente=ente, anno=anno, stato__in=VALUTATE)
+        .select_related("persona", "persona__struttura", "valutatore", "ente")
+        .order_by("persona__matricola")
+    )
+    scores = {c.pk: punteggio(c).punteggio for c in cards}
+    groups: dict[str, dict[str, list[float | None]]] = {"categoria": {}, "valutatore": {}}
+    for c in cards:
+        groups["categoria"].setdefault(c.persona.categoria, []).append(scores[c.pk])
+        boss = c.valutatore.matricola if c.valutatore else "—"
+        groups["valutatore"].setdefault(boss, []).append(scores[c.pk])
+    tetti = regole.tetti if regole else ()
+    out: dict[str, Any] = {
+        "per_categoria": [
+            (k, pr.distribuzione(v), pr.controlla_tetti(v, tetti, k)) for k, v in sorted(groups["categoria"].items())
+        ],
+        "per_valutatore": [(k, pr.distribuzione(v)) for k, v in sorted(groups["valutatore"].items())],
+        "premi": [],
+        "aggregati": [],
+        "fondo": None,
+        "provvisorio": True,
+    }
+    result = selectors.score(piano, anno) if piano is not None else None
+    if regole is None or piano is None or result is None or result.fondo is None or sistema_ is None:
+        return out
+    fondo = result.fondo.importo
+    individuale = fondo * regole.quota_individuale / 100.0
+    plan = selectors.plan_for(piano)
+    strutture = list(ente.strutture.select_related("padre"))
+    persone = [
+        pr.Persona(
+            codice=c.persona.matricola,
+            categoria=c.persona.categoria,
+            punteggio_individuale=scores[c.pk],
+            punteggio_organizzativo=_figura_organizzativa(c.persona, plan, result, strutture),
+            tempo=float(c.persona.tempo),
+        )
+        for c in cards
+    ]
+    lista = pr.premi(persone, fondo_organizzativa=fondo - individuale, fondo_individuale=individuale, regole=regole)
+    out.update(
+        {
+            "premi": lista,
+            "aggregati": pr.aggregati(lista),
+            "fondo": {"totale": fondo, "individuale": individuale, "organizzativa": fondo - individuale},
+            "provvisorio": result.fondo.provvisorio or any(c.stato != S.DEFINITIVA for c in cards),
+        }
+    )
+    return out

@@ -45,7 +45,7 @@ from .piano import (
 )
 from .risorse import bilancio, contesto, personale
 from .risultati import albero, cruscotto, fondo, indicatore, individuale, mappa
-from .valutazione import valutazione, valutazione_scheda
+from .valutazione import valutazione, valutazione_premi, valutazione_scheda
 
 __all__ = [
     "forbidden",
@@ -104,6 +104,7 @@ __all__ = [
     "registro",
     "registro_verifica",
     "valutazione",
+    "valutazione_premi",
     "valutazione_scheda",
     "versioni_diff",
     "bilancio",

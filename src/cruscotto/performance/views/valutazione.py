@@ -251,3 +251,17 @@ def valutazione_scheda(request, ente, anno, piano, matricola: str):
         "righe_obiettivi": range(1, 6),
     }
     return render(request, "performance/valutazione_scheda.html", ctx, status=422 if errors else 200)
+
+
+@with_plan
+def valutazione_premi(request, ente, anno, piano):
+    """The distribution of the final scores and the premiums: totals and distributions for the
+    controllo di gestione, each person's premium (by matricola) for the amministratore and the OIV."""
+    ruoli = permissions.grants(request.user, ente.pk).ruoli
+    if not ruoli & (permissions.EDITORS | {m.Ruolo.Tipo.OIV}):
+        raise PermissionDenied(
+            _("Distribuzione e premi li vedono il controllo di gestione, l'amministrazione e l'OIV.")
+        )
+    ctx = va.premi_anno(ente, anno)
+    ctx["dettaglio"] = bool(ruoli & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV})
+    return render(request, "performance/valutazione_premi.html", ctx)
