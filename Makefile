@@ -40,7 +40,8 @@ PORT ?= 8000
 run: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
-	@echo "cruscotto: http://127.0.0.1:$(PORT)  (utenti: admin, controllo, responsabile, oiv, consultazione; password: demo)"
+	$(DEMO_ENV) $(BIN)/python manage.py demo_valutazione
+	@echo "cruscotto: http://127.0.0.1:$(PORT)  (utenti: admin, controllo, responsabile, oiv, consultazione, dipendente; password: demo)"
 	$(DEMO_ENV) CRUSCOTTO_PY=$(BIN)/python $(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 # The command line on the demo plan: the 2020 scorecard in the terminal.

@@ -37,6 +37,8 @@ PAGES = (
     "monitoraggio",
     "monitoraggio/insieme",
     "monitoraggio/carica",
+    "valutazione",
+    "valutazione/premi",
     "bilancio",
     "personale",
     "contesto",
@@ -62,6 +64,7 @@ def _server(var: Path, port: int) -> subprocess.Popen:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "demo_setup"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run([*manage, "demo_valutazione"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     proc = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,

@@ -321,3 +321,34 @@ def test_the_distribution_and_the_premiums_of_the_year(staff):
     assert "Premio di ogni persona" in _as("oiv").get(f"{PAGE}premi/").content.decode()
     for name in ("responsabile", "consultazione"):
         assert _as(name).get(f"{PAGE}premi/").status_code == 403
+
+
+def test_the_demos_evaluation_loads_invented_and_labelled(piano, settings):
+    """`manage.py demo_valutazione` (make run): 41 people of the invented register, every card
+    final but the demo user's, the fund paid out whole; the demo users can take their steps."""
+    from django.core.management import call_command
+
+    settings.DEMO = True
+    call_command("demo_valutazione", verbosity=0)
+    call_command("demo_valutazione", verbosity=0)  # again: nothing more
+    assert m.Persona.objects.filter(ente=piano.ente).count() == 41
+    cards = m.SchedaValutazione.objects.filter(ente=piano.ente, anno=2020)
+    assert cards.count() == 41 and cards.exclude(stato="definitiva").count() == 1
+    live = cards.get(persona__utente__username="dipendente")
+    assert live.stato == "assegnata" and live.valutatore.utente.username == "responsabile"
+    record = m.Registro.objects.get(azione="valutazione.demo")
+    assert "dati inventati" in record.dopo["nota"]
+    out = va.premi_anno(piano.ente, 2020)
+    fund = selectors.score(piano, 2020).fondo.importo
+    assert sum(p.totale for p in out["premi"]) == pytest.approx(fund) and len(out["premi"]) == 40
+    assert out["provvisorio"] is True
+    # the demo users take the live card's steps on the pages
+    card = f"{PAGE}{live.persona.matricola}/"
+    assert _as("dipendente").post(card, {"azione": "presa_visione"}).status_code == 302
+    assert _as("responsabile").post(card, {"azione": "colloquio_finale", "testo": "ok"}).status_code == 302
+    # the Segretario generale's card is linked to the plan's objectives E, G, H1
+    sg = cards.get(persona__categoria="SG")
+    r = va.punteggio(sg)
+    assert [v["collegato"] for v in sg.voci] == ["E", "G", "H1"] and r.punteggio is not None
+    diff = next(s for s in r.sezioni if s["fonte"] == "differenziazione")
+    assert diff["achievement"] is not None  # six POs evaluated: enough to tell
