@@ -1,6 +1,7 @@
 """Every page, as every role, on a phone (390 px), a tablet (768) and a laptop (1366): nothing
 wider than the screen, every form control visible, and axe finds nothing serious (issue 14;
-axe on the phone for every role and on the laptop as controllo, see below).
+axe on the phone for every role and on the laptop as controllo, see below). On the phone pass,
+no Content-Security-Policy violation either (test_csp.py adds the strictest pass, once).
 
 Wide tables scroll inside their own container (``.table-responsive``), which is allowed; the
 page itself never scrolls sideways.
@@ -12,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import pytestmark  # noqa: F401  (skip without Chromium)
+from .test_csp import LISTEN
 from .test_ui import PAGES
 
 EXTRA = [
@@ -71,6 +73,7 @@ def test_every_page_fits_and_shows_its_controls(browser, live_server, demo, user
     failures = []
     axe = Axe()
     ctx = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="it-IT")
+    ctx.add_init_script(LISTEN)  # Content-Security-Policy violations, from before any script runs
     page = ctx.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
@@ -84,6 +87,8 @@ def test_every_page_fits_and_shows_its_controls(browser, live_server, demo, user
             if response is not None and response.status == 403:
                 continue  # a page of another role
             found = page.evaluate(MEASURE)
+            if width == WIDTHS[0] and page.evaluate("window.__csp"):
+                failures.append((width, url, "Content-Security-Policy", page.evaluate("window.__csp")))
             if found["wide"]:
                 failures.append((width, url, "wider than the screen", found["wide"]))
             if found["invisible"]:
