@@ -37,7 +37,7 @@ READ_ONLY = {
     },
     editing: set(),
     inserimento: {"conteggi", "sintesi"},
-    valutazioni: {"puo_vedere", "schede_visibili", "sistema", "scheda_engine", "punteggio", "premi_anno"},
+    valutazioni: {"puo_vedere", "schede_visibili", "sistema", "scheda_engine", "punteggio", "punteggi", "premi_anno"},
 }
 # Derived or technical tables: the audit trail itself, django-simple-history's copies, sessions,
 # login attempts (django-axes keeps its own log), the API token's last-use time.

@@ -111,7 +111,7 @@ def _sintesi(piano, result, strategic, redazione) -> list:
     blocks.append(
         Paragraph(
             f"Nel {anno} il grado di raggiungimento degli obiettivi {piano.ente.di()} è pari "
-            f"{al('**' + pct(result.achievement) + '**') if result.achievement is not None else 'a —'}: "
+            f"{_al_bold(pct(result.achievement)) if result.achievement is not None else 'a —'}: "
             f"{status(result.stato)}, con la soglia fissata dal piano {al(pct(soglia))}."
         )
     )
@@ -137,6 +137,12 @@ def _sintesi(piano, result, strategic, redazione) -> list:
             )
         )
     return blocks
+
+
+def _al_bold(figure: str) -> str:
+    """ "al **91,49%**", "all'**80,00%**": the article as the figure is read, the figure in bold."""
+    article = al(figure).removesuffix(figure)
+    return f"{article}**{figure}**"
 
 
 def _presentazione(piano, result, persp, counts) -> list:

@@ -42,11 +42,6 @@ def lingua() -> str:
     return _lingua.get()
 
 
-def imposta(codice: str) -> None:
-    """Write in ``codice`` ("en", "it", "en-us" → "en") from now on, in this context."""
-    _lingua.set((codice or ORIGINALE).split("-")[0].lower())
-
-
 @contextmanager
 def in_lingua(codice: str) -> Iterator[None]:
     """Write in ``codice`` inside the block."""

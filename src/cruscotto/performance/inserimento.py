@@ -105,21 +105,21 @@ def registra_insieme(
                     esiti.append(Esito(v, "uguale", before.valore if before else "", text or "", _rev(before)))
                     continue
                 try:
-                    with transaction.atomic():  # a refused value leaves no half-write behind
-                        row = services.consuntivo_registra(
-                            user=user,
-                            piano=piano,
-                            codice=v.codice,
-                            anno=v.anno,
-                            periodo=v.periodo,
-                            testo=v.testo if not isinstance(v.testo, str) else v.testo.strip(),
-                            nota=v.nota,
-                            correzione=correzione,
-                            revisione=v.revisione,
-                            causa_scostamento=v.causa,
-                            azioni_correttive=v.azioni,
-                            origine=" · ".join(x for x in (origine, v.dove) if x),
-                        )
+                    # consuntivo_registra is atomic itself: a refused value leaves no half-write
+                    row = services.consuntivo_registra(
+                        user=user,
+                        piano=piano,
+                        codice=v.codice,
+                        anno=v.anno,
+                        periodo=v.periodo,
+                        testo=v.testo if not isinstance(v.testo, str) else v.testo.strip(),
+                        nota=v.nota,
+                        correzione=correzione,
+                        revisione=v.revisione,
+                        causa_scostamento=v.causa,
+                        azioni_correttive=v.azioni,
+                        origine=" · ".join(x for x in (origine, v.dove) if x),
+                    )
                 except (ValidationError, PermissionDenied) as exc:
                     messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                     errori += [(v.dove or v.codice, msg) for msg in messages]

@@ -425,62 +425,80 @@ def decidi(
 VALUTATE = (S.VALUTATA, S.ACCETTATA, S.REVISIONE, S.DEFINITIVA)
 
 
-def punteggio(scheda: m.SchedaValutazione, _visti: frozenset[int] = frozenset()):
+class _Anno:
+    """What every card of an ente's year is scored with, read once: the system, the plan in force
+    and its scores, the structures and each structure's shares, and the scores already computed
+    (an evaluator's score needs the team's; the premiums need everyone's)."""
+
+    def __init__(self, ente: m.Ente, anno: int):
+        from . import selectors
+
+        self.anno = anno
+        self.sistema, self.premi = sistema(ente, anno)
+        if self.sistema is None:
+            raise ValidationError(_("Manca il sistema di valutazione del %(a)s.") % {"a": anno})
+        self.piano = selectors.current_plan(ente, anno)
+        if self.piano is None:
+            raise ValidationError(_("Nessun piano per il %(a)s.") % {"a": anno})
+        self.plan = selectors.plan_for(self.piano)
+        self.result = selectors.score(self.piano, anno)
+        self.strutture = list(ente.strutture.select_related("padre"))
+        self._quote: dict[str, dict[str, float | None]] = {}
+        self.fatti: dict[int, Any] = {}
+
+    def quote(self, struttura: str) -> dict[str, float | None]:
+        from . import selectors
+
+        if struttura not in self._quote:
+            self._quote[struttura] = selectors.area_shares(self.plan, self.strutture, struttura)
+        return self._quote[struttura]
+
+    def punteggio(self, scheda: m.SchedaValutazione, visti: frozenset[int] = frozenset()):
+        from cruscotto.engine import valutazione as ev
+        from cruscotto.engine.numbers import parse_value
+        from cruscotto.engine.scoring import Consuntivo, Valori
+
+        if scheda.pk in self.fatti:
+            return self.fatti[scheda.pk]
+        persona = scheda.persona
+        card = scheda_engine(persona, self.anno, scheda.voci, scheda.comportamenti)
+        if persona.struttura is not None:
+            card = dataclasses.replace(card, quote_area=self.quote(persona.struttura.codice))
+        read = {code: parse_value(text) for code, text in scheda.risultati.items()}
+        valori = Valori({(code, self.anno, ""): Consuntivo(v) for code, v in read.items() if v is not None})
+        team = [
+            self.punteggio(other, visti | {scheda.pk}).punteggio
+            for other in m.SchedaValutazione.objects.filter(anno=self.anno, valutatore=persona, stato__in=VALUTATE)
+            .exclude(pk__in=visti | {scheda.pk})
+            .select_related("persona", "persona__struttura")
+        ]
+        out = ev.valuta(
+            self.sistema,
+            card,
+            piano=self.plan,
+            risultato=self.result,
+            valori=valori,
+            giudizi=scheda.giudizi,
+            squadra=[x for x in team if x is not None],
+        )
+        self.fatti[scheda.pk] = out
+        return out
+
+
+def punteggio(scheda: m.SchedaValutazione):
     """The card's score (engine.valutazione.valuta) from the plan in force for the year, its
     results, the person's own results, the ratings and, for an evaluator, the final scores of the
     cards they evaluated (differentiation)."""
-    from cruscotto.engine import valutazione as ev
-    from cruscotto.engine.numbers import parse_value
-    from cruscotto.engine.scoring import Consuntivo, Valori
+    return _Anno(scheda.ente, scheda.anno).punteggio(scheda)
 
-    from . import selectors
 
-    ente, anno = scheda.ente, scheda.anno
-    sistema_, _premi = sistema(ente, anno)
-    if sistema_ is None:
-        raise ValidationError(_("Manca il sistema di valutazione del %(a)s.") % {"a": anno})
-    piano = selectors.current_plan(ente, anno)
-    if piano is None:
-        raise ValidationError(_("Nessun piano per il %(a)s.") % {"a": anno})
-    plan = selectors.plan_for(piano)
-    persona = scheda.persona
-    card = scheda_engine(persona, anno, scheda.voci, scheda.comportamenti)
-    if persona.struttura is not None:
-        strutture = list(ente.strutture.select_related("padre"))
-        card = dataclasses.replace(card, quote_area=selectors.area_shares(plan, strutture, persona.struttura.codice))
-    read = {code: parse_value(text) for code, text in scheda.risultati.items()}
-    valori = Valori({(code, anno, ""): Consuntivo(v) for code, v in read.items() if v is not None})
-    team = [
-        punteggio(other, _visti | {scheda.pk}).punteggio
-        for other in m.SchedaValutazione.objects.filter(anno=anno, valutatore=persona, stato__in=VALUTATE)
-        .exclude(pk__in=_visti | {scheda.pk})
-        .select_related("persona", "ente", "persona__struttura")
-    ]
-    return ev.valuta(
-        sistema_,
-        card,
-        piano=plan,
-        risultato=selectors.score(piano, anno),
-        valori=valori,
-        giudizi=scheda.giudizi,
-        squadra=[x for x in team if x is not None],
-    )
+def punteggi(ente: m.Ente, anno: int, schede) -> dict[int, Any]:
+    """The scores of ``schede`` (cards of one ente and year), each computed once."""
+    year = _Anno(ente, anno)
+    return {s.pk: year.punteggio(s) for s in schede}
 
 
 # --- differentiation and premiums ------------------------------------------------------------
-
-
-def _figura_organizzativa(persona: m.Persona, plan, result, strutture) -> float | None:
-    """The person's organisational figure: their structure's (the area pages' figure), or the
-    entity's when they have no structure."""
-    from cruscotto.engine.rollup import area_figure
-
-    from . import selectors
-
-    if persona.struttura is None:
-        return result.achievement
-    a, _n = area_figure(plan, result, selectors.area_shares(plan, strutture, persona.struttura.codice))
-    return a
 
 
 def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
@@ -489,46 +507,54 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
     by the system's ``quota_individuale``. Provisional until every card is final and the OIV has
     validated the year (docs/valutazione.md)."""
     from cruscotto.engine import premi as pr
+    from cruscotto.engine.rollup import area_figure
 
-    from . import selectors
-
-    sistema_, regole = sistema(ente, anno)
-    piano = selectors.current_plan(ente, anno)
     cards = list(
         m.SchedaValutazione.objects.filter(ente=ente, anno=anno, stato__in=VALUTATE)
-        .select_related("persona", "persona__struttura", "valutatore", "ente")
+        .select_related("persona", "persona__struttura", "valutatore")
         .order_by("persona__matricola")
     )
-    scores = {c.pk: punteggio(c).punteggio for c in cards}
-    groups: dict[str, dict[str, list[float | None]]] = {"categoria": {}, "valutatore": {}}
-    for c in cards:
-        groups["categoria"].setdefault(c.persona.categoria, []).append(scores[c.pk])
-        boss = c.valutatore.matricola if c.valutatore else "—"
-        groups["valutatore"].setdefault(boss, []).append(scores[c.pk])
-    tetti = regole.tetti if regole else ()
     out: dict[str, Any] = {
-        "per_categoria": [
-            (k, pr.distribuzione(v), pr.controlla_tetti(v, tetti, k)) for k, v in sorted(groups["categoria"].items())
-        ],
-        "per_valutatore": [(k, pr.distribuzione(v)) for k, v in sorted(groups["valutatore"].items())],
+        "per_categoria": [],
+        "per_valutatore": [],
         "premi": [],
         "aggregati": [],
         "fondo": None,
         "provvisorio": True,
     }
-    result = selectors.score(piano, anno) if piano is not None else None
-    if regole is None or piano is None or result is None or result.fondo is None or sistema_ is None:
+    if not m.SistemaValutazione.objects.filter(ente=ente, anno=anno).exists():
         return out
-    fondo = result.fondo.importo
+    year = _Anno(ente, anno)
+    scores = {c.pk: year.punteggio(c).punteggio for c in cards}
+    groups: dict[str, dict[str, list[float | None]]] = {"categoria": {}, "valutatore": {}}
+    for c in cards:
+        groups["categoria"].setdefault(c.persona.categoria, []).append(scores[c.pk])
+        boss = c.valutatore.matricola if c.valutatore else "—"
+        groups["valutatore"].setdefault(boss, []).append(scores[c.pk])
+    regole = year.premi
+    tetti = regole.tetti if regole else ()
+    out["per_categoria"] = [
+        (k, pr.distribuzione(v), pr.controlla_tetti(v, tetti, k)) for k, v in sorted(groups["categoria"].items())
+    ]
+    out["per_valutatore"] = [(k, pr.distribuzione(v)) for k, v in sorted(groups["valutatore"].items())]
+    fondo_piano = year.result.fondo
+    if regole is None or fondo_piano is None:
+        return out
+    fondo = fondo_piano.importo
     individuale = fondo * regole.quota_individuale / 100.0
-    plan = selectors.plan_for(piano)
-    strutture = list(ente.strutture.select_related("padre"))
+
+    def organizzativa(p: m.Persona) -> float | None:
+        # the person's structure's figure (the area pages'), the entity's without a structure
+        if p.struttura is None:
+            return year.result.achievement
+        return area_figure(year.plan, year.result, year.quote(p.struttura.codice))[0]
+
     persone = [
         pr.Persona(
             codice=c.persona.matricola,
             categoria=c.persona.categoria,
             punteggio_individuale=scores[c.pk],
-            punteggio_organizzativo=_figura_organizzativa(c.persona, plan, result, strutture),
+            punteggio_organizzativo=organizzativa(c.persona),
             tempo=float(c.persona.tempo),
         )
         for c in cards
@@ -539,7 +565,7 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
             "premi": lista,
             "aggregati": pr.aggregati(lista),
             "fondo": {"totale": fondo, "individuale": individuale, "organizzativa": fondo - individuale},
-            "provvisorio": result.fondo.provvisorio or any(c.stato != S.DEFINITIVA for c in cards),
+            "provvisorio": fondo_piano.provvisorio or any(c.stato != S.DEFINITIVA for c in cards),
         }
     )
     return out

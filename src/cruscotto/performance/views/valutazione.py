@@ -4,7 +4,6 @@ and the loading of the system and the people (performance/valutazioni.py holds t
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from django.contrib import messages
@@ -86,15 +85,9 @@ def valutazione(request, ente, anno, piano):
             errors = exc.messages
     sistema, _premi = va.sistema(ente, anno)
     schede = list(va.schede_visibili(request.user, ente, anno).order_by("persona__matricola"))
-    rows = []
-    for s in schede:
-        score = None
-        if s.stato in va.VALUTATE:
-            try:
-                score = va.punteggio(s).punteggio
-            except ValidationError:
-                score = None
-        rows.append({"s": s, "punteggio": score})
+    evaluated = [s for s in schede if s.stato in va.VALUTATE]
+    scores = va.punteggi(ente, anno, evaluated) if evaluated else {}
+    rows = [{"s": s, "punteggio": scores[s.pk].punteggio if s.pk in scores else None} for s in schede]
     me = ente.persone.filter(utente=request.user).first()
     senza_scheda = (
         list(me.squadra.filter(attiva=True).exclude(schede__anno=anno).order_by("matricola")) if me is not None else []
@@ -247,7 +240,6 @@ def valutazione_scheda(request, ente, anno, piano, matricola: str):
         "is_boss": is_boss,
         "reviewer": reviewer,
         "errors": errors,
-        "oggi": date.today(),
         "righe_obiettivi": range(1, 6),
     }
     return render(request, "performance/valutazione_scheda.html", ctx, status=422 if errors else 200)
