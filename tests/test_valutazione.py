@@ -4,6 +4,7 @@ scores, every figure computed here by hand; the seed's Segretario generale uncha
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date
 from pathlib import Path
@@ -292,6 +293,32 @@ def test_a_tie_at_the_edge_of_the_increase_is_not_broken_by_chance():
     assert sum(p.individuale for p in got) == pytest.approx(10000.0)
 
 
+def test_a_fund_of_its_own_pays_its_categories_by_score_and_keeps_the_rest():
+    """The dirigenza's fund (a maximum reached at 100 points, ``a_punteggio``) pays the two
+    dirigenti; the staff's fund the others, whole, as without it."""
+    dirigenza = pr.Fondo(
+        "DIR", "Risultato della dirigenza", ("DIR",), 20000.0, quota_individuale=70.0, a_punteggio=True
+    )
+    regole = dataclasses.replace(REGOLE, fondi=(dirigenza,))
+    dirigenti = [
+        pr.Persona("X1", "DIR", 80.0, 90.0),
+        pr.Persona("X2", "DIR", 50.0, 90.0, tempo=50.0, assenze=60.0),  # below 60: no individual part
+    ]
+    staff, own = pr.ripartizione([*PERSONE, *dirigenti], fondo=16000.0, regole=regole)
+    # the staff's fund: 30% individual, as premi() with 4.800 / 11.200
+    alone = pr.premi(PERSONE, fondo_organizzativa=11200.0, fondo_individuale=4800.0, regole=regole)
+    assert [p.totale for p in staff.premi] == pytest.approx([p.totale for p in alone])
+    assert staff.pagato == pytest.approx(16000.0) and staff.economia == pytest.approx(0.0, abs=1e-6)
+    x1, x2 = own.premi
+    # X1: organisational 6.000 / 2 × 90% = 2.700; individual 14.000 / 2 × 80% = 5.600
+    assert (x1.organizzativo, x1.individuale) == pytest.approx((2700.0, 5600.0))
+    # X2: half time, 50 days beyond the allowance of 10 (presence 0,8): 3.000 × 50% × 0,8 × 90% = 1.080
+    assert (x2.organizzativo, x2.individuale) == pytest.approx((1080.0, 0.0))
+    assert own.pagato == pytest.approx(9380.0) and own.economia == pytest.approx(20000.0 - 9380.0)
+    assert "organizzativo: € 6.000,00 / 2 × 50% × presenza 0,8000 × 90% = € 1.080,00" in x2.trace
+    assert "individuale: punteggio 50 sotto la soglia di 60: nessun premio" in x2.trace
+
+
 # --- the system as a file (files/valutazione.py) --------------------------------------------
 
 from cruscotto.engine.errors import PlanError  # noqa: E402
@@ -306,6 +333,8 @@ def test_the_demo_system_reads_checks_clean_and_round_trips():
     assert v.controlla(sistema) == []  # weights add up, the SG's results prevail (70 against 30)
     assert sistema.scala("cinque").livello(4).punteggio == 80
     assert premi_regole is not None and premi_regole.parametri["C"] == 0.9 and premi_regole.maggiorazione == 30
+    assert [(f.codice, f.categorie, f.a_punteggio) for f in premi_regole.fondi] == [("DIR", ("SG",), True)]
+    assert sistema.categoria("SG").proposta_oiv and not sistema.categoria("PO").proposta_oiv
     again = fv.sistema_from_data(fv.sistema_to_data(sistema, premi_regole, anno))
     assert again == (sistema, premi_regole, anno)
 
@@ -320,7 +349,14 @@ def test_a_bad_system_file_lists_every_problem_with_its_place():
             {"codice": "C", "nome": "C", "sezioni": [{"codice": "X", "nome": "x", "fonte": "fantasia", "peso": -5}]},
             {"codice": "D", "nome": "D", "dirigente": "sì", "sezioni": []},
         ],
-        "premi": {"parametri": {"C": "uno"}, "maggiorazione": 20},
+        "premi": {
+            "parametri": {"C": "uno"},
+            "maggiorazione": 20,
+            "fondi": [
+                {"codice": "DIR", "nome": "d", "categorie": ["C"], "a_punteggio": "sì"},
+                {"codice": "PO", "nome": "p", "categorie": ["C"], "importo": -1, "quota_individuale": 120},
+            ],
+        },
     }
     with pytest.raises(PlanError) as err:
         fv.sistema_from_data(data, "smvp.yaml")
@@ -336,4 +372,9 @@ def test_a_bad_system_file_lists_every_problem_with_its_place():
         ("categorie[1].sezioni", "una categoria ha almeno una sezione"),
         ("premi.parametri", "atteso un parametro (numero ≥ 0) per categoria"),
         ("premi.maggiorazione", "la maggiorazione è almeno il 30% (art. 69 CCNL 2016-2018)"),
+        ("premi.fondi[0].importo", "manca"),
+        ("premi.fondi[0].a_punteggio", "atteso sì o no (true/false)"),
+        ("premi.fondi[1].importo", "importo negativo"),
+        ("premi.fondi[1].quota_individuale", "una quota è tra 0 e 100"),
+        ("premi.fondi", "categorie in più di un fondo: C"),
     }

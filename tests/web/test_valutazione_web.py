@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cruscotto.engine import display
 from cruscotto.engine.rollup import area_figure
 from cruscotto.files.native import read_data
 from cruscotto.performance import models as m
@@ -340,7 +341,20 @@ def test_the_demos_evaluation_loads_invented_and_labelled(piano, settings):
     assert "dati inventati" in record.dopo["nota"]
     out = va.premi_anno(piano.ente, 2020)
     fund = selectors.score(piano, 2020).fondo.importo
-    assert sum(p.totale for p in out["premi"]) == pytest.approx(fund) and len(out["premi"]) == 40
+    staff_fund, dir_fund = out["fondi"]
+    assert staff_fund.pagato == pytest.approx(fund) and len(staff_fund.premi) == 39
+    # the SG is paid from the dirigenza's fund (invented 12.000 €), a maximum reached at 100 points
+    sg_score = va.punteggio(cards.get(persona__categoria="SG")).punteggio
+    assert [p.categoria for p in dir_fund.premi] == ["SG"]
+    assert dir_fund.pagato == pytest.approx(12000 * sg_score / 100)
+    assert dir_fund.economia == pytest.approx(12000 - dir_fund.pagato)
+    assert len(out["premi"]) == 40
+    # the invented absences beyond the 10-day allowance reduce some premiums
+    away = {p.matricola: p.assenze["2020"] for p in m.Persona.objects.filter(ente=piano.ente) if p.assenze}
+    reduced = [p for p in staff_fund.premi if away.get(p.codice, 0) > 10]
+    assert len(reduced) >= 3
+    for p in reduced:  # 250 working days, 10 free: presence = 1 − (days − 10) / 250
+        assert f"presenza {display.decimal(1 - (away[p.codice] - 10) / 250, 4)}" in p.trace[0]
     assert out["provvisorio"] is True
     # the demo users take the live card's steps on the pages
     card = f"{PAGE}{live.persona.matricola}/"
@@ -348,7 +362,121 @@ def test_the_demos_evaluation_loads_invented_and_labelled(piano, settings):
     assert _as("responsabile").post(card, {"azione": "colloquio_finale", "testo": "ok"}).status_code == 302
     # the Segretario generale's card is linked to the plan's objectives E, G, H1
     sg = cards.get(persona__categoria="SG")
+    steps = list(sg.fasi.exclude(tipo="assegnazione").values_list("tipo", flat=True))
+    assert steps[-2:] == ["proposta_oiv", "decisione_organo"] and "accettazione" not in steps
     r = va.punteggio(sg)
     assert [v["collegato"] for v in sg.voci] == ["E", "G", "H1"] and r.punteggio is not None
     diff = next(s for s in r.sezioni if s["fonte"] == "differenziazione")
     assert diff["achievement"] is not None  # six POs evaluated: enough to tell
+
+
+def test_the_vertices_card_is_proposed_by_the_oiv_and_decided_by_the_giunta(staff):
+    """Art. 14 c. 4 lett. e: for the SG's card the OIV takes the evaluator's steps and its
+    evaluation is a proposal; the amministratore records the Giunta's decision, with its act and
+    date; the person neither accepts nor asks for a review."""
+    from datetime import date
+
+    va.persone_importa(
+        user=_user("controllo"),
+        ente=staff.ente,
+        righe=[(2, {"matricola": "9000", "categoria": "SG", "utente": "controllo"})],
+    )
+    sg = m.Persona.objects.get(ente=staff.ente, matricola="9000")
+    admin, oiv, me = _user("admin"), _user("oiv"), _user("controllo")
+    voci = [
+        {"codice": f"SG-{c}", "nome": c, "sezione": "OB", "peso": w, "livello": "obiettivo_strategico", "collegato": c}
+        for c, w in (("E", 30), ("G", 30), ("H1", 40))
+    ]
+    with pytest.raises(PermissionDenied):  # no evaluator: the amministratore assigns
+        va.scheda_assegna(user=oiv, persona=sg, anno=2020, voci=voci, comportamenti=[["DECIS", 50], ["GUIDA", 50]])
+    scheda = va.scheda_assegna(
+        user=admin, persona=sg, anno=2020, voci=voci, comportamenti=[["DECIS", 50], ["GUIDA", 50]]
+    )
+    va.presa_visione(user=me, scheda=scheda)
+    with pytest.raises(PermissionDenied):
+        va.colloquio(user=_user("responsabile"), scheda=scheda, finale=True, testo="no")
+    va.colloquio(user=oiv, scheda=scheda, finale=True, testo="Colloquio con l'OIV")
+    va.valuta(user=oiv, scheda=scheda, giudizi={"DECIS": 4, "GUIDA": 4}, testo="Proposta")
+    assert scheda.stato == "valutata" and scheda.fasi.filter(tipo="proposta_oiv").exists()
+    with pytest.raises(ValidationError, match="organo di indirizzo politico"):
+        va.accetta(user=me, scheda=scheda)
+    with pytest.raises(ValidationError, match="organo di indirizzo politico"):
+        va.chiedi_revisione(user=me, scheda=scheda, motivo="no")
+    with pytest.raises(PermissionDenied):
+        va.decisione_organo(user=oiv, scheda=scheda, atto="Delibera n. 1", data=date.today())
+    with pytest.raises(ValidationError, match="cita il suo atto"):
+        va.decisione_organo(user=admin, scheda=scheda, atto=" ", data=date.today())
+    with pytest.raises(ValidationError, match="non precede la proposta"):
+        va.decisione_organo(user=admin, scheda=scheda, atto="Delibera n. 1", data=date(2020, 1, 1))
+    with pytest.raises(ValidationError, match="dice il suo motivo"):
+        va.decisione_organo(
+            user=admin, scheda=scheda, atto="Delibera n. 1", data=date.today(), giudizi={"DECIS": 5, "GUIDA": 4}
+        )
+    before = va.punteggio(scheda).punteggio
+    va.decisione_organo(
+        user=admin,
+        scheda=scheda,
+        atto="Delibera di Giunta n. 21",
+        data=date.today(),
+        testo="Capacità decisionale eccellente nell'emergenza",
+        giudizi={"DECIS": 5, "GUIDA": 4},
+    )
+    scheda.refresh_from_db()
+    assert scheda.stato == "definitiva" and scheda.giudizi == {"DECIS": 5.0, "GUIDA": 4.0}
+    assert va.punteggio(scheda).punteggio > before
+    step = scheda.fasi.get(tipo="decisione_organo")
+    assert step.testo == "Delibera di Giunta n. 21: Capacità decisionale eccellente nell'emergenza"
+    assert m.Registro.objects.filter(azione="valutazione.decisione_organo", utente="admin").exists()
+    # a staff card has no Giunta's decision
+    other = _card(staff)
+    with pytest.raises(ValidationError):
+        va.decisione_organo(user=admin, scheda=other, atto="Delibera n. 2", data=date.today())
+
+
+def test_the_vertices_steps_on_the_page(staff):
+    va.persone_importa(user=_user("controllo"), ente=staff.ente, righe=[(2, {"matricola": "9000", "categoria": "SG"})])
+    page = f"{PAGE}9000/"
+    r = _as("admin").get(page)
+    assert r.status_code == 200 and "Assegna la scheda" in r.content.decode()  # the amministratore assigns
+    va.scheda_assegna(
+        user=_user("admin"),
+        persona=m.Persona.objects.get(ente=staff.ente, matricola="9000"),
+        anno=2020,
+        voci=[],
+        comportamenti=[["DECIS", 100]],
+    )
+    scheda = m.SchedaValutazione.objects.get(persona__matricola="9000")
+    m.SchedaValutazione.objects.filter(pk=scheda.pk).update(stato="vista")
+    oiv = _as("oiv")
+    assert "Proposta di valutazione dell'OIV" in oiv.get(page).content.decode()
+    assert oiv.post(page, {"azione": "colloquio_finale", "testo": "colloquio"}).status_code == 302
+    assert oiv.post(page, {"azione": "valuta", "g-DECIS": "4"}).status_code == 302
+    admin = _as("admin")
+    assert "Registra la decisione" in admin.get(page).content.decode()
+    r = admin.post(page, {"azione": "decisione_organo", "atto": "Delibera n. 5", "data": "ieri"})
+    assert r.status_code == 422 and "Data non valida: ieri" in r.content.decode()
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    assert admin.post(page, {"azione": "decisione_organo", "atto": "Delibera n. 5", "data": today}).status_code == 302
+    assert m.SchedaValutazione.objects.get(pk=scheda.pk).stato == "definitiva"
+
+
+def test_days_of_absence_are_loaded_for_the_year_and_checked(staff):
+    controllo = _user("controllo")
+    rows = [
+        (2, {"matricola": "1003", "categoria": "C", "assenze": "tre"}),
+        (3, {"matricola": "1004", "categoria": "B", "assenze": "400"}),
+    ]
+    with pytest.raises(ValidationError) as err:
+        va.persone_importa(user=controllo, ente=staff.ente, righe=rows, anno=2020)
+    assert err.value.messages == [
+        "riga 2, colonna assenze: tre non è un numero di giorni tra 0 e 366",
+        "riga 3, colonna assenze: 400 non è un numero di giorni tra 0 e 366",
+    ]
+    good = [(2, {"matricola": "1003", "categoria": "C", "valutatore": "1001", "assenze": "35"})]
+    with pytest.raises(ValidationError, match="per un anno"):
+        va.persone_importa(user=controllo, ente=staff.ente, righe=good)
+    va.persone_importa(user=controllo, ente=staff.ente, righe=good, anno=2020)
+    va.persone_importa(user=controllo, ente=staff.ente, righe=[(2, {**good[0][1], "assenze": "4"})], anno=2021)
+    assert m.Persona.objects.get(ente=staff.ente, matricola="1003").assenze == {"2020": 35.0, "2021": 4.0}

@@ -106,6 +106,26 @@ class RegolePremi:
     # 30% of the resources for performance premiums); the rest is for organisational performance.
     quota_individuale: float = 30.0
     tetti: tuple[Tetto, ...] = ()  # the caps on the distribution of the final scores
+    fondi: tuple[Fondo, ...] = ()  # funds of their own (the dirigenza's), outside the ente's
+
+
+@dataclass(frozen=True, slots=True)
+class Fondo:
+    """A fund of its own for some categories: the dirigenti's (and the Segretario generale's)
+    retribuzione di risultato is paid from the dirigenza's fund (CCNL Area Funzioni locali), not
+    from the staff's (PROG.INTEGR.FONDO). Its amount is the ente's decision, typed in the system.
+
+    ``a_punteggio``: each person's equal part of the fund, scaled by working time, presence and
+    score; what is not earned is a saving (economia) and is not shared among the others. The usual
+    rule for the dirigenza: the retribuzione di risultato is a maximum reached at 100 points.
+    Otherwise the fund is shared as the staff's (by category parameter and score)."""
+
+    codice: str
+    nome: str
+    categorie: tuple[str, ...]
+    importo: float
+    quota_individuale: float = 30.0
+    a_punteggio: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +260,97 @@ def _migliori(positive: Sequence[Persona], r: RegolePremi) -> set[str]:
         chosen |= {p.codice for p in group}
         i += len(group)
     return chosen
+
+
+def premi_a_punteggio(
+    persone: Sequence[Persona], *, fondo_organizzativa: float, fondo_individuale: float, regole: RegolePremi
+) -> list[Premio]:
+    """Each person's premiums from a fund ``a_punteggio`` (``Fondo``): an equal part of each
+    amount, × working time × presence × score / 100 (the individual one only from the minimum
+    score up)."""
+    r = regole
+    n = len(persone)
+    out = []
+    for p in persone:
+        pres = presenza(p, r)
+        steps = []
+        amounts = []
+        for label, fund, score, threshold in (
+            (_("organizzativo"), fondo_organizzativa, p.punteggio_organizzativo, None),
+            (_("individuale"), fondo_individuale, p.punteggio_individuale, r.soglia_minima),
+        ):
+            part = fund / n if n else 0.0
+            if score is None:
+                amounts.append(0.0)
+                steps.append(_("{l}: nessun punteggio: nessun premio").format(l=label))
+                continue
+            if threshold is not None and score < threshold:
+                amounts.append(0.0)
+                steps.append(
+                    _("{l}: punteggio {s} sotto la soglia di {m}: nessun premio").format(
+                        l=label, s=fmt(score), m=fmt(threshold)
+                    )
+                )
+                continue
+            x = part * p.tempo / 100.0 * pres * score / 100.0
+            amounts.append(x)
+            steps.append(
+                _("{l}: {f} / {n} × {t}% × presenza {pr} × {s}% = {x}").format(
+                    l=label, f=_euro(fund), n=n, t=fmt(p.tempo), pr=_w(pres), s=fmt(score), x=_euro(x)
+                )
+            )
+        out.append(Premio(p.codice, p.categoria, amounts[0], amounts[1], 0.0, tuple(steps)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Ripartizione:
+    """One fund and what it pays: the ente's (PROG.INTEGR.FONDO) or one of its own (``Fondo``)."""
+
+    codice: str
+    nome: str
+    importo: float
+    organizzativa: float
+    individuale: float
+    premi: tuple[Premio, ...]
+    a_punteggio: bool = False
+
+    @property
+    def pagato(self) -> float:
+        return sum(p.totale for p in self.premi)
+
+    @property
+    def economia(self) -> float:
+        """What the fund does not pay (only a fund ``a_punteggio`` leaves one); a shared fund's
+        rounding noise (10⁻¹² €) is no saving."""
+        x = self.importo - self.pagato
+        return 0.0 if abs(x) < 0.005 else x
+
+
+def ripartizione(persone: Sequence[Persona], *, fondo: float, regole: RegolePremi) -> list[Ripartizione]:
+    """The premiums of everyone, fund by fund: the people of a fund of its own's categories are
+    paid from it, everyone else from the ente's ``fondo``, each split by its ``quota_individuale``."""
+    own = {c: f for f in regole.fondi for c in f.categorie}
+    funds: list[tuple[str, str, float, float, bool, list[Persona]]] = [
+        (
+            "FONDO",
+            _("Fondo per le risorse decentrate (performance)"),
+            fondo,
+            regole.quota_individuale,
+            False,
+            [p for p in persone if p.categoria not in own],
+        )
+    ]
+    for f in regole.fondi:
+        members = [p for p in persone if own.get(p.categoria) is f]
+        funds.append((f.codice, f.nome, f.importo, f.quota_individuale, f.a_punteggio, members))
+    out = []
+    for code, name, amount, quota, a_punteggio, members in funds:
+        ind = amount * quota / 100.0
+        share = premi_a_punteggio if a_punteggio else premi
+        lista = share(members, fondo_organizzativa=amount - ind, fondo_individuale=ind, regole=regole)
+        out.append(Ripartizione(code, name, amount, amount - ind, ind, tuple(lista), a_punteggio))
+    return out
 
 
 def aggregati(lista: Sequence[Premio]) -> list[dict[str, float | int | str]]:

@@ -93,6 +93,9 @@ class Categoria:
     sezioni: tuple[SezioneSchema, ...]
     dirigente: bool = False  # managers: results must weigh most, differentiation applies
     scala: str = ""  # the default scale of its behaviours
+    # The vertice (Segretario generale, direttore): the OIV proposes the evaluation and the organo
+    # di indirizzo politico (the Giunta) decides it (d.lgs. 150/2009 art. 14 c. 4 lett. e).
+    proposta_oiv: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,9 @@
         sezioni:
           - {codice: ENTE, nome: Performance di ente, fonte: ente, peso: 30}
     premi: {parametri: {D: 1, C: 0.9}, soglia_minima: 60, quota_maggiorazione: 10, maggiorazione: 30,
-            quota_individuale: 30, tetti: [{da: 90, quota_massima: 30}]}
+            quota_individuale: 30, tetti: [{da: 90, quota_massima: 30}],
+            fondi: [{codice: DIR, nome: "…", categorie: [SG], importo: 12000, quota_individuale: 100,
+                     a_punteggio: true}]}
 
 A scale may give only ``descrizioni`` (levels 1..n worth k / n × 100). Every problem of the file is
 listed at once, each with its place (``categorie[2].sezioni[1].peso``); nothing is half-read.
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.errors import PlanError, Problem
-from ..engine.premi import RegolePremi, Tetto
+from ..engine.premi import Fondo, RegolePremi, Tetto
 from ..engine.valutazione import (
     FONTI,
     Categoria,
@@ -133,17 +135,21 @@ class _Reader:
             sezioni.append(SezioneSchema(self.text(s, "codice", place), self.text(s, "nome", place), fonte, peso))
         if not sezioni:
             self.fail(f"{where}.sezioni", "una categoria ha almeno una sezione")
-        dirigente = d.get("dirigente", False)
-        if not isinstance(dirigente, bool):
-            self.fail(f"{where}.dirigente", "atteso sì o no (true/false)")
-            dirigente = False
         return Categoria(
             self.text(d, "codice", where),
             self.text(d, "nome", where),
             tuple(sezioni),
-            dirigente=dirigente,
+            dirigente=self.flag(d, "dirigente", where),
             scala=self.text(d, "scala", where, required=False),
+            proposta_oiv=self.flag(d, "proposta_oiv", where),
         )
+
+    def flag(self, d: dict[str, Any], key: str, where: str) -> bool:
+        v = d.get(key, False)
+        if not isinstance(v, bool):
+            self.fail(f"{where}.{key}", "atteso sì o no (true/false)")
+            return False
+        return v
 
     def comportamento(self, where: str, d: dict[str, Any]) -> Comportamento:
         cats = d.get("categorie") or []
@@ -184,11 +190,44 @@ class _Reader:
             da, quota = self.number(t, "da", place), self.number(t, "quota_massima", place)
             if da is not None and quota is not None:
                 tetti.append(Tetto(da, quota))
+        fondi = self.fondi(d)
         return RegolePremi(
             parametri={str(k): float(v) for k, v in parametri.items()},
             tetti=tuple(tetti),
+            fondi=tuple(fondi),
             **{k: v for k, v in values.items() if v is not None},
         )
+
+    def fondi(self, d: dict[str, Any]) -> list[Fondo]:
+        """The funds of their own (``Fondo``): each with its categories, none in two funds."""
+        fondi = []
+        for place, f in self.items(d, "fondi", "premi."):
+            cats = f.get("categorie") or []
+            if not isinstance(cats, list) or not cats or not all(isinstance(c, str) and c for c in cats):
+                self.fail(f"{place}.categorie", "attesa la lista dei codici delle categorie pagate dal fondo")
+                cats = []
+            importo = self.number(f, "importo", place)
+            if importo is None:
+                self.fail(f"{place}.importo", "manca")
+            elif importo < 0:
+                self.fail(f"{place}.importo", "importo negativo")
+            quota_f = self.number(f, "quota_individuale", place, 30.0)
+            if quota_f is not None and not 0 <= quota_f <= 100:
+                self.fail(f"{place}.quota_individuale", "una quota è tra 0 e 100")
+            fondi.append(
+                Fondo(
+                    self.text(f, "codice", place),
+                    self.text(f, "nome", place),
+                    tuple(str(c) for c in cats),
+                    importo or 0.0,
+                    30.0 if quota_f is None else quota_f,
+                    self.flag(f, "a_punteggio", place),
+                )
+            )
+        in_two = sorted({c for f in fondi for c in f.categorie if sum(c in g.categorie for g in fondi) > 1})
+        if in_two:
+            self.fail("premi.fondi", f"categorie in più di un fondo: {', '.join(in_two)}")
+        return fondi
 
 
 def sistema_from_data(data: Any, source: str = "<dati>") -> tuple[Sistema, RegolePremi | None, int | None]:
@@ -271,6 +310,7 @@ def sistema_to_data(sistema: Sistema, premi: RegolePremi | None = None, anno: in
             "nome": c.nome,
             **({"dirigente": True} if c.dirigente else {}),
             **({"scala": c.scala} if c.scala else {}),
+            **({"proposta_oiv": True} if c.proposta_oiv else {}),
             "sezioni": [{"codice": s.codice, "nome": s.nome, "fonte": s.fonte, "peso": s.peso} for s in c.sezioni],
         }
         for c in sistema.categorie
@@ -280,5 +320,16 @@ def sistema_to_data(sistema: Sistema, premi: RegolePremi | None = None, anno: in
             "parametri": dict(premi.parametri),
             **{key: getattr(premi, key) for key in NUMERI_PREMI},
             "tetti": [{"da": t.da, "quota_massima": t.quota_massima} for t in premi.tetti],
+            "fondi": [
+                {
+                    "codice": f.codice,
+                    "nome": f.nome,
+                    "categorie": list(f.categorie),
+                    "importo": f.importo,
+                    "quota_individuale": f.quota_individuale,
+                    "a_punteggio": f.a_punteggio,
+                }
+                for f in premi.fondi
+            ],
         }
     return out

@@ -598,6 +598,9 @@ class Persona(models.Model):
     )
     valutatore = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="squadra")
     tempo = models.DecimalField(_("tempo di lavoro (%)"), max_digits=5, decimal_places=2, default=100)
+    # Days of absence by year ({"2020": 12}): they reduce the premium beyond the allowance
+    # (engine/premi.py, presenza); loaded with the people's table of that year.
+    assenze = models.JSONField(_("giorni di assenza per anno"), default=dict, blank=True)
     attiva = models.BooleanField(_("in servizio"), default=True)
 
     class Meta:
@@ -657,6 +660,8 @@ class FaseScheda(models.Model):
         RICHIESTA_REVISIONE = "richiesta_revisione", _("richiesta di revisione")
         RISPOSTA = "risposta", _("risposta del valutatore")
         DECISIONE = "decisione", _("decisione finale")
+        PROPOSTA_OIV = "proposta_oiv", _("proposta di valutazione dell'OIV")
+        DECISIONE_ORGANO = "decisione_organo", _("decisione dell'organo di indirizzo politico")
 
     scheda = models.ForeignKey(SchedaValutazione, on_delete=models.CASCADE, related_name="fasi")
     tipo = models.CharField(_("fase"), max_length=30, choices=Tipo.choices)

@@ -9,6 +9,8 @@ Who may do what (checked here, as every write of the application, and recorded i
 | acknowledge; self-assess; accept or ask for a review | the person (their login)                |
 | answer a review request                | the evaluator                                         |
 | decide a review                        | amministratore or OIV (the conciliation)              |
+| the vertice's card (``proposta_oiv``): interviews, the proposal | the OIV                      |
+| the vertice's card: the Giunta's decision, with its act | amministratore                       |
 | see a card                             | the person, their evaluator, amministratore, OIV      |
 | see the distribution and the premiums  | amministratore, OIV (each premium); controllo (totals) |
 
@@ -45,7 +47,17 @@ def _e_amministratore(user, ente: m.Ente) -> bool:
     return m.Ruolo.Tipo.AMMINISTRATORE in _ruoli(user, ente)
 
 
+def proposta_oiv(scheda: m.SchedaValutazione) -> bool:
+    """Whether the card is the vertice's: the OIV proposes, the Giunta decides (art. 14 c. 4 e)."""
+    sistema_, _premi = sistema(scheda.ente, scheda.anno)
+    cat = sistema_.categoria(scheda.persona.categoria) if sistema_ else None
+    return bool(cat and cat.proposta_oiv)
+
+
 def _e_valutatore(user, scheda: m.SchedaValutazione) -> bool:
+    """The person's evaluator; for the vertice's card, the OIV."""
+    if proposta_oiv(scheda):
+        return m.Ruolo.Tipo.OIV in _ruoli(user, scheda.ente)
     v = scheda.valutatore
     return v is not None and v.utente_id is not None and v.utente_id == user.pk
 
@@ -115,7 +127,7 @@ def sistema(ente: m.Ente, anno: int):
     return s, premi
 
 
-PERSONE_COLONNE = ("matricola", "categoria", "struttura", "valutatore", "utente", "tempo")
+PERSONE_COLONNE = ("matricola", "categoria", "struttura", "valutatore", "utente", "tempo", "assenze")
 
 
 def _riga_persona(n: int, cells: dict[str, str], strutture: dict, seen: dict[str, int]):
@@ -151,14 +163,27 @@ def _riga_persona(n: int, cells: dict[str, str], strutture: dict, seen: dict[str
     except ValueError:
         errors.append(_("%(w)s, colonna tempo: %(t)s non è una percentuale tra 0 e 100") % {"w": where, "t": text})
         tempo = 100.0
+    text = (cells.get("assenze") or "").strip().replace(",", ".")
+    try:
+        assenze = float(text) if text else None
+        if assenze is not None and not 0 <= assenze <= 366:
+            raise ValueError
+    except ValueError:
+        errors.append(
+            _("%(w)s, colonna assenze: %(t)s non è un numero di giorni tra 0 e 366") % {"w": where, "t": text}
+        )
+        assenze = None
     valutatore = (cells.get("valutatore") or "").strip()
-    return (n, matricola, categoria, strutture.get(code), account, valutatore, tempo), errors
+    return (n, matricola, categoria, strutture.get(code), account, valutatore, tempo, assenze), errors
 
 
 @transaction.atomic
-def persone_importa(*, user, ente: m.Ente, righe: Iterable[tuple[int, dict[str, str]]], fonte: str = "") -> int:
+def persone_importa(
+    *, user, ente: m.Ente, righe: Iterable[tuple[int, dict[str, str]]], fonte: str = "", anno: int | None = None
+) -> int:
     """Create or update the people from a table's rows (row number, cells by column): every bad
-    cell is refused with its row and column, and then nothing is written."""
+    cell is refused with its row and column, and then nothing is written. The days of absence
+    (column ``assenze``) are those of ``anno``: a table with them needs the year."""
     if not permissions.can_edit_plan(user, ente):
         raise PermissionDenied(_("Le persone le carica il controllo di gestione."))
     rows = list(righe)
@@ -171,7 +196,9 @@ def persone_importa(*, user, ente: m.Ente, righe: Iterable[tuple[int, dict[str, 
         errors += row_errors
         if row is not None:
             clean.append(row)
-    for n, matricola, _c, _s, _a, valutatore, _t in clean:
+    if anno is None and any(row[7] is not None for row in clean):
+        errors.append(_("colonna assenze: i giorni di assenza si caricano per un anno"))
+    for n, matricola, _c, _s, _a, valutatore, _t, _g in clean:
         if valutatore and valutatore not in seen and not ente.persone.filter(matricola=valutatore).exists():
             errors.append(_("riga %(n)s, colonna valutatore: %(v)s non è tra le persone") % {"n": n, "v": valutatore})
         if valutatore == matricola:
@@ -179,7 +206,10 @@ def persone_importa(*, user, ente: m.Ente, righe: Iterable[tuple[int, dict[str, 
     if errors:
         raise ValidationError(errors)
     people = {}
-    for _n, matricola, categoria, struttura, account, _v, tempo in clean:
+    for _n, matricola, categoria, struttura, account, _v, tempo, assenze in clean:
+        old = ente.persone.filter(matricola=matricola).values_list("assenze", flat=True).first() or {}
+        if assenze is not None:
+            old = {**old, str(anno): assenze}
         p, _created = m.Persona.objects.update_or_create(
             ente=ente,
             matricola=matricola,
@@ -188,11 +218,12 @@ def persone_importa(*, user, ente: m.Ente, righe: Iterable[tuple[int, dict[str, 
                 "struttura": struttura,
                 "utente": account,
                 "tempo": tempo,
+                "assenze": old,
                 "attiva": True,
             },
         )
         people[matricola] = p
-    for _n, matricola, _c, _s, _a, valutatore, _t in clean:
+    for _n, matricola, _c, _s, _a, valutatore, _t, _g in clean:
         boss = people.get(valutatore) or ente.persone.filter(matricola=valutatore).first() if valutatore else None
         m.Persona.objects.filter(pk=people[matricola].pk).update(valutatore=boss)
     registra(
@@ -200,7 +231,7 @@ def persone_importa(*, user, ente: m.Ente, righe: Iterable[tuple[int, dict[str, 
         azione="valutazione.persone",
         ente=ente,
         oggetto="persone",
-        dopo={"righe": len(clean), "fonte": fonte},
+        dopo={"righe": len(clean), "fonte": fonte, **({"anno": anno} if anno is not None else {})},
     )
     return len(clean)
 
@@ -368,13 +399,58 @@ def valuta(
     scheda.giudizi = {k: float(v) for k, v in giudizi.items()}
     scheda.stato = S.VALUTATA
     scheda.save(update_fields=["giudizi", "risultati", "stato", "aggiornata_il"])
-    _fase(scheda, F.VALUTAZIONE, user, testo)
+    _fase(scheda, F.PROPOSTA_OIV if proposta_oiv(scheda) else F.VALUTAZIONE, user, testo)
+    return scheda
+
+
+def _non_vertice(scheda: m.SchedaValutazione) -> None:
+    if proposta_oiv(scheda):
+        raise ValidationError(
+            _("La valutazione di questa scheda la decide l'organo di indirizzo politico su proposta dell'OIV.")
+        )
+
+
+@transaction.atomic
+def decisione_organo(
+    *,
+    user,
+    scheda: m.SchedaValutazione,
+    atto: str,
+    data: date,
+    testo: str = "",
+    giudizi: dict[str, float] | None = None,
+) -> m.SchedaValutazione:
+    """The Giunta's decision on the OIV's proposal for the vertice (art. 14 c. 4 lett. e), recorded
+    by the amministratore with its act and date: the proposal's ratings confirmed, or changed with
+    the reason. The card is then final."""
+    _need(_e_amministratore(user, scheda.ente), _("La decisione dell'organo la registra l'amministrazione."))
+    if not proposta_oiv(scheda):
+        raise ValidationError(_("Questa scheda non si decide su proposta dell'OIV."))
+    _stato(scheda, S.VALUTATA)
+    atto = atto.strip()
+    if not atto:
+        raise ValidationError(_("La decisione cita il suo atto (per esempio: delibera di Giunta n. 12)."))
+    if data > timezone.localdate():
+        raise ValidationError(_("La data dell'atto è nel futuro."))
+    proposta = scheda.fasi.filter(tipo=F.PROPOSTA_OIV).order_by("-data", "-pk").first()
+    if proposta is not None and data < proposta.data:
+        raise ValidationError(_("La decisione non precede la proposta dell'OIV (%(d)s).") % {"d": proposta.data})
+    if giudizi is not None and giudizi != scheda.giudizi:
+        if set(giudizi) != set(scheda.giudizi):
+            raise ValidationError(_("La decisione dà un giudizio per ogni comportamento della scheda."))
+        if not testo.strip():
+            raise ValidationError(_("La decisione che cambia la proposta dice il suo motivo."))
+        scheda.giudizi = {k: float(v) for k, v in giudizi.items()}
+    scheda.stato = S.DEFINITIVA
+    scheda.save(update_fields=["giudizi", "stato", "aggiornata_il"])
+    _fase(scheda, F.DECISIONE_ORGANO, user, f"{atto}: {testo.strip()}" if testo.strip() else atto, data)
     return scheda
 
 
 @transaction.atomic
 def accetta(*, user, scheda: m.SchedaValutazione) -> m.SchedaValutazione:
     _need(_e_valutato(user, scheda), _("Accetta la valutazione la persona valutata."))
+    _non_vertice(scheda)
     _stato(scheda, S.VALUTATA)
     return _avanza(scheda, user, S.DEFINITIVA, F.ACCETTAZIONE)
 
@@ -382,6 +458,7 @@ def accetta(*, user, scheda: m.SchedaValutazione) -> m.SchedaValutazione:
 @transaction.atomic
 def chiedi_revisione(*, user, scheda: m.SchedaValutazione, motivo: str) -> m.SchedaValutazione:
     _need(_e_valutato(user, scheda), _("La revisione la chiede la persona valutata."))
+    _non_vertice(scheda)
     _stato(scheda, S.VALUTATA)
     if not motivo.strip():
         raise ValidationError(_("La richiesta di revisione dice il suo motivo."))
@@ -520,6 +597,7 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
         "premi": [],
         "aggregati": [],
         "fondo": None,
+        "fondi": [],
         "provvisorio": True,
     }
     if not m.SistemaValutazione.objects.filter(ente=ente, anno=anno).exists():
@@ -541,7 +619,6 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
     if regole is None or fondo_piano is None:
         return out
     fondo = fondo_piano.importo
-    individuale = fondo * regole.quota_individuale / 100.0
 
     def organizzativa(p: m.Persona) -> float | None:
         # the person's structure's figure (the area pages'), the entity's without a structure
@@ -556,15 +633,20 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
             punteggio_individuale=scores[c.pk],
             punteggio_organizzativo=organizzativa(c.persona),
             tempo=float(c.persona.tempo),
+            assenze=float((c.persona.assenze or {}).get(str(anno), 0)),
         )
         for c in cards
     ]
-    lista = pr.premi(persone, fondo_organizzativa=fondo - individuale, fondo_individuale=individuale, regole=regole)
+    fondi = pr.ripartizione(persone, fondo=fondo, regole=regole)
+    lista = [p for f in fondi for p in f.premi]
+    lista.sort(key=lambda p: p.codice)
+    main = fondi[0]
     out.update(
         {
             "premi": lista,
+            "fondi": fondi,
             "aggregati": pr.aggregati(lista),
-            "fondo": {"totale": fondo, "individuale": individuale, "organizzativa": fondo - individuale},
+            "fondo": {"totale": fondo, "individuale": main.individuale, "organizzativa": main.organizzativa},
             "provvisorio": fondo_piano.provvisorio or any(c.stato != S.DEFINITIVA for c in cards),
         }
     )

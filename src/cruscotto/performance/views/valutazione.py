@@ -64,7 +64,7 @@ def _upload(request, ente, anno: int) -> str:
                 rows = _read_people(files[0])
             except ParseError as exc:
                 raise ValidationError(f"{exc.where or ''}: {exc.reason}".replace(tmp + "/", "")) from None
-            n = va.persone_importa(user=request.user, ente=ente, righe=rows, fonte=Path(upload.name).name)
+            n = va.persone_importa(user=request.user, ente=ente, righe=rows, fonte=Path(upload.name).name, anno=anno)
             return _("Persone caricate: %(n)s.") % {"n": n}
     raise ValidationError(_("Azione sconosciuta."))
 
@@ -158,6 +158,15 @@ def _valuta(post, user, scheda, testo: str):
     return va.valuta(user=user, scheda=scheda, giudizi=giudizi, risultati=risultati, testo=testo)
 
 
+def _data(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(_("Data non valida: %(d)s") % {"d": text}) from None
+
+
 def _act(request, scheda, persona, anno, sistema) -> str:
     """One step of the card, from the form's ``azione``: what to say on the page."""
     post, user = request.POST, request.user
@@ -179,6 +188,9 @@ def _act(request, scheda, persona, anno, sistema) -> str:
         "revisione": lambda: va.chiedi_revisione(user=user, scheda=scheda, motivo=testo),
         "rispondi": lambda: va.rispondi(user=user, scheda=scheda, testo=testo),
         "decidi": lambda: va.decidi(user=user, scheda=scheda, testo=testo),
+        "decisione_organo": lambda: va.decisione_organo(
+            user=user, scheda=scheda, atto=post.get("atto", ""), data=_data(post.get("data", "")), testo=testo
+        ),
     }
     if action not in steps:
         raise ValidationError(_("Azione sconosciuta."))
@@ -196,10 +208,13 @@ def valutazione_scheda(request, ente, anno, piano, matricola: str):
         raise Http404(_("Persona non trovata."))
     scheda = m.SchedaValutazione.objects.filter(persona=persona, anno=anno).select_related("valutatore").first()
     boss = persona.valutatore
-    is_boss = boss is not None and boss.utente_id == request.user.pk
+    vertice = scheda is not None and va.proposta_oiv(scheda)
+    ruoli = permissions.grants(request.user, ente.pk).ruoli
+    # the vertice's card: the OIV takes the evaluator's steps (its proposal), the Giunta decides
+    is_boss = (m.Ruolo.Tipo.OIV in ruoli) if vertice else (boss is not None and boss.utente_id == request.user.pk)
     if scheda is not None and not va.puo_vedere(request.user, scheda):
         raise PermissionDenied(_("Una scheda la vedono la persona, il suo valutatore, l'amministrazione e l'OIV."))
-    if scheda is None and not is_boss:
+    if scheda is None and not (is_boss or m.Ruolo.Tipo.AMMINISTRATORE in ruoli):
         raise Http404(_("La persona non ha ancora la scheda."))
     sistema, _premi = va.sistema(ente, anno)
     errors: list[str] = []
@@ -224,7 +239,7 @@ def valutazione_scheda(request, ente, anno, piano, matricola: str):
         c for c in (sistema.comportamenti if sistema else ()) if not c.categorie or persona.categoria in c.categorie
     ]
     is_me = persona.utente_id == request.user.pk
-    reviewer = bool(permissions.grants(request.user, ente.pk).ruoli & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV})
+    reviewer = bool(ruoli & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV})
     ctx = {
         "persona": persona,
         "scheda": scheda,
@@ -239,6 +254,8 @@ def valutazione_scheda(request, ente, anno, piano, matricola: str):
         "is_me": is_me,
         "is_boss": is_boss,
         "reviewer": reviewer,
+        "vertice": vertice,
+        "giunta": vertice and m.Ruolo.Tipo.AMMINISTRATORE in ruoli,
         "errors": errors,
         "righe_obiettivi": range(1, 6),
     }

@@ -4,6 +4,9 @@
 - The people are the 41 of the invented staff register's last year (2019), in service in
   2020. The DIR is the Segretario generale. The six D titolari di posizione organizzativa each
   lead a structure, and the rest are spread over those structures, each evaluated by its PO.
+- The staff's days of absence in 2020 are invented too (they reduce premiums beyond the
+  allowance of 10 days).
+- The SG's card is the vertice's: the OIV's proposal and the Giunta's decision (an invented act).
 - Each card has invented own objectives, results and ratings, drawn from a fixed seed, so every
   run gives the same figures.
 - The cards are final, except the one of the demo user ``dipendente``. That card is assigned
@@ -73,7 +76,11 @@ class Command(BaseCommand):
             va.sistema_importa(user=admin, ente=ente, anno=ANNO, dati=read_data(demo_path(SMVP)), fonte=SMVP)
             rows = _people()
             va.persone_importa(
-                user=admin, ente=ente, righe=rows, fonte="registro del personale inventato (2019), strutture inventate"
+                user=admin,
+                ente=ente,
+                righe=rows,
+                fonte="registro del personale inventato (2019), strutture e assenze inventate",
+                anno=ANNO,
             )
             self._cards(ente, admin)
         self.stdout.write(
@@ -122,6 +129,7 @@ def _people() -> list[tuple[int, dict[str, str]]]:
             )
         )
     others = [r for r in staff if r["matricola"] not in {sg, *pos}]
+    absences = random.Random(19)  # invented days of absence in 2020, from a fixed seed
     first_c = True
     for i, r in enumerate(others):
         k = i % len(STRUTTURE_PO)
@@ -138,6 +146,7 @@ def _people() -> list[tuple[int, dict[str, str]]]:
                     "valutatore": pos[k],
                     "utente": login,
                     "tempo": "50" if r["tempo di lavoro"] == "parziale" else "100",
+                    "assenze": str(absences.choice((0, 0, 0, 2, 5, 8, 12, 20, 35))),
                 },
             )
         )
@@ -202,6 +211,12 @@ def _finished(scheda: m.SchedaValutazione, voci: list[dict], rng: random.Random)
         (F.VALUTAZIONE, date(2021, 2, 15), ""),
         (F.ACCETTAZIONE, date(2021, 2, 25), ""),
     ]
+    if scheda.persona.categoria == "SG":
+        # the vertice: the OIV proposes, the Giunta decides (art. 14 c. 4 lett. e)
+        steps[-2:] = [
+            (F.PROPOSTA_OIV, date(2021, 3, 10), "Proposta dell'OIV (dato inventato)"),
+            (F.DECISIONE_ORGANO, date(2021, 3, 24), "Delibera di Giunta n. 00 del 24/03/2021 (atto inventato)"),
+        ]
     for tipo, when, text in steps:
         m.FaseScheda.objects.create(scheda=scheda, tipo=tipo, data=when, testo=text)
     scheda.risultati = {v["codice"]: _result(v, rng) for v in voci if not v.get("collegato")}
