@@ -480,3 +480,128 @@ def test_days_of_absence_are_loaded_for_the_year_and_checked(staff):
     va.persone_importa(user=controllo, ente=staff.ente, righe=good, anno=2020)
     va.persone_importa(user=controllo, ente=staff.ente, righe=[(2, {**good[0][1], "assenze": "4"})], anno=2021)
     assert m.Persona.objects.get(ente=staff.ente, matricola="1003").assenze == {"2020": 35.0, "2021": 4.0}
+
+
+API = "/api/v1/enti/CCIAA-PT/valutazioni/2020"
+
+
+def _api(name):
+    import io
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    out = io.StringIO()
+    call_command("token_api", name, "prova", stdout=out)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}")
+
+
+def test_the_api_gives_each_caller_the_cards_and_steps_the_pages_give(staff):
+    import json
+
+    # a person reads their card with a login of the ente (consultazione is enough), as in the demo
+    m.Ruolo.objects.create(utente=_user("dipendente"), ente=staff.ente, tipo=m.Ruolo.Tipo.CONSULTAZIONE)
+    scheda = _card(staff)
+    _evaluated(staff, "1003", (4, 4))
+    who_sees = {
+        name: [row["matricola"] for row in _api(name).get(f"{API}/schede").json()]
+        for name in ("admin", "oiv", "responsabile", "dipendente", "controllo", "consultazione")
+    }
+    assert who_sees == {
+        "admin": ["1002", "1003"],
+        "oiv": ["1002", "1003"],
+        "responsabile": ["1002", "1003"],  # the evaluator: their team
+        "dipendente": ["1002"],  # their own
+        "controllo": [],  # no card: personal data
+        "consultazione": [],
+    }
+    assert _api("controllo").get(f"{API}/schede/1002").status_code == 404  # not 403: not their business
+    me = _api("dipendente")
+    body = me.get(f"{API}/schede/1002").json()
+    assert (
+        body["stato"] == "assegnata"
+        and body["punteggio"] is None
+        and [f["tipo"] for f in body["fasi"]] == ["assegnazione"]
+    )
+
+    def step(client, **data):
+        return client.post(f"{API}/schede/1002/passi", json.dumps(data), content_type="application/json")
+
+    boss = _api("responsabile")
+    r = step(boss, azione="presa_visione")
+    assert r.status_code == 403 and r["Content-Type"] == "application/problem+json"
+    assert step(me, azione="presa_visione").json()["stato"] == "vista"
+    assert step(boss, azione="colloquio_finale", testo="colloquio").status_code == 200
+    r = step(boss, azione="valuta", giudizi={"ORG": 4}, risultati={"O1": "8"})
+    assert r.status_code == 422 and "Mancano i giudizi di: COLL" in r.json()["detail"]
+    assert step(boss, azione="vola").status_code == 422
+    r = step(boss, azione="valuta", giudizi={"ORG": 4, "COLL": 5}, risultati={"O1": "8", "O2": "15/06/2020"})
+    body = r.json()
+    assert r.status_code == 200 and body["stato"] == "valutata"
+    scheda.refresh_from_db()
+    assert body["punteggio"] == pytest.approx(va.punteggio(scheda).punteggio)
+    assert [s["codice"] for s in body["sezioni"]] == ["AREA", "IND", "COMP"] and body["sezioni"][1]["passi"]
+    # premiums: totals for the controllo, each person's for the OIV, nothing for consultazione
+    assert _api("consultazione").get(f"{API}/premi").status_code == 403
+    totals = _api("controllo").get(f"{API}/premi").json()
+    assert totals["premi"] is None and totals["provvisorio"] is True
+    assert [d["gruppo"] for d in totals["per_categoria"]] == ["C"] and totals["per_categoria"][0]["n"] == 2
+    detail = _api("oiv").get(f"{API}/premi").json()
+    out = va.premi_anno(staff.ente, 2020)
+    assert [(p["matricola"], p["totale"]) for p in detail["premi"]] == [
+        (p.codice, pytest.approx(p.totale)) for p in out["premi"]
+    ]
+    assert detail["fondi"][0]["pagato"] == pytest.approx(out["fondi"][0].pagato)
+
+
+def test_a_card_prints_for_signature_and_a_team_as_a_workbook(staff, tmp_path):
+    """The card as PDF and DOCX (at assignment and with its evaluation), seen by who sees the card;
+    the team's cards as XLSX with each score and section grade."""
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    _evaluated(staff, "1003", (4, 5))
+    scheda = m.SchedaValutazione.objects.get(persona__matricola="1003")
+    score = va.punteggio(scheda)
+    boss = _as("responsabile")
+    page = boss.get(f"{PAGE}1003/").content.decode()
+    assert "scheda-valutazione.pdf" in page and "scheda-assegnazione.docx" in page
+    r = boss.get(f"{PAGE}1003/scheda-valutazione.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r["Cache-Control"] == "private, no-store"
+    pdf = tmp_path / "scheda.pdf"
+    pdf.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    assert "Matricola 1003: valutazione" in text and "Pratiche istruite" in text
+    assert f"Punteggio finale: {display.decimal(score.punteggio, 2)}" in text
+    assert "Il valutatore" in text and "La persona valutata (per presa visione)" in text
+    assert "Colloquio finale" in text or "colloquio finale" in text
+    r = boss.get(f"{PAGE}1003/scheda-assegnazione.docx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    from docx import Document
+
+    words = "\n".join(c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells)
+    assert "Pratiche istruite" in words and "Risultato" not in words  # at assignment: no results yet
+    # who may not see the card does not get its document; unknown forms are 404
+    assert _as("controllo").get(f"{PAGE}1003/scheda-valutazione.pdf").status_code == 404
+    assert boss.get(f"{PAGE}1003/scheda-finale.pdf").status_code == 404
+    assert boss.get(f"{PAGE}1003/scheda-valutazione.exe").status_code == 404
+    # the team's workbook
+    _card(staff)
+    r = boss.get(f"{PAGE}schede.xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = {row[0]: row for row in ws.iter_rows(min_row=5, values_only=True)}
+    assert set(rows) == {"1002", "1003"}
+    assert rows["1003"][5] == pytest.approx(score.punteggio) and rows["1002"][5] is None
+    header = [c.value for c in ws[4]]
+    col = header.index("Comportamenti organizzativi (COMP)") if "Comportamenti organizzativi (COMP)" in header else None
+    comp = next(x for x in score.sezioni if x["codice"] == "COMP")
+    assert col is not None and rows["1003"][col] == pytest.approx(comp["achievement"] / 100)
+    m.Ruolo.objects.create(utente=_user("dipendente"), ente=staff.ente, tipo=m.Ruolo.Tipo.CONSULTAZIONE)
+    mine = _as("dipendente").get(f"{PAGE}schede.xlsx")
+    assert {
+        row[0] for row in load_workbook(io.BytesIO(mine.content)).active.iter_rows(min_row=5, values_only=True)
+    } == {"1002"}

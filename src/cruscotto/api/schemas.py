@@ -335,3 +335,81 @@ class ContestoOut(Schema):
         default=[], description="Pari opportunità: il piano di azioni positive e gli obiettivi del CUG"
     )
     controlli: list[ControlloOut]
+
+
+class SchedaRigaOut(Schema):
+    matricola: str
+    categoria: str
+    valutatore: str | None
+    stato: str
+    punteggio: float | None
+
+
+class FaseOut(Schema):
+    tipo: str
+    data: date
+    testo: str
+
+
+class SchedaOut(SchedaRigaOut):
+    anno: int
+    struttura: str | None
+    voci: list[dict]
+    comportamenti: list[list]
+    giudizi: dict[str, float]
+    risultati: dict[str, str]
+    sezioni: list[dict]
+    fasi: list[FaseOut]
+    proposta_oiv: bool
+
+
+class PassoIn(Schema):
+    azione: str = Field(..., max_length=30)  # one of performance.valutazioni.PASSI
+    testo: str = Field("", max_length=20000)
+    giudizi: dict[str, StrictFloat | int] | None = None  # behaviour code → level
+    risultati: dict[str, str] | None = None  # own objective code → value, as typed
+    atto: str = Field("", max_length=200)
+    data: date | None = None
+
+
+class DistribuzioneOut(Schema):
+    gruppo: str
+    n: int
+    media: float | None
+    minimo: float | None
+    q1: float | None
+    mediana: float | None
+    q3: float | None
+    massimo: float | None
+    fasce: list[list[float]]
+    avvisi: list[str] = []
+
+
+class FondoOut(Schema):
+    codice: str
+    nome: str
+    importo: float
+    organizzativa: float
+    individuale: float
+    pagato: float
+    economia: float
+
+
+class PremioOut(Schema):
+    matricola: str
+    categoria: str
+    organizzativo: float
+    individuale: float
+    maggiorazione: float
+    totale: float
+    calcolo: list[str]
+
+
+class PremiOut(Schema):
+    anno: int
+    provvisorio: bool
+    per_categoria: list[DistribuzioneOut]
+    per_valutatore: list[DistribuzioneOut]
+    fondi: list[FondoOut]
+    aggregati: list[dict]
+    premi: list[PremioOut] | None  # each person's: amministratore and OIV only

@@ -1,4 +1,5 @@
-"""REST API v1: enti, plans, the tree, indicators, targets, values, base measures, scores, the cycle.
+"""REST API v1: enti, plans, the tree, indicators, targets, values, base measures, scores, the cycle,
+individual evaluation.
 
 Everything goes through the same selectors, services and permission checks as
 the web pages (one permission matrix). Machines authenticate with a token
@@ -11,10 +12,10 @@ interactive docs: ``/api/v1/docs`` (served locally, no CDN).
 # No "from __future__ import annotations": django-ninja reads the annotations at import time.
 
 from .base import api
-from .routers import ciclo, indicatori, piani, risorse, valori
+from .routers import ciclo, indicatori, piani, risorse, valori, valutazione
 
 # The paths stay where they were: the routers add no prefix.
-for _router in (piani.router, indicatori.router, valori.router, risorse.router, ciclo.router):
+for _router in (piani.router, indicatori.router, valori.router, risorse.router, ciclo.router, valutazione.router):
     api.add_router("", _router)
 
 __all__ = ["api"]

@@ -62,6 +62,9 @@ class Document:
     date_text: str = ""
     language: str = "it"
     draft_note: str = ""  # e.g. "dati di esempio"; printed on the cover
+    # A form of a page or two (an evaluation card for signature): the title at the top of the
+    # first page, no cover page, no table of contents.
+    compact: bool = False
 
 
 Block = Heading | Paragraph | Bullets | Table | Figure | PageBreak

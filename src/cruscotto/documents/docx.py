@@ -141,10 +141,11 @@ def render_docx(doc: Document, out: str | Path) -> Path:
     if doc.draft_note:
         p = d.add_paragraph()
         _runs(p, doc.draft_note, italic=True)
-    d.add_page_break()
-    d.add_heading("Indice", level=1)
-    _toc_field(d)
-    d.add_page_break()
+    if not doc.compact:
+        d.add_page_break()
+        d.add_heading("Indice", level=1)
+        _toc_field(d)
+        d.add_page_break()
 
     first_chapter = True
     for b in doc.blocks:

@@ -62,6 +62,10 @@ html { font-family: 'Titillium Web', sans-serif; font-size: 10.5pt; line-height:
 .cover h1 { font-size: 30pt; margin: .3em 0; string-set: doctitle content(); }
 .cover .sub { font-size: 14pt; }
 .cover .draft { margin-top: 2em; padding: .5em; border: 1px solid #7a5200; color: #7a5200; }
+.compact { margin-bottom: 1em; border-bottom: 1px solid #0066cc; }
+.compact .ente { color: #0066cc; font-weight: 600; }
+.compact h1 { font-size: 18pt; margin: .2em 0; string-set: doctitle content(); page-break-before: avoid; }
+.compact .draft { margin: .5em 0; padding: .3em; border: 1px solid #7a5200; color: #7a5200; }
 nav.toc { page-break-after: always; }
 nav.toc a { color: #1a1a1a; text-decoration: none; }
 nav.toc a::after { content: leader('.') target-counter(attr(href), page); }
@@ -204,8 +208,16 @@ def to_html(doc: Document) -> str:
         f'<!doctype html><html lang="{doc.language}"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>'
     )
     parts.append(f'<meta name="author" content="{escape(doc.author)}"><style>{_css()}</style></head><body>')
-    parts.append(cover)
-    parts.append('<nav class="toc"><h2>Indice</h2><ul>' + "".join(toc) + "</ul></nav>")
+    if doc.compact:
+        parts.append(
+            f'<header class="compact"><div class="ente">{escape(doc.author)}</div><h1>{escape(doc.title)}</h1>'
+            f'<div class="sub">{escape(doc.subtitle)}</div>'
+            + (f'<div class="draft">{escape(doc.draft_note)}</div>' if doc.draft_note else "")
+            + "</header>"
+        )
+    else:
+        parts.append(cover)
+        parts.append('<nav class="toc"><h2>Indice</h2><ul>' + "".join(toc) + "</ul></nav>")
     parts.extend(body)
     parts.append("</body></html>")
     return "".join(parts)

@@ -170,3 +170,45 @@ def _indicator_row(sh, row: int, place: tuple[str, str, str], i, res) -> None:
         _put(sh, row, 9, actual, NUMBER if isinstance(actual, float) else None)
     _put(sh, row, 10, _frac(res.achievement) if res else None, PERCENT)
     _put(sh, row, 11, status(res.stato) if res else "")
+
+
+def render_team_xlsx(righe: list[dict], out: str | Path, *, titolo: str, example_data: bool = False) -> Path:
+    """The cards of a team (or of the ente) in one sheet, ready to sort and sum: matricola,
+    category, structure, evaluator, state, the score and each section's grade (a column per
+    section code; empty where the card has no such section). ``righe``: dicts with those keys and
+    ``sezioni`` ({code: (name, grade)})."""
+    from openpyxl import Workbook
+
+    out = Path(out)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Schede"
+    _put(ws, 1, 1, titolo).font = _bold()
+    if example_data:
+        _put(ws, 2, 1, "Dati di esempio, inventati per la dimostrazione")
+    codes: dict[str, str] = {}
+    for r in righe:
+        for code, (name, _grade) in r["sezioni"].items():
+            codes.setdefault(code, name)
+    headers = ["Matricola", "Categoria", "Struttura", "Valutatore", "Stato", "Punteggio"]
+    headers += [f"{name} ({code})" for code, name in codes.items()]
+    for col, h in enumerate(headers, start=1):
+        _head(_put(ws, 4, col, h))
+    for i, r in enumerate(righe, start=5):
+        for col, key in enumerate(("matricola", "categoria", "struttura", "valutatore", "stato"), start=1):
+            _put(ws, i, col, r[key] or "")
+        _put(ws, i, 6, r["punteggio"], NUMBER)
+        for col, code in enumerate(codes, start=7):
+            grade = r["sezioni"].get(code, (None, None))[1]
+            _put(ws, i, col, _frac(grade), PERCENT)
+    for col in range(1, len(headers) + 1):
+        ws.column_dimensions[ws.cell(row=4, column=col).column_letter].width = 14 if col > 1 else 12
+    ws.freeze_panes = "B5"
+    wb.save(out)
+    return out
+
+
+def _bold():
+    from openpyxl.styles import Font
+
+    return Font(bold=True, size=12)

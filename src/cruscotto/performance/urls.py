@@ -35,7 +35,13 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/individuale/", views.individuale, name="individuale"),
     path("<ente:ente>/<int:anno>/valutazione/", views.valutazione, name="valutazione"),
     path("<ente:ente>/<int:anno>/valutazione/premi/", views.valutazione_premi, name="valutazione_premi"),
+    path("<ente:ente>/<int:anno>/valutazione/schede.xlsx", views.valutazione_schede_xlsx, name="valutazione_xlsx"),
     path("<ente:ente>/<int:anno>/valutazione/<str:matricola>/", views.valutazione_scheda, name="valutazione_scheda"),
+    path(
+        "<ente:ente>/<int:anno>/valutazione/<str:matricola>/scheda-<str:fase>.<str:fmt>",
+        views.valutazione_scheda_documento,
+        name="valutazione_documento",
+    ),
     path("<ente:ente>/<int:anno>/fondo/", views.fondo, name="fondo"),
     path("<ente:ente>/<int:anno>/eventi/", views.eventi, name="eventi"),
     path("<ente:ente>/<int:anno>/documenti/", views.documenti, name="documenti"),

@@ -497,6 +497,56 @@ def decidi(
     return scheda
 
 
+PASSI = (
+    "presa_visione",
+    "colloquio_intermedio",
+    "colloquio_finale",
+    "autovalutazione",
+    "valuta",
+    "accetta",
+    "revisione",
+    "rispondi",
+    "decidi",
+    "decisione_organo",
+)
+
+
+def passo(
+    *,
+    user,
+    scheda: m.SchedaValutazione,
+    azione: str,
+    testo: str = "",
+    giudizi: dict[str, float] | None = None,
+    risultati: dict[str, str] | None = None,
+    atto: str = "",
+    data: date | None = None,
+) -> None:
+    """One step of the card by its name (``PASSI``): what the page's forms and the API send."""
+    if azione == "presa_visione":
+        presa_visione(user=user, scheda=scheda)
+    elif azione in ("colloquio_intermedio", "colloquio_finale"):
+        colloquio(user=user, scheda=scheda, finale=azione == "colloquio_finale", testo=testo, data=data)
+    elif azione == "autovalutazione":
+        autovalutazione(user=user, scheda=scheda, testo=testo)
+    elif azione == "valuta":
+        valuta(user=user, scheda=scheda, giudizi=giudizi or {}, risultati=risultati, testo=testo)
+    elif azione == "accetta":
+        accetta(user=user, scheda=scheda)
+    elif azione == "revisione":
+        chiedi_revisione(user=user, scheda=scheda, motivo=testo)
+    elif azione == "rispondi":
+        rispondi(user=user, scheda=scheda, testo=testo)
+    elif azione == "decidi":
+        decidi(user=user, scheda=scheda, testo=testo, giudizi=giudizi)
+    elif azione == "decisione_organo":
+        if data is None:
+            raise ValidationError(_("La decisione ha la data del suo atto."))
+        decisione_organo(user=user, scheda=scheda, atto=atto, data=data, testo=testo, giudizi=giudizi)
+    else:
+        raise ValidationError(_("Azione sconosciuta: %(a)s") % {"a": azione})
+
+
 # --- the score -------------------------------------------------------------------------------
 
 VALUTATE = (S.VALUTATA, S.ACCETTATA, S.REVISIONE, S.DEFINITIVA)
@@ -650,4 +700,101 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
             "provvisorio": fondo_piano.provvisorio or any(c.stato != S.DEFINITIVA for c in cards),
         }
     )
+    return out
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def _passi_testo(sezione: dict[str, Any]) -> str:
+    steps = list(sezione.get("passi") or [])
+    for v in sezione.get("voci") or []:
+        steps += list(v.get("passi") or [])
+    return "; ".join(str(x) for x in steps)
+
+
+def stampa(scheda: m.SchedaValutazione, *, example_data: bool = False):
+    """The card as the document takes it (documents/scheda.py): in Italian, as every document."""
+    from django.utils import translation
+
+    from cruscotto.documents.scheda import ComportamentoStampa, SchedaStampa, SezioneStampa, VoceStampa
+    from cruscotto.engine import display
+    from cruscotto.engine.lingua import in_lingua
+    from cruscotto.engine.numbers import parse_value
+
+    with translation.override("it"), in_lingua("it"):
+        sistema_, _premi = sistema(scheda.ente, scheda.anno)
+        persona = scheda.persona
+        cat = sistema_.categoria(persona.categoria) if sistema_ else None
+        result = punteggio(scheda) if scheda.stato in VALUTATE else None
+        comportamenti = []
+        for code, peso in scheda.comportamenti:
+            comp = sistema_.comportamento(str(code)) if sistema_ else None
+            level = scheda.giudizi.get(str(code))
+            scala = None
+            if sistema_ is not None:
+                scala = sistema_.scala((comp.scala if comp else "") or (cat.scala if cat else ""))
+            rated = ""
+            if level is not None:
+                lv = scala.livello(level) if scala else None
+                rated = display.decimal(level, 0) + (f" · {lv.descrizione}" if lv else "")
+            comportamenti.append(
+                ComportamentoStampa(comp.nome if comp else str(code), comp.descrizione if comp else "", peso, rated)
+            )
+        voci = []
+        for v in scheda.voci:
+            raw = scheda.risultati.get(v["codice"], "")
+            value = parse_value(raw) if raw else None
+            voci.append(
+                VoceStampa(
+                    v["codice"],
+                    v.get("nome", ""),
+                    v.get("sezione", ""),
+                    v.get("peso"),
+                    v.get("target")
+                    or (_("obiettivo %(c)s del piano") % {"c": v["collegato"]} if v.get("collegato") else ""),
+                    display.value(value) if value is not None else "",
+                )
+            )
+        vertice = bool(cat and cat.proposta_oiv)
+        return SchedaStampa(
+            ente=scheda.ente.nome,
+            anno=scheda.anno,
+            matricola=persona.matricola,
+            categoria=f"{persona.categoria} ({cat.nome})" if cat else persona.categoria,
+            struttura=persona.struttura.nome if persona.struttura else "",
+            valutatore="OIV" if vertice else (scheda.valutatore.matricola if scheda.valutatore else ""),
+            stato=str(scheda.get_stato_display()),
+            voci=tuple(voci),
+            comportamenti=tuple(comportamenti),
+            sezioni=tuple(
+                SezioneStampa(x["nome"], x["peso"], x["achievement"], _passi_testo(x))
+                for x in (result.sezioni if result else ())
+            ),
+            punteggio=result.punteggio if result else None,
+            fasi=tuple((f.data, str(f.get_tipo_display()), f.testo) for f in scheda.fasi.all()),
+            proposta_oiv=vertice,
+            example_data=example_data,
+        )
+
+
+def squadra_righe(ente: m.Ente, anno: int, schede) -> list[dict[str, Any]]:
+    """The rows of the team's workbook (documents/xlsx.render_team_xlsx)."""
+    schede = list(schede)
+    evaluated = [s for s in schede if s.stato in VALUTATE]
+    scores = punteggi(ente, anno, evaluated) if evaluated else {}
+    out = []
+    for s in schede:
+        r = scores.get(s.pk)
+        out.append(
+            {
+                "matricola": s.persona.matricola,
+                "categoria": s.persona.categoria,
+                "struttura": s.persona.struttura.codice if s.persona.struttura else "",
+                "valutatore": s.valutatore.matricola if s.valutatore else "",
+                "stato": str(s.get_stato_display()),
+                "punteggio": r.punteggio if r else None,
+                "sezioni": {x["codice"]: (x["nome"], x["achievement"]) for x in (r.sezioni if r else ())},
+            }
+        )
     return out

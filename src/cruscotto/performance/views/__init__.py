@@ -45,7 +45,13 @@ from .piano import (
 )
 from .risorse import bilancio, contesto, personale
 from .risultati import albero, cruscotto, fondo, indicatore, individuale, mappa
-from .valutazione import valutazione, valutazione_premi, valutazione_scheda
+from .valutazione import (
+    valutazione,
+    valutazione_premi,
+    valutazione_scheda,
+    valutazione_scheda_documento,
+    valutazione_schede_xlsx,
+)
 
 __all__ = [
     "forbidden",
@@ -105,6 +111,8 @@ __all__ = [
     "registro_verifica",
     "valutazione",
     "valutazione_premi",
+    "valutazione_scheda_documento",
+    "valutazione_schede_xlsx",
     "valutazione_scheda",
     "versioni_diff",
     "bilancio",

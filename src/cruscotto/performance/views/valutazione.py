@@ -144,8 +144,8 @@ def _assign_from_post(post, sistema, persona) -> tuple[list[dict], list[list]]:
     return voci, comportamenti
 
 
-def _valuta(post, user, scheda, testo: str):
-    """The evaluation form: a level per behaviour, a result per own objective."""
+def _giudizi(post, scheda) -> dict[str, float]:
+    """The evaluation form's level per behaviour."""
     giudizi = {}
     for code, _peso in scheda.comportamenti:
         text = post.get(f"g-{code}", "").strip().replace(",", ".")
@@ -154,8 +154,7 @@ def _valuta(post, user, scheda, testo: str):
                 giudizi[str(code)] = float(text)
             except ValueError:
                 raise ValidationError(_("%(c)s: livello non valido: %(v)s") % {"c": code, "v": text}) from None
-    risultati = {v["codice"]: post.get(f"r-{v['codice']}", "") for v in scheda.voci if not v.get("collegato")}
-    return va.valuta(user=user, scheda=scheda, giudizi=giudizi, risultati=risultati, testo=testo)
+    return giudizi
 
 
 def _data(text: str):
@@ -178,23 +177,19 @@ def _act(request, scheda, persona, anno, sistema) -> str:
         return _("Scheda assegnata.")
     if scheda is None:
         raise Http404(_("La persona non ha ancora la scheda."))
-    steps = {
-        "presa_visione": lambda: va.presa_visione(user=user, scheda=scheda),
-        "colloquio_intermedio": lambda: va.colloquio(user=user, scheda=scheda, finale=False, testo=testo),
-        "colloquio_finale": lambda: va.colloquio(user=user, scheda=scheda, finale=True, testo=testo),
-        "autovalutazione": lambda: va.autovalutazione(user=user, scheda=scheda, testo=testo),
-        "valuta": lambda: _valuta(post, user, scheda, testo),
-        "accetta": lambda: va.accetta(user=user, scheda=scheda),
-        "revisione": lambda: va.chiedi_revisione(user=user, scheda=scheda, motivo=testo),
-        "rispondi": lambda: va.rispondi(user=user, scheda=scheda, testo=testo),
-        "decidi": lambda: va.decidi(user=user, scheda=scheda, testo=testo),
-        "decisione_organo": lambda: va.decisione_organo(
-            user=user, scheda=scheda, atto=post.get("atto", ""), data=_data(post.get("data", "")), testo=testo
-        ),
-    }
-    if action not in steps:
-        raise ValidationError(_("Azione sconosciuta."))
-    steps[action]()
+    valuta = action == "valuta"
+    va.passo(
+        user=user,
+        scheda=scheda,
+        azione=action,
+        testo=testo,
+        giudizi=_giudizi(post, scheda) if valuta else None,
+        risultati={v["codice"]: post.get(f"r-{v['codice']}", "") for v in scheda.voci if not v.get("collegato")}
+        if valuta
+        else None,
+        atto=post.get("atto", ""),
+        data=_data(post.get("data", "")) if action == "decisione_organo" else None,
+    )
     return _("Scheda aggiornata.")
 
 
@@ -274,3 +269,65 @@ def valutazione_premi(request, ente, anno, piano):
     ctx = va.premi_anno(ente, anno)
     ctx["dettaglio"] = bool(ruoli & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV})
     return render(request, "performance/valutazione_premi.html", ctx)
+
+
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _file_response(path: Path, name: str, content_type: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(path.read_bytes(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"  # personal data: no cache keeps it
+    return response
+
+
+@with_plan
+def valutazione_scheda_documento(request, ente, anno, piano, matricola: str, fase: str, fmt: str):
+    """One card as PDF or DOCX for signature, at assignment or with its evaluation; built in the
+    request (a page or two: under a second), never stored, seen by whoever may see the card."""
+    from cruscotto.documents.docx import render_docx
+    from cruscotto.documents.pdf import render_pdf
+    from cruscotto.documents.scheda import build_scheda
+
+    if fase not in ("assegnazione", "valutazione") or fmt not in DOCUMENT_TYPES:
+        raise Http404(_("Documento non disponibile."))
+    scheda = (
+        m.SchedaValutazione.objects.filter(ente=ente, anno=anno, persona__matricola=matricola)
+        .select_related("persona", "persona__struttura", "valutatore", "ente")
+        .first()
+    )
+    if scheda is None or not va.puo_vedere(request.user, scheda):
+        raise Http404(_("Scheda non trovata."))
+    doc = build_scheda(va.stampa(scheda, example_data=ente.dati_di_esempio), finale=fase == "valutazione")
+    with tempfile.TemporaryDirectory(dir=uploads_dir()) as tmp:
+        out = Path(tmp) / f"scheda.{fmt}"
+        (render_pdf if fmt == "pdf" else render_docx)(doc, out)
+        return _file_response(out, f"scheda-{ente.codice}-{anno}-{matricola}-{fase}.{fmt}", DOCUMENT_TYPES[fmt])
+
+
+@with_plan
+def valutazione_schede_xlsx(request, ente, anno, piano):
+    """The cards the user may see (their team's; all for the amministratore and the OIV) as a
+    workbook: state, score and each section's grade."""
+    from cruscotto.documents.xlsx import render_team_xlsx
+
+    schede = va.schede_visibili(request.user, ente, anno).order_by("persona__matricola")
+    righe = va.squadra_righe(ente, anno, schede.select_related("persona__struttura"))
+    with tempfile.TemporaryDirectory(dir=uploads_dir()) as tmp:
+        out = Path(tmp) / "schede.xlsx"
+        render_team_xlsx(
+            righe,
+            out,
+            titolo=f"{ente.nome}: schede di valutazione {anno}",
+            example_data=ente.dati_di_esempio,
+        )
+        return _file_response(
+            out,
+            f"schede-{ente.codice}-{anno}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
