@@ -319,6 +319,29 @@ def test_a_fund_of_its_own_pays_its_categories_by_score_and_keeps_the_rest():
     assert "individuale: punteggio 50 sotto la soglia di 60: nessun premio" in x2.trace
 
 
+def test_small_categories_are_published_together_and_never_by_difference():
+    groups = {"B": [1] * 5, "C": [2] * 2, "D": [3], "SG": [9]}
+    assert pr.raggruppa(groups, 3, esenti={"SG"}) == [("B", [1] * 5), ("SG", [9]), (pr.ALTRE, [2, 2, 3])]
+    # one small category alone would be the total minus the others: the smallest other joins it
+    assert pr.raggruppa({"B": [1] * 5, "C": [2], "D": [3] * 4}, 3) == [("B", [1] * 5), (pr.ALTRE, [2, 3, 3, 3, 3])]
+    assert pr.raggruppa({"B": [1] * 3, "C": [2] * 3}, 3) == [("B", [1] * 3), ("C", [2] * 3)]  # nothing small
+
+
+def test_what_article_20_publishes():
+    staff = [*PERSONE, pr.Persona("Q1", "D", 75.0, 90.0)]  # D: two people, C: two, B: three
+    fondi = pr.ripartizione(staff, fondo=16000.0, regole=REGOLE)
+    scores: dict[str, list[float | None]] = {}
+    for p in staff:
+        scores.setdefault(p.categoria, []).append(p.punteggio_individuale)
+    pub = pr.pubblicazione(2020, scores, fondi, soglia=3)
+    assert [label for label, _d in pub.distribuzione] == ["B", pr.ALTRE]
+    others = dict(pub.distribuzione)[pr.ALTRE]
+    assert others.n == 4 and others.media == pytest.approx((95 + 88 + 80 + 75) / 4)
+    assert [a["categoria"] for a in pub.premi] == ["B", pr.ALTRE]
+    assert sum(float(a["totale"]) for a in pub.premi) == pytest.approx(16000.0)
+    assert pub.fondi[0][2:4] == pytest.approx((16000.0, 16000.0))
+
+
 # --- the system as a file (files/valutazione.py) --------------------------------------------
 
 from cruscotto.engine.errors import PlanError  # noqa: E402

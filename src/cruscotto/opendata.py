@@ -29,7 +29,7 @@ def _num(x):
     return "" if x is None else x
 
 
-def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
+def datasets(piano: Piano, result: RisultatoPiano, valutazione=None) -> list[dict]:
     """Each dataset: name, title, description, fields [(name, type, description)], rows."""
     parents = {}
     nodes = [("ambito", a.codice, a.nome, "", a.peso) for a in piano.ambiti]
@@ -172,14 +172,105 @@ def datasets(piano: Piano, result: RisultatoPiano) -> list[dict]:
                 "rows": [[f.anno, f.nome, f.importo_massimo, _num(f.quota), round(f.importo, 2), f.provvisorio]],
             }
         )
+    if valutazione is not None:
+        out += _valutazione(valutazione)
     return out
 
 
-def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path) -> Path:
+def _valutazione(v) -> list[dict]:
+    """d.lgs. 33/2013 art. 20: premiums budgeted and paid, premiums and the distribution of the
+    scores by category, no names; small categories together (engine/premi.raggruppa)."""
+    note = f" Le categorie con meno di {v.soglia} persone sono pubblicate insieme come «altre categorie»."
+    return [
+        {
+            "name": "premi_fondi",
+            "title": f"Premi collegati alla performance {v.anno}: stanziati e distribuiti",
+            "description": "Totale dei premi stanziati e distribuiti per fondo (art. 20 d.lgs. 33/2013).",
+            "fields": [
+                ("anno", "integer", "anno di valutazione"),
+                ("fondo", "string", "codice del fondo"),
+                ("nome", "string", "descrizione"),
+                ("stanziato", "number", "euro"),
+                ("distribuito", "number", "euro"),
+                ("economia", "number", "euro non distribuiti"),
+                ("provvisorio", "boolean", "vero finché le schede non sono definitive e la Relazione validata"),
+            ],
+            "rows": [
+                [v.anno, code, name, round(a, 2), round(b, 2), round(c, 2), v.provvisorio]
+                for code, name, a, b, c in v.fondi
+            ],
+        },
+        {
+            "name": "premi_categorie",
+            "title": f"Premi per categoria {v.anno}",
+            "description": "Distribuzione dei premi in forma aggregata (d.lgs. 33/2013 art. 20)." + note,
+            "fields": [
+                ("anno", "integer", "anno di valutazione"),
+                ("categoria", "string", "categoria del sistema di valutazione"),
+                ("persone", "integer", "persone valutate"),
+                ("con_premio", "integer", "persone con un premio"),
+                ("totale", "number", "euro distribuiti"),
+                ("massimo", "number", "premio più alto, euro"),
+                ("minimo", "number", "premio più basso, euro"),
+                ("provvisorio", "boolean", "vero finché le schede non sono definitive e la Relazione validata"),
+            ],
+            "rows": [
+                [
+                    v.anno,
+                    a["categoria"],
+                    a["persone"],
+                    a["con_premio"],
+                    round(float(a["totale"]), 2),
+                    round(float(a["massimo"]), 2),
+                    round(float(a["minimo"]), 2),
+                    v.provvisorio,
+                ]
+                for a in v.premi
+            ],
+        },
+        {
+            "name": "valutazione_distribuzione",
+            "title": f"Grado di differenziazione delle valutazioni {v.anno}",
+            "description": "Distribuzione dei punteggi finali delle schede per categoria (d.lgs. 33/2013 art. 20)."
+            + note,
+            "fields": [
+                ("anno", "integer", "anno di valutazione"),
+                ("categoria", "string", "categoria del sistema di valutazione"),
+                ("persone", "integer", "schede con punteggio finale"),
+                ("media", "number", "punti su 100"),
+                ("minimo", "number", "punti su 100"),
+                ("primo_quartile", "number", "punti su 100"),
+                ("mediana", "number", "punti su 100"),
+                ("terzo_quartile", "number", "punti su 100"),
+                ("massimo", "number", "punti su 100"),
+                ("fascia_sotto_60", "integer", "persone"),
+                ("fascia_60_70", "integer", "persone"),
+                ("fascia_70_80", "integer", "persone"),
+                ("fascia_80_90", "integer", "persone"),
+                ("fascia_90_100", "integer", "persone"),
+            ],
+            "rows": [
+                [
+                    v.anno,
+                    label,
+                    d.n,
+                    *(
+                        _num(None if x is None else round(x, 2))
+                        for x in (d.media, d.minimo, d.q1, d.mediana, d.q3, d.massimo)
+                    ),
+                    *(c for _lo, _hi, c in d.fasce),
+                ]
+                for label, d in v.distribuzione
+            ],
+        },
+    ]
+
+
+def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path, valutazione=None) -> Path:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     resources = []
-    sets = datasets(piano, result)
+    sets = datasets(piano, result, valutazione)
     for ds in sets:
         names = [f[0] for f in ds["fields"]]
         with open(d / f"{ds['name']}.csv", "w", encoding="utf-8", newline="") as fh:

@@ -37,7 +37,19 @@ READ_ONLY = {
     },
     editing: set(),
     inserimento: {"conteggi", "sintesi"},
-    valutazioni: {"puo_vedere", "schede_visibili", "sistema", "scheda_engine", "punteggio", "punteggi", "premi_anno"},
+    valutazioni: {
+        "puo_vedere",
+        "schede_visibili",
+        "sistema",
+        "scheda_engine",
+        "punteggio",
+        "punteggi",
+        "premi_anno",
+        "proposta_oiv",
+        "pubblicazione",
+        "stampa",
+        "squadra_righe",
+    },
 }
 # Derived or technical tables: the audit trail itself, django-simple-history's copies, sessions,
 # login attempts (django-axes keeps its own log), the API token's last-use time.
@@ -285,6 +297,18 @@ CASES = {
         lambda p: _card_at(p, "in_revisione"),
         lambda u, p, s: valutazioni.decidi(user=u, scheda=s, testo="confermata", giudizi=None),
     ),
+    "decisione_organo": (
+        "admin",
+        lambda p: _vertice_proposed(p),
+        lambda u, p, s: valutazioni.decisione_organo(
+            user=u, scheda=s, atto="Delibera di Giunta n. 9", data=__import__("datetime").date.today()
+        ),
+    ),
+    "passo": (
+        "consultazione",
+        lambda p: _card_at(p, "assegnata"),
+        lambda u, p, s: valutazioni.passo(user=u, scheda=s, azione="presa_visione"),
+    ),
     "registra_insieme": (
         "responsabile",
         None,
@@ -353,6 +377,28 @@ def _assign(user, piano):
         voci=[{"codice": "O1", "nome": "Pratiche", "sezione": "IND", "peso": 100, "target": "10"}],
         comportamenti=[["ORG", 100]],
     )
+
+
+def _vertice_proposed(piano):
+    """The SG's card with the OIV's proposal (art. 14 c. 4 lett. e), before the Giunta decides."""
+    _smvp(_user("controllo"), piano)
+    valutazioni.persone_importa(
+        user=_user("controllo"),
+        ente=piano.ente,
+        righe=[(2, {"matricola": "9000", "categoria": "SG", "utente": "controllo"})],
+    )
+    card = valutazioni.scheda_assegna(
+        user=_user("admin"),
+        persona=m.Persona.objects.get(ente=piano.ente, matricola="9000"),
+        anno=2020,
+        voci=[],
+        comportamenti=[["DECIS", 100]],
+    )
+    oiv = _user("oiv")
+    valutazioni.presa_visione(user=_user("controllo"), scheda=card)
+    valutazioni.colloquio(user=oiv, scheda=card, finale=True, testo="colloquio")
+    valutazioni.valuta(user=oiv, scheda=card, giudizi={"DECIS": 4})
+    return card
 
 
 def _card_at(piano, where: str):

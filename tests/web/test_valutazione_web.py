@@ -605,3 +605,51 @@ def test_a_card_prints_for_signature_and_a_team_as_a_workbook(staff, tmp_path):
     assert {
         row[0] for row in load_workbook(io.BytesIO(mine.content)).active.iter_rows(min_row=5, values_only=True)
     } == {"1002"}
+
+
+def test_the_relazione_and_the_open_data_publish_the_demos_aggregates(piano, settings, tmp_path):
+    """Art. 20 d.lgs. 33/2013: budgeted and paid by fund, premiums and scores by category with the
+    small categories together, no matricola anywhere; the same figures as the premiums page."""
+    import csv
+
+    from django.core.management import call_command
+    from frictionless import validate
+
+    from cruscotto.documents.blocks import Table
+    from cruscotto.documents.relazione import build_relazione
+    from cruscotto.engine.premi import ALTRE
+    from cruscotto.opendata import write_opendata
+
+    settings.DEMO = True
+    call_command("demo_valutazione", verbosity=0)
+    inputs = selectors.document_inputs(piano.ente, piano, 2020, "relazione")
+    pub = inputs.valutazione
+    out = va.premi_anno(piano.ente, 2020)
+    assert pub is not None and pub.provvisorio is True
+    assert [f[0] for f in pub.fondi] == ["FONDO", "DIR"]
+    assert pub.fondi[0][3] == pytest.approx(out["fondi"][0].pagato)
+    assert sum(float(a["totale"]) for a in pub.premi) == pytest.approx(sum(p.totale for p in out["premi"]))
+    counts = {label: d.n for label, d in pub.distribuzione}
+    # the SG is a dirigente (published by name anyway), every other published group has 3 or more
+    assert counts["SG"] == 1 and all(n >= 3 for label, n in counts.items() if label != "SG")
+    assert sum(counts.values()) == 40
+    doc = build_relazione(inputs.piano, inputs.result, valutazione=pub)
+    tables = {b.caption: b for b in doc.blocks if isinstance(b, Table)}
+    premi = tables["Premi per categoria"]
+    assert [r[0].text for r in premi.rows] == [str(a["categoria"]) for a in pub.premi]
+    fund = tables["Premi collegati alla performance: stanziati e distribuiti"]
+    assert fund.rows[1][0].text == "Retribuzione di risultato della dirigenza (importo inventato)"
+    assert fund.rows[1][1].text == "€ 12.000,00"
+    matricole = set(m.Persona.objects.filter(ente=piano.ente).values_list("matricola", flat=True))
+    texts = {c.text for t in tables.values() for r in t.rows for c in r}
+    assert not texts & matricole
+    od = write_opendata(inputs.piano, inputs.result, tmp_path / "od", valutazione=pub)
+    report = validate(str(od / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    with open(od / "valutazione_distribuzione.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["categoria"]: int(r["persone"]) for r in rows} == counts
+    with open(od / "premi_fondi.csv", encoding="utf-8") as fh:
+        paid = {r["fondo"]: float(r["distribuito"]) for r in csv.DictReader(fh)}
+    assert paid["FONDO"] == pytest.approx(round(out["fondi"][0].pagato, 2))
+    assert counts == {"B": 4, "C": 24, "D": 5, "PO": 6, "SG": 1} and ALTRE not in counts  # the demo: none small

@@ -76,6 +76,8 @@ class Inputs:
     # Staff counts below this are hidden in the published documents (engine/riservatezza.py).
     soglia_riservatezza: int = SOGLIA
     redazione: Redazione | None = None  # None: no record of the cycle (a plan file on the command line)
+    # The year's individual evaluation as published (engine/premi.Pubblicazione), or None.
+    valutazione: Any = None
 
 
 def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> str:
@@ -118,7 +120,7 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
         from ..opendata import write_opendata
 
         with tempfile.TemporaryDirectory() as tmp:
-            write_opendata(plan, _result(inputs), Path(tmp) / "opendata")
+            write_opendata(plan, _result(inputs), Path(tmp) / "opendata", valutazione=inputs.valutazione)
             shutil.make_archive(str(out.with_suffix("")), "zip", Path(tmp) / "opendata")
         return f"Dati aperti {plan.ente.nome} {inputs.anno}"
     if fmt == "xlsx":  # relazione, monitoraggio: the results
@@ -140,6 +142,7 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
             contesto=inputs.contesto,
             soglia=inputs.soglia_riservatezza,
             redazione=inputs.redazione,
+            valutazione=inputs.valutazione,
         )
     elif kind == "piano":
         from .piano import build_piano

@@ -22,7 +22,7 @@ from ..engine.riservatezza import SOGLIA
 from ..engine.rollup import RisultatoPiano
 from ..engine.scoring import RULES_TEXT
 from .blocks import Bullets, Cell, Document, Figure, Heading, Paragraph, Table
-from .formatting import euro, pct, status, target_text, value
+from .formatting import decimal_it, euro, pct, status, target_text, value
 from .markdown import markdown_blocks
 
 
@@ -64,6 +64,7 @@ def build_relazione(
     contesto=None,
     soglia: int = SOGLIA,
     redazione=None,
+    valutazione=None,
 ) -> Document:
     """The Relazione; with ``bilancio`` and ``personale`` the resources and the gender chapter
     come from the data (the budget tables, the indicators computed from the staff register)."""
@@ -85,6 +86,7 @@ def build_relazione(
     blocks += _efficienza(piano, result, indicators, bilancio, section="3.7" if result.fondo else "3.6")
     blocks += _genere(piano, anno, personale, soglia)
     blocks += _obiettivi_individuali(result)
+    blocks += _valutazione_personale(valutazione)
     blocks += _processo(piano, result)
     blocks += _redazione(result, redazione)
     blocks += _allegato(result)
@@ -643,6 +645,102 @@ def _obiettivi_individuali(result) -> list:
         if notes:
             blocks.append(Paragraph("Avvisi sui pesi: " + "; ".join(notes) + ".", "note"))
     return blocks
+
+
+def _valutazione_personale(v) -> list:
+    """5, the staff's evaluation: the distribution of the final scores by category (the degree of
+    differentiation) and the premiums budgeted and paid (d.lgs. 33/2013 art. 20), no names."""
+    if v is None:
+        return []
+    from ..engine.premi import ALTRE
+
+    blocks: list = [Heading("La valutazione del personale e i premi", 2)]
+    blocks.append(
+        Paragraph(
+            "I punteggi finali delle schede di valutazione individuale e i premi che ne derivano, in forma "
+            "aggregata e senza nomi (d.lgs. 33/2013 art. 20). "
+            + (
+                "**Gli importi sono provvisori**: non tutte le schede sono definitive, o la Relazione non è "
+                "ancora validata dall'OIV."
+                if v.provvisorio
+                else "Le schede sono definitive."
+            )
+        )
+    )
+    rows = []
+    for label, d in v.distribuzione:
+        bands = " · ".join(str(c) for _lo, _hi, c in d.fasce)
+        rows.append(
+            (
+                Cell(label),
+                Cell(str(d.n), "right"),
+                Cell(_score(d.media), "right"),
+                Cell(_score(d.minimo), "right"),
+                Cell(_score(d.mediana), "right"),
+                Cell(_score(d.massimo), "right"),
+                Cell(bands, "center"),
+            )
+        )
+    blocks.append(
+        Table(
+            (
+                "Categoria",
+                "Persone",
+                "Media",
+                "Minimo",
+                "Mediana",
+                "Massimo",
+                "Fasce <60 · 60-70 · 70-80 · 80-90 · 90+",
+            ),
+            tuple(rows),
+            "Distribuzione dei punteggi finali per categoria",
+            (1.6, 0.9, 0.9, 0.9, 0.9, 0.9, 2.6),
+        )
+    )
+    blocks.append(
+        Table(
+            ("Fondo", "Stanziato", "Distribuito", "Economia"),
+            tuple(
+                (Cell(nome), Cell(euro(a), "right"), Cell(euro(b), "right"), Cell(euro(c), "right"))
+                for _code, nome, a, b, c in v.fondi
+            ),
+            "Premi collegati alla performance: stanziati e distribuiti",
+            (4, 1.3, 1.3, 1.3),
+        )
+    )
+    blocks.append(
+        Table(
+            ("Categoria", "Persone", "Con premio", "Totale", "Premio medio", "Massimo", "Minimo"),
+            tuple(
+                (
+                    Cell(str(a["categoria"])),
+                    Cell(str(a["persone"]), "right"),
+                    Cell(str(a["con_premio"]), "right"),
+                    Cell(euro(float(a["totale"])), "right"),
+                    Cell(euro(float(a["totale"]) / int(a["con_premio"])) if a["con_premio"] else "—", "right"),
+                    Cell(euro(float(a["massimo"])), "right"),
+                    Cell(euro(float(a["minimo"])), "right"),
+                )
+                for a in v.premi
+            ),
+            "Premi per categoria",
+            (1.6, 0.9, 0.9, 1.3, 1.3, 1.3, 1.3),
+        )
+    )
+    if any(label == ALTRE for label, _d in v.distribuzione) or any(a["categoria"] == ALTRE for a in v.premi):
+        blocks.append(
+            Paragraph(
+                f"Le categorie con meno di {v.soglia} persone sono pubblicate insieme, come «{ALTRE}», "
+                "perché i loro punteggi e premi non indichino le persone; i dirigenti restano distinti "
+                "(d.lgs. 33/2013 art. 14).",
+                "note",
+            )
+        )
+    return blocks
+
+
+def _score(x: float | None) -> str:
+    return "—" if x is None else decimal_it(x)
 
 
 def _processo(piano, result) -> list:

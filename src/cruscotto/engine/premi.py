@@ -30,8 +30,9 @@ end; the trace prints them as everywhere else.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from . import display
 from .errors import Problem
@@ -371,3 +372,72 @@ def aggregati(lista: Sequence[Premio]) -> list[dict[str, float | int | str]]:
             }
         )
     return out
+
+
+ALTRE = "altre categorie"
+
+T = TypeVar("T")
+
+
+def raggruppa(
+    gruppi: Mapping[str, Sequence[T]], soglia: int, esenti: Collection[str] = ()
+) -> list[tuple[str, list[T]]]:
+    """The groups as they may be published: a category of 1 to ``soglia`` − 1 people would point
+    at them (a premium of a category of two is nearly a name), so the small ones are published
+    together as ``ALTRE``; if that group is still small, the smallest other category joins it,
+    until it is not (or nothing is left), so that no figure can be worked out by difference.
+    The ``esenti`` (the dirigenti: d.lgs. 33/2013 art. 14 publishes each by name) stay apart."""
+    kept = {k: list(v) for k, v in gruppi.items()}
+    small = sorted(k for k, v in kept.items() if 0 < len(v) < soglia and k not in esenti)
+    if not small:
+        return sorted(kept.items())
+    merged: list[T] = []
+    for k in small:
+        merged += kept.pop(k)
+    while len(merged) < soglia:
+        others = sorted((len(v), k) for k, v in kept.items() if k not in esenti and v)
+        if not others:
+            break
+        merged += kept.pop(others[0][1])
+    return [*sorted(kept.items()), (ALTRE, merged)]
+
+
+@dataclass(frozen=True, slots=True)
+class Pubblicazione:
+    """What d.lgs. 33/2013 art. 20 publishes of a year's evaluation: the premiums budgeted and
+    paid by fund, the premiums by category and the distribution of the scores (the degree of
+    differentiation), in aggregate form with no names (``raggruppa``)."""
+
+    anno: int
+    provvisorio: bool
+    fondi: tuple[tuple[str, str, float, float, float], ...]  # code, name, budgeted, paid, saving
+    premi: tuple[dict[str, float | int | str], ...]  # ``aggregati`` by published group
+    distribuzione: tuple[tuple[str, Distribuzione], ...]
+    soglia: int
+
+
+def pubblicazione(
+    anno: int,
+    punteggi: Mapping[str, Sequence[float | None]],
+    fondi: Sequence[Ripartizione],
+    *,
+    soglia: int,
+    esenti: Collection[str] = (),
+    provvisorio: bool = True,
+) -> Pubblicazione:
+    """``punteggi``: the final scores by category; ``fondi``: what ``ripartizione`` gave."""
+    from dataclasses import replace
+
+    lista = [p for f in fondi for p in f.premi]
+    by_cat: dict[str, list[Premio]] = {}
+    for p in lista:
+        by_cat.setdefault(p.categoria, []).append(p)
+    premi_g = [replace(p, categoria=label) for label, group in raggruppa(by_cat, soglia, esenti) for p in group]
+    return Pubblicazione(
+        anno=anno,
+        provvisorio=provvisorio,
+        fondi=tuple((f.codice, f.nome, f.importo, f.pagato, f.economia) for f in fondi),
+        premi=tuple(aggregati(premi_g)),
+        distribuzione=tuple((label, distribuzione(xs)) for label, xs in raggruppa(punteggi, soglia, esenti)),
+        soglia=soglia,
+    )

@@ -466,6 +466,7 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
     from cruscotto.documents.build import Inputs
 
     from . import ciclo as lifecycle
+    from . import valutazioni
 
     validation = lifecycle.validation_inputs(ente, anno, piano) if kind == "validazione" else None
     return Inputs(
@@ -480,6 +481,9 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
         chiusi=closed_periods(piano, anno),
         soglia_riservatezza=settings.CRUSCOTTO_SOGLIA_RISERVATEZZA,
         redazione=lifecycle.redazione(ente, piano, anno) if kind == "relazione" else None,
+        valutazione=valutazioni.pubblicazione(ente, anno, settings.CRUSCOTTO_SOGLIA_RISERVATEZZA)
+        if kind in ("relazione", "opendata")
+        else None,
         **resources(ente, min(piano.anni)),
     )
 

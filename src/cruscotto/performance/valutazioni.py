@@ -648,6 +648,8 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
         "aggregati": [],
         "fondo": None,
         "fondi": [],
+        "punteggi": {},
+        "dirigenti": set(),
         "provvisorio": True,
     }
     if not m.SistemaValutazione.objects.filter(ente=ente, anno=anno).exists():
@@ -660,6 +662,8 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
         boss = c.valutatore.matricola if c.valutatore else "—"
         groups["valutatore"].setdefault(boss, []).append(scores[c.pk])
     regole = year.premi
+    out["punteggi"] = groups["categoria"]
+    out["dirigenti"] = {c.codice for c in year.sistema.categorie if c.dirigente}
     tetti = regole.tetti if regole else ()
     out["per_categoria"] = [
         (k, pr.distribuzione(v), pr.controlla_tetti(v, tetti, k)) for k, v in sorted(groups["categoria"].items())
@@ -701,6 +705,27 @@ def premi_anno(ente: m.Ente, anno: int) -> dict[str, Any]:
         }
     )
     return out
+
+
+def pubblicazione(ente: m.Ente, anno: int, soglia: int):
+    """What the Relazione and the open data publish of the year's evaluation (d.lgs. 33/2013
+    art. 20; engine/premi.pubblicazione), or None when the year has no evaluated card."""
+    from cruscotto.engine import premi as pr
+
+    if not m.SchedaValutazione.objects.filter(ente=ente, anno=anno, stato__in=VALUTATE).exists():
+        return None
+    try:
+        out = premi_anno(ente, anno)
+    except ValidationError:
+        return None  # no system or no plan for the year: nothing to publish
+    return pr.pubblicazione(
+        anno,
+        out["punteggi"],
+        out["fondi"],
+        soglia=soglia,
+        esenti=out["dirigenti"],
+        provvisorio=out["provvisorio"],
+    )
 
 
 # --- documents --------------------------------------------------------------------------------
