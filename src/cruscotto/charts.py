@@ -6,6 +6,7 @@ screen readers; pages also show the numbers as a table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from .engine import display
@@ -434,5 +435,37 @@ def achievement_bars(
         if threshold not in (0, 50, 100)
         else ""
     )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def histogram(fasce: Sequence[tuple[float, float, int]], *, title: str, of: str = "persone") -> str:
+    """A small histogram of scores: one column per band (``Distribuzione.fasce``: from, to,
+    count), the count over each column, the band under it. The title says the counts in words,
+    for those who do not see the picture."""
+    col_w, gap, h_plot, top, bottom = 34, 6, 60, 16, 18
+    w = len(fasce) * (col_w + gap) + gap
+    h = top + h_plot + bottom
+    peak = max((c for _lo, _hi, c in fasce), default=0) or 1
+    words = "; ".join(f"{_fmt(lo)}–{_fmt(hi)}: {c} {of}" for lo, hi, c in fasce)
+    import hashlib
+
+    uid = "h" + hashlib.sha1(repr((title, list(fasce))).encode()).hexdigest()[:8]
+    parts = [
+        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'class="grafico-istogramma" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="Titillium Web, sans-serif" font-size="10">',
+        f'<title id="{uid}-t">{escape(title)}: {escape(words)}</title>',
+        f'<line x1="0" x2="{w}" y1="{top + h_plot}" y2="{top + h_plot}" stroke="#5d7083" stroke-width="1"/>',
+    ]
+    for k, (lo, hi, c) in enumerate(fasce):
+        x = gap + k * (col_w + gap)
+        bar = h_plot * c / peak
+        y = top + h_plot - bar
+        parts.append(f'<rect x="{x}" y="{y:.1f}" width="{col_w}" height="{bar:.1f}" fill="#0066cc"/>')
+        parts.append(f'<text x="{x + col_w / 2}" y="{y - 3:.1f}" text-anchor="middle" fill="#1a1a1a">{c}</text>')
+        parts.append(
+            f'<text x="{x + col_w / 2}" y="{h - 5}" text-anchor="middle" fill="#404040">{_fmt(lo)}–{_fmt(hi)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

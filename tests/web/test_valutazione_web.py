@@ -356,6 +356,12 @@ def test_the_demos_evaluation_loads_invented_and_labelled(piano, settings):
     for p in reduced:  # 250 working days, 10 free: presence = 1 − (days − 10) / 250
         assert f"presenza {display.decimal(1 - (away[p.codice] - 10) / 250, 4)}" in p.trace[0]
     assert out["provvisorio"] is True
+    # the page draws each category's histogram, its counts in words for a screen reader
+    page = _as("oiv").get(f"{PAGE}premi/").content.decode()
+    (c,) = [d for cat, d, _w in out["per_categoria"] if cat == "C"]
+    words = "; ".join(f"{display.number(lo)}–{display.number(hi)}: {n} persone" for lo, hi, n in c.fasce)
+    assert f"Punteggi della categoria C: {words}</title>" in page and sum(n for *_b, n in c.fasce) == c.n == 24
+    assert "Retribuzione di risultato della dirigenza (importo inventato)" in page
     # the demo users take the live card's steps on the pages
     card = f"{PAGE}{live.persona.matricola}/"
     assert _as("dipendente").post(card, {"azione": "presa_visione"}).status_code == 302

@@ -266,8 +266,14 @@ def valutazione_premi(request, ente, anno, piano):
         raise PermissionDenied(
             _("Distribuzione e premi li vedono il controllo di gestione, l'amministrazione e l'OIV.")
         )
+    from cruscotto.charts import histogram
+
     ctx = va.premi_anno(ente, anno)
     ctx["dettaglio"] = bool(ruoli & {m.Ruolo.Tipo.AMMINISTRATORE, m.Ruolo.Tipo.OIV})
+    ctx["per_categoria"] = [
+        (cat, d, avvisi, histogram(d.fasce, title=_("Punteggi della categoria %(c)s") % {"c": cat}, of=_("persone")))
+        for cat, d, avvisi in ctx["per_categoria"]
+    ]
     return render(request, "performance/valutazione_premi.html", ctx)
 
 
