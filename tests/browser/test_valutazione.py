@@ -1,5 +1,6 @@
-"""A year of individual evaluation in the browser (issue 15), on the demo's evaluation: the demo
-user ``dipendente`` acknowledges the objectives and self-assesses, the evaluator
+"""A year of individual evaluation in the browser (issue 15), on the demo's evaluation: the
+evaluator ``responsabile`` assigns the card of the demo user ``dipendente``, who acknowledges
+the objectives and self-assesses, the evaluator
 ``responsabile`` holds the final interview and evaluates, the person accepts, and the OIV finds
 the premium on the premiums page. Every form is the page's own, filled as a person would."""
 
@@ -18,12 +19,31 @@ def evaluation(demo):
     call_command("demo_valutazione", verbosity=0)
     from cruscotto.performance import models as m
 
-    return m.SchedaValutazione.objects.get(persona__utente__username="dipendente")
+    card = m.SchedaValutazione.objects.get(persona__utente__username="dipendente")
+    card.delete()  # the year starts with the assignment, taken on the page below
+    return card.persona
 
 
 def test_a_year_of_evaluation_from_assignment_to_premium(login, live_server, evaluation):
-    matricola = evaluation.persona.matricola
+    matricola = evaluation.matricola
     card = f"{live_server.url}/CCIAA-PT/2020/valutazione/{matricola}/"
+    boss = login("responsabile")
+    boss.goto(f"{live_server.url}/CCIAA-PT/2020/valutazione/")
+    boss.get_by_role("link", name=f"Matricola {matricola} (categoria C)").click()
+    boss.get_by_label("Codice dell'obiettivo 1").fill("O1")
+    boss.get_by_label("Nome dell'obiettivo 1").fill("Pratiche istruite nei tempi")
+    boss.get_by_label("Peso dell'obiettivo 1").fill("60")
+    boss.get_by_label("Target dell'obiettivo 1").fill("40")
+    boss.get_by_label("Codice dell'obiettivo 2").fill("O2")
+    boss.get_by_label("Nome dell'obiettivo 2").fill("Procedura digitalizzata")
+    boss.get_by_label("Peso dell'obiettivo 2").fill("40")
+    boss.get_by_label("Tipo dell'obiettivo 2").select_option("scadenza")
+    boss.get_by_label("Target dell'obiettivo 2").fill("30/06/2020")
+    boss.locator("#c-ORG").fill("50")
+    boss.locator("#c-COLL").fill("50")
+    boss.get_by_role("button", name="Assegna la scheda").click()
+    assert "assegnata" in boss.locator("#contenuto").inner_text()
+
     me = login("dipendente")
     me.goto(f"{live_server.url}/CCIAA-PT/2020/valutazione/")
     me.get_by_role("link", name=matricola).click()
@@ -32,7 +52,6 @@ def test_a_year_of_evaluation_from_assignment_to_premium(login, live_server, eva
     me.get_by_role("button", name="Registra l'autovalutazione").click()
     assert "autovalutazione" in me.locator("#contenuto").inner_text()
 
-    boss = login("responsabile")
     boss.goto(card)
     boss.get_by_label("Quale colloquio").select_option("colloquio_finale")
     boss.get_by_label("Note del colloquio").fill("Obiettivi raggiunti; bene con le imprese")
