@@ -34,6 +34,12 @@ def pct(value) -> str:
 
 
 @register.filter
+def euro(value) -> str:
+    """An amount in euro, always to the cent: € 12.000,00."""
+    return display.euro(value, seps=_seps())
+
+
+@register.filter
 def num(value) -> str:
     return display.value(value, seps=_seps(), yes_no=(str(_("sì")), str(_("no"))))
 

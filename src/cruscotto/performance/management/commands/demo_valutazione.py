@@ -97,6 +97,8 @@ class Command(BaseCommand):
             scheda = va.scheda_assegna(
                 user=admin, persona=p, anno=ANNO, voci=voci, comportamenti=[list(c) for c in COMPORTAMENTI[p.categoria]]
             )
+            # the assignment of the 2020 cycle (the service dates it today)
+            scheda.fasi.filter(tipo=m.FaseScheda.Tipo.ASSEGNAZIONE).update(data=date(2020, 1, 31))
             if live:
                 continue  # the demo user's card: its steps are for trying on the pages
             _finished(scheda, voci, rng)
