@@ -659,3 +659,104 @@ def test_the_relazione_and_the_open_data_publish_the_demos_aggregates(piano, set
         paid = {r["fondo"]: float(r["distribuito"]) for r in csv.DictReader(fh)}
     assert paid["FONDO"] == pytest.approx(round(out["fondi"][0].pagato, 2))
     assert counts == {"B": 4, "C": 24, "D": 5, "PO": 6, "SG": 1} and ALTRE not in counts  # the demo: none small
+
+
+# --- the permission matrix of the card's steps ---------------------------------------------
+
+USERS = ("admin", "controllo", "responsabile", "oiv", "consultazione", "dipendente")
+
+
+def _staff_card_at(staff, state: str):
+    boss, me = _user("responsabile"), _user("dipendente")
+    card = _card(staff)
+    steps = [
+        ("vista", lambda: va.presa_visione(user=me, scheda=card)),
+        ("colloquio", lambda: va.colloquio(user=boss, scheda=card, finale=True, testo="finale")),
+        ("valutata", lambda: va.valuta(user=boss, scheda=card, giudizi={"ORG": 3, "COLL": 3})),
+        ("in_revisione", lambda: va.chiedi_revisione(user=me, scheda=card, motivo="non concordo")),
+    ]
+    for name, step in steps:
+        if state == "assegnata":
+            break
+        step()
+        if name == state:
+            break
+    return card
+
+
+def _vertice_card_at(staff, state: str):
+    va.persone_importa(
+        user=_user("controllo"),
+        ente=staff.ente,
+        righe=[(2, {"matricola": "9000", "categoria": "SG", "utente": "consultazione"})],
+    )
+    card = va.scheda_assegna(
+        user=_user("admin"),
+        persona=m.Persona.objects.get(ente=staff.ente, matricola="9000"),
+        anno=2020,
+        voci=[],
+        comportamenti=[["DECIS", 100]],
+    )
+    va.presa_visione(user=_user("consultazione"), scheda=card)
+    if state in ("colloquio", "valutata"):
+        va.colloquio(user=_user("oiv"), scheda=card, finale=True, testo="colloquio")
+    if state == "valutata":
+        va.valuta(user=_user("oiv"), scheda=card, giudizi={"DECIS": 4})
+    return card
+
+
+# step: (which card, its state, the step's arguments, who may take it)
+STEPS = {
+    "presa_visione": (_staff_card_at, "assegnata", {}, {"dipendente"}),
+    "colloquio_intermedio": (_staff_card_at, "vista", {"testo": "a metà"}, {"responsabile"}),
+    "autovalutazione": (_staff_card_at, "vista", {"testo": "ho fatto"}, {"dipendente"}),
+    "valuta": (_staff_card_at, "colloquio", {"giudizi": {"ORG": 4, "COLL": 4}}, {"responsabile"}),
+    "accetta": (_staff_card_at, "valutata", {}, {"dipendente"}),
+    "revisione": (_staff_card_at, "valutata", {"testo": "non concordo"}, {"dipendente"}),
+    "rispondi": (_staff_card_at, "in_revisione", {"testo": "confermo"}, {"responsabile"}),
+    "decidi": (_staff_card_at, "in_revisione", {"testo": "confermata"}, {"admin", "oiv"}),
+    "vertice: colloquio_finale": (_vertice_card_at, "vista", {"testo": "colloquio"}, {"oiv"}),
+    "vertice: valuta": (_vertice_card_at, "colloquio", {"giudizi": {"DECIS": 4}}, {"oiv"}),
+    "vertice: decisione_organo": (
+        _vertice_card_at,
+        "valutata",
+        {"atto": "Delibera di Giunta n. 3", "data": __import__("datetime").date.today()},
+        {"admin"},
+    ),
+}
+
+
+@pytest.mark.parametrize("username", USERS)
+@pytest.mark.parametrize("step", list(STEPS))
+def test_the_permission_matrix_of_the_cards_steps(staff, step, username):
+    """Each step of a card against every user: its actor takes it; anyone else is refused
+    (PermissionDenied, 403 on the page) and nothing is written."""
+    setup, state, kwargs, allowed = STEPS[step]
+    card = setup(staff, state)
+    before = (card.stato, card.fasi.count(), m.Registro.objects.count())
+    azione = step.split(": ")[-1]
+    if username in allowed:
+        va.passo(user=_user(username), scheda=card, azione=azione, **kwargs)
+        card.refresh_from_db()
+        assert card.fasi.count() == before[1] + 1
+    else:
+        with pytest.raises(PermissionDenied):
+            va.passo(user=_user(username), scheda=card, azione=azione, **kwargs)
+        card.refresh_from_db()
+        assert (card.stato, card.fasi.count(), m.Registro.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("premi/", {"admin", "controllo", "oiv"}),
+        ("1002/", {"admin", "oiv", "responsabile", "dipendente"}),
+        ("1002/scheda-assegnazione.pdf", {"admin", "oiv", "responsabile", "dipendente"}),
+    ],
+)
+def test_who_reads_the_evaluation_pages(staff, path, allowed):
+    m.Ruolo.objects.create(utente=_user("dipendente"), ente=staff.ente, tipo=m.Ruolo.Tipo.CONSULTAZIONE)
+    _card(staff)
+    for name in USERS:
+        code = _as(name).get(f"{PAGE}{path}").status_code
+        assert code == 200 if name in allowed else code in (403, 404), (path, name, code)
