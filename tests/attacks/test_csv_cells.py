@@ -39,3 +39,20 @@ def test_a_huge_cell_in_a_plan_upload_is_a_message(as_user, piano):
     )
     assert r.status_code < 500 and "cella non leggibile" in r.content.decode()
     assert m.Piano.objects.count() == versions
+
+
+@pytest.mark.sqlite_only  # files only, no database
+def test_the_bound_holds_whatever_a_library_did_to_the_csv_modules_limit(tmp_path):
+    """frictionless raises csv.field_size_limit for the whole process when it is imported (the
+    open-data tests use it): the bound is cruscotto's own."""
+    import csv
+    import sys
+
+    old = csv.field_size_limit(sys.maxsize)
+    try:
+        path = tmp_path / "piano.csv"
+        path.write_text(f"Codice;Indicatore;Target 2020\nA.1-1;Tempi;90%\nA.1-2;{HUGE};80%\n", encoding="utf-8")
+        with pytest.raises(PlanError, match=r"riga 3, colonna 2: cella non leggibile \(cella di 200\.000 caratteri\)"):
+            load_plan(path)
+    finally:
+        csv.field_size_limit(old)

@@ -42,6 +42,9 @@ class Table:
     rows: list[tuple[int, list[object]]]  # (row number as seen in the file, cells)
 
 
+CELLA_MASSIMA = 131_072  # characters in a CSV cell (the csv module's default limit)
+
+
 def _sniff_delimiter(sample: str) -> str:
     first = sample.splitlines()[0] if sample else ""
     # Italian Excel writes ';' because ',' is the decimal separator.
@@ -59,18 +62,25 @@ def read_csv(path: str | Path) -> Table:
         ) from None
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
     try:
-        rows = list(reader)
+        for row in reader:
+            # The bound is ours, not the csv module's: its limit is one setting for the whole
+            # process, and a library may raise it (frictionless sets it to the maximum on import).
+            wide = next((k for k, c in enumerate(row, start=1) if len(c) > CELLA_MASSIMA), None)
+            if wide is not None:
+                raise csv.Error(f"cella di {len(row[wide - 1]):_} caratteri".replace("_", "."))
+            rows.append(row)
     except csv.Error as exc:
-        # A cell beyond the csv module's limit (131,072 characters: Excel itself holds 32,767)
-        # or a broken quote: the row and, when it can be told, the column.
+        # A cell beyond the bound (Excel itself holds 32,767 characters) or a broken quote: the
+        # row and, when it can be told, the column.
         line = text.splitlines()[reader.line_num - 1] if 0 < reader.line_num <= len(text.splitlines()) else ""
         cells = line.split(delimiter)
-        wide = next((k for k, c in enumerate(cells, start=1) if len(c) > csv.field_size_limit()), None)
+        wide = next((k for k, c in enumerate(cells, start=1) if len(c) > CELLA_MASSIMA), None)
         col = f", colonna {wide}" if wide else ""
         raise ParseError(
             f"riga {reader.line_num}{col}: cella non leggibile ({exc}); una cella contiene al più "
-            f"{csv.field_size_limit():_} caratteri".replace("_", "."),
+            f"{CELLA_MASSIMA:_} caratteri".replace("_", "."),
             where=str(path),
         ) from None
     if not rows:
