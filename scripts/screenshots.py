@@ -39,6 +39,7 @@ PAGES = (
     "monitoraggio/carica",
     "valutazione",
     "valutazione/premi",
+    "confronto",
     "bilancio",
     "personale",
     "contesto",

@@ -469,3 +469,59 @@ def histogram(fasce: Sequence[tuple[float, float, int]], *, title: str, of: str 
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def strip(
+    punti: Sequence[tuple[float, str | None, bool]],
+    *,
+    title: str,
+    cluster: tuple[float, float, float] | None = None,
+) -> str:
+    """The values of one indicator across the enti, one dot each on a line: ``(value, name or
+    None, own)``; the ente's own dot larger and coloured, the others grey, named (in their
+    tooltip) only when the caller says so. ``cluster``: (q1, median, q3), drawn as a band with
+    its median. ``title`` says the figures in words, for those who do not see the picture."""
+    w, h, pad = 640, 74, 24
+    xs = [p[0] for p in punti]
+    if not xs:
+        return ""
+    lo, hi = min(xs), max(xs)
+    if cluster:
+        lo, hi = min(lo, cluster[0]), max(hi, cluster[2])
+    span = (hi - lo) or 1.0
+
+    def x_of(v: float) -> float:
+        return pad + (w - 2 * pad) * (v - lo) / span
+
+    import hashlib
+
+    uid = "s" + hashlib.sha1(repr((title, xs)).encode()).hexdigest()[:8]
+    y = 34
+    parts = [
+        f'<svg role="img" aria-labelledby="{uid}-t" viewBox="0 0 {w} {h}" width="100%" class="grafico-barre" '
+        'xmlns="http://www.w3.org/2000/svg" font-family="Titillium Web, sans-serif" font-size="11">',
+        f'<title id="{uid}-t">{escape(title)}</title>',
+        f'<line x1="{pad}" x2="{w - pad}" y1="{y}" y2="{y}" stroke="#5d7083" stroke-width="1"/>',
+    ]
+    if cluster:
+        q1, med, q3 = (x_of(v) for v in cluster)
+        parts.append(f'<rect x="{q1:.1f}" y="{y - 12}" width="{max(q3 - q1, 1):.1f}" height="24" fill="#d9e8f6"/>')
+        parts.append(
+            f'<line x1="{med:.1f}" x2="{med:.1f}" y1="{y - 14}" y2="{y + 14}" stroke="#0066cc" stroke-width="2"/>'
+        )
+    for v, name, mine in sorted(punti, key=lambda p: p[2]):  # the own dot last, on top
+        label = f"{name}: {_fmt(v)}" if name else _fmt(v)
+        if mine:
+            parts.append(
+                f'<circle cx="{x_of(v):.1f}" cy="{y}" r="7" fill="#d1344c" stroke="#fff" stroke-width="1.5">'
+                f"<title>{escape(label)}</title></circle>"
+            )
+        else:
+            parts.append(
+                f'<circle cx="{x_of(v):.1f}" cy="{y}" r="4" fill="#5d7083" fill-opacity="0.6">'
+                f"<title>{escape(label)}</title></circle>"
+            )
+    parts.append(f'<text x="{pad}" y="{h - 6}" fill="#404040">{_fmt(lo)}</text>')
+    parts.append(f'<text x="{w - pad}" y="{h - 6}" text-anchor="end" fill="#404040">{_fmt(hi)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

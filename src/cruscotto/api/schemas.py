@@ -413,3 +413,37 @@ class PremiOut(Schema):
     fondi: list[FondoOut]
     aggregati: list[dict]
     premi: list[PremioOut] | None  # each person's: amministratore and OIV only
+
+
+class StatisticheOut(Schema):
+    n: int
+    media: float
+    minimo: float
+    q1: float
+    mediana: float
+    q3: float
+    massimo: float
+
+
+class ConfrontoRigaOut(Schema):
+    codice: str
+    nome: str
+    unita: str
+    polarita: str
+    indicatore: str | None  # the ente's own indicator referencing the code
+    valore: float | None
+    posizione_gruppo: int | None
+    posizione_tutti: int | None
+    n_gruppo: int
+    n_tutti: int
+    gruppo: StatisticheOut | None  # null: fewer than CRUSCOTTO_CONFRONTO_MINIMO enti with a value
+    tutti: StatisticheOut | None
+
+
+class ConfrontoOut(Schema):
+    anno: int
+    gruppo: dict[str, str | None]  # the attributes the group shares, with the ente's values
+    enti: int
+    enti_gruppo: int
+    minimo: int
+    righe: list[ConfrontoRigaOut]

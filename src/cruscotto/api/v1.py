@@ -12,10 +12,18 @@ interactive docs: ``/api/v1/docs`` (served locally, no CDN).
 # No "from __future__ import annotations": django-ninja reads the annotations at import time.
 
 from .base import api
-from .routers import ciclo, indicatori, piani, risorse, valori, valutazione
+from .routers import ciclo, confronto, indicatori, piani, risorse, valori, valutazione
 
 # The paths stay where they were: the routers add no prefix.
-for _router in (piani.router, indicatori.router, valori.router, risorse.router, ciclo.router, valutazione.router):
+for _router in (
+    piani.router,
+    indicatori.router,
+    valori.router,
+    risorse.router,
+    ciclo.router,
+    valutazione.router,
+    confronto.router,
+):
     api.add_router("", _router)
 
 __all__ = ["api"]

@@ -167,6 +167,9 @@ class Indicatore:
     strutture: tuple[str, ...] = ()
     cruscotto: Cruscotto = Cruscotto.ENTE
     media_cluster: Dato | None = None
+    # The code of the installation's catalogue this indicator is (engine/confronto.py): enti
+    # whose plans reference the same code are compared with each other.
+    catalogo: str = ""
     storico: dict[int, Dato] = field(default_factory=dict)
     target: dict[int, Target] = field(default_factory=dict)
     milestones: tuple[Milestone, ...] = ()

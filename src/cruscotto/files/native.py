@@ -53,7 +53,7 @@ from .limits import TooComplex, load_json, load_yaml
 
 FORMAT = "cruscotto/piano@1"
 # Indicator keys written only when set (the application keeps them together, performance.models.Indicatore.extra).
-INDICATOR_EXTRA = ("soglie", "quote", "baseline", "baseline_anno")
+INDICATOR_EXTRA = ("soglie", "quote", "baseline", "baseline_anno", "catalogo")
 # A level's fields kept in the database's ``extra`` (the strategic objective's structures too:
 # the operational objective's have a table of their own).
 NODE_EXTRA = ("risorse", "quote", "strutture")
@@ -211,6 +211,7 @@ class _Reader:
             strutture=self.strs(d.get("strutture"), f"{where}.strutture"),
             cruscotto=self.enum(Cruscotto, d.get("cruscotto"), default_scope, f"{where}.cruscotto"),
             media_cluster=self.dato(d.get("media_cluster"), f"{where}.media_cluster"),
+            catalogo=self.text(d, "catalogo", where) or "",
             storico=storico,
             target=targets,
             milestones=self.milestones(d.get("milestones") or [], f"{where}.milestones"),
@@ -744,6 +745,7 @@ def indicatore_to_data(i: Indicatore) -> dict[str, Any]:
             "strutture": list(i.strutture),
             "cruscotto": i.cruscotto.value,
             "media_cluster": i.media_cluster.testo if i.media_cluster else None,
+            "catalogo": i.catalogo or None,
             "storico": {y: d.testo for y, d in sorted(i.storico.items())},
             "target": _target_out(i.target),
             "milestones": _milestones_out(i.milestones),

@@ -37,6 +37,10 @@ class Ente(models.Model):
     # The demo's actual values are invented: its documents say so on the cover. A property of
     # the data (set by demo_setup), never of the ente's code.
     dati_di_esempio = models.BooleanField(_("dati di esempio"), default=False)
+    # What clusters are made of, for benchmarking across enti (docs/confronto.md): for the
+    # chambers, {"classe_dimensionale": "fino a 40.000 imprese", "regione": "Toscana",
+    # "accorpata": "no"}. The keys the installation compares by are CRUSCOTTO_CONFRONTO_ATTRIBUTI.
+    attributi = models.JSONField(_("attributi per il confronto"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("ente")
@@ -45,6 +49,32 @@ class Ente(models.Model):
 
     def __str__(self) -> str:
         return self.nome
+
+
+class VoceCatalogo(models.Model):
+    """An indicator of the installation's catalogue: enti whose plans reference its code
+    (``catalogo`` of an indicator) are compared with each other (engine/confronto.py). Shared by
+    every ente of the installation; kept by the installation's administrators."""
+
+    codice = models.CharField(_("codice"), max_length=40, unique=True)
+    nome = models.CharField(_("nome"), max_length=300)
+    unita = models.CharField(_("unità di misura"), max_length=100, blank=True)
+    polarita = models.CharField(
+        _("polarità"),
+        max_length=20,
+        default="crescente",
+        choices=[("crescente", _("più alto è meglio")), ("decrescente", _("più basso è meglio"))],
+    )
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    fonte = models.CharField(_("fonte"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("indicatore del catalogo")
+        verbose_name_plural = _("catalogo degli indicatori")
+        ordering = ["codice"]
+
+    def __str__(self) -> str:
+        return f"{self.codice} {self.nome}"
 
 
 class Struttura(models.Model):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/aree/", views.aree, name="aree"),
     path("<ente:ente>/<int:anno>/aree/<str:struttura>/", views.area, name="area"),
     path("<ente:ente>/<int:anno>/individuale/", views.individuale, name="individuale"),
+    path("<ente:ente>/<int:anno>/confronto/", views.confronto, name="confronto"),
     path("<ente:ente>/<int:anno>/valutazione/", views.valutazione, name="valutazione"),
     path("<ente:ente>/<int:anno>/valutazione/premi/", views.valutazione_premi, name="valutazione_premi"),
     path("<ente:ente>/<int:anno>/valutazione/schede.xlsx", views.valutazione_schede_xlsx, name="valutazione_xlsx"),

@@ -145,6 +145,14 @@ CONTENT_SECURITY_POLICY = {
 CRUSCOTTO_SOGLIA_RISERVATEZZA = env.int("CRUSCOTTO_SOGLIA_RISERVATEZZA", default=3)
 if CRUSCOTTO_SOGLIA_RISERVATEZZA < 1:
     raise ImproperlyConfigured("CRUSCOTTO_SOGLIA_RISERVATEZZA: un numero intero da 1 in su (3 di norma)")
+# Benchmarking across enti (docs/confronto.md): the enti's attributes clusters are formed by,
+# and the fewest enti a cluster needs to show its aggregates (fewer would nearly name them).
+CRUSCOTTO_CONFRONTO_ATTRIBUTI = env.list(
+    "CRUSCOTTO_CONFRONTO_ATTRIBUTI", default=["classe_dimensionale", "regione", "accorpata"]
+)
+CRUSCOTTO_CONFRONTO_MINIMO = env.int("CRUSCOTTO_CONFRONTO_MINIMO", default=5)
+if CRUSCOTTO_CONFRONTO_MINIMO < 1:
+    raise ImproperlyConfigured("CRUSCOTTO_CONFRONTO_MINIMO: un numero intero da 1 in su (5 di norma)")
 
 ROOT_URLCONF = "cruscotto.web.urls"
 WSGI_APPLICATION = "cruscotto.web.wsgi.application"

@@ -27,6 +27,7 @@ from .ciclo import (
     relazione_approvata,
     versioni_diff,
 )
+from .confronto import confronto
 from .documenti import documenti, documento_riprova, documento_scarica, documento_stato
 from .inserimento import monitoraggio_carica, monitoraggio_insieme
 from .monitoraggio import monitoraggio, monitoraggio_riga
@@ -111,6 +112,7 @@ __all__ = [
     "registro_verifica",
     "valutazione",
     "valutazione_premi",
+    "confronto",
     "valutazione_scheda_documento",
     "valutazione_schede_xlsx",
     "valutazione_scheda",

@@ -113,6 +113,9 @@ def indicatore(request, ente, anno, piano, codice: str):
     )
 
     chart = indicator_chart(ind, {v.anno: v for v in values if v.periodo == "" and v.codice == codice})
+    from .confronto import grafico_indicatore
+
+    tra_enti = grafico_indicatore(ente, anno, ind)
     return render(
         request,
         "performance/indicatore.html",
@@ -124,6 +127,7 @@ def indicatore(request, ente, anno, piano, codice: str):
             "history": history,
             "rule": RULES_TEXT.get(ind.polarita.value, ""),
             "chart": chart,
+            "tra_enti": tra_enti,
             "can_enter": permissions.can_enter_value(request.user, row),
         },
     )

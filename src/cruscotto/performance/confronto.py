@@ -1,0 +1,185 @@
+"""Benchmarking across enti, stored (issue 16; the statistics: engine/confronto.py).
+
+Which values: for every ente, the version of its plan shown for the year (as every page
+shows it), and in it each indicator that references the installation's catalogue, with the
+year's value as the engine reads it.
+
+Speed at national scale: a plan's values are computed once per plan, revision and values'
+revision, and kept in the cache (``CACHES["default"]``; Redis when ``CRUSCOTTO_CACHE_URL``
+says so): a new value of one ente recomputes that ente only. The page then costs one query
+for the plans of every ente, one round trip to the cache and the vectorised statistics.
+
+Who sees what: an ente sees the others' values only as aggregates, unless the other ente has
+published that year (its cycle is *pubblicato*): the Relazione is then public by law, and so
+are its values. A group of fewer than ``CRUSCOTTO_CONFRONTO_MINIMO`` enti shows no aggregate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+
+from cruscotto.engine import confronto as cf
+
+from . import models as m
+from . import selectors
+
+
+@dataclass(frozen=True)
+class EnteConfronto:
+    pk: int
+    codice: str
+    nome: str
+    attributi: dict[str, str]
+    piano_id: int
+    pubblicato: bool
+
+
+@dataclass(frozen=True)
+class Righe:
+    """Every ente's catalogue values of a year, as the engine's arrays take them."""
+
+    anno: int
+    enti: list[EnteConfronto]
+    codici: list[str]
+    crescente: list[bool]
+    codice: np.ndarray
+    ente: np.ndarray
+    valore: np.ndarray
+
+
+def _piani_mostrati(anno: int) -> list[tuple[EnteConfronto, m.Piano]]:
+    """For every ente, the version of its plan shown for ``anno`` (selectors._shown), in one query."""
+    fields = selectors._PLAN_FIELDS
+    qs = m.Piano.objects.values_list(*fields, "ciclo__anno", "ciclo__stato", "ente__codice", "ente__nome")
+    by_ente: dict[int, list[tuple]] = {}
+    for r in qs:
+        anni = json.loads(r[3]) if isinstance(r[3], str) else r[3]
+        by_ente.setdefault(r[1], []).append((r[0], r[1], r[2], anni, *r[4:]))
+    attributi = dict(m.Ente.objects.values_list("pk", "attributi"))
+    n = len(fields)
+    out = []
+    for ente_id, rows in by_ente.items():
+        row = selectors._shown(rows, anno)
+        if row is None:
+            continue
+        values = dict(zip(fields, row[:n], strict=True))
+        names = [f.attname for f in m.Piano._meta.concrete_fields if f.attname in values]
+        piano = m.Piano.from_db("default", names, [values[k] for k in names])
+        published = any(r[n] == anno and r[n + 1] == m.Ciclo.Stato.PUBBLICATO for r in rows)
+        info = EnteConfronto(ente_id, row[-2], row[-1], attributi.get(ente_id) or {}, piano.pk, published)
+        out.append((info, piano))
+    out.sort(key=lambda x: x[0].codice)
+    return out
+
+
+def _chiave(piano: m.Piano, anno: int) -> str:
+    return f"confronto:{piano.pk}:{piano.revisione}:{piano.valori_revisione}:{anno}"
+
+
+def _valori(piano: m.Piano, anno: int) -> list[tuple[str, float | None]]:
+    return cf.valori_piano(selectors.plan_for(piano), selectors.valori_for(piano, [anno]), anno)
+
+
+def righe(anno: int) -> Righe:
+    """Every ente's catalogue values of ``anno`` (module docstring: computed once per plan's
+    revision, then from the cache)."""
+    plans = _piani_mostrati(anno)
+    keys = {_chiave(p, anno): (info, p) for info, p in plans}
+    found = cache.get_many(list(keys))
+    for key, (_info, p) in keys.items():
+        if key not in found:
+            found[key] = _valori(p, anno)
+            cache.set(key, found[key], timeout=None)
+    catalogo = {v.codice: v.polarita != "decrescente" for v in m.VoceCatalogo.objects.all()}
+    codes = sorted({c for key in keys for c, _v in found[key] if c in catalogo})
+    index = {c: k for k, c in enumerate(codes)}
+    rows_code, rows_ente, rows_value = [], [], []
+    enti = []
+    for e, (key, (info, _p)) in enumerate(keys.items()):
+        enti.append(info)
+        for c, v in found[key]:
+            if c in index:  # a code not (or no longer) in the catalogue is not compared
+                rows_code.append(index[c])
+                rows_ente.append(e)
+                rows_value.append(np.nan if v is None else v)
+    return Righe(
+        anno,
+        enti,
+        codes,
+        [catalogo[c] for c in codes],
+        np.array(rows_code, dtype=np.int64),
+        np.array(rows_ente, dtype=np.int64),
+        np.array(rows_value, dtype=np.float64),
+    )
+
+
+def cluster_di(ente: EnteConfronto, enti: list[EnteConfronto], attributi: list[str]) -> np.ndarray:
+    """The enti sharing ``ente``'s value of every attribute in ``attributi`` (all of them when
+    the list is empty: the whole installation)."""
+    mine = {a: ente.attributi.get(a) for a in attributi}
+    return np.array([all(e.attributi.get(a) == v for a, v in mine.items()) for e in enti], dtype=bool)
+
+
+def confronto(ente: m.Ente, anno: int, attributi: list[str] | None = None) -> dict[str, Any]:
+    """The ente's catalogue indicators of ``anno`` against its cluster's and everyone's.
+
+    ``attributi``: what the cluster is formed by (default: the installation's
+    CRUSCOTTO_CONFRONTO_ATTRIBUTI the ente has a value for)."""
+    data = righe(anno)
+    me = next((e for e in data.enti if e.pk == ente.pk), None)
+    if attributi is None:
+        attributi = [a for a in settings.CRUSCOTTO_CONFRONTO_ATTRIBUTI if me and me.attributi.get(a)]
+    if me is None:
+        return {"anno": anno, "righe": [], "attributi": attributi, "cluster": {}, "enti": len(data.enti)}
+    mask = cluster_di(me, data.enti, attributi)
+    index = data.enti.index(me)
+    rows = cf.confronta(
+        data.codici,
+        data.crescente,
+        data.codice,
+        data.ente,
+        data.valore,
+        mask,
+        index,
+        minimo=settings.CRUSCOTTO_CONFRONTO_MINIMO,
+    )
+    return {
+        "anno": anno,
+        "righe": rows,
+        "attributi": attributi,
+        "cluster": {a: me.attributi.get(a) for a in attributi},
+        "enti": len(data.enti),
+        "enti_cluster": int(mask.sum()),
+    }
+
+
+def valori_visibili(ente: m.Ente, anno: int, codice: str) -> list[dict[str, Any]]:
+    """The values of one catalogue code across the enti, as ``ente`` may see them: its own and
+    those of the enti that published the year, by name; the others without a name (for the
+    chart of the indicator page, each dot an ente)."""
+    data = righe(anno)
+    if codice not in data.codici:
+        return []
+    k = data.codici.index(codice)
+    out = []
+    for i in np.flatnonzero(data.codice == k):
+        value = data.valore[i]
+        if np.isnan(value):
+            continue
+        e = data.enti[int(data.ente[i])]
+        named = e.pk == ente.pk or e.pubblicato
+        out.append(
+            {
+                "valore": float(value),
+                "ente": e.nome if named else None,
+                "proprio": e.pk == ente.pk,
+            }
+        )
+    out.sort(key=lambda x: x["valore"])
+    return out

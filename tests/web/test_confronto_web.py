@@ -1,0 +1,159 @@
+"""Benchmarking across enti, stored (issue 16): a small synthetic installation, each figure
+recomputed independently from the enti's own scores, the clusters, who sees which value, and
+the cache that recomputes only the ente whose values changed."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+from django.core.management import call_command
+
+from cruscotto.performance import confronto as co
+from cruscotto.performance import models as m
+from cruscotto.performance import selectors
+
+
+@pytest.fixture
+def installazione(db, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CRUSCOTTO_CONFRONTO_MINIMO = 3
+    call_command("installazione_sintetica", enti=8, indicatori=48, catalogo=6, pubblicati=50, verbosity=0)
+    return m.Ente.objects.filter(codice__startswith="SINT-E").order_by("codice")
+
+
+def _own_values(anno: int) -> dict[str, dict[str, float]]:
+    """Each synthetic ente's catalogue values, read from its own scored plan (the pages' path)."""
+    out: dict[str, dict[str, float]] = {}
+    for ente in m.Ente.objects.filter(codice__startswith="SINT-E"):
+        piano = selectors.current_plan(ente, anno)
+        result = {r.codice: r for r in selectors.score(piano, anno).indicatori}
+        for ind in selectors.plan_for(piano).indicatori():
+            actual = result[ind.codice].actual
+            if ind.catalogo and isinstance(actual, float | int) and not isinstance(actual, bool):
+                out.setdefault(ind.catalogo, {})[ente.codice] = float(actual)
+    return out
+
+
+def test_the_synthetic_installation_is_labelled_and_complete(installazione):
+    assert installazione.count() == 8 and m.VoceCatalogo.objects.count() == 6
+    for ente in installazione:
+        assert ente.dati_di_esempio and "inventato" in ente.nome
+        assert set(ente.attributi) == {"classe_dimensionale", "regione", "accorpata"}
+        piano = ente.piani.get()
+        assert piano.indicatori.count() == 48
+        assert sorted(piano.consuntivi.values_list("anno", flat=True).distinct()) == [2020, 2021, 2022]
+    published = m.Ciclo.objects.filter(ente__in=installazione, stato="pubblicato").count()
+    assert 0 < published < 8
+    call_command("installazione_sintetica", enti=8, indicatori=48, catalogo=6, verbosity=0)  # again: nothing new
+    assert m.Ente.objects.filter(codice__startswith="SINT-E").count() == 8
+
+
+def test_every_figure_is_the_enti_own_values_statistics(installazione):
+    ente = installazione.first()
+    got = co.confronto(ente, 2020, attributi=[])  # the whole installation
+    values = _own_values(2020)
+    assert got["enti"] >= 8 and [r.codice for r in got["righe"]] == sorted(values)
+    for row in got["righe"]:
+        xs = sorted(values[row.codice].values())
+        assert row.valore == pytest.approx(values[row.codice].get(ente.codice))
+        assert row.n_tutti == len(xs)
+        q1, med, q3 = statistics.quantiles(xs, n=4, method="inclusive")
+        s = row.tutti
+        assert (s.n, s.minimo, s.massimo) == (len(xs), xs[0], xs[-1])
+        assert (s.media, s.q1, s.mediana, s.q3) == pytest.approx((statistics.fmean(xs), q1, med, q3))
+        lower = m.VoceCatalogo.objects.get(codice=row.codice).polarita == "decrescente"
+        better = [x for x in xs if (x < row.valore if lower else x > row.valore)]
+        assert row.posizione_tutti == len(better) + 1
+
+
+def test_a_cluster_is_the_enti_sharing_the_attributes(installazione):
+    ente = installazione.first()
+    classe = ente.attributi["classe_dimensionale"]
+    # every ente of the installation with a plan for the year: the demo ente has attributes too
+    peers = {e.codice for e in m.Ente.objects.all() if e.attributi.get("classe_dimensionale") == classe}
+    got = co.confronto(ente, 2020, attributi=["classe_dimensionale"])
+    assert got["cluster"] == {"classe_dimensionale": classe} and got["enti_cluster"] == len(peers)
+    values = _own_values(2020)
+    for row in got["righe"]:
+        mine = [v for code, v in values[row.codice].items() if code in peers]
+        assert row.n_cluster == len(mine)
+        if len(mine) >= 3:
+            assert row.cluster is not None and row.cluster.media == pytest.approx(statistics.fmean(mine))
+        else:
+            assert row.cluster is None  # too few to show
+
+
+def test_others_values_are_named_only_once_published(installazione):
+    ente = installazione.first()
+    code = co.confronto(ente, 2020, attributi=[])["righe"][0].codice
+    published = set(
+        m.Ciclo.objects.filter(anno=2020, stato="pubblicato", ente__in=installazione).values_list(
+            "ente__nome", flat=True
+        )
+    )
+    dots = co.valori_visibili(ente, 2020, code)
+    named = {d["ente"] for d in dots if d["ente"] and not d["proprio"]}
+    assert named and named <= published
+    assert sum(1 for d in dots if d["proprio"]) == 1 and any(d["ente"] is None for d in dots)
+
+
+def test_a_new_value_recomputes_that_ente_only(installazione, monkeypatch):
+    from cruscotto.performance import services
+
+    co.righe(2020)  # every plan computed once, then cached
+    calls = []
+    real = co._valori
+    monkeypatch.setattr(co, "_valori", lambda piano, anno: calls.append(piano.pk) or real(piano, anno))
+    co.righe(2020)
+    assert calls == []
+    ente = installazione.first()
+    piano = selectors.current_plan(ente, 2020)
+    code = next(i.codice for i in selectors.plan_for(piano).indicatori() if i.catalogo)
+    admin = m.Ruolo.objects.filter(tipo="amministratore").first().utente
+    m.Ruolo.objects.create(utente=admin, ente=ente, tipo="amministratore")
+    services.consuntivo_registra(user=admin, piano=piano, codice=code, anno=2020, testo="99", conferma="prova")
+    after = co.righe(2020)
+    assert calls == [piano.pk]
+    assert 99.0 in after.valore[after.ente == [e.pk for e in after.enti].index(ente.pk)]
+
+
+def test_the_page_the_indicator_chart_and_the_api(installazione, as_user):
+    import io
+
+    from cruscotto.engine import display
+
+    ente = installazione.first()
+    user = m.Ruolo.objects.filter(tipo="controllo").first().utente
+    m.Ruolo.objects.create(utente=user, ente=ente, tipo="controllo")
+    c = as_user(user.username)
+    whole = co.confronto(ente, 2020, attributi=[])
+    page = c.get(f"/{ente.codice}/2020/confronto/?per=").content.decode()
+    assert "Gruppo: tutti gli enti dell&#x27;installazione." in page or "Gruppo: tutti gli enti" in page
+    first = whole["righe"][0]
+    assert f">{first.codice}</a>" in page and display.number(first.tutti.media) in page
+    by_class = c.get(f"/{ente.codice}/2020/confronto/?per=classe_dimensionale&per=").content.decode()
+    assert ente.attributi["classe_dimensionale"] in by_class
+    # the indicator page: the ente's value among the others
+    piano = selectors.current_plan(ente, 2020)
+    ind = next(i for i in selectors.plan_for(piano).indicatori() if i.catalogo == first.codice)
+    r = c.get(f"/{ente.codice}/2020/indicatori/{ind.codice}/").content.decode()
+    assert f"questo ente: {display.number(first.valore)}" in r and f"catalogo {first.codice}" in r
+    # the API: the same figures, and the default group from the ente's attributes
+    from django.core.management import call_command
+    from django.test import Client
+
+    out = io.StringIO()
+    call_command("token_api", user.username, "prova", stdout=out)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}")
+    body = api.get(f"/api/v1/enti/{ente.codice}/confronto/2020?gruppo=tutti").json()
+    row = next(x for x in body["righe"] if x["codice"] == first.codice)
+    assert row["tutti"]["media"] == pytest.approx(first.tutti.media) and row["indicatore"] == ind.codice
+    assert row["posizione_tutti"] == first.posizione_tutti and body["gruppo"] == {}
+    default = api.get(f"/api/v1/enti/{ente.codice}/confronto/2020").json()
+    assert set(default["gruppo"]) == {"classe_dimensionale", "regione", "accorpata"}
+    # another ente's benchmark is not this user's business
+    other = installazione.last()
+    assert api.get(f"/api/v1/enti/{other.codice}/confronto/2020").status_code == 404
