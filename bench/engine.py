@@ -74,8 +74,10 @@ NODE_TABLES = dict(zip(NODE_LEVELS, ("oo", "os", "linea", "prospettiva")))
 def sql_steps() -> list[str]:
     """The statements SQLite runs: indicators, then one GROUP BY per level up to the entity."""
     steps = [
-        f"CREATE TEMP TABLE s_ind AS SELECT id, parent, w, a, {STATUS_SQL} AS status "
-        f"FROM (SELECT id, parent, w, {ACHIEVEMENT_SQL} AS a FROM indicator)",
+        # scoring.score_one: a value that cannot be scored (no target, not a number) is "non valutabile" (4)
+        f"CREATE TEMP TABLE s_ind AS SELECT id, parent, w, a, "
+        f"CASE WHEN a IS NULL AND actual IS NOT NULL THEN 4 ELSE {STATUS_SQL} END AS status "
+        f"FROM (SELECT id, parent, w, actual, {ACHIEVEMENT_SQL} AS a FROM indicator)",
         f"CREATE TEMP TABLE s_oo AS SELECT id, a, {STATUS_SQL} AS status "
         f"FROM (SELECT parent AS id, {MEAN_SQL.format(w='w', a='a')} AS a FROM s_ind GROUP BY parent)",
     ]

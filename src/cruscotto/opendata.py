@@ -29,7 +29,7 @@ def _num(x):
     return "" if x is None else x
 
 
-def datasets(piano: Piano, result: RisultatoPiano, valutazione=None) -> list[dict]:
+def datasets(piano: Piano, result: RisultatoPiano, valutazione=None, confronto=()) -> list[dict]:
     """Each dataset: name, title, description, fields [(name, type, description)], rows."""
     parents = {}
     nodes = [("ambito", a.codice, a.nome, "", a.peso) for a in piano.ambiti]
@@ -174,7 +174,57 @@ def datasets(piano: Piano, result: RisultatoPiano, valutazione=None) -> list[dic
         )
     if valutazione is not None:
         out += _valutazione(valutazione)
+    if confronto:
+        out.append(_confronto(result.anno, confronto))
     return out
+
+
+def _confronto(anno: int, rows) -> dict:
+    """Benchmarking across enti (docs/confronto.md): the ente's value of each catalogue indicator
+    and the aggregates of its group and of every ente (empty under the minimum of enti)."""
+
+    def agg(s, key):
+        return "" if s is None else round(getattr(s, key), 4)
+
+    return {
+        "name": "confronto",
+        "title": f"Confronto con gli altri enti {anno}",
+        "description": (
+            "Per gli indicatori del catalogo comune: il valore dell'ente e i dati aggregati del gruppo di enti "
+            "simili e di tutti gli enti dell'installazione (nessun dato di un singolo altro ente)."
+        ),
+        "fields": [
+            ("anno", "integer", "anno"),
+            ("catalogo", "string", "codice del catalogo comune"),
+            ("valore", "number", "valore dell'ente"),
+            ("posizione_gruppo", "integer", "1 = il migliore"),
+            ("enti_gruppo", "integer", "enti del gruppo con un valore"),
+            ("media_gruppo", "number", "vuoto sotto il numero minimo di enti"),
+            ("mediana_gruppo", "number", "vuoto sotto il numero minimo di enti"),
+            ("primo_quartile_gruppo", "number", "vuoto sotto il numero minimo di enti"),
+            ("terzo_quartile_gruppo", "number", "vuoto sotto il numero minimo di enti"),
+            ("enti_tutti", "integer", "enti con un valore"),
+            ("media_tutti", "number", "vuoto sotto il numero minimo di enti"),
+            ("mediana_tutti", "number", "vuoto sotto il numero minimo di enti"),
+        ],
+        "rows": [
+            [
+                anno,
+                r.codice,
+                _num(r.valore),
+                _num(r.posizione_cluster),
+                r.n_cluster,
+                agg(r.cluster, "media"),
+                agg(r.cluster, "mediana"),
+                agg(r.cluster, "q1"),
+                agg(r.cluster, "q3"),
+                r.n_tutti,
+                agg(r.tutti, "media"),
+                agg(r.tutti, "mediana"),
+            ]
+            for r in rows
+        ],
+    }
 
 
 def _valutazione(v) -> list[dict]:
@@ -266,11 +316,11 @@ def _valutazione(v) -> list[dict]:
     ]
 
 
-def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path, valutazione=None) -> Path:
+def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path, valutazione=None, confronto=()) -> Path:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     resources = []
-    sets = datasets(piano, result, valutazione)
+    sets = datasets(piano, result, valutazione, confronto)
     for ds in sets:
         names = [f[0] for f in ds["fields"]]
         with open(d / f"{ds['name']}.csv", "w", encoding="utf-8", newline="") as fh:

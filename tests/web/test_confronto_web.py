@@ -157,3 +157,44 @@ def test_the_page_the_indicator_chart_and_the_api(installazione, as_user):
     # another ente's benchmark is not this user's business
     other = installazione.last()
     assert api.get(f"/api/v1/enti/{other.codice}/confronto/2020").status_code == 404
+
+
+def test_the_computed_cluster_mean_stands_in_for_the_printed_one_and_the_open_data(installazione, tmp_path):
+    import csv
+
+    from frictionless import validate
+
+    from cruscotto.documents.blocks import Paragraph, Table
+    from cruscotto.documents.piano import build_piano
+    from cruscotto.engine import display
+    from cruscotto.opendata import write_opendata
+
+    ente = installazione.first()
+    piano = selectors.current_plan(ente, 2020)
+    piano.anni = [2021, 2022, 2023]  # as the next plan would be: the cluster of 2020 is the year before
+    medie = co.medie_cluster(ente, piano)
+    rows = {r.codice: r for r in co.confronto(ente, 2020)["righe"]}
+    plan = selectors.plan_for(piano)
+    catalogo = {i.codice: i.catalogo for i in plan.indicatori() if i.catalogo}
+    shown = {code: rows[cat] for code, cat in catalogo.items() if rows[cat].cluster is not None}
+    assert set(medie) == set(shown) and medie
+    for code, mean in medie.items():
+        assert (mean.valore, mean.n, mean.anno) == (shown[code].cluster.media, shown[code].cluster.n, 2020)
+    doc = build_piano(plan, medie_cluster=medie)
+    cells = {c.text for b in doc.blocks if isinstance(b, Table) for r in b.rows for c in r}
+    code, mean = next(iter(medie.items()))
+    assert f"{display.decimal(mean.valore, 2)} (*)" in cells
+    assert any(isinstance(b, Paragraph) and b.text.startswith("(*) Media del gruppo") for b in doc.blocks)
+    # the open data: the ente's value and the aggregates, no other ente's value
+    inputs = selectors.document_inputs(ente, selectors.current_plan(ente, 2020), 2020, "opendata")
+    od = write_opendata(inputs.piano, inputs.result, tmp_path / "od", confronto=inputs.confronto)
+    report = validate(str(od / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    with open(od / "confronto.csv", encoding="utf-8") as fh:
+        published = {r["catalogo"]: r for r in csv.DictReader(fh)}
+    default = {r.codice: r for r in co.confronto(ente, 2020)["righe"]}
+    assert set(published) == set(default)
+    for cat, r in published.items():
+        assert int(r["enti_tutti"]) == default[cat].n_tutti
+        if default[cat].tutti is not None:
+            assert float(r["media_tutti"]) == pytest.approx(default[cat].tutti.media, abs=1e-4)

@@ -78,6 +78,11 @@ class Inputs:
     redazione: Redazione | None = None  # None: no record of the cycle (a plan file on the command line)
     # The year's individual evaluation as published (engine/premi.Pubblicazione), or None.
     valutazione: Any = None
+    # Benchmarking across enti (docs/confronto.md): the cluster means computed for the plan's
+    # indicators where none is printed (code -> an object with valore, n, anno and nota()), and
+    # the year's comparison rows for the open data (engine/confronto.Confronto, with names).
+    medie_cluster: Mapping[str, Any] = field(default_factory=dict)
+    confronto: tuple = ()
 
 
 def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> str:
@@ -120,7 +125,13 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
         from ..opendata import write_opendata
 
         with tempfile.TemporaryDirectory() as tmp:
-            write_opendata(plan, _result(inputs), Path(tmp) / "opendata", valutazione=inputs.valutazione)
+            write_opendata(
+                plan,
+                _result(inputs),
+                Path(tmp) / "opendata",
+                valutazione=inputs.valutazione,
+                confronto=inputs.confronto,
+            )
             shutil.make_archive(str(out.with_suffix("")), "zip", Path(tmp) / "opendata")
         return f"Dati aperti {plan.ente.nome} {inputs.anno}"
     if fmt == "xlsx":  # relazione, monitoraggio: the results
@@ -149,6 +160,7 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
 
         doc = build_piano(
             plan,
+            medie_cluster=inputs.medie_cluster,
             bilancio=inputs.bilancio,
             personale=inputs.personale,
             contesto=inputs.contesto,

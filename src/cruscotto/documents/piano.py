@@ -93,7 +93,9 @@ def _prose(piano: Piano, key: str, title: str, level: int = 2) -> list:
     return [blk for blk in _section(piano, key, title, level) if not isinstance(blk, Table)]
 
 
-def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None, soglia: int = SOGLIA) -> Document:
+def build_piano(
+    piano: Piano, *, bilancio=None, personale=None, contesto=None, soglia: int = SOGLIA, medie_cluster=None
+) -> Document:
     """The Piano; with ``bilancio`` (engine.bilancio.Bilancio) and ``personale`` (a staff register)
     the budget, staff and gender tables are computed from the data instead of typed; with
     ``contesto`` (engine.contesto.Contesto) the activities, the stakeholder map, the organs, the
@@ -105,7 +107,7 @@ def build_piano(piano: Piano, *, bilancio=None, personale=None, contesto=None, s
     blocks += _section(piano, "premessa") or [Paragraph(f"{piano.titolo} {piano.ente.di()}.")]
     blocks += _presentazione(piano, bilancio, personale, contesto, soglia)
     blocks += _contesto_esterno(piano, contesto)
-    blocks += _pianificazione(piano, first, last, years)
+    blocks += _pianificazione(piano, first, last, years, medie_cluster or {})
     blocks += _fondo(piano)
     blocks += _programmazione(piano, first, personale, soglia)
     blocks += _individuale(piano)
@@ -177,8 +179,9 @@ def _contesto_esterno(piano, contesto) -> list:
     return blocks
 
 
-def _pianificazione(piano, first, last, years) -> list:
-    """Chapter 3.1-3.2: the tree, the strategy map, the cruscotto di ente."""
+def _pianificazione(piano, first, last, years, medie_cluster) -> list:
+    """Chapter 3.1-3.2: the tree, the strategy map, the cruscotto di ente. Where the plan prints
+    no cluster average and cruscotto computed one (docs/confronto.md), that one, marked (*)."""
     blocks: list = []
     blocks.append(Heading("3. Pianificazione"))
     blocks += _section(piano, "pianificazione", "3.1 Albero della performance")
@@ -232,7 +235,7 @@ def _pianificazione(piano, first, last, years) -> list:
                                 Cell("/".join(i.etichette), bold=TAG_FONDO in i.etichette),
                                 Cell(f"{i.codice} {i.nome}"),
                                 Cell(i.algoritmo),
-                                Cell(i.media_cluster.testo if i.media_cluster else "", "right"),
+                                _media_cell(i, medie_cluster),
                                 *[Cell(i.storico[y].testo if y in i.storico else "", "right") for y in hist_years],
                                 Cell(i.peso_testo or "", "right"),
                                 *[Cell(target_text(i.target.get(y), ""), "right") for y in years],
@@ -255,7 +258,32 @@ def _pianificazione(piano, first, last, years) -> list:
                             landscape=True,
                         )
                     )
+    computed = [m for code, m in sorted(medie_cluster.items()) if not _printed_media(piano, code)]
+    if computed:
+        years_done = sorted({m.anno for m in computed})
+        blocks.append(
+            Paragraph(
+                "(*) Media del gruppo di enti simili calcolata da cruscotto il "
+                f"{computed[0].calcolata_il} sui valori registrati dagli enti dell'installazione "
+                f"(anni {', '.join(map(str, years_done))}), dove il piano non stampa una media cluster.",
+                "note",
+            )
+        )
     return blocks
+
+
+def _printed_media(piano, code: str) -> bool:
+    ind = piano.indicatore(code)
+    return bool(ind and ind.media_cluster)
+
+
+def _media_cell(i, medie_cluster) -> Cell:
+    if i.media_cluster:
+        return Cell(i.media_cluster.testo, "right")
+    computed = medie_cluster.get(i.codice)
+    if computed is None:
+        return Cell("", "right")
+    return Cell(f"{decimal_it(computed.valore)} (*)", "right")
 
 
 def _fondo(piano) -> list:

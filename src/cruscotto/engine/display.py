@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 DASH = "—"
 IT = (",", ".")  # decimal separator, thousands separator
@@ -25,6 +26,14 @@ def rounded(x: float, places: int) -> Decimal:
 
 def decimal(x: float, places: int = 2, *, grouping: bool = True, seps: tuple[str, str] = IT) -> str:
     """``x`` with ``places`` decimals, grouped by thousands."""
+    return _decimal(float(x), places, grouping, seps)
+
+
+@lru_cache(maxsize=65536)
+def _decimal(x: float, places: int, grouping: bool, seps: tuple[str, str]) -> str:
+    # Cached: a page's traces write the same figures (100, 80, the weights) thousands of times,
+    # and the exact half-up rounding through Decimal was half of the scalar engine's time
+    # (bench/engine.py, docs/benchmarks.md).
     d = rounded(x, places)
     sign = "-" if d < 0 else ""
     whole, _, frac = f"{abs(d):f}".partition(".")
@@ -42,6 +51,11 @@ def places_for(x: float) -> int:
 
 def number(x: float, *, seps: tuple[str, str] = IT) -> str:
     """A figure with the decimals it needs: 1.234 · 71,30 · 0,91 · 0,0042 (see the module's rules)."""
+    return _number(float(x), seps)
+
+
+@lru_cache(maxsize=65536)
+def _number(x: float, seps: tuple[str, str]) -> str:
     places = places_for(x)
     text = decimal(x, places, seps=seps)
     if places == 4:

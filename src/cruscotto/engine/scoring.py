@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from . import display
 from .formulas import evaluate
 from .lingua import N_, Testi, _
 from .model import Indicatore, Milestone, Polarita, Regole
@@ -70,9 +71,7 @@ def fmt(x: float | None) -> str:
     66,67, 0,91. The stored value is never rounded, only its text."""
     if x is None:
         return "—"
-    from .display import number
-
-    text = number(x)
+    text = display.number(x)
     return "0" if text in ("-0", "-0,00") else text
 
 

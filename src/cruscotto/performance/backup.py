@@ -52,6 +52,10 @@ EXCLUDED = {
         "segreti di accesso all'API di un utente, non dati dell'ente: dopo un ripristino se ne creano di nuovi"
     ),
     "performance.lavoro": "lavori in corso o di ieri (documenti da scaricare): durano un giorno, si rifanno dai dati",
+    "performance.vocecatalogo": (
+        "il catalogo comune degli indicatori è dell'installazione, condiviso da tutti gli enti, non di un ente: "
+        "i piani vi rimandano per codice (docs/confronto.md)"
+    ),
 }
 
 # Rows that name their ente by its code instead of a key: the audit trail has no foreign

@@ -183,3 +183,37 @@ def valori_visibili(ente: m.Ente, anno: int, codice: str) -> list[dict[str, Any]
         )
     out.sort(key=lambda x: x["valore"])
     return out
+
+
+@dataclass(frozen=True)
+class MediaCalcolata:
+    """A cluster average computed by cruscotto, standing in for the printed *media cluster*."""
+
+    valore: float
+    n: int  # enti of the cluster with a value
+    anno: int
+    calcolata_il: str  # dd/mm/yyyy
+
+    def nota(self) -> str:
+        return f"media calcolata da cruscotto il {self.calcolata_il} sui valori {self.anno} di {self.n} enti simili"
+
+
+def medie_cluster(ente: m.Ente, piano: m.Piano, anni_indietro: int = 3) -> dict[str, MediaCalcolata]:
+    """For each indicator of the plan that references the catalogue, the cluster's mean of the
+    latest year before the plan's first with enough enti to show it (within ``anni_indietro``
+    years): what the seed prints as "media cluster", here computed (docs/confronto.md)."""
+    from django.utils import timezone
+
+    plan = selectors.plan_for(piano)
+    by_code = {i.catalogo: i.codice for i in plan.indicatori() if i.catalogo}
+    if not by_code:
+        return {}
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    out: dict[str, MediaCalcolata] = {}
+    first = min(piano.anni)
+    for year in range(first - 1, first - 1 - anni_indietro, -1):
+        for row in confronto(ente, year)["righe"]:
+            code = by_code.get(row.codice)
+            if code and code not in out and row.cluster is not None:
+                out[code] = MediaCalcolata(row.cluster.media, row.cluster.n, year, today)
+    return out

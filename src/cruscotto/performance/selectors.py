@@ -466,7 +466,7 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
     from cruscotto.documents.build import Inputs
 
     from . import ciclo as lifecycle
-    from . import valutazioni
+    from . import confronto, valutazioni
 
     validation = lifecycle.validation_inputs(ente, anno, piano) if kind == "validazione" else None
     return Inputs(
@@ -484,6 +484,8 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
         valutazione=valutazioni.pubblicazione(ente, anno, settings.CRUSCOTTO_SOGLIA_RISERVATEZZA)
         if kind in ("relazione", "opendata")
         else None,
+        medie_cluster=confronto.medie_cluster(ente, piano) if kind == "piano" else {},
+        confronto=tuple(confronto.confronto(ente, anno)["righe"]) if kind == "opendata" else (),
         **resources(ente, min(piano.anni)),
     )
 

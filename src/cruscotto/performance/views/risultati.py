@@ -116,6 +116,11 @@ def indicatore(request, ente, anno, piano, codice: str):
     from .confronto import grafico_indicatore
 
     tra_enti = grafico_indicatore(ente, anno, ind)
+    media_calcolata = None
+    if ind.catalogo and not ind.media_cluster:
+        from .. import confronto as co
+
+        media_calcolata = co.medie_cluster(ente, piano).get(codice)
     return render(
         request,
         "performance/indicatore.html",
@@ -128,6 +133,7 @@ def indicatore(request, ente, anno, piano, codice: str):
             "rule": RULES_TEXT.get(ind.polarita.value, ""),
             "chart": chart,
             "tra_enti": tra_enti,
+            "media_calcolata": media_calcolata,
             "can_enter": permissions.can_enter_value(request.user, row),
         },
     )
