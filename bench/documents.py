@@ -29,22 +29,46 @@ from pathlib import Path
 
 
 def measure(fn) -> tuple[float, float]:
-    """(seconds, peak RSS MiB) of ``fn()`` run in a forked child."""
+    """(seconds, peak RSS MiB) of ``fn()`` run in a forked child. A failed build says why: the
+    child's exception with its traceback, or the signal that killed it (SIGKILL from the kernel's
+    out-of-memory killer, most often), and the memory it had reached."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
         os.close(read)
-        t = time.perf_counter()
-        fn()
-        os.write(write, repr(time.perf_counter() - t).encode())
-        os._exit(0)
+        code = 0
+        try:
+            t = time.perf_counter()
+            fn()
+            message = "OK " + repr(time.perf_counter() - t)
+        except BaseException:  # everything goes back to the parent, which says it
+            import traceback
+
+            message = "ERR " + traceback.format_exc()
+            code = 1
+        data = message.encode()
+        while data:
+            data = data[os.write(write, data) :]
+        os._exit(code)
     os.close(write)
-    seconds = float(os.read(read, 64).decode() or "nan")
+    chunks = []
+    while chunk := os.read(read, 65536):
+        chunks.append(chunk)
     os.close(read)
+    text = b"".join(chunks).decode(errors="replace")
     _pid, status, usage = os.wait4(pid, 0)
-    if status != 0:
-        raise RuntimeError("the build failed in the child process")
-    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    if os.WIFSIGNALED(status):
+        import signal
+
+        name = signal.Signals(os.WTERMSIG(status)).name
+        raise RuntimeError(
+            f"the build's child process was killed by {name} at a peak of {peak:.0f} MiB"
+            + (" (SIGKILL: the kernel's out-of-memory killer, most likely)" if name == "SIGKILL" else "")
+        )
+    if status != 0 or not text.startswith("OK "):
+        raise RuntimeError(f"the build failed in the child process (exit {os.waitstatus_to_exitcode(status)}):\n{text}")
+    return float(text[3:]), peak
 
 
 def main(argv=None) -> int:
