@@ -30,6 +30,11 @@ from . import models as m
 from . import selectors
 
 
+# A plan's values stay in the cache for a month: a new revision of the plan or its values is a
+# new key, and the old one goes by itself (in Redis as in local memory).
+KEEP = 30 * 24 * 3600
+
+
 @dataclass(frozen=True)
 class EnteConfronto:
     pk: int
@@ -95,7 +100,7 @@ def righe(anno: int) -> Righe:
     for key, (_info, p) in keys.items():
         if key not in found:
             found[key] = _valori(p, anno)
-            cache.set(key, found[key], timeout=None)
+            cache.set(key, found[key], timeout=KEEP)
     catalogo = {v.codice: v.polarita != "decrescente" for v in m.VoceCatalogo.objects.all()}
     codes = sorted({c for key in keys for c, _v in found[key] if c in catalogo})
     index = {c: k for k, c in enumerate(codes)}

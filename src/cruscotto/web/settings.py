@@ -203,6 +203,20 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env.int("CRUSCOTTO_PAGE_CACHE_ENTRIES", default=100)},
     },
 }
+# The shared cache (CRUSCOTTO_CACHE_URL, redis://host:6379/0): what several web processes and
+# machines must agree on or should compute once: the API's throttling counts, each plan's values
+# for benchmarking across enti (performance/confronto.py). Without it, each process keeps its own
+# (fine for one machine with one web process; docs/deployment.md). ``pagine`` stays in-process:
+# its keys change with the data, and a page body is too large to be worth a network round trip.
+CRUSCOTTO_CACHE_URL = env.str("CRUSCOTTO_CACHE_URL", default="")
+if CRUSCOTTO_CACHE_URL:
+    if not CRUSCOTTO_CACHE_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured("CRUSCOTTO_CACHE_URL: un indirizzo Redis (redis://host:6379/0)")
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CRUSCOTTO_CACHE_URL,
+        "KEY_PREFIX": env.str("CRUSCOTTO_CACHE_PREFIX", default="cruscotto"),
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
