@@ -29,7 +29,6 @@ from cruscotto.engine import confronto as cf
 from . import models as m
 from . import selectors
 
-
 # A plan's values stay in the cache for a month: a new revision of the plan or its values is a
 # new key, and the old one goes by itself (in Redis as in local memory).
 KEEP = 30 * 24 * 3600
