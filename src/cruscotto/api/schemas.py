@@ -415,6 +415,11 @@ class PremiOut(Schema):
     premi: list[PremioOut] | None  # each person's: amministratore and OIV only
 
 
+class ConfrontoFiltri(Schema):
+    # the attributes the group shares, comma-separated, or "tutti"
+    gruppo: str | None = Field(None, max_length=200)
+
+
 class StatisticheOut(Schema):
     n: int
     media: float

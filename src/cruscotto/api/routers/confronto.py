@@ -6,25 +6,26 @@ everyone's, aggregates only (performance/confronto.py)."""
 from dataclasses import asdict
 
 from django.conf import settings
-from ninja import Router
+from ninja import Query, Router
 
 from cruscotto.performance import confronto as co
 from cruscotto.performance import models as m
 from cruscotto.performance import selectors
 
 from ..base import ERRORS, _plan
-from ..schemas import ConfrontoOut
+from ..schemas import ConfrontoFiltri, ConfrontoOut
 
 router = Router()
 
 
 @router.get("/enti/{ente}/confronto/{anno}", response={200: ConfrontoOut, **ERRORS}, tags=["confronto"])
-def confronto(request, ente: str, anno: int, gruppo: str | None = None):
+def confronto(request, ente: str, anno: int, filtri: Query[ConfrontoFiltri]):
     """``gruppo``: the attributes the cluster is formed by, comma-separated
     (``classe_dimensionale,regione``), or ``tutti`` for the whole installation; without it,
     every attribute of CRUSCOTTO_CONFRONTO_ATTRIBUTI the ente has a value for. An unknown
     attribute is left out."""
     e, piano = _plan(request, ente, anno)
+    gruppo = filtri.gruppo
     attributi = None
     if gruppo is not None:
         allowed = set(settings.CRUSCOTTO_CONFRONTO_ATTRIBUTI)
