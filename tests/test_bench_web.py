@@ -143,3 +143,12 @@ def test_goals_are_the_issue_s(bench_web):
         ("synthetic", "cruscotto"): 500.0,
     }
     assert bench_web.HOST == "127.0.0.1"
+
+
+def test_a_synthetic_ente_moves_29_february_to_a_year_that_has_none():
+    import random
+
+    from cruscotto.demo.sintetico import _other_year
+
+    assert _other_year("29/02/2020", random.Random(1), 2021) == "28/02/2021"
+    assert _other_year("15/06/2020", random.Random(1), 2022) == "15/06/2022"

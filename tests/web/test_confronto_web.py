@@ -153,7 +153,8 @@ def test_the_page_the_indicator_chart_and_the_api(installazione, as_user):
     assert row["tutti"]["media"] == pytest.approx(first.tutti.media) and row["indicatore"] == ind.codice
     assert row["posizione_tutti"] == first.posizione_tutti and body["gruppo"] == {}
     default = api.get(f"/api/v1/enti/{ente.codice}/confronto/2020").json()
-    assert set(default["gruppo"]) == {"classe_dimensionale", "regione", "accorpata"}
+    # by default the size class, as the seed's "cluster dimensionale"
+    assert default["gruppo"] == {"classe_dimensionale": ente.attributi["classe_dimensionale"]}
     # another ente's benchmark is not this user's business
     other = installazione.last()
     assert api.get(f"/api/v1/enti/{other.codice}/confronto/2020").status_code == 404

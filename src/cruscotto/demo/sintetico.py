@@ -353,7 +353,8 @@ def _other_year(text: str, rng: random.Random, year: int) -> str:
     if isinstance(value, float | int) and not isinstance(value, bool):
         return f"{round(value * rng.gauss(1.0, 0.1), 2):g}".replace(".", ",")
     if isinstance(value, date):
-        return value.replace(year=year).strftime("%d/%m/%Y")
+        day = 28 if (value.month, value.day) == (2, 29) else value.day  # 29 February is not in every year
+        return value.replace(year=year, day=day).strftime("%d/%m/%Y")
     return text
 
 
