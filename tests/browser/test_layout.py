@@ -1,7 +1,8 @@
-"""Every page, as every role, on a phone (390 px), a tablet (768) and a laptop (1366): nothing
-wider than the screen, every form control visible, and axe finds nothing serious (issue 14;
-axe on the phone for every role and on the laptop as controllo, see below). On the phone pass,
-no Content-Security-Policy violation either (test_csp.py adds the strictest pass, once).
+"""Every page, as every role, on a phone (390 px) and a laptop (1366), and as controllo on a
+tablet (768) too: nothing wider than the screen, every form control visible, and axe finds
+nothing serious (issue 14; axe on the phone for every role and on the laptop as controllo, see
+below). On the phone pass, no Content-Security-Policy violation either (test_csp.py adds the
+strictest pass, once).
 
 Wide tables scroll inside their own container (``.table-responsive``), which is allowed; the
 page itself never scrolls sideways.
@@ -24,6 +25,8 @@ EXTRA = [
     "/CCIAA-PT/2020/monitoraggio/insieme/",
     "/CCIAA-PT/2020/monitoraggio/carica/",
     "/CCIAA-PT/2020/valutazione/",
+    "/CCIAA-PT/2020/valutazione/premi/",
+    "/CCIAA-PT/2020/confronto/",
     "/CCIAA-PT/amministrazione/",
 ]
 WIDTHS = (390, 768, 1366)
@@ -80,7 +83,11 @@ def test_every_page_fits_and_shows_its_controls(browser, live_server, demo, user
     page.fill("#id_password", "demo")
     page.click("#contenuto button[type=submit]")
     page.wait_for_load_state()
-    for width in WIDTHS:
+    # The tablet's layout is the phone's or the laptop's (Bootstrap's breakpoints, the same for
+    # every role); what differs by role is the content, which the phone and the laptop check. So
+    # the tablet pass is the controllo's (the most pages and controls): a minute less of CI.
+    widths = WIDTHS if username == "controllo" else (WIDTHS[0], WIDTHS[2])
+    for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
         for url in [*PAGES, *EXTRA]:
             response = page.goto(live_server.url + url)  # "load": scripts and styles are in
