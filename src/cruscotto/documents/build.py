@@ -79,7 +79,7 @@ class Inputs:
     # The year's individual evaluation as published (engine/premi.Pubblicazione), or None.
     valutazione: Any = None
     # Benchmarking across enti (docs/confronto.md): the cluster means computed for the plan's
-    # indicators where none is printed (code -> an object with valore, n, anno and nota()), and
+    # indicators where none is printed (code -> an object with valore, n, anno and calcolata_il), and
     # the year's comparison rows for the open data (engine/confronto.Confronto, with names).
     medie_cluster: Mapping[str, Any] = field(default_factory=dict)
     confronto: tuple = ()

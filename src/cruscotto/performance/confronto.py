@@ -40,7 +40,6 @@ class EnteConfronto:
     codice: str
     nome: str
     attributi: dict[str, str]
-    piano_id: int
     pubblicato: bool
 
 
@@ -76,7 +75,7 @@ def _piani_mostrati(anno: int) -> list[tuple[EnteConfronto, m.Piano]]:
         names = [f.attname for f in m.Piano._meta.concrete_fields if f.attname in values]
         piano = m.Piano.from_db("default", names, [values[k] for k in names])
         published = any(r[n] == anno and r[n + 1] == m.Ciclo.Stato.PUBBLICATO for r in rows)
-        info = EnteConfronto(ente_id, row[-2], row[-1], attributi.get(ente_id) or {}, piano.pk, published)
+        info = EnteConfronto(ente_id, row[-2], row[-1], attributi.get(ente_id) or {}, published)
         out.append((info, piano))
     out.sort(key=lambda x: x[0].codice)
     return out
@@ -200,9 +199,6 @@ class MediaCalcolata:
     n: int  # enti of the cluster with a value
     anno: int
     calcolata_il: str  # dd/mm/yyyy
-
-    def nota(self) -> str:
-        return f"media calcolata da cruscotto il {self.calcolata_il} sui valori {self.anno} di {self.n} enti simili"
 
 
 def medie_cluster(ente: m.Ente, piano: m.Piano, anni_indietro: int = 3) -> dict[str, MediaCalcolata]:
