@@ -82,3 +82,79 @@ def test_a_cache_address_that_is_not_redis_stops_the_start():
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, timeout=60
     )
     assert r.returncode != 0 and "CRUSCOTTO_CACHE_URL: un indirizzo Redis" in r.stderr
+
+
+def _shared(settings, redis_url: str, prefix: str) -> None:
+    settings.CRUSCOTTO_CACHE_URL = redis_url
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        },
+    }
+
+
+def _new_process() -> None:
+    """What a process that has just started has: no engine plan or score in memory, no page body."""
+    from django.core.cache import caches
+
+    from cruscotto.performance import selectors
+
+    selectors._plan_cached.cache_clear()
+    selectors._score_cached.cache_clear()
+    caches["pagine"].clear()
+
+
+def test_a_new_process_reads_the_engine_plan_scores_and_slow_pages_from_redis(
+    as_user, piano, settings, redis_url, monkeypatch
+):
+    """Issue 16, the first request after a restart: what one process built (the engine plan, its
+    scores, a page body slow to render) another reads from the shared cache, and builds nothing;
+    a change of the values makes new keys, so nothing stale is read."""
+    import redis
+
+    from cruscotto.performance import fragments, selectors, services
+
+    _shared(settings, redis_url, "riavvio")
+    monkeypatch.setattr(fragments, "SHARED_AFTER_SECONDS", 0.0)  # the demo's pages render quickly
+    _new_process()
+    c = as_user("controllo")
+    first = c.get("/CCIAA-PT/2020/albero/").content.decode()
+    server = redis.Redis.from_url(redis_url)
+    kinds = {k.decode().split(":")[2] for k in server.keys("riavvio:*")}
+    assert {"motore", "corpo"} <= kinds
+    # another process: nothing is built, the same page comes back
+    _new_process()
+    built = []
+    real_plan, real_score = selectors.plan_from_data, selectors.score_plan
+    monkeypatch.setattr(selectors, "plan_from_data", lambda *a, **k: built.append("piano") or real_plan(*a, **k))
+    monkeypatch.setattr(selectors, "score_plan", lambda *a, **k: built.append("punteggi") or real_score(*a, **k))
+    again = c.get("/CCIAA-PT/2020/albero/").content.decode()
+    assert built == [] and _body(again) == _body(first)
+    # the engine plan and the score from Redis are the same as built anew
+    _new_process()
+    shared_result = selectors.score(piano, 2020)
+    settings.CRUSCOTTO_CACHE_URL = ""
+    _new_process()
+    assert selectors.score(piano, 2020).achievement == shared_result.achievement
+    assert [r.achievement for r in selectors.score(piano, 2020).indicatori] == [
+        r.achievement for r in shared_result.indicatori
+    ]
+    # a new value: new keys, the new figure shown by a new process
+    settings.CRUSCOTTO_CACHE_URL = redis_url
+    from django.contrib.auth import get_user_model
+
+    services.consuntivo_registra(
+        user=get_user_model().objects.get(username="controllo"), piano=piano, codice="B.2.1-1", anno=2020, testo="77"
+    )
+    _new_process()
+    built.clear()
+    c.get("/CCIAA-PT/2020/albero/")
+    assert "punteggi" in built and "piano" not in built  # the plan did not change, its values did
+
+
+def _body(html: str) -> str:
+    """The page without its header (user name, CSRF token): the cached body."""
+    return html[html.index("<main") :]

@@ -199,3 +199,36 @@ def test_the_computed_cluster_mean_stands_in_for_the_printed_one_and_the_open_da
         assert int(r["enti_tutti"]) == default[cat].n_tutti
         if default[cat].tutti is not None:
             assert float(r["media_tutti"]) == pytest.approx(default[cat].tutti.media, abs=1e-4)
+
+
+def test_the_cached_indicator_page_follows_the_other_enti(installazione, as_user):
+    """The indicator page's body is cached (issue 16); for a catalogue indicator it shows the other
+    enti's values, so another ente's new value, or its publication, renders it anew."""
+    import re
+
+    from cruscotto.performance import services
+
+    ente = installazione[0]
+    other = next(e for e in installazione[1:] if not selectors.validated(selectors.current_plan(e, 2020), 2020))
+    user = m.Ruolo.objects.filter(tipo="controllo").first().utente
+    m.Ruolo.objects.create(utente=user, ente=ente, tipo="controllo")
+    c = as_user(user.username)
+    piano = selectors.current_plan(ente, 2020)
+    ind = next(i for i in selectors.plan_for(piano).indicatori() if i.catalogo)
+    url = f"/{ente.codice}/2020/indicatori/{ind.codice}/"
+
+    def title() -> str:  # the chart's title: how many enti, their range
+        return re.search(r"\d+ enti, da [^<;]+", c.get(url).content.decode()).group(0)
+
+    before = title()
+    assert title() == before  # cached, the same
+    page = f"/{ente.codice}/2020/confronto/?per="
+    assert "987.654" not in c.get(page).content.decode()
+    other_plan = selectors.current_plan(other, 2020)
+    code = next(i.codice for i in selectors.plan_for(other_plan).indicatori() if i.catalogo == ind.catalogo)
+    admin = m.Ruolo.objects.filter(tipo="amministratore").first().utente
+    m.Ruolo.objects.create(utente=admin, ente=other, tipo="amministratore")
+    services.consuntivo_registra(user=admin, piano=other_plan, codice=code, anno=2020, testo="987654", conferma="x")
+    after = title()
+    assert after != before and "987.654" in after
+    assert "987.654" in c.get(page).content.decode()  # the whole installation's maximum

@@ -247,3 +247,48 @@ def test_monitoring_filters_by_structure_objective_status_missing_and_search(as_
     assert "Da compilare, per struttura" in html and "struttura=PROMOZIONE&amp;mancanti=1" in html
     # a bad filter value is ignored, not a 500
     assert c.get(base + "?stato=%3Cscript%3E&struttura=" + "x" * 500).status_code == 200
+
+
+def test_the_monitoring_list_is_paged_and_keeps_its_filters(as_user, piano, settings):
+    """Issue 16: a plan of thousands of indicators is shown a page at a time. The pages together
+    hold every row the filters keep, each once and in the plan's order; the pager keeps the filters;
+    the multiple-entry form takes the rows of the page it came from."""
+    import re
+
+    settings.CRUSCOTTO_RIGHE_PER_PAGINA = 20
+    c = as_user("controllo")
+    base = "/CCIAA-PT/2020/monitoraggio/"
+
+    def codes(html: str) -> list[str]:
+        return re.findall(r'<tr id="riga-[^"]*">\s*<th scope="row"[^>]*><a [^>]*>([^<]+)</a>', html)
+
+    settings.CRUSCOTTO_RIGHE_PER_PAGINA = 10_000
+    every = codes(c.get(base).content.decode())
+    assert len(every) > 40
+    settings.CRUSCOTTO_RIGHE_PER_PAGINA = 20
+    pages = -(-len(every) // 20)
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        html = c.get(f"{base}?pagina={n}").content.decode()
+        rows = codes(html)
+        assert len(rows) == (20 if n < pages else len(every) - 20 * (pages - 1))
+        assert f"{n} di {pages}" in html
+        assert f"dal {20 * (n - 1) + 1} al {20 * (n - 1) + len(rows)}" in html
+        seen += rows
+    assert seen == every  # every row once, in order
+    # beyond the last page, or not a number: the nearest page, not an error
+    assert codes(c.get(f"{base}?pagina={pages + 5}").content.decode()) == every[20 * (pages - 1) :]
+    assert codes(c.get(f"{base}?pagina=x").content.decode()) == every[:20]
+    # the pager keeps the filters: the second page of a filter is the filter's rows 21 to 40
+    settings.CRUSCOTTO_RIGHE_PER_PAGINA = 10_000
+    filtered = codes(c.get(f"{base}?q=1").content.decode())
+    assert 40 < len(filtered) < len(every)
+    settings.CRUSCOTTO_RIGHE_PER_PAGINA = 20
+    html = c.get(f"{base}?q=1&pagina=2").content.decode()
+    assert codes(html) == filtered[20:40]
+    assert 'href="?q=1&amp;pagina=3"' in html and 'href="?q=1&amp;pagina=1"' in html
+    html = c.get(f"{base}?pagina=2").content.decode()
+    assert 'href="?pagina=3"' in html and 'href="?pagina=1"' in html
+    assert "/monitoraggio/insieme/?pagina=2" in html
+    insieme = c.get(f"{base}insieme/?pagina=2").content.decode()
+    assert set(re.findall(r'name="c-\d+" value="([^"]+)"', insieme)) == set(every[20:40])

@@ -683,9 +683,11 @@ def plan_from_data(data: Any, source: str = "<dati>", *, check_schema: bool = Tr
     ``check_schema=False`` is for data cruscotto wrote itself (from its own
     tables): the schema check is most of the cost on a large plan.
     """
-    from .schema import schema_problems
+    problems: list[Any] = []
+    if check_schema:  # imported here: jsonschema costs a process that only reads its own rows
+        from .schema import schema_problems
 
-    problems = schema_problems(data) if check_schema else []
+        problems = schema_problems(data)
     if not isinstance(data, dict) or any(p.code == "schema_tipo" for p in problems):
         raise PlanError(problems, source)
     reader = _Reader(source)

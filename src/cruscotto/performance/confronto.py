@@ -81,6 +81,24 @@ def _piani_mostrati(anno: int) -> list[tuple[EnteConfronto, m.Piano]]:
     return out
 
 
+def stato_installazione() -> str:
+    """A digest of everything the comparisons read: every plan's revisions, every cycle's state
+    (publication decides which names show), the enti's attributes (the clusters) and the catalogue.
+    A page that shows other enti's figures is cached under it, so any change anywhere renders it
+    anew. Four small queries: cheap beside the page it keys (measured in docs/confronto.md)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for rows in (
+        m.Piano.objects.order_by("pk").values_list("pk", "revisione", "valori_revisione"),
+        m.Ciclo.objects.order_by("pk").values_list("pk", "stato"),
+        m.Ente.objects.order_by("pk").values_list("pk", "attributi"),
+        m.VoceCatalogo.objects.order_by("pk").values_list("pk", "codice", "nome", "unita", "polarita"),
+    ):
+        h.update(repr(list(rows)).encode())
+    return h.hexdigest()[:16]
+
+
 def _chiave(piano: m.Piano, anno: int) -> str:
     return f"confronto:{piano.pk}:{piano.revisione}:{piano.valori_revisione}:{anno}"
 

@@ -2,17 +2,24 @@
 
 ``plan_for`` rebuilds the engine ``Piano`` with a fixed number of queries
 (one per table, whatever the plan size) and keeps it in a small in-process
-cache keyed by the plan's ``revisione``, which every change bumps.
+cache keyed by the plan's ``revisione``, which every change bumps. With a
+shared cache (``CRUSCOTTO_CACHE_URL``) the built plan and its scores are also
+kept there, so that a process just started, or another machine, reads them
+instead of building them again (``_condiviso``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache as _cache
 
 from cruscotto.engine.lingua import in_lingua, lingua
 from cruscotto.engine.model import Piano as EnginePiano
@@ -174,11 +181,50 @@ def plan_data(piano: m.Piano) -> dict:
     return data
 
 
+T = TypeVar("T")
+# A week: a key holds a revision, so an entry is never stale, only unused once the data move on.
+SHARED_KEEP = 7 * 24 * 3600
+
+
+@lru_cache(maxsize=1)
+def _codice() -> str:
+    """A digest of the code that shapes what is kept in the shared cache (the engine's classes, the
+    plan reader, this module): after an upgrade the old pickles are never read back into new
+    classes, whatever the version number says."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted([*(root / "engine").glob("*.py"), *(root / "files").glob("*.py"), Path(__file__)]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _condiviso(chiave: str, build: Callable[[], T]) -> T:
+    """``build()``, kept in the shared cache under ``chiave`` when there is one.
+
+    Measured on a plan of 5,000 indicators (docs/benchmarks-web.md): building the engine plan takes
+    0.7 s and scoring it 0.2 s, reading both back 0.3 s; so a web process that starts answers its
+    first page within the goal of issue 16. Without ``CRUSCOTTO_CACHE_URL`` the default cache is
+    each process's own memory, where a copy (pickled on every write and read) would cost time and
+    gain nothing: the in-process ``lru_cache`` above this is enough there.
+    """
+    if not settings.CRUSCOTTO_CACHE_URL:
+        return build()
+    key = f"motore:{_codice()}:{chiave}"
+    found = _cache.get(key)
+    if found is None:
+        found = build()
+        _cache.set(key, found, timeout=SHARED_KEEP)
+    return found
+
+
 @lru_cache(maxsize=32)
 def _plan_cached(piano_id: int, revisione: str) -> EnginePiano:
-    piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
-    # Our own rows, written through the same reader on import: no need to check the schema again.
-    return plan_from_data(plan_data(piano), source=f"piano {piano_id}", check_schema=False)
+    def build() -> EnginePiano:
+        piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
+        # Our own rows, written through the same reader on import: no need to check the schema again.
+        return plan_from_data(plan_data(piano), source=f"piano {piano_id}", check_schema=False)
+
+    return _condiviso(f"piano:{piano_id}:{revisione}", build)
 
 
 def plan_for(piano: m.Piano) -> EnginePiano:
@@ -218,19 +264,23 @@ def _score_cached(
     chiuso: bool = False,
     lingua_motore: str = "it",
 ) -> RisultatoPiano:
-    # ``valori_revisione`` is read by lru_cache only: a new token means new values (or a new state);
+    # ``valori_revisione`` is read by the caches only: a new token means new values (or a new state);
     # ``lingua_motore`` too: the result's traces and warnings are written in it (engine/lingua.py).
-    piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
-    return score_plan(
-        _plan_cached(piano_id, revisione),
-        anno=anno,
-        valori=valori_for(piano, [anno]),
-        as_of=as_of,
-        validato=validato,
-        periodo=periodo,
-        neutralizzati=neutralizzati(piano.ente_id, anno),
-        chiuso=chiuso,
-    )
+    def build() -> RisultatoPiano:
+        piano = m.Piano.objects.select_related("ente").get(pk=piano_id)
+        return score_plan(
+            _plan_cached(piano_id, revisione),
+            anno=anno,
+            valori=valori_for(piano, [anno]),
+            as_of=as_of,
+            validato=validato,
+            periodo=periodo,
+            neutralizzati=neutralizzati(piano.ente_id, anno),
+            chiuso=chiuso,
+        )
+
+    chiave = f"punteggi:{piano_id}:{revisione}:{valori_revisione}:{anno}:{as_of}:{validato:d}:{periodo}:{chiuso:d}"
+    return _condiviso(f"{chiave}:{lingua_motore}", build)
 
 
 def closed_periods(piano: m.Piano, anno: int) -> frozenset[str]:

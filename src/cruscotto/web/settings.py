@@ -142,6 +142,11 @@ CONTENT_SECURITY_POLICY = {
 # Staff counts from 1 to this minus one are shown as "< 3" (and what would give them away as
 # "riservato") in documents, in the API and on the pages of every role but the amministratore
 # (engine/riservatezza.py; docs/personale.md). 1 shows every count.
+# Rows per page of the monitoring list (and of its multiple-entry form): a plan of thousands of
+# indicators in one page would be megabytes of HTML (docs/web.md).
+CRUSCOTTO_RIGHE_PER_PAGINA = env.int("CRUSCOTTO_RIGHE_PER_PAGINA", default=100)
+if CRUSCOTTO_RIGHE_PER_PAGINA < 10:
+    raise ImproperlyConfigured("CRUSCOTTO_RIGHE_PER_PAGINA: un numero intero da 10 in su (100 di norma)")
 CRUSCOTTO_SOGLIA_RISERVATEZZA = env.int("CRUSCOTTO_SOGLIA_RISERVATEZZA", default=3)
 if CRUSCOTTO_SOGLIA_RISERVATEZZA < 1:
     raise ImproperlyConfigured("CRUSCOTTO_SOGLIA_RISERVATEZZA: un numero intero da 1 in su (3 di norma)")
@@ -205,9 +210,11 @@ CACHES = {
 }
 # The shared cache (CRUSCOTTO_CACHE_URL, redis://host:6379/0): what several web processes and
 # machines must agree on or should compute once: the API's throttling counts, each plan's values
-# for benchmarking across enti (performance/confronto.py). Without it, each process keeps its own
-# (fine for one machine with one web process; docs/deployment.md). ``pagine`` stays in-process:
-# its keys change with the data, and a page body is too large to be worth a network round trip.
+# for benchmarking across enti (performance/confronto.py), the engine plans and scores of large
+# plans (selectors._condiviso) and the page bodies slow to render (fragments.py), so that a process
+# just started reads them instead of computing them. Without it, each process keeps its own (fine
+# for one machine with one web process; docs/deployment.md). ``pagine`` stays in-process first:
+# most bodies render in a few milliseconds, about what a network round trip costs.
 CRUSCOTTO_CACHE_URL = env.str("CRUSCOTTO_CACHE_URL", default="")
 if CRUSCOTTO_CACHE_URL:
     if not CRUSCOTTO_CACHE_URL.startswith(("redis://", "rediss://")):

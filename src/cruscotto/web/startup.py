@@ -67,3 +67,30 @@ def check_demo_passwords(app_configs, **kwargs):
             id="cruscotto.E001",
         )
     ]
+
+
+def warm() -> float:
+    """Do before the first request what every new process would otherwise do during it: import the
+    views and the API (the URL configuration), compile the templates, load the translations.
+
+    Measured (issue 16, docs/benchmarks-web.md): without it the first page a gunicorn worker
+    served took about 1 s more than the second, most of it imports (the API's pydantic schemas,
+    numpy) and template compilation. A worker does this before it accepts connections, so no
+    reader waits for it. Returns the seconds it took (logged at start-up).
+    """
+    import time
+
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    t0 = time.perf_counter()
+    get_resolver()._populate()  # imports every view module and the API's routers
+    package = settings.PACKAGE_DIR
+    for folder in sorted(package.glob("*/templates")):
+        for path in sorted(folder.rglob("*.html")):
+            get_template(path.relative_to(folder).as_posix())  # compiled into the cached loader
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Monitoraggio")  # loads the language's catalogue
+    return time.perf_counter() - t0

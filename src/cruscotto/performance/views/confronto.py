@@ -4,14 +4,13 @@ installation's (performance/confronto.py holds the rules, engine/confronto.py th
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import confronto as co
 from .. import models as m
 from .. import selectors
-from .base import with_plan
+from .base import _page, with_plan
 
 
 def attributi_scelti(request, ente: m.Ente) -> list[str] | None:
@@ -27,24 +26,30 @@ def attributi_scelti(request, ente: m.Ente) -> list[str] | None:
 def confronto(request, ente, anno, piano):
     """Each of the ente's indicators in the installation's catalogue: its value, its rank, and
     the distribution over its cluster and over every ente (aggregates only)."""
-    data = co.confronto(ente, anno, attributi_scelti(request, ente))
-    plan = selectors.plan_for(piano)
-    mine = {i.catalogo: i for i in plan.indicatori() if i.catalogo}
-    voci = {v.codice: v for v in m.VoceCatalogo.objects.filter(codice__in=[r.codice for r in data["righe"]])}
-    own_attrs = m.Ente.objects.filter(pk=ente.pk).values_list("attributi", flat=True).first() or {}
-    rows = [{"r": r, "voce": voci.get(r.codice), "ind": mine.get(r.codice)} for r in data["righe"]]
-    ctx = {
-        **data,
-        "rows": rows,
-        "scelte": [
-            {"codice": a, "valore": own_attrs.get(a), "scelto": a in data["attributi"]}
-            for a in settings.CRUSCOTTO_CONFRONTO_ATTRIBUTI
-        ],
-        "minimo": settings.CRUSCOTTO_CONFRONTO_MINIMO,
-        "calcolato": timezone.localtime(),
-        "senza_catalogo": not mine,
-    }
-    return render(request, "performance/confronto.html", ctx)
+    scelti = attributi_scelti(request, ente)
+
+    def context() -> dict:
+        data = co.confronto(ente, anno, scelti)
+        plan = selectors.plan_for(piano)
+        mine = {i.catalogo: i for i in plan.indicatori() if i.catalogo}
+        voci = {v.codice: v for v in m.VoceCatalogo.objects.filter(codice__in=[r.codice for r in data["righe"]])}
+        own_attrs = m.Ente.objects.filter(pk=ente.pk).values_list("attributi", flat=True).first() or {}
+        rows = [{"r": r, "voce": voci.get(r.codice), "ind": mine.get(r.codice)} for r in data["righe"]]
+        return {
+            **data,
+            "rows": rows,
+            "scelte": [
+                {"codice": a, "valore": own_attrs.get(a), "scelto": a in data["attributi"]}
+                for a in settings.CRUSCOTTO_CONFRONTO_ATTRIBUTI
+            ],
+            "minimo": settings.CRUSCOTTO_CONFRONTO_MINIMO,
+            "calcolato": timezone.localtime(),  # when these figures were computed: kept with them
+            "senza_catalogo": not mine,
+        }
+
+    # The figures change with any ente's data (co.stato_installazione), the group with the choice.
+    vary = (None if scelti is None else tuple(scelti), co.stato_installazione())
+    return _page(request, "confronto", context, vary=vary)
 
 
 def grafico_indicatore(ente: m.Ente, anno: int, ind) -> str:

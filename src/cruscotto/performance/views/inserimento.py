@@ -29,7 +29,7 @@ from .. import models as m
 from .. import selectors
 from ..uploads import saved_uploads, uploads_dir
 from .base import with_plan
-from .monitoraggio import _filters, periodo_of, shown_rows
+from .monitoraggio import _filters, page_of, periodo_of, shown_rows
 
 SALT = "cruscotto.valori.anteprima"
 PREVIEW_MAX_AGE = 3600  # seconds: a preview older than an hour is read again from the file
@@ -81,7 +81,8 @@ def monitoraggio_insieme(request, ente, anno, piano):
     _rows, shown, _result = shown_rows(request, piano, anno, periodo, f)
     plan = selectors.plan_for(piano)
     formula_codes = {i.codice for i in plan.indicatori() if i.formula}
-    items = _items(shown, formula_codes, periodo)
+    # The rows of the monitoring page it came from: its filters and its page.
+    items = _items(list(page_of(request, shown).object_list), formula_codes, periodo)
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     chiuso = m.PeriodoChiuso.objects.filter(ente=ente, anno=anno, periodo=periodo).exists()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,6 +118,13 @@ def shown_rows(request, piano, anno: int, periodo: str, f: dict) -> tuple[list[d
     return rows, _apply(rows, f, _objective_of(selectors.plan_for(piano))), result
 
 
+def page_of(request, shown: list[dict]):
+    """The page of the filtered rows asked for (``?pagina=``): a plan of thousands of indicators
+    would make a page of megabytes, slow to send and to read (issue 16). A page number that is not
+    one, or beyond the last, gives the nearest page (Django's ``get_page``), as a list's links would."""
+    return Paginator(shown, settings.CRUSCOTTO_RIGHE_PER_PAGINA).get_page(request.GET.get("pagina"))
+
+
 @with_plan
 def monitoraggio(request, ente, anno, piano):
     periodo = periodo_of(request)
@@ -123,20 +132,26 @@ def monitoraggio(request, ente, anno, piano):
 
     def context():
         rows, shown, result = shown_rows(request, piano, anno, periodo, f)
+        pagina = page_of(request, shown)
         plan = selectors.plan_for(piano)
         objective_of = _objective_of(plan)
         names = selectors.structure_names(plan.strutture)
         mine = {s.codice for r in rows for s in r["row"].strutture.all()}
+        filtri_query = {
+            k: "1" if v is True else v for k, v in (("periodo", periodo), *f.items()) if v not in ("", False)
+        }
         return {
-            "rows": shown,
+            "rows": pagina.object_list,
+            "pagina": pagina,
+            "mostrate": len(shown),
             "tutte": len(rows),
             "da_compilare": _to_fill(rows, names),
             "filtri": f,
             "filtrato": any(f.values()),
-            # the same rows in the multiple-entry form
-            "query": urlencode(
-                {k: "1" if v is True else v for k, v in (("periodo", periodo), *f.items()) if v not in ("", False)}
-            ),
+            # the same rows in the multiple-entry form: the filters and the page
+            "query": urlencode(filtri_query | ({"pagina": pagina.number} if pagina.number > 1 else {})),
+            # the pager's links keep the filters
+            "query_filtri": urlencode(filtri_query),
             "strutture_filtro": sorted(((c, names.get(c, c)) for c in mine), key=lambda t: t[1].casefold()),
             "obiettivi_filtro": [
                 (os_.codice, os_.nome)
@@ -150,7 +165,7 @@ def monitoraggio(request, ente, anno, piano):
             "bloccato": selectors.validated(piano, anno),
         }
 
-    return _page(request, "monitoraggio", context, vary=(periodo, *f.values()))
+    return _page(request, "monitoraggio", context, vary=(periodo, *f.values(), request.GET.get("pagina", "")))
 
 
 @with_plan

@@ -92,39 +92,35 @@ def _albero_context(piano, anno):
 
 @with_plan
 def indicatore(request, ente, anno, piano, codice: str):
-    row = get_object_or_404(
-        m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice
-    )
     plan = selectors.plan_for(piano)
     ind = plan.indicatore(codice)
-    if ind is None:  # the row exists, so the plan has it: a stale cache would say otherwise
+    if ind is None:  # the engine plan is the stored plan's rows, read once per revision
         raise Http404(_("Indicatore non trovato."))
-    result = selectors.score(piano, anno)
-    res = result.indicatore(codice)
-    values = list(
-        piano.consuntivi.filter(codice__in=[codice] + [ms.codice for ms in ind.milestones]).order_by(
-            "anno", "periodo", "codice"
+
+    def context() -> dict:
+        row = get_object_or_404(
+            m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice
         )
-    )
-    history = list(
-        m.Consuntivo.history.filter(piano_id=piano.pk, codice=codice)
-        .select_related("history_user")
-        .order_by("-history_date")[:50]
-    )
+        res = selectors.score(piano, anno).indicatore(codice)
+        values = list(
+            piano.consuntivi.filter(codice__in=[codice] + [ms.codice for ms in ind.milestones]).order_by(
+                "anno", "periodo", "codice"
+            )
+        )
+        history = list(
+            m.Consuntivo.history.filter(piano_id=piano.pk, codice=codice)
+            .select_related("history_user")
+            .order_by("-history_date")[:50]
+        )
+        chart = indicator_chart(ind, {v.anno: v for v in values if v.periodo == "" and v.codice == codice})
+        from .confronto import grafico_indicatore
 
-    chart = indicator_chart(ind, {v.anno: v for v in values if v.periodo == "" and v.codice == codice})
-    from .confronto import grafico_indicatore
+        media_calcolata = None
+        if ind.catalogo and not ind.media_cluster:
+            from .. import confronto as co
 
-    tra_enti = grafico_indicatore(ente, anno, ind)
-    media_calcolata = None
-    if ind.catalogo and not ind.media_cluster:
-        from .. import confronto as co
-
-        media_calcolata = co.medie_cluster(ente, piano).get(codice)
-    return render(
-        request,
-        "performance/indicatore.html",
-        {
+            media_calcolata = co.medie_cluster(ente, piano).get(codice)
+        return {
             "row": row,
             "ind": ind,
             "res": res,
@@ -132,11 +128,19 @@ def indicatore(request, ente, anno, piano, codice: str):
             "history": history,
             "rule": RULES_TEXT.get(ind.polarita.value, ""),
             "chart": chart,
-            "tra_enti": tra_enti,
+            "tra_enti": grafico_indicatore(ente, anno, ind),
             "media_calcolata": media_calcolata,
             "can_enter": permissions.can_enter_value(request.user, row),
-        },
-    )
+        }
+
+    # The body changes with the plan, its values (and so its history) and the reader's roles (the
+    # fragment's key); an indicator of the shared catalogue also with every other ente's data.
+    altri = ""
+    if ind.catalogo:
+        from .. import confronto as co
+
+        altri = co.stato_installazione()
+    return _page(request, "indicatore", context, vary=(codice, altri), ind=ind)
 
 
 @with_plan
