@@ -426,9 +426,9 @@ def test_the_printed_pages_have_no_text_over_text_and_no_heading_at_a_foot(pdf_t
     __import__("shutil").which("pdftotext") is None, reason="poppler-utils not installed (.ci/run installs it)"
 )
 def test_the_layout_checks_find_what_they_look_for(tmp_path):
-    """The two checks above on pages made to fail them (WeasyPrint as the documents use it): a
-    number kept on one line wider than its column, printed over the next column's text; and a
-    heading followed by a forced page break."""
+    """The two checks above on pages made to fail them (drawn with WeasyPrint: a few lines of
+    HTML make such a page): a number kept on one line wider than its column, printed over the
+    next column's text; and a heading followed by a forced page break."""
     from weasyprint import HTML
 
     bad = tmp_path / "prova.pdf"

@@ -115,10 +115,9 @@ def test_a_new_process_reads_the_engine_plan_scores_and_slow_pages_from_redis(
     a change of the values makes new keys, so nothing stale is read."""
     import redis
 
-    from cruscotto.performance import fragments, selectors, services
+    from cruscotto.performance import selectors, services
 
     _shared(settings, redis_url, "riavvio")
-    monkeypatch.setattr(fragments, "SHARED_AFTER_SECONDS", 0.0)  # the demo's pages render quickly
     _new_process()
     c = as_user("controllo")
     first = c.get("/CCIAA-PT/2020/albero/").content.decode()

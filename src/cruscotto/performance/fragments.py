@@ -9,18 +9,19 @@ finds it does no scoring and no template work beyond the header. Nothing in a
 body may depend on anything else: no CSRF token (htmx sends the header's one),
 no user name, no query string but what is passed in ``vary``.
 
-With a shared cache (``CRUSCOTTO_CACHE_URL``) a body that was slow to render is
-also kept there, compressed: a web process that has just started, or runs on
-another machine, then reads it instead of rendering it again. Measured on a plan
-of 5,000 indicators (issue 16): the tree page renders in 3.5 s and reads back
-from Redis in milliseconds. Quick bodies stay in the process only: for them a
-round trip would cost about what rendering does.
+With a shared cache (``CRUSCOTTO_CACHE_URL``) every body is also kept there,
+compressed: a web process that has just started, or runs on another machine,
+reads it instead of rendering it again. What a body cost to render in a warm
+process says nothing of what it costs in a cold one: on a plan of 5,000
+indicators the indicator page renders in milliseconds once the process holds the
+engine plan and its scores, and in about half a second in a new process, which
+must first read them (measured, issue 16). The shared copy is written once per
+body and read once per process, never on every request.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 import zlib
 from collections.abc import Callable
 
@@ -51,8 +52,6 @@ def key(request, template: str, vary: tuple = ()) -> str:
     return "corpo:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-# A body that took longer than this to render is kept in the shared cache too.
-SHARED_AFTER_SECONDS = 0.1
 # A key holds the data's revisions, so a body is never stale, only unused once the data move on.
 SHARED_KEEP = 7 * 24 * 3600
 
@@ -68,9 +67,8 @@ def body(request, template: str, context: Callable[[], dict], *, vary: tuple = (
         if packed is not None:
             html = zlib.decompress(packed).decode()
         else:
-            t0 = time.perf_counter()
             html = render_to_string(template, context(), request)
-            if shared is not None and time.perf_counter() - t0 > SHARED_AFTER_SECONDS:
+            if shared is not None:
                 shared.set(k, zlib.compress(html.encode(), 1), timeout=SHARED_KEEP)
         cache.set(k, html)
     return mark_safe(html)

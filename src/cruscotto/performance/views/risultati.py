@@ -92,12 +92,16 @@ def _albero_context(piano, anno):
 
 @with_plan
 def indicatore(request, ente, anno, piano, codice: str):
-    plan = selectors.plan_for(piano)
-    ind = plan.indicatore(codice)
-    if ind is None:  # the engine plan is the stored plan's rows, read once per revision
+    # The row, not the engine plan: a process that has just started serves the cached body
+    # without reading the plan of thousands of indicators (fragments.py).
+    titolo = m.Indicatore.objects.filter(piano=piano, codice=codice).values("codice", "nome", "extra").first()
+    if titolo is None:
         raise Http404(_("Indicatore non trovato."))
 
     def context() -> dict:
+        ind = selectors.plan_for(piano).indicatore(codice)
+        if ind is None:  # the row exists, so the plan has it: a stale cache would say otherwise
+            raise Http404(_("Indicatore non trovato."))
         row = get_object_or_404(
             m.Indicatore.objects.select_related("piano").prefetch_related("strutture"), piano=piano, codice=codice
         )
@@ -136,11 +140,11 @@ def indicatore(request, ente, anno, piano, codice: str):
     # The body changes with the plan, its values (and so its history) and the reader's roles (the
     # fragment's key); an indicator of the shared catalogue also with every other ente's data.
     altri = ""
-    if ind.catalogo:
+    if (titolo["extra"] or {}).get("catalogo"):
         from .. import confronto as co
 
         altri = co.stato_installazione()
-    return _page(request, "indicatore", context, vary=(codice, altri), ind=ind)
+    return _page(request, "indicatore", context, vary=(codice, altri), ind=titolo)
 
 
 @with_plan
