@@ -1,0 +1,313 @@
+"""PIAO 2.3 (issue 17): the risk register's rules, ANAC's qualitative method (PNA 2019, Allegato 1),
+and a measure monitored and scored by the same engine as the plan's indicators.
+
+The register below is INVENTED for the tests, shaped like a chamber of commerce's (its processes
+are those every chamber has: the Registro imprese, grants to firms, direct purchases); the plan's
+objective G.2 ("Consolidare la cultura della trasparenza e della legalità") and its structures
+are the seed's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from cruscotto.demo import demo_path
+from cruscotto.engine.rischi import (
+    EventoRischio,
+    Misura,
+    Processo,
+    Registro,
+    Valutazione,
+    controlla,
+    esito,
+    esposizione,
+    indicatore_di_misura,
+    livello_proposto,
+    piu_alto,
+)
+from cruscotto.engine.scoring import Consuntivo, Stato, Valori, score_indicator
+from cruscotto.files import load_plan
+
+
+@pytest.fixture(scope="module")
+def piano():
+    return load_plan(demo_path()).piano
+
+
+def _giudizi(**levels: str) -> dict[str, str]:
+    base = dict.fromkeys(
+        ("interesse", "discrezionalita", "eventi_passati", "opacita", "collaborazione", "attuazione_misure"), "basso"
+    )
+    return base | levels
+
+
+REGISTRO = Registro(
+    processi=(
+        Processo(
+            "RI-01",
+            "Iscrizione, modifica e cancellazione nel Registro imprese",
+            "provvedimenti senza effetto economico",
+            "AREA-ANAGRAFICA",
+            ("istanza", "istruttoria", "iscrizione"),
+        ),
+        Processo(
+            "PR-03",
+            "Concessione di contributi alle imprese (bandi voucher)",
+            "sovvenzioni e contributi",
+            "PROMOZIONE",
+            ("bando", "istruttoria", "graduatoria", "liquidazione"),
+        ),
+        Processo("AC-02", "Affidamento diretto di forniture e servizi", "contratti pubblici", "AREA-AMMINISTRATIVA"),
+    ),
+    eventi=(
+        EventoRischio("RI-01-E1", "RI-01", "Iscrizione senza i requisiti, per favorire un richiedente"),
+        EventoRischio("PR-03-E1", "PR-03", "Criteri del bando costruiti su misura di un'impresa"),
+        EventoRischio("PR-03-E2", "PR-03", "Liquidazione senza verifica della spesa rendicontata"),
+        EventoRischio("AC-02-E1", "AC-02", "Frazionamento dell'affidamento per restare sotto soglia"),
+    ),
+    valutazioni=(
+        Valutazione(
+            "RI-01-E1", _giudizi(), "basso", "Processo vincolato da norme, controlli automatici sulle pratiche."
+        ),
+        Valutazione(
+            "PR-03-E1",
+            _giudizi(interesse="alto", discrezionalita="medio", opacita="medio"),
+            "medio",
+            "Criteri approvati dalla Giunta e pubblicati.",
+        ),
+        Valutazione(
+            "PR-03-E2",
+            _giudizi(interesse="alto", discrezionalita="alto", eventi_passati="medio", opacita="alto"),
+            "alto",
+            "Importi rilevanti, verifiche a campione.",
+        ),
+        Valutazione(
+            "AC-02-E1",
+            _giudizi(interesse="alto", discrezionalita="alto"),
+            "medio",
+            "Sotto i 5.000 euro il MePA vincola la scelta; la rotazione è verificata.",
+        ),
+    ),
+    misure=(
+        Misura(
+            "MG-01",
+            "Formazione obbligatoria in materia di anticorruzione",
+            "generale",
+            "SG",
+            date(2020, 12, 31),
+            "ore di formazione per dipendente",
+            ">3 ore",
+            obiettivo="G.2",
+        ),
+        Misura(
+            "MS-01",
+            "Verifica della spesa rendicontata su ogni pratica sopra 10.000 euro",
+            "specifica",
+            "PROMOZIONE",
+            date(2020, 12, 31),
+            "pratiche verificate sul totale",
+            "100%",
+            eventi=("PR-03-E2",),
+        ),
+        Misura(
+            "MS-02",
+            "Criteri dei bandi proposti da un gruppo di lavoro con rotazione",
+            "specifica",
+            "PROMOZIONE",
+            date(2020, 6, 30),
+            "bandi con criteri del gruppo",
+            "entro 30/06/2020",
+            eventi=("PR-03-E1",),
+        ),
+    ),
+)
+
+
+def _strutture(piano) -> set[str]:
+    return {s.codice for s in piano.strutture}
+
+
+def _obiettivi(piano) -> set[str]:
+    return {o.codice for o in piano.obiettivi_operativi()} | {o.codice for o in piano.obiettivi_strategici()}
+
+
+def test_the_proposed_level_is_the_commonest_and_a_tie_goes_higher():
+    assert livello_proposto(["basso", "basso", "alto"]) == "basso"
+    assert livello_proposto(["basso", "alto"]) == "alto"  # prudence, never the average "medio"
+    assert livello_proposto(["basso", "medio", "medio", "alto", "alto"]) == "alto"
+    assert livello_proposto(["nd", "", "medio"]) == "medio"  # off the scale: not counted
+    assert livello_proposto([]) is None
+    quattro = ("molto basso", "basso", "alto", "molto alto")
+    assert livello_proposto(["molto basso", "molto alto"], quattro) == "molto alto"
+    assert piu_alto(["basso", None, "medio"]) == "medio" and piu_alto([None]) is None
+
+
+def test_a_process_is_as_exposed_as_its_highest_event_never_an_average():
+    exp = esposizione(REGISTRO)
+    assert exp == {"RI-01": "basso", "PR-03": "alto", "AC-02": "medio"}
+    # an event whose judgement has no reason does not count: the process is not assessed by it
+    senza = replace(REGISTRO, valutazioni=(replace(REGISTRO.valutazioni[0], motivazione=" "),))
+    assert esposizione(senza)["RI-01"] is None
+
+
+def test_the_seeds_structures_and_objective_make_a_clean_register(piano):
+    problems = controlla(REGISTRO, strutture=_strutture(piano), obiettivi=_obiettivi(piano), anni=piano.anni)
+    assert [p for p in problems if p.severity == "error"] == []
+    # what an OIV would point out: AC-02-E1 is "medio" with no specific measure; it and PR-03-E1
+    # are judged above what their indicators propose (basso is the commonest level of each),
+    # which is allowed, with the reason each gives
+    warnings = {(p.code, p.where) for p in problems}
+    assert warnings == {
+        ("rischi_non_trattato", "evento AC-02-E1"),
+        ("rischi_giudizio_diverso", "valutazione AC-02-E1"),
+        ("rischi_giudizio_diverso", "valutazione PR-03-E1"),
+    }
+
+
+def test_a_judgement_other_than_the_proposal_needs_its_reason():
+    v = Valutazione("RI-01-E1", _giudizi(interesse="alto", discrezionalita="alto", opacita="alto"), "basso", "")
+    r = replace(REGISTRO, valutazioni=(v, *REGISTRO.valutazioni[1:]))
+    assert esito(v, r).proposto == "alto"  # three alti and three bassi: a tie goes to the higher
+    problems = {(p.code, p.severity) for p in controlla(r) if p.where == "valutazione RI-01-E1"}
+    assert ("rischi_motivazione", "error") in problems
+    motivata = replace(v, motivazione="Le tre voci alte riguardano un solo ufficio, già ruotato nel 2019.")
+    r2 = replace(REGISTRO, valutazioni=(motivata, *REGISTRO.valutazioni[1:]))
+    found = {(p.code, p.severity) for p in controlla(r2) if p.where == "valutazione RI-01-E1"}
+    assert found == {("rischi_giudizio_diverso", "warning")}
+
+
+@pytest.mark.parametrize(
+    "change, code, where",
+    [
+        (
+            lambda r: replace(r, processi=(replace(r.processi[0], responsabile="NESSUNA"), *r.processi[1:])),
+            "rischi_struttura",
+            "processo RI-01",
+        ),
+        (
+            lambda r: replace(r, processi=(replace(r.processi[0], area=""), *r.processi[1:])),
+            "rischi_area",
+            "processo RI-01",
+        ),
+        (lambda r: replace(r, eventi=(*r.eventi, EventoRischio("X-E1", "X", "?"))), "rischi_processo", "evento X-E1"),
+        (lambda r: replace(r, eventi=(*r.eventi, r.eventi[0])), "rischi_codice_doppio", "evento RI-01-E1"),
+        (
+            lambda r: replace(r, valutazioni=(replace(r.valutazioni[0], livello="altissimo"), *r.valutazioni[1:])),
+            "rischi_livello",
+            "valutazione RI-01-E1",
+        ),
+        (
+            lambda r: replace(
+                r, valutazioni=(replace(r.valutazioni[0], giudizi=_giudizi(opacita="forte")), *r.valutazioni[1:])
+            ),
+            "rischi_livello",
+            "valutazione RI-01-E1, opacita",
+        ),
+        (
+            lambda r: replace(
+                r, valutazioni=(replace(r.valutazioni[0], giudizi=_giudizi() | {"fortuna": "alto"}), *r.valutazioni[1:])
+            ),
+            "rischi_indicatore",
+            "valutazione RI-01-E1",
+        ),
+        (
+            lambda r: replace(r, valutazioni=(*r.valutazioni, r.valutazioni[0])),
+            "rischi_valutazione_doppia",
+            "valutazione RI-01-E1",
+        ),
+        (
+            lambda r: replace(r, valutazioni=(*r.valutazioni, replace(r.valutazioni[0], evento="Z"))),
+            "rischi_evento",
+            "valutazione Z",
+        ),
+        (
+            lambda r: replace(r, misure=(replace(r.misure[0], tipo="obbligatoria"), *r.misure[1:])),
+            "rischi_tipo_misura",
+            "misura MG-01",
+        ),
+        (
+            lambda r: replace(r, misure=(replace(r.misure[0], responsabile=""), *r.misure[1:])),
+            "rischi_struttura",
+            "misura MG-01",
+        ),
+        (
+            lambda r: replace(r, misure=(replace(r.misure[0], scadenza=None), *r.misure[1:])),
+            "rischi_misura_scadenza",
+            "misura MG-01",
+        ),
+        (
+            lambda r: replace(r, misure=(replace(r.misure[0], indicatore=" "), *r.misure[1:])),
+            "rischi_misura_indicatore",
+            "misura MG-01",
+        ),
+        (
+            lambda r: replace(r, misure=(replace(r.misure[0], target=""), *r.misure[1:])),
+            "rischi_misura_target",
+            "misura MG-01",
+        ),
+        (
+            lambda r: replace(r, misure=(replace(r.misure[0], target="quanto basta"), *r.misure[1:])),
+            "rischi_misura_target",
+            "misura MG-01",
+        ),
+        (
+            lambda r: replace(r, misure=(replace(r.misure[0], obiettivo="Z.9"), *r.misure[1:])),
+            "rischi_misura_obiettivo",
+            "misura MG-01",
+        ),
+        (
+            lambda r: replace(r, misure=(*r.misure[:1], replace(r.misure[1], eventi=()), *r.misure[2:])),
+            "rischi_misura_eventi",
+            "misura MS-01",
+        ),
+        (
+            lambda r: replace(r, misure=(*r.misure[:1], replace(r.misure[1], eventi=("NO",)), *r.misure[2:])),
+            "rischi_evento",
+            "misura MS-01",
+        ),
+    ],
+)
+def test_each_error_is_found_at_its_place(piano, change, code, where):
+    problems = controlla(change(REGISTRO), strutture=_strutture(piano), obiettivi=_obiettivi(piano), anni=piano.anni)
+    assert (code, where, "error") in {(p.code, p.where, p.severity) for p in problems}
+
+
+def test_what_is_left_untreated_or_out_of_time_is_said(piano):
+    senza_ms01 = replace(REGISTRO, misure=tuple(m for m in REGISTRO.misure if m.codice != "MS-01"))
+    found = {(p.code, p.where) for p in controlla(senza_ms01)}
+    assert ("rischi_non_trattato", "evento PR-03-E2") in found  # alto, and no specific measure now
+    tardi = replace(REGISTRO, misure=(replace(REGISTRO.misure[0], scadenza=date(2024, 3, 31)), *REGISTRO.misure[1:]))
+    found = {(p.code, p.where, p.severity) for p in controlla(tardi, anni=piano.anni)}
+    assert ("rischi_misura_scadenza_fuori", "misura MG-01", "warning") in found
+    # an event nobody assessed
+    nuovo = replace(REGISTRO, eventi=(*REGISTRO.eventi, EventoRischio("RI-01-E2", "RI-01", "Ritardo pilotato")))
+    assert ("rischi_non_valutato", "evento RI-01-E2") in {(p.code, p.where) for p in controlla(nuovo)}
+    # the threshold of treatment is the ente's: from "alto" only, AC-02-E1 (medio) needs none
+    assert not [p for p in controlla(REGISTRO, trattare_da="alto") if p.code == "rischi_non_trattato"]
+
+
+def test_a_measure_is_monitored_and_scored_as_an_indicator_of_the_plan(piano):
+    """MG-01 belongs to the seed's objective G.2: as an indicator it is scored by the same engine,
+    with the plan's own rules: 4 hours of training against "> 3 ore" is reached, 2 is not; MS-02's
+    deadline is met by a date before it and missed by one after it."""
+    anni = piano.anni
+    ind = indicatore_di_misura(REGISTRO.misure[0], anni)
+    assert ind.codice == "MG-01" and ind.strutture == ("SG",) and set(ind.target) == {2020}  # due in 2020
+
+    def score(ind, value, anno=2020):
+        valori = Valori(consuntivi={(ind.codice, anno, ""): Consuntivo(value)})
+        result, _warnings = score_indicator(
+            ind, anno=anno, valori=valori, eventi={}, as_of=date(2021, 3, 31), regole=piano.regole
+        )
+        return result
+
+    assert score(ind, 4).stato is Stato.RAGGIUNTO
+    assert score(ind, 2).stato is Stato.NON_RAGGIUNTO
+    scad = indicatore_di_misura(REGISTRO.misure[2], anni)
+    assert scad.polarita.value == "scadenza"
+    assert score(scad, date(2020, 6, 15)).stato is Stato.RAGGIUNTO
+    assert score(scad, date(2020, 9, 1)).stato is not Stato.RAGGIUNTO
+    pct = indicatore_di_misura(REGISTRO.misure[1], anni)
+    assert score(pct, 100).stato is Stato.RAGGIUNTO and score(pct, 100).achievement == pytest.approx(100.0)
