@@ -868,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
             "seconds": args.seconds,
             "warmup": args.warmup,
             "lenient_static": args.lenient_static,
-            "redis": "none",
+            "redis": "Redis (started below)" if args.redis == "auto" and shutil.which("redis-server") else "none",
             "loadavg": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         }
         log(headline(info))

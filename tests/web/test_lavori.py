@@ -242,10 +242,36 @@ def installation(tmp_path):
     inst.close()
 
 
-def test_a_worker_killed_mid_build_leaves_a_failed_job_that_can_be_retried(installation):
-    job = installation.start("piano", "pdf")  # the Piano in PDF: several seconds of layout
+# A storage that holds every save until the test opens its gate (a file): the worker is then
+# killed while its job is certainly "in corso", however fast the build (a Typst PDF of the demo's
+# Piano takes under a second, too short to catch by polling). The storage is a setting any
+# installation may change (CRUSCOTTO_STORAGE_BACKEND), so the product's code is not touched.
+GATED_STORAGE = """
+import os, time
+from django.core.files.storage import FileSystemStorage
+
+
+class Cancello(FileSystemStorage):
+    def _save(self, name, content):
+        while not os.path.exists(os.environ["CRUSCOTTO_TEST_CANCELLO"]):
+            time.sleep(0.05)
+        return super()._save(name, content)
+"""
+
+
+def test_a_worker_killed_mid_build_leaves_a_failed_job_that_can_be_retried(installation, tmp_path):
+    (tmp_path / "cancello_prova.py").write_text(GATED_STORAGE)
+    gate = tmp_path / "cancello-aperto"
+    installation.env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH", "")])),
+        CRUSCOTTO_STORAGE_BACKEND="cancello_prova.Cancello",
+        CRUSCOTTO_TEST_CANCELLO=str(gate),
+    )
+    job = installation.start("piano", "pdf")
     worker = installation.worker()
     installation.wait(lambda jobs: jobs[job][0] == "in_corso")
+    time.sleep(1)  # built by now, or still building: either way not stored, the gate is shut
+    assert installation.jobs()[job][0] == "in_corso"
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
     assert installation.jobs()[job][0] == "in_corso"  # nobody knows yet
@@ -254,6 +280,7 @@ def test_a_worker_killed_mid_build_leaves_a_failed_job_that_can_be_retried(insta
     state, _file, error = installation.jobs()[job]
     assert state == "errore" and "si è interrotto" in error
     # Retried, with a worker alive: the document is made and stored.
+    gate.touch()
     again = installation.python(
         "from cruscotto.performance import lavori, models as m\n"
         f"j = m.Lavoro.objects.get(pk='{job}'); print(lavori.riprova(user=j.richiedente, job=j).pk)"
