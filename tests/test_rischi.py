@@ -311,3 +311,25 @@ def test_a_measure_is_monitored_and_scored_as_an_indicator_of_the_plan(piano):
     assert score(scad, date(2020, 9, 1)).stato is not Stato.RAGGIUNTO
     pct = indicatore_di_misura(REGISTRO.misure[1], anni)
     assert score(pct, 100).stato is Stato.RAGGIUNTO and score(pct, 100).achievement == pytest.approx(100.0)
+
+
+def test_the_rpct_report_counts_from_the_monitoring(piano):
+    """The RPCT's yearly figures come from the measures' own results (scored by the engine) and
+    from the register: nothing typed twice, nothing averaged."""
+    from cruscotto.engine.rischi import sintesi_rpct
+
+    results = {}
+    for m, value in zip(REGISTRO.misure, (4, None, date(2020, 9, 1)), strict=True):
+        ind = indicatore_di_misura(m, piano.anni)
+        valori = Valori(consuntivi={} if value is None else {(m.codice, 2020, ""): Consuntivo(value)})
+        results[m.codice], _w = score_indicator(
+            ind, anno=2020, valori=valori, eventi={}, as_of=date(2020, 12, 31), regole=piano.regole
+        )
+    s = sintesi_rpct(REGISTRO, results, anno=2020, oggi=date(2021, 1, 15))
+    assert s.per_tipo == {"generale": {"raggiunto": 1}, "specifica": {"senza_dati": 1, "non_raggiunto": 1}}
+    # MS-01 has no value and MS-02 was done after its deadline: both late at the report's date
+    assert s.scadute == ("MS-01", "MS-02")
+    assert s.esposizione == {"basso": ("RI-01",), "alto": ("PR-03",), "medio": ("AC-02",)}
+    assert s.non_trattati == ("AC-02-E1",)
+    # before the deadlines nothing is late yet
+    assert sintesi_rpct(REGISTRO, results, anno=2020, oggi=date(2020, 6, 1)).scadute == ()

@@ -383,3 +383,75 @@ def indicatore_di_misura(m: Misura, anni: Sequence[int]) -> Indicatore:
         tipologia=_("misura di prevenzione della corruzione ({tipo})").format(tipo=m.tipo),
         target=target,
     )
+
+
+# --- the RPCT's yearly report, from the monitoring --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatoMisura:
+    """A measure's state at the report's date, from its indicator's result."""
+
+    codice: str
+    tipo: str
+    responsabile: str
+    scadenza: date | None
+    stato: str  # the engine's Stato value: raggiunto, non_raggiunto, senza_dati, in_attesa, ...
+    scaduta: bool  # its deadline has passed and it is not reached
+
+
+@dataclass(frozen=True, slots=True)
+class SintesiRPCT:
+    """What the RPCT's report (L. 190/2012, art. 1 c. 14) says of the register and its measures:
+    how many measures of each type are implemented, late or waiting; the processes by level of
+    exposure; the events at risk left without a specific measure."""
+
+    anno: int
+    misure: tuple[StatoMisura, ...]
+    per_tipo: dict[str, dict[str, int]]  # tipo -> stato -> count
+    esposizione: dict[str, tuple[str, ...]]  # level -> process codes (a level of the scale, or "non valutato")
+    scadute: tuple[str, ...]  # measures past their deadline and not reached
+    non_trattati: tuple[str, ...]  # events at or above the threshold without a specific measure
+
+
+def sintesi_rpct(
+    registro: Registro,
+    risultati: Mapping[str, object],
+    *,
+    anno: int,
+    oggi: date,
+    trattare_da: str = "medio",
+) -> SintesiRPCT:
+    """The report's figures. ``risultati`` maps a measure's code to its indicator's result for
+    ``anno`` (what the engine's scoring of ``indicatore_di_misura`` gives; anything with a
+    ``stato``); a measure with no result counts as *senza dati*. Nothing is averaged: counts and
+    lists, each traceable to a measure, an event or a process."""
+    stati: list[StatoMisura] = []
+    per_tipo: dict[str, dict[str, int]] = {}
+    for m in registro.misure:
+        r = risultati.get(m.codice)
+        stato = str(getattr(getattr(r, "stato", None), "value", "senza_dati"))
+        scaduta = m.scadenza is not None and m.scadenza < oggi and stato != "raggiunto"
+        stati.append(StatoMisura(m.codice, m.tipo, m.responsabile, m.scadenza, stato, scaduta))
+        counts = per_tipo.setdefault(m.tipo, {})
+        counts[stato] = counts.get(stato, 0) + 1
+    livelli: dict[str, list[str]] = {}
+    for processo, lvl in esposizione(registro).items():
+        livelli.setdefault(lvl or "non valutato", []).append(processo)
+    trattati = {ev for m in registro.misure if m.tipo == "specifica" for ev in m.eventi}
+    soglia = registro.scala.index(trattare_da) if trattare_da in registro.scala else len(registro.scala)
+    non_trattati = tuple(
+        v.evento
+        for v in registro.valutazioni
+        if (lvl := esito(v, registro).livello) is not None
+        and registro.scala.index(lvl) >= soglia
+        and v.evento not in trattati
+    )
+    return SintesiRPCT(
+        anno=anno,
+        misure=tuple(stati),
+        per_tipo=per_tipo,
+        esposizione={k: tuple(v) for k, v in livelli.items()},
+        scadute=tuple(s.codice for s in stati if s.scaduta),
+        non_trattati=non_trattati,
+    )
