@@ -104,6 +104,7 @@ def _new_process() -> None:
 
     selectors._plan_cached.cache_clear()
     selectors._score_cached.cache_clear()
+    selectors._titolo_cached.cache_clear()
     caches["pagine"].clear()
 
 

@@ -208,3 +208,11 @@ def test_query_count_does_not_grow_with_the_plan(as_user, piano, django_user_mod
     code = stored.ente.codice
     for page in ("", "albero/", "mappa/", "monitoraggio/", "aree/", "fondo/"):
         assert count(f"/{code}/2020/{page}") <= count(f"/CCIAA-PT/2020/{page}"), page
+
+
+def test_an_indicator_the_plan_has_not_is_not_found(as_user):
+    """The indicator page reads its title from the row before its cached body: an unknown code,
+    or one of another plan's, answers 404, not an empty page."""
+    c = as_user("controllo")
+    assert c.get("/CCIAA-PT/2020/indicatori/NON-ESISTE/").status_code == 404
+    assert c.get("/CCIAA-PT/2020/indicatori/B.2.1-1/").status_code == 200

@@ -232,6 +232,21 @@ def plan_for(piano: m.Piano) -> EnginePiano:
     return _plan_cached(piano.pk, piano.revisione)
 
 
+@lru_cache(maxsize=4096)
+def _titolo_cached(piano_id: int, revisione: str, codice: str) -> tuple[str, str, str] | None:
+    row = m.Indicatore.objects.filter(piano_id=piano_id, codice=codice).values_list("codice", "nome", "extra").first()
+    if row is None:
+        return None
+    return row[0], row[1], str((row[2] or {}).get("catalogo") or "")
+
+
+def indicatore_titolo(piano: m.Piano, codice: str) -> tuple[str, str, str] | None:
+    """An indicator's code, name and catalogue code, or None if the plan has no such indicator:
+    what the indicator page needs before its cached body, read from its row once per plan
+    revision and process (a new process need not read the whole engine plan for it)."""
+    return _titolo_cached(piano.pk, piano.revisione, codice)
+
+
 def valori_for(piano: m.Piano, anni: list[int] | None = None) -> Valori:
     v = Valori()
     qs = piano.consuntivi.all()

@@ -94,7 +94,7 @@ def _albero_context(piano, anno):
 def indicatore(request, ente, anno, piano, codice: str):
     # The row, not the engine plan: a process that has just started serves the cached body
     # without reading the plan of thousands of indicators (fragments.py).
-    titolo = m.Indicatore.objects.filter(piano=piano, codice=codice).values("codice", "nome", "extra").first()
+    titolo = selectors.indicatore_titolo(piano, codice)
     if titolo is None:
         raise Http404(_("Indicatore non trovato."))
 
@@ -140,11 +140,12 @@ def indicatore(request, ente, anno, piano, codice: str):
     # The body changes with the plan, its values (and so its history) and the reader's roles (the
     # fragment's key); an indicator of the shared catalogue also with every other ente's data.
     altri = ""
-    if (titolo["extra"] or {}).get("catalogo"):
+    codice_, nome, catalogo = titolo
+    if catalogo:
         from .. import confronto as co
 
         altri = co.stato_installazione()
-    return _page(request, "indicatore", context, vary=(codice, altri), ind=titolo)
+    return _page(request, "indicatore", context, vary=(codice, altri), ind={"codice": codice_, "nome": nome})
 
 
 @with_plan
