@@ -178,95 +178,40 @@ def test_a_judgement_other_than_the_proposal_needs_its_reason():
     assert found == {("rischi_giudizio_diverso", "warning")}
 
 
+def _first(campo: str, **kw):
+    """A change of the register: its first ``campo`` item (processo, valutazione, misura) with ``kw``."""
+    return lambda r: replace(r, **{campo: (replace(getattr(r, campo)[0], **kw), *getattr(r, campo)[1:])})
+
+
+def _second_misura(**kw):
+    return lambda r: replace(r, misure=(r.misure[0], replace(r.misure[1], **kw), *r.misure[2:]))
+
+
+def _added(campo: str, item):
+    return lambda r: replace(r, **{campo: (*getattr(r, campo), item(r))})
+
+
 @pytest.mark.parametrize(
     "change, code, where",
     [
-        (
-            lambda r: replace(r, processi=(replace(r.processi[0], responsabile="NESSUNA"), *r.processi[1:])),
-            "rischi_struttura",
-            "processo RI-01",
-        ),
-        (
-            lambda r: replace(r, processi=(replace(r.processi[0], area=""), *r.processi[1:])),
-            "rischi_area",
-            "processo RI-01",
-        ),
-        (lambda r: replace(r, eventi=(*r.eventi, EventoRischio("X-E1", "X", "?"))), "rischi_processo", "evento X-E1"),
-        (lambda r: replace(r, eventi=(*r.eventi, r.eventi[0])), "rischi_codice_doppio", "evento RI-01-E1"),
-        (
-            lambda r: replace(r, valutazioni=(replace(r.valutazioni[0], livello="altissimo"), *r.valutazioni[1:])),
-            "rischi_livello",
-            "valutazione RI-01-E1",
-        ),
-        (
-            lambda r: replace(
-                r, valutazioni=(replace(r.valutazioni[0], giudizi=_giudizi(opacita="forte")), *r.valutazioni[1:])
-            ),
-            "rischi_livello",
-            "valutazione RI-01-E1, opacita",
-        ),
-        (
-            lambda r: replace(
-                r, valutazioni=(replace(r.valutazioni[0], giudizi=_giudizi() | {"fortuna": "alto"}), *r.valutazioni[1:])
-            ),
-            "rischi_indicatore",
-            "valutazione RI-01-E1",
-        ),
-        (
-            lambda r: replace(r, valutazioni=(*r.valutazioni, r.valutazioni[0])),
-            "rischi_valutazione_doppia",
-            "valutazione RI-01-E1",
-        ),
-        (
-            lambda r: replace(r, valutazioni=(*r.valutazioni, replace(r.valutazioni[0], evento="Z"))),
-            "rischi_evento",
-            "valutazione Z",
-        ),
-        (
-            lambda r: replace(r, misure=(replace(r.misure[0], tipo="obbligatoria"), *r.misure[1:])),
-            "rischi_tipo_misura",
-            "misura MG-01",
-        ),
-        (
-            lambda r: replace(r, misure=(replace(r.misure[0], responsabile=""), *r.misure[1:])),
-            "rischi_struttura",
-            "misura MG-01",
-        ),
-        (
-            lambda r: replace(r, misure=(replace(r.misure[0], scadenza=None), *r.misure[1:])),
-            "rischi_misura_scadenza",
-            "misura MG-01",
-        ),
-        (
-            lambda r: replace(r, misure=(replace(r.misure[0], indicatore=" "), *r.misure[1:])),
-            "rischi_misura_indicatore",
-            "misura MG-01",
-        ),
-        (
-            lambda r: replace(r, misure=(replace(r.misure[0], target=""), *r.misure[1:])),
-            "rischi_misura_target",
-            "misura MG-01",
-        ),
-        (
-            lambda r: replace(r, misure=(replace(r.misure[0], target="quanto basta"), *r.misure[1:])),
-            "rischi_misura_target",
-            "misura MG-01",
-        ),
-        (
-            lambda r: replace(r, misure=(replace(r.misure[0], obiettivo="Z.9"), *r.misure[1:])),
-            "rischi_misura_obiettivo",
-            "misura MG-01",
-        ),
-        (
-            lambda r: replace(r, misure=(*r.misure[:1], replace(r.misure[1], eventi=()), *r.misure[2:])),
-            "rischi_misura_eventi",
-            "misura MS-01",
-        ),
-        (
-            lambda r: replace(r, misure=(*r.misure[:1], replace(r.misure[1], eventi=("NO",)), *r.misure[2:])),
-            "rischi_evento",
-            "misura MS-01",
-        ),
+        (_first("processi", responsabile="NESSUNA"), "rischi_struttura", "processo RI-01"),
+        (_first("processi", area=""), "rischi_area", "processo RI-01"),
+        (_added("eventi", lambda r: EventoRischio("X-E1", "X", "?")), "rischi_processo", "evento X-E1"),
+        (_added("eventi", lambda r: r.eventi[0]), "rischi_codice_doppio", "evento RI-01-E1"),
+        (_first("valutazioni", livello="altissimo"), "rischi_livello", "valutazione RI-01-E1"),
+        (_first("valutazioni", giudizi=_giudizi(opacita="forte")), "rischi_livello", "valutazione RI-01-E1, opacita"),
+        (_first("valutazioni", giudizi=_giudizi() | {"fortuna": "alto"}), "rischi_indicatore", "valutazione RI-01-E1"),
+        (_added("valutazioni", lambda r: r.valutazioni[0]), "rischi_valutazione_doppia", "valutazione RI-01-E1"),
+        (_added("valutazioni", lambda r: replace(r.valutazioni[0], evento="Z")), "rischi_evento", "valutazione Z"),
+        (_first("misure", tipo="obbligatoria"), "rischi_tipo_misura", "misura MG-01"),
+        (_first("misure", responsabile=""), "rischi_struttura", "misura MG-01"),
+        (_first("misure", scadenza=None), "rischi_misura_scadenza", "misura MG-01"),
+        (_first("misure", indicatore=" "), "rischi_misura_indicatore", "misura MG-01"),
+        (_first("misure", target=""), "rischi_misura_target", "misura MG-01"),
+        (_first("misure", target="quanto basta"), "rischi_misura_target", "misura MG-01"),
+        (_first("misure", obiettivo="Z.9"), "rischi_misura_obiettivo", "misura MG-01"),
+        (_second_misura(eventi=()), "rischi_misura_eventi", "misura MS-01"),
+        (_second_misura(eventi=("NO",)), "rischi_evento", "misura MS-01"),
     ],
 )
 def test_each_error_is_found_at_its_place(piano, change, code, where):
