@@ -1,0 +1,146 @@
+"""PIAO 2.1, Valore pubblico: the impact the body means to have on its community, as objectives
+with indicators, each linked to the strategic objectives of the performance plan that produce it
+(DM 132/2022, art. 3 c. 1 lett. a), and tagged with the frameworks the PIAO's guide names: the UN
+Sustainable Development Goals (1-17), ISTAT's BES domains (the 12 of *Benessere equo e
+sostenibile*), and the missions of the PNRR.
+
+An impact indicator is an indicator like any other (``engine/model.Indicatore``: baseline,
+targets, polarity), entered and scored by the same engine. An impact objective's figure is the
+weighted mean of the achievements of its indicators that can be scored, with their weights
+(equal when none is given); an indicator without a figure is left out and its result says why,
+and an objective with nothing to score has no figure, with the reason. Impact is measured
+over years and often by others' statistics, so no missing value is counted as zero here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import Problem
+from .lingua import _
+from .model import Indicatore, Regole
+from .scoring import RisultatoIndicatore, Valori, score_indicator
+
+SDG = range(1, 18)
+# ISTAT, Rapporto BES: the twelve domains.
+BES = (
+    "Salute",
+    "Istruzione e formazione",
+    "Lavoro e conciliazione dei tempi di vita",
+    "Benessere economico",
+    "Relazioni sociali",
+    "Politica e istituzioni",
+    "Sicurezza",
+    "Benessere soggettivo",
+    "Paesaggio e patrimonio culturale",
+    "Ambiente",
+    "Innovazione, ricerca e creatività",
+    "Qualità dei servizi",
+)
+# The PNRR's missions (M7, REPowerEU, added by the 2023 revision).
+PNRR = ("M1", "M2", "M3", "M4", "M5", "M6", "M7")
+
+
+@dataclass(frozen=True, slots=True)
+class ObiettivoImpatto:
+    codice: str
+    nome: str
+    obiettivi_strategici: tuple[str, ...]  # the plan's strategic objectives that produce it
+    indicatori: tuple[Indicatore, ...] = ()
+    sdg: tuple[int, ...] = ()
+    bes: tuple[str, ...] = ()
+    pnrr: tuple[str, ...] = ()
+    descrizione: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoImpatto:
+    codice: str
+    achievement: float | None  # None: nothing to score
+    indicatori: tuple[RisultatoIndicatore, ...]
+    motivo: str = ""  # why there is no figure
+
+
+def controlla(
+    obiettivi: Sequence[ObiettivoImpatto], *, strategici: Iterable[str], anni: Sequence[int] = ()
+) -> list[Problem]:
+    """Each problem at its place: codes repeated (objectives and indicators, which share the plan's
+    code space with the plan's own indicators only if the caller checks it), an objective linked to
+    no strategic objective or to one the plan has not, tags outside their frameworks, and, as
+    warnings, an objective without indicators and an indicator without a baseline or without a
+    target for one of the plan's years."""
+    problems: list[Problem] = []
+    known = set(strategici)
+    seen: set[str] = set()
+    seen_ind: set[str] = set()
+    for o in obiettivi:
+        where = f"valore pubblico {o.codice}"
+        if o.codice in seen:
+            problems.append(Problem("vp_codice_doppio", _("codice ripetuto: {c}").format(c=o.codice), where))
+        seen.add(o.codice)
+        problems += _collegamenti(o, known, where) + _etichette(o, where)
+        if not o.indicatori:
+            problems.append(Problem("vp_senza_indicatori", _("nessun indicatore di impatto"), where, "warning"))
+        for ind in o.indicatori:
+            w = f"{where}, indicatore {ind.codice}"
+            if ind.codice in seen_ind:
+                problems.append(Problem("vp_codice_doppio", _("codice ripetuto: {c}").format(c=ind.codice), w))
+            seen_ind.add(ind.codice)
+            if ind.baseline is None and not ind.storico:
+                problems.append(Problem("vp_baseline", _("manca la baseline"), w, "warning"))
+            for a in anni:
+                if a not in ind.target:
+                    problems.append(Problem("vp_target", _("manca il target {a}").format(a=a), w, "warning"))
+    return problems
+
+
+def _collegamenti(o: ObiettivoImpatto, known: set[str], where: str) -> list[Problem]:
+    if not o.obiettivi_strategici:
+        return [Problem("vp_collegamento", _("nessun obiettivo strategico che lo produca"), where)]
+    message = _("obiettivo strategico sconosciuto: {s}")
+    return [Problem("vp_collegamento", message.format(s=s), where) for s in o.obiettivi_strategici if s not in known]
+
+
+def _etichette(o: ObiettivoImpatto, where: str) -> list[Problem]:
+    out = [
+        Problem("vp_sdg", _("obiettivo SDG inesistente (1-17): {g}").format(g=g), where) for g in o.sdg if g not in SDG
+    ]
+    out += [Problem("vp_bes", _("dominio BES sconosciuto: {b}").format(b=b), where) for b in o.bes if b not in BES]
+    message = _("missione PNRR sconosciuta ({ammesse}): {m}")
+    out += [Problem("vp_pnrr", message.format(ammesse=", ".join(PNRR), m=m), where) for m in o.pnrr if m not in PNRR]
+    return out
+
+
+def punteggi(
+    obiettivi: Sequence[ObiettivoImpatto],
+    *,
+    anno: int,
+    valori: Valori,
+    regole: Regole,
+    as_of: date,
+    eventi: Mapping[str, date | None] | None = None,
+) -> list[RisultatoImpatto]:
+    """Each impact objective's indicators scored by the engine, and the objective's figure."""
+    out = []
+    for o in obiettivi:
+        results = []
+        for ind in o.indicatori:
+            r, _warnings = score_indicator(
+                ind, anno=anno, valori=valori, eventi=eventi or {}, as_of=as_of, regole=regole
+            )
+            results.append(r)
+        scored = [(ind, r) for ind, r in zip(o.indicatori, results, strict=True) if r.achievement is not None]
+        if not scored:
+            motivo = _("nessun indicatore valutabile") if o.indicatori else _("nessun indicatore di impatto")
+            out.append(RisultatoImpatto(o.codice, None, tuple(results), motivo))
+            continue
+        weights = [ind.peso if ind.peso is not None else 1.0 for ind, _r in scored]
+        total = sum(weights)
+        if total <= 0:
+            out.append(RisultatoImpatto(o.codice, None, tuple(results), _("pesi tutti nulli")))
+            continue
+        figure = sum(w * (r.achievement or 0.0) for w, (_i, r) in zip(weights, scored, strict=True)) / total
+        out.append(RisultatoImpatto(o.codice, figure, tuple(results)))
+    return out
