@@ -108,11 +108,11 @@ def _new_process() -> None:
     caches["pagine"].clear()
 
 
-def test_a_new_process_reads_the_engine_plan_scores_and_slow_pages_from_redis(
+def test_a_new_process_reads_the_engine_plan_scores_and_pages_from_redis(
     as_user, piano, settings, redis_url, monkeypatch
 ):
     """Issue 16, the first request after a restart: what one process built (the engine plan, its
-    scores, a page body slow to render) another reads from the shared cache, and builds nothing;
+    scores, a page body) another reads from the shared cache, and builds nothing;
     a change of the values makes new keys, so nothing stale is read."""
     import redis
 

@@ -7,6 +7,8 @@ who read these messages are the controllo di gestione office.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class CruscottoError(Exception):
     """Base class of every error the engine raises on purpose."""
@@ -74,3 +76,17 @@ class Problem:
 
     def __hash__(self) -> int:
         return hash((self.code, self.message, self.where, self.severity))
+
+
+def codici_ripetuti(voci: Iterable[tuple[str, str]], code: str) -> list[Problem]:
+    """A problem for each code met again in ``voci`` ((code, where it is) pairs, in order): the one
+    check every register of the engine makes on its own codes."""
+    from .lingua import _  # here: the engine's catalogue is not needed to import the errors
+
+    seen: set[str] = set()
+    out: list[Problem] = []
+    for codice, where in voci:
+        if codice in seen:
+            out.append(Problem(code, _("codice ripetuto: {c}").format(c=codice), where))
+        seen.add(codice)
+    return out

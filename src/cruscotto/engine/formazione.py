@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .errors import Problem
+from .errors import Problem, codici_ripetuti
 from .lingua import _
 from .personale import CATEGORIE, DIRIGENTE, Dipendente
 
@@ -75,13 +75,11 @@ def controlla(
     """Each problem of the records at its place: a course repeated or without hours, a
     participation of somebody not in the register or in an unknown course, hours that are
     negative or beyond the course's length."""
-    problems: list[Problem] = []
+    problems = codici_ripetuti(((c.codice, f"corso {c.codice}") for c in corsi), "formazione_corso_doppio")
     matricole = {p.matricola for p in persone}
     by_code: dict[str, Corso] = {}
     for c in corsi:
         where = f"corso {c.codice}"
-        if c.codice in by_code:
-            problems.append(Problem("formazione_corso_doppio", _("codice ripetuto: {c}").format(c=c.codice), where))
         by_code[c.codice] = c
         if not c.ore > 0:
             problems.append(Problem("formazione_ore", _("ore del corso non positive: {o}").format(o=c.ore), where))

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import ParseError, Problem
+from .errors import ParseError, Problem, codici_ripetuti
 from .lingua import _
 from .model import Indicatore, Polarita
 from .targets import Target, TargetKind, parse_target
@@ -224,13 +224,8 @@ class _Controllo:
             ("misura", self.r.misure),
             ("indicatore di rischio", self.r.indicatori),
         ):
-            seen: set[str] = set()
-            for it in items:
-                if it.codice in seen:
-                    self.err(
-                        "rischi_codice_doppio", _("codice ripetuto: {c}").format(c=it.codice), f"{kind} {it.codice}"
-                    )
-                seen.add(it.codice)
+            voci = ((it.codice, f"{kind} {it.codice}") for it in items)
+            self.problems += codici_ripetuti(voci, "rischi_codice_doppio")
         if len(set(self.r.scala)) != len(self.r.scala) or len(self.r.scala) < 2:
             self.err("rischi_scala", _("la scala dei livelli deve avere almeno due livelli diversi"), "scala")
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import Problem
+from .errors import Problem, codici_ripetuti
 from .lingua import _
 
 # Months between two publications of a periodic obligation.
@@ -59,14 +59,10 @@ def _piu_mesi(d: date, mesi: int) -> date:
 def controlla_obblighi(obblighi: Sequence[Obbligo], *, strutture: Iterable[str] = ()) -> list[Problem]:
     """The table's problems, each at its row: codes repeated, empty fields, unknown structures,
     a frequency not among the table's."""
-    problems: list[Problem] = []
+    problems = codici_ripetuti(((o.codice, f"obbligo {o.codice}") for o in obblighi), "trasparenza_codice_doppio")
     known = set(strutture)
-    seen: set[str] = set()
     for o in obblighi:
         where = f"obbligo {o.codice}"
-        if o.codice in seen:
-            problems.append(Problem("trasparenza_codice_doppio", _("codice ripetuto: {c}").format(c=o.codice), where))
-        seen.add(o.codice)
         for campo, valore in (("sezione", o.sezione), ("contenuto", o.contenuto), ("riferimento", o.riferimento)):
             if not valore.strip():
                 problems.append(Problem("trasparenza_campo", _("campo vuoto: {campo}").format(campo=campo), where))

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import Problem
+from .errors import Problem, codici_ripetuti
 from .lingua import _
 from .model import Indicatore, Regole
 from .scoring import RisultatoIndicatore, Valori, score_indicator
@@ -71,23 +71,19 @@ def controlla(
     no strategic objective or to one the plan has not, tags outside their frameworks, and, as
     warnings, an objective without indicators and an indicator without a baseline or without a
     target for one of the plan's years."""
-    problems: list[Problem] = []
+    problems = codici_ripetuti(((o.codice, f"valore pubblico {o.codice}") for o in obiettivi), "vp_codice_doppio")
+    problems += codici_ripetuti(
+        ((i.codice, f"valore pubblico {o.codice}, indicatore {i.codice}") for o in obiettivi for i in o.indicatori),
+        "vp_codice_doppio",
+    )
     known = set(strategici)
-    seen: set[str] = set()
-    seen_ind: set[str] = set()
     for o in obiettivi:
         where = f"valore pubblico {o.codice}"
-        if o.codice in seen:
-            problems.append(Problem("vp_codice_doppio", _("codice ripetuto: {c}").format(c=o.codice), where))
-        seen.add(o.codice)
         problems += _collegamenti(o, known, where) + _etichette(o, where)
         if not o.indicatori:
             problems.append(Problem("vp_senza_indicatori", _("nessun indicatore di impatto"), where, "warning"))
         for ind in o.indicatori:
             w = f"{where}, indicatore {ind.codice}"
-            if ind.codice in seen_ind:
-                problems.append(Problem("vp_codice_doppio", _("codice ripetuto: {c}").format(c=ind.codice), w))
-            seen_ind.add(ind.codice)
             if ind.baseline is None and not ind.storico:
                 problems.append(Problem("vp_baseline", _("manca la baseline"), w, "warning"))
             for a in anni:

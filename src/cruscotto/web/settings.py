@@ -211,10 +211,10 @@ CACHES = {
 # The shared cache (CRUSCOTTO_CACHE_URL, redis://host:6379/0): what several web processes and
 # machines must agree on or should compute once: the API's throttling counts, each plan's values
 # for benchmarking across enti (performance/confronto.py), the engine plans and scores of large
-# plans (selectors._condiviso) and the page bodies slow to render (fragments.py), so that a process
-# just started reads them instead of computing them. Without it, each process keeps its own (fine
-# for one machine with one web process; docs/deployment.md). ``pagine`` stays in-process first:
-# most bodies render in a few milliseconds, about what a network round trip costs.
+# plans (selectors._condiviso) and the page bodies (fragments.py), so that a process just started
+# reads them instead of computing them. Without it, each process keeps its own (fine for one
+# machine with one web process; docs/deployment.md). ``pagine`` stays in-process first: a body is
+# read from the shared cache once per process, not at every request.
 CRUSCOTTO_CACHE_URL = env.str("CRUSCOTTO_CACHE_URL", default="")
 if CRUSCOTTO_CACHE_URL:
     if not CRUSCOTTO_CACHE_URL.startswith(("redis://", "rediss://")):
