@@ -18,6 +18,11 @@ from .test_csp import LISTEN
 from .test_ui import PAGES
 
 EXTRA = [
+    "/CCIAA-PT/2021/piao/",
+    "/CCIAA-PT/2021/piao/rischi/",
+    "/CCIAA-PT/2021/piao/misure/",
+    "/CCIAA-PT/2021/piao/relazione-rpct/",
+    "/CCIAA-PT/2021/piao/trasparenza/",
     "/CCIAA-PT/2020/calendario/",
     "/CCIAA-PT/2020/registro/verifica/",
     "/CCIAA-PT/2020/ciclo/versioni/1/1/",

@@ -73,7 +73,7 @@ def test_a_bad_value_is_explained_in_place(login, live_server):
 @pytest.mark.parametrize("username", ["oiv", "consultazione"])
 def test_readers_find_no_way_to_edit(login, live_server, username):
     page = login(username)
-    for url in READ_PAGES + ["/CCIAA-PT/2020/eventi/"]:
+    for url in READ_PAGES + ["/CCIAA-PT/2020/eventi/", "/CCIAA-PT/2021/piao/misure/"]:
         page.goto(f"{live_server.url}{url}")
         assert page.locator("input[name=valore]").count() == 0
         assert page.get_by_role("link", name=re.compile("Modifica|Monitoraggio|Inserisci")).count() == 0

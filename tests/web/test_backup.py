@@ -197,6 +197,14 @@ def owned(ente: m.Ente, *, dropped: bool = True) -> dict:
         "performance.bilancio": m.Bilancio.objects.filter(ente=ente),
         "performance.personale": m.Personale.objects.filter(ente=ente),
         "performance.contesto": m.Contesto.objects.filter(ente=ente),
+        "performance.piao": m.Piao.objects.filter(ente=ente),
+        "performance.sezionepiao": m.SezionePiao.objects.filter(piao__ente=ente),
+        "performance.attuazionemisura": m.AttuazioneMisura.objects.filter(piao__ente=ente),
+        "performance.historicalattuazionemisura": m.AttuazioneMisura.history.model.objects.filter(piao__ente=ente),
+        "performance.pubblicazioneobbligo": m.PubblicazioneObbligo.objects.filter(piao__ente=ente),
+        "performance.historicalpubblicazioneobbligo": m.PubblicazioneObbligo.history.model.objects.filter(
+            piao__ente=ente
+        ),
         "performance.registro": m.Registro.objects.filter(ente=ente.codice).exclude(azione="ripristino"),
     }
 
@@ -325,7 +333,14 @@ def test_the_backup_holds_every_row_of_the_ente_and_no_secret(worked, django_use
     assert (
         len(deleted) == m.Indicatore.objects.filter(piano__ente=worked, piano__versione=1).count()
     )  # and the deletion of each row
-    assert {u["username"] for u in doc["users"]} == {"admin", "controllo", "responsabile", "oiv", "consultazione"}
+    assert {u["username"] for u in doc["users"]} == {
+        "admin",
+        "controllo",
+        "responsabile",
+        "oiv",
+        "consultazione",
+        "rpct",
+    }
     text = json.dumps(doc)
     assert "password" not in text and "md5$" not in text and "digest" not in text and "ALTRO" not in text
 

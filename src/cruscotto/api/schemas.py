@@ -452,3 +452,93 @@ class ConfrontoOut(Schema):
     enti_gruppo: int
     minimo: int
     righe: list[ConfrontoRigaOut]
+
+
+# --- the PIAO's 2.3 (docs/piao.md) -------------------------------------------------------------
+
+
+class ProcessoOut(Schema):
+    codice: str
+    nome: str
+    area: str
+    responsabile: str
+    fasi: list[str]
+    esposizione: str | None = Field(description="il livello più alto dei suoi eventi; null: nessuno valutato")
+
+
+class EventoRischioOut(Schema):
+    codice: str
+    processo: str
+    descrizione: str
+    giudizi: dict[str, str]
+    proposto: str | None = Field(description="il livello più frequente tra gli indicatori (a parità, il più alto)")
+    livello: str | None
+    motivazione: str
+
+
+class ProblemaOut(ControlloOut):
+    severity: str = Field(description="error o warning")
+
+
+class RegistroRischiOut(Schema):
+    anni: list[int]
+    fonte: str
+    inventata: bool
+    scala: list[str]
+    indicatori: list[dict[str, str]]
+    processi: list[ProcessoOut]
+    eventi: list[EventoRischioOut]
+    misure: list[dict]
+    controlli: list[ProblemaOut]
+
+
+class MisuraPiaoOut(Schema):
+    codice: str
+    nome: str
+    tipo: str
+    responsabile: str
+    scadenza: date | None
+    target: str
+    obiettivo: str
+    anno: int
+    valore: str | None
+    nota: str
+    revisione: int = Field(description="0: nessun valore inserito")
+    stato: str | None = Field(description="lo stato dato dal motore; null: target non leggibile")
+    raggiungimento: float | None
+
+
+class AttuazioneIn(Schema):
+    valore: Annotated[str, Field(max_length=100)] | StrictBool | StrictFloat
+    nota: str = Field("", max_length=2000)
+    revisione: int | None = Field(None, ge=0, le=2_000_000_000)
+
+
+class RelazioneRPCTOut(Schema):
+    anno: int
+    alla_data: date
+    misure: list[dict]
+    per_tipo: dict[str, dict[str, int]]
+    esposizione: dict[str, list[str]]
+    scadute: list[str]
+    non_trattati: list[str]
+
+
+class ObbligoOut(Schema):
+    codice: str
+    sezione: str
+    contenuto: str
+    riferimento: str
+    produce: str
+    pubblica: str
+    aggiornamento: str
+    ultima: date | None = Field(description="l'ultima pubblicazione registrata")
+    revisione: int = Field(description="0: nessuna pubblicazione registrata")
+    stato: str = Field(description="in regola, in ritardo, mai pubblicato, da verificare")
+    scadenza: date | None
+
+
+class PubblicazioneIn(Schema):
+    ultima: date | None = Field(description="null: cancella la pubblicazione registrata")
+    nota: str = Field("", max_length=2000)
+    revisione: int | None = Field(None, ge=0, le=2_000_000_000)

@@ -12,7 +12,7 @@ interactive docs: ``/api/v1/docs`` (served locally, no CDN).
 # No "from __future__ import annotations": django-ninja reads the annotations at import time.
 
 from .base import api
-from .routers import ciclo, confronto, indicatori, piani, risorse, valori, valutazione
+from .routers import ciclo, confronto, indicatori, piani, piao, risorse, valori, valutazione
 
 # The paths stay where they were: the routers add no prefix.
 for _router in (
@@ -23,6 +23,7 @@ for _router in (
     ciclo.router,
     valutazione.router,
     confronto.router,
+    piao.router,
 ):
     api.add_router("", _router)
 

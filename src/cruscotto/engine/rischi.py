@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .errors import ParseError, Problem, codici_ripetuti
 from .lingua import _
@@ -449,4 +450,80 @@ def sintesi_rpct(
         esposizione={k: tuple(v) for k, v in livelli.items()},
         scadute=tuple(s.codice for s in stati if s.scaduta),
         non_trattati=non_trattati,
+    )
+
+
+# --- the register as plain data (what the database keeps, what a backup holds) -----------------
+
+
+def _data(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def registro_to_data(r: Registro) -> dict[str, Any]:
+    """The register as JSON-ready data: lists of plain dicts, dates as ISO text."""
+    return {
+        "processi": [
+            {"codice": p.codice, "nome": p.nome, "area": p.area, "responsabile": p.responsabile, "fasi": list(p.fasi)}
+            for p in r.processi
+        ],
+        "eventi": [{"codice": e.codice, "processo": e.processo, "descrizione": e.descrizione} for e in r.eventi],
+        "valutazioni": [
+            {"evento": v.evento, "giudizi": dict(v.giudizi), "livello": v.livello, "motivazione": v.motivazione}
+            for v in r.valutazioni
+        ],
+        "misure": [
+            {
+                "codice": m.codice,
+                "nome": m.nome,
+                "tipo": m.tipo,
+                "responsabile": m.responsabile,
+                "scadenza": _data(m.scadenza),
+                "indicatore": m.indicatore,
+                "target": m.target,
+                "eventi": list(m.eventi),
+                "obiettivo": m.obiettivo,
+                "peso": m.peso,
+            }
+            for m in r.misure
+        ],
+        "indicatori": [{"codice": i.codice, "nome": i.nome, "descrizione": i.descrizione} for i in r.indicatori],
+        "scala": list(r.scala),
+        "extra": dict(r.extra),
+    }
+
+
+def registro_from_data(d: Mapping[str, Any]) -> Registro:
+    """The register back from :func:`registro_to_data` (what was stored was checked when stored)."""
+    return Registro(
+        processi=tuple(
+            Processo(p["codice"], p["nome"], p["area"], p["responsabile"], tuple(p.get("fasi", ())))
+            for p in d.get("processi", ())
+        ),
+        eventi=tuple(EventoRischio(e["codice"], e["processo"], e["descrizione"]) for e in d.get("eventi", ())),
+        valutazioni=tuple(
+            Valutazione(v["evento"], dict(v["giudizi"]), v["livello"], v["motivazione"])
+            for v in d.get("valutazioni", ())
+        ),
+        misure=tuple(
+            Misura(
+                codice=m["codice"],
+                nome=m["nome"],
+                tipo=m["tipo"],
+                responsabile=m["responsabile"],
+                scadenza=date.fromisoformat(m["scadenza"]) if m.get("scadenza") else None,
+                indicatore=m["indicatore"],
+                target=m["target"],
+                eventi=tuple(m.get("eventi", ())),
+                obiettivo=m.get("obiettivo", ""),
+                peso=m.get("peso", ""),
+            )
+            for m in d.get("misure", ())
+        ),
+        indicatori=tuple(
+            IndicatoreRischio(i["codice"], i["nome"], i.get("descrizione", "")) for i in d.get("indicatori", ())
+        )
+        or INDICATORI_ANAC,
+        scala=tuple(d.get("scala", ())) or SCALA,
+        extra=dict(d.get("extra", {})),
     )

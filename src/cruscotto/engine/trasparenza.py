@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .errors import Problem, codici_ripetuti
 from .lingua import _
@@ -103,3 +104,14 @@ def monitoraggio(
     for s in stati:
         counts[s.stato] = counts.get(s.stato, 0) + 1
     return stati, counts
+
+
+_CAMPI = ("codice", "sezione", "contenuto", "riferimento", "produce", "pubblica", "aggiornamento")
+
+
+def obblighi_to_data(obblighi: Sequence[Obbligo]) -> list[dict[str, str]]:
+    return [{k: getattr(o, k) for k in _CAMPI} for o in obblighi]
+
+
+def obblighi_from_data(rows: Iterable[Mapping[str, Any]]) -> tuple[Obbligo, ...]:
+    return tuple(Obbligo(**{k: str(r.get(k, "")) for k in _CAMPI}) for r in rows)

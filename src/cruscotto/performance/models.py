@@ -346,6 +346,9 @@ class Ruolo(models.Model):
         CONTROLLO = "controllo", _("controllo di gestione")
         RESPONSABILE = "responsabile", _("responsabile di struttura")
         OIV = "oiv", _("OIV")
+        # The Responsabile della prevenzione della corruzione e della trasparenza (L. 190/2012,
+        # art. 1 c. 7): proposes the PIAO's subsection 2.3 and monitors its measures.
+        RPCT = "rpct", _("RPCT (anticorruzione e trasparenza)")
         CONSULTAZIONE = "consultazione", _("consultazione")
 
     utente = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ruoli")
@@ -758,3 +761,92 @@ class Lavoro(models.Model):
         if self.iniziato and self.finito:
             return round((self.finito - self.iniziato).total_seconds(), 2)
         return None
+
+
+class Piao(models.Model):
+    """The PIAO an ente adopts in ``anno`` for that year and the next two (DL 80/2021, art. 6):
+    each year's is an update of the previous one. Its subsection 2.2 is the performance plan
+    shown for ``anno``; the other sections are kept here (``SezionePiao``), each read whole."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="piao")
+    anno = models.PositiveSmallIntegerField(_("primo anno"))
+    creato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PIAO")
+        verbose_name_plural = _("PIAO")
+        constraints = [models.UniqueConstraint(fields=["ente", "anno"], name="piao_unico")]
+        ordering = ["ente", "-anno"]
+
+    def __str__(self) -> str:
+        return f"PIAO {self.anno}-{self.anno + 2} {self.ente.codice}"
+
+    @property
+    def anni(self) -> list[int]:
+        return [self.anno, self.anno + 1, self.anno + 2]
+
+
+class SezionePiao(models.Model):
+    """One section of a PIAO as the engine's plain data (``engine.rischi.registro_to_data``...).
+
+    Read and checked as a whole from its files: a new file set replaces it, and the audit trail
+    records the replacement with the counts of what was there and what came. ``inventata``
+    marks the demo's invented sections, which every page and document then labels as such.
+    """
+
+    class Sezione(models.TextChoices):
+        RISCHI = "2.3-rischi", _("2.3 Rischi corruttivi")
+        TRASPARENZA = "2.3-trasparenza", _("2.3 Trasparenza")
+
+    piao = models.ForeignKey(Piao, on_delete=models.CASCADE, related_name="sezioni")
+    sezione = models.CharField(_("sezione"), max_length=30, choices=Sezione.choices)
+    dati = models.JSONField(_("dati"))
+    fonte = models.CharField(_("fonte"), max_length=200, blank=True)
+    inventata = models.BooleanField(_("inventata (dati di esempio)"), default=False)
+    aggiornato_il = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sezione del PIAO")
+        verbose_name_plural = _("sezioni del PIAO")
+        constraints = [models.UniqueConstraint(fields=["piao", "sezione"], name="sezione_piao_unica")]
+
+
+class AttuazioneMisura(models.Model):
+    """The monitored value of a measure of 2.3 for a year (its indicator's actual value): scored
+    by the engine as any indicator of the plan (``engine.rischi.indicatore_di_misura``)."""
+
+    piao = models.ForeignKey(Piao, on_delete=models.CASCADE, related_name="attuazioni")
+    codice = models.CharField(_("misura"), max_length=40)
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    valore = models.CharField(_("valore"), max_length=100)  # as the engine formats it: 100 | 30/06/2021 | si
+    nota = models.TextField(_("nota"), blank=True)
+    # Optimistic locking, as for the plan's values (services.consuntivo_registra).
+    revisione = models.PositiveIntegerField(_("revisione"), default=1)
+    inserito_da = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    aggiornato_il = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attuazione di una misura")
+        verbose_name_plural = _("attuazione delle misure")
+        constraints = [models.UniqueConstraint(fields=["piao", "codice", "anno"], name="attuazione_unica")]
+
+
+class PubblicazioneObbligo(models.Model):
+    """The last publication of an obligation of the transparency table (d.lgs. 33/2013), as the
+    office that publishes it (or the RPCT) records it: what the obligation's state is computed
+    from (``engine.trasparenza.stato``)."""
+
+    piao = models.ForeignKey(Piao, on_delete=models.CASCADE, related_name="pubblicazioni")
+    codice = models.CharField(_("obbligo"), max_length=40)
+    ultima = models.DateField(_("ultima pubblicazione"))
+    nota = models.TextField(_("nota"), blank=True)
+    revisione = models.PositiveIntegerField(_("revisione"), default=1)
+    inserito_da = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    aggiornato_il = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pubblicazione di un obbligo")
+        verbose_name_plural = _("pubblicazioni degli obblighi")
+        constraints = [models.UniqueConstraint(fields=["piao", "codice"], name="pubblicazione_unica")]

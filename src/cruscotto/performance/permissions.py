@@ -7,6 +7,12 @@
 | enter values            | yes            | yes       | own structures + TRASV.  | no  | no            |
 | comment, validate       | no             | no        | no                       | yes | no            |
 | manage users and roles  | yes            | no        | no                       | no  | no            |
+
+The RPCT (responsabile della prevenzione della corruzione e della trasparenza) reads everything
+like every role, loads the PIAO's subsection 2.3 (risk register, transparency table: it is the
+RPCT's proposal, L. 190/2012 art. 1 c. 8) and enters the implementation of every measure; an
+amministratore may do the same. A responsabile enters the measures his structures own; the
+controllo di gestione and the OIV read them (the OIV checks them, it does not write them).
 """
 
 from __future__ import annotations
@@ -99,3 +105,16 @@ def can_validate(user, ente: m.Ente) -> bool:
 
 def can_manage_users(user, ente: m.Ente) -> bool:
     return m.Ruolo.Tipo.AMMINISTRATORE in grants(user, ente.pk).ruoli
+
+
+def can_edit_rischi(user, ente: m.Ente) -> bool:
+    """Load the PIAO's 2.3 (risk register, transparency table): the RPCT or an amministratore."""
+    return bool(grants(user, ente.pk).ruoli & {m.Ruolo.Tipo.RPCT, m.Ruolo.Tipo.AMMINISTRATORE})
+
+
+def can_enter_misura(user, ente: m.Ente, responsabile: str) -> bool:
+    """Enter the implementation of a 2.3 measure owned by structure ``responsabile``."""
+    g = grants(user, ente.pk)
+    if g.ruoli & {m.Ruolo.Tipo.RPCT, m.Ruolo.Tipo.AMMINISTRATORE}:
+        return True
+    return m.Ruolo.Tipo.RESPONSABILE in g.ruoli and (responsabile == TRASVERSALE or responsabile in g.strutture)

@@ -145,7 +145,10 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
     from cruscotto.engine.errors import ParseError
     from cruscotto.files.tables import InvalidFile
 
-    if not permissions.can_edit_plan(request.user, ente):
+    if kind == "piao23":
+        if not permissions.can_edit_rischi(request.user, ente):
+            raise PermissionDenied(_("Solo l'RPCT o un amministratore carica la sezione 2.3 del PIAO."))
+    elif not permissions.can_edit_plan(request.user, ente):
         raise PermissionDenied(_("Solo il controllo di gestione o un amministratore può modificare il piano."))
     with tempfile.TemporaryDirectory(dir=uploads_dir()) as tmp:
         files, errors = saved_uploads(request, "file", Path(tmp))
@@ -233,6 +236,35 @@ def _store_personale(request, ente, anno, files: list[Path], folder: str) -> lis
     return []
 
 
+def _store_piao23(request, ente, anno, files: list[Path], folder: str) -> list[dict]:
+    from cruscotto.files.rischi import load_sezione23
+
+    from . import piao
+
+    sezione = load_sezione23(files)
+    if sezione.registro is None and sezione.obblighi is None:
+        return _none_recognised(
+            files,
+            _(
+                "Nessuna tabella riconosciuta: i file (o i fogli di una cartella XLSX) si chiamano processi, eventi, "
+                "valutazioni, misure, indicatori, scala e obblighi."
+            ),
+        )
+    try:
+        piao.sezione23_importa(
+            user=request.user,
+            ente=ente,
+            anno=anno,
+            registro_=sezione.registro,
+            obblighi_=sezione.obblighi,
+            fonte=_fonte(request),
+        )
+    except piao.SezioneNonValida as exc:  # the method's rules, each at its place in the register
+        return [{"where": p.where, "message": p.message} for p in exc.problems]
+    return []
+
+
 # Which tables an upload holds, and how they are stored (all or nothing, by the services).
 _STORE = {"bilancio": _store_bilancio, "misure": _store_misure, "contesto": _store_contesto}
 _STORE["personale"] = _store_personale
+_STORE["piao23"] = _store_piao23

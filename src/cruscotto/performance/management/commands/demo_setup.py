@@ -5,6 +5,8 @@ Idempotent: running it again keeps the data already there.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -22,8 +24,44 @@ DEMO_USERS = [
     ("controllo", m.Ruolo.Tipo.CONTROLLO, None, "Controllo di gestione"),
     ("responsabile", m.Ruolo.Tipo.RESPONSABILE, "PROMOZIONE", "Responsabile del Servizio Promozione"),
     ("oiv", m.Ruolo.Tipo.OIV, None, "Organismo indipendente di valutazione"),
+    ("rpct", m.Ruolo.Tipo.RPCT, None, "Responsabile della prevenzione della corruzione e della trasparenza"),
     ("consultazione", m.Ruolo.Tipo.CONSULTAZIONE, None, "Consultazione"),
 ]
+
+
+# The demo PIAO: 2021-2023, its 2.2 the seed's plan (which covers 2021 and 2022), its 2.3
+# invented (demo/piao/README.md) and labelled as such wherever it is shown.
+PIAO_ANNO = 2021
+
+
+def _piao_demo(ente: m.Ente) -> None:
+    import csv
+    from datetime import datetime
+
+    if m.Piao.objects.filter(ente=ente, anno=PIAO_ANNO).exists():
+        return
+    from cruscotto.files.rischi import load_sezione23
+
+    from ... import piao
+
+    folder = Path(demo_path("piao"))
+    sezione = load_sezione23(sorted(folder.glob("*.csv")))
+    p = piao.sezione23_importa(
+        user=None,
+        ente=ente,
+        anno=PIAO_ANNO,
+        registro_=sezione.registro,
+        obblighi_=sezione.obblighi,
+        fonte="INVENTATO per la dimostrazione (demo/piao/README.md)",
+        inventata=True,
+    )
+    with open(folder / f"attuazione-{PIAO_ANNO}.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            piao.attuazione_registra(user=None, piao=p, codice=row["codice"], testo=row["valore"], nota=row["nota"])
+    with open(folder / f"pubblicazioni-{PIAO_ANNO}.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            ultima = datetime.strptime(row["ultima"], "%d/%m/%Y").date()
+            piao.pubblicazione_registra(user=None, piao=p, codice=row["codice"], ultima=ultima, nota=row["nota"])
 
 
 class Command(BaseCommand):
@@ -76,6 +114,7 @@ class Command(BaseCommand):
                     contesto=load_contesto(demo_path("contesto")),
                     fonte="Piano della performance 2020-2022, sezioni 1.1, 1.2 e 2",
                 )
+            _piao_demo(ente)
             if not settings.DEMO:
                 return
             User = get_user_model()

@@ -1,0 +1,344 @@
+"""PIAO 2.3 from CSV or XLSX files: the risk register and the transparency table (docs/piao.md).
+
+One file per table (CSV, comma or semicolon, or XLSX), named by the table; or one XLSX
+workbook with one sheet per table, each sheet named by its table:
+
+- ``processi``: ``codice, nome, area, responsabile, fasi`` (phases separated by ``;``)
+- ``eventi``: ``codice, processo, descrizione``
+- ``valutazioni``: ``evento``, one column per risk indicator (headed by its code or its
+  name: ``interesse`` or ``Livello di interesse esterno``), ``livello, motivazione``
+- ``misure``: ``codice, nome, tipo, responsabile, scadenza, indicatore, target, eventi,
+  obiettivo, peso`` (events separated by ``;``; the deadline as gg/mm/aaaa)
+- ``indicatori`` (optional): ``codice, nome, descrizione``: the ente's own risk indicators,
+  in place of ANAC's six
+- ``scala`` (optional): ``livello``, lowest first: the ente's own scale, in place of
+  *basso, medio, alto*
+- ``obblighi``: the transparency table, ``codice, sezione, contenuto, riferimento, produce,
+  pubblica, aggiornamento``
+
+Every bad cell of every file is listed at once, each naming the file, row, column and value;
+nothing is half-read. What the rules of the method say of the whole (an unknown process, a
+level without its reason...) is ``engine.rischi.controlla``'s, at the register's places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..engine.errors import ParseError, Problem
+from ..engine.numbers import fold, read_written_date
+from ..engine.rischi import (
+    INDICATORI_ANAC,
+    SCALA,
+    EventoRischio,
+    IndicatoreRischio,
+    Misura,
+    Processo,
+    Registro,
+    Valutazione,
+)
+from ..engine.trasparenza import Obbligo
+from .tables import InvalidFile, Table, cell_text, match_headers, read_table, read_xlsx
+
+TABELLE = ("processi", "eventi", "valutazioni", "misure", "indicatori", "scala", "obblighi")
+
+# Canonical column -> the headers accepted for it (the first is the one messages name).
+COLONNE: dict[str, dict[str, tuple[str, ...]]] = {
+    "processi": {
+        "codice": ("codice", "codice processo"),
+        "nome": ("nome", "processo", "denominazione"),
+        "area": ("area", "area di rischio"),
+        "responsabile": ("responsabile", "struttura", "struttura responsabile"),
+        "fasi": ("fasi",),
+    },
+    "eventi": {
+        "codice": ("codice", "codice evento"),
+        "processo": ("processo", "codice processo"),
+        "descrizione": ("descrizione", "evento", "evento rischioso"),
+    },
+    "misure": {
+        "codice": ("codice", "codice misura"),
+        "nome": ("nome", "misura"),
+        "tipo": ("tipo", "tipologia"),
+        "responsabile": ("responsabile", "struttura", "struttura responsabile"),
+        "scadenza": ("scadenza", "termine"),
+        "indicatore": ("indicatore", "indicatore di attuazione"),
+        "target": ("target", "valore atteso"),
+        "eventi": ("eventi", "eventi trattati"),
+        "obiettivo": ("obiettivo", "obiettivo di performance"),
+        "peso": ("peso",),
+    },
+    "indicatori": {"codice": ("codice",), "nome": ("nome", "indicatore"), "descrizione": ("descrizione",)},
+    "scala": {"livello": ("livello",)},
+    "obblighi": {
+        "codice": ("codice",),
+        "sezione": ("sezione", "sotto-sezione", "sottosezione"),
+        "contenuto": ("contenuto", "contenuto dell'obbligo", "denominazione dell'obbligo"),
+        "riferimento": ("riferimento", "riferimento normativo", "norma"),
+        "produce": ("produce", "struttura che produce", "ufficio che produce il dato"),
+        "pubblica": ("pubblica", "struttura che pubblica", "ufficio che pubblica"),
+        "aggiornamento": ("aggiornamento", "frequenza", "frequenza di aggiornamento"),
+    },
+}
+RICHIESTE = {
+    "processi": ("codice", "nome", "area", "responsabile"),
+    "eventi": ("codice", "processo", "descrizione"),
+    "misure": ("codice", "nome", "tipo", "responsabile", "scadenza", "indicatore", "target"),
+    "indicatori": ("codice", "nome"),
+    "scala": ("livello",),
+    "obblighi": ("codice", "sezione", "contenuto", "riferimento", "produce", "pubblica", "aggiornamento"),
+}
+VALUTAZIONI_FISSE = {
+    "evento": ("evento", "codice evento"),
+    "livello": ("livello", "giudizio"),
+    "motivazione": ("motivazione",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sezione23:
+    """What a set of files held: the register (None when no table of it was there) and the
+    transparency table (None when absent)."""
+
+    registro: Registro | None
+    obblighi: tuple[Obbligo, ...] | None
+
+
+class _Lettore:
+    """One table's rows read by column name, with every bad cell kept for one error at the end."""
+
+    def __init__(self, table: Table, colonne: Mapping[str, tuple[str, ...]], richieste: Iterable[str]):
+        self.table = table
+        self.problems: list[Problem] = []
+        known = {fold(h): canon for canon, names in colonne.items() for h in names}
+        self.cols, self.unknown = match_headers(table, known)
+        self.nomi = {canon: names[0] for canon, names in colonne.items()}
+        missing = [self.nomi[c] for c in richieste if c not in self.cols]
+        if missing:
+            raise ParseError(
+                f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(self.nomi.values())})",
+                where=f"{table.source}, riga 1",
+            )
+
+    def where(self, n: int, canon: str) -> str:
+        header = self.table.headers[self.cols[canon]] if canon in self.cols else self.nomi.get(canon, canon)
+        return f"{self.table.source}, riga {n}, colonna {header}"
+
+    def raw(self, cells: list[object], canon: str) -> object:
+        idx = self.cols.get(canon)
+        return cells[idx] if idx is not None and idx < len(cells) else None
+
+    def text(self, cells: list[object], canon: str) -> str:
+        return cell_text(self.raw(cells, canon))
+
+    def required(self, n: int, cells: list[object], canon: str) -> str:
+        text = self.text(cells, canon)
+        if not text:
+            self.problems.append(Problem("valore_mancante", f"{self.nomi[canon]} mancante", self.where(n, canon)))
+        return text
+
+    def lista(self, cells: list[object], canon: str) -> tuple[str, ...]:
+        return tuple(x.strip() for x in self.text(cells, canon).replace("\n", ";").split(";") if x.strip())
+
+    def data(self, n: int, cells: list[object], canon: str) -> date | None:
+        raw = self.raw(cells, canon)
+        if isinstance(raw, date):
+            return raw if not hasattr(raw, "date") else raw.date()  # a datetime from a spreadsheet
+        text = cell_text(raw)
+        if not text:
+            return None
+        try:
+            d = read_written_date(text)
+        except ParseError:
+            d = None
+        if d is None:
+            self.problems.append(
+                Problem("valore_non_valido", f"data non valida (gg/mm/aaaa): {text!r}", self.where(n, canon))
+            )
+        return d
+
+    def done(self) -> None:
+        if self.problems:
+            raise InvalidFile(self.table.source, self.problems)
+
+
+def read_processi(table: Table) -> tuple[Processo, ...]:
+    r, out = _Lettore(table, COLONNE["processi"], RICHIESTE["processi"]), []
+    for n, cells in table.rows:
+        out.append(
+            Processo(
+                r.required(n, cells, "codice"),
+                r.required(n, cells, "nome"),
+                r.required(n, cells, "area"),
+                r.required(n, cells, "responsabile"),
+                r.lista(cells, "fasi"),
+            )
+        )
+    r.done()
+    return tuple(out)
+
+
+def read_eventi(table: Table) -> tuple[EventoRischio, ...]:
+    r, out = _Lettore(table, COLONNE["eventi"], RICHIESTE["eventi"]), []
+    for n, cells in table.rows:
+        out.append(
+            EventoRischio(
+                r.required(n, cells, "codice"), r.required(n, cells, "processo"), r.required(n, cells, "descrizione")
+            )
+        )
+    r.done()
+    return tuple(out)
+
+
+def read_misure(table: Table) -> tuple[Misura, ...]:
+    r, out = _Lettore(table, COLONNE["misure"], RICHIESTE["misure"]), []
+    for n, cells in table.rows:
+        out.append(
+            Misura(
+                codice=r.required(n, cells, "codice"),
+                nome=r.required(n, cells, "nome"),
+                tipo=fold(r.required(n, cells, "tipo")),
+                responsabile=r.required(n, cells, "responsabile"),
+                scadenza=r.data(n, cells, "scadenza"),
+                indicatore=r.required(n, cells, "indicatore"),
+                target=r.required(n, cells, "target"),
+                eventi=r.lista(cells, "eventi"),
+                obiettivo=r.text(cells, "obiettivo"),
+                peso=r.text(cells, "peso"),
+            )
+        )
+    r.done()
+    return tuple(out)
+
+
+def read_indicatori(table: Table) -> tuple[IndicatoreRischio, ...]:
+    r, out = _Lettore(table, COLONNE["indicatori"], RICHIESTE["indicatori"]), []
+    for n, cells in table.rows:
+        out.append(
+            IndicatoreRischio(
+                r.required(n, cells, "codice"), r.required(n, cells, "nome"), r.text(cells, "descrizione")
+            )
+        )
+    r.done()
+    return tuple(out)
+
+
+def read_scala(table: Table) -> tuple[str, ...]:
+    r = _Lettore(table, COLONNE["scala"], RICHIESTE["scala"])
+    out = tuple(fold(r.required(n, cells, "livello")) for n, cells in table.rows)
+    r.done()
+    return out
+
+
+def read_valutazioni(table: Table, indicatori: Iterable[IndicatoreRischio]) -> tuple[Valutazione, ...]:
+    """Each event's assessment: a column per risk indicator, by its code or its name. A column
+    that is neither, nor one of the fixed ones, is an error: a typo in a header would otherwise
+    drop an indicator's levels without a word."""
+    colonne = dict(VALUTAZIONI_FISSE)
+    for i in indicatori:
+        colonne[f"i:{i.codice}"] = (i.codice, i.nome)
+    r = _Lettore(table, colonne, ("evento", "livello", "motivazione"))
+    if r.unknown:
+        attese = ", ".join(i.codice for i in indicatori)
+        raise ParseError(
+            f"colonne sconosciute: {', '.join(r.unknown)} (oltre a evento, livello, motivazione, una colonna per "
+            f"indicatore di rischio: {attese})",
+            where=f"{table.source}, riga 1",
+        )
+    out = []
+    for n, cells in table.rows:
+        giudizi = {}
+        for canon in r.cols:
+            if canon.startswith("i:") and (lvl := r.text(cells, canon)):
+                giudizi[canon[2:]] = fold(lvl)
+        out.append(
+            Valutazione(
+                r.required(n, cells, "evento"),
+                giudizi,
+                fold(r.required(n, cells, "livello")),
+                r.required(n, cells, "motivazione"),
+            )
+        )
+    r.done()
+    return tuple(out)
+
+
+def read_obblighi(table: Table) -> tuple[Obbligo, ...]:
+    r, out = _Lettore(table, COLONNE["obblighi"], RICHIESTE["obblighi"]), []
+    for n, cells in table.rows:
+        values = {c: r.required(n, cells, c) for c in RICHIESTE["obblighi"]}
+        values["aggiornamento"] = fold(values["aggiornamento"])
+        out.append(Obbligo(**values))
+    r.done()
+    return tuple(out)
+
+
+def _tabella(path: Path) -> str | None:
+    """The table a file holds, from its name ("processi.csv", "Misure 2021.xlsx" → misure)."""
+    stem = fold(path.stem).replace("_", "-").replace(" ", "-")
+    return next((t for t in TABELLE if stem == t or stem.startswith(t + "-")), None)
+
+
+def _tables(paths: Iterable[Path]) -> dict[str, Table]:
+    """Each table's rows, from files named by their table or from the sheets of a workbook."""
+    found: dict[str, Table] = {}
+
+    def add(name: str, table: Table) -> None:
+        if name in found:
+            raise ParseError(f"la tabella {name} è in due file", where=f"{found[name].source}, {table.source}")
+        found[name] = table
+
+    for path in paths:
+        name = _tabella(path)
+        if name is not None:
+            add(name, read_table(path))
+            continue
+        if path.suffix.lower() == ".xlsx":
+            for sheet, table in _sheets(path):
+                add(sheet, table)
+    return found
+
+
+def _sheets(path: Path) -> list[tuple[str, Table]]:
+    from openpyxl import load_workbook
+
+    from .tables import check_xlsx
+
+    check_xlsx(path)
+    try:
+        wb = load_workbook(path, read_only=True)
+        names = list(wb.sheetnames)
+        wb.close()
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ParseError(f"il file XLSX non si può leggere ({exc.__class__.__name__})", where=str(path)) from None
+    out = []
+    for sheet in names:
+        name = fold(sheet)
+        if name in TABELLE:
+            t = read_xlsx(path, skip=[s for s in names if s != sheet])
+            out.append((name, Table(f"{path}, foglio {sheet}", t.headers, t.rows)))
+    return out
+
+
+def load_sezione23(paths: Iterable[str | Path]) -> Sezione23:
+    """The register and the transparency table from the files (module docstring). Every file's
+    bad cells come together in one :class:`InvalidFile` per file; the first file with errors stops."""
+    t = _tables(Path(p) for p in paths)
+    indicatori = read_indicatori(t["indicatori"]) if "indicatori" in t else INDICATORI_ANAC
+    scala = read_scala(t["scala"]) if "scala" in t else SCALA
+    parti = ("processi", "eventi", "valutazioni", "misure")
+    registro = None
+    if any(p in t for p in parti):
+        registro = Registro(
+            processi=read_processi(t["processi"]) if "processi" in t else (),
+            eventi=read_eventi(t["eventi"]) if "eventi" in t else (),
+            valutazioni=read_valutazioni(t["valutazioni"], indicatori) if "valutazioni" in t else (),
+            misure=read_misure(t["misure"]) if "misure" in t else (),
+            indicatori=indicatori,
+            scala=scala,
+        )
+    obblighi = read_obblighi(t["obblighi"]) if "obblighi" in t else None
+    return Sezione23(registro, obblighi)

@@ -1,0 +1,331 @@
+"""The PIAO around the engine (docs/piao.md): its sections read and written whole, the
+implementation of the measures of 2.3 entered one by one, and what the pages and documents
+read of them (the measures scored, the RPCT's figures).
+
+Like ``services``, the one place that writes these tables: every write checks who may make it
+and leaves its record in the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cruscotto.engine import rischi as ri
+from cruscotto.engine import trasparenza as tr
+from cruscotto.engine.errors import Problem
+from cruscotto.engine.model import Indicatore, Regole
+from cruscotto.engine.numbers import format_value
+from cruscotto.engine.scoring import Consuntivo, RisultatoIndicatore, Valori, score_indicator
+
+from . import models as m
+from . import permissions, selectors
+from .audit import registra
+from .services import Conflitto, _read_typed, anno_bloccato
+
+S = m.SezionePiao.Sezione
+RISCHI, TRASPARENZA = str(S.RISCHI), str(S.TRASPARENZA)  # the values, "2.3-rischi"
+
+
+class SezioneNonValida(ValidationError):
+    """The rules' errors of a section refused, each with its place (``problems``)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__([f"{p.where}: {p.message}" for p in problems])
+        self.problems = problems
+
+
+def piao_di(ente: m.Ente, anno: int) -> m.Piao | None:
+    return m.Piao.objects.filter(ente=ente, anno=anno).first()
+
+
+def _sezione(piao: m.Piao | None, sezione: str) -> m.SezionePiao | None:
+    if piao is None:
+        return None
+    return next((s for s in piao.sezioni.all() if s.sezione == sezione), None)
+
+
+def registro(piao: m.Piao | None) -> tuple[ri.Registro | None, m.SezionePiao | None]:
+    row = _sezione(piao, RISCHI)
+    return (ri.registro_from_data(row.dati["registro"]) if row else None), row
+
+
+def trattare_da(row: m.SezionePiao | None) -> str:
+    return (row.dati.get("trattare_da") if row else None) or "medio"
+
+
+def obblighi(piao: m.Piao | None) -> tuple[tuple[tr.Obbligo, ...] | None, m.SezionePiao | None]:
+    row = _sezione(piao, TRASPARENZA)
+    return (tr.obblighi_from_data(row.dati["obblighi"]) if row else None), row
+
+
+# --- what the register is checked against: the ente and the plan of 2.2 -------------------
+
+
+@dataclass(frozen=True)
+class Contesto23:
+    strutture: frozenset[str]
+    obiettivi: frozenset[str]
+    anni: tuple[int, ...]
+    regole: Regole
+
+
+def contesto23(ente: m.Ente, anno: int) -> Contesto23:
+    """The ente's structures, the objectives of the plan shown for ``anno`` (the PIAO's 2.2) and
+    the PIAO's three years: what a measure's owner, link and deadline are checked against."""
+    strutture = frozenset(ente.strutture.values_list("codice", flat=True))
+    piano = selectors.current_plan(ente, anno)
+    obiettivi: frozenset[str] = frozenset()
+    regole = Regole()
+    if piano is not None:
+        engine = selectors.plan_for(piano)
+        regole = engine.regole
+        obiettivi = frozenset(
+            [o.codice for o in engine.obiettivi_strategici()] + [o.codice for o in engine.obiettivi_operativi()]
+        )
+    return Contesto23(strutture, obiettivi, (anno, anno + 1, anno + 2), regole)
+
+
+def controlli(registro_: ri.Registro, c: Contesto23, soglia: str = "medio") -> list[Problem]:
+    return ri.controlla(registro_, strutture=c.strutture, obiettivi=c.obiettivi, anni=c.anni, trattare_da=soglia)
+
+
+def _riassunto(row: m.SezionePiao | None) -> dict | None:
+    """What the audit trail keeps of a section replaced: its source and how many of each item."""
+    if row is None:
+        return None
+    out: dict = {"fonte": row.fonte}
+    if row.sezione == RISCHI:
+        out.update({k: len(row.dati["registro"].get(k, ())) for k in ("processi", "eventi", "valutazioni", "misure")})
+    else:
+        out["obblighi"] = len(row.dati["obblighi"])
+    return out
+
+
+@transaction.atomic
+def sezione23_importa(
+    *,
+    user,
+    ente: m.Ente,
+    anno: int,
+    registro_: ri.Registro | None,
+    obblighi_: tuple[tr.Obbligo, ...] | None,
+    fonte: str = "",
+    inventata: bool = False,
+) -> m.Piao:
+    """Store the register and/or the transparency table of the PIAO of ``anno`` (made if new),
+    replacing what was there. Any error of the rules (``engine.rischi.controlla``,
+    ``engine.trasparenza.controlla_obblighi``) refuses the whole: nothing is written. Warnings are
+    kept out of the way of storing: the page shows them."""
+    if user is not None and not permissions.can_edit_rischi(user, ente):
+        raise PermissionDenied(_("Solo l'RPCT o un amministratore carica la sezione 2.3 del PIAO."))
+    c = contesto23(ente, anno)
+    problems: list[Problem] = []
+    if registro_ is not None:
+        problems += controlli(registro_, c)
+    if obblighi_ is not None:
+        problems += tr.controlla_obblighi(obblighi_, strutture=c.strutture)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SezioneNonValida(errors)
+    piao, _created = m.Piao.objects.get_or_create(ente=ente, anno=anno)
+    for sezione, dati in (
+        (RISCHI, {"registro": ri.registro_to_data(registro_), "trattare_da": "medio"} if registro_ else None),
+        (TRASPARENZA, {"obblighi": tr.obblighi_to_data(obblighi_)} if obblighi_ is not None else None),
+    ):
+        if dati is None:
+            continue
+        row = m.SezionePiao.objects.select_for_update().filter(piao=piao, sezione=sezione).first()
+        before = _riassunto(row)
+        row = row or m.SezionePiao(piao=piao, sezione=sezione)
+        row.dati, row.fonte, row.inventata = dati, fonte[:200], inventata
+        row.save()
+        registra(
+            user=user,
+            azione="piao.sezione.importa",
+            ente=ente,
+            oggetto=f"PIAO {anno} {sezione}",
+            prima=before,
+            dopo=_riassunto(row),
+        )
+    return piao
+
+
+# --- the measures' implementation -------------------------------------------------------------
+
+
+def indicatori_misure(registro_: ri.Registro, anni: tuple[int, ...] | list[int]) -> dict[str, Indicatore | None]:
+    """Each measure as an indicator (None when its target cannot be read: the checks say why)."""
+    out: dict[str, Indicatore | None] = {}
+    for misura in registro_.misure:
+        try:
+            out[misura.codice] = ri.indicatore_di_misura(misura, anni)
+        except Exception:  # noqa: BLE001 (a ParseError of its target, listed by the checks)
+            out[misura.codice] = None
+    return out
+
+
+def _stato(row: m.AttuazioneMisura) -> dict:
+    return {"valore": row.valore, "nota": row.nota}
+
+
+@transaction.atomic
+def attuazione_registra(
+    *, user, piao: m.Piao, codice: str, testo: str, nota: str = "", revisione: int | None = None
+) -> m.AttuazioneMisura | None:
+    """Record (or clear, with an empty text) a measure's implementation for the PIAO's first
+    year: read whole, of its indicator's kind (a date for a deadline, yes/no for a check), by who
+    may enter it, with the revision shown (a value changed meanwhile is :class:`Conflitto`).
+    ``user`` None: the system (the demo's setup), recorded as such in the audit trail."""
+    registro_, _row = registro(piao)
+    misura = next((x for x in registro_.misure if x.codice == codice), None) if registro_ else None
+    if misura is None:
+        raise ValidationError(_("Misura %(codice)s non trovata nella sezione 2.3.") % {"codice": codice})
+    if user is not None and not permissions.can_enter_misura(user, piao.ente, misura.responsabile):
+        raise PermissionDenied(_("Non può inserire l'attuazione della misura %(codice)s.") % {"codice": codice})
+    anno = piao.anno
+    anno_bloccato(piao.ente_id, anno)
+    ind = indicatori_misure(ri.Registro(misure=(misura,)), piao.anni)[codice]
+    value = _read_typed(ind, codice, anno, testo)
+    existing = piao.attuazioni.select_for_update().filter(codice=codice, anno=anno).first()
+    current = existing.revisione if existing else 0
+    if revisione is not None and revisione != current:
+        shown = existing.valore if existing else _("nessun valore")
+        raise Conflitto(
+            _("Il valore è cambiato nel frattempo: ora è %(v)s. Lo controlli e, se serve, lo reinserisca.")
+            % {"v": shown},
+            None,
+        )
+    before = _stato(existing) if existing else None
+    oggetto = f"PIAO {piao.anno} misura {codice} {anno}"
+    if value is None:
+        if existing is not None:
+            existing.delete()
+            registra(user=user, azione="piao.misura.registra", ente=piao.ente, oggetto=oggetto, prima=before)
+        return None
+    fields = {"valore": format_value(value), "nota": nota.strip(), "inserito_da": user}
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = m.AttuazioneMisura.objects.create(piao=piao, codice=codice, anno=anno, **fields)
+        except IntegrityError:  # another first write got in first: the writer is told
+            raise Conflitto(_("Il valore è cambiato nel frattempo: lo controlli."), None) from None
+    else:
+        for k, v in fields.items():
+            setattr(existing, k, v)
+        existing.revisione += 1
+        existing.save()
+    registra(
+        user=user, azione="piao.misura.registra", ente=piao.ente, oggetto=oggetto, prima=before, dopo=_stato(existing)
+    )
+    return existing
+
+
+def as_of(anno: int, oggi: date | None = None) -> date:
+    """The date measures are scored at: today, or the year's end for a year gone by."""
+    oggi = oggi or date.today()
+    return min(oggi, date(anno, 12, 31))
+
+
+@dataclass(frozen=True)
+class RigaMisura:
+    misura: ri.Misura
+    indicatore: Indicatore | None
+    attuazione: m.AttuazioneMisura | None
+    risultato: RisultatoIndicatore | None
+
+
+def misure_monitorate(
+    piao: m.Piao, registro_: ri.Registro, regole: Regole, oggi: date | None = None
+) -> list[RigaMisura]:
+    """Every measure with its implementation for the PIAO's first year and the engine's result,
+    scored with the rules of the plan of 2.2, at today's date (the year's end for a past year)."""
+    anno = piao.anno
+    rows = {a.codice: a for a in piao.attuazioni.filter(anno=anno)}
+    inds = indicatori_misure(registro_, piao.anni)
+    from cruscotto.engine.entry import read_entry
+
+    valori = Valori()
+    for c, a in rows.items():
+        value = read_entry(a.valore)
+        if c in inds and value is not None:
+            valori.consuntivi[(c, anno, "")] = Consuntivo(value, a.nota)
+    out = []
+    for misura in registro_.misure:
+        ind = inds[misura.codice]
+        result = None
+        if ind is not None:
+            result, _w = score_indicator(
+                ind, anno=anno, valori=valori, eventi={}, as_of=as_of(anno, oggi), regole=regole
+            )
+        out.append(RigaMisura(misura, ind, rows.get(misura.codice), result))
+    return out
+
+
+def sintesi(
+    piao: m.Piao, registro_: ri.Registro, righe: list[RigaMisura], soglia: str, oggi: date | None = None
+) -> ri.SintesiRPCT:
+    risultati = {r.misura.codice: r.risultato for r in righe if r.risultato is not None}
+    return ri.sintesi_rpct(registro_, risultati, anno=piao.anno, oggi=as_of(piao.anno, oggi), trattare_da=soglia)
+
+
+# --- the transparency table's monitoring --------------------------------------------------------
+
+
+@transaction.atomic
+def pubblicazione_registra(
+    *, user, piao: m.Piao, codice: str, ultima: date | None, nota: str = "", revisione: int | None = None
+) -> m.PubblicazioneObbligo | None:
+    """Record (None: clear) the last publication of an obligation: by the RPCT, an amministratore,
+    or the responsabile of the structure that publishes it; not after today (a publication that
+    has not happened is not one); with the revision shown (:class:`Conflitto` if it changed)."""
+    obblighi_, _row = obblighi(piao)
+    obbligo = next((o for o in obblighi_ or () if o.codice == codice), None)
+    if obbligo is None:
+        raise ValidationError(_("Obbligo %(codice)s non trovato nella tabella della trasparenza.") % {"codice": codice})
+    if user is not None and not permissions.can_enter_misura(user, piao.ente, obbligo.pubblica):
+        raise PermissionDenied(_("Non può registrare la pubblicazione di %(codice)s.") % {"codice": codice})
+    if ultima is not None and ultima > date.today():
+        raise ValidationError(
+            _("La data di pubblicazione %(d)s è nel futuro.") % {"d": ultima.strftime("%d/%m/%Y")}, code="futuro"
+        )
+    existing = piao.pubblicazioni.select_for_update().filter(codice=codice).first()
+    current = existing.revisione if existing else 0
+    if revisione is not None and revisione != current:
+        raise Conflitto(_("Il valore è cambiato nel frattempo: lo controlli."), None)
+    before = {"ultima": existing.ultima.isoformat(), "nota": existing.nota} if existing else None
+    oggetto = f"PIAO {piao.anno} obbligo {codice}"
+    if ultima is None:
+        if existing is not None:
+            existing.delete()
+            registra(user=user, azione="piao.pubblicazione.registra", ente=piao.ente, oggetto=oggetto, prima=before)
+        return None
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = m.PubblicazioneObbligo.objects.create(
+                    piao=piao, codice=codice, ultima=ultima, nota=nota.strip(), inserito_da=user
+                )
+        except IntegrityError:
+            raise Conflitto(_("Il valore è cambiato nel frattempo: lo controlli."), None) from None
+    else:
+        existing.ultima, existing.nota, existing.inserito_da = ultima, nota.strip(), user
+        existing.revisione += 1
+        existing.save()
+    after = {"ultima": existing.ultima.isoformat(), "nota": existing.nota}
+    registra(user=user, azione="piao.pubblicazione.registra", ente=piao.ente, oggetto=oggetto, prima=before, dopo=after)
+    return existing
+
+
+def stati_obblighi(
+    piao: m.Piao, obblighi_: tuple[tr.Obbligo, ...], oggi: date | None = None
+) -> tuple[list[tuple[tr.Obbligo, tr.StatoObbligo, m.PubblicazioneObbligo | None]], dict[str, int]]:
+    """Each obligation with its state at today's date (the year's end for a year gone by) from
+    its last recorded publication, and how many are in each state."""
+    rows = {p.codice: p for p in piao.pubblicazioni.all()}
+    stati, conti = tr.monitoraggio(obblighi_, {c: p.ultima for c, p in rows.items()}, as_of(piao.anno, oggi))
+    return [(o, s, rows.get(o.codice)) for o, s in zip(obblighi_, stati, strict=True)], conti

@@ -1,0 +1,317 @@
+"""PIAO 2.3 on the web (issue 17): the demo's invented register, its upload by the RPCT (all or
+nothing, every error at its file, row and column), a measure's implementation entered by who
+may, scored by the engine and counted by the RPCT's report, all on the audit trail."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cruscotto.demo import demo_path
+from cruscotto.performance import models as m
+
+BASE = "/CCIAA-PT/2021/piao/"
+PIAO_DIR = Path(demo_path("piao"))
+TABLES = ("processi", "eventi", "valutazioni", "misure", "obblighi")
+
+
+def _files(**changed: bytes):
+    """The demo's 2.3 files as uploads, with some replaced."""
+    out = []
+    for name in TABLES:
+        content = changed.get(name, (PIAO_DIR / f"{name}.csv").read_bytes())
+        out.append(SimpleUploadedFile(f"{name}.csv", content, content_type="text/csv"))
+    return out
+
+
+def _row_of(page: str, codice: str) -> str:
+    found = re.search(rf'<tr id="misura-{re.escape(codice)}">(.*?)</tr>', page, re.S)
+    assert found, codice
+    return found.group(1)
+
+
+def _piao(ente):
+    return m.Piao.objects.get(ente=ente, anno=2021)
+
+
+def test_every_role_reads_the_piao_and_its_invented_section_is_labelled(as_user):
+    for user in ("admin", "controllo", "responsabile", "oiv", "consultazione", "rpct"):
+        c = as_user(user)
+        for url in ("", "rischi/", "misure/", "relazione-rpct/", "trasparenza/"):
+            r = c.get(BASE + url)
+            assert r.status_code == 200, (user, url)
+            if url:
+                assert "Dati inventati." in r.content.decode(), (user, url)
+    page = as_user("consultazione").get(BASE).content.decode()
+    assert "7 processi, 8 misure" in page and "12 obblighi di pubblicazione" in page
+    assert "inventata" in page
+
+
+def test_the_register_page_shows_the_method(as_user):
+    page = as_user("oiv").get(BASE + "rischi/").content.decode()
+    # RM-01-E1: the indicators propose "basso", the RPCT judged "alto" with its reason: shown
+    row = re.search(r"RM-01-E1 · .*?</tr>", page, re.S).group(0)
+    assert "<td>basso</td>" in row and "<strong>alto</strong>" in row and "diverso dalla proposta" in row
+    # a process is as exposed as its highest event: PR-01 has a medio and an alto event
+    pr = re.search(r'id="processo-pr-01".*?</tr>', page, re.S).group(0)
+    assert re.search(r'<td rowspan="2">alto</td>\s*</tr>$', pr), pr
+    # the checks: medio events without a specific measure, said at their place
+    assert "evento PE-01-E1</strong>: rischio medio senza una misura specifica" in page
+    # only the RPCT and an amministratore see the upload form
+    assert 'value="piao23"' not in page
+    assert 'value="piao23"' in as_user("rpct").get(BASE + "rischi/").content.decode()
+    assert 'value="piao23"' not in as_user("controllo").get(BASE + "rischi/").content.decode()
+
+
+def _errors(page: str) -> list[str]:
+    block = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', page, re.S)
+    assert block, "no error list on the page"
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)
+    ]
+
+
+def test_an_upload_with_bad_cells_names_each_and_writes_nothing(as_user, ente):
+    before = m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-rischi")
+    trail = m.Registro.objects.filter(ente="CCIAA-PT").count()
+    misure = (PIAO_DIR / "misure.csv").read_text(encoding="utf-8").splitlines()
+    # row 3 (MG-02): a deadline that does not exist; row 4 (MG-03): no owner
+    misure[2] = misure[2].replace("31/12/2021", "31/02/2021")
+    misure[3] = misure[3].replace(";AREA-AMMINISTRATIVA;", ";;", 1)
+    r = as_user("rpct").post(BASE + "rischi/", {"azione": "piao23", "file": _files(misure="\n".join(misure).encode())})
+    assert r.status_code == 422
+    errors = _errors(r.content.decode())
+    assert "misure.csv, riga 3, colonna scadenza: data non valida (gg/mm/aaaa): '31/02/2021'" in errors
+    assert "misure.csv, riga 4, colonna responsabile: responsabile mancante" in errors
+    after = m.SezionePiao.objects.get(pk=before.pk)
+    assert after.dati == before.dati and after.aggiornato_il == before.aggiornato_il
+    assert m.Registro.objects.filter(ente="CCIAA-PT").count() == trail
+
+
+def test_an_upload_breaking_the_methods_rules_is_refused_at_the_place(as_user, ente):
+    before = m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-rischi").dati
+    valutazioni = (PIAO_DIR / "valutazioni.csv").read_text(encoding="utf-8").splitlines()
+    # RI-01-E1 judged without its reason; an unknown structure owning a process
+    valutazioni[5] = valutazioni[5].rsplit(";", 1)[0] + ";"
+    processi = (PIAO_DIR / "processi.csv").read_text(encoding="utf-8").replace(";AREA-ANAGRAFICA;", ";UFFICIO-X;")
+    r = as_user("rpct").post(
+        BASE + "rischi/",
+        {"azione": "piao23", "file": _files(valutazioni="\n".join(valutazioni).encode(), processi=processi.encode())},
+    )
+    assert r.status_code == 422
+    errors = _errors(r.content.decode())
+    assert "valutazioni.csv, riga 6, colonna motivazione: motivazione mancante" in errors, errors
+    r = as_user("rpct").post(BASE + "rischi/", {"azione": "piao23", "file": _files(processi=processi.encode())})
+    assert r.status_code == 422
+    assert "processo RI-01: struttura responsabile sconosciuta: UFFICIO-X" in _errors(r.content.decode())
+    assert m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-rischi").dati == before
+
+
+def test_only_the_rpct_or_an_amministratore_uploads_and_the_upload_is_on_record(as_user, ente):
+    for user in ("controllo", "oiv", "responsabile"):
+        r = as_user(user).post(BASE + "rischi/", {"azione": "piao23", "file": _files()})
+        assert r.status_code == 403, user
+    eventi = (PIAO_DIR / "eventi.csv").read_text(
+        encoding="utf-8"
+    ) + "RI-01-E2;RI-01;Pratica evasa fuori dall'ordine di arrivo\n"
+    r = as_user("rpct").post(BASE + "rischi/", {"azione": "piao23", "file": _files(eventi=eventi.encode())})
+    assert r.status_code == 302
+    row = m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-rischi")
+    assert len(row.dati["registro"]["eventi"]) == 10 and not row.inventata
+    records = m.Registro.objects.filter(ente="CCIAA-PT", azione="piao.sezione.importa", utente="rpct")
+    rischi = next(x for x in records if x.oggetto == "PIAO 2021 2.3-rischi")
+    assert rischi.prima["eventi"] == 9 and rischi.dopo["eventi"] == 10
+    # the new event is unassessed: the page says so
+    assert "evento RI-01-E2</strong>: evento non valutato" in as_user("oiv").get(BASE + "rischi/").content.decode()
+
+
+def test_an_xlsx_workbook_with_a_sheet_per_table_is_read(as_user, ente, tmp_path):
+    import csv
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in TABLES:
+        ws = wb.create_sheet(name)
+        with open(PIAO_DIR / f"{name}.csv", encoding="utf-8") as fh:
+            for row in csv.reader(fh, delimiter=";"):
+                ws.append(row)
+    ws = wb["misure"]
+    ws["E5"] = "domani"  # MG-04's deadline, row 5 of the sheet
+    buf = io.BytesIO()
+    wb.save(buf)
+    upload = SimpleUploadedFile("piao-2021.xlsx", buf.getvalue())
+    r = as_user("admin").post(BASE + "rischi/", {"azione": "piao23", "file": [upload]})
+    assert r.status_code == 422
+    assert "piao-2021.xlsx, foglio misure, riga 5, colonna scadenza: data non valida (gg/mm/aaaa): 'domani'" in _errors(
+        r.content.decode()
+    )
+    ws["E5"] = "31/12/2021"
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = as_user("admin").post(
+        BASE + "rischi/", {"azione": "piao23", "file": [SimpleUploadedFile("piao-2021.xlsx", buf.getvalue())]}
+    )
+    assert r.status_code == 302
+    assert len(m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-trasparenza").dati["obblighi"]) == 12
+
+
+def _save(client, codice: str, valore: str, revisione: int | None = None, nota: str = ""):
+    if revisione is None:
+        row = m.AttuazioneMisura.objects.filter(codice=codice, anno=2021).first()
+        revisione = row.revisione if row else 0
+    return client.post(BASE + "misure/", {"codice": codice, "valore": valore, "nota": nota, "revisione": revisione})
+
+
+def test_a_measure_is_entered_by_its_owner_scored_and_counted_by_the_rpct(as_user, ente):
+    rpct = as_user("rpct")
+    report = rpct.get(BASE + "relazione-rpct/").content.decode()
+    assert re.search(r'id="rpct-MS-03">.*?senza dati.*?scaduta</span></li>', report)
+    # the responsabile of PROMOZIONE owns MS-02, not MS-03 (REGOLAZIONE)
+    resp = as_user("responsabile")
+    assert _save(resp, "MS-03", "20/06/2021").status_code == 403
+    page = resp.get(BASE + "misure/").content.decode()
+    assert 'name="codice" value="MS-02"' in page and 'name="codice" value="MS-03"' not in page
+    r = _save(resp, "MS-02", "100", nota="25 su 25")
+    assert r.status_code == 302
+    # a number for a deadline is refused in the user's words, nothing written
+    r = _save(rpct, "MS-03", "100")
+    assert r.status_code == 422 and "prende una data" in r.content.decode()
+    assert not m.AttuazioneMisura.objects.filter(codice="MS-03").exists()
+    assert _save(rpct, "MS-03", "20/06/2021").status_code == 302
+    row = _row_of(rpct.get(BASE + "misure/").content.decode(), "MS-03")
+    assert "stato-raggiunto" in row and 'value="20/06/2021"' in row
+    report = rpct.get(BASE + "relazione-rpct/").content.decode()
+    assert re.search(r'id="rpct-MS-03">.*?stato-raggiunto.*?</li>', report)
+    assert "Misure scadute e non attuate</h2>\n<p>Nessuna.</p>" in report
+    # a deadline missed: reached late is not reached
+    assert _save(rpct, "MS-03", "15/09/2021").status_code == 302
+    report = rpct.get(BASE + "relazione-rpct/").content.decode()
+    assert not re.search(r'id="rpct-MS-03">[^\n]*?stato-raggiunto', report)
+    assert re.search(r'id="rpct-MS-03">[^\n]*?scaduta', report)
+    trail = m.Registro.objects.filter(
+        ente="CCIAA-PT", azione="piao.misura.registra", oggetto="PIAO 2021 misura MS-03 2021"
+    )
+    assert [(r.utente, (r.prima or {}).get("valore"), r.dopo["valore"]) for r in trail.order_by("seq")] == [
+        ("rpct", None, "20/06/2021"),
+        ("rpct", "20/06/2021", "15/09/2021"),
+    ]
+
+
+def test_a_measure_changed_meanwhile_is_not_overwritten(as_user):
+    rpct = as_user("rpct")
+    assert _save(rpct, "MG-02", "25", revisione=0).status_code == 302
+    r = _save(rpct, "MG-02", "30", revisione=0)  # shown before the first save
+    assert r.status_code == 409 and "è cambiato nel frattempo" in r.content.decode()
+    assert m.AttuazioneMisura.objects.get(codice="MG-02").valore == "25"
+
+
+def test_the_api_gives_the_register_the_measures_and_the_report_and_writes_as_the_pages(db):
+    import json
+
+    from tests.web.test_api import api, put
+
+    url = "/api/v1/enti/CCIAA-PT/piao/2021/"
+    reader = api("consultazione")
+    reg = reader.get(url + "rischi").json()
+    assert reg["inventata"] is True and reg["anni"] == [2021, 2022, 2023]
+    rm = next(e for e in reg["eventi"] if e["codice"] == "RM-01-E1")
+    assert (rm["proposto"], rm["livello"]) == ("basso", "alto")
+    assert {p["codice"]: p["esposizione"] for p in reg["processi"]}["AC-02"] is None  # no event
+    assert {"code": "rischi_non_trattato", "where": "evento PE-01-E1", "severity": "warning"}.items() <= next(
+        c for c in reg["controlli"] if c["where"] == "evento PE-01-E1"
+    ).items()
+    ms03 = next(x for x in reader.get(url + "misure").json() if x["codice"] == "MS-03")
+    assert (ms03["valore"], ms03["revisione"], ms03["stato"]) == (None, 0, "senza_dati")
+    # the reader may not write; the RPCT may, with the revision it read
+    assert put(reader, url + "misure/MS-03", {"valore": "20/06/2021", "revisione": 0}).status_code == 403
+    rpct = api("rpct")
+    r = put(rpct, url + "misure/MS-03", {"valore": "20/06/2021", "revisione": 0})
+    assert r.status_code == 200 and r.json()["stato"] == "raggiunto" and r.json()["revisione"] == 1
+    assert put(rpct, url + "misure/MS-03", {"valore": "21/06/2021", "revisione": 0}).status_code == 409
+    assert put(rpct, url + "misure/MS-03", {"valore": 12, "revisione": 1}).status_code == 422
+    report = reader.get(url + "relazione-rpct").json()
+    assert report["scadute"] == [] and report["alla_data"] == "2021-12-31"
+    assert report["esposizione"]["non valutato"] == ["AC-02"]
+    assert len(reader.get(url + "trasparenza").json()) == 12
+    assert reader.get("/api/v1/enti/CCIAA-PT/piao/2030/rischi").status_code == 404
+    assert json.loads(reader.get("/api/v1/enti/CCIAA-PT/piao/2030/trasparenza").content)["status"] == 404
+
+
+def test_the_rpct_report_as_pdf_and_docx_holds_the_monitorings_figures(as_user):
+    import zipfile
+
+    from pypdf import PdfReader
+
+    c = as_user("oiv")
+    r = c.get(BASE + "relazione-rpct.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    text = " ".join(text.split())
+    assert "Relazione annuale del Responsabile della prevenzione della corruzione" in text
+    assert "sezione 2.3 inventata per la dimostrazione" in text
+    # 8 measures, 4 reached in the demo's invented monitoring, MS-03 past its deadline
+    assert "sezione 2.3 del PIAO: 8; attuate (target raggiunto) alla data del 31/12/2021: 4" in text
+    assert "scadute e non attuate: 1" in text and "MS-03: Criteri scritti per la scelta delle imprese" in text
+    assert "PE-01-E1: Requisiti del bando costruiti su misura di un candidato" in text
+    r = c.get(BASE + "relazione-rpct.docx")
+    assert r.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "MS-03" in xml and "non valutato" in xml
+    assert c.get(BASE + "relazione-rpct.odt").status_code == 404
+
+
+def test_the_transparency_table_is_monitored_by_who_publishes(as_user, ente):
+    url = BASE + "trasparenza/"
+    page = as_user("consultazione").get(url).content.decode()
+
+    def stato(page, codice):
+        row = re.search(rf'<tr id="obbligo-{codice}">(.*?)</tr>', page, re.S).group(1)
+        return re.findall(r'<span class="badge [^"]*">([^<]*)</span>', row)[-1]
+
+    # at the year's end (31/12/2021), from the demo's invented publications: OB-06 is quarterly,
+    # last published 15/07/2021, due 15/10/2021; OB-12 quarterly, 30/10/2021, due 30/01/2022;
+    # OB-02 is "tempestivo" and never recorded; OB-11 yearly and never published
+    assert [stato(page, c) for c in ("OB-06", "OB-12", "OB-02", "OB-11")] == [
+        "in ritardo",
+        "in regola",
+        "da verificare",
+        "mai pubblicato",
+    ]
+    # OB-09 is published by PROMOZIONE: its responsabile records it, not OB-10's (AREA-AMMINISTRATIVA)
+    resp = as_user("responsabile")
+    page = resp.get(url).content.decode()
+    assert 'name="codice" value="OB-09"' in page and 'name="codice" value="OB-10"' not in page
+    r = resp.post(url, {"codice": "OB-10", "ultima": "2021-05-01", "revisione": 0})
+    assert r.status_code == 403
+    future = "2099-01-01"
+    r = resp.post(url, {"codice": "OB-09", "ultima": future, "revisione": 1})
+    assert r.status_code == 422 and "è nel futuro" in r.content.decode()
+    rpct = as_user("rpct")
+    assert rpct.post(url, {"codice": "OB-11", "ultima": "30/06/2021", "revisione": 0}).status_code == 302
+    assert stato(rpct.get(url).content.decode(), "OB-11") == "in regola"
+    record = m.Registro.objects.get(ente="CCIAA-PT", oggetto="PIAO 2021 obbligo OB-11", utente="rpct")
+    assert record.prima is None and record.dopo == {"ultima": "2021-06-30", "nota": ""}
+    # the RPCT's report counts the table's states
+    report = rpct.get(BASE + "relazione-rpct/").content.decode()
+    counts = dict(re.findall(r'<span class="badge [^"]* me-1">([^:<]*): (\d+)</span>', report))
+    assert counts == {"in regola": "7", "da verificare": "4", "in ritardo": "1"}
+
+
+def test_the_api_records_a_publication(db):
+    from tests.web.test_api import api, put
+
+    url = "/api/v1/enti/CCIAA-PT/piao/2021/trasparenza"
+    rows = {x["codice"]: x for x in api("oiv").get(url).json()}
+    assert (rows["OB-06"]["stato"], rows["OB-06"]["scadenza"]) == ("in ritardo", "2021-10-15")
+    rpct = api("rpct")
+    r = put(rpct, url + "/OB-06", {"ultima": "2021-10-14", "revisione": rows["OB-06"]["revisione"]})
+    assert r.status_code == 200 and r.json()["stato"] == "in regola" and r.json()["scadenza"] == "2022-01-14"
+    assert put(rpct, url + "/OB-06", {"ultima": None, "revisione": 0}).status_code == 409
+    assert put(api("oiv"), url + "/OB-06", {"ultima": "2021-10-14"}).status_code == 403
