@@ -4,7 +4,7 @@
 
 Builds the demo Piano and the Relazione 2020 as the web demo does (the example
 actuals and commitments; the budget tables, the staff register and the context
-data) as PDF,
+data), and the demo PIAO 2021-2023 (its 2.3 invented, demo/piao/) as PDF,
 renders every page with pdftoppm (poppler-utils) and puts them side by side,
 eight pages to a sheet: ``piano-pagine-1-8.png``, ``relazione-pagine-9-16.png``...
 Prints each sheet written.
@@ -78,12 +78,25 @@ def main(argv: list[str] | None = None) -> int:
     relazione = build_relazione(
         loaded.piano, result, example_data=True, misure=valori.misure_anno(2020), contesto=context, **data
     )
+    from cruscotto.documents.piao import Sezione23, build_piao
+    from cruscotto.files.rischi import load_sezione23
+
+    tables = ("processi", "eventi", "valutazioni", "misure", "obblighi")
+    s23 = load_sezione23(demo_path(f"piao/{t}.csv") for t in tables)
+    piao = build_piao(
+        ente=loaded.piano.ente.nome,
+        anno=2021,
+        piano=loaded.piano,
+        sezione23=Sezione23(s23.registro, s23.obblighi, inventata=True),
+        personale=data["personale"],
+        contesto=context,
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob("*-pagine-*.png"):
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name, doc in (("piano", piano), ("relazione", relazione)):
+        for name, doc in (("piano", piano), ("relazione", relazione), ("piao", piao)):
             pdf = render_pdf(doc, work / f"{name}.pdf")
             for path in sheets(page_images(pdf, args.dpi, work), name, args.out):
                 print(path)

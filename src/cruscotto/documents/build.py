@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "piano": ("pdf", "docx", "xlsx"),
     "monitoraggio": ("pdf", "docx", "xlsx"),
     "validazione": ("pdf", "docx"),
+    "piao": ("pdf", "docx"),
     "cruscotto": ("xlsx",),
     "opendata": ("zip",),
 }
@@ -83,6 +84,8 @@ class Inputs:
     # the year's comparison rows for the open data (engine/confronto.Confronto, with names).
     medie_cluster: Mapping[str, Any] = field(default_factory=dict)
     confronto: tuple = ()
+    # The PIAO whose first year is ``anno``: its 2.3 (documents/piao.Sezione23); its 2.2 is ``piano``.
+    piao: Any = None
 
 
 def filename(kind: str, fmt: str, ente: str, anno: int, periodo: str = "") -> str:
@@ -162,6 +165,18 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
             plan,
             medie_cluster=inputs.medie_cluster,
             bilancio=inputs.bilancio,
+            personale=inputs.personale,
+            contesto=inputs.contesto,
+            soglia=inputs.soglia_riservatezza,
+        )
+    elif kind == "piao":
+        from .piao import Sezione23, build_piao
+
+        doc = build_piao(
+            ente=plan.ente.nome,
+            anno=inputs.anno,
+            piano=plan,
+            sezione23=inputs.piao or Sezione23(),
             personale=inputs.personale,
             contesto=inputs.contesto,
             soglia=inputs.soglia_riservatezza,

@@ -551,8 +551,22 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
         else None,
         medie_cluster=confronto.medie_cluster(ente, piano) if kind == "piano" else {},
         confronto=tuple(confronto.confronto(ente, anno)["righe"]) if kind == "opendata" else (),
+        piao=piao_documento(ente, anno) if kind == "piao" else None,
         **resources(ente, min(piano.anni)),
     )
+
+
+def piao_documento(ente: m.Ente, anno: int):
+    """The PIAO's 2.3 as its document reads it (documents/piao.Sezione23)."""
+    from cruscotto.documents.piao import Sezione23
+
+    from . import piao
+
+    p = piao.piao_di(ente, anno)
+    registro, row = piao.registro(p)
+    obblighi, row_t = piao.obblighi(p)
+    inventata = any(r is not None and r.inventata for r in (row, row_t))
+    return Sezione23(registro=registro, obblighi=obblighi, inventata=inventata)
 
 
 def assignments(plan: EnginePiano) -> dict[tuple[str, str], dict]:
