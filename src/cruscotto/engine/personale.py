@@ -141,6 +141,14 @@ def anni(registro: Iterable[Dipendente]) -> list[int]:
     return sorted({d.anno for d in registro})
 
 
+def per_categoria(persone: Iterable[Dipendente]) -> dict[str, int]:
+    """How many people in each category, in the register's order (D, C, B, A, then DIR); a
+    category with nobody is left out."""
+    persone = list(persone)
+    counts = {c: sum(1 for d in persone if d.categoria == c) for c in (*CATEGORIE, DIRIGENTE)}
+    return {c: n for c, n in counts.items() if n}
+
+
 # --- Reading one cell (the files reader and any other entry point share these) ----------
 
 
