@@ -315,3 +315,36 @@ def test_the_api_records_a_publication(db):
     assert r.status_code == 200 and r.json()["stato"] == "in regola" and r.json()["scadenza"] == "2022-01-14"
     assert put(rpct, url + "/OB-06", {"ultima": None, "revisione": 0}).status_code == 409
     assert put(api("oiv"), url + "/OB-06", {"ultima": "2021-10-14"}).status_code == 403
+
+
+def test_the_piaos_deadlines_are_in_the_calendar_and_reminded(as_user, ente, django_user_model):
+    """Section 4, monitoring: each measure's deadline for its structure, each periodic obligation's
+    next publication for the structure that publishes it, the RPCT's yearly report."""
+    from datetime import date
+
+    from django.core import mail
+
+    from cruscotto.performance import calendario
+
+    items = {s.codice: s for s in calendario.scadenze(ente, 2021, None)}
+    ms03 = items["misura-MS-03-2021"]
+    assert (ms03.data, ms03.chi, ms03.strutture) == (date(2021, 6, 30), "responsabile", ("REGOLAZIONE",))
+    ob06 = items["obbligo-OB-06-20211015"]  # quarterly, last published 15/07/2021
+    assert ob06.strutture == ("AREA-AMMINISTRATIVA",) and "art. 16, c. 3" in ob06.fonte
+    assert items["legge-relazione_rpct-2021"].chi == "rpct"
+    assert "misura-MS-04-2021" not in items  # due in 2022
+    page = as_user("rpct").get("/CCIAA-PT/2021/calendario/").content.decode()
+    assert "PIAO 2.3 · MS-03" in page and "30/06/2021" in page
+    # the reminders: the responsabile of REGOLAZIONE a week before MS-03's deadline; the RPCT its report
+    boss = django_user_model.objects.create_user(username="resp-reg", email="reg@example.org")
+    r = m.Ruolo.objects.create(utente=boss, ente=ente, tipo="responsabile")
+    r.strutture.add(ente.strutture.get(codice="REGOLAZIONE"))
+    django_user_model.objects.filter(username="rpct").update(email="rpct@example.org")
+    mail.outbox.clear()
+    calendario.promemoria(oggi=date(2021, 6, 23))
+    assert [(x.to, "MS-03" in x.subject) for x in mail.outbox] == [(["reg@example.org"], True)]
+    mail.outbox.clear()
+    calendario.promemoria(oggi=date(2021, 12, 8))
+    assert [x.to for x in mail.outbox] == [["rpct@example.org"]] and "Relazione annuale dell'RPCT" in mail.outbox[
+        0
+    ].subject

@@ -82,6 +82,11 @@ def controlla_obblighi(obblighi: Sequence[Obbligo], *, strutture: Iterable[str] 
     return problems
 
 
+def prossima(o: Obbligo, ultima: date | None) -> date | None:
+    """The next publication a periodic obligation is due by (None: not periodic, or never published)."""
+    return _piu_mesi(ultima, MESI[o.aggiornamento]) if ultima is not None and o.aggiornamento in MESI else None
+
+
 def stato(o: Obbligo, ultima: date | None, oggi: date) -> StatoObbligo:
     """The obligation's state on ``oggi`` given its last publication (None: never published)."""
     if o.aggiornamento in MESI:

@@ -63,6 +63,14 @@ LEGALI = (
         R.OIV,
         "d.lgs. 33/2013; delibera ANAC dell'anno",
     ),
+    (
+        "relazione_rpct",
+        "15/12",
+        0,
+        _("Relazione annuale dell'RPCT sull'attuazione della sezione 2.3 del PIAO"),
+        R.RPCT,
+        "L. 190/2012, art. 1, c. 14 (ANAC può differirla)",
+    ),
 )
 
 
@@ -110,7 +118,39 @@ def scadenze(ente: m.Ente, anno: int, piano: m.Piano | None) -> list[Scadenza]:
                         when, f"{i.codice}: {i.nome}"[:300], str(R.RESPONSABILE), "piano", f"t-{i.codice}-{anno}", mine
                     )
                 )
+    out += _piao(ente, anno)
     return sorted(out, key=lambda s: (s.data, s.codice))
+
+
+def _piao(ente: m.Ente, anno: int) -> list[Scadenza]:
+    """The PIAO's own deadlines in ``anno`` (its section 4, monitoring): each measure of 2.3 due
+    that year, for the structure that owns it; each periodic transparency obligation's next
+    publication, for the structure that publishes it."""
+    from cruscotto.engine.trasparenza import prossima
+
+    from . import piao
+
+    p = piao.piao_di(ente, anno)
+    registro, _row = piao.registro(p)
+    out = []
+    for x in registro.misure if registro else ():
+        if x.scadenza is not None and x.scadenza.year == anno:
+            what = f"PIAO 2.3 · {x.codice}: {x.nome}"[:300]
+            out.append(
+                Scadenza(
+                    x.scadenza, what, str(R.RESPONSABILE), "PIAO 2.3", f"misura-{x.codice}-{anno}", (x.responsabile,)
+                )
+            )
+    obblighi, _row_t = piao.obblighi(p)
+    if p is not None and obblighi:
+        ultime = {x.codice: x.ultima for x in p.pubblicazioni.all()}
+        for o in obblighi:
+            when = prossima(o, ultime.get(o.codice))
+            if when is not None and when.year == anno:
+                what = f"PIAO 2.3 · {o.codice}: {o.contenuto}"[:300]
+                code = f"obbligo-{o.codice}-{when:%Y%m%d}"
+                out.append(Scadenza(when, what, str(R.RESPONSABILE), o.riferimento, code, (o.pubblica,)))
+    return out
 
 
 # The personal feed's key: signed, so that a calendar application can read it without a login,
