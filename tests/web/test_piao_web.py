@@ -348,3 +348,34 @@ def test_the_piaos_deadlines_are_in_the_calendar_and_reminded(as_user, ente, dja
     assert [x.to for x in mail.outbox] == [["rpct@example.org"]] and "Relazione annuale dell'RPCT" in mail.outbox[
         0
     ].subject
+
+
+def test_the_yearly_update_is_compared_with_the_previous_piao(as_user, ente):
+    """The PIAO 2022-2024 as the update of 2021-2023: one measure's target raised, one measure
+    dropped, one process added; the page and the document's annex list exactly those."""
+    from dataclasses import replace
+    from datetime import date
+
+    from cruscotto.performance import piao as pi
+    from cruscotto.performance import selectors
+
+    r21, _row = pi.registro(_piao(ente))
+    o21, _row_t = pi.obblighi(_piao(ente))
+    misure = [replace(x, target="100%") if x.codice == "MG-04" else x for x in r21.misure if x.codice != "MS-01"]
+    misure = [replace(x, scadenza=date(2022, 12, 31)) if x.scadenza and x.scadenza.year == 2021 else x for x in misure]
+    processi = (*r21.processi, replace(r21.processi[0], codice="PE-02", nome="Progressioni economiche"))
+    r22 = replace(r21, misure=tuple(misure), processi=processi)
+    pi.sezione23_importa(user=None, ente=ente, anno=2022, registro_=r22, obblighi_=o21)
+    assert "Non c'è un PIAO del 2020" in html.unescape(
+        as_user("consultazione").get(BASE + "confronto/").content.decode()
+    )
+    page = as_user("consultazione").get("/CCIAA-PT/2022/piao/confronto/").content.decode()
+    rows = re.findall(r"<tr><td>(\w+)</td><th scope=\"row\">([^<]+)</th><td>(.*?)</td>", page)
+    found = {(a, b, re.sub(r"<[^>]+>", "", c)) for a, b, c in rows}
+    changed_deadlines = {
+        ("misura", x.codice, "scadenza") for x in r21.misure if x.scadenza.year == 2021 and x.codice != "MS-01"
+    }
+    assert found == {("processo", "PE-02", "aggiunto"), ("misura", "MS-01", "tolto")} | changed_deadlines
+    # MG-04's target was already 100%: no change there; the document's annex lists the same
+    inputs = selectors.document_inputs(ente, selectors.current_plan(ente, 2022), 2022, "piao")
+    assert inputs.piao.anno_prima == 2021 and len(inputs.piao.cambi) == len(found)

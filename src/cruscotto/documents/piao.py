@@ -53,6 +53,10 @@ class Sezione23:
     registro: Registro | None = None
     obblighi: tuple[Obbligo, ...] | None = None
     inventata: bool = False
+    # The yearly update: the changes against the previous year's PIAO (engine.diff.Cambio), and
+    # that PIAO's first year; None when there is no previous PIAO.
+    cambi: tuple | None = None
+    anno_prima: int | None = None
 
 
 def _demoted(blocks: Sequence) -> list:
@@ -245,6 +249,8 @@ def build_piao(
             (2, 1.8, 3, 1.8),
         )
     )
+    if sezione23.cambi is not None:
+        blocks += _aggiornamento(sezione23)
     return Document(
         title=f"Piano integrato di attività e organizzazione {anni[0]}-{anni[-1]}",
         subtitle="PIAO (DL 80/2021, art. 6)",
@@ -252,3 +258,21 @@ def build_piao(
         blocks=tuple(blocks),
         draft_note="sezione 2.3 inventata per la dimostrazione" if sezione23.inventata else "",
     )
+
+
+def _aggiornamento(s: Sezione23) -> list:
+    """The annex of a yearly update: what 2.3 changes against the previous year's PIAO."""
+    cambi = s.cambi or ()
+    title = f"Allegato: modifiche della sezione 2.3 rispetto al PIAO {s.anno_prima}-{(s.anno_prima or 0) + 2}"
+    if not cambi:
+        return [Heading(title), Paragraph("Nessuna modifica.")]
+    return [
+        Heading(title),
+        Table(
+            ("Voce", "Codice", "Cosa", "Prima", "Dopo"),
+            tuple((Cell(c.livello), Cell(c.codice), Cell(c.campo), Cell(c.prima), Cell(c.dopo)) for c in cambi),
+            f"{len(cambi)} voci aggiunte, tolte o cambiate",
+            (1, 1, 1.2, 3, 3),
+            landscape=True,
+        ),
+    ]

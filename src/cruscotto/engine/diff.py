@@ -1,4 +1,5 @@
-"""What changed between two versions of a plan: objectives, indicators, targets, weights.
+"""What changed between two versions of a plan: objectives, indicators, targets, weights; and
+between two years' PIAO, its 2.3 (processes, events, assessments, measures, obligations).
 
 Pure: two engine plans in, a list of changes out, in the plan's order. Used by
 the versions page, its CSV export and the audit of a rimodulazione.
@@ -6,10 +7,14 @@ the versions page, its CSV export and the audit of a rimodulazione.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
 
 from .model import Ambito, Indicatore, LineaStrategica, ObiettivoOperativo, ObiettivoStrategico, Piano, Prospettiva
 from .numbers import format_value as fmt
+from .rischi import Registro
+from .trasparenza import Obbligo
 
 # A node of the tree, keyed by its level (one of LEVELS) and code.
 Nodo = Ambito | Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo | Indicatore
@@ -88,3 +93,55 @@ def diff_plans(a: Piano, b: Piano) -> list[Cambio]:
             if fa.get(name, "") != fb.get(name, ""):
                 out.append(Cambio(level, code, name, fa.get(name, ""), fb.get(name, "")))
     return out
+
+
+# --- the PIAO's 2.3 from one year's PIAO to the next -------------------------------------------
+
+
+def _testo(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, date):
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, tuple | list):
+        return "; ".join(_testo(x) for x in v)
+    if isinstance(v, Mapping):
+        return ", ".join(f"{k}={_testo(x)}" for k, x in sorted(v.items()))
+    return str(v)
+
+
+def diff_voci(livello: str, prima: Sequence[object], dopo: Sequence[object], chiave: str = "codice") -> list[Cambio]:
+    """What changed between two lists of records of one kind (dataclasses with a ``chiave``
+    field): added, removed, and each field changed, in the new list's order (removed ones last)."""
+    a = {getattr(x, chiave): x for x in prima}
+    b = {getattr(x, chiave): x for x in dopo}
+    out: list[Cambio] = []
+    for code, new in b.items():
+        old = a.get(code)
+        if old is None:
+            out.append(Cambio(livello, code, "aggiunto"))
+            continue
+        for f in fields(new):  # type: ignore[arg-type]
+            before, after = _testo(getattr(old, f.name)), _testo(getattr(new, f.name))
+            if f.name != chiave and before != after:
+                out.append(Cambio(livello, code, f.name, before, after))
+    out += [Cambio(livello, code, "tolto") for code in a if code not in b]
+    return out
+
+
+def diff_sezione23(
+    prima: Registro | None,
+    dopo: Registro | None,
+    obblighi_prima: Sequence[Obbligo] | None = (),
+    obblighi_dopo: Sequence[Obbligo] | None = (),
+) -> list[Cambio]:
+    """The 2.3 of a PIAO against the previous year's: processes, events, assessments (by event),
+    measures and transparency obligations added, removed or changed."""
+    p, d = prima or Registro(), dopo or Registro()
+    return [
+        *diff_voci("processo", p.processi, d.processi),
+        *diff_voci("evento", p.eventi, d.eventi),
+        *diff_voci("valutazione", p.valutazioni, d.valutazioni, chiave="evento"),
+        *diff_voci("misura", p.misure, d.misure),
+        *diff_voci("obbligo", obblighi_prima or (), obblighi_dopo or ()),
+    ]

@@ -329,3 +329,19 @@ def stati_obblighi(
     rows = {p.codice: p for p in piao.pubblicazioni.all()}
     stati, conti = tr.monitoraggio(obblighi_, {c: p.ultima for c, p in rows.items()}, as_of(piao.anno, oggi))
     return [(o, s, rows.get(o.codice)) for o, s in zip(obblighi_, stati, strict=True)], conti
+
+
+def cambi23(ente: m.Ente, anno: int) -> tuple[m.Piao | None, list | None]:
+    """The 2.3 of the PIAO of ``anno`` against the previous year's (the yearly update): the
+    previous PIAO and the changes, or (None, None) when there is no previous one."""
+    from cruscotto.engine.diff import diff_sezione23
+
+    prima = piao_di(ente, anno - 1)
+    if prima is None:
+        return None, None
+    dopo = piao_di(ente, anno)
+    r0, _a = registro(prima)
+    r1, _b = registro(dopo)
+    o0, _c = obblighi(prima)
+    o1, _d = obblighi(dopo)
+    return prima, diff_sezione23(r0, r1, o0, o1)

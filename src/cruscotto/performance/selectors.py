@@ -566,7 +566,14 @@ def piao_documento(ente: m.Ente, anno: int):
     registro, row = piao.registro(p)
     obblighi, row_t = piao.obblighi(p)
     inventata = any(r is not None and r.inventata for r in (row, row_t))
-    return Sezione23(registro=registro, obblighi=obblighi, inventata=inventata)
+    prima, cambi = piao.cambi23(ente, anno)
+    return Sezione23(
+        registro=registro,
+        obblighi=obblighi,
+        inventata=inventata,
+        cambi=tuple(cambi) if cambi is not None else None,
+        anno_prima=prima.anno if prima is not None else None,
+    )
 
 
 def assignments(plan: EnginePiano) -> dict[tuple[str, str], dict]:

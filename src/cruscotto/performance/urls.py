@@ -77,6 +77,7 @@ urlpatterns = [
     path("<ente:ente>/<int:anno>/piao/misure/", views.piao_misure, name="piao_misure"),
     path("<ente:ente>/<int:anno>/piao/relazione-rpct/", views.piao_rpct, name="piao_rpct"),
     path("<ente:ente>/<int:anno>/piao/relazione-rpct.<str:fmt>", views.piao_rpct_documento, name="piao_rpct_documento"),
+    path("<ente:ente>/<int:anno>/piao/confronto/", views.piao_confronto, name="piao_confronto"),
     path("<ente:ente>/<int:anno>/piao/trasparenza/", views.piao_trasparenza, name="piao_trasparenza"),
     path("<ente:ente>/<int:anno>/registro/", views.registro, name="registro"),
     path("<ente:ente>/<int:anno>/registro/verifica/", views.registro_verifica, name="registro_verifica"),

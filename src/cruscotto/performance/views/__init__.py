@@ -44,7 +44,7 @@ from .piano import (
     piano_lavoro,
     piano_pagina,
 )
-from .piao import piao, piao_misure, piao_rischi, piao_rpct, piao_rpct_documento, piao_trasparenza
+from .piao import piao, piao_confronto, piao_misure, piao_rischi, piao_rpct, piao_rpct_documento, piao_trasparenza
 from .risorse import bilancio, contesto, personale
 from .risultati import albero, cruscotto, fondo, indicatore, individuale, mappa
 from .valutazione import (
@@ -57,6 +57,7 @@ from .valutazione import (
 
 __all__ = [
     "piao",
+    "piao_confronto",
     "piao_misure",
     "piao_rischi",
     "piao_rpct",

@@ -196,6 +196,16 @@ def piao_rpct_documento(request, ente, anno, piano, fmt: str):
         return _file_response(out, f"relazione-rpct-{ente.codice}-{anno}.{fmt}", DOCUMENT_TYPES[fmt])
 
 
+@with_plan
+@require_GET
+def piao_confronto(request, ente, anno, piano):
+    """The yearly update: what 2.3 changes against the previous year's PIAO."""
+    ctx = _base(request, ente, anno)
+    prima, cambi = pi.cambi23(ente, anno)
+    ctx.update(prima=prima, cambi=cambi)
+    return render(request, "performance/piao_confronto.html", ctx)
+
+
 def _data(text: str) -> date | None:
     """A date as a date field sends it (2021-03-31) or as people type it (31/03/2021); empty: None."""
     from cruscotto.engine.errors import ParseError
