@@ -29,7 +29,7 @@ def _num(x):
     return "" if x is None else x
 
 
-def datasets(piano: Piano, result: RisultatoPiano, valutazione=None, confronto=()) -> list[dict]:
+def datasets(piano: Piano, result: RisultatoPiano, valutazione=None, confronto=(), piao=None) -> list[dict]:
     """Each dataset: name, title, description, fields [(name, type, description)], rows."""
     parents = {}
     nodes = [("ambito", a.codice, a.nome, "", a.peso) for a in piano.ambiti]
@@ -176,6 +176,114 @@ def datasets(piano: Piano, result: RisultatoPiano, valutazione=None, confronto=(
         out += _valutazione(valutazione)
     if confronto:
         out.append(_confronto(result.anno, confronto))
+    if piao is not None:
+        out += _piao(result.anno, piao)
+    return out
+
+
+def _piao(anno: int, s) -> list[dict]:
+    """The PIAO's 2.3 of ``anno`` (documents/piao.Sezione23): the processes with their exposure,
+    the measures with their implementation as the engine scored it, the transparency table with
+    each obligation's state. The PIAO is published whole (DL 80/2021, art. 6, c. 4): none of this
+    is personal data."""
+    from .engine.rischi import esposizione
+
+    out: list[dict] = []
+    if s.registro is not None:
+        exp = esposizione(s.registro)
+        out.append(
+            {
+                "name": "piao_processi",
+                "title": f"PIAO {anno}: processi e rischio corruttivo",
+                "description": "I processi mappati nella sezione 2.3, con area di rischio, struttura ed esposizione.",
+                "fields": [
+                    ("anno", "integer", "primo anno del PIAO"),
+                    ("codice", "string", "codice del processo"),
+                    ("processo", "string", "nome"),
+                    ("area", "string", "area di rischio"),
+                    ("responsabile", "string", "struttura responsabile"),
+                    ("esposizione", "string", "il livello più alto dei suoi eventi; vuoto se nessuno è valutato"),
+                ],
+                "rows": [
+                    [anno, p.codice, p.nome, p.area, p.responsabile, exp.get(p.codice) or ""]
+                    for p in s.registro.processi
+                ],
+            }
+        )
+        monitorate = {x.codice: x for x in s.monitorate}
+        rows = []
+        for m in s.registro.misure:
+            x = monitorate.get(m.codice)
+            r = x.risultato if x else None
+            rows.append(
+                [
+                    anno,
+                    m.codice,
+                    m.nome,
+                    m.tipo,
+                    m.responsabile,
+                    m.scadenza.isoformat() if m.scadenza else "",
+                    m.indicatore,
+                    m.target,
+                    x.valore if x else "",
+                    str(r.stato.value) if r else "",
+                ]
+            )
+        out.append(
+            {
+                "name": "piao_misure",
+                "title": f"PIAO {anno}: misure di prevenzione della corruzione",
+                "description": "Le misure della sezione 2.3 e la loro attuazione, valutata dal motore di cruscotto.",
+                "fields": [
+                    ("anno", "integer", "primo anno del PIAO"),
+                    ("codice", "string", "codice della misura"),
+                    ("misura", "string", "nome"),
+                    ("tipo", "string", "generale o specifica"),
+                    ("responsabile", "string", "struttura responsabile"),
+                    ("scadenza", "date", "scadenza"),
+                    ("indicatore", "string", "indicatore di attuazione"),
+                    ("target", "string", "target come scritto nel PIAO"),
+                    ("valore", "string", "valore dell'anno inserito nel monitoraggio"),
+                    ("stato", "string", "stato dato dal motore (raggiunto, non_raggiunto, senza_dati, ...)"),
+                ],
+                "rows": rows,
+            }
+        )
+    if s.stati:
+        out.append(
+            {
+                "name": "piao_trasparenza",
+                "title": f"PIAO {anno}: obblighi di pubblicazione",
+                "description": "La tabella della trasparenza (d.lgs. 33/2013) con l'ultima pubblicazione e lo stato.",
+                "fields": [
+                    ("anno", "integer", "primo anno del PIAO"),
+                    ("codice", "string", "codice dell'obbligo"),
+                    ("sezione", "string", "sezione di Amministrazione trasparente"),
+                    ("contenuto", "string", "contenuto"),
+                    ("riferimento", "string", "norma"),
+                    ("produce", "string", "struttura che produce il dato"),
+                    ("pubblica", "string", "struttura che lo pubblica"),
+                    ("aggiornamento", "string", "frequenza"),
+                    ("ultima", "date", "ultima pubblicazione registrata"),
+                    ("stato", "string", "in regola, in ritardo, mai pubblicato, da verificare"),
+                ],
+                "rows": [
+                    [
+                        anno,
+                        o.codice,
+                        o.sezione,
+                        o.contenuto,
+                        o.riferimento,
+                        o.produce,
+                        o.pubblica,
+                        o.aggiornamento,
+                        st.ultima.isoformat() if st.ultima else "",
+                        st.stato,
+                    ]
+                    for o, st in s.stati
+                ],
+            }
+        )
     return out
 
 
@@ -316,11 +424,13 @@ def _valutazione(v) -> list[dict]:
     ]
 
 
-def write_opendata(piano: Piano, result: RisultatoPiano, directory: str | Path, valutazione=None, confronto=()) -> Path:
+def write_opendata(
+    piano: Piano, result: RisultatoPiano, directory: str | Path, valutazione=None, confronto=(), piao=None
+) -> Path:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     resources = []
-    sets = datasets(piano, result, valutazione, confronto)
+    sets = datasets(piano, result, valutazione, confronto, piao)
     for ds in sets:
         names = [f[0] for f in ds["fields"]]
         with open(d / f"{ds['name']}.csv", "w", encoding="utf-8", newline="") as fh:

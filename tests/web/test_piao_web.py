@@ -379,3 +379,40 @@ def test_the_yearly_update_is_compared_with_the_previous_piao(as_user, ente):
     # MG-04's target was already 100%: no change there; the document's annex lists the same
     inputs = selectors.document_inputs(ente, selectors.current_plan(ente, 2022), 2022, "piao")
     assert inputs.piao.anno_prima == 2021 and len(inputs.piao.cambi) == len(found)
+
+
+def test_the_open_data_carry_the_piaos_2_3(ente, tmp_path):
+    """The open data of 2021 (the year of the demo PIAO): its processes, measures with their state
+    and the transparency table, in a package frictionless finds valid."""
+    import csv
+    import zipfile
+
+    from frictionless import validate
+
+    from cruscotto.documents.build import build
+    from cruscotto.performance import selectors
+
+    piano = selectors.current_plan(ente, 2021)
+    out = tmp_path / "od.zip"
+    build("opendata", "zip", selectors.document_inputs(ente, piano, 2021, "opendata"), out)
+    with zipfile.ZipFile(out) as z:
+        z.extractall(tmp_path / "od")
+    report = validate(str(tmp_path / "od" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+    def rows(name):
+        with open(tmp_path / "od" / f"{name}.csv", encoding="utf-8") as fh:
+            return {r["codice"]: r for r in csv.DictReader(fh)}
+
+    assert (
+        rows("piao_processi")["RM-01"]["esposizione"] == "alto" and rows("piao_processi")["AC-02"]["esposizione"] == ""
+    )
+    misure = rows("piao_misure")
+    assert (misure["MS-02"]["valore"], misure["MS-02"]["stato"]) == ("92", "raggiunto")
+    assert (misure["MS-03"]["valore"], misure["MS-03"]["stato"]) == ("", "senza_dati")
+    obblighi = rows("piao_trasparenza")
+    assert (obblighi["OB-06"]["ultima"], obblighi["OB-06"]["stato"]) == ("2021-07-15", "in ritardo")
+    # a year without a PIAO has none of these
+    build("opendata", "zip", selectors.document_inputs(ente, selectors.current_plan(ente, 2020), 2020, "opendata"), out)
+    with zipfile.ZipFile(out) as z:
+        assert not any(n.startswith("piao_") for n in z.namelist())

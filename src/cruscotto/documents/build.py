@@ -134,6 +134,7 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
                 Path(tmp) / "opendata",
                 valutazione=inputs.valutazione,
                 confronto=inputs.confronto,
+                piao=inputs.piao,
             )
             shutil.make_archive(str(out.with_suffix("")), "zip", Path(tmp) / "opendata")
         return f"Dati aperti {plan.ente.nome} {inputs.anno}"

@@ -57,6 +57,10 @@ class Sezione23:
     # that PIAO's first year; None when there is no previous PIAO.
     cambi: tuple | None = None
     anno_prima: int | None = None
+    # The monitoring, for the open data: each measure as monitored (documents/rpct.MisuraMonitorata)
+    # and each obligation with its state ((Obbligo, StatoObbligo)).
+    monitorate: tuple = ()
+    stati: tuple = ()
 
 
 def _demoted(blocks: Sequence) -> list:

@@ -266,6 +266,21 @@ def misure_monitorate(
     return out
 
 
+def monitorate(righe: list[RigaMisura]) -> tuple:
+    """The measures as the documents and the open data read them (documents/rpct.MisuraMonitorata)."""
+    from cruscotto.documents.rpct import MisuraMonitorata
+
+    return tuple(
+        MisuraMonitorata(
+            r.misura.codice,
+            r.attuazione.valore if r.attuazione else "",
+            r.attuazione.nota if r.attuazione else "",
+            r.risultato,
+        )
+        for r in righe
+    )
+
+
 def sintesi(
     piao: m.Piao, registro_: ri.Registro, righe: list[RigaMisura], soglia: str, oggi: date | None = None
 ) -> ri.SintesiRPCT:

@@ -551,20 +551,29 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
         else None,
         medie_cluster=confronto.medie_cluster(ente, piano) if kind == "piano" else {},
         confronto=tuple(confronto.confronto(ente, anno)["righe"]) if kind == "opendata" else (),
-        piao=piao_documento(ente, anno) if kind == "piao" else None,
+        piao=piao_documento(ente, anno) if kind in ("piao", "opendata") else None,
         **resources(ente, min(piano.anni)),
     )
 
 
 def piao_documento(ente: m.Ente, anno: int):
-    """The PIAO's 2.3 as its document reads it (documents/piao.Sezione23)."""
+    """The PIAO's 2.3 as its document and the open data read it (documents/piao.Sezione23); None
+    when the ente has no PIAO of ``anno``."""
     from cruscotto.documents.piao import Sezione23
 
     from . import piao
 
     p = piao.piao_di(ente, anno)
+    if p is None:
+        return None
     registro, row = piao.registro(p)
     obblighi, row_t = piao.obblighi(p)
+    monitorate = (
+        piao.monitorate(piao.misure_monitorate(p, registro, piao.contesto23(ente, anno).regole))
+        if registro is not None
+        else ()
+    )
+    stati = tuple((o, st) for o, st, _p in piao.stati_obblighi(p, obblighi)[0]) if obblighi is not None else ()
     inventata = any(r is not None and r.inventata for r in (row, row_t))
     prima, cambi = piao.cambi23(ente, anno)
     return Sezione23(
@@ -573,6 +582,8 @@ def piao_documento(ente: m.Ente, anno: int):
         inventata=inventata,
         cambi=tuple(cambi) if cambi is not None else None,
         anno_prima=prima.anno if prima is not None else None,
+        monitorate=monitorate,
+        stati=stati,
     )
 
 

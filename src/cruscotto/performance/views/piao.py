@@ -159,7 +159,7 @@ def piao_rpct_documento(request, ente, anno, piano, fmt: str):
 
     from cruscotto.documents.docx import render_docx
     from cruscotto.documents.pdf import render_pdf
-    from cruscotto.documents.rpct import MisuraMonitorata, build_rpct
+    from cruscotto.documents.rpct import build_rpct
     from cruscotto.engine.lingua import in_lingua
 
     from ..uploads import uploads_dir
@@ -170,15 +170,7 @@ def piao_rpct_documento(request, ente, anno, piano, fmt: str):
     if fmt not in DOCUMENT_TYPES or p is None or registro is None or row is None:
         raise Http404(_("Documento non disponibile."))
     righe = pi.misure_monitorate(p, registro, pi.contesto23(ente, anno).regole)
-    monitorate = [
-        MisuraMonitorata(
-            r.misura.codice,
-            r.attuazione.valore if r.attuazione else "",
-            r.attuazione.nota if r.attuazione else "",
-            r.risultato,
-        )
-        for r in righe
-    ]
+    monitorate = pi.monitorate(righe)
     obblighi, _row_t = pi.obblighi(p)
     with in_lingua("it"):  # the documents are Italian, whoever asks for them (documents/build.py)
         doc = build_rpct(
