@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     relazione = build_relazione(
         loaded.piano, result, example_data=True, misure=valori.misure_anno(2020), contesto=context, **data
     )
-    from cruscotto.documents.piao import Sezione23, build_piao
+    from cruscotto.documents.piao import DatiPiao, build_piao
     from cruscotto.files.rischi import load_sezione23
 
     tables = ("processi", "eventi", "valutazioni", "misure", "obblighi")
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         ente=loaded.piano.ente.nome,
         anno=2021,
         piano=loaded.piano,
-        sezione23=Sezione23(s23.registro, s23.obblighi, inventata=True),
+        dati=DatiPiao(s23.registro, s23.obblighi, inventata=True),
         personale=data["personale"],
         contesto=context,
     )

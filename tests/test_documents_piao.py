@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from cruscotto.demo import demo_path
 from cruscotto.documents.build import Inputs, build
-from cruscotto.documents.piao import NON_COMPILATA, Sezione23
+from cruscotto.documents.piao import NON_COMPILATA, DatiPiao
 from cruscotto.engine.scoring import Valori
 from cruscotto.files import load_plan
 from cruscotto.files.personale import read_personale
@@ -29,7 +29,7 @@ def inputs():
         anno=2021,
         valori=Valori(),
         personale=read_personale(demo_path("personale.csv")).dipendenti,
-        piao=Sezione23(s.registro, s.obblighi, inventata=True),
+        piao=DatiPiao(s.registro, s.obblighi, inventata=True),
     )
 
 

@@ -182,7 +182,7 @@ def datasets(piano: Piano, result: RisultatoPiano, valutazione=None, confronto=(
 
 
 def _piao(anno: int, s) -> list[dict]:
-    """The PIAO's 2.3 of ``anno`` (documents/piao.Sezione23): the processes with their exposure,
+    """The PIAO's 2.3 of ``anno`` (documents/piao.DatiPiao): the processes with their exposure,
     the measures with their implementation as the engine scored it, the transparency table with
     each obligation's state. The PIAO is published whole (DL 80/2021, art. 6, c. 4): none of this
     is personal data."""

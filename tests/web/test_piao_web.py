@@ -416,3 +416,27 @@ def test_the_open_data_carry_the_piaos_2_3(ente, tmp_path):
     build("opendata", "zip", selectors.document_inputs(ente, selectors.current_plan(ente, 2020), 2020, "opendata"), out)
     with zipfile.ZipFile(out) as z:
         assert not any(n.startswith("piao_") for n in z.namelist())
+
+
+def test_the_scheda_anagrafica_is_checked_and_printed(as_user, ente):
+    url = BASE
+    c = as_user("controllo")
+    page = c.get(url).content.decode()
+    assert 'value="C.so Silvano Fedi 36, Pistoia"' in page  # the seat the seed prints
+    bad = {"codice_fiscale": "06363391002", "pec": "non-una-pec", "sito": "javascript:alert(1)", "indirizzo": "Via X"}
+    r = c.post(url, bad)
+    assert r.status_code == 422
+    text = html.unescape(r.content.decode())
+    assert "Codice fiscale non valido (11 cifre con la cifra di controllo): 06363391002" in text
+    assert "Indirizzo PEC non valido: non-una-pec" in text and "Indirizzo del sito non valido" in text
+    assert m.Ente.objects.get(pk=ente.pk).anagrafica == {"indirizzo": "C.so Silvano Fedi 36, Pistoia"}
+    assert as_user("consultazione").post(url, {"indirizzo": "Via Y"}).status_code == 403
+    good = {"codice_fiscale": "06363391001", "pec": "cciaa@pec.example.it", "sito": "https://www.example.it"}
+    assert c.post(url, {**good, "indirizzo": "C.so Silvano Fedi 36, Pistoia"}).status_code == 302
+    record = m.Registro.objects.filter(ente="CCIAA-PT", azione="ente.anagrafica").get()
+    assert record.dopo["codice_fiscale"] == "06363391001" and "codice_fiscale" not in record.prima
+    # the PIAO document's scheda prints them
+    from cruscotto.performance import selectors
+
+    dati = selectors.piao_documento(m.Ente.objects.get(pk=ente.pk), 2021)
+    assert ("Codice fiscale", "06363391001") in dati.anagrafica and ("PEC", "cciaa@pec.example.it") in dati.anagrafica

@@ -84,7 +84,7 @@ class Inputs:
     # the year's comparison rows for the open data (engine/confronto.Confronto, with names).
     medie_cluster: Mapping[str, Any] = field(default_factory=dict)
     confronto: tuple = ()
-    # The PIAO whose first year is ``anno``: its 2.3 (documents/piao.Sezione23); its 2.2 is ``piano``.
+    # The PIAO whose first year is ``anno``: its 2.3 (documents/piao.DatiPiao); its 2.2 is ``piano``.
     piao: Any = None
 
 
@@ -171,13 +171,13 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
             soglia=inputs.soglia_riservatezza,
         )
     elif kind == "piao":
-        from .piao import Sezione23, build_piao
+        from .piao import DatiPiao, build_piao
 
         doc = build_piao(
             ente=plan.ente.nome,
             anno=inputs.anno,
             piano=plan,
-            sezione23=inputs.piao or Sezione23(),
+            dati=inputs.piao or DatiPiao(),
             personale=inputs.personale,
             contesto=inputs.contesto,
             soglia=inputs.soglia_riservatezza,

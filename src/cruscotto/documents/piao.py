@@ -46,9 +46,9 @@ MONITORAGGIO = (
 
 
 @dataclass(frozen=True)
-class Sezione23:
-    """What 2.3 holds for the document: the register, the transparency table, and whether they
-    are the demo's invented ones."""
+class DatiPiao:
+    """What the PIAO's document and open data read besides the plan: 2.3's register and
+    transparency table (and whether they are the demo's invented ones), the scheda's identity."""
 
     registro: Registro | None = None
     obblighi: tuple[Obbligo, ...] | None = None
@@ -61,6 +61,8 @@ class Sezione23:
     # and each obligation with its state ((Obbligo, StatoObbligo)).
     monitorate: tuple = ()
     stati: tuple = ()
+    # The scheda anagrafica's identity fields, as (label, value), in the template's order.
+    anagrafica: tuple[tuple[str, str], ...] = ()
 
 
 def _demoted(blocks: Sequence) -> list:
@@ -76,10 +78,10 @@ def _demoted(blocks: Sequence) -> list:
     return out
 
 
-def _anagrafica(ente: str, anni: Sequence[int], piano: Piano | None, personale, contesto) -> list:
+def _anagrafica(ente: str, anni: Sequence[int], piano: Piano | None, personale, contesto, dati: DatiPiao) -> list:
     from ..engine import personale as pe
 
-    rows = [("Amministrazione", ente), ("Triennio", f"{anni[0]}-{anni[-1]}")]
+    rows = [("Amministrazione", ente), *dati.anagrafica, ("Triennio", f"{anni[0]}-{anni[-1]}")]
     # The Piano-tipo asks for the staff at 31/12 of the year before; a register that stops earlier
     # gives its last year, named as such, rather than nothing or a figure of the wrong year.
     anni_registro = [a for a in pe.anni(personale or ()) if a < anni[0]]
@@ -189,7 +191,7 @@ def build_piao(
     ente: str,
     anno: int,
     piano: Piano | None,
-    sezione23: Sezione23,
+    dati: DatiPiao,
     personale=None,
     contesto=None,
     soglia: int = SOGLIA,
@@ -208,7 +210,7 @@ def build_piao(
             "sottosezione di cui cruscotto non ha ancora i dati lo dice al suo posto."
         ),
     ]
-    blocks += _anagrafica(ente, anni, piano, personale, contesto)
+    blocks += _anagrafica(ente, anni, piano, personale, contesto, dati)
     blocks += [Heading("2. Valore pubblico, performance e anticorruzione"), Heading("2.1 Valore pubblico", 2)]
     blocks.append(Paragraph(NON_COMPILATA, style="note"))
     blocks.append(Heading("2.2 Performance", 2))
@@ -218,14 +220,14 @@ def build_piao(
         blocks.append(Paragraph(f"{piano.titolo}: la pianificazione triennale e il cruscotto di ente."))
         blocks += _demoted(_pianificazione(piano, piano.anni[0], piano.anni[-1], list(piano.anni), {}))
     blocks.append(Heading("2.3 Rischi corruttivi e trasparenza", 2))
-    if sezione23.inventata:
+    if dati.inventata:
         blocks.append(Paragraph(INVENTATA, style="note"))
-    if sezione23.registro is None and sezione23.obblighi is None:
+    if dati.registro is None and dati.obblighi is None:
         blocks.append(Paragraph(NON_COMPILATA, style="note"))
-    if sezione23.registro is not None:
-        blocks += _rischi(sezione23.registro)
-    if sezione23.obblighi is not None:
-        blocks += _trasparenza(sezione23.obblighi)
+    if dati.registro is not None:
+        blocks += _rischi(dati.registro)
+    if dati.obblighi is not None:
+        blocks += _trasparenza(dati.obblighi)
     blocks += [Heading("3. Organizzazione e capitale umano"), Heading("3.1 Struttura organizzativa", 2)]
     if piano is not None and piano.strutture:
         blocks.append(
@@ -253,18 +255,18 @@ def build_piao(
             (2, 1.8, 3, 1.8),
         )
     )
-    if sezione23.cambi is not None:
-        blocks += _aggiornamento(sezione23)
+    if dati.cambi is not None:
+        blocks += _aggiornamento(dati)
     return Document(
         title=f"Piano integrato di attività e organizzazione {anni[0]}-{anni[-1]}",
         subtitle="PIAO (DL 80/2021, art. 6)",
         author=ente,
         blocks=tuple(blocks),
-        draft_note="sezione 2.3 inventata per la dimostrazione" if sezione23.inventata else "",
+        draft_note="sezione 2.3 inventata per la dimostrazione" if dati.inventata else "",
     )
 
 
-def _aggiornamento(s: Sezione23) -> list:
+def _aggiornamento(s: DatiPiao) -> list:
     """The annex of a yearly update: what 2.3 changes against the previous year's PIAO."""
     cambi = s.cambi or ()
     title = f"Allegato: modifiche della sezione 2.3 rispetto al PIAO {s.anno_prima}-{(s.anno_prima or 0) + 2}"

@@ -41,6 +41,9 @@ class Ente(models.Model):
     # chambers, {"classe_dimensionale": "fino a 40.000 imprese", "regione": "Toscana",
     # "accorpata": "no"}. The keys the installation compares by are CRUSCOTTO_CONFRONTO_ATTRIBUTI.
     attributi = models.JSONField(_("attributi per il confronto"), default=dict, blank=True)
+    # The identity the PIAO's scheda anagrafica prints (DM 132/2022, art. 2): codice fiscale,
+    # codice IPA, address, legal representative, phone, PEC, site (piao.ANAGRAFICA).
+    anagrafica = models.JSONField(_("scheda anagrafica"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("ente")

@@ -14,6 +14,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cruscotto.engine import rischi as ri
 from cruscotto.engine import trasparenza as tr
@@ -360,3 +361,78 @@ def cambi23(ente: m.Ente, anno: int) -> tuple[m.Piao | None, list | None]:
     o0, _c = obblighi(prima)
     o1, _d = obblighi(dopo)
     return prima, diff_sezione23(r0, r1, o0, o1)
+
+
+# --- the scheda anagrafica (DM 132/2022, art. 2) ------------------------------------------------
+
+# The identity fields the Piano-tipo's scheda asks for and the ente's data do not hold elsewhere
+# (the name is the ente's, the staff comes from the register).
+ANAGRAFICA = (
+    ("codice_fiscale", gettext_lazy("Codice fiscale")),
+    ("codice_ipa", gettext_lazy("Codice IPA")),
+    ("indirizzo", gettext_lazy("Indirizzo")),
+    ("rappresentante_legale", gettext_lazy("Rappresentante legale")),
+    ("telefono", gettext_lazy("Telefono")),
+    ("pec", gettext_lazy("PEC")),
+    ("sito", gettext_lazy("Sito istituzionale")),
+)
+
+
+def codice_fiscale_ente(cf: str) -> bool:
+    """An ente's codice fiscale: 11 digits whose last is the check digit of the first ten (the
+    algorithm of the partita IVA, DM 23/12/1976)."""
+    if len(cf) != 11 or not cf.isdigit():
+        return False
+    total = 0
+    for i, c in enumerate(cf[:10]):
+        d = int(c)
+        if i % 2:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return (10 - total % 10) % 10 == int(cf[10])
+
+
+def _anagrafica_errori(dati: dict[str, str]) -> dict[str, str]:
+    from django.core.validators import EmailValidator, URLValidator
+
+    errori = {}
+    cf = dati.get("codice_fiscale", "")
+    if cf and not codice_fiscale_ente(cf):
+        errori["codice_fiscale"] = _("Codice fiscale non valido (11 cifre con la cifra di controllo): %(v)s") % {
+            "v": cf
+        }
+    for campo, check, msg in (
+        ("pec", EmailValidator(), _("Indirizzo PEC non valido: %(v)s")),
+        (
+            "sito",
+            URLValidator(schemes=["http", "https"]),
+            _("Indirizzo del sito non valido (http:// o https://): %(v)s"),
+        ),
+    ):
+        if dati.get(campo):
+            try:
+                check(dati[campo])
+            except ValidationError:
+                errori[campo] = msg % {"v": dati[campo]}
+    return errori
+
+
+@transaction.atomic
+def anagrafica_salva(*, user, ente: m.Ente, dati: dict[str, str]) -> None:
+    """Store the scheda's identity fields (the controllo di gestione or an amministratore), every
+    field checked and every error given at once, nothing written while there is one."""
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore modifica la scheda anagrafica."))
+    pulito = {k: " ".join(str(dati.get(k, "")).split())[:200] for k, _label in ANAGRAFICA}
+    errori = _anagrafica_errori(pulito)
+    if errori:
+        raise ValidationError(errori)
+    row = m.Ente.objects.select_for_update().get(pk=ente.pk)
+    before = dict(row.anagrafica)
+    after = {k: v for k, v in pulito.items() if v}
+    if before == after:
+        return
+    m.Ente.objects.filter(pk=ente.pk).update(anagrafica=after)
+    ente.anagrafica = after
+    registra(user=user, azione="ente.anagrafica", ente=ente, oggetto="scheda anagrafica", prima=before, dopo=after)

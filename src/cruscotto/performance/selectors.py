@@ -557,15 +557,19 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
 
 
 def piao_documento(ente: m.Ente, anno: int):
-    """The PIAO's 2.3 as its document and the open data read it (documents/piao.Sezione23); None
+    """The PIAO's 2.3 as its document and the open data read it (documents/piao.DatiPiao); None
     when the ente has no PIAO of ``anno``."""
-    from cruscotto.documents.piao import Sezione23
+    from cruscotto.documents.piao import DatiPiao
 
     from . import piao
 
     p = piao.piao_di(ente, anno)
     if p is None:
         return None
+    from django.utils.translation import override
+
+    with override("it"):  # the labels as the document prints them, whoever asked
+        anagrafica = tuple((str(label), ente.anagrafica[k]) for k, label in piao.ANAGRAFICA if ente.anagrafica.get(k))
     registro, row = piao.registro(p)
     obblighi, row_t = piao.obblighi(p)
     monitorate = (
@@ -576,7 +580,7 @@ def piao_documento(ente: m.Ente, anno: int):
     stati = tuple((o, st) for o, st, _p in piao.stati_obblighi(p, obblighi)[0]) if obblighi is not None else ()
     inventata = any(r is not None and r.inventata for r in (row, row_t))
     prima, cambi = piao.cambi23(ente, anno)
-    return Sezione23(
+    return DatiPiao(
         registro=registro,
         obblighi=obblighi,
         inventata=inventata,
@@ -584,6 +588,7 @@ def piao_documento(ente: m.Ente, anno: int):
         anno_prima=prima.anno if prima is not None else None,
         monitorate=monitorate,
         stati=stati,
+        anagrafica=anagrafica,
     )
 
 

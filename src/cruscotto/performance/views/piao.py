@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cruscotto.engine import rischi as ri
 from cruscotto.engine import trasparenza as tr
 
+from .. import models as m
 from .. import permissions
 from .. import piao as pi
 from ..uploads import import_tables
@@ -30,14 +31,31 @@ def _base(request, ente, anno: int) -> dict:
 
 
 @with_plan
-@require_GET
+@require_http_methods(["GET", "POST"])
 def piao(request, ente, anno, piano):
-    """The PIAO of the year by the template's sections, each with what cruscotto has of it."""
+    """The PIAO of the year by the template's sections, each with what cruscotto has of it, and
+    the scheda anagrafica's identity (the controllo di gestione or an amministratore edits it)."""
     ctx = _base(request, ente, anno)
+    errori: dict = {}
+    if request.method == "POST":
+        dati = {k: request.POST.get(k, "") for k, _label in pi.ANAGRAFICA}
+        try:
+            pi.anagrafica_salva(user=request.user, ente=ente, dati=dati)
+        except ValidationError as exc:
+            errori = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            ctx["inviati"] = dati
+        else:
+            messages.success(request, _("Scheda anagrafica salvata."))
+            return redirect("piao", ente=ente.codice, anno=anno)
+    valori = ctx.get("inviati") or m.Ente.objects.values_list("anagrafica", flat=True).get(pk=ente.pk)
+    ctx["anagrafica"] = [
+        {"campo": k, "label": label, "valore": valori.get(k, ""), "errore": errori.get(k)} for k, label in pi.ANAGRAFICA
+    ]
+    ctx["puo_anagrafica"] = permissions.can_edit_plan(request.user, ente)
     registro, row = pi.registro(ctx["piao"])
     obblighi, row_t = pi.obblighi(ctx["piao"])
     ctx.update(registro=registro, sezione_rischi=row, obblighi=obblighi, sezione_trasparenza=row_t, piano=piano)
-    return render(request, "performance/piao.html", ctx)
+    return render(request, "performance/piao.html", ctx, status=422 if errori else 200)
 
 
 def _esiti(registro: ri.Registro) -> list[dict]:

@@ -40,6 +40,8 @@ def _piao_demo(ente: m.Ente) -> None:
 
     if m.Piao.objects.filter(ente=ente, anno=PIAO_ANNO).exists():
         return
+    if not ente.anagrafica:  # the seat the seed prints (Piano 2020-2022, § 2.2); nothing invented
+        m.Ente.objects.filter(pk=ente.pk).update(anagrafica={"indirizzo": "C.so Silvano Fedi 36, Pistoia"})
     from cruscotto.files.rischi import load_sezione23
 
     from ... import piao
