@@ -159,3 +159,29 @@ def test_a_missing_column_and_a_table_twice_are_refused_and_absent_tables_are_no
         load_sezione3([*_copy(tmp_path), extra])
     only = load_sezione3([DEMO / "assegnazioni.csv"])
     assert len(only.assegnazioni) == 41 and only.accordi is None and only.parametri is None
+
+
+def test_a_workbook_with_a_sheet_per_table_names_the_sheet_of_a_bad_cell(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Attività"
+    ws.append(["codice", "attività", "struttura", "remotizzabile", "motivazione"])
+    ws.append(["RI-ISCR", "Istruttoria", "AREA-ANAGRAFICA", "sì", ""])
+    corsi = wb.create_sheet("Corsi")
+    corsi.append(["codice", "titolo", "ore", "obbligatorio"])
+    corsi.append(["ANTICORR", "Prevenzione della corruzione", 3, "sì"])
+    wb.create_sheet("Note").append(["not a table"])
+    path = tmp_path / "sezione3.xlsx"
+    wb.save(path)
+    s3 = load_sezione3([path])
+    assert [a.codice for a in s3.attivita] == ["RI-ISCR"] and s3.corsi[0].ore == 3.0 and s3.accordi is None
+    corsi.append(["DIGIT", "Competenze digitali", "tante", "forse"])
+    wb.save(path)
+    with pytest.raises(InvalidFile) as exc:
+        load_sezione3([path])
+    assert _found(exc) == {
+        ("sezione3.xlsx, foglio Corsi, riga 3, colonna ore", "numero non valido: 'tante'"),
+        ("sezione3.xlsx, foglio Corsi, riga 3, colonna obbligatorio", "atteso sì o no: 'forse'"),
+    }
