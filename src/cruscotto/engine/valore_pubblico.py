@@ -179,7 +179,7 @@ def _indicatore_to_data(i: Indicatore) -> dict[str, Any]:
     }
 
 
-def dato(testo: str) -> Dato:
+def _dato(testo: str) -> Dato:
     """A printed figure with its value (None for a note such as "n.d.")."""
     try:
         return Dato(testo, parse_value(testo))
@@ -203,7 +203,7 @@ def valore_pubblico_from_data(rows: Iterable[Mapping[str, Any]]) -> tuple[Obiett
                     fonte=i.get("fonte", ""),
                     peso=i.get("peso"),
                     peso_testo=i.get("peso_testo"),
-                    baseline=dato(i["baseline"]) if i.get("baseline") is not None else None,
+                    baseline=_dato(i["baseline"]) if i.get("baseline") is not None else None,
                     baseline_anno=i.get("baseline_anno"),
                     target={
                         int(y): t for y, text in i.get("target", {}).items() if (t := parse_target(text, anno=int(y)))
