@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .bilancio import Preventivo, euro_it
 from .errors import Problem
@@ -379,3 +380,67 @@ def controlla(
         *_controlla_parametri(anni, piano, assunzioni, parametri),
         *_controlla_anni(piano, parametri, {p.anno: p for p in preventivi}),
     ]
+
+
+def fabbisogni_to_data(
+    cessazioni: Iterable[Cessazione], assunzioni: Iterable[Assunzione], parametri: Parametri | None
+) -> dict[str, Any]:
+    """The leavers, the hires and the ente's figures as JSON-ready data, dates as ISO text."""
+    p = parametri
+    return {
+        "cessazioni": [
+            {"data": c.data.isoformat(), "motivo": c.motivo, "matricola": c.matricola, "categoria": c.categoria}
+            for c in cessazioni
+        ],
+        "assunzioni": [
+            {
+                "anno": a.anno,
+                "categoria": a.categoria,
+                "numero": a.numero,
+                "modalita": a.modalita,
+                "costo_unitario": a.costo_unitario,
+                "da_categoria": a.da_categoria,
+            }
+            for a in assunzioni
+        ],
+        "parametri": None
+        if p is None
+        else {
+            "costi": dict(p.costi),
+            "turnover": {str(y): v for y, v in p.turnover.items()},
+            "tetto": p.tetto,
+            "residui": p.residui,
+            "riporto": p.riporto,
+            "fuori_capacita": sorted(p.fuori_capacita),
+        },
+    }
+
+
+def fabbisogni_from_data(
+    d: Mapping[str, Any],
+) -> tuple[tuple[Cessazione, ...], tuple[Assunzione, ...], Parametri | None]:
+    """The leavers, the hires and the ente's figures back from :func:`fabbisogni_to_data`."""
+    cessazioni = tuple(
+        Cessazione(date.fromisoformat(c["data"]), c["motivo"], c.get("matricola", ""), c.get("categoria", ""))
+        for c in d.get("cessazioni", ())
+    )
+    assunzioni = tuple(
+        Assunzione(
+            a["anno"], a["categoria"], a["numero"], a["modalita"], a["costo_unitario"], a.get("da_categoria", "")
+        )
+        for a in d.get("assunzioni", ())
+    )
+    p = d.get("parametri")
+    parametri = (
+        None
+        if p is None
+        else Parametri(
+            costi=dict(p.get("costi", {})),
+            turnover={int(y): v for y, v in p.get("turnover", {}).items()},
+            tetto=p.get("tetto"),
+            residui=p.get("residui", 0.0),
+            riporto=p.get("riporto", False),
+            fuori_capacita=frozenset(p.get("fuori_capacita", ())),
+        )
+    )
+    return cessazioni, assunzioni, parametri

@@ -14,8 +14,9 @@ twice, nothing estimated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Problem, codici_ripetuti
 from .lingua import _
@@ -143,3 +144,32 @@ def misure(r: Riepilogo) -> dict[str, float]:
     """Base measures for the plan's formulas (``ore_formazione / personale``: the seed's average
     training hours), named as the plan's formulas name them."""
     return {"ore_formazione": r.totale.ore, "personale_formazione": float(r.totale.persone)}
+
+
+def formazione_to_data(corsi: Iterable[Corso], partecipazioni: Iterable[Partecipazione]) -> dict[str, Any]:
+    """The courses and the participations as JSON-ready data."""
+    return {
+        "corsi": [
+            {
+                "codice": c.codice,
+                "titolo": c.titolo,
+                "ore": c.ore,
+                "obbligatorio": c.obbligatorio,
+                "area": c.area,
+                "obiettivo": c.obiettivo,
+            }
+            for c in corsi
+        ],
+        "partecipazioni": [{"matricola": p.matricola, "corso": p.corso, "ore": p.ore} for p in partecipazioni],
+    }
+
+
+def formazione_from_data(d: Mapping[str, Any]) -> tuple[tuple[Corso, ...], tuple[Partecipazione, ...]]:
+    """The courses and the participations back from :func:`formazione_to_data`."""
+    corsi = tuple(
+        Corso(
+            c["codice"], c["titolo"], c["ore"], c.get("obbligatorio", False), c.get("area", ""), c.get("obiettivo", "")
+        )
+        for c in d.get("corsi", ())
+    )
+    return corsi, tuple(Partecipazione(p["matricola"], p["corso"], p["ore"]) for p in d.get("partecipazioni", ()))

@@ -19,9 +19,10 @@ indicators: none is invented here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .errors import Problem, codici_ripetuti
 from .lingua import _
@@ -211,3 +212,50 @@ def controlla(
 def _sovrapposti(a: Accordo, b: Accordo) -> bool:
     fine_a, fine_b = a.fine or date.max, b.fine or date.max
     return a.inizio <= fine_b and b.inizio <= fine_a
+
+
+def lavoro_agile_to_data(attivita: Iterable[Attivita], accordi: Iterable[Accordo]) -> dict[str, Any]:
+    """The activities and the agreements as JSON-ready data, dates as ISO text."""
+    return {
+        "attivita": [
+            {
+                "codice": a.codice,
+                "nome": a.nome,
+                "struttura": a.struttura,
+                "remotizzabile": a.remotizzabile,
+                "motivazione": a.motivazione,
+            }
+            for a in attivita
+        ],
+        "accordi": [
+            {
+                "matricola": a.matricola,
+                "inizio": a.inizio.isoformat(),
+                "fine": a.fine.isoformat() if a.fine is not None else None,
+                "giorni": a.giorni,
+                "periodo": a.periodo,
+                "attivita": a.attivita,
+            }
+            for a in accordi
+        ],
+    }
+
+
+def lavoro_agile_from_data(d: Mapping[str, Any]) -> tuple[tuple[Attivita, ...], tuple[Accordo, ...]]:
+    """The activities and the agreements back from :func:`lavoro_agile_to_data`."""
+    attivita = tuple(
+        Attivita(a["codice"], a["nome"], a["struttura"], a["remotizzabile"], a.get("motivazione", ""))
+        for a in d.get("attivita", ())
+    )
+    accordi = tuple(
+        Accordo(
+            a["matricola"],
+            date.fromisoformat(a["inizio"]),
+            date.fromisoformat(a["fine"]) if a.get("fine") else None,
+            a["giorni"],
+            a.get("periodo", "settimana"),
+            a.get("attivita", ""),
+        )
+        for a in d.get("accordi", ())
+    )
+    return attivita, accordi

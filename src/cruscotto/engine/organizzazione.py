@@ -17,8 +17,9 @@ Values in, values out: no storage, no Django.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Problem, codici_ripetuti
 from .lingua import _
@@ -193,3 +194,12 @@ def controlla(
             Problem("organizzazione_senza_struttura", _("persona senza struttura"), f"matricola {m}", "warning")
         )
     return problems
+
+
+def organizzazione_to_data(assegnazioni: Iterable[Assegnazione]) -> list[dict[str, str]]:
+    """The assignments as JSON-ready data."""
+    return [{"matricola": a.matricola, "struttura": a.struttura} for a in assegnazioni]
+
+
+def organizzazione_from_data(rows: Iterable[Mapping[str, Any]]) -> tuple[Assegnazione, ...]:
+    return tuple(Assegnazione(str(r["matricola"]), str(r["struttura"])) for r in rows)

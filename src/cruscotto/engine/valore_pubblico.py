@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from .errors import Problem, codici_ripetuti
+from .errors import ParseError, Problem, codici_ripetuti
 from .lingua import _
-from .model import Indicatore, Regole
+from .model import Dato, Indicatore, Polarita, Regole
+from .numbers import parse_value
 from .scoring import RisultatoIndicatore, Valori, score_indicator
+from .targets import parse_target
 
 SDG = range(1, 18)
 # ISTAT, Rapporto BES: the twelve domains.
@@ -140,3 +143,78 @@ def punteggi(
         figure = sum(w * (r.achievement or 0.0) for w, (_i, r) in zip(weights, scored, strict=True)) / total
         out.append(RisultatoImpatto(o.codice, figure, tuple(results)))
     return out
+
+
+def valore_pubblico_to_data(obiettivi: Sequence[ObiettivoImpatto]) -> list[dict[str, Any]]:
+    """The impact objectives as JSON-ready data. An indicator keeps what 2.1 gives it (code, name,
+    polarity, unit, source, weight, baseline and its year, targets as printed); the targets are
+    read again from their text, as the plan's are."""
+    return [
+        {
+            "codice": o.codice,
+            "nome": o.nome,
+            "descrizione": o.descrizione,
+            "obiettivi_strategici": list(o.obiettivi_strategici),
+            "sdg": list(o.sdg),
+            "bes": list(o.bes),
+            "pnrr": list(o.pnrr),
+            "indicatori": [_indicatore_to_data(i) for i in o.indicatori],
+        }
+        for o in obiettivi
+    ]
+
+
+def _indicatore_to_data(i: Indicatore) -> dict[str, Any]:
+    return {
+        "codice": i.codice,
+        "nome": i.nome,
+        "polarita": i.polarita.value,
+        "unita": i.unita,
+        "fonte": i.fonte,
+        "peso": i.peso,
+        "peso_testo": i.peso_testo,
+        "baseline": i.baseline.testo if i.baseline is not None else None,
+        "baseline_anno": i.baseline_anno,
+        "target": {str(y): t.testo for y, t in sorted(i.target.items())},
+    }
+
+
+def _dato(testo: str) -> Dato:
+    """A printed figure with its value (None for a note such as "n.d.")."""
+    try:
+        return Dato(testo, parse_value(testo))
+    except ParseError:
+        return Dato(testo, None)
+
+
+def valore_pubblico_from_data(rows: Iterable[Mapping[str, Any]]) -> tuple[ObiettivoImpatto, ...]:
+    """The impact objectives back from :func:`valore_pubblico_to_data`."""
+    return tuple(
+        ObiettivoImpatto(
+            codice=o["codice"],
+            nome=o["nome"],
+            obiettivi_strategici=tuple(o.get("obiettivi_strategici", ())),
+            indicatori=tuple(
+                Indicatore(
+                    codice=i["codice"],
+                    nome=i["nome"],
+                    polarita=Polarita(i.get("polarita", Polarita.CRESCENTE.value)),
+                    unita=i.get("unita", ""),
+                    fonte=i.get("fonte", ""),
+                    peso=i.get("peso"),
+                    peso_testo=i.get("peso_testo"),
+                    baseline=_dato(i["baseline"]) if i.get("baseline") is not None else None,
+                    baseline_anno=i.get("baseline_anno"),
+                    target={
+                        int(y): t for y, text in i.get("target", {}).items() if (t := parse_target(text, anno=int(y)))
+                    },
+                )
+                for i in o.get("indicatori", ())
+            ),
+            sdg=tuple(o.get("sdg", ())),
+            bes=tuple(o.get("bes", ())),
+            pnrr=tuple(o.get("pnrr", ())),
+            descrizione=o.get("descrizione", ""),
+        )
+        for o in rows
+    )

@@ -23,13 +23,12 @@ level without its reason...) is ``engine.rischi.controlla``'s, at the register's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from ..engine.errors import ParseError, Problem
-from ..engine.numbers import fold, read_written_date
+from ..engine.errors import ParseError
+from ..engine.numbers import fold
 from ..engine.rischi import (
     INDICATORI_ANAC,
     SCALA,
@@ -41,7 +40,9 @@ from ..engine.rischi import (
     Valutazione,
 )
 from ..engine.trasparenza import Obbligo
-from .tables import InvalidFile, Table, cell_text, match_headers, read_table, read_xlsx
+from .sezioni import Lettore as _Lettore
+from .sezioni import tabelle
+from .tables import Table
 
 TABELLE = ("processi", "eventi", "valutazioni", "misure", "indicatori", "scala", "obblighi")
 
@@ -105,64 +106,6 @@ class Sezione23:
 
     registro: Registro | None
     obblighi: tuple[Obbligo, ...] | None
-
-
-class _Lettore:
-    """One table's rows read by column name, with every bad cell kept for one error at the end."""
-
-    def __init__(self, table: Table, colonne: Mapping[str, tuple[str, ...]], richieste: Iterable[str]):
-        self.table = table
-        self.problems: list[Problem] = []
-        known = {fold(h): canon for canon, names in colonne.items() for h in names}
-        self.cols, self.unknown = match_headers(table, known)
-        self.nomi = {canon: names[0] for canon, names in colonne.items()}
-        missing = [self.nomi[c] for c in richieste if c not in self.cols]
-        if missing:
-            raise ParseError(
-                f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(self.nomi.values())})",
-                where=f"{table.source}, riga 1",
-            )
-
-    def where(self, n: int, canon: str) -> str:
-        header = self.table.headers[self.cols[canon]] if canon in self.cols else self.nomi.get(canon, canon)
-        return f"{self.table.source}, riga {n}, colonna {header}"
-
-    def raw(self, cells: list[object], canon: str) -> object:
-        idx = self.cols.get(canon)
-        return cells[idx] if idx is not None and idx < len(cells) else None
-
-    def text(self, cells: list[object], canon: str) -> str:
-        return cell_text(self.raw(cells, canon))
-
-    def required(self, n: int, cells: list[object], canon: str) -> str:
-        text = self.text(cells, canon)
-        if not text:
-            self.problems.append(Problem("valore_mancante", f"{self.nomi[canon]} mancante", self.where(n, canon)))
-        return text
-
-    def lista(self, cells: list[object], canon: str) -> tuple[str, ...]:
-        return tuple(x.strip() for x in self.text(cells, canon).replace("\n", ";").split(";") if x.strip())
-
-    def data(self, n: int, cells: list[object], canon: str) -> date | None:
-        raw = self.raw(cells, canon)
-        if isinstance(raw, date):
-            return raw if not hasattr(raw, "date") else raw.date()  # a datetime from a spreadsheet
-        text = cell_text(raw)
-        if not text:
-            return None
-        try:
-            d = read_written_date(text)
-        except ParseError:
-            d = None
-        if d is None:
-            self.problems.append(
-                Problem("valore_non_valido", f"data non valida (gg/mm/aaaa): {text!r}", self.where(n, canon))
-            )
-        return d
-
-    def done(self) -> None:
-        if self.problems:
-            raise InvalidFile(self.table.source, self.problems)
 
 
 def read_processi(table: Table) -> tuple[Processo, ...]:
@@ -276,57 +219,10 @@ def read_obblighi(table: Table) -> tuple[Obbligo, ...]:
     return tuple(out)
 
 
-def _tabella(path: Path) -> str | None:
-    """The table a file holds, from its name ("processi.csv", "Misure 2021.xlsx" → misure)."""
-    stem = fold(path.stem).replace("_", "-").replace(" ", "-")
-    return next((t for t in TABELLE if stem == t or stem.startswith(t + "-")), None)
-
-
-def _tables(paths: Iterable[Path]) -> dict[str, Table]:
-    """Each table's rows, from files named by their table or from the sheets of a workbook."""
-    found: dict[str, Table] = {}
-
-    def add(name: str, table: Table) -> None:
-        if name in found:
-            raise ParseError(f"la tabella {name} è in due file", where=f"{found[name].source}, {table.source}")
-        found[name] = table
-
-    for path in paths:
-        name = _tabella(path)
-        if name is not None:
-            add(name, read_table(path))
-            continue
-        if path.suffix.lower() == ".xlsx":
-            for sheet, table in _sheets(path):
-                add(sheet, table)
-    return found
-
-
-def _sheets(path: Path) -> list[tuple[str, Table]]:
-    from openpyxl import load_workbook
-
-    from .tables import check_xlsx
-
-    check_xlsx(path)
-    try:
-        wb = load_workbook(path, read_only=True)
-        names = list(wb.sheetnames)
-        wb.close()
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ParseError(f"il file XLSX non si può leggere ({exc.__class__.__name__})", where=str(path)) from None
-    out = []
-    for sheet in names:
-        name = fold(sheet)
-        if name in TABELLE:
-            t = read_xlsx(path, skip=[s for s in names if s != sheet])
-            out.append((name, Table(f"{path}, foglio {sheet}", t.headers, t.rows)))
-    return out
-
-
 def load_sezione23(paths: Iterable[str | Path]) -> Sezione23:
     """The register and the transparency table from the files (module docstring). Every file's
     bad cells come together in one :class:`InvalidFile` per file; the first file with errors stops."""
-    t = _tables(Path(p) for p in paths)
+    t = tabelle((Path(p) for p in paths), {n: (n,) for n in TABELLE})
     indicatori = read_indicatori(t["indicatori"]) if "indicatori" in t else INDICATORI_ANAC
     scala = read_scala(t["scala"]) if "scala" in t else SCALA
     parti = ("processi", "eventi", "valutazioni", "misure")
