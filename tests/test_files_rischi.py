@@ -96,3 +96,20 @@ def test_a_table_in_two_files_is_refused(tmp_path):
     extra.write_text((DEMO / "misure.csv").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ParseError, match="la tabella misure è in due file"):
         load_sezione23([*files, extra])
+
+
+def test_nothing_is_dropped_in_silence(tmp_path):
+    """A list not quoted in a ``;`` CSV spills into cells without a header; a typo in an optional
+    column's header would lose its values: both refused at their place. People's notes are kept out."""
+    processi = (DEMO / "processi.csv").read_text(encoding="utf-8").splitlines()
+    processi[1] = processi[1].replace('"bando; commissione; prove; graduatoria"', "bando; commissione")
+    with pytest.raises(InvalidFile) as exc:
+        load_sezione23(_copy(tmp_path, processi="\n".join(processi)))
+    [p] = exc.value.problems
+    assert p.where.endswith("processi.csv, riga 2, colonna 6") and "'commissione'" in p.message
+    misure = (DEMO / "misure.csv").read_text(encoding="utf-8").replace(";obiettivo;", ";obbiettivo;", 1)
+    with pytest.raises(ParseError, match=r"colonne sconosciute: obbiettivo \(ammesse: codice, nome, tipo"):
+        load_sezione23(_copy(tmp_path, misure=misure))
+    eventi = (DEMO / "eventi.csv").read_text(encoding="utf-8").splitlines()
+    eventi = [eventi[0] + ";Note del RPCT"] + [e + ";da rivedere" for e in eventi[1:]]
+    assert len(load_sezione23(_copy(tmp_path, eventi="\n".join(eventi))).registro.eventi) == 9

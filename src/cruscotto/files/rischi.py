@@ -183,7 +183,7 @@ def read_valutazioni(table: Table, indicatori: Iterable[IndicatoreRischio]) -> t
     colonne = dict(VALUTAZIONI_FISSE)
     for i in indicatori:
         colonne[f"i:{i.codice}"] = (i.codice, i.nome)
-    r = _Lettore(table, colonne, ("evento", "livello", "motivazione"))
+    r = _Lettore(table, colonne, ("evento", "livello", "motivazione"), sconosciute=False)
     if r.unknown:
         attese = ", ".join(i.codice for i in indicatori)
         raise ParseError(

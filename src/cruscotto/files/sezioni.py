@@ -22,7 +22,14 @@ from .tables import InvalidFile, Table, cell_text, match_headers, read_table, re
 class Lettore:
     """One table's rows read by column name, with every bad cell kept for one error at the end."""
 
-    def __init__(self, table: Table, colonne: Mapping[str, tuple[str, ...]], richieste: Iterable[str]):
+    def __init__(
+        self,
+        table: Table,
+        colonne: Mapping[str, tuple[str, ...]],
+        richieste: Iterable[str],
+        *,
+        sconosciute: bool = True,
+    ):
         self.table = table
         self.problems: list[Problem] = []
         known = {fold(h): canon for canon, names in colonne.items() for h in names}
@@ -34,6 +41,35 @@ class Lettore:
                 f"colonne mancanti: {', '.join(missing)} (attese: {', '.join(self.nomi.values())})",
                 where=f"{table.source}, riga 1",
             )
+        self._fuori_colonna()
+        if sconosciute:
+            self.sconosciute(", ".join(self.nomi.values()))
+
+    def sconosciute(self, ammesse: str) -> None:
+        """Refuse the columns the table does not know (but people's notes): a typo in an optional
+        column's header would otherwise drop its values without a word. ``ammesse`` says which."""
+        ignote = [h for h in self.unknown if not fold(h).startswith(("nota", "note"))]
+        if ignote:
+            raise ParseError(
+                f"colonne sconosciute: {', '.join(ignote)} (ammesse: {ammesse}; le colonne «nota» sono ignorate)",
+                where=f"{self.table.source}, riga 1",
+            )
+
+    def _fuori_colonna(self) -> None:
+        """A value in a column without a header (a list not quoted in a ``;`` CSV spills into the
+        next cells) is an error at its cell, never dropped."""
+        width = len(self.table.headers)
+        for n, cells in self.table.rows:
+            for k, c in enumerate(cells):
+                if (k >= width or not self.table.headers[k].strip()) and cell_text(c):
+                    self.problems.append(
+                        Problem(
+                            "valore_non_valido",
+                            f"valore in una colonna senza intestazione (un elenco con «;» in un CSV va tra "
+                            f"virgolette): {cell_text(c)!r}",
+                            f"{self.table.source}, riga {n}, colonna {k + 1}",
+                        )
+                    )
 
     def where(self, n: int, canon: str) -> str:
         header = self.table.headers[self.cols[canon]] if canon in self.cols else self.nomi.get(canon, canon)

@@ -102,13 +102,14 @@ def _lettore_indicatori(table: Table) -> tuple[Lettore, dict[str, int]]:
         if m is not None:
             colonne[f"t:{m.group(1)}"] = (h,)
             anni[f"t:{m.group(1)}"] = int(m.group(1))
-    r = Lettore(table, colonne, RICHIESTE["indicatori"])
+    r = Lettore(table, colonne, RICHIESTE["indicatori"], sconosciute=False)
     strane = [h for h in r.unknown if fold(h).startswith("target")]
     if strane:
         raise ParseError(
             f"colonne sconosciute: {', '.join(strane)} (il target di un anno va in una colonna «target 2021»)",
             where=f"{table.source}, riga 1",
         )
+    r.sconosciute(", ".join(names[0] for names in COLONNE["indicatori"].values()) + ", target ANNO")
     return r, anni
 
 
