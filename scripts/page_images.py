@@ -54,6 +54,30 @@ def sheets(pages: list[Path], name: str, out: Path) -> list[Path]:
     return written
 
 
+def _piao_demo(plan, personale, context):
+    """The demo PIAO 2021-2023 as the web demo builds it: its 2.1, 2.3 and section 3 invented
+    (demo/piao/), section 3 computed on the register's 2019."""
+    from cruscotto.documents.piao import DatiPiao, build_piao, calcola_sezione3, dati_sezioni
+    from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
+    from cruscotto.files.rischi import load_sezione23
+    from cruscotto.files.sezione3 import load_sezione3
+    from cruscotto.files.valore_pubblico import load_valore_pubblico
+
+    files = sorted(Path(demo_path("piao")).glob("*.csv"))
+    s23 = load_sezione23(files)
+    sezioni = dict(dati_sezioni(load_valore_pubblico(files), load_sezione3(files)))
+    dati = DatiPiao(
+        s23.registro,
+        s23.obblighi,
+        inventata=True,
+        valore_pubblico=valore_pubblico_from_data(sezioni["2.1-valore-pubblico"]["obiettivi"]),
+        sezione3=calcola_sezione3(2019, plan.strutture, personale, sezioni, soglia=3, tutto=False),
+        anno_base=2019,
+        inventate=frozenset(sezioni),
+    )
+    return build_piao(ente=plan.ente.nome, anno=2021, piano=plan, dati=dati, personale=personale, contesto=context)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -78,19 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     relazione = build_relazione(
         loaded.piano, result, example_data=True, misure=valori.misure_anno(2020), contesto=context, **data
     )
-    from cruscotto.documents.piao import DatiPiao, build_piao
-    from cruscotto.files.rischi import load_sezione23
-
-    tables = ("processi", "eventi", "valutazioni", "misure", "obblighi")
-    s23 = load_sezione23(demo_path(f"piao/{t}.csv") for t in tables)
-    piao = build_piao(
-        ente=loaded.piano.ente.nome,
-        anno=2021,
-        piano=loaded.piano,
-        dati=DatiPiao(s23.registro, s23.obblighi, inventata=True),
-        personale=data["personale"],
-        contesto=context,
-    )
+    piao = _piao_demo(loaded.piano, data["personale"], context)
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob("*-pagine-*.png"):
         old.unlink()

@@ -41,10 +41,19 @@ def _piao(ente):
 def test_every_role_reads_the_piao_and_its_invented_section_is_labelled(as_user):
     for user in ("admin", "controllo", "responsabile", "oiv", "consultazione", "rpct"):
         c = as_user(user)
-        for url in ("", "rischi/", "misure/", "relazione-rpct/", "trasparenza/"):
+        for url in (
+            "",
+            "rischi/",
+            "misure/",
+            "relazione-rpct/",
+            "trasparenza/",
+            "valore-pubblico/",
+            "organizzazione/",
+            "confronto/",
+        ):
             r = c.get(BASE + url)
             assert r.status_code == 200, (user, url)
-            if url:
+            if url and url != "confronto/":
                 assert "Dati inventati." in r.content.decode(), (user, url)
     page = as_user("consultazione").get(BASE).content.decode()
     assert "7 processi, 8 misure" in page and "12 obblighi di pubblicazione" in page
@@ -440,3 +449,84 @@ def test_the_scheda_anagrafica_is_checked_and_printed(as_user, ente):
 
     dati = selectors.piao_documento(m.Ente.objects.get(pk=ente.pk), 2021)
     assert ("Codice fiscale", "06363391001") in dati.anagrafica and ("PEC", "cciaa@pec.example.it") in dati.anagrafica
+
+
+def _text(response) -> str:
+    page = html.unescape(response.content.decode())
+    return " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<main") :]).split())
+
+
+def test_section_3_is_computed_from_the_register_and_its_small_counts_stay_hidden(as_user):
+    """The demo's invented section 3 on the register of 2019 (41 people): every figure below is
+    the engine's on those records, worked out in tests/test_files_sezione3.py and the engine tests."""
+    url = BASE + "organizzazione/"
+    text = _text(as_user("consultazione").get(url))
+    assert "Calcolata dal registro del personale al 31/12/2019 (l'ultimo anno del registro prima del PIAO)" in text
+    assert "Area Sviluppo economico (AREA-SVILUPPO) 1 14 D 5 · C 9" in text  # its own 1, with its services 14
+    assert "Ente 41 37,50 equivalenti a tempo pieno" in text
+    assert "Personale con un accordo di lavoro agile nel 2019: 6 su 41 (14,63%)" in text
+    assert "Attività in tutto o in parte remotizzabili: 60,00%" in text
+    assert "2022 D 12 · C 25 · B 4 · DIR 1 € 1.458.000,00 € 54.000,00 € 33.000,00 € 21.000,00" in text
+    assert "hanno raggiunto l'obiettivo di 40 ore 5 persone su 41" in text
+    # the breakdowns by gender and category have counts under 3 people: the amministratore only
+    assert "riservato (solo l'amministratore lo vede)" in text
+    admin = _text(as_user("admin").get(url))
+    assert "riservato (solo l'amministratore lo vede)" not in admin and "Con accordo" in admin
+
+
+def test_sections_2_1_and_3_are_uploaded_by_the_controllo_all_or_nothing(as_user, ente):
+    before = {s.sezione: s.dati for s in m.SezionePiao.objects.filter(piao=_piao(ente))}
+    assegnazioni = (PIAO_DIR / "assegnazioni.csv").read_text(encoding="utf-8").splitlines()
+    assegnazioni[1] = assegnazioni[1].rsplit(";", 1)[0] + ";UFFICIO-X"
+    files = [SimpleUploadedFile("assegnazioni.csv", "\n".join(assegnazioni).encode(), content_type="text/csv")]
+    assert as_user("rpct").post(BASE + "organizzazione/", {"azione": "piao_sezioni", "file": files}).status_code == 403
+    files = [SimpleUploadedFile("assegnazioni.csv", "\n".join(assegnazioni).encode(), content_type="text/csv")]
+    r = as_user("controllo").post(BASE + "organizzazione/", {"azione": "piao_sezioni", "file": files})
+    assert r.status_code == 422
+    errors = _errors(r.content.decode())
+    assert any("UFFICIO-X" in e for e in errors), errors
+    assert {s.sezione: s.dati for s in m.SezionePiao.objects.filter(piao=_piao(ente))} == before
+    # a valid 2.1 file replaces 2.1 only, recorded with what it held
+    obiettivi = (PIAO_DIR / "valore-pubblico-obiettivi.csv").read_text(encoding="utf-8").splitlines()[:2]
+    files = [
+        SimpleUploadedFile("valore-pubblico-obiettivi.csv", "\n".join(obiettivi).encode(), content_type="text/csv")
+    ]
+    r = as_user("controllo").post(BASE + "valore-pubblico/", {"azione": "piao_sezioni", "file": files})
+    assert r.status_code == 302, _errors(r.content.decode())
+    after = {s.sezione: s.dati for s in m.SezionePiao.objects.filter(piao=_piao(ente))}
+    assert len(after["2.1-valore-pubblico"]["obiettivi"]) == 1
+    assert {k: v for k, v in after.items() if k != "2.1-valore-pubblico"} == {
+        k: v for k, v in before.items() if k != "2.1-valore-pubblico"
+    }
+    record = m.Registro.objects.get(ente="CCIAA-PT", oggetto="PIAO 2021 2.1-valore-pubblico", utente="controllo")
+    assert record.prima["righe"] == {"obiettivi": 3} and record.dopo["righe"] == {"obiettivi": 1}
+
+
+def test_the_demo_piao_document_has_every_section_compiled(ente, tmp_path):
+    from cruscotto.documents.build import build
+    from cruscotto.documents.piao import NON_COMPILATA
+    from cruscotto.performance import selectors
+
+    out = tmp_path / "piao.pdf"
+    build("piao", "pdf", selectors.document_inputs(ente, selectors.current_plan(ente, 2021), 2021, "piao"), out)
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert NON_COMPILATA not in text
+    assert "VP-01 Imprese del territorio più innovative e digitali" in text
+    assert "41 37,50 equivalenti a tempo pieno" in text
+    assert "Personale con un accordo di lavoro agile nel 2019: 6 su 41 (14,63%)" in text
+    assert "sezioni 2.1, 2.3, 3.1, 3.2, 3.3, formazione inventate per la dimostrazione" in text
+
+
+def test_the_documents_section_keys_are_the_models():
+    from cruscotto.documents import piao as dp
+    from cruscotto.performance import piao as pi
+
+    assert (dp.VALORE_PUBBLICO, dp.ORGANIZZAZIONE, dp.LAVORO_AGILE, dp.FABBISOGNI, dp.FORMAZIONE) == (
+        pi.VALORE_PUBBLICO,
+        pi.ORGANIZZAZIONE,
+        pi.LAVORO_AGILE,
+        pi.FABBISOGNI,
+        pi.FORMAZIONE,
+    )

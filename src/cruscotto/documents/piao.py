@@ -10,14 +10,25 @@ missing; a section invented for the demonstration says so too.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..engine.model import Piano
 from ..engine.rischi import Registro, esito, esposizione
 from ..engine.riservatezza import SOGLIA
 from ..engine.trasparenza import Obbligo
 from .blocks import Cell, Document, Heading, Paragraph, Table
+from .formatting import euro, pct, target_text
+
+# The keys of the sections' data (performance.models.SezionePiao.Sezione's values).
+VALORE_PUBBLICO = "2.1-valore-pubblico"
+ORGANIZZAZIONE, LAVORO_AGILE, FABBISOGNI, FORMAZIONE = (
+    "3.1-organizzazione",
+    "3.2-lavoro-agile",
+    "3.3-fabbisogni",
+    "3-formazione",
+)
 
 NON_COMPILATA = "Sottosezione non ancora compilata in cruscotto."
 INVENTATA = "Dati inventati per la dimostrazione: nessuna voce di questa sottosezione viene da un documento dell'ente."
@@ -63,6 +74,13 @@ class DatiPiao:
     stati: tuple = ()
     # The scheda anagrafica's identity fields, as (label, value), in the template's order.
     anagrafica: tuple[tuple[str, str], ...] = ()
+    # 2.1's impact objectives (engine.valore_pubblico.ObiettivoImpatto), None when not loaded.
+    valore_pubblico: tuple | None = None
+    # Section 3 as computed from the staff register of ``anno_base`` (performance/piao.sezione3:
+    # organigramma, agile, fabbisogni, formazione, with small counts' breakdowns left out).
+    sezione3: dict = field(default_factory=dict)
+    anno_base: int | None = None
+    inventate: frozenset[str] = frozenset()  # the sections invented for the demonstration
 
 
 def _demoted(blocks: Sequence) -> list:
@@ -212,7 +230,7 @@ def build_piao(
     ]
     blocks += _anagrafica(ente, anni, piano, personale, contesto, dati)
     blocks += [Heading("2. Valore pubblico, performance e anticorruzione"), Heading("2.1 Valore pubblico", 2)]
-    blocks.append(Paragraph(NON_COMPILATA, style="note"))
+    blocks += _valore_pubblico(dati, anni)
     blocks.append(Heading("2.2 Performance", 2))
     if piano is None:
         blocks.append(Paragraph(f"Nessun piano della performance copre il {anno}.", style="note"))
@@ -229,7 +247,12 @@ def build_piao(
     if dati.obblighi is not None:
         blocks += _trasparenza(dati.obblighi)
     blocks += [Heading("3. Organizzazione e capitale umano"), Heading("3.1 Struttura organizzativa", 2)]
-    if piano is not None and piano.strutture:
+    if "3.1-organizzazione" in dati.inventate:
+        blocks.append(Paragraph(INVENTATA, style="note"))
+    org = dati.sezione3.get("organigramma")
+    if org is not None:
+        blocks.append(_organigramma(org, dati.anno_base))
+    elif piano is not None and piano.strutture:
         blocks.append(
             Table(
                 ("Codice", "Struttura", "Tipo"),
@@ -240,12 +263,7 @@ def build_piao(
         )
     if personale:
         blocks += personale_blocks(personale, parts=("tabelle",), soglia=soglia)
-    for titolo in (
-        "3.2 Organizzazione del lavoro agile",
-        "3.3 Piano triennale dei fabbisogni di personale",
-        "Formazione del personale",
-    ):
-        blocks += [Heading(titolo, 2), Paragraph(NON_COMPILATA, style="note")]
+    blocks += _sezione3(dati)
     blocks.append(Heading("4. Monitoraggio"))
     blocks.append(
         Table(
@@ -262,7 +280,7 @@ def build_piao(
         subtitle="PIAO (DL 80/2021, art. 6)",
         author=ente,
         blocks=tuple(blocks),
-        draft_note="sezione 2.3 inventata per la dimostrazione" if dati.inventata else "",
+        draft_note=_nota_inventate(dati),
     )
 
 
@@ -282,3 +300,229 @@ def _aggiornamento(s: DatiPiao) -> list:
             landscape=True,
         ),
     ]
+
+
+def _nota_inventate(dati: DatiPiao) -> str:
+    nomi = sorted(
+        {"formazione" if k == "3-formazione" else k.split("-")[0] for k in dati.inventate}
+        | ({"2.3"} if dati.inventata else set())
+    )
+    if not nomi:
+        return ""
+    if len(nomi) == 1:
+        return f"sezione {nomi[0]} inventata per la dimostrazione"
+    return f"sezioni {', '.join(nomi)} inventate per la dimostrazione"
+
+
+def _num(x: float | None, places: int = 2) -> str:
+    from .formatting import decimal_it
+
+    return "—" if x is None else decimal_it(x, places)
+
+
+def _valore_pubblico(dati: DatiPiao, anni: Sequence[int]) -> list:
+    if dati.valore_pubblico is None:
+        return [Paragraph(NON_COMPILATA, style="note")]
+    blocks: list = []
+    if "2.1-valore-pubblico" in dati.inventate:
+        blocks.append(Paragraph(INVENTATA, style="note"))
+    for o in dati.valore_pubblico:
+        tags = [f"obiettivi strategici: {', '.join(o.obiettivi_strategici)}"]
+        tags += [f"SDG {', '.join(map(str, o.sdg))}"] if o.sdg else []
+        tags += [f"BES: {', '.join(o.bes)}"] if o.bes else []
+        tags += [f"PNRR {', '.join(o.pnrr)}"] if o.pnrr else []
+        blocks.append(Heading(f"{o.codice} {o.nome}", 3))
+        blocks.append(Paragraph((o.descrizione + " " if o.descrizione else "") + "(" + "; ".join(tags) + ")"))
+        blocks.append(
+            Table(
+                ("Indicatore", "Baseline", *[f"Target {a}" for a in anni]),
+                tuple(
+                    (
+                        Cell(f"{i.codice} {i.nome}"),
+                        Cell(
+                            (i.baseline.testo + (f" ({i.baseline_anno})" if i.baseline_anno else ""))
+                            if i.baseline
+                            else "—",
+                            "right",
+                        ),
+                        *[Cell(target_text(i.target.get(a)), "right") for a in anni],
+                    )
+                    for i in o.indicatori
+                ),
+                f"Indicatori di impatto di {o.codice}",
+                (4, 1.2, *[1.0] * len(anni)),
+            )
+        )
+    return blocks
+
+
+def _baseline(i) -> str:
+    if i.baseline is None:
+        return "—"
+    return i.baseline.testo + (f" ({i.baseline_anno})" if i.baseline_anno else "")
+
+
+def _organigramma(org, anno_base: int | None) -> Table:
+    return Table(
+        ("Struttura", "Persone proprie", "Con le sottostanti", "Per categoria"),
+        tuple(
+            (
+                Cell(("↳ " if s.padre else "") + f"{s.nome} ({s.struttura})"),
+                Cell(str(s.propri.persone), "right"),
+                Cell(str(s.totale.persone), "right"),
+                Cell(" · ".join(f"{c} {n}" for c, n in s.totale.per_categoria.items())),
+            )
+            for s in org.strutture
+        )
+        + (
+            (
+                Cell("Ente", bold=True),
+                Cell(""),
+                Cell(str(org.ente.persone), "right", bold=True),
+                Cell(f"{_num(org.ente.fte)} equivalenti a tempo pieno"),
+            ),
+        ),
+        f"Persone per struttura al 31/12/{anno_base}",
+        (3.5, 1, 1.2, 2.3),
+    )
+
+
+def _sezione3(dati: DatiPiao) -> list:
+    s3, inventate = dati.sezione3, dati.inventate
+    blocks: list = [Heading("3.2 Organizzazione del lavoro agile", 2)]
+    agile = s3.get("agile")
+    if agile is None:
+        blocks.append(Paragraph(NON_COMPILATA, style="note"))
+    else:
+        if "3.2-lavoro-agile" in inventate:
+            blocks.append(Paragraph(INVENTATA, style="note"))
+        t = agile.totale
+        quota = "—" if t.quota is None else pct(t.quota * 100)
+        blocks.append(
+            Paragraph(
+                f"Personale con un accordo di lavoro agile nel {agile.anno}: {t.con_accordo} su {t.persone} ({quota}); "
+                f"giorni consentiti in media: {_num(t.media)}."
+            )
+        )
+        blocks.append(
+            Table(
+                ("Codice", "Attività", "Struttura", "Remotizzabile", "Motivazione"),
+                tuple(
+                    (Cell(a.codice), Cell(a.nome), Cell(a.struttura), Cell(a.remotizzabile), Cell(a.motivazione))
+                    for a in s3.get("attivita", ())
+                ),
+                "Le attività e la loro remotizzabilità",
+                (1, 3, 1.5, 1, 3),
+            )
+        )
+    blocks.append(Heading("3.3 Piano triennale dei fabbisogni di personale", 2))
+    fab = s3.get("fabbisogni")
+    if fab is None:
+        blocks.append(Paragraph(NON_COMPILATA, style="note"))
+    else:
+        if "3.3-fabbisogni" in inventate:
+            blocks.append(Paragraph(INVENTATA, style="note"))
+        rows = [(Cell(str(fab.anno_base)), Cell(_per_cat(fab.personale_base)), Cell(""), Cell(""), Cell(""))]
+        rows += [
+            (
+                Cell(str(y.anno)),
+                Cell(_per_cat(y.personale)),
+                Cell(euro(y.costo), "right"),
+                Cell(euro(y.capacita), "right"),
+                Cell(euro(y.utilizzo), "right"),
+            )
+            for y in fab.anni
+        ]
+        blocks.append(
+            Table(
+                ("Anno", "Personale al 31/12", "Costo", "Capacità assunzionale", "Utilizzata"),
+                tuple(rows),
+                "Personale per categoria, costo e capacità assunzionale (d.lgs. 165/2001, art. 6)",
+                (0.7, 3, 1.3, 1.3, 1.3),
+            )
+        )
+    blocks.append(Heading("Formazione del personale", 2))
+    fo = s3.get("formazione")
+    if fo is None:
+        blocks.append(Paragraph(NON_COMPILATA, style="note"))
+    else:
+        if "3-formazione" in inventate:
+            blocks.append(Paragraph(INVENTATA, style="note"))
+        t = fo.totale
+        blocks.append(
+            Paragraph(
+                f"Ore di formazione nel {fo.anno}: {_num(t.ore)}, in media {_num(t.media)} a persona; hanno raggiunto "
+                f"l'obiettivo di {_num(fo.obiettivo_ore, 0)} ore {t.al_obiettivo} persone su {t.persone}."
+            )
+        )
+    return blocks
+
+
+def _per_cat(d: dict) -> str:
+    return " · ".join(f"{c} {n}" for c, n in d.items())
+
+
+def calcola_sezione3(
+    anno: int, strutture: Sequence, registro: Sequence, dati: Mapping[str, Any], *, soglia: int, tutto: bool
+) -> dict:
+    """Section 3 computed from the register of ``anno`` (the base year) and each part's stored
+    data (``dati``: section key → data): what the page and the document show. A breakdown
+    with a count that names people (1 to ``soglia`` - 1) is shown whole to the amministratore only
+    (``tutto``); the others see its total."""
+    from ..engine import fabbisogni as fa
+    from ..engine import formazione as fo
+    from ..engine import lavoro_agile as la
+    from ..engine import organizzazione as og
+    from ..engine.riservatezza import piccolo
+
+    ctx: dict = {}
+    if ORGANIZZAZIONE in dati:
+        assegnazioni = og.organizzazione_from_data(dati[ORGANIZZAZIONE]["assegnazioni"])
+        ctx["organigramma"] = og.organigramma(strutture, registro, assegnazioni, anno=anno)
+    if LAVORO_AGILE in dati:
+        attivita, accordi = la.lavoro_agile_from_data(dati[LAVORO_AGILE])
+        ind = la.indicatori(anno, attivita, accordi, registro)
+        ctx["agile"], ctx["attivita"] = ind, attivita
+        righe = ind.per_genere + ind.per_categoria
+        ctx["agile_dettaglio"] = tutto or not any(
+            piccolo(r.persone, soglia) or piccolo(r.con_accordo, soglia) for r in righe
+        )
+    if FABBISOGNI in dati:
+        cessazioni, assunzioni, parametri = fa.fabbisogni_from_data(dati[FABBISOGNI])
+        if parametri is not None:
+            anni = (anno + 1, anno + 2, anno + 3)
+            ctx["fabbisogni"] = fa.calcola(anni, registro, cessazioni, assunzioni, parametri)
+            ctx["assunzioni"] = assunzioni
+    if FORMAZIONE in dati:
+        corsi, partecipazioni = fo.formazione_from_data(dati[FORMAZIONE])
+        r = fo.riepilogo(anno, corsi, partecipazioni, registro)
+        ctx["formazione"], ctx["corsi"] = r, corsi
+        ctx["formazione_dettaglio"] = tutto or not any(
+            piccolo(x.persone, soglia) or piccolo(x.al_obiettivo, soglia) for x in r.righe[:-1]
+        )
+    return ctx
+
+
+def dati_sezioni(vp, s3) -> list[tuple[str, dict | list]]:
+    """The sections of 2.1 and 3 a set of files holds (``vp``: the impact objectives; ``s3``:
+    files/sezione3.Sezione3), as the data stored: only those whose tables came."""
+    from ..engine.fabbisogni import fabbisogni_to_data
+    from ..engine.formazione import formazione_to_data
+    from ..engine.lavoro_agile import lavoro_agile_to_data
+    from ..engine.organizzazione import organizzazione_to_data
+    from ..engine.valore_pubblico import valore_pubblico_to_data
+
+    out: list[tuple[str, dict | list]] = []
+    if vp is not None:
+        out.append((VALORE_PUBBLICO, {"obiettivi": valore_pubblico_to_data(vp)}))
+    if s3 is None:
+        return out
+    if s3.assegnazioni is not None:
+        out.append((ORGANIZZAZIONE, {"assegnazioni": organizzazione_to_data(s3.assegnazioni)}))
+    if s3.attivita is not None or s3.accordi is not None:
+        out.append((LAVORO_AGILE, lavoro_agile_to_data(s3.attivita or (), s3.accordi or ())))
+    if s3.cessazioni is not None or s3.assunzioni is not None or s3.parametri is not None:
+        out.append((FABBISOGNI, fabbisogni_to_data(s3.cessazioni or (), s3.assunzioni or (), s3.parametri)))
+    if s3.corsi is not None or s3.partecipazioni is not None:
+        out.append((FORMAZIONE, formazione_to_data(s3.corsi or (), s3.partecipazioni or ())))
+    return out

@@ -798,8 +798,13 @@ class SezionePiao(models.Model):
     """
 
     class Sezione(models.TextChoices):
+        VALORE_PUBBLICO = "2.1-valore-pubblico", _("2.1 Valore pubblico")
         RISCHI = "2.3-rischi", _("2.3 Rischi corruttivi")
         TRASPARENZA = "2.3-trasparenza", _("2.3 Trasparenza")
+        ORGANIZZAZIONE = "3.1-organizzazione", _("3.1 Struttura organizzativa")
+        LAVORO_AGILE = "3.2-lavoro-agile", _("3.2 Lavoro agile")
+        FABBISOGNI = "3.3-fabbisogni", _("3.3 Fabbisogni di personale")
+        FORMAZIONE = "3-formazione", _("3 Formazione")
 
     piao = models.ForeignKey(Piao, on_delete=models.CASCADE, related_name="sezioni")
     sezione = models.CharField(_("sezione"), max_length=30, choices=Sezione.choices)

@@ -436,3 +436,136 @@ def anagrafica_salva(*, user, ente: m.Ente, dati: dict[str, str]) -> None:
     m.Ente.objects.filter(pk=ente.pk).update(anagrafica=after)
     ente.anagrafica = after
     registra(user=user, azione="ente.anagrafica", ente=ente, oggetto="scheda anagrafica", prima=before, dopo=after)
+
+
+# --- 2.1 and section 3: read whole from their files, like 2.3 -----------------------------------
+
+VALORE_PUBBLICO, ORGANIZZAZIONE = str(S.VALORE_PUBBLICO), str(S.ORGANIZZAZIONE)
+LAVORO_AGILE, FABBISOGNI, FORMAZIONE = str(S.LAVORO_AGILE), str(S.FABBISOGNI), str(S.FORMAZIONE)
+
+
+@dataclass(frozen=True)
+class Base3:
+    """What section 3 is computed on: the staff register's year at whose 31/12 the PIAO starts
+    (the year before the PIAO, or the register's last year before it, named as such), the
+    people of the register, the ente's structures (engine), the budget's preventivi."""
+
+    anno: int | None  # None: no register, or none of its years before the PIAO
+    registro: tuple
+    strutture: tuple
+    preventivi: tuple
+
+
+def base3(ente: m.Ente, anno: int) -> Base3:
+    from cruscotto.engine import personale as pe
+
+    reg = tuple(selectors.registro(ente) or ())
+    prima = [a for a in pe.anni(reg) if a < anno]
+    piano = selectors.current_plan(ente, anno)
+    strutture = tuple(selectors.plan_for(piano).strutture) if piano is not None else ()
+    preventivi = tuple(
+        b.preventivo
+        for a in range(anno - 1, anno + 4)
+        if (b := selectors.bilancio(ente, a)) is not None and b.preventivo is not None
+    )
+    return Base3(max(prima) if prima else None, reg, strutture, preventivi)
+
+
+@transaction.atomic
+def sezioni_importa(*, user, ente: m.Ente, anno: int, vp=None, s3=None, fonte: str = "", inventata: bool = False):
+    """Store 2.1 and section 3's parts of the PIAO of ``anno`` (made if new), each replacing what
+    was there: the controllo di gestione or an amministratore. Each part is checked by its engine
+    against the plan, the register and the budget first; any error refuses the whole, nothing
+    written (:class:`SezioneNonValida`)."""
+    if user is not None and not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(
+            _("Solo il controllo di gestione o un amministratore carica le sezioni 2.1 e 3 del PIAO.")
+        )
+    from cruscotto.documents.piao import dati_sezioni
+
+    parti = dati_sezioni(vp, s3)
+    piao, _created = m.Piao.objects.get_or_create(ente=ente, anno=anno)
+    rows = {s.sezione: s for s in m.SezionePiao.objects.select_for_update().filter(piao=piao)}
+    dati = {k: v.dati for k, v in rows.items()} | dict(parti)
+    errors = [p for p in controlli3(ente, anno, dati) if p.severity == "error"]
+    if errors:
+        raise SezioneNonValida(errors)
+    for sezione, d in parti:
+        row = rows.get(sezione)
+        before = {"fonte": row.fonte, "righe": _righe(row.dati)} if row else None
+        row = row or m.SezionePiao(piao=piao, sezione=sezione)
+        row.dati, row.fonte, row.inventata = d, fonte[:200], inventata
+        row.save()
+        after = {"fonte": row.fonte, "righe": _righe(d)}
+        registra(
+            user=user,
+            azione="piao.sezione.importa",
+            ente=ente,
+            oggetto=f"PIAO {anno} {sezione}",
+            prima=before,
+            dopo=after,
+        )
+    return piao
+
+
+def _righe(d) -> dict[str, int]:
+    """How many records of each kind a section's data holds (what the audit trail keeps)."""
+    return {k: len(v) for k, v in d.items() if isinstance(v, list)} if isinstance(d, dict) else {}
+
+
+def _strategici(ente: m.Ente, anno: int) -> set[str]:
+    piano = selectors.current_plan(ente, anno)
+    if piano is None:
+        return set()
+    return {o.codice for o in selectors.plan_for(piano).obiettivi_strategici()}
+
+
+def controlli3(ente: m.Ente, anno: int, dati: dict) -> list[Problem]:
+    """The checks of 2.1 and section 3 on their data (stored or about to be): each part by its
+    engine, against the plan's strategic objectives and structures, the register and the budget."""
+    from cruscotto.engine import fabbisogni as fa
+    from cruscotto.engine import formazione as fo
+    from cruscotto.engine import lavoro_agile as la
+    from cruscotto.engine import organizzazione as og
+    from cruscotto.engine import valore_pubblico as vp
+    from cruscotto.engine.personale import dell_anno
+
+    problems: list[Problem] = []
+    if VALORE_PUBBLICO in dati:
+        obiettivi = vp.valore_pubblico_from_data(dati[VALORE_PUBBLICO]["obiettivi"])
+        problems += vp.controlla(obiettivi, strategici=_strategici(ente, anno), anni=(anno, anno + 1, anno + 2))
+    b = base3(ente, anno)
+    if b.anno is None:
+        if any(k in dati for k in (ORGANIZZAZIONE, LAVORO_AGILE, FABBISOGNI, FORMAZIONE)):
+            problems.append(
+                Problem("piao_registro", _("manca il registro del personale di un anno prima del PIAO"), "personale")
+            )
+        return problems
+    if ORGANIZZAZIONE in dati:
+        assegnazioni = og.organizzazione_from_data(dati[ORGANIZZAZIONE]["assegnazioni"])
+        problems += og.controlla(b.strutture, b.registro, assegnazioni, anno=b.anno)
+    if LAVORO_AGILE in dati:
+        attivita, accordi = la.lavoro_agile_from_data(dati[LAVORO_AGILE])
+        strutture = {s.codice for s in b.strutture}
+        problems += la.controlla(attivita, accordi, b.registro, anno=b.anno, strutture=strutture)
+    if FABBISOGNI in dati:
+        cessazioni, assunzioni, parametri = fa.fabbisogni_from_data(dati[FABBISOGNI])
+        if parametri is None:
+            problems.append(Problem("piao_parametri", _("mancano i parametri del piano dei fabbisogni"), "parametri"))
+        else:
+            anni = (b.anno + 1, b.anno + 2, b.anno + 3)
+            problems += fa.controlla(anni, b.registro, cessazioni, assunzioni, parametri, preventivi=b.preventivi)
+    if FORMAZIONE in dati:
+        corsi, partecipazioni = fo.formazione_from_data(dati[FORMAZIONE])
+        problems += fo.controlla(corsi, partecipazioni, dell_anno(b.registro, b.anno))
+    return problems
+
+
+def sezione3(b: Base3, rows: dict, soglia: int, tutto: bool) -> dict:
+    """Section 3 computed from the register of the base year (documents/piao.calcola_sezione3)."""
+    from cruscotto.documents.piao import calcola_sezione3
+
+    if b.anno is None:
+        return {}
+    dati = {k: r.dati for k, r in rows.items()}
+    return calcola_sezione3(b.anno, b.strutture, b.registro, dati, soglia=soglia, tutto=tutto)

@@ -578,6 +578,13 @@ def piao_documento(ente: m.Ente, anno: int):
         else ()
     )
     stati = tuple((o, st) for o, st, _p in piao.stati_obblighi(p, obblighi)[0]) if obblighi is not None else ()
+    from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
+
+    rows = {r.sezione: r for r in p.sezioni.all()}
+    vp = rows.get(piao.VALORE_PUBBLICO)
+    b = piao.base3(ente, anno)
+    # A published document: the breakdowns with counts that name people are left out (tutto=False).
+    s3 = piao.sezione3(b, rows, settings.CRUSCOTTO_SOGLIA_RISERVATEZZA, tutto=False)
     inventata = any(r is not None and r.inventata for r in (row, row_t))
     prima, cambi = piao.cambi23(ente, anno)
     return DatiPiao(
@@ -589,6 +596,10 @@ def piao_documento(ente: m.Ente, anno: int):
         monitorate=monitorate,
         stati=stati,
         anagrafica=anagrafica,
+        valore_pubblico=valore_pubblico_from_data(vp.dati["obiettivi"]) if vp is not None else None,
+        sezione3=s3,
+        anno_base=b.anno,
+        inventate=frozenset(k for k, r in rows.items() if r.inventata),
     )
 
 

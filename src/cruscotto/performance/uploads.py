@@ -145,7 +145,7 @@ def import_tables(request, ente, anno: int | None, kind: str) -> list[dict]:
     from cruscotto.engine.errors import ParseError
     from cruscotto.files.tables import InvalidFile
 
-    if kind == "piao23":
+    if kind == "piao23":  # the RPCT's proposal (L. 190/2012, art. 1 c. 8)
         if not permissions.can_edit_rischi(request.user, ente):
             raise PermissionDenied(_("Solo l'RPCT o un amministratore carica la sezione 2.3 del PIAO."))
     elif not permissions.can_edit_plan(request.user, ente):
@@ -264,7 +264,31 @@ def _store_piao23(request, ente, anno, files: list[Path], folder: str) -> list[d
     return []
 
 
+def _store_piao_sezioni(request, ente, anno, files: list[Path], folder: str) -> list[dict]:
+    from cruscotto.files.sezione3 import load_sezione3
+    from cruscotto.files.valore_pubblico import load_valore_pubblico
+
+    from . import piao
+
+    vp, s3 = load_valore_pubblico(files), load_sezione3(files)
+    if vp is None and not any(getattr(s3, f) is not None for f in s3.__dataclass_fields__):
+        return _none_recognised(
+            files,
+            _(
+                "Nessuna tabella riconosciuta: i file (o i fogli) si chiamano valore-pubblico-obiettivi, "
+                "valore-pubblico-indicatori, assegnazioni, attivita, accordi, cessazioni, assunzioni, parametri, "
+                "corsi e partecipazioni."
+            ),
+        )
+    try:
+        piao.sezioni_importa(user=request.user, ente=ente, anno=anno, vp=vp, s3=s3, fonte=_fonte(request))
+    except piao.SezioneNonValida as exc:
+        return [{"where": p.where, "message": p.message} for p in exc.problems]
+    return []
+
+
 # Which tables an upload holds, and how they are stored (all or nothing, by the services).
 _STORE = {"bilancio": _store_bilancio, "misure": _store_misure, "contesto": _store_contesto}
 _STORE["personale"] = _store_personale
 _STORE["piao23"] = _store_piao23
+_STORE["piao_sezioni"] = _store_piao_sezioni

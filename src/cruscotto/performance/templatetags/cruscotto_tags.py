@@ -48,6 +48,12 @@ def pct(value) -> str:
 
 
 @register.filter
+def quota(value) -> str:
+    """A share given as a fraction (0.146) as a percentage: 14,63%."""
+    return display.pct(None if value is None else value * 100, seps=_seps())
+
+
+@register.filter
 def euro(value) -> str:
     """An amount in euro, always to the cent: € 12.000,00."""
     return display.euro(value, seps=_seps())

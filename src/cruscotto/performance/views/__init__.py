@@ -44,7 +44,17 @@ from .piano import (
     piano_lavoro,
     piano_pagina,
 )
-from .piao import piao, piao_confronto, piao_misure, piao_rischi, piao_rpct, piao_rpct_documento, piao_trasparenza
+from .piao import (
+    piao,
+    piao_confronto,
+    piao_misure,
+    piao_organizzazione,
+    piao_rischi,
+    piao_rpct,
+    piao_rpct_documento,
+    piao_trasparenza,
+    piao_valore_pubblico,
+)
 from .risorse import bilancio, contesto, personale
 from .risultati import albero, cruscotto, fondo, indicatore, individuale, mappa
 from .valutazione import (
@@ -59,6 +69,8 @@ __all__ = [
     "piao",
     "piao_confronto",
     "piao_misure",
+    "piao_organizzazione",
+    "piao_valore_pubblico",
     "piao_rischi",
     "piao_rpct",
     "piao_rpct_documento",

@@ -52,6 +52,15 @@ def piao(request, ente, anno, piano):
         {"campo": k, "label": label, "valore": valori.get(k, ""), "errore": errori.get(k)} for k, label in pi.ANAGRAFICA
     ]
     ctx["puo_anagrafica"] = permissions.can_edit_plan(request.user, ente)
+    righe = list(ctx["piao"].sezioni.all()) if ctx["piao"] is not None else []
+    ctx["sezioni"] = {r.sezione for r in righe}
+    ctx["inventate"] = {r.sezione for r in righe if r.inventata}
+    ctx["sezioni3"] = [
+        ("3.1", _("Struttura organizzativa"), pi.ORGANIZZAZIONE),
+        ("3.2", _("Organizzazione del lavoro agile"), pi.LAVORO_AGILE),
+        ("3.3", _("Piano triennale dei fabbisogni di personale"), pi.FABBISOGNI),
+        ("3", _("Formazione del personale"), pi.FORMAZIONE),
+    ]
     registro, row = pi.registro(ctx["piao"])
     obblighi, row_t = pi.obblighi(ctx["piao"])
     ctx.update(registro=registro, sezione_rischi=row, obblighi=obblighi, sezione_trasparenza=row_t, piano=piano)
@@ -287,3 +296,62 @@ def piao_trasparenza(request, ente, anno, piano):
         ]
         ctx["oggi"] = pi.as_of(anno)
     return render(request, "performance/piao_trasparenza.html", ctx, status=status)
+
+
+def _sezioni_caricate(request, ente, anno, url_name: str):
+    """The upload of 2.1 and section 3 posted: (errors, None) or ([], redirect)."""
+    errors = import_tables(request, ente, anno, "piao_sezioni")
+    if errors:
+        return errors, None
+    messages.success(request, _("Sezioni del PIAO caricate."))
+    return [], redirect(url_name, ente=ente.codice, anno=anno)
+
+
+def _dati(p) -> dict:
+    return {s.sezione: s for s in p.sezioni.all()} if p is not None else {}
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def piao_valore_pubblico(request, ente, anno, piano):
+    """2.1 Valore pubblico: the impact objectives, the strategic objectives that produce them, their
+    SDG, BES and PNRR tags, their indicators with baseline and targets, and the checks."""
+    from cruscotto.engine import valore_pubblico as vp
+
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        import_errors, stored = _sezioni_caricate(request, ente, anno, "piao_valore_pubblico")
+        if stored:
+            return stored
+    ctx = _base(request, ente, anno)
+    rows = _dati(ctx["piao"])
+    row = rows.get(pi.VALORE_PUBBLICO)
+    ctx.update(import_errors=import_errors, sezione=row, puo_caricare=permissions.can_edit_plan(request.user, ente))
+    if row is not None:
+        ctx["obiettivi"] = vp.valore_pubblico_from_data(row.dati["obiettivi"])
+        ctx["problemi"] = pi.controlli3(ente, anno, {pi.VALORE_PUBBLICO: row.dati})
+    return render(request, "performance/piao_valore_pubblico.html", ctx, status=422 if import_errors else 200)
+
+
+@with_plan
+@require_http_methods(["GET", "POST"])
+def piao_organizzazione(request, ente, anno, piano):
+    """Section 3: 3.1 the structures with their headcount, 3.2 lavoro agile, 3.3 the staffing needs
+    plan with its capacity and budget checks, training; all computed from the staff register."""
+    from django.conf import settings
+
+    import_errors: list[dict] = []
+    if request.method == "POST":
+        import_errors, stored = _sezioni_caricate(request, ente, anno, "piao_organizzazione")
+        if stored:
+            return stored
+    ctx = _base(request, ente, anno)
+    rows = _dati(ctx["piao"])
+    b = pi.base3(ente, anno)
+    soglia = settings.CRUSCOTTO_SOGLIA_RISERVATEZZA
+    ctx.update(import_errors=import_errors, base=b, righe=rows, soglia=soglia)
+    ctx["puo_caricare"] = permissions.can_edit_plan(request.user, ente)
+    if b.anno is not None:
+        ctx.update(pi.sezione3(b, rows, soglia, permissions.can_manage_users(request.user, ente)))
+        ctx["problemi"] = pi.controlli3(ente, anno, {k: v.dati for k, v in rows.items()})
+    return render(request, "performance/piao_organizzazione.html", ctx, status=422 if import_errors else 200)

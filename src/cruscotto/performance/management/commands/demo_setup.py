@@ -57,6 +57,19 @@ def _piao_demo(ente: m.Ente) -> None:
         fonte="INVENTATO per la dimostrazione (demo/piao/README.md)",
         inventata=True,
     )
+    from cruscotto.files.sezione3 import load_sezione3
+    from cruscotto.files.valore_pubblico import load_valore_pubblico
+
+    files = sorted(folder.glob("*.csv"))
+    piao.sezioni_importa(
+        user=None,
+        ente=ente,
+        anno=PIAO_ANNO,
+        vp=load_valore_pubblico(files),
+        s3=load_sezione3(files),
+        fonte="INVENTATO per la dimostrazione (demo/piao/README.md)",
+        inventata=True,
+    )
     with open(folder / f"attuazione-{PIAO_ANNO}.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter=";"):
             piao.attuazione_registra(user=None, piao=p, codice=row["codice"], testo=row["valore"], nota=row["nota"])
