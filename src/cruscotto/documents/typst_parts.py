@@ -145,11 +145,13 @@ def _drop_rows_on_last_page(pdf: Pdf) -> int:
     body = next(k for k in _kids(table) if k.S == "/TBody")
     rows = _kids(body)
     last = pdf.pages[-1].obj.objgen
-    on_last = [i for i, tr in enumerate(rows) if _page_of(tr) == last]
-    if not on_last or on_last[0] == 0 or on_last != list(range(on_last[0], len(rows))):
+    first = len(rows)  # of the rows on the last page: from the end (a page holds a few dozen)
+    while first > 0 and _page_of(rows[first - 1]) == last:
+        first -= 1
+    if first in (0, len(rows)):
         raise RuntimeError("the part's last page does not hold only the last rows of its table")
-    _set_kids(body, rows[: on_last[0]])
-    return len(on_last)
+    _set_kids(body, rows[:first])
+    return len(rows) - first
 
 
 @dataclass

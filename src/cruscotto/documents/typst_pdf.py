@@ -12,6 +12,7 @@ figures go in as files of an in-memory project, never through the source text.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -286,7 +287,7 @@ def to_typst(doc: Document) -> tuple[str, dict[str, bytes]]:
 PART_ROWS = 2500
 
 
-def compile_typst(source: str, files: dict[str, bytes], *, tags: bool = True) -> bytes:
+def compile_typst(source: str, files: dict[str, bytes]) -> bytes:
     import typst
 
     # Only the bundled Titillium Web and the fonts inside the typst package: the same PDF on
@@ -296,18 +297,25 @@ def compile_typst(source: str, files: dict[str, bytes], *, tags: bool = True) ->
     # A dict of files is a project in memory (typst-py's README, "Multi-file projects"); the
     # package's type stubs do not list it among the inputs yet.
     compiler = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
-    pdf = compiler.compile(project, format="pdf", pdf_tags=tags)  # type: ignore[type-var]
+    pdf = compiler.compile(project, format="pdf")  # type: ignore[type-var]
     assert isinstance(pdf, bytes)
     return pdf
 
 
 def render_pdf_typst(doc: Document, out: str | Path, part_rows: int = PART_ROWS) -> Path:
+    """``doc`` as a PDF at ``out``: in one compilation, or in parts of about ``part_rows``
+    table rows when it has more."""
     out = Path(out)
     rows = sum(len(b.rows) for b in doc.blocks if isinstance(b, Table))
     if rows > part_rows and not doc.compact:
         from .typst_parts import render_in_parts
 
-        out.write_bytes(render_in_parts(doc, part_rows))
-    else:
-        out.write_bytes(compile_typst(*to_typst(doc)))
+        try:
+            out.write_bytes(render_in_parts(doc, part_rows))
+            return out
+        except RuntimeError:
+            # A document the parts cannot reproduce exactly (a table whose cut page holds
+            # something else): one compilation, more memory, the same PDF.
+            logging.getLogger(__name__).warning("PDF in parts failed, drawn in one compilation", exc_info=True)
+    out.write_bytes(compile_typst(*to_typst(doc)))
     return out
