@@ -98,13 +98,18 @@ def _plan_end(doc: Document, start: Position, budget: int) -> tuple[Position, bo
     return (len(doc.blocks), 0), False
 
 
+_DICTIONARY, _ARRAY = pikepdf.ObjectType.dictionary, pikepdf.ObjectType.array
+
+
 def _kids(element: Any) -> list[Any]:
-    """The structure elements right under ``element`` (not its marked content)."""
+    """The structure elements right under ``element`` (not its marked content). The type codes,
+    not isinstance: pikepdf's Dictionary and Array check an instance in Python, and this runs
+    for each of the 60,000 elements of a long document."""
     kids = element.get("/K")
-    if kids is None:
+    if kids is None or isinstance(kids, int):
         return []
-    items = kids if isinstance(kids, Array) else [kids]
-    return [k for k in items if isinstance(k, Dictionary) and "/S" in k]
+    items = kids if kids._type_code == _ARRAY else [kids]
+    return [k for k in items if not isinstance(k, int) and k._type_code == _DICTIONARY and "/S" in k]
 
 
 def _set_kids(element: Any, kids: list) -> None:
@@ -405,17 +410,35 @@ class _Joiner:
         _own_streams(out.Root)  # the footers' PDF is closed before this one is saved
 
 
+def _cells_first(top: list[Any]):
+    """The elements under ``top``, a table's cells without walking into them (the 50,000 cells of
+    a long document are leaves but for a bold run: no table inside, no id)."""
+    for t in top:
+        if t.get("/S") != "/Table":
+            yield t
+            yield from _elements(t)
+            continue
+        yield t
+        for section in _kids(t):
+            yield section
+            for row in _kids(section):
+                yield row
+                yield from _kids(row)
+
+
 def _unique_ids(j: int, top: list[Any]) -> list[tuple[str, Any]]:
     """Each part numbers its table cells' ids from 1: prefixed with the part, unique. The
     elements named."""
     named = []
-    for e in (x for t in top for x in [t, *_elements(t)]):
+    for e in _cells_first(top):
         if "/ID" in e:
             e.ID = String(f"p{j}{e.ID}")
             named.append((str(e.ID), e))
         attrs = e.get("/A")
-        for attr in attrs if isinstance(attrs, Array) else [attrs]:
-            if isinstance(attr, Dictionary) and "/Headers" in attr:
+        if attrs is None:
+            continue
+        for attr in attrs if attrs._type_code == _ARRAY else [attrs]:
+            if attr._type_code == _DICTIONARY and "/Headers" in attr:
                 attr.Headers = Array([String(f"p{j}{h}") for h in attr.Headers])
     return named
 
