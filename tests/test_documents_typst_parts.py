@@ -61,6 +61,15 @@ def test_footers_number_every_page_but_the_cover(pdfs):
         assert page.extract_text().rstrip().endswith(f"{i} / {n}"), f"page {i}"
 
 
+def test_the_stamped_footers_are_pagination_artifacts(pdfs):
+    """A screen reader skips them, as it skips the footers Typst draws itself."""
+    with pikepdf.open(pdfs[1]) as pdf:
+        for page in pdf.pages[1:]:
+            contents = b"".join(c.read_bytes() for c in page.obj.Contents)
+            assert b"/Artifact <</Attached [/Bottom] /Subtype /Footer /Type /Pagination>> BDC" in contents
+            assert contents.rstrip().endswith(b"/CruscottoFooter Do Q EMC")
+
+
 def _bookmarks(reader, items=None, level=1):
     for item in reader.outline if items is None else items:
         if isinstance(item, list):

@@ -396,7 +396,7 @@ class _Joiner:
         out = self.out
         before = out.make_stream(b"q\n")
         after = out.make_stream(
-            b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC q /CruscottoFooter Do Q EMC\n"
+            b"Q\n/Artifact <</Attached [/Bottom] /Subtype /Footer /Type /Pagination>> BDC q /CruscottoFooter Do Q EMC\n"
         )
         for page, footer in zip(out.pages[1:], footers.pages[1:], strict=True):
             form = out.copy_foreign(footer.as_form_xobject())
