@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from cruscotto.documents import typst_parts
-from cruscotto.documents.blocks import Table
+from cruscotto.documents.blocks import Cell, Document, Heading, Paragraph, Table
 from cruscotto.documents.relazione import build_relazione
 from cruscotto.documents.typst_pdf import render_pdf_typst
 from cruscotto.engine.batch import synthetic, to_plans
@@ -89,7 +89,7 @@ def _links(reader):
 def test_bookmarks_and_the_indices_links_go_where_they_went(pdfs, relazione):
     one, parts = (PdfReader(p) for p in pdfs)
     assert list(_bookmarks(parts)) == list(_bookmarks(one))
-    assert len(list(_bookmarks(parts))) == sum(1 for b in relazione.blocks if type(b).__name__ == "Heading")
+    assert len(list(_bookmarks(parts))) == sum(isinstance(b, Heading) for b in relazione.blocks)
     assert list(_links(parts)) == list(_links(one))
     assert len(list(_links(parts))) > 10
 
@@ -143,3 +143,56 @@ def test_the_tags_hold_together(pdfs):
                 if isinstance(attr, pikepdf.Dictionary) and "/Headers" in attr:
                     headers |= {str(h) for h in attr.Headers}
         assert headers and headers <= set(ids)
+
+
+def _table(n: int, landscape: bool, name: str) -> Table:
+    # Rows of one, two and three lines, a group row now and then, a status: pages hold
+    # different numbers of rows, so a cut falls anywhere.
+    rows = tuple(
+        (
+            Cell(f"{name} {i}" + " con un nome che va a capo nella sua colonna" * (i % 3), bold=i % 17 == 0),
+            Cell(f"{i * 7 % 101},{i % 10}", align="right"),
+            Cell("raggiunto" if i % 2 else "non raggiunto", status="raggiunto" if i % 2 else "non_raggiunto"),
+        )
+        for i in range(n)
+    )
+    return Table(
+        header=("Indicatore", "Valore", "Stato"),
+        rows=rows,
+        caption=f"{name}: {n} righe",
+        widths=(6, 2, 2),
+        group_rows=frozenset(range(0, n, 40)),
+        landscape=landscape,
+    )
+
+
+def test_a_cut_inside_a_landscape_table_and_one_inside_a_portrait_table(tmp_path, monkeypatch):
+    blocks = (
+        Heading("1. Ritratto"),
+        Paragraph("Una tabella lunga in verticale."),
+        _table(420, False, "Verticale"),
+        Heading("2. Paesaggio", landscape=True),
+        _table(420, True, "Orizzontale"),
+        Heading("3. Fine"),
+        Paragraph("Fine del documento."),
+    )
+    doc = Document(title="Prova", subtitle="Parti", author="Ente", blocks=blocks, date_text="2026")
+    cuts = []
+    plan_end = typst_parts._plan_end
+
+    def spy(doc, start, budget):
+        end, inside = plan_end(doc, start, budget)
+        if inside:
+            cuts.append(doc.blocks[end[0]].landscape)
+        return end, inside
+
+    monkeypatch.setattr(typst_parts, "_plan_end", spy)
+    (tmp_path / "parts.pdf").write_bytes(typst_parts.render_in_parts(doc, 300))
+    assert True in cuts and False in cuts
+    one = PdfReader(render_pdf_typst(doc, tmp_path / "one.pdf", part_rows=10**9))
+    parts = PdfReader(tmp_path / "parts.pdf")
+    assert len(parts.pages) == len(one.pages)
+    for i, (a, b) in enumerate(zip(one.pages, parts.pages, strict=True)):
+        assert (b.mediabox.width, b.mediabox.height) == (a.mediabox.width, a.mediabox.height), f"page {i + 1}"
+        assert b.extract_text() == a.extract_text(), f"page {i + 1}"
+    assert list(_bookmarks(parts)) == list(_bookmarks(one))
