@@ -3,13 +3,19 @@ WeasyPrint (the product's renderer, documents/pdf.py) and with Typst (documents/
 side by side.
 
 Usage: .venv/bin/python bench/documents.py [--json] [--big N] [--repeat K]
-       [--documents relazione,piano] [--engines weasyprint,typst]
+       [--documents relazione,piano] [--engines weasyprint,typst,typst-one]
+
+``typst`` is the product's drawing: a document of more than 2,500 table rows in parts, each
+compiled in its own process (documents/typst_parts.py); ``typst-one`` draws every document in
+one compilation, as before the parts, for the comparison in the same run.
 
 Plans: the demo plan (with its invented 2020 actuals) and a synthetic plan of
 N indicators (default 5,000; engine.batch.synthetic). Each build runs once,
 in a forked child process (documents are built once, not in a loop): wall
 time measured in the child, peak memory as the child's maximum resident set
-(``wait4``), which includes the plan loaded before the fork. tracemalloc is
+(``wait4``), which includes the plan loaded before the fork. The processes a build starts
+(Typst's parts) are the child's children: ``wait4`` gives the largest resident set among the
+child and them, not their sum (docs/documents.md gives both). tracemalloc is
 not used: it slows Python code several times. The reference in the same run
 is scoring the plan (the engine's share of the work). Each child builds the
 Document from the same plan and result with the same function, then draws
@@ -160,7 +166,11 @@ def main(argv=None) -> int:
     from cruscotto.files import load_plan
     from cruscotto.files.values import read_actuals
 
-    engines = {"weasyprint": render_pdf_weasyprint, "typst": render_pdf_typst}
+    engines = {
+        "weasyprint": render_pdf_weasyprint,
+        "typst": render_pdf_typst,
+        "typst-one": lambda doc, out: render_pdf_typst(doc, out, part_rows=sys.maxsize),
+    }
     renderers = [("pdf", e, engines[e]) for e in args.engines.split(",")] + [("docx", "", render_docx)]
     wanted = args.documents.split(",")
     plans = [("demo", load_plan(demo_path()).piano, read_actuals(demo_path(ACTUALS)))]

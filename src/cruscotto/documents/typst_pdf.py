@@ -12,6 +12,7 @@ figures go in as files of an in-memory project, never through the source text.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -91,10 +92,11 @@ _PREAMBLE = """
 #let S(status, body) = text(fill: STATUS.at(status), weight: 600, body)
 #let caption(body) = block(above: 3pt, text(8.5pt, fill: rgb("#444444"), body))
 // A table's caption under it, 3 pt below its last rule, as CSS's caption-side: bottom.
+// A table cut into parts (typst_parts.py) keeps this wrapper without its caption until its last rows.
 #let captioned(tbl, body) = block(above: 5pt, below: 9pt, {{
   show table: set block(below: 3pt)
   tbl
-  caption(body)
+  if body != none {{ caption(body) }}
 }})
 #let landscape(body) = page(flipped: true, margin: (top: 1.6cm, right: 1.5cm, bottom: 1.8cm, left: 1.5cm), {{
   show table: set text(7.6pt)
@@ -158,7 +160,10 @@ def _cell(c: Cell, group: bool, capacity: int | None) -> str:
     return body
 
 
-def _table(t: Table) -> str:
+def _table(t: Table, start: int = 0, stop: int | None = None) -> str:
+    """The table, or its rows ``start:stop`` with the header (a part of a table cut by
+    typst_parts.py); the caption goes with the last rows."""
+    stop = len(t.rows) if stop is None else stop
     if t.widths:
         columns = "(" + ", ".join(f"{f:.4f}fr" for f in _column_fractions(t)) + ",)"
     else:
@@ -167,13 +172,15 @@ def _table(t: Table) -> str:
     if t.header:
         lines.append("table.header(" + ", ".join(_str(h) for h in t.header) + "),")
     capacities = _capacities(t)
-    for i, row in enumerate(t.rows):
-        group = i in t.group_rows
+    for i in range(start, stop):
+        row, group = t.rows[i], i in t.group_rows
         cells = (_cell(c, group, capacities[j] if j < len(capacities) else None) for j, c in enumerate(row))
         lines.append(", ".join(cells) + ",")
     lines.append(")")
     table = "\n".join(lines)
-    return f"#captioned({table}, {_str(_flow(t.caption))})" if t.caption else f"#{table}"
+    if not t.caption:
+        return f"#{table}"
+    return f"#captioned({table}, {_str(_flow(t.caption)) if stop == len(t.rows) else 'none'})"
 
 
 def _front(doc: Document) -> list[str]:
@@ -233,37 +240,56 @@ def _block(b, files: dict[str, bytes], first_of_page: bool) -> str:
     raise TypeError(f"unknown block {type(b).__name__}")
 
 
-def to_typst(doc: Document) -> tuple[str, dict[str, bytes]]:
-    """The Typst source of ``doc`` and the files it reads (the figures' SVG)."""
-    files: dict[str, bytes] = {}
+def _preamble(doc: Document) -> str:
     status = ", ".join(f"{k}: rgb({_str(v)})" for k, v in STATUS_COLOURS.items())
-    out = [
-        _PREAMBLE.format(
-            title=_str(_flow(doc.title)), author=_str(_flow(doc.author)), lang=_str(doc.language), status=status
-        ),
-        *_front(doc),
-    ]
+    return _PREAMBLE.format(
+        title=_str(_flow(doc.title)), author=_str(_flow(doc.author)), lang=_str(doc.language), status=status
+    )
+
+
+def _body(doc: Document, files: dict[str, bytes], start: tuple[int, int] = (0, 0), end: tuple[int, int] | None = None):
+    """The blocks from ``start`` to ``end`` as Typst source, each a (block, row) position: the
+    whole of the blocks before ``end``'s block and that table's rows before ``end``'s row; from
+    ``start``'s table its rows from ``start``'s row on."""
+    (k0, r0), (k1, r1) = start, end or (len(doc.blocks), 0)
+    out: list[str] = []
     # Consecutive landscape blocks (pdf.py's .landscape divs, one named page sequence) share
     # one page() of landscape pages.
     run: list[str] | None = None
-    for k, b in enumerate(doc.blocks):
+    for k in range(k0, min(k1 + (r1 > 0), len(doc.blocks))):
+        b = doc.blocks[k]
         landscape = _landscape_from(doc.blocks, k) if isinstance(b, Heading) else isinstance(b, Table) and b.landscape
         if landscape and run is None:
             run = []
         elif not landscape and run is not None:
             out.append("#landscape[\n" + "\n".join(run) + "\n]")
             run = None
-        (out if run is None else run).append(_block(b, files, first_of_page=run == []))
+        if isinstance(b, Table):
+            src = _table(b, r0 if k == k0 else 0, r1 if k == k1 else None)
+        else:
+            src = _block(b, files, first_of_page=run == [])
+        (out if run is None else run).append(src)
     if run is not None:
         out.append("#landscape[\n" + "\n".join(run) + "\n]")
+    return out
+
+
+def to_typst(doc: Document) -> tuple[str, dict[str, bytes]]:
+    """The Typst source of ``doc`` and the files it reads (the figures' SVG)."""
+    files: dict[str, bytes] = {}
+    out = [_preamble(doc), *_front(doc), *_body(doc, files)]
     return "\n".join(out) + "\n", files
 
 
-def render_pdf_typst(doc: Document, out: str | Path) -> Path:
+# A document with more table rows than this is drawn in parts (typst_parts.py): Typst keeps
+# about 75 KB for each table row it lays out until its compilation ends, so 10,000 rows took
+# 1 GiB in one compilation.
+PART_ROWS = 2500
+
+
+def compile_typst(source: str, files: dict[str, bytes]) -> bytes:
     import typst
 
-    out = Path(out)
-    source, files = to_typst(doc)
     # Only the bundled Titillium Web and the fonts inside the typst package: the same PDF on
     # every machine, whatever fonts the system has.
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(_font_dir())])
@@ -273,5 +299,23 @@ def render_pdf_typst(doc: Document, out: str | Path) -> Path:
     compiler = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
     pdf = compiler.compile(project, format="pdf")  # type: ignore[type-var]
     assert isinstance(pdf, bytes)
-    out.write_bytes(pdf)
+    return pdf
+
+
+def render_pdf_typst(doc: Document, out: str | Path, part_rows: int = PART_ROWS) -> Path:
+    """``doc`` as a PDF at ``out``: in one compilation, or in parts of about ``part_rows``
+    table rows when it has more."""
+    out = Path(out)
+    rows = sum(len(b.rows) for b in doc.blocks if isinstance(b, Table))
+    if rows > part_rows and not doc.compact:
+        from .typst_parts import render_in_parts
+
+        try:
+            out.write_bytes(render_in_parts(doc, part_rows))
+            return out
+        except RuntimeError:
+            # A document the parts cannot reproduce exactly (a table whose cut page holds
+            # something else): one compilation, more memory, the same PDF.
+            logging.getLogger(__name__).warning("PDF in parts failed, drawn in one compilation", exc_info=True)
+    out.write_bytes(compile_typst(*to_typst(doc)))
     return out
