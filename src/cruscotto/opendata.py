@@ -188,7 +188,7 @@ def _piao(anno: int, s) -> list[dict]:
     is personal data."""
     from .engine.rischi import esposizione
 
-    out: list[dict] = []
+    out: list[dict] = _valore_pubblico(anno, s.valore_pubblico) if s.valore_pubblico is not None else []
     if s.registro is not None:
         exp = esposizione(s.registro)
         out.append(
@@ -488,3 +488,66 @@ def write_opendata(
         encoding="utf-8",
     )
     return d
+
+
+def _valore_pubblico(anno: int, obiettivi) -> list[dict]:
+    """2.1: the impact objectives with their tags, and their indicators' baseline and targets."""
+    return [
+        {
+            "name": "piao_valore_pubblico",
+            "title": f"PIAO {anno}: obiettivi di valore pubblico",
+            "description": "Gli obiettivi di impatto della sezione 2.1, gli obiettivi strategici che li producono, "
+            "gli SDG, i domini BES e le missioni PNRR.",
+            "fields": [
+                ("anno", "integer", "primo anno del PIAO"),
+                ("codice", "string", "codice dell'obiettivo di impatto"),
+                ("obiettivo", "string", "nome"),
+                ("obiettivi_strategici", "string", "codici degli obiettivi strategici del piano, separati da ;"),
+                ("sdg", "string", "obiettivi di sviluppo sostenibile dell'ONU, separati da ;"),
+                ("bes", "string", "domini BES, separati da ;"),
+                ("pnrr", "string", "missioni PNRR, separate da ;"),
+            ],
+            "rows": [
+                [
+                    anno,
+                    o.codice,
+                    o.nome,
+                    "; ".join(o.obiettivi_strategici),
+                    "; ".join(map(str, o.sdg)),
+                    "; ".join(o.bes),
+                    "; ".join(o.pnrr),
+                ]
+                for o in obiettivi
+            ],
+        },
+        {
+            "name": "piao_indicatori_impatto",
+            "title": f"PIAO {anno}: indicatori di impatto",
+            "description": "Gli indicatori degli obiettivi di impatto: baseline e target di ogni anno del PIAO.",
+            "fields": [
+                ("anno", "integer", "primo anno del PIAO"),
+                ("obiettivo", "string", "codice dell'obiettivo di impatto"),
+                ("codice", "string", "codice dell'indicatore"),
+                ("indicatore", "string", "nome"),
+                ("baseline", "string", "valore di partenza come scritto"),
+                ("anno_baseline", "integer", "anno della baseline"),
+                ("anno_target", "integer", "anno del target"),
+                ("target", "string", "target come scritto"),
+            ],
+            "rows": [
+                [
+                    anno,
+                    o.codice,
+                    i.codice,
+                    i.nome,
+                    i.baseline.testo if i.baseline else "",
+                    _num(i.baseline_anno),
+                    a,
+                    t.testo,
+                ]
+                for o in obiettivi
+                for i in o.indicatori
+                for a, t in sorted(i.target.items())
+            ],
+        },
+    ]

@@ -419,6 +419,14 @@ def test_the_open_data_carry_the_piaos_2_3(ente, tmp_path):
     misure = rows("piao_misure")
     assert (misure["MS-02"]["valore"], misure["MS-02"]["stato"]) == ("92", "raggiunto")
     assert (misure["MS-03"]["valore"], misure["MS-03"]["stato"]) == ("", "senza_dati")
+    with open(tmp_path / "od" / "piao_indicatori_impatto.csv", encoding="utf-8") as fh:
+        impatto = [r for r in csv.DictReader(fh) if r["codice"] == "VP-01-I1"]
+    assert [(r["anno_target"], r["target"]) for r in impatto] == [
+        ("2021", ">= 20%"),
+        ("2022", ">= 22%"),
+        ("2023", ">= 25%"),
+    ]
+    assert rows("piao_valore_pubblico")["VP-02"]["sdg"] == "8; 17"
     obblighi = rows("piao_trasparenza")
     assert (obblighi["OB-06"]["ultima"], obblighi["OB-06"]["stato"]) == ("2021-07-15", "in ritardo")
     # a year without a PIAO has none of these
@@ -530,3 +538,21 @@ def test_the_documents_section_keys_are_the_models():
         pi.FABBISOGNI,
         pi.FORMAZIONE,
     )
+
+
+def test_the_api_gives_2_1_and_section_3_hiding_small_counts(db):
+    from tests.web.test_api import api
+
+    url = "/api/v1/enti/CCIAA-PT/piao/2021/"
+    vp = api("consultazione").get(url + "valore-pubblico").json()
+    o1 = vp["obiettivi"][0]
+    assert (o1["codice"], o1["obiettivi_strategici"], o1["sdg"]) == ("VP-01", ["B1"], [9])
+    assert o1["indicatori"][0]["target"] == {"2021": ">= 20%", "2022": ">= 22%", "2023": ">= 25%"}
+    s3 = api("consultazione").get(url + "organizzazione").json()
+    assert s3["anno_base"] == 2019 and s3["controlli"] == []
+    assert {r["struttura"]: r["persone"] for r in s3["organigramma"]}["AREA-SVILUPPO"] == 14
+    assert s3["lavoro_agile"]["totale"]["con_accordo"] == 6 and s3["lavoro_agile"]["per_genere"] is None
+    assert api("admin").get(url + "organizzazione").json()["lavoro_agile"]["per_genere"] is not None
+    assert [y["anno"] for y in s3["fabbisogni"]] == [2020, 2021, 2022] and s3["fabbisogni"][2]["residuo"] == 21000
+    assert s3["formazione"]["totale"]["al_obiettivo"] == 5 and s3["formazione"]["per_categoria"] is None
+    assert api("consultazione").get("/api/v1/enti/CCIAA-PT/piao/2030/organizzazione").status_code == 404

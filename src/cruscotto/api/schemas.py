@@ -542,3 +542,42 @@ class PubblicazioneIn(Schema):
     ultima: date | None = Field(description="null: cancella la pubblicazione registrata")
     nota: str = Field("", max_length=2000)
     revisione: int | None = Field(None, ge=0, le=2_000_000_000)
+
+
+class IndicatoreImpattoOut(Schema):
+    codice: str
+    nome: str
+    polarita: str
+    unita: str
+    fonte: str
+    baseline: str | None
+    anno_baseline: int | None
+    target: dict[str, str]
+
+
+class ObiettivoImpattoOut(Schema):
+    codice: str
+    nome: str
+    descrizione: str
+    obiettivi_strategici: list[str]
+    sdg: list[int]
+    bes: list[str]
+    pnrr: list[str]
+    indicatori: list[IndicatoreImpattoOut]
+
+
+class ValorePubblicoOut(Schema):
+    anni: list[int]
+    fonte: str
+    inventata: bool
+    obiettivi: list[ObiettivoImpattoOut]
+    controlli: list[ProblemaOut]
+
+
+class Sezione3Out(Schema):
+    anno_base: int | None = Field(description="l'anno del registro del personale su cui è calcolata")
+    organigramma: list[dict] | None
+    lavoro_agile: dict | None
+    fabbisogni: list[dict] | None
+    formazione: dict | None
+    controlli: list[ProblemaOut]

@@ -12,7 +12,16 @@ from cruscotto.performance import models as m
 from cruscotto.performance import piao as pi
 
 from ..base import ERRORS, _ente
-from ..schemas import AttuazioneIn, MisuraPiaoOut, ObbligoOut, PubblicazioneIn, RegistroRischiOut, RelazioneRPCTOut
+from ..schemas import (
+    AttuazioneIn,
+    MisuraPiaoOut,
+    ObbligoOut,
+    PubblicazioneIn,
+    RegistroRischiOut,
+    RelazioneRPCTOut,
+    Sezione3Out,
+    ValorePubblicoOut,
+)
 
 router = Router()
 
@@ -170,3 +179,131 @@ def pubblicazione_scrivi(request, ente: str, anno: int, codice: str, dati: Pubbl
     if saved is None:
         return Status(204, None)
     return next(_obbligo(o, s, pub) for o, s, pub in pi.stati_obblighi(p, obblighi)[0] if o.codice == codice)
+
+
+@router.get("/enti/{ente}/piao/{anno}/valore-pubblico", response={200: ValorePubblicoOut, **ERRORS}, tags=["piao"])
+def valore_pubblico(request, ente: str, anno: int):
+    """2.1: the impact objectives, the strategic objectives that produce them, their tags, their
+    indicators with baseline and targets, and the checks."""
+    from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
+
+    e = _ente(request, ente)
+    p = pi.piao_di(e, anno)
+    row = p.sezioni.filter(sezione=pi.VALORE_PUBBLICO).first() if p is not None else None
+    if p is None or row is None:
+        raise Http404(f"Nessuna sottosezione 2.1 nel PIAO {anno}.")
+    obiettivi = valore_pubblico_from_data(row.dati["obiettivi"])
+    return {
+        "anni": p.anni,
+        "fonte": row.fonte,
+        "inventata": row.inventata,
+        "obiettivi": [
+            {
+                "codice": o.codice,
+                "nome": o.nome,
+                "descrizione": o.descrizione,
+                "obiettivi_strategici": list(o.obiettivi_strategici),
+                "sdg": list(o.sdg),
+                "bes": list(o.bes),
+                "pnrr": list(o.pnrr),
+                "indicatori": [
+                    {
+                        "codice": i.codice,
+                        "nome": i.nome,
+                        "polarita": i.polarita.value,
+                        "unita": i.unita,
+                        "fonte": i.fonte,
+                        "baseline": i.baseline.testo if i.baseline else None,
+                        "anno_baseline": i.baseline_anno,
+                        "target": {str(a): t.testo for a, t in sorted(i.target.items())},
+                    }
+                    for i in o.indicatori
+                ],
+            }
+            for o in obiettivi
+        ],
+        "controlli": [
+            {**x.as_dict(), "severity": x.severity} for x in pi.controlli3(e, anno, {pi.VALORE_PUBBLICO: row.dati})
+        ],
+    }
+
+
+@router.get("/enti/{ente}/piao/{anno}/organizzazione", response={200: Sezione3Out, **ERRORS}, tags=["piao"])
+def organizzazione(request, ente: str, anno: int):
+    """Section 3 computed from the staff register of ``anno_base``: headcount per structure, lavoro
+    agile, the staffing needs plan, training. Breakdowns by gender or category with counts that
+    name people (under CRUSCOTTO_SOGLIA_RISERVATEZZA) are null but for the amministratore."""
+    from django.conf import settings
+
+    from cruscotto.performance import permissions
+
+    e = _ente(request, ente)
+    p = pi.piao_di(e, anno)
+    if p is None:
+        raise Http404(f"Nessun PIAO {anno}.")
+    rows = {s.sezione: s for s in p.sezioni.all()}
+    b = pi.base3(e, anno)
+    s3 = pi.sezione3(b, rows, settings.CRUSCOTTO_SOGLIA_RISERVATEZZA, permissions.can_manage_users(request.user, e))
+    return {
+        "anno_base": b.anno,
+        **_sezione3_out(s3),
+        "controlli": [
+            {**x.as_dict(), "severity": x.severity}
+            for x in pi.controlli3(e, anno, {k: v.dati for k, v in rows.items()})
+        ]
+        if b.anno is not None
+        else [],
+    }
+
+
+def _riga(r) -> dict:
+    return {k: getattr(r, k) for k in r.__dataclass_fields__}
+
+
+def _sezione3_out(s3: dict) -> dict:
+    org, agile, fab, fo = (s3.get(k) for k in ("organigramma", "agile", "fabbisogni", "formazione"))
+    return {
+        "organigramma": [
+            {
+                "struttura": s.struttura,
+                "nome": s.nome,
+                "padre": s.padre,
+                "persone_proprie": s.propri.persone,
+                "persone": s.totale.persone,
+                "per_categoria": s.totale.per_categoria,
+            }
+            for s in org.strutture
+        ]
+        if org
+        else None,
+        "lavoro_agile": {
+            "anno": agile.anno,
+            "totale": _riga(agile.totale),
+            "per_genere": [_riga(r) for r in agile.per_genere] if s3.get("agile_dettaglio") else None,
+            "per_categoria": [_riga(r) for r in agile.per_categoria] if s3.get("agile_dettaglio") else None,
+            "attivita": agile.attivita,
+        }
+        if agile
+        else None,
+        "fabbisogni": [
+            {
+                "anno": y.anno,
+                "personale": y.personale,
+                "costo": y.costo,
+                "capacita": y.capacita,
+                "utilizzo": y.utilizzo,
+                "residuo": y.residuo,
+            }
+            for y in fab.anni
+        ]
+        if fab
+        else None,
+        "formazione": {
+            "anno": fo.anno,
+            "obiettivo_ore": fo.obiettivo_ore,
+            "totale": _riga(fo.totale),
+            "per_categoria": [_riga(r) for r in fo.righe[:-1]] if s3.get("formazione_dettaglio") else None,
+        }
+        if fo
+        else None,
+    }
