@@ -556,3 +556,29 @@ def test_the_api_gives_2_1_and_section_3_hiding_small_counts(db):
     assert [y["anno"] for y in s3["fabbisogni"]] == [2020, 2021, 2022] and s3["fabbisogni"][2]["residuo"] == 21000
     assert s3["formazione"]["totale"]["al_obiettivo"] == 5 and s3["formazione"]["per_categoria"] is None
     assert api("consultazione").get("/api/v1/enti/CCIAA-PT/piao/2030/organizzazione").status_code == 404
+
+
+def test_an_impact_indicators_value_is_scored_and_the_objective_weighs_only_what_has_values(as_user):
+    """VP-03 has two indicators: a share of women's firms (>= 22,8% in 2021) and young firms closed
+    within three years (<= 30%). With only the first entered, the objective's figure is that one
+    indicator's; a missing value never counts as zero."""
+    url = BASE + "valore-pubblico/"
+    c = as_user("controllo")
+    page = _text(c.get(url))
+    assert "Grado di raggiungimento 2021: —" in page
+    assert as_user("consultazione").post(url, {"codice": "VP-03-I1", "valore": "23", "revisione": 0}).status_code == 403
+    r = c.post(url, {"codice": "VP-03-I1", "valore": "31/12/2021", "revisione": 0})
+    assert r.status_code == 422 and "prende un numero" in html.unescape(r.content.decode())
+    assert c.post(url, {"codice": "VP-03-I1", "valore": "23", "revisione": 0}).status_code == 302
+    section = _text(c.get(url)).split("VP-03 · ")[1].split("Controlli")[0]
+    assert "raggiunto" in section
+    # 23 against >= 22,8: 100% (capped); the second indicator has no value, so the figure is 100%
+    assert "Grado di raggiungimento 2021: 100,00%" in section
+    assert c.post(url, {"codice": "VP-03-I2", "valore": "36", "revisione": 0}).status_code == 302
+    section = _text(c.get(url)).split("VP-03 · ")[1].split("Controlli")[0]
+    # 36 against <= 30 (lower is better): 30/36 = 83,33%; the mean of 100 and 83,33 is 91,67%
+    assert "Grado di raggiungimento 2021: 91,67%" in section
+    record = m.Registro.objects.get(
+        ente="CCIAA-PT", azione="piao.impatto.registra", oggetto="PIAO 2021 indicatore VP-03-I2 2021"
+    )
+    assert record.dopo == {"valore": "36", "nota": ""}

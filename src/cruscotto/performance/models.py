@@ -820,11 +820,13 @@ class SezionePiao(models.Model):
 
 
 class AttuazioneMisura(models.Model):
-    """The monitored value of a measure of 2.3 for a year (its indicator's actual value): scored
-    by the engine as any indicator of the plan (``engine.rischi.indicatore_di_misura``)."""
+    """The monitored value of a measure of 2.3 (``sezione`` "2.3") or of an impact indicator of
+    2.1 ("2.1") for a year: its actual value, scored by the engine as any indicator of the plan
+    (``engine.rischi.indicatore_di_misura``, ``engine.valore_pubblico.punteggi``)."""
 
     piao = models.ForeignKey(Piao, on_delete=models.CASCADE, related_name="attuazioni")
-    codice = models.CharField(_("misura"), max_length=40)
+    sezione = models.CharField(_("sezione"), max_length=5, default="2.3", choices=[("2.1", "2.1"), ("2.3", "2.3")])
+    codice = models.CharField(_("misura o indicatore"), max_length=40)
     anno = models.PositiveSmallIntegerField(_("anno"))
     valore = models.CharField(_("valore"), max_length=100)  # as the engine formats it: 100 | 30/06/2021 | si
     nota = models.TextField(_("nota"), blank=True)
@@ -837,7 +839,7 @@ class AttuazioneMisura(models.Model):
     class Meta:
         verbose_name = _("attuazione di una misura")
         verbose_name_plural = _("attuazione delle misure")
-        constraints = [models.UniqueConstraint(fields=["piao", "codice", "anno"], name="attuazione_unica")]
+        constraints = [models.UniqueConstraint(fields=["piao", "sezione", "codice", "anno"], name="attuazione_unica")]
 
 
 class PubblicazioneObbligo(models.Model):

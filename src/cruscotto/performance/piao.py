@@ -188,11 +188,41 @@ def attuazione_registra(
         raise ValidationError(_("Misura %(codice)s non trovata nella sezione 2.3.") % {"codice": codice})
     if user is not None and not permissions.can_enter_misura(user, piao.ente, misura.responsabile):
         raise PermissionDenied(_("Non può inserire l'attuazione della misura %(codice)s.") % {"codice": codice})
+    ind = indicatori_misure(ri.Registro(misure=(misura,)), piao.anni)[codice]
+    return _scrivi(
+        user=user, piao=piao, sezione="2.3", ind=ind, codice=codice, testo=testo, nota=nota, revisione=revisione
+    )
+
+
+@transaction.atomic
+def valore_impatto_registra(
+    *, user, piao: m.Piao, codice: str, testo: str, nota: str = "", revisione: int | None = None
+) -> m.AttuazioneMisura | None:
+    """Record (or clear) an impact indicator's value of 2.1 for the PIAO's first year: the
+    controllo di gestione or an amministratore, of the indicator's kind, with the revision shown."""
+    from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
+
+    row = _sezione(piao, VALORE_PUBBLICO)
+    obiettivi = valore_pubblico_from_data(row.dati["obiettivi"]) if row is not None else ()
+    ind = next((i for o in obiettivi for i in o.indicatori if i.codice == codice), None)
+    if ind is None:
+        raise ValidationError(_("Indicatore %(codice)s non trovato nella sezione 2.1.") % {"codice": codice})
+    if user is not None and not permissions.can_edit_plan(user, piao.ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore inserisce i valori della 2.1."))
+    return _scrivi(
+        user=user, piao=piao, sezione="2.1", ind=ind, codice=codice, testo=testo, nota=nota, revisione=revisione
+    )
+
+
+def _scrivi(
+    *, user, piao: m.Piao, sezione: str, ind, codice: str, testo: str, nota: str, revisione: int | None
+) -> m.AttuazioneMisura | None:
+    """A value of the PIAO's first year written, read whole and of ``ind``'s kind, never over a
+    value changed since it was shown, on the audit trail (who may write it: the caller's check)."""
     anno = piao.anno
     anno_bloccato(piao.ente_id, anno)
-    ind = indicatori_misure(ri.Registro(misure=(misura,)), piao.anni)[codice]
     value = _read_typed(ind, codice, anno, testo)
-    existing = piao.attuazioni.select_for_update().filter(codice=codice, anno=anno).first()
+    existing = piao.attuazioni.select_for_update().filter(sezione=sezione, codice=codice, anno=anno).first()
     current = existing.revisione if existing else 0
     if revisione is not None and revisione != current:
         shown = existing.valore if existing else _("nessun valore")
@@ -202,17 +232,20 @@ def attuazione_registra(
             None,
         )
     before = _stato(existing) if existing else None
-    oggetto = f"PIAO {piao.anno} misura {codice} {anno}"
+    kind, azione = ("misura", "piao.misura.registra") if sezione == "2.3" else ("indicatore", "piao.impatto.registra")
+    oggetto = f"PIAO {piao.anno} {kind} {codice} {anno}"
     if value is None:
         if existing is not None:
             existing.delete()
-            registra(user=user, azione="piao.misura.registra", ente=piao.ente, oggetto=oggetto, prima=before)
+            registra(user=user, azione=azione, ente=piao.ente, oggetto=oggetto, prima=before)
         return None
     fields = {"valore": format_value(value), "nota": nota.strip(), "inserito_da": user}
     if existing is None:
         try:
             with transaction.atomic():
-                existing = m.AttuazioneMisura.objects.create(piao=piao, codice=codice, anno=anno, **fields)
+                existing = m.AttuazioneMisura.objects.create(
+                    piao=piao, sezione=sezione, codice=codice, anno=anno, **fields
+                )
         except IntegrityError:  # another first write got in first: the writer is told
             raise Conflitto(_("Il valore è cambiato nel frattempo: lo controlli."), None) from None
     else:
@@ -220,9 +253,7 @@ def attuazione_registra(
             setattr(existing, k, v)
         existing.revisione += 1
         existing.save()
-    registra(
-        user=user, azione="piao.misura.registra", ente=piao.ente, oggetto=oggetto, prima=before, dopo=_stato(existing)
-    )
+    registra(user=user, azione=azione, ente=piao.ente, oggetto=oggetto, prima=before, dopo=_stato(existing))
     return existing
 
 
@@ -246,7 +277,7 @@ def misure_monitorate(
     """Every measure with its implementation for the PIAO's first year and the engine's result,
     scored with the rules of the plan of 2.2, at today's date (the year's end for a past year)."""
     anno = piao.anno
-    rows = {a.codice: a for a in piao.attuazioni.filter(anno=anno)}
+    rows = {a.codice: a for a in piao.attuazioni.filter(sezione="2.3", anno=anno)}
     inds = indicatori_misure(registro_, piao.anni)
     from cruscotto.engine.entry import read_entry
 
@@ -265,6 +296,23 @@ def misure_monitorate(
             )
         out.append(RigaMisura(misura, ind, rows.get(misura.codice), result))
     return out
+
+
+def impatti(piao: m.Piao, obiettivi, regole: Regole, oggi: date | None = None) -> tuple[list, dict]:
+    """2.1's impact objectives scored by the engine on the values of the PIAO's first year (the
+    objective's figure the weighted mean of its indicators that can be scored; none as zero), and
+    each indicator's stored value by code."""
+    from cruscotto.engine.entry import read_entry
+    from cruscotto.engine.valore_pubblico import punteggi
+
+    anno = piao.anno
+    rows = {a.codice: a for a in piao.attuazioni.filter(sezione="2.1", anno=anno)}
+    valori = Valori()
+    for c, a in rows.items():
+        value = read_entry(a.valore)
+        if value is not None:
+            valori.consuntivi[(c, anno, "")] = Consuntivo(value, a.nota)
+    return punteggi(obiettivi, anno=anno, valori=valori, regole=regole, as_of=as_of(anno, oggi)), rows
 
 
 def monitorate(righe: list[RigaMisura]) -> tuple:

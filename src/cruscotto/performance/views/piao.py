@@ -311,26 +311,80 @@ def _dati(p) -> dict:
     return {s.sezione: s for s in p.sezioni.all()} if p is not None else {}
 
 
+def _valore_impatto(request, p) -> tuple[dict[str, str], int]:
+    """A 2.1 indicator's value posted: (errors by code, status); an empty dict when saved."""
+    codice = request.POST.get("codice", "")
+    try:
+        revisione = int(request.POST.get("revisione", "0") or 0)
+    except ValueError:
+        revisione = -1
+    try:
+        pi.valore_impatto_registra(
+            user=request.user,
+            piao=p,
+            codice=codice,
+            testo=request.POST.get("valore", ""),
+            nota=request.POST.get("nota", ""),
+            revisione=revisione,
+        )
+    except pi.Conflitto as exc:
+        return {codice: " ".join(exc.messages)}, 409
+    except ValidationError as exc:
+        return {codice: " ".join(exc.messages)}, 422
+    return {}, 200
+
+
 @with_plan
 @require_http_methods(["GET", "POST"])
 def piao_valore_pubblico(request, ente, anno, piano):
     """2.1 Valore pubblico: the impact objectives, the strategic objectives that produce them, their
-    SDG, BES and PNRR tags, their indicators with baseline and targets, and the checks."""
+    SDG, BES and PNRR tags, their indicators with baseline, targets and the year's value scored by
+    the engine, and the checks; the controllo di gestione enters the values and loads the files."""
     from cruscotto.engine import valore_pubblico as vp
 
     import_errors: list[dict] = []
-    if request.method == "POST":
+    errori: dict[str, str] = {}
+    status = 200
+    ctx = _base(request, ente, anno)
+    if request.method == "POST" and request.POST.get("azione") == "piao_sezioni":
         import_errors, stored = _sezioni_caricate(request, ente, anno, "piao_valore_pubblico")
         if stored:
             return stored
-    ctx = _base(request, ente, anno)
+        status = 422
+    elif request.method == "POST":
+        if ctx["piao"] is None:
+            raise PermissionDenied(_("La sottosezione 2.1 non è ancora caricata."))
+        errori, status = _valore_impatto(request, ctx["piao"])
+        if not errori:
+            messages.success(request, _("Valore registrato."))
+            return redirect(f"{request.path}#ind-{request.POST.get('codice', '')}")
     rows = _dati(ctx["piao"])
     row = rows.get(pi.VALORE_PUBBLICO)
-    ctx.update(import_errors=import_errors, sezione=row, puo_caricare=permissions.can_edit_plan(request.user, ente))
+    puo = permissions.can_edit_plan(request.user, ente)
+    ctx.update(import_errors=import_errors, sezione=row, puo_caricare=puo)
     if row is not None:
-        ctx["obiettivi"] = vp.valore_pubblico_from_data(row.dati["obiettivi"])
+        obiettivi = vp.valore_pubblico_from_data(row.dati["obiettivi"])
+        risultati, valori = pi.impatti(ctx["piao"], obiettivi, pi.contesto23(ente, anno).regole)
+        ctx["obiettivi"] = [
+            {
+                "o": o,
+                "r": r,
+                "indicatori": [
+                    {
+                        "i": i,
+                        "res": res,
+                        "v": valori.get(i.codice),
+                        "errore": errori.get(i.codice),
+                        "inviato": request.POST.get("valore") if i.codice in errori else None,
+                    }
+                    for i, res in zip(o.indicatori, r.indicatori, strict=True)
+                ],
+            }
+            for o, r in zip(obiettivi, risultati, strict=True)
+        ]
+        ctx["puo_valori"] = puo
         ctx["problemi"] = pi.controlli3(ente, anno, {pi.VALORE_PUBBLICO: row.dati})
-    return render(request, "performance/piao_valore_pubblico.html", ctx, status=422 if import_errors else 200)
+    return render(request, "performance/piao_valore_pubblico.html", ctx, status=status)
 
 
 @with_plan
