@@ -582,3 +582,52 @@ def test_an_impact_indicators_value_is_scored_and_the_objective_weighs_only_what
         ente="CCIAA-PT", azione="piao.impatto.registra", oggetto="PIAO 2021 indicatore VP-03-I2 2021"
     )
     assert record.dopo == {"valore": "36", "nota": ""}
+
+
+def test_the_adoption_and_the_checks_before_the_portal(as_user, ente, tmp_path):
+    import zipfile
+
+    from cruscotto.documents.build import build
+    from cruscotto.performance import selectors
+
+    c = as_user("controllo")
+
+    def verifiche():
+        page = html.unescape(c.get(BASE).content.decode())
+        block = page[page.index('<ul id="verifiche">') : page.index("</ul>", page.index('<ul id="verifiche">'))]
+        return [" ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in re.findall(r"<li>(.*?)</li>", block, re.S)]
+
+    before = verifiche()
+    assert "manca PIAO adottato con il suo atto" in before
+    assert "manca Codice fiscale nella scheda anagrafica" in before
+    # every section is there in the demo, all invented: said
+    assert "fatto Sezioni del Piano-tipo compilate" in before
+    assert any(v.startswith("manca Nessuna sezione inventata: 2.1-valore-pubblico") for v in before)
+    r = c.post(BASE, {"azione": "adozione", "atto": "", "atto_data": "2099-01-01"})
+    assert r.status_code == 422 and "Manca l&#x27;atto di adozione" in r.content.decode()
+    assert not m.Piao.objects.get(pk=_piao(ente).pk).atto
+    assert (
+        as_user("oiv")
+        .post(BASE, {"azione": "adozione", "atto": "Delibera n. 5", "atto_data": "2021-03-15"})
+        .status_code
+        == 403
+    )
+    assert (
+        c.post(BASE, {"azione": "adozione", "atto": "Delibera di Giunta n. 5", "atto_data": "2021-03-15"}).status_code
+        == 302
+    )
+    after = verifiche()
+    assert "fatto PIAO adottato con il suo atto: Delibera di Giunta n. 5, 15/03/2021" in after
+    assert "avviso Adozione entro il 31 gennaio: adottato oltre il 31 gennaio 2021 (DL 80/2021, art. 6 c. 1)" in after
+    record = m.Registro.objects.get(ente="CCIAA-PT", azione="piao.adozione")
+    assert record.dopo == {"atto": "Delibera di Giunta n. 5", "atto_data": "2021-03-15"}
+    # the package for the portal: the PDF and the checks
+    out = tmp_path / "piao.zip"
+    build("piao", "zip", selectors.document_inputs(ente, selectors.current_plan(ente, 2021), 2021, "piao"), out)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        text = z.read("verifiche.txt").decode()
+        assert z.read("piao-CCIAA-PT-2021-2023.pdf").startswith(b"%PDF")
+    assert sorted(names) == ["piao-CCIAA-PT-2021-2023.pdf", "verifiche.txt"]
+    assert "- [ok] PIAO adottato con il suo atto: Delibera di Giunta n. 5, 15/03/2021" in text
+    assert "- [manca] Codice fiscale nella scheda anagrafica" in text

@@ -29,7 +29,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "piano": ("pdf", "docx", "xlsx"),
     "monitoraggio": ("pdf", "docx", "xlsx"),
     "validazione": ("pdf", "docx"),
-    "piao": ("pdf", "docx"),
+    "piao": ("pdf", "docx", "zip"),  # zip: the package for the national portal
     "cruscotto": ("xlsx",),
     "opendata": ("zip",),
 }
@@ -138,6 +138,8 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
             )
             shutil.make_archive(str(out.with_suffix("")), "zip", Path(tmp) / "opendata")
         return f"Dati aperti {plan.ente.nome} {inputs.anno}"
+    if kind == "piao" and fmt == "zip":
+        return _pacchetto_piao(inputs, out, stage)
     if fmt == "xlsx":  # relazione, monitoraggio: the results
         from .xlsx import render_results_xlsx
 
@@ -203,3 +205,25 @@ def _build(kind: str, fmt: str, inputs: Inputs, out: Path, stage: Callable[[str]
 
         render_docx(doc, out)
     return doc.title
+
+
+def _pacchetto_piao(inputs: Inputs, out: Path, stage: Callable[[str], None]) -> str:
+    """The PIAO for the national portal: its PDF and the list of the checks made before upload
+    (documents/piao.DatiPiao.verifiche), in one ZIP."""
+    import zipfile
+
+    from .piao import DatiPiao
+
+    dati = inputs.piao or DatiPiao()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / f"piao-{inputs.piano.ente.codice}-{inputs.anno}-{inputs.anno + 2}.pdf"
+        title = _build("piao", "pdf", inputs, pdf, stage)
+        righe = [f"{title} · {inputs.piano.ente.nome}", "", "Verifiche prima del caricamento sul Portale PIAO:"]
+        righe += [
+            f"- [{esito}] {testo}" + (f": {dettaglio}" if dettaglio else "")
+            for testo, esito, dettaglio in dati.verifiche
+        ]
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.write(pdf, pdf.name)
+            z.writestr("verifiche.txt", "\n".join(righe) + "\n")
+    return title

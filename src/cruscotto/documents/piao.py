@@ -81,6 +81,8 @@ class DatiPiao:
     sezione3: dict = field(default_factory=dict)
     anno_base: int | None = None
     inventate: frozenset[str] = frozenset()  # the sections invented for the demonstration
+    # The checks before the upload to the national portal: (what, "ok" | "manca" | "avviso", detail).
+    verifiche: tuple[tuple[str, str, str], ...] = ()
 
 
 def _demoted(blocks: Sequence) -> list:

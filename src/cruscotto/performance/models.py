@@ -773,6 +773,10 @@ class Piao(models.Model):
 
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="piao")
     anno = models.PositiveSmallIntegerField(_("primo anno"))
+    # The act that adopted it (DL 80/2021, art. 6 c. 1: by 31 January), recorded by the
+    # controllo di gestione; empty while it is a draft.
+    atto = models.CharField(_("atto di adozione"), max_length=200, blank=True)
+    atto_data = models.DateField(_("data di adozione"), null=True, blank=True)
     creato_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -617,3 +617,92 @@ def sezione3(b: Base3, rows: dict, soglia: int, tutto: bool) -> dict:
         return {}
     dati = {k: r.dati for k, r in rows.items()}
     return calcola_sezione3(b.anno, b.strutture, b.registro, dati, soglia=soglia, tutto=tutto)
+
+
+# --- adoption and the national portal ------------------------------------------------------------
+
+
+@transaction.atomic
+def piao_adotta(*, user, ente: m.Ente, anno: int, atto: str, atto_data: date) -> m.Piao:
+    """Record the act that adopted the PIAO of ``anno`` (the controllo di gestione or an
+    amministratore): an act and a date not in the future, on the audit trail."""
+    if not permissions.can_edit_plan(user, ente):
+        raise PermissionDenied(_("Solo il controllo di gestione o un amministratore registra l'adozione del PIAO."))
+    atto = " ".join(atto.split())[:200]
+    if not atto:
+        raise ValidationError({"atto": _("Manca l'atto di adozione (es. Delibera di Giunta n. 5).")})
+    if atto_data > date.today():
+        raise ValidationError({"atto_data": _("La data di adozione è nel futuro.")})
+    p, _created = m.Piao.objects.select_for_update().get_or_create(ente=ente, anno=anno)
+    before = {"atto": p.atto, "atto_data": p.atto_data.isoformat() if p.atto_data else None} if p.atto else None
+    p.atto, p.atto_data = atto, atto_data
+    p.save(update_fields=["atto", "atto_data"])
+    after = {"atto": atto, "atto_data": atto_data.isoformat()}
+    registra(user=user, azione="piao.adozione", ente=ente, oggetto=f"PIAO {anno}", prima=before, dopo=after)
+    return p
+
+
+@dataclass(frozen=True)
+class Verifica:
+    """A check before the PIAO is uploaded to the national portal: ``esito`` "ok", "manca" (the
+    upload should wait) or "avviso" (to be read, not blocking)."""
+
+    testo: str
+    esito: str
+    dettaglio: str = ""
+
+
+def verifiche_portale(ente: m.Ente, anno: int) -> list[Verifica]:
+    """What cruscotto can check of the PIAO before it goes to the Portale PIAO (DM 132/2022, art.
+    13): adopted with its act by 31 January; every section of the Piano-tipo compiled and free of
+    errors of its rules; the scheda anagrafica's codice fiscale. The portal's own upload form asks
+    for more (its referent's login, the file): those are done there."""
+    p = piao_di(ente, anno)
+    out: list[Verifica] = []
+    if p is None or not p.atto:
+        out.append(Verifica(_("PIAO adottato con il suo atto"), "manca"))
+    else:
+        out.append(Verifica(_("PIAO adottato con il suo atto"), "ok", f"{p.atto}, {p.atto_data:%d/%m/%Y}"))
+        if p.atto_data is not None and p.atto_data > date(anno, 1, 31):
+            late = _("adottato oltre il 31 gennaio %(a)s (DL 80/2021, art. 6 c. 1)") % {"a": anno}
+            out.append(Verifica(_("Adozione entro il 31 gennaio"), "avviso", late))
+    rows = {s.sezione: s for s in p.sezioni.all()} if p is not None else {}
+    piano = selectors.current_plan(ente, anno)
+    presenti = [
+        ("2.1", VALORE_PUBBLICO in rows),
+        ("2.2", piano is not None),
+        ("2.3", RISCHI in rows and TRASPARENZA in rows),
+        ("3.1", ORGANIZZAZIONE in rows),
+        ("3.2", LAVORO_AGILE in rows),
+        ("3.3", FABBISOGNI in rows),
+        (_("formazione"), FORMAZIONE in rows),
+    ]
+    mancanti = [n for n, ok in presenti if not ok]
+    out.append(Verifica(_("Sezioni del Piano-tipo compilate"), "manca" if mancanti else "ok", ", ".join(mancanti)))
+    errori = [x for x in _errori_sezioni(ente, anno, rows) if x.severity == "error"]
+    out.append(
+        Verifica(
+            _("Nessun errore nelle regole delle sezioni"),
+            "manca" if errori else "ok",
+            "; ".join(f"{x.where}: {x.message}" for x in errori[:5]) + (" …" if len(errori) > 5 else ""),
+        )
+    )
+    cf = ente.anagrafica.get("codice_fiscale", "")
+    out.append(Verifica(_("Codice fiscale nella scheda anagrafica"), "ok" if cf else "manca", cf))
+    inventate = sorted(k for k, r in rows.items() if r.inventata)
+    if inventate:
+        out.append(Verifica(_("Nessuna sezione inventata"), "manca", ", ".join(inventate)))
+    return out
+
+
+def _errori_sezioni(ente: m.Ente, anno: int, rows: dict) -> list[Problem]:
+    problems = controlli3(ente, anno, {k: v.dati for k, v in rows.items()})
+    if RISCHI in rows:
+        r = ri.registro_from_data(rows[RISCHI].dati["registro"])
+        problems += controlli(r, contesto23(ente, anno), trattare_da(rows[RISCHI]))
+    if TRASPARENZA in rows:
+        strutture = contesto23(ente, anno).strutture
+        problems += tr.controlla_obblighi(
+            tr.obblighi_from_data(rows[TRASPARENZA].dati["obblighi"]), strutture=strutture
+        )
+    return problems

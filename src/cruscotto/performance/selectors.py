@@ -569,6 +569,7 @@ def piao_documento(ente: m.Ente, anno: int):
     from django.utils.translation import override
 
     with override("it"):  # the labels as the document prints them, whoever asked
+        verifiche = tuple((v.testo, v.esito, v.dettaglio) for v in piao.verifiche_portale(ente, anno))
         anagrafica = tuple((str(label), ente.anagrafica[k]) for k, label in piao.ANAGRAFICA if ente.anagrafica.get(k))
     registro, row = piao.registro(p)
     obblighi, row_t = piao.obblighi(p)
@@ -600,6 +601,7 @@ def piao_documento(ente: m.Ente, anno: int):
         sezione3=s3,
         anno_base=b.anno,
         inventate=frozenset(k for k, r in rows.items() if r.inventata),
+        verifiche=verifiche,
     )
 
 

@@ -37,7 +37,28 @@ def piao(request, ente, anno, piano):
     the scheda anagrafica's identity (the controllo di gestione or an amministratore edits it)."""
     ctx = _base(request, ente, anno)
     errori: dict = {}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("azione") == "adozione":
+        try:
+            atto_data = _data(request.POST.get("atto_data", ""))
+            if atto_data is None:
+                raise ValidationError({"atto_data": _("Manca la data di adozione.")})
+            pi.piao_adotta(
+                user=request.user, ente=ente, anno=anno, atto=request.POST.get("atto", ""), atto_data=atto_data
+            )
+        except ValidationError as exc:
+            errori = (
+                {f"adozione_{k}": " ".join(v) for k, v in exc.message_dict.items()}
+                if hasattr(exc, "error_dict")
+                else {"adozione_atto_data": " ".join(exc.messages)}
+            )
+            ctx["adozione_inviata"] = {
+                "atto": request.POST.get("atto", ""),
+                "atto_data": request.POST.get("atto_data", ""),
+            }
+        else:
+            messages.success(request, _("Adozione del PIAO registrata."))
+            return redirect("piao", ente=ente.codice, anno=anno)
+    elif request.method == "POST":
         dati = {k: request.POST.get(k, "") for k, _label in pi.ANAGRAFICA}
         try:
             pi.anagrafica_salva(user=request.user, ente=ente, dati=dati)
@@ -52,6 +73,8 @@ def piao(request, ente, anno, piano):
         {"campo": k, "label": label, "valore": valori.get(k, ""), "errore": errori.get(k)} for k, label in pi.ANAGRAFICA
     ]
     ctx["puo_anagrafica"] = permissions.can_edit_plan(request.user, ente)
+    ctx["verifiche"] = pi.verifiche_portale(ente, anno)
+    ctx["errori_adozione"] = {k[len("adozione_") :]: v for k, v in errori.items() if k.startswith("adozione_")}
     righe = list(ctx["piao"].sezioni.all()) if ctx["piao"] is not None else []
     ctx["sezioni"] = {r.sezione for r in righe}
     ctx["inventate"] = {r.sezione for r in righe if r.inventata}
