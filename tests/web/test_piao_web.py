@@ -525,6 +525,7 @@ def test_the_demo_piao_document_has_every_section_compiled(ente, tmp_path):
     assert "41 37,50 equivalenti a tempo pieno" in text
     assert "Personale con un accordo di lavoro agile nel 2019: 6 su 41 (14,63%)" in text
     assert "sezioni 2.1, 2.3, 3.1, 3.2, 3.3, formazione inventate per la dimostrazione" in text
+    assert "PIAO semplificato: al 31/12/2019 l'amministrazione ha 41 dipendenti, meno di 50" in text
 
 
 def test_the_documents_section_keys_are_the_models():
@@ -600,8 +601,9 @@ def test_the_adoption_and_the_checks_before_the_portal(as_user, ente, tmp_path):
     before = verifiche()
     assert "manca PIAO adottato con il suo atto" in before
     assert "manca Codice fiscale nella scheda anagrafica" in before
-    # every section is there in the demo, all invented: said
-    assert "fatto Sezioni del Piano-tipo compilate" in before
+    # the demo ente has 41 people at 31/12/2019: fewer than 50, the simplified PIAO (DM 132/2022
+    # art. 6): 2.3, 3.1, 3.2, 3.3 are required, and all are there, invented: said
+    assert "fatto Sezioni del PIAO semplificato compilate" in before
     assert any(v.startswith("manca Nessuna sezione inventata: 2.1-valore-pubblico") for v in before)
     r = c.post(BASE, {"azione": "adozione", "atto": "", "atto_data": "2099-01-01"})
     assert r.status_code == 422 and "Manca l&#x27;atto di adozione" in r.content.decode()
@@ -631,3 +633,23 @@ def test_the_adoption_and_the_checks_before_the_portal(as_user, ente, tmp_path):
     assert sorted(names) == ["piao-CCIAA-PT-2021-2023.pdf", "verifiche.txt"]
     assert "- [ok] PIAO adottato con il suo atto: Delibera di Giunta n. 5, 15/03/2021" in text
     assert "- [manca] Codice fiscale nella scheda anagrafica" in text
+
+
+def test_a_body_of_50_or_more_gets_the_full_template(as_user, ente):
+    """The same checks with the register of 2019 grown to 50 people: the full Piano-tipo, whose
+    sections the demo has all (2.1, 2.2, 2.3, 3.1-3.3, training)."""
+    from cruscotto.engine.personale import registro_from_data, registro_to_data
+    from cruscotto.performance import piao as pi
+
+    assert pi.semplificato(ente, 2021) and pi.dipendenti(ente, 2021) == (2019, 41)
+    reg = registro_from_data(m.Personale.objects.get(ente=ente).dati)
+    extra = [x for x in reg if x.anno == 2019][:9]
+    from dataclasses import replace
+
+    reg = [*reg, *(replace(x, matricola=f"9{k:03d}") for k, x in enumerate(extra))]
+    m.Personale.objects.filter(ente=ente).update(dati=registro_to_data(reg))
+    assert not pi.semplificato(ente, 2021) and pi.dipendenti(ente, 2021) == (2019, 50)
+    checks = {v.testo: v for v in pi.verifiche_portale(ente, 2021)}
+    assert checks["Sezioni del Piano-tipo compilate"].esito == "ok"
+    page = html.unescape(as_user("controllo").get(BASE).content.decode())
+    assert "PIAO semplificato" not in page

@@ -31,6 +31,7 @@ ORGANIZZAZIONE, LAVORO_AGILE, FABBISOGNI, FORMAZIONE = (
 )
 
 NON_COMPILATA = "Sottosezione non ancora compilata in cruscotto."
+NON_RICHIESTA = "Non richiesta alle amministrazioni con meno di 50 dipendenti (DM 132/2022, art. 6)."
 INVENTATA = "Dati inventati per la dimostrazione: nessuna voce di questa sottosezione viene da un documento dell'ente."
 
 # DM 132/2022, art. 5: who monitors each section, and how.
@@ -83,6 +84,9 @@ class DatiPiao:
     inventate: frozenset[str] = frozenset()  # the sections invented for the demonstration
     # The checks before the upload to the national portal: (what, "ok" | "manca" | "avviso", detail).
     verifiche: tuple[tuple[str, str, str], ...] = ()
+    # Fewer than 50 employees (DM 132/2022, art. 6): the simplified PIAO; with the count and its year.
+    semplificato: bool = False
+    dipendenti: tuple[int, int] | None = None  # (year, people at its 31/12)
 
 
 def _demoted(blocks: Sequence) -> list:
@@ -217,10 +221,28 @@ def build_piao(
     soglia: int = SOGLIA,
 ) -> Document:
     """The PIAO whose first year is ``anno``: ``piano`` is its 2.2 (None: no plan covers the year)."""
-    from .piano import _pianificazione
-    from .risorse import personale_blocks
-
     anni = (anno, anno + 1, anno + 2)
+    blocks = _premessa(anni, dati)
+    blocks += _anagrafica(ente, anni, piano, personale, contesto, dati)
+    blocks += [Heading("2. Valore pubblico, performance e anticorruzione"), Heading("2.1 Valore pubblico", 2)]
+    blocks += _valore_pubblico(dati, anni)
+    blocks += _performance(piano, anno, dati)
+    blocks += _sezione23(dati)
+    blocks += _sezione31(piano, dati, personale, soglia)
+    blocks += _sezione3(dati)
+    blocks += _monitoraggio(dati)
+    if dati.cambi is not None:
+        blocks += _aggiornamento(dati)
+    return Document(
+        title=f"Piano integrato di attività e organizzazione {anni[0]}-{anni[-1]}",
+        subtitle="PIAO (DL 80/2021, art. 6)",
+        author=ente,
+        blocks=tuple(blocks),
+        draft_note=_nota_inventate(dati),
+    )
+
+
+def _premessa(anni: Sequence[int], dati: DatiPiao) -> list:
     blocks: list = [
         Heading("Premessa"),
         Paragraph(
@@ -230,16 +252,31 @@ def build_piao(
             "sottosezione di cui cruscotto non ha ancora i dati lo dice al suo posto."
         ),
     ]
-    blocks += _anagrafica(ente, anni, piano, personale, contesto, dati)
-    blocks += [Heading("2. Valore pubblico, performance e anticorruzione"), Heading("2.1 Valore pubblico", 2)]
-    blocks += _valore_pubblico(dati, anni)
-    blocks.append(Heading("2.2 Performance", 2))
+    if dati.semplificato and dati.dipendenti is not None:
+        anno_base, persone = dati.dipendenti
+        blocks.append(
+            Paragraph(
+                f"PIAO semplificato: al 31/12/{anno_base} l'amministrazione ha {persone} dipendenti, meno di 50 "
+                "(DM 132/2022, art. 6): le sottosezioni richieste sono la 2.3 e le 3.1, 3.2 e 3.3; le altre, "
+                "quando cruscotto ne ha i dati, sono riportate comunque."
+            )
+        )
+    return blocks
+
+
+def _performance(piano: Piano | None, anno: int, dati: DatiPiao) -> list:
+    from .piano import _pianificazione
+
+    blocks: list = [Heading("2.2 Performance", 2)]
     if piano is None:
-        blocks.append(Paragraph(f"Nessun piano della performance copre il {anno}.", style="note"))
-    else:
-        blocks.append(Paragraph(f"{piano.titolo}: la pianificazione triennale e il cruscotto di ente."))
-        blocks += _demoted(_pianificazione(piano, piano.anni[0], piano.anni[-1], list(piano.anni), {}))
-    blocks.append(Heading("2.3 Rischi corruttivi e trasparenza", 2))
+        missing = Paragraph(f"Nessun piano della performance copre il {anno}.", style="note")
+        return [*blocks, _assente(dati) if dati.semplificato else missing]
+    blocks.append(Paragraph(f"{piano.titolo}: la pianificazione triennale e il cruscotto di ente."))
+    return blocks + _demoted(_pianificazione(piano, piano.anni[0], piano.anni[-1], list(piano.anni), {}))
+
+
+def _sezione23(dati: DatiPiao) -> list:
+    blocks: list = [Heading("2.3 Rischi corruttivi e trasparenza", 2)]
     if dati.inventata:
         blocks.append(Paragraph(INVENTATA, style="note"))
     if dati.registro is None and dati.obblighi is None:
@@ -248,8 +285,14 @@ def build_piao(
         blocks += _rischi(dati.registro)
     if dati.obblighi is not None:
         blocks += _trasparenza(dati.obblighi)
-    blocks += [Heading("3. Organizzazione e capitale umano"), Heading("3.1 Struttura organizzativa", 2)]
-    if "3.1-organizzazione" in dati.inventate:
+    return blocks
+
+
+def _sezione31(piano: Piano | None, dati: DatiPiao, personale, soglia: int) -> list:
+    from .risorse import personale_blocks
+
+    blocks: list = [Heading("3. Organizzazione e capitale umano"), Heading("3.1 Struttura organizzativa", 2)]
+    if ORGANIZZAZIONE in dati.inventate:
         blocks.append(Paragraph(INVENTATA, style="note"))
     org = dati.sezione3.get("organigramma")
     if org is not None:
@@ -265,8 +308,13 @@ def build_piao(
         )
     if personale:
         blocks += personale_blocks(personale, parts=("tabelle",), soglia=soglia)
-    blocks += _sezione3(dati)
-    blocks.append(Heading("4. Monitoraggio"))
+    return blocks
+
+
+def _monitoraggio(dati: DatiPiao) -> list:
+    blocks: list = [Heading("4. Monitoraggio")]
+    if dati.semplificato:
+        blocks.append(Paragraph(NON_RICHIESTA + " Il monitoraggio delle altre amministrazioni:", style="note"))
     blocks.append(
         Table(
             ("Sezione", "Chi monitora", "Come e quando", "Fonte"),
@@ -275,15 +323,7 @@ def build_piao(
             (2, 1.8, 3, 1.8),
         )
     )
-    if dati.cambi is not None:
-        blocks += _aggiornamento(dati)
-    return Document(
-        title=f"Piano integrato di attività e organizzazione {anni[0]}-{anni[-1]}",
-        subtitle="PIAO (DL 80/2021, art. 6)",
-        author=ente,
-        blocks=tuple(blocks),
-        draft_note=_nota_inventate(dati),
-    )
+    return blocks
 
 
 def _aggiornamento(s: DatiPiao) -> list:
@@ -322,9 +362,14 @@ def _num(x: float | None, places: int = 2) -> str:
     return "—" if x is None else decimal_it(x, places)
 
 
+def _assente(dati: DatiPiao) -> Paragraph:
+    """What a subsection without data says: not required of a small body, or not compiled yet."""
+    return Paragraph(NON_RICHIESTA if dati.semplificato else NON_COMPILATA, style="note")
+
+
 def _valore_pubblico(dati: DatiPiao, anni: Sequence[int]) -> list:
     if dati.valore_pubblico is None:
-        return [Paragraph(NON_COMPILATA, style="note")]
+        return [_assente(dati)]
     blocks: list = []
     if "2.1-valore-pubblico" in dati.inventate:
         blocks.append(Paragraph(INVENTATA, style="note"))
@@ -446,7 +491,7 @@ def _sezione3(dati: DatiPiao) -> list:
     blocks.append(Heading("Formazione del personale", 2))
     fo = s3.get("formazione")
     if fo is None:
-        blocks.append(Paragraph(NON_COMPILATA, style="note"))
+        blocks.append(_assente(dati))
     else:
         if "3-formazione" in inventate:
             blocks.append(Paragraph(INVENTATA, style="note"))

@@ -642,6 +642,29 @@ def piao_adotta(*, user, ente: m.Ente, anno: int, atto: str, atto_data: date) ->
     return p
 
 
+# What a body with fewer than 50 employees compiles (DM 132/2022, art. 6): subsection 2.3 (the
+# mapping of processes limited to the risk areas of L. 190/2012, art. 1 c. 16, and those the RPCT
+# adds) and section 3's 3.1, 3.2 and 3.3; "esclusivamente" these (c. 4).
+SEZIONI_SEMPLIFICATE = ("2.3", "3.1", "3.2", "3.3")
+SOGLIA_DIPENDENTI = 50
+
+
+def dipendenti(ente: m.Ente, anno: int) -> tuple[int | None, int | None]:
+    """The staff at 31/12 of the year before the PIAO (or the register's last year before it):
+    (the year, the number of people); (None, None) without a register."""
+    from cruscotto.engine.personale import dell_anno
+
+    b = base3(ente, anno)
+    return (b.anno, len(dell_anno(b.registro, b.anno))) if b.anno is not None else (None, None)
+
+
+def semplificato(ente: m.Ente, anno: int) -> bool:
+    """The body has fewer than 50 employees (DM 132/2022, art. 6): its PIAO is the simplified one.
+    Without a staff register cruscotto cannot tell, and asks for the full template."""
+    _anno, n = dipendenti(ente, anno)
+    return n is not None and n < SOGLIA_DIPENDENTI
+
+
 @dataclass(frozen=True)
 class Verifica:
     """A check before the PIAO is uploaded to the national portal: ``esito`` "ok", "manca" (the
@@ -677,8 +700,12 @@ def verifiche_portale(ente: m.Ente, anno: int) -> list[Verifica]:
         ("3.3", FABBISOGNI in rows),
         (_("formazione"), FORMAZIONE in rows),
     ]
+    piccolo_ente = semplificato(ente, anno)
+    if piccolo_ente:  # DM 132/2022, art. 6: 2.3 and 3.1-3.3 only
+        presenti = [(n, ok) for n, ok in presenti if n in SEZIONI_SEMPLIFICATE]
     mancanti = [n for n, ok in presenti if not ok]
-    out.append(Verifica(_("Sezioni del Piano-tipo compilate"), "manca" if mancanti else "ok", ", ".join(mancanti)))
+    testo = _("Sezioni del PIAO semplificato compilate") if piccolo_ente else _("Sezioni del Piano-tipo compilate")
+    out.append(Verifica(testo, "manca" if mancanti else "ok", ", ".join(mancanti)))
     errori = [x for x in _errori_sezioni(ente, anno, rows) if x.severity == "error"]
     out.append(
         Verifica(

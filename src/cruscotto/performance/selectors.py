@@ -579,6 +579,7 @@ def piao_documento(ente: m.Ente, anno: int):
         else ()
     )
     stati = tuple((o, st) for o, st, _p in piao.stati_obblighi(p, obblighi)[0]) if obblighi is not None else ()
+    from cruscotto.engine.personale import dell_anno
     from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
 
     rows = {r.sezione: r for r in p.sezioni.all()}
@@ -602,6 +603,8 @@ def piao_documento(ente: m.Ente, anno: int):
         anno_base=b.anno,
         inventate=frozenset(k for k, r in rows.items() if r.inventata),
         verifiche=verifiche,
+        semplificato=piao.semplificato(ente, anno),
+        dipendenti=(b.anno, len(dell_anno(b.registro, b.anno))) if b.anno is not None else None,
     )
 
 

@@ -74,6 +74,8 @@ def piao(request, ente, anno, piano):
     ]
     ctx["puo_anagrafica"] = permissions.can_edit_plan(request.user, ente)
     ctx["verifiche"] = pi.verifiche_portale(ente, anno)
+    ctx["dipendenti"] = pi.dipendenti(ente, anno)
+    ctx["semplificato"] = pi.semplificato(ente, anno)
     ctx["errori_adozione"] = {k[len("adozione_") :]: v for k, v in errori.items() if k.startswith("adozione_")}
     righe = list(ctx["piao"].sezioni.all()) if ctx["piao"] is not None else []
     ctx["sezioni"] = {r.sezione for r in righe}
