@@ -58,6 +58,7 @@ def _piao_demo(plan, personale, context):
     """The demo PIAO 2021-2023 as the web demo builds it: its 2.1, 2.3 and section 3 invented
     (demo/piao/), section 3 computed on the register's 2019."""
     from cruscotto.documents.piao import DatiPiao, build_piao, calcola_sezione3, dati_sezioni
+    from cruscotto.engine.personale import dell_anno
     from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
     from cruscotto.files.rischi import load_sezione23
     from cruscotto.files.sezione3 import load_sezione3
@@ -74,6 +75,8 @@ def _piao_demo(plan, personale, context):
         sezione3=calcola_sezione3(2019, plan.strutture, personale, sezioni, soglia=3, tutto=False),
         anno_base=2019,
         inventate=frozenset(sezioni),
+        semplificato=len(dell_anno(personale, 2019)) < 50,
+        dipendenti=(2019, len(dell_anno(personale, 2019))),
     )
     return build_piao(ente=plan.ente.nome, anno=2021, piano=plan, dati=dati, personale=personale, contesto=context)
 
