@@ -375,16 +375,32 @@ def test_the_yearly_update_is_compared_with_the_previous_piao(as_user, ente):
     processi = (*r21.processi, replace(r21.processi[0], codice="PE-02", nome="Progressioni economiche"))
     r22 = replace(r21, misure=tuple(misure), processi=processi)
     pi.sezione23_importa(user=None, ente=ente, anno=2022, registro_=r22, obblighi_=o21)
+    # 2.1 and section 3 as in 2021, but for one impact target raised and one course dropped
+    from cruscotto.files.sezione3 import load_sezione3
+    from cruscotto.files.valore_pubblico import load_valore_pubblico
+
+    files = sorted(PIAO_DIR.glob("*.csv"))
+    vp = load_valore_pubblico(files)
+    i1 = vp[0].indicatori[0]
+    vp = (replace(vp[0], indicatori=(replace(i1, nome=i1.nome + " (rivisto)"), *vp[0].indicatori[1:])), *vp[1:])
+    s3 = load_sezione3(files)
+    s3 = replace(
+        s3, corsi=s3.corsi[1:], partecipazioni=tuple(p for p in s3.partecipazioni if p.corso != s3.corsi[0].codice)
+    )
+    pi.sezioni_importa(user=None, ente=ente, anno=2022, vp=vp, s3=s3)
     assert "Non c'è un PIAO del 2020" in html.unescape(
         as_user("consultazione").get(BASE + "confronto/").content.decode()
     )
     page = as_user("consultazione").get("/CCIAA-PT/2022/piao/confronto/").content.decode()
-    rows = re.findall(r"<tr><td>(\w+)</td><th scope=\"row\">([^<]+)</th><td>(.*?)</td>", page)
-    found = {(a, b, re.sub(r"<[^>]+>", "", c)) for a, b, c in rows}
     changed_deadlines = {
         ("misura", x.codice, "scadenza") for x in r21.misure if x.scadenza.year == 2021 and x.codice != "MS-01"
     }
-    assert found == {("processo", "PE-02", "aggiunto"), ("misura", "MS-01", "tolto")} | changed_deadlines
+    dropped_course = ("corso", load_sezione3(files).corsi[0].codice, "tolto")
+    renamed = ("indicatore di impatto", i1.codice, "nome")
+    rows = re.findall(r"<tr><td>([^<]+)</td><th scope=\"row\">([^<]+)</th><td>(.*?)</td>", page)
+    found = {(a, b, re.sub(r"<[^>]+>", "", c)) for a, b, c in rows}
+    expected = {("processo", "PE-02", "aggiunto"), ("misura", "MS-01", "tolto"), dropped_course, renamed}
+    assert found == expected | changed_deadlines
     # MG-04's target was already 100%: no change there; the document's annex lists the same
     inputs = selectors.document_inputs(ente, selectors.current_plan(ente, 2022), 2022, "piao")
     assert inputs.piao.anno_prima == 2021 and len(inputs.piao.cambi) == len(found)

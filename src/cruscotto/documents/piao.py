@@ -327,9 +327,9 @@ def _monitoraggio(dati: DatiPiao) -> list:
 
 
 def _aggiornamento(s: DatiPiao) -> list:
-    """The annex of a yearly update: what 2.3 changes against the previous year's PIAO."""
+    """The annex of a yearly update: what changes against the previous year's PIAO."""
     cambi = s.cambi or ()
-    title = f"Allegato: modifiche della sezione 2.3 rispetto al PIAO {s.anno_prima}-{(s.anno_prima or 0) + 2}"
+    title = f"Allegato: modifiche rispetto al PIAO {s.anno_prima}-{(s.anno_prima or 0) + 2}"
     if not cambi:
         return [Heading(title), Paragraph("Nessuna modifica.")]
     return [

@@ -8,13 +8,14 @@ the versions page, its CSV export and the audit of a rimodulazione.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from .model import Ambito, Indicatore, LineaStrategica, ObiettivoOperativo, ObiettivoStrategico, Piano, Prospettiva
 from .numbers import format_value as fmt
 from .rischi import Registro
 from .trasparenza import Obbligo
+from .valore_pubblico import ObiettivoImpatto
 
 # A node of the tree, keyed by its level (one of LEVELS) and code.
 Nodo = Ambito | Prospettiva | LineaStrategica | ObiettivoStrategico | ObiettivoOperativo | Indicatore
@@ -145,3 +146,43 @@ def diff_sezione23(
         *diff_voci("misura", p.misure, d.misure),
         *diff_voci("obbligo", obblighi_prima or (), obblighi_dopo or ()),
     ]
+
+
+def diff_valore_pubblico(prima: Sequence[ObiettivoImpatto], dopo: Sequence[ObiettivoImpatto]) -> list[Cambio]:
+    """2.1 against the previous year's: impact objectives (their name, description, strategic
+    objectives and tags) and their indicators (name, polarity, unit, baseline, targets) added,
+    removed or changed."""
+
+    def senza_indicatori(os_: Sequence[ObiettivoImpatto]) -> list[ObiettivoImpatto]:
+        return [replace(o, indicatori=()) for o in os_]
+
+    def indicatori(os_: Sequence[ObiettivoImpatto]) -> list[_IndicatoreImpatto]:
+        return [
+            _IndicatoreImpatto(
+                i.codice,
+                i.nome,
+                i.polarita.value,
+                i.unita,
+                i.baseline.testo if i.baseline else "",
+                {a: t.testo for a, t in i.target.items()},
+            )
+            for o in os_
+            for i in o.indicatori
+        ]
+
+    return [
+        *diff_voci("obiettivo di impatto", senza_indicatori(prima), senza_indicatori(dopo)),
+        *diff_voci("indicatore di impatto", indicatori(prima), indicatori(dopo)),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _IndicatoreImpatto:
+    """What of an impact indicator a reader compares from one year to the next."""
+
+    codice: str
+    nome: str
+    polarita: str
+    unita: str
+    baseline: str
+    target: dict[int, str]

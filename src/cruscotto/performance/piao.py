@@ -396,9 +396,14 @@ def stati_obblighi(
 
 
 def cambi23(ente: m.Ente, anno: int) -> tuple[m.Piao | None, list | None]:
-    """The 2.3 of the PIAO of ``anno`` against the previous year's (the yearly update): the
-    previous PIAO and the changes, or (None, None) when there is no previous one."""
-    from cruscotto.engine.diff import diff_sezione23
+    """The PIAO of ``anno`` against the previous year's (the yearly update): the previous PIAO and
+    the changes of 2.1 and 2.3 and of section 3's activities and courses, or (None, None) when
+    there is no previous one. Section 3's records of people (assignments, agreements) are not
+    listed person by person: the page of section 3 shows what they add up to."""
+    from cruscotto.engine.diff import diff_sezione23, diff_valore_pubblico, diff_voci
+    from cruscotto.engine.formazione import formazione_from_data
+    from cruscotto.engine.lavoro_agile import lavoro_agile_from_data
+    from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
 
     prima = piao_di(ente, anno - 1)
     if prima is None:
@@ -408,7 +413,27 @@ def cambi23(ente: m.Ente, anno: int) -> tuple[m.Piao | None, list | None]:
     r1, _b = registro(dopo)
     o0, _c = obblighi(prima)
     o1, _d = obblighi(dopo)
-    return prima, diff_sezione23(r0, r1, o0, o1)
+    d0, d1 = _dati(prima), _dati(dopo)
+
+    def vp(d: dict) -> tuple:
+        return valore_pubblico_from_data(d[VALORE_PUBBLICO]["obiettivi"]) if VALORE_PUBBLICO in d else ()
+
+    def attivita(d: dict) -> tuple:
+        return lavoro_agile_from_data(d[LAVORO_AGILE])[0] if LAVORO_AGILE in d else ()
+
+    def corsi(d: dict) -> tuple:
+        return formazione_from_data(d[FORMAZIONE])[0] if FORMAZIONE in d else ()
+
+    return prima, [
+        *diff_valore_pubblico(vp(d0), vp(d1)),
+        *diff_sezione23(r0, r1, o0, o1),
+        *diff_voci("attività (lavoro agile)", attivita(d0), attivita(d1)),
+        *diff_voci("corso", corsi(d0), corsi(d1)),
+    ]
+
+
+def _dati(p: m.Piao | None) -> dict:
+    return {s.sezione: s.dati for s in p.sezioni.all()} if p is not None else {}
 
 
 # --- the scheda anagrafica (DM 132/2022, art. 2) ------------------------------------------------
