@@ -189,6 +189,7 @@ def _piao(anno: int, s) -> list[dict]:
     from .engine.rischi import esposizione
 
     out: list[dict] = _valore_pubblico(anno, s.valore_pubblico) if s.valore_pubblico is not None else []
+    out += _sezione3(anno, s.anno_base, s.sezione3)
     if s.registro is not None:
         exp = esposizione(s.registro)
         out.append(
@@ -551,3 +552,58 @@ def _valore_pubblico(anno: int, obiettivi) -> list[dict]:
             ],
         },
     ]
+
+
+def _sezione3(anno: int, base: int | None, s3: dict) -> list[dict]:
+    """Section 3 as the published PIAO prints it: the headcount per structure and the staffing
+    plan's figures per year and category; lavoro agile and training as totals only (their
+    breakdowns have counts that could name people)."""
+    out: list[dict] = []
+    org = s3.get("organigramma")
+    if org is not None:
+        out.append(
+            {
+                "name": "piao_organigramma",
+                "title": f"PIAO {anno}: persone per struttura",
+                "description": f"Il personale al 31/12/{base} per struttura, proprio e con le strutture sottostanti.",
+                "fields": [
+                    ("anno", "integer", "primo anno del PIAO"),
+                    ("anno_registro", "integer", "anno del registro del personale"),
+                    ("struttura", "string", "codice della struttura"),
+                    ("nome", "string", "nome"),
+                    ("padre", "string", "struttura di cui fa parte"),
+                    ("persone_proprie", "integer", "persone assegnate alla struttura"),
+                    ("persone", "integer", "con le strutture sottostanti"),
+                ],
+                "rows": [
+                    [anno, base, x.struttura, x.nome, x.padre or "", x.propri.persone, x.totale.persone]
+                    for x in org.strutture
+                ],
+            }
+        )
+    fab = s3.get("fabbisogni")
+    if fab is not None:
+        rows = [
+            [anno, y.anno, c, n, round(y.costo, 2), round(y.capacita, 2), round(y.utilizzo, 2)]
+            for y in fab.anni
+            for c, n in y.personale.items()
+        ]
+        out.append(
+            {
+                "name": "piao_fabbisogni",
+                "title": f"PIAO {anno}: piano triennale dei fabbisogni di personale",
+                "description": "Il personale previsto a fine anno per categoria, con il costo e la capacità "
+                "assunzionale dell'anno (ripetuti su ogni riga dell'anno).",
+                "fields": [
+                    ("anno", "integer", "primo anno del PIAO"),
+                    ("anno_piano", "integer", "anno del piano dei fabbisogni"),
+                    ("categoria", "string", "categoria"),
+                    ("persone", "integer", "persone al 31/12"),
+                    ("costo", "number", "costo del personale dell'anno, euro"),
+                    ("capacita", "number", "capacità assunzionale, euro"),
+                    ("utilizzo", "number", "capacità utilizzata dalle assunzioni, euro"),
+                ],
+                "rows": rows,
+            }
+        )
+    return out

@@ -443,6 +443,11 @@ def test_the_open_data_carry_the_piaos_2_3(ente, tmp_path):
         ("2023", ">= 25%"),
     ]
     assert rows("piao_valore_pubblico")["VP-02"]["sdg"] == "8; 17"
+    with open(tmp_path / "od" / "piao_organigramma.csv", encoding="utf-8") as fh:
+        assert {r["struttura"]: r["persone"] for r in csv.DictReader(fh)}["AREA-SVILUPPO"] == "14"
+    with open(tmp_path / "od" / "piao_fabbisogni.csv", encoding="utf-8") as fh:
+        fab = {(r["anno_piano"], r["categoria"]): r for r in csv.DictReader(fh)}
+    assert fab[("2022", "D")]["persone"] == "12" and float(fab[("2022", "D")]["costo"]) == 1458000
     obblighi = rows("piao_trasparenza")
     assert (obblighi["OB-06"]["ultima"], obblighi["OB-06"]["stato"]) == ("2021-07-15", "in ritardo")
     # a year without a PIAO has none of these
