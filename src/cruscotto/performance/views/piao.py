@@ -130,6 +130,24 @@ def piao_rischi(request, ente, anno, piano):
     return render(request, "performance/piao_rischi.html", ctx, status=422 if import_errors else 200)
 
 
+def _riga_postata(request, scrivi) -> tuple[str, dict[str, str], int]:
+    """One row's form posted (``codice``, ``revisione`` and the row's fields): ``scrivi(codice,
+    revisione)`` writes it. Returns the code, the errors by code (empty when written) and the
+    status: 409 when the value changed meanwhile, 422 when refused."""
+    codice = request.POST.get("codice", "")
+    try:
+        revisione = int(request.POST.get("revisione", "0") or 0)
+    except ValueError:
+        revisione = -1  # a revision that matches nothing: the writer is told the value changed
+    try:
+        scrivi(codice, revisione)
+    except pi.Conflitto as exc:
+        return codice, {codice: " ".join(exc.messages)}, 409
+    except ValidationError as exc:
+        return codice, {codice: " ".join(exc.messages)}, 422
+    return codice, {}, 200
+
+
 @with_plan
 @require_http_methods(["GET", "POST"])
 def piao_misure(request, ente, anno, piano):
@@ -142,25 +160,18 @@ def piao_misure(request, ente, anno, piano):
     if request.method == "POST":
         if registro is None:
             raise PermissionDenied(_("La sezione 2.3 non è ancora caricata."))
-        codice = request.POST.get("codice", "")
-        try:
-            revisione = int(request.POST.get("revisione", "0") or 0)
-        except ValueError:
-            revisione = -1  # a revision that matches nothing: the writer is told the value changed
-        try:
-            pi.attuazione_registra(
+        codice, errori, status = _riga_postata(
+            request,
+            lambda codice, revisione: pi.attuazione_registra(
                 user=request.user,
                 piao=ctx["piao"],
                 codice=codice,
                 testo=request.POST.get("valore", ""),
                 nota=request.POST.get("nota", ""),
                 revisione=revisione,
-            )
-        except pi.Conflitto as exc:
-            errori[codice], status = " ".join(exc.messages), 409
-        except ValidationError as exc:
-            errori[codice], status = " ".join(exc.messages), 422
-        else:
+            ),
+        )
+        if not errori:
             messages.success(request, _("Attuazione della misura %(c)s registrata.") % {"c": codice})
             return redirect(f"{request.path}#misura-{codice}")
     if registro is not None:
@@ -283,25 +294,18 @@ def piao_trasparenza(request, ente, anno, piano):
     if request.method == "POST":
         if obblighi is None:
             raise PermissionDenied(_("La tabella della trasparenza non è ancora caricata."))
-        codice = request.POST.get("codice", "")
-        try:
-            revisione = int(request.POST.get("revisione", "0") or 0)
-        except ValueError:
-            revisione = -1
-        try:
-            pi.pubblicazione_registra(
+        codice, errori, status = _riga_postata(
+            request,
+            lambda codice, revisione: pi.pubblicazione_registra(
                 user=request.user,
                 piao=ctx["piao"],
                 codice=codice,
                 ultima=_data(request.POST.get("ultima", "")),
                 nota=request.POST.get("nota", ""),
                 revisione=revisione,
-            )
-        except pi.Conflitto as exc:
-            errori[codice], status = " ".join(exc.messages), 409
-        except ValidationError as exc:
-            errori[codice], status = " ".join(exc.messages), 422
-        else:
+            ),
+        )
+        if not errori:
             messages.success(request, _("Pubblicazione di %(c)s registrata.") % {"c": codice})
             return redirect(f"{request.path}#obbligo-{codice}")
     ctx.update(obblighi=obblighi, sezione=row)
@@ -336,29 +340,6 @@ def _dati(p) -> dict:
     return {s.sezione: s for s in p.sezioni.all()} if p is not None else {}
 
 
-def _valore_impatto(request, p) -> tuple[dict[str, str], int]:
-    """A 2.1 indicator's value posted: (errors by code, status); an empty dict when saved."""
-    codice = request.POST.get("codice", "")
-    try:
-        revisione = int(request.POST.get("revisione", "0") or 0)
-    except ValueError:
-        revisione = -1
-    try:
-        pi.valore_impatto_registra(
-            user=request.user,
-            piao=p,
-            codice=codice,
-            testo=request.POST.get("valore", ""),
-            nota=request.POST.get("nota", ""),
-            revisione=revisione,
-        )
-    except pi.Conflitto as exc:
-        return {codice: " ".join(exc.messages)}, 409
-    except ValidationError as exc:
-        return {codice: " ".join(exc.messages)}, 422
-    return {}, 200
-
-
 @with_plan
 @require_http_methods(["GET", "POST"])
 def piao_valore_pubblico(request, ente, anno, piano):
@@ -379,7 +360,17 @@ def piao_valore_pubblico(request, ente, anno, piano):
     elif request.method == "POST":
         if ctx["piao"] is None:
             raise PermissionDenied(_("La sottosezione 2.1 non è ancora caricata."))
-        errori, status = _valore_impatto(request, ctx["piao"])
+        _codice, errori, status = _riga_postata(
+            request,
+            lambda codice, revisione: pi.valore_impatto_registra(
+                user=request.user,
+                piao=ctx["piao"],
+                codice=codice,
+                testo=request.POST.get("valore", ""),
+                nota=request.POST.get("nota", ""),
+                revisione=revisione,
+            ),
+        )
         if not errori:
             messages.success(request, _("Valore registrato."))
             return redirect(f"{request.path}#ind-{request.POST.get('codice', '')}")
