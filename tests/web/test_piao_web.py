@@ -674,3 +674,29 @@ def test_a_body_of_50_or_more_gets_the_full_template(as_user, ente):
     assert checks["Sezioni del Piano-tipo compilate"].esito == "ok"
     page = html.unescape(as_user("controllo").get(BASE).content.decode())
     assert "PIAO semplificato" not in page
+
+
+def test_a_table_loaded_alone_replaces_its_part_and_keeps_the_others(as_user, ente):
+    """3.2 is made of the activities and the agreements: loading the activities alone keeps the
+    agreements stored, and so training's participations when its courses come alone."""
+    before = m.SezionePiao.objects.get(piao=_piao(ente), sezione="3.2-lavoro-agile").dati
+    attivita = (PIAO_DIR / "attivita.csv").read_text(encoding="utf-8").splitlines()
+    # without the activities the stored agreements name, refused: the whole is checked
+    files = [SimpleUploadedFile("attivita.csv", "\n".join(attivita[:3]).encode(), content_type="text/csv")]
+    r = as_user("controllo").post(BASE + "organizzazione/", {"azione": "piao_sezioni", "file": files})
+    assert r.status_code == 422 and "attività sconosciuta: PROM-BANDI" in " ".join(_errors(r.content.decode()))
+    attivita[1] = attivita[1].replace("Istruttoria delle pratiche", "Istruttoria telematica delle pratiche")
+    files = [SimpleUploadedFile("attivita.csv", "\n".join(attivita).encode(), content_type="text/csv")]
+    r = as_user("controllo").post(BASE + "organizzazione/", {"azione": "piao_sezioni", "file": files})
+    assert r.status_code == 302, _errors(r.content.decode())
+    after = m.SezionePiao.objects.get(piao=_piao(ente), sezione="3.2-lavoro-agile").dati
+    assert after["attivita"][0]["nome"].startswith("Istruttoria telematica")
+    assert after["accordi"] == before["accordi"] and len(before["accordi"]) == 6
+    corsi = (PIAO_DIR / "corsi.csv").read_bytes()
+    files = [SimpleUploadedFile("corsi.csv", corsi, content_type="text/csv")]
+    assert (
+        as_user("controllo").post(BASE + "organizzazione/", {"azione": "piao_sezioni", "file": files}).status_code
+        == 302
+    )
+    formazione = m.SezionePiao.objects.get(piao=_piao(ente), sezione="3-formazione").dati
+    assert len(formazione["partecipazioni"]) == 70

@@ -550,26 +550,39 @@ def calcola_sezione3(
     return ctx
 
 
-def dati_sezioni(vp, s3) -> list[tuple[str, dict | list]]:
+def dati_sezioni(vp, s3) -> list[tuple[str, dict]]:
     """The sections of 2.1 and 3 a set of files holds (``vp``: the impact objectives; ``s3``:
-    files/sezione3.Sezione3), as the data stored: only those whose tables came."""
+    files/sezione3.Sezione3), as the data stored, each with the keys of the tables that came
+    only: a subsection made of several tables (3.2: activities and agreements) keeps the tables
+    that did not come (``performance/piao.sezioni_importa`` merges them)."""
     from ..engine.fabbisogni import fabbisogni_to_data
     from ..engine.formazione import formazione_to_data
     from ..engine.lavoro_agile import lavoro_agile_to_data
     from ..engine.organizzazione import organizzazione_to_data
     from ..engine.valore_pubblico import valore_pubblico_to_data
 
-    out: list[tuple[str, dict | list]] = []
+    out: list[tuple[str, dict]] = []
     if vp is not None:
         out.append((VALORE_PUBBLICO, {"obiettivi": valore_pubblico_to_data(vp)}))
     if s3 is None:
         return out
+
+    def venute(d: dict, tabelle: dict[str, object]) -> dict:
+        return {k: v for k, v in d.items() if tabelle.get(k) is not None}
+
     if s3.assegnazioni is not None:
         out.append((ORGANIZZAZIONE, {"assegnazioni": organizzazione_to_data(s3.assegnazioni)}))
-    if s3.attivita is not None or s3.accordi is not None:
-        out.append((LAVORO_AGILE, lavoro_agile_to_data(s3.attivita or (), s3.accordi or ())))
-    if s3.cessazioni is not None or s3.assunzioni is not None or s3.parametri is not None:
-        out.append((FABBISOGNI, fabbisogni_to_data(s3.cessazioni or (), s3.assunzioni or (), s3.parametri)))
-    if s3.corsi is not None or s3.partecipazioni is not None:
-        out.append((FORMAZIONE, formazione_to_data(s3.corsi or (), s3.partecipazioni or ())))
+    parti = (
+        (LAVORO_AGILE, lavoro_agile_to_data(s3.attivita or (), s3.accordi or ()), ("attivita", "accordi")),
+        (
+            FABBISOGNI,
+            fabbisogni_to_data(s3.cessazioni or (), s3.assunzioni or (), s3.parametri),
+            ("cessazioni", "assunzioni", "parametri"),
+        ),
+        (FORMAZIONE, formazione_to_data(s3.corsi or (), s3.partecipazioni or ()), ("corsi", "partecipazioni")),
+    )
+    for sezione, d, tabelle in parti:
+        presenti = {t: getattr(s3, t) for t in tabelle}
+        if any(v is not None for v in presenti.values()):
+            out.append((sezione, venute(d, presenti)))
     return out

@@ -559,6 +559,9 @@ def sezioni_importa(*, user, ente: m.Ente, anno: int, vp=None, s3=None, fonte: s
     parti = dati_sezioni(vp, s3)
     piao, _created = m.Piao.objects.get_or_create(ente=ente, anno=anno)
     rows = {s.sezione: s for s in m.SezionePiao.objects.select_for_update().filter(piao=piao)}
+    # A table that did not come keeps what is stored (3.2's agreements when only its activities
+    # are loaded): each table replaces its own part, nothing else.
+    parti = [(sezione, {**(rows[sezione].dati if sezione in rows else {}), **d}) for sezione, d in parti]
     dati = {k: v.dati for k, v in rows.items()} | dict(parti)
     errors = [p for p in controlli3(ente, anno, dati) if p.severity == "error"]
     if errors:
