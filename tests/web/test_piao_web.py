@@ -700,3 +700,18 @@ def test_a_table_loaded_alone_replaces_its_part_and_keeps_the_others(as_user, en
     )
     formazione = m.SezionePiao.objects.get(piao=_piao(ente), sezione="3-formazione").dati
     assert len(formazione["partecipazioni"]) == 70
+
+
+def test_2_3s_measures_loaded_alone_keep_the_processes_events_and_assessments(as_user, ente):
+    before = m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-rischi").dati["registro"]
+    misure = (PIAO_DIR / "misure.csv").read_text(encoding="utf-8").replace(";>=4;", ";>=5;", 1)
+    files = [SimpleUploadedFile("misure.csv", misure.encode(), content_type="text/csv")]
+    r = as_user("rpct").post(BASE + "rischi/", {"azione": "piao23", "file": files})
+    assert r.status_code == 302, _errors(r.content.decode())
+    after = m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-rischi").dati["registro"]
+    assert after["misure"][0]["target"] == ">=5"
+    assert {k: after[k] for k in ("processi", "eventi", "valutazioni")} == {
+        k: before[k] for k in ("processi", "eventi", "valutazioni")
+    }
+    # the transparency table, not in the upload, is untouched too
+    assert len(m.SezionePiao.objects.get(piao=_piao(ente), sezione="2.3-trasparenza").dati["obblighi"]) == 12

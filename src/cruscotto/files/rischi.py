@@ -30,8 +30,6 @@ from pathlib import Path
 from ..engine.errors import ParseError
 from ..engine.numbers import fold
 from ..engine.rischi import (
-    INDICATORI_ANAC,
-    SCALA,
     EventoRischio,
     IndicatoreRischio,
     Misura,
@@ -219,22 +217,27 @@ def read_obblighi(table: Table) -> tuple[Obbligo, ...]:
     return tuple(out)
 
 
-def load_sezione23(paths: Iterable[str | Path]) -> Sezione23:
+def load_sezione23(paths: Iterable[str | Path], base: Registro | None = None) -> Sezione23:
     """The register and the transparency table from the files (module docstring). Every file's
-    bad cells come together in one :class:`InvalidFile` per file; the first file with errors stops."""
+    bad cells come together in one :class:`InvalidFile` per file; the first file with errors stops.
+
+    ``base``: the register stored before. A table that does not come keeps its part of it (the
+    measures loaded alone keep the processes, events and assessments), and the assessments are
+    read with its indicators when no ``indicatori`` table comes."""
     t = tabelle((Path(p) for p in paths), {n: (n,) for n in TABELLE})
-    indicatori = read_indicatori(t["indicatori"]) if "indicatori" in t else INDICATORI_ANAC
-    scala = read_scala(t["scala"]) if "scala" in t else SCALA
-    parti = ("processi", "eventi", "valutazioni", "misure")
+    b = base or Registro()
+    indicatori = read_indicatori(t["indicatori"]) if "indicatori" in t else b.indicatori
+    scala = read_scala(t["scala"]) if "scala" in t else b.scala
     registro = None
-    if any(p in t for p in parti):
+    if any(p in t for p in ("processi", "eventi", "valutazioni", "misure", "indicatori", "scala")):
         registro = Registro(
-            processi=read_processi(t["processi"]) if "processi" in t else (),
-            eventi=read_eventi(t["eventi"]) if "eventi" in t else (),
-            valutazioni=read_valutazioni(t["valutazioni"], indicatori) if "valutazioni" in t else (),
-            misure=read_misure(t["misure"]) if "misure" in t else (),
+            processi=read_processi(t["processi"]) if "processi" in t else b.processi,
+            eventi=read_eventi(t["eventi"]) if "eventi" in t else b.eventi,
+            valutazioni=read_valutazioni(t["valutazioni"], indicatori) if "valutazioni" in t else b.valutazioni,
+            misure=read_misure(t["misure"]) if "misure" in t else b.misure,
             indicatori=indicatori,
             scala=scala,
+            extra=dict(b.extra),
         )
     obblighi = read_obblighi(t["obblighi"]) if "obblighi" in t else None
     return Sezione23(registro, obblighi)

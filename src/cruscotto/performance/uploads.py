@@ -241,7 +241,8 @@ def _store_piao23(request, ente, anno, files: list[Path], folder: str) -> list[d
 
     from . import piao
 
-    sezione = load_sezione23(files)
+    stored, _row = piao.registro(piao.piao_di(ente, anno))
+    sezione = load_sezione23(files, base=stored)
     if sezione.registro is None and sezione.obblighi is None:
         return _none_recognised(
             files,
