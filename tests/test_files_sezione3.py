@@ -54,7 +54,7 @@ def _found(exc: pytest.ExceptionInfo[InvalidFile]) -> set[tuple[str, str]]:
 
 def test_the_demo_files_are_read_whole(s3):
     counts = [len(getattr(s3, t)) for t in TABELLE if t != "parametri"]
-    assert counts == [41, 5, 6, 4, 5, 6, 70]  # assegnazioni ... partecipazioni
+    assert counts == [41, 5, 5, 6, 4, 5, 6, 70]  # assegnazioni, attivita, condizioni ... partecipazioni
     assert s3.attivita[0].remotizzabile == "si" and s3.attivita[3].remotizzabile == "in parte"
     a = s3.accordi[0]
     assert (a.matricola, a.inizio, a.fine, a.giorni, a.periodo, a.attivita) == (
@@ -185,3 +185,16 @@ def test_a_workbook_with_a_sheet_per_table_names_the_sheet_of_a_bad_cell(tmp_pat
         ("sezione3.xlsx, foglio Corsi, riga 3, colonna ore", "numero non valido: 'tante'"),
         ("sezione3.xlsx, foglio Corsi, riga 3, colonna obbligatorio", "atteso sì o no: 'forse'"),
     }
+
+
+def test_the_conditions_of_remote_work_are_read_and_checked(tmp_path):
+    from cruscotto.engine.lavoro_agile import condizioni_from_data, condizioni_to_data, controlla_condizioni
+
+    s3 = load_sezione3([DEMO / "condizioni.csv"])
+    assert [c.stato for c in s3.condizioni] == ["presente", "presente", "in corso", "da avviare", "presente"]
+    assert controlla_condizioni(s3.condizioni) == []
+    assert condizioni_from_data(condizioni_to_data(s3.condizioni)) == s3.condizioni
+    bad = (DEMO / "condizioni.csv").read_text(encoding="utf-8").replace(";in corso", ";quasi")
+    (tmp_path / "condizioni.csv").write_text(bad, encoding="utf-8")
+    [p] = controlla_condizioni(load_sezione3([tmp_path / "condizioni.csv"]).condizioni)
+    assert (p.where, p.message) == ("condizione CA-03", "stato non ammesso (presente, in corso, da avviare): quasi")

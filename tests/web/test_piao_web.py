@@ -495,6 +495,7 @@ def test_section_3_is_computed_from_the_register_and_its_small_counts_stay_hidde
     assert "Ente 41 37,50 equivalenti a tempo pieno" in text
     assert "Personale con un accordo di lavoro agile nel 2019: 6 su 41 (14,63%)" in text
     assert "Attività in tutto o in parte remotizzabili: 60,00%" in text
+    assert "CA-03 (tecnologica): INVENTATO: un computer portatile dell'ente per ogni dipendente" in text
     assert "2022 D 12 · C 25 · B 4 · DIR 1 € 1.458.000,00 € 54.000,00 € 33.000,00 € 21.000,00" in text
     assert "hanno raggiunto l'obiettivo di 40 ore 5 persone su 41" in text
     # the breakdowns by gender and category have counts under 3 people: the amministratore only

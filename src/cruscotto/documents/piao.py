@@ -451,6 +451,17 @@ def _sezione3(dati: DatiPiao) -> list:
                 f"giorni consentiti in media: {_num(t.media)}."
             )
         )
+        if s3.get("condizioni"):
+            blocks.append(
+                Table(
+                    ("Codice", "Ambito", "Condizione", "Stato"),
+                    tuple(
+                        (Cell(c.codice), Cell(c.ambito), Cell(c.descrizione), Cell(c.stato)) for c in s3["condizioni"]
+                    ),
+                    "Le condizioni abilitanti del lavoro agile e il loro stato",
+                    (1, 1.5, 5, 1.2),
+                )
+            )
         blocks.append(
             Table(
                 ("Codice", "Attività", "Struttura", "Remotizzabile", "Motivazione"),
@@ -528,6 +539,7 @@ def calcola_sezione3(
         ctx["organigramma"] = og.organigramma(strutture, registro, assegnazioni, anno=anno)
     if LAVORO_AGILE in dati:
         attivita, accordi = la.lavoro_agile_from_data(dati[LAVORO_AGILE])
+        ctx["condizioni"] = la.condizioni_from_data(dati[LAVORO_AGILE].get("condizioni", ()))
         ind = la.indicatori(anno, attivita, accordi, registro)
         ctx["agile"], ctx["attivita"] = ind, attivita
         righe = ind.per_genere + ind.per_categoria
@@ -557,7 +569,7 @@ def dati_sezioni(vp, s3) -> list[tuple[str, dict]]:
     that did not come (``performance/piao.sezioni_importa`` merges them)."""
     from ..engine.fabbisogni import fabbisogni_to_data
     from ..engine.formazione import formazione_to_data
-    from ..engine.lavoro_agile import lavoro_agile_to_data
+    from ..engine.lavoro_agile import condizioni_to_data, lavoro_agile_to_data
     from ..engine.organizzazione import organizzazione_to_data
     from ..engine.valore_pubblico import valore_pubblico_to_data
 
@@ -583,6 +595,11 @@ def dati_sezioni(vp, s3) -> list[tuple[str, dict]]:
     )
     for sezione, d, tabelle in parti:
         presenti = {t: getattr(s3, t) for t in tabelle}
+        if sezione == LAVORO_AGILE:  # its conditions are a table of their own in the same part
+            d, presenti = (
+                {**d, "condizioni": condizioni_to_data(s3.condizioni or ())},
+                {**presenti, "condizioni": s3.condizioni},
+            )
         if any(v is not None for v in presenti.values()):
             out.append((sezione, venute(d, presenti)))
     return out

@@ -29,6 +29,9 @@ from .lingua import _
 from .personale import CATEGORIE, DIRIGENTE, GENERI, Dipendente, dell_anno
 
 REMOTIZZABILE = ("si", "in parte", "no")
+# Where an enabling condition stands (the Department's guidelines on the POLA: organisational,
+# technological, training and health conditions, each assessed as it is).
+STATI_CONDIZIONE = ("presente", "in corso", "da avviare")
 PERIODI = ("settimana", "mese")
 GIORNI_SETTIMANA = 5  # the working week; an ente on six days sets 6
 
@@ -40,6 +43,41 @@ class Attivita:
     struttura: str  # the structure's code
     remotizzabile: str  # one of REMOTIZZABILE
     motivazione: str = ""  # why not (wholly) remotable
+
+
+@dataclass(frozen=True, slots=True)
+class Condizione:
+    """A condition remote work rests on (the organisation, the technology, the training, health
+    and safety), with where it stands."""
+
+    codice: str
+    ambito: str  # "organizzativa", "tecnologica", "formativa", ... as the ente groups them
+    descrizione: str
+    stato: str  # one of STATI_CONDIZIONE
+
+
+def controlla_condizioni(condizioni: Sequence[Condizione]) -> list[Problem]:
+    """The conditions' problems at their row: codes repeated, an empty description, a state
+    not among STATI_CONDIZIONE."""
+    problems = codici_ripetuti(((c.codice, f"condizione {c.codice}") for c in condizioni), "agile_codice_doppio")
+    for c in condizioni:
+        where = f"condizione {c.codice}"
+        if not c.descrizione.strip():
+            problems.append(Problem("agile_condizione", _("manca la descrizione"), where))
+        if c.stato not in STATI_CONDIZIONE:
+            message = _("stato non ammesso ({ammessi}): {s}").format(ammessi=", ".join(STATI_CONDIZIONE), s=c.stato)
+            problems.append(Problem("agile_condizione", message, where))
+    return problems
+
+
+def condizioni_to_data(condizioni: Iterable[Condizione]) -> list[dict[str, str]]:
+    return [
+        {"codice": c.codice, "ambito": c.ambito, "descrizione": c.descrizione, "stato": c.stato} for c in condizioni
+    ]
+
+
+def condizioni_from_data(rows: Iterable[Mapping[str, Any]]) -> tuple[Condizione, ...]:
+    return tuple(Condizione(r["codice"], r.get("ambito", ""), r["descrizione"], r["stato"]) for r in rows)
 
 
 @dataclass(frozen=True, slots=True)

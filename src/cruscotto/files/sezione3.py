@@ -8,6 +8,8 @@ what is absent is None.
 - 3.1 ``assegnazioni``: ``matricola, struttura`` (the structure's code in the plan)
 - 3.2 ``attivita``: ``codice, attività, struttura, remotizzabile`` (sì, in parte, no),
   ``motivazione`` (why not wholly)
+- 3.2 ``condizioni``: ``codice, ambito`` (organizzativa, tecnologica, formativa...),
+  ``descrizione, stato`` (presente, in corso, da avviare): the conditions remote work rests on
 - 3.2 ``accordi``: ``matricola, inizio, fine`` (empty: open-ended), ``giorni, periodo``
   (settimana, the default, or mese), ``attività`` (its code, optional); dates as gg/mm/aaaa
 - 3.3 ``cessazioni``: ``data, motivo, matricola, categoria`` (a named person, whose category
@@ -38,7 +40,7 @@ from typing import Any
 
 from ..engine.fabbisogni import MODALITA, Assunzione, Cessazione, Parametri
 from ..engine.formazione import Corso, Partecipazione
-from ..engine.lavoro_agile import Accordo, Attivita
+from ..engine.lavoro_agile import Accordo, Attivita, Condizione
 from ..engine.numbers import fold
 from ..engine.organizzazione import Assegnazione
 from .sezioni import Lettore, tabelle
@@ -47,6 +49,7 @@ from .tables import Table
 TABELLE = (
     "assegnazioni",
     "attivita",
+    "condizioni",
     "accordi",
     "cessazioni",
     "assunzioni",
@@ -64,6 +67,12 @@ COLONNE: dict[str, dict[str, tuple[str, ...]]] = {
         "struttura": _STRUTTURA,
         "remotizzabile": ("remotizzabile", "lavoro agile"),
         "motivazione": ("motivazione", "motivo"),
+    },
+    "condizioni": {
+        "codice": ("codice",),
+        "ambito": ("ambito", "tipo"),
+        "descrizione": ("descrizione", "condizione"),
+        "stato": ("stato",),
     },
     "accordi": {
         "matricola": _MATRICOLA,
@@ -101,6 +110,7 @@ COLONNE: dict[str, dict[str, tuple[str, ...]]] = {
 RICHIESTE = {
     "assegnazioni": ("matricola", "struttura"),
     "attivita": ("codice", "nome", "struttura", "remotizzabile"),
+    "condizioni": ("codice", "descrizione", "stato"),
     "accordi": ("matricola", "inizio", "giorni"),
     "cessazioni": ("data", "motivo"),
     "assunzioni": ("anno", "categoria", "numero", "modalita", "costo"),
@@ -117,6 +127,7 @@ class Sezione3:
 
     assegnazioni: tuple[Assegnazione, ...] | None = None
     attivita: tuple[Attivita, ...] | None = None
+    condizioni: tuple[Condizione, ...] | None = None
     accordi: tuple[Accordo, ...] | None = None
     cessazioni: tuple[Cessazione, ...] | None = None
     assunzioni: tuple[Assunzione, ...] | None = None
@@ -128,6 +139,21 @@ class Sezione3:
 def read_assegnazioni(table: Table) -> tuple[Assegnazione, ...]:
     r = Lettore(table, COLONNE["assegnazioni"], RICHIESTE["assegnazioni"])
     out = tuple(Assegnazione(r.required(n, c, "matricola"), r.required(n, c, "struttura")) for n, c in table.rows)
+    r.done()
+    return out
+
+
+def read_condizioni(table: Table) -> tuple[Condizione, ...]:
+    r = Lettore(table, COLONNE["condizioni"], RICHIESTE["condizioni"])
+    out = tuple(
+        Condizione(
+            r.required(n, c, "codice"),
+            r.text(c, "ambito"),
+            r.required(n, c, "descrizione"),
+            fold(r.required(n, c, "stato")),
+        )
+        for n, c in table.rows
+    )
     r.done()
     return out
 
@@ -247,6 +273,7 @@ def read_partecipazioni(table: Table) -> tuple[Partecipazione, ...]:
 _LETTORI = {
     "assegnazioni": read_assegnazioni,
     "attivita": read_attivita,
+    "condizioni": read_condizioni,
     "accordi": read_accordi,
     "cessazioni": read_cessazioni,
     "assunzioni": read_assunzioni,

@@ -624,6 +624,7 @@ def controlli3(ente: m.Ente, anno: int, dati: dict) -> list[Problem]:
         attivita, accordi = la.lavoro_agile_from_data(dati[LAVORO_AGILE])
         strutture = {s.codice for s in b.strutture}
         problems += la.controlla(attivita, accordi, b.registro, anno=b.anno, strutture=strutture)
+        problems += la.controlla_condizioni(la.condizioni_from_data(dati[LAVORO_AGILE].get("condizioni", ())))
     if FABBISOGNI in dati:
         cessazioni, assunzioni, parametri = fa.fabbisogni_from_data(dati[FABBISOGNI])
         if parametri is None:
