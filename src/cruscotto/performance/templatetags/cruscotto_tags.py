@@ -47,6 +47,20 @@ def pct(value) -> str:
     return display.pct(value, seps=_seps())
 
 
+STATI_OBBLIGO = {
+    "in regola": _("in regola"),
+    "in ritardo": _("in ritardo"),
+    "mai pubblicato": _("mai pubblicato"),
+    "da verificare": _("da verificare"),
+}
+
+
+@register.filter
+def stato_obbligo(value) -> str:
+    """A transparency obligation's state (engine/trasparenza.py) in the page's language."""
+    return str(STATI_OBBLIGO.get(value, value))
+
+
 @register.filter
 def quota(value) -> str:
     """A share given as a fraction (0.146) as a percentage: 14,63%."""
