@@ -207,6 +207,17 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": env.int("CRUSCOTTO_PAGE_CACHE_ENTRIES", default=100)},
     },
+    # The base template's fragments ({% cache … using="frammenti" %}: the links of <head>, the
+    # header's menu, the footer), a few KB each, keyed by what they show (language, path, plan
+    # revision, roles). Always in-process, also with CRUSCOTTO_CACHE_URL: reading one from Redis
+    # cost a network round trip on every page for what each process renders once (issue 16).
+    # Apart from ``pagine`` so that the many small fragments never push out a page body.
+    "frammenti": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "frammenti",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 # The shared cache (CRUSCOTTO_CACHE_URL, redis://host:6379/0): what several web processes and
 # machines must agree on or should compute once: the API's throttling counts, each plan's values
