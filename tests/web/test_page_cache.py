@@ -135,4 +135,4 @@ def test_the_base_fragments_stay_in_the_process_also_with_a_shared_cache(as_user
     caches["default"].clear()
     as_user("controllo").get("/CCIAA-PT/2020/")
     assert not [k for k in caches["default"]._cache if "template.cache" in k]
-    assert len([k for k in caches["frammenti"]._cache if "template.cache" in k]) == 3  # head, header, footer
+    assert len([k for k in caches["frammenti"]._cache if "template.cache" in k]) == 4  # head, languages, header, footer
