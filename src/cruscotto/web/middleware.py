@@ -4,6 +4,8 @@ Django's LocaleMiddleware would follow the browser's Accept-Language; an
 Italian public office's tool speaks Italian unless the user switches. The engine
 writes its traces, warnings and validation messages in the same language for the
 request (engine/lingua.py: a context variable, reset when the request ends).
+
+Also django-csp's middleware with its header written once per process (PolicyOnceCSPMiddleware).
 """
 
 from __future__ import annotations
