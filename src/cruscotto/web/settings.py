@@ -216,7 +216,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "frammenti",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 1000},  # a header is about 5 KB: at most ~5 MB a process
     },
 }
 # The shared cache (CRUSCOTTO_CACHE_URL, redis://host:6379/0): what several web processes and
