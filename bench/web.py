@@ -788,6 +788,8 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--redis", choices=("auto", "off"), default="auto",
                    help="auto: a Redis server of its own as the shared cache, if redis-server is on PATH")  # fmt: skip
     p.add_argument("--no-restart", action="store_true", help="do not measure the first request after a restart")
+    p.add_argument("--pages", choices=("all", "demo"), default="all",
+                   help="demo: only /healthz and the demo plan's pages, no synthetic plan")  # fmt: skip
     p.add_argument(
         "--driver",
         choices=("auto", "python", "wrk"),
@@ -889,27 +891,29 @@ def main(argv: list[str] | None = None) -> int:
         run_step("collectstatic", [py, str(MANAGE), "collectstatic", "--noinput", "-v1"], env, tmp)
         run_step("demo_setup", [py, str(MANAGE), "demo_setup"], env, tmp)
         synth = ente_code(args.indicators)
-        run_step(
-            "synthetic plan",
-            [
-                py,
-                str(Path(__file__).resolve()),
-                "--load-synthetic",
-                "--indicators",
-                str(args.indicators),
-                "--structures",
-                str(args.structures),
-                "--enti",
-                str(args.enti),
-            ],
-            env,
-            tmp,
-        )
+        plans = (("demo", DEMO_ENTE), ("synthetic", synth)) if args.pages == "all" else (("demo", DEMO_ENTE),)
+        if args.pages == "all":
+            run_step(
+                "synthetic plan",
+                [
+                    py,
+                    str(Path(__file__).resolve()),
+                    "--load-synthetic",
+                    "--indicators",
+                    str(args.indicators),
+                    "--structures",
+                    str(args.structures),
+                    "--enti",
+                    str(args.enti),
+                ],
+                env,
+                tmp,
+            )
 
         targets = [("reference", "healthz", "/healthz")]
-        for plan, ente in (("demo", DEMO_ENTE), ("synthetic", synth)):
+        for plan, ente in plans:
             targets += [(plan, page, f"/{ente}/{ANNO}/{suffix}") for page, suffix in PAGES]
-        if args.enti:
+        if args.enti and args.pages == "all":
             targets.append(("installazione", "confronto", f"/{ENTE_PREFIX}-E001/{ANNO}/confronto/"))
 
         if not args.no_load:

@@ -128,6 +128,7 @@ def test_options(bench_web):
     assert (args.seconds, args.clients, args.indicators, args.structures) == (10.0, 20, 5000, 50)
     assert args.workers == 2 * args.cores + 1
     assert args.db_name == "cruscotto_bench"
+    assert args.pages == "all" and bench_web.parse_args(["--pages", "demo"]).pages == "demo"
     with pytest.raises(SystemExit):
         bench_web.parse_args(["--db-name", "x; DROP DATABASE postgres"])
     with pytest.raises(SystemExit):

@@ -57,3 +57,21 @@ def test_a_changed_password_ends_the_other_sessions(db, django_user_model):
     u.set_password("un'altra-password-lunga")
     u.save()
     assert c.get("/CCIAA-PT/2020/").status_code == 302  # the session's hash no longer matches
+
+
+def test_the_session_s_user_is_the_orm_s_field_by_field(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from cruscotto.web.hot import Backend
+
+    c = logged_in("controllo")  # sets last_login: a date, converted on SQLite
+    u = django_user_model.objects.get(username="controllo")
+    u.groups.add(Group.objects.create(name="prova"))
+    got = Backend().get_user(str(u.pk))
+    fields = [f.attname for f in django_user_model._meta.concrete_fields]
+    assert {f: getattr(got, f) for f in fields} == {f: getattr(u, f) for f in fields}
+    assert got.last_login is not None and got.last_login.tzinfo is not None
+    assert not got._state.adding and got._state.db == "default"
+    assert list(got.groups.values_list("name", flat=True)) == ["prova"]
+    assert c.get("/CCIAA-PT/2020/").status_code == 200
+    assert Backend().get_user("424242") is None and Backend().get_user("x") is None

@@ -107,3 +107,32 @@ def test_a_change_to_the_plan_renews_the_body(as_user, piano, django_user_model)
         note="",
     )
     assert "Un nodo rinominato per la prova" in c.get("/CCIAA-PT/2020/albero/").content.decode()
+
+
+@pytest.fixture
+def empty_fragments():
+    caches["frammenti"].clear()
+    yield
+    caches["frammenti"].clear()
+
+
+def test_the_header_is_kept_per_roles(as_user, empty_fragments):
+    # controllo and amministratore may both enter values; only the amministratore's menu links
+    # the Amministrazione, whoever fills the header's fragment first.
+    link = "/CCIAA-PT/amministrazione/"
+    assert link not in as_user("controllo").get("/CCIAA-PT/2020/").content.decode()
+    assert link in as_user("admin").get("/CCIAA-PT/2020/").content.decode()
+    caches["frammenti"].clear()
+    assert link in as_user("admin").get("/CCIAA-PT/2020/").content.decode()
+    assert link not in as_user("controllo").get("/CCIAA-PT/2020/").content.decode()
+
+
+def test_the_base_fragments_stay_in_the_process_also_with_a_shared_cache(as_user, settings, empty_fragments):
+    # Reading them from Redis would cost a round trip on every page (issue 16): never the default cache.
+    from django.core.cache.backends.locmem import LocMemCache
+
+    assert isinstance(caches["frammenti"], LocMemCache)
+    caches["default"].clear()
+    as_user("controllo").get("/CCIAA-PT/2020/")
+    assert not [k for k in caches["default"]._cache if "template.cache" in k]
+    assert len([k for k in caches["frammenti"]._cache if "template.cache" in k]) == 4  # head, languages, header, footer

@@ -27,6 +27,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -72,3 +74,11 @@ def body(request, template: str, context: Callable[[], dict], *, vary: tuple = (
                 shared.set(k, zlib.compress(html.encode(), 1), timeout=SHARED_KEEP)
         cache.set(k, html)
     return mark_safe(html)
+
+
+@receiver(setting_changed)
+def _settings_changed(setting, **kwargs):
+    """The base template's in-process fragments (``frammenti``) hold the static files' URLs and
+    the menu: a test that changes how they are made starts from an empty cache."""
+    if setting in ("STORAGES", "STATIC_URL", "STATIC_ROOT", "ROOT_URLCONF", "CACHES", "LANGUAGES"):
+        caches["frammenti"].clear()

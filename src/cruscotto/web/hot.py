@@ -54,15 +54,35 @@ class SessionStore(db.SessionStore):
 
 
 @lru_cache(maxsize=4)
-def _user_sql(vendor: str) -> str:
+def _user_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
+    """The user's row by primary key, and the attribute names of its columns (the ORM's default
+    select: every concrete field, in the model's order)."""
     model = get_user_model()
     sql, params = model._default_manager.filter(pk=-424242).query.sql_with_params()
     assert params == (-424242,), params
-    return sql
+    return sql, tuple(f.attname for f in model._meta.concrete_fields)
+
+
+def _converters(conn) -> list[tuple[int, list, object]]:
+    """The ORM's converters of the user's columns for this connection (none on PostgreSQL; dates
+    on SQLite), found as RawQuerySet finds them, once per connection."""
+    found = getattr(conn, "_cruscotto_user_converters", None)
+    if found is None:
+        model = get_user_model()
+        found = []
+        for i, f in enumerate(model._meta.concrete_fields):
+            col = f.get_col(model._meta.db_table)
+            convs = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if convs:
+                found.append((i, convs, col))
+        conn._cruscotto_user_converters = found
+    return found
 
 
 class Backend(ModelBackend):
-    """Django's ModelBackend; the user of a session is read with SQL written once."""
+    """Django's ModelBackend; the user of a session is read with SQL written once, its row made
+    into a user as the ORM makes it (``from_db``, the fields' converters), without building a
+    RawQuerySet at every request."""
 
     def get_user(self, user_id):
         model = get_user_model()
@@ -70,7 +90,16 @@ class Backend(ModelBackend):
             pk = model._meta.pk.to_python(user_id)
         except Exception:  # a session with a malformed id: nobody, as Django does
             return None
-        found = list(model._default_manager.raw(_user_sql(connection.vendor), [pk]))
-        if not found:
+        sql, names = _user_sql(connection.vendor)
+        with connection.cursor() as cur:
+            cur.execute(sql, [pk])
+            row = cur.fetchone()
+        if row is None:
             return None
-        return found[0] if self.user_can_authenticate(found[0]) else None
+        assert len(row) == len(names), (len(row), names)
+        values = list(row)
+        for i, convs, col in _converters(connection):
+            for convert in convs:
+                values[i] = convert(values[i], col, connection)
+        user = model.from_db(connection.alias, names, values)
+        return user if self.user_can_authenticate(user) else None

@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cruscotto.web.middleware.PolicyOnceCSPMiddleware",  # django-csp's, its header written once per process
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: it answers for locked-out logins
@@ -206,6 +206,17 @@ CACHES = {
         "LOCATION": "pagine",
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": env.int("CRUSCOTTO_PAGE_CACHE_ENTRIES", default=100)},
+    },
+    # The base template's fragments ({% cache … using="frammenti" %}: the links of <head>, the
+    # header's menu, the footer), a few KB each, keyed by what they show (language, path, plan
+    # revision, roles). Always in-process, also with CRUSCOTTO_CACHE_URL: reading one from Redis
+    # cost a network round trip on every page for what each process renders once (issue 16).
+    # Apart from ``pagine`` so that the many small fragments never push out a page body.
+    "frammenti": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "frammenti",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},  # a header is about 5 KB: at most ~5 MB a process
     },
 }
 # The shared cache (CRUSCOTTO_CACHE_URL, redis://host:6379/0): what several web processes and

@@ -66,6 +66,22 @@ YEAR_SWITCH_TARGET = {
 }
 
 
+class _Lazy:
+    """A value computed the first time a template asks for it, once: the templates call it (a
+    callable), the header that shows it is most often served from its cached fragment."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make):
+        self._make = make
+        self._value = None
+
+    def __call__(self):
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value
+
+
 def _year_links(request, anni):
     """The same page in each year of the plan (the year switch)."""
     match = request.resolver_match
@@ -106,7 +122,8 @@ def with_plan(view):
             # controllo di gestione and the amministratore, who get tokens (docs/api.md)
             "api": bool(g.ruoli & permissions.EDITORS),
             "url_name": request.resolver_match.url_name if request.resolver_match else "",
-            "anni_url": _year_links(request, piano.anni),
+            # only the header uses them, rendered once per page and plan revision (base.html)
+            "anni_url": _Lazy(lambda: _year_links(request, piano.anni)),
         }
         return view(request, ente_obj, anno, piano, *args, **kwargs)
 
