@@ -596,9 +596,10 @@ def _strategici(ente: m.Ente, anno: int) -> set[str]:
     return {o.codice for o in selectors.plan_for(piano).obiettivi_strategici()}
 
 
-def controlli3(ente: m.Ente, anno: int, dati: dict) -> list[Problem]:
+def controlli3(ente: m.Ente, anno: int, dati: dict, b: Base3 | None = None) -> list[Problem]:
     """The checks of 2.1 and section 3 on their data (stored or about to be): each part by its
-    engine, against the plan's strategic objectives and structures, the register and the budget."""
+    engine, against the plan's strategic objectives and structures, the register and the budget.
+    ``b``: section 3's base when the caller has it (read here only when a part of 3 is checked)."""
     from cruscotto.engine import fabbisogni as fa
     from cruscotto.engine import formazione as fo
     from cruscotto.engine import lavoro_agile as la
@@ -610,12 +611,13 @@ def controlli3(ente: m.Ente, anno: int, dati: dict) -> list[Problem]:
     if VALORE_PUBBLICO in dati:
         obiettivi = vp.valore_pubblico_from_data(dati[VALORE_PUBBLICO]["obiettivi"])
         problems += vp.controlla(obiettivi, strategici=_strategici(ente, anno), anni=(anno, anno + 1, anno + 2))
-    b = base3(ente, anno)
+    if not any(k in dati for k in (ORGANIZZAZIONE, LAVORO_AGILE, FABBISOGNI, FORMAZIONE)):
+        return problems
+    b = b or base3(ente, anno)
     if b.anno is None:
-        if any(k in dati for k in (ORGANIZZAZIONE, LAVORO_AGILE, FABBISOGNI, FORMAZIONE)):
-            problems.append(
-                Problem("piao_registro", _("manca il registro del personale di un anno prima del PIAO"), "personale")
-            )
+        problems.append(
+            Problem("piao_registro", _("manca il registro del personale di un anno prima del PIAO"), "personale")
+        )
         return problems
     if ORGANIZZAZIONE in dati:
         assegnazioni = og.organizzazione_from_data(dati[ORGANIZZAZIONE]["assegnazioni"])
@@ -678,20 +680,19 @@ SEZIONI_SEMPLIFICATE = ("2.3", "3.1", "3.2", "3.3")
 SOGLIA_DIPENDENTI = 50
 
 
-def dipendenti(ente: m.Ente, anno: int) -> tuple[int | None, int | None]:
+def dipendenti(b: Base3) -> tuple[int, int] | None:
     """The staff at 31/12 of the year before the PIAO (or the register's last year before it):
-    (the year, the number of people); (None, None) without a register."""
+    (the year, the number of people); None without a register."""
     from cruscotto.engine.personale import dell_anno
 
-    b = base3(ente, anno)
-    return (b.anno, len(dell_anno(b.registro, b.anno))) if b.anno is not None else (None, None)
+    return (b.anno, len(dell_anno(b.registro, b.anno))) if b.anno is not None else None
 
 
-def semplificato(ente: m.Ente, anno: int) -> bool:
+def semplificato(b: Base3) -> bool:
     """The body has fewer than 50 employees (DM 132/2022, art. 6): its PIAO is the simplified one.
     Without a staff register cruscotto cannot tell, and asks for the full template."""
-    _anno, n = dipendenti(ente, anno)
-    return n is not None and n < SOGLIA_DIPENDENTI
+    d = dipendenti(b)
+    return d is not None and d[1] < SOGLIA_DIPENDENTI
 
 
 @dataclass(frozen=True)
@@ -704,11 +705,13 @@ class Verifica:
     dettaglio: str = ""
 
 
-def verifiche_portale(ente: m.Ente, anno: int) -> list[Verifica]:
+def verifiche_portale(ente: m.Ente, anno: int, b: Base3 | None = None) -> list[Verifica]:
     """What cruscotto can check of the PIAO before it goes to the Portale PIAO (DM 132/2022, art.
     13): adopted with its act by 31 January; every section of the Piano-tipo compiled and free of
     errors of its rules; the scheda anagrafica's codice fiscale. The portal's own upload form asks
-    for more (its referent's login, the file): those are done there."""
+    for more (its referent's login, the file): those are done there. ``b``: section 3's base,
+    when the caller has it."""
+    b = b or base3(ente, anno)
     p = piao_di(ente, anno)
     out: list[Verifica] = []
     if p is None or not p.atto:
@@ -729,13 +732,13 @@ def verifiche_portale(ente: m.Ente, anno: int) -> list[Verifica]:
         ("3.3", FABBISOGNI in rows),
         (_("formazione"), FORMAZIONE in rows),
     ]
-    piccolo_ente = semplificato(ente, anno)
+    piccolo_ente = semplificato(b)
     if piccolo_ente:  # DM 132/2022, art. 6: 2.3 and 3.1-3.3 only
         presenti = [(n, ok) for n, ok in presenti if n in SEZIONI_SEMPLIFICATE]
     mancanti = [n for n, ok in presenti if not ok]
     testo = _("Sezioni del PIAO semplificato compilate") if piccolo_ente else _("Sezioni del Piano-tipo compilate")
     out.append(Verifica(testo, "manca" if mancanti else "ok", ", ".join(mancanti)))
-    errori = [x for x in _errori_sezioni(ente, anno, rows) if x.severity == "error"]
+    errori = [x for x in _errori_sezioni(ente, anno, rows, b) if x.severity == "error"]
     out.append(
         Verifica(
             _("Nessun errore nelle regole delle sezioni"),
@@ -751,14 +754,14 @@ def verifiche_portale(ente: m.Ente, anno: int) -> list[Verifica]:
     return out
 
 
-def _errori_sezioni(ente: m.Ente, anno: int, rows: dict) -> list[Problem]:
-    problems = controlli3(ente, anno, {k: v.dati for k, v in rows.items()})
-    if RISCHI in rows:
-        r = ri.registro_from_data(rows[RISCHI].dati["registro"])
-        problems += controlli(r, contesto23(ente, anno), trattare_da(rows[RISCHI]))
-    if TRASPARENZA in rows:
-        strutture = contesto23(ente, anno).strutture
-        problems += tr.controlla_obblighi(
-            tr.obblighi_from_data(rows[TRASPARENZA].dati["obblighi"]), strutture=strutture
-        )
+def _errori_sezioni(ente: m.Ente, anno: int, rows: dict, b: Base3) -> list[Problem]:
+    problems = controlli3(ente, anno, {k: v.dati for k, v in rows.items()}, b)
+    if RISCHI in rows or TRASPARENZA in rows:
+        c = contesto23(ente, anno)
+        if RISCHI in rows:
+            r = ri.registro_from_data(rows[RISCHI].dati["registro"])
+            problems += controlli(r, c, trattare_da(rows[RISCHI]))
+        if TRASPARENZA in rows:
+            obblighi_ = tr.obblighi_from_data(rows[TRASPARENZA].dati["obblighi"])
+            problems += tr.controlla_obblighi(obblighi_, strutture=c.strutture)
     return problems

@@ -557,19 +557,21 @@ def _document_inputs(ente: m.Ente, piano: m.Piano, anno: int, kind: str, periodo
 
 
 def piao_documento(ente: m.Ente, anno: int):
-    """The PIAO's 2.3 as its document and the open data read it (documents/piao.DatiPiao); None
-    when the ente has no PIAO of ``anno``."""
+    """The PIAO as its document and the open data read it (documents/piao.DatiPiao); None when
+    the ente has no PIAO of ``anno``."""
+    from django.utils.translation import override
+
     from cruscotto.documents.piao import DatiPiao
+    from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
 
     from . import piao
 
     p = piao.piao_di(ente, anno)
     if p is None:
         return None
-    from django.utils.translation import override
-
+    b = piao.base3(ente, anno)  # read once: section 3, the checks and the simplified PIAO share it
     with override("it"):  # the labels as the document prints them, whoever asked
-        verifiche = tuple((v.testo, v.esito, v.dettaglio) for v in piao.verifiche_portale(ente, anno))
+        verifiche = tuple((v.testo, v.esito, v.dettaglio) for v in piao.verifiche_portale(ente, anno, b))
         anagrafica = tuple((str(label), ente.anagrafica[k]) for k, label in piao.ANAGRAFICA if ente.anagrafica.get(k))
     registro, row = piao.registro(p)
     obblighi, row_t = piao.obblighi(p)
@@ -579,20 +581,15 @@ def piao_documento(ente: m.Ente, anno: int):
         else ()
     )
     stati = tuple((o, st) for o, st, _p in piao.stati_obblighi(p, obblighi)[0]) if obblighi is not None else ()
-    from cruscotto.engine.personale import dell_anno
-    from cruscotto.engine.valore_pubblico import valore_pubblico_from_data
-
     rows = {r.sezione: r for r in p.sezioni.all()}
     vp = rows.get(piao.VALORE_PUBBLICO)
-    b = piao.base3(ente, anno)
     # A published document: the breakdowns with counts that name people are left out (tutto=False).
     s3 = piao.sezione3(b, rows, settings.CRUSCOTTO_SOGLIA_RISERVATEZZA, tutto=False)
-    inventata = any(r is not None and r.inventata for r in (row, row_t))
     prima, cambi = piao.cambi23(ente, anno)
     return DatiPiao(
         registro=registro,
         obblighi=obblighi,
-        inventata=inventata,
+        inventata=any(r is not None and r.inventata for r in (row, row_t)),
         cambi=tuple(cambi) if cambi is not None else None,
         anno_prima=prima.anno if prima is not None else None,
         monitorate=monitorate,
@@ -603,8 +600,8 @@ def piao_documento(ente: m.Ente, anno: int):
         anno_base=b.anno,
         inventate=frozenset(k for k, r in rows.items() if r.inventata),
         verifiche=verifiche,
-        semplificato=piao.semplificato(ente, anno),
-        dipendenti=(b.anno, len(dell_anno(b.registro, b.anno))) if b.anno is not None else None,
+        semplificato=piao.semplificato(b),
+        dipendenti=piao.dipendenti(b),
     )
 
 

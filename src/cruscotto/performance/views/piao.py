@@ -73,9 +73,10 @@ def piao(request, ente, anno, piano):
         {"campo": k, "label": label, "valore": valori.get(k, ""), "errore": errori.get(k)} for k, label in pi.ANAGRAFICA
     ]
     ctx["puo_anagrafica"] = permissions.can_edit_plan(request.user, ente)
-    ctx["verifiche"] = pi.verifiche_portale(ente, anno)
-    ctx["dipendenti"] = pi.dipendenti(ente, anno)
-    ctx["semplificato"] = pi.semplificato(ente, anno)
+    b = pi.base3(ente, anno)  # read once: the checks and the simplified PIAO's note share it
+    ctx["verifiche"] = pi.verifiche_portale(ente, anno, b)
+    ctx["dipendenti"] = pi.dipendenti(b)
+    ctx["semplificato"] = pi.semplificato(b)
     ctx["errori_adozione"] = {k[len("adozione_") :]: v for k, v in errori.items() if k.startswith("adozione_")}
     righe = list(ctx["piao"].sezioni.all()) if ctx["piao"] is not None else []
     ctx["sezioni"] = {r.sezione for r in righe}
@@ -423,5 +424,5 @@ def piao_organizzazione(request, ente, anno, piano):
     ctx["puo_caricare"] = permissions.can_edit_plan(request.user, ente)
     if b.anno is not None:
         ctx.update(pi.sezione3(b, rows, soglia, permissions.can_manage_users(request.user, ente)))
-        ctx["problemi"] = pi.controlli3(ente, anno, {k: v.dati for k, v in rows.items()})
+        ctx["problemi"] = pi.controlli3(ente, anno, {k: v.dati for k, v in rows.items()}, b)
     return render(request, "performance/piao_organizzazione.html", ctx, status=422 if import_errors else 200)
