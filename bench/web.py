@@ -353,10 +353,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_command(port: int, workers: int, log_file: Path) -> list[str]:
+def gunicorn_command(port: int, workers: int, log_file: Path, threads: int = 0) -> list[str]:
+    """gunicorn's command: sync workers, or with ``threads`` gthread workers (which keep connections alive)."""
     exe = Path(sys.executable).parent / "gunicorn"
     base = [str(exe)] if exe.exists() else [sys.executable, "-m", "gunicorn"]
-    return base + [
+    kind = ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
+    return base + kind + [
         "cruscotto.web.wsgi:application",
         "--bind",
         f"{HOST}:{port}",
@@ -705,7 +707,7 @@ def measure(
 def headline(info: dict) -> str:
     text = (
         f"cruscotto web benchmark — {info['cores']} cores, Python {info['python']}, PostgreSQL {info['postgres']}, "
-        f"gunicorn {info['gunicorn']} ({info['workers']} sync workers), driver {info['driver']}, "
+        f"gunicorn {info['gunicorn']} ({info['workers']} {info['worker_kind']} workers), driver {info['driver']}, "
         f"{info['clients']} clients, {info['seconds']:g} s per page after {info['warmup']:g} s of warm-up"
     )
     if info["loadavg"] is not None:
@@ -781,6 +783,9 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument(
         "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers (default 2 × cores + 1 = {2 * cores + 1})"
     )
+    p.add_argument("--threads", type=int, default=0,
+                   help="gunicorn gthread workers with this many threads each, which keep connections alive "
+                        "(default 0: sync workers, one connection per request)")  # fmt: skip
     p.add_argument("--indicators", type=int, default=5000, help="indicators of the synthetic plan (default 5000)")
     p.add_argument("--structures", type=int, default=50, help="structures of the synthetic plan (default 50)")
     p.add_argument("--enti", type=int, default=100,
@@ -865,6 +870,7 @@ def main(argv: list[str] | None = None) -> int:
             "postgres": postgres_version(args.postgres),
             "gunicorn": gunicorn_pkg.__version__,
             "workers": args.workers,
+            "worker_kind": f"gthread × {args.threads} threads" if args.threads else "sync",
             "driver": driver,
             "clients": args.clients,
             "seconds": args.seconds,
@@ -922,7 +928,7 @@ def main(argv: list[str] | None = None) -> int:
 
             def start_gunicorn() -> subprocess.Popen:
                 with open(log_file, "ab") as server_out:  # the application's own log (errors) goes there too
-                    proc = subprocess.Popen(gunicorn_command(port, args.workers, log_file), env=env, cwd=tmp,
+                    proc = subprocess.Popen(gunicorn_command(port, args.workers, log_file, args.threads), env=env, cwd=tmp,
                                             start_new_session=True, stdout=server_out, stderr=server_out)  # fmt: skip
                 wait_ready(proc, port, log_file)
                 return proc
