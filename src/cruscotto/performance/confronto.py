@@ -211,6 +211,33 @@ def prepara_ente(ente_id: int) -> int:
     return done
 
 
+def accoda_dopo_il_commit(ente_id: int) -> None:
+    """After the transaction that changed one ente's plan or values commits, put its job on the
+    queue (:func:`prepara_ente`, in the worker). Only with a shared cache (CRUSCOTTO_CACHE_URL):
+    without one, each process keeps its own entries and the worker's would serve no page.
+    Once per ente and transaction: a bulk entry of a hundred values queues one job."""
+    if not settings.CRUSCOTTO_CACHE_URL:
+        return
+    from django.db import transaction
+
+    pending = transaction.get_connection().__dict__.setdefault("_confronto_da_preparare", set())
+    pending.add(ente_id)
+
+    def enqueue() -> None:
+        # The first callback of the commit queues the job; the ente's others find it gone. (A
+        # rolled-back transaction leaves its id here: the next commit for that ente queues it.)
+        if ente_id not in pending:
+            return
+        pending.discard(ente_id)
+        if not m.VoceCatalogo.objects.exists():
+            return  # an installation without a catalogue compares nothing: no job
+        from .tasks import prepara_confronto
+
+        prepara_confronto.enqueue(ente_id)
+
+    transaction.on_commit(enqueue)
+
+
 def cluster_di(ente: EnteConfronto, enti: list[EnteConfronto], attributi: list[str]) -> np.ndarray:
     """The enti sharing ``ente``'s value of every attribute in ``attributi`` (all of them when
     the list is empty: the whole installation)."""
