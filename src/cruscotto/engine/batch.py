@@ -18,7 +18,13 @@ target's ``>`` or ``<`` sets the direction, as in scoring.score_numeric), the
 plan's bands and status thresholds, the ``dati_mancanti`` rule, the weight
 rules of rollup.effective_weights and the scope rule (``cruscotto: area``) of
 rollup.scope_of. Deadlines, yes/no and milestones stay in the scalar engine:
-:meth:`Batch.from_plans` refuses them rather than score them differently.
+:meth:`Batch.from_plans` refuses them rather than score them differently
+(:func:`refusal` says why).
+
+Used by the product: the benchmarking across enti (engine/confronto.py) scores
+every ente's catalogue indicators at once with :func:`score_rows_by_rules`,
+flat rows grouped by their plans' rules, and leaves what :func:`refusal`
+refuses to the scalar engine.
 
 Layout: one array per field. Indicators point to their parent by index (an
 operational objective, or a strategic objective when ``on_strategic``), each
