@@ -295,6 +295,20 @@ def _confronto(anno: int, rows) -> dict:
     def agg(s, key):
         return "" if s is None else round(getattr(s, key), 4)
 
+    def achieved(g) -> list:
+        """The achievements' cells (engine/confronto.Raggiungimento): the ente's own, its state,
+        how many of the group reached their target, the group's and everyone's mean."""
+        if g is None:
+            return [""] * 5
+        own = "" if g.valore is None else round(g.valore, 4)
+        return [
+            own,
+            g.stato.value if g.stato else "",
+            _num(g.raggiunti_cluster),
+            agg(g.cluster, "media"),
+            agg(g.tutti, "media"),
+        ]
+
     return {
         "name": "confronto",
         "title": f"Confronto con gli altri enti {anno}",
@@ -315,6 +329,11 @@ def _confronto(anno: int, rows) -> dict:
             ("enti_tutti", "integer", "enti con un valore"),
             ("media_tutti", "number", "vuoto sotto il numero minimo di enti"),
             ("mediana_tutti", "number", "vuoto sotto il numero minimo di enti"),
+            ("raggiungimento", "number", "grado di raggiungimento dell'ente rispetto al proprio target, %"),
+            ("stato", "string", "raggiunto, parzialmente_raggiunto, non_raggiunto, senza_dati, ..."),
+            ("raggiunti_gruppo", "integer", "enti del gruppo che hanno raggiunto il target; vuoto sotto il minimo"),
+            ("media_raggiungimento_gruppo", "number", "vuoto sotto il numero minimo di enti"),
+            ("media_raggiungimento_tutti", "number", "vuoto sotto il numero minimo di enti"),
         ],
         "rows": [
             [
@@ -330,6 +349,7 @@ def _confronto(anno: int, rows) -> dict:
                 r.n_tutti,
                 agg(r.tutti, "media"),
                 agg(r.tutti, "mediana"),
+                *achieved(r.raggiungimento),
             ]
             for r in rows
         ],

@@ -430,6 +430,22 @@ class StatisticheOut(Schema):
     massimo: float
 
 
+class RaggiungimentoOut(Schema):
+    # the ente's own achievement against its own target for the year, %, and its state
+    valore: float | None
+    stato: str | None
+    scalare: bool = Field(description="valutato dal motore scalare: target che il calcolo vettoriale non copre")
+    n_gruppo: int  # enti of the group with an achievement
+    n_tutti: int
+    raggiunti_gruppo: int | None = Field(
+        description="enti del gruppo che hanno raggiunto il target; null sotto il minimo"
+    )
+    raggiunti_tutti: int | None
+    senza_gruppo: int = Field(description="enti del gruppo con l'indicatore ma senza grado di raggiungimento")
+    gruppo: StatisticheOut | None  # null: fewer than CRUSCOTTO_CONFRONTO_MINIMO enti with an achievement
+    tutti: StatisticheOut | None
+
+
 class ConfrontoRigaOut(Schema):
     codice: str
     nome: str
@@ -443,6 +459,7 @@ class ConfrontoRigaOut(Schema):
     n_tutti: int
     gruppo: StatisticheOut | None  # null: fewer than CRUSCOTTO_CONFRONTO_MINIMO enti with a value
     tutti: StatisticheOut | None
+    raggiungimento: RaggiungimentoOut | None
 
 
 class ConfrontoOut(Schema):
@@ -451,6 +468,7 @@ class ConfrontoOut(Schema):
     enti: int
     enti_gruppo: int
     minimo: int
+    scalari: int = Field(description="righe di tutti gli enti valutate dal motore scalare")
     righe: list[ConfrontoRigaOut]
 
 

@@ -18,7 +18,13 @@ target's ``>`` or ``<`` sets the direction, as in scoring.score_numeric), the
 plan's bands and status thresholds, the ``dati_mancanti`` rule, the weight
 rules of rollup.effective_weights and the scope rule (``cruscotto: area``) of
 rollup.scope_of. Deadlines, yes/no and milestones stay in the scalar engine:
-:meth:`Batch.from_plans` refuses them rather than score them differently.
+:meth:`Batch.from_plans` refuses them rather than score them differently
+(:func:`refusal` says why).
+
+Used by the product: the benchmarking across enti (engine/confronto.py) scores
+every ente's catalogue indicators at once with :func:`score_rows_by_rules`,
+flat rows grouped by their plans' rules, and leaves what :func:`refusal`
+refuses to the scalar engine.
 
 Layout: one array per field. Indicators point to their parent by index (an
 operational objective, or a strategic objective when ``on_strategic``), each
@@ -48,6 +54,7 @@ from .model import (
     Prospettiva,
     Regole,
 )
+from .numbers import Value
 from .rollup import REMAINDER_EPSILON
 from .scoring import Consuntivo, Stato, Valori, actual_of
 from .targets import Target, TargetKind
@@ -259,23 +266,41 @@ def _indicator_row(
     regole_soglie: str = "proporzionale",
 ) -> tuple[float, float, int, float | None, bool, str]:
     """(actual, target, polarity code, weight, area, code) of one indicator, as the scalar engine would read them."""
+    target = ind.target.get(anno)
+    why = refusal(ind, target, regole_soglie)
+    if why is not None:
+        raise ValueError(why)
+    actual, _, _ = actual_of(ind, anno, periodo, valori, misure)
+    a, t, pol = numeric_row(ind.polarita, target, actual)
+    return a, t, pol, ind.peso, ind.cruscotto is Cruscotto.AREA, ind.codice
+
+
+def refusal(ind: Indicatore, target: Target | None, regole_soglie: str = "proporzionale") -> str | None:
+    """Why the vectorised rules cannot score ``ind`` against the year's ``target`` (None: they
+    can): a polarity other than crescente / decrescente (a deadline, yes/no, milestones), or a
+    target the scalar engine scores by another rule (relative, interval, multiple, baseline,
+    running total, a threshold met / not met). ``regole_soglie``: the plan's ``regole.soglie``."""
     if ind.polarita not in (Polarita.CRESCENTE, Polarita.DECRESCENTE):
-        raise ValueError(
+        return (
             f"indicatore {ind.codice}: polarità {ind.polarita.value}, "
             "il calcolo vettoriale copre solo crescente e decrescente"
         )
-    actual, _, _ = actual_of(ind, anno, periodo, valori, misure)
-    target = ind.target.get(anno)
-    pol = CRESCENTE if ind.polarita is Polarita.CRESCENTE else DECRESCENTE
     if target is not None and (
         target.tipo in (TargetKind.RELATIVO, TargetKind.INTERVALLO, TargetKind.MULTIPLO, TargetKind.BASELINE)
         or target.cumulo == "totale"
         or (target.soglia and (ind.soglie or regole_soglie) == "raggiunto")
     ):
-        raise ValueError(
+        return (
             f"indicatore {ind.codice}: target {target.testo!r} ({target.tipo.value}), "
             "il calcolo vettoriale copre solo numeri e soglie proporzionali"
         )
+    return None
+
+
+def numeric_row(polarita: Polarita, target: Target | None, actual: Value | None) -> tuple[float, float, int]:
+    """(actual, target, polarity code) of an indicator that :func:`refusal` accepts, from its
+    actual value as scoring.actual_of reads it and its target for the year."""
+    pol = CRESCENTE if polarita is Polarita.CRESCENTE else DECRESCENTE
     if target is None:
         t = np.nan
     elif target.tipo is not TargetKind.NUMERO:
@@ -293,7 +318,7 @@ def _indicator_row(
         a, pol = 0.0, NON_NUMERICO  # a value is there, but not a number
     else:
         a = float(actual)
-    return a, t, pol, ind.peso, ind.cruscotto is Cruscotto.AREA, ind.codice
+    return a, t, pol
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,14 +341,24 @@ class BatchResult:
 
 
 def indicator_achievements(batch: Batch, regole: Regole) -> tuple[np.ndarray, np.ndarray]:
-    """Achievement and status code of every indicator (scoring.score_one for numeric indicators).
+    """Achievement and status code of every indicator of a batch (:func:`score_rows` on its columns)."""
+    return score_rows(batch.actual, batch.target, batch.polarity, regole)
 
-    Every branch is evaluated on the whole array and the right one picked:
-    simpler than splitting the array case by case, and fast enough (about
-    50 ms for a million indicators on a 2-core machine). The branch formulas
-    are the scalar ones, operation for operation.
+
+def score_rows(
+    actual: np.ndarray, target: np.ndarray, polarity: np.ndarray, regole: Regole
+) -> tuple[np.ndarray, np.ndarray]:
+    """Achievement and status code of indicator rows under one set of rules (scoring.score_one
+    for numeric indicators): ``actual``, ``target`` and ``polarity`` as the Batch columns.
+
+    ``regole.dati_mancanti`` is the rule in force: ``zero`` counts a missing actual 0, anything
+    else leaves it out (score_batch resolves ``zero_a_consuntivo`` first; score_rows_by_rules
+    refuses it unresolved). Every branch is evaluated on the whole array and the right one
+    picked: simpler than splitting the array case by case, and fast enough (about 50 ms for a
+    million indicators on a 2-core machine). The branch formulas are the scalar ones,
+    operation for operation.
     """
-    A, T = batch.actual, batch.target
+    A, T = actual, target
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         abs_t = np.abs(T)
         # scoring.higher_is_better
@@ -344,19 +379,66 @@ def indicator_achievements(batch: Batch, regole: Regole) -> tuple[np.ndarray, np
         )
     has_target = ~np.isnan(T)
     has_actual = ~np.isnan(A)
-    scorable = has_target & has_actual & (batch.polarity != NON_NUMERICO)
-    a = np.where(scorable, np.where(batch.polarity == DECRESCENTE, lower, higher), np.nan)
+    scorable = has_target & has_actual & (polarity != NON_NUMERICO)
+    a = np.where(scorable, np.where(polarity == DECRESCENTE, lower, higher), np.nan)
     if regole.fasce:
         a = np.where(scorable, _apply_bands(a, regole), np.nan)
     status = status_codes(a, regole)
     if regole.dati_mancanti == "zero":
         # score_one: a missing actual counts as an actual of 0 (bands apply), when the target can be scored.
-        missing = has_target & ~has_actual & (batch.polarity != NON_NUMERICO)
+        missing = has_target & ~has_actual & (polarity != NON_NUMERICO)
         zero = np.zeros(int(missing.sum()))
         a[missing] = _apply_bands(zero, regole) if regole.fasce else zero
         status = status_codes(a, regole)
     # scoring.score_one: a value that cannot be scored (no target, or not a number) is "non valutabile".
     status[np.isnan(a) & has_actual] = NON_VALUTABILE
+    return a, status
+
+
+def regole_indicatore(regole: Regole, *, chiuso: bool) -> Regole:
+    """The rule values an indicator's own score depends on (soglie di stato, fasce, dati mancanti
+    in force), the others left at their defaults: plans that differ only in how they roll up
+    share one group in :func:`score_rows_by_rules`."""
+    return Regole(
+        soglia_raggiunto=regole.soglia_raggiunto,
+        soglia_parziale=regole.soglia_parziale,
+        fasce=tuple(regole.fasce),
+        fasce_modo=regole.fasce_modo,
+        dati_mancanti=regole.mancanti(chiuso),
+    )
+
+
+def score_rows_by_rules(
+    actual: np.ndarray,
+    target: np.ndarray,
+    polarity: np.ndarray,
+    rule: np.ndarray,
+    rules: Sequence[Regole],
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`score_rows` for rows of many plans, each under its own plan's rules: row i under
+    ``rules[rule[i]]``. The loop runs once per distinct set of rules (an installation has a
+    handful), each group scored as one array.
+
+    Every rule's ``dati_mancanti`` must be the one in force (``zero`` or ``escludi``, see
+    Regole.mancanti): under ``zero_a_consuntivo`` whether a missing value counts 0 depends on
+    the year being closed, which the rows do not say, so it is refused rather than guessed.
+    """
+    actual = np.asarray(actual, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    polarity = np.asarray(polarity, dtype=np.int8)
+    rule = np.asarray(rule, dtype=np.int64)
+    if not len(actual) == len(target) == len(polarity) == len(rule):
+        raise ValueError("score_rows_by_rules: actual, target, polarity e rule devono avere la stessa lunghezza")
+    for regole in rules:
+        if regole.dati_mancanti not in ("zero", "escludi"):
+            raise ValueError(
+                f"score_rows_by_rules: dati_mancanti {regole.dati_mancanti!r} non risolto (Regole.mancanti)"
+            )
+    a = np.full(len(actual), np.nan)
+    status = np.full(len(actual), SENZA_DATI, dtype=np.int8)
+    for k in np.unique(rule).tolist():
+        sel = rule == k
+        a[sel], status[sel] = score_rows(actual[sel], target[sel], polarity[sel], rules[k])
     return a, status
 
 

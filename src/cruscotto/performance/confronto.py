@@ -4,10 +4,13 @@ Which values: for every ente, the version of its plan shown for the year (as eve
 shows it), and in it each indicator that references the installation's catalogue, with the
 year's value as the engine reads it.
 
-Speed at national scale: a plan's values are computed once per plan, revision and values'
-revision, and kept in the cache (``CACHES["default"]``; Redis when ``CRUSCOTTO_CACHE_URL``
-says so): a new value of one ente recomputes that ente only. The page then costs one query
-for the plans of every ente, one round trip to the cache and the vectorised statistics.
+Speed at national scale: a plan's values, and what their achievements need (engine/confronto
+.voci_piano), are computed once per plan, revision and values' revision, and kept in the cache
+(``CACHES["default"]``; Redis when ``CRUSCOTTO_CACHE_URL`` says so): a new value of one ente
+recomputes that ente only, and the queue's job (:func:`prepara_ente`) does it ahead of the
+next reader. The page then costs one query for the plans of every ente, one round trip to the
+cache, every ente's achievements scored at once by engine/batch.py and the vectorised
+statistics.
 
 Who sees what: an ente sees the others' values only as aggregates, unless the other ente has
 published that year (its cycle is *pubblicato*): the Relazione is then public by law, and so
@@ -54,6 +57,11 @@ class Righe:
     codice: np.ndarray
     ente: np.ndarray
     valore: np.ndarray
+    # each row's achievement against the ente's own target (NaN: none), its state (into
+    # engine/confronto.STATI) and whether the scalar engine scored it (cf.raggiungimenti)
+    raggiungimento: np.ndarray
+    stato: np.ndarray
+    scalare: np.ndarray
 
 
 def _piani_mostrati(anno: int) -> list[tuple[EnteConfronto, m.Piano]]:
@@ -100,44 +108,134 @@ def stato_installazione() -> str:
 
 
 def _chiave(piano: m.Piano, anno: int) -> str:
-    return f"confronto:{piano.pk}:{piano.revisione}:{piano.valori_revisione}:{anno}"
+    # The code's digest too: an entry holds engine objects (cf.VocePiano, Regole), and an upgrade
+    # may change them or the rules that read them; after one, `manage.py confronto_prepara`.
+    return f"confronto:{selectors._codice()}:{piano.pk}:{piano.revisione}:{piano.valori_revisione}:{anno}"
 
 
-def _valori(piano: m.Piano, anno: int) -> list[tuple[str, float | None]]:
-    return cf.valori_piano(selectors.plan_for(piano), selectors.valori_for(piano, [anno]), anno)
+def _valori(piano: m.Piano, anno: int) -> list[cf.VocePiano]:
+    """One plan's catalogue rows for ``anno`` (the computation the cache keeps): read as its own
+    pages score it, with the year closed or not and its neutralisations (selectors.score)."""
+    return cf.voci_piano(
+        selectors.plan_for(piano),
+        selectors.valori_for(piano, [anno]),
+        anno,
+        chiuso="" in selectors.closed_periods(piano, anno),
+        neutralizzati=selectors.neutralizzati(piano.ente_id, anno),
+    )
 
 
-def righe(anno: int) -> Righe:
-    """Every ente's catalogue values of ``anno`` (module docstring: computed once per plan's
-    revision, then from the cache)."""
-    plans = _piani_mostrati(anno)
-    keys = {_chiave(p, anno): (info, p) for info, p in plans}
+def _voci(plans: list[tuple[EnteConfronto, m.Piano]], anno: int) -> tuple[dict[str, list[cf.VocePiano]], int]:
+    """Each plan's rows by cache key, from the cache, the missing ones computed and stored; and
+    how many were computed."""
+    keys = {_chiave(p, anno): p for _info, p in plans}
     found = cache.get_many(list(keys))
-    for key, (_info, p) in keys.items():
+    computed = 0
+    for key, p in keys.items():
         if key not in found:
             found[key] = _valori(p, anno)
             cache.set(key, found[key], timeout=KEEP)
+            computed += 1
+    return found, computed
+
+
+def righe(anno: int) -> Righe:
+    """Every ente's catalogue values of ``anno`` and their achievements (module docstring: the
+    rows computed once per plan's revision, then from the cache; the achievements scored here,
+    every ente's at once)."""
+    plans = _piani_mostrati(anno)
+    found, _computed = _voci(plans, anno)
     catalogo = {v.codice: v.polarita != "decrescente" for v in m.VoceCatalogo.objects.all()}
-    codes = sorted({c for key in keys for c, _v in found[key] if c in catalogo})
+    rows_by_ente = [found[_chiave(p, anno)] for _info, p in plans]
+    codes = sorted({r.catalogo for rows in rows_by_ente for r in rows if r.catalogo in catalogo})
     index = {c: k for k, c in enumerate(codes)}
-    rows_code, rows_ente, rows_value = [], [], []
-    enti = []
-    for e, (key, (info, _p)) in enumerate(keys.items()):
-        enti.append(info)
-        for c, v in found[key]:
-            if c in index:  # a code not (or no longer) in the catalogue is not compared
-                rows_code.append(index[c])
+    kept: list[cf.VocePiano] = []
+    rows_code, rows_ente = [], []
+    for e, rows in enumerate(rows_by_ente):
+        for r in rows:
+            if r.catalogo in index:  # a code not (or no longer) in the catalogue is not compared
+                kept.append(r)
+                rows_code.append(index[r.catalogo])
                 rows_ente.append(e)
-                rows_value.append(np.nan if v is None else v)
+    achievement, state, scalar = cf.raggiungimenti(kept)
     return Righe(
         anno,
-        enti,
+        [info for info, _p in plans],
         codes,
         [catalogo[c] for c in codes],
         np.array(rows_code, dtype=np.int64),
         np.array(rows_ente, dtype=np.int64),
-        np.array(rows_value, dtype=np.float64),
+        np.array([np.nan if r.valore is None else r.valore for r in kept], dtype=np.float64),
+        achievement,
+        state,
+        scalar,
     )
+
+
+def prepara(anno: int) -> int:
+    """Fill the cache with every shown plan's rows of ``anno`` (`manage.py confronto_prepara`);
+    returns how many were computed (0: all were there)."""
+    return _voci(_piani_mostrati(anno), anno)[1]
+
+
+def anni_con_piano() -> list[int]:
+    """Every year some plan covers."""
+    years: set[int] = set()
+    for anni in m.Piano.objects.values_list("anni", flat=True):
+        years.update(json.loads(anni) if isinstance(anni, str) else anni)
+    return sorted(years)
+
+
+def prepara_ente(ente_id: int) -> int:
+    """The queue's job after a change of one ente's plan or values (performance/tasks.py): the
+    rows of the plan shown for each year of its plans, computed now so that the next reader
+    finds them. Idempotent: an entry already there (nothing changed since) is not computed
+    again, so the job then costs a query and a cache look-up. Returns how many were computed."""
+    if not m.VoceCatalogo.objects.exists():
+        return 0  # an installation without a catalogue compares nothing
+    ente = m.Ente.objects.filter(pk=ente_id).first()
+    if ente is None:
+        return 0
+    done = 0
+    years: set[int] = set()
+    for anni in ente.piani.values_list("anni", flat=True):
+        years.update(json.loads(anni) if isinstance(anni, str) else anni)
+    for anno in sorted(years):
+        piano = selectors.ente_and_plan(ente.codice, anno)[1]
+        if piano is None:
+            continue
+        key = _chiave(piano, anno)
+        if cache.get(key) is None:
+            cache.set(key, _valori(piano, anno), timeout=KEEP)
+            done += 1
+    return done
+
+
+def accoda_dopo_il_commit(ente_id: int) -> None:
+    """After the transaction that changed one ente's plan or values commits, put its job on the
+    queue (:func:`prepara_ente`, in the worker). Only with a shared cache (CRUSCOTTO_CACHE_URL):
+    without one, each process keeps its own entries and the worker's would serve no page.
+    Once per ente and transaction: a bulk entry of a hundred values queues one job."""
+    if not settings.CRUSCOTTO_CACHE_URL:
+        return
+    from django.db import transaction
+
+    pending = transaction.get_connection().__dict__.setdefault("_confronto_da_preparare", set())
+    pending.add(ente_id)
+
+    def enqueue() -> None:
+        # The first callback of the commit queues the job; the ente's others find it gone. (A
+        # rolled-back transaction leaves its id here: the next commit for that ente queues it.)
+        if ente_id not in pending:
+            return
+        pending.discard(ente_id)
+        if not m.VoceCatalogo.objects.exists():
+            return  # an installation without a catalogue compares nothing: no job
+        from .tasks import prepara_confronto
+
+        prepara_confronto.enqueue(ente_id)
+
+    transaction.on_commit(enqueue)
 
 
 def cluster_di(ente: EnteConfronto, enti: list[EnteConfronto], attributi: list[str]) -> np.ndarray:
@@ -160,7 +258,7 @@ def confronto(ente: m.Ente, anno: int, attributi: list[str] | None = None) -> di
     if attributi is None:
         attributi = [a for a in settings.CRUSCOTTO_CONFRONTO_ATTRIBUTI if me and me.attributi.get(a)][:1]
     if me is None:
-        return {"anno": anno, "righe": [], "attributi": attributi, "cluster": {}, "enti": len(data.enti)}
+        return {"anno": anno, "righe": [], "attributi": attributi, "cluster": {}, "enti": len(data.enti), "scalari": 0}
     mask = cluster_di(me, data.enti, attributi)
     index = data.enti.index(me)
     rows = cf.confronta(
@@ -172,6 +270,9 @@ def confronto(ente: m.Ente, anno: int, attributi: list[str] | None = None) -> di
         mask,
         index,
         minimo=settings.CRUSCOTTO_CONFRONTO_MINIMO,
+        righe_raggiungimento=data.raggiungimento,
+        righe_stato=data.stato,
+        righe_scalare=data.scalare,
     )
     return {
         "anno": anno,
@@ -180,6 +281,9 @@ def confronto(ente: m.Ente, anno: int, attributi: list[str] | None = None) -> di
         "cluster": {a: me.attributi.get(a) for a in attributi},
         "enti": len(data.enti),
         "enti_cluster": int(mask.sum()),
+        # of every ente's rows, how many the scalar engine scored (batch's rules do not cover them)
+        "scalari": int(data.scalare.sum()),
+        "righe_tutte": len(data.valore),
     }
 
 

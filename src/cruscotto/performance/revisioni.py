@@ -10,6 +10,7 @@ def bump(piano: m.Piano) -> None:
     """Mark the plan changed: the cached engine plan of the old revision is no longer used."""
     piano.revisione = m.new_revision()
     m.Piano.objects.filter(pk=piano.pk).update(revisione=piano.revisione)
+    _confronto(piano.ente_id)
 
 
 def valori_cambiati(*, piano: m.Piano | None = None, ente: m.Ente | None = None) -> None:
@@ -24,6 +25,17 @@ def valori_cambiati(*, piano: m.Piano | None = None, ente: m.Ente | None = None)
         m.Piano.objects.filter(pk=piano.pk).update(valori_revisione=token)
     if ente is not None:
         m.Piano.objects.filter(ente=ente).update(valori_revisione=token)
+    _confronto(ente.pk if ente is not None else piano.ente_id if piano is not None else None)
+
+
+def _confronto(ente_id: int | None) -> None:
+    """The ente's rows for benchmarking are computed again, ahead of the next reader, once the
+    change commits (performance/confronto.py)."""
+    if ente_id is None:
+        return
+    from .confronto import accoda_dopo_il_commit  # confronto reads selectors, which import much
+
+    accoda_dopo_il_commit(ente_id)
 
 
 def move_values(old: m.Piano, new: m.Piano) -> int:

@@ -19,3 +19,12 @@ def pulisci_lavori(giorni: int = 1) -> int:
     from . import lavori
 
     return lavori.pulizia(giorni=giorni)
+
+
+@task()
+def prepara_confronto(ente_id: int) -> int:
+    """One ente's rows for benchmarking, computed after its plan or values changed, so that the
+    next reader of a Confronto finds them in the shared cache (performance/confronto.py)."""
+    from . import confronto
+
+    return confronto.prepara_ente(ente_id)

@@ -50,6 +50,7 @@ def confronto(request, ente: str, anno: int, filtri: Query[ConfrontoFiltri]):
                 "n_tutti": r.n_tutti,
                 "gruppo": asdict(r.cluster) if r.cluster else None,
                 "tutti": asdict(r.tutti) if r.tutti else None,
+                "raggiungimento": _raggiungimento(r.raggiungimento),
             }
         )
     return {
@@ -58,5 +59,24 @@ def confronto(request, ente: str, anno: int, filtri: Query[ConfrontoFiltri]):
         "enti": data["enti"],
         "enti_gruppo": data.get("enti_cluster", 0),
         "minimo": settings.CRUSCOTTO_CONFRONTO_MINIMO,
+        "scalari": data.get("scalari", 0),
         "righe": rows,
+    }
+
+
+def _raggiungimento(g):
+    """The achievements of one code: the ente's own and the aggregates (engine/confronto.Raggiungimento)."""
+    if g is None:
+        return None
+    return {
+        "valore": g.valore,
+        "stato": g.stato.value if g.stato else None,
+        "scalare": g.scalare,
+        "n_gruppo": g.n_cluster,
+        "n_tutti": g.n_tutti,
+        "raggiunti_gruppo": g.raggiunti_cluster,
+        "raggiunti_tutti": g.raggiunti_tutti,
+        "senza_gruppo": g.senza_cluster,
+        "gruppo": asdict(g.cluster) if g.cluster else None,
+        "tutti": asdict(g.tutti) if g.tutti else None,
     }
