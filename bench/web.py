@@ -18,7 +18,8 @@ One run:
    its 2020 actual values, and (``--enti``, default 100; 0 to skip) the
    synthetic installation of ``manage.py installazione_sintetica``; the demo
    user "controllo" gets the controllo role in SINT-5000 and in the first
-   ente of the installation;
+   ente of the installation; with Redis, ``manage.py confronto_prepara`` fills the Confronto's
+   cache as after a deploy, and its time is printed (the cold fill);
 4. starts gunicorn (sync workers, ``--workers``, default 2 × cores + 1, as in
    docs/configuration.md) on 127.0.0.1 and a free port;
 5. drives one page at a time with ``--clients`` concurrent clients for
@@ -358,7 +359,9 @@ def gunicorn_command(port: int, workers: int, log_file: Path, threads: int = 0) 
     exe = Path(sys.executable).parent / "gunicorn"
     base = [str(exe)] if exe.exists() else [sys.executable, "-m", "gunicorn"]
     kind = ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
-    return base + kind + [
+    return [
+        *base,
+        *kind,
         "cruscotto.web.wsgi:application",
         "--bind",
         f"{HOST}:{port}",
@@ -915,6 +918,11 @@ def main(argv: list[str] | None = None) -> int:
                 env,
                 tmp,
             )
+            if args.enti and env.get("CRUSCOTTO_CACHE_URL"):
+                # The Confronto's cold fill, as after a deploy: every plan's catalogue rows
+                # computed into the shared cache (docs/confronto.md); its time is the figure.
+                run_step("confronto_prepara (cold fill)", [py, str(MANAGE), "confronto_prepara", "--anno", str(ANNO)],
+                         env, tmp)  # fmt: skip
 
         targets = [("reference", "healthz", "/healthz")]
         for plan, ente in plans:
@@ -928,8 +936,9 @@ def main(argv: list[str] | None = None) -> int:
 
             def start_gunicorn() -> subprocess.Popen:
                 with open(log_file, "ab") as server_out:  # the application's own log (errors) goes there too
-                    proc = subprocess.Popen(gunicorn_command(port, args.workers, log_file, args.threads), env=env, cwd=tmp,
-                                            start_new_session=True, stdout=server_out, stderr=server_out)  # fmt: skip
+                    command = gunicorn_command(port, args.workers, log_file, args.threads)
+                    proc = subprocess.Popen(command, env=env, cwd=tmp, start_new_session=True, stdout=server_out,
+                                            stderr=server_out)  # fmt: skip
                 wait_ready(proc, port, log_file)
                 return proc
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -22,8 +24,10 @@ PAGES = [
 @pytest.fixture(autouse=True)
 def empty_cache():
     caches["pagine"].clear()
+    caches["cornici"].clear()
     yield
     caches["pagine"].clear()
+    caches["cornici"].clear()
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -38,7 +42,9 @@ def test_a_second_request_reuses_the_body_and_shows_the_same_page(as_user, url, 
     with CaptureQueriesContext(connection) as warm:
         second = c.get(url)
     assert first.status_code == second.status_code == 200
-    assert len(rendered) == 1  # the second request found the body
+    # the second request found the body, and the page around it (fragments.page)
+    assert len([t for t in rendered if "/corpo/" in t]) == 1
+    assert len([t for t in rendered if "/corpo/" not in t]) == 1
     body = lambda r: r.content.decode().split('id="contenuto"', 1)[1]  # noqa: E731 (the header carries a fresh CSRF token)
     assert body(first) == body(second)
     assert len(warm) <= 6  # session, user, ente, roles and their structures, plans; nothing per row
@@ -136,3 +142,117 @@ def test_the_base_fragments_stay_in_the_process_also_with_a_shared_cache(as_user
     as_user("controllo").get("/CCIAA-PT/2020/")
     assert not [k for k in caches["default"]._cache if "template.cache" in k]
     assert len([k for k in caches["frammenti"]._cache if "template.cache" in k]) == 4  # head, languages, header, footer
+
+
+# --- the page around the body (fragments.page, the "cornici" cache) -----------------------
+
+FRAME_PAGES = [
+    *PAGES,
+    "/CCIAA-PT/2020/confronto/",
+    "/CCIAA-PT/2020/monitoraggio/?pagina=1",
+    "/CCIAA-PT/2020/indicatore/B.2.1-1/",
+]
+TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]+')
+
+
+@pytest.fixture
+def empty_frames():
+    caches["cornici"].clear()
+    yield
+    caches["cornici"].clear()
+
+
+def _masked(response) -> str:
+    """The page with its CSRF tokens masked (Django masks the token anew for every response)."""
+    return TOKEN.sub(r"\1…", response.content.decode())
+
+
+def _whole(monkeypatch):
+    """Render pages whole, as before the frames were kept (the reference)."""
+    from django.shortcuts import render
+
+    from cruscotto.performance import fragments
+
+    def whole(request, template, corpo, extra):
+        return render(request, template, {"corpo": corpo, **extra})
+
+    monkeypatch.setattr(fragments, "page", whole)
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+@pytest.mark.parametrize("username", ["controllo", "responsabile", "oiv", "admin", "consultazione"])
+def test_a_page_from_its_kept_frame_is_the_page_rendered_whole(as_user, username, lang, monkeypatch, empty_frames):
+    c = as_user(username)
+    c.cookies["django_language"] = lang
+    kept = {}
+    for url in FRAME_PAGES:
+        first, second = c.get(url), c.get(url)  # the second from the kept frame
+        assert first.status_code == second.status_code, url
+        kept[url] = (first, second)
+    assert caches["cornici"]._cache  # frames were kept
+    _whole(monkeypatch)
+    for url, (first, second) in kept.items():
+        whole = c.get(url)
+        assert whole.status_code == second.status_code, url
+        if whole.status_code != 200:
+            continue
+        assert _masked(first) == _masked(second) == _masked(whole), (username, lang, url)
+        token = TOKEN.search(second.content.decode())
+        assert token and "cr-csrf-" not in second.content.decode()  # a real token, not the mark
+
+
+def test_the_token_in_a_kept_frame_is_each_request_own_and_accepted(db, empty_frames):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(get_user_model().objects.get(username="controllo"))
+    pages = [c.get("/CCIAA-PT/2020/").content.decode() for _ in range(2)]
+    tokens = [TOKEN.search(p).group(0).split('"')[-1] for p in pages]
+    assert tokens[0] != tokens[1]  # masked anew, as Django does, also from a kept frame
+    # the second page's token (from the kept frame) is accepted by a form: switching language
+    r = c.post("/i18n/setlang/", {"language": "en", "next": "/CCIAA-PT/2020/", "csrfmiddlewaretoken": tokens[1]})
+    assert r.status_code == 302
+
+
+def test_a_frame_follows_the_readers_name_roles_language_and_plan(as_user, piano, django_user_model, empty_frames):
+    from cruscotto.performance import models as m
+
+    c = as_user("controllo")
+    assert c.get("/CCIAA-PT/2020/").status_code == 200
+    user = django_user_model.objects.get(username="controllo")
+    user.first_name, user.last_name = "Nome", "Rinominato"
+    user.save()
+    assert "Nome Rinominato" in c.get("/CCIAA-PT/2020/").content.decode()
+    # controllo may already enter values and edit the plan: only the role itself changes the menu
+    link = "/CCIAA-PT/amministrazione/"
+    assert link not in c.get("/CCIAA-PT/2020/").content.decode()
+    role = m.Ruolo.objects.create(utente=user, ente=piano.ente, tipo=m.Ruolo.Tipo.AMMINISTRATORE)
+    assert link in c.get("/CCIAA-PT/2020/").content.decode()
+    role.delete()
+    assert link not in c.get("/CCIAA-PT/2020/").content.decode()
+    assert '<html lang="it">' in c.get("/CCIAA-PT/2020/").content.decode()
+    c.cookies["django_language"] = "en"
+    assert '<html lang="en">' in c.get("/CCIAA-PT/2020/").content.decode()
+    # the ente renamed: the header's name follows (the plan's revision moves too)
+    m.Ente.objects.filter(pk=piano.ente_id).update(nome="Camera rinominata per la prova")
+    assert "Camera rinominata per la prova" in c.get("/CCIAA-PT/2020/").content.decode()
+
+
+def test_a_message_is_shown_on_a_page_whose_frame_is_kept(as_user, empty_frames):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.utils.safestring import mark_safe
+
+    c = as_user("controllo")
+    c.get("/CCIAA-PT/2020/")
+    c.get("/CCIAA-PT/2020/")  # the frame is kept
+    response = c.get("/CCIAA-PT/2020/")
+    request = response.wsgi_request
+    request._messages = FallbackStorage(request)
+    request._messages.add(20, "Un avviso per la prova")
+    from cruscotto.performance import fragments
+
+    page = fragments.page(request, "performance/cruscotto.html", mark_safe("<p>corpo</p>"), {})
+    assert "Un avviso per la prova" in page.content.decode()
+    assert get_messages(request).used  # shown, so the middleware drops it, as after a whole render

@@ -22,6 +22,7 @@ body and read once per process, never on every request.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import zlib
 from collections.abc import Callable
 
@@ -29,6 +30,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -76,9 +79,73 @@ def body(request, template: str, context: Callable[[], dict], *, vary: tuple = (
     return mark_safe(html)
 
 
+# Where a frame holds the CSRF token and the body: strings no page contains (random per process).
+_CSRF_MARK = "cr-csrf-" + secrets.token_hex(16)
+_BODY_MARK = "cr-corpo-" + secrets.token_hex(16)
+
+
+def _frame_key(request, template: str, extra: dict) -> str:
+    """Everything the page around a body shows (base.html and the page's own template): the
+    page and its query string, the language, the reader (name) and roles, the ente, the plan
+    and its revision, what the menu and footer test, the page's own values. Not the CSRF token
+    nor the body, which are put in at each request."""
+    nav = request.cruscotto_nav
+    piano, ente, user = nav["piano"], nav["ente"], request.user
+    parts = (
+        template,
+        request.get_full_path(),
+        get_language(),
+        user.pk,
+        user.get_username(),
+        user.get_full_name(),
+        ente.pk,
+        ente.codice,
+        ente.nome,
+        nav["anno"],
+        piano.pk,
+        piano.revisione,
+        nav["ruoli"],
+        nav["can_enter"],
+        nav["can_edit_plan"],
+        nav["api"],
+        nav["url_name"],
+        sorted(extra.items()),
+    )
+    return "cornice:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def page(request, template: str, corpo: SafeString, extra: dict) -> HttpResponse:
+    """The page ``template`` around its body ``corpo``: what the template draws around the body
+    (header, menu, title, footer: a third of a cached page's time in the web process, measured
+    in docs/benchmarks-web.md) is rendered once per reader, page and plan revision, kept
+    in-process (``cornici``), and the request's CSRF token and the body are put in its place.
+    A request with messages to show, or not a GET (a page that answered a form), is rendered
+    whole, as before. tests/web/test_page_cache.py compares both ways on every page."""
+    from django.contrib.messages import get_messages
+    from django.shortcuts import render
+
+    if request.method != "GET" or len(get_messages(request)):
+        return render(request, template, {"corpo": corpo, **extra})
+    cache = caches["cornici"]
+    k = _frame_key(request, template, extra)
+    frame = cache.get(k)
+    if frame is None:
+        # csrf_token in the context wins over the context processor's: the frame holds the mark.
+        html = render_to_string(template, {"corpo": _BODY_MARK, "csrf_token": _CSRF_MARK, **extra}, request)
+        before, mark, after = html.partition(_BODY_MARK)
+        if not mark or _BODY_MARK in after:  # the body not once in the frame: render whole
+            return render(request, template, {"corpo": corpo, **extra})
+        frame = (before, after)
+        cache.set(k, frame)
+    token = get_token(request)  # as the template's {% csrf_token %} does: the cookie set if new
+    before, after = frame
+    return HttpResponse(before.replace(_CSRF_MARK, token) + corpo + after.replace(_CSRF_MARK, token))
+
+
 @receiver(setting_changed)
 def _settings_changed(setting, **kwargs):
     """The base template's in-process fragments (``frammenti``) hold the static files' URLs and
     the menu: a test that changes how they are made starts from an empty cache."""
     if setting in ("STORAGES", "STATIC_URL", "STATIC_ROOT", "ROOT_URLCONF", "CACHES", "LANGUAGES"):
         caches["frammenti"].clear()
+        caches["cornici"].clear()

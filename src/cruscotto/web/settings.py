@@ -218,6 +218,14 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 1000},  # a header is about 5 KB: at most ~5 MB a process
     },
+    # The page around a cached body, per reader, page and plan revision (performance/fragments.py
+    # page()): about 10 KB each, in-process for the same reason as ``frammenti``.
+    "cornici": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cornici",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 # The shared cache (CRUSCOTTO_CACHE_URL, redis://host:6379/0): what several web processes and
 # machines must agree on or should compute once: the API's throttling counts, each plan's values

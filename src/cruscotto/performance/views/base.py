@@ -181,7 +181,7 @@ def _tree(result):
 def _page(request, name: str, context, *, vary: tuple = (), **page_context):
     """Render page ``name`` around its cached body ``corpo/name`` (see fragments.py)."""
     corpo = fragments.body(request, f"performance/corpo/{name}.html", context, vary=vary)
-    return render(request, f"performance/{name}.html", {"corpo": corpo, **page_context})
+    return fragments.page(request, f"performance/{name}.html", corpo, page_context)
 
 
 def forbidden(request, exception=None):
