@@ -57,20 +57,30 @@ def _roles(user_id: int) -> list[tuple[int, str, str | None]]:
         return cur.fetchall()
 
 
+def grants_table(rows) -> dict[int, tuple[set[str], set[str]]]:
+    """Ente → (role types, structure codes) from rows (ente id, role type, structure code): a
+    role with several structures comes once per structure, a role with none once with None; a
+    row of Nones (a user without roles, read with a LEFT JOIN) adds nothing."""
+    table: dict[int, tuple[set[str], set[str]]] = {}
+    for role_ente, tipo, codice in rows:
+        if role_ente is None:
+            continue
+        tipos, codes = table.setdefault(role_ente, (set(), set()))
+        tipos.add(tipo)
+        if codice:
+            codes.add(codice)
+    return table
+
+
 def grants(user, ente_id: int | None) -> Grants:
     """Roles of ``user`` in ente ``ente_id`` (None: in any ente), cached on the user object for the request."""
     if user is None or not user.is_authenticated:
         return Grants(frozenset(), frozenset())
     cache = getattr(user, "_cruscotto_grants", None)
     if cache is None:
-        cache = {}
-        # One query: a role with several structures comes back once per structure.
-        for role_ente, tipo, codice in _roles(user.pk):  # not ``ente_id``: that is the question asked
-            tipos, codes = cache.setdefault(role_ente, (set(), set()))
-            tipos.add(tipo)
-            if codice:
-                codes.add(codice)
-        user._cruscotto_grants = cache
+        # One query (not by ``ente_id``: that is the question asked). The session's user comes
+        # with its roles already, read with its row (web/hot.py): then no query here.
+        cache = user._cruscotto_grants = grants_table(_roles(user.pk))
     if ente_id is None:
         tipos = set().union(*(t for t, _ in cache.values())) if cache else set()
         codes = set().union(*(c for _, c in cache.values())) if cache else set()

@@ -1,4 +1,5 @@
-"""The session and the user that every page reads first, with SQL written once per process.
+"""The session and the user (with the user's roles) that every page reads first, with SQL
+written once per process.
 
 Django builds each ORM query anew at every request; for these two small
 lookups building costs about as much as running them (docs/benchmarks-web.md).
@@ -53,14 +54,23 @@ class SessionStore(db.SessionStore):
         return self.model(session_key=key, session_data=row[0])
 
 
+# The user's roles, read with the user's row: ente, role type, structure (the columns of
+# performance.permissions._roles). Every page asks them next; in the same query they cost no
+# round trip and no query of their own in PostgreSQL (docs/benchmarks-web.md).
+ROLE_COLUMNS = ("ruoli__ente_id", "ruoli__tipo", "ruoli__strutture__codice")
+
+
 @lru_cache(maxsize=4)
 def _user_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
-    """The user's row by primary key, and the attribute names of its columns (the ORM's default
-    select: every concrete field, in the model's order)."""
+    """The user's row by primary key with its roles (one row per role and structure, or one row
+    with no role), and the attribute names of the user's columns (every concrete field, in the
+    model's order: the ORM's default select)."""
     model = get_user_model()
-    sql, params = model._default_manager.filter(pk=-424242).query.sql_with_params()
+    names = tuple(f.attname for f in model._meta.concrete_fields)
+    qs = model._default_manager.filter(pk=-424242).values_list(*names, *ROLE_COLUMNS)
+    sql, params = qs.query.sql_with_params()
     assert params == (-424242,), params
-    return sql, tuple(f.attname for f in model._meta.concrete_fields)
+    return sql, names
 
 
 def _converters(conn) -> list[tuple[int, list, object]]:
@@ -90,16 +100,23 @@ class Backend(ModelBackend):
             pk = model._meta.pk.to_python(user_id)
         except Exception:  # a session with a malformed id: nobody, as Django does
             return None
+        from cruscotto.performance.permissions import grants_table
+
         sql, names = _user_sql(connection.vendor)
         with connection.cursor() as cur:
             cur.execute(sql, [pk])
-            row = cur.fetchone()
-        if row is None:
+            rows = cur.fetchall()
+        if not rows:
             return None
-        assert len(row) == len(names), (len(row), names)
-        values = list(row)
+        n = len(names)
+        assert len(rows[0]) == n + len(ROLE_COLUMNS), (len(rows[0]), names)
+        values = list(rows[0][:n])
         for i, convs, col in _converters(connection):
             for convert in convs:
                 values[i] = convert(values[i], col, connection)
         user = model.from_db(connection.alias, names, values)
-        return user if self.user_can_authenticate(user) else None
+        if not self.user_can_authenticate(user):
+            return None
+        # Read in this request, with the user: what permissions.grants would ask next.
+        user._cruscotto_grants = grants_table(r[n:] for r in rows)
+        return user
