@@ -20,8 +20,8 @@ One run:
    user "controllo" gets the controllo role in SINT-5000 and in the first
    ente of the installation; with Redis, ``manage.py confronto_prepara`` fills the Confronto's
    cache as after a deploy, and its time is printed (the cold fill);
-4. starts gunicorn (sync workers, ``--workers``, default 2 × cores + 1, as in
-   docs/configuration.md) on 127.0.0.1 and a free port;
+4. starts gunicorn (sync workers, ``--workers``, default cores + 1, as docs/deployment.md
+   recommends from these runs) on 127.0.0.1 and a free port;
 5. drives one page at a time with ``--clients`` concurrent clients for
    ``--seconds`` (after ``--warmup`` seconds whose requests are not counted):
    the trivial view ``/healthz`` as the reference, then the cruscotto,
@@ -783,9 +783,7 @@ def parse_args(argv: list[str] | None = None):
         "--warmup", type=float, default=2.0, help="seconds of load before each page's measure, not counted (default 2)"
     )
     p.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
-    p.add_argument(
-        "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers (default 2 × cores + 1 = {2 * cores + 1})"
-    )
+    p.add_argument("--workers", type=int, default=cores + 1, help=f"gunicorn workers (default cores + 1 = {cores + 1})")
     p.add_argument("--threads", type=int, default=0,
                    help="gunicorn gthread workers with this many threads each, which keep connections alive "
                         "(default 0: sync workers, one connection per request)")  # fmt: skip

@@ -126,7 +126,16 @@ def test_cookies_are_read_from_set_cookie_headers(bench_web):
 def test_options(bench_web):
     args = bench_web.parse_args([])
     assert (args.seconds, args.clients, args.indicators, args.structures) == (10.0, 20, 5000, 50)
-    assert args.workers == 2 * args.cores + 1
+    assert args.workers == args.cores + 1 and args.threads == 0  # docs/deployment.md's recommendation
+    sync = bench_web.gunicorn_command(8000, 3, Path("g.log"))
+    assert sync[sync.index("--workers") + 1] == "3" and "--worker-class" not in sync
+    gthread = bench_web.gunicorn_command(8000, 2, Path("g.log"), threads=4)
+    assert gthread[gthread.index("--worker-class") : gthread.index("--worker-class") + 4] == [
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+    ]
     assert args.db_name == "cruscotto_bench"
     assert args.pages == "all" and bench_web.parse_args(["--pages", "demo"]).pages == "demo"
     with pytest.raises(SystemExit):
