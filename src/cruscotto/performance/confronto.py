@@ -178,10 +178,10 @@ def prepara(anno: int) -> int:
     return _voci(_piani_mostrati(anno), anno)[1]
 
 
-def anni_con_piano() -> list[int]:
-    """Every year some plan covers."""
+def anni_con_piano(piani=None) -> list[int]:
+    """Every year some plan covers (of ``piani``, a queryset of plans; all plans by default)."""
     years: set[int] = set()
-    for anni in m.Piano.objects.values_list("anni", flat=True):
+    for anni in (m.Piano.objects if piani is None else piani).values_list("anni", flat=True):
         years.update(json.loads(anni) if isinstance(anni, str) else anni)
     return sorted(years)
 
@@ -197,10 +197,7 @@ def prepara_ente(ente_id: int) -> int:
     if ente is None:
         return 0
     done = 0
-    years: set[int] = set()
-    for anni in ente.piani.values_list("anni", flat=True):
-        years.update(json.loads(anni) if isinstance(anni, str) else anni)
-    for anno in sorted(years):
+    for anno in anni_con_piano(ente.piani):
         piano = selectors.ente_and_plan(ente.codice, anno)[1]
         if piano is None:
             continue
@@ -283,7 +280,6 @@ def confronto(ente: m.Ente, anno: int, attributi: list[str] | None = None) -> di
         "enti_cluster": int(mask.sum()),
         # of every ente's rows, how many the scalar engine scored (batch's rules do not cover them)
         "scalari": int(data.scalare.sum()),
-        "righe_tutte": len(data.valore),
     }
 
 

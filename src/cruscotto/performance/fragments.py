@@ -27,11 +27,13 @@ import zlib
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -121,9 +123,6 @@ def page(request, template: str, corpo: SafeString, extra: dict) -> HttpResponse
     in-process (``cornici``), and the request's CSRF token and the body are put in its place.
     A request with messages to show, or not a GET (a page that answered a form), is rendered
     whole, as before. tests/web/test_page_cache.py compares both ways on every page."""
-    from django.contrib.messages import get_messages
-    from django.shortcuts import render
-
     if request.method != "GET" or len(get_messages(request)):
         return render(request, template, {"corpo": corpo, **extra})
     cache = caches["cornici"]
